@@ -1,0 +1,149 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { CompileError, Dim, Graph, printGraph, verifyGraph } from '@onnx2wasm/ir';
+import { importModel } from '@onnx2wasm/onnx-import';
+import { PassReport, optimize } from '@onnx2wasm/optimizer';
+import { ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
+import { glueDts, glueJs } from './glue.js';
+import { runtimeFiles } from './runtime-files.js';
+import { VERSION } from './version.js';
+
+export interface CompileOptions {
+  /** Pins input dims, e.g. { input: [1, 128, 256] }; needed where the model's inputs have symbolic dims. */
+  inputShapes?: Record<string, Dim[]>;
+  /** Put the weights inside the .wasm (c.weights is then empty). */
+  embedWeights?: boolean;
+  /** false skips the graph optimizer (--no-opt). */
+  optimize?: boolean;
+  /** Run only these optimizer passes, in this order (--passes). */
+  passes?: string[];
+  /** Verify the IR after import and after every pass (--verify). */
+  verify?: boolean;
+  /** Emit relaxed-SIMD FMA instructions. */
+  relaxedSimd?: boolean;
+  /** Base name of the output files (default 'model'). */
+  name?: string;
+  /** Folder for external weight files when compiling from bytes (a path input uses its own folder). */
+  baseDir?: string;
+  /** Fail if the module's linear memory would exceed this many bytes. */
+  maxMemoryBytes?: number;
+}
+
+export interface CompileSummary {
+  nodes: number;
+  ops: Record<string, number>;
+  wasmBytes: number;
+  weightsBytes: number;
+  arenaBytes: number;
+  lowerBoundBytes: number;
+  memoryBytes: number;
+  compileMs: number;
+  passes: PassReport[];
+}
+
+export interface CompileResult {
+  wasm: Uint8Array;
+  /** Empty when the weights are embedded. */
+  weights: Uint8Array;
+  /** Exactly the files the CLI writes, by relative path. */
+  files: Record<string, Uint8Array>;
+  manifest: Manifest;
+  meta: ModelMeta;
+  summary: CompileSummary;
+  /** The optimized IR graph. */
+  graph: Graph;
+  /** The optimized IR graph as text. */
+  irText: string;
+}
+
+export interface Manifest {
+  name: string;
+  compiler: { name: 'onnx2wasm'; version: string };
+  source: { sha256: string; bytes: number; opset: number; producer: string };
+  inputs: { name: string; dtype: string; dims: (number | string)[] }[];
+  outputs: { name: string; dtype: string; dims: (number | string)[] }[];
+  files: Record<string, { bytes: number; sha256: string }>;
+  memory: { pages: number; arenaBytes: number; weightsBytes: number };
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function readSource(src: Uint8Array | ArrayBuffer | string): { bytes: Uint8Array; baseDir?: string } {
+  if (typeof src === 'string') {
+    try {
+      return { bytes: new Uint8Array(fs.readFileSync(src)), baseDir: path.dirname(path.resolve(src)) };
+    } catch (e) {
+      throw new CompileError('IO_ERROR', `cannot read model file '${src}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (src instanceof Uint8Array) return { bytes: src };
+  if (src instanceof ArrayBuffer) return { bytes: new Uint8Array(src) };
+  throw new CompileError('INVALID_OPTION', 'compile() takes the model as a file path, a Uint8Array or an ArrayBuffer');
+}
+
+function validateOptions(o: CompileOptions): void {
+  if (o.inputShapes !== undefined) {
+    if (typeof o.inputShapes !== 'object' || o.inputShapes === null) throw new CompileError('INVALID_OPTION', 'inputShapes must map input names to dim lists');
+    for (const [k, dims] of Object.entries(o.inputShapes)) {
+      if (!Array.isArray(dims) || dims.some((d) => !(typeof d === 'string' || (Number.isInteger(d) && d >= 0)))) {
+        throw new CompileError('INVALID_OPTION', `inputShapes['${k}'] must be a list of non-negative integers (or dim names), got ${JSON.stringify(dims)}`);
+      }
+    }
+  }
+  const name = o.name ?? 'model';
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) throw new CompileError('INVALID_OPTION', `output name '${name}' must be a plain file name`);
+}
+
+/** Compiles an ONNX model (path or bytes) to a wasm module, its weights and ready-to-use glue files. */
+export async function compile(model: Uint8Array | ArrayBuffer | string, options: CompileOptions = {}): Promise<CompileResult> {
+  const t0 = performance.now();
+  validateOptions(options);
+  const { bytes, baseDir } = readSource(model);
+  const name = options.name ?? 'model';
+  const imported = importModel(bytes, { inputShapes: options.inputShapes, baseDir: options.baseDir ?? baseDir });
+  if (options.verify) verifyGraph(imported.graph, 'import');
+  const optimized = options.optimize === false
+    ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
+    : optimize(imported.graph, { passes: options.passes, verify: options.verify });
+  const graph = optimized.graph;
+  const gen = generateModule(graph, { relaxed: options.relaxedSimd, embedWeights: options.embedWeights, maxMemoryBytes: options.maxMemoryBytes });
+
+  const files: Record<string, Uint8Array> = {};
+  const enc = new TextEncoder();
+  files[`${name}.wasm`] = gen.wasm;
+  if (!options.embedWeights) files[`${name}.weights.bin`] = gen.weights;
+  files[`${name}.js`] = enc.encode(glueJs(name, gen.meta));
+  files[`${name}.d.ts`] = enc.encode(glueDts(gen.meta));
+  Object.assign(files, runtimeFiles());
+  const manifest: Manifest = {
+    name,
+    compiler: { name: 'onnx2wasm', version: VERSION },
+    source: { sha256: sha256(bytes), bytes: bytes.byteLength, opset: imported.opset, producer: imported.producer },
+    inputs: gen.meta.inputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
+    outputs: gen.meta.outputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
+    files: Object.fromEntries(Object.entries(files).filter(([f]) => !f.startsWith('runtime/')).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
+    memory: { pages: gen.meta.memory.pages, arenaBytes: gen.meta.memory.arenaBytes, weightsBytes: gen.meta.weights.byteLength },
+  };
+  files['manifest.json'] = enc.encode(JSON.stringify(manifest, null, 2) + '\n');
+
+  const ops: Record<string, number> = {};
+  for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
+  return {
+    wasm: gen.wasm,
+    weights: gen.weights,
+    files,
+    manifest,
+    meta: gen.meta,
+    graph,
+    irText: printGraph(graph),
+    summary: {
+      nodes: graph.nodes.length, ops,
+      wasmBytes: gen.wasm.byteLength, weightsBytes: gen.meta.weights.byteLength,
+      arenaBytes: gen.plan.arenaBytes, lowerBoundBytes: gen.plan.lowerBoundBytes,
+      memoryBytes: gen.meta.memory.pages * 65536,
+      compileMs: performance.now() - t0,
+      passes: optimized.report,
+    },
+  };
+}

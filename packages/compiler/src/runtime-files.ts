@@ -1,0 +1,25 @@
+// The runtime's built files, copied next to every compiled model so the output runs without installing anything.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { CompileError } from '@onnx2wasm/ir';
+
+let cached: Record<string, Uint8Array> | undefined;
+
+export function runtimeFiles(): Record<string, Uint8Array> {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve('@onnx2wasm/runtime/package.json'));
+  } catch {
+    throw new CompileError('IO_ERROR', 'the @onnx2wasm/runtime package cannot be found; reinstall onnx2wasm');
+  }
+  const dist = path.join(dir, 'dist');
+  if (!fs.existsSync(path.join(dist, 'index.js'))) throw new CompileError('IO_ERROR', `the runtime is not built (${dist}); run npm run build`);
+  const files: Record<string, Uint8Array> = {};
+  for (const f of fs.readdirSync(dist)) {
+    if (f.endsWith('.js') || f.endsWith('.d.ts')) files[`runtime/${f}`] = new Uint8Array(fs.readFileSync(path.join(dist, f)));
+  }
+  return (cached = files);
+}

@@ -1,0 +1,102 @@
+/** Element types, named as in ONNX Runtime's JS API so that runtime tensors and IR values agree. */
+export type DType =
+  | 'float32' | 'float64' | 'float16'
+  | 'int8' | 'int16' | 'int32' | 'int64'
+  | 'uint8' | 'uint16' | 'uint32' | 'uint64'
+  | 'bool' | 'string';
+
+export type TypedArray =
+  | Float32Array | Float64Array | Uint16Array
+  | Int8Array | Int16Array | Int32Array | BigInt64Array
+  | Uint8Array | Uint32Array | BigUint64Array;
+
+export const DTYPE_BYTES: Record<DType, number> = {
+  float32: 4, float64: 8, float16: 2,
+  int8: 1, int16: 2, int32: 4, int64: 8,
+  uint8: 1, uint16: 2, uint32: 4, uint64: 8,
+  bool: 1, string: 0,
+};
+
+export const FLOAT_DTYPES: readonly DType[] = ['float32', 'float64', 'float16'];
+export const INT_DTYPES: readonly DType[] = ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'];
+
+export function isFloat(d: DType): boolean { return FLOAT_DTYPES.includes(d); }
+export function isBigInt(d: DType): boolean { return d === 'int64' || d === 'uint64'; }
+
+export function allocateArray(dtype: DType, length: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(length);
+    case 'float64': return new Float64Array(length);
+    case 'float16': return new Uint16Array(length);
+    case 'int8': return new Int8Array(length);
+    case 'int16': return new Int16Array(length);
+    case 'int32': return new Int32Array(length);
+    case 'int64': return new BigInt64Array(length);
+    case 'uint8': return new Uint8Array(length);
+    case 'uint16': return new Uint16Array(length);
+    case 'uint32': return new Uint32Array(length);
+    case 'uint64': return new BigUint64Array(length);
+    case 'bool': return new Uint8Array(length);
+    case 'string': throw new Error('string tensors have no typed array');
+  }
+}
+
+/** A view of `bytes` as the typed array of `dtype` (copies when the bytes are unaligned). */
+export function arrayFromBytes(dtype: DType, bytes: Uint8Array): TypedArray {
+  const size = DTYPE_BYTES[dtype];
+  const aligned = bytes.byteOffset % Math.max(size, 1) === 0 ? bytes : bytes.slice();
+  const n = size ? aligned.byteLength / size : 0;
+  const buf = aligned.buffer;
+  const off = aligned.byteOffset;
+  switch (dtype) {
+    case 'float32': return new Float32Array(buf, off, n);
+    case 'float64': return new Float64Array(buf, off, n);
+    case 'float16': return new Uint16Array(buf, off, n);
+    case 'int8': return new Int8Array(buf, off, n);
+    case 'int16': return new Int16Array(buf, off, n);
+    case 'int32': return new Int32Array(buf, off, n);
+    case 'int64': return new BigInt64Array(buf, off, n);
+    case 'uint8': return new Uint8Array(buf, off, n);
+    case 'uint16': return new Uint16Array(buf, off, n);
+    case 'uint32': return new Uint32Array(buf, off, n);
+    case 'uint64': return new BigUint64Array(buf, off, n);
+    case 'bool': return new Uint8Array(buf, off, n);
+    case 'string': throw new Error('string tensors have no typed array');
+  }
+}
+
+/** float16 bits → number (IEEE 754 half precision). */
+export function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** number → float16 bits, round to nearest even. */
+export function floatToHalf(v: number): number {
+  const f32 = new Float32Array([v]);
+  const x = new Uint32Array(f32.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && (half & 1))) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
+  return sign | half;
+}

@@ -1,0 +1,11 @@
+export * from './dtype.js';
+export * from './errors.js';
+export * from './tensor.js';
+export * from './graph.js';
+export * from './op-registry.js';
+export * from './reference.js';
+export * from './printer.js';
+export * from './verifier.js';
+export * from './infer-node.js';
+import './ops/index.js';
+export { referenceErf } from './ops/elementwise.js';

@@ -1,0 +1,91 @@
+import { Attrs, Graph, Node, Tensor, ValueType, inferNode } from '@onnx2wasm/ir';
+import { OnnxImportError } from './errors.js';
+
+/** One ONNX node as handlers see it: attributes already decoded. */
+export interface OnnxNode {
+  name: string;
+  opType: string;
+  domain: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Attrs;
+}
+
+/** What a handler may do: read types and constants, add constants, and emit IR nodes. */
+export interface HandlerContext {
+  node: OnnxNode;
+  opset: number;
+  graph: Graph;
+  typeOf(value: string): ValueType;
+  constantOf(value: string): Tensor | undefined;
+  /** Adds a compile-time constant and returns its value name. */
+  addConstant(t: Tensor, hint?: string): string;
+  /** Emits an IR node (inferred at once); outputs default to fresh names. Returns the output names. */
+  emit(op: string, inputs: string[], attrs?: Attrs, outputs?: string[] | number): string[];
+  fail(message: string): never;
+}
+
+export type Handler = (ctx: HandlerContext) => void;
+
+interface Entry { sinceVersion: number; handler: Handler }
+const handlers = new Map<string, Entry[]>();
+
+function key(domain: string, opType: string): string {
+  return `${domain === 'ai.onnx' ? '' : domain}:${opType}`;
+}
+
+/** Registers a handler for `opType` from opset `sinceVersion` on; import picks the newest not newer than the model's opset. */
+export function registerHandler(opType: string, sinceVersion: number, handler: Handler, domain = ''): void {
+  const k = key(domain, opType);
+  const list = handlers.get(k) ?? [];
+  list.push({ sinceVersion, handler });
+  list.sort((a, b) => b.sinceVersion - a.sinceVersion);
+  handlers.set(k, list);
+}
+
+export function findHandler(domain: string, opType: string, opset: number): Handler | undefined {
+  return handlers.get(key(domain, opType))?.find((e) => e.sinceVersion <= opset)?.handler;
+}
+
+export function listHandlers(): { domain: string; opType: string; versions: number[] }[] {
+  return [...handlers].map(([k, list]) => {
+    const [domain, opType] = k.split(':') as [string, string];
+    return { domain, opType, versions: list.map((e) => e.sinceVersion).sort((a, b) => a - b) };
+  }).sort((a, b) => a.opType.localeCompare(b.opType));
+}
+
+/** Builds the context for one node over the graph being imported. */
+export function makeContext(graph: Graph, node: OnnxNode, opset: number, fresh: (hint: string) => string): HandlerContext {
+  let emitted = 0;
+  const where = { node: node.name, op: node.opType };
+  const ctx: HandlerContext = {
+    node, opset, graph,
+    typeOf(value) {
+      const t = graph.types.get(value);
+      if (!t) throw new OnnxImportError('INVALID_MODEL', `${node.opType} node '${node.name}' reads '${value}', which no earlier node or input defines`, where);
+      return t;
+    },
+    constantOf: (value) => graph.constants.get(value),
+    addConstant(t, hint = 'const') {
+      const name = fresh(`${node.name}/${hint}`);
+      graph.constants.set(name, t);
+      graph.types.set(name, { dtype: t.dtype, shape: [...t.dims] });
+      return name;
+    },
+    emit(op, inputs, attrs = {}, outputs = 1) {
+      for (const i of inputs) if (i) ctx.typeOf(i);
+      const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => fresh(`${node.name}/${op}`)) : outputs;
+      const irNode: Node = { name: emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outputs: outs, attrs };
+      inferNode(graph, irNode);
+      graph.nodes.push(irNode);
+      return outs;
+    },
+    fail(message) { throw new OnnxImportError('INVALID_MODEL', `${node.opType} node '${node.name}': ${message}`, where); },
+  };
+  return ctx;
+}
+
+/** A handler for ONNX ops that are the IR op of the same name with the same inputs and attributes. */
+export function direct(irOp?: string): Handler {
+  return (ctx) => { ctx.emit(irOp ?? ctx.node.opType, ctx.node.inputs, ctx.node.attrs, ctx.node.outputs); };
+}

@@ -1,0 +1,3 @@
+import { direct, registerHandler } from '../handler-registry.js';
+
+registerHandler('Gemm', 1, direct());

@@ -1,0 +1,176 @@
+import { Attrs, AttrValue, CompileError, Dim, Graph, ValueType } from '@onnx2wasm/ir';
+import { OnnxImportError, UnsupportedOp, UnsupportedOpError } from './errors.js';
+import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
+import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
+import { dtypeFromOnnx, tensorFromProto, TensorLoadOptions } from './tensor-proto.js';
+import './handlers/index.js';
+
+export interface ImportOptions extends TensorLoadOptions {
+  /** Pins input shapes (replacing symbolic or unknown dims). */
+  inputShapes?: Record<string, Dim[]>;
+}
+
+export interface ImportedModel {
+  graph: Graph;
+  opset: number;
+  producer: string;
+  irVersion: number;
+}
+
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  if (bytes.byteLength === 0) throw new OnnxImportError('INVALID_MODEL', 'the model file is empty');
+  let model: ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw new OnnxImportError('INVALID_MODEL', `not a valid ONNX model (protobuf decoding failed: ${(e as Error).message}); the file may be truncated or not an .onnx file`);
+  }
+  if (!model.graph) throw new OnnxImportError('INVALID_MODEL', 'the model has no graph; is this an .onnx file?');
+  return model;
+}
+
+function attrValue(a: AttributeProto, opts: TensorLoadOptions): AttrValue {
+  switch (a.type) {
+    case 1: return a.f ?? 0;
+    case 2: return toNum(a.i ?? 0);
+    case 3: return new TextDecoder().decode(a.s ?? new Uint8Array());
+    case 4: return tensorFromProto(a.t ?? {}, opts);
+    case 6: return [...(a.floats ?? [])];
+    case 7: return (a.ints ?? []).map(toNum);
+    case 8: return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
+    case 5: case 9: case 10: case 11: case 13: case 14:
+      throw new OnnxImportError('UNSUPPORTED_OP', `attribute '${a.name}' has a kind (graph, sparse tensor or type proto) that is not supported`);
+    default: {
+      // Old exporters leave `type` unset; infer it from which field is filled.
+      if (a.floats?.length) return [...a.floats];
+      if (a.ints?.length) return a.ints.map(toNum);
+      if (a.t) return tensorFromProto(a.t, opts);
+      if (a.s?.length) return new TextDecoder().decode(a.s);
+      if (a.f !== undefined && a.f !== null && a.f !== 0) return a.f;
+      return toNum(a.i ?? 0);
+    }
+  }
+}
+
+function valueType(v: ValueInfoProto, what: string, pinned?: Dim[]): ValueType {
+  const tt = v.type?.tensorType;
+  if (!tt) throw new OnnxImportError('UNSUPPORTED_OP', `${what} '${v.name}' is not a tensor (sequence, map and optional values are not supported)`);
+  const dtype = dtypeFromOnnx(tt.elemType, `${what} '${v.name}'`);
+  const dims = tt.shape?.dim ?? [];
+  let shape: Dim[] = dims.map((d, i) => {
+    if (d.dimValue !== undefined && d.dimValue !== null && (d.dimParam ?? '') === '') {
+      const n = toNum(d.dimValue);
+      if (!Number.isInteger(n) || n < 0) throw new OnnxImportError('INVALID_MODEL', `${what} '${v.name}' has invalid dim ${n}`);
+      return n;
+    }
+    return d.dimParam || `${v.name}_dim${i}`;
+  });
+  if (pinned) {
+    if (pinned.length !== shape.length) throw new OnnxImportError('SHAPE_MISMATCH', `inputShapes['${v.name}'] has rank ${pinned.length} but the model's input has rank ${shape.length} ([${shape}])`);
+    pinned.forEach((p, i) => {
+      const d = shape[i]!;
+      if (typeof d === 'number' && typeof p === 'number' && d !== p) throw new OnnxImportError('SHAPE_MISMATCH', `inputShapes['${v.name}'] sets dim ${i} to ${p}, but the model fixes it to ${d}`);
+    });
+    shape = [...pinned];
+  }
+  return { dtype, shape };
+}
+
+function defaultOpset(model: ModelProto): number {
+  const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
+  if (!entry) return 1;
+  const v = toNum(entry.version ?? 0);
+  if (v < 1 || v > 25) throw new OnnxImportError('INVALID_MODEL', `the model declares ONNX opset ${v}; supported opsets are 1 to 25`);
+  return v;
+}
+
+function opsetOf(model: ModelProto, domain: string): number {
+  if (!domain || domain === 'ai.onnx') return defaultOpset(model);
+  const entry = (model.opsetImport ?? []).find((o) => o.domain === domain);
+  return entry ? toNum(entry.version ?? 1) : 1;
+}
+
+/** Turns a ModelProto into an IR graph: all unsupported ops are reported at once, before any handler runs. */
+export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): ImportedModel {
+  const model = decodeModel(bytes);
+  const g = model.graph as GraphProto;
+  const opset = defaultOpset(model);
+
+  const nodes: OnnxNode[] = (g.node ?? []).map((n, i) => ({
+    name: n.name || `${n.opType || 'node'}_${i}`,
+    opType: n.opType ?? '',
+    domain: n.domain ?? '',
+    inputs: [...(n.input ?? [])],
+    outputs: [...(n.output ?? [])],
+    attrs: {} as Attrs,
+  }));
+
+  const unsupported = new Map<string, UnsupportedOp>();
+  nodes.forEach((n) => {
+    const v = opsetOf(model, n.domain);
+    if (!findHandler(n.domain, n.opType, v)) {
+      const k = `${n.domain}:${n.opType}:${v}`;
+      const u = unsupported.get(k) ?? { op: n.opType, domain: n.domain, opset: v, nodes: [] };
+      u.nodes.push(n.name);
+      unsupported.set(k, u);
+    }
+  });
+  if (unsupported.size) throw new UnsupportedOpError([...unsupported.values()]);
+
+  const graph: Graph = { name: g.name || 'main', inputs: [], outputs: [], nodes: [], types: new Map(), constants: new Map() };
+  const used = new Set<string>();
+  for (const t of g.initializer ?? []) {
+    const name = t.name ?? '';
+    if (!name) throw new OnnxImportError('INVALID_MODEL', 'an initializer has no name');
+    if (graph.constants.has(name)) throw new OnnxImportError('INVALID_MODEL', `initializer '${name}' is defined twice`);
+    const tensor = tensorFromProto(t, opts);
+    graph.constants.set(name, tensor);
+    graph.types.set(name, { dtype: tensor.dtype, shape: [...tensor.dims] });
+    used.add(name);
+  }
+  const pinned = opts.inputShapes ?? {};
+  const inputNames = new Set<string>();
+  for (const v of g.input ?? []) {
+    const name = v.name ?? '';
+    if (graph.constants.has(name)) continue; // an input with an initializer is a constant (a default)
+    if (inputNames.has(name)) throw new OnnxImportError('INVALID_MODEL', `graph input '${name}' is declared twice`);
+    inputNames.add(name);
+    graph.inputs.push(name);
+    graph.types.set(name, valueType(v, 'input', pinned[name]));
+    used.add(name);
+  }
+  for (const k of Object.keys(pinned)) {
+    if (!inputNames.has(k)) throw new OnnxImportError('INVALID_OPTION' as never, `inputShapes names '${k}', which is not an input of the model (inputs: ${[...inputNames].join(', ') || 'none'})`);
+  }
+
+  let counter = 0;
+  const fresh = (hint: string) => {
+    let n: string;
+    do n = `${hint}_${counter++}`; while (used.has(n));
+    used.add(n);
+    return n;
+  };
+  (g.node ?? []).forEach((proto, i) => {
+    const n = nodes[i]!;
+    try {
+      for (const a of proto.attribute ?? []) n.attrs[a.name ?? ''] = attrValue(a, opts);
+    } catch (e) {
+      if (e instanceof CompileError) throw new OnnxImportError(e.code, `${n.opType} node '${n.name}': ${e.message}`, { node: n.name, op: n.opType });
+      throw e;
+    }
+    for (const o of n.outputs) {
+      if (!o) continue;
+      if (used.has(o)) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' defines '${o}', which is already defined (a duplicate name or a cycle)`, { node: n.name, op: n.opType });
+    }
+    const handler = findHandler(n.domain, n.opType, opsetOf(model, n.domain))!;
+    handler(makeContext(graph, n, opsetOf(model, n.domain), fresh));
+    for (const o of n.outputs) if (o) used.add(o);
+  });
+
+  for (const v of g.output ?? []) {
+    const name = v.name ?? '';
+    if (!graph.types.has(name)) throw new OnnxImportError('INVALID_MODEL', `graph output '${name}' is not produced by any node`);
+    graph.outputs.push(name);
+  }
+  return { graph, opset, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), irVersion: toNum(model.irVersion ?? 0) };
+}

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './import-model.js';
+export * from './handler-registry.js';
+export * from './tensor-proto.js';

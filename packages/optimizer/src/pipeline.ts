@@ -1,0 +1,50 @@
+import { CompileError, Graph, verifyGraph } from '@onnx2wasm/ir';
+import { Pass, PassContext } from './pass.js';
+import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
+import { eliminateIdentity } from './passes/eliminate-identity.js';
+import { foldConstants } from './passes/fold-constants.js';
+
+/** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
+export const PASSES: Pass[] = [eliminateIdentity, foldConstants, eliminateDeadCode];
+
+export interface OptimizeOptions {
+  /** Pass names to run (default: all, in pipeline order). */
+  passes?: string[];
+  /** Run the IR verifier after every pass. */
+  verify?: boolean;
+  /** Extra passes (plugins), run after the built-in ones. */
+  extraPasses?: Pass[];
+  maxFoldElements?: number;
+}
+
+export interface PassReport { name: string; changed: boolean; nodesBefore: number; nodesAfter: number }
+
+export function findPasses(names: string[], available: Pass[] = PASSES): Pass[] {
+  return names.map((n) => {
+    const p = available.find((x) => x.name === n);
+    if (!p) throw new CompileError('INVALID_OPTION', `unknown pass '${n}'; available: ${available.map((x) => x.name).join(', ')}`);
+    return p;
+  });
+}
+
+/** Runs the pipeline to a fixed point (bounded), verifying after each pass when asked. */
+export function optimize(graph: Graph, opts: OptimizeOptions = {}): { graph: Graph; report: PassReport[] } {
+  const all = [...PASSES, ...(opts.extraPasses ?? [])];
+  const pipeline = opts.passes ? findPasses(opts.passes, all) : all;
+  const ctx: PassContext = { maxFoldElements: opts.maxFoldElements ?? 1 << 22 };
+  const report: PassReport[] = [];
+  let g = graph;
+  for (let round = 0; round < 8; round++) {
+    let any = false;
+    for (const p of pipeline) {
+      const before = g.nodes.length;
+      const r = p.run(g, ctx);
+      g = r.graph;
+      if (opts.verify) verifyGraph(g, `pass '${p.name}'`);
+      report.push({ name: p.name, changed: r.changed, nodesBefore: before, nodesAfter: g.nodes.length });
+      any ||= r.changed;
+    }
+    if (!any) break;
+  }
+  return { graph: g, report };
+}

@@ -1,0 +1,29 @@
+/** Stable codes for run-time failures, so callers can branch without parsing messages. */
+export type RuntimeErrorCode =
+  | 'INVALID_MODULE'   // the .wasm is not an onnx2wasm module, or its metadata is damaged
+  | 'WEIGHTS_MISMATCH' // weights missing, or of the wrong size for this module
+  | 'MISSING_INPUT'
+  | 'UNKNOWN_INPUT'
+  | 'DTYPE_MISMATCH'
+  | 'SHAPE_MISMATCH'
+  | 'INVALID_INPUT'    // data of the wrong type or length, a detached buffer
+  | 'EXECUTION_FAILED'; // the module trapped
+
+export class RuntimeError extends Error {
+  readonly code: RuntimeErrorCode;
+  constructor(code: RuntimeErrorCode, message: string) {
+    super(message);
+    this.name = 'RuntimeError';
+    this.code = code;
+  }
+}
+
+/** A tensor passed to `run` does not match what the model expects; names the input, expected and got. */
+export class RuntimeInputError extends RuntimeError {
+  readonly input: string;
+  constructor(code: RuntimeErrorCode, input: string, message: string) {
+    super(code, message);
+    this.name = 'RuntimeInputError';
+    this.input = input;
+  }
+}

@@ -1,0 +1,5 @@
+export { loadModel } from './load-model.js';
+export type { LoadOptions, Model, TensorInfo } from './load-model.js';
+export type { DType, Tensor, TensorData } from './tensor.js';
+export { RuntimeError, RuntimeInputError } from './errors.js';
+export type { RuntimeErrorCode } from './errors.js';

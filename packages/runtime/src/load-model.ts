@@ -1,0 +1,114 @@
+import { RuntimeError, RuntimeInputError } from './errors.js';
+import { ARRAYS, DType, Tensor, TensorData } from './tensor.js';
+
+/** Mirrors the compiler's ModelMeta (kept separate: the runtime depends on nothing). */
+interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number }
+interface Meta {
+  format: number;
+  inputs: Slot[];
+  outputs: Slot[];
+  weights: { offset: number; byteLength: number; embedded: boolean };
+  memory: { pages: number };
+}
+
+export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
+
+export interface LoadOptions {
+  /** The compiled module: bytes, or a precompiled WebAssembly.Module (required where compiling bytes is refused, e.g. Workers). */
+  wasm: BufferSource | WebAssembly.Module;
+  /** The weights file; omit when the weights are embedded in the module. */
+  weights?: BufferSource;
+}
+
+export interface Model {
+  readonly inputs: TensorInfo[];
+  readonly outputs: TensorInfo[];
+  /** Runs the model. Output tensors are fresh copies the caller owns. */
+  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+}
+
+function bytesOf(src: BufferSource): Uint8Array {
+  if (src instanceof Uint8Array) return src;
+  if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  return new Uint8Array(src);
+}
+
+function readMeta(module: WebAssembly.Module): Meta {
+  const sections = WebAssembly.Module.customSections(module, 'onnx2wasm');
+  if (sections.length !== 1) throw new RuntimeError('INVALID_MODULE', 'this .wasm was not produced by onnx2wasm (no onnx2wasm metadata section)');
+  try {
+    const meta = JSON.parse(new TextDecoder().decode(sections[0])) as Meta;
+    if (meta.format !== 1) throw new Error(`format ${meta.format}`);
+    return meta;
+  } catch (e) {
+    throw new RuntimeError('INVALID_MODULE', `the module's onnx2wasm metadata cannot be read (${(e as Error).message}); recompile the model with this version`);
+  }
+}
+
+const info = (s: Slot): TensorInfo => ({ name: s.name, dtype: s.dtype, dims: [...s.dims] });
+
+function checkFeed(slot: Slot, t: Tensor | undefined): void {
+  const name = slot.name;
+  if (!t || typeof t !== 'object') throw new RuntimeInputError('MISSING_INPUT', name, `input '${name}' is missing (expected ${slot.dtype}[${slot.dims}])`);
+  if (t.dtype !== slot.dtype) throw new RuntimeInputError('DTYPE_MISMATCH', name, `input '${name}': expected dtype ${slot.dtype}, got ${String(t.dtype)}`);
+  const dims = t.dims;
+  const ok = Array.isArray(dims) && dims.length === slot.dims.length && dims.every((d, i) => d === slot.dims[i]);
+  if (!ok) throw new RuntimeInputError('SHAPE_MISMATCH', name, `input '${name}': expected dims [${slot.dims}], got [${Array.isArray(dims) ? dims : String(dims)}]`);
+  const Ctor = ARRAYS[slot.dtype];
+  if (!(t.data instanceof Ctor)) throw new RuntimeInputError('INVALID_INPUT', name, `input '${name}': data must be a ${Ctor.name} for dtype ${slot.dtype}, got ${t.data?.constructor?.name ?? typeof t.data}`);
+  if (t.data.byteLength !== slot.byteLength) {
+    const detached = t.data.buffer.byteLength === 0;
+    throw new RuntimeInputError('INVALID_INPUT', name, detached
+      ? `input '${name}': its buffer is detached (transferred or freed)`
+      : `input '${name}': data has ${t.data.length} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
+  }
+}
+
+/** Instantiates a compiled model and copies its weights into memory once; `run` reuses both. */
+export async function loadModel(opts: LoadOptions): Promise<Model> {
+  if (!opts || !opts.wasm) throw new RuntimeError('INVALID_MODULE', 'loadModel needs { wasm } (bytes or a WebAssembly.Module)');
+  let module: WebAssembly.Module;
+  if (opts.wasm instanceof WebAssembly.Module) module = opts.wasm;
+  else {
+    try { module = await WebAssembly.compile(bytesOf(opts.wasm) as Uint8Array<ArrayBuffer>); } catch (e) {
+      throw new RuntimeError('INVALID_MODULE', `the .wasm cannot be compiled here: ${(e as Error).message}`);
+    }
+  }
+  const meta = readMeta(module);
+  const instance = await WebAssembly.instantiate(module, {});
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const runFn = instance.exports.run as () => void;
+  if (!meta.weights.embedded) {
+    const w = opts.weights ? bytesOf(opts.weights) : undefined;
+    if (!w) throw new RuntimeError('WEIGHTS_MISMATCH', `this model needs its weights file (${meta.weights.byteLength} bytes): pass { weights }`);
+    if (w.byteLength !== meta.weights.byteLength) throw new RuntimeError('WEIGHTS_MISMATCH', `the weights have ${w.byteLength} bytes but this module expects ${meta.weights.byteLength}: they belong to another compile of the model`);
+    new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength).set(w);
+  }
+  const inputNames = new Set(meta.inputs.map((s) => s.name));
+
+  return {
+    inputs: meta.inputs.map(info),
+    outputs: meta.outputs.map(info),
+    async run(feeds) {
+      if (!feeds || typeof feeds !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
+      for (const k of Object.keys(feeds)) {
+        if (!inputNames.has(k)) throw new RuntimeInputError('UNKNOWN_INPUT', k, `'${k}' is not an input of this model (inputs: ${[...inputNames].join(', ')})`);
+      }
+      for (const s of meta.inputs) checkFeed(s, feeds[s.name]);
+      for (const s of meta.inputs) {
+        const d = feeds[s.name]!.data;
+        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+      }
+      try { runFn(); } catch (e) {
+        throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}`);
+      }
+      const out: Record<string, Tensor> = {};
+      for (const s of meta.outputs) {
+        const Ctor = ARRAYS[s.dtype];
+        const bytes = memory.buffer.slice(s.offset, s.offset + s.byteLength);
+        out[s.name] = { dtype: s.dtype, dims: s.dims as number[], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) as TensorData };
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export * from './errors.js';
+export * from './lowering.js';
+export * from './memory-plan.js';
+export * from './model-meta.js';
+export * from './generate-module.js';
+export * from './wasm-builder.js';
+export { emitGemm } from './kernels/gemm-core.js';
+export type { GemmSpec, Activation } from './kernels/gemm-core.js';
+export { broadcastLoops } from './kernels/broadcast-loops.js';
+export { vexp, vsigmoid, vtanh, verf } from './kernels/math.js';

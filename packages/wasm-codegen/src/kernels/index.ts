@@ -1,0 +1,3 @@
+// Importing this module registers every built-in lowering.
+import './elementwise.js';
+import './gemm.js';

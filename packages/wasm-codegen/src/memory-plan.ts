@@ -1,0 +1,63 @@
+// Assigns arena offsets to the values computed at run time, from their lifetimes: a value is live
+// from the node that writes it to the last node that reads it; buffers of dead values are reused.
+import { Graph } from '@onnx2wasm/ir';
+
+export interface Buffer { name: string; bytes: number; first: number; last: number; offset: number }
+
+export interface MemoryPlan {
+  offsets: Map<string, number>;
+  arenaBytes: number;
+  /** The largest total size of values live at the same time: no plan can use less. */
+  lowerBoundBytes: number;
+  /** Sum of all planned values, what a planner without reuse would use. */
+  naiveBytes: number;
+  buffers: Buffer[];
+}
+
+const ALIGN = 16;
+const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+export function planMemory(g: Graph, sizeOf: (value: string) => number): MemoryPlan {
+  const buffers = new Map<string, Buffer>();
+  const end = g.nodes.length;
+  const touch = (name: string, at: number) => {
+    if (!name || g.constants.has(name)) return;
+    let b = buffers.get(name);
+    if (!b) buffers.set(name, (b = { name, bytes: align(Math.max(sizeOf(name), 1)), first: at, last: at, offset: -1 }));
+    b.first = Math.min(b.first, at);
+    b.last = Math.max(b.last, at);
+  };
+  for (const i of g.inputs) { touch(i, -1); touch(i, end); } // inputs stay intact so a run never depends on the previous one
+  g.nodes.forEach((n, k) => {
+    n.outputs.forEach((o) => touch(o, k));
+    n.inputs.forEach((i) => touch(i, k));
+  });
+  for (const o of g.outputs) touch(o, end);
+
+  // Largest first, each at the lowest offset that does not overlap a placed buffer live at the same time.
+  const order = [...buffers.values()].sort((a, b) => b.bytes - a.bytes || a.first - b.first);
+  const placed: Buffer[] = [];
+  let arenaBytes = 0;
+  for (const b of order) {
+    const conflicts = placed
+      .filter((p) => p.first <= b.last && b.first <= p.last)
+      .sort((x, y) => x.offset - y.offset);
+    let offset = 0;
+    for (const c of conflicts) {
+      if (offset + b.bytes <= c.offset) break;
+      offset = Math.max(offset, c.offset + c.bytes);
+    }
+    b.offset = offset;
+    placed.push(b);
+    arenaBytes = Math.max(arenaBytes, offset + b.bytes);
+  }
+
+  let lowerBoundBytes = 0;
+  for (let t = -1; t <= end; t++) {
+    let live = 0;
+    for (const b of buffers.values()) if (b.first <= t && t <= b.last) live += b.bytes;
+    lowerBoundBytes = Math.max(lowerBoundBytes, live);
+  }
+  const naiveBytes = [...buffers.values()].reduce((s, b) => s + b.bytes, 0);
+  return { offsets: new Map([...buffers.values()].map((b) => [b.name, b.offset])), arenaBytes, lowerBoundBytes, naiveBytes, buffers: [...buffers.values()] };
+}

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const src = (p: string) => fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources, so a test run never depends on a stale build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@onnx2wasm/ir': src('ir'),
+      '@onnx2wasm/onnx-import': src('onnx-import'),
+      '@onnx2wasm/optimizer': src('optimizer'),
+      '@onnx2wasm/wasm-codegen': src('wasm-codegen'),
+      '@onnx2wasm/runtime': src('runtime'),
+      'onnx2wasm': src('compiler'),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
