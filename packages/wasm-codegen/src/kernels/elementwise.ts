@@ -6,41 +6,39 @@ import { Expr, FnBuilder } from '../wasm-builder.js';
 import { broadcastLoops } from './broadcast-loops.js';
 import { verf, vexp, vsigmoid, vtanh } from './math.js';
 
-type VecOp = (ctx: LowerContext, fn: FnBuilder, xs: Expr[], node: Node) => Expr;
+/** Operands are thunks: an op may read an operand more than once (each call is a fresh local.get). */
+export type VecOp = (ctx: LowerContext, fn: FnBuilder, xs: (() => Expr)[], node: Node) => Expr;
 
 /** f32x4 expressions per IR op; scalars reuse them on a splat and take lane 0. */
 export const F32_BINARY: Record<string, VecOp> = {
-  Add: (_c, fn, [a, b]) => fn.vadd(a!, b!),
-  Sub: (_c, fn, [a, b]) => fn.vsub(a!, b!),
-  Mul: (_c, fn, [a, b]) => fn.vmul(a!, b!),
-  Div: (_c, fn, [a, b]) => fn.vdiv(a!, b!),
-  Max: (_c, fn, [a, b]) => fn.vmax(a!, b!),
-  Min: (_c, fn, [a, b]) => fn.vmin(a!, b!),
+  Add: (_c, fn, [a, b]) => fn.vadd(a(), b()),
+  Sub: (_c, fn, [a, b]) => fn.vsub(a(), b()),
+  Mul: (_c, fn, [a, b]) => fn.vmul(a(), b()),
+  Div: (_c, fn, [a, b]) => fn.vdiv(a(), b()),
+  Max: (_c, fn, [a, b]) => fn.vmax(a(), b()),
+  Min: (_c, fn, [a, b]) => fn.vmin(a(), b()),
 };
 
 export const F32_UNARY: Record<string, VecOp> = {
-  Relu: (_c, fn, [x]) => fn.vmax(x!, fn.vzero()),
-  Neg: (_c, fn, [x]) => fn.vneg(x!),
-  Abs: (_c, fn, [x]) => fn.vabs(x!),
-  Sqrt: (_c, fn, [x]) => fn.vsqrt(x!),
-  Floor: (_c, fn, [x]) => fn.vfloor(x!),
-  Ceil: (_c, fn, [x]) => fn.vceil(x!),
-  Reciprocal: (_c, fn, [x]) => fn.vdiv(fn.vconst(1), x!),
-  Identity: (_c, _fn, [x]) => x!,
-  Exp: (c, fn, [x]) => vexp(c, fn, x!),
-  Sigmoid: (c, fn, [x]) => vsigmoid(c, fn, x!),
-  Tanh: (c, fn, [x]) => vtanh(c, fn, x!),
-  Erf: (c, fn, [x]) => verf(c, fn, x!),
+  Relu: (_c, fn, [x]) => fn.vmax(x(), fn.vzero()),
+  Neg: (_c, fn, [x]) => fn.vneg(x()),
+  Abs: (_c, fn, [x]) => fn.vabs(x()),
+  Sqrt: (_c, fn, [x]) => fn.vsqrt(x()),
+  Floor: (_c, fn, [x]) => fn.vfloor(x()),
+  Ceil: (_c, fn, [x]) => fn.vceil(x()),
+  Reciprocal: (_c, fn, [x]) => fn.vdiv(fn.vconst(1), x()),
+  Identity: (_c, _fn, [x]) => x(),
+  Exp: (c, fn, [x]) => vexp(c, fn, x()),
+  Sigmoid: (c, fn, [x]) => vsigmoid(c, fn, x()),
+  Tanh: (c, fn, [x]) => vtanh(c, fn, x()),
+  Erf: (c, fn, [x]) => verf(c, fn, x()),
   LeakyRelu: (_c, fn, [x], n) => {
-    // x >= 0 ? x : alpha * x, written as max(x,0) + alpha*min(x,0) to avoid a select on a reused expression
-    return fn.vadd(fn.vmax(x!, fn.vzero()), fn.vmul(fn.vconst(attrFloat(n, 'alpha', 0.01)), fn.vmin(x!, fn.vzero())));
+    // x >= 0 ? x : alpha * x, as max(x, 0) + alpha * min(x, 0): two ops instead of a compare and select
+    return fn.vadd(fn.vmax(x(), fn.vzero()), fn.vmul(fn.vconst(attrFloat(n, 'alpha', 0.01)), fn.vmin(x(), fn.vzero())));
   },
   HardSigmoid: (_c, fn, [x], n) =>
-    fn.vmax(fn.vmin(fn.vadd(fn.vmul(x!, fn.vconst(attrFloat(n, 'alpha', 0.2))), fn.vconst(attrFloat(n, 'beta', 0.5))), fn.vconst(1)), fn.vzero()),
+    fn.vmax(fn.vmin(fn.vadd(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.2))), fn.vconst(attrFloat(n, 'beta', 0.5))), fn.vconst(1)), fn.vzero()),
 };
-
-/** Ops whose vector expression reads its input more than once: the input goes through a local first. */
-const MULTI_USE = new Set(['LeakyRelu', 'Pow']);
 
 function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[], extra?: (fn: FnBuilder) => Expr[]): Expr[] {
   const { fn } = ctx;
@@ -48,22 +46,22 @@ function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[], extra?: (fn: FnB
   const pre = extra ? extra(fn) : [];
   const tmp = ins.map(() => fn.local('v128'));
   const res = fn.local('v128');
-  const multi = MULTI_USE.has(ctx.node.op);
   return [...pre, ...broadcastLoops(fn, out.dims, ins, (offsets, run) => {
     const outOff = offsets[ins.length]!;
     const j = fn.local('i32');
     const elem = (k: number, lane: () => Expr) => fn.add(fn.shl(fn.add(offsets[k]!(), lane()), 2), 0);
     // Broadcast (scalar) inputs are splatted once per run.
     const hoisted = ins.map((o, k) => (run.scalar[k] ? tmp[k]!.set(fn.vloadSplat(fn.shl(offsets[k]!(), 2), o.addr)) : fn.nop()));
-    const value = (k: number, vector: boolean): Expr => {
-      if (run.scalar[k]) return tmp[k]!.get();
-      return vector ? fn.vload(elem(k, () => j.get()), ins[k]!.addr) : fn.vloadSplat(elem(k, () => j.get()), ins[k]!.addr);
+    // Non-broadcast operands are loaded into their local once per element (or vector).
+    const load = (k: number, vector: boolean): Expr[] => {
+      if (run.scalar[k]) return [];
+      const addr = elem(k, () => j.get());
+      return [tmp[k]!.set(vector ? fn.vload(addr, ins[k]!.addr) : fn.vloadSplat(addr, ins[k]!.addr))];
     };
-    const compute = (vector: boolean): Expr[] => {
-      const xs = ins.map((_, k) => value(k, vector));
-      if (multi) return [tmp[0]!.set(xs[0]!), res.set(op(ctx, fn, [tmp[0]!.get(), ...xs.slice(1)], ctx.node))];
-      return [res.set(op(ctx, fn, xs, ctx.node))];
-    };
+    const compute = (vector: boolean): Expr[] => [
+      ...ins.flatMap((_, k) => load(k, vector)),
+      res.set(op(ctx, fn, tmp.map((t) => () => t.get()), ctx.node)),
+    ];
     const vecEnd = run.length - (run.length % 4);
     const storeVec = fn.vstore(fn.shl(fn.add(outOff(), j.get()), 2), res.get(), out.addr);
     const storeOne = fn.storeF32(fn.shl(fn.add(outOff(), j.get()), 2), fn.vextract(res.get(), 0), out.addr);
@@ -90,7 +88,7 @@ registerLowering({
     if (node.op === 'Clip') {
       const lo = ctx.inputs[1] ? scalarValue(ctx, 1, 'min') : -Infinity;
       const hi = ctx.inputs[2] ? scalarValue(ctx, 2, 'max') : Infinity;
-      return lowerF32(ctx, (_c, fn, [x]) => fn.vmin(fn.vmax(x!, fn.vconst(lo)), fn.vconst(hi)), [ins[0]!]);
+      return lowerF32(ctx, (_c, fn, [x]) => fn.vmin(fn.vmax(x(), fn.vconst(lo)), fn.vconst(hi)), [ins[0]!]);
     }
     if (node.op === 'Pow') {
       // Exponents used by exported models (x^2 in variance, x^0.5, x^3 in GELU-tanh) are constants.
@@ -98,11 +96,11 @@ registerLowering({
       if (!e || e.data.length !== 1) unsupported(ctx, 'Pow with a non-scalar or run-time exponent');
       const p = Number(e.data[0]);
       const pow: Record<number, VecOp> = {
-        1: (_c, _fn, [x]) => x!,
-        2: (_c, fn, [x]) => fn.vmul(x!, x!),
-        3: (_c, fn, [x]) => fn.vmul(fn.vmul(x!, x!), x!),
-        0.5: (_c, fn, [x]) => fn.vsqrt(x!),
-        [-1]: (_c, fn, [x]) => fn.vdiv(fn.vconst(1), x!),
+        1: (_c, _fn, [x]) => x(),
+        2: (_c, fn, [x]) => fn.vmul(x(), x()),
+        3: (_c, fn, [x]) => fn.vmul(fn.vmul(x(), x()), x()),
+        0.5: (_c, fn, [x]) => fn.vsqrt(x()),
+        [-1]: (_c, fn, [x]) => fn.vdiv(fn.vconst(1), x()),
       };
       const f = pow[p];
       if (!f) unsupported(ctx, `Pow with exponent ${p}`);

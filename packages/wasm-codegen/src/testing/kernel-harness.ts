@@ -1,0 +1,95 @@
+// Test support: compile one IR node to a module, run it, and compare with the op's reference evaluate.
+// Instantiates the module directly (no runtime package) so codegen tests stay inside their layer.
+import { Attrs, DType, Graph, Tensor, arrayFromBytes, getOp, inferNode, isBigInt, makeTensor, sizeOf } from '@onnx2wasm/ir';
+import { generateModule, CodegenOptions } from '../generate-module.js';
+import { META_SECTION, ModelMeta } from '../model-meta.js';
+
+export interface KernelInput {
+  tensor: Tensor;
+  /** Make it a compile-time constant (weights, shapes) instead of a run-time input. */
+  constant?: boolean;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomTensor(dtype: DType, dims: number[], random: () => number, lo = -1, hi = 1): Tensor {
+  const n = sizeOf(dims);
+  const vals = Array.from({ length: n }, () => {
+    const v = lo + (hi - lo) * random();
+    return dtype === 'float32' || dtype === 'float64' ? v : Math.round(v);
+  });
+  return makeTensor(dtype, dims, vals);
+}
+
+export function buildSingleNodeGraph(op: string, inputs: (KernelInput | undefined)[], attrs: Attrs = {}, outputs = 1): Graph {
+  const g: Graph = { name: 'kernel', inputs: [], outputs: [], nodes: [], types: new Map(), constants: new Map() };
+  const names = inputs.map((inp, i) => {
+    if (!inp) return '';
+    const name = `x${i}`;
+    g.types.set(name, { dtype: inp.tensor.dtype, shape: [...inp.tensor.dims] });
+    if (inp.constant) g.constants.set(name, inp.tensor);
+    else g.inputs.push(name);
+    return name;
+  });
+  const node = { name: `${op}_0`, op, inputs: names, outputs: Array.from({ length: outputs }, (_, k) => `y${k}`), attrs };
+  inferNode(g, node);
+  g.nodes.push(node);
+  g.outputs = node.outputs;
+  return g;
+}
+
+/** Runs a compiled graph with the given run-time inputs (in graph input order). */
+export async function runGraph(g: Graph, feeds: Tensor[], opts: CodegenOptions = {}): Promise<Tensor[]> {
+  const gen = generateModule(g, opts);
+  const module = await WebAssembly.compile(gen.wasm as Uint8Array<ArrayBuffer>);
+  const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(module, META_SECTION)[0])) as ModelMeta;
+  const instance = await WebAssembly.instantiate(module, {});
+  const mem = instance.exports.memory as WebAssembly.Memory;
+  if (!meta.weights.embedded) new Uint8Array(mem.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
+  meta.inputs.forEach((s, i) => {
+    const d = feeds[i]!.data;
+    new Uint8Array(mem.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  });
+  (instance.exports.run as () => void)();
+  return meta.outputs.map((s) => ({
+    dtype: s.dtype as DType,
+    dims: s.dims as number[],
+    data: arrayFromBytes(s.dtype as DType, new Uint8Array(mem.buffer.slice(s.offset, s.offset + s.byteLength))),
+  }));
+}
+
+/** Compiles op(inputs) and returns [compiled outputs, reference outputs]. */
+export async function runKernel(op: string, inputs: (KernelInput | undefined)[], attrs: Attrs = {}, opts: CodegenOptions & { outputs?: number } = {}): Promise<{ actual: Tensor[]; expected: Tensor[] }> {
+  const g = buildSingleNodeGraph(op, inputs, attrs, opts.outputs ?? 1);
+  const actual = await runGraph(g, inputs.filter((i): i is KernelInput => !!i && !i.constant).map((i) => i.tensor), opts);
+  const expected = getOp(op)!.evaluate(g.nodes[0]!, inputs.map((i) => i?.tensor));
+  return { actual, expected };
+}
+
+/** Largest |a - e| and whether every element is within atol + rtol * |e| (NaN matches NaN; integers exact). */
+export function compareTensors(actual: Tensor, expected: Tensor, rtol = 1e-5, atol = 1e-6): { ok: boolean; maxAbs: number; message: string } {
+  if (actual.dims.join() !== expected.dims.join()) return { ok: false, maxAbs: Infinity, message: `dims [${actual.dims}] vs expected [${expected.dims}]` };
+  if (actual.dtype !== expected.dtype) return { ok: false, maxAbs: Infinity, message: `dtype ${actual.dtype} vs expected ${expected.dtype}` };
+  const exact = !(actual.dtype === 'float32' || actual.dtype === 'float64' || actual.dtype === 'float16');
+  let maxAbs = 0, worst = -1;
+  for (let i = 0; i < expected.data.length; i++) {
+    const a = isBigInt(actual.dtype) ? Number(actual.data[i]) : (actual.data[i] as number);
+    const e = isBigInt(expected.dtype) ? Number(expected.data[i]) : (expected.data[i] as number);
+    if (Number.isNaN(a) && Number.isNaN(e)) continue;
+    const d = a === e ? 0 : Math.abs(a - e);
+    const bad = exact ? d !== 0 : !(d <= atol + rtol * Math.abs(e));
+    if (d > maxAbs || Number.isNaN(d)) maxAbs = Number.isNaN(d) ? Infinity : d;
+    if (bad && worst < 0) worst = i;
+  }
+  return { ok: worst < 0, maxAbs, message: worst < 0 ? 'ok' : `element ${worst}: got ${actual.data[worst]}, expected ${expected.data[worst]} (max |diff| ${maxAbs})` };
+}
