@@ -5,6 +5,7 @@ export * from './graph.js';
 export * from './op-registry.js';
 export * from './reference.js';
 export * from './printer.js';
+export * from './parser.js';
 export * from './verifier.js';
 export * from './infer-node.js';
 import './ops/index.js';
