@@ -2,4 +2,5 @@ export * from './pass.js';
 export * from './pipeline.js';
 export { foldConstants } from './passes/fold-constants.js';
 export { eliminateDeadCode } from './passes/eliminate-dead-code.js';
-export { eliminateIdentity } from './passes/eliminate-identity.js';
+export { eliminateNoops } from './passes/eliminate-noops.js';
+export * from './rewrite.js';

@@ -1,11 +1,11 @@
 import { CompileError, Graph, verifyGraph } from '@onnx2wasm/ir';
 import { Pass, PassContext } from './pass.js';
 import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
-import { eliminateIdentity } from './passes/eliminate-identity.js';
+import { eliminateNoops } from './passes/eliminate-noops.js';
 import { foldConstants } from './passes/fold-constants.js';
 
 /** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
-export const PASSES: Pass[] = [eliminateIdentity, foldConstants, eliminateDeadCode];
+export const PASSES: Pass[] = [eliminateNoops, foldConstants, eliminateDeadCode];
 
 export interface OptimizeOptions {
   /** Pass names to run (default: all, in pipeline order). */

@@ -1,0 +1,40 @@
+// Removes nodes that do not change their input: Identity, inference-mode Dropout, and Reshape /
+// Flatten / Squeeze / Unsqueeze / Expand / Cast / Transpose whose output equals the input.
+// Readers are pointed at the input instead. A node whose output is a graph output stays, since
+// removing it would rename the model's interface.
+import { Node, ValueType } from '@onnx2wasm/ir';
+import { GraphView, Rule, rewritePass } from '../rewrite.js';
+
+const SHAPE_ONLY = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Expand']);
+
+function sameType(a: ValueType, b: ValueType): boolean {
+  return a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+}
+
+function isNoop(n: Node, view: GraphView): boolean {
+  const x = n.inputs[0], y = n.outputs[0];
+  if (!x || !y || n.outputs.filter(Boolean).length !== 1) return false;
+  const tx = view.type(x), ty = view.type(y);
+  if (!sameType(tx, ty)) return false;
+  if (n.op === 'Identity' || n.op === 'Dropout') return true;
+  if (SHAPE_ONLY.has(n.op) || n.op === 'Cast') return true;
+  if (n.op === 'Transpose') {
+    const perm = n.attrs.perm as number[] | undefined;
+    return !!perm && perm.every((p, i) => p === i);
+  }
+  return false;
+}
+
+const removeNoop: Rule = {
+  name: 'remove-noop',
+  apply(n, view) {
+    if (!isNoop(n, view) || view.isGraphOutput(n.outputs[0]!)) return undefined;
+    return { remove: [n], rename: [[n.outputs[0]!, n.inputs[0]!]] };
+  },
+};
+
+export const eliminateNoops = rewritePass(
+  'eliminate-noops',
+  'remove Identity, inference Dropout, and Reshape/Cast/Transpose/Expand that change nothing',
+  [removeNoop],
+);
