@@ -8,5 +8,6 @@ export * from './printer.js';
 export * from './parser.js';
 export * from './verifier.js';
 export * from './infer-node.js';
+export * from './epilogue.js';
 import './ops/index.js';
 export { referenceErf } from './ops/elementwise.js';

@@ -4,12 +4,9 @@
 // locals across the whole k loop; A elements are splatted, B vectors loaded once per k and reused by
 // every row. Tails (rows % ROWS, columns % 4) get smaller blocks of the same code; a partial last
 // vector is stored lane by lane, and may read up to 12 bytes past the end of B (memory is padded).
+import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
-
-export type Activation =
-  | { kind: 'none' }
-  | { kind: 'relu' }
-  | { kind: 'clip'; min: number; max: number };
+import { EpilogueActivation, emitActivation } from './activation.js';
 
 export interface GemmSpec {
   M: number; N: number; K: number;
@@ -24,7 +21,9 @@ export interface GemmSpec {
   bias?: { addr: number; per: 'row' | 'col' };
   /** A full [M, N] matrix added after the bias (residual); R[i, j] at r() + 4 * (i * rRowStride + j). */
   residual?: { r: () => Expr; rRowStride: number };
-  activation?: Activation;
+  activation?: EpilogueActivation;
+  /** Needed for activations built on shared helpers (sigmoid, tanh, gelu). */
+  ctx?: LowerContext;
 }
 
 const ROWS = 4;
@@ -102,8 +101,7 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
       e.push(a.set(f.vadd(a.get(), t.get())));
     }
     const act = spec.activation ?? { kind: 'none' };
-    if (act.kind === 'relu') e.push(a.set(f.vmax(a.get(), f.vzero())));
-    if (act.kind === 'clip') e.push(a.set(f.vmin(f.vmax(a.get(), f.vconst(act.min)), f.vconst(act.max))));
+    if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx, f, act, () => a.get())));
     return e;
   }
 }

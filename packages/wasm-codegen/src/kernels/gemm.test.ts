@@ -23,3 +23,21 @@ describe('Gemm kernel vs reference', () => {
     });
   }
 });
+
+describe('Gemm with a fused epilogue', () => {
+  const acts: [string, number[]][] = [['relu', []], ['clip', [0, 6]], ['sigmoid', []], ['silu', []], ['tanh', []], ['hardsigmoid', [0.2, 0.5]], ['hardswish', []], ['gelu', []], ['gelu_tanh', []], ['leakyrelu', [0.1]]];
+  for (const [activation, activation_params] of acts) {
+    it(`${activation} with residual`, async () => {
+      const r = rng(activation.length);
+      const m = 5, k = 9, n = 7;
+      const { actual, expected } = await runKernel('Gemm', [
+        { tensor: randomTensor('float32', [m, k], r, -2, 2) },
+        { tensor: randomTensor('float32', [n, k], r), constant: true },
+        { tensor: randomTensor('float32', [n], r), constant: true },
+        { tensor: randomTensor('float32', [m, n], r) },
+      ], { transB: 1, activation, activation_params });
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-6);
+      expect(c.ok, c.message).toBe(true);
+    });
+  }
+});

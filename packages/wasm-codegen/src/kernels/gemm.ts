@@ -1,6 +1,6 @@
 // Gemm: alpha * op(A) @ op(B) + beta * C. A constant transposed B is repacked to [K, N] at compile
 // time; a constant C is pre-scaled by beta and becomes the kernel's bias or residual.
-import { Tensor, attrFloat, attrInt, makeTensor } from '@onnx2wasm/ir';
+import { Tensor, attrFloat, attrInt, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { GemmSpec, emitGemm } from './gemm-core.js';
 import { transpose2d } from './transpose-weights.js';
@@ -17,7 +17,7 @@ registerLowering({
   ops: ['Gemm'],
   lower(ctx) {
     const { node, fn } = ctx;
-    const [a, b, c] = ctx.inputs;
+    const [a, b, c, residual] = ctx.inputs;
     const y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
@@ -56,6 +56,18 @@ registerLowering({
       } else {
         unsupported(ctx, `a run-time C of shape [${cd}] with beta=${beta}`);
       }
+    }
+    if (residual) {
+      if (spec.residual) {
+        unsupported(ctx, 'a fused residual together with a full-matrix C');
+      }
+      if (residual.dims.length !== 2 || residual.dims[0] !== M || residual.dims[1] !== N) unsupported(ctx, `a fused residual of shape [${residual.dims}]`);
+      spec.residual = { r: () => fn.i(residual.addr), rRowStride: N };
+    }
+    const act = readActivation(node);
+    if (act) {
+      spec.activation = act;
+      spec.ctx = ctx;
     }
     return emitGemm(fn, spec);
   },

@@ -1,0 +1,58 @@
+// Fusion as data: a Conv / Gemm / MatMul node may carry an epilogue that the kernel applies to each
+// result in registers before the store — y = activation(acc + bias + residual). The optimizer's
+// fuse-epilogue pass fills these attributes; every fused op's evaluate applies them through here.
+import { Node } from './graph.js';
+import { fail } from './op-registry.js';
+import { referenceErf } from './ops/elementwise.js';
+import { Tensor } from './tensor.js';
+import { broadcastIndexer } from './reference.js';
+
+export const ACTIVATIONS = ['relu', 'clip', 'sigmoid', 'silu', 'tanh', 'hardsigmoid', 'hardswish', 'gelu', 'gelu_tanh', 'leakyrelu'] as const;
+export type ActivationKind = (typeof ACTIVATIONS)[number];
+
+export interface Activation { kind: ActivationKind; params: number[] }
+
+/** The node's fused activation, if any (attributes `activation` and `activation_params`). */
+export function readActivation(node: Node): Activation | undefined {
+  const kind = node.attrs.activation;
+  if (kind === undefined || kind === null) return undefined;
+  if (typeof kind !== 'string' || !(ACTIVATIONS as readonly string[]).includes(kind)) {
+    fail(node, `unknown fused activation '${String(kind)}'`, 'INVALID_ATTRIBUTE');
+  }
+  const params = (node.attrs.activation_params as number[] | undefined) ?? [];
+  return { kind: kind as ActivationKind, params };
+}
+
+export function activationFn(a: Activation): (x: number) => number {
+  const [p0 = 0, p1 = 0] = a.params;
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+  switch (a.kind) {
+    case 'relu': return (x) => (x > 0 || Number.isNaN(x) ? x : 0);
+    case 'clip': return (x) => (Number.isNaN(x) ? x : Math.min(Math.max(x, p0), p1));
+    case 'sigmoid': return sigmoid;
+    case 'silu': return (x) => x * sigmoid(x);
+    case 'tanh': return Math.tanh;
+    case 'hardsigmoid': return (x) => Math.max(0, Math.min(1, p0 * x + p1));
+    case 'hardswish': return (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5));
+    case 'gelu': return (x) => 0.5 * x * (1 + referenceErf(x / Math.SQRT2));
+    case 'gelu_tanh': return (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    case 'leakyrelu': return (x) => (x >= 0 ? x : p0 * x);
+  }
+}
+
+/** y + residual (broadcast), then the activation; returns y itself when there is no epilogue. */
+export function applyEpilogue(node: Node, y: Tensor, residual?: Tensor): Tensor {
+  const act = readActivation(node);
+  if (!act && !residual) return y;
+  const out = y.data as Float32Array;
+  if (residual) {
+    const idx = broadcastIndexer(residual.dims, y.dims);
+    const r = residual.data as Float32Array;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + r[idx(i)]!;
+  }
+  if (act) {
+    const f = activationFn(act);
+    for (let i = 0; i < out.length; i++) out[i] = f(out[i]!);
+  }
+  return y;
+}
