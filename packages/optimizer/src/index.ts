@@ -4,3 +4,4 @@ export { foldConstants } from './passes/fold-constants.js';
 export { eliminateDeadCode } from './passes/eliminate-dead-code.js';
 export { eliminateNoops } from './passes/eliminate-noops.js';
 export * from './rewrite.js';
+export { fuseEpilogue, FUSABLE } from './passes/fuse-epilogue.js';
