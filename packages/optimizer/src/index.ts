@@ -5,3 +5,4 @@ export { eliminateDeadCode } from './passes/eliminate-dead-code.js';
 export { eliminateNoops } from './passes/eliminate-noops.js';
 export * from './rewrite.js';
 export { fuseEpilogue, FUSABLE } from './passes/fuse-epilogue.js';
+export { foldBatchNorm } from './passes/fold-batchnorm.js';

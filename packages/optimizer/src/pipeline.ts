@@ -4,9 +4,10 @@ import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
 import { eliminateNoops } from './passes/eliminate-noops.js';
 import { foldConstants } from './passes/fold-constants.js';
 import { fuseEpilogue } from './passes/fuse-epilogue.js';
+import { foldBatchNorm } from './passes/fold-batchnorm.js';
 
 /** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
-export const PASSES: Pass[] = [eliminateNoops, foldConstants, fuseEpilogue, eliminateDeadCode];
+export const PASSES: Pass[] = [eliminateNoops, foldConstants, foldBatchNorm, fuseEpilogue, eliminateDeadCode];
 
 export interface OptimizeOptions {
   /** Pass names to run (default: all, in pipeline order). */
