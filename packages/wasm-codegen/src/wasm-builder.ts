@@ -157,6 +157,11 @@ export class FnBuilder {
   vor(a: Expr, b: Expr): Expr { return E(this.m.v128.or(a.ref, b.ref)); }
   vxor(a: Expr, b: Expr): Expr { return E(this.m.v128.xor(a.ref, b.ref)); }
   vbitselect(a: Expr, b: Expr, mask: Expr): Expr { return E(this.m.v128.bitselect(a.ref, b.ref, mask.ref)); }
+  /** Picks four f32 lanes from the eight of (a, b): lanes 0-3 are a's, 4-7 are b's (strided and shifted windows). */
+  vshuffle(a: Expr, b: Expr, lanes: [number, number, number, number]): Expr {
+    const bytes = lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+    return E(this.m.i8x16.shuffle(a.ref, b.ref, bytes));
+  }
   vextract(v: Expr, lane: number): Expr { return E(this.m.f32x4.extract_lane(v.ref, lane)); }
   vreplace(v: Expr, lane: number, x: Expr): Expr { return E(this.m.f32x4.replace_lane(v.ref, lane, x.ref)); }
   /** f32x4 → i32x4 (saturating truncation) and back, plus integer lane ops used by exp. */
