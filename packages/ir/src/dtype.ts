@@ -44,7 +44,8 @@ export function allocateArray(dtype: DType, length: number): TypedArray {
 /** A view of `bytes` as the typed array of `dtype` (copies when the bytes are unaligned). */
 export function arrayFromBytes(dtype: DType, bytes: Uint8Array): TypedArray {
   const size = DTYPE_BYTES[dtype];
-  const aligned = bytes.byteOffset % Math.max(size, 1) === 0 ? bytes : bytes.slice();
+  // Copy when unaligned (Node's Buffer#slice would return a view, so copy through the constructor).
+  const aligned = bytes.byteOffset % Math.max(size, 1) === 0 ? bytes : new Uint8Array(bytes);
   const n = size ? aligned.byteLength / size : 0;
   const buf = aligned.buffer;
   const off = aligned.byteOffset;

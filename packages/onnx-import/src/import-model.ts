@@ -80,7 +80,7 @@ function defaultOpset(model: ModelProto): number {
   const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
   if (!entry) return 1;
   const v = toNum(entry.version ?? 0);
-  if (v < 1 || v > 25) throw new OnnxImportError('INVALID_MODEL', `the model declares ONNX opset ${v}; supported opsets are 1 to 25`);
+  if (v < 1 || v > 30) throw new OnnxImportError('INVALID_MODEL', `the model declares ONNX opset ${v}; supported opsets are 1 to 30`);
   return v;
 }
 

@@ -1,0 +1,95 @@
+// Runs one ONNX backend test case through the public API: compile(model.onnx) with the shapes of the
+// test data, loadModel, run, and compare every output with upstream's tolerance.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import onnxProto from 'onnx-proto';
+import { compile, CompileError } from 'onnx2wasm';
+import { loadModel, RuntimeError } from '@onnx2wasm/runtime';
+import { tensorFromProto } from '@onnx2wasm/onnx-import';
+
+const { onnx } = onnxProto;
+export const RTOL = 1e-3;
+export const ATOL = 1e-7;
+
+/** A failure reason, for grouping in docs/conformance.md. */
+function outcome(status, reason, detail) {
+  return { status, reason, detail: String(detail ?? '').split('\n')[0].slice(0, 300) };
+}
+
+function readTensor(file) {
+  const proto = onnx.TensorProto.decode(fs.readFileSync(file));
+  return tensorFromProto(proto);
+}
+
+function isTensorValue(v) {
+  return !!v.type?.tensorType;
+}
+
+/** Compares with rtol/atol; NaN equals NaN; integers and bool exactly. */
+export function compareOutput(actual, expected) {
+  if (actual.dtype !== expected.dtype) return `dtype ${actual.dtype}, expected ${expected.dtype}`;
+  if (actual.dims.join() !== expected.dims.join()) return `dims [${actual.dims}], expected [${expected.dims}]`;
+  const float = ['float32', 'float64', 'float16'].includes(expected.dtype);
+  const toNum = expected.dtype === 'float16' ? halfToNumber : Number;
+  for (let i = 0; i < expected.data.length; i++) {
+    const a = toNum(actual.data[i]), e = toNum(expected.data[i]);
+    if (float) {
+      if (Number.isNaN(e) && Number.isNaN(a)) continue;
+      if (a === e) continue;
+      if (!(Math.abs(a - e) <= ATOL + RTOL * Math.abs(e))) return `element ${i}: got ${a}, expected ${e}`;
+    } else if (actual.data[i] !== expected.data[i]) {
+      return `element ${i}: got ${actual.data[i]}, expected ${expected.data[i]}`;
+    }
+  }
+  return undefined;
+}
+
+function halfToNumber(h) {
+  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+export async function runCase(dir) {
+  const modelPath = path.join(dir, 'model.onnx');
+  let model;
+  try { model = onnx.ModelProto.decode(fs.readFileSync(modelPath)); } catch (e) { return outcome('fail', 'crash', `model decode: ${e.message}`); }
+  const init = new Set((model.graph?.initializer ?? []).map((t) => t.name));
+  const inputs = (model.graph?.input ?? []).filter((v) => !init.has(v.name));
+  const outputs = model.graph?.output ?? [];
+  if (![...inputs, ...outputs].every(isTensorValue)) return outcome('fail', 'unsupported-io', 'sequence, map or optional graph inputs/outputs');
+  const data = path.join(dir, 'test_data_set_0');
+  let feeds, expected;
+  try {
+    feeds = inputs.map((v, k) => ({ name: v.name, tensor: readTensor(path.join(data, `input_${k}.pb`)) }));
+    expected = outputs.map((v, k) => ({ name: v.name, tensor: readTensor(path.join(data, `output_${k}.pb`)) }));
+  } catch (e) {
+    return outcome('fail', 'unsupported-io', `test data: ${e.message}`);
+  }
+  const inputShapes = Object.fromEntries(feeds.map((f) => [f.name, f.tensor.dims]));
+  let compiled;
+  try {
+    compiled = await compile(new Uint8Array(fs.readFileSync(modelPath)), { inputShapes, baseDir: dir });
+  } catch (e) {
+    if (e instanceof CompileError) {
+      const reason = e.code === 'UNSUPPORTED_OP' ? 'unsupported-op' : e.code === 'DTYPE_MISMATCH' ? 'dtype' : e.code === 'DYNAMIC_SHAPE' ? 'dynamic-shape' : `compile-error:${e.code}`;
+      return outcome('fail', reason, e.message);
+    }
+    return outcome('fail', 'crash', `compile: ${e?.stack ?? e}`);
+  }
+  try {
+    const m = await loadModel({ wasm: compiled.wasm, weights: compiled.weights });
+    const out = await m.run(Object.fromEntries(feeds.map((f) => [f.name, f.tensor])));
+    for (const e of expected) {
+      const a = out[e.name];
+      if (!a) return outcome('fail', 'wrong-result', `output '${e.name}' missing`);
+      const diff = compareOutput(a, e.tensor);
+      if (diff) return outcome('fail', diff.startsWith('dtype') ? 'dtype' : 'wrong-result', `${e.name}: ${diff}`);
+    }
+  } catch (e) {
+    if (e instanceof RuntimeError) return outcome('fail', e.code === 'EXECUTION_FAILED' ? 'crash' : 'runtime-error', e.message);
+    return outcome('fail', 'crash', `run: ${e?.stack ?? e}`);
+  }
+  return outcome('pass', 'pass', '');
+}
