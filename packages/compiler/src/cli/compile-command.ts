@@ -1,0 +1,62 @@
+// `onnx2wasm compile model.onnx -o out/`: writes compile().files and prints what was built.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, Option } from 'commander';
+import { compile, type CompileResult } from '../compile.js';
+import { addCompileFlags, toCompileOptions, type CompileFlags } from './compile-options.js';
+import { CliFailure } from './errors.js';
+import { formatBytes, formatMs, formatShape, table } from './format.js';
+
+interface Flags extends CompileFlags {
+  out: string;
+  name: string;
+  embedWeights?: boolean;
+}
+
+function writeFiles(outDir: string, files: Record<string, Uint8Array>): void {
+  for (const [rel, bytes] of Object.entries(files)) {
+    const file = path.join(outDir, rel);
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, bytes);
+    } catch (e) {
+      throw new CliFailure(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+}
+
+function summarize(model: string, outDir: string, c: CompileResult, name: string): string {
+  const s = c.summary;
+  const ops = Object.entries(s.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ×${n}`).join(', ');
+  const ownFiles = Object.keys(c.files).filter((f) => !f.startsWith('runtime/'));
+  const runtimeCount = Object.keys(c.files).length - ownFiles.length;
+  const weights = c.weights.byteLength > 0 ? `${formatBytes(s.weightsBytes)}  ${name}.weights.bin` : `${formatBytes(s.weightsBytes)}  embedded in ${name}.wasm`;
+  const io = (list: CompileResult['manifest']['inputs']) => list.map((t) => `${t.name} ${formatShape(t.dtype, t.dims)}`).join(', ');
+  return [
+    `compiled ${model} -> ${outDir}${path.sep} in ${formatMs(s.compileMs)}`,
+    table([
+      ['ops', `${ops || '(none)'}  (${s.nodes} nodes)`],
+      ['wasm', `${formatBytes(s.wasmBytes)}  ${name}.wasm`],
+      ['weights', weights],
+      ['arena', `${formatBytes(s.arenaBytes)} planned (lower bound ${formatBytes(s.lowerBoundBytes)}); memory ${formatBytes(s.memoryBytes)}`],
+      ['inputs', io(c.manifest.inputs)],
+      ['outputs', io(c.manifest.outputs)],
+      ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files)`],
+    ]),
+  ].join('\n');
+}
+
+export function compileCommand(): Command {
+  const cmd = new Command('compile')
+    .description('compile an ONNX model into a folder with a .wasm module, its weights, JS glue and the runtime')
+    .argument('<model>', 'the .onnx file')
+    .addOption(new Option('-o, --out <dir>', 'output folder (created if missing; files in it are overwritten)').makeOptionMandatory())
+    .addOption(new Option('--name <name>', 'base name of the output files').default('model'))
+    .addOption(new Option('--embed-weights', 'put the weights inside the .wasm instead of a separate .weights.bin'));
+  addCompileFlags(cmd);
+  return cmd.action(async (model: string, flags: Flags) => {
+    const c = await compile(model, { ...toCompileOptions(flags), name: flags.name, embedWeights: flags.embedWeights ?? false });
+    writeFiles(flags.out, c.files);
+    process.stdout.write(summarize(model, path.normalize(flags.out).replace(/[\\/]+$/, ''), c, flags.name) + '\n');
+  });
+}
