@@ -17,10 +17,10 @@ export interface GemmSpec {
   /** C[i, j] is at c() + 4 * (i * cRowStride + j). */
   c: () => Expr; cRowStride: number;
   alpha?: number;
-  /** Bias added after scaling: one value per row (conv channels) or per column (Gemm), at a static address. */
-  bias?: { addr: number; per: 'row' | 'col' };
-  /** A full [M, N] matrix added after the bias (residual); R[i, j] at r() + 4 * (i * rRowStride + j). */
-  residual?: { r: () => Expr; rRowStride: number };
+  /** Bias added after scaling: one value per row (conv channels), per column (Gemm) or one scalar, at a static address, times `scale` (default 1). */
+  bias?: { addr: number; per: 'row' | 'col' | 'scalar'; scale?: number };
+  /** A full [M, N] matrix added after the bias (residual), times `scale`; R[i, j] at r() + 4 * (i * rRowStride + j). */
+  residual?: { r: () => Expr; rRowStride: number; scale?: number };
   activation?: EpilogueActivation;
   /** Needed for activations built on shared helpers (sigmoid, tanh, gelu). */
   ctx?: LowerContext;
@@ -90,15 +90,17 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
     const e: Expr[] = [];
     if (spec.alpha !== undefined && spec.alpha !== 1) e.push(a.set(f.vmul(a.get(), f.vconst(spec.alpha))));
     if (spec.bias) {
-      const b = spec.bias.per === 'row'
-        ? f.vloadSplat(f.shl(f.add(i.get(), r), 2), spec.bias.addr)
-        : f.vload(f.shl(f.add(j.get(), 4 * v), 2), spec.bias.addr);
+      const { per, addr, scale = 1 } = spec.bias;
+      let b = per === 'row' ? f.vloadSplat(f.shl(f.add(i.get(), r), 2), addr)
+        : per === 'scalar' ? f.vloadSplat(0, addr)
+        : f.vload(f.shl(f.add(j.get(), 4 * v), 2), addr);
+      if (scale !== 1) b = f.vmul(b, f.vconst(scale));
       e.push(a.set(f.vadd(a.get(), b)));
     }
     if (spec.residual) {
       const res = spec.residual;
       e.push(t.set(f.vload(f.add(res.r(), f.shl(f.add(f.mul(f.add(i.get(), r), res.rRowStride), f.add(j.get(), 4 * v)), 2)))));
-      e.push(a.set(f.vadd(a.get(), t.get())));
+      e.push(a.set(f.vadd(a.get(), res.scale !== undefined && res.scale !== 1 ? f.vmul(t.get(), f.vconst(res.scale)) : t.get())));
     }
     const act = spec.activation ?? { kind: 'none' };
     if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx, f, act, () => a.get())));

@@ -1,20 +1,39 @@
-// Gemm: alpha * op(A) @ op(B) + beta * C. A constant transposed B is repacked to [K, N] at compile
-// time; a constant C is pre-scaled by beta and becomes the kernel's bias or residual.
+// Gemm: alpha * op(A) @ op(B) + beta * C, plus a fused epilogue (residual input 3, activation).
+// A constant B is repacked to [K, N] at compile time; a run-time transposed B is transposed into
+// scratch first. C, constant or not, becomes the micro-kernel's bias (row, column or scalar) or its
+// residual matrix, scaled by beta in the epilogue.
 import { Tensor, attrFloat, attrInt, makeTensor, readActivation } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { Expr } from '../wasm-builder.js';
 import { GemmSpec, emitGemm } from './gemm-core.js';
 import { transpose2d } from './transpose-weights.js';
 
-function scaled(t: Tensor, beta: number, dims: number[]): Tensor {
-  const out = makeTensor('float32', dims);
-  const src = t.data as Float32Array;
-  const n = out.data.length;
-  for (let i = 0; i < n; i++) (out.data as Float32Array)[i] = beta * src[src.length === n ? i : i % src.length]!;
-  return out;
+/** Emits a plain [R, C] → [C, R] float32 transpose between two static addresses. */
+function emitTranspose(ctx: LowerContext, src: number, dst: number, rows: number, cols: number): Expr[] {
+  const { fn } = ctx;
+  const i = fn.local('i32'), j = fn.local('i32');
+  return [fn.for(i, 0, rows, 1, [fn.for(j, 0, cols, 1, [
+    fn.storeF32(fn.shl(fn.add(fn.mul(j.get(), rows), i.get()), 2), fn.loadF32(fn.shl(fn.add(fn.mul(i.get(), cols), j.get()), 2), src), dst),
+  ])])];
+}
+
+/** How C (shape cd, broadcast to [M, N]) enters the epilogue. */
+function cTerm(c: Operand, M: number, N: number): 'row' | 'col' | 'scalar' | 'full' | undefined {
+  const d = [...new Array(Math.max(0, 2 - c.dims.length)).fill(1), ...c.dims];
+  if (d.length !== 2) return undefined;
+  if (d[0] === 1 && d[1] === 1) return 'scalar';
+  if (d[0] === 1 && d[1] === N) return 'col';
+  if (d[0] === M && d[1] === 1) return 'row';
+  if (d[0] === M && d[1] === N) return 'full';
+  return undefined;
 }
 
 registerLowering({
   ops: ['Gemm'],
+  scratchBytes(node, inputs) {
+    const b = inputs[1];
+    return attrInt(node, 'transB', 0) && b && !b.constant ? b.dims[0]! * b.dims[1]! * 4 : 0;
+  },
   lower(ctx) {
     const { node, fn } = ctx;
     const [a, b, c, residual] = ctx.inputs;
@@ -24,44 +43,31 @@ registerLowering({
     const alpha = attrFloat(node, 'alpha', 1), beta = attrFloat(node, 'beta', 1);
     const [M, N] = y.dims as [number, number];
     const K = transA ? a!.dims[0]! : a!.dims[1]!;
-    let bAddr: number, bKStride: number;
-    if (transB) {
-      if (!b!.constant) unsupported(ctx, 'transB=1 with a run-time B');
-      bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
-      bKStride = N;
-    } else {
-      bAddr = b!.addr;
-      bKStride = N;
+    const pre: Expr[] = [];
+    let bAddr = b!.addr;
+    if (transB && b!.constant) bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
+    else if (transB) {
+      pre.push(...emitTranspose(ctx, b!.addr, ctx.scratch, N, K));
+      bAddr = ctx.scratch;
     }
     const spec: GemmSpec = {
       M, N, K,
       a: () => fn.i(a!.addr), aRowStride: transA ? 1 : K, aKStride: transA ? M : 1,
-      b: () => fn.i(bAddr), bKStride,
+      b: () => fn.i(bAddr), bKStride: N,
       c: () => fn.i(y.addr), cRowStride: N,
       alpha,
     };
     if (c && beta !== 0) {
-      const cd = c.dims;
-      const rowVector = cd.length === 0 || cd[cd.length - 1] === N && cd.slice(0, -1).every((d) => d === 1) || (cd.every((d) => d === 1));
-      const colVector = cd.length === 2 && cd[0] === M && cd[1] === 1 && M !== 1;
-      if (c.constant) {
-        if (colVector) spec.bias = { addr: ctx.addWeight(scaled(c.constant, beta, [M]), `gemmC:${c.name}:${beta}`), per: 'row' };
-        else if (rowVector) spec.bias = { addr: ctx.addWeight(scaled(c.constant, beta, [N]), `gemmC:${c.name}:${beta}`), per: 'col' };
-        else {
-          const addr = ctx.addWeight(scaled(c.constant, beta, [M, N]), `gemmC:${c.name}:${beta}`);
-          spec.residual = { r: () => fn.i(addr), rRowStride: N };
-        }
-      } else if (beta === 1 && cd.length === 2 && cd[0] === M && cd[1] === N) {
-        spec.residual = { r: () => fn.i(c.addr), rRowStride: N };
-      } else {
-        unsupported(ctx, `a run-time C of shape [${cd}] with beta=${beta}`);
-      }
+      const term = cTerm(c, M, N);
+      if (!term) unsupported(ctx, `C of shape [${c.dims}] for a [${M},${N}] result`);
+      if (term === 'full') spec.residual = { r: () => fn.i(c.addr), rRowStride: N, scale: beta };
+      else if (c.constant && term === 'col' || c.constant && term === 'row') {
+        spec.bias = { addr: ctx.addWeight(scaled(c.constant, beta), `gemmC:${c.name}:${beta}`), per: term };
+      } else spec.bias = { addr: c.addr, per: term, scale: beta };
     }
     if (residual) {
-      if (spec.residual) {
-        unsupported(ctx, 'a fused residual together with a full-matrix C');
-      }
-      if (residual.dims.length !== 2 || residual.dims[0] !== M || residual.dims[1] !== N) unsupported(ctx, `a fused residual of shape [${residual.dims}]`);
+      if (spec.residual) unsupported(ctx, 'a fused residual together with a full-matrix C');
+      if (residual.dims.join() !== `${M},${N}`) unsupported(ctx, `a fused residual of shape [${residual.dims}]`);
       spec.residual = { r: () => fn.i(residual.addr), rRowStride: N };
     }
     const act = readActivation(node);
@@ -69,6 +75,11 @@ registerLowering({
       spec.activation = act;
       spec.ctx = ctx;
     }
-    return emitGemm(fn, spec);
+    return [...pre, ...emitGemm(fn, spec)];
   },
 });
+
+function scaled(t: Tensor, beta: number): Tensor {
+  const src = t.data as Float32Array;
+  return makeTensor('float32', [src.length], Array.from(src, (v) => v * beta));
+}
