@@ -227,7 +227,7 @@ export class WasmModuleBuilder {
   private readonly m = new binaryen.Module();
   private readonly functions = new Set<string>();
   constructor(readonly options: ModuleOptions) {
-    let features = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.BulkMemory |
+    let features = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt |
       binaryen.Features.NontrappingFPToInt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals;
     if (options.relaxed) features |= binaryen.Features.RelaxedSIMD;
     this.m.setFeatures(features);

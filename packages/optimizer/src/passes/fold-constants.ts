@@ -1,7 +1,7 @@
 // Evaluates nodes whose inputs are all known at compile time with the ops' reference `evaluate`,
 // and replaces Shape/Size of statically shaped values by constants: this folds the
 // Shape → Gather → Concat → Reshape chains exporters write even for static models.
-import { Graph, Node, Tensor, cloneGraph, getOp, isStatic, makeTensor } from '@onnx2wasm/ir';
+import { Graph, Node, OpDef, Tensor, cloneGraph, getOp, isStatic, makeTensor, typeToString } from '@onnx2wasm/ir';
 import { Pass } from '../pass.js';
 
 function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
@@ -19,6 +19,22 @@ function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
   return undefined;
 }
 
+function refineTypes(g: Graph, n: Node, def: OpDef): boolean {
+  const inferred = def.infer({
+    node: n,
+    inputs: n.inputs.map((i) => (i ? g.types.get(i) : undefined)),
+    values: n.inputs.map((i) => (i ? g.constants.get(i) : undefined)),
+  });
+  let refined = false;
+  n.outputs.forEach((o, k) => {
+    const t = inferred[k], rec = o ? g.types.get(o) : undefined;
+    if (!o || !t || (rec && typeToString(rec) === typeToString(t))) return;
+    g.types.set(o, t);
+    refined = true;
+  });
+  return refined;
+}
+
 export const foldConstants: Pass = {
   name: 'fold-constants',
   description: 'evaluate nodes with constant inputs at compile time; fold Shape/Size of static shapes',
@@ -28,6 +44,9 @@ export const foldConstants: Pass = {
     const kept: Node[] = [];
     for (const n of g.nodes) {
       const def = getOp(n.op);
+      // Import-time inference gave symbolic dims to shapes computed from not-yet-folded values
+      // (Reshape's shape, Slice's ends); with those inputs now constant, re-infer to make them static.
+      if (def && refineTypes(g, n, def)) changed = true;
       let values = foldFromType(g, n);
       const allConst = n.inputs.every((i) => !i || g.constants.has(i));
       if (!values && def && allConst && n.attrs.nondeterministic !== true) {

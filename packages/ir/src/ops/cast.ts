@@ -1,0 +1,56 @@
+// Cast(x) {to}: converts element types. `to` is an IR dtype name (the importer maps ONNX's codes).
+// Floats to integers truncate toward zero and wrap into the target's range (out-of-range values
+// are undefined in ONNX); anything to bool is x != 0 (NaN is true).
+import { DType, DTYPE_BYTES, floatToHalf, halfToFloat, isBigInt } from '../dtype.js';
+import { OpDef, attrString, fail, input, registerOp } from '../op-registry.js';
+import { Tensor, makeTensor } from '../tensor.js';
+
+const CASTABLE = Object.keys(DTYPE_BYTES).filter((d) => d !== 'string') as DType[];
+
+export function castTarget(node: Parameters<typeof attrString>[0]): DType {
+  const to = attrString(node, 'to');
+  if (!CASTABLE.includes(to as DType)) fail(node, `cannot cast to '${to}'; supported: ${CASTABLE.join(', ')}`, 'INVALID_ATTRIBUTE');
+  return to as DType;
+}
+
+/** Element i of t as a number, or as a bigint for 64-bit integers (exact). */
+function read(t: Tensor, i: number): number | bigint {
+  const v = t.data[i]!;
+  return t.dtype === 'float16' ? halfToFloat(v as number) : v;
+}
+
+export function castTensor(x: Tensor, to: DType): Tensor {
+  const out = makeTensor(to, [...x.dims]);
+  const n = x.data.length;
+  for (let i = 0; i < n; i++) {
+    const v = read(x, i);
+    if (to === 'bool') (out.data as Uint8Array)[i] = typeof v === 'bigint' ? Number(v !== 0n) : Number(v !== 0);
+    else if (to === 'float16') (out.data as Uint16Array)[i] = floatToHalf(Number(v));
+    else if (isBigInt(to)) {
+      const b = typeof v === 'bigint' ? v : BigInt(Number.isFinite(v) ? Math.trunc(v) : 0);
+      (out.data as BigInt64Array)[i] = to === 'int64' ? BigInt.asIntN(64, b) : BigInt.asUintN(64, b);
+    } else if (to === 'float32' || to === 'float64') (out.data as Float32Array)[i] = Number(v);
+    else {
+      // Narrow integers: typed-array assignment wraps modulo 2^bits after truncation.
+      const num = typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : Math.trunc(v);
+      (out.data as Int32Array)[i] = Number.isFinite(num) ? num : 0;
+    }
+  }
+  return out;
+}
+
+export const cast: OpDef = {
+  name: 'Cast',
+  group: 'elementwise',
+  description: 'convert the element type',
+  infer(ctx) {
+    const x = input(ctx, 0);
+    if (x.dtype === 'string') fail(ctx.node, 'string tensors are not supported', 'DTYPE_MISMATCH');
+    return [{ dtype: castTarget(ctx.node), shape: [...x.shape] }];
+  },
+  evaluate(node, [x]) {
+    return [castTensor(x!, castTarget(node))];
+  },
+};
+
+registerOp(cast);

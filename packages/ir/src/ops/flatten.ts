@@ -1,0 +1,32 @@
+// Flatten(x) {axis}: [d0 … d(axis-1)] and [d(axis) … d(r-1)] each collapse to one dim (axis may
+// equal the rank, giving [N, 1]; axis 0 gives [1, N]).
+import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
+import { cloneTensor } from '../reference.js';
+import { productDim } from './shape-util.js';
+
+function flattenAxis(node: Parameters<typeof attrInt>[0], rank: number): number {
+  const axis = attrInt(node, 'axis', 1);
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a > rank) fail(node, `axis ${axis} is out of range for rank ${rank} (allowed ${-rank}..${rank})`, 'INVALID_ATTRIBUTE');
+  return a;
+}
+
+export const flatten: OpDef = {
+  name: 'Flatten',
+  group: 'movement',
+  description: 'collapse the dims before and from `axis` into a 2-D shape',
+  infer(ctx) {
+    const x = input(ctx, 0);
+    const a = flattenAxis(ctx.node, x.shape.length);
+    return [{ dtype: x.dtype, shape: [productDim(x.shape.slice(0, a), ctx.node, 0), productDim(x.shape.slice(a), ctx.node, 1)] }];
+  },
+  evaluate(node, [x]) {
+    const a = flattenAxis(node, x!.dims.length);
+    const outer = x!.dims.slice(0, a).reduce((p, d) => p * d, 1);
+    const inner = x!.dims.slice(a).reduce((p, d) => p * d, 1);
+    return [cloneTensor(x!, [outer, inner])];
+  },
+  flops: () => 0,
+};
+
+registerOp(flatten);

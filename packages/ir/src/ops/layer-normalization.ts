@@ -1,0 +1,62 @@
+// LayerNormalization(X, Scale, B?) {axis, epsilon} (opset 17): each row X[i0…i(axis-1), :] over the
+// trailing dims from `axis` on is normalized to zero mean and unit variance, then scaled and shifted;
+// Scale and B broadcast to those trailing dims. Optional outputs Mean and InvStdDev have the row
+// dims followed by 1s.
+import { Dim } from '../graph.js';
+import { OpDef, attrFloat, attrInt, broadcastShapes, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
+import { broadcastIndexer } from '../reference.js';
+import { makeTensor, sizeOf } from '../tensor.js';
+
+export const layerNormalization: OpDef = {
+  name: 'LayerNormalization',
+  group: 'normalization',
+  description: '(x - mean) / sqrt(var + epsilon) * scale + bias over the trailing dims from axis',
+  infer(ctx) {
+    const { node } = ctx;
+    const dtype = expectDType(ctx, 0, ['float32', 'float64']);
+    const x = input(ctx, 0);
+    const rank = x.shape.length;
+    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), rank);
+    const tail = x.shape.slice(axis);
+    for (const [i, what] of [[1, 'Scale'], [2, 'B']] as const) {
+      const t = ctx.inputs[i];
+      if (!t) { if (i === 1) input(ctx, 1); continue; }
+      if (t.dtype !== dtype) fail(node, `${what} (input ${i}) has dtype ${t.dtype}, X has ${dtype}`, 'DTYPE_MISMATCH');
+      const b = t.shape.length <= tail.length ? broadcastShapes(node, [t.shape, tail]) : undefined;
+      if (!b || b.some((d, k) => typeof d === 'number' && typeof tail[k] === 'number' && d !== tail[k])) {
+        fail(node, `${what} (input ${i}) of shape [${t.shape}] does not broadcast to the normalized dims [${tail}]`);
+      }
+    }
+    const stats: Dim[] = [...x.shape.slice(0, axis), ...tail.map(() => 1)];
+    return [{ dtype, shape: [...x.shape] }, { dtype: 'float32', shape: stats }, { dtype: 'float32', shape: [...stats] }];
+  },
+  evaluate(node, [x, scale, bias]) {
+    const dims = x!.dims;
+    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), dims.length);
+    const eps = attrFloat(node, 'epsilon', 1e-5);
+    const tail = dims.slice(axis);
+    const rows = sizeOf(dims.slice(0, axis)), n = sizeOf(tail);
+    const stats = [...dims.slice(0, axis), ...tail.map(() => 1)];
+    const y = makeTensor(x!.dtype, [...dims]), mean = makeTensor('float32', stats), inv = makeTensor('float32', stats);
+    const X = x!.data as Float32Array, Y = y.data as Float32Array;
+    const si = broadcastIndexer(scale!.dims, tail), bi = bias ? broadcastIndexer(bias.dims, tail) : undefined;
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += X[r * n + k]!;
+      const m = s / n;
+      let v = 0;
+      for (let k = 0; k < n; k++) v += (X[r * n + k]! - m) ** 2;
+      const rstd = 1 / Math.sqrt(v / n + eps);
+      for (let k = 0; k < n; k++) {
+        const b = bias ? Number(bias.data[bi!(k)]) : 0;
+        Y[r * n + k] = (X[r * n + k]! - m) * rstd * Number(scale!.data[si(k)]) + b;
+      }
+      (mean.data as Float32Array)[r] = m;
+      (inv.data as Float32Array)[r] = rstd;
+    }
+    return [y, mean, inv];
+  },
+  flops(ctx) { return 8 * sizeOf(input(ctx, 0).shape.filter((d): d is number => typeof d === 'number')); },
+};
+
+registerOp(layerNormalization);

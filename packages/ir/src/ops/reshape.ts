@@ -1,0 +1,74 @@
+// Reshape(data, shape) {allowzero}: the shape input may hold 0 (copy the input's dim, unless
+// allowzero=1 where it means a real 0) and one -1 (whatever is left). The ONNX opset-1 attribute
+// form is turned into this input form by the importer.
+import { Dim, Node } from '../graph.js';
+import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
+import { cloneTensor } from '../reference.js';
+import { intValues, staticProduct, unknownDim } from './shape-util.js';
+
+/** The output shape of a reshape of `inShape` to `spec`; symbolic dims cancel against equal input dims. */
+export function reshapeDims(node: Node, inShape: readonly Dim[], spec: readonly number[], allowzero: boolean): Dim[] {
+  let inferAt = -1;
+  const out: Dim[] = spec.map((v, i) => {
+    if (v === -1) {
+      if (inferAt >= 0) fail(node, `shape [${spec}] has more than one -1`, 'INVALID_ATTRIBUTE');
+      inferAt = i;
+      return -1;
+    }
+    if (v < -1 || !Number.isInteger(v)) fail(node, `shape [${spec}] has invalid entry ${v}`, 'INVALID_ATTRIBUTE');
+    if (v === 0 && !allowzero) {
+      if (i >= inShape.length) fail(node, `shape [${spec}] copies dim ${i} (0), but the input has rank ${inShape.length}`);
+      return inShape[i]!;
+    }
+    return v;
+  });
+  if (allowzero && inferAt >= 0 && spec.includes(0)) fail(node, `shape [${spec}] has both 0 and -1 with allowzero=1`, 'INVALID_ATTRIBUTE');
+  if (inferAt >= 0) {
+    // Cancel symbolic dims that appear on both sides, then divide what is left.
+    const rest = [...inShape];
+    let den = 1, known = true;
+    out.forEach((d, i) => {
+      if (i === inferAt) return;
+      if (typeof d === 'number') { den *= d; return; }
+      const k = rest.indexOf(d);
+      if (k >= 0) rest.splice(k, 1);
+      else known = false;
+    });
+    const num = staticProduct(rest);
+    if (known && num !== undefined) {
+      if (den === 0) fail(node, `cannot infer the -1 in shape [${spec}]: the other dims multiply to 0`);
+      if (num % den !== 0) fail(node, `cannot reshape [${inShape}] to [${spec}]: ${num} elements do not divide by ${den}`);
+      out[inferAt] = num / den;
+    } else {
+      out[inferAt] = unknownDim(node, inferAt);
+    }
+  }
+  const a = staticProduct(inShape), b = staticProduct(out);
+  if (a !== undefined && b !== undefined && a !== b) fail(node, `cannot reshape [${inShape}] (${a} elements) to [${out}] (${b} elements)`);
+  return out;
+}
+
+export const reshape: OpDef = {
+  name: 'Reshape',
+  group: 'movement',
+  description: 'same elements, new shape (0 copies a dim unless allowzero, -1 is inferred)',
+  infer(ctx) {
+    const x = input(ctx, 0), s = input(ctx, 1);
+    if (s.dtype !== 'int64' && s.dtype !== 'int32') fail(ctx.node, `shape (input 1) must be int64, got ${s.dtype}`, 'DTYPE_MISMATCH');
+    if (s.shape.length !== 1) fail(ctx.node, `shape (input 1) must be 1-D, got [${s.shape}]`);
+    const spec = intValues(ctx, 1, 'shape');
+    if (!spec) {
+      const rank = s.shape[0]!;
+      if (typeof rank !== 'number') fail(ctx.node, 'the output rank (length of the shape input) must be known at compile time', 'DYNAMIC_SHAPE');
+      return [{ dtype: x.dtype, shape: Array.from({ length: rank }, (_, i) => unknownDim(ctx.node, i)) }];
+    }
+    return [{ dtype: x.dtype, shape: reshapeDims(ctx.node, x.shape, spec, attrInt(ctx.node, 'allowzero', 0) !== 0) }];
+  },
+  evaluate(node, [x, s]) {
+    const dims = reshapeDims(node, x!.dims, Array.from(s!.data, Number), attrInt(node, 'allowzero', 0) !== 0) as number[];
+    return [cloneTensor(x!, dims)];
+  },
+  flops: () => 0,
+};
+
+registerOp(reshape);

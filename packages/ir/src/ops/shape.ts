@@ -1,0 +1,31 @@
+// Shape(x) {start?, end?}: the dims of x (optionally a sub-range, opset 15) as an int64 vector.
+// The optimizer's fold-constants replaces it by a constant whenever x's shape is static.
+import { Node } from '../graph.js';
+import { OpDef, input, registerOp } from '../op-registry.js';
+import { makeTensor } from '../tensor.js';
+
+/** [start, end) of the dims Shape returns; out-of-range values are clamped as the spec says. */
+export function shapeRange(node: Node, rank: number): [number, number] {
+  const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+  const start = clamp(typeof node.attrs.start === 'number' ? node.attrs.start : 0);
+  const end = clamp(typeof node.attrs.end === 'number' ? node.attrs.end : rank);
+  return [start, Math.max(start, end)];
+}
+
+export const shape: OpDef = {
+  name: 'Shape',
+  group: 'shape',
+  description: 'the dims of the input as an int64 vector',
+  infer(ctx) {
+    const x = input(ctx, 0);
+    const [s, e] = shapeRange(ctx.node, x.shape.length);
+    return [{ dtype: 'int64', shape: [e - s] }];
+  },
+  evaluate(node, [x]) {
+    const [s, e] = shapeRange(node, x!.dims.length);
+    return [makeTensor('int64', [e - s], x!.dims.slice(s, e))];
+  },
+  flops: () => 0,
+};
+
+registerOp(shape);

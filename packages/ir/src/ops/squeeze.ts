@@ -1,0 +1,37 @@
+// Squeeze(x) {axes}: removes the listed dims, which must be 1; without axes, every static 1.
+// The importer turns the opset-13 axes input into this attribute (it must be a constant).
+import { Dim } from '../graph.js';
+import { Node } from '../graph.js';
+import { OpDef, attrInts, fail, input, registerOp } from '../op-registry.js';
+import { cloneTensor } from '../reference.js';
+import { normalizeAxes } from './shape-util.js';
+
+function squeezeDims(node: Node, shape: readonly Dim[]): Dim[] {
+  const given = node.attrs.axes !== undefined && node.attrs.axes !== null;
+  if (!given) {
+    // Symbolic dims might be 1 at run time; removing them or not would change the rank, so refuse.
+    if (shape.some((d) => typeof d !== 'number')) fail(node, `squeeze without axes needs a static input shape, got [${shape}]`, 'DYNAMIC_SHAPE');
+    return shape.filter((d) => d !== 1);
+  }
+  const axes = normalizeAxes(node, attrInts(node, 'axes'), shape.length);
+  for (const a of axes) {
+    if (typeof shape[a] === 'number' && shape[a] !== 1) fail(node, `cannot squeeze axis ${a} of shape [${shape}]: its size is ${shape[a]}, not 1`);
+  }
+  return shape.filter((_, i) => !axes.includes(i));
+}
+
+export const squeeze: OpDef = {
+  name: 'Squeeze',
+  group: 'movement',
+  description: 'remove size-1 dims (the listed axes, or all)',
+  infer(ctx) {
+    const x = input(ctx, 0);
+    return [{ dtype: x.dtype, shape: squeezeDims(ctx.node, x.shape) }];
+  },
+  evaluate(node, [x]) {
+    return [cloneTensor(x!, squeezeDims(node, x!.dims) as number[])];
+  },
+  flops: () => 0,
+};
+
+registerOp(squeeze);

@@ -1,0 +1,41 @@
+// Transpose(x) {perm}: output dim i is input dim perm[i]; without perm, the dims are reversed.
+import { Node } from '../graph.js';
+import { OpDef, attrInts, fail, input, registerOp } from '../op-registry.js';
+import { allocateArray } from '../dtype.js';
+import { indices } from '../reference.js';
+import { sizeOf, stridesOf } from '../tensor.js';
+
+export function transposePerm(node: Node, rank: number): number[] {
+  const perm = attrInts(node, 'perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+    fail(node, `perm [${perm}] is not a permutation of 0..${rank - 1}`, 'INVALID_ATTRIBUTE');
+  }
+  return perm;
+}
+
+export const transpose: OpDef = {
+  name: 'Transpose',
+  group: 'movement',
+  description: 'permute the dims (output dim i is input dim perm[i])',
+  infer(ctx) {
+    const x = input(ctx, 0);
+    const perm = transposePerm(ctx.node, x.shape.length);
+    return [{ dtype: x.dtype, shape: perm.map((p) => x.shape[p]!) }];
+  },
+  evaluate(node, [x]) {
+    const perm = transposePerm(node, x!.dims.length);
+    const outDims = perm.map((p) => x!.dims[p]!);
+    const inStrides = stridesOf(x!.dims);
+    const data = allocateArray(x!.dtype, sizeOf(outDims));
+    let k = 0;
+    for (const idx of indices(outDims)) {
+      let src = 0;
+      for (let i = 0; i < idx.length; i++) src += idx[i]! * inStrides[perm[i]!]!;
+      (data as Float32Array)[k++] = (x!.data as Float32Array)[src]!;
+    }
+    return [{ dtype: x!.dtype, dims: outDims, data }];
+  },
+  flops: () => 0,
+};
+
+registerOp(transpose);

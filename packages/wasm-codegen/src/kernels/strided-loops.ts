@@ -1,0 +1,58 @@
+// Loop nests for the movement kernels (Transpose, Slice, Concat, Gather): several pointers walk
+// memory together, each with its own byte stride per loop level. Pointers are kept in locals and
+// advanced by addition, so the innermost body sees plain local reads.
+import { DTYPE_BYTES, DType } from '@onnx2wasm/ir';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+
+export interface LoopDim {
+  count: number;
+  /** Byte stride of each pointer for one step of this loop. */
+  strides: number[];
+}
+
+/** Nested loops over `dims` (outermost first); `body` receives each pointer's current byte address. */
+export function stridedLoops(fn: FnBuilder, bases: I32[], dims: LoopDim[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
+  const build = (d: number, parent: (() => Expr)[]): Expr[] => {
+    if (d === dims.length) return body(parent);
+    const { count, strides } = dims[d]!;
+    if (count === 0) return [];
+    if (count === 1) return build(d + 1, parent);
+    const ptrs = parent.map(() => fn.local('i32'));
+    const idx = fn.local('i32');
+    return [
+      ...ptrs.map((p, k) => p.set(parent[k]!())),
+      fn.for(idx, 0, count, 1, [
+        ...build(d + 1, ptrs.map((p) => () => p.get())),
+        ...ptrs.map((p, k) => p.set(fn.add(p.get(), strides[k]!))),
+      ]),
+    ];
+  };
+  return build(0, bases.map((b) => () => fn.i(b)));
+}
+
+/** Copies one element of `dtype` (any element type: only its bytes matter). */
+export function copyElement(fn: FnBuilder, dtype: DType, dst: I32, src: I32): Expr {
+  switch (DTYPE_BYTES[dtype]) {
+    case 1: return fn.store8(dst, fn.load8U(src));
+    case 2: return fn.store16(dst, fn.load16U(src));
+    case 4: return fn.storeI32(dst, fn.loadI32(src));
+    case 8: return fn.storeI64(dst, fn.loadI64(src));
+    default: throw new Error(`no element copy for dtype ${dtype}`);
+  }
+}
+
+/**
+ * Merges adjacent dims that are contiguous for every pointer (stride of the outer = count × stride
+ * of the inner), and drops dims of size 1: fewer, longer loops.
+ */
+export function mergeDims(dims: LoopDim[]): LoopDim[] {
+  const out: LoopDim[] = [];
+  for (const d of dims) {
+    if (d.count === 1) continue;
+    const last = out[out.length - 1];
+    if (last && last.strides.every((s, k) => s === d.count * d.strides[k]!)) {
+      out[out.length - 1] = { count: last.count * d.count, strides: d.strides };
+    } else out.push({ count: d.count, strides: [...d.strides] });
+  }
+  return out;
+}
