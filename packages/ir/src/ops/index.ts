@@ -16,3 +16,7 @@ import './constant-of-shape.js';
 import './reduce-mean.js';
 import './softmax.js';
 import './layer-normalization.js';
+import './conv.js';
+import './pool.js';
+import './global-pool.js';
+import './batch-normalization.js';

@@ -7,3 +7,6 @@ import './constant.js';
 import './reduce-mean.js';
 import './softmax.js';
 import './layer-normalization.js';
+import './conv.js';
+import './pool.js';
+import './batch-normalization.js';

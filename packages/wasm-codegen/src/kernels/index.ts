@@ -3,3 +3,7 @@ import './elementwise.js';
 import './gemm.js';
 import './reshape.js';
 import './concat.js';
+import './conv.js';
+import './pool.js';
+import './global-pool.js';
+import './batch-normalization.js';

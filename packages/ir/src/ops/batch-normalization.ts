@@ -1,0 +1,47 @@
+// BatchNormalization in inference mode: Y = (X - mean[c]) / sqrt(var[c] + epsilon) * scale[c] + B[c]
+// over channel axis 1. Training mode (batch statistics, running-stat outputs) is not an IR op.
+import { OpDef, attrFloat, attrInt, expectDType, fail, input, registerOp } from '../op-registry.js';
+import { makeTensor, sizeOf } from '../tensor.js';
+
+export const batchNormalization: OpDef = {
+  name: 'BatchNormalization',
+  group: 'normalization',
+  description: 'per-channel (axis 1) affine normalization with running mean/var (inference mode)',
+  infer(ctx) {
+    const { node } = ctx;
+    const dtype = expectDType(ctx, 0, ['float32', 'float64']);
+    const x = input(ctx, 0).shape;
+    if (attrInt(node, 'training_mode', 0) !== 0) fail(node, 'training_mode=1 is not supported (inference only)', 'UNSUPPORTED_OP');
+    if (node.outputs.slice(1).some((o) => o)) fail(node, 'the running mean/var outputs (training mode) are not supported', 'UNSUPPORTED_OP');
+    if (x.length < 2) fail(node, `input X has rank ${x.length}; expected at least [N, C]`);
+    const names = ['scale', 'B', 'input_mean', 'input_var'];
+    for (let i = 1; i <= 4; i++) {
+      const t = input(ctx, i);
+      if (t.dtype !== dtype) fail(node, `${names[i - 1]} has dtype ${t.dtype}; expected ${dtype}`, 'DTYPE_MISMATCH');
+      const c = x[1];
+      if (t.shape.length !== 1 || (typeof t.shape[0] === 'number' && typeof c === 'number' && t.shape[0] !== c)) {
+        fail(node, `${names[i - 1]} has shape [${t.shape}]; expected [${c}] (one value per channel)`);
+      }
+    }
+    return [{ dtype, shape: [...x] }];
+  },
+  evaluate(node, [x, scale, b, mean, variance]) {
+    const eps = attrFloat(node, 'epsilon', 1e-5);
+    const [N, C] = x!.dims as [number, number];
+    const inner = sizeOf(x!.dims.slice(2));
+    const y = makeTensor(x!.dtype, x!.dims);
+    const X = x!.data as Float32Array, Y = y.data as Float32Array;
+    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) {
+      const s = Number(scale!.data[c]) / Math.sqrt(Number(variance!.data[c]) + eps);
+      const m = Number(mean!.data[c]), bias = Number(b!.data[c]);
+      const base = (n * C + c) * inner;
+      for (let i = 0; i < inner; i++) Y[base + i] = (X[base + i]! - m) * s + bias;
+    }
+    return [y];
+  },
+  flops(ctx) {
+    return 2 * sizeOf(input(ctx, 0).shape as number[]);
+  },
+};
+
+registerOp(batchNormalization);

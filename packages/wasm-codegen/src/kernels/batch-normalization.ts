@@ -1,0 +1,51 @@
+// BatchNormalization (inference, float32) as a per-channel affine map y = x * scale'[c] + shift'[c],
+// with scale' = scale / sqrt(var + eps) and shift' = B - mean * scale' folded at compile time (in
+// float64, then rounded once). Planes of at least one vector run four lanes at a time.
+import { Tensor, attrFloat, makeTensor } from '@onnx2wasm/ir';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { Expr } from '../wasm-builder.js';
+
+function foldedAffine(ctx: LowerContext): { scale: Tensor; shift: Tensor } {
+  const params = [1, 2, 3, 4].map((i) => ctx.inputs[i]?.constant);
+  if (params.some((p) => !p)) unsupported(ctx, 'scale, B, mean or var computed at run time (they must be constants)');
+  const [scale, bias, mean, variance] = params as Tensor[];
+  const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
+  const C = scale.data.length;
+  const s = new Float32Array(C), t = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    const k = Number(scale.data[c]) / Math.sqrt(Number(variance.data[c]) + eps);
+    s[c] = k;
+    t[c] = Number(bias.data[c]) - Number(mean.data[c]) * k;
+  }
+  return { scale: makeTensor('float32', [C], s), shift: makeTensor('float32', [C], t) };
+}
+
+registerLowering({
+  ops: ['BatchNormalization'],
+  lower(ctx) {
+    const { fn } = ctx;
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+    const { scale, shift } = foldedAffine(ctx);
+    const sAddr = ctx.addWeight(scale), tAddr = ctx.addWeight(shift);
+    const [N, C] = x.dims as [number, number];
+    const inner = x.dims.slice(2).reduce((a, b) => a * b, 1);
+    const n = fn.local('i32'), c = fn.local('i32'), i = fn.local('i32'), base = fn.local('i32');
+    const vs = fn.local('v128'), vt = fn.local('v128'), v = fn.local('v128');
+    const full = Math.floor(inner / 4) * 4;
+    const at = () => fn.add(base.get(), fn.shl(i.get(), 2));
+    const body: Expr[] = [
+      base.set(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), 4 * inner)),
+      vs.set(fn.vloadSplat(fn.shl(c.get(), 2), sAddr)),
+      vt.set(fn.vloadSplat(fn.shl(c.get(), 2), tAddr)),
+      fn.for(i, 0, full, 4, [fn.vstore(at(), fn.fma(fn.vload(at(), x.addr), vs.get(), vt.get()), y.addr)]),
+    ];
+    if (full < inner) {
+      // The last vector reads up to 12 bytes past the plane (memory is padded) and stores only its live lanes.
+      body.push(i.set(fn.i(full)));
+      body.push(v.set(fn.fma(fn.vload(at(), x.addr), vs.get(), vt.get())));
+      for (let l = 0; l < inner - full; l++) body.push(fn.vstoreLane(at(), v.get(), l, y.addr + 4 * l));
+    }
+    return [fn.for(n, 0, N, 1, [fn.for(c, 0, C, 1, body)])];
+  },
+});

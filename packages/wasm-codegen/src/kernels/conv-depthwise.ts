@@ -1,0 +1,40 @@
+// Depthwise Conv (group == C == M: one filter per channel) on the shared sliding-window loop:
+// the channel's taps are splatted into locals once per plane, each output vector starts from
+// the bias and takes one fma per tap, then the epilogue (residual, activation) runs in registers.
+import { readActivation } from '@onnx2wasm/ir';
+import { LowerContext, Operand } from '../lowering.js';
+import { Expr, Local } from '../wasm-builder.js';
+import { emitActivation } from './activation.js';
+import { PlaneShape, emitWindowKernel } from './window-core.js';
+
+/** Taps kept in v128 locals; larger kernels splat each weight from memory at its use. */
+const TAPS_IN_LOCALS = 49;
+
+export function lowerDepthwiseConv(ctx: LowerContext, shape: PlaneShape, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+  const { fn } = ctx;
+  const [N, C] = x.dims as [number, number];
+  const taps = shape.kh * shape.kw;
+  const inLocals = taps <= TAPS_IN_LOCALS;
+  const weights: Local[] = inLocals ? Array.from({ length: taps }, () => fn.local('v128')) : [];
+  const biasV = fn.local('v128');
+  const chan = fn.local('i32');
+  const act = readActivation(ctx.node);
+  const weight = (t: number) => (inLocals ? weights[t]!.get() : fn.vloadSplat(fn.mul(chan.get(), 4 * taps), w.addr + 4 * t));
+  return emitWindowKernel(fn, {
+    shape, N, C, x: x.addr, y: y.addr, fill: 0, scratch: ctx.scratch,
+    perPlane: (c) => [
+      chan.set(c.get()),
+      ...weights.map((l, t) => l.set(fn.vloadSplat(fn.mul(c.get(), 4 * taps), w.addr + 4 * t))),
+      ...(bias ? [biasV.set(fn.vloadSplat(fn.shl(c.get(), 2), bias.addr))] : []),
+    ],
+    tap: (acc, v, ky, kx) => {
+      const t = ky * shape.kw + kx;
+      if (acc) return fn.fma(v, weight(t), acc);
+      return bias ? fn.fma(v, weight(t), biasV.get()) : fn.vmul(v, weight(t));
+    },
+    finish: (acc, at) => [
+      ...(residual ? [acc.set(fn.vadd(acc.get(), fn.vload(fn.shl(at.outOffset.get(), 2), residual.addr)))] : []),
+      ...(act ? [acc.set(emitActivation(ctx, fn, act, () => acc.get()))] : []),
+    ],
+  });
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { Attrs } from '@onnx2wasm/ir';
+import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+
+interface Case {
+  name: string;
+  /** Input [N, C, ...spatial] and kernel spatial dims. */
+  x: number[]; m: number; k: number[];
+  group?: number; strides?: number[]; pads?: number[]; dilations?: number[];
+  bias?: boolean; runtimeWeights?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
+}
+
+const cases: Case[] = [
+  // im2col + GEMM
+  { name: '3x3 pad 1, odd channels and size', x: [1, 3, 17, 17], m: 7, k: [3, 3], pads: [1, 1, 1, 1], bias: true },
+  { name: '3x3 stride 2 (shuffled im2col)', x: [1, 3, 17, 13], m: 5, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true },
+  { name: '7x7 stride 2 pad 3 (resnet stem)', x: [1, 3, 23, 23], m: 4, k: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3], bias: true },
+  { name: 'stride 3, asymmetric pads, no bias', x: [1, 2, 11, 9], m: 3, k: [3, 2], strides: [3, 3], pads: [0, 1, 2, 0] },
+  { name: 'dilation 2', x: [1, 3, 12, 11], m: 5, k: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2], bias: true },
+  { name: 'no pads, stride 1 (in-place im2col)', x: [1, 4, 7, 9], m: 3, k: [3, 3], bias: true },
+  { name: '1x1 stride 2', x: [1, 5, 9, 9], m: 7, k: [1, 1], strides: [2, 2], bias: true },
+  { name: 'batch 2', x: [2, 3, 7, 5], m: 4, k: [3, 3], pads: [1, 1, 1, 1], bias: true },
+  { name: 'output 1x1', x: [1, 2, 3, 3], m: 3, k: [3, 3], bias: true },
+  { name: 'run-time weights and bias', x: [1, 3, 6, 7], m: 5, k: [3, 3], pads: [1, 1, 1, 1], bias: true, runtimeWeights: true },
+  // pointwise (no copy)
+  { name: '1x1 pointwise', x: [1, 7, 5, 3], m: 17, k: [1, 1], bias: true },
+  { name: '1x1 pointwise, batch 2, no bias', x: [2, 4, 3, 3], m: 1, k: [1, 1] },
+  // groups
+  { name: 'group 2 with bias (bias column)', x: [1, 4, 7, 7], m: 6, k: [3, 3], group: 2, pads: [1, 1, 1, 1], bias: true },
+  { name: 'group 3 without bias', x: [2, 3, 5, 6], m: 6, k: [3, 3], group: 3, strides: [2, 1], pads: [1, 0, 1, 1] },
+  { name: 'grouped 1x1 with bias', x: [1, 4, 3, 5], m: 4, k: [1, 1], group: 2, bias: true },
+  { name: 'depthwise multiplier 2 (general path)', x: [1, 3, 7, 7], m: 6, k: [3, 3], group: 3, pads: [1, 1, 1, 1], bias: true },
+  // depthwise direct kernel
+  { name: 'depthwise 3x3 s1', x: [1, 5, 17, 17], m: 5, k: [3, 3], group: 5, pads: [1, 1, 1, 1], bias: true },
+  { name: 'depthwise 3x3 s2', x: [1, 4, 17, 15], m: 4, k: [3, 3], group: 4, strides: [2, 2], pads: [1, 1, 1, 1], bias: true },
+  { name: 'depthwise 3x3 s2 even size (mobilenet)', x: [1, 3, 16, 16], m: 3, k: [3, 3], group: 3, strides: [2, 2], pads: [0, 0, 1, 1], bias: true },
+  { name: 'depthwise 5x5 s1 no bias', x: [2, 3, 7, 9], m: 3, k: [5, 5], group: 3, pads: [2, 2, 2, 2] },
+  { name: 'depthwise stride 3 (gather)', x: [1, 2, 10, 11], m: 2, k: [3, 3], group: 2, strides: [3, 3], pads: [1, 1, 1, 1], bias: true },
+  { name: 'depthwise dilation 2', x: [1, 3, 9, 9], m: 3, k: [3, 3], group: 3, dilations: [2, 2], pads: [2, 2, 2, 2], bias: true },
+  { name: 'depthwise widths 1 and 3', x: [1, 2, 3, 1], m: 2, k: [3, 1], group: 2, pads: [1, 0, 1, 0], bias: true },
+  { name: 'depthwise no pads (in place)', x: [1, 3, 6, 7], m: 3, k: [3, 3], group: 3, bias: true },
+  // 1-D
+  { name: '1-D conv', x: [1, 3, 17], m: 5, k: [3], pads: [1, 1], bias: true },
+  { name: '1-D depthwise stride 2', x: [1, 4, 13], m: 4, k: [3], group: 4, strides: [2], pads: [1, 1] },
+  // fused epilogue
+  { name: 'epilogue: relu', x: [1, 3, 7, 7], m: 5, k: [3, 3], pads: [1, 1, 1, 1], bias: true, activation: 'relu' },
+  { name: 'epilogue: residual + clip', x: [1, 4, 5, 5], m: 4, k: [1, 1], bias: true, residual: true, activation: 'clip', activation_params: [0, 0.5] },
+  { name: 'epilogue: depthwise residual + relu', x: [1, 3, 7, 6], m: 3, k: [3, 3], group: 3, pads: [1, 1, 1, 1], residual: true, activation: 'relu' },
+  { name: 'epilogue: grouped + sigmoid', x: [1, 4, 5, 5], m: 4, k: [3, 3], group: 2, pads: [1, 1, 1, 1], bias: true, activation: 'sigmoid' },
+];
+
+describe('Conv kernel vs reference', () => {
+  cases.forEach((t, idx) => {
+    it(t.name, async () => {
+      const r = rng(1000 + idx);
+      const C = t.x[1]!, g = t.group ?? 1;
+      const w = randomTensor('float32', [t.m, C / g, ...t.k], r);
+      const inputs: (KernelInput | undefined)[] = [{ tensor: randomTensor('float32', t.x, r) }, { tensor: w, constant: !t.runtimeWeights }];
+      inputs.push(t.bias ? { tensor: randomTensor('float32', [t.m], r), constant: !t.runtimeWeights } : undefined);
+      const attrs: Attrs = { group: g, kernel_shape: t.k };
+      if (t.strides) attrs.strides = t.strides;
+      if (t.pads) attrs.pads = t.pads;
+      if (t.dilations) attrs.dilations = t.dilations;
+      if (t.activation) attrs.activation = t.activation;
+      if (t.activation_params) attrs.activation_params = t.activation_params;
+      if (t.residual) {
+        // The residual has the output's shape; compute it from a first run.
+        const probe = await runKernel('Conv', inputs, attrs);
+        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
+      }
+      const { actual, expected } = await runKernel('Conv', inputs, attrs);
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+      expect(c.ok, c.message).toBe(true);
+    });
+  });
+
+  it('gives the same results without the Binaryen optimizer', async () => {
+    const r = rng(7);
+    const x = randomTensor('float32', [1, 3, 9, 9], r);
+    for (const [w, attrs] of [
+      [randomTensor('float32', [3, 1, 3, 3], r), { group: 3, pads: [1, 1, 1, 1], strides: [2, 2] }],
+      [randomTensor('float32', [5, 3, 3, 3], r), { pads: [1, 1, 1, 1] }],
+    ] as [ReturnType<typeof randomTensor>, Attrs][]) {
+      const { actual, expected } = await runKernel('Conv', [{ tensor: x }, { tensor: w, constant: true }], attrs, { optimize: false });
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+      expect(c.ok, c.message).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,145 @@
+// Conv (1-D and 2-D, float32), in three forms:
+//   depthwise (group == C == M)            → the direct sliding-window kernel (conv-depthwise.ts);
+//   1x1, stride 1, no pads                 → GEMM with the input planes as B, no copy;
+//   everything else                        → im2col into scratch, then GEMM.
+// The GEMM is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns [K, OH*OW] → Y rows, with the
+// bias per row and the fused epilogue (residual, activation) applied in registers. Groups and
+// batches loop at run time; as the GEMM's bias address is static, grouped convs with a bias fold it
+// into the product instead: A gets a bias column and B a row of ones.
+import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+import { lowerDepthwiseConv } from './conv-depthwise.js';
+import { GemmSpec, emitGemm } from './gemm-core.js';
+import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoad, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
+
+type Plan =
+  | { kind: 'depthwise'; shape: PlaneShape }
+  | { kind: 'pointwise'; shape: PlaneShape }
+  | { kind: 'im2col'; shape: PlaneShape; onesRow: boolean; colBytes: number; padBytes: number };
+
+interface Dims { dims: number[] }
+
+function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan | undefined {
+  const shape = planeShape(node, x.dims, y.dims, w.dims.slice(2));
+  if (!shape) return undefined;
+  const group = Number(node.attrs.group ?? 1);
+  const C = x.dims[1]!, M = y.dims[1]!;
+  if (group === C && M === C && group > 1) return { kind: 'depthwise', shape };
+  const unit = shape.kh === 1 && shape.kw === 1 && shape.sh === 1 && shape.sw === 1 && readsInPlace(shape);
+  const onesRow = group > 1 && hasBias;
+  if (unit && !onesRow) return { kind: 'pointwise', shape };
+  const K = (C / group) * shape.kh * shape.kw + (onesRow ? 1 : 0);
+  // 16 bytes of slack after the columns: the last vector store of im2col and the GEMM's B reads overrun by up to 12.
+  const colBytes = 16 * Math.ceil((K * shape.OH * shape.OW) / 4) + 16;
+  const padBytes = readsInPlace(shape) ? 0 : paddedPlaneBytes(shape, C / group);
+  return { kind: 'im2col', shape, onesRow, colBytes, padBytes };
+}
+
+/** Weights [M, K] with the bias appended to each row: [M, K + 1]. */
+function withBiasColumn(w: Tensor, b: Tensor, M: number, K: number): Tensor {
+  const out = new Float32Array(M * (K + 1));
+  const W = w.data as Float32Array;
+  for (let m = 0; m < M; m++) {
+    out.set(W.subarray(m * K, (m + 1) * K), m * (K + 1));
+    out[m * (K + 1) + K] = Number(b.data[m]);
+  }
+  return makeTensor('float32', [M, K + 1], out);
+}
+
+/**
+ * Writes the columns of one group: row (c, ky, kx), column (oy, ox) = plane c at (oy*sh + ky*dh, ox*sw + kx*dw).
+ * Each output row segment is written in whole vectors, so it spills up to 3 floats into the next segment,
+ * which is written afterwards (rows and segments go in increasing address order).
+ */
+function emitIm2col(fn: FnBuilder, s: PlaneShape, Cg: number, planeBase: (c: Local) => Expr, rowLen: number, col: number): Expr[] {
+  const c = fn.local('i32'), oy = fn.local('i32'), ox = fn.local('i32');
+  const src = fn.local('i32'), p = fn.local('i32'), dst = fn.local('i32');
+  const taps = s.kh * s.kw, n = s.OH * s.OW;
+  const perTap: Expr[] = [];
+  for (let ky = 0; ky < s.kh; ky++) for (let kx = 0; kx < s.kw; kx++) {
+    const t = ky * s.kw + kx;
+    perTap.push(fn.for(oy, 0, s.OH, 1, [
+      src.set(fn.add(planeBase(c), fn.mul(oy.get(), 4 * s.sh * rowLen))),
+      dst.set(fn.add(fn.mul(c.get(), 4 * taps * n), fn.mul(oy.get(), 4 * s.OW))),
+      fn.for(ox, 0, s.OW, 4, [
+        p.set(fn.add(src.get(), fn.mul(ox.get(), 4 * s.sw))),
+        fn.vstore(fn.add(dst.get(), fn.shl(ox.get(), 2)), emitTapLoad(fn, s, rowLen, p, ky, kx), col + 4 * t * n),
+      ]),
+    ]));
+  }
+  return [fn.for(c, 0, Cg, 1, perTap)];
+}
+
+function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise' }>, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+  const { fn, node } = ctx;
+  const s = plan.shape;
+  const group = Number(node.attrs.group ?? 1);
+  const [N, C] = x.dims as [number, number];
+  const M = y.dims[1]!, Cg = C / group, Mg = M / group;
+  const K = Cg * s.kh * s.kw, P = s.OH * s.OW;
+  const onesRow = plan.kind === 'im2col' && plan.onesRow;
+  const Kgemm = K + (onesRow ? 1 : 0);
+  let aAddr = w.addr;
+  if (onesRow) {
+    if (!w.constant || !bias!.constant) unsupported(ctx, 'a grouped convolution with run-time weights or bias');
+    aAddr = ctx.addWeight(withBiasColumn(w.constant, bias!.constant, M, K), `convWB:${w.name}:${bias!.name}`);
+  }
+  const n = fn.local('i32'), g = fn.local('i32'), image = fn.local('i32');
+  // image = first element of (n, group g) in channel-major tensors: (n * groups + g) * channels-per-group.
+  const planeOf = (channels: number, size: number) => () => fn.mul(image.get(), 4 * channels * size);
+  const col = ctx.scratch, pad = ctx.scratch + (plan.kind === 'im2col' ? plan.colBytes : 0);
+  const spec: GemmSpec = {
+    M: Mg, N: P, K: Kgemm,
+    a: () => fn.add(fn.mul(g.get(), 4 * Mg * Kgemm), aAddr), aRowStride: Kgemm, aKStride: 1,
+    b: plan.kind === 'pointwise' ? () => fn.add(planeOf(Cg, s.H * s.W)(), x.addr) : () => fn.i(col), bKStride: P,
+    c: () => fn.add(planeOf(Mg, P)(), y.addr), cRowStride: P,
+  };
+  if (bias && !onesRow) spec.bias = { addr: bias.addr, per: 'row' };
+  if (residual) spec.residual = { r: () => fn.add(planeOf(Mg, P)(), residual.addr), rRowStride: P };
+  const act = readActivation(node);
+  if (act) { spec.activation = act; spec.ctx = ctx; }
+
+  const perGroup: Expr[] = [image.set(fn.add(fn.mul(n.get(), group), g.get()))];
+  if (plan.kind === 'im2col') {
+    const inPlace = plan.padBytes === 0;
+    const xPlane = (c: Local) => fn.add(fn.add(planeOf(Cg, s.H * s.W)(), fn.mul(c.get(), 4 * s.H * s.W)), x.addr);
+    if (!inPlace) {
+      const c = fn.local('i32');
+      perGroup.push(fn.for(c, 0, Cg, 1, emitCopyIntoPadded(fn, s, () => xPlane(c), () => fn.add(fn.mul(c.get(), 4 * s.Hp * s.Wp), pad))));
+    }
+    const base = inPlace ? xPlane : (c: Local) => fn.add(fn.mul(c.get(), 4 * s.Hp * s.Wp), pad);
+    perGroup.push(...emitIm2col(fn, s, Cg, base, inPlace ? s.W : s.Wp, col));
+    // After im2col, whose last vector store may spill into this row.
+    if (onesRow) perGroup.push(...emitFill(fn, col + 4 * K * P, P, 1));
+  }
+  perGroup.push(...emitGemm(fn, spec));
+  const prologue = plan.kind === 'im2col' && plan.padBytes > 0 ? emitFill(fn, pad, plan.padBytes / 4, 0) : [];
+  return [...prologue, fn.for(n, 0, N, 1, [fn.for(g, 0, group, 1, perGroup)])];
+}
+
+function operands(ctx: LowerContext) {
+  const [x, w, bias, residual] = ctx.inputs;
+  const y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  if (residual && residual.dims.join() !== y.dims.join()) unsupported(ctx, `a fused residual of shape [${residual.dims}] (it must match the output [${y.dims}])`);
+  return { x: x!, w: w!, bias, residual, y };
+}
+
+registerLowering({
+  ops: ['Conv'],
+  scratchBytes(node, [x, w, bias], [y]) {
+    const plan = planOf(node, x!, w!, !!bias, y!);
+    if (!plan) return 0;
+    if (plan.kind === 'im2col') return plan.colBytes + plan.padBytes;
+    return plan.kind === 'depthwise' && !readsInPlace(plan.shape) ? paddedPlaneBytes(plan.shape) : 0;
+  },
+  lower(ctx) {
+    const { x, w, bias, residual, y } = operands(ctx);
+    const plan = planOf(ctx.node, x, w, !!bias, y);
+    if (!plan) unsupported(ctx, `${x.dims.length - 2}-D convolution (1-D and 2-D are)`);
+    if (plan.shape.kh * plan.shape.kw > MAX_UNROLLED_TAPS) unsupported(ctx, `a ${plan.shape.kh}x${plan.shape.kw} kernel (more than ${MAX_UNROLLED_TAPS} taps)`);
+    if (plan.kind === 'depthwise') return lowerDepthwiseConv(ctx, plan.shape, x, w, bias, residual, y);
+    return lowerGemmConv(ctx, plan, x, w, bias, residual, y);
+  },
+});

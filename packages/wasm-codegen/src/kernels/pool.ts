@@ -1,0 +1,75 @@
+// MaxPool and AveragePool (1-D and 2-D, float32) on the shared sliding-window loop. Max pads with
+// -Infinity so the border never wins; average pads with 0 and multiplies by 1/count, where count
+// is the same for every output when possible and otherwise comes from a per-output table built at
+// compile time (borders with count_include_pad=0, ceil_mode overhangs).
+import { Node, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
+import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { Expr, Local } from '../wasm-builder.js';
+import { MAX_UNROLLED_TAPS, PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
+
+function shapeOf(node: Node, x: { dims: number[] }, y: { dims: number[] }): PlaneShape | undefined {
+  return planeShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
+}
+
+/** Taps of the windows along one axis that count towards the divisor. */
+function axisCounts(size: number, out: number, k: number, s: number, d: number, padBegin: number, padEnd: number, includePad: boolean): number[] {
+  return Array.from({ length: out }, (_, o) => {
+    let n = 0;
+    for (let t = 0; t < k; t++) {
+      const p = o * s - padBegin + t * d;
+      if (includePad ? p >= -padBegin && p < size + padEnd : p >= 0 && p < size) n++;
+    }
+    return n;
+  });
+}
+
+/** 1/count per output position ([OH, OW]), or one number when every window counts the same. */
+function reciprocals(node: Node, s: PlaneShape, rank: number): number | Float32Array {
+  const includePad = attrInt(node, 'count_include_pad', 0) !== 0;
+  const pads = attrInts(node, 'pads', new Array(2 * rank).fill(0));
+  const padBottom = rank === 2 ? pads[2]! : 0, padRight = pads[2 * rank - 1]!;
+  const ys = axisCounts(s.H, s.OH, s.kh, s.sh, s.dh, s.pt, padBottom, includePad);
+  const xs = axisCounts(s.W, s.OW, s.kw, s.sw, s.dw, s.pl, padRight, includePad);
+  const table = new Float32Array(s.OH * s.OW);
+  for (let i = 0; i < s.OH; i++) for (let j = 0; j < s.OW; j++) table[i * s.OW + j] = 1 / (ys[i]! * xs[j]!);
+  return table.every((v) => v === table[0]) ? table[0]! : table;
+}
+
+function checked(ctx: LowerContext): { x: Operand; y: Operand; shape: PlaneShape } {
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const shape = shapeOf(ctx.node, x, y);
+  if (!shape) unsupported(ctx, `${x.dims.length - 2}-D pooling (1-D and 2-D are)`);
+  if (shape.kh * shape.kw > MAX_UNROLLED_TAPS) unsupported(ctx, `a ${shape.kh}x${shape.kw} window (more than ${MAX_UNROLLED_TAPS} taps)`);
+  return { x, y, shape };
+}
+
+registerLowering({
+  ops: ['MaxPool', 'AveragePool'],
+  scratchBytes(node, [x], [y]) {
+    const s = shapeOf(node, x!, y!);
+    return s && !readsInPlace(s) ? paddedPlaneBytes(s) : 0;
+  },
+  lower(ctx) {
+    const { node, fn } = ctx;
+    const { x, y, shape } = checked(ctx);
+    const [N, C] = x.dims as [number, number];
+    const max = node.op === 'MaxPool';
+    let finish: ((acc: Local, at: { oy: Local; ox: Local }) => Expr[]) | undefined;
+    if (!max) {
+      const r = reciprocals(node, shape, x.dims.length - 2);
+      if (typeof r === 'number') {
+        if (r !== 1) finish = (acc) => [acc.set(fn.vmul(acc.get(), fn.vconst(r)))];
+      } else {
+        // Partial last vectors read up to 3 floats past the table; weights are padded to 16 bytes.
+        const table = ctx.addWeight(makeTensor('float32', [r.length], r));
+        finish = (acc, at) => [acc.set(fn.vmul(acc.get(), fn.vload(fn.shl(fn.add(fn.mul(at.oy.get(), shape.OW), at.ox.get()), 2), table)))];
+      }
+    }
+    return emitWindowKernel(fn, {
+      shape, N, C, x: x.addr, y: y.addr, fill: max ? -Infinity : 0, scratch: ctx.scratch,
+      tap: (acc, v) => (acc ? (max ? fn.vmax(acc, v) : fn.vadd(acc, v)) : v),
+      finish,
+    });
+  },
+});

@@ -1,0 +1,154 @@
+// The sliding-window loop shared by depthwise Conv, MaxPool and AveragePool on one NCHW plane at a
+// time. Each input plane is first copied into a scratch plane whose border (the pads, and the
+// ceil_mode overhang) holds a fill value, so the inner loop needs no bounds checks. Four adjacent
+// outputs of a row form one f32x4: with stride 1 a tap is one vector load, with stride 2 a shuffle
+// of two loads, otherwise a 4-lane gather. Taps are unrolled; their combination (fma with a
+// weight, max, add) and the final step (bias, divisor, epilogue) come from the caller.
+import { Node, attrInts } from '@onnx2wasm/ir';
+import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+
+/** The window geometry of one 1-D or 2-D op as a 2-D problem (1-D is H = 1). */
+export interface PlaneShape {
+  H: number; W: number; OH: number; OW: number;
+  kh: number; kw: number; sh: number; sw: number; dh: number; dw: number;
+  pt: number; pl: number;
+  /** Extent of the scratch plane: the padded input, grown to cover ceil_mode windows. */
+  Hp: number; Wp: number;
+}
+
+/** Reads the IR window attributes of `node` for input dims [N, C, ...] and output dims [N, M, ...]. */
+export function planeShape(node: Node, inDims: number[], outDims: number[], kernel: number[]): PlaneShape | undefined {
+  const rank = inDims.length - 2;
+  if (rank !== 1 && rank !== 2) return undefined;
+  const two = (v: number[], fill: number) => (rank === 1 ? [fill, v[0]!] : v);
+  const strides = attrInts(node, 'strides', new Array(rank).fill(1));
+  const dilations = attrInts(node, 'dilations', new Array(rank).fill(1));
+  const pads = attrInts(node, 'pads', new Array(2 * rank).fill(0));
+  const [H, W] = two(inDims.slice(2), 1) as [number, number];
+  const [OH, OW] = two(outDims.slice(2), 1) as [number, number];
+  const [kh, kw] = two(kernel, 1) as [number, number];
+  const [sh, sw] = two(strides, 1) as [number, number];
+  const [dh, dw] = two(dilations, 1) as [number, number];
+  const [pt, pl] = two(pads.slice(0, rank), 0) as [number, number];
+  const [pb, pr] = two(pads.slice(rank), 0) as [number, number];
+  const Hp = Math.max(H + pt + pb, (OH - 1) * sh + (kh - 1) * dh + 1);
+  const Wp = Math.max(W + pl + pr, (OW - 1) * sw + (kw - 1) * dw + 1);
+  return { H, W, OH, OW, kh, kw, sh, sw, dh, dw, pt, pl, Hp, Wp };
+}
+
+/** Vector reads of the last output vector run up to 2 vectors past a row; this keeps them inside scratch. */
+const SLACK_FLOATS = 16;
+
+/** Whether the input can be read in place: no border to add, and stride-1 reads overrun by at most 3 floats. */
+export function readsInPlace(s: PlaneShape): boolean {
+  return s.Hp === s.H && s.Wp === s.W && s.pt === 0 && s.pl === 0 && s.sw === 1;
+}
+
+/** Scratch for `planes` padded planes plus slack, in whole vectors (emitFill writes whole vectors). */
+export function paddedPlaneBytes(s: PlaneShape, planes = 1): number {
+  return 16 * Math.ceil((planes * s.Hp * s.Wp + SLACK_FLOATS) / 4);
+}
+
+/** Taps are unrolled into straight-line code; beyond this a window kernel is refused rather than bloated. */
+export const MAX_UNROLLED_TAPS = 256;
+
+/** Fills `floats` floats at `dst` with `value` (a vector loop; the count is rounded up to whole vectors). */
+export function emitFill(fn: FnBuilder, dst: number, floats: number, value: number): Expr[] {
+  if (value === 0) return [fn.fill(dst, 0, 4 * floats)];
+  const i = fn.local('i32');
+  return [fn.for(i, 0, 4 * Math.ceil(floats / 4), 4, [fn.vstore(fn.shl(i.get(), 2), fn.vconst(value), dst)])];
+}
+
+/**
+ * Copies plane `src` ([H, W] floats) into the interior of the scratch plane `dst` ([Hp, Wp]).
+ * The border is left as it is, so filling it once per node is enough.
+ */
+export function emitCopyIntoPadded(fn: FnBuilder, s: PlaneShape, src: () => Expr, dst: () => Expr): Expr[] {
+  if (s.Wp === s.W) return [fn.copy(fn.add(dst(), 4 * s.pt * s.Wp), src(), 4 * s.H * s.W)];
+  const iy = fn.local('i32'), ix = fn.local('i32'), from = fn.local('i32'), to = fn.local('i32');
+  const full = Math.floor(s.W / 4) * 4;
+  const row: Expr[] = [
+    from.set(fn.add(src(), fn.mul(iy.get(), 4 * s.W))),
+    to.set(fn.add(dst(), fn.add(fn.mul(iy.get(), 4 * s.Wp), 4 * (s.pt * s.Wp + s.pl)))),
+    // Whole vectors, then single floats: a vector store past W would overwrite the right border.
+    fn.for(ix, 0, full, 4, [fn.vstore(fn.add(to.get(), fn.shl(ix.get(), 2)), fn.vload(fn.add(from.get(), fn.shl(ix.get(), 2))))]),
+  ];
+  for (let k = full; k < s.W; k++) row.push(fn.storeF32(to.get(), fn.loadF32(from.get(), 4 * k), 4 * k));
+  return [fn.for(iy, 0, s.H, 1, row)];
+}
+
+/**
+ * The f32x4 of tap (ky, kx) for outputs ox..ox+3, where `p` points at input element (oy*sh, ox*sw)
+ * of a plane with row length `rowLen`.
+ */
+export function emitTapLoad(fn: FnBuilder, s: PlaneShape, rowLen: number, p: Local, ky: number, kx: number): Expr {
+  const off = 4 * (ky * s.dh * rowLen + kx * s.dw);
+  if (s.sw === 1) return fn.vload(p.get(), off);
+  if (s.sw === 2) return fn.vshuffle(fn.vload(p.get(), off), fn.vload(p.get(), off + 16), [0, 2, 4, 6]);
+  let v = fn.vloadSplat(p.get(), off);
+  for (let l = 1; l < 4; l++) v = fn.vreplace(v, l, fn.loadF32(p.get(), off + 4 * l * s.sw));
+  return v;
+}
+
+export interface WindowKernelSpec {
+  shape: PlaneShape;
+  /** Batch and channel counts: one plane per (n, c). */
+  N: number; C: number;
+  /** Byte addresses of the input and output tensors ([N, C, H, W] and [N, C, OH, OW]). */
+  x: number; y: number;
+  /** Value of the border (0 for sums, -Infinity for max). */
+  fill: number;
+  scratch: number;
+  /** Statements run once per plane, before its rows (e.g. loading the channel's weights into locals). */
+  perPlane?(c: Local): Expr[];
+  /** Combines tap (ky, kx)'s vector into the accumulator (undefined for the first tap). */
+  tap(acc: Expr | undefined, v: Expr, ky: number, kx: number): Expr;
+  /** Statements turning the accumulator into the vector to store for outputs (oy, ox..ox+3); `outOffset` is their element offset in y. */
+  finish?(acc: Local, at: { c: Local; oy: Local; ox: Local; outOffset: Local }): Expr[];
+}
+
+/** Emits the whole kernel: for each plane, copy (unless read in place), then rows of 4-wide output vectors. */
+export function emitWindowKernel(fn: FnBuilder, k: WindowKernelSpec): Expr[] {
+  const s = k.shape;
+  const inPlace = readsInPlace(s);
+  const rowLen = inPlace ? s.W : s.Wp;
+  const n = fn.local('i32'), c = fn.local('i32'), plane = fn.local('i32');
+  const oy = fn.local('i32'), ox = fn.local('i32');
+  const rowPtr = fn.local('i32'), p = fn.local('i32'), outOffset = fn.local('i32'), acc = fn.local('v128');
+  const planeIn = () => fn.add(fn.mul(plane.get(), 4 * s.H * s.W), k.x);
+
+  const vector = (lanes: number): Expr[] => {
+    let e: Expr | undefined;
+    for (let ky = 0; ky < s.kh; ky++) for (let kx = 0; kx < s.kw; kx++) e = k.tap(e, emitTapLoad(fn, s, rowLen, p, ky, kx), ky, kx);
+    const stmts = [
+      p.set(fn.add(rowPtr.get(), fn.mul(ox.get(), 4 * s.sw))),
+      acc.set(e!),
+      ...(k.finish ? k.finish(acc, { c, oy, ox, outOffset }) : []),
+    ];
+    const at = () => fn.shl(outOffset.get(), 2);
+    if (lanes === 4) stmts.push(fn.vstore(at(), acc.get(), k.y));
+    else for (let l = 0; l < lanes; l++) stmts.push(fn.vstoreLane(at(), acc.get(), l, k.y + 4 * l));
+    return stmts;
+  };
+
+  const full = Math.floor(s.OW / 4) * 4;
+  const rows: Expr[] = [
+    rowPtr.set(inPlace ? fn.add(planeIn(), fn.mul(oy.get(), 4 * s.sh * s.W)) : fn.add(fn.mul(oy.get(), 4 * s.sh * s.Wp), k.scratch)),
+    fn.for(ox, 0, full, 4, [outOffset.set(fn.add(fn.mul(fn.add(fn.mul(plane.get(), s.OH), oy.get()), s.OW), ox.get())), ...vector(4)]),
+  ];
+  if (full < s.OW) {
+    rows.push(ox.set(fn.i(full)));
+    rows.push(outOffset.set(fn.add(fn.mul(fn.add(fn.mul(plane.get(), s.OH), oy.get()), s.OW), full)));
+    rows.push(...vector(s.OW - full));
+  }
+  const perPlane: Expr[] = [
+    plane.set(fn.add(fn.mul(n.get(), k.C), c.get())),
+    ...(inPlace ? [] : emitCopyIntoPadded(fn, s, planeIn, () => fn.i(k.scratch))),
+    ...(k.perPlane ? k.perPlane(c) : []),
+    fn.for(oy, 0, s.OH, 1, rows),
+  ];
+  return [
+    ...(inPlace ? [] : emitFill(fn, k.scratch, s.Hp * s.Wp + SLACK_FLOATS, k.fill)),
+    fn.for(n, 0, k.N, 1, [fn.for(c, 0, k.C, 1, perPlane)]),
+  ];
+}
