@@ -1,5 +1,5 @@
 // Helpers for reference `evaluate` implementations: slow and obvious on purpose.
-import { DType, isBigInt } from './dtype.js';
+import { DType, floatToHalf, halfToFloat, isBigInt } from './dtype.js';
 import { Tensor, makeTensor, sizeOf, stridesOf } from './tensor.js';
 
 export function broadcastDims(shapes: number[][]): number[] {
@@ -43,10 +43,15 @@ export function mapElementwise(inputs: Tensor[], outDtype: DType, fn: (...xs: nu
   const n = sizeOf(outDims);
   const xs = new Array<number>(inputs.length);
   const big = isBigInt(outDtype);
+  const read = inputs.map((t) => (t.dtype === 'float16' ? (j: number) => halfToFloat(t.data[j] as number) : (j: number) => Number(t.data[j]!)));
+  const half = outDtype === 'float16';
+  const bool = outDtype === 'bool';
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < inputs.length; k++) xs[k] = Number(inputs[k]!.data[idx[k]!(i)]!);
+    for (let k = 0; k < inputs.length; k++) xs[k] = read[k]!(idx[k]!(i));
     const v = fn(...xs);
     if (big) (out.data as BigInt64Array)[i] = BigInt(Math.trunc(Number.isFinite(v) ? v : 0));
+    else if (half) (out.data as Uint16Array)[i] = floatToHalf(v);
+    else if (bool) (out.data as Uint8Array)[i] = v ? 1 : 0;
     else (out.data as Float32Array)[i] = v;
   }
   return out;

@@ -3,3 +3,4 @@ export type { LoadOptions, Model, TensorInfo } from './load-model.js';
 export type { DType, Tensor, TensorData } from './tensor.js';
 export { RuntimeError, RuntimeInputError } from './errors.js';
 export type { RuntimeErrorCode } from './errors.js';
+export { hostImports } from './host-imports.js';

@@ -1,5 +1,6 @@
 import { RuntimeError, RuntimeInputError } from './errors.js';
 import { ARRAYS, DType, Tensor, TensorData } from './tensor.js';
+import { hostImports } from './host-imports.js';
 
 /** Mirrors the compiler's ModelMeta (kept separate: the runtime depends on nothing). */
 interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number }
@@ -75,7 +76,9 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
     }
   }
   const meta = readMeta(module);
-  const instance = await WebAssembly.instantiate(module, {});
+  let imports: WebAssembly.Imports;
+  try { imports = hostImports(module); } catch (e) { throw new RuntimeError('INVALID_MODULE', (e as Error).message); }
+  const instance = await WebAssembly.instantiate(module, imports);
   const memory = instance.exports.memory as WebAssembly.Memory;
   const runFn = instance.exports.run as () => void;
   if (!meta.weights.embedded) {

@@ -183,6 +183,32 @@ export class FnBuilder {
     return this.fadd(this.fadd(this.vextract(v.get(), 0), this.vextract(v.get(), 1)), this.fadd(this.vextract(v.get(), 2), this.vextract(v.get(), 3)));
   }
 
+  // ---- any scalar type (non-float32 dtypes, integer kernels) ----
+  /**
+   * A Binaryen numeric op by name on one scalar type, e.g. num('i64', 'div_s', a, b) or
+   * num('f64', 'convert_s.i32', x): the escape hatch for the many typed ops of generic kernels.
+   */
+  num(type: 'i32' | 'i64' | 'f32' | 'f64', op: string, ...args: Expr[]): Expr {
+    let target: unknown = (this.m as unknown as Record<string, unknown>)[type];
+    for (const part of op.split('.')) target = (target as Record<string, unknown>)[part];
+    if (typeof target !== 'function') throw new Error(`no Binaryen op ${type}.${op}`);
+    return E((target as (...a: number[]) => number)(...args.map((a) => a.ref)));
+  }
+  constOf(type: 'i32' | 'i64' | 'f32' | 'f64', value: number | bigint): Expr {
+    if (type === 'i64') {
+      // Binaryen 132 takes the i64 value as a BigInt.
+      return E((this.m.i64.const as unknown as (v: bigint) => number)(BigInt.asIntN(64, BigInt(value))));
+    }
+    if (type === 'i32') return E(this.m.i32.const(Number(BigInt.asIntN(32, BigInt(value)))));
+    return E(type === 'f32' ? this.m.f32.const(Number(value)) : this.m.f64.const(Number(value)));
+  }
+  select(cond: Expr, a: Expr, b: Expr): Expr { return E(this.m.select(cond.ref, a.ref, b.ref)); }
+  /** Calls a host function `module.name` (imported on first use), e.g. math.sin: f64 → f64. */
+  callImport(module: string, name: string, args: Expr[], params: WasmType[], result: WasmType): Expr {
+    const internal = this.module.importFunction(module, name, params, result);
+    return E(this.m.call(internal, args.map((e) => e.ref), TYPES[result]));
+  }
+
   // ---- control ----
   block(stmts: Expr[]): Expr { return stmts.length === 1 ? stmts[0]! : E(this.m.block(null, stmts.map((e) => e.ref), binaryen.none)); }
   if(cond: Expr, then: Expr[], otherwise?: Expr[]): Expr {
@@ -249,6 +275,19 @@ export class WasmModuleBuilder {
   }
 
   exportFunction(name: string, as = name): void { this.m.addFunctionExport(name, as); }
+
+  private readonly imports = new Map<string, string>();
+  /** Declares (once) a function import; returns its internal name. */
+  importFunction(module: string, name: string, params: WasmType[], result: WasmType): string {
+    const key = `${module}.${name}`;
+    let internal = this.imports.get(key);
+    if (!internal) {
+      internal = `import_${module}_${name}`;
+      this.m.addFunctionImport(internal, module, name, binaryen.createType(params.map((t) => TYPES[t])), TYPES[result]);
+      this.imports.set(key, internal);
+    }
+    return internal;
+  }
 
   setMemory(pages: number, segments: DataSegment[]): void {
     this.m.setMemory(pages, 65536, 'memory', segments.map((s) => ({ offset: this.m.i32.const(s.offset), data: s.data, passive: false })), false, false, MEM);

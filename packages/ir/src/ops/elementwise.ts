@@ -61,7 +61,34 @@ export const UNARY: Record<string, UnarySpec> = {
   LeakyRelu: { fn: (x, n) => (x >= 0 ? x : x * attrFloat(n, 'alpha', 0.01)), dtypes: FLOATS, description: 'x if x >= 0 else alpha * x' },
   HardSigmoid: { fn: (x, n) => Math.max(0, Math.min(1, attrFloat(n, 'alpha', 0.2) * x + attrFloat(n, 'beta', 0.5))), dtypes: FLOATS, description: 'clamp(alpha * x + beta, 0, 1)' },
   HardSwish: { fn: (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), dtypes: FLOATS, description: 'x * clamp(x / 6 + 1/2, 0, 1)' },
+  Sign: { fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), dtypes: NUMERIC, description: 'sign of x (-1, 0, 1)' },
+  Round: { fn: (x) => roundHalfEven(x), dtypes: FLOATS, description: 'round to nearest, ties to even' },
+  Sin: { fn: Math.sin, dtypes: FLOATS, description: 'sine' },
+  Cos: { fn: Math.cos, dtypes: FLOATS, description: 'cosine' },
+  Tan: { fn: Math.tan, dtypes: FLOATS, description: 'tangent' },
+  Asin: { fn: Math.asin, dtypes: FLOATS, description: 'arcsine' },
+  Acos: { fn: Math.acos, dtypes: FLOATS, description: 'arccosine' },
+  Atan: { fn: Math.atan, dtypes: FLOATS, description: 'arctangent' },
+  Sinh: { fn: Math.sinh, dtypes: FLOATS, description: 'hyperbolic sine' },
+  Cosh: { fn: Math.cosh, dtypes: FLOATS, description: 'hyperbolic cosine' },
+  Asinh: { fn: Math.asinh, dtypes: FLOATS, description: 'inverse hyperbolic sine' },
+  Acosh: { fn: Math.acosh, dtypes: FLOATS, description: 'inverse hyperbolic cosine' },
+  Atanh: { fn: Math.atanh, dtypes: FLOATS, description: 'inverse hyperbolic tangent' },
+  Softplus: { fn: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), dtypes: FLOATS, description: 'log(1 + exp(x))' },
+  Softsign: { fn: (x) => x / (1 + Math.abs(x)), dtypes: FLOATS, description: 'x / (1 + |x|)' },
+  Elu: { fn: (x, n) => (x >= 0 ? x : attrFloat(n, 'alpha', 1) * Math.expm1(x)), dtypes: FLOATS, description: 'x if x >= 0 else alpha * (exp(x) - 1)' },
+  Selu: { fn: (x, n) => attrFloat(n, 'gamma', 1.0507009873554805) * (x > 0 ? x : attrFloat(n, 'alpha', 1.6732632423543772) * Math.expm1(x)), dtypes: FLOATS, description: 'gamma * (x if x > 0 else alpha * (exp(x) - 1))' },
+  Celu: { fn: (x, n) => { const a = attrFloat(n, 'alpha', 1); return Math.max(0, x) + Math.min(0, a * Math.expm1(x / a)); }, dtypes: FLOATS, description: 'max(0, x) + min(0, alpha * (exp(x / alpha) - 1))' },
+  ThresholdedRelu: { fn: (x, n) => (x > attrFloat(n, 'alpha', 1) ? x : 0), dtypes: FLOATS, description: 'x if x > alpha else 0' },
+  Mish: { fn: (x) => x * Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x))), dtypes: FLOATS, description: 'x * tanh(softplus(x))' },
+  Shrink: { fn: (x, n) => { const l = attrFloat(n, 'lambd', 0.5), b = attrFloat(n, 'bias', 0); return x < -l ? x + b : x > l ? x - b : 0; }, dtypes: NUMERIC, description: 'soft shrinkage' },
+  Gelu: { fn: (x, n) => (n.attrs.approximate === 'tanh' ? 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))) : 0.5 * x * (1 + erf(x / Math.SQRT2))), dtypes: FLOATS, description: 'Gaussian error linear unit (approximate: none | tanh)' },
 };
+
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 
 function isIntegral(d: DType) { return !FLOATS.includes(d); }
 

@@ -1,7 +1,19 @@
 import { BINARY_OPS, UNARY_OPS } from './op-lists.js';
-import { direct, registerHandler } from '../handler-registry.js';
+import { scalarTensor } from '@onnx2wasm/ir';
+import { HandlerContext, direct, registerHandler } from '../handler-registry.js';
 
 for (const op of [...BINARY_OPS, ...UNARY_OPS]) registerHandler(op, 1, direct());
+
+// Before opset 7, binary ops broadcast only with broadcast=1 and an explicit axis; the legacy
+// form is rejected rather than guessed.
+for (const op of ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Less', 'Greater']) {
+  registerHandler(op, 1, (ctx) => {
+    if (ctx.node.attrs.broadcast === 1 && ctx.node.attrs.axis !== undefined) ctx.fail('legacy broadcast with an axis attribute (opset < 7) is not supported');
+    const { broadcast: _b, axis: _a, consumed_inputs: _c, ...attrs } = ctx.node.attrs;
+    ctx.emit(op, ctx.node.inputs, attrs, ctx.node.outputs);
+  });
+  registerHandler(op, 7, direct());
+}
 
 // Clip before opset 11 carries min/max as attributes; the IR takes them as inputs.
 registerHandler('Clip', 1, (ctx) => {
@@ -9,8 +21,32 @@ registerHandler('Clip', 1, (ctx) => {
   const dtype = ctx.typeOf(node.inputs[0]!).dtype;
   const lo = node.attrs.min, hi = node.attrs.max;
   const inputs = [node.inputs[0]!];
-  inputs.push(typeof lo === 'number' ? ctx.addConstant({ dtype, dims: [], data: new Float32Array([lo]) }, 'min') : '');
-  inputs.push(typeof hi === 'number' ? ctx.addConstant({ dtype, dims: [], data: new Float32Array([hi]) }, 'max') : '');
+  inputs.push(typeof lo === 'number' ? ctx.addConstant(scalarTensor(dtype, lo), 'min') : '');
+  inputs.push(typeof hi === 'number' ? ctx.addConstant(scalarTensor(dtype, hi), 'max') : '');
   ctx.emit('Clip', inputs, {}, node.outputs);
 });
 registerHandler('Clip', 11, direct());
+
+/** Variadic Sum / Max / Min / Mean become chains of the binary op (Mean divides at the end). */
+function variadic(binary: string, mean = false) {
+  return (ctx: HandlerContext) => {
+    const ins = ctx.node.inputs.filter(Boolean);
+    if (ins.length === 0) ctx.fail('needs at least one input');
+    const out = ctx.node.outputs[0]!;
+    if (ins.length === 1 && !mean) { ctx.emit('Identity', [ins[0]!], {}, [out]); return; }
+    let acc = ins[0]!;
+    for (let i = 1; i < ins.length; i++) {
+      const last = i === ins.length - 1 && !mean;
+      acc = ctx.emit(binary, [acc, ins[i]!], {}, last ? [out] : 1)[0]!;
+    }
+    if (mean) {
+      const dtype = ctx.typeOf(ins[0]!).dtype;
+      const n = ctx.addConstant(scalarTensor(dtype, ins.length), 'count');
+      ctx.emit('Div', [acc, n], {}, [out]);
+    }
+  };
+}
+registerHandler('Sum', 1, variadic('Add'));
+registerHandler('Max', 1, variadic('Max'));
+registerHandler('Min', 1, variadic('Min'));
+registerHandler('Mean', 1, variadic('Add', true));

@@ -5,6 +5,7 @@ import { LowerContext, Operand, constantInput, registerLowering, unsupported } f
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { broadcastLoops } from './broadcast-loops.js';
 import { verf, vexp, vsigmoid, vtanh } from './math.js';
+import { lowerGenericElementwise } from './elementwise-generic.js';
 
 /** Operands are thunks: an op may read an operand more than once (each call is a fresh local.get). */
 export type VecOp = (ctx: LowerContext, fn: FnBuilder, xs: (() => Expr)[], node: Node) => Expr;
@@ -86,6 +87,7 @@ registerLowering({
     const dtype = ctx.outputs[0]!.dtype;
     if (dtype !== 'float32') return lowerScalarGeneric(ctx);
     if (node.op === 'Clip') {
+      if ([1, 2].some((i) => ctx.inputs[i] && !ctx.inputs[i]!.constant)) return lowerGenericElementwise(ctx);
       const lo = ctx.inputs[1] ? scalarValue(ctx, 1, 'min') : -Infinity;
       const hi = ctx.inputs[2] ? scalarValue(ctx, 2, 'max') : Infinity;
       return lowerF32(ctx, (_c, fn, [x]) => fn.vmin(fn.vmax(x(), fn.vconst(lo)), fn.vconst(hi)), [ins[0]!]);
@@ -93,7 +95,7 @@ registerLowering({
     if (node.op === 'Pow') {
       // Exponents used by exported models (x^2 in variance, x^0.5, x^3 in GELU-tanh) are constants.
       const e = ctx.inputs[1]?.constant;
-      if (!e || e.data.length !== 1) unsupported(ctx, 'Pow with a non-scalar or run-time exponent');
+      if (!e || e.data.length !== 1) return lowerGenericElementwise(ctx);
       const p = Number(e.data[0]);
       const pow: Record<number, VecOp> = {
         1: (_c, _fn, [x]) => x(),
@@ -103,7 +105,7 @@ registerLowering({
         [-1]: (_c, fn, [x]) => fn.vdiv(fn.vconst(1), x()),
       };
       const f = pow[p];
-      if (!f) unsupported(ctx, `Pow with exponent ${p}`);
+      if (!f) return lowerGenericElementwise(ctx);
       return lowerF32(ctx, f, [ins[0]!]);
     }
     const op = F32_BINARY[node.op] ?? F32_UNARY[node.op];
@@ -112,7 +114,7 @@ registerLowering({
   },
 });
 
-/** int32/int64/other dtypes: not yet lowered (constant folding handles them in static graphs). */
-function lowerScalarGeneric(ctx: LowerContext): never {
-  unsupported(ctx, `dtype ${ctx.outputs[0]!.dtype}`);
+/** Other dtypes run the scalar kernel, one element at a time. */
+function lowerScalarGeneric(ctx: LowerContext): Expr[] {
+  return lowerGenericElementwise(ctx);
 }

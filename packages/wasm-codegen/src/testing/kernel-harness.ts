@@ -1,8 +1,9 @@
 // Test support: compile one IR node to a module, run it, and compare with the op's reference evaluate.
 // Instantiates the module directly (no runtime package) so codegen tests stay inside their layer.
-import { Attrs, DType, Graph, Tensor, arrayFromBytes, getOp, inferNode, isBigInt, makeTensor, sizeOf } from '@onnx2wasm/ir';
+import { Attrs, DType, Graph, Tensor, arrayFromBytes, getOp, halfToFloat, inferNode, makeTensor, sizeOf } from '@onnx2wasm/ir';
 import { generateModule, CodegenOptions } from '../generate-module.js';
 import { META_SECTION, ModelMeta } from '../model-meta.js';
+import { hostImports } from '@onnx2wasm/runtime';
 
 export interface KernelInput {
   tensor: Tensor;
@@ -53,7 +54,7 @@ export async function runGraph(g: Graph, feeds: Tensor[], opts: CodegenOptions =
   const gen = generateModule(g, opts);
   const module = await WebAssembly.compile(gen.wasm as Uint8Array<ArrayBuffer>);
   const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(module, META_SECTION)[0])) as ModelMeta;
-  const instance = await WebAssembly.instantiate(module, {});
+  const instance = await WebAssembly.instantiate(module, hostImports(module));
   const mem = instance.exports.memory as WebAssembly.Memory;
   if (!meta.weights.embedded) new Uint8Array(mem.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
   meta.inputs.forEach((s, i) => {
@@ -81,10 +82,11 @@ export function compareTensors(actual: Tensor, expected: Tensor, rtol = 1e-5, at
   if (actual.dims.join() !== expected.dims.join()) return { ok: false, maxAbs: Infinity, message: `dims [${actual.dims}] vs expected [${expected.dims}]` };
   if (actual.dtype !== expected.dtype) return { ok: false, maxAbs: Infinity, message: `dtype ${actual.dtype} vs expected ${expected.dtype}` };
   const exact = !(actual.dtype === 'float32' || actual.dtype === 'float64' || actual.dtype === 'float16');
+  const num = (t: Tensor, i: number) => (t.dtype === 'float16' ? halfToFloat(t.data[i] as number) : Number(t.data[i]));
   let maxAbs = 0, worst = -1;
   for (let i = 0; i < expected.data.length; i++) {
-    const a = isBigInt(actual.dtype) ? Number(actual.data[i]) : (actual.data[i] as number);
-    const e = isBigInt(expected.dtype) ? Number(expected.data[i]) : (expected.data[i] as number);
+    const a = num(actual, i);
+    const e = num(expected, i);
     if (Number.isNaN(a) && Number.isNaN(e)) continue;
     const d = a === e ? 0 : Math.abs(a - e);
     const bad = exact ? d !== 0 : !(d <= atol + rtol * Math.abs(e));
