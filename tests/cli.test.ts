@@ -182,3 +182,30 @@ describe('onnx2wasm CLI: options and errors', () => {
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^error: /);
   });
 });
+
+describe('docs/cli.md matches --help', () => {
+  const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs/cli.md'), 'utf8');
+  const flagsIn = (text: string) => new Set(text.match(/--[a-z][a-z-]*/g) ?? []);
+  const mentions = (text: string, flag: string) => new RegExp(`${flag}(?![a-z-])`).test(text);
+  const section = (title: string) => {
+    const s = doc.split(/^## /m).find((x) => x.startsWith(title));
+    if (!s) throw new Error(`docs/cli.md has no section '## ${title}'`);
+    return s;
+  };
+  // The flags an option table documents: the first cell of its rows.
+  const tableFlags = (text: string) => flagsIn(text.split('\n').filter((l) => l.startsWith('| `-')).map((l) => l.split('|')[1]).join('\n'));
+  const globalFlags = flagsIn(cli('--help').stdout.split('Commands:')[0]!);
+
+  it('documents the global options, and only those', () => {
+    const s = section('Options for every command');
+    for (const f of globalFlags) expect(mentions(s, f), `docs/cli.md lacks ${f}`).toBe(true);
+    for (const f of tableFlags(s)) expect(globalFlags.has(f), `docs/cli.md documents ${f}, which --help does not list`).toBe(true);
+  });
+
+  it.each(['compile', 'run', 'check'])('documents every %s option, and only those', (cmd) => {
+    const s = section(`\`onnx2wasm ${cmd}\``);
+    const help = flagsIn(cli(cmd, '--help').stdout);
+    for (const f of help) if (!globalFlags.has(f)) expect(mentions(s, f), `docs/cli.md (${cmd}) lacks ${f}`).toBe(true);
+    for (const f of tableFlags(s)) expect(help.has(f), `docs/cli.md (${cmd}) documents ${f}, which ${cmd} --help does not list`).toBe(true);
+  });
+});
