@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { CompileError, Dim, Graph, printGraph, verifyGraph } from '@onnx2wasm/ir';
+import { CompileError, DType, Dim, Graph, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
 import { importModel } from '@onnx2wasm/onnx-import';
 import { PassReport, optimize } from '@onnx2wasm/optimizer';
 import { ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
@@ -12,6 +12,11 @@ import { VERSION } from './version.js';
 export interface CompileOptions {
   /** Pins input dims, e.g. { input: [1, 128, 256] }; needed where the model's inputs have symbolic dims. */
   inputShapes?: Record<string, Dim[]>;
+  /**
+   * Fixes the values of some inputs at compile time (e.g. a shape or axes input that a model takes
+   * as data): they become constants and are no longer inputs of the compiled model.
+   */
+  constantInputs?: Record<string, { dtype: DType; dims: number[]; data: TypedArray }>;
   /** Put the weights inside the .wasm (c.weights is then empty). */
   embedWeights?: boolean;
   /** false skips the graph optimizer (--no-opt). */
@@ -101,7 +106,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   validateOptions(options);
   const { bytes, baseDir } = readSource(model);
   const name = options.name ?? 'model';
-  const imported = importModel(bytes, { inputShapes: options.inputShapes, baseDir: options.baseDir ?? baseDir });
+  const imported = importModel(bytes, { inputShapes: options.inputShapes, constantInputs: options.constantInputs, baseDir: options.baseDir ?? baseDir });
   if (options.verify) verifyGraph(imported.graph, 'import');
   const optimized = options.optimize === false
     ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })

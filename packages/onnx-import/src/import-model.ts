@@ -1,4 +1,4 @@
-import { Attrs, AttrValue, CompileError, Dim, Graph, ValueType } from '@onnx2wasm/ir';
+import { Attrs, AttrValue, CompileError, Dim, Graph, Tensor, ValueType } from '@onnx2wasm/ir';
 import { OnnxImportError, UnsupportedOp, UnsupportedOpError } from './errors.js';
 import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
@@ -8,6 +8,8 @@ import './handlers/index.js';
 export interface ImportOptions extends TensorLoadOptions {
   /** Pins input shapes (replacing symbolic or unknown dims). */
   inputShapes?: Record<string, Dim[]>;
+  /** Inputs whose values are fixed at compile time (shape, axes or index inputs): they become constants. */
+  constantInputs?: Record<string, Tensor>;
 }
 
 export interface ImportedModel {
@@ -135,12 +137,17 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
     if (graph.constants.has(name)) continue; // an input with an initializer is a constant (a default)
     if (inputNames.has(name)) throw new OnnxImportError('INVALID_MODEL', `graph input '${name}' is declared twice`);
     inputNames.add(name);
-    graph.inputs.push(name);
-    graph.types.set(name, valueType(v, 'input', pinned[name]));
+    const fixed = opts.constantInputs?.[name];
+    const type = valueType(v, 'input', fixed ? fixed.dims : pinned[name]);
+    graph.types.set(name, type);
     used.add(name);
+    if (fixed) {
+      if (fixed.dtype !== type.dtype) throw new OnnxImportError('DTYPE_MISMATCH', `constantInputs['${name}'] has dtype ${fixed.dtype}, the model's input is ${type.dtype}`);
+      graph.constants.set(name, fixed);
+    } else graph.inputs.push(name);
   }
-  for (const k of Object.keys(pinned)) {
-    if (!inputNames.has(k)) throw new OnnxImportError('INVALID_OPTION' as never, `inputShapes names '${k}', which is not an input of the model (inputs: ${[...inputNames].join(', ') || 'none'})`);
+  for (const k of [...Object.keys(pinned), ...Object.keys(opts.constantInputs ?? {})]) {
+    if (!inputNames.has(k)) throw new OnnxImportError('INVALID_OPTION', `input '${k}' named in the compile options is not an input of the model (inputs: ${[...inputNames].join(', ') || 'none'})`);
   }
 
   let counter = 0;
@@ -162,8 +169,16 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
       if (!o) continue;
       if (used.has(o)) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' defines '${o}', which is already defined (a duplicate name or a cycle)`, { node: n.name, op: n.opType });
     }
+    if (new Set(n.outputs.filter(Boolean)).size !== n.outputs.filter(Boolean).length) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' lists the same output twice ([${n.outputs}])`, { node: n.name, op: n.opType });
     const handler = findHandler(n.domain, n.opType, opsetOf(model, n.domain))!;
+    const firstEmitted = graph.nodes.length;
     handler(makeContext(graph, n, opsetOf(model, n.domain), fresh));
+    // An output the op does not produce (e.g. one too many) would reach codegen without a type.
+    for (const irNode of graph.nodes.slice(firstEmitted)) {
+      irNode.outputs.forEach((o, k) => {
+        if (o && !graph.types.has(o)) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' declares output ${k} ('${o}'), which ${n.opType} does not produce`, { node: n.name, op: n.opType });
+      });
+    }
     for (const o of n.outputs) if (o) used.add(o);
   });
 

@@ -41,7 +41,7 @@ export function lowerGenericElementwise(ctx: LowerContext): Expr[] {
   // The op computes in its value operand's type (Where: x/y, not the bool condition).
   const t = node.op === 'Where' ? types[1]! : types[0]!;
   const locals: Local[] = types.map((ty) => fn.local(ty.wasm));
-  const sc: ScalarCtx = { ctx, fn, t, node };
+  const sc: ScalarCtx = { ctx, fn, t, node, types };
   // Clip's omitted min/max keep their positional meaning.
   const thunks = (): ((() => Expr) | undefined)[] => {
     const arr: ((() => Expr) | undefined)[] = [];

@@ -5,9 +5,10 @@ import { Node, attrFloat, attrInt, attrString } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { verf, vexp, vtanh } from './math.js';
-import { ScalarType } from './scalar-types.js';
+import { ScalarType, convert, scalarType } from './scalar-types.js';
 
-export interface ScalarCtx { ctx: LowerContext; fn: FnBuilder; t: ScalarType; node: Node }
+/** `t` is the type the op computes in; `types` are the inputs' own types (Pow mixes them). */
+export interface ScalarCtx { ctx: LowerContext; fn: FnBuilder; t: ScalarType; node: Node; types: ScalarType[] }
 export type ScalarOp = (c: ScalarCtx, xs: (() => Expr)[]) => Expr;
 
 const isF = (t: ScalarType) => t.float;
@@ -52,12 +53,11 @@ export const SCALAR_BINARY: Record<string, ScalarOp> = {
   Max: (c, [a, b]) => (isF(c.t) ? op(c, 'max', a!(), b!()) : c.fn.select(cmp(c, 'gt', a!(), b!()), a!(), b!())),
   Min: (c, [a, b]) => (isF(c.t) ? op(c, 'min', a!(), b!()) : c.fn.select(cmp(c, 'lt', a!(), b!()), a!(), b!())),
   Pow: (c, [a, b]) => {
-    if (isF(c.t)) return host(c, 'pow', a!(), b!());
-    // integer powers through f64 (exact up to 2^53)
+    // Base and exponent may differ in type (float ** int, int ** float): compute in f64, return the base's type.
     const { fn, t } = c;
-    const conv = t.signed ? 'convert_s' : 'convert_u';
-    const r = fn.callImport('math', 'pow', [fn.num('f64', `${conv}.${t.wasm}`, a!()), fn.num('f64', `${conv}.${t.wasm}`, b!())], ['f64', 'f64'], 'f64');
-    return fn.num(t.wasm, `${t.signed ? 'trunc_s_sat' : 'trunc_u_sat'}.f64`, r);
+    const f64 = scalarType('float64')!;
+    const r = fn.callImport('math', 'pow', [convert(fn, c.types[0]!, f64, a!()), convert(fn, c.types[1]!, f64, b!())], ['f64', 'f64'], 'f64');
+    return convert(fn, f64, t, r);
   },
   Equal: (c, [a, b]) => op(c, 'eq', a!(), b!()),
   Less: (c, [a, b]) => cmp(c, 'lt', a!(), b!()),
