@@ -11,3 +11,8 @@ export * from './infer-node.js';
 export * from './epilogue.js';
 import './ops/index.js';
 export { referenceErf } from './ops/elementwise.js';
+export { slicePlan, sliceAxis } from './ops/slice.js';
+export type { SliceAxis } from './ops/slice.js';
+export { reducedAxes } from './ops/reduce-mean.js';
+export { castTarget } from './ops/cast.js';
+export { transposePerm } from './ops/transpose.js';

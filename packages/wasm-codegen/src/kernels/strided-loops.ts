@@ -10,8 +10,11 @@ export interface LoopDim {
   strides: number[];
 }
 
-/** Nested loops over `dims` (outermost first); `body` receives each pointer's current byte address. */
-export function stridedLoops(fn: FnBuilder, bases: I32[], dims: LoopDim[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
+/**
+ * Nested loops over `dims` (outermost first); `body` receives each pointer's current byte address.
+ * A base is a constant address or a thunk building a fresh expression (it may be read more than once).
+ */
+export function stridedLoops(fn: FnBuilder, bases: (number | (() => Expr))[], dims: LoopDim[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
   const build = (d: number, parent: (() => Expr)[]): Expr[] => {
     if (d === dims.length) return body(parent);
     const { count, strides } = dims[d]!;
@@ -27,7 +30,7 @@ export function stridedLoops(fn: FnBuilder, bases: I32[], dims: LoopDim[], body:
       ]),
     ];
   };
-  return build(0, bases.map((b) => () => fn.i(b)));
+  return build(0, bases.map((b) => (typeof b === 'number' ? () => fn.i(b) : b)));
 }
 
 /** Copies one element of `dtype` (any element type: only its bytes matter). */

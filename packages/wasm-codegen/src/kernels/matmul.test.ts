@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+
+describe('MatMul kernel vs reference', () => {
+  const cases: { a: number[]; b: number[]; constB?: boolean }[] = [
+    { a: [7], b: [7, 3] },
+    { a: [3, 17], b: [17] },
+    { a: [17], b: [17] },
+    { a: [1, 7, 17], b: [17, 3], constB: true },
+    { a: [2, 3, 7, 17], b: [17, 9], constB: true },
+    { a: [3, 1, 5], b: [3, 5, 7] },
+    { a: [7, 3], b: [2, 3, 3, 17] },
+    { a: [2, 1, 4, 3], b: [1, 3, 3, 1] },
+    { a: [8, 17, 32], b: [8, 32, 17] },
+    { a: [1, 1], b: [1, 1] },
+    { a: [13, 33], b: [33, 21], constB: true },
+  ];
+  for (const t of cases) {
+    it(`[${t.a}] x [${t.b}]${t.constB ? ' (constant B)' : ''}`, async () => {
+      const r = rng(t.a.length * 100 + t.b.reduce((x, y) => x + y, 0));
+      const a = randomTensor('float32', t.a, r), b = randomTensor('float32', t.b, r);
+      const { actual, expected } = await runKernel('MatMul', [{ tensor: a }, { tensor: b, constant: t.constB }]);
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+      expect(c.ok, c.message).toBe(true);
+    });
+  }
+});
