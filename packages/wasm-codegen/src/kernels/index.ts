@@ -14,3 +14,5 @@ import './gather.js';
 import './softmax.js';
 import './layer-normalization.js';
 import './reduce-mean.js';
+import './cast.js';
+import './shape.js';
