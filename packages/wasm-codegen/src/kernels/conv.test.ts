@@ -22,6 +22,10 @@ const cases: Case[] = [
   { name: 'batch 2', x: [2, 3, 7, 5], m: 4, k: [3, 3], pads: [1, 1, 1, 1], bias: true },
   { name: 'output 1x1', x: [1, 2, 3, 3], m: 3, k: [3, 3], bias: true },
   { name: 'run-time weights and bias', x: [1, 3, 6, 7], m: 5, k: [3, 3], pads: [1, 1, 1, 1], bias: true, runtimeWeights: true },
+  // cache-blocked GEMM: K = 603 → depth chunks 256 + 256 + 91; N = 575 → column chunks 512 + 63
+  { name: 'blocked: deep and wide, bias + residual + relu', x: [1, 67, 23, 25], m: 5, k: [3, 3], pads: [1, 1, 1, 1], bias: true, residual: true, activation: 'relu' },
+  { name: 'blocked: two depth chunks, no bias', x: [1, 33, 9, 9], m: 9, k: [3, 3], pads: [1, 1, 1, 1] },
+  { name: 'blocked: wide pointwise', x: [1, 3, 27, 23], m: 6, k: [1, 1], bias: true, activation: 'clip', activation_params: [-0.2, 0.3] },
   // pointwise (no copy)
   { name: '1x1 pointwise', x: [1, 7, 5, 3], m: 17, k: [1, 1], bias: true },
   { name: '1x1 pointwise, batch 2, no bias', x: [2, 4, 3, 3], m: 1, k: [1, 1] },

@@ -10,7 +10,8 @@ import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { lowerDepthwiseConv } from './conv-depthwise.js';
-import { GemmSpec, emitGemm } from './gemm-core.js';
+import { GemmSpec } from './gemm-core.js';
+import { emitBlockedGemm } from './gemm-blocked.js';
 import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoad, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
 
 type Plan =
@@ -113,7 +114,7 @@ function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise
     // After im2col, whose last vector store may spill into this row.
     if (onesRow) perGroup.push(...emitFill(fn, col + 4 * K * P, P, 1));
   }
-  perGroup.push(...emitGemm(fn, spec));
+  perGroup.push(...emitBlockedGemm(fn, spec));
   const prologue = plan.kind === 'im2col' && plan.padBytes > 0 ? emitFill(fn, pad, plan.padBytes / 4, 0) : [];
   return [...prologue, fn.for(n, 0, N, 1, [fn.for(g, 0, group, 1, perGroup)])];
 }
