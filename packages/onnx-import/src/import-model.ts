@@ -92,6 +92,13 @@ function opsetOf(model: ModelProto, domain: string): number {
   return entry ? toNum(entry.version ?? 1) : 1;
 }
 
+/** '' marks an optional output that is not wanted; trailing ones are the same as absent ones. */
+function withoutTrailingEmpty(names: string[]): string[] {
+  let end = names.length;
+  while (end > 0 && !names[end - 1]) end--;
+  return names.slice(0, end);
+}
+
 /** Turns a ModelProto into an IR graph: all unsupported ops are reported at once, before any handler runs. */
 export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): ImportedModel {
   const model = decodeModel(bytes);
@@ -103,7 +110,7 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
     opType: n.opType ?? '',
     domain: n.domain ?? '',
     inputs: [...(n.input ?? [])],
-    outputs: [...(n.output ?? [])],
+    outputs: withoutTrailingEmpty(n.output ?? []),
     attrs: {} as Attrs,
   }));
 
@@ -176,7 +183,8 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
     // An output the op does not produce (e.g. one too many) would reach codegen without a type.
     for (const irNode of graph.nodes.slice(firstEmitted)) {
       irNode.outputs.forEach((o, k) => {
-        if (o && !graph.types.has(o)) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' declares output ${k} ('${o}'), which ${n.opType} does not produce`, { node: n.name, op: n.opType });
+        if (!o) throw new OnnxImportError('UNSUPPORTED_OP', `${n.opType} node '${n.name}' omits output ${k} ('') but names a later one; skipped outputs are not supported`, { node: n.name, op: n.opType });
+        if (!graph.types.has(o)) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' declares output ${k} ('${o}'), which ${n.opType} does not produce`, { node: n.name, op: n.opType });
       });
     }
     for (const o of n.outputs) if (o) used.add(o);
@@ -185,6 +193,7 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
   for (const v of g.output ?? []) {
     const name = v.name ?? '';
     if (!graph.types.has(name)) throw new OnnxImportError('INVALID_MODEL', `graph output '${name}' is not produced by any node`);
+    if (graph.outputs.includes(name)) throw new OnnxImportError('INVALID_MODEL', `graph output '${name}' is listed twice`);
     graph.outputs.push(name);
   }
   return { graph, opset, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), irVersion: toNum(model.irVersion ?? 0) };

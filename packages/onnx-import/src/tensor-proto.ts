@@ -21,29 +21,61 @@ export interface TensorLoadOptions {
   baseDir?: string;
 }
 
-function readExternal(t: TensorProto, name: string, opts: TensorLoadOptions): Uint8Array {
+/** A non-negative integer from an external_data entry; anything else ('-1', '0x10', '1e3', '') is rejected. */
+function externalInt(kv: Map<string, string>, key: string, name: string): number | undefined {
+  const v = kv.get(key);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || !Number.isSafeInteger(n)) throw new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data ${key} '${v}' is not a non-negative integer`);
+  return n;
+}
+
+function insideFolder(base: string, file: string): boolean {
+  return file === base || file.startsWith(base + path.sep);
+}
+
+/** Reads `expectBytes` of external data, refusing paths (symlinks included) that leave the model's folder. */
+function readExternal(t: TensorProto, name: string, opts: TensorLoadOptions, expectBytes: number): Uint8Array {
   const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
   const location = kv.get('location');
   if (!location) throw new OnnxImportError('INVALID_MODEL', `initializer '${name}' is external but names no location`);
   if (!opts.baseDir) throw new OnnxImportError('INVALID_MODEL', `initializer '${name}' uses external data '${location}'; compile the model from its file path so the data can be found next to it`);
   const base = path.resolve(opts.baseDir);
   const file = path.resolve(base, location);
-  if (path.isAbsolute(location) || !(file === base || file.startsWith(base + path.sep))) {
+  if (path.isAbsolute(location) || location.includes('\0') || !insideFolder(base, file)) {
     throw new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data path '${location}' leaves the model's folder`);
   }
+  const offset = externalInt(kv, 'offset', name) ?? 0;
+  const declared = externalInt(kv, 'length', name);
+  if (declared !== undefined && declared !== expectBytes) {
+    throw new OnnxImportError('INVALID_MODEL', `tensor '${name}': external data length is ${declared} bytes, its dims and dtype need ${expectBytes}`);
+  }
   let fd: number;
-  try { fd = fs.openSync(file, 'r'); } catch {
-    throw new OnnxImportError('IO_ERROR', `initializer '${name}': external data file '${location}' cannot be read`);
+  try {
+    // Resolved for real, so a symlink inside the folder cannot point outside it.
+    if (!insideFolder(fs.realpathSync(base), fs.realpathSync(file))) {
+      throw new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data path '${location}' leads out of the model's folder (through a symlink)`);
+    }
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if (e instanceof OnnxImportError) throw e;
+    throw new OnnxImportError('IO_ERROR', `initializer '${name}': external data file '${location}' cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
-    const size = fs.fstatSync(fd).size;
-    const offset = kv.has('offset') ? Number(kv.get('offset')) : 0;
-    const length = kv.has('length') ? Number(kv.get('length')) : size - offset;
-    if (!(offset >= 0 && length >= 0 && offset + length <= size)) {
-      throw new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data range ${offset}+${length} is outside '${location}' (${size} bytes)`);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data location '${location}' is not a file`);
+    if (declared === undefined && stat.size - offset !== expectBytes) {
+      throw new OnnxImportError('INVALID_MODEL', `tensor '${name}': external data '${location}' has ${stat.size - offset} bytes from offset ${offset}, its dims and dtype need ${expectBytes}`);
     }
-    const buf = new Uint8Array(length);
-    fs.readSync(fd, buf, 0, length, offset);
+    if (offset + expectBytes > stat.size) {
+      throw new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data range ${offset}+${expectBytes} is outside '${location}' (${stat.size} bytes)`);
+    }
+    const buf = new Uint8Array(expectBytes);
+    for (let done = 0; done < expectBytes;) {
+      const n = fs.readSync(fd, buf, done, Math.min(expectBytes - done, 1 << 30), offset + done);
+      if (n === 0) throw new OnnxImportError('IO_ERROR', `initializer '${name}': external data file '${location}' ended early`);
+      done += n;
+    }
     return buf;
   } finally { fs.closeSync(fd); }
 }
@@ -55,13 +87,12 @@ export function tensorFromProto(t: TensorProto, opts: TensorLoadOptions = {}): T
   const dims = (t.dims ?? []).map(toNum);
   if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}' has invalid dims [${dims}]`);
   const n = sizeOf(dims);
+  if (!Number.isSafeInteger(n)) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}' has dims [${dims}], ${n} elements: more than any tensor can hold`);
   if (dtype === 'string') throw new OnnxImportError('UNSUPPORTED_OP', `tensor '${name}' holds strings, which are not supported`);
   const expectBytes = n * DTYPE_BYTES[dtype];
   let data: TypedArray;
   if (t.dataLocation === 1) {
-    const raw = readExternal(t, name, opts);
-    if (raw.byteLength !== expectBytes) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}': external data has ${raw.byteLength} bytes, dims [${dims}] of ${dtype} need ${expectBytes}`);
-    data = arrayFromBytes(dtype, raw);
+    data = arrayFromBytes(dtype, readExternal(t, name, opts, expectBytes));
   } else if (t.rawData && t.rawData.length > 0) {
     if (t.rawData.byteLength !== expectBytes) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}': raw_data has ${t.rawData.byteLength} bytes, dims [${dims}] of ${dtype} need ${expectBytes}`);
     data = arrayFromBytes(dtype, t.rawData).slice();

@@ -7,7 +7,8 @@ export type RuntimeErrorCode =
   | 'DTYPE_MISMATCH'
   | 'SHAPE_MISMATCH'
   | 'INVALID_INPUT'    // data of the wrong type or length, a detached buffer
-  | 'EXECUTION_FAILED'; // the module trapped
+  | 'EXECUTION_FAILED' // the module trapped
+  | 'OUT_OF_MEMORY';   // the engine cannot allocate the module's memory
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

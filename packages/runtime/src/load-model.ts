@@ -1,16 +1,7 @@
 import { RuntimeError, RuntimeInputError } from './errors.js';
 import { ARRAYS, DType, Tensor, TensorData } from './tensor.js';
 import { hostImports } from './host-imports.js';
-
-/** Mirrors the compiler's ModelMeta (kept separate: the runtime depends on nothing). */
-interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number }
-interface Meta {
-  format: number;
-  inputs: Slot[];
-  outputs: Slot[];
-  weights: { offset: number; byteLength: number; embedded: boolean };
-  memory: { pages: number };
-}
+import { Slot, validateMeta } from './validate-meta.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -34,13 +25,12 @@ function bytesOf(src: BufferSource): Uint8Array {
   return new Uint8Array(src);
 }
 
-function readMeta(module: WebAssembly.Module): Meta {
+/** The metadata as parsed JSON; validateMeta checks it once the memory size is known. */
+function readMeta(module: WebAssembly.Module): unknown {
   const sections = WebAssembly.Module.customSections(module, 'onnx2wasm');
   if (sections.length !== 1) throw new RuntimeError('INVALID_MODULE', 'this .wasm was not produced by onnx2wasm (no onnx2wasm metadata section)');
   try {
-    const meta = JSON.parse(new TextDecoder().decode(sections[0])) as Meta;
-    if (meta.format !== 1) throw new Error(`format ${meta.format}`);
-    return meta;
+    return JSON.parse(new TextDecoder().decode(sections[0]));
   } catch (e) {
     throw new RuntimeError('INVALID_MODULE', `the module's onnx2wasm metadata cannot be read (${(e as Error).message}); recompile the model with this version`);
   }
@@ -75,12 +65,18 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       throw new RuntimeError('INVALID_MODULE', `the .wasm cannot be compiled here: ${(e as Error).message}`);
     }
   }
-  const meta = readMeta(module);
+  const rawMeta = readMeta(module);
   let imports: WebAssembly.Imports;
   try { imports = hostImports(module); } catch (e) { throw new RuntimeError('INVALID_MODULE', (e as Error).message); }
-  const instance = await WebAssembly.instantiate(module, imports);
+  let instance: WebAssembly.Instance;
+  try { instance = await WebAssembly.instantiate(module, imports); } catch (e) {
+    const oom = e instanceof RangeError && /memory/i.test(e.message);
+    throw new RuntimeError(oom ? 'OUT_OF_MEMORY' : 'INVALID_MODULE', `the module cannot be instantiated: ${(e as Error).message}`);
+  }
   const memory = instance.exports.memory as WebAssembly.Memory;
   const runFn = instance.exports.run as () => void;
+  if (!(memory instanceof WebAssembly.Memory) || typeof runFn !== 'function') throw new RuntimeError('INVALID_MODULE', 'the module does not export memory and run(): not an onnx2wasm module');
+  const meta = validateMeta(rawMeta, memory.buffer.byteLength);
   if (!meta.weights.embedded) {
     const w = opts.weights ? bytesOf(opts.weights) : undefined;
     if (!w) throw new RuntimeError('WEIGHTS_MISMATCH', `this model needs its weights file (${meta.weights.byteLength} bytes): pass { weights }`);
@@ -109,7 +105,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       for (const s of meta.outputs) {
         const Ctor = ARRAYS[s.dtype];
         const bytes = memory.buffer.slice(s.offset, s.offset + s.byteLength);
-        out[s.name] = { dtype: s.dtype, dims: s.dims as number[], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) as TensorData };
+        out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) as TensorData };
       }
       return out;
     },

@@ -1,0 +1,56 @@
+// Checks a module's metadata before the runtime trusts it for addresses and sizes: a .wasm from a
+// mixed-up deployment or a damaged file must fail with INVALID_MODULE, not with a RangeError
+// deep inside run(), and never read or write outside the tensor it names.
+import { RuntimeError } from './errors.js';
+import { ARRAYS, DType } from './tensor.js';
+
+export interface Slot { name: string; dtype: DType; dims: number[]; offset: number; byteLength: number }
+export interface Meta {
+  format: number;
+  inputs: Slot[];
+  outputs: Slot[];
+  weights: { offset: number; byteLength: number; embedded: boolean };
+  memory: { pages: number };
+}
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function invalid(what: string): never {
+  throw new RuntimeError('INVALID_MODULE', `the module's onnx2wasm metadata is damaged (${what}); recompile the model with this version`);
+}
+
+function checkRange(what: string, offset: unknown, byteLength: unknown, memoryBytes: number): void {
+  if (!isCount(offset) || !isCount(byteLength)) invalid(`${what}: offset ${String(offset)}, byteLength ${String(byteLength)}`);
+  if (offset + byteLength > memoryBytes) invalid(`${what} ends at byte ${offset + byteLength}, past the ${memoryBytes} bytes of memory`);
+}
+
+function checkSlots(kind: string, slots: unknown, memoryBytes: number): void {
+  if (!Array.isArray(slots)) invalid(`${kind} is not a list`);
+  const seen = new Set<string>();
+  for (const s of slots as unknown[]) {
+    if (!isObject(s) || typeof s.name !== 'string') invalid(`a slot of ${kind} has no name`);
+    const where = `${kind} '${s.name}'`;
+    if (seen.has(s.name)) invalid(`${where} is listed twice`);
+    seen.add(s.name);
+    const Ctor = typeof s.dtype === 'string' && Object.hasOwn(ARRAYS, s.dtype) ? ARRAYS[s.dtype as DType] : undefined;
+    if (!Ctor) invalid(`${where} has unknown dtype ${JSON.stringify(s.dtype)}`);
+    if (!Array.isArray(s.dims) || !s.dims.every(isCount)) invalid(`${where} has dims ${JSON.stringify(s.dims)}`);
+    const elements = (s.dims as number[]).reduce((a, d) => a * d, 1);
+    if (s.byteLength !== elements * Ctor.BYTES_PER_ELEMENT) invalid(`${where}: byteLength ${String(s.byteLength)} does not fit dims [${s.dims}]`);
+    checkRange(where, s.offset, s.byteLength, memoryBytes);
+  }
+}
+
+/** Validates parsed metadata against the instance's memory size; returns it typed. */
+export function validateMeta(raw: unknown, memoryBytes: number): Meta {
+  if (!isObject(raw)) invalid('not an object');
+  if (raw.format !== 1) invalid(`format ${JSON.stringify(raw.format)}, this runtime reads format 1`);
+  checkSlots('input', raw.inputs, memoryBytes);
+  checkSlots('output', raw.outputs, memoryBytes);
+  const w = raw.weights;
+  if (!isObject(w) || typeof w.embedded !== 'boolean') invalid('no weights entry');
+  checkRange('the weights region', w.offset, w.byteLength, memoryBytes);
+  if (!isObject(raw.memory) || !isCount(raw.memory.pages)) invalid('no memory entry');
+  return raw as unknown as Meta;
+}

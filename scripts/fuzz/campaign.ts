@@ -1,0 +1,136 @@
+// A fuzz campaign: cases 0, 1, 2, … of one seed, run on a pool of child processes until the time
+// or case budget is spent. Counts every outcome; records findings. Used by `npm run fuzz` and by
+// tests/fuzz.test.ts.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CorpusOptions, Seed, loadCorpus } from './corpus.js';
+import { Finding, FindingLog, MODEL_PATH } from './findings.js';
+import { FuzzCase, makeCase } from './make-case.js';
+import type { SideFile } from './mutate-model.js';
+import { WorkerPool } from './pool.js';
+import type { CaseJob } from './run-case.js';
+
+export interface CampaignOptions {
+  seed: number;
+  /** Stop starting cases after this many seconds. */
+  seconds?: number;
+  /** Stop after this many cases (a deterministic budget, for tests). */
+  cases?: number;
+  workers?: number;
+  timeoutMs?: number;
+  corpus: CorpusOptions;
+  /** Where reproducers go; none are saved when absent. */
+  findingsDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface CampaignResult {
+  seed: number;
+  cases: number;
+  elapsedMs: number;
+  counts: Record<string, number>;
+  /** The first message seen for each outcome (typed errors' messages, findings' descriptions). */
+  examples: Record<string, string>;
+  findings: Finding[];
+  uniqueFindings: number;
+}
+
+/** Writes a case's files into its worker's folder; side files may sit above the model (escape targets) but stay inside `root`. */
+function writeCase(root: string, fc: FuzzCase): string {
+  fs.rmSync(root, { recursive: true, force: true });
+  const modelFile = path.join(root, MODEL_PATH);
+  const dir = path.dirname(modelFile);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(modelFile, fc.bytes);
+  for (const f of fc.sideFiles) writeSideFile(root, dir, f);
+  return modelFile;
+}
+
+function writeSideFile(root: string, dir: string, f: SideFile): void {
+  const target = path.resolve(dir, f.path);
+  if (!target.startsWith(root + path.sep)) throw new Error(`side file '${f.path}' would leave the case folder`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  if (f.dir) fs.mkdirSync(target, { recursive: true });
+  else if (f.symlinkTo) { fs.rmSync(target, { force: true }); fs.symlinkSync(f.symlinkTo, target); }
+  else fs.writeFileSync(target, f.data ?? new Uint8Array(0));
+}
+
+function seedReader(): (s: Seed) => Uint8Array {
+  const cache = new Map<string, Uint8Array>();
+  return (s) => {
+    let b = cache.get(s.file);
+    if (!b) {
+      b = new Uint8Array(fs.readFileSync(s.file));
+      if (b.byteLength < 16 << 20) cache.set(s.file, b);
+    }
+    return b;
+  };
+}
+
+export function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `  ${k.padEnd(48)} ${v}`).join('\n');
+}
+
+export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult> {
+  const log = opts.log ?? (() => {});
+  const seeds = loadCorpus(opts.corpus);
+  const readSeed = seedReader();
+  const workers = opts.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
+  const pool = new WorkerPool({ size: workers, timeoutMs: opts.timeoutMs ?? 20_000 });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-fuzz-'));
+  const findings = new FindingLog(opts.findingsDir, opts.seed);
+  const counts: Record<string, number> = {};
+  const examples: Record<string, string> = {};
+  const t0 = performance.now();
+  const deadline = opts.seconds === undefined ? Infinity : t0 + opts.seconds * 1000;
+  const limit = opts.cases ?? Infinity;
+  if (limit === Infinity && deadline === Infinity) throw new Error('give the campaign a time (seconds) or case budget');
+  log(`fuzz: seed ${opts.seed}, ${seeds.length} seed models, ${workers} workers, ${opts.timeoutMs ?? 20_000} ms per case`);
+
+  let next = 0;
+  let lastReport = t0;
+  const loop = async () => {
+    while (next < limit && performance.now() < deadline) {
+      const index = next++;
+      await pool.use(async (slot, exec) => {
+        const fc = makeCase(seeds, readSeed, opts.seed, index);
+        const root = path.join(work, `w${slot}`);
+        const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail };
+        const r = await exec(job);
+        counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+        examples[r.outcome] ??= r.message ?? r.finding?.message ?? '';
+        if (r.finding) {
+          const f = findings.record(fc, job, r, root);
+          log(`finding #${findings.all.length} (case ${index}, ${fc.seedName}): ${f.kind}: ${f.message.slice(0, 300)}${f.savedTo ? ` -> ${f.savedTo}` : ''}`);
+        }
+      });
+      if (performance.now() - lastReport > 15_000) {
+        lastReport = performance.now();
+        log(`… ${next} cases, ${findings.all.length} findings, ${((lastReport - t0) / 1000).toFixed(0)} s`);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: workers }, loop));
+  } finally {
+    pool.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return {
+    seed: opts.seed, cases: next, elapsedMs: performance.now() - t0, counts, examples,
+    findings: findings.all, uniqueFindings: findings.uniqueCount(),
+  };
+}
+
+/** Runs the case saved in a finding folder again, in a fresh child process. */
+export async function replayFinding(dir: string, timeoutMs = 60_000) {
+  const saved = JSON.parse(fs.readFileSync(path.join(dir, 'finding.json'), 'utf8')) as Finding & { job: CaseJob };
+  const pool = new WorkerPool({ size: 1, timeoutMs });
+  try {
+    const job = { ...saved.job, modelFile: path.resolve(dir, MODEL_PATH) };
+    return { saved, result: await pool.use((_slot, exec) => exec(job)) };
+  } finally {
+    pool.close();
+  }
+}

@@ -1,0 +1,64 @@
+// npm run fuzz -- [--seconds N] [--seed S] [--cases N] [--cases-dir DIR] [--models-dir DIR]
+//                 [--workers N] [--timeout-ms N] [--max-seed-mb N] [--findings-dir DIR] [--examples]
+// npm run fuzz -- --replay fuzz-findings/<finding>
+// Mutates the shared and conformance models, compiles and runs each mutant in a child process with a
+// time limit, prints the count of every outcome and saves a reproducer for each new finding.
+// Exits 1 when there were findings.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { formatCounts, replayFinding, runCampaign } from './campaign.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string' },
+    seed: { type: 'string', default: String(Date.now() % 100_000) },
+    cases: { type: 'string' },
+    'cases-dir': { type: 'string', default: path.resolve(root, '../shared/onnx-tests') },
+    'models-dir': { type: 'string', default: path.resolve(root, '../shared/models') },
+    workers: { type: 'string' },
+    'timeout-ms': { type: 'string', default: '20000' },
+    'max-seed-mb': { type: 'string' },
+    'findings-dir': { type: 'string', default: path.join(root, 'fuzz-findings') },
+    replay: { type: 'string' },
+    examples: { type: 'boolean', default: false },
+  },
+});
+
+const int = (name: string, v: string | undefined) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) { console.error(`--${name} must be a non-negative number, got '${v}'`); process.exit(2); }
+  return n;
+};
+
+if (args.replay) {
+  const { saved, result } = await replayFinding(args.replay, int('timeout-ms', args['timeout-ms']));
+  console.log(`saved:  ${saved.kind}: ${saved.message}`);
+  console.log(`replay: ${result.outcome}${result.finding ? `: ${result.finding.message}` : result.message ? `: ${result.message}` : ''}`);
+  process.exit(result.finding ? 1 : 0);
+}
+
+const seconds = int('seconds', args.seconds);
+const cases = int('cases', args.cases);
+const maxMb = int('max-seed-mb', args['max-seed-mb']);
+const result = await runCampaign({
+  seed: int('seed', args.seed)!,
+  seconds: seconds ?? (cases === undefined ? 60 : undefined),
+  cases,
+  workers: int('workers', args.workers),
+  timeoutMs: int('timeout-ms', args['timeout-ms']),
+  corpus: { modelsDir: args['models-dir'], casesDir: args['cases-dir'], maxSeedBytes: maxMb === undefined ? undefined : maxMb * 2 ** 20 },
+  findingsDir: args['findings-dir'],
+  log: (l) => console.log(l),
+});
+
+console.log(`\n${result.cases} cases in ${(result.elapsedMs / 1000).toFixed(1)} s (seed ${result.seed}); outcomes:`);
+console.log(formatCounts(result.counts));
+if (args.examples) {
+  console.log('first message per outcome:');
+  for (const [k, v] of Object.entries(result.examples).sort()) console.log(`  ${k}: ${v}`);
+}
+console.log(`findings: ${result.findings.length} (${result.uniqueFindings} distinct)${result.findings.length ? `, reproducers in ${args['findings-dir']}` : ''}`);
+process.exit(result.findings.length ? 1 : 0);

@@ -1,0 +1,132 @@
+// One fuzz case, through the public API only: compile(), then loadModel() and run() with random
+// inputs. Typed errors (a CompileError or RuntimeError with a known code) are outcomes; anything
+// else is a finding.
+import { CompileError, compile } from 'onnx2wasm';
+import { RuntimeError, loadModel } from '@onnx2wasm/runtime';
+import type { Model, Tensor } from '@onnx2wasm/runtime';
+import { corruptModule } from './corrupt-module.js';
+import { COMPILE_ERROR_CODES, RUNTIME_ERROR_CODES } from './error-codes.js';
+import { breakFeeds, elementCount, validFeeds } from './feeds.js';
+import type { CompileChoices, FeedMode } from './make-case.js';
+import { makeRng } from './rng.js';
+
+export interface CaseJob {
+  modelFile: string;
+  compile: CompileChoices;
+  feedSeed: number;
+  feedMode: FeedMode;
+  corruptModule: boolean;
+  mustFail?: string;
+}
+
+export type FindingKind =
+  | 'untyped-compile-error' | 'untyped-runtime-error' | 'accepted-invalid-model' | 'accepted-bad-input'
+  | 'state-corrupted' | 'bad-output' | 'masked-internal-error' | 'timeout' | 'crash' | 'out-of-memory';
+
+export interface CaseResult {
+  outcome: string;
+  finding?: { kind: FindingKind; message: string; stack?: string };
+  /** The typed error's message, kept for docs and debugging. */
+  message?: string;
+}
+
+/** Compiled models needing more memory than this are not run (the compile is what is under test). */
+const RUN_MEMORY_CAP = 1 << 30;
+const RUN_INPUT_CAP = 1 << 26;
+
+const isTypedCompileError = (e: unknown): e is CompileError => e instanceof CompileError && COMPILE_ERROR_CODES.includes(e.code);
+const isTypedRuntimeError = (e: unknown): e is RuntimeError => e instanceof RuntimeError && RUNTIME_ERROR_CODES.includes(e.code);
+
+/** A JavaScript engine error wrapped in a typed one: the code is right, the message is a crash report. */
+const ENGINE_ERROR = /Cannot read propert|is not a function|is not iterable|is not defined|Invalid (typed )?array length|Maximum call stack|Cannot convert|Cannot set propert|offset is out of bounds|Array buffer allocation failed/;
+
+function typedOutcome(outcome: string, e: Error): CaseResult {
+  if (ENGINE_ERROR.test(e.message)) return { ...finding('masked-internal-error', e), message: e.message };
+  return { outcome, message: e.message };
+}
+
+function finding(kind: FindingKind, e: unknown, outcome = `finding:${kind}`): CaseResult {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { outcome, finding: { kind, message: `${err.name}: ${err.message}`, stack: err.stack } };
+}
+
+function outputProblem(model: Model, out: Record<string, Tensor>): string | undefined {
+  for (const info of model.outputs) {
+    const t = out[info.name];
+    if (!t) return `output '${info.name}' missing`;
+    if (t.data.length !== elementCount(t.dims)) return `output '${info.name}' has ${t.data.length} elements for dims [${t.dims}]`;
+  }
+  return undefined;
+}
+
+function sameOutputs(a: Record<string, Tensor>, b: Record<string, Tensor>): boolean {
+  return Object.keys(a).every((k) => {
+    const x = new Uint8Array(a[k]!.data.buffer), y = new Uint8Array(b[k]!.data.buffer);
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  });
+}
+
+async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, meta: object): Promise<CaseResult> {
+  const rng = makeRng(job.feedSeed);
+  let prefix = '';
+  if (job.corruptModule) {
+    const d = corruptModule(wasm, weights, meta as Record<string, unknown>, rng);
+    ({ wasm, weights } = d);
+    prefix = 'damaged-module:';
+  }
+  let model: Model;
+  try {
+    model = await loadModel({ wasm, weights });
+  } catch (e) {
+    if (isTypedRuntimeError(e)) return typedOutcome(`${prefix}load-error:${e.code}`, e);
+    return finding('untyped-runtime-error', e);
+  }
+  let feeds: Record<string, Tensor>;
+  let first: Record<string, Tensor>;
+  try {
+    if (model.inputs.reduce((s, i) => s + elementCount(i.dims), 0) > RUN_INPUT_CAP) return { outcome: `${prefix}compiled-not-run:input-size` };
+    feeds = validFeeds(model.inputs, rng);
+    first = await model.run(feeds);
+  } catch (e) {
+    if (isTypedRuntimeError(e)) return typedOutcome(`${prefix}runtime-error:${e.code}`, e);
+    return finding('untyped-runtime-error', e);
+  }
+  const problem = outputProblem(model, first);
+  if (problem) return finding('bad-output', new Error(problem));
+  if (job.feedMode === 'valid' || job.corruptModule) return { outcome: `${prefix}ran-ok` };
+
+  const bad = breakFeeds(feeds, rng);
+  let rejection: RuntimeError;
+  try {
+    await model.run(bad.feeds as Record<string, Tensor>);
+    return finding('accepted-bad-input', new Error(`run() accepted bad feeds: ${bad.what}`));
+  } catch (e) {
+    if (!isTypedRuntimeError(e)) return finding('untyped-runtime-error', e);
+    rejection = e;
+  }
+  try {
+    const again = await model.run(feeds);
+    if (!sameOutputs(first, again)) return finding('state-corrupted', new Error(`after rejecting bad feeds (${bad.what}) the same inputs give different outputs`));
+  } catch (e) {
+    return finding('state-corrupted', e);
+  }
+  return { outcome: `rejected-bad-input:${rejection.code}`, message: rejection.message };
+}
+
+export async function runCase(job: CaseJob): Promise<CaseResult> {
+  let compiled;
+  try {
+    compiled = await compile(job.modelFile, {
+      inputShapes: job.compile.inputShapes,
+      embedWeights: job.compile.embedWeights,
+      optimize: job.compile.optimize,
+      verify: job.compile.verify,
+    });
+  } catch (e) {
+    if (isTypedCompileError(e)) return typedOutcome(`compile-error:${e.code}`, e);
+    return finding('untyped-compile-error', e);
+  }
+  if (job.mustFail) return finding('accepted-invalid-model', new Error(job.mustFail));
+  if (compiled.summary.memoryBytes > RUN_MEMORY_CAP) return { outcome: 'compiled-not-run:memory' };
+  return runCompiled(job, compiled.wasm, compiled.weights, compiled.meta);
+}
