@@ -7,9 +7,9 @@ export interface TensorInfo { name: string; dtype: DType; dims: (number | string
 
 export interface LoadOptions {
   /** The compiled module: bytes, or a precompiled WebAssembly.Module (required where compiling bytes is refused, e.g. Workers). */
-  wasm: BufferSource | WebAssembly.Module;
+  wasm: ArrayBuffer | ArrayBufferView | WebAssembly.Module;
   /** The weights file; omit when the weights are embedded in the module. */
-  weights?: BufferSource;
+  weights?: ArrayBuffer | ArrayBufferView;
 }
 
 export interface Model {
@@ -19,7 +19,7 @@ export interface Model {
   run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
 }
 
-function bytesOf(src: BufferSource): Uint8Array {
+function bytesOf(src: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (src instanceof Uint8Array) return src;
   if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   return new Uint8Array(src);
