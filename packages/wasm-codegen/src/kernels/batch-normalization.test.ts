@@ -15,6 +15,15 @@ describe('BatchNormalization kernel vs reference', () => {
     });
   }
 
+  it('computes run-time parameters', async () => {
+    const r = rng(3);
+    const param = (lo: number, hi: number) => ({ tensor: randomTensor('float32', [5], r, lo, hi) });
+    const inputs = [{ tensor: randomTensor('float32', [2, 5, 3, 3], r) }, param(0.5, 2), param(-1, 1), param(-1, 1), param(0.1, 3)];
+    const { actual, expected } = await runKernel('BatchNormalization', inputs, { epsilon: 1e-5 });
+    const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+    expect(c.ok, c.message).toBe(true);
+  });
+
   it('rejects training mode with a typed error naming the node', async () => {
     const r = rng(1);
     const p = () => ({ tensor: randomTensor('float32', [2], r, 0.5, 1), constant: true });

@@ -1,13 +1,14 @@
 // BatchNormalization (inference, float32) as a per-channel affine map y = x * scale'[c] + shift'[c],
-// with scale' = scale / sqrt(var + eps) and shift' = B - mean * scale' folded at compile time (in
-// float64, then rounded once). Planes of at least one vector run four lanes at a time.
+// with scale' = scale / sqrt(var + eps) and shift' = B - mean * scale'. Constant parameters are
+// folded at compile time (in float64, rounded once); run-time ones in f32 once per plane.
+// Planes of at least one vector run four lanes at a time.
 import { Tensor, attrFloat, makeTensor } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
-import { Expr } from '../wasm-builder.js';
+import { Expr, Local } from '../wasm-builder.js';
 
-function foldedAffine(ctx: LowerContext): { scale: Tensor; shift: Tensor } {
+function foldedAffine(ctx: LowerContext): { scale: Tensor; shift: Tensor } | undefined {
   const params = [1, 2, 3, 4].map((i) => ctx.inputs[i]?.constant);
-  if (params.some((p) => !p)) unsupported(ctx, 'scale, B, mean or var computed at run time (they must be constants)');
+  if (params.some((p) => !p)) return undefined;
   const [scale, bias, mean, variance] = params as Tensor[];
   const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
   const C = scale.data.length;
@@ -20,14 +21,30 @@ function foldedAffine(ctx: LowerContext): { scale: Tensor; shift: Tensor } {
   return { scale: makeTensor('float32', [C], s), shift: makeTensor('float32', [C], t) };
 }
 
+/** Statements setting vs / vt to channel c's scale' / shift' splatted. */
+function affineOf(ctx: LowerContext, c: Local, vs: Local, vt: Local): Expr[] {
+  const { fn } = ctx;
+  const at = () => fn.shl(c.get(), 2);
+  const folded = foldedAffine(ctx);
+  if (folded) {
+    const sAddr = ctx.addWeight(folded.scale), tAddr = ctx.addWeight(folded.shift);
+    return [vs.set(fn.vloadSplat(at(), sAddr)), vt.set(fn.vloadSplat(at(), tAddr))];
+  }
+  const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => ctx.inputs[i]!.addr) as [number, number, number, number];
+  const k = fn.local('f32');
+  return [
+    k.set(fn.fdiv(fn.loadF32(at(), scale), fn.fsqrt(fn.fadd(fn.loadF32(at(), variance), fn.f32(attrFloat(ctx.node, 'epsilon', 1e-5)))))),
+    vs.set(fn.vsplat(k.get())),
+    vt.set(fn.vsplat(fn.fsub(fn.loadF32(at(), bias), fn.fmul(fn.loadF32(at(), mean), k.get())))),
+  ];
+}
+
 registerLowering({
   ops: ['BatchNormalization'],
   lower(ctx) {
     const { fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const { scale, shift } = foldedAffine(ctx);
-    const sAddr = ctx.addWeight(scale), tAddr = ctx.addWeight(shift);
     const [N, C] = x.dims as [number, number];
     const inner = x.dims.slice(2).reduce((a, b) => a * b, 1);
     const n = fn.local('i32'), c = fn.local('i32'), i = fn.local('i32'), base = fn.local('i32');
@@ -36,8 +53,7 @@ registerLowering({
     const at = () => fn.add(base.get(), fn.shl(i.get(), 2));
     const body: Expr[] = [
       base.set(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), 4 * inner)),
-      vs.set(fn.vloadSplat(fn.shl(c.get(), 2), sAddr)),
-      vt.set(fn.vloadSplat(fn.shl(c.get(), 2), tAddr)),
+      ...affineOf(ctx, c, vs, vt),
       fn.for(i, 0, full, 4, [fn.vstore(at(), fn.fma(fn.vload(at(), x.addr), vs.get(), vt.get()), y.addr)]),
     ];
     if (full < inner) {

@@ -5,7 +5,7 @@
 import { Node, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
-import { MAX_UNROLLED_TAPS, PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
+import { PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
 
 function shapeOf(node: Node, x: { dims: number[] }, y: { dims: number[] }): PlaneShape | undefined {
   return planeShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
@@ -40,7 +40,6 @@ function checked(ctx: LowerContext): { x: Operand; y: Operand; shape: PlaneShape
   if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
   const shape = shapeOf(ctx.node, x, y);
   if (!shape) unsupported(ctx, `${x.dims.length - 2}-D pooling (1-D and 2-D are)`);
-  if (shape.kh * shape.kw > MAX_UNROLLED_TAPS) unsupported(ctx, `a ${shape.kh}x${shape.kw} window (more than ${MAX_UNROLLED_TAPS} taps)`);
   return { x, y, shape };
 }
 
@@ -67,7 +66,7 @@ registerLowering({
       }
     }
     return emitWindowKernel(fn, {
-      shape, N, C, x: x.addr, y: y.addr, fill: max ? -Infinity : 0, scratch: ctx.scratch,
+      shape, N, C, x: x.addr, y: y.addr, fill: max ? -Infinity : 0, identity: max ? -Infinity : 0, scratch: ctx.scratch,
       tap: (acc, v) => (acc ? (max ? fn.vmax(acc, v) : fn.vadd(acc, v)) : v),
       finish,
     });

@@ -2,8 +2,9 @@
 // time. Each input plane is first copied into a scratch plane whose border (the pads, and the
 // ceil_mode overhang) holds a fill value, so the inner loop needs no bounds checks. Four adjacent
 // outputs of a row form one f32x4: with stride 1 a tap is one vector load, with stride 2 a shuffle
-// of two loads, otherwise a 4-lane gather. Taps are unrolled; their combination (fma with a
-// weight, max, add) and the final step (bias, divisor, epilogue) come from the caller.
+// of two loads, otherwise a 4-lane gather. Taps are unrolled (loops for very large windows); their
+// combination (fma with a weight, max, add) and the final step (bias, divisor, epilogue) come from
+// the caller.
 import { Node, attrInts } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 
@@ -101,6 +102,8 @@ export interface WindowKernelSpec {
   scratch: number;
   /** Statements run once per plane, before its rows (e.g. loading the channel's weights into locals). */
   perPlane?(c: Local): Expr[];
+  /** Start value of the accumulator when the taps run as loops (windows of more than MAX_UNROLLED_TAPS); without it such windows are refused. */
+  identity?: number;
   /** Combines tap (ky, kx)'s vector into the accumulator (undefined for the first tap). */
   tap(acc: Expr | undefined, v: Expr, ky: number, kx: number): Expr;
   /** Statements turning the accumulator into the vector to store for outputs (oy, ox..ox+3); `outOffset` is their element offset in y. */
@@ -117,12 +120,29 @@ export function emitWindowKernel(fn: FnBuilder, k: WindowKernelSpec): Expr[] {
   const rowPtr = fn.local('i32'), p = fn.local('i32'), outOffset = fn.local('i32'), acc = fn.local('v128');
   const planeIn = () => fn.add(fn.mul(plane.get(), 4 * s.H * s.W), k.x);
 
+  const unrolled = s.kh * s.kw <= MAX_UNROLLED_TAPS;
+  if (!unrolled && k.identity === undefined) throw new Error(`a ${s.kh}x${s.kw} window needs an identity to run its taps as loops`);
+  const ky = fn.local('i32'), kx = fn.local('i32'), q = fn.local('i32'), r = fn.local('i32');
+  const taps = (): Expr[] => {
+    if (unrolled) {
+      let e: Expr | undefined;
+      for (let y = 0; y < s.kh; y++) for (let x = 0; x < s.kw; x++) e = k.tap(e, emitTapLoad(fn, s, rowLen, p, y, x), y, x);
+      return [acc.set(e!)];
+    }
+    // Large windows: rows of taps as a loop; the taps of a row unrolled while they fit.
+    const row: Expr[] = [q.set(fn.add(p.get(), fn.mul(ky.get(), 4 * s.dh * rowLen)))];
+    if (s.kw <= MAX_UNROLLED_TAPS) {
+      for (let x = 0; x < s.kw; x++) row.push(acc.set(k.tap(acc.get(), emitTapLoad(fn, s, rowLen, q, 0, x), 0, x)));
+    } else {
+      row.push(fn.for(kx, 0, s.kw, 1, [r.set(fn.add(q.get(), fn.mul(kx.get(), 4 * s.dw))), acc.set(k.tap(acc.get(), emitTapLoad(fn, s, rowLen, r, 0, 0), 0, 0))]));
+    }
+    return [acc.set(fn.vconst(k.identity!)), fn.for(ky, 0, s.kh, 1, row)];
+  };
+
   const vector = (lanes: number): Expr[] => {
-    let e: Expr | undefined;
-    for (let ky = 0; ky < s.kh; ky++) for (let kx = 0; kx < s.kw; kx++) e = k.tap(e, emitTapLoad(fn, s, rowLen, p, ky, kx), ky, kx);
     const stmts = [
       p.set(fn.add(rowPtr.get(), fn.mul(ox.get(), 4 * s.sw))),
-      acc.set(e!),
+      ...taps(),
       ...(k.finish ? k.finish(acc, { c, oy, ox, outOffset }) : []),
     ];
     const at = () => fn.shl(outOffset.get(), 2);
