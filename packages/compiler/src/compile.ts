@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { CompileError, DType, Dim, Graph, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
 import { importModel } from '@onnx2wasm/onnx-import';
 import { PassReport, optimize } from '@onnx2wasm/optimizer';
-import { ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
+import { MemoryPlan, ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { runtimeFiles } from './runtime-files.js';
 import { VERSION } from './version.js';
@@ -60,6 +60,8 @@ export interface CompileResult {
   graph: Graph;
   /** The optimized IR graph as text. */
   irText: string;
+  /** Where every run-time value lives in the activation arena, and why it is that size. */
+  plan: MemoryPlan;
 }
 
 export interface Manifest {
@@ -142,6 +144,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     meta: gen.meta,
     graph,
     irText: printGraph(graph),
+    plan: gen.plan,
     summary: {
       nodes: graph.nodes.length, ops,
       wasmBytes: gen.wasm.byteLength, weightsBytes: gen.meta.weights.byteLength,

@@ -5,3 +5,5 @@ export type { CompileErrorCode } from '@onnx2wasm/ir';
 export { OnnxImportError, UnsupportedOpError } from '@onnx2wasm/onnx-import';
 export { CodegenError } from '@onnx2wasm/wasm-codegen';
 export { VERSION } from './version.js';
+export { inspect, inspectResult } from './inspect.js';
+export type { InspectReport, NodeReport, PassSummary } from './inspect.js';

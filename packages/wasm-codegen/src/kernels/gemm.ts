@@ -44,12 +44,13 @@ registerLowering({
     const [M, N] = y.dims as [number, number];
     const K = transA ? a!.dims[0]! : a!.dims[1]!;
     const pre: Expr[] = [];
-    let bAddr = b!.addr;
+    // Reading a constant's addr places it in the weights, so only touch the form the kernel reads.
+    let bAddr: number;
     if (transB && b!.constant) bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
     else if (transB) {
       pre.push(...emitTranspose(ctx, b!.addr, ctx.scratch, N, K));
       bAddr = ctx.scratch;
-    }
+    } else bAddr = b!.addr;
     const spec: GemmSpec = {
       M, N, K,
       a: () => fn.i(a!.addr), aRowStride: transA ? 1 : K, aKStride: transA ? M : 1,
