@@ -14,6 +14,7 @@ describe('MatMul kernel vs reference', () => {
     { a: [8, 17, 32], b: [8, 32, 17] },
     { a: [1, 1], b: [1, 1] },
     { a: [13, 33], b: [33, 21], constB: true },
+    { a: [1, 7, 300], b: [300, 530], constB: true },
   ];
   for (const t of cases) {
     it(`[${t.a}] x [${t.b}]${t.constB ? ' (constant B)' : ''}`, async () => {

@@ -1,10 +1,12 @@
 // MatMul (numpy semantics) on top of the shared register-blocked emitGemm. When B has no batch dims
-// of its own, A's batch dims fold into M (one big GEMM over contiguous rows, the common
-// "activations × weights" case); otherwise a loop over the broadcast batch dims runs one GEMM per
-// matrix, each operand advancing by its own batch stride (0 where it is broadcast).
+// of its own, A's batch dims fold into M: one big GEMM over contiguous rows (the common
+// "activations × weights" case), cache-blocked when K or N is large. Otherwise a loop over the
+// broadcast batch dims runs one GEMM per matrix, each operand advancing by its own batch stride
+// (0 where it is broadcast).
 import { broadcastDims, sizeOf, stridesOf } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { emitGemm } from './gemm-core.js';
+import { emitBlockedGemm } from './gemm-blocked.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
 
 registerLowering({
@@ -22,7 +24,7 @@ registerLowering({
     const aAddr = a.addr, bAddr = b.addr;
 
     if (sizeOf(bBatch) === 1) {
-      return emitGemm(fn, {
+      return emitBlockedGemm(fn, {
         M: sizeOf(aBatch) * M, N, K,
         a: () => fn.i(aAddr), aRowStride: K, aKStride: 1,
         b: () => fn.i(bAddr), bKStride: N,
