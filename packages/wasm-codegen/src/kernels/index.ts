@@ -1,5 +1,6 @@
 // Importing this module registers every built-in lowering.
 import './elementwise.js';
+import './elementwise-generic.js';
 import './gemm.js';
 import './reshape.js';
 import './concat.js';
@@ -16,3 +17,6 @@ import './layer-normalization.js';
 import './reduce-mean.js';
 import './cast.js';
 import './shape.js';
+import './reduce.js';
+import './attention.js';
+import './fused-elementwise.js';
