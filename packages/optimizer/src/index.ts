@@ -6,3 +6,4 @@ export { eliminateNoops } from './passes/eliminate-noops.js';
 export * from './rewrite.js';
 export { fuseEpilogue, FUSABLE } from './passes/fuse-epilogue.js';
 export { foldBatchNorm } from './passes/fold-batchnorm.js';
+export { fuseElementwise, FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from './passes/fuse-elementwise.js';

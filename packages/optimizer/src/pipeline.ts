@@ -5,9 +5,10 @@ import { eliminateNoops } from './passes/eliminate-noops.js';
 import { foldConstants } from './passes/fold-constants.js';
 import { fuseEpilogue } from './passes/fuse-epilogue.js';
 import { foldBatchNorm } from './passes/fold-batchnorm.js';
+import { fuseElementwise } from './passes/fuse-elementwise.js';
 
 /** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
-export const PASSES: Pass[] = [eliminateNoops, foldConstants, foldBatchNorm, fuseEpilogue, eliminateDeadCode];
+export const PASSES: Pass[] = [eliminateNoops, foldConstants, foldBatchNorm, fuseEpilogue, fuseElementwise, eliminateDeadCode];
 
 export interface OptimizeOptions {
   /** Pass names to run (default: all, in pipeline order). */

@@ -10,3 +10,4 @@ export { emitActivation } from './kernels/activation.js';
 export type { EpilogueActivation } from './kernels/activation.js';
 export { broadcastLoops } from './kernels/broadcast-loops.js';
 export { vexp, vsigmoid, vtanh, verf } from './kernels/math.js';
+export { canFuseStep } from './kernels/fused-elementwise.js';

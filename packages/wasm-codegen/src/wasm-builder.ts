@@ -210,6 +210,8 @@ export class FnBuilder {
   }
 
   // ---- control ----
+  /** A block whose value is its last expression (statements first): lets a value need temporaries. */
+  valueBlock(stmts: Expr[], type: WasmType): Expr { return E(this.m.block(null, stmts.map((e) => e.ref), TYPES[type])); }
   block(stmts: Expr[]): Expr { return stmts.length === 1 ? stmts[0]! : E(this.m.block(null, stmts.map((e) => e.ref), binaryen.none)); }
   if(cond: Expr, then: Expr[], otherwise?: Expr[]): Expr {
     return E(this.m.if(cond.ref, this.block(then).ref, otherwise ? this.block(otherwise).ref : undefined));

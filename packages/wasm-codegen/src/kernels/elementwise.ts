@@ -20,6 +20,15 @@ export const F32_BINARY: Record<string, VecOp> = {
   Min: (_c, fn, [a, b]) => fn.vmin(a(), b()),
 };
 
+/** x ** p for the constant exponents exported models use (variance, sqrt, GELU-tanh's cube). */
+export const F32_POW: Record<number, VecOp> = {
+  1: (_c, _fn, [x]) => x(),
+  2: (_c, fn, [x]) => fn.vmul(x(), x()),
+  3: (_c, fn, [x]) => fn.vmul(fn.vmul(x(), x()), x()),
+  0.5: (_c, fn, [x]) => fn.vsqrt(x()),
+  [-1]: (_c, fn, [x]) => fn.vdiv(fn.vconst(1), x()),
+};
+
 export const F32_UNARY: Record<string, VecOp> = {
   Relu: (_c, fn, [x]) => fn.vmax(x(), fn.vzero()),
   Neg: (_c, fn, [x]) => fn.vneg(x()),
@@ -41,7 +50,7 @@ export const F32_UNARY: Record<string, VecOp> = {
     fn.vmax(fn.vmin(fn.vadd(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.2))), fn.vconst(attrFloat(n, 'beta', 0.5))), fn.vconst(1)), fn.vzero()),
 };
 
-function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[], extra?: (fn: FnBuilder) => Expr[]): Expr[] {
+export function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[], extra?: (fn: FnBuilder) => Expr[]): Expr[] {
   const { fn } = ctx;
   const out = ctx.outputs[0]!;
   const pre = extra ? extra(fn) : [];
@@ -97,14 +106,7 @@ registerLowering({
       const e = ctx.inputs[1]?.constant;
       if (!e || e.data.length !== 1) return lowerGenericElementwise(ctx);
       const p = Number(e.data[0]);
-      const pow: Record<number, VecOp> = {
-        1: (_c, _fn, [x]) => x(),
-        2: (_c, fn, [x]) => fn.vmul(x(), x()),
-        3: (_c, fn, [x]) => fn.vmul(fn.vmul(x(), x()), x()),
-        0.5: (_c, fn, [x]) => fn.vsqrt(x()),
-        [-1]: (_c, fn, [x]) => fn.vdiv(fn.vconst(1), x()),
-      };
-      const f = pow[p];
+      const f = F32_POW[p];
       if (!f) return lowerGenericElementwise(ctx);
       return lowerF32(ctx, f, [ins[0]!]);
     }

@@ -1,0 +1,39 @@
+// FusedElementwise: the whole chain of steps runs inside the float32 SIMD elementwise loop, each
+// step's result kept in a local; one pass over memory instead of one per op.
+import { readProgram } from '@onnx2wasm/ir';
+import { Operand, registerLowering, unsupported } from '../lowering.js';
+import { Expr } from '../wasm-builder.js';
+import { F32_BINARY, F32_POW, F32_UNARY, VecOp, lowerF32 } from './elementwise.js';
+
+/** Whether the codegen can run `op` (with these step attributes) inside a fused loop. */
+export function canFuseStep(op: string, attrs: Record<string, number | string> = {}): boolean {
+  if (op === 'Clip') return true;
+  if (op === 'Pow') return F32_POW[Number(attrs.exponent)] !== undefined;
+  return !!(F32_BINARY[op] ?? F32_UNARY[op]);
+}
+
+registerLowering({
+  ops: ['FusedElementwise'],
+  lower(ctx) {
+    const { node, fn } = ctx;
+    const steps = readProgram(node);
+    const ins = ctx.inputs as Operand[];
+    const temps = steps.map(() => fn.local('v128'));
+    const program: VecOp = (c, _fn, xs) => {
+      const stmts: Expr[] = steps.map((s, k) => {
+        const args = s.args.map((a) => (a[0] === 'i' ? xs[Number(a.slice(1))]! : () => temps[Number(a.slice(1))]!.get()));
+        const stepNode = { ...node, op: s.op, attrs: { ...(s.attrs ?? {}) } };
+        let f: VecOp | undefined;
+        if (s.op === 'Clip') {
+          const lo = s.attrs?.min === undefined ? -Infinity : Number(s.attrs.min), hi = s.attrs?.max === undefined ? Infinity : Number(s.attrs.max);
+          f = (_c, b, [x]) => b.vmin(b.vmax(x!(), b.vconst(lo)), b.vconst(hi));
+        } else if (s.op === 'Pow') f = F32_POW[Number(s.attrs?.exponent)];
+        else f = F32_BINARY[s.op] ?? F32_UNARY[s.op];
+        if (!f) unsupported(ctx, `step ${k} (${s.op}) inside a fused loop`);
+        return temps[k]!.set(f(c, fn, args, stepNode));
+      });
+      return fn.valueBlock([...stmts, temps[temps.length - 1]!.get()], 'v128');
+    };
+    return lowerF32(ctx, program, ins);
+  },
+});
