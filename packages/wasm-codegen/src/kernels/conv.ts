@@ -17,7 +17,13 @@ import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoa
 type Plan =
   | { kind: 'depthwise'; shape: PlaneShape }
   | { kind: 'pointwise'; shape: PlaneShape }
-  | { kind: 'im2col'; shape: PlaneShape; onesRow: boolean; colBytes: number; padBytes: number };
+  | { kind: 'im2col'; shape: PlaneShape; onesRow: boolean; rows: number; colBytes: number; padBytes: number };
+
+/**
+ * Columns per im2col chunk: the columns of a band of output rows are built and multiplied before
+ * the next band, so the column buffer stays in L2 instead of making a round trip through memory.
+ */
+const CHUNK_COLUMNS = 256;
 
 interface Dims { dims: number[] }
 
@@ -31,10 +37,11 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
   const onesRow = group > 1 && hasBias;
   if (unit && !onesRow) return { kind: 'pointwise', shape };
   const K = (C / group) * shape.kh * shape.kw + (onesRow ? 1 : 0);
+  const rows = Math.max(1, Math.min(shape.OH, Math.floor(CHUNK_COLUMNS / shape.OW)));
   // 16 bytes of slack after the columns: the last vector store of im2col and the GEMM's B reads overrun by up to 12.
-  const colBytes = 16 * Math.ceil((K * shape.OH * shape.OW) / 4) + 16;
+  const colBytes = 16 * Math.ceil((K * rows * shape.OW) / 4) + 16;
   const padBytes = readsInPlace(shape) ? 0 : paddedPlaneBytes(shape, C / group);
-  return { kind: 'im2col', shape, onesRow, colBytes, padBytes };
+  return { kind: 'im2col', shape, onesRow, rows, colBytes, padBytes };
 }
 
 /** Weights [M, K] with the bias appended to each row: [M, K + 1]. */
@@ -49,19 +56,20 @@ function withBiasColumn(w: Tensor, b: Tensor, M: number, K: number): Tensor {
 }
 
 /**
- * Writes the columns of one group: row (c, ky, kx), column (oy, ox) = plane c at (oy*sh + ky*dh, ox*sw + kx*dw).
- * Each output row segment is written in whole vectors, so it spills up to 3 floats into the next segment,
- * which is written afterwards (rows and segments go in increasing address order).
+ * Writes the columns of `rows` output rows from oy0 for one group: row (c, ky, kx), column (oy, ox) =
+ * plane c at ((oy0 + oy)*sh + ky*dh, ox*sw + kx*dw). Each output row segment is written in whole
+ * vectors, so it spills up to 3 floats into the next segment, which is written afterwards (rows and
+ * segments go in increasing address order).
  */
-function emitIm2col(fn: FnBuilder, s: PlaneShape, Cg: number, planeBase: (c: Local) => Expr, rowLen: number, col: number): Expr[] {
+function emitIm2col(fn: FnBuilder, s: PlaneShape, Cg: number, planeBase: (c: Local) => Expr, rowLen: number, col: number, oy0: () => Expr, rows: number): Expr[] {
   const c = fn.local('i32'), oy = fn.local('i32'), ox = fn.local('i32');
   const src = fn.local('i32'), p = fn.local('i32'), dst = fn.local('i32');
-  const taps = s.kh * s.kw, n = s.OH * s.OW;
+  const taps = s.kh * s.kw, n = rows * s.OW;
   const perTap: Expr[] = [];
   for (let ky = 0; ky < s.kh; ky++) for (let kx = 0; kx < s.kw; kx++) {
     const t = ky * s.kw + kx;
-    perTap.push(fn.for(oy, 0, s.OH, 1, [
-      src.set(fn.add(planeBase(c), fn.mul(oy.get(), 4 * s.sh * rowLen))),
+    perTap.push(fn.for(oy, 0, rows, 1, [
+      src.set(fn.add(planeBase(c), fn.mul(fn.add(oy0(), oy.get()), 4 * s.sh * rowLen))),
       dst.set(fn.add(fn.mul(c.get(), 4 * taps * n), fn.mul(oy.get(), 4 * s.OW))),
       fn.for(ox, 0, s.OW, 4, [
         p.set(fn.add(src.get(), fn.mul(ox.get(), 4 * s.sw))),
@@ -110,11 +118,25 @@ function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise
       perGroup.push(fn.for(c, 0, Cg, 1, emitCopyIntoPadded(fn, s, () => xPlane(c), () => fn.add(fn.mul(c.get(), 4 * s.Hp * s.Wp), pad))));
     }
     const base = inPlace ? xPlane : (c: Local) => fn.add(fn.mul(c.get(), 4 * s.Hp * s.Wp), pad);
-    perGroup.push(...emitIm2col(fn, s, Cg, base, inPlace ? s.W : s.Wp, col));
-    // After im2col, whose last vector store may spill into this row.
-    if (onesRow) perGroup.push(...emitFill(fn, col + 4 * K * P, P, 1));
+    // Bands of `rows` output rows (and a shorter last band): im2col of the band, then its GEMM.
+    const oy0 = fn.local('i32');
+    const band = (rows: number, at: () => Expr): Expr[] => {
+      const cols = rows * s.OW;
+      const shift = (addr: () => Expr) => () => fn.add(addr(), fn.mul(at(), 4 * s.OW));
+      const stmts = emitIm2col(fn, s, Cg, base, inPlace ? s.W : s.Wp, col, at, rows);
+      // After im2col, whose last vector store may spill into this row.
+      if (onesRow) stmts.push(...emitFill(fn, col + 4 * K * cols, cols, 1));
+      stmts.push(...emitBlockedGemm(fn, {
+        ...spec, N: cols, bKStride: cols, c: shift(spec.c),
+        residual: spec.residual && { r: shift(spec.residual.r), rRowStride: P },
+      }));
+      return stmts;
+    };
+    const full = Math.floor(s.OH / plan.rows) * plan.rows;
+    perGroup.push(fn.for(oy0, 0, full, plan.rows, band(plan.rows, () => oy0.get())));
+    if (full < s.OH) perGroup.push(...band(s.OH - full, () => fn.i(full)));
   }
-  perGroup.push(...emitBlockedGemm(fn, spec));
+  if (plan.kind === 'pointwise') perGroup.push(...emitBlockedGemm(fn, spec));
   const prologue = plan.kind === 'im2col' && plan.padBytes > 0 ? emitFill(fn, pad, plan.padBytes / 4, 0) : [];
   return [...prologue, fn.for(n, 0, N, 1, [fn.for(g, 0, group, 1, perGroup)])];
 }
