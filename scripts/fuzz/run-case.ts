@@ -21,7 +21,7 @@ export interface CaseJob {
 
 export type FindingKind =
   | 'untyped-compile-error' | 'untyped-runtime-error' | 'accepted-invalid-model' | 'accepted-bad-input'
-  | 'state-corrupted' | 'bad-output' | 'masked-internal-error' | 'timeout' | 'crash' | 'out-of-memory';
+  | 'state-corrupted' | 'bad-output' | 'masked-internal-error' | 'unloadable-module' | 'rejected-valid-input' | 'timeout' | 'crash' | 'out-of-memory';
 
 export interface CaseResult {
   outcome: string;
@@ -78,7 +78,9 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
   try {
     model = await loadModel({ wasm, weights });
   } catch (e) {
-    if (isTypedRuntimeError(e)) return typedOutcome(`${prefix}load-error:${e.code}`, e);
+    // An undamaged module that compiled must load: a typed load error there is a compiler bug.
+    if (isTypedRuntimeError(e) && (job.corruptModule || e.code === 'OUT_OF_MEMORY')) return typedOutcome(`${prefix}load-error:${e.code}`, e);
+    if (isTypedRuntimeError(e)) return finding('unloadable-module', e);
     return finding('untyped-runtime-error', e);
   }
   let feeds: Record<string, Tensor>;
@@ -88,7 +90,9 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
     feeds = validFeeds(model.inputs, rng);
     first = await model.run(feeds);
   } catch (e) {
-    if (isTypedRuntimeError(e)) return typedOutcome(`${prefix}runtime-error:${e.code}`, e);
+    // Feeds built from model.inputs can only fail by trapping, unless the module was damaged.
+    if (isTypedRuntimeError(e) && (job.corruptModule || e.code === 'EXECUTION_FAILED')) return typedOutcome(`${prefix}runtime-error:${e.code}`, e);
+    if (isTypedRuntimeError(e)) return finding('rejected-valid-input', e);
     return finding('untyped-runtime-error', e);
   }
   const problem = outputProblem(model, first);

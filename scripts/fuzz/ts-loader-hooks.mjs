@@ -1,8 +1,10 @@
 // Module hooks for ts-loader.mjs: package aliases to packages/*/src, `./x.js` → `./x.ts`, and
-// TypeScript → JavaScript by transpileModule.
+// TypeScript → JavaScript by transpileModule. Outputs are cached by content hash, so a restarted
+// fuzz worker starts without loading the TypeScript compiler at all.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 
 const root = new URL('../../', import.meta.url);
 const ALIASES = {
@@ -24,12 +26,29 @@ export async function resolve(specifier, context, next) {
   return next(specifier, context);
 }
 
+const cacheDir = fileURLToPath(new URL('node_modules/.cache/onnx2wasm-ts-loader/', root));
+let ts;
+
+async function transpile(file, source) {
+  ts ??= (await import('typescript')).default;
+  return ts.transpileModule(source, {
+    fileName: file,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, inlineSourceMap: true },
+  }).outputText;
+}
+
 export async function load(url, context, next) {
   if (!url.endsWith('.ts')) return next(url, context);
-  const source = fs.readFileSync(fileURLToPath(url), 'utf8');
-  const out = ts.transpileModule(source, {
-    fileName: fileURLToPath(url),
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false, inlineSourceMap: true, verbatimModuleSyntax: false },
-  });
-  return { format: 'module', source: out.outputText, shortCircuit: true };
+  const file = fileURLToPath(url);
+  const source = fs.readFileSync(file, 'utf8');
+  const cached = path.join(cacheDir, createHash('sha256').update(file).update('\0').update(source).digest('hex') + '.js');
+  let js;
+  try { js = fs.readFileSync(cached, 'utf8'); } catch {
+    js = await transpile(file, source);
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, js);
+    fs.renameSync(tmp, cached);
+  }
+  return { format: 'module', source: js, shortCircuit: true };
 }

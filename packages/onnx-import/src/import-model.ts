@@ -58,6 +58,7 @@ function valueType(v: ValueInfoProto, what: string, pinned?: Dim[]): ValueType {
   const tt = v.type?.tensorType;
   if (!tt) throw new OnnxImportError('UNSUPPORTED_OP', `${what} '${v.name}' is not a tensor (sequence, map and optional values are not supported)`);
   const dtype = dtypeFromOnnx(tt.elemType, `${what} '${v.name}'`);
+  if (dtype === 'string') throw new OnnxImportError('UNSUPPORTED_OP', `${what} '${v.name}' is a string tensor; string tensors are not supported`);
   const dims = tt.shape?.dim ?? [];
   let shape: Dim[] = dims.map((d, i) => {
     if (d.dimValue !== undefined && d.dimValue !== null && (d.dimParam ?? '') === '') {

@@ -47,6 +47,11 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
       }
     }
   }
+  // A graph input no node reads (or one passed straight to an output) is checked here, not above.
+  for (const v of [...g.inputs, ...g.outputs]) {
+    const t = g.types.get(v);
+    if (t && !isStatic(t.shape)) throw new CodegenError(`graph ${g.inputs.includes(v) ? 'input' : 'output'} '${v}' has symbolic shape ${typeToString(t)}; pin the input shapes (inputShapes / --input-shape)`, undefined, 'DYNAMIC_SHAPE');
+  }
   const bytesOf = (v: string) => {
     const t = g.types.get(v)!;
     return sizeOf(t.shape as number[]) * DTYPE_BYTES[t.dtype];
