@@ -30,3 +30,4 @@ export type { ScatterReduction } from './ops/scatter-util.js';
 export { triluUpper } from './ops/trilu.js';
 export { eyeLikeDType } from './ops/eye-like.js';
 export { sequenceAxes } from './ops/reverse-sequence.js';
+export { axisView } from './ops/arg-extreme.js';

@@ -38,3 +38,8 @@ import './trilu.js';
 import './eye-like.js';
 import './reverse-sequence.js';
 import './fused-elementwise.js';
+import './arg-extreme.js';
+import './hardmax.js';
+import './log-softmax.js';
+import './cumulative.js';
+import './top-k.js';
