@@ -36,6 +36,20 @@ function tensorBytes(t: Tensor): Uint8Array {
   return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
+const VIEW_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
+
+/** Outputs of view ops → the value they view (same bytes, same dtype). */
+function viewAliases(g: Graph): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const n of g.nodes) {
+    const x = n.inputs[0], y = n.outputs[0];
+    if (!VIEW_OPS.has(n.op) || !x || !y || n.outputs.length !== 1) continue;
+    if (g.types.get(x)?.dtype !== g.types.get(y)?.dtype) continue;
+    aliases.set(y, x);
+  }
+  return aliases;
+}
+
 /** Builds the wasm module for a graph whose shapes are all static. */
 export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResult {
   for (const n of g.nodes) {
@@ -56,7 +70,10 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     const t = g.types.get(v)!;
     return sizeOf(t.shape as number[]) * DTYPE_BYTES[t.dtype];
   };
-  const plan = planMemory(g, bytesOf);
+  // Views (Reshape and friends) share their input's bytes: no copy, no buffer of their own.
+  const aliases = viewAliases(g);
+  const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const plan = planMemory(g, bytesOf, aliases);
   const arenaBase = RESERVED;
 
   const operandType = (v: string) => {
@@ -90,9 +107,11 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const mod = new WasmModuleBuilder({ relaxed: !!opts.relaxed });
   const operand = (v: string): Operand => {
     const base = operandType(v);
-    if (base.constant) {
-      const c = base.constant;
-      return { ...base, get addr() { return addWeight(c, `const:${v}`); } };
+    const rootConst = g.constants.get(rootOf(v));
+    if (base.constant || rootConst) {
+      const c = rootConst ?? base.constant!;
+      const key = `const:${rootOf(v)}`;
+      return { ...base, constant: base.constant ?? rootConst, get addr() { return addWeight(c, key); } };
     }
     const off = plan.offsets.get(v);
     if (off === undefined) throw new CodegenError(`value '${v}' has no planned memory`);
@@ -103,6 +122,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const calls: Expr[] = [];
   const runFn = mod.fn('run');
   g.nodes.forEach((n, k) => {
+    if (aliases.has(n.outputs[0] ?? '')) return;
     const fname = `n${k}_${n.op}`;
     const fn = mod.fn(fname);
     const ctx: LowerContext = {
@@ -137,8 +157,8 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   // Constant graph outputs are read straight from the weights region.
   const slot = (v: string): TensorSlot => {
     const t = g.types.get(v)!;
-    const c = g.constants.get(v);
-    const offset = c ? addWeight(c, `const:${v}`) : arenaBase + plan.offsets.get(v)!;
+    const c = g.constants.get(rootOf(v));
+    const offset = c ? addWeight(c, `const:${rootOf(v)}`) : arenaBase + plan.offsets.get(v)!;
     return { name: v, dtype: t.dtype, dims: [...t.shape], offset, byteLength: bytesOf(v) };
   };
   const inputs = g.inputs.map(slot);

@@ -17,10 +17,16 @@ export interface MemoryPlan {
 const ALIGN = 16;
 const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
-export function planMemory(g: Graph, sizeOf: (value: string) => number): MemoryPlan {
+/**
+ * `aliases` maps a view's output (a Reshape, say) to the value it views: both share one buffer,
+ * alive from the first definition to the last read of either.
+ */
+export function planMemory(g: Graph, sizeOf: (value: string) => number, aliases: Map<string, string> = new Map()): MemoryPlan {
   const buffers = new Map<string, Buffer>();
   const end = g.nodes.length;
-  const touch = (name: string, at: number) => {
+  const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const touch = (value: string, at: number) => {
+    const name = value ? root(value) : value;
     if (!name || g.constants.has(name)) return;
     let b = buffers.get(name);
     if (!b) buffers.set(name, (b = { name, bytes: align(Math.max(sizeOf(name), 1)), first: at, last: at, offset: -1 }));
@@ -59,5 +65,7 @@ export function planMemory(g: Graph, sizeOf: (value: string) => number): MemoryP
     lowerBoundBytes = Math.max(lowerBoundBytes, live);
   }
   const naiveBytes = [...buffers.values()].reduce((s, b) => s + b.bytes, 0);
-  return { offsets: new Map([...buffers.values()].map((b) => [b.name, b.offset])), arenaBytes, lowerBoundBytes, naiveBytes, buffers: [...buffers.values()] };
+  const offsets = new Map([...buffers.values()].map((b) => [b.name, b.offset]));
+  for (const v of aliases.keys()) if (offsets.has(root(v))) offsets.set(v, offsets.get(root(v))!);
+  return { offsets, arenaBytes, lowerBoundBytes, naiveBytes, buffers: [...buffers.values()] };
 }
