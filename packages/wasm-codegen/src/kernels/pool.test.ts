@@ -18,6 +18,7 @@ const cases: { op: 'MaxPool' | 'AveragePool'; name: string; x: number[]; attrs: 
   { op: 'AveragePool', name: '7x7 on 7x7', x: [1, 5, 7, 7], attrs: { kernel_shape: [7, 7] } },
   { op: 'MaxPool', name: 'window of 300 taps (row loops)', x: [1, 2, 21, 25], attrs: { kernel_shape: [12, 25], strides: [2, 1], pads: [1, 0, 1, 0] } },
   { op: 'AveragePool', name: '1-D window of 300 taps (tap loops)', x: [1, 2, 311], attrs: { kernel_shape: [300], strides: [3], pads: [2, 1] } },
+  { op: 'MaxPool', name: 'stride 7 (gather reads far past a row)', x: [1, 1, 15, 30], attrs: { kernel_shape: [2, 2], strides: [7, 7], pads: [0, 0, 1, 1] } },
   { op: 'AveragePool', name: '1-D stride 3', x: [1, 2, 17], attrs: { kernel_shape: [4], strides: [3], pads: [2, 1] } },
 ];
 

@@ -37,8 +37,13 @@ export function planeShape(node: Node, inDims: number[], outDims: number[], kern
   return { H, W, OH, OW, kh, kw, sh, sw, dh, dw, pt, pl, Hp, Wp };
 }
 
-/** Vector reads of the last output vector run up to 2 vectors past a row; this keeps them inside scratch. */
-const SLACK_FLOATS = 16;
+/**
+ * Floats after the last padded plane that the last output vector may read: its garbage lanes run
+ * past the row end by up to 3 (stride 1), 6 (stride 2, two loads per shuffle) or 3 * stride (gather).
+ */
+function slackFloats(s: PlaneShape): number {
+  return 3 * Math.max(2, s.sw) + 4;
+}
 
 /** Whether the input can be read in place: no border to add, and stride-1 reads overrun by at most 3 floats. */
 export function readsInPlace(s: PlaneShape): boolean {
@@ -47,7 +52,7 @@ export function readsInPlace(s: PlaneShape): boolean {
 
 /** Scratch for `planes` padded planes plus slack, in whole vectors (emitFill writes whole vectors). */
 export function paddedPlaneBytes(s: PlaneShape, planes = 1): number {
-  return 16 * Math.ceil((planes * s.Hp * s.Wp + SLACK_FLOATS) / 4);
+  return 16 * Math.ceil((planes * s.Hp * s.Wp + slackFloats(s)) / 4);
 }
 
 /** Taps are unrolled into straight-line code; beyond this a window kernel is refused rather than bloated. */
@@ -168,7 +173,7 @@ export function emitWindowKernel(fn: FnBuilder, k: WindowKernelSpec): Expr[] {
     fn.for(oy, 0, s.OH, 1, rows),
   ];
   return [
-    ...(inPlace ? [] : emitFill(fn, k.scratch, s.Hp * s.Wp + SLACK_FLOATS, k.fill)),
+    ...(inPlace ? [] : emitFill(fn, k.scratch, s.Hp * s.Wp + slackFloats(s), k.fill)),
     fn.for(n, 0, k.N, 1, [fn.for(c, 0, k.C, 1, perPlane)]),
   ];
 }
