@@ -7,3 +7,4 @@ export * from './rewrite.js';
 export { fuseEpilogue, FUSABLE } from './passes/fuse-epilogue.js';
 export { foldBatchNorm } from './passes/fold-batchnorm.js';
 export { fuseElementwise, FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from './passes/fuse-elementwise.js';
+export { recognizePatterns } from './passes/recognize-patterns.js';
