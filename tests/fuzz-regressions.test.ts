@@ -1,0 +1,187 @@
+// Regression tests for what the fuzzer found, each rebuilt here as a small model: before the fix
+// every one of these ended in a TypeError, a RangeError or a raw fs error, or was accepted.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CompileError, compile } from 'onnx2wasm';
+import { loadModel } from '@onnx2wasm/runtime';
+import { InitSpec, buildModel } from './support/onnx-builder.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-regress-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const W = Float32Array.from({ length: 12 }, (_, i) => (i - 5) / 4);
+const wBytes = new Uint8Array(W.buffer);
+
+/** y = x @ W for x [1,4], W [4,3]; W given by `w` (inline or external). */
+function gemmModel(w: InitSpec = { name: 'W', dims: [4, 3], values: W }): Uint8Array {
+  return buildModel({
+    inputs: [{ name: 'x', dims: [1, 4] }],
+    outputs: [{ name: 'y', dims: [1, 3] }],
+    initializers: [w],
+    nodes: [{ op: 'Gemm', inputs: ['x', 'W'], outputs: ['y'] }],
+  });
+}
+
+let caseNo = 0;
+/** Writes the model into a fresh folder `<tmp>/case-N/model/` with side files; returns the model path. */
+function writeCase(model: Uint8Array, files: Record<string, Uint8Array | { symlink: string } | 'dir'> = {}): string {
+  const dir = path.join(tmp, `case-${caseNo++}`, 'model');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, f] of Object.entries(files)) {
+    const p = path.resolve(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    if (f === 'dir') fs.mkdirSync(p, { recursive: true });
+    else if (f instanceof Uint8Array) fs.writeFileSync(p, f);
+    else fs.symlinkSync(f.symlink, p);
+  }
+  const file = path.join(dir, 'model.onnx');
+  fs.writeFileSync(file, model);
+  return file;
+}
+
+async function compileError(model: string | Uint8Array): Promise<CompileError> {
+  try {
+    await compile(model);
+  } catch (e) {
+    expect(e, String(e)).toBeInstanceOf(CompileError);
+    return e as CompileError;
+  }
+  throw new Error('the model compiled, but it should have failed');
+}
+
+async function runGemm(model: string | Uint8Array): Promise<Float32Array> {
+  const c = await compile(model);
+  const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+  const out = await m.run({ x: { dtype: 'float32', dims: [1, 4], data: new Float32Array([1, 2, 3, 4]) } });
+  return out.y!.data as Float32Array;
+}
+
+const external = (entries: Record<string, string>): InitSpec => ({ name: 'W', dims: [4, 3], externalData: entries });
+
+describe('external data stays inside the model folder and is bounds-checked', () => {
+  it('a symlink inside the folder that points outside it is refused', async () => {
+    const file = writeCase(gemmModel(external({ location: 'link.bin' })), { '../outside.bin': wBytes, 'link.bin': { symlink: '../outside.bin' } });
+    const e = await compileError(file);
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toMatch(/initializer 'W': external data path 'link\.bin' leads out of the model's folder \(through a symlink\)/);
+  });
+
+  it('a symlinked folder that points outside is refused', async () => {
+    const file = writeCase(gemmModel(external({ location: 'up/outside.bin' })), { '../outside.bin': wBytes, up: { symlink: '..' } });
+    expect((await compileError(file)).message).toMatch(/leads out of the model's folder/);
+  });
+
+  it.each(['../outside.bin', 'sub/../../outside.bin', '/etc/hostname'])('location %s is refused before any file is opened', async (location) => {
+    const file = writeCase(gemmModel(external({ location })), { '../outside.bin': wBytes, sub: 'dir' });
+    const e = await compileError(file);
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain(`external data path '${location}' leaves the model's folder`);
+  });
+
+  it.each(['.', 'sub'])('location %s (a directory) is INVALID_MODEL, not EISDIR', async (location) => {
+    const file = writeCase(gemmModel(external({ location })), { sub: 'dir' });
+    const e = await compileError(file);
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain('is not a file');
+  });
+
+  it.each(['-1', '0x10', '1e3', '', ' 3'])('offset %j is not accepted as a number', async (offset) => {
+    const file = writeCase(gemmModel(external({ location: 'data.bin', offset })), { 'data.bin': wBytes });
+    const e = await compileError(file);
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain(`external data offset '${offset}' is not a non-negative integer`);
+  });
+
+  it('a declared length that disagrees with the dims fails before reading', async () => {
+    const file = writeCase(gemmModel(external({ location: 'data.bin', length: '47' })), { 'data.bin': wBytes });
+    expect((await compileError(file)).message).toContain('external data length is 47 bytes, its dims and dtype need 48');
+  });
+
+  it('a missing file is IO_ERROR naming the file', async () => {
+    const e = await compileError(writeCase(gemmModel(external({ location: 'nope.bin' }))));
+    expect(e.code).toBe('IO_ERROR');
+    expect(e.message).toContain("external data file 'nope.bin' cannot be read (ENOENT)");
+  });
+
+  it('dims of 2^40 elements with external data fail on the size check, without allocating', async () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const file = writeCase(gemmModel({ name: 'W', dims: [2 ** 20, 2 ** 20], externalData: { location: 'data.bin' } }), { 'data.bin': wBytes });
+    const e = await compileError(file);
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain("external data 'data.bin' has 48 bytes from offset 0, its dims and dtype need 4398046511104");
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+  });
+
+  it('valid external data in a subfolder at an offset gives the same answer as inline weights', async () => {
+    const data = new Uint8Array(16 + wBytes.length);
+    data.set(wBytes, 16);
+    const file = writeCase(gemmModel(external({ location: 'weights/data.bin', offset: '16', length: '48' })), { 'weights/data.bin': data });
+    const inline = await runGemm(gemmModel());
+    expect(Array.from(await runGemm(file))).toEqual(Array.from(inline));
+    expect(Array.from(inline)).toEqual([2.5, 5, 7.5]);
+  });
+});
+
+describe('graph structure', () => {
+  const relu = (outputs: string[], graphOutputs = ['y']) => buildModel({
+    inputs: [{ name: 'x', dims: [1, 4] }],
+    outputs: graphOutputs.map((name) => ({ name, dims: [1, 4] })),
+    nodes: [{ op: 'Relu', inputs: ['x'], outputs, name: 'r' }],
+  });
+
+  it('a node declaring an output its op does not produce is INVALID_MODEL, not a TypeError in codegen', async () => {
+    const e = await compileError(relu(['y', 'y2']));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toBe("Relu node 'r' declares output 1 ('y2'), which Relu does not produce");
+  });
+
+  it("a trailing '' output (an optional output not wanted) is ignored", async () => {
+    const c = await compile(relu(['y', '']));
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const out = await m.run({ x: { dtype: 'float32', dims: [1, 4], data: new Float32Array([-1, 2, -3, 4]) } });
+    expect(Array.from(out.y!.data as Float32Array)).toEqual([0, 2, 0, 4]);
+  });
+
+  it('a node listing the same output twice is INVALID_MODEL', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],
+      nodes: [{ op: 'Add', inputs: ['x', 'x'], outputs: ['y', 'y'], name: 'a' }],
+    }));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain("Add node 'a' lists the same output twice");
+  });
+
+  it('a graph output listed twice is INVALID_MODEL (the module would have two slots of one name)', async () => {
+    const e = await compileError(relu(['y'], ['y', 'y']));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toBe("graph output 'y' is listed twice");
+  });
+
+  it('a string-typed graph input is UNSUPPORTED_OP, not a module the runtime cannot load', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [1, 4] }, { name: 's', dims: [2], elemType: 8 }],
+      outputs: [{ name: 'y', dims: [1, 4] }],
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    }));
+    expect(e.code).toBe('UNSUPPORTED_OP');
+    expect(e.message).toContain("input 's' is a string tensor");
+  });
+
+  it('an input no node reads, with a symbolic dim, is DYNAMIC_SHAPE', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [1, 4] }, { name: 'unused', dims: [3, 'n'] }],
+      outputs: [{ name: 'y', dims: [1, 4] }],
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    }));
+    expect(e.code).toBe('DYNAMIC_SHAPE');
+    expect(e.message).toContain("graph input 'unused' has symbolic shape float32[3,n]");
+  });
+
+  it('initializer dims whose product overflows (Infinity × 0 = NaN elements) are INVALID_MODEL', async () => {
+    const e = await compileError(gemmModel({ name: 'W', dims: [...new Array<number>(17).fill(2 ** 62), 0], raw: new Uint8Array(0) }));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain('more than any tensor can hold');
+  });
+});
