@@ -31,3 +31,4 @@ export { triluUpper } from './ops/trilu.js';
 export { eyeLikeDType } from './ops/eye-like.js';
 export { sequenceAxes } from './ops/reverse-sequence.js';
 export { axisView } from './ops/arg-extreme.js';
+export { rotaryLayout } from './ops/rotary-embedding.js';

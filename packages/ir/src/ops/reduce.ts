@@ -59,6 +59,12 @@ export function intRange(dtype: DType): [bigint, bigint] {
   return dtype.startsWith('u') ? [0n, (1n << bits) - 1n] : [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n];
 }
 
+/** An exact integer result wrapped to the dtype's width, as the wasm kernels compute it. */
+export function wrapInt(dtype: DType, v: bigint): bigint {
+  const bits = 8 * DTYPE_BYTES[dtype];
+  return intRange(dtype)[0] < 0n ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+}
+
 /** The value an empty reduction gives, as a number (what the kernel stores when a reduced dim is 0). */
 export function emptyReduction(kind: ReduceKind, dtype: DType): number | bigint {
   if (!kind.int || FLOAT_DTYPES.includes(dtype)) return kind.float([]);
@@ -84,16 +90,14 @@ function evaluateReduce(kind: ReduceKind, node: Node, x: Tensor): Tensor {
   }
   const out = makeTensor(x.dtype, reducedShape(node, dims));
   const [lo, hi] = integer ? intRange(x.dtype) : [0n, 0n];
-  const bits = 8 * out.data.BYTES_PER_ELEMENT;
   buckets.forEach((xs, i) => {
     if (!integer) {
       const v = kind.float(xs as number[]);
       out.data[i] = x.dtype === 'float16' ? floatToHalf(v) : v;
       return;
     }
-    const r = kind.int!(xs as bigint[], lo, hi);
-    const wrapped = lo < 0n ? BigInt.asIntN(bits, r) : BigInt.asUintN(bits, r);
-    out.data[i] = (isBigInt(x.dtype) ? wrapped : Number(wrapped)) as never;
+    const r = wrapInt(x.dtype, kind.int!(xs as bigint[], lo, hi));
+    out.data[i] = (isBigInt(x.dtype) ? r : Number(r)) as never;
   });
   return out;
 }

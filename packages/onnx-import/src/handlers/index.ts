@@ -19,3 +19,6 @@ import './space-depth.js';
 import './arg-cumulative.js';
 import './softmax-variants.js';
 import './top-k.js';
+import './normalization.js';
+import './activation-expansions.js';
+import './rotary-embedding.js';

@@ -39,3 +39,5 @@ import './hardmax.js';
 import './log-softmax.js';
 import './cumulative.js';
 import './top-k.js';
+import './rms-normalization.js';
+import './rotary-embedding.js';

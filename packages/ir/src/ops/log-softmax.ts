@@ -1,0 +1,34 @@
+// LogSoftmax(x) {axis = -1} with opset-13 semantics: x - max - log(sum(exp(x - max))) along one
+// axis. The importer rewrites the opset 1–12 form (flattening to 2-D at `axis`) into this one.
+import { FLOAT_DTYPES } from '../dtype.js';
+import { OpDef, attrInt, expectDType, input, normalizeAxis, registerOp } from '../op-registry.js';
+import { makeTensor, sizeOf } from '../tensor.js';
+import { axisView, valueReader } from './arg-extreme.js';
+
+export const logSoftmax: OpDef = {
+  name: 'LogSoftmax',
+  group: 'normalization',
+  description: 'log of the softmax along an axis, computed as x - max - log(sum(exp(x - max)))',
+  infer(ctx) {
+    const dtype = expectDType(ctx, 0, FLOAT_DTYPES);
+    const x = input(ctx, 0);
+    normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), x.shape.length);
+    return [{ dtype, shape: [...x.shape] }];
+  },
+  evaluate(node, [x]) {
+    const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis', -1));
+    const at = valueReader(x!) as (k: number) => number;
+    const ys = new Array<number>(x!.data.length);
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+      const idx = (k: number) => (o * n + k) * inner + i;
+      let max = -Infinity, sum = 0;
+      for (let k = 0; k < n; k++) max = Math.max(max, at(idx(k)));
+      for (let k = 0; k < n; k++) sum += Math.exp(at(idx(k)) - max);
+      for (let k = 0; k < n; k++) ys[idx(k)] = at(idx(k)) - max - Math.log(sum);
+    }
+    return [makeTensor(x!.dtype, [...x!.dims], ys)];
+  },
+  flops(ctx) { return 5 * sizeOf(input(ctx, 0).shape.filter((d): d is number => typeof d === 'number')); },
+};
+
+registerOp(logSoftmax);

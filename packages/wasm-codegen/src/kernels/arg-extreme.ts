@@ -1,0 +1,57 @@
+// ArgMax / ArgMin for every numeric dtype, and the "index of the best element" scan that Hardmax
+// shares. The input is viewed as [outer, n, inner]; each (outer, inner) position scans its n
+// elements (stride inner) keeping the best value and its index. Float comparisons make NaN the
+// extreme (the first NaN, or the last with select_last_index), as the reference does.
+import { attrInt, axisView } from '@onnx2wasm/ir';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { Expr, Local } from '../wasm-builder.js';
+import { ScalarType, scalarType } from './scalar-types.js';
+import { stridedLoops } from './strided-loops.js';
+
+/** Whether value `x` at a later index replaces `best`. */
+function replaces(ctx: LowerContext, t: ScalarType, x: () => Expr, best: () => Expr, max: boolean, last: boolean): Expr {
+  const { fn } = ctx;
+  const base = (max ? 'g' : 'l') + (last ? 'e' : 't');
+  if (!t.float) return fn.num(t.wasm, `${base}_${t.signed ? 's' : 'u'}`, x(), best());
+  const isNum = (v: () => Expr) => fn.num(t.wasm, 'eq', v(), v());
+  const better = fn.num(t.wasm, base, x(), best());
+  // first: best is a number and (x is NaN or x is better); last: x is NaN, or best is a number and x is at least as good.
+  return last
+    ? fn.or(fn.eqz(isNum(x)), fn.and(isNum(best), better))
+    : fn.and(isNum(best), fn.or(fn.eqz(isNum(x)), better));
+}
+
+/**
+ * Scans n elements of type t from px (byte stride `stride`) and leaves the index of the best one
+ * in `index`.
+ */
+export function bestIndex(ctx: LowerContext, t: ScalarType, px: () => Expr, n: number, stride: number, max: boolean, last: boolean, index: Local): Expr[] {
+  const { fn } = ctx;
+  const k = fn.local('i32'), best = fn.local(t.wasm), v = fn.local(t.wasm);
+  return [
+    best.set(t.load(ctx, px())),
+    index.set(fn.i(0)),
+    fn.for(k, 1, n, 1, [
+      v.set(t.load(ctx, fn.add(px(), fn.mul(k.get(), stride)))),
+      fn.if(replaces(ctx, t, () => v.get(), () => best.get(), max, last), [best.set(v.get()), index.set(k.get())]),
+    ]),
+  ];
+}
+
+registerLowering({
+  ops: ['ArgMax', 'ArgMin'],
+  lower(ctx) {
+    const { fn, node } = ctx;
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    const t = scalarType(x.dtype);
+    if (!t) unsupported(ctx, `dtype ${x.dtype}`);
+    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', 0));
+    const last = attrInt(node, 'select_last_index', 0) !== 0;
+    const index = fn.local('i32');
+    const dims = [{ count: outer, strides: [n * inner * t.bytes, inner * 8] }, { count: inner, strides: [t.bytes, 8] }];
+    return stridedLoops(fn, [x.addr, y.addr], dims, ([px, py]) => [
+      ...bestIndex(ctx, t, px!, n, inner * t.bytes, node.op === 'ArgMax', last, index),
+      fn.storeI64(py!(), fn.i32ToI64(index.get())),
+    ]);
+  },
+});

@@ -1,0 +1,61 @@
+// CumSum / CumProd along one axis, viewed as [outer, n, inner]: each (outer, inner) position runs an
+// accumulator through its n elements (backwards with reverse), storing the value before (exclusive)
+// or after adding each element. With float32 and inner ≥ 4 four neighbouring positions run
+// together in the lanes of one f32x4 accumulator; everything else one element at a time.
+import { attrInt, axisView, sizeOf } from '@onnx2wasm/ir';
+import { registerLowering, unsupported } from '../lowering.js';
+import { Expr } from '../wasm-builder.js';
+import { scalarType } from './scalar-types.js';
+import { stridedLoops } from './strided-loops.js';
+
+registerLowering({
+  ops: ['CumSum', 'CumProd'],
+  lower(ctx) {
+    const { fn, node } = ctx;
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    const t = scalarType(x.dtype);
+    if (!t) unsupported(ctx, `dtype ${x.dtype}`);
+    if (sizeOf(x.dims) === 0) return [];
+    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
+    const product = node.op === 'CumProd';
+    const exclusive = attrInt(node, 'exclusive', 0) !== 0, reverse = attrInt(node, 'reverse', 0) !== 0;
+    const stride = inner * t.bytes;
+    const s = fn.local('i32');
+    // Byte offset of step s along the axis (walking backwards with reverse).
+    const offset = () => fn.mul(reverse ? fn.sub(n - 1, s.get()) : s.get(), stride);
+
+    const scalarRun = (px: () => Expr, py: () => Expr): Expr[] => {
+      const acc = fn.local(t.wasm), next = fn.local(t.wasm);
+      return [
+        acc.set(fn.constOf(t.wasm, product ? 1 : 0)),
+        fn.for(s, 0, n, 1, [
+          next.set(fn.num(t.wasm, product ? 'mul' : 'add', acc.get(), t.load(ctx, fn.add(px(), offset())))),
+          t.store(ctx, fn.add(py(), offset()), exclusive ? acc.get() : next.get()),
+          acc.set(next.get()),
+        ]),
+      ];
+    };
+    const vectorRun = (px: () => Expr, py: () => Expr): Expr[] => {
+      const acc = fn.local('v128'), next = fn.local('v128');
+      return [
+        acc.set(fn.vconst(product ? 1 : 0)),
+        fn.for(s, 0, n, 1, [
+          next.set(product ? fn.vmul(acc.get(), fn.vload(fn.add(px(), offset()))) : fn.vadd(acc.get(), fn.vload(fn.add(px(), offset())))),
+          fn.vstore(fn.add(py(), offset()), exclusive ? acc.get() : next.get()),
+          acc.set(next.get()),
+        ]),
+      ];
+    };
+
+    const rows = [{ count: outer, strides: [n * stride, n * stride] }];
+    if (t.dtype !== 'float32' || inner < 4) {
+      return stridedLoops(fn, [x.addr, y.addr], [...rows, { count: inner, strides: [t.bytes, t.bytes] }], ([px, py]) => scalarRun(px!, py!));
+    }
+    const inner4 = inner - (inner % 4);
+    const i = fn.local('i32');
+    return stridedLoops(fn, [x.addr, y.addr], rows, ([px, py]) => {
+      const sx = () => fn.add(px!(), fn.shl(i.get(), 2)), sy = () => fn.add(py!(), fn.shl(i.get(), 2));
+      return [fn.for(i, 0, inner4, 4, vectorRun(sx, sy)), fn.for(i, inner4, inner, 1, scalarRun(sx, sy))];
+    });
+  },
+});
