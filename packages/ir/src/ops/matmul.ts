@@ -1,7 +1,11 @@
-// MatMul(A, B) with numpy semantics: a 1-D A is a row vector and a 1-D B a column vector (the
-// added dim is dropped from the result); leading batch dims broadcast against each other.
+// MatMul(A, B, bias?, residual?) with numpy semantics: a 1-D A is a row vector and a 1-D B a column
+// vector (the added dim is dropped from the result); leading batch dims broadcast against each
+// other. The optional inputs and the activation attributes are a fused epilogue (see epilogue.ts):
+// y = activation(A @ B + bias[j] + residual), bias one value per output column, residual of the
+// output's shape. Imported MatMuls have no epilogue; the optimizer's fuse-epilogue adds it.
 import { Dim } from '../graph.js';
 import { InferContext, OpDef, broadcastShapes, expectDType, fail, input, registerOp } from '../op-registry.js';
+import { applyEpilogue, readActivation } from '../epilogue.js';
 import { broadcastDims, broadcastIndexer } from '../reference.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
 
@@ -46,17 +50,38 @@ export function matmulReference(x: Tensor, y: Tensor): Tensor {
   return out;
 }
 
+function checkEpilogue(ctx: InferContext, shape: Dim[]): void {
+  const { node } = ctx;
+  readActivation(node);
+  const bias = ctx.inputs[2], residual = ctx.inputs[3];
+  const n = shape[shape.length - 1];
+  if (bias && (bias.shape.length !== 1 || (typeof n === 'number' && typeof bias.shape[0] === 'number' && bias.shape[0] !== n))) {
+    fail(node, `fused bias (input 2) must be 1-D with one value per output column (${n}), got [${bias.shape}]`);
+  }
+  if (residual && (residual.shape.length !== shape.length || residual.shape.some((d, i) => typeof d === 'number' && typeof shape[i] === 'number' && d !== shape[i]))) {
+    fail(node, `fused residual (input 3) must have the output's shape [${shape}], got [${residual.shape}]`);
+  }
+  for (const t of [bias, residual]) if (t && t.dtype !== input(ctx, 0).dtype) fail(node, `fused epilogue inputs must be ${input(ctx, 0).dtype}, got ${t.dtype}`, 'DTYPE_MISMATCH');
+}
+
 export const matmul: OpDef = {
   name: 'MatMul',
   group: 'linalg',
-  description: 'numpy matmul: batched, broadcast batch dims, 1-D operands as vectors',
+  description: 'numpy matmul: batched, broadcast batch dims, 1-D operands as vectors; optional fused epilogue',
   infer(ctx) {
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     if (input(ctx, 1).dtype !== dtype) fail(ctx.node, `input dtypes differ: ${dtype} and ${input(ctx, 1).dtype}`, 'DTYPE_MISMATCH');
-    return [{ dtype, shape: outputShape(ctx) }];
+    const shape = outputShape(ctx);
+    checkEpilogue(ctx, shape);
+    return [{ dtype, shape }];
   },
-  evaluate(_node, [a, b]) {
-    return [matmulReference(a!, b!)];
+  evaluate(node, [a, b, bias, residual]) {
+    const y = matmulReference(a!, b!);
+    if (bias) {
+      const Y = y.data as Float32Array, n = bias.data.length;
+      for (let i = 0; i < Y.length; i++) Y[i] = Y[i]! + Number(bias.data[i % n]);
+    }
+    return [applyEpilogue(node, y, residual)];
   },
   flops(ctx, [y]) {
     const ta = ctx.inputs[0]!;

@@ -26,3 +26,28 @@ describe('MatMul kernel vs reference', () => {
     });
   }
 });
+
+describe('MatMul with a fused epilogue vs reference', () => {
+  const cases: { a: number[]; b: number[]; bias?: boolean; residual?: boolean; activation?: string; params?: number[] }[] = [
+    { a: [1, 7, 17], b: [17, 9], bias: true, activation: 'relu' },
+    { a: [3, 300], b: [300, 530], bias: true, residual: true },
+    { a: [5, 17], b: [17, 600], residual: true, activation: 'clip', params: [-0.1, 0.2] },
+    { a: [2, 3, 7], b: [2, 7, 3], bias: true, residual: true, activation: 'sigmoid' },
+    { a: [7], b: [3, 7, 1], residual: true },
+    { a: [2, 5, 300], b: [300, 7], bias: true, activation: 'relu' },
+  ];
+  for (const t of cases) {
+    it(`[${t.a}] x [${t.b}] ${JSON.stringify({ bias: t.bias, residual: t.residual, activation: t.activation })}`, async () => {
+      const r = rng(t.a.length * 10 + t.b.length);
+      const a = randomTensor('float32', t.a, r), b = randomTensor('float32', t.b, r);
+      const outDims = t.a.length === 1 ? [...t.b.slice(0, -2), t.b[t.b.length - 1]!] : [...t.a.slice(0, -1), t.b[t.b.length - 1]!];
+      const inputs = [{ tensor: a }, { tensor: b, constant: true },
+        t.bias ? { tensor: randomTensor('float32', [t.b[t.b.length - 1]!], r), constant: true } : undefined,
+        t.residual ? { tensor: randomTensor('float32', outDims, r) } : undefined];
+      const attrs = t.activation ? { activation: t.activation, activation_params: t.params ?? [] } : {};
+      const { actual, expected } = await runKernel('MatMul', inputs, attrs);
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+      expect(c.ok, c.message).toBe(true);
+    });
+  }
+});
