@@ -1,11 +1,12 @@
 // Conv (1-D and 2-D, float32), in three forms:
 //   depthwise (group == C == M)            → the direct sliding-window kernel (conv-depthwise.ts);
 //   1x1, stride 1, no pads                 → GEMM with the input planes as B, no copy;
-//   everything else                        → im2col into scratch, then GEMM.
-// The GEMM is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns [K, OH*OW] → Y rows, with the
-// bias per row and the fused epilogue (residual, activation) applied in registers. Groups and
-// batches loop at run time; as the GEMM's bias address is static, grouped convs with a bias fold it
-// into the product instead: A gets a bias column and B a row of ones.
+//   everything else                        → im2col into scratch, then GEMM, one band of output
+//                                            rows at a time (CHUNK_COLUMNS).
+// The GEMM (cache-blocked, gemm-blocked.ts) is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns
+// [K, OH*OW] → Y rows, with the bias per row and the fused epilogue (residual, activation) applied in
+// registers. Groups and batches loop at run time; as the GEMM's bias address is static, grouped
+// convs with a bias fold it into the product instead: A gets a bias column and B a row of ones.
 import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
