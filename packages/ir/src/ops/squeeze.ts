@@ -1,7 +1,6 @@
 // Squeeze(x) {axes}: removes the listed dims, which must be 1; without axes, every static 1.
 // The importer turns the opset-13 axes input into this attribute (it must be a constant).
-import { Dim } from '../graph.js';
-import { Node } from '../graph.js';
+import { Dim, Node } from '../graph.js';
 import { OpDef, attrInts, fail, input, registerOp } from '../op-registry.js';
 import { cloneTensor } from '../reference.js';
 import { normalizeAxes } from './shape-util.js';

@@ -4,6 +4,7 @@
 // expanded to D values at compile time; a run-time one must already have D elements.
 import { Tensor, attrFloat, attrInt, broadcastIndexer, makeTensor, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { Expr } from '../wasm-builder.js';
 import { stridedLoops } from './strided-loops.js';
 
 function expanded(t: Tensor, tail: number[]): Tensor {
@@ -40,7 +41,7 @@ registerLowering({
     const bases = [x.addr, y.addr, ...stats.filter((o) => o).map((o) => o!.addr)];
     const strides = [D * 4, D * 4, ...stats.filter((o) => o).map(() => 4)];
     return stridedLoops(fn, bases, [{ count: rows, strides }], ([px, py, ...pstats]) => {
-      const at = (p: () => ReturnType<typeof fn.i>) => fn.add(p(), fn.shl(k.get(), 2));
+      const at = (p: () => Expr) => fn.add(p(), fn.shl(k.get(), 2));
       const param = (addr: number) => fn.vload(fn.shl(k.get(), 2), addr);
       const paramOne = (addr: number) => fn.loadF32(fn.shl(k.get(), 2), addr);
       const yVec = () => {
