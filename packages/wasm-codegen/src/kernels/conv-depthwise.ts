@@ -29,8 +29,8 @@ export function lowerDepthwiseConv(ctx: LowerContext, shape: PlaneShape, x: Oper
     ],
     tap: (acc, v, ky, kx) => {
       const t = ky * shape.kw + kx;
-      if (acc) return fn.fma(v, weight(t), acc);
-      return bias ? fn.fma(v, weight(t), biasV.get()) : fn.vmul(v, weight(t));
+      if (acc) return fn.fma(v(), weight(t), acc);
+      return bias ? fn.fma(v(), weight(t), biasV.get()) : fn.vmul(v(), weight(t));
     },
     finish: (acc, at) => [
       ...(residual ? [acc.set(fn.vadd(acc.get(), fn.vload(fn.shl(at.outOffset.get(), 2), residual.addr)))] : []),

@@ -65,9 +65,23 @@ registerLowering({
         finish = (acc, at) => [acc.set(fn.vmul(acc.get(), fn.vload(fn.shl(fn.add(fn.mul(at.oy.get(), shape.OW), at.ox.get()), 2), table)))];
       }
     }
+    if (max) {
+      // f32x4.max is NaN-propagating but costs ~10 instructions on x86; pmax is one. NaN inputs are
+      // tracked in a mask instead and put back at the end, so results still follow the reference.
+      // ok = every tap so far is a number (x >= -Infinity fails only for NaN).
+      const ok = fn.local('v128');
+      const isNumber = (v: () => Expr) => fn.vge(v(), fn.vconst(-Infinity));
+      finish = (acc) => [acc.set(fn.vbitselect(acc.get(), fn.vconst(NaN), ok.get()))];
+      return emitWindowKernel(fn, {
+        shape, N, C, x: x.addr, y: y.addr, fill: -Infinity, identity: -Infinity, scratch: ctx.scratch,
+        tap: (acc, v) => (acc ? fn.vpmax(acc, v()) : v()),
+        sideTap: (v, first) => ok.set(first ? isNumber(v) : fn.vand(ok.get(), isNumber(v))),
+        finish,
+      });
+    }
     return emitWindowKernel(fn, {
-      shape, N, C, x: x.addr, y: y.addr, fill: max ? -Infinity : 0, identity: max ? -Infinity : 0, scratch: ctx.scratch,
-      tap: (acc, v) => (acc ? (max ? fn.vmax(acc, v) : fn.vadd(acc, v)) : v),
+      shape, N, C, x: x.addr, y: y.addr, fill: 0, identity: 0, scratch: ctx.scratch,
+      tap: (acc, v) => (acc ? fn.vadd(acc, v()) : v()),
       finish,
     });
   },

@@ -109,8 +109,10 @@ export interface WindowKernelSpec {
   perPlane?(c: Local): Expr[];
   /** Start value of the accumulator when the taps run as loops (windows of more than MAX_UNROLLED_TAPS); without it such windows are refused. */
   identity?: number;
-  /** Combines tap (ky, kx)'s vector into the accumulator (undefined for the first tap). */
-  tap(acc: Expr | undefined, v: Expr, ky: number, kx: number): Expr;
+  /** Combines tap (ky, kx)'s vector (a thunk: it may be read twice) into the accumulator (undefined for the first tap). */
+  tap(acc: Expr | undefined, v: () => Expr, ky: number, kx: number): Expr;
+  /** A statement run after each tap (e.g. MaxPool's NaN mask); `first` for the first tap of a window. */
+  sideTap?(v: () => Expr, first: boolean): Expr;
   /** Statements turning the accumulator into the vector to store for outputs (oy, ox..ox+3); `outOffset` is their element offset in y. */
   finish?(acc: Local, at: { c: Local; oy: Local; ox: Local; outOffset: Local }): Expr[];
 }
@@ -127,21 +129,28 @@ export function emitWindowKernel(fn: FnBuilder, k: WindowKernelSpec): Expr[] {
 
   const unrolled = s.kh * s.kw <= MAX_UNROLLED_TAPS;
   if (!unrolled && k.identity === undefined) throw new Error(`a ${s.kh}x${s.kw} window needs an identity to run its taps as loops`);
-  const ky = fn.local('i32'), kx = fn.local('i32'), q = fn.local('i32'), r = fn.local('i32');
+  const ky = fn.local('i32'), kx = fn.local('i32'), q = fn.local('i32'), r = fn.local('i32'), v = fn.local('v128');
+  // One tap: its vector into a local (the combination may read it twice), then into the accumulator.
+  const tap = (load: Expr, first: boolean, y: number, x: number): Expr[] => [
+    v.set(load),
+    acc.set(k.tap(first ? undefined : acc.get(), () => v.get(), y, x)),
+    ...(k.sideTap ? [k.sideTap(() => v.get(), first)] : []),
+  ];
   const taps = (): Expr[] => {
     if (unrolled) {
-      let e: Expr | undefined;
-      for (let y = 0; y < s.kh; y++) for (let x = 0; x < s.kw; x++) e = k.tap(e, emitTapLoad(fn, s, rowLen, p, y, x), y, x);
-      return [acc.set(e!)];
+      const stmts: Expr[] = [];
+      for (let y = 0; y < s.kh; y++) for (let x = 0; x < s.kw; x++) stmts.push(...tap(emitTapLoad(fn, s, rowLen, p, y, x), y === 0 && x === 0, y, x));
+      return stmts;
     }
-    // Large windows: rows of taps as a loop; the taps of a row unrolled while they fit.
+    // Large windows: rows of taps as a loop (starting from the identity); the taps of a row unrolled while they fit.
     const row: Expr[] = [q.set(fn.add(p.get(), fn.mul(ky.get(), 4 * s.dh * rowLen)))];
     if (s.kw <= MAX_UNROLLED_TAPS) {
-      for (let x = 0; x < s.kw; x++) row.push(acc.set(k.tap(acc.get(), emitTapLoad(fn, s, rowLen, q, 0, x), 0, x)));
+      for (let x = 0; x < s.kw; x++) row.push(...tap(emitTapLoad(fn, s, rowLen, q, 0, x), false, 0, x));
     } else {
-      row.push(fn.for(kx, 0, s.kw, 1, [r.set(fn.add(q.get(), fn.mul(kx.get(), 4 * s.dw))), acc.set(k.tap(acc.get(), emitTapLoad(fn, s, rowLen, r, 0, 0), 0, 0))]));
+      row.push(fn.for(kx, 0, s.kw, 1, [r.set(fn.add(q.get(), fn.mul(kx.get(), 4 * s.dw))), ...tap(emitTapLoad(fn, s, rowLen, r, 0, 0), false, 0, 0)]));
     }
-    return [acc.set(fn.vconst(k.identity!)), fn.for(ky, 0, s.kh, 1, row)];
+    const start = k.sideTap ? [k.sideTap(() => fn.vconst(k.identity!), true)] : [];
+    return [acc.set(fn.vconst(k.identity!)), ...start, fn.for(ky, 0, s.kh, 1, row)];
   };
 
   const vector = (lanes: number): Expr[] => {
