@@ -6,7 +6,9 @@ import { importModel } from '@onnx2wasm/onnx-import';
 import { PassReport, optimize } from '@onnx2wasm/optimizer';
 import { MemoryPlan, ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
+import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
 import { runtimeFiles } from './runtime-files.js';
+import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
 import { VERSION } from './version.js';
 
 export interface CompileOptions {
@@ -31,8 +33,18 @@ export interface CompileOptions {
   name?: string;
   /** Folder for external weight files when compiling from bytes (a path input uses its own folder). */
   baseDir?: string;
-  /** Fail if the module's linear memory would exceed this many bytes. */
+  /**
+   * Fail if the module's linear memory would exceed this many bytes; for target 'worker' also if
+   * the isolate's share (memory, module, weights data module) would. Default for 'worker': 128 MiB.
+   */
   maxMemoryBytes?: number;
+  /**
+   * Where the folder will run; decides the glue and the weights file name (see targets.ts).
+   * 'universal' (default): Node or browsers; 'node'; 'browser'; 'worker' (Cloudflare Workers, workerd).
+   */
+  target?: Target;
+  /** Fail if the gzipped script (for 'worker' the whole bundle, weights included) exceeds this many bytes. */
+  maxScriptBytes?: number;
 }
 
 export interface CompileSummary {
@@ -45,6 +57,15 @@ export interface CompileSummary {
   memoryBytes: number;
   compileMs: number;
   passes: PassReport[];
+  target: Target;
+  wasmGzipBytes: number;
+  /** The gzipped files the target loads as code; what --max-script-size limits. */
+  scriptBytes: number;
+  scriptGzipBytes: number;
+  /** Target 'worker': bytes one isolate holds for the model (what --max-memory limits there). */
+  isolateBytes?: number;
+  /** Problems that do not stop the compile, e.g. a Worker bundle over Cloudflare's size limit. */
+  warnings: string[];
 }
 
 export interface CompileResult {
@@ -72,6 +93,9 @@ export interface Manifest {
   outputs: { name: string; dtype: string; dims: (number | string)[] }[];
   files: Record<string, { bytes: number; sha256: string }>;
   memory: { pages: number; arenaBytes: number; weightsBytes: number };
+  target: Target;
+  /** The weights file and its content hash (a new model version has a new one); both null when the weights are embedded. */
+  weights: { file: string | null; sha256: string | null; bytes: number; embedded: boolean };
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -98,6 +122,11 @@ function validateOptions(o: CompileOptions): void {
       }
     }
   }
+  if (o.target !== undefined) checkTarget(o.target);
+  for (const k of ['maxMemoryBytes', 'maxScriptBytes'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new CompileError('INVALID_OPTION', `${k} must be a positive whole number of bytes, got ${String(v)}`);
+  }
   const name = o.name ?? 'model';
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) throw new CompileError('INVALID_OPTION', `output name '${name}' must be a plain file name`);
 }
@@ -114,13 +143,19 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
     : optimize(imported.graph, { passes: options.passes, verify: options.verify });
   const graph = optimized.graph;
-  const gen = generateModule(graph, { relaxed: options.relaxedSimd, embedWeights: options.embedWeights, maxMemoryBytes: options.maxMemoryBytes });
+  const target = options.target ?? 'universal';
+  const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
+  const gen = generateModule(graph, { relaxed: options.relaxedSimd, embedWeights: options.embedWeights, maxMemoryBytes });
 
   const files: Record<string, Uint8Array> = {};
   const enc = new TextEncoder();
+  // Embedded weights have no hash of their own: the module's hash in manifest.files covers them.
+  const weightsHash = options.embedWeights ? null : sha256(gen.weights);
+  const weightsFile = weightsHash === null ? null : weightsFileName(name, target, weightsHash);
+  const weightsInfo = { file: weightsFile, sha256: weightsHash, bytes: gen.meta.weights.byteLength };
   files[`${name}.wasm`] = gen.wasm;
-  if (!options.embedWeights) files[`${name}.weights.bin`] = gen.weights;
-  files[`${name}.js`] = enc.encode(glueJs(name, gen.meta));
+  if (weightsFile) files[weightsFile] = gen.weights;
+  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: gen.meta, weights: weightsInfo }));
   files[`${name}.d.ts`] = enc.encode(glueDts(gen.meta));
   Object.assign(files, runtimeFiles());
   const manifest: Manifest = {
@@ -131,8 +166,15 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     outputs: gen.meta.outputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
     files: Object.fromEntries(Object.entries(files).filter(([f]) => !f.startsWith('runtime/')).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
     memory: { pages: gen.meta.memory.pages, arenaBytes: gen.meta.memory.arenaBytes, weightsBytes: gen.meta.weights.byteLength },
+    target,
+    weights: { ...weightsInfo, embedded: weightsFile === null },
   };
   files['manifest.json'] = enc.encode(JSON.stringify(manifest, null, 2) + '\n');
+
+  const memoryBytes = gen.meta.memory.pages * 65536;
+  const sizes = measure(files, `${name}.wasm`, target, weightsFile, memoryBytes);
+  if (maxMemoryBytes !== undefined) checkIsolateMemory(sizes, memoryBytes, gen.wasm.byteLength, maxMemoryBytes);
+  const warnings = checkScriptSize(sizes, target, options.maxScriptBytes);
 
   const ops: Record<string, number> = {};
   for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
@@ -149,9 +191,15 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
       nodes: graph.nodes.length, ops,
       wasmBytes: gen.wasm.byteLength, weightsBytes: gen.meta.weights.byteLength,
       arenaBytes: gen.plan.arenaBytes, lowerBoundBytes: gen.plan.lowerBoundBytes,
-      memoryBytes: gen.meta.memory.pages * 65536,
+      memoryBytes,
       compileMs: performance.now() - t0,
       passes: optimized.report,
+      target,
+      wasmGzipBytes: sizes.wasmGzipBytes,
+      scriptBytes: sizes.scriptBytes,
+      scriptGzipBytes: sizes.scriptGzipBytes,
+      isolateBytes: sizes.isolateBytes,
+      warnings,
     },
   };
 }

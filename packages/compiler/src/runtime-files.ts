@@ -6,6 +6,12 @@ import { CompileError } from '@onnx2wasm/ir';
 
 let cached: Record<string, Uint8Array> | undefined;
 
+// The .map files stay behind (they point at sources that are not shipped), so the comments that
+// name them go too: otherwise browser devtools and bundlers ask for files that are not there.
+function withoutSourceMapLink(text: string): Uint8Array {
+  return new TextEncoder().encode(text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+}
+
 export function runtimeFiles(): Record<string, Uint8Array> {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
@@ -19,7 +25,7 @@ export function runtimeFiles(): Record<string, Uint8Array> {
   if (!fs.existsSync(path.join(dist, 'index.js'))) throw new CompileError('IO_ERROR', `the runtime is not built (${dist}); run npm run build`);
   const files: Record<string, Uint8Array> = {};
   for (const f of fs.readdirSync(dist)) {
-    if (f.endsWith('.js') || f.endsWith('.d.ts')) files[`runtime/${f}`] = new Uint8Array(fs.readFileSync(path.join(dist, f)));
+    if (f.endsWith('.js') || f.endsWith('.d.ts')) files[`runtime/${f}`] = withoutSourceMapLink(fs.readFileSync(path.join(dist, f), 'utf8'));
   }
   return (cached = files);
 }

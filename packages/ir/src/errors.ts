@@ -10,6 +10,7 @@ export type CompileErrorCode =
   | 'INVALID_ATTRIBUTE'
   | 'DYNAMIC_SHAPE'
   | 'MEMORY_LIMIT'
+  | 'SIZE_LIMIT'
   | 'INVALID_OPTION'
   | 'VERIFY_FAILED'
   | 'CODEGEN_FAILED'

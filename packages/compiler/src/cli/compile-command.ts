@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { compile, type CompileResult } from '../compile.js';
 import { addCompileFlags, toCompileOptions, type CompileFlags } from './compile-options.js';
+import { addDeployFlags, type DeployFlags } from './deploy-flags.js';
 import { CliFailure } from './errors.js';
 import { formatBytes, formatMs, formatShape, table } from './format.js';
 
-interface Flags extends CompileFlags {
+interface Flags extends CompileFlags, DeployFlags {
   out: string;
   name: string;
   embedWeights?: boolean;
@@ -30,15 +31,20 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
   const ops = Object.entries(s.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ×${n}`).join(', ');
   const ownFiles = Object.keys(c.files).filter((f) => !f.startsWith('runtime/'));
   const runtimeCount = Object.keys(c.files).length - ownFiles.length;
-  const weights = c.weights.byteLength > 0 ? `${formatBytes(s.weightsBytes)}  ${name}.weights.bin` : `${formatBytes(s.weightsBytes)}  embedded in ${name}.wasm`;
+  const weightsFile = c.manifest.weights.file;
+  const weights = weightsFile ? `${formatBytes(s.weightsBytes)}  ${weightsFile}` : `${formatBytes(s.weightsBytes)}  embedded in ${name}.wasm`;
+  const isolate = s.isolateBytes === undefined ? [] : [['isolate', `${formatBytes(s.isolateBytes)} per Worker isolate (memory + module + weights copy)`]];
   const io = (list: CompileResult['manifest']['inputs']) => list.map((t) => `${t.name} ${formatShape(t.dtype, t.dims)}`).join(', ');
   return [
     `compiled ${model} -> ${outDir}${path.sep} in ${formatMs(s.compileMs)}`,
     table([
       ['ops', `${ops || '(none)'}  (${s.nodes} nodes)`],
-      ['wasm', `${formatBytes(s.wasmBytes)}  ${name}.wasm`],
+      ['target', s.target],
+      ['wasm', `${formatBytes(s.wasmBytes)} (gzip ${formatBytes(s.wasmGzipBytes)})  ${name}.wasm`],
       ['weights', weights],
       ['arena', `${formatBytes(s.arenaBytes)} planned (lower bound ${formatBytes(s.lowerBoundBytes)}); memory ${formatBytes(s.memoryBytes)}`],
+      ...isolate,
+      ['script', `${formatBytes(s.scriptBytes)} (gzip ${formatBytes(s.scriptGzipBytes)})  ${s.target === 'worker' ? 'the whole Worker bundle' : `module, glue and runtime${weightsFile ? ', without the weights' : ''}`}`],
       ['inputs', io(c.manifest.inputs)],
       ['outputs', io(c.manifest.outputs)],
       ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files)`],
@@ -52,10 +58,15 @@ export function compileCommand(): Command {
     .argument('<model>', 'the .onnx file')
     .addOption(new Option('-o, --out <dir>', 'output folder (created if missing; files in it are overwritten)').makeOptionMandatory())
     .addOption(new Option('--name <name>', 'base name of the output files').default('model'))
-    .addOption(new Option('--embed-weights', 'put the weights inside the .wasm instead of a separate .weights.bin'));
+    .addOption(new Option('--embed-weights', 'put the weights inside the .wasm instead of a separate weights file'));
   addCompileFlags(cmd);
+  addDeployFlags(cmd);
   return cmd.action(async (model: string, flags: Flags) => {
-    const c = await compile(model, { ...toCompileOptions(flags), name: flags.name, embedWeights: flags.embedWeights ?? false });
+    const c = await compile(model, {
+      ...toCompileOptions(flags), name: flags.name, embedWeights: flags.embedWeights ?? false,
+      target: flags.target, maxMemoryBytes: flags.maxMemory, maxScriptBytes: flags.maxScriptSize,
+    });
+    for (const w of c.summary.warnings) process.stderr.write(`warning: ${w}\n`);
     writeFiles(flags.out, c.files);
     process.stdout.write(summarize(model, path.normalize(flags.out).replace(/[\\/]+$/, ''), c, flags.name) + '\n');
   });
