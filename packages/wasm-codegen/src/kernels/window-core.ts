@@ -39,7 +39,8 @@ export function planeShape(node: Node, inDims: number[], outDims: number[], kern
 
 /**
  * Floats after the last padded plane that the last output vector may read: its garbage lanes run
- * past the row end by up to 3 (stride 1), 6 (stride 2, two loads per shuffle) or 3 * stride (gather).
+ * past the row end by up to 3 floats (stride 1), 9 (stride 2: whole vectors shared by a row's taps)
+ * or 3 * stride (gather).
  */
 function slackFloats(s: PlaneShape): number {
   return 3 * Math.max(2, s.sw) + 4;
@@ -96,6 +97,24 @@ export function emitTapLoad(fn: FnBuilder, s: PlaneShape, rowLen: number, p: Loc
   return v;
 }
 
+/**
+ * Stride 2, dilation 1: the tap vectors of one window row from floor((kw + 5) / 4) + 1 loads instead
+ * of two per tap. Tap 2m holds floats 2m, 2m+2, 2m+4, 2m+6 and tap 2m+1 the odd ones after it;
+ * each is the previous tap of its parity moved down one lane with the next float from a load.
+ */
+function stride2Row(fn: FnBuilder, p: Local, rowOff: number, kw: number, loads: Local[], prev: [Local, Local]) {
+  const count = Math.floor((kw + 5) / 4) + 1; // the last tap reads float kw - 1 + 6
+  while (loads.length < count) loads.push(fn.local('v128'));
+  const pre = loads.slice(0, count).map((l, q) => l.set(fn.vload(p.get(), rowOff + 16 * q)));
+  const load = (x: number): Expr => {
+    const m = x >> 1, odd = x & 1;
+    if (m === 0) return prev[odd]!.tee(fn.vshuffle(loads[0]!.get(), loads[1]!.get(), odd ? [1, 3, 5, 7] : [0, 2, 4, 6]));
+    const f = 2 * m + 6 + odd;
+    return prev[odd]!.tee(fn.vshuffle(prev[odd]!.get(), loads[f >> 2]!.get(), [1, 2, 3, 4 + (f & 3)]));
+  };
+  return { pre, load };
+}
+
 export interface WindowKernelSpec {
   shape: PlaneShape;
   /** Batch and channel counts: one plane per (n, c). */
@@ -130,6 +149,7 @@ export function emitWindowKernel(fn: FnBuilder, k: WindowKernelSpec): Expr[] {
   const unrolled = s.kh * s.kw <= MAX_UNROLLED_TAPS;
   if (!unrolled && k.identity === undefined) throw new Error(`a ${s.kh}x${s.kw} window needs an identity to run its taps as loops`);
   const ky = fn.local('i32'), kx = fn.local('i32'), q = fn.local('i32'), r = fn.local('i32'), v = fn.local('v128');
+  const rowLoads: Local[] = [], rowPrev: [Local, Local] = [fn.local('v128'), fn.local('v128')];
   // One tap: its vector into a local (the combination may read it twice), then into the accumulator.
   const tap = (load: Expr, first: boolean, y: number, x: number): Expr[] => [
     v.set(load),
@@ -139,7 +159,11 @@ export function emitWindowKernel(fn: FnBuilder, k: WindowKernelSpec): Expr[] {
   const taps = (): Expr[] => {
     if (unrolled) {
       const stmts: Expr[] = [];
-      for (let y = 0; y < s.kh; y++) for (let x = 0; x < s.kw; x++) stmts.push(...tap(emitTapLoad(fn, s, rowLen, p, y, x), y === 0 && x === 0, y, x));
+      for (let y = 0; y < s.kh; y++) {
+        const shared = s.sw === 2 && s.dw === 1 && s.kw > 1 ? stride2Row(fn, p, 4 * y * s.dh * rowLen, s.kw, rowLoads, rowPrev) : undefined;
+        if (shared) stmts.push(...shared.pre);
+        for (let x = 0; x < s.kw; x++) stmts.push(...tap(shared ? shared.load(x) : emitTapLoad(fn, s, rowLen, p, y, x), y === 0 && x === 0, y, x));
+      }
       return stmts;
     }
     // Large windows: rows of taps as a loop (starting from the identity); the taps of a row unrolled while they fit.
