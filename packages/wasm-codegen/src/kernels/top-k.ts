@@ -45,7 +45,8 @@ registerLowering({
         fn.for(j, 0, n, 1, [
           v.set(t.load(ctx, fn.add(px!(), fn.mul(j.get(), xs)))),
           fn.if(fn.or(fn.ltS(held.get(), k), before(ctx, t, () => v.get(), heldAt(() => fn.i(k - 1)), largest)), [
-            // Loops run over the constant range 0..k (FnBuilder loops want constant bounds) and skip the rest.
+            // Both loops run over the constant range 0..k and skip what is out of bounds: FnBuilder.for
+            // would read a non-constant end expression twice.
             p.set(fn.i(0)),
             fn.for(q, 0, k, 1, [
               fn.if(fn.ltS(q.get(), held.get()), [p.set(fn.add(p.get(), fn.eqz(before(ctx, t, () => v.get(), heldAt(() => q.get()), largest))))]),
