@@ -1,0 +1,41 @@
+// Expand(x, shape): broadcasts x against `shape` both ways (numpy rules), so a 1 in `shape` keeps
+// x's dim. The output shape depends on shape's VALUE: until it is known (a computed shape that
+// folding resolves, or a graph input the caller pins) the output dims stay symbolic.
+import { Dim } from '../graph.js';
+import { OpDef, broadcastShapes, fail, input, registerOp } from '../op-registry.js';
+import { allocateArray } from '../dtype.js';
+import { broadcastDims, broadcastIndexer } from '../reference.js';
+import { sizeOf, toNumbers } from '../tensor.js';
+import { expectIntDType, intValues, unknownDim } from './shape-util.js';
+
+export const expand: OpDef = {
+  name: 'Expand',
+  group: 'movement',
+  description: 'broadcast the input to a shape given as a tensor',
+  infer(ctx) {
+    const x = input(ctx, 0), s = input(ctx, 1);
+    expectIntDType(ctx, 1, 'shape', ['int64']);
+    if (s.shape.length !== 1) fail(ctx.node, `shape (input 1) must be 1-D, got [${s.shape}]`);
+    const spec = intValues(ctx, 1, 'shape');
+    if (spec) {
+      if (spec.some((d) => d < 0 || !Number.isInteger(d))) fail(ctx.node, `shape [${spec}] has a negative dim`, 'INVALID_ATTRIBUTE');
+      return [{ dtype: x.dtype, shape: broadcastShapes(ctx.node, [x.shape, spec]) }];
+    }
+    const len = s.shape[0]!;
+    if (typeof len !== 'number') fail(ctx.node, 'the length of shape (input 1) must be known at compile time', 'DYNAMIC_SHAPE');
+    const rank = Math.max(len, x.shape.length);
+    return [{ dtype: x.dtype, shape: Array.from({ length: rank }, (_, i): Dim => unknownDim(ctx.node, i)) }];
+  },
+  evaluate(node, [x, s]) {
+    let outDims: number[];
+    try { outDims = broadcastDims([x!.dims, toNumbers(s!)]); } catch (e) { fail(node, (e as Error).message); }
+    const at = broadcastIndexer(x!.dims, outDims);
+    const data = allocateArray(x!.dtype, sizeOf(outDims)) as Float32Array;
+    const src = x!.data as Float32Array;
+    for (let i = 0; i < data.length; i++) data[i] = src[at(i)]!;
+    return [{ dtype: x!.dtype, dims: outDims, data }];
+  },
+  flops: () => 0,
+};
+
+registerOp(expand);

@@ -1,0 +1,73 @@
+// Ops whose handler is a direct mapping or a small rewrite: Expand, Tile, Range, Size, EyeLike,
+// Trilu, ReverseSequence, CastLike (→ Cast) and Dropout (→ Identity in inference).
+import { DType, isStatic, makeTensor, toNumbers } from '@onnx2wasm/ir';
+import { OnnxImportError } from '../errors.js';
+import { HandlerContext, direct, registerHandler } from '../handler-registry.js';
+import { ONNX_DTYPES } from '../tensor-proto.js';
+import { int64Vector } from './const-input.js';
+
+registerHandler('Expand', 8, direct());
+registerHandler('Range', 11, direct());
+registerHandler('Size', 1, direct());
+registerHandler('Trilu', 14, direct());
+registerHandler('ReverseSequence', 10, direct());
+
+registerHandler('Tile', 6, (ctx) => { ctx.emit('Tile', ctx.node.inputs.slice(0, 2), {}, ctx.node.outputs); });
+// Tile-1 repeats along one axis: inputs (x, tiles, axis), both constant scalars.
+registerHandler('Tile', 1, (ctx) => {
+  const [, tiles, axis] = ctx.node.inputs.map((n) => (n ? ctx.constantOf(n) : undefined));
+  const name = ctx.node.inputs[0]!;
+  if (!tiles || !axis) ctx.fail('tiles and axis (inputs 1 and 2) must be constants');
+  const rank = ctx.typeOf(name).shape.length;
+  const a = Number(axis!.data[0]!);
+  const reps = Array.from({ length: rank }, (_, i) => (i === (a < 0 ? a + rank : a) ? Number(tiles!.data[0]!) : 1));
+  ctx.emit('Tile', [name, ctx.addConstant(int64Vector(reps), 'repeats')], {}, ctx.node.outputs);
+});
+
+registerHandler('EyeLike', 9, (ctx) => {
+  const code = ctx.node.attrs.dtype;
+  const attrs: Record<string, number | string> = { k: typeof ctx.node.attrs.k === 'number' ? ctx.node.attrs.k : 0 };
+  if (typeof code === 'number') {
+    const dtype = ONNX_DTYPES[code];
+    if (!dtype || dtype === 'string') ctx.fail(`dtype ${code} is not supported`);
+    attrs.dtype = dtype!;
+  }
+  ctx.emit('EyeLike', [ctx.node.inputs[0]!], attrs, ctx.node.outputs);
+});
+
+registerHandler('CastLike', 15, (ctx) => {
+  const to = ctx.typeOf(ctx.node.inputs[1]!).dtype;
+  ctx.emit('Cast', [ctx.node.inputs[0]!], { to }, ctx.node.outputs);
+});
+
+function unsupported(ctx: HandlerContext, what: string): never {
+  throw new OnnxImportError('UNSUPPORTED_OP', `${ctx.node.opType} node '${ctx.node.name}': ${what}`, { node: ctx.node.name, op: ctx.node.opType });
+}
+
+/** Inference-mode Dropout: y = x, and the optional mask is all ones (bool from opset 10, x's type before). */
+function emitInferenceDropout(ctx: HandlerContext): void {
+  const [y, mask] = ctx.node.outputs;
+  const x = ctx.node.inputs[0]!;
+  ctx.emit('Identity', [x], {}, [y!]);
+  if (!mask) return;
+  const dtype: DType = ctx.opset >= 10 ? 'bool' : ctx.typeOf(x).dtype;
+  const dims = ctx.typeOf(x).shape;
+  const shape = isStatic(dims) ? ctx.addConstant(int64Vector(dims), 'mask_shape') : ctx.emit('Shape', [x])[0]!;
+  ctx.emit('ConstantOfShape', [shape], { value: makeTensor(dtype, [1], [1]) }, [mask]);
+}
+
+// Before opset 12 a model is compiled for inference whatever is_test says: Dropout is identity.
+registerHandler('Dropout', 1, emitInferenceDropout);
+// From 12, training_mode (input 2) may switch on random dropping, which a static inference
+// module does not do; it must be a constant false unless the ratio is a constant 0.
+registerHandler('Dropout', 12, (ctx) => {
+  const [, ratioName, modeName] = ctx.node.inputs;
+  if (modeName) {
+    const mode = ctx.constantOf(modeName);
+    if (!mode) unsupported(ctx, 'training_mode (input 2) must be a compile-time constant; random dropout at run time is not supported');
+    const ratio = ratioName ? ctx.constantOf(ratioName) : undefined;
+    const r = ratio ? toNumbers(ratio)[0] : ratioName ? undefined : 0.5;
+    if (toNumbers(mode)[0] && r !== 0) unsupported(ctx, 'training_mode=1 with a non-zero ratio (random dropout) is not supported; export the model in inference mode');
+  }
+  emitInferenceDropout(ctx);
+});

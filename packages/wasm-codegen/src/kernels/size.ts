@@ -1,0 +1,10 @@
+// Size: the element count is static; the kernel stores it (fold-constants usually removes the node).
+import { sizeOf } from '@onnx2wasm/ir';
+import { registerLowering } from '../lowering.js';
+
+registerLowering({
+  ops: ['Size'],
+  lower(ctx) {
+    return [ctx.fn.storeI64(ctx.outputs[0]!.addr, ctx.fn.constOf('i64', sizeOf(ctx.inputs[0]!.dims)))];
+  },
+});
