@@ -20,7 +20,7 @@ export function writeReport(file, results) {
     lines.push(`| ${c} | ${p} | ${rs.length - p} | ${rs.length} |`);
   }
   const pinned = results.filter((r) => r.status === 'pass' && r.pinned?.length);
-  lines.push('', `${pinned.length} of the passing cases take a shape, axes or index tensor as a graph input; a static compiler needs its value at compile time, so the runner pins the integer inputs with \`compile(..., { constantInputs })\` after a first compile asks for them: ${pinned.map((r) => `\`${r.name}\``).join(', ') || 'none'}.`);
+  lines.push('', `${pinned.length} of the passing cases take a shape, axes, index or resize-scale tensor as a graph input; a static compiler needs its value at compile time, so the runner pins the integer inputs (and the float inputs the error names) with \`compile(..., { constantInputs })\` after a first compile asks for them: ${pinned.map((r) => `\`${r.name}\``).join(', ') || 'none'}.`);
   const failing = results.filter((r) => r.status !== 'pass');
   const byReason = new Map();
   for (const r of failing) {

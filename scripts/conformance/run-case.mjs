@@ -79,10 +79,11 @@ export async function runCase(dir) {
     } catch (e) {
       // A static compiler needs shape/axes/index inputs at compile time: when the model takes them as
       // data, pin the integer inputs' values (compile's constantInputs) and say so in the report.
-      const ints = feeds.filter((f) => f.tensor.dtype === 'int64' || f.tensor.dtype === 'int32');
-      if (!(e instanceof CompileError) || !NEEDS_VALUE.test(e.message) || ints.length === 0) throw e;
-      pinned = ints.map((f) => f.name);
-      const constantInputs = Object.fromEntries(ints.map((f) => [f.name, f.tensor]));
+      // Float inputs are pinned only when the error names them (e.g. Resize's scales and roi).
+      const pinnable = feeds.filter((f) => f.tensor.dtype === 'int64' || f.tensor.dtype === 'int32' || e.message?.includes(`'${f.name}'`));
+      if (!(e instanceof CompileError) || !NEEDS_VALUE.test(e.message) || pinnable.length === 0) throw e;
+      pinned = pinnable.map((f) => f.name);
+      const constantInputs = Object.fromEntries(pinnable.map((f) => [f.name, f.tensor]));
       compiled = await compile(bytes, { inputShapes, constantInputs, baseDir: dir });
       feeds = feeds.filter((f) => !pinned.includes(f.name));
     }

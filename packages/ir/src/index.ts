@@ -32,3 +32,6 @@ export { eyeLikeDType } from './ops/eye-like.js';
 export { sequenceAxes } from './ops/reverse-sequence.js';
 export { axisView } from './ops/arg-extreme.js';
 export { rotaryLayout } from './ops/rotary-embedding.js';
+export { resizePlan } from './ops/resize.js';
+export { isIdentityTaps } from './ops/resize-taps.js';
+export type { AxisTaps } from './ops/resize-taps.js';

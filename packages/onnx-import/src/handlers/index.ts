@@ -22,3 +22,4 @@ import './top-k.js';
 import './normalization.js';
 import './activation-expansions.js';
 import './rotary-embedding.js';
+import './resize.js';

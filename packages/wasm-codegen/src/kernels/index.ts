@@ -41,3 +41,4 @@ import './cumulative.js';
 import './top-k.js';
 import './rms-normalization.js';
 import './rotary-embedding.js';
+import './resize.js';

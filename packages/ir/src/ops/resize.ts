@@ -1,0 +1,85 @@
+// Resize(X) {sizes, scales, roi?, mode, coordinate_transformation_mode, nearest_mode,
+// cubic_coeff_a, exclude_outside, extrapolation_value, antialias}: the importer resolves ONNX's
+// scales / sizes / roi / axes / keep_aspect_ratio_policy inputs (and Upsample) into `sizes` (the
+// output dims) and `scales` (the float scale of every axis, used by the coordinate mapping), and
+// `roi` (2·rank values, starts then ends) for tf_crop_and_resize. The sampling plan of each axis
+// is in resize-taps.ts; an output element is the sum over the taps of all axes of the product of
+// their weights times the input element they select.
+import { Node } from '../graph.js';
+import { OpDef, attrFloat, attrInt, attrInts, attrString, expectDType, fail, input, registerOp } from '../op-registry.js';
+import { makeTensor, sizeOf, stridesOf } from '../tensor.js';
+import { AxisTaps, COORDINATE_MODES, CoordinateMode, NEAREST_MODES, NearestMode, ResizeMode, ResizeOptions, axisTaps } from './resize-taps.js';
+
+function floats(node: Node, name: string, dflt?: number[]): number[] {
+  const v = node.attrs[name];
+  if (v === undefined || v === null) {
+    if (dflt) return dflt;
+    fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
+  }
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) fail(node, `attribute '${name}' must be a list of numbers`, 'INVALID_ATTRIBUTE');
+  return v as number[];
+}
+
+export function resizeOptions(node: Node): ResizeOptions {
+  const mode = attrString(node, 'mode', 'nearest') as ResizeMode;
+  if (!['nearest', 'linear', 'cubic'].includes(mode)) fail(node, `mode '${mode}' is not one of nearest, linear, cubic`, 'INVALID_ATTRIBUTE');
+  const coordinateMode = attrString(node, 'coordinate_transformation_mode', 'half_pixel') as CoordinateMode;
+  if (!COORDINATE_MODES.includes(coordinateMode)) fail(node, `coordinate_transformation_mode '${coordinateMode}' is not supported`, 'INVALID_ATTRIBUTE');
+  const nearestMode = attrString(node, 'nearest_mode', 'round_prefer_floor') as NearestMode;
+  if (!NEAREST_MODES.includes(nearestMode)) fail(node, `nearest_mode '${nearestMode}' is not supported`, 'INVALID_ATTRIBUTE');
+  const antialias = attrInt(node, 'antialias', 0) !== 0;
+  if (antialias && mode === 'nearest') fail(node, 'antialias is not defined for mode nearest', 'INVALID_ATTRIBUTE');
+  return { mode, coordinateMode, nearestMode, antialias, cubicA: attrFloat(node, 'cubic_coeff_a', -0.75), excludeOutside: attrInt(node, 'exclude_outside', 0) !== 0 };
+}
+
+/** The taps of every axis of an input of shape `dims`. */
+export function resizePlan(node: Node, dims: number[]): AxisTaps[] {
+  const sizes = attrInts(node, 'sizes'), scales = floats(node, 'scales');
+  const rank = dims.length;
+  const roi = floats(node, 'roi', [...new Array<number>(rank).fill(0), ...new Array<number>(rank).fill(1)]);
+  const o = resizeOptions(node);
+  return dims.map((d, a) => axisTaps(d, sizes[a]!, scales[a]!, o, [roi[a]!, roi[rank + a]!]));
+}
+
+export const resize: OpDef = {
+  name: 'Resize',
+  group: 'movement',
+  description: 'nearest / linear / cubic resampling with per-axis scales (coordinate modes, antialias, roi)',
+  infer(ctx) {
+    const { node } = ctx;
+    expectDType(ctx, 0, ['float32']);
+    const x = input(ctx, 0).shape;
+    const sizes = attrInts(node, 'sizes'), scales = floats(node, 'scales');
+    if (sizes.length !== x.length || scales.length !== x.length) fail(node, `sizes [${sizes}] and scales [${scales}] must have one value per axis of the input [${x}]`, 'INVALID_ATTRIBUTE');
+    if (scales.some((s) => !(s > 0))) fail(node, `scales [${scales}] must be positive`, 'INVALID_ATTRIBUTE');
+    resizeOptions(node);
+    return [{ dtype: 'float32', shape: [...sizes] }];
+  },
+  evaluate(node, [x]) {
+    const dims = x!.dims, rank = dims.length;
+    const plan = resizePlan(node, dims);
+    const extrapolation = attrFloat(node, 'extrapolation_value', 0);
+    const sizes = attrInts(node, 'sizes');
+    const y = makeTensor('float32', sizes);
+    const X = x!.data as Float32Array, Y = y.data as Float32Array, inStr = stridesOf(dims);
+    const out = new Array<number>(rank).fill(0);
+    // Sum over the taps of axes a.. of weight · X, for output position `out`.
+    const sum = (a: number, offset: number): number => {
+      if (a === rank) return X[offset]!;
+      const t = plan[a]!;
+      let s = 0;
+      for (let k = 0; k < t.count; k++) {
+        s += t.weight[out[a]! * t.count + k]! * sum(a + 1, offset + t.index[out[a]! * t.count + k]! * inStr[a]!);
+      }
+      return s;
+    };
+    for (let i = 0; i < sizeOf(sizes); i++) {
+      let r = i;
+      for (let a = rank - 1; a >= 0; a--) { out[a] = r % sizes[a]!; r = Math.floor(r / sizes[a]!); }
+      Y[i] = plan.every((t, a) => t.inside[out[a]!]) ? sum(0, 0) : extrapolation;
+    }
+    return [y];
+  },
+};
+
+registerOp(resize);
