@@ -144,6 +144,17 @@ describe('graph structure', () => {
     expect(Array.from(out.y!.data as Float32Array)).toEqual([0, 2, 0, 4]);
   });
 
+  it('an elementwise node with an input too many is INVALID_MODEL at inference, not "Invalid array length" in codegen', async () => {
+    const extra = (op: string, inputs: string[]) => buildModel({
+      inputs: [{ name: 'a', dims: [4] }, { name: 'b', dims: [2, 4, 1] }], outputs: [{ name: 'c', dims: [4] }],
+      nodes: [{ op, inputs, outputs: ['c'], name: 'n' }],
+    });
+    const unary = await compileError(extra('Relu', ['a', 'b']));
+    expect(unary.code).toBe('INVALID_MODEL');
+    expect(unary.message).toBe("Relu node 'n': has 2 inputs; Relu takes one");
+    expect((await compileError(extra('Add', ['a', 'b', 'a']))).message).toBe("Add node 'n': has 3 inputs; Add takes at most 2");
+  });
+
   it('a node listing the same output twice is INVALID_MODEL', async () => {
     const e = await compileError(buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],

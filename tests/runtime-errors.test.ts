@@ -1,6 +1,10 @@
 // Run-time hardening, on the MLP from ../shared/models: every bad input is a typed error naming the
 // input, the model keeps giving the right answers afterwards, NaN/Inf behave as in onnxruntime,
 // instances and interleaved runs do not interfere, and 10,000 runs leak neither wasm nor JS memory.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +12,7 @@ import ort from 'onnxruntime-node';
 import { compile } from 'onnx2wasm';
 import { Model, RuntimeError, RuntimeInputError, Tensor, loadModel } from '@onnx2wasm/runtime';
 import { replaceMetaSection } from '../scripts/fuzz/corrupt-module.js';
-import { MODELS_DIR, maxDiff, seededInput } from './support/models.js';
+import { MODELS_DIR, REPO_ROOT, maxDiff, seededInput } from './support/models.js';
 import { buildModel } from './support/onnx-builder.js';
 
 const MLP = `${MODELS_DIR}/mlp.onnx`;
@@ -109,6 +113,27 @@ describe('bad inputs are typed errors naming the input, and the model still work
     expect(again.output!.dims).toEqual([1, 10]);
     expect(Array.from(again.output!.data as Float32Array)).toEqual(Array.from(expected));
     expect(mlp.outputs[0]!.dims).toEqual([1, 10]);
+  });
+});
+
+describe('a trap is EXECUTION_FAILED and leaves the model usable', () => {
+  it('Gather with an index out of range traps with a hint; the next run is right', async () => {
+    const data = Float32Array.from({ length: 6 }, (_, i) => i + 0.5);
+    const bytes = buildModel({
+      inputs: [{ name: 'idx', dims: [2], elemType: 7 }], outputs: [{ name: 'y', dims: [2, 2] }],
+      initializers: [{ name: 'data', dims: [3, 2], values: data }],
+      nodes: [{ op: 'Gather', inputs: ['data', 'idx'], outputs: ['y'], name: 'gather' }],
+    });
+    const c = await compile(bytes);
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const run = (...idx: bigint[]) => m.run({ idx: { dtype: 'int64', dims: [2], data: new BigInt64Array(idx) } });
+    for (const bad of [[0n, 7n], [-4n, 0n], [2n ** 40n, 0n]]) {
+      const err = await run(...bad).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(RuntimeError);
+      expect((err as RuntimeError).code).toBe('EXECUTION_FAILED');
+      expect((err as RuntimeError).message).toBe('the model trapped while running: unreachable (an index input is out of range for the tensor it indexes)');
+      expect(Array.from((await run(2n, -3n)).y!.data as Float32Array)).toEqual([4.5, 5.5, 0.5, 1.5]);
+    }
   });
 });
 
@@ -213,6 +238,30 @@ describe('damaged modules are INVALID_MODULE or WEIGHTS_MISMATCH at load', () =>
     const err = await loadModel({ wasm, weights: weights.subarray(1) }).then(() => undefined, (e: unknown) => e);
     expect((err as RuntimeError).code).toBe('WEIGHTS_MISMATCH');
     expect((err as RuntimeError).message).toContain(`the weights have ${weights.length - 1} bytes but this module expects ${weights.length}`);
+  });
+
+  it('a module whose 3.4 GiB memory cannot be allocated is OUT_OF_MEMORY (loaded under ulimit -v)', async () => {
+    const big = buildModel({
+      inputs: [{ name: 'x', dims: [30000, 1] }], outputs: [{ name: 'y', dims: [30000, 30000] }],
+      initializers: [{ name: 'w', dims: [1, 30000] }], nodes: [{ op: 'Gemm', inputs: ['x', 'w'], outputs: ['y'] }],
+    });
+    const c = await compile(big, { embedWeights: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-oom-'));
+    try {
+      const file = path.join(dir, 'big.wasm');
+      fs.writeFileSync(file, c.wasm);
+      const script = `import { loadModel } from '@onnx2wasm/runtime'; import * as fs from 'node:fs';
+        try { await loadModel({ wasm: fs.readFileSync(${JSON.stringify(file)}) }); console.log('loaded'); }
+        catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`;
+      const loader = path.join(REPO_ROOT, 'scripts/fuzz/ts-loader.mjs');
+      const r = spawnSync('bash', ['-c', `ulimit -v 3000000; exec "${process.execPath}" --import "${loader}" --input-type=module -e "$0"`, script], { encoding: 'utf8', timeout: 60_000 });
+      const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      expect(result.name).toBe('RuntimeError');
+      expect(result.code).toBe('OUT_OF_MEMORY');
+      expect(result.message).toMatch(/^the model's memory \(3433\.5 MiB\) cannot be allocated here: /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bytes that are not wasm are INVALID_MODULE', async () => {

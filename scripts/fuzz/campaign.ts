@@ -77,7 +77,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   const seeds = loadCorpus(opts.corpus);
   const readSeed = seedReader();
   const workers = opts.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
-  const pool = new WorkerPool({ size: workers, timeoutMs: opts.timeoutMs ?? 20_000 });
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const pool = new WorkerPool({ size: workers, timeoutMs });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-fuzz-'));
   const findings = new FindingLog(opts.findingsDir, opts.seed);
   const counts: Record<string, number> = {};
@@ -86,7 +87,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   const deadline = opts.seconds === undefined ? Infinity : t0 + opts.seconds * 1000;
   const limit = opts.cases ?? Infinity;
   if (limit === Infinity && deadline === Infinity) throw new Error('give the campaign a time (seconds) or case budget');
-  log(`fuzz: seed ${opts.seed}, ${seeds.length} seed models, ${workers} workers, ${opts.timeoutMs ?? 20_000} ms per case`);
+  log(`fuzz: seed ${opts.seed}, ${seeds.length} seed models, ${workers} workers, ${timeoutMs} ms per case (${timeoutMs * 5} ms to confirm a timeout)`);
 
   let next = 0;
   let lastReport = t0;
@@ -97,9 +98,15 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
         const fc = makeCase(seeds, readSeed, opts.seed, index);
         const root = path.join(work, `w${slot}`);
         const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail };
-        const r = await exec(job);
+        let r = await exec(job);
+        // A loaded machine can make a slow compile look like a hang: a timeout counts only if the
+        // case also fails to finish in a fresh worker with five times the time.
+        if (r.finding?.kind === 'timeout') {
+          const retry = await exec(job, timeoutMs * 5);
+          r = retry.finding?.kind === 'timeout' ? retry : { ...retry, outcome: `slow:${retry.outcome}` };
+        }
         counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-        examples[r.outcome] ??= r.message ?? r.finding?.message ?? '';
+        examples[r.outcome] ??= `${r.message ?? r.finding?.message ?? ''} [case ${index}, ${fc.seedName}]`;
         if (r.finding) {
           const f = findings.record(fc, job, r, root);
           log(`finding #${findings.all.length} (case ${index}, ${fc.seedName}): ${f.kind}: ${f.message.slice(0, 300)}${f.savedTo ? ` -> ${f.savedTo}` : ''}`);
@@ -121,6 +128,18 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     seed: opts.seed, cases: next, elapsedMs: performance.now() - t0, counts, examples,
     findings: findings.all, uniqueFindings: findings.uniqueCount(),
   };
+}
+
+/** Runs case `index` of a campaign alone and keeps its files in `saveTo`, whatever its outcome. */
+export async function runOneCase(opts: CampaignOptions, index: number, saveTo: string) {
+  const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index);
+  const pool = new WorkerPool({ size: 1, timeoutMs: opts.timeoutMs ?? 20_000 });
+  try {
+    const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail };
+    return { fc, result: await pool.use((_slot, exec) => exec(job)) };
+  } finally {
+    pool.close();
+  }
 }
 
 /** Runs the case saved in a finding folder again, in a fresh child process. */

@@ -1,13 +1,14 @@
 // npm run fuzz -- [--seconds N] [--seed S] [--cases N] [--cases-dir DIR] [--models-dir DIR]
 //                 [--workers N] [--timeout-ms N] [--max-seed-mb N] [--findings-dir DIR] [--examples]
 // npm run fuzz -- --replay fuzz-findings/<finding>
+// npm run fuzz -- --seed S --case N      (run one case alone; its files go to fuzz-findings/case-S-N)
 // Mutates the shared and conformance models, compiles and runs each mutant in a child process with a
 // time limit, prints the count of every outcome and saves a reproducer for each new finding.
 // Exits 1 when there were findings.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { formatCounts, replayFinding, runCampaign } from './campaign.js';
+import { formatCounts, replayFinding, runCampaign, runOneCase } from './campaign.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     'max-seed-mb': { type: 'string' },
     'findings-dir': { type: 'string', default: path.join(root, 'fuzz-findings') },
     replay: { type: 'string' },
+    case: { type: 'string' },
     examples: { type: 'boolean', default: false },
   },
 });
@@ -40,16 +42,31 @@ if (args.replay) {
   process.exit(result.finding ? 1 : 0);
 }
 
+const corpus = () => {
+  const maxMb = int('max-seed-mb', args['max-seed-mb']);
+  return { modelsDir: args['models-dir'], casesDir: args['cases-dir'], maxSeedBytes: maxMb === undefined ? undefined : maxMb * 2 ** 20 };
+};
+
+if (args.case !== undefined) {
+  const seed = int('seed', args.seed)!, index = int('case', args.case)!;
+  const dir = path.resolve(args['findings-dir'], `case-${seed}-${index}`);
+  const { fc, result } = await runOneCase({ seed, corpus: corpus(), timeoutMs: int('timeout-ms', args['timeout-ms']) }, index, dir);
+  console.log(`case ${index} of seed ${seed}: ${fc.seedName}\n${fc.mutations.map((m) => `  ${m}`).join('\n')}`);
+  console.log(`options ${JSON.stringify(fc.compile)}, feeds ${fc.feedMode}${fc.corruptModule ? ', damaged module' : ''}`);
+  console.log(`outcome: ${result.outcome}${result.finding ? `: ${result.finding.message}\n${result.finding.stack ?? ''}` : result.message ? `: ${result.message}` : ''}`);
+  console.log(`files: ${dir}`);
+  process.exit(result.finding ? 1 : 0);
+}
+
 const seconds = int('seconds', args.seconds);
 const cases = int('cases', args.cases);
-const maxMb = int('max-seed-mb', args['max-seed-mb']);
 const result = await runCampaign({
   seed: int('seed', args.seed)!,
   seconds: seconds ?? (cases === undefined ? 60 : undefined),
   cases,
   workers: int('workers', args.workers),
   timeoutMs: int('timeout-ms', args['timeout-ms']),
-  corpus: { modelsDir: args['models-dir'], casesDir: args['cases-dir'], maxSeedBytes: maxMb === undefined ? undefined : maxMb * 2 ** 20 },
+  corpus: corpus(),
   findingsDir: args['findings-dir'],
   log: (l) => console.log(l),
 });

@@ -59,17 +59,17 @@ class Slot {
     p.resolve(r);
   }
 
-  async run(job: CaseJob): Promise<CaseResult> {
+  async run(job: CaseJob, timeoutMs = this.opts.timeoutMs): Promise<CaseResult> {
     await this.ready;
     this.stderr = '';
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         const hung = this.child;
-        this.settle({ outcome: 'finding:timeout', finding: { kind: 'timeout', message: `no result after ${this.opts.timeoutMs} ms` } });
+        this.settle({ outcome: 'finding:timeout', finding: { kind: 'timeout', message: `no result after ${timeoutMs} ms` } });
         hung.kill('SIGKILL');
         this.spawn();
-      }, this.opts.timeoutMs);
+      }, timeoutMs);
       this.pending = { id, resolve, timer };
       this.child.send({ id, job });
     });
@@ -96,10 +96,10 @@ export class WorkerPool {
    * Borrows the next free child for `task`, which gets the child's index (for its own case folder)
    * and a function to run a job on it; the child is returned when the task ends.
    */
-  async use<T>(task: (slot: number, exec: (job: CaseJob) => Promise<CaseResult>) => Promise<T>): Promise<T> {
+  async use<T>(task: (slot: number, exec: (job: CaseJob, timeoutMs?: number) => Promise<CaseResult>) => Promise<T>): Promise<T> {
     const slot = this.idle.pop() ?? (await new Promise<Slot>((r) => this.waiting.push(r)));
     try {
-      return await task(this.slots.indexOf(slot), (job) => slot.run(job));
+      return await task(this.slots.indexOf(slot), (job, timeoutMs) => slot.run(job, timeoutMs));
     } finally {
       const next = this.waiting.shift();
       if (next) next(slot); else this.idle.push(slot);

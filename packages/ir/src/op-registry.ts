@@ -49,6 +49,12 @@ export function fail(node: Node, message: string, code?: 'SHAPE_MISMATCH' | 'DTY
   throw new ShapeError(message, { node: node.name, op: node.op }, code);
 }
 
+/** Rejects inputs past the op's last: inference would ignore them while a kernel might read them. */
+export function expectInputCount(ctx: InferContext, max: number): void {
+  const n = ctx.node.inputs.length;
+  if (n > max) throw new ShapeError(`has ${n} inputs; ${ctx.node.op} takes ${max === 1 ? 'one' : `at most ${max}`}`, { node: ctx.node.name, op: ctx.node.op }, 'INVALID_MODEL');
+}
+
 // ---- attribute access: every reader names the node on a type mismatch ----
 
 function attr(node: Node, name: string): AttrValue | undefined {

@@ -55,6 +55,14 @@ function checkFeed(slot: Slot, t: Tensor | undefined): void {
   }
 }
 
+/** What a wasm trap means in code from onnx2wasm, where the engine's message alone does not say. */
+function trapHint(message: string): string {
+  if (/unreachable/.test(message)) return ' (an index input is out of range for the tensor it indexes)';
+  if (/divide by zero|divide result unrepresentable|remainder by zero/.test(message)) return ' (an integer division or remainder by zero, or INT_MIN / -1)';
+  if (/out of bounds/.test(message)) return ' (an out-of-bounds memory access: a compiler bug, please report it with the model)';
+  return '';
+}
+
 /** Instantiates a compiled model and copies its weights into memory once; `run` reuses both. */
 export async function loadModel(opts: LoadOptions): Promise<Model> {
   if (!opts || !opts.wasm) throw new RuntimeError('INVALID_MODULE', 'loadModel needs { wasm } (bytes or a WebAssembly.Module)');
@@ -70,8 +78,12 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   try { imports = hostImports(module); } catch (e) { throw new RuntimeError('INVALID_MODULE', (e as Error).message); }
   let instance: WebAssembly.Instance;
   try { instance = await WebAssembly.instantiate(module, imports); } catch (e) {
-    const oom = e instanceof RangeError && /memory/i.test(e.message);
-    throw new RuntimeError(oom ? 'OUT_OF_MEMORY' : 'INVALID_MODULE', `the module cannot be instantiated: ${(e as Error).message}`);
+    if (e instanceof RangeError && /memory/i.test(e.message)) {
+      const pages = (rawMeta as { memory?: { pages?: unknown } } | null)?.memory?.pages;
+      const size = typeof pages === 'number' ? ` (${(pages / 16).toFixed(1)} MiB)` : '';
+      throw new RuntimeError('OUT_OF_MEMORY', `the model's memory${size} cannot be allocated here: ${e.message}`);
+    }
+    throw new RuntimeError('INVALID_MODULE', `the module cannot be instantiated: ${(e as Error).message}`);
   }
   const memory = instance.exports.memory as WebAssembly.Memory;
   const runFn = instance.exports.run as () => void;
@@ -99,7 +111,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
         new Uint8Array(memory.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
       }
       try { runFn(); } catch (e) {
-        throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}`);
+        throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
       }
       const out: Record<string, Tensor> = {};
       for (const s of meta.outputs) {

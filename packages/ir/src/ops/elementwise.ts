@@ -2,7 +2,7 @@
 // codegen has the matching table of wasm expressions.
 import { DType } from '../dtype.js';
 import { Node } from '../graph.js';
-import { OpDef, attrFloat, broadcastShapes, fail, input, registerOp } from '../op-registry.js';
+import { OpDef, attrFloat, broadcastShapes, expectInputCount, fail, input, registerOp } from '../op-registry.js';
 import { mapElementwise } from '../reference.js';
 
 const NUMERIC: DType[] = ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'];
@@ -98,6 +98,7 @@ function binaryDef(name: string, spec: BinarySpec): OpDef {
     group: 'elementwise',
     description: spec.description,
     infer(ctx) {
+      expectInputCount(ctx, 2);
       const a = input(ctx, 0), b = input(ctx, 1);
       if (a.dtype !== b.dtype && !(name === 'Pow')) fail(ctx.node, `input dtypes differ: ${a.dtype} and ${b.dtype}`, 'DTYPE_MISMATCH');
       if (!spec.dtypes.includes(a.dtype)) fail(ctx.node, `dtype ${a.dtype} is not supported`, 'DTYPE_MISMATCH');
@@ -117,6 +118,7 @@ function unaryDef(name: string, spec: UnarySpec): OpDef {
     group: 'elementwise',
     description: spec.description,
     infer(ctx) {
+      expectInputCount(ctx, 1);
       const x = input(ctx, 0);
       if (!spec.dtypes.includes(x.dtype)) fail(ctx.node, `dtype ${x.dtype} is not supported`, 'DTYPE_MISMATCH');
       return [{ dtype: x.dtype, shape: [...x.shape] }];
