@@ -14,8 +14,8 @@ registerLowering({
     const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);
     const elem = DTYPE_BYTES[x.dtype], ie = DTYPE_BYTES[ind.dtype];
     const xs = stridesOf(x.dims), is = stridesOf(ind.dims);
-    const loops = mergeDims(ind.dims.map((count, d) => ({ count, strides: [is[d]! * elem, is[d]! * ie, d === axis ? 0 : xs[d]! * elem] })));
     if (ind.dims.some((d) => d === 0)) return [];
+    const loops = mergeDims(ind.dims.map((count, d) => ({ count, strides: [is[d]! * elem, is[d]! * ie, d === axis ? 0 : xs[d]! * elem] })));
     const i = fn.local('i32');
     return stridedLoops(fn, [y.addr, ind.addr, x.addr], loops, ([d, p, s]) => [
       ...loadIndex(fn, ind.dtype, p!, x.dims[axis]!, i),
