@@ -35,3 +35,4 @@ export { rotaryLayout } from './ops/rotary-embedding.js';
 export { resizePlan } from './ops/resize.js';
 export { isIdentityTaps } from './ops/resize-taps.js';
 export type { AxisTaps } from './ops/resize-taps.js';
+export { convTransposeGeometry } from './ops/conv-transpose.js';

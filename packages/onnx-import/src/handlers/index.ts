@@ -23,3 +23,5 @@ import './normalization.js';
 import './activation-expansions.js';
 import './rotary-embedding.js';
 import './resize.js';
+import './conv-transpose.js';
+import './lp-pool.js';

@@ -42,3 +42,4 @@ import './top-k.js';
 import './rms-normalization.js';
 import './rotary-embedding.js';
 import './resize.js';
+import './conv-transpose.js';
