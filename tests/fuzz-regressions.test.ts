@@ -155,6 +155,20 @@ describe('graph structure', () => {
     expect((await compileError(extra('Add', ['a', 'b', 'a']))).message).toBe("Add node 'n': has 3 inputs; Add takes at most 2");
   });
 
+  it('a multi-output node with an unused output compiles (dead-code elimination kept its type)', async () => {
+    const model = buildModel({
+      inputs: [{ name: 'x', dims: [1, 5] }], outputs: [{ name: 'v', dims: [1, 2] }],
+      initializers: [{ name: 'k', dims: [1], dataType: 7, raw: new Uint8Array(new BigInt64Array([2n]).buffer) }],
+      nodes: [{ op: 'TopK', inputs: ['x', 'k'], outputs: ['v', 'i'], name: 'topk' }],
+    });
+    for (const verify of [false, true]) {
+      const c = await compile(model, { verify });
+      const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+      const out = await m.run({ x: { dtype: 'float32', dims: [1, 5], data: new Float32Array([3, 9, -1, 7, 0]) } });
+      expect(Array.from(out.v!.data as Float32Array)).toEqual([9, 7]);
+    }
+  });
+
   it('a node listing the same output twice is INVALID_MODEL', async () => {
     const e = await compileError(buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],

@@ -118,17 +118,25 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
 }
 
 export async function runCase(job: CaseJob): Promise<CaseResult> {
+  const build = (verify: boolean) => compile(job.modelFile, {
+    inputShapes: job.compile.inputShapes,
+    embedWeights: job.compile.embedWeights,
+    optimize: job.compile.optimize,
+    verify,
+  });
   let compiled;
   try {
-    compiled = await compile(job.modelFile, {
-      inputShapes: job.compile.inputShapes,
-      embedWeights: job.compile.embedWeights,
-      optimize: job.compile.optimize,
-      verify: job.compile.verify,
-    });
+    compiled = await build(job.compile.verify);
   } catch (e) {
-    if (isTypedCompileError(e)) return typedOutcome(`compile-error:${e.code}`, e);
-    return finding('untyped-compile-error', e);
+    if (!isTypedCompileError(e)) return finding('untyped-compile-error', e);
+    if (e.code !== 'VERIFY_FAILED') return typedOutcome(`compile-error:${e.code}`, e);
+    // The verifier stops a broken graph early; without it the same graph must still fail cleanly.
+    try {
+      await build(false);
+    } catch (e2) {
+      if (!isTypedCompileError(e2)) return finding('untyped-compile-error', e2);
+    }
+    return typedOutcome(`compile-error:${e.code}`, e);
   }
   if (job.mustFail) return finding('accepted-invalid-model', new Error(job.mustFail));
   if (compiled.summary.memoryBytes > RUN_MEMORY_CAP) return { outcome: 'compiled-not-run:memory' };

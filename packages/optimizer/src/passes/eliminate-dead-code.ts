@@ -19,6 +19,8 @@ export const eliminateDeadCode: Pass = {
     let changed = kept.length !== g.nodes.length;
     g.nodes = kept;
     for (const c of [...g.constants.keys()]) if (!live.has(c)) { g.constants.delete(c); changed = true; }
+    // A kept node's unused outputs (a TopK's indices, an extra output) still need their types in codegen.
+    for (const n of kept) for (const o of n.outputs) if (o) live.add(o);
     for (const t of [...g.types.keys()]) if (!live.has(t) && !g.inputs.includes(t)) g.types.delete(t);
     return { graph: g, changed };
   },
