@@ -36,3 +36,4 @@ export { resizePlan } from './ops/resize.js';
 export { isIdentityTaps } from './ops/resize-taps.js';
 export type { AxisTaps } from './ops/resize-taps.js';
 export { convTransposeGeometry } from './ops/conv-transpose.js';
+export { ignoreIndex, lossReduction } from './ops/nll-loss.js';

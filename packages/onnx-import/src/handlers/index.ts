@@ -25,3 +25,4 @@ import './rotary-embedding.js';
 import './resize.js';
 import './conv-transpose.js';
 import './lp-pool.js';
+import './losses.js';

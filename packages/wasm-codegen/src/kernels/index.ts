@@ -43,3 +43,4 @@ import './rms-normalization.js';
 import './rotary-embedding.js';
 import './resize.js';
 import './conv-transpose.js';
+import './nll-loss.js';
