@@ -61,6 +61,14 @@ describe('compile --target', () => {
     if (target === 'node') expect(glue).not.toContain('fetch(');
   });
 
+  it.each(['browser', 'worker'] as const)('run loads a %s folder (whose glue needs fetch or a bundler) with its runtime', (target) => {
+    const out = path.join(tmp, `run-${target}`);
+    expect(cli('compile', TINY, '-o', out, '--target', target).code).toBe(0);
+    const r = cli('run', out, '--input', 'input=zeros');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\s+scores\s+float32\[1,10\]\s+\[-?\d/m);
+  });
+
   it('a new model version gets a new weights hash; the same weights keep theirs', async () => {
     const a = await compile(TINY, { target: 'browser' });
     const again = await compile(TINY, { target: 'browser', optimize: false });

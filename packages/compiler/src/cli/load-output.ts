@@ -36,10 +36,33 @@ function readManifest(dir: string): Manifest {
   return manifest;
 }
 
+/**
+ * Browser and Worker glue cannot run in Node (fetch has no file: URLs; Node cannot import a .wasm
+ * as a module), so for those targets the folder's own runtime copy loads the files the manifest names.
+ */
+async function loadWithRuntime(dir: string, manifest: Manifest, gluePath: string): Promise<LoadedOutput> {
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(path.join(dir, f));
+    } catch (e) {
+      throw new CliFailure(`cannot read ${path.join(dir, f)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; recompile the model into ${dir}`);
+    }
+  };
+  const runtime = (await import(pathToFileURL(path.resolve(dir, 'runtime/index.js')).href)) as { loadModel(o: { wasm: Uint8Array; weights?: Uint8Array }): Promise<Model> };
+  const weightsFile = manifest.weights?.file;
+  if (weightsFile !== null && (typeof weightsFile !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(weightsFile))) throw new CliFailure(`${path.join(dir, 'manifest.json')} names no valid weights file`);
+  try {
+    return { manifest, model: await runtime.loadModel({ wasm: read(`${manifest.name}.wasm`), weights: weightsFile ? read(weightsFile) : undefined }), gluePath };
+  } catch (e) {
+    throw addRelaxedSimdHint(e);
+  }
+}
+
 export async function loadOutput(dir: string): Promise<LoadedOutput> {
   const manifest = readManifest(dir);
   const gluePath = path.resolve(dir, `${manifest.name}.js`);
   if (!fs.existsSync(gluePath)) throw new CliFailure(`${gluePath} is missing; recompile the model into ${dir}`);
+  if (manifest.target === 'browser' || manifest.target === 'worker') return loadWithRuntime(dir, manifest, gluePath);
   const glue = (await import(pathToFileURL(gluePath).href)) as { load?: () => Promise<Model> };
   if (typeof glue.load !== 'function') throw new CliFailure(`${gluePath} does not export load(); recompile the model into ${dir}`);
   try {
