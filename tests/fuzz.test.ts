@@ -24,10 +24,10 @@ describe('fuzz', () => {
     }
   });
 
-  it('1000 mutants of the small shared and conformance models give only successes and typed errors', async () => {
+  it('2000 mutants of the small shared and conformance models give only successes and typed errors', async () => {
     const r = await runCampaign({
       seed: 20261126,
-      cases: 1000,
+      cases: 2000,
       workers: 2,
       timeoutMs: 30_000,
       corpus: CORPUS,
@@ -35,7 +35,7 @@ describe('fuzz', () => {
       log: (l) => console.log(l),
     });
     console.log(`fuzz: ${r.cases} cases in ${(r.elapsedMs / 1000).toFixed(1)} s\n${formatCounts(r.counts)}`);
-    expect(r.cases).toBe(1000);
+    expect(r.cases).toBe(2000);
     expect(r.findings.map((f) => `${f.kind} (case ${f.caseIndex}, ${f.seedName}): ${f.message} ${f.savedTo ?? ''}`)).toEqual([]);
     // The campaign reached every phase: import errors, later compile errors, runs, and rejected feeds.
     const total = (prefix: string) => Object.entries(r.counts).filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);

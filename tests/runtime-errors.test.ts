@@ -192,7 +192,7 @@ describe('instances and interleaved runs', () => {
     const rc = await compile(relu);
     const r = await loadModel({ wasm: rc.wasm, weights: rc.weights });
     const inputs = Array.from({ length: 12 }, (_, i) => seededInput(DIMS, 100 + i));
-    const expected = [];
+    const expected: number[][] = [];
     for (const x of inputs) expected.push(Array.from(await ours(mlp, x)));
 
     const calls: Promise<void>[] = [];

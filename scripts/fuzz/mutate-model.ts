@@ -45,13 +45,15 @@ function tensorInfos(g: Graph): ValueInfo[] {
 
 function mutateDimList(dims: number[], rng: Rng): number[] {
   const out = [...dims];
-  switch (rng.int(5)) {
-    case 0: if (out.length) { out[rng.int(out.length)] = rng.pick(BAD_DIMS); break; } // falls through
-    case 1: out.push(rng.pick([1, 2, ...BAD_DIMS])); break;
-    case 2: out.pop(); break;
-    case 3: if (out.length) { const i = rng.int(out.length); out[i] = out[i]! + rng.pick([-1, 1]); break; } return [3];
-    default: return out.length ? [] : [rng.pick(BAD_DIMS)];
-  }
+  const kind = rng.int(5);
+  if (kind === 0 && out.length) out[rng.int(out.length)] = rng.pick(BAD_DIMS); // one bad dim
+  else if (kind <= 1) out.push(rng.pick([1, 2, ...BAD_DIMS])); // one dim more
+  else if (kind === 2) out.pop(); // one dim less
+  else if (kind === 3) {
+    if (!out.length) return [3];
+    const i = rng.int(out.length); // off by one
+    out[i] = out[i]! + rng.pick([-1, 1]);
+  } else return out.length ? [] : [rng.pick(BAD_DIMS)]; // rank 0 <-> rank 1
   return out;
 }
 
@@ -158,20 +160,25 @@ const initializerSize: ModelMutator = (m, { rng }) => {
   if (!inits.length) return undefined;
   const t = rng.pick(inits);
   const raw = t.rawData && t.rawData.length ? t.rawData : undefined;
-  switch (rng.int(4)) {
-    case 0: if (raw) { t.rawData = raw.subarray(0, rng.int(raw.length)); return `initializer '${t.name}' raw_data cut to ${t.rawData.length} of ${raw.length} bytes`; } // falls through
-    case 1: if (raw) { const grown = new Uint8Array(raw.length + rng.range(1, 9)); grown.set(raw); t.rawData = grown; return `initializer '${t.name}' raw_data grown to ${grown.length} bytes`; } // falls through
-    case 2: {
-      t.rawData = new Uint8Array(0);
-      t.floatData = rng.chance(0.5) ? [1, 2, 3] : [];
-      t.int64Data = rng.chance(0.3) ? [1, 2] : [];
-      return `initializer '${t.name}' data replaced by ${t.floatData.length} float and ${t.int64Data.length} int64 values`;
-    }
-    default: {
-      t.floatData = [0.5];
-      return `initializer '${t.name}' has both raw_data and float_data`;
-    }
+  const kind = rng.int(4);
+  if (raw && kind === 0) {
+    t.rawData = raw.subarray(0, rng.int(raw.length));
+    return `initializer '${t.name}' raw_data cut to ${t.rawData.length} of ${raw.length} bytes`;
   }
+  if (raw && kind <= 1) {
+    const grown = new Uint8Array(raw.length + rng.range(1, 9));
+    grown.set(raw);
+    t.rawData = grown;
+    return `initializer '${t.name}' raw_data grown to ${grown.length} bytes`;
+  }
+  if (kind <= 2) {
+    t.rawData = new Uint8Array(0);
+    t.floatData = rng.chance(0.5) ? [1, 2, 3] : [];
+    t.int64Data = rng.chance(0.3) ? [1, 2] : [];
+    return `initializer '${t.name}' data replaced by ${t.floatData.length} float and ${t.int64Data.length} int64 values`;
+  }
+  t.floatData = [0.5];
+  return `initializer '${t.name}' has both raw_data and float_data`;
 };
 
 const ATTR_KINDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 99];
