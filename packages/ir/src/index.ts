@@ -37,3 +37,5 @@ export { isIdentityTaps } from './ops/resize-taps.js';
 export type { AxisTaps } from './ops/resize-taps.js';
 export { convTransposeGeometry } from './ops/conv-transpose.js';
 export { ignoreIndex, lossReduction } from './ops/nll-loss.js';
+export { einsumPlan, labelStrides } from './ops/einsum.js';
+export { QUANT_DTYPES, quantLayout, quantRange } from './ops/quantize.js';

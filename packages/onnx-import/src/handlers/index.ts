@@ -26,3 +26,5 @@ import './resize.js';
 import './conv-transpose.js';
 import './lp-pool.js';
 import './losses.js';
+import './quantize.js';
+import './einsum.js';

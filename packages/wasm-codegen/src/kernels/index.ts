@@ -44,3 +44,5 @@ import './rotary-embedding.js';
 import './resize.js';
 import './conv-transpose.js';
 import './nll-loss.js';
+import './einsum.js';
+import './quantize.js';
