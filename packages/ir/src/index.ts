@@ -39,3 +39,4 @@ export { convTransposeGeometry } from './ops/conv-transpose.js';
 export { ignoreIndex, lossReduction } from './ops/nll-loss.js';
 export { einsumPlan, labelStrides } from './ops/einsum.js';
 export { QUANT_DTYPES, quantLayout, quantRange } from './ops/quantize.js';
+export { cubicWeights, gridSampleModes, reflect } from './ops/grid-sample.js';

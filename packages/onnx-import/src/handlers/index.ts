@@ -28,3 +28,4 @@ import './lp-pool.js';
 import './losses.js';
 import './quantize.js';
 import './einsum.js';
+import './grid-sample.js';

@@ -46,3 +46,4 @@ import './conv-transpose.js';
 import './nll-loss.js';
 import './einsum.js';
 import './quantize.js';
+import './grid-sample.js';
