@@ -10,6 +10,8 @@ export interface PoolOptions {
   timeoutMs: number;
   /** V8 heap limit of each child, so an unbounded allocation fails fast instead of swapping. */
   maxHeapMb?: number;
+  /** The child's script (default worker.ts); tests give one that hangs or crashes on purpose. */
+  workerScript?: string;
 }
 
 interface Pending { id: number; resolve(r: CaseResult): void; timer: NodeJS.Timeout }
@@ -28,7 +30,7 @@ class Slot {
   constructor(private readonly opts: PoolOptions) { this.spawn(); }
 
   private spawn(): void {
-    const child = fork(WORKER, [], {
+    const child = fork(this.opts.workerScript ?? WORKER, [], {
       execArgv: ['--import', LOADER, '--enable-source-maps', `--max-old-space-size=${this.opts.maxHeapMb ?? 2048}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
