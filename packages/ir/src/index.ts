@@ -40,3 +40,5 @@ export { ignoreIndex, lossReduction } from './ops/nll-loss.js';
 export { einsumPlan, labelStrides } from './ops/einsum.js';
 export { QUANT_DTYPES, quantLayout, quantRange } from './ops/quantize.js';
 export { cubicWeights, gridSampleModes, reflect } from './ops/grid-sample.js';
+export { ACTIVATIONS, FUNCTIONS, GATES, recurrentConfig } from './ops/recurrent.js';
+export type { CellKind, RecurrentConfig } from './ops/recurrent.js';

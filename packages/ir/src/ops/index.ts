@@ -51,3 +51,4 @@ import './nll-loss.js';
 import './einsum.js';
 import './quantize.js';
 import './grid-sample.js';
+import './recurrent.js';

@@ -29,3 +29,4 @@ import './losses.js';
 import './quantize.js';
 import './einsum.js';
 import './grid-sample.js';
+import './recurrent.js';

@@ -51,13 +51,13 @@ export function vsigmoid(ctx: LowerContext, fn: FnBuilder, x: Expr): Expr {
 function buildTanh(fn: FnBuilder): void {
   const x = fn.param(0);
   const e = fn.local('v128'), ax = fn.local('v128'), t = fn.local('v128');
-  // tanh|x| = 1 - 2 / (exp(2|x|) + 1); sign restored by copying the sign bit; small |x| uses x - x^3/3.
+  // tanh|x| = 1 - 2 / (exp(2|x|) + 1), small |x| uses |x| - |x|^3/3; then the sign of x is restored.
   fn.finish([
     ax.set(fn.vabs(x.get())),
     e.set(fn.callValue('vexp', [fn.vmul(ax.get(), fn.vconst(2))], 'v128')),
     t.set(fn.vsub(fn.vconst(1), fn.vdiv(fn.vconst(2), fn.vadd(e.get(), fn.vconst(1))))),
     t.set(fn.vbitselect(
-      fn.vmul(x.get(), fn.vsub(fn.vconst(1), fn.vmul(fn.vmul(x.get(), x.get()), fn.vconst(1 / 3)))),
+      fn.vmul(ax.get(), fn.vsub(fn.vconst(1), fn.vmul(fn.vmul(ax.get(), ax.get()), fn.vconst(1 / 3)))),
       t.get(), fn.vlt(ax.get(), fn.vconst(0.004)))),
     fn.return(fn.vbitselect(fn.vneg(t.get()), t.get(), fn.vlt(x.get(), fn.vzero()))),
   ], 'v128');
