@@ -1,5 +1,7 @@
 export { compile } from './compile.js';
 export type { CompileOptions, CompileResult, CompileSummary, Manifest } from './compile.js';
+export { TARGETS } from './targets.js';
+export type { Target } from './targets.js';
 export { CompileError, ShapeError, VerifyError } from '@onnx2wasm/ir';
 export type { CompileErrorCode } from '@onnx2wasm/ir';
 export { OnnxImportError, UnsupportedOpError } from '@onnx2wasm/onnx-import';

@@ -25,9 +25,16 @@ function scriptFileNames(files: Record<string, Uint8Array>, target: Target, weig
   return Object.keys(files).filter((f) => f !== 'manifest.json' && !f.endsWith('.d.ts') && (target === 'worker' || f !== weightsFile));
 }
 
+// The runtime's files are the same arrays in every compile: gzip them once.
+const gzipSizes = new WeakMap<Uint8Array, number>();
+function gzipSize(bytes: Uint8Array): number {
+  let n = gzipSizes.get(bytes);
+  if (n === undefined) gzipSizes.set(bytes, (n = gzipSync(bytes).byteLength));
+  return n;
+}
+
 export function measure(files: Record<string, Uint8Array>, wasmFile: string, target: Target, weightsFile: string | null, memoryBytes: number): DeploySizes {
-  const gz = new Map<string, number>();
-  const gzipped = (f: string) => gz.get(f) ?? gz.set(f, gzipSync(files[f]!).byteLength).get(f)!;
+  const gzipped = (f: string) => gzipSize(files[f]!);
   const scriptFiles = scriptFileNames(files, target, weightsFile);
   const sizes: DeploySizes = {
     wasmGzipBytes: gzipped(wasmFile),
