@@ -103,4 +103,16 @@ describe('browser example with mobilenet_v2 (--target browser)', () => {
     expect(server.requests.get(weightsPath)).toBe(2);
     await page.close();
   });
+
+  it('weights that do not match the compiled hash are refused with both hashes named', async () => {
+    const file = path.join(site, weightsPath);
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.reverse()); // same size, other content: a server with files of another compile
+    const page = await context.newPage();
+    await page.addInitScript(() => { delete window.caches; });
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.className === 'error', undefined, { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/is not the weights of this model \(sha256 [0-9a-f]{64}, expected [0-9a-f]{64}\)/);
+    await page.close();
+  });
 });
