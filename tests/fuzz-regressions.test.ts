@@ -169,6 +169,24 @@ describe('graph structure', () => {
     }
   });
 
+  it('a graph input without a name is INVALID_MODEL, not a module whose input slot has no address', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [1, 4] }, { name: '', dims: [3] }], outputs: [{ name: 'y', dims: [1, 4] }],
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    }));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toBe('graph input 1 has no name');
+  });
+
+  it("Clip with min or max of another dtype than x is DTYPE_MISMATCH, not a module that does not validate", async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [3] }, { name: 'min', dims: [], elemType: 7 }], outputs: [{ name: 'y', dims: [3] }],
+      nodes: [{ op: 'Clip', inputs: ['x', 'min'], outputs: ['y'], name: 'clip' }],
+    }));
+    expect(e.code).toBe('DTYPE_MISMATCH');
+    expect(e.message).toBe("Clip node 'clip': input 1 (min) has dtype int64; it must be x's dtype float32");
+  });
+
   it('a node listing the same output twice is INVALID_MODEL', async () => {
     const e = await compileError(buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],

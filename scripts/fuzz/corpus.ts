@@ -21,6 +21,8 @@ export interface CorpusOptions {
   maxSeedBytes?: number;
   /** Keep one conformance case in every `stride` (deterministic thinning for short runs). */
   stride?: number;
+  /** Keep only seeds whose name (e.g. `node/test_gemm_alpha`, `models/mlp`) contains this. */
+  only?: string;
 }
 
 function sharedSeeds(dir: string): Seed[] {
@@ -54,7 +56,7 @@ export function loadCorpus(opts: CorpusOptions): Seed[] {
   const seeds = [
     ...(opts.modelsDir ? sharedSeeds(opts.modelsDir) : []),
     ...(opts.casesDir ? conformanceSeeds(opts.casesDir, opts.stride ?? 1) : []),
-  ].filter((s) => s.bytes <= (opts.maxSeedBytes ?? Infinity));
+  ].filter((s) => s.bytes <= (opts.maxSeedBytes ?? Infinity) && (!opts.only || s.name.includes(opts.only)));
   if (seeds.length === 0) throw new Error(`no seed models found (models: ${opts.modelsDir ?? '-'}, cases: ${opts.casesDir ?? '-'})`);
   return seeds;
 }

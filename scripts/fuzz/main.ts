@@ -1,5 +1,5 @@
 // npm run fuzz -- [--seconds N] [--seed S] [--cases N] [--cases-dir DIR] [--models-dir DIR]
-//                 [--workers N] [--timeout-ms N] [--max-seed-mb N] [--findings-dir DIR] [--examples]
+//                 [--workers N] [--timeout-ms N] [--max-seed-mb N] [--only NAME-PART] [--findings-dir DIR] [--examples]
 // npm run fuzz -- --replay fuzz-findings/<finding>
 // npm run fuzz -- --seed S --case N      (run one case alone; its files go to fuzz-findings/case-S-N)
 // Mutates the shared and conformance models, compiles and runs each mutant in a child process with a
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     'findings-dir': { type: 'string', default: path.join(root, 'fuzz-findings') },
     replay: { type: 'string' },
     case: { type: 'string' },
+    only: { type: 'string' },
     examples: { type: 'boolean', default: false },
   },
 });
@@ -44,7 +45,7 @@ if (args.replay) {
 
 const corpus = () => {
   const maxMb = int('max-seed-mb', args['max-seed-mb']);
-  return { modelsDir: args['models-dir'], casesDir: args['cases-dir'], maxSeedBytes: maxMb === undefined ? undefined : maxMb * 2 ** 20 };
+  return { modelsDir: args['models-dir'], casesDir: args['cases-dir'], maxSeedBytes: maxMb === undefined ? undefined : maxMb * 2 ** 20, only: args.only };
 };
 
 if (args.case !== undefined) {

@@ -142,6 +142,7 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
   const inputNames = new Set<string>();
   for (const v of g.input ?? []) {
     const name = v.name ?? '';
+    if (!name) throw new OnnxImportError('INVALID_MODEL', `graph input ${(g.input ?? []).indexOf(v)} has no name`);
     if (graph.constants.has(name)) continue; // an input with an initializer is a constant (a default)
     if (inputNames.has(name)) throw new OnnxImportError('INVALID_MODEL', `graph input '${name}' is declared twice`);
     inputNames.add(name);
