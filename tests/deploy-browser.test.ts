@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { loadModel } from '@onnx2wasm/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS_DIR, REPO_ROOT, maxDiff, runOrt, seededInput } from './support/models.js';
 import { serveDir, type StaticServer } from './support/static-server.js';
@@ -101,6 +102,25 @@ describe('browser example with mobilenet_v2 (--target browser)', () => {
     await openPage(page);
     await runAndCompare(page);
     expect(server.requests.get(weightsPath)).toBe(2);
+    await page.close();
+  });
+
+  it('the default (universal) output also loads in the browser', async () => {
+    const r = spawnSync(process.execPath, [MAIN, 'compile', path.join(REPO_ROOT, 'examples/tiny-mlp/model.onnx'), '-o', path.join(site, 'universal')], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/index.html`);
+    // A string, because vitest rewrites import() inside functions, and this one must run in the page.
+    const out = (await page.evaluate(`(async () => {
+      const { load } = await import('${server.url}/universal/model.js');
+      const model = await load();
+      return Array.from((await model.run({ input: { dtype: 'float32', dims: [1, 64], data: new Float32Array(64) } })).scores.data);
+    })()`)) as number[];
+    const dir = path.join(site, 'universal');
+    const inNode = await loadModel({ wasm: fs.readFileSync(path.join(dir, 'model.wasm')), weights: fs.readFileSync(path.join(dir, 'model.weights.bin')) });
+    const expected = (await inNode.run({ input: { dtype: 'float32', dims: [1, 64], data: new Float32Array(64) } })).scores!.data as Float32Array;
+    expect(out).toEqual(Array.from(expected));
+    expect(server.requests.get('/universal/model.weights.bin')).toBe(1);
     await page.close();
   });
 

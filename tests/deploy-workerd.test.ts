@@ -152,4 +152,15 @@ describe.each(CASES)('$model as a Worker in workerd', ({ model, dims, embed }) =
     console.log(`${model} in workerd: ${REQUESTS} requests, ${IN_FLIGHT} in flight, in ${seconds.toFixed(1)} s (${(REQUESTS / seconds).toFixed(1)}/s); ` +
       `latency median ${median(latencies).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`);
   }, 300_000);
+
+  it(`a burst of ${IN_FLIGHT} requests on a cold isolate shares one load and all succeed`, async () => {
+    const cold = await startWorkerd(path.join(dir, 'config.capnp'));
+    try {
+      await retryUntil(() => fetch(`${cold.url}/`), 60_000, `workerd (${cold.log()})`);
+      const outs = await Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => predictBinary(cold.url, refs[i % refs.length]!.input).then(binaryOutput)));
+      outs.forEach((out, i) => expectClose(out, refs[i % refs.length]!.output, `burst request ${i}`));
+    } finally {
+      await cold.stop();
+    }
+  }, 120_000);
 });
