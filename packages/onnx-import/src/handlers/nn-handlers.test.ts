@@ -48,6 +48,11 @@ describe('Resize and Upsample handlers', () => {
     expect(policy('not_smaller')).toEqual([1, 1, 3, 6]);
     expect(policy('stretch')).toEqual([1, 1, 3, 3]);
   });
+  it('nearest resizing of uint8 goes through float32; linear resizing of integers is refused', () => {
+    const g = importNode(13, 'Resize', { x: ['uint8', [1, 1, 2, 2]], _roi: f32([]), s: f32([1, 1, 2, 2]) }, ['y'], { mode: 'nearest' });
+    expect(g.types.get('y')).toEqual({ dtype: 'uint8', shape: [1, 1, 4, 4] });
+    expect(() => importNode(13, 'Resize', { x: ['uint8', [1, 1, 2, 2]], _roi: f32([]), s: f32([1, 1, 2, 2]) }, ['y'], { mode: 'linear' })).toThrow(/linear resizing of uint8 is not supported/);
+  });
   it('Upsample-7 takes scales as an attribute; a run-time scales input is refused by name', () => {
     expect(shapeOf(importNode(7, 'Upsample', { x: ['float32', [1, 2, 2, 3]] }, ['y'], { scales: [1, 1, 2, 2.5] }), 'y')).toEqual([1, 2, 4, 7]);
     expect(() => importNode(9, 'Upsample', { x: ['float32', [1, 1, 2, 2]], s: ['float32', [4]] }, ['y'])).toThrow(/scales \(input 1, 's'\) must be a compile-time constant/);

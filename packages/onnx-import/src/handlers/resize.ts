@@ -58,7 +58,15 @@ function emitResize(ctx: HandlerContext, r: ResizeRequest): void {
     }
     attrs.roi = roi;
   }
-  ctx.emit('Resize', [x], attrs, ctx.node.outputs);
+  // The kernel is float32. float16 and, for nearest (a pure copy), 8/16-bit integers are exact in
+  // float32, so they go through Casts; other element types are refused.
+  const dtype = ctx.typeOf(x).dtype;
+  if (dtype === 'float32') return void ctx.emit('Resize', [x], attrs, ctx.node.outputs);
+  const exact = dtype === 'float16' || (attrs.mode === 'nearest' && ['int8', 'uint8', 'int16', 'uint16'].includes(dtype));
+  if (!exact) ctx.fail(`${String(attrs.mode)} resizing of ${dtype} is not supported`);
+  const [wide] = ctx.emit('Cast', [x], { to: 'float32' });
+  const [resized] = ctx.emit('Resize', [wide!], attrs);
+  ctx.emit('Cast', [resized!], { to: dtype }, ctx.node.outputs);
 }
 
 /** The interpolation attributes shared by every opset from 11 on. */
