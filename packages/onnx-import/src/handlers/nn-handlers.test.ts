@@ -2,7 +2,7 @@
 // sizes, ConvTranspose pads and output shapes, Attention's 3-D and cache forms, recurrent layouts
 // and the quantization types. Each case imports a one-node model and checks the output types.
 import { describe, expect, it } from 'vitest';
-import { Dim, Tensor, makeTensor } from '@onnx2wasm/ir';
+import { Dim, Tensor, getOp, makeTensor } from '@onnx2wasm/ir';
 import { onnx } from '../proto.js';
 import { importModel } from '../import-model.js';
 
@@ -107,5 +107,25 @@ describe('recurrent, pooling and quantization handlers', () => {
     const zp = makeTensor('int8', [], [3]);
     expect(importNode(13, 'QuantizeLinear', { x: ['float32', [4]], s: makeTensor('float32', [], [0.5]), z: zp }, ['y']).types.get('y')!.dtype).toBe('int8');
     expect(importNode(21, 'QuantizeLinear', { x: ['float32', [4]], s: makeTensor('float32', [], [0.5]) }, ['y'], { output_dtype: 5 }).types.get('y')!.dtype).toBe('int16');
+  });
+});
+
+describe('Einsum handler', () => {
+  const random = (dims: number[], seed: number) => makeTensor('float32', dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 12.9898 + seed) * 2));
+  const cases: [string, number[], number[]][] = [['bhqd,bhkd->bhqk', [2, 3, 4, 5], [2, 3, 6, 5]], ['ij,jk->ki', [3, 4], [4, 5]], ['i,i', [7], [7]], ['bij,jk', [2, 3, 4], [4, 2]]];
+  for (const [equation, sa, sb] of cases) {
+    it(`${equation} becomes a MatMul with the Einsum value`, () => {
+      const g = importNode(12, 'Einsum', { a: ['float32', sa], b: ['float32', sb] }, ['y'], { equation });
+      expect(g.nodes.some((n) => n.op === 'MatMul') && !g.nodes.some((n) => n.op === 'Einsum')).toBe(true);
+      const values = new Map<string, Tensor>([...g.constants, ['a', random(sa, 1)], ['b', random(sb, 2)]]);
+      for (const n of g.nodes) getOp(n.op)!.evaluate(n, n.inputs.map((i) => values.get(i))).forEach((t, k) => values.set(n.outputs[k]!, t));
+      const [want] = getOp('Einsum')!.evaluate({ name: 'e', op: 'Einsum', inputs: [], outputs: [], attrs: { equation } }, [random(sa, 1), random(sb, 2)]);
+      const got = values.get('y')!;
+      expect(got.dims).toEqual(want!.dims);
+      got.data.forEach((v, i) => expect(Number(v)).toBeCloseTo(Number(want!.data[i]), 4));
+    });
+  }
+  it('diagonals keep the generic Einsum op', () => {
+    expect(importNode(12, 'Einsum', { a: ['float32', [3, 3]], b: ['float32', [3]] }, ['y'], { equation: 'ii,i->i' }).nodes[0]!.op).toBe('Einsum');
   });
 });
