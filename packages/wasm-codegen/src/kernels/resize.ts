@@ -7,7 +7,8 @@ import { attrFloat, attrString, isIdentityTaps, makeTensor, resizePlan, stridesO
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 
-interface AxisTables { count: number; offsets: number; weights: number; inside?: number }
+/** `weights` is undefined when every tap weighs 1 (nearest): the kernel then skips the multiply. */
+interface AxisTables { count: number; offsets: number; weights?: number; inside?: number }
 
 function tables(ctx: LowerContext, x: Operand): (AxisTables | undefined)[] {
   const plan = resizePlan(ctx.node, x.dims);
@@ -19,7 +20,7 @@ function tables(ctx: LowerContext, x: Operand): (AxisTables | undefined)[] {
     return {
       count: t.count,
       offsets: ctx.addWeight(makeTensor('int32', [t.index.length], Array.from(t.index, (i) => 4 * i * strides[a]!)), `${key}:offsets`),
-      weights: ctx.addWeight(makeTensor('float32', [t.weight.length], t.weight), `${key}:weights`),
+      weights: t.weight.every((w) => w === 1) ? undefined : ctx.addWeight(makeTensor('float32', [t.weight.length], t.weight), `${key}:weights`),
       inside: crop ? ctx.addWeight(makeTensor('float32', [t.inside.length], t.inside), `${key}:inside`) : undefined,
     };
   });
@@ -51,11 +52,13 @@ registerLowering({
       const k = fn.local('i32'), offK = fn.local('i32'), wK = fn.local('f32');
       // Byte offset of tap k of output position o[a] in the tables.
       const at = () => fn.shl(fn.add(fn.mul(o[a]!.get(), t.count), t.count === 1 ? 0 : k.get()), 2);
-      const body = [
-        offK.set(fn.add(off(), fn.loadI32(at(), t.offsets))),
-        wK.set(w ? fn.fmul(w(), fn.loadF32(at(), t.weights)) : fn.loadF32(at(), t.weights)),
-        ...taps(r + 1, () => offK.get(), () => wK.get()),
-      ];
+      const body = [offK.set(fn.add(off(), fn.loadI32(at(), t.offsets)))];
+      let weight = w;
+      if (t.weights !== undefined) {
+        body.push(wK.set(w ? fn.fmul(w(), fn.loadF32(at(), t.weights)) : fn.loadF32(at(), t.weights)));
+        weight = () => wK.get();
+      }
+      body.push(...taps(r + 1, () => offK.get(), weight));
       return t.count === 1 ? body : [fn.for(k, 0, t.count, 1, body)];
     };
 
