@@ -22,6 +22,8 @@ export interface CampaignOptions {
   corpus: CorpusOptions;
   /** Where reproducers go; none are saved when absent. */
   findingsDir?: string;
+  /** VERIFY_FAILED and CODEGEN_FAILED (compiler bugs, though typed) count as findings. */
+  strict?: boolean;
   log?: (line: string) => void;
 }
 
@@ -97,7 +99,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       await pool.use(async (slot, exec) => {
         const fc = makeCase(seeds, readSeed, opts.seed, index);
         const root = path.join(work, `w${slot}`);
-        const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail };
+        const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };
         let r = await exec(job);
         // A loaded machine can make a slow compile look like a hang: a timeout counts only if the
         // case also fails to finish in a fresh worker with five times the time.
@@ -135,7 +137,7 @@ export async function runOneCase(opts: CampaignOptions, index: number, saveTo: s
   const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index);
   const pool = new WorkerPool({ size: 1, timeoutMs: opts.timeoutMs ?? 20_000 });
   try {
-    const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail };
+    const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };
     return { fc, result: await pool.use((_slot, exec) => exec(job)) };
   } finally {
     pool.close();

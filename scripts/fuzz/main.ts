@@ -1,5 +1,6 @@
 // npm run fuzz -- [--seconds N] [--seed S] [--cases N] [--cases-dir DIR] [--models-dir DIR]
-//                 [--workers N] [--timeout-ms N] [--max-seed-mb N] [--only NAME-PART] [--findings-dir DIR] [--examples]
+//                 [--workers N] [--timeout-ms N] [--max-seed-mb N] [--only NAME-PART] [--findings-dir DIR]
+//                 [--examples] [--strict: VERIFY_FAILED and CODEGEN_FAILED are findings too]
 // npm run fuzz -- --replay fuzz-findings/<finding>
 // npm run fuzz -- --seed S --case N      (run one case alone; its files go to fuzz-findings/case-S-N)
 // Mutates the shared and conformance models, compiles and runs each mutant in a child process with a
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     case: { type: 'string' },
     only: { type: 'string' },
     examples: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
   },
 });
 
@@ -51,7 +53,7 @@ const corpus = () => {
 if (args.case !== undefined) {
   const seed = int('seed', args.seed)!, index = int('case', args.case)!;
   const dir = path.resolve(args['findings-dir'], `case-${seed}-${index}`);
-  const { fc, result } = await runOneCase({ seed, corpus: corpus(), timeoutMs: int('timeout-ms', args['timeout-ms']) }, index, dir);
+  const { fc, result } = await runOneCase({ seed, corpus: corpus(), timeoutMs: int('timeout-ms', args['timeout-ms']), strict: args.strict }, index, dir);
   console.log(`case ${index} of seed ${seed}: ${fc.seedName}\n${fc.mutations.map((m) => `  ${m}`).join('\n')}`);
   console.log(`options ${JSON.stringify(fc.compile)}, feeds ${fc.feedMode}${fc.corruptModule ? ', damaged module' : ''}`);
   console.log(`outcome: ${result.outcome}${result.finding ? `: ${result.finding.message}\n${result.finding.stack ?? ''}` : result.message ? `: ${result.message}` : ''}`);
@@ -69,6 +71,7 @@ const result = await runCampaign({
   timeoutMs: int('timeout-ms', args['timeout-ms']),
   corpus: corpus(),
   findingsDir: args['findings-dir'],
+  strict: args.strict,
   log: (l) => console.log(l),
 });
 

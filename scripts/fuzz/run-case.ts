@@ -17,11 +17,13 @@ export interface CaseJob {
   feedMode: FeedMode;
   corruptModule: boolean;
   mustFail?: string;
+  /** Count the compiler's own failure codes (VERIFY_FAILED, CODEGEN_FAILED) as findings too. */
+  strict?: boolean;
 }
 
 export type FindingKind =
   | 'untyped-compile-error' | 'untyped-runtime-error' | 'accepted-invalid-model' | 'accepted-bad-input'
-  | 'state-corrupted' | 'bad-output' | 'masked-internal-error' | 'unloadable-module' | 'rejected-valid-input' | 'timeout' | 'crash' | 'out-of-memory';
+  | 'state-corrupted' | 'bad-output' | 'masked-internal-error' | 'unloadable-module' | 'rejected-valid-input' | 'internal-error' | 'timeout' | 'crash' | 'out-of-memory';
 
 export interface CaseResult {
   outcome: string;
@@ -129,6 +131,7 @@ export async function runCase(job: CaseJob): Promise<CaseResult> {
     compiled = await build(job.compile.verify);
   } catch (e) {
     if (!isTypedCompileError(e)) return finding('untyped-compile-error', e);
+    if (job.strict && (e.code === 'VERIFY_FAILED' || e.code === 'CODEGEN_FAILED')) return finding('internal-error', e);
     if (e.code !== 'VERIFY_FAILED') return typedOutcome(`compile-error:${e.code}`, e);
     // The verifier stops a broken graph early; without it the same graph must still fail cleanly.
     try {

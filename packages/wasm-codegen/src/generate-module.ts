@@ -1,4 +1,4 @@
-import { DTYPE_BYTES, Graph, Tensor, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
+import { CompileError, DTYPE_BYTES, Graph, Tensor, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { LowerContext, Operand, getLowering } from './lowering.js';
 import { MemoryPlan, planMemory } from './memory-plan.js';
@@ -87,6 +87,11 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   }
   const scratchBase = align16(arenaBase + plan.arenaBytes);
   const weightsBase = align16(scratchBase + scratchBytes);
+  // Checked before any kernel runs: lowering may size tables by the activations it was promised.
+  const limit = Math.min(opts.maxMemoryBytes ?? WASM32_MAX, WASM32_MAX);
+  if (weightsBase + 16 > limit) {
+    throw new CodegenError(`the model needs at least ${weightsBase + 16} bytes of memory (activations ${plan.arenaBytes}, scratch ${scratchBytes}, before the weights), ${weightsBase + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
+  }
 
   const weightChunks: Uint8Array[] = [];
   let weightsEnd = weightsBase;
@@ -145,7 +150,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     try {
       body = getLowering(n.op)!.lower(ctx);
     } catch (e) {
-      if (e instanceof CodegenError) throw e;
+      if (e instanceof CompileError) throw e; // e.g. a kernel's attribute check: keeps its code
       throw new CodegenError(`${n.op} node '${n.name}': code generation failed: ${(e as Error).message}`, { node: n.name, op: n.op });
     }
     fn.finish(body);
@@ -164,7 +169,6 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const inputs = g.inputs.map(slot);
   const outputs = g.outputs.map(slot);
   const memoryBytes = weightsEnd + 16; // vector tails may read up to 12 bytes past the last tensor
-  const limit = Math.min(opts.maxMemoryBytes ?? WASM32_MAX, WASM32_MAX);
   if (memoryBytes > limit) {
     throw new CodegenError(`the model needs ${memoryBytes} bytes of memory (weights ${weightsEnd - weightsBase}, activations ${plan.arenaBytes}, scratch ${scratchBytes}), ${memoryBytes - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
   }
