@@ -187,6 +187,27 @@ describe('graph structure', () => {
     expect(e.message).toBe("Clip node 'clip': input 1 (min) has dtype int64; it must be x's dtype float32");
   });
 
+  it('Pad with pads of 2^32 is MEMORY_LIMIT before lowering, not "Invalid typed array length" from the kernel', async () => {
+    const pads = new BigInt64Array([0n, 0n, 0n, 2n ** 32n + 4n]);
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [2, 3] }], outputs: [{ name: 'y', dims: [2, 4294967303] }],
+      initializers: [{ name: 'pads', dims: [4], dataType: 7, raw: new Uint8Array(pads.buffer) }],
+      nodes: [{ op: 'Pad', inputs: ['x', 'pads'], outputs: ['y'], name: 'pad' }],
+    }));
+    expect(e.code).toBe('MEMORY_LIMIT');
+    expect(e.message).toMatch(/^the model needs at least \d+ bytes of memory \(activations \d+, scratch \d+, before the weights\)/);
+  });
+
+  it("an attribute of the wrong kind that a kernel reads keeps its code (INVALID_ATTRIBUTE, not CODEGEN_FAILED)", async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [1, 4] }], outputs: [{ name: 'y', dims: [1, 3] }],
+      initializers: [{ name: 'W', dims: [4, 3], values: W }],
+      nodes: [{ op: 'Gemm', inputs: ['x', 'W'], outputs: ['y'], name: 'fc', attrs: [{ name: 'alpha', type: 3, s: new TextEncoder().encode('2') }] }],
+    }));
+    expect(e.code).toBe('INVALID_ATTRIBUTE');
+    expect(e.message).toBe("Gemm node 'fc': attribute 'alpha' must be a number");
+  });
+
   it('a node listing the same output twice is INVALID_MODEL', async () => {
     const e = await compileError(buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],
