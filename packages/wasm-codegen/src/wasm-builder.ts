@@ -229,15 +229,23 @@ export class FnBuilder {
    */
   for(v: Local, start: I32, end: I32, step: number, body: Expr[]): Expr {
     if (typeof start === 'number' && typeof end === 'number' && start >= end) return this.nop();
+    // A run-time bound is read twice (guard and back-edge): keep it in a local so no node is shared.
+    const pre: Expr[] = [];
+    let endOf: () => I32 = () => end;
+    if (typeof end !== 'number') {
+      const bound = this.local('i32');
+      pre.push(bound.set(end));
+      endOf = () => bound.get();
+    }
     const label = `L${this.labels++}`;
     const loop = E(this.m.loop(label, this.block([
       ...body,
       v.set(this.add(v.get(), step)),
-      E(this.m.br(label, this.ltS(v.get(), end).ref)),
+      E(this.m.br(label, this.ltS(v.get(), endOf()).ref)),
     ]).ref));
     const init = v.set(this.i(start));
     if (typeof start === 'number' && typeof end === 'number') return this.block([init, loop]);
-    return this.block([init, E(this.m.if(this.ltS(v.get(), end).ref, loop.ref))]);
+    return this.block([...pre, init, E(this.m.if(this.ltS(v.get(), endOf()).ref, loop.ref))]);
   }
 
   /** Registers the function in the module. */

@@ -51,3 +51,18 @@ describe('fuse-epilogue', () => {
     ])).toMatch(/Gemm\(%x, %w\) \{activation="clip", activation_params=\[0, 6\]\}/);
   });
 });
+
+describe('fuse-epilogue on Conv', () => {
+  it('folds a per-channel bias, a residual and Relu into the convolution', () => {
+    const out = run([
+      'graph g(%x: float32[1,2,4,4], %r: float32[1,3,4,4]) -> (%y)',
+      '  const %w: float32[3,2,1,1]',
+      '  const %b: float32[3,1,1] = [1, 2, 3]',
+      '  %c: float32[1,3,4,4] = Conv(%x, %w) {dilations=[1, 1], group=1, kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1]}  # conv',
+      '  %cb: float32[1,3,4,4] = Add(%c, %b)  # bias',
+      '  %s: float32[1,3,4,4] = Add(%cb, %r)  # res',
+      '  %y: float32[1,3,4,4] = Relu(%s)  # act',
+    ]);
+    expect(out).toMatch(/%y: float32\[1,3,4,4\] = Conv\(%x, %w, %conv\/bias_\d+, %r\) \{activation="relu", .*\}  # conv/);
+  });
+});

@@ -12,6 +12,7 @@ import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 interface Fusable { biasInput: number; residualInput: number; channelAxis: (out: ValueType) => number }
 export const FUSABLE: Record<string, Fusable> = {
   Gemm: { biasInput: 2, residualInput: 3, channelAxis: () => 1 },
+  Conv: { biasInput: 2, residualInput: 3, channelAxis: () => 1 },
   MatMul: { biasInput: 2, residualInput: 3, channelAxis: (out) => out.shape.length - 1 },
 };
 
