@@ -8,3 +8,4 @@ export { fuseEpilogue, FUSABLE } from './passes/fuse-epilogue.js';
 export { foldBatchNorm } from './passes/fold-batchnorm.js';
 export { fuseElementwise, FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from './passes/fuse-elementwise.js';
 export { recognizePatterns } from './passes/recognize-patterns.js';
+export { fuseAttention } from './passes/fuse-attention.js';

@@ -1,0 +1,125 @@
+// Recognizes scaled dot-product attention as exporters write it —
+//   MatMul(Q [÷ c | × c], Kᵀ) [÷ c | × c] [+ mask] → Softmax(last axis) → MatMul(·, V)
+// — and replaces it with one Attention node, whose kernel keeps each head's score rows in
+// scratch instead of writing the whole [heads, S, T] score tensor to memory and reading it back.
+// Rank-3 operands [N, S, D] become Attention's [1, N, S, D] through Reshape views (no copies); a
+// Kᵀ made by a Transpose becomes K by composing the permutation, so no extra transpose runs.
+import { Dim, Node, makeTensor } from '@onnx2wasm/ir';
+import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
+
+function scalar(view: GraphView, v: string | undefined): number | undefined {
+  const t = v ? view.constant(v) : undefined;
+  return t && t.data.length === 1 && t.dtype === 'float32' ? Number(t.data[0]) : undefined;
+}
+
+function only(view: GraphView, v: string | undefined, op: string): Node | undefined {
+  const p = v ? view.producer(v) : undefined;
+  return p && p.op === op && view.singleUse(v!) ? p : undefined;
+}
+
+/** A Div or Mul by a scalar constant: its data input and the factor it applies. */
+function scaling(view: GraphView, n: Node | undefined): { x: string; factor: number } | undefined {
+  if (!n || (n.op !== 'Div' && n.op !== 'Mul')) return undefined;
+  for (const k of n.op === 'Div' ? [0] : [0, 1]) {
+    const c = scalar(view, n.inputs[1 - k]);
+    if (c !== undefined && c !== 0) return { x: n.inputs[k]!, factor: n.op === 'Div' ? 1 / c : c };
+  }
+  return undefined;
+}
+
+const fuse: Rule = {
+  name: 'fuse-attention',
+  apply(mm2, view) {
+    if (mm2.op !== 'MatMul' || mm2.inputs.length !== 2 || mm2.attrs.activation) return undefined;
+    const [pv, v] = mm2.inputs as [string, string];
+    const softmax = only(view, pv, 'Softmax');
+    if (!softmax) return undefined;
+    const rank = view.type(pv).shape.length;
+    const axis = typeof softmax.attrs.axis === 'number' ? softmax.attrs.axis : -1;
+    if ((rank !== 3 && rank !== 4) || (axis !== -1 && axis !== rank - 1)) return undefined;
+    const remove: Node[] = [mm2, softmax];
+    let scores = softmax.inputs[0]!;
+    let factor = 1;
+    let mask: string | undefined;
+    const add = only(view, scores, 'Add');
+    if (add) {
+      for (const k of [0, 1]) {
+        const m = add.inputs[1 - k]!;
+        const mt = view.type(m);
+        if (view.producer(add.inputs[k]!)?.op === 'MatMul' || scaling(view, view.producer(add.inputs[k]!))) {
+          if (mt.dtype !== 'float32' || mt.shape.length > rank) return undefined;
+          mask = m;
+          scores = add.inputs[k]!;
+          remove.push(add);
+          break;
+        }
+      }
+      if (!mask) return undefined;
+    }
+    const post = scaling(view, only(view, scores, 'Div') ?? only(view, scores, 'Mul'));
+    if (post) {
+      remove.push(view.producer(scores)!);
+      factor *= post.factor;
+      scores = post.x;
+    }
+    const mm1 = only(view, scores, 'MatMul');
+    if (!mm1 || mm1.inputs.length !== 2) return undefined;
+    remove.push(mm1);
+    let [q, kt] = mm1.inputs as [string, string];
+    const pre = scaling(view, only(view, q, 'Div') ?? only(view, q, 'Mul'));
+    if (pre) {
+      remove.push(view.producer(q)!);
+      factor *= pre.factor;
+      q = pre.x;
+    }
+    const [tq, tk, tv] = [view.type(q), view.type(kt), view.type(v)];
+    if ([tq, tk, tv].some((t) => t.dtype !== 'float32' || t.shape.length !== rank || t.shape.some((d) => typeof d !== 'number'))) return undefined;
+    const lead = (s: Dim[]) => s.slice(0, -2).join();
+    if (lead(tq.shape) !== lead(tk.shape) || lead(tq.shape) !== lead(tv.shape)) return undefined;
+
+    // K from Kᵀ: compose with the Transpose that made Kᵀ, or add a swap of the last two axes.
+    const nodes: Node[] = [];
+    const name = mm2.name;
+    const swap = [...Array(rank).keys()].map((i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
+
+    const tr = only(view, kt, 'Transpose');
+    const k3 = view.fresh(`${name}/K`);
+    if (tr && Array.isArray(tr.attrs.perm)) {
+      const p = tr.attrs.perm as number[];
+      remove.push(tr);
+      nodes.push({ name: `${name}/K`, op: 'Transpose', inputs: [tr.inputs[0]!], outputs: [k3], attrs: { perm: swap.map((i) => p[i]!) } });
+    } else {
+      nodes.push({ name: `${name}/K`, op: 'Transpose', inputs: [kt], outputs: [k3], attrs: { perm: swap } });
+    }
+
+    const constants: Patch['constants'] = [];
+    const to4d = (x: string, dims: number[]): string => {
+      if (rank === 4) return x;
+      const out = view.fresh(`${name}/4d`), shape = view.fresh(`${name}/shape`);
+      constants.push([shape, makeTensor('int64', [4], [1, ...dims])]);
+      nodes.push({ name: `${name}/reshape_${nodes.length}`, op: 'Reshape', inputs: [x, shape], outputs: [out], attrs: {} });
+      return out;
+    };
+    const kd = view.type(kt).shape as number[];
+    const kDims = [...kd.slice(0, -2), kd[rank - 1]!, kd[rank - 2]!];
+    const q4 = to4d(q, tq.shape as number[]), k4 = to4d(k3, kDims), v4 = to4d(v, tv.shape as number[]);
+    const out = mm2.outputs[0]!;
+    const attrs = { scale: factor };
+    if (rank === 4) {
+      nodes.push({ name, op: 'Attention', inputs: [q4, k4, v4, mask ?? ''], outputs: [out], attrs });
+    } else {
+      const o4 = view.fresh(`${name}/out4d`), shape = view.fresh(`${name}/outshape`);
+      constants.push([shape, makeTensor('int64', [3], view.type(out).shape as number[])]);
+      nodes.push({ name, op: 'Attention', inputs: [q4, k4, v4, mask ?? ''], outputs: [o4], attrs });
+      nodes.push({ name: `${name}/reshape_out`, op: 'Reshape', inputs: [o4, shape], outputs: [out], attrs: {} });
+    }
+    if (!mask) nodes[nodes.length - (rank === 4 ? 1 : 2)]!.inputs.pop();
+    return { remove, insert: nodes, constants };
+  },
+};
+
+export const fuseAttention = rewritePass(
+  'fuse-attention',
+  'replace MatMul → scale → (mask) → Softmax → MatMul with one Attention node',
+  [fuse],
+);
