@@ -1,0 +1,51 @@
+// The optimizer on the real models: what must be gone after the full pipeline, the memory plan's
+// distance from its lower bound, and correctness with the optimizer switched off.
+import { describe, expect, it } from 'vitest';
+import { compile, inspect } from 'onnx2wasm';
+import { loadModel } from '@onnx2wasm/runtime';
+import { maxDiff, runOrt, seededInput, sharedModels } from './support/models.js';
+
+const models = sharedModels();
+const byName = (n: string) => models.find((m) => m.name === n)!;
+const opsOf = async (name: string) => {
+  const m = byName(name);
+  return (await inspect(m.file, { inputShapes: { input: m.inputShape } })).nodes.map((n) => n.op);
+};
+
+describe('optimized graphs of the shared models', () => {
+  it('mobilenet_v2_bn: BatchNormalization, Identity, Clip and Add are all folded or fused into convs', async () => {
+    const ops = await opsOf('mobilenet_v2_bn');
+    for (const op of ['BatchNormalization', 'Identity', 'Clip', 'Add']) expect(ops, op).not.toContain(op);
+  });
+  it('transformer_enc: fused attention and layer-norm nodes', async () => {
+    const ops = await opsOf('transformer_enc');
+    expect(ops.filter((o) => o === 'Attention')).toHaveLength(4);
+    expect(ops.filter((o) => o === 'LayerNormalization')).toHaveLength(8);
+    expect(ops).not.toContain('Softmax');
+  });
+  it('resnet18: no standalone Relu or Add', async () => {
+    const ops = await opsOf('resnet18');
+    expect(ops).not.toContain('Relu');
+    expect(ops).not.toContain('Add');
+  });
+  for (const m of models) {
+    it(`${m.name}: arena within 1.25 x the lower bound`, async () => {
+      const r = await inspect(m.file, { inputShapes: { input: m.inputShape } });
+      expect(r.memory.arenaBytes).toBeLessThanOrEqual(1.25 * r.memory.lowerBoundBytes);
+    });
+  }
+});
+
+describe('shared models match onnxruntime-node with the optimizer off (--no-opt)', () => {
+  for (const m of models) {
+    it(m.name, async () => {
+      const c = await compile(m.file, { inputShapes: { input: m.inputShape }, optimize: false });
+      const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+      const data = seededInput(m.inputShape, 11);
+      const ours = (await model.run({ input: { dtype: 'float32', dims: m.inputShape, data } })).output!;
+      const ref = (await runOrt(m.file, { input: { dims: m.inputShape, data } })).output!;
+      const { maxAbsDiff, maxAbsRef } = maxDiff(ours.data as Float32Array, ref.data);
+      expect(maxAbsDiff).toBeLessThanOrEqual(1e-4 * maxAbsRef);
+    });
+  }
+});
