@@ -1,5 +1,6 @@
 import { Attrs, Graph, Node, Tensor, ValueType, inferNode } from '@onnx2wasm/ir';
 import { OnnxImportError } from './errors.js';
+import { foldAtImport } from './fold-at-import.js';
 
 /** One ONNX node as handlers see it: attributes already decoded. */
 export interface OnnxNode {
@@ -77,7 +78,9 @@ export function makeContext(graph: Graph, node: OnnxNode, opset: number, fresh: 
       const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => fresh(`${node.name}/${op}`)) : outputs;
       const irNode: Node = { name: emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outputs: outs, attrs };
       inferNode(graph, irNode);
-      graph.nodes.push(irNode);
+      const folded = foldAtImport(graph, irNode);
+      if (folded) outs.forEach((o, k) => { if (o && folded[k]) graph.constants.set(o, folded[k]!); });
+      else graph.nodes.push(irNode);
       return outs;
     },
     fail(message) { throw new OnnxImportError('INVALID_MODEL', `${node.opType} node '${node.name}': ${message}`, where); },
