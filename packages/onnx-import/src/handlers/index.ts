@@ -30,3 +30,4 @@ import './quantize.js';
 import './einsum.js';
 import './grid-sample.js';
 import './recurrent.js';
+import './integer-matmul.js';
