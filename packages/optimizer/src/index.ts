@@ -9,3 +9,4 @@ export { foldBatchNorm } from './passes/fold-batchnorm.js';
 export { fuseElementwise, FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from './passes/fuse-elementwise.js';
 export { recognizePatterns } from './passes/recognize-patterns.js';
 export { fuseAttention } from './passes/fuse-attention.js';
+export { cancelTransposes } from './passes/cancel-transposes.js';

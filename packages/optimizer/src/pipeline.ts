@@ -8,9 +8,10 @@ import { foldBatchNorm } from './passes/fold-batchnorm.js';
 import { fuseElementwise } from './passes/fuse-elementwise.js';
 import { recognizePatterns } from './passes/recognize-patterns.js';
 import { fuseAttention } from './passes/fuse-attention.js';
+import { cancelTransposes } from './passes/cancel-transposes.js';
 
 /** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
-export const PASSES: Pass[] = [eliminateNoops, foldConstants, recognizePatterns, fuseAttention, foldBatchNorm, fuseEpilogue, fuseElementwise, eliminateDeadCode];
+export const PASSES: Pass[] = [eliminateNoops, foldConstants, cancelTransposes, recognizePatterns, fuseAttention, foldBatchNorm, fuseEpilogue, fuseElementwise, eliminateDeadCode];
 
 export interface OptimizeOptions {
   /** Pass names to run (default: all, in pipeline order). */
