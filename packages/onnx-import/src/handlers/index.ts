@@ -31,3 +31,5 @@ import './einsum.js';
 import './grid-sample.js';
 import './recurrent.js';
 import './integer-matmul.js';
+import './signal-windows.js';
+import './control-flow.js';
