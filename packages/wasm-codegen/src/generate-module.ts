@@ -2,6 +2,7 @@ import { CompileError, DTYPE_BYTES, Graph, Tensor, isStatic, sizeOf, typeToStrin
 import { CodegenError } from './errors.js';
 import { LowerContext, Operand, getLowering } from './lowering.js';
 import { MemoryPlan, planMemory } from './memory-plan.js';
+import { bufferAliases } from './buffer-aliases.js';
 import { META_SECTION, ModelMeta, TensorSlot } from './model-meta.js';
 import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 import './kernels/index.js';
@@ -36,20 +37,6 @@ function tensorBytes(t: Tensor): Uint8Array {
   return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
-const VIEW_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
-
-/** Outputs of view ops → the value they view (same bytes, same dtype). */
-function viewAliases(g: Graph): Map<string, string> {
-  const aliases = new Map<string, string>();
-  for (const n of g.nodes) {
-    const x = n.inputs[0], y = n.outputs[0];
-    if (!VIEW_OPS.has(n.op) || !x || !y || n.outputs.length !== 1) continue;
-    if (g.types.get(x)?.dtype !== g.types.get(y)?.dtype) continue;
-    aliases.set(y, x);
-  }
-  return aliases;
-}
-
 /** Builds the wasm module for a graph whose shapes are all static. */
 export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResult {
   for (const n of g.nodes) {
@@ -70,8 +57,8 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     const t = g.types.get(v)!;
     return sizeOf(t.shape as number[]) * DTYPE_BYTES[t.dtype];
   };
-  // Views (Reshape and friends) share their input's bytes: no copy, no buffer of their own.
-  const aliases = viewAliases(g);
+  // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
+  const { aliases, views } = bufferAliases(g);
   const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
   const plan = planMemory(g, bytesOf, aliases);
   const arenaBase = RESERVED;
@@ -127,7 +114,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const calls: Expr[] = [];
   const runFn = mod.fn('run');
   g.nodes.forEach((n, k) => {
-    if (aliases.has(n.outputs[0] ?? '')) return;
+    if (views.has(n.outputs[0] ?? '')) return;
     const fname = `n${k}_${n.op}`;
     const fn = mod.fn(fname);
     const ctx: LowerContext = {

@@ -1,0 +1,62 @@
+// Values that share another value's bytes instead of getting a buffer of their own:
+//  - views: the outputs of Reshape / Flatten / Squeeze / Unsqueeze / Identity are their input
+//    reinterpreted, so they need no buffer and no kernel at all;
+//  - in place: an elementwise kernel reads element i of each input before it writes element i of
+//    its output, so the output may overwrite a same-shaped input that nothing reads afterwards.
+import { Graph } from '@onnx2wasm/ir';
+import { F32_BINARY, F32_UNARY } from './kernels/elementwise.js';
+import { SCALAR_BINARY, SCALAR_UNARY } from './kernels/scalar-ops.js';
+
+const VIEW_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
+const IN_PLACE_OPS = new Set([
+  ...Object.keys(F32_BINARY), ...Object.keys(F32_UNARY), ...Object.keys(SCALAR_BINARY), ...Object.keys(SCALAR_UNARY),
+  'Clip', 'Pow', 'Where', 'FusedElementwise',
+]);
+
+export interface BufferAliases {
+  /** value → the value whose buffer it uses. */
+  aliases: Map<string, string>;
+  /** Outputs of view nodes: those nodes emit no code. */
+  views: Set<string>;
+}
+
+export function bufferAliases(g: Graph): BufferAliases {
+  const aliases = new Map<string, string>();
+  const views = new Set<string>();
+  const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const sameType = (a: string, b: string) => {
+    const ta = g.types.get(a), tb = g.types.get(b);
+    return !!ta && !!tb && ta.dtype === tb.dtype && ta.shape.join() === tb.shape.join();
+  };
+  // Last node reading each value; graph outputs live to the end.
+  const lastRead = new Map<string, number>();
+  g.nodes.forEach((n, k) => n.inputs.forEach((i) => { if (i) lastRead.set(i, k); }));
+  for (const o of g.outputs) lastRead.set(o, Infinity);
+  const pinned = new Set([...g.inputs, ...g.outputs, ...g.constants.keys()]);
+  const lastUseOfBuffer = (r: string) => {
+    let last = lastRead.get(r) ?? -1;
+    for (const [v] of lastRead) if (root(v) === r) last = Math.max(last, lastRead.get(v)!);
+    return last;
+  };
+
+  g.nodes.forEach((n, k) => {
+    const y = n.outputs[0];
+    if (!y || n.outputs.length !== 1) return;
+    const x = n.inputs[0];
+    if (VIEW_OPS.has(n.op) && x && g.types.get(x)?.dtype === g.types.get(y)?.dtype) {
+      aliases.set(y, x);
+      views.add(y);
+      return;
+    }
+    if (!IN_PLACE_OPS.has(n.op) || pinned.has(y)) return;
+    for (const i of n.inputs) {
+      if (!i || !sameType(i, y)) continue;
+      const r = root(i);
+      if (pinned.has(r) || [...pinned].some((p) => root(p) === r)) continue;
+      if (lastUseOfBuffer(r) !== k) continue;
+      aliases.set(y, i);
+      return;
+    }
+  });
+  return { aliases, views };
+}
