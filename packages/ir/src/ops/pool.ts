@@ -1,7 +1,9 @@
 // MaxPool and AveragePool over the spatial axes of an NC... tensor, with explicit pads (the
 // importer resolves auto_pad), strides, dilations and ceil_mode. Padding never wins a max; an
 // average divides by the taps inside the input, or with count_include_pad by the taps inside the
-// padded input (a ceil_mode overhang past the end padding never counts, as in PyTorch).
+// padded input (a ceil_mode overhang past the end padding never counts, as in PyTorch). MaxPool's
+// optional Indices output holds the flat input offset of each max (spatial axes column-major
+// with storage_order 1).
 import { Node } from '../graph.js';
 import { OpDef, attrInt, attrInts, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { indices } from '../reference.js';
@@ -15,7 +17,7 @@ function geometry(node: Node, rank: number): WindowGeometry {
 }
 
 /** Visits every output element with the in-input taps and the count of taps inside the padded input. */
-function poolReference(node: Node, x: Tensor, reduce: (vals: number[], paddedCount: number) => number): Tensor {
+function poolReference(node: Node, x: Tensor, reduce: (vals: number[], paddedCount: number, at: number[]) => number): Tensor {
   const rank = x.dims.length - 2;
   const geo = geometry(node, rank);
   const [N, C] = x.dims as [number, number];
@@ -23,23 +25,26 @@ function poolReference(node: Node, x: Tensor, reduce: (vals: number[], paddedCou
   const y = makeTensor(x.dtype, [N, C, ...outSp]);
   const X = x.data as Float32Array, Y = y.data as Float32Array;
   const inStr = stridesOf(inSp), planeIn = sizeOf(inSp);
+  // MaxPool's Indices count the spatial axes column-major with storage_order 1.
+  const idxStr = attrInt(node, 'storage_order', 0) !== 0 ? stridesOf([...inSp].reverse()).reverse() : inStr;
   let yi = 0;
   for (let plane = 0; plane < N * C; plane++) {
     for (const o of indices(outSp)) {
-      const vals: number[] = [];
+      const vals: number[] = [], at: number[] = [];
       let paddedCount = 0;
       for (const k of indices(geo.kernel)) {
-        let xi = 0, inside = true, insidePadded = true;
+        let xi = 0, ii = 0, inside = true, insidePadded = true;
         for (let a = 0; a < rank; a++) {
           const p = tapPosition(geo, a, o[a]!, k[a]!);
           if (p < 0 || p >= inSp[a]!) inside = false;
           if (p < -geo.pads[a]! || p >= inSp[a]! + geo.pads[a + rank]!) insidePadded = false;
           xi += p * inStr[a]!;
+          ii += p * idxStr[a]!;
         }
         if (insidePadded) paddedCount++;
-        if (inside) vals.push(X[plane * planeIn + xi]!);
+        if (inside) { vals.push(X[plane * planeIn + xi]!); at.push(plane * planeIn + ii); }
       }
-      Y[yi++] = reduce(vals, paddedCount);
+      Y[yi++] = reduce(vals, paddedCount, at);
     }
   }
   return y;
@@ -57,17 +62,30 @@ function poolDef(name: string, kind: PoolKind): OpDef {
       const dtype = expectDType(ctx, 0, ['float32', 'float64']);
       const x = input(ctx, 0).shape;
       if (x.length < 3) fail(node, `input X has rank ${x.length} (shape [${x}]); expected N, C and at least one spatial axis`);
-      if (node.outputs.length > 1 && node.outputs[1]) fail(node, 'the Indices output is not supported', 'UNSUPPORTED_OP');
+      const withIndices = node.outputs.length > 1 && !!node.outputs[1];
+      if (withIndices && kind !== 'max') fail(node, 'only MaxPool has an Indices output', 'INVALID_ATTRIBUTE');
       const geo = geometry(node, x.length - 2);
       // A pad as wide as the window would create windows that see only padding.
       geo.kernel.forEach((k, a) => {
         const span = geo.dilations[a]! * (k - 1) + 1;
         if (geo.pads[a]! >= span || geo.pads[a + geo.kernel.length]! >= span) fail(node, `pads [${geo.pads}] must be smaller than the window extent ${span} on axis ${a}`, 'INVALID_ATTRIBUTE');
       });
-      return [{ dtype, shape: [x[0]!, x[1]!, ...outputSpatial(node, geo, x.slice(2))] }];
+      const shape = [x[0]!, x[1]!, ...outputSpatial(node, geo, x.slice(2))];
+      return withIndices ? [{ dtype, shape }, { dtype: 'int64', shape }] : [{ dtype, shape }];
     },
     evaluate(node, [x]) {
-      if (kind === 'max') return [poolReference(node, x!, (v) => v.reduce((m, e) => (Number.isNaN(m) ? m : Number.isNaN(e) || e > m ? e : m), -Infinity))];
+      if (kind === 'max') {
+        // The first tap holding the max (a NaN wins and stays); its flat input offset is the Indices value.
+        const picked: number[] = [];
+        const y = poolReference(node, x!, (v, _, at) => {
+          if (v.length === 0) { picked.push(-1); return -Infinity; }
+          let best = 0;
+          for (let i = 1; i < v.length; i++) if (!Number.isNaN(v[best]!) && (Number.isNaN(v[i]!) || v[i]! > v[best]!)) best = i;
+          picked.push(at[best]!);
+          return v[best]!;
+        });
+        return node.outputs[1] ? [y, makeTensor('int64', y.dims, BigInt64Array.from(picked, BigInt))] : [y];
+      }
       const includePad = attrInt(node, 'count_include_pad', 0) !== 0;
       return [poolReference(node, x!, (v, padded) => v.reduce((s, e) => s + e, 0) / (includePad ? padded : v.length))];
     },

@@ -1,7 +1,7 @@
 // The ONNX forms of Conv, the pools and BatchNormalization import to the IR's explicit form:
 // auto_pad resolved to pads, kernel_shape filled in, training-mode flags refused with the node named.
 import { describe, expect, it } from 'vitest';
-import { CompileError, Graph, Tensor, makeTensor } from '@onnx2wasm/ir';
+import { Graph, Tensor, makeTensor } from '@onnx2wasm/ir';
 import { onnx } from '../proto.js';
 import { importModel } from '../import-model.js';
 
@@ -87,10 +87,12 @@ describe('pool handlers', () => {
     expect(shape).toEqual([1, 1, 4, 4]);
   });
 
-  it('MaxPool with the Indices output is refused with the node named', () => {
-    const run = () => importOne(12, [1, 1, 4, 4], {}, { op: 'MaxPool', inputs: ['x'], outputs: ['y', 'idx'], attrs: { kernel_shape: [2, 2] } });
-    expect(run).toThrow(CompileError);
-    expect(run).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_OP', node: 'n0', op: 'MaxPool' }));
+  it('MaxPool keeps the Indices output (int64) and its storage_order', () => {
+    const g = importOne(12, [1, 1, 4, 4], {}, { op: 'MaxPool', inputs: ['x'], outputs: ['y', 'idx'], attrs: { kernel_shape: [2, 2], storage_order: 1 } });
+    const node = g.nodes[0]!;
+    expect(node.outputs.length).toBe(2);
+    expect(node.attrs).toMatchObject({ storage_order: 1 });
+    expect(g.types.get(node.outputs[1]!)).toMatchObject({ dtype: 'int64', shape: [1, 1, 3, 3] });
   });
 
   it('GlobalAveragePool keeps the spatial axes as 1', () => {

@@ -1,4 +1,4 @@
-// Conv (1-D and 2-D, float32), in three forms:
+// Conv (1-D and 2-D, float32; 3-D and up take the scalar loop of conv-nd.ts), in three forms:
 //   depthwise (group == C == M)            → the direct sliding-window kernel (conv-depthwise.ts);
 //   1x1, stride 1, no pads                 → GEMM with the input planes as B, no copy;
 //   everything else                        → im2col into scratch, then GEMM, one band of output
@@ -10,6 +10,7 @@
 import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+import { lowerConvNd } from './conv-nd.js';
 import { lowerDepthwiseConv } from './conv-depthwise.js';
 import { GemmSpec } from './gemm-core.js';
 import { emitBlockedGemm } from './gemm-blocked.js';
@@ -161,7 +162,7 @@ registerLowering({
   lower(ctx) {
     const { x, w, bias, residual, y } = operands(ctx);
     const plan = planOf(ctx.node, x, w, !!bias, y);
-    if (!plan) unsupported(ctx, `${x.dims.length - 2}-D convolution (1-D and 2-D are)`);
+    if (!plan) return lowerConvNd(ctx, x, w, bias, residual, y);
     if (plan.shape.kh * plan.shape.kw > MAX_UNROLLED_TAPS) unsupported(ctx, `a ${plan.shape.kh}x${plan.shape.kw} kernel (more than ${MAX_UNROLLED_TAPS} taps)`);
     if (plan.kind === 'depthwise') return lowerDepthwiseConv(ctx, plan.shape, x, w, bias, residual, y);
     return lowerGemmConv(ctx, plan, x, w, bias, residual, y);

@@ -1,13 +1,16 @@
-// MaxPool and AveragePool (1-D and 2-D, float32) on the shared sliding-window loop. Max pads with
+// MaxPool and AveragePool (1-D and 2-D, float32; 3-D and up, or with Indices, in pool-nd.ts) on the shared sliding-window loop. Max pads with
 // -Infinity so the border never wins; average pads with 0 and multiplies by 1/count, where count
 // is the same for every output when possible and otherwise comes from a per-output table built at
 // compile time (borders with count_include_pad=0, ceil_mode overhangs).
 import { Node, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
-import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
+import { lowerPoolNd } from './pool-nd.js';
 import { PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
 
+/** The plane shape for the SIMD kernel, or undefined for the N-D path (3-D and up, or MaxPool's Indices wanted). */
 function shapeOf(node: Node, x: { dims: number[] }, y: { dims: number[] }): PlaneShape | undefined {
+  if (node.outputs[1]) return undefined;
   return planeShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
 }
 
@@ -35,13 +38,6 @@ function reciprocals(node: Node, s: PlaneShape, rank: number): number | Float32A
   return table.every((v) => v === table[0]) ? table[0]! : table;
 }
 
-function checked(ctx: LowerContext): { x: Operand; y: Operand; shape: PlaneShape } {
-  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-  const shape = shapeOf(ctx.node, x, y);
-  if (!shape) unsupported(ctx, `${x.dims.length - 2}-D pooling (1-D and 2-D are)`);
-  return { x, y, shape };
-}
 
 registerLowering({
   ops: ['MaxPool', 'AveragePool'],
@@ -51,7 +47,10 @@ registerLowering({
   },
   lower(ctx) {
     const { node, fn } = ctx;
-    const { x, y, shape } = checked(ctx);
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+    const shape = shapeOf(node, x, y);
+    if (!shape) return lowerPoolNd(ctx, x, y, attrInts(node, 'kernel_shape'));
     const [N, C] = x.dims as [number, number];
     const max = node.op === 'MaxPool';
     let finish: ((acc: Local, at: { oy: Local; ox: Local }) => Expr[]) | undefined;

@@ -1,0 +1,35 @@
+// Conv over 3 or more spatial axes (float32): the scalar N-D window loop (window-nd.ts) with the
+// group's input channels summed inside each tap. Only the plain form: a fused residual or
+// activation is refused, as the optimizer fuses those only where the 2-D kernels take them.
+import { readActivation } from '@onnx2wasm/ir';
+import { LowerContext, Operand, unsupported } from '../lowering.js';
+import { Expr } from '../wasm-builder.js';
+import { emitNdWindow, ndGeometry, planeSizes } from './window-nd.js';
+
+export function lowerConvNd(ctx: LowerContext, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+  const { fn, node } = ctx;
+  if (residual || readActivation(node)) unsupported(ctx, `a fused epilogue on a ${x.dims.length - 2}-D convolution`);
+  const g = ndGeometry(node, x.dims, y.dims, w.dims.slice(2));
+  const { planeIn, taps } = planeSizes(g);
+  const group = Number(node.attrs.group ?? 1);
+  const [N, C] = x.dims as [number, number];
+  const M = y.dims[1]!, Cg = C / group, Mg = M / group;
+  const n = fn.local('i32'), m = fn.local('i32'), cg = fn.local('i32'), oi = fn.local('i32');
+  const xBase = fn.local('i32'), wBase = fn.local('i32'), acc = fn.local('f32');
+  const window = emitNdWindow(fn, g, oi, {
+    begin: () => [acc.set(bias ? fn.loadF32(fn.shl(m.get(), 2), bias.addr) : fn.constOf('f32', 0))],
+    tap: (at) => [fn.if(at.inside.get(), [fn.for(cg, 0, Cg, 1, [
+      acc.set(fn.fadd(acc.get(), fn.fmul(
+        fn.loadF32(fn.shl(fn.add(fn.add(xBase.get(), fn.mul(cg.get(), planeIn)), at.xi.get()), 2), x.addr),
+        fn.loadF32(fn.shl(fn.add(fn.add(wBase.get(), fn.mul(cg.get(), taps)), at.t.get()), 2), w.addr),
+      ))),
+    ])])],
+    end: () => [fn.storeF32(fn.shl(oi.get(), 2), acc.get(), y.addr)],
+  });
+  return [oi.set(fn.i(0)), fn.for(n, 0, N, 1, [fn.for(m, 0, M, 1, [
+    // First input plane of m's group in image n, and m's weights.
+    xBase.set(fn.mul(fn.add(fn.mul(n.get(), C), fn.mul(fn.divU(m.get(), Mg), Cg)), planeIn)),
+    wBase.set(fn.mul(m.get(), Cg * taps)),
+    ...window,
+  ])])];
+}
