@@ -33,3 +33,4 @@ import './recurrent.js';
 import './integer-matmul.js';
 import './signal-windows.js';
 import './control-flow.js';
+import './causal-conv.js';

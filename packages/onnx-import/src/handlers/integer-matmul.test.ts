@@ -2,32 +2,10 @@
 // chunk (258 terms) still matches integer arithmetic, checked by running the imported graph's
 // reference evaluators on extreme 8-bit values.
 import { describe, expect, it } from 'vitest';
-import { Graph, Tensor, getOp, makeTensor, toNumbers } from '@onnx2wasm/ir';
-import { onnx } from '../proto.js';
-import { importModel } from '../import-model.js';
+import { Tensor, makeTensor, toNumbers } from '@onnx2wasm/ir';
+import { evaluateNode as evaluate } from './evaluate-node.js';
 
-const CODES: Record<string, number> = { float32: 1, uint8: 2, int8: 3, int32: 6 };
-
-/** Imports a one-node model whose inputs are all initializers, then evaluates it node by node. */
-function evaluateNode(op: string, inputs: Record<string, Tensor>): Tensor {
-  const proto = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'g',
-      initializer: Object.entries(inputs).map(([name, t]) => ({ name, dims: t.dims, dataType: CODES[t.dtype], rawData: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) })),
-      output: [{ name: 'y' }],
-      node: [{ opType: op, name: 'n', input: Object.keys(inputs), output: ['y'] }],
-    },
-  });
-  const graph: Graph = importModel(onnx.ModelProto.encode(proto).finish()).graph;
-  const values = new Map(graph.constants);
-  for (const node of graph.nodes) {
-    const outs = getOp(node.op)!.evaluate(node, node.inputs.map((i) => values.get(i)!));
-    node.outputs.forEach((o, k) => values.set(o, outs[k]!));
-  }
-  return values.get('y')!;
-}
+const evaluateNode = (op: string, inputs: Record<string, Tensor>) => evaluate(op, 13, inputs, ['y'])[0]!;
 
 describe('integer matmul expansions', () => {
   const k = 600;
