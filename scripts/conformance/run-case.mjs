@@ -6,12 +6,13 @@ import onnxProto from 'onnx-proto';
 import { compile, CompileError } from 'onnx2wasm';
 import { loadModel, RuntimeError } from '@onnx2wasm/runtime';
 import { tensorFromProto } from '@onnx2wasm/onnx-import';
+import { decodeElement } from '@onnx2wasm/ir';
 
 const { onnx } = onnxProto;
 export const RTOL = 1e-3;
 export const ATOL = 1e-7;
 /** Compile errors that mean an input's value (not just its shape) is needed at compile time. */
-const NEEDS_VALUE = /must be (?:a )?(?:compile-time )?constant|known at compile time|symbolic shape/;
+const NEEDS_VALUE = /must be (?:a )?(?:compile-time )?constant|known at compile time|symbolic shape|needs a static input shape/;
 
 /** A failure reason, for grouping in docs/conformance.md. */
 function outcome(status, reason, detail) {
@@ -27,6 +28,9 @@ function isTensorValue(v) {
   return !!v.type?.tensorType;
 }
 
+/** Low-precision floats are compared exactly by decoded value (NaN equals NaN, any NaN code). */
+const EXACT_FLOATS = ['bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1'];
+
 /** Compares with rtol/atol; NaN equals NaN; integers and bool exactly. */
 export function compareOutput(actual, expected) {
   if (actual.dtype !== expected.dtype) return `dtype ${actual.dtype}, expected ${expected.dtype}`;
@@ -34,6 +38,11 @@ export function compareOutput(actual, expected) {
   const float = ['float32', 'float64', 'float16'].includes(expected.dtype);
   const toNum = expected.dtype === 'float16' ? halfToNumber : Number;
   for (let i = 0; i < expected.data.length; i++) {
+    if (EXACT_FLOATS.includes(expected.dtype)) {
+      const a = decodeElement(expected.dtype, actual.data[i]), e = decodeElement(expected.dtype, expected.data[i]);
+      if (!(a === e || (Number.isNaN(a) && Number.isNaN(e)))) return `element ${i}: got ${a}, expected ${e}`;
+      continue;
+    }
     const a = toNum(actual.data[i]), e = toNum(expected.data[i]);
     if (float) {
       if (Number.isNaN(e) && Number.isNaN(a)) continue;

@@ -1,6 +1,7 @@
 import { Attrs, Graph, Node, Tensor, ValueType, inferNode } from '@onnx2wasm/ir';
 import { OnnxImportError } from './errors.js';
 import { foldAtImport } from './fold-at-import.js';
+import type { GraphProto } from './proto.js';
 
 /** One ONNX node as handlers see it: attributes already decoded. */
 export interface OnnxNode {
@@ -10,6 +11,8 @@ export interface OnnxNode {
   inputs: string[];
   outputs: string[];
   attrs: Attrs;
+  /** Graph-valued attributes (If branches, Loop/Scan bodies), imported by their handlers. */
+  subgraphs?: Record<string, GraphProto>;
 }
 
 /** What a handler may do: read types and constants, add constants, and emit IR nodes. */

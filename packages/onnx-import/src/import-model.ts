@@ -31,7 +31,7 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   return model;
 }
 
-function attrValue(a: AttributeProto, opts: TensorLoadOptions): AttrValue {
+export function attrValue(a: AttributeProto, opts: TensorLoadOptions): AttrValue {
   switch (a.type) {
     case 1: return a.f ?? 0;
     case 2: return toNum(a.i ?? 0);
@@ -41,7 +41,7 @@ function attrValue(a: AttributeProto, opts: TensorLoadOptions): AttrValue {
     case 7: return (a.ints ?? []).map(toNum);
     case 8: return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
     case 5: case 9: case 10: case 11: case 13: case 14:
-      throw new OnnxImportError('UNSUPPORTED_OP', `attribute '${a.name}' has a kind (graph, sparse tensor or type proto) that is not supported`);
+      throw new OnnxImportError('UNSUPPORTED_OP', `attribute '${a.name}' has a kind (a list of graphs, sparse tensor or type proto) that is not supported`);
     default: {
       // Old exporters leave `type` unset; infer it from which field is filled.
       if (a.floats?.length) return [...a.floats];
@@ -169,7 +169,11 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
   (g.node ?? []).forEach((proto, i) => {
     const n = nodes[i]!;
     try {
-      for (const a of proto.attribute ?? []) n.attrs[a.name ?? ''] = attrValue(a, opts);
+      for (const a of proto.attribute ?? []) {
+        // A graph attribute (If/Loop/Scan bodies) stays a proto: its handler imports it.
+        if (a.type === 5 && a.g) (n.subgraphs ??= {})[a.name ?? ''] = a.g;
+        else n.attrs[a.name ?? ''] = attrValue(a, opts);
+      }
     } catch (e) {
       if (e instanceof CompileError) throw new OnnxImportError(e.code, `${n.opType} node '${n.name}': ${e.message}`, { node: n.name, op: n.opType });
       throw e;

@@ -34,3 +34,4 @@ import './integer-matmul.js';
 import './signal-windows.js';
 import './control-flow.js';
 import './causal-conv.js';
+import './bit-cast.js';

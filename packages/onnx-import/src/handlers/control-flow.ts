@@ -1,0 +1,162 @@
+// If, Loop and Scan for a static-shape compiler: bodies are inlined (see ../subgraph.ts). An If
+// whose condition is known takes one branch; otherwise both branches run and Where selects, which
+// needs outputs of one shape. Loops and Scans are unrolled: the trip count, the loop condition and
+// the sequence length must be known at compile time.
+import { getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
+import { OnnxImportError } from '../errors.js';
+import { HandlerContext, registerHandler } from '../handler-registry.js';
+import { GraphProto } from '../proto.js';
+import { inlineGraph } from '../subgraph.js';
+
+/** Unrolling past this many iterations would make a huge module; such loops are refused. */
+const MAX_ITERATIONS = 4096;
+
+function body(ctx: HandlerContext, attr: string): GraphProto {
+  const g = ctx.node.subgraphs?.[attr];
+  if (!g) ctx.fail(`graph attribute '${attr}' is missing`);
+  return g!;
+}
+
+function dynamic(ctx: HandlerContext, what: string): never {
+  throw new OnnxImportError('DYNAMIC_SHAPE', `${ctx.node.opType} node '${ctx.node.name}': ${what} must be known at compile time (bodies are unrolled or inlined)`, { node: ctx.node.name, op: ctx.node.opType });
+}
+
+function scalar(ctx: HandlerContext, dtype: 'int64' | 'bool', v: number): string {
+  return ctx.addConstant(makeTensor(dtype, [], [v]), dtype === 'bool' ? 'cond' : 'iter');
+}
+
+/** Stacks per-iteration values along `axis` of a new dimension (Unsqueeze each, then Concat). */
+function stack(ctx: HandlerContext, parts: string[], axis: number, out?: string): string {
+  if (parts.length === 0) dynamic(ctx, 'a scan output over zero iterations has no element shape; the iteration count');
+  const rows = parts.map((p) => ctx.emit('Unsqueeze', [p], { axes: [axis] })[0]!);
+  return ctx.emit('Concat', rows, { axis }, out ? [out] : 1)[0]!;
+}
+
+function bindOutputs(ctx: HandlerContext, values: string[]): void {
+  ctx.node.outputs.forEach((o, k) => { if (o) ctx.emit('Identity', [values[k]!], {}, [o]); });
+}
+
+registerHandler('If', 1, (ctx) => {
+  const cond = ctx.node.inputs[0]!;
+  const known = ctx.constantOf(cond);
+  if (known) {
+    const taken = getNumber(known, 0) ? 'then_branch' : 'else_branch';
+    bindOutputs(ctx, inlineGraph(ctx, body(ctx, taken), [], taken.slice(0, 4)));
+    return;
+  }
+  const yes = inlineGraph(ctx, body(ctx, 'then_branch'), [], 'then');
+  const no = inlineGraph(ctx, body(ctx, 'else_branch'), [], 'else');
+  if (ctx.typeOf(cond).shape.some((d) => d !== 1)) ctx.fail(`the condition must be a single element, got [${ctx.typeOf(cond).shape}]`);
+  ctx.node.outputs.forEach((o, k) => {
+    if (!o) return;
+    const a = ctx.typeOf(yes[k]!), b = ctx.typeOf(no[k]!);
+    if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}), so it`);
+    if (a.shape.length < ctx.typeOf(cond).shape.length) dynamic(ctx, 'the condition of a branch with scalar outputs');
+    ctx.emit('Where', [cond, yes[k]!, no[k]!], {}, [o]);
+  });
+});
+
+registerHandler('Loop', 1, (ctx) => {
+  const [tripName, condName, ...initial] = ctx.node.inputs;
+  const trip = tripName ? ctx.constantOf(tripName) : undefined;
+  const cond0 = condName ? ctx.constantOf(condName) : undefined;
+  // Both are named at once, so a caller can pin every input the unrolling needs in one go.
+  const missing = [tripName && !trip ? `the trip count '${tripName}' (input 0)` : '', condName && !cond0 ? `the initial condition '${condName}' (input 1)` : ''].filter(Boolean);
+  if (missing.length) dynamic(ctx, missing.join(' and '));
+  const limit = trip ? getNumber(trip, 0) : Infinity;
+  const g = body(ctx, 'body');
+  let carried = initial as string[];
+  let going = cond0 ? getNumber(cond0, 0) !== 0 : true;
+  const scans: string[][] = [];
+  let i = 0;
+  for (; i < limit && going; i++) {
+    if (i >= MAX_ITERATIONS) throw new OnnxImportError('UNSUPPORTED_OP', `Loop node '${ctx.node.name}': more than ${MAX_ITERATIONS} iterations are not unrolled`, { node: ctx.node.name, op: 'Loop' });
+    const outs = inlineGraph(ctx, g, [scalar(ctx, 'int64', i), scalar(ctx, 'bool', 1), ...carried], `iter${i}`);
+    const next = ctx.constantOf(outs[0]!);
+    if (!next) dynamic(ctx, 'the loop condition (body output 0)');
+    going = getNumber(next!, 0) !== 0;
+    carried = outs.slice(1, 1 + initial.length);
+    outs.slice(1 + initial.length).forEach((s, k) => (scans[k] ??= []).push(s));
+  }
+  const nScan = (g.output ?? []).length - 1 - initial.length;
+  ctx.node.outputs.forEach((o, k) => {
+    if (!o) return;
+    if (k < initial.length) ctx.emit('Identity', [carried[k]!], {}, [o]);
+    else if (k - initial.length < nScan) stack(ctx, scans[k - initial.length] ?? [], 0, o);
+  });
+});
+
+interface ScanPlan { inAxes: number[]; inReverse: boolean[]; outAxes: number[]; outReverse: boolean[] }
+
+/** Runs the body over slices of `xs` along the plan's axes; returns final states and stacked outputs. */
+function unrollScan(ctx: HandlerContext, g: GraphProto, states: string[], xs: string[], plan: ScanPlan, tag: string): { states: string[]; outs: string[] } {
+  const lengths = xs.map((x, j) => {
+    const shape = ctx.typeOf(x).shape, a = plan.inAxes[j]! < 0 ? plan.inAxes[j]! + shape.length : plan.inAxes[j]!;
+    const len = shape[a];
+    if (typeof len !== 'number') dynamic(ctx, `the sequence length of scan input '${x}'`);
+    return { len: len as number, axis: a };
+  });
+  const len = lengths[0]?.len ?? 0;
+  if (lengths.some((l) => l.len !== len)) ctx.fail(`scan inputs have different sequence lengths (${lengths.map((l) => l.len)})`);
+  if (len > MAX_ITERATIONS) throw new OnnxImportError('UNSUPPORTED_OP', `Scan node '${ctx.node.name}': sequences longer than ${MAX_ITERATIONS} are not unrolled`, { node: ctx.node.name, op: 'Scan' });
+  const collected: string[][] = [];
+  for (let t = 0; t < len; t++) {
+    const slices = xs.map((x, j) => ctx.emit('Gather', [x, scalar(ctx, 'int64', plan.inReverse[j] ? len - 1 - t : t)], { axis: lengths[j]!.axis })[0]!);
+    const outs = inlineGraph(ctx, g, [...states, ...slices], `${tag}step${t}`);
+    states = outs.slice(0, states.length);
+    outs.slice(states.length).forEach((s, k) => (collected[k] ??= []).push(s));
+  }
+  const nOut = (g.output ?? []).length - states.length;
+  const outs = Array.from({ length: nOut }, (_, k) => {
+    const parts = collected[k] ?? [];
+    return stack(ctx, plan.outReverse[k] ? [...parts].reverse() : parts, plan.outAxes[k] ?? 0);
+  });
+  return { states, outs };
+}
+
+function ints(ctx: HandlerContext, name: string, n: number): number[] {
+  const v = ctx.node.attrs[name];
+  if (v === undefined) return new Array<number>(n).fill(0);
+  if (!Array.isArray(v) || v.length !== n) ctx.fail(`attribute '${name}' must list ${n} integers`);
+  return (v as number[]).map(Number);
+}
+
+registerHandler('Scan', 9, (ctx) => {
+  const m = Number(ctx.node.attrs.num_scan_inputs);
+  const ins = ctx.node.inputs, g = body(ctx, 'body');
+  const nState = ins.length - m, nOut = (g.output ?? []).length - nState;
+  if (!(m >= 1) || nState < 0) ctx.fail(`num_scan_inputs=${ctx.node.attrs.num_scan_inputs} does not fit ${ins.length} inputs`);
+  const plan: ScanPlan = {
+    inAxes: ints(ctx, 'scan_input_axes', m), inReverse: ints(ctx, 'scan_input_directions', m).map(Boolean),
+    outAxes: ints(ctx, 'scan_output_axes', nOut), outReverse: ints(ctx, 'scan_output_directions', nOut).map(Boolean),
+  };
+  const r = unrollScan(ctx, g, ins.slice(0, nState), ins.slice(nState), plan, '');
+  bindOutputs(ctx, [...r.states, ...r.outs]);
+});
+
+// Scan-8 has a batch axis 0 on every input and output and an optional sequence_lens input; the
+// body runs per batch entry over axis 1, and equal full-length sequences are required.
+registerHandler('Scan', 8, (ctx) => {
+  const [lens, ...rest] = ctx.node.inputs;
+  const m = Number(ctx.node.attrs.num_scan_inputs), g = body(ctx, 'body');
+  const nState = rest.length - m, nOut = (g.output ?? []).length - nState;
+  if (!(m >= 1) || nState < 0) ctx.fail(`num_scan_inputs=${ctx.node.attrs.num_scan_inputs} does not fit ${ctx.node.inputs.length} inputs`);
+  const batch = ctx.typeOf(rest[0]!).shape[0];
+  if (typeof batch !== 'number') dynamic(ctx, 'the batch size');
+  const seq = ctx.typeOf(rest[nState]!).shape[1];
+  if (lens) {
+    const l = ctx.constantOf(lens);
+    if (!l) dynamic(ctx, `sequence_lens '${lens}' (input 0)`);
+    for (let i = 0; i < l!.data.length; i++) if (getNumber(l!, i) !== seq) throw new OnnxImportError('UNSUPPORTED_OP', `Scan node '${ctx.node.name}': sequence_lens shorter than the sequence axis are not supported`, { node: ctx.node.name, op: 'Scan' });
+  }
+  const dirs = ints(ctx, 'directions', m).map(Boolean);
+  const plan: ScanPlan = { inAxes: new Array<number>(m).fill(0), inReverse: dirs, outAxes: new Array<number>(nOut).fill(0), outReverse: new Array<boolean>(nOut).fill(false) };
+  const perBatch: string[][] = [];
+  for (let b = 0; b < (batch as number); b++) {
+    const pick = (x: string) => ctx.emit('Gather', [x, scalar(ctx, 'int64', b)], { axis: 0 })[0]!;
+    const r = unrollScan(ctx, g, rest.slice(0, nState).map(pick), rest.slice(nState).map(pick), plan, `b${b}`);
+    [...r.states, ...r.outs].forEach((v, k) => (perBatch[k] ??= []).push(v));
+  }
+  ctx.node.outputs.forEach((o, k) => { if (o) stack(ctx, perBatch[k] ?? [], 0, o); });
+});
+
