@@ -1,9 +1,15 @@
+import { FLOAT_FORMATS, SUB_BYTE_INTS, bfloat16ToFloat, decodeFloatBits, encodeFloatBits, floatToBfloat16 } from './low-precision.js';
+
 /** Element types, named as in ONNX Runtime's JS API so that runtime tensors and IR values agree. */
 export type DType =
   | 'float32' | 'float64' | 'float16'
   | 'int8' | 'int16' | 'int32' | 'int64'
   | 'uint8' | 'uint16' | 'uint32' | 'uint64'
-  | 'bool' | 'string';
+  | 'bool' | 'string'
+  // Low-precision types, one element per storage unit (see low-precision.ts). ORT JS names
+  // int4/uint4; the float8 names follow ONNX's TensorProto enum, lower-cased.
+  | 'bfloat16' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'float4e2m1'
+  | 'int4' | 'uint4' | 'int2' | 'uint2';
 
 export type TypedArray =
   | Float32Array | Float64Array | Uint16Array
@@ -15,8 +21,39 @@ export const DTYPE_BYTES: Record<DType, number> = {
   int8: 1, int16: 2, int32: 4, int64: 8,
   uint8: 1, uint16: 2, uint32: 4, uint64: 8,
   bool: 1, string: 0,
+  bfloat16: 2, float8e4m3fn: 1, float8e4m3fnuz: 1, float8e5m2: 1, float8e5m2fnuz: 1, float4e2m1: 1,
+  int4: 1, uint4: 1, int2: 1, uint2: 1,
 };
 
+/** Types whose storage holds bits of a float format that must be decoded (float16 and the low-precision floats). */
+export const ENCODED_FLOATS: readonly DType[] = ['float16', 'bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1'];
+
+/** The value of one stored element (decodes float16/bfloat16/float8/float4 bits). */
+export function decodeElement(dtype: DType, raw: number): number {
+  if (dtype === 'float16') return halfToFloat(raw);
+  if (dtype === 'bfloat16') return bfloat16ToFloat(raw);
+  const f = FLOAT_FORMATS[dtype];
+  return f ? decodeFloatBits(f, raw) : raw;
+}
+
+/** The stored element for a value: float formats round to nearest even (saturating float8 unless
+ *  `saturate` is false); sub-byte integers truncate and wrap like the wider integer casts. */
+export function encodeElement(dtype: DType, v: number, saturate = true): number {
+  if (dtype === 'float16') return floatToHalf(v);
+  if (dtype === 'bfloat16') return floatToBfloat16(v);
+  const f = FLOAT_FORMATS[dtype];
+  if (f) return encodeFloatBits(f, v, saturate);
+  const range = SUB_BYTE_INTS[dtype];
+  if (range) {
+    const span = range[1] - range[0] + 1;
+    const w = (((Number.isFinite(v) ? Math.trunc(v) : 0) % span) + span) % span;
+    return w > range[1] ? w - span : w;
+  }
+  return v;
+}
+
+// Types the compute ops accept; the low-precision types are storage formats that only Cast,
+// QuantizeLinear and DequantizeLinear read or write.
 export const FLOAT_DTYPES: readonly DType[] = ['float32', 'float64', 'float16'];
 export const INT_DTYPES: readonly DType[] = ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'];
 
@@ -37,6 +74,10 @@ export function allocateArray(dtype: DType, length: number): TypedArray {
     case 'uint32': return new Uint32Array(length);
     case 'uint64': return new BigUint64Array(length);
     case 'bool': return new Uint8Array(length);
+    case 'bfloat16': return new Uint16Array(length);
+    case 'int4': case 'int2': return new Int8Array(length);
+    case 'float8e4m3fn': case 'float8e4m3fnuz': case 'float8e5m2': case 'float8e5m2fnuz': case 'float4e2m1':
+    case 'uint4': case 'uint2': return new Uint8Array(length);
     case 'string': throw new Error('string tensors have no typed array');
   }
 }
@@ -62,6 +103,10 @@ export function arrayFromBytes(dtype: DType, bytes: Uint8Array): TypedArray {
     case 'uint32': return new Uint32Array(buf, off, n);
     case 'uint64': return new BigUint64Array(buf, off, n);
     case 'bool': return new Uint8Array(buf, off, n);
+    case 'bfloat16': return new Uint16Array(buf, off, n);
+    case 'int4': case 'int2': return new Int8Array(buf, off, n);
+    case 'float8e4m3fn': case 'float8e4m3fnuz': case 'float8e5m2': case 'float8e5m2fnuz': case 'float4e2m1':
+    case 'uint4': case 'uint2': return new Uint8Array(buf, off, n);
     case 'string': throw new Error('string tensors have no typed array');
   }
 }

@@ -1,4 +1,5 @@
 export * from './dtype.js';
+export * from './low-precision.js';
 export * from './errors.js';
 export * from './tensor.js';
 export * from './graph.js';

@@ -1,4 +1,4 @@
-import { DType, TypedArray, allocateArray, floatToHalf, isBigInt } from './dtype.js';
+import { DTYPE_BYTES, DType, INT_DTYPES, TypedArray, allocateArray, encodeElement, floatToHalf, isBigInt } from './dtype.js';
 
 /** A concrete tensor: constants in the graph, and the inputs/outputs of reference `evaluate`. */
 export interface Tensor {
@@ -20,7 +20,7 @@ export function stridesOf(dims: readonly number[]): number[] {
   return s;
 }
 
-/** A tensor from values (float16 values are encoded to half bits; pass raw bits as a Uint16Array via `data` only for other dtypes). */
+/** A tensor from values (float16, bfloat16, float8/float4 values are encoded to half bits; pass raw bits as a Uint16Array via `data` only for other dtypes). */
 export function makeTensor(dtype: DType, dims: number[], data?: TypedArray | number[]): Tensor {
   const n = sizeOf(dims);
   const arr = allocateArray(dtype, n);
@@ -28,6 +28,7 @@ export function makeTensor(dtype: DType, dims: number[], data?: TypedArray | num
     if (data.length !== n) throw new Error(`tensor data has ${data.length} elements, dims ${JSON.stringify(dims)} need ${n}`);
     if (isBigInt(dtype)) for (let i = 0; i < n; i++) (arr as BigInt64Array)[i] = BigInt(data[i] as number | bigint);
     else if (dtype === 'float16') for (let i = 0; i < n; i++) (arr as Uint16Array)[i] = floatToHalf(Number(data[i]));
+    else if (DTYPE_BYTES[dtype] < 4 && dtype !== 'bool' && !INT_DTYPES.includes(dtype)) for (let i = 0; i < n; i++) (arr as Uint8Array)[i] = encodeElement(dtype, Number(data[i]));
     else for (let i = 0; i < n; i++) (arr as Float32Array)[i] = Number(data[i]);
   }
   return { dtype, dims: [...dims], data: arr };

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DType, Tensor, TypedArray, allocateArray, arrayFromBytes, sizeOf, DTYPE_BYTES } from '@onnx2wasm/ir';
+import { DType, Tensor, TypedArray, allocateArray, arrayFromBytes, sizeOf, DTYPE_BYTES, PACKED_BITS, unpackSubByte } from '@onnx2wasm/ir';
 import { OnnxImportError } from './errors.js';
 import { TensorProto, toNum } from './proto.js';
 
@@ -8,11 +8,13 @@ import { TensorProto, toNum } from './proto.js';
 export const ONNX_DTYPES: Record<number, DType> = {
   1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64',
   8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64',
+  16: 'bfloat16', 17: 'float8e4m3fn', 18: 'float8e4m3fnuz', 19: 'float8e5m2', 20: 'float8e5m2fnuz',
+  21: 'uint4', 22: 'int4', 23: 'float4e2m1', 25: 'uint2', 26: 'int2',
 };
 
 export function dtypeFromOnnx(code: number | null | undefined, what: string): DType {
   const d = ONNX_DTYPES[code ?? 0];
-  if (!d) throw new OnnxImportError('INVALID_MODEL', `${what} has unsupported element type ${code ?? 'UNDEFINED'} (bfloat16, complex and float8 types are not supported)`);
+  if (!d) throw new OnnxImportError('INVALID_MODEL', `${what} has unsupported element type ${code ?? 'UNDEFINED'} (complex and float8e8m0 types are not supported)`);
   return d;
 }
 
@@ -89,13 +91,21 @@ export function tensorFromProto(t: TensorProto, opts: TensorLoadOptions = {}): T
   const n = sizeOf(dims);
   if (!Number.isSafeInteger(n)) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}' has dims [${dims}], ${n} elements: more than any tensor can hold`);
   if (dtype === 'string') throw new OnnxImportError('UNSUPPORTED_OP', `tensor '${name}' holds strings, which are not supported`);
-  const expectBytes = n * DTYPE_BYTES[dtype];
+  // Sub-byte types are packed in ONNX's bytes (raw, external and int32_data alike) and one per
+  // byte in our tensors.
+  const bits = PACKED_BITS[dtype];
+  const expectBytes = bits ? Math.ceil((n * bits) / 8) : n * DTYPE_BYTES[dtype];
+  const load = (bytes: Uint8Array): TypedArray => (bits ? unpackSubByte(dtype, bytes, n) : arrayFromBytes(dtype, bytes).slice());
   let data: TypedArray;
   if (t.dataLocation === 1) {
-    data = arrayFromBytes(dtype, readExternal(t, name, opts, expectBytes));
+    data = load(readExternal(t, name, opts, expectBytes));
   } else if (t.rawData && t.rawData.length > 0) {
     if (t.rawData.byteLength !== expectBytes) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}': raw_data has ${t.rawData.byteLength} bytes, dims [${dims}] of ${dtype} need ${expectBytes}`);
-    data = arrayFromBytes(dtype, t.rawData).slice();
+    data = load(t.rawData);
+  } else if (bits) {
+    const src = t.int32Data ?? [];
+    if (src.length !== expectBytes) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}' has ${src.length} packed int32_data values, dims [${dims}] of ${dtype} need ${expectBytes}`);
+    data = unpackSubByte(dtype, Array.from(src, toNum), n);
   } else {
     const src: ArrayLike<unknown> =
       dtype === 'float32' ? t.floatData ?? [] :

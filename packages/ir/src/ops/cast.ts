@@ -1,8 +1,9 @@
 // Cast(x) {to}: converts element types. `to` is an IR dtype name (the importer maps ONNX's codes).
 // Floats to integers truncate toward zero and wrap into the target's range (out-of-range values
-// are undefined in ONNX); anything to bool is x != 0 (NaN is true).
-import { DType, DTYPE_BYTES, floatToHalf, halfToFloat, isBigInt } from '../dtype.js';
-import { OpDef, attrString, fail, input, registerOp } from '../op-registry.js';
+// are undefined in ONNX); anything to bool is x != 0 (NaN is true). Low-precision targets round
+// to nearest even: float8 saturates unless `saturate` is 0; int4/int2 wrap like the wider integers.
+import { DType, DTYPE_BYTES, ENCODED_FLOATS, decodeElement, encodeElement, isBigInt } from '../dtype.js';
+import { OpDef, attrInt, attrString, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
 
 const CASTABLE = Object.keys(DTYPE_BYTES).filter((d) => d !== 'string') as DType[];
@@ -16,16 +17,19 @@ export function castTarget(node: Parameters<typeof attrString>[0]): DType {
 /** Element i of t as a number, or as a bigint for 64-bit integers (exact). */
 function read(t: Tensor, i: number): number | bigint {
   const v = t.data[i]!;
-  return t.dtype === 'float16' ? halfToFloat(v as number) : v;
+  return typeof v === 'bigint' ? v : decodeElement(t.dtype, v);
 }
 
-export function castTensor(x: Tensor, to: DType): Tensor {
+/** Low-precision targets (bfloat16, float8, float4, int4/int2), written by encodeElement. */
+const ENCODED: readonly DType[] = [...ENCODED_FLOATS, 'int4', 'uint4', 'int2', 'uint2'];
+
+export function castTensor(x: Tensor, to: DType, saturate = true): Tensor {
   const out = makeTensor(to, [...x.dims]);
   const n = x.data.length;
   for (let i = 0; i < n; i++) {
     const v = read(x, i);
     if (to === 'bool') (out.data as Uint8Array)[i] = typeof v === 'bigint' ? Number(v !== 0n) : Number(v !== 0);
-    else if (to === 'float16') (out.data as Uint16Array)[i] = floatToHalf(Number(v));
+    else if (ENCODED.includes(to)) (out.data as Uint16Array)[i] = encodeElement(to, Number(v), saturate);
     else if (isBigInt(to)) {
       const b = typeof v === 'bigint' ? v : BigInt(Number.isFinite(v) ? Math.trunc(v) : 0);
       (out.data as BigInt64Array)[i] = to === 'int64' ? BigInt.asIntN(64, b) : BigInt.asUintN(64, b);
@@ -49,7 +53,7 @@ export const cast: OpDef = {
     return [{ dtype: castTarget(ctx.node), shape: [...x.shape] }];
   },
   evaluate(node, [x]) {
-    return [castTensor(x!, castTarget(node))];
+    return [castTensor(x!, castTarget(node), attrInt(node, 'saturate', 1) !== 0)];
   },
 };
 

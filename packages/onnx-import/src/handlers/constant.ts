@@ -57,6 +57,8 @@ registerHandler('Cast', 1, (ctx) => {
   let dtype: DType | undefined;
   if (typeof to === 'number') dtype = ONNX_DTYPES[to];
   else if (typeof to === 'string') dtype = TYPE_NAMES[to.toUpperCase()];
-  if (!dtype || dtype === 'string') return ctx.fail(`cannot cast to type ${JSON.stringify(to)} (bfloat16, complex, float8 and string are not supported)`);
-  ctx.emit('Cast', [ctx.node.inputs[0]!], { to: dtype }, ctx.node.outputs);
+  if (!dtype || dtype === 'string') return ctx.fail(`cannot cast to type ${JSON.stringify(to)} (complex, float8e8m0 and string are not supported)`);
+  // saturate (opset 19) only matters for float8 targets.
+  const saturate = typeof ctx.node.attrs.saturate === 'number' ? ctx.node.attrs.saturate : 1;
+  ctx.emit('Cast', [ctx.node.inputs[0]!], saturate === 1 ? { to: dtype } : { to: dtype, saturate }, ctx.node.outputs);
 });

@@ -37,7 +37,8 @@ registerHandler('EyeLike', 9, (ctx) => {
 
 registerHandler('CastLike', 15, (ctx) => {
   const to = ctx.typeOf(ctx.node.inputs[1]!).dtype;
-  ctx.emit('Cast', [ctx.node.inputs[0]!], { to }, ctx.node.outputs);
+  const saturate = typeof ctx.node.attrs.saturate === 'number' ? ctx.node.attrs.saturate : 1;
+  ctx.emit('Cast', [ctx.node.inputs[0]!], saturate === 1 ? { to } : { to, saturate }, ctx.node.outputs);
 });
 
 function unsupported(ctx: HandlerContext, what: string): never {
@@ -64,8 +65,10 @@ registerHandler('Dropout', 12, (ctx) => {
   const [, ratioName, modeName] = ctx.node.inputs;
   if (modeName) {
     const mode = ctx.constantOf(modeName);
-    if (!mode) unsupported(ctx, 'training_mode (input 2) must be a compile-time constant; random dropout at run time is not supported');
+    // The message names the inputs so a caller can pin their values (compile's constantInputs).
+    if (!mode) unsupported(ctx, `training_mode '${modeName}' (input 2) must be a compile-time constant; random dropout at run time is not supported`);
     const ratio = ratioName ? ctx.constantOf(ratioName) : undefined;
+    if (toNumbers(mode)[0] && ratioName && !ratio) unsupported(ctx, `with training_mode=1, ratio '${ratioName}' (input 1) must be a compile-time constant (only ratio 0 is supported)`);
     const r = ratio ? toNumbers(ratio)[0] : ratioName ? undefined : 0.5;
     if (toNumbers(mode)[0] && r !== 0) unsupported(ctx, 'training_mode=1 with a non-zero ratio (random dropout) is not supported; export the model in inference mode');
   }

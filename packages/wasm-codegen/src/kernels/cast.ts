@@ -1,6 +1,6 @@
 // Cast: one conversion per element over the flat tensor, with the ONNX semantics of
 // scalar-types.ts `convert` (floats truncate toward zero, saturating; bool is x != 0). float32 ↔
-// int32 runs four lanes at a time. Same-type casts copy bytes.
+// int32 runs four lanes at a time. Same-type casts copy bytes. `saturate` picks the float8 overflow rule.
 import { sizeOf } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { convert, scalarType } from './scalar-types.js';
@@ -10,7 +10,8 @@ registerLowering({
   lower(ctx) {
     const { fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const from = scalarType(x.dtype), to = scalarType(y.dtype);
+    const saturate = ((ctx.node.attrs.saturate as number | undefined) ?? 1) !== 0;
+    const from = scalarType(x.dtype), to = scalarType(y.dtype, saturate);
     if (!from || !to) unsupported(ctx, `a cast from ${x.dtype} to ${y.dtype}`);
     const n = sizeOf(x.dims);
     if (n === 0) return [];

@@ -1,9 +1,11 @@
 // Every ONNX element type as a wasm scalar: how to load, store and convert it. Generic kernels
 // (integer and float64 elementwise, Cast, Where, comparisons, indexing) are written once over this.
-// bool is an i32 0/1; float16 is computed as f32 and converted on load/store.
-import { DType } from '@onnx2wasm/ir';
+// bool is an i32 0/1; float16 is computed as f32 and converted on load/store; the low-precision
+// types are in low-precision-types.ts.
+import { DType, PACKED_BITS } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { lowPrecisionType } from './low-precision-types.js';
 
 export type WasmScalar = 'i32' | 'i64' | 'f32' | 'f64';
 
@@ -38,8 +40,9 @@ const TYPES: Record<string, ScalarType> = {
   uint64: t('uint64', 'i64', 8, false, (c, a, o) => c.fn.loadI64(a, o), (c, a, v, o) => c.fn.storeI64(a, v, o)),
 };
 
-export function scalarType(dtype: DType): ScalarType | undefined {
-  return TYPES[dtype];
+/** The ScalarType of dtype; `saturate` (Cast's attribute) only changes float8 stores. */
+export function scalarType(dtype: DType, saturate = true): ScalarType | undefined {
+  return TYPES[dtype] ?? lowPrecisionType(dtype, saturate);
 }
 
 /** IEEE half bits (i32) → f32, a shared helper function. */
@@ -109,9 +112,14 @@ export function convert(fn: FnBuilder, from: ScalarType, to: ScalarType, v: Expr
   } else if (to.wasm === 'i64') out = fn.num('i64', from.signed ? 'extend_s' : 'extend_u', v);
   else out = fn.num('i32', 'wrap', v);
   // Narrow integer targets keep only their bits; loads sign- or zero-extend again.
+  const bits = PACKED_BITS[to.dtype];
+  if (bits && !to.float && from.dtype !== 'bool') {
+    return to.signed ? fn.num('i32', 'shr_s', fn.shl(out, 32 - bits), fn.i(32 - bits)) : fn.and(out, (1 << bits) - 1);
+  }
   if (!to.float && to.bytes < 4 && from.dtype !== 'bool') {
     if (to.signed) out = fn.num('i32', to.bytes === 1 ? 'extend8_s' : 'extend16_s', out);
     else out = fn.and(out, to.bytes === 1 ? 0xff : 0xffff);
   }
   return out;
 }
+
