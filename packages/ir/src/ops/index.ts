@@ -52,3 +52,5 @@ import './einsum.js';
 import './quantize.js';
 import './grid-sample.js';
 import './recurrent.js';
+import './bit-cast.js';
+import './random-uniform.js';
