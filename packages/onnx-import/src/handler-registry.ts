@@ -42,6 +42,7 @@ function key(domain: string, opType: string): string {
 export function registerHandler(opType: string, sinceVersion: number, handler: Handler, domain = ''): void {
   const k = key(domain, opType);
   const list = handlers.get(k) ?? [];
+  if (list.some((e) => e.sinceVersion === sinceVersion)) throw new Error(`a handler for ${k || opType} since opset ${sinceVersion} is already registered`);
   list.push({ sinceVersion, handler });
   list.sort((a, b) => b.sinceVersion - a.sinceVersion);
   handlers.set(k, list);

@@ -2,11 +2,11 @@ import { BINARY_OPS, UNARY_OPS } from './op-lists.js';
 import { scalarTensor } from '@onnx2wasm/ir';
 import { HandlerContext, direct, registerHandler } from '../handler-registry.js';
 
-for (const op of [...BINARY_OPS, ...UNARY_OPS]) registerHandler(op, 1, direct());
-
 // Before opset 7, binary ops broadcast only with broadcast=1 and an explicit axis; the legacy
 // form is rejected rather than guessed.
-for (const op of ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Less', 'Greater']) {
+const LEGACY_BROADCAST = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Less', 'Greater'];
+for (const op of [...BINARY_OPS, ...UNARY_OPS]) if (!LEGACY_BROADCAST.includes(op)) registerHandler(op, 1, direct());
+for (const op of LEGACY_BROADCAST) {
   registerHandler(op, 1, (ctx) => {
     if (ctx.node.attrs.broadcast === 1 && ctx.node.attrs.axis !== undefined) ctx.fail('legacy broadcast with an axis attribute (opset < 7) is not supported');
     const { broadcast: _b, axis: _a, consumed_inputs: _c, ...attrs } = ctx.node.attrs;

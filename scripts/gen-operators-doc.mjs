@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Writes docs/operators.md from the registries: every ONNX op the importer handles (domain and the
+// opset versions its handlers start at) and every IR op with its group and description.
+// `--check` exits 1 when the file on disk is out of date (used by the test suite).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listHandlers } from '@onnx2wasm/onnx-import';
+import { listOps } from '@onnx2wasm/ir';
+import { listLoweredOps } from '@onnx2wasm/wasm-codegen';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const file = path.join(root, 'docs/operators.md');
+
+export function operatorsDoc() {
+  const handlers = listHandlers();
+  const lowered = new Set(listLoweredOps());
+  const lines = [
+    '# Operators',
+    '',
+    'Generated from the op registries by `node scripts/gen-operators-doc.mjs`; a test fails when it is out of date.',
+    '',
+    `## ONNX ops the importer handles (${handlers.length})`,
+    '',
+    'A handler is picked by the model\'s opset: the newest handler whose version is not newer than it. Ops are either mapped to one IR op or expanded at import time into several. Dtypes, attributes and the reasons for failing cases are listed per test case in [conformance.md](conformance.md); unsupported attribute values fail at compile time with a typed error naming the node.',
+    '',
+    '| ONNX op | domain | handler versions (since opset) |',
+    '|---|---|---|',
+    ...handlers.map((h) => `| ${h.opType} | ${h.domain || 'ai.onnx'} | ${h.versions.join(', ')} |`),
+    '',
+    `## IR ops (${listOps().length})`,
+    '',
+    'Each has type/shape inference, a reference `evaluate` (used for constant folding and as the test oracle) and, unless marked, a wasm kernel. Ops without a kernel only exist at compile time (they are folded away) or are expanded before code generation.',
+    '',
+    '| IR op | group | kernel | description |',
+    '|---|---|---|---|',
+    ...listOps().map((o) => `| ${o.name} | ${o.group} | ${lowered.has(o.name) ? 'yes' : 'compile time only'} | ${o.description.replace(/\|/g, '\\|')} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const text = operatorsDoc();
+if (process.argv.includes('--check')) {
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  if (current !== text) { console.error('docs/operators.md is out of date: run node scripts/gen-operators-doc.mjs'); process.exit(1); }
+  console.log('docs/operators.md is up to date');
+} else {
+  fs.writeFileSync(file, text);
+  console.log(`wrote ${path.relative(root, file)}`);
+}
