@@ -65,9 +65,10 @@ registerHandler('Dropout', 12, (ctx) => {
   const [, ratioName, modeName] = ctx.node.inputs;
   if (modeName) {
     const mode = ctx.constantOf(modeName);
-    // The message names the inputs so a caller can pin their values (compile's constantInputs).
-    if (!mode) unsupported(ctx, `training_mode '${modeName}' (input 2) must be a compile-time constant; random dropout at run time is not supported`);
+    // The messages name the inputs so a caller can pin their values (compile's constantInputs).
     const ratio = ratioName ? ctx.constantOf(ratioName) : undefined;
+    const alsoRatio = ratioName && !ratio ? ` (and so must ratio '${ratioName}' unless training_mode is 0)` : '';
+    if (!mode) unsupported(ctx, `training_mode '${modeName}' (input 2) must be a compile-time constant${alsoRatio}; random dropout at run time is not supported`);
     if (toNumbers(mode)[0] && ratioName && !ratio) unsupported(ctx, `with training_mode=1, ratio '${ratioName}' (input 1) must be a compile-time constant (only ratio 0 is supported)`);
     const r = ratio ? toNumbers(ratio)[0] : ratioName ? undefined : 0.5;
     if (toNumbers(mode)[0] && r !== 0) unsupported(ctx, 'training_mode=1 with a non-zero ratio (random dropout) is not supported; export the model in inference mode');
