@@ -1,16 +1,22 @@
 // QuantizeLinear(x, scale, zero_point?) {axis, block_size, to} and
-// DequantizeLinear(x, scale, zero_point?) {axis, block_size}, for 8- and 16-bit integers:
-//   quantize:   y = saturate(round_half_even(x / scale) + zero_point), y of dtype `to`
+// DequantizeLinear(x, scale, zero_point?) {axis, block_size}, for 2- to 16-bit integers and the
+// float8/float4e2m1 formats:
+//   quantize:   y = saturate(round_half_even(x / scale) + zero_point), y of dtype `to`; float
+//               formats round x / scale + zero_point to nearest even (saturating unless `saturate` is 0)
 //   dequantize: y = (x - zero_point) · scale, y of scale's dtype
 // scale and zero_point are one value (per tensor), one per index of `axis` (1-D, per axis), or
 // blocked: x's shape with dim `axis` divided into blocks of block_size (rounded up).
-import { DType } from '../dtype.js';
+import { DType, decodeElement, encodeElement } from '../dtype.js';
+import { FLOAT_FORMATS, SUB_BYTE_INTS } from '../low-precision.js';
 import { Dim, Node } from '../graph.js';
 import { InferContext, OpDef, attrInt, attrString, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
 
-export const QUANT_DTYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16'];
-const INT_RANGE: Record<string, [number, number]> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535], int32: [-(2 ** 31), 2 ** 31 - 1] };
+export const QUANT_DTYPES: readonly DType[] = [
+  'int8', 'uint8', 'int16', 'uint16', 'int4', 'uint4', 'int2', 'uint2',
+  'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1',
+];
+const INT_RANGE: Record<string, [number, number]> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535], int32: [-(2 ** 31), 2 ** 31 - 1], ...SUB_BYTE_INTS };
 
 export function quantRange(dtype: DType): [number, number] { return INT_RANGE[dtype]!; }
 
@@ -49,7 +55,7 @@ function roundHalfEven(v: number): number {
 /** Applies `f(x, scale, zero_point)` element by element with the layout's parameter indexing. */
 function mapQuant(node: Node, x: Tensor, scale: Tensor, zp: Tensor | undefined, out: Tensor, f: (v: number, s: number, z: number) => number): Tensor {
   const L = quantLayout(node, x.dims, scale.dims);
-  const num = (t: Tensor, i: number) => Number(t.data[i]);
+  const num = (t: Tensor, i: number) => decodeElement(t.dtype, Number(t.data[i]));
   let k = 0;
   for (let o = 0; o < L.outer; o++) for (let d = 0; d < L.D; d++) for (let i = 0; i < L.inner; i++, k++) {
     const p = o * L.so + Math.floor(d / L.block) * L.sd + i * L.si;
@@ -61,7 +67,7 @@ function mapQuant(node: Node, x: Tensor, scale: Tensor, zp: Tensor | undefined, 
 export const quantizeLinear: OpDef = {
   name: 'QuantizeLinear',
   group: 'elementwise',
-  description: 'saturate(round(x / scale) + zero_point) into int8/uint8/int16/uint16',
+  description: 'saturate(round(x / scale) + zero_point) into a 2- to 16-bit integer or float8/float4 type',
   infer(ctx) {
     expectDType(ctx, 0, ['float32']);
     expectDType(ctx, 1, ['float32']);
@@ -72,6 +78,10 @@ export const quantizeLinear: OpDef = {
   },
   evaluate(node, [x, scale, zp]) {
     const to = attrString(node, 'to', 'uint8') as DType;
+    if (FLOAT_FORMATS[to]) {
+      const saturate = attrInt(node, 'saturate', 1) !== 0;
+      return [mapQuant(node, x!, scale!, zp, makeTensor(to, [...x!.dims]), (v, s, z) => encodeElement(to, Math.fround(Math.fround(v / s) + z), saturate))];
+    }
     const [lo, hi] = quantRange(to);
     return [mapQuant(node, x!, scale!, zp, makeTensor(to, [...x!.dims]), (v, s, z) => Math.min(hi, Math.max(lo, roundHalfEven(Math.fround(v / s)) + z)))];
   },
@@ -80,7 +90,7 @@ export const quantizeLinear: OpDef = {
 export const dequantizeLinear: OpDef = {
   name: 'DequantizeLinear',
   group: 'elementwise',
-  description: '(x - zero_point) · scale from int8/uint8/int16/uint16/int32',
+  description: '(x - zero_point) · scale from a quantized integer or float8/float4 type',
   infer(ctx) {
     expectDType(ctx, 0, [...QUANT_DTYPES, 'int32']);
     expectDType(ctx, 1, ['float32']);

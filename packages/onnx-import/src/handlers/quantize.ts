@@ -1,7 +1,7 @@
-// QuantizeLinear / DequantizeLinear (opsets 10 to 25) for 8- and 16-bit integers, per tensor, per
+// QuantizeLinear / DequantizeLinear (opsets 10 to 25) for 2- to 16-bit integers and float8/float4e2m1, per tensor, per
 // axis or blocked: the IR ops of the same name, computed in float32 (float16 x or scale are cast
 // in and the float16 result cast out). The quantized type is the zero point's, else
-// output_dtype, else uint8. float8, int4 and int2 types are not supported.
+// output_dtype, else uint8. `saturate` (float8 targets) passes through.
 // DynamicQuantizeLinear (11) expands into its definition: scale = (max(x, 0) - min(x, 0)) / 255,
 // zero_point = saturate(round(-min(x, 0) / scale)), then QuantizeLinear to uint8.
 import { DType, QUANT_DTYPES, makeTensor } from '@onnx2wasm/ir';
@@ -27,7 +27,9 @@ registerHandler('QuantizeLinear', 10, (ctx) => {
   const code = node.attrs.output_dtype as number | undefined;
   const to: DType | undefined = zp ? ctx.typeOf(zp).dtype : code ? ONNX_DTYPES[code] : 'uint8';
   if (!to || !QUANT_DTYPES.includes(to)) ctx.fail(`quantizing to ${to ?? `ONNX type ${code}`} is not supported (${QUANT_DTYPES.join(', ')})`);
-  ctx.emit('QuantizeLinear', [toFloat32(ctx, node.inputs[0]!), ...params(ctx)], { ...quantAttrs(ctx), to: to! }, node.outputs);
+  const saturate = typeof node.attrs.saturate === 'number' ? node.attrs.saturate : 1;
+  const attrs = { ...quantAttrs(ctx), to: to!, ...(saturate === 1 ? {} : { saturate }) };
+  ctx.emit('QuantizeLinear', [toFloat32(ctx, node.inputs[0]!), ...params(ctx)], attrs, node.outputs);
 });
 
 registerHandler('DequantizeLinear', 10, (ctx) => {

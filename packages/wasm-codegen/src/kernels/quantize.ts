@@ -1,10 +1,11 @@
 // QuantizeLinear / DequantizeLinear over x viewed as [outer, D, inner]: one scalar loop nest with
 // the scale / zero_point index o·so + floor(d / block)·sd + i·si (strides 0 on broadcast parts).
-// Quantizing rounds x / scale half to even (f32.nearest), adds the zero point and saturates.
+// Quantizing rounds x / scale half to even (f32.nearest), adds the zero point and saturates;
+// float8/float4 targets store x / scale + zero_point through their rounding conversion.
 import { quantLayout, quantRange } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
-import { scalarType } from './scalar-types.js';
+import { ScalarType, scalarType } from './scalar-types.js';
 
 registerLowering({
   ops: ['QuantizeLinear', 'DequantizeLinear'],
@@ -12,7 +13,10 @@ registerLowering({
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, scale = ctx.inputs[1]!, zp = ctx.inputs[2], y = ctx.outputs[0]!;
     const quantize = node.op === 'QuantizeLinear';
-    const xt = scalarType(x.dtype), yt = scalarType(y.dtype), zt = zp ? scalarType(zp.dtype) : undefined;
+    const saturate = ((node.attrs.saturate as number | undefined) ?? 1) !== 0;
+    const xt = scalarType(x.dtype), yt = scalarType(y.dtype, saturate), zt = zp ? scalarType(zp.dtype) : undefined;
+    // float8/float4 values load as f32, integers as i32.
+    const asF32 = (t: ScalarType, e: Expr): Expr => (t.float ? e : fn.f32FromI32(e));
     if (!xt || !yt || (zp && !zt)) unsupported(ctx, `dtypes ${x.dtype} → ${y.dtype}`);
     const L = quantLayout(node, x.dims, scale.dims);
     const o = fn.local('i32'), d = fn.local('i32'), i = fn.local('i32'), k = fn.local('i32'), p = fn.local('i32');
@@ -21,17 +25,19 @@ registerLowering({
     const element: Expr[] = [
       p.set(fn.add(fn.add(fn.mul(o.get(), L.so), fn.mul(blockIndex, L.sd)), fn.mul(i.get(), L.si))),
       s.set(fn.loadF32(fn.shl(p.get(), 2), scale.addr)),
-      z.set(zp ? fn.f32FromI32(zt!.load(ctx, fn.mul(p.get(), zt!.bytes), zp.addr)) : fn.f32(0)),
+      z.set(zp ? asF32(zt!, zt!.load(ctx, fn.mul(p.get(), zt!.bytes), zp.addr)) : fn.f32(0)),
     ];
     const xAt = fn.mul(k.get(), xt!.bytes), yAt = () => fn.mul(k.get(), yt!.bytes);
-    if (quantize) {
+    if (quantize && yt!.float) {
+      element.push(yt!.store(ctx, yAt(), fn.fadd(fn.fdiv(xt!.load(ctx, xAt, x.addr), s.get()), z.get()), y.addr));
+    } else if (quantize) {
       const [lo, hi] = quantRange(y.dtype);
       element.push(
         v.set(fn.fadd(fn.num('f32', 'nearest', fn.fdiv(xt!.load(ctx, xAt, x.addr), s.get())), z.get())),
         yt!.store(ctx, yAt(), fn.i32FromF32(fn.fmax(fn.fmin(v.get(), fn.f32(hi)), fn.f32(lo))), y.addr),
       );
     } else {
-      element.push(yt!.store(ctx, yAt(), fn.fmul(fn.fsub(fn.f32FromI32(xt!.load(ctx, xAt, x.addr)), z.get()), s.get()), y.addr));
+      element.push(yt!.store(ctx, yAt(), fn.fmul(fn.fsub(asF32(xt!, xt!.load(ctx, xAt, x.addr)), z.get()), s.get()), y.addr));
     }
     element.push(k.set(fn.add(k.get(), 1)));
     return [k.set(fn.i(0)), fn.for(o, 0, L.outer, 1, [fn.for(d, 0, L.D, 1, [fn.for(i, 0, L.inner, 1, element)])])];
