@@ -46,7 +46,9 @@ export function encodeElement(dtype: DType, v: number, saturate = true): number 
   const range = SUB_BYTE_INTS[dtype];
   if (range) {
     const span = range[1] - range[0] + 1;
-    const w = (((Number.isFinite(v) ? Math.trunc(v) : 0) % span) + span) % span;
+    // Out-of-range floats are undefined in ONNX: saturate to int32 first, as wasm's trunc_sat does.
+    const t = Number.isNaN(v) ? 0 : Math.min(2 ** 31 - 1, Math.max(-(2 ** 31), Math.trunc(v)));
+    const w = ((t % span) + span) % span;
     return w > range[1] ? w - span : w;
   }
   return v;
