@@ -35,3 +35,7 @@ import './signal-windows.js';
 import './control-flow.js';
 import './causal-conv.js';
 import './bit-cast.js';
+import './random.js';
+import './dft.js';
+import './center-crop-pad.js';
+import './col2im.js';
