@@ -208,6 +208,16 @@ describe('graph structure', () => {
     expect(e.message).toBe("Gemm node 'fc': attribute 'alpha' must be a number");
   });
 
+  it('Einsum without operands is a typed error, not a TypeError in inference', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [3, 4] }], outputs: [{ name: 'y', dims: [4, 3] }],
+      nodes: [{ op: 'Einsum', inputs: [], outputs: ['y'], name: 'e', attrs: [{ name: 'equation', type: 3, s: new TextEncoder().encode('ij->ji') }] }],
+      opset: 12,
+    }));
+    expect(e.code).toBe('SHAPE_MISMATCH');
+    expect(e.message).toBe("Einsum node 'e': input 0 is required");
+  });
+
   it('a node listing the same output twice is INVALID_MODEL', async () => {
     const e = await compileError(buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],

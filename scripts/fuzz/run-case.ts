@@ -22,8 +22,13 @@ export interface CaseJob {
 }
 
 export type FindingKind =
-  | 'untyped-compile-error' | 'untyped-runtime-error' | 'accepted-invalid-model' | 'accepted-bad-input'
-  | 'state-corrupted' | 'bad-output' | 'masked-internal-error' | 'unloadable-module' | 'rejected-valid-input' | 'internal-error' | 'timeout' | 'crash' | 'out-of-memory';
+  | 'untyped-compile-error' | 'untyped-runtime-error' // an exception without a known code
+  | 'masked-internal-error' // a known code wrapping a TypeError or RangeError message
+  | 'internal-error' // VERIFY_FAILED or CODEGEN_FAILED, with --strict
+  | 'accepted-invalid-model' | 'accepted-bad-input' // should have failed and did not
+  | 'unloadable-module' | 'rejected-valid-input' // compiled, but the module or its inputs do not work
+  | 'state-corrupted' | 'bad-output' // wrong answers after an error, outputs that disagree with their dims
+  | 'timeout' | 'crash' | 'out-of-memory'; // reported by the pool
 
 export interface CaseResult {
   outcome: string;

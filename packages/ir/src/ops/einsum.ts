@@ -74,6 +74,7 @@ export const einsum: OpDef = {
   description: 'Einstein summation over labelled axes (diagonals, broadcast ellipsis)',
   infer(ctx) {
     const { node } = ctx;
+    input(ctx, 0); // at least one operand
     const types = ctx.inputs.map((_, i) => input(ctx, i));
     const dtype = types[0]!.dtype;
     if (dtype !== 'float32' && dtype !== 'float64') fail(node, `dtype ${dtype} is not supported (float32 or float64)`, 'DTYPE_MISMATCH');
