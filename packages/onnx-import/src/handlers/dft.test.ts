@@ -30,3 +30,21 @@ describe('DFT expansion', () => {
     toNumbers(back!).forEach((v, i) => expect(v).toBeCloseTo(signal[i]!, 5));
   });
 });
+
+describe('STFT expansion', () => {
+  it('windows each frame and keeps the onesided bins', () => {
+    const signal = makeTensor('float32', [1, 8, 1], [1, 2, 3, 4, 5, 6, 7, 8]);
+    const step = makeTensor('int64', [], [3]);
+    const window = makeTensor('float32', [4], [0, 1, 1, 0]);
+    const [y] = evaluateNode('STFT', 17, { signal, step, window }, ['y']);
+    expect(y!.dims).toEqual([1, 2, 3, 2]);
+    // Frame 1 is [4, 5, 6, 7], windowed to [0, 5, 6, 0].
+    const frame = [0, 5, 6, 0], got = toNumbers(y!).slice(6);
+    for (let k = 0; k < 3; k++) {
+      const re = frame.reduce((a, v, t) => a + v * Math.cos((2 * Math.PI * k * t) / 4), 0);
+      const im = frame.reduce((a, v, t) => a - v * Math.sin((2 * Math.PI * k * t) / 4), 0);
+      expect(got[2 * k]).toBeCloseTo(re, 4);
+      expect(got[2 * k + 1]).toBeCloseTo(im, 4);
+    }
+  });
+});
