@@ -39,3 +39,4 @@ import './random.js';
 import './dft.js';
 import './center-crop-pad.js';
 import './col2im.js';
+import './max-unpool.js';
