@@ -13,6 +13,7 @@ import { compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
 import { createOrtWeb } from './bench/ort-web.mjs';
 import { fmtBytes, median } from './bench/stats.mjs';
+import { readSection } from './bench/doc-section.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modelsDir = path.resolve(root, '../shared/models');
@@ -102,7 +103,9 @@ onnx2wasm against onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, '
 ${table}
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'docs/benchmarks.md'), doc);
+  // The kernel table (npm run bench:kernels) is kept as it was.
+  const kernels = readSection(path.join(root, 'docs/benchmarks.md'), 'Kernels');
+  fs.writeFileSync(path.join(root, 'docs/benchmarks.md'), kernels ? `${doc}\n## Kernels\n\n${kernels}\n` : doc);
   console.log('wrote docs/benchmarks.md');
 }
 process.exit(0);

@@ -20,11 +20,11 @@ export function emitActivation(ctx: LowerContext | undefined, fn: FnBuilder, a: 
   };
   switch (a.kind) {
     case 'none': return x();
-    case 'relu': return fn.vmax(x(), fn.vzero());
-    case 'clip': return fn.vmin(fn.vmax(x(), fn.vconst(p0)), fn.vconst(p1));
-    case 'leakyrelu': return fn.vadd(fn.vmax(x(), fn.vzero()), fn.vmul(fn.vconst(p0), fn.vmin(x(), fn.vzero())));
-    case 'hardsigmoid': return fn.vmax(fn.vmin(fn.vadd(fn.vmul(x(), fn.vconst(p0)), fn.vconst(p1)), fn.vconst(1)), fn.vzero());
-    case 'hardswish': return fn.vmul(x(), fn.vmax(fn.vmin(fn.vadd(fn.vmul(x(), fn.vconst(1 / 6)), fn.vconst(0.5)), fn.vconst(1)), fn.vzero()));
+    case 'relu': return vrelu(fn, x());
+    case 'clip': return vclamp(fn, x(), p0, p1);
+    case 'leakyrelu': return fn.vbitselect(fn.vmul(x(), fn.vconst(p0)), x(), fn.vlt(x(), fn.vzero()));
+    case 'hardsigmoid': return vclamp(fn, fn.vadd(fn.vmul(x(), fn.vconst(p0)), fn.vconst(p1)), 0, 1);
+    case 'hardswish': return fn.vmul(x(), vclamp(fn, fn.vadd(fn.vmul(x(), fn.vconst(1 / 6)), fn.vconst(0.5)), 0, 1));
     case 'sigmoid': return vsigmoid(need(), fn, x());
     case 'silu': return fn.vmul(x(), vsigmoid(need(), fn, x()));
     case 'tanh': return vtanh(need(), fn, x());
@@ -34,4 +34,21 @@ export function emitActivation(ctx: LowerContext | undefined, fn: FnBuilder, a: 
       return fn.vmul(fn.vmul(x(), fn.vconst(0.5)), fn.vadd(fn.vconst(1), vtanh(need(), fn, inner)));
     }
   }
+}
+
+// f32x4.max/min propagate NaN and order ±0, which costs several instructions on x86; pmax/pmin are
+// one instruction each. With the data as the FIRST operand, pmax(x, c) = x < c ? c : x and
+// pmin(x, c) = c < x ? c : x keep a NaN x (every comparison with it is false), so a clamp against
+// non-NaN constants is exact; only the sign of a zero result may differ (-0 for max(-0, 0)).
+
+/** max(x, 0), NaN-propagating. */
+export function vrelu(fn: FnBuilder, x: Expr): Expr {
+  return fn.vpmax(x, fn.vzero());
+}
+
+/** min(max(x, lo), hi), NaN-propagating in x; NaN bounds take the exact (slow) form. */
+export function vclamp(fn: FnBuilder, x: Expr, lo: number, hi: number): Expr {
+  if (Number.isNaN(lo) || Number.isNaN(hi)) return fn.vmin(fn.vmax(x, fn.vconst(lo)), fn.vconst(hi));
+  const low = lo === -Infinity ? x : fn.vpmax(x, fn.vconst(lo));
+  return hi === Infinity ? low : fn.vpmin(low, fn.vconst(hi));
 }

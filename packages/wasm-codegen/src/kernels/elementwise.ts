@@ -5,6 +5,7 @@ import { LowerContext, Operand, constantInput, registerLowering, unsupported } f
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { broadcastLoops } from './broadcast-loops.js';
 import { verf, vexp, vsigmoid, vtanh } from './math.js';
+import { vclamp, vrelu } from './activation.js';
 import { lowerGenericElementwise } from './elementwise-generic.js';
 
 /** Operands are thunks: an op may read an operand more than once (each call is a fresh local.get). */
@@ -30,7 +31,7 @@ export const F32_POW: Record<number, VecOp> = {
 };
 
 export const F32_UNARY: Record<string, VecOp> = {
-  Relu: (_c, fn, [x]) => fn.vmax(x(), fn.vzero()),
+  Relu: (_c, fn, [x]) => vrelu(fn, x()),
   Neg: (_c, fn, [x]) => fn.vneg(x()),
   Abs: (_c, fn, [x]) => fn.vabs(x()),
   Sqrt: (_c, fn, [x]) => fn.vsqrt(x()),
@@ -42,12 +43,10 @@ export const F32_UNARY: Record<string, VecOp> = {
   Sigmoid: (c, fn, [x]) => vsigmoid(c, fn, x()),
   Tanh: (c, fn, [x]) => vtanh(c, fn, x()),
   Erf: (c, fn, [x]) => verf(c, fn, x()),
-  LeakyRelu: (_c, fn, [x], n) => {
-    // x >= 0 ? x : alpha * x, as max(x, 0) + alpha * min(x, 0): two ops instead of a compare and select
-    return fn.vadd(fn.vmax(x(), fn.vzero()), fn.vmul(fn.vconst(attrFloat(n, 'alpha', 0.01)), fn.vmin(x(), fn.vzero())));
-  },
+  // x < 0 ? alpha * x : x (a NaN x fails the compare and passes through)
+  LeakyRelu: (_c, fn, [x], n) => fn.vbitselect(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.01))), x(), fn.vlt(x(), fn.vzero())),
   HardSigmoid: (_c, fn, [x], n) =>
-    fn.vmax(fn.vmin(fn.vadd(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.2))), fn.vconst(attrFloat(n, 'beta', 0.5))), fn.vconst(1)), fn.vzero()),
+    vclamp(fn, fn.vadd(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.2))), fn.vconst(attrFloat(n, 'beta', 0.5))), 0, 1),
 };
 
 export function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[], extra?: (fn: FnBuilder) => Expr[]): Expr[] {
@@ -99,7 +98,7 @@ registerLowering({
       if ([1, 2].some((i) => ctx.inputs[i] && !ctx.inputs[i]!.constant)) return lowerGenericElementwise(ctx);
       const lo = ctx.inputs[1] ? scalarValue(ctx, 1, 'min') : -Infinity;
       const hi = ctx.inputs[2] ? scalarValue(ctx, 2, 'max') : Infinity;
-      return lowerF32(ctx, (_c, fn, [x]) => fn.vmin(fn.vmax(x(), fn.vconst(lo)), fn.vconst(hi)), [ins[0]!]);
+      return lowerF32(ctx, (_c, fn, [x]) => vclamp(fn, x(), lo, hi), [ins[0]!]);
     }
     if (node.op === 'Pow') {
       // Exponents used by exported models (x^2 in variance, x^0.5, x^3 in GELU-tanh) are constants.

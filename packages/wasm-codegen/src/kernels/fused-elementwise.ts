@@ -4,6 +4,7 @@ import { readProgram } from '@onnx2wasm/ir';
 import { Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { F32_BINARY, F32_POW, F32_UNARY, VecOp, lowerF32 } from './elementwise.js';
+import { vclamp } from './activation.js';
 
 /** Whether the codegen can run `op` (with these step attributes) inside a fused loop. */
 export function canFuseStep(op: string, attrs: Record<string, number | string> = {}): boolean {
@@ -26,7 +27,7 @@ registerLowering({
         let f: VecOp | undefined;
         if (s.op === 'Clip') {
           const lo = s.attrs?.min === undefined ? -Infinity : Number(s.attrs.min), hi = s.attrs?.max === undefined ? Infinity : Number(s.attrs.max);
-          f = (_c, b, [x]) => b.vmin(b.vmax(x!(), b.vconst(lo)), b.vconst(hi));
+          f = (_c, b, [x]) => vclamp(b, x!(), lo, hi);
         } else if (s.op === 'Pow') f = F32_POW[Number(s.attrs?.exponent)];
         else f = F32_BINARY[s.op] ?? F32_UNARY[s.op];
         if (!f) unsupported(ctx, `step ${k} (${s.op}) inside a fused loop`);

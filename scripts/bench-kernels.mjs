@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// npm run bench:kernels [-- --scale S --iters N --no-write]
+// Achieved GFLOP/s of single-node modules (3x3 conv, 1x1 conv, depthwise conv, GEMM) next to the
+// peak of an f32x4 mul+add loop with 12 independent chains, all measured in this one process so
+// the numbers share the machine's current load. Under `node --experimental-wasm-relaxed-simd` a
+// relaxed column (relaxed_madd) is added. --scale shrinks the spatial/N sizes (CI smoke runs).
+// Writes the table into docs/benchmarks.md (section "Kernels") unless --no-write.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { inferNode, makeTensor } from '@onnx2wasm/ir';
+import { META_SECTION, WasmModuleBuilder, generateModule } from '@onnx2wasm/wasm-codegen';
+import { hostImports } from '@onnx2wasm/runtime';
+import { replaceSection } from './bench/doc-section.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    iters: { type: 'string', default: '20' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const scale = Number(args.scale), iters = Math.max(1, Number(args.iters));
+const sz = (n) => Math.max(4, Math.round(n * scale));
+
+/** Whether this engine accepts relaxed-SIMD code (the relaxed column is shown only then). */
+function relaxedSupported() {
+  try { return WebAssembly.validate(buildPeak(true)); } catch { return false; }
+}
+
+/** A loop of 12 independent f32x4 multiply-add chains; 8 flops per lane-pair per chain per step. */
+function buildPeak(relaxed) {
+  const mod = new WasmModuleBuilder({ relaxed });
+  const fn = mod.fn('run', ['i32']);
+  const n = fn.param(0), i = fn.local('i32');
+  const acc = Array.from({ length: 12 }, () => fn.local('v128'));
+  const m = fn.local('v128'), a = fn.local('v128');
+  const body = acc.map((x) => x.set(fn.fma(x.get(), m.get(), a.get())));
+  fn.finish([
+    m.set(fn.vconst(0.999)), a.set(fn.vconst(1e-3)),
+    ...acc.map((x, k) => x.set(fn.vconst(k))),
+    fn.for(i, 0, n.get(), 1, body),
+    // Keep the chains alive: their sum goes to memory.
+    fn.vstore(0, acc.slice(1).reduce((s, x) => fn.vadd(s, x.get()), acc[0].get())),
+  ]);
+  mod.exportFunction('run');
+  mod.setMemory(1, []);
+  const bytes = mod.emitBinary();
+  mod.dispose();
+  return bytes;
+}
+
+async function peakGflops(relaxed) {
+  const steps = Math.max(1000, Math.round(2e6 * scale));
+  const { instance } = await WebAssembly.instantiate(buildPeak(relaxed));
+  const run = instance.exports.run;
+  run(steps);
+  const t = best(() => run(steps));
+  return (steps * 12 * 8) / t / 1e6;
+}
+
+// Process CPU time, not wall time: on a shared machine the wall clock also counts the time this
+// process waits for a core. Each sample repeats f until it has run for at least 20 ms.
+function best(f) {
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  let min = Infinity;
+  for (let k = 0; k < iters; k++) {
+    const t = cpu();
+    let reps = 0, dt = 0;
+    do { f(); reps++; dt = cpu() - t; } while (dt < 20);
+    min = Math.min(min, dt / reps);
+  }
+  return min;
+}
+
+function random(dims, seed) {
+  const n = dims.reduce((a, b) => a * b, 1);
+  let s = seed;
+  return makeTensor('float32', dims, Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5));
+}
+
+function graphOf(op, inputs, attrs) {
+  const g = { name: 'kernel', inputs: [], outputs: [], nodes: [], types: new Map(), constants: new Map() };
+  const names = inputs.map((inp, k) => {
+    const name = `x${k}`;
+    g.types.set(name, { dtype: 'float32', shape: [...inp.tensor.dims] });
+    if (inp.constant) g.constants.set(name, inp.tensor);
+    else g.inputs.push(name);
+    return name;
+  });
+  const node = { name: `${op}_0`, op, inputs: names, outputs: ['y0'], attrs };
+  inferNode(g, node);
+  g.nodes.push(node);
+  g.outputs = ['y0'];
+  return g;
+}
+
+async function timeKernel(g, relaxed) {
+  const gen = generateModule(g, { relaxed });
+  const module = await WebAssembly.compile(gen.wasm);
+  const instance = await WebAssembly.instantiate(module, hostImports(module));
+  const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(module, META_SECTION)[0]));
+  const mem = instance.exports.memory;
+  if (!meta.weights.embedded) new Uint8Array(mem.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
+  const run = instance.exports.run;
+  run();
+  return best(run);
+}
+
+const conv = (C, M, H, k, group = 1) => ({
+  graph: () => graphOf('Conv', [
+    { tensor: random([1, C, H, H], 1) },
+    { tensor: random([M, C / group, k, k], 2), constant: true },
+    { tensor: random([M], 3), constant: true },
+  ], { kernel_shape: [k, k], pads: Array(4).fill((k - 1) / 2), strides: [1, 1], group }),
+  flops: 2 * M * (C / group) * k * k * H * H,
+});
+const C1 = sz(64), C2 = sz(128);
+const cases = [
+  { name: `conv 3x3 ${C1}->${C1} @ ${sz(56)}x${sz(56)}`, ...conv(C1, C1, sz(56), 3) },
+  { name: `conv 1x1 ${C2}->${sz(512)} @ ${sz(28)}x${sz(28)}`, ...conv(C2, sz(512), sz(28), 1) },
+  { name: `depthwise 3x3 ${sz(32)}ch @ ${sz(112)}x${sz(112)}`, ...conv(sz(32), sz(32), sz(112), 3, sz(32)) },
+  {
+    name: `gemm ${sz(128)}x${sz(256)}x${sz(1024)} (MxKxN)`,
+    graph: () => graphOf('Gemm', [{ tensor: random([sz(128), sz(256)], 4) }, { tensor: random([sz(256), sz(1024)], 5), constant: true }], {}),
+    flops: 2 * sz(128) * sz(256) * sz(1024),
+  },
+  {
+    // A classifier head: one row, so it streams the weights once (memory-bound).
+    name: `gemv 1x${sz(1280)}x${sz(1000)} (MxKxN)`,
+    graph: () => graphOf('Gemm', [{ tensor: random([1, sz(1280)], 6) }, { tensor: random([sz(1280), sz(1000)], 7), constant: true }], {}),
+    flops: 2 * sz(1280) * sz(1000),
+  },
+];
+
+const relaxed = relaxedSupported();
+const peak = await peakGflops(false);
+const peakRelaxed = relaxed ? await peakGflops(true) : undefined;
+const rows = [];
+for (const c of cases) {
+  const g = c.graph();
+  const ms = await timeKernel(g, false);
+  const msRelaxed = relaxed ? await timeKernel(g, true) : undefined;
+  rows.push({ name: c.name, ms, gflops: c.flops / ms / 1e6, msRelaxed, gflopsRelaxed: msRelaxed && c.flops / msRelaxed / 1e6 });
+}
+
+const f1 = (x) => (x === undefined ? '–' : x.toFixed(1));
+const head = relaxed
+  ? ['| kernel | ms | GFLOP/s | % of peak | relaxed ms | relaxed GFLOP/s | % of relaxed peak |', '|---|---:|---:|---:|---:|---:|---:|']
+  : ['| kernel | ms | GFLOP/s | % of peak |', '|---|---:|---:|---:|'];
+const lines = [
+  `Peak (f32x4 mul+add, 12 chains): ${f1(peak)} GFLOP/s${relaxed ? `; relaxed_madd: ${f1(peakRelaxed)} GFLOP/s` : ''}. Best of ${iters} samples of process CPU time, one thread.`,
+  '',
+  ...head,
+  ...rows.map((r) => relaxed
+    ? `| ${r.name} | ${r.ms.toFixed(2)} | ${f1(r.gflops)} | ${(100 * r.gflops / peak).toFixed(0)}% | ${r.msRelaxed.toFixed(2)} | ${f1(r.gflopsRelaxed)} | ${(100 * r.gflopsRelaxed / peakRelaxed).toFixed(0)}% |`
+    : `| ${r.name} | ${r.ms.toFixed(2)} | ${f1(r.gflops)} | ${(100 * r.gflops / peak).toFixed(0)}% |`),
+];
+console.log(lines.join('\n'));
+if (!args['no-write'] && scale === 1) {
+  const file = path.join(root, 'docs/benchmarks.md');
+  const intro = 'Measured by `npm run bench:kernels` (`node --experimental-wasm-relaxed-simd` adds the relaxed columns).';
+  replaceSection(file, 'Kernels', [intro, '', ...lines].join('\n'));
+  console.log(`wrote ${path.relative(root, file)}`);
+}

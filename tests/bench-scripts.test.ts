@@ -1,0 +1,24 @@
+// Smoke runs of the benchmark scripts (tiny sizes, one run, nothing written): they must keep
+// working, but their numbers are never asserted — benchmarks are scripts, not timed tests.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/models.js';
+
+function script(name: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', name), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+describe('benchmark scripts', () => {
+  it('bench-kernels runs at a tiny scale', () => {
+    const r = script('bench-kernels.mjs', '--scale', '0.1', '--iters', '1', '--no-write');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/GFLOP\/s/);
+  }, 130_000);
+  it('bench runs the mlp once', () => {
+    const r = script('bench.mjs', '--models', 'mlp', '--runs', '1', '--warmup', '0', '--no-write');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/mlp .* ratio/);
+  }, 130_000);
+});
