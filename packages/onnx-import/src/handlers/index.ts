@@ -40,3 +40,5 @@ import './dft.js';
 import './center-crop-pad.js';
 import './col2im.js';
 import './max-unpool.js';
+import './linear-attention.js';
+import './tensor-scatter.js';
