@@ -42,3 +42,4 @@ import './col2im.js';
 import './max-unpool.js';
 import './linear-attention.js';
 import './tensor-scatter.js';
+import './affine-grid.js';
