@@ -29,7 +29,7 @@ function isTensorValue(v) {
 }
 
 /** Low-precision floats are compared exactly by decoded value (NaN equals NaN, any NaN code). */
-const EXACT_FLOATS = ['bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1'];
+const EXACT_FLOATS = ['bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1', 'float8e8m0'];
 
 /** Compares with rtol/atol; NaN equals NaN; integers and bool exactly. */
 export function compareOutput(actual, expected) {

@@ -1,4 +1,4 @@
-import { FLOAT_FORMATS, SUB_BYTE_INTS, bfloat16ToFloat, decodeFloatBits, encodeFloatBits, floatToBfloat16 } from './low-precision.js';
+import { E8m0Rounding, FLOAT_FORMATS, SUB_BYTE_INTS, bfloat16ToFloat, decodeFloatBits, e8m0ToFloat, encodeFloatBits, floatToBfloat16, floatToE8m0 } from './low-precision.js';
 
 /** Element types, named as in ONNX Runtime's JS API so that runtime tensors and IR values agree. */
 export type DType =
@@ -9,7 +9,7 @@ export type DType =
   // Low-precision types, one element per storage unit (see low-precision.ts). ORT JS names
   // int4/uint4; the float8 names follow ONNX's TensorProto enum, lower-cased.
   | 'bfloat16' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'float4e2m1'
-  | 'int4' | 'uint4' | 'int2' | 'uint2';
+  | 'int4' | 'uint4' | 'int2' | 'uint2' | 'float8e8m0';
 
 export type TypedArray =
   | Float32Array | Float64Array | Uint16Array
@@ -22,24 +22,26 @@ export const DTYPE_BYTES: Record<DType, number> = {
   uint8: 1, uint16: 2, uint32: 4, uint64: 8,
   bool: 1, string: 0,
   bfloat16: 2, float8e4m3fn: 1, float8e4m3fnuz: 1, float8e5m2: 1, float8e5m2fnuz: 1, float4e2m1: 1,
-  int4: 1, uint4: 1, int2: 1, uint2: 1,
+  int4: 1, uint4: 1, int2: 1, uint2: 1, float8e8m0: 1,
 };
 
 /** Types whose storage holds bits of a float format that must be decoded (float16 and the low-precision floats). */
-export const ENCODED_FLOATS: readonly DType[] = ['float16', 'bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1'];
+export const ENCODED_FLOATS: readonly DType[] = ['float16', 'bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1', 'float8e8m0'];
 
 /** The value of one stored element (decodes float16/bfloat16/float8/float4 bits). */
 export function decodeElement(dtype: DType, raw: number): number {
   if (dtype === 'float16') return halfToFloat(raw);
   if (dtype === 'bfloat16') return bfloat16ToFloat(raw);
+  if (dtype === 'float8e8m0') return e8m0ToFloat(raw);
   const f = FLOAT_FORMATS[dtype];
   return f ? decodeFloatBits(f, raw) : raw;
 }
 
 /** The stored element for a value: float formats round to nearest even (saturating float8 unless
  *  `saturate` is false); sub-byte integers truncate and wrap like the wider integer casts. */
-export function encodeElement(dtype: DType, v: number, saturate = true): number {
+export function encodeElement(dtype: DType, v: number, saturate = true, roundMode: E8m0Rounding = 'up'): number {
   if (dtype === 'float16') return floatToHalf(v);
+  if (dtype === 'float8e8m0') return floatToE8m0(v, saturate, roundMode);
   if (dtype === 'bfloat16') return floatToBfloat16(v);
   const f = FLOAT_FORMATS[dtype];
   if (f) return encodeFloatBits(f, v, saturate);
@@ -78,7 +80,7 @@ export function allocateArray(dtype: DType, length: number): TypedArray {
     case 'bool': return new Uint8Array(length);
     case 'bfloat16': return new Uint16Array(length);
     case 'int4': case 'int2': return new Int8Array(length);
-    case 'float8e4m3fn': case 'float8e4m3fnuz': case 'float8e5m2': case 'float8e5m2fnuz': case 'float4e2m1':
+    case 'float8e4m3fn': case 'float8e4m3fnuz': case 'float8e5m2': case 'float8e5m2fnuz': case 'float4e2m1': case 'float8e8m0':
     case 'uint4': case 'uint2': return new Uint8Array(length);
     case 'string': throw new Error('string tensors have no typed array');
   }
@@ -107,7 +109,7 @@ export function arrayFromBytes(dtype: DType, bytes: Uint8Array): TypedArray {
     case 'bool': return new Uint8Array(buf, off, n);
     case 'bfloat16': return new Uint16Array(buf, off, n);
     case 'int4': case 'int2': return new Int8Array(buf, off, n);
-    case 'float8e4m3fn': case 'float8e4m3fnuz': case 'float8e5m2': case 'float8e5m2fnuz': case 'float4e2m1':
+    case 'float8e4m3fn': case 'float8e4m3fnuz': case 'float8e5m2': case 'float8e5m2fnuz': case 'float4e2m1': case 'float8e8m0':
     case 'uint4': case 'uint2': return new Uint8Array(buf, off, n);
     case 'string': throw new Error('string tensors have no typed array');
   }

@@ -17,7 +17,7 @@ export type { FusedStep } from './ops/fused-elementwise.js';
 export { slicePlan, sliceAxis } from './ops/slice.js';
 export type { SliceAxis } from './ops/slice.js';
 export { reducedAxes } from './ops/reduce-mean.js';
-export { castTarget } from './ops/cast.js';
+export { castTarget, castRounding } from './ops/cast.js';
 export { transposePerm } from './ops/transpose.js';
 export { REDUCE_KINDS, emptyReduction, intRange } from './ops/reduce.js';
 export type { ReduceKind } from './ops/reduce.js';

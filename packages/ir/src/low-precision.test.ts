@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLOAT_FORMATS, decodeFloatBits, encodeFloatBits, floatToBfloat16, bfloat16ToFloat, unpackSubByte } from './low-precision.js';
+import { FLOAT_FORMATS, e8m0ToFloat, floatToE8m0, decodeFloatBits, encodeFloatBits, floatToBfloat16, bfloat16ToFloat, unpackSubByte } from './low-precision.js';
 import { encodeElement } from './dtype.js';
 
 const F = FLOAT_FORMATS;
@@ -32,6 +32,16 @@ describe('small float formats', () => {
     expect(encodeFloatBits(F.float4e2m1!, NaN, true)).toBe(0);
     expect(encodeFloatBits(F.float8e4m3fn!, 2 ** -9, true)).toBe(0x01); // smallest subnormal
     expect(encodeFloatBits(F.float8e4m3fn!, 2 ** -10, true)).toBe(0); // half of it ties to zero
+  });
+  it('float8e8m0 rounds the exponent by round_mode and saturates at 2^127', () => {
+    expect(floatToE8m0(1.1, true, 'up')).toBe(0x80);
+    expect(floatToE8m0(1.1, true, 'down')).toBe(0x7f);
+    expect(floatToE8m0(1.6, true, 'nearest')).toBe(0x80);
+    expect(floatToE8m0(0, true, 'up')).toBe(0);
+    expect(floatToE8m0(Infinity, true, 'up')).toBe(0xfe);
+    expect(floatToE8m0(Infinity, false, 'up')).toBe(0xff);
+    expect(e8m0ToFloat(0x7f)).toBe(1);
+    expect(Number.isNaN(e8m0ToFloat(0xff))).toBe(true);
   });
   it('bfloat16 rounds to nearest even', () => {
     expect(floatToBfloat16(1 + 2 ** -8)).toBe(0x3f80);

@@ -115,3 +115,24 @@ export function unpackSubByte(dtype: string, packed: ArrayLike<number>, n: numbe
   }
   return out;
 }
+
+/** float8e8m0 (Cast-24, for MX scales): an exponent only, 2^(code - 127); 0xff is NaN. */
+export type E8m0Rounding = 'up' | 'down' | 'nearest';
+
+export function e8m0ToFloat(code: number): number {
+  return code === 0xff ? NaN : 2 ** (code - 127);
+}
+
+/** number → float8e8m0 code from the float32 exponent field, rounded by `mode` on the mantissa
+ *  bits; beyond 2^127 (or Inf) saturates to 0xfe, or is NaN without `saturate`. The sign is
+ *  ignored (negative inputs are undefined in ONNX) and zero gives the smallest code. */
+export function floatToE8m0(v: number, saturate: boolean, mode: E8m0Rounding): number {
+  if (Number.isNaN(v)) return 0xff;
+  const bits = new Uint32Array(new Float32Array([v]).buffer)[0]! & 0x7fffffff;
+  if (bits === 0x7f800000) return saturate ? 0xfe : 0xff;
+  let e = bits >>> 23;
+  const m = bits & 0x7fffff;
+  if (mode === 'up' && m !== 0) e++;
+  if (mode === 'nearest' && m & 0x400000 && (m & 0x3fffff || e & 1)) e++;
+  return e > 0xfe ? (saturate ? 0xfe : 0xff) : e;
+}

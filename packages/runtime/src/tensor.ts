@@ -7,7 +7,7 @@ export type DType =
   // Uint16Array, float8/float4e2m1 bit codes in a Uint8Array, int4/int2 values in an Int8Array,
   // uint4/uint2 values in a Uint8Array. int4/uint4 are ONNX Runtime's names; the rest follow ONNX.
   | 'bfloat16' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'float4e2m1'
-  | 'int4' | 'uint4' | 'int2' | 'uint2';
+  | 'int4' | 'uint4' | 'int2' | 'uint2' | 'float8e8m0';
 
 export type TensorData =
   | Float32Array | Float64Array | Uint16Array | Int8Array | Int16Array | Int32Array
@@ -29,4 +29,5 @@ export const ARRAYS: Record<DType, ArrayCtor> = {
   bool: Uint8Array,
   bfloat16: Uint16Array, float8e4m3fn: Uint8Array, float8e4m3fnuz: Uint8Array, float8e5m2: Uint8Array,
   float8e5m2fnuz: Uint8Array, float4e2m1: Uint8Array, int4: Int8Array, uint4: Uint8Array, int2: Int8Array, uint2: Uint8Array,
+  float8e8m0: Uint8Array,
 } as unknown as Record<DType, ArrayCtor>;

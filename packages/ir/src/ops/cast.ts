@@ -1,12 +1,20 @@
 // Cast(x) {to}: converts element types. `to` is an IR dtype name (the importer maps ONNX's codes).
 // Floats to integers truncate toward zero and wrap into the target's range (out-of-range values
 // are undefined in ONNX); anything to bool is x != 0 (NaN is true). Low-precision targets round
-// to nearest even: float8 saturates unless `saturate` is 0; int4/int2 wrap like the wider integers.
+// to nearest even (float8e8m0 by `round_mode`): float8 saturates unless `saturate` is 0; int4/int2 wrap like the wider integers.
 import { DType, DTYPE_BYTES, ENCODED_FLOATS, decodeElement, encodeElement, isBigInt } from '../dtype.js';
+import { E8m0Rounding } from '../low-precision.js';
 import { OpDef, attrInt, attrString, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
 
 const CASTABLE = Object.keys(DTYPE_BYTES).filter((d) => d !== 'string') as DType[];
+
+/** Cast-24's round_mode, for float8e8m0 targets. */
+export function castRounding(node: Parameters<typeof attrString>[0]): E8m0Rounding {
+  const mode = attrString(node, 'round_mode', 'up');
+  if (mode !== 'up' && mode !== 'down' && mode !== 'nearest') fail(node, `round_mode '${mode}' is not one of up, down, nearest`, 'INVALID_ATTRIBUTE');
+  return mode as E8m0Rounding;
+}
 
 export function castTarget(node: Parameters<typeof attrString>[0]): DType {
   const to = attrString(node, 'to');
@@ -23,13 +31,13 @@ function read(t: Tensor, i: number): number | bigint {
 /** Low-precision targets (bfloat16, float8, float4, int4/int2), written by encodeElement. */
 const ENCODED: readonly DType[] = [...ENCODED_FLOATS, 'int4', 'uint4', 'int2', 'uint2'];
 
-export function castTensor(x: Tensor, to: DType, saturate = true): Tensor {
+export function castTensor(x: Tensor, to: DType, saturate = true, roundMode: E8m0Rounding = 'up'): Tensor {
   const out = makeTensor(to, [...x.dims]);
   const n = x.data.length;
   for (let i = 0; i < n; i++) {
     const v = read(x, i);
     if (to === 'bool') (out.data as Uint8Array)[i] = typeof v === 'bigint' ? Number(v !== 0n) : Number(v !== 0);
-    else if (ENCODED.includes(to)) (out.data as Uint16Array)[i] = encodeElement(to, Number(v), saturate);
+    else if (ENCODED.includes(to)) (out.data as Uint16Array)[i] = encodeElement(to, Number(v), saturate, roundMode);
     else if (isBigInt(to)) {
       const b = typeof v === 'bigint' ? v : BigInt(Number.isFinite(v) ? Math.trunc(v) : 0);
       (out.data as BigInt64Array)[i] = to === 'int64' ? BigInt.asIntN(64, b) : BigInt.asUintN(64, b);
@@ -53,7 +61,7 @@ export const cast: OpDef = {
     return [{ dtype: castTarget(ctx.node), shape: [...x.shape] }];
   },
   evaluate(node, [x]) {
-    return [castTensor(x!, castTarget(node), attrInt(node, 'saturate', 1) !== 0)];
+    return [castTensor(x!, castTarget(node), attrInt(node, 'saturate', 1) !== 0, castRounding(node))];
   },
 };
 

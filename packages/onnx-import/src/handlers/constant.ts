@@ -2,7 +2,7 @@
 // it see its value at once. Shape, ConstantOfShape and Cast map to IR ops of the same name; Cast's
 // ONNX type code becomes an IR dtype name.
 import { DType, Tensor, makeTensor } from '@onnx2wasm/ir';
-import { registerHandler } from '../handler-registry.js';
+import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { ONNX_DTYPES } from '../tensor-proto.js';
 
 const VALUE_FORMS = ['value', 'value_float', 'value_floats', 'value_int', 'value_ints', 'value_string', 'value_strings', 'sparse_value'];
@@ -52,13 +52,17 @@ const TYPE_NAMES: Record<string, DType> = {
   FLOAT: 'float32', DOUBLE: 'float64', FLOAT16: 'float16', INT8: 'int8', INT16: 'int16', INT32: 'int32', INT64: 'int64',
   UINT8: 'uint8', UINT16: 'uint16', UINT32: 'uint32', UINT64: 'uint64', BOOL: 'bool',
 };
+/** saturate (opset 19) and round_mode (opset 24), kept only when they differ from the defaults. */
+export function castOptions(ctx: HandlerContext): Record<string, number | string> {
+  const { saturate, round_mode: mode } = ctx.node.attrs;
+  return { ...(typeof saturate === 'number' && saturate !== 1 ? { saturate } : {}), ...(typeof mode === 'string' && mode !== 'up' ? { round_mode: mode } : {}) };
+}
+
 registerHandler('Cast', 1, (ctx) => {
   const to = ctx.node.attrs.to;
   let dtype: DType | undefined;
   if (typeof to === 'number') dtype = ONNX_DTYPES[to];
   else if (typeof to === 'string') dtype = TYPE_NAMES[to.toUpperCase()];
-  if (!dtype || dtype === 'string') return ctx.fail(`cannot cast to type ${JSON.stringify(to)} (complex, float8e8m0 and string are not supported)`);
-  // saturate (opset 19) only matters for float8 targets.
-  const saturate = typeof ctx.node.attrs.saturate === 'number' ? ctx.node.attrs.saturate : 1;
-  ctx.emit('Cast', [ctx.node.inputs[0]!], saturate === 1 ? { to: dtype } : { to: dtype, saturate }, ctx.node.outputs);
+  if (!dtype || dtype === 'string') return ctx.fail(`cannot cast to type ${JSON.stringify(to)} (complex and string are not supported)`);
+  ctx.emit('Cast', [ctx.node.inputs[0]!], { to: dtype, ...castOptions(ctx) }, ctx.node.outputs);
 });

@@ -5,6 +5,7 @@ import { OnnxImportError } from '../errors.js';
 import { HandlerContext, direct, registerHandler } from '../handler-registry.js';
 import { ONNX_DTYPES } from '../tensor-proto.js';
 import { int64Vector } from './const-input.js';
+import { castOptions } from './constant.js';
 
 registerHandler('Expand', 8, direct());
 registerHandler('Range', 11, direct());
@@ -37,8 +38,7 @@ registerHandler('EyeLike', 9, (ctx) => {
 
 registerHandler('CastLike', 15, (ctx) => {
   const to = ctx.typeOf(ctx.node.inputs[1]!).dtype;
-  const saturate = typeof ctx.node.attrs.saturate === 'number' ? ctx.node.attrs.saturate : 1;
-  ctx.emit('Cast', [ctx.node.inputs[0]!], saturate === 1 ? { to } : { to, saturate }, ctx.node.outputs);
+  ctx.emit('Cast', [ctx.node.inputs[0]!], { to, ...castOptions(ctx) }, ctx.node.outputs);
 });
 
 function unsupported(ctx: HandlerContext, what: string): never {

@@ -1,7 +1,7 @@
 // Cast: one conversion per element over the flat tensor, with the ONNX semantics of
 // scalar-types.ts `convert` (floats truncate toward zero, saturating; bool is x != 0). float32 ↔
 // int32 runs four lanes at a time. Same-type casts copy bytes. `saturate` picks the float8 overflow rule.
-import { sizeOf } from '@onnx2wasm/ir';
+import { castRounding, sizeOf } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { convert, scalarType } from './scalar-types.js';
 
@@ -11,7 +11,7 @@ registerLowering({
     const { fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const saturate = ((ctx.node.attrs.saturate as number | undefined) ?? 1) !== 0;
-    const from = scalarType(x.dtype), to = scalarType(y.dtype, saturate);
+    const from = scalarType(x.dtype), to = scalarType(y.dtype, saturate, castRounding(ctx.node));
     if (!from || !to) unsupported(ctx, `a cast from ${x.dtype} to ${y.dtype}`);
     const n = sizeOf(x.dims);
     if (n === 0) return [];

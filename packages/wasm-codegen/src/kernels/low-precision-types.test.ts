@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DType, Tensor, decodeElement, makeTensor } from '@onnx2wasm/ir';
 import { randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
 
-const LOW: DType[] = ['bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1', 'int4', 'uint4', 'int2', 'uint2'];
+const LOW: DType[] = ['bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1', 'int4', 'uint4', 'int2', 'uint2', 'float8e8m0'];
 const FLOAT8: DType[] = ['float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz'];
 
 /** Specials, ties, extremes and subnormals of every format, then random values. */
@@ -46,6 +46,14 @@ describe('low-precision Cast kernels vs reference', () => {
       const ints = await runKernel('Cast', [{ tensor: makeTensor('int32', [3], [-1000, 3, 17]) }], { to });
       expect(sameValues(ints.actual[0]!, ints.expected[0]!)).toBeUndefined();
     });
+  }
+  for (const round_mode of ['up', 'down', 'nearest']) {
+    for (const saturate of [0, 1]) {
+      it(`float32 -> float8e8m0 round_mode ${round_mode}, saturate ${saturate}`, async () => {
+        const r = await runKernel('Cast', [{ tensor: probe(40, 9) }], { to: 'float8e8m0', round_mode, saturate });
+        expect(sameValues(r.actual[0]!, r.expected[0]!)).toBeUndefined();
+      });
+    }
   }
   it('int4/int2 wrap integer sources and truncate floats, like the wider integers', async () => {
     for (const to of ['int4', 'uint4', 'int2', 'uint2'] as DType[]) {

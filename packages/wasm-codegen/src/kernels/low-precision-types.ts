@@ -3,7 +3,7 @@
 // f32 and convert on load/store with shared helper functions; int4/int2 are i32 loaded from one
 // byte. Stores to float8 follow ONNX Cast: round to nearest even, then saturate to ±max, or
 // without `saturate` give Inf (e5m2) or NaN.
-import { DType, FLOAT_FORMATS, FloatFormat, maxCode, signBit } from '@onnx2wasm/ir';
+import { DType, E8m0Rounding, FLOAT_FORMATS, FloatFormat, maxCode, signBit } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import type { ScalarType } from './scalar-types.js';
@@ -94,12 +94,51 @@ function bfloat16Helper(ctx: LowerContext): string {
   }, ['f32']);
 }
 
+/** float8e8m0 code → 2^(code - 127) (code 0 is the f32 subnormal 2^-127); 0xff is NaN. */
+function e8m0Decoder(ctx: LowerContext): string {
+  return ctx.helper('float8e8m0_to_f32', (fn) => {
+    const c = fn.param(0);
+    fn.finish([
+      fn.if(fn.eq(c.get(), 0xff), [fn.return(fn.f32FromBits(fn.i(NAN_BITS)))]),
+      fn.return(fn.f32FromBits(fn.selectI(c.get(), fn.shl(c.get(), 23), fn.i(0x400000)))),
+    ], 'f32');
+  }, ['i32']);
+}
+
+/** f32 → float8e8m0: the exponent field, rounded by `mode` on the mantissa (ir floatToE8m0). */
+function e8m0Encoder(ctx: LowerContext, saturate: boolean, mode: E8m0Rounding): string {
+  return ctx.helper(`f32_to_float8e8m0_${mode}${saturate ? '_sat' : ''}`, (fn) => {
+    const x = fn.param(0);
+    const bits = fn.local('i32'), e = fn.local('i32'), m = fn.local('i32');
+    const overflow = saturate ? 0xfe : 0xff;
+    const round: Expr[] = [];
+    if (mode === 'up') round.push(fn.if(m.get(), [e.set(fn.add(e.get(), 1))]));
+    if (mode === 'nearest') {
+      round.push(fn.if(fn.and(fn.ne(fn.and(m.get(), 0x400000), 0), fn.ne(fn.or(fn.and(m.get(), 0x3fffff), fn.and(e.get(), 1)), 0)), [e.set(fn.add(e.get(), 1))]));
+    }
+    fn.finish([
+      bits.set(fn.and(fn.f32Bits(x.get()), 0x7fffffff)),
+      fn.if(fn.gtS(bits.get(), 0x7f800000), [fn.return(fn.i(0xff))]),
+      fn.if(fn.eq(bits.get(), 0x7f800000), [fn.return(fn.i(overflow))]),
+      e.set(fn.num('i32', 'shr_u', bits.get(), fn.i(23))),
+      m.set(fn.and(bits.get(), 0x7fffff)),
+      ...round,
+      fn.return(fn.selectI(fn.gtS(e.get(), 0xfe), overflow, e.get())),
+    ], 'i32');
+  }, ['f32']);
+}
+
 function scalar(dtype: DType, wasm: 'i32' | 'f32', bytes: number, signed: boolean, load: ScalarType['load'], store: ScalarType['store']): ScalarType {
   return { dtype, wasm, bytes, float: wasm === 'f32', signed, load, store };
 }
 
 /** The ScalarType of a low-precision dtype; `saturate` selects the float8 overflow rule of Cast. */
-export function lowPrecisionType(dtype: DType, saturate: boolean): ScalarType | undefined {
+export function lowPrecisionType(dtype: DType, saturate: boolean, roundMode: E8m0Rounding): ScalarType | undefined {
+  if (dtype === 'float8e8m0') {
+    return scalar(dtype, 'f32', 1, false,
+      (c, a, o) => c.fn.callValue(e8m0Decoder(c), [c.fn.load8U(a, o)], 'f32'),
+      (c, a, v, o) => c.fn.store8(a, c.fn.callValue(e8m0Encoder(c, saturate, roundMode), [v], 'i32'), o));
+  }
   if (dtype === 'bfloat16') {
     return scalar(dtype, 'f32', 2, true,
       (c, a, o) => c.fn.f32FromBits(c.fn.shl(c.fn.load16U(a, o), 16)),

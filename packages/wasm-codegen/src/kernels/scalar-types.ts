@@ -2,7 +2,7 @@
 // (integer and float64 elementwise, Cast, Where, comparisons, indexing) are written once over this.
 // bool is an i32 0/1; float16 is computed as f32 and converted on load/store; the low-precision
 // types are in low-precision-types.ts.
-import { DType, PACKED_BITS } from '@onnx2wasm/ir';
+import { DType, E8m0Rounding, PACKED_BITS } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { lowPrecisionType } from './low-precision-types.js';
@@ -40,9 +40,9 @@ const TYPES: Record<string, ScalarType> = {
   uint64: t('uint64', 'i64', 8, false, (c, a, o) => c.fn.loadI64(a, o), (c, a, v, o) => c.fn.storeI64(a, v, o)),
 };
 
-/** The ScalarType of dtype; `saturate` (Cast's attribute) only changes float8 stores. */
-export function scalarType(dtype: DType, saturate = true): ScalarType | undefined {
-  return TYPES[dtype] ?? lowPrecisionType(dtype, saturate);
+/** The ScalarType of dtype; Cast's `saturate` and `round_mode` only change float8 stores. */
+export function scalarType(dtype: DType, saturate = true, roundMode: E8m0Rounding = 'up'): ScalarType | undefined {
+  return TYPES[dtype] ?? lowPrecisionType(dtype, saturate, roundMode);
 }
 
 /** IEEE half bits (i32) → f32, a shared helper function. */
