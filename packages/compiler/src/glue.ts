@@ -16,6 +16,10 @@ const TS_ARRAY: Record<string, string> = {
   float32: 'Float32Array', float64: 'Float64Array', float16: 'Uint16Array', int8: 'Int8Array', int16: 'Int16Array',
   int32: 'Int32Array', int64: 'BigInt64Array', uint8: 'Uint8Array', uint16: 'Uint16Array', uint32: 'Uint32Array',
   uint64: 'BigUint64Array', bool: 'Uint8Array',
+  // low-precision types, one element per slot (docs/deploy.md)
+  bfloat16: 'Uint16Array', float8e4m3fn: 'Uint8Array', float8e4m3fnuz: 'Uint8Array', float8e5m2: 'Uint8Array',
+  float8e5m2fnuz: 'Uint8Array', float8e8m0: 'Uint8Array', float4e2m1: 'Uint8Array', int4: 'Int8Array', uint4: 'Uint8Array',
+  int2: 'Int8Array', uint2: 'Uint8Array',
 };
 
 const str = (s: string) => JSON.stringify(s);
