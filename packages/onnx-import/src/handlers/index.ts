@@ -43,3 +43,4 @@ import './max-unpool.js';
 import './linear-attention.js';
 import './tensor-scatter.js';
 import './affine-grid.js';
+import './flex-attention.js';
