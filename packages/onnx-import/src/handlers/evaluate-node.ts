@@ -8,15 +8,15 @@ import { ONNX_DTYPES } from '../tensor-proto.js';
 
 const CODES = new Map(Object.entries(ONNX_DTYPES).map(([code, dtype]) => [dtype, Number(code)]));
 
-export function evaluateNode(op: string, opset: number, inputs: Record<string, Tensor>, outputs: string[], attribute: object[] = []): Tensor[] {
+export function evaluateNode(op: string, opset: number, inputs: Record<string, Tensor>, outputs: string[], attribute: object[] = [], domain = ''): Tensor[] {
   const proto = onnx.ModelProto.create({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: opset }],
+    opsetImport: domain ? [{ domain: '', version: 26 }, { domain, version: opset }] : [{ domain: '', version: opset }],
     graph: {
       name: 'g',
       initializer: Object.entries(inputs).map(([name, t]) => ({ name, dims: t.dims, dataType: CODES.get(t.dtype), rawData: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) })),
       output: outputs.map((name) => ({ name })),
-      node: [{ opType: op, name: 'n', input: Object.keys(inputs), output: outputs, attribute }],
+      node: [{ opType: op, domain, name: 'n', input: Object.keys(inputs), output: outputs, attribute }],
     },
   });
   const graph: Graph = importModel(onnx.ModelProto.encode(proto).finish()).graph;
