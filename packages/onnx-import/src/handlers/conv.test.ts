@@ -109,10 +109,14 @@ describe('BatchNormalization handler', () => {
     expect(node.attrs.epsilon).toBeCloseTo(1e-3, 8);
   });
 
-  it('refuses training_mode=1 and spatial=0 with typed errors naming the node', () => {
-    const training = () => importOne(15, [1, 3, 4, 4], params, { op: 'BatchNormalization', inputs: ['x', 's', 'b', 'm', 'v'], attrs: { training_mode: 1 } });
-    expect(training).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_OP', node: 'n0', op: 'BatchNormalization' }));
-    expect(training).toThrow(/training_mode=1/);
+  it('expands training_mode=1 into batch statistics (no BatchNormalization node left)', () => {
+    const g = importOne(15, [2, 3, 4, 4], params, { op: 'BatchNormalization', inputs: ['x', 's', 'b', 'm', 'v'], attrs: { training_mode: 1 } });
+    expect(g.nodes.map((n) => n.op)).not.toContain('BatchNormalization');
+    expect(g.nodes.filter((n) => n.op === 'ReduceMean')).toHaveLength(2);
+    expect(g.types.get(g.outputs[0]!)?.shape).toEqual([2, 3, 4, 4]);
+  });
+
+  it('refuses spatial=0 with a typed error naming the node', () => {
     const spatial = () => importOne(7, [1, 3, 4, 4], params, { op: 'BatchNormalization', inputs: ['x', 's', 'b', 'm', 'v'], attrs: { spatial: 0 } });
     expect(spatial).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_OP', node: 'n0' }));
   });
