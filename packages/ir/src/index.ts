@@ -43,3 +43,4 @@ export { QUANT_DTYPES, quantLayout, quantRange } from './ops/quantize.js';
 export { cubicWeights, gridSampleModes, reflect } from './ops/grid-sample.js';
 export { ACTIVATIONS, FUNCTIONS, GATES, recurrentConfig } from './ops/recurrent.js';
 export type { CellKind, RecurrentConfig } from './ops/recurrent.js';
+export { randomInitialState, xorshift32 } from './ops/random-uniform.js';

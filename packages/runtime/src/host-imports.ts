@@ -8,6 +8,8 @@ const MATH: Record<string, (...x: number[]) => number> = {
   pow: Math.pow,
   fmod: (a, b) => a % b,
   atan2: Math.atan2,
+  // Seeds RandomUniform nodes that have no seed attribute, once per run.
+  random: Math.random,
 };
 
 /** The import object for a module: only what it declares, and a clear error for anything else. */

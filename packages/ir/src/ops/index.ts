@@ -54,3 +54,4 @@ import './grid-sample.js';
 import './recurrent.js';
 import './bit-cast.js';
 import './random-uniform.js';
+import './det.js';

@@ -44,3 +44,4 @@ import './linear-attention.js';
 import './tensor-scatter.js';
 import './affine-grid.js';
 import './flex-attention.js';
+import './det.js';
