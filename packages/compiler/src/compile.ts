@@ -27,8 +27,12 @@ export interface CompileOptions {
   passes?: string[];
   /** Verify the IR after import and after every pass (--verify). */
   verify?: boolean;
-  /** Emit relaxed-SIMD FMA instructions. */
-  relaxedSimd?: boolean;
+  /**
+   * Emit relaxed-SIMD FMA instructions: true makes `wasm` the relaxed build; 'both' keeps `wasm`
+   * SIMD128 and adds the relaxed build as `relaxedWasm` and files['<name>.relaxed.wasm'] (same
+   * weights; loadModel({ wasm, relaxedWasm, weights }) picks the one the engine runs).
+   */
+  relaxedSimd?: boolean | 'both';
   /** Base name of the output files (default 'model'). */
   name?: string;
   /** Folder for external weight files when compiling from bytes (a path input uses its own folder). */
@@ -70,6 +74,8 @@ export interface CompileSummary {
 
 export interface CompileResult {
   wasm: Uint8Array;
+  /** The relaxed-SIMD build, with relaxedSimd: 'both'. */
+  relaxedWasm?: Uint8Array;
   /** Empty when the weights are embedded. */
   weights: Uint8Array;
   /** Exactly the files the CLI writes, by relative path. */
@@ -145,7 +151,8 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   const graph = optimized.graph;
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
-  const gen = generateModule(graph, { relaxed: options.relaxedSimd, embedWeights: options.embedWeights, maxMemoryBytes });
+  const gen = generateModule(graph, { relaxed: options.relaxedSimd === true, embedWeights: options.embedWeights, maxMemoryBytes });
+  const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, options.embedWeights, maxMemoryBytes) : undefined;
 
   const files: Record<string, Uint8Array> = {};
   const enc = new TextEncoder();
@@ -154,6 +161,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   const weightsFile = weightsHash === null ? null : weightsFileName(name, target, weightsHash);
   const weightsInfo = { file: weightsFile, sha256: weightsHash, bytes: gen.meta.weights.byteLength };
   files[`${name}.wasm`] = gen.wasm;
+  if (relaxedWasm) files[`${name}.relaxed.wasm`] = relaxedWasm;
   if (weightsFile) files[weightsFile] = gen.weights;
   files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: gen.meta, weights: weightsInfo }));
   files[`${name}.d.ts`] = enc.encode(glueDts(gen.meta));
@@ -180,6 +188,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
   return {
     wasm: gen.wasm,
+    ...(relaxedWasm ? { relaxedWasm } : {}),
     weights: gen.weights,
     files,
     manifest,
@@ -202,4 +211,12 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
       warnings,
     },
   };
+}
+
+/** The relaxed-SIMD module of the same graph; it must share the SIMD128 build's weights byte for byte. */
+function relaxedBuild(graph: Graph, weights: Uint8Array, embedWeights: boolean | undefined, maxMemoryBytes: number | undefined): Uint8Array {
+  const gen = generateModule(graph, { relaxed: true, embedWeights, maxMemoryBytes });
+  const same = gen.weights.byteLength === weights.byteLength && gen.weights.every((b, i) => b === weights[i]);
+  if (!same) throw new CompileError('CODEGEN_FAILED', 'the relaxed-SIMD build laid out its weights differently from the SIMD128 build');
+  return gen.wasm;
 }

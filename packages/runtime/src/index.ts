@@ -4,3 +4,4 @@ export type { DType, Tensor, TensorData } from './tensor.js';
 export { RuntimeError, RuntimeInputError } from './errors.js';
 export type { RuntimeErrorCode } from './errors.js';
 export { hostImports } from './host-imports.js';
+export { relaxedSimdSupported } from './relaxed-simd.js';

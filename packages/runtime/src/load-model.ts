@@ -1,6 +1,7 @@
 import { RuntimeError, RuntimeInputError } from './errors.js';
 import { ARRAYS, DType, Tensor, TensorData } from './tensor.js';
 import { hostImports } from './host-imports.js';
+import { relaxedSimdSupported } from './relaxed-simd.js';
 import { Slot, validateMeta } from './validate-meta.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
@@ -10,6 +11,11 @@ export interface LoadOptions {
   wasm: ArrayBuffer | ArrayBufferView | WebAssembly.Module;
   /** The weights file; omit when the weights are embedded in the module. */
   weights?: ArrayBuffer | ArrayBufferView;
+  /**
+   * The relaxed-SIMD build of the same compile (model.relaxed.wasm, same weights): used instead of
+   * `wasm` where the engine supports relaxed SIMD.
+   */
+  relaxedWasm?: ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 }
 
 export interface Model {
@@ -66,10 +72,11 @@ function trapHint(message: string): string {
 /** Instantiates a compiled model and copies its weights into memory once; `run` reuses both. */
 export async function loadModel(opts: LoadOptions): Promise<Model> {
   if (!opts || !opts.wasm) throw new RuntimeError('INVALID_MODULE', 'loadModel needs { wasm } (bytes or a WebAssembly.Module)');
+  const source = opts.relaxedWasm && relaxedSimdSupported() ? opts.relaxedWasm : opts.wasm;
   let module: WebAssembly.Module;
-  if (opts.wasm instanceof WebAssembly.Module) module = opts.wasm;
+  if (source instanceof WebAssembly.Module) module = source;
   else {
-    try { module = await WebAssembly.compile(bytesOf(opts.wasm) as Uint8Array<ArrayBuffer>); } catch (e) {
+    try { module = await WebAssembly.compile(bytesOf(source) as Uint8Array<ArrayBuffer>); } catch (e) {
       throw new RuntimeError('INVALID_MODULE', `the .wasm cannot be compiled here: ${(e as Error).message}`);
     }
   }
