@@ -44,3 +44,4 @@ export { cubicWeights, gridSampleModes, reflect } from './ops/grid-sample.js';
 export { ACTIVATIONS, FUNCTIONS, GATES, recurrentConfig } from './ops/recurrent.js';
 export type { CellKind, RecurrentConfig } from './ops/recurrent.js';
 export { randomInitialState, xorshift32 } from './ops/random-uniform.js';
+export { roiAlignAttrs } from './ops/roi-align.js';

@@ -55,3 +55,7 @@ import './recurrent.js';
 import './bit-cast.js';
 import './random-uniform.js';
 import './det.js';
+import './roi-align.js';
+import './nonzero.js';
+import './unique.js';
+import './non-max-suppression.js';

@@ -45,3 +45,5 @@ import './tensor-scatter.js';
 import './affine-grid.js';
 import './flex-attention.js';
 import './det.js';
+import './roi-align.js';
+import './data-dependent.js';

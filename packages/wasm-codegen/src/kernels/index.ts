@@ -51,3 +51,4 @@ import './recurrent.js';
 import './bit-cast.js';
 import './random-uniform.js';
 import './det.js';
+import './roi-align.js';
