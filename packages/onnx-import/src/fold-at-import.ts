@@ -34,5 +34,11 @@ export function foldAtImport(g: Graph, n: Node): Tensor[] | undefined {
     elems += t.shape.reduce((a, b) => a * b, 1);
   }
   if (elems > MAX_FOLD_ELEMENTS) return undefined;
-  return def.evaluate(n, n.inputs.map((i) => (i ? g.constants.get(i) : undefined)));
+  try {
+    return def.evaluate(n, n.inputs.map((i) => (i ? g.constants.get(i) : undefined)));
+  } catch {
+    // Folding is only an early optimization: a value evaluate cannot make (a dtype without an
+    // array type) stays a node, and the later stages report it with a typed error.
+    return undefined;
+  }
 }

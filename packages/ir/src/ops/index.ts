@@ -59,3 +59,4 @@ import './roi-align.js';
 import './nonzero.js';
 import './unique.js';
 import './non-max-suppression.js';
+import './deform-conv.js';

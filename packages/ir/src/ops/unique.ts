@@ -1,0 +1,67 @@
+// Unique(x) {sorted, axis?}: the distinct elements (or slices along axis) of x, with the index of
+// each one's first occurrence, each input entry's index into the result, and the counts. Sorted
+// ascending (slices lexicographically) by default, else in order of first occurrence. The count
+// depends on the values, so x must be known at compile time (see data-dependent.ts).
+import { Node } from '../graph.js';
+import { OpDef, attrInt, normalizeAxis, registerOp } from '../op-registry.js';
+import { Tensor, getNumber, makeTensor, sizeOf, stridesOf } from '../tensor.js';
+import { inferFromValues } from './data-dependent.js';
+
+/** x viewed as [outer, len, inner] around the unique axis (len = all elements without an axis). */
+function slices(node: Node, x: Tensor): { len: number; key: (k: number) => number[]; take: (ks: number[]) => number[] } {
+  const flat = node.attrs.axis === undefined || node.attrs.axis === null;
+  const dims = x.dims;
+  const axis = flat ? 0 : normalizeAxis(node, attrInt(node, 'axis'), dims.length);
+  const len = flat ? sizeOf(dims) : dims[axis]!;
+  const inner = flat ? 1 : stridesOf(dims)[axis]!, outer = flat ? 1 : sizeOf(dims.slice(0, axis));
+  const key = (k: number) => {
+    const v: number[] = [];
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) v.push(getNumber(x, (o * len + k) * inner + i));
+    return v;
+  };
+  const take = (ks: number[]) => {
+    const v: number[] = [];
+    for (let o = 0; o < outer; o++) for (const k of ks) for (let i = 0; i < inner; i++) v.push(getNumber(x, (o * len + k) * inner + i));
+    return v;
+  };
+  return { len, key, take };
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
+}
+
+export const unique: OpDef = {
+  name: 'Unique',
+  group: 'shape',
+  description: 'distinct elements or slices with first indices, inverse indices and counts (input known at compile time)',
+  infer: (ctx) => inferFromValues(ctx, unique, [0]),
+  evaluate(node, [x]) {
+    const { len, key, take } = slices(node, x!);
+    const firsts: number[] = [], keys: number[][] = [], seen = new Map<string, number>();
+    const inverseFirst: number[] = [];
+    for (let k = 0; k < len; k++) {
+      const kv = key(k), id = JSON.stringify(kv);
+      if (!seen.has(id)) { seen.set(id, firsts.length); firsts.push(k); keys.push(kv); }
+      inverseFirst.push(seen.get(id)!);
+    }
+    let order = firsts.map((_, u) => u);
+    if (attrInt(node, 'sorted', 1)) order = order.sort((a, b) => compareKeys(keys[a]!, keys[b]!) || a - b);
+    const rank = new Array<number>(order.length);
+    order.forEach((u, r) => { rank[u] = r; });
+    const counts = new Array<number>(order.length).fill(0);
+    inverseFirst.forEach((u) => { counts[rank[u]!]!++; });
+    const picked = order.map((u) => firsts[u]!);
+    const flat = node.attrs.axis === undefined || node.attrs.axis === null;
+    const dims = flat ? [picked.length] : x!.dims.map((d, a) => (a === normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length) ? picked.length : d));
+    return [
+      makeTensor(x!.dtype, dims, take(picked)),
+      makeTensor('int64', [picked.length], picked),
+      makeTensor('int64', [len], inverseFirst.map((u) => rank[u]!)),
+      makeTensor('int64', [picked.length], counts),
+    ];
+  },
+};
+
+registerOp(unique);
