@@ -1,5 +1,5 @@
 import { BINARY_OPS, UNARY_OPS } from './op-lists.js';
-import { scalarTensor } from '@onnx2wasm/ir';
+import { makeTensor, scalarTensor } from '@onnx2wasm/ir';
 import { HandlerContext, direct, registerHandler } from '../handler-registry.js';
 
 // Before opset 7, binary ops broadcast only with broadcast=1 and an explicit axis; the legacy
@@ -8,9 +8,23 @@ const LEGACY_BROADCAST = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor',
 for (const op of [...BINARY_OPS, ...UNARY_OPS]) if (!LEGACY_BROADCAST.includes(op)) registerHandler(op, 1, direct());
 for (const op of LEGACY_BROADCAST) {
   registerHandler(op, 1, (ctx) => {
-    if (ctx.node.attrs.broadcast === 1 && ctx.node.attrs.axis !== undefined) ctx.fail('legacy broadcast with an axis attribute (opset < 7) is not supported');
-    const { broadcast: _b, axis: _a, consumed_inputs: _c, ...attrs } = ctx.node.attrs;
-    ctx.emit(op, ctx.node.inputs, attrs, ctx.node.outputs);
+    const { broadcast, axis, consumed_inputs: _c, ...attrs } = ctx.node.attrs;
+    const [a, b] = ctx.node.inputs as [string, string];
+    const ra = ctx.typeOf(a).shape.length, bShape = ctx.typeOf(b).shape;
+    // Legacy broadcast aligns B with A starting at `axis` (default: B's trailing alignment); numpy
+    // broadcasting aligns from the right, so B gets trailing 1s to sit at `axis`.
+    let bIn = b;
+    if (broadcast === 1 && typeof axis === 'number') {
+      const start = axis < 0 ? axis + ra : axis;
+      const trailing = ra - start - bShape.length;
+      if (start < 0 || trailing < 0) ctx.fail(`broadcast axis ${axis} does not fit B of rank ${bShape.length} into A of rank ${ra}`);
+      if (trailing > 0) {
+        if (bShape.some((d) => typeof d !== 'number')) ctx.fail('legacy broadcast of a B with symbolic dims is not supported');
+        const shape = ctx.addConstant(makeTensor('int64', [bShape.length + trailing], [...(bShape as number[]), ...new Array(trailing).fill(1)]), 'broadcast_shape');
+        bIn = ctx.emit('Reshape', [b, shape], {})[0]!;
+      }
+    }
+    ctx.emit(op, [a, bIn], attrs, ctx.node.outputs);
   });
   registerHandler(op, 7, direct());
 }

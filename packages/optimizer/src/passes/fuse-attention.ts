@@ -47,7 +47,7 @@ const fuse: Rule = {
         const m = add.inputs[1 - k]!;
         const mt = view.type(m);
         if (view.producer(add.inputs[k]!)?.op === 'MatMul' || scaling(view, view.producer(add.inputs[k]!))) {
-          if (mt.dtype !== 'float32' || mt.shape.length > rank) return undefined;
+          if (mt.dtype !== 'float32' || mt.shape.length > rank || mt.shape.length < 2) return undefined; // Attention masks are rank 2 to 4
           mask = m;
           scores = add.inputs[k]!;
           remove.push(add);
