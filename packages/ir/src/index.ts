@@ -45,3 +45,4 @@ export { ACTIVATIONS, FUNCTIONS, GATES, recurrentConfig } from './ops/recurrent.
 export type { CellKind, RecurrentConfig } from './ops/recurrent.js';
 export { randomInitialState, xorshift32 } from './ops/random-uniform.js';
 export { roiAlignAttrs } from './ops/roi-align.js';
+export { deformGeometry } from './ops/deform-conv.js';

@@ -47,3 +47,4 @@ import './flex-attention.js';
 import './det.js';
 import './roi-align.js';
 import './data-dependent.js';
+import './deform-conv.js';

@@ -52,3 +52,4 @@ import './bit-cast.js';
 import './random-uniform.js';
 import './det.js';
 import './roi-align.js';
+import './deform-conv.js';
