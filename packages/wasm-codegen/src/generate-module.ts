@@ -44,7 +44,11 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     for (const v of [...n.inputs, ...n.outputs]) {
       const t = v ? g.types.get(v) : undefined;
       if (t && !isStatic(t.shape)) {
-        throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has symbolic shape ${typeToString(t)}; pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+        // A static-shaped graph input read by the node that makes a symbolic shape is a value
+        // (OneHot's depth, Range's limits) the shape depends on: name it, it can be pinned.
+        const fed = n.inputs.filter((i) => n.outputs.includes(v) && g.inputs.includes(i) && isStatic(g.types.get(i)!.shape));
+        const hint = fed.length ? `its shape depends on the values of ${fed.map((i) => `'${i}'`).join(', ')}, which must be known at compile time (constantInputs)` : 'pin the input shapes (inputShapes / --input-shape)';
+        throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has symbolic shape ${typeToString(t)}; ${hint}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
       }
     }
   }
