@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CompileError, compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
+import { WorkerPool } from '../scripts/fuzz/pool.js';
 import { InitSpec, buildModel } from './support/onnx-builder.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-regress-'));
@@ -257,5 +258,41 @@ describe('graph structure', () => {
     const e = await compileError(gemmModel({ name: 'W', dims: [...new Array<number>(17).fill(2 ** 62), 0], raw: new Uint8Array(0) }));
     expect(e.code).toBe('INVALID_MODEL');
     expect(e.message).toContain('more than any tensor can hold');
+  });
+});
+
+describe('nodes with no inputs at all', () => {
+  const noInputs = (op: string, opset: number, attrs: Parameters<typeof buildModel>[0]['nodes'][number]['attrs'] = []) => buildModel({
+    inputs: [{ name: 'x', dims: [2, 3] }], outputs: [{ name: 'y', dims: [2, 3] }],
+    nodes: [{ op, inputs: [], outputs: ['y'], name: 'n', attrs }], opset,
+  });
+
+  it('GRU with no inputs fails instead of hanging (run in a child process with a time limit)', async () => {
+    const file = writeCase(noInputs('GRU', 14, [{ name: 'hidden_size', type: 2, i: 4 }]));
+    const pool = new WorkerPool({ size: 1, timeoutMs: 30_000 });
+    try {
+      const r = await pool.use((_slot, exec) => exec({ modelFile: file, compile: { embedWeights: false, optimize: true, verify: false }, feedSeed: 0, feedMode: 'valid', corruptModule: false }));
+      expect(r.outcome).toBe('compile-error:SHAPE_MISMATCH');
+      expect(r.message).toBe("GRU node 'n': input 0 is required");
+    } finally {
+      pool.close();
+    }
+  }, 60_000);
+
+  it.each([
+    ['NonZero', 13, "NonZero node 'n': input 0 is required"],
+    ['Unique', 11, "Unique node 'n': input 0 is required"],
+  ])('%s with no inputs is a typed error, not a TypeError in evaluate', async (op, opset, message) => {
+    const e = await compileError(noInputs(op, opset));
+    expect(e.message).toBe(message);
+  });
+
+  it('CenterCropPad without its shape input is INVALID_MODEL naming the input', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [2, 3] }], outputs: [{ name: 'y', dims: [2, 3] }],
+      nodes: [{ op: 'CenterCropPad', inputs: ['x'], outputs: ['y'], name: 'c' }], opset: 18,
+    }));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toBe("CenterCropPad node 'c': shape (input 1) is required");
   });
 });

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CorpusOptions, Seed, loadCorpus } from './corpus.js';
+import { CorpusOptions, Seed, knownOpTypes, loadCorpus } from './corpus.js';
 import { Finding, FindingLog, MODEL_PATH } from './findings.js';
 import { FuzzCase, makeCase } from './make-case.js';
 import type { SideFile } from './mutate-model.js';
@@ -77,6 +77,7 @@ export function formatCounts(counts: Record<string, number>): string {
 export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult> {
   const log = opts.log ?? (() => {});
   const seeds = loadCorpus(opts.corpus);
+  const ops = knownOpTypes();
   const readSeed = seedReader();
   const workers = opts.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
   const timeoutMs = opts.timeoutMs ?? 20_000;
@@ -97,7 +98,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     while (next < limit && performance.now() < deadline) {
       const index = next++;
       await pool.use(async (slot, exec) => {
-        const fc = makeCase(seeds, readSeed, opts.seed, index);
+        const fc = makeCase(seeds, readSeed, opts.seed, index, ops);
         const root = path.join(work, `w${slot}`);
         const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };
         let r = await exec(job);
@@ -134,7 +135,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
 
 /** Runs case `index` of a campaign alone and keeps its files in `saveTo`, whatever its outcome. */
 export async function runOneCase(opts: CampaignOptions, index: number, saveTo: string) {
-  const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index);
+  const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index, knownOpTypes());
   const pool = new WorkerPool({ size: 1, timeoutMs: opts.timeoutMs ?? 20_000 });
   try {
     const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };

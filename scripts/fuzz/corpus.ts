@@ -52,6 +52,11 @@ function conformanceSeeds(dir: string, stride: number): Seed[] {
   return seeds;
 }
 
+/** Default-domain op types with an import handler, sorted (so the same ops give the same cases). */
+export function knownOpTypes(): string[] {
+  return listHandlers().filter((h) => !h.domain).map((h) => h.opType).sort();
+}
+
 export function loadCorpus(opts: CorpusOptions): Seed[] {
   const seeds = [
     ...(opts.modelsDir ? sharedSeeds(opts.modelsDir) : []),

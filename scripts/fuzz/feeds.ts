@@ -8,6 +8,15 @@ const ARRAY_OF: Record<DType, new (n: number) => TensorData> = {
   int8: Int8Array, int16: Int16Array, int32: Int32Array, int64: BigInt64Array,
   uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array,
   bool: Uint8Array,
+  bfloat16: Uint16Array, float8e4m3fn: Uint8Array, float8e4m3fnuz: Uint8Array, float8e5m2: Uint8Array,
+  float8e5m2fnuz: Uint8Array, float4e2m1: Uint8Array, int4: Int8Array, uint4: Uint8Array, int2: Int8Array, uint2: Uint8Array,
+  float8e8m0: Uint8Array,
+};
+
+/** Values for the types stored one element per slot: [lowest, highest] code or value. */
+const NARROW: Partial<Record<DType, [number, number]>> = {
+  float8e4m3fn: [0, 255], float8e4m3fnuz: [0, 255], float8e5m2: [0, 255], float8e5m2fnuz: [0, 255], float8e8m0: [0, 255],
+  float4e2m1: [0, 15], int4: [-8, 7], uint4: [0, 15], int2: [-2, 1], uint2: [0, 3],
 };
 
 export const elementCount = (dims: readonly (number | string)[]) => dims.reduce<number>((a, d) => a * Number(d), 1);
@@ -21,6 +30,8 @@ function randomTensor(info: TensorInfo, rng: Rng, specials: boolean): Tensor {
   for (let i = 0; i < n; i++) {
     if (data instanceof BigInt64Array || data instanceof BigUint64Array) data[i] = BigInt(rng.int(7));
     else if (info.dtype === 'bool') data[i] = rng.int(2);
+    else if (NARROW[info.dtype]) data[i] = rng.range(...NARROW[info.dtype]!);
+    else if (info.dtype === 'bfloat16') data[i] = rng.pick([0x3f80, 0xbf80, 0x0000, 0x4000, 0x3f00]);
     else if (info.dtype === 'float32' || info.dtype === 'float64') {
       data[i] = specials && rng.chance(0.05) ? rng.pick([NaN, Infinity, -Infinity]) : rng.next() * 6 - 3;
     } else if (info.dtype === 'float16') data[i] = rng.pick([0x3c00, 0xbc00, 0x0000, 0x4000, 0x3800]);

@@ -54,12 +54,12 @@ function applyStructural(bytes: Uint8Array, count: number, ctx: MutationContext)
   return { bytes: encodeModel(model), applied };
 }
 
-export function makeCase(seeds: Seed[], readSeed: (s: Seed) => Uint8Array, campaignSeed: number, index: number): FuzzCase {
+export function makeCase(seeds: Seed[], readSeed: (s: Seed) => Uint8Array, campaignSeed: number, index: number, knownOps: readonly string[] = []): FuzzCase {
   const rng = caseRng(campaignSeed, index);
   const seed = pickSeed(seeds, rng);
   const total = rng.weighted([[1, 6], [2, 3], [3, 1]] as const);
   const byteLevel = rng.chance(0.3);
-  const ctx: MutationContext = { rng, sideFiles: [] };
+  const ctx: MutationContext = { rng, sideFiles: [], knownOps };
   let { bytes, applied } = applyStructural(readSeed(seed), byteLevel ? total - 1 : total, ctx);
   if (byteLevel) {
     const name = rng.pick(Object.keys(BYTE_MUTATORS));

@@ -16,6 +16,8 @@ export interface SideFile { path: string; data?: Uint8Array; symlinkTo?: string;
 export interface MutationContext {
   rng: Rng;
   sideFiles: SideFile[];
+  /** Op types the importer has handlers for: swapping one in reaches that handler's checks. */
+  knownOps: readonly string[];
   /** Set by mutations after which a successful compile would itself be a bug (e.g. reading outside the folder). */
   mustFail?: string;
 }
@@ -257,14 +259,15 @@ const opset: ModelMutator = (m, { rng }) => {
   }
 };
 
-const OP_TYPES = ['Gemm', 'Relu', 'Add', 'MatMul', 'Conv', 'Reshape', 'Transpose', 'Concat', 'Softmax', 'Gather', 'Identity', 'Clip', 'Cast', 'Shape', 'Loop', 'If', 'NoSuchOp', ''];
+const UNKNOWN_OPS = ['NoSuchOp', ''];
 
-const opType: ModelMutator = (m, { rng }) => {
+/** Another op in the node's place, with its inputs and attributes: mostly a supported one. */
+const opType: ModelMutator = (m, { rng, knownOps }) => {
   const nodes = graphOf(m).node ?? [];
   if (!nodes.length) return undefined;
   const n = rng.pick(nodes);
   const before = n.opType;
-  n.opType = rng.pick(OP_TYPES);
+  n.opType = knownOps.length && rng.chance(0.9) ? rng.pick(knownOps) : rng.pick(UNKNOWN_OPS);
   return `node '${n.name}' op ${before} -> ${n.opType || '(empty)'}`;
 };
 
@@ -275,7 +278,8 @@ const nodeArity: ModelMutator = (m, { rng }) => {
   const n = rng.pick(nodes);
   n.input ??= [];
   n.output ??= [];
-  switch (rng.int(4)) {
+  switch (rng.int(5)) {
+    case 4: n.input = rng.chance(0.5) ? [] : n.input.map(() => ''); return `node '${n.name}' has no inputs left (${n.input.length} omitted)`;
     case 0: n.input.pop(); return `node '${n.name}' loses its last input`;
     case 1: n.input.push(rng.chance(0.5) ? '' : rng.pick(allValueNames(g).concat(['']))); return `node '${n.name}' gets an extra input '${n.input[n.input.length - 1]}'`;
     case 2: n.output.push(`${n.name}_extra_out`); return `node '${n.name}' gets an extra output`;

@@ -5,7 +5,7 @@
 // size must be known at compile time (it fixes the output shape).
 import { makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
-import { constInts, int64Vector } from './const-input.js';
+import { int64Vector, requireConstInts } from './const-input.js';
 
 /** Normalized coordinate of position i of n in [-1, 1]: the pixel centres, or the ends with align_corners. */
 function coordinate(i: number, n: number, alignCorners: boolean): number {
@@ -16,7 +16,7 @@ function coordinate(i: number, n: number, alignCorners: boolean): number {
 registerHandler('AffineGrid', 20, (ctx: HandlerContext) => {
   const { node } = ctx;
   const theta = ctx.typeOf(node.inputs[0]!);
-  const size = constInts(ctx, 1, 'size')!;
+  const size = requireConstInts(ctx, 1, 'size');
   const r = size.length - 2;
   if (r !== 2 && r !== 3) ctx.fail(`size [${size}] must be [N, C, H, W] or [N, C, D, H, W]`);
   if (theta.shape.length !== 3 || theta.shape[1] !== r || theta.shape[2] !== r + 1) ctx.fail(`theta [${theta.shape}] must be [N, ${r}, ${r + 1}]`);

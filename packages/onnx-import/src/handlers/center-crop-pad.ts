@@ -3,12 +3,12 @@
 // ONNX reference does). Pad with negative pads crops, so the whole op is one Pad with a constant
 // pads vector. The target shape must be known at compile time (the output shape depends on it).
 import { HandlerContext, registerHandler } from '../handler-registry.js';
-import { constInts, int64Vector, intsAttr } from './const-input.js';
+import { int64Vector, intsAttr, requireConstInts } from './const-input.js';
 
 registerHandler('CenterCropPad', 18, (ctx: HandlerContext) => {
   const { node } = ctx;
   const dims = ctx.typeOf(node.inputs[0]!).shape;
-  const target = constInts(ctx, 1, 'shape')!;
+  const target = requireConstInts(ctx, 1, 'shape');
   const axes = (intsAttr(ctx, 'axes') ?? dims.map((_, a) => a)).map((a) => (a < 0 ? a + dims.length : a));
   if (axes.length !== target.length) ctx.fail(`shape has ${target.length} values for ${axes.length} axes`);
   if (axes.some((a) => a < 0 || a >= dims.length) || new Set(axes).size !== axes.length) ctx.fail(`axes [${axes}] must be distinct axes of a rank-${dims.length} input`);

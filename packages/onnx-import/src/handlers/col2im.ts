@@ -5,12 +5,12 @@
 // image and block shapes must be known at compile time (they fix the output shape).
 import { makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
-import { constInts, int64Vector, intsAttr } from './const-input.js';
+import { int64Vector, intsAttr, requireConstInts } from './const-input.js';
 
 registerHandler('Col2Im', 18, (ctx: HandlerContext) => {
   const { node } = ctx;
   const x = ctx.typeOf(node.inputs[0]!).shape;
-  const image = constInts(ctx, 1, 'image_shape')!, block = constInts(ctx, 2, 'block_shape')!;
+  const image = requireConstInts(ctx, 1, 'image_shape'), block = requireConstInts(ctx, 2, 'block_shape');
   const rank = image.length;
   if (block.length !== rank) ctx.fail(`block_shape [${block}] and image_shape [${image}] differ in length`);
   const strides = intsAttr(ctx, 'strides') ?? new Array<number>(rank).fill(1);

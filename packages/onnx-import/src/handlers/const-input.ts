@@ -13,6 +13,11 @@ export function constInts(ctx: HandlerContext, index: number, what: string): num
   return toNumbers(t);
 }
 
+/** The integers of a constant input the op cannot do without. */
+export function requireConstInts(ctx: HandlerContext, index: number, what: string): number[] {
+  return constInts(ctx, index, what) ?? ctx.fail(`${what} (input ${index}) is required`);
+}
+
 /** An integer-list attribute, undefined when absent. */
 export function intsAttr(ctx: HandlerContext, name: string): number[] | undefined {
   const v = ctx.node.attrs[name];

@@ -39,7 +39,7 @@ function recurrent(cell: Cell) {
     const count = cell === 'LSTM' ? 8 : 6;
     const ins = node.inputs.slice(0, count);
     const inputs = [swap(ins[0]), ins[1] ?? '', ins[2] ?? '', ins[3] ?? '', ins[4] ?? '', swap(ins[5]), ...(cell === 'LSTM' ? [swap(ins[6]), ins[7] ?? ''] : [])];
-    while (!inputs[inputs.length - 1]) inputs.pop();
+    while (inputs.length && !inputs[inputs.length - 1]) inputs.pop();
     if (typeof a.hidden_size !== 'number') ctx.fail("attribute 'hidden_size' is required");
     const attrs: Attrs = { hidden_size: a.hidden_size, direction, clip: a.clip ?? 0, ...activationAttrs(ctx, cell, D) };
     if (cell === 'GRU') attrs.linear_before_reset = a.linear_before_reset ?? 0;
