@@ -21,6 +21,20 @@ function dynamic(ctx: HandlerContext, what: string): never {
   throw new OnnxImportError('DYNAMIC_SHAPE', `${ctx.node.opType} node '${ctx.node.name}': ${what} must be known at compile time (bodies are unrolled or inlined)`, { node: ctx.node.name, op: ctx.node.opType });
 }
 
+/** The graph inputs a value is computed from: the run-time values a caller could pin. */
+function sourcesOf(ctx: HandlerContext, values: string[]): string[] {
+  const producer = new Map(ctx.graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const found = new Set<string>(), seen = new Set<string>();
+  const visit = (v: string) => {
+    if (!v || seen.has(v)) return;
+    seen.add(v);
+    if (ctx.graph.inputs.includes(v)) found.add(v);
+    producer.get(v)?.inputs.forEach(visit);
+  };
+  values.forEach(visit);
+  return [...found];
+}
+
 function scalar(ctx: HandlerContext, dtype: 'int64' | 'bool', v: number): string {
   return ctx.addConstant(makeTensor(dtype, [], [v]), dtype === 'bool' ? 'cond' : 'iter');
 }
@@ -62,7 +76,10 @@ registerHandler('Loop', 1, (ctx) => {
   const cond0 = condName ? ctx.constantOf(condName) : undefined;
   // Both are named at once, so a caller can pin every input the unrolling needs in one go.
   const missing = [tripName && !trip ? `the trip count '${tripName}' (input 0)` : '', condName && !cond0 ? `the initial condition '${condName}' (input 1)` : ''].filter(Boolean);
-  if (missing.length) dynamic(ctx, missing.join(' and '));
+  if (missing.length) {
+    const from = sourcesOf(ctx, [tripName ?? '', condName ?? ''].filter((v) => v && !ctx.constantOf(v)));
+    dynamic(ctx, missing.join(' and ') + (from.length ? ` (computed from ${from.map((v) => `'${v}'`).join(', ')})` : ''));
+  }
   const limit = trip ? getNumber(trip, 0) : Infinity;
   const g = body(ctx, 'body');
   let carried = initial as string[];
