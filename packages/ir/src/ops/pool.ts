@@ -59,7 +59,8 @@ function poolDef(name: string, kind: PoolKind): OpDef {
       : 'mean over sliding windows of the spatial axes (count_include_pad selects the divisor)',
     infer(ctx) {
       const { node } = ctx;
-      const dtype = expectDType(ctx, 0, ['float32', 'float64']);
+      // MaxPool also takes 8-bit integers (opset 12), which only compare.
+      const dtype = expectDType(ctx, 0, kind === 'max' ? ['float32', 'float64', 'int8', 'uint8'] : ['float32', 'float64']);
       const x = input(ctx, 0).shape;
       if (x.length < 3) fail(node, `input X has rank ${x.length} (shape [${x}]); expected N, C and at least one spatial axis`);
       const withIndices = node.outputs.length > 1 && !!node.outputs[1];

@@ -3,14 +3,14 @@
 // is the same for every output when possible and otherwise comes from a per-output table built at
 // compile time (borders with count_include_pad=0, ceil_mode overhangs).
 import { Node, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { lowerPoolNd } from './pool-nd.js';
 import { PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
 
-/** The plane shape for the SIMD kernel, or undefined for the N-D path (3-D and up, or MaxPool's Indices wanted). */
-function shapeOf(node: Node, x: { dims: number[] }, y: { dims: number[] }): PlaneShape | undefined {
-  if (node.outputs[1]) return undefined;
+/** The plane shape for the SIMD kernel, or undefined for the N-D path (3-D and up, MaxPool's Indices wanted, or not float32). */
+function shapeOf(node: Node, x: { dims: number[]; dtype: string }, y: { dims: number[] }): PlaneShape | undefined {
+  if (node.outputs[1] || x.dtype !== 'float32') return undefined;
   return planeShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
 }
 
@@ -48,7 +48,6 @@ registerLowering({
   lower(ctx) {
     const { node, fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     const shape = shapeOf(node, x, y);
     if (!shape) return lowerPoolNd(ctx, x, y, attrInts(node, 'kernel_shape'));
     const [N, C] = x.dims as [number, number];

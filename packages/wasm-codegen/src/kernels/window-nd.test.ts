@@ -28,6 +28,16 @@ describe('N-D window kernels vs reference', () => {
     });
   });
 
+  for (const dtype of ['uint8', 'int8', 'float64'] as const) {
+    it(`MaxPool ${dtype} (2-D and 3-D, with Indices)`, async () => {
+      for (const [dims, attrs] of [[[1, 2, 7, 5], { kernel_shape: [3, 2], strides: [2, 1], pads: [1, 0, 1, 1] }], [[1, 1, 3, 4, 5], { kernel_shape: [2, 2, 2] }]] as const) {
+        const x = randomTensor(dtype, [...dims], rng(dims.length), dtype === 'float64' ? -1 : dtype === 'int8' ? -100 : 0, dtype === 'float64' ? 1 : 120);
+        const { actual, expected } = await runKernel('MaxPool', [{ tensor: x }], { ...attrs }, { outputs: 2 });
+        actual.forEach((a, i) => expect(compareTensors(a, expected[i]!).ok).toBe(true));
+      }
+    });
+  }
+
   it('MaxPool propagates NaN and its Indices point at the NaN', async () => {
     const x = randomTensor('float32', [1, 1, 3, 4, 5], rng(7));
     (x.data as Float32Array)[17] = NaN;
