@@ -219,6 +219,15 @@ describe('graph structure', () => {
     expect(e.message).toBe("Einsum node 'e': input 0 is required");
   });
 
+  it('an input dim past 2^53 (even with a 0 beside it) is INVALID_MODEL, not a module the runtime refuses', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [1, 4] }, { name: 'like', dims: [0, 2 ** 62] }], outputs: [{ name: 'y', dims: [1, 4] }],
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    }));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toBe("input 'like' has invalid dim 4611686018427388000 (past 2^53)");
+  });
+
   it('a node listing the same output twice is INVALID_MODEL', async () => {
     const e = await compileError(buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],
@@ -255,7 +264,7 @@ describe('graph structure', () => {
   });
 
   it('initializer dims whose product overflows (Infinity × 0 = NaN elements) are INVALID_MODEL', async () => {
-    const e = await compileError(gemmModel({ name: 'W', dims: [...new Array<number>(17).fill(2 ** 62), 0], raw: new Uint8Array(0) }));
+    const e = await compileError(gemmModel({ name: 'W', dims: [...new Array<number>(20).fill(2 ** 52), 0], raw: new Uint8Array(0) }));
     expect(e.code).toBe('INVALID_MODEL');
     expect(e.message).toContain('more than any tensor can hold');
   });

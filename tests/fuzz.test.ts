@@ -1,6 +1,7 @@
-// A short, deterministic fuzz campaign (fixed seed, fixed case count, small seed models) over the
-// public compile() and loadModel(): every outcome must be a success or a typed error. Any finding
-// fails the test; its reproducer is saved under fuzz-findings/ (replay: npm run fuzz -- --replay DIR).
+// A short, deterministic fuzz campaign (fixed seed, fixed case count, small seed models) and the
+// op/arity sweep over the public compile() and loadModel(): every outcome must be a success or a
+// typed error. Any finding fails the test; its reproducer is saved under fuzz-findings/ (replay:
+// npm run fuzz -- --replay DIR).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +45,12 @@ describe('fuzz', () => {
     expect(r.counts['ran-ok']).toBeGreaterThan(50);
     expect(total('rejected-bad-input:')).toBeGreaterThan(20);
     expect(total('damaged-module:')).toBeGreaterThan(10);
+  }, 240_000);
+
+  it('every op with a handler, given 0, 1, 2, 3 or 6 inputs and no attributes, fails typed or compiles (op/arity sweep)', async () => {
+    const r = await runCampaign({ seed: 0, sweep: {}, workers: 2, timeoutMs: 30_000, corpus: CORPUS, findingsDir: path.join(REPO_ROOT, 'fuzz-findings'), log: (l) => console.log(l) });
+    console.log(`sweep: ${r.cases} cases in ${(r.elapsedMs / 1000).toFixed(1)} s\n${formatCounts(r.counts)}`);
+    expect(r.cases).toBeGreaterThan(500);
+    expect(r.findings.map((f) => `${f.kind} (${f.seedName}: ${f.mutations[0]}): ${f.message} ${f.savedTo ?? ''}`)).toEqual([]);
   }, 240_000);
 });

@@ -10,6 +10,7 @@ import { FuzzCase, makeCase } from './make-case.js';
 import type { SideFile } from './mutate-model.js';
 import { WorkerPool } from './pool.js';
 import type { CaseJob } from './run-case.js';
+import { SweepOptions, sweepCases } from './sweep.js';
 
 export interface CampaignOptions {
   seed: number;
@@ -24,6 +25,8 @@ export interface CampaignOptions {
   findingsDir?: string;
   /** VERIFY_FAILED and CODEGEN_FAILED (compiler bugs, though typed) count as findings. */
   strict?: boolean;
+  /** Run the op/arity sweep (sweep.ts) instead of random mutants; `arities` narrows it. */
+  sweep?: SweepOptions;
   log?: (line: string) => void;
 }
 
@@ -76,9 +79,11 @@ export function formatCounts(counts: Record<string, number>): string {
 
 export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult> {
   const log = opts.log ?? (() => {});
-  const seeds = loadCorpus(opts.corpus);
+  const sweep = opts.sweep ? sweepCases(opts.sweep) : undefined;
+  const seeds = sweep ? [] : loadCorpus(opts.corpus);
   const ops = knownOpTypes();
   const readSeed = seedReader();
+  const caseAt = (index: number) => sweep ? sweep[index]! : makeCase(seeds, readSeed, opts.seed, index, ops);
   const workers = opts.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const pool = new WorkerPool({ size: workers, timeoutMs });
@@ -88,9 +93,10 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   const examples: Record<string, string> = {};
   const t0 = performance.now();
   const deadline = opts.seconds === undefined ? Infinity : t0 + opts.seconds * 1000;
-  const limit = opts.cases ?? Infinity;
+  const limit = Math.min(opts.cases ?? Infinity, sweep?.length ?? Infinity);
   if (limit === Infinity && deadline === Infinity) throw new Error('give the campaign a time (seconds) or case budget');
-  log(`fuzz: seed ${opts.seed}, ${seeds.length} seed models, ${workers} workers, ${timeoutMs} ms per case (${timeoutMs * 5} ms to confirm a timeout)`);
+  const source = sweep ? `op/arity sweep of ${sweep.length} cases` : `seed ${opts.seed}, ${seeds.length} seed models`;
+  log(`fuzz: ${source}, ${workers} workers, ${timeoutMs} ms per case (${timeoutMs * 5} ms to confirm a timeout)`);
 
   let next = 0;
   let lastReport = t0;
@@ -98,7 +104,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     while (next < limit && performance.now() < deadline) {
       const index = next++;
       await pool.use(async (slot, exec) => {
-        const fc = makeCase(seeds, readSeed, opts.seed, index, ops);
+        const fc = caseAt(index);
         const root = path.join(work, `w${slot}`);
         const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };
         let r = await exec(job);

@@ -3,6 +3,7 @@
 //                 [--examples] [--strict: VERIFY_FAILED and CODEGEN_FAILED are findings too]
 // npm run fuzz -- --replay fuzz-findings/<finding>
 // npm run fuzz -- --seed S --case N      (run one case alone; its files go to fuzz-findings/case-S-N)
+// npm run fuzz -- --sweep                 (every handler's op and opset with 0, 1, 2, 3 and 6 inputs; sweep.ts)
 // Mutates the shared and conformance models, compiles and runs each mutant in a child process with a
 // time limit, prints the count of every outcome and saves a reproducer for each new finding.
 // Exits 1 when there were findings.
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     examples: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
+    sweep: { type: 'boolean', default: false },
   },
 });
 
@@ -65,7 +67,8 @@ const seconds = int('seconds', args.seconds);
 const cases = int('cases', args.cases);
 const result = await runCampaign({
   seed: int('seed', args.seed)!,
-  seconds: seconds ?? (cases === undefined ? 60 : undefined),
+  sweep: args.sweep ? { allVersions: true } : undefined,
+  seconds: seconds ?? (cases === undefined && !args.sweep ? 60 : undefined),
   cases,
   workers: int('workers', args.workers),
   timeoutMs: int('timeout-ms', args['timeout-ms']),

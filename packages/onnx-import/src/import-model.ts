@@ -63,7 +63,7 @@ function valueType(v: ValueInfoProto, what: string, pinned?: Dim[]): ValueType {
   let shape: Dim[] = dims.map((d, i) => {
     if (d.dimValue !== undefined && d.dimValue !== null && (d.dimParam ?? '') === '') {
       const n = toNum(d.dimValue);
-      if (!Number.isInteger(n) || n < 0) throw new OnnxImportError('INVALID_MODEL', `${what} '${v.name}' has invalid dim ${n}`);
+      if (!Number.isSafeInteger(n) || n < 0) throw new OnnxImportError('INVALID_MODEL', `${what} '${v.name}' has invalid dim ${n}${n > 0 ? ' (past 2^53)' : ''}`);
       return n;
     }
     return d.dimParam || `${v.name}_dim${i}`;

@@ -87,7 +87,7 @@ export function tensorFromProto(t: TensorProto, opts: TensorLoadOptions = {}): T
   const name = t.name ?? '';
   const dtype = dtypeFromOnnx(t.dataType, `tensor '${name}'`);
   const dims = (t.dims ?? []).map(toNum);
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}' has invalid dims [${dims}]`);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}' has invalid dims [${dims}]`);
   const n = sizeOf(dims);
   if (!Number.isSafeInteger(n)) throw new OnnxImportError('INVALID_MODEL', `tensor '${name}' has dims [${dims}], ${n} elements: more than any tensor can hold`);
   if (dtype === 'string') throw new OnnxImportError('UNSUPPORTED_OP', `tensor '${name}' holds strings, which are not supported`);
