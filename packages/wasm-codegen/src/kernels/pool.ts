@@ -1,4 +1,5 @@
-// MaxPool and AveragePool (1-D and 2-D, float32; 3-D and up, or with Indices, in pool-nd.ts) on the shared sliding-window loop. Max pads with
+// MaxPool and AveragePool (1-D and 2-D, float32) on the shared sliding-window loop; 3-D and up,
+// MaxPool with Indices and other dtypes take the scalar N-D loop of pool-nd.ts. Max pads with
 // -Infinity so the border never wins; average pads with 0 and multiplies by 1/count, where count
 // is the same for every output when possible and otherwise comes from a per-output table built at
 // compile time (borders with count_include_pad=0, ceil_mode overhangs).
