@@ -48,3 +48,4 @@ import './det.js';
 import './roi-align.js';
 import './data-dependent.js';
 import './deform-conv.js';
+import './sequence.js';
