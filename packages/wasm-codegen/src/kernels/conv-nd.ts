@@ -1,14 +1,15 @@
 // Conv over 3 or more spatial axes (float32): the scalar N-D window loop (window-nd.ts) with the
-// group's input channels summed inside each tap. Only the plain form: a fused residual or
-// activation is refused, as the optimizer fuses those only where the 2-D kernels take them.
+// group's input channels summed inside each tap, then the fused epilogue (residual, activation;
+// the vector activation is applied to a splat of the sum and lane 0 kept).
 import { readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand, unsupported } from '../lowering.js';
+import { LowerContext, Operand } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
+import { emitActivation } from './activation.js';
 import { emitNdWindow, ndGeometry, planeSizes } from './window-nd.js';
 
 export function lowerConvNd(ctx: LowerContext, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
   const { fn, node } = ctx;
-  if (residual || readActivation(node)) unsupported(ctx, `a fused epilogue on a ${x.dims.length - 2}-D convolution`);
+  const act = readActivation(node);
   const g = ndGeometry(node, x.dims, y.dims, w.dims.slice(2));
   const { planeIn, taps } = planeSizes(g);
   const group = Number(node.attrs.group ?? 1);
@@ -24,7 +25,11 @@ export function lowerConvNd(ctx: LowerContext, x: Operand, w: Operand, bias: Ope
         fn.loadF32(fn.shl(fn.add(fn.add(wBase.get(), fn.mul(cg.get(), taps)), at.t.get()), 2), w.addr),
       ))),
     ])])],
-    end: () => [fn.storeF32(fn.shl(oi.get(), 2), acc.get(), y.addr)],
+    end: () => [
+      ...(residual ? [acc.set(fn.fadd(acc.get(), fn.loadF32(fn.shl(oi.get(), 2), residual.addr)))] : []),
+      ...(act ? [acc.set(fn.vextract(emitActivation(ctx, fn, act, () => fn.vsplat(acc.get())), 0))] : []),
+      fn.storeF32(fn.shl(oi.get(), 2), acc.get(), y.addr),
+    ],
   });
   return [oi.set(fn.i(0)), fn.for(n, 0, N, 1, [fn.for(m, 0, M, 1, [
     // First input plane of m's group in image n, and m's weights.

@@ -1,5 +1,6 @@
 // The scalar N-D window path (conv-nd.ts, pool-nd.ts) vs the reference: 3-D Conv, MaxPool and
-// AveragePool on odd shapes with pads, strides, dilations and ceil_mode, and MaxPool's Indices.
+// AveragePool on odd shapes with pads, strides, dilations and ceil_mode, MaxPool's Indices and
+// integer dtypes, and Conv's fused epilogue.
 import { describe, expect, it } from 'vitest';
 import { Attrs } from '@onnx2wasm/ir';
 import { compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
@@ -51,6 +52,21 @@ describe('N-D window kernels vs reference', () => {
     { x: [1, 1, 3, 17, 1], w: [3, 1, 1, 3, 1], bias: false, attrs: { pads: [0, 1, 0, 0, 1, 0] } },
     { x: [1, 3, 3, 3, 3], w: [3, 1, 2, 2, 2], bias: false, attrs: { group: 3, strides: [2, 2, 2], pads: [1, 1, 1, 1, 1, 1] } },
   ];
+  it('3-D Conv with a fused residual and activation (relu, sigmoid)', async () => {
+    for (const activation of ['relu', 'sigmoid']) {
+      const r = rng(activation.length);
+      const inputs = [
+        { tensor: randomTensor('float32', [1, 2, 4, 5, 3], r) },
+        { tensor: randomTensor('float32', [3, 2, 2, 2, 2], r), constant: true },
+        { tensor: randomTensor('float32', [3], r), constant: true },
+        { tensor: randomTensor('float32', [1, 3, 3, 4, 2], r) },
+      ];
+      const { actual, expected } = await runKernel('Conv', inputs, { activation });
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-4, 1e-5);
+      expect(c.ok, c.message).toBe(true);
+    }
+  });
+
   convs.forEach((t, idx) => {
     it(`Conv [${t.x}] * [${t.w}] ${JSON.stringify(t.attrs)}`, async () => {
       const r = rng(3200 + idx);
