@@ -93,7 +93,12 @@ registerHandler('LpNormalization', 1, (ctx) => {
   const axis = raw < 0 ? raw + rank : raw;
   if (axis < 0 || axis >= rank) ctx.fail(`axis ${raw} is out of range for rank ${rank}`);
   const [norm] = ctx.emit(p === 1 ? 'ReduceL1' : 'ReduceL2', [x], { axes: [axis], keepdims: 1 });
-  ctx.emit('Div', [x, norm!], {}, node.outputs);
+  // An all-zero row has norm 0: divide by 1 there so it stays 0 (as the ONNX reference does), not NaN.
+  const dtype = ctx.typeOf(x).dtype;
+  const zero = ctx.addConstant(makeTensor(dtype, [], [0]), 'zero'), one = ctx.addConstant(makeTensor(dtype, [], [1]), 'one');
+  const [isZero] = ctx.emit('Equal', [norm!, zero]);
+  const [safe] = ctx.emit('Where', [isZero!, one, norm!]);
+  ctx.emit('Div', [x, safe!], {}, node.outputs);
 });
 
 registerHandler('MeanVarianceNormalization', 9, (ctx) => {
