@@ -10,6 +10,8 @@ import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
 import { runtimeFiles } from './runtime-files.js';
 import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
 import { VERSION } from './version.js';
+import type { Plugin } from './plugins/define-plugin.js';
+import { registerPlugins } from './plugins/register-plugins.js';
 
 export interface CompileOptions {
   /** Pins input dims, e.g. { input: [1, 128, 256] }; needed where the model's inputs have symbolic dims. */
@@ -49,6 +51,8 @@ export interface CompileOptions {
   target?: Target;
   /** Fail if the gzipped script (for 'worker' the whole bundle, weights included) exceeds this many bytes. */
   maxScriptBytes?: number;
+  /** Custom ops and passes (definePlugin values), registered before import; see docs/plugins.md. */
+  plugins?: Plugin[];
 }
 
 export interface CompileSummary {
@@ -141,13 +145,14 @@ function validateOptions(o: CompileOptions): void {
 export async function compile(model: Uint8Array | ArrayBuffer | string, options: CompileOptions = {}): Promise<CompileResult> {
   const t0 = performance.now();
   validateOptions(options);
+  const extraPasses = options.plugins ? registerPlugins(options.plugins) : [];
   const { bytes, baseDir } = readSource(model);
   const name = options.name ?? 'model';
   const imported = importModel(bytes, { inputShapes: options.inputShapes, constantInputs: options.constantInputs, baseDir: options.baseDir ?? baseDir });
   if (options.verify) verifyGraph(imported.graph, 'import');
   const optimized = options.optimize === false
     ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
-    : optimize(imported.graph, { passes: options.passes, verify: options.verify });
+    : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses });
   const graph = optimized.graph;
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);

@@ -9,3 +9,4 @@ export { CodegenError } from '@onnx2wasm/wasm-codegen';
 export { VERSION } from './version.js';
 export { inspect, inspectResult } from './inspect.js';
 export type { InspectReport, NodeReport, PassSummary } from './inspect.js';
+export * from './plugins/index.js';
