@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run conformance [-- --filter REGEX --category node --workers 2 --update-allowlist --no-write]
+// npm run conformance [-- --filter REGEX --category node --workers 2 --update-allowlist --no-write --no-pin]
 // Runs the ONNX backend conformance cases in ../shared/onnx-tests through compile() and the runtime,
 // prints per category `N passed, M failed`, and writes docs/conformance.md. --update-allowlist adds
 // newly passing cases to tests/conformance/allowlist.txt (it only ever grows).
@@ -22,6 +22,7 @@ const { values: args } = parseArgs({
     'update-allowlist': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
   },
 });
 const CATEGORIES = ['node', 'simple', 'pytorch-converted', 'pytorch-operator'];
@@ -31,6 +32,8 @@ const cases = CATEGORIES.filter((c) => !args.category || c === args.category).fl
     .filter((name) => !filter || filter.test(name))
     .map((name) => ({ category, name: `${category}/${name}`, dir: path.join(testsDir, category, name) })));
 
+// --no-pin: never pin input values; shows what passes with the test data's shapes alone.
+if (args['no-pin']) process.env.CONFORMANCE_NO_PIN = '1';
 const t0 = Date.now();
 let done = 0;
 const results = await runPool(cases, {
