@@ -1,12 +1,13 @@
 // Custom operator plugins end to end: a new IR op with a SIMD lowering (FastGelu) and an import-time
 // expansion (BiasGelu), each compiled, run and compared with its own reference and onnxruntime-node.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CompileError, compile, definePlugin, referenceErf } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
-import { maxDiff, runOrt, seededInput } from './support/models.js';
+import { REPO_ROOT, maxDiff, runOrt, seededInput } from './support/models.js';
 // @ts-expect-error plain ESM examples without type declarations
 import fastGelu, { fastGeluScalar } from '../examples/plugins/fast-gelu.mjs';
 // @ts-expect-error plain ESM examples without type declarations
@@ -140,5 +141,29 @@ describe('plugin registration and errors', () => {
     const c = await compile(customOpModel({ domain: 'com.microsoft', opType: 'FastGelu', dims: [2, 3] }), { plugins: [fastGelu, withPass] });
     expect(seen).toEqual(['FastGelu']);
     expect(c.summary.passes.at(-1)!.name).toBe('count-nodes');
+  });
+});
+
+describe('CLI --plugin', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'packages/compiler/bin/onnx2wasm.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'o2w-plugin-cli-')), 'fast-gelu.onnx');
+  fs.writeFileSync(file, customOpModel({ domain: 'com.microsoft', opType: 'FastGelu', dims: [2, 9], bias: seededInput([9], 2) }));
+
+  it('check and inspect load the plugin file; without it the op is unsupported', () => {
+    const ok = cli('check', file, '--plugin', 'examples/plugins/fast-gelu.mjs', '--plugin', 'examples/plugins/bias-gelu-expand.mjs');
+    expect(ok.stdout + ok.stderr).toContain('ok: 1 of 1 outputs match');
+    expect(ok.status).toBe(0);
+    const inspected = cli('inspect', file, '--plugin', 'examples/plugins/fast-gelu.mjs');
+    expect(inspected.status).toBe(0);
+    expect(inspected.stdout).toContain('FastGelu(%X, %bias)');
+    const without = cli('check', file);
+    expect(without.status).toBe(1);
+    expect(without.stderr).toContain('custom domain: a plugin can provide it');
+  });
+
+  it('a missing plugin file is one error line', () => {
+    const r = cli('compile', file, '-o', path.join(path.dirname(file), 'out'), '--plugin', 'no-such-plugin.mjs');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot load plugin 'no-such-plugin.mjs'/);
   });
 });

@@ -1,6 +1,8 @@
 // The compile flags shared by `compile` and `check`, so both build the model the same way.
 import { Command, Option } from 'commander';
 import type { CompileOptions } from '../compile.js';
+import type { Plugin } from '../plugins/define-plugin.js';
+import { loadPluginFile } from '../plugins/load-plugin.js';
 import { collectInputShape, parsePassList } from './parse-args.js';
 
 export interface CompileFlags {
@@ -9,6 +11,8 @@ export interface CompileFlags {
   passes?: string[];
   verify?: boolean;
   relaxedSimd?: boolean;
+  /** File paths as parsed; replaced by the loaded plugins before the action runs. */
+  plugin?: (string | Plugin)[];
 }
 
 export function addCompileFlags(cmd: Command): Command {
@@ -17,7 +21,14 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--no-opt', 'skip the graph optimizer (only constant folding and dead-code removal run)'))
     .addOption(new Option('--passes <names>', 'run only these optimizer passes, comma-separated, in order (see --list-passes)').argParser(parsePassList).conflicts('opt'))
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
-    .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'));
+    .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'))
+    .addOption(new Option('--plugin <file>', 'load custom ops from an ES module whose default export is definePlugin(...) (repeatable)')
+      .argParser((v: string, prev: string[] = []) => [...prev, v]))
+    // Importing is async, so plugin files load in a hook the action awaits (toCompileOptions stays sync).
+    .hook('preAction', async (self) => {
+      const files = self.getOptionValue('plugin') as string[] | undefined;
+      if (files) self.setOptionValue('plugin', await Promise.all(files.map(loadPluginFile)));
+    });
 }
 
 export function toCompileOptions(flags: CompileFlags): CompileOptions {
@@ -27,5 +38,6 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     passes: flags.passes,
     verify: flags.verify ?? false,
     relaxedSimd: flags.relaxedSimd ?? false,
+    ...(flags.plugin ? { plugins: flags.plugin.filter((p): p is Plugin => typeof p !== 'string') } : {}),
   };
 }
