@@ -228,6 +228,21 @@ describe('graph structure', () => {
     expect(e.message).toBe("input 'like' has invalid dim 4611686018427388000 (past 2^53)");
   });
 
+  it.each([
+    ['a float split', { dims: [2], values: new Float32Array([0.5, 1.5]) }, "split (input 's') must be an integer tensor, got float32"],
+    ['a chunk length of 0', { dims: [], dataType: 7, raw: new Uint8Array(new BigInt64Array([0n]).buffer) }, "split (input 's') is 0; a chunk length must be at least 1"],
+    ['sizes that do not add up', { dims: [2], dataType: 7, raw: new Uint8Array(new BigInt64Array([1n, 5n]).buffer) }, 'split sizes [1,5] do not add up to the axis length 4'],
+  ])('SplitToSequence with %s is INVALID_MODEL, not a RangeError', async (_what, split, message) => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'x', dims: [4, 2] }], outputs: [{ name: 'y', dims: [4, 2] }],
+      initializers: [{ name: 's', ...split } as InitSpec],
+      nodes: [{ op: 'SplitToSequence', inputs: ['x', 's'], outputs: ['seq'], name: 'sp' }, { op: 'ConcatFromSequence', inputs: ['seq'], outputs: ['y'], attrs: [{ name: 'axis', type: 2, i: 0 }] }],
+      opset: 13,
+    }));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toBe(`SplitToSequence node 'sp': ${message}`);
+  });
+
   it('a node listing the same output twice is INVALID_MODEL', async () => {
     const e = await compileError(buildModel({
       inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],

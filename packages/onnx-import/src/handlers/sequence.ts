@@ -85,8 +85,11 @@ registerHandler('SplitToSequence', 11, (ctx) => {
   if (split) {
     const c = ctx.constantOf(split);
     if (!c) return ctx.fail(`split (input '${split}') must be known at compile time`);
+    if (c.dtype !== 'int64' && c.dtype !== 'int32') return ctx.fail(`split (input '${split}') must be an integer tensor, got ${c.dtype}`);
     const v = toNumbers(c);
+    if (c.dims.length === 0 && !(v[0]! >= 1)) return ctx.fail(`split (input '${split}') is ${v[0]}; a chunk length must be at least 1`);
     sizes = c.dims.length === 0 ? Array.from({ length: Math.ceil(dim / v[0]!) }, (_, i) => Math.min(v[0]!, dim - i * v[0]!)) : v;
+    if (sizes.some((n) => n < 0) || sizes.reduce((a, b) => a + b, 0) !== dim) return ctx.fail(`split sizes [${sizes}] do not add up to the axis length ${dim}`);
   } else sizes = new Array(dim).fill(1);
   const items: string[] = [];
   let start = 0;
