@@ -27,6 +27,7 @@ const predictWorker :Workerd.Worker = (
     (name = "model/runtime/tensor.js", esModule = embed "model/runtime/tensor.js"),
     (name = "model/runtime/host-imports.js", esModule = embed "model/runtime/host-imports.js"),
     (name = "model/runtime/validate-meta.js", esModule = embed "model/runtime/validate-meta.js"),
+    (name = "model/runtime/relaxed-simd.js", esModule = embed "model/runtime/relaxed-simd.js"),
   ],
   compatibilityDate = "2026-11-01",
 );
