@@ -285,6 +285,47 @@ describe('graph structure', () => {
   });
 });
 
+/** Runs compile/load/run of a model file through the fuzzer's worker: a hang or a crash is reported, not suffered. */
+async function inChildProcess(file: string) {
+  const pool = new WorkerPool({ size: 1, timeoutMs: 30_000, maxHeapMb: 512 });
+  try {
+    return await pool.use((_slot, exec) => exec({ modelFile: file, compile: { embedWeights: false, optimize: true, verify: false }, feedSeed: 0, feedMode: 'valid', corruptModule: false }));
+  } finally {
+    pool.close();
+  }
+}
+
+describe('values and attributes that size things', () => {
+  it('Expand whose shape input is declared with 2^31 elements is a typed error, not a heap out of memory', async () => {
+    const r = await inChildProcess(writeCase(buildModel({
+      inputs: [{ name: 'data', dims: [3] }, { name: 'shape', dims: [2 ** 31], elemType: 7 }], outputs: [{ name: 'y', dims: [3, 4] }],
+      nodes: [{ op: 'Expand', inputs: ['data', 'shape'], outputs: ['y'], name: 'ex' }],
+    })));
+    expect(r.outcome).toBe('compile-error:SHAPE_MISMATCH');
+    expect(r.message).toBe("Expand node 'ex': the output would have rank 2147483648; at most 64 axes are supported");
+  }, 60_000);
+
+  it('a NaN in an integer-list attribute is INVALID_ATTRIBUTE, not NaN dims in the module', async () => {
+    const e = await compileError(buildModel({
+      inputs: [{ name: 'X', dims: [1, 1, 3] }, { name: 'W', dims: [1, 2, 3] }], outputs: [{ name: 'Y', dims: [1, 2, 5] }],
+      nodes: [{ op: 'ConvTranspose', inputs: ['X', 'W'], outputs: ['Y'], name: 'ct', attrs: [{ name: 'pads', type: 6, floats: [NaN, NaN] }] }],
+      opset: 22,
+    }));
+    expect(e.code).toBe('INVALID_ATTRIBUTE');
+    expect(e.message).toMatch(/^ConvTranspose node 'ct': attribute '\w+' must be a list of integers, got \[NaN/);
+  });
+
+  it('Shrink on uint8 (its float lambd as an integer constant) compiles and runs', async () => {
+    const c = await compile(buildModel({
+      inputs: [{ name: 'x', dims: [4], elemType: 2 }], outputs: [{ name: 'y', dims: [4], elemType: 2 }],
+      nodes: [{ op: 'Shrink', inputs: ['x'], outputs: ['y'] }],
+    }));
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const out = await m.run({ x: { dtype: 'uint8', dims: [4], data: new Uint8Array([0, 1, 2, 200]) } });
+    expect(Array.from(out.y!.data)).toEqual([0, 1, 2, 200]);
+  });
+});
+
 describe('nodes with no inputs at all', () => {
   const noInputs = (op: string, opset: number, attrs: Parameters<typeof buildModel>[0]['nodes'][number]['attrs'] = []) => buildModel({
     inputs: [{ name: 'x', dims: [2, 3] }], outputs: [{ name: 'y', dims: [2, 3] }],
@@ -292,15 +333,9 @@ describe('nodes with no inputs at all', () => {
   });
 
   it('GRU with no inputs fails instead of hanging (run in a child process with a time limit)', async () => {
-    const file = writeCase(noInputs('GRU', 14, [{ name: 'hidden_size', type: 2, i: 4 }]));
-    const pool = new WorkerPool({ size: 1, timeoutMs: 30_000 });
-    try {
-      const r = await pool.use((_slot, exec) => exec({ modelFile: file, compile: { embedWeights: false, optimize: true, verify: false }, feedSeed: 0, feedMode: 'valid', corruptModule: false }));
-      expect(r.outcome).toBe('compile-error:SHAPE_MISMATCH');
-      expect(r.message).toBe("GRU node 'n': input 0 is required");
-    } finally {
-      pool.close();
-    }
+    const r = await inChildProcess(writeCase(noInputs('GRU', 14, [{ name: 'hidden_size', type: 2, i: 4 }])));
+    expect(r.outcome).toBe('compile-error:SHAPE_MISMATCH');
+    expect(r.message).toBe("GRU node 'n': input 0 is required");
   }, 60_000);
 
   it.each([

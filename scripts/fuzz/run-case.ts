@@ -45,7 +45,7 @@ const isTypedCompileError = (e: unknown): e is CompileError => e instanceof Comp
 const isTypedRuntimeError = (e: unknown): e is RuntimeError => e instanceof RuntimeError && RUNTIME_ERROR_CODES.includes(e.code);
 
 /** A JavaScript engine error wrapped in a typed one: the code is right, the message is a crash report. */
-const ENGINE_ERROR = /Cannot read propert|is not a function|is not iterable|is not defined|Invalid (typed )?array length|Maximum call stack|Cannot convert|Cannot set propert|offset is out of bounds|Array buffer allocation failed/;
+const ENGINE_ERROR = /Cannot read propert|is not a function|is not iterable|is not defined|Invalid (typed )?array length|Maximum call stack|Cannot convert|cannot be converted to a BigInt|Cannot set propert|offset is out of bounds|Array buffer allocation failed/;
 
 function typedOutcome(outcome: string, e: Error): CaseResult {
   if (ENGINE_ERROR.test(e.message)) return { ...finding('masked-internal-error', e), message: e.message };

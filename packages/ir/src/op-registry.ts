@@ -79,7 +79,7 @@ export function attrInts(node: Node, name: string, dflt?: number[]): number[] {
     if (dflt === undefined) fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
     return dflt;
   }
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) fail(node, `attribute '${name}' must be a list of numbers`, 'INVALID_ATTRIBUTE');
+  if (!Array.isArray(v) || v.some((x) => !Number.isSafeInteger(x))) fail(node, `attribute '${name}' must be a list of integers, got ${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`, 'INVALID_ATTRIBUTE');
   return v as number[];
 }
 

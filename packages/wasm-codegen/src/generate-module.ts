@@ -50,6 +50,10 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
         const hint = fed.length ? `its shape depends on the values of ${fed.map((i) => `'${i}'`).join(', ')}, which must be known at compile time (constantInputs)` : 'pin the input shapes (inputShapes / --input-shape)';
         throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has symbolic shape ${typeToString(t)}; ${hint}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
       }
+      // Inference fed a NaN or a fraction (from a malformed attribute) would size memory with it.
+      if (t && !t.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+        throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has invalid shape ${typeToString(t)}`, { node: n.name, op: n.op }, 'SHAPE_MISMATCH');
+      }
     }
   }
   // A graph input no node reads (or one passed straight to an output) is checked here, not above.
@@ -80,7 +84,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const weightsBase = align16(scratchBase + scratchBytes);
   // Checked before any kernel runs: lowering may size tables by the activations it was promised.
   const limit = Math.min(opts.maxMemoryBytes ?? WASM32_MAX, WASM32_MAX);
-  if (weightsBase + 16 > limit) {
+  if (!(weightsBase + 16 <= limit)) {
     throw new CodegenError(`the model needs at least ${weightsBase + 16} bytes of memory (activations ${plan.arenaBytes}, scratch ${scratchBytes}, before the weights), ${weightsBase + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
   }
 
@@ -160,7 +164,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const inputs = g.inputs.map(slot);
   const outputs = g.outputs.map(slot);
   const memoryBytes = weightsEnd + 16; // vector tails may read up to 12 bytes past the last tensor
-  if (memoryBytes > limit) {
+  if (!(memoryBytes <= limit)) {
     throw new CodegenError(`the model needs ${memoryBytes} bytes of memory (weights ${weightsEnd - weightsBase}, activations ${plan.arenaBytes}, scratch ${scratchBytes}), ${memoryBytes - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
   }
   const pages = Math.max(1, Math.ceil(memoryBytes / PAGE));

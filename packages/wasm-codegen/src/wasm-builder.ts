@@ -195,11 +195,13 @@ export class FnBuilder {
     return E((target as (...a: number[]) => number)(...args.map((a) => a.ref)));
   }
   constOf(type: 'i32' | 'i64' | 'f32' | 'f64', value: number | bigint): Expr {
+    // An attribute like Shrink's lambd = 0.5 used on an integer tensor: truncate, as a cast would.
+    const int = () => (typeof value === 'bigint' ? value : BigInt(Number.isFinite(value) ? Math.trunc(value) : 0));
     if (type === 'i64') {
       // Binaryen 132 takes the i64 value as a BigInt.
-      return E((this.m.i64.const as unknown as (v: bigint) => number)(BigInt.asIntN(64, BigInt(value))));
+      return E((this.m.i64.const as unknown as (v: bigint) => number)(BigInt.asIntN(64, int())));
     }
-    if (type === 'i32') return E(this.m.i32.const(Number(BigInt.asIntN(32, BigInt(value)))));
+    if (type === 'i32') return E(this.m.i32.const(Number(BigInt.asIntN(32, int()))));
     return E(type === 'f32' ? this.m.f32.const(Number(value)) : this.m.f64.const(Number(value)));
   }
   select(cond: Expr, a: Expr, b: Expr): Expr { return E(this.m.select(cond.ref, a.ref, b.ref)); }

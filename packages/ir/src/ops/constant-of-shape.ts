@@ -4,7 +4,7 @@ import { Node } from '../graph.js';
 import { OpDef, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
 import { isBigInt } from '../dtype.js';
-import { intValues, unknownDim } from './shape-util.js';
+import { intValues, unknownShape } from './shape-util.js';
 
 function fillValue(node: Node): Tensor {
   const v = node.attrs.value;
@@ -32,7 +32,7 @@ export const constantOfShape: OpDef = {
     if (dims) return [{ dtype, shape: checkDims(ctx.node, dims) }];
     const rank = s.shape[0]!;
     if (typeof rank !== 'number') fail(ctx.node, 'the output rank (length of the shape input) must be known at compile time', 'DYNAMIC_SHAPE');
-    return [{ dtype, shape: Array.from({ length: rank }, (_, i) => unknownDim(ctx.node, i)) }];
+    return [{ dtype, shape: unknownShape(ctx.node, rank) }];
   },
   evaluate(node, [s]) {
     const v = fillValue(node);

@@ -1,12 +1,11 @@
 // Expand(x, shape): broadcasts x against `shape` both ways (numpy rules), so a 1 in `shape` keeps
 // x's dim. The output shape depends on shape's VALUE: until it is known (a computed shape that
 // folding resolves, or a graph input the caller pins) the output dims stay symbolic.
-import { Dim } from '../graph.js';
 import { OpDef, broadcastShapes, fail, input, registerOp } from '../op-registry.js';
 import { allocateArray } from '../dtype.js';
 import { broadcastDims, broadcastIndexer } from '../reference.js';
 import { sizeOf, toNumbers } from '../tensor.js';
-import { expectIntDType, intValues, unknownDim } from './shape-util.js';
+import { expectIntDType, intValues, unknownShape } from './shape-util.js';
 
 export const expand: OpDef = {
   name: 'Expand',
@@ -24,7 +23,7 @@ export const expand: OpDef = {
     const len = s.shape[0]!;
     if (typeof len !== 'number') fail(ctx.node, 'the length of shape (input 1) must be known at compile time', 'DYNAMIC_SHAPE');
     const rank = Math.max(len, x.shape.length);
-    return [{ dtype: x.dtype, shape: Array.from({ length: rank }, (_, i): Dim => unknownDim(ctx.node, i)) }];
+    return [{ dtype: x.dtype, shape: unknownShape(ctx.node, rank) }];
   },
   evaluate(node, [x, s]) {
     let outDims: number[];

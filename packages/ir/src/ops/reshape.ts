@@ -4,7 +4,7 @@
 import { Dim, Node } from '../graph.js';
 import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
 import { cloneTensor } from '../reference.js';
-import { intValues, staticProduct, unknownDim } from './shape-util.js';
+import { intValues, staticProduct, unknownDim, unknownShape } from './shape-util.js';
 
 /** The output shape of a reshape of `inShape` to `spec`; symbolic dims cancel against equal input dims. */
 export function reshapeDims(node: Node, inShape: readonly Dim[], spec: readonly number[], allowzero: boolean): Dim[] {
@@ -60,7 +60,7 @@ export const reshape: OpDef = {
     if (!spec) {
       const rank = s.shape[0]!;
       if (typeof rank !== 'number') fail(ctx.node, 'the output rank (length of the shape input) must be known at compile time', 'DYNAMIC_SHAPE');
-      return [{ dtype: x.dtype, shape: Array.from({ length: rank }, (_, i) => unknownDim(ctx.node, i)) }];
+      return [{ dtype: x.dtype, shape: unknownShape(ctx.node, rank) }];
     }
     return [{ dtype: x.dtype, shape: reshapeDims(ctx.node, x.shape, spec, attrInt(ctx.node, 'allowzero', 0) !== 0) }];
   },

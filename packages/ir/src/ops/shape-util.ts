@@ -7,6 +7,15 @@ import { Dim, Node } from '../graph.js';
 import { InferContext, fail } from '../op-registry.js';
 import { Tensor, toNumbers } from '../tensor.js';
 
+/** More axes than any real tensor has: a larger rank comes from a broken model and would only exhaust memory. */
+export const MAX_RANK = 64;
+
+/** `rank` symbolic dims, for an output whose rank is known but whose dims are not (yet). */
+export function unknownShape(node: Node, rank: number): Dim[] {
+  if (rank > MAX_RANK) fail(node, `the output would have rank ${rank}; at most ${MAX_RANK} axes are supported`);
+  return Array.from({ length: rank }, (_, i) => unknownDim(node, i));
+}
+
 /** A symbolic dim standing for "not known until folding": unique per node and position, and parseable IR text. */
 export function unknownDim(node: Node, i: number, output = 0): Dim {
   const base = (node.outputs[output] || node.name).replace(/[^\w]/g, '_').replace(/^_+/, '');
