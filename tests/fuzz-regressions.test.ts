@@ -315,6 +315,17 @@ describe('values and attributes that size things', () => {
     expect(e.message).toMatch(/^ConvTranspose node 'ct': attribute '\w+' must be a list of integers, got \[NaN/);
   });
 
+  it('Clip-6 on int64 with a fractional min attribute compiles (the bound truncates), not a RangeError from BigInt', async () => {
+    const c = await compile(buildModel({
+      inputs: [{ name: 'x', dims: [3], elemType: 7 }], outputs: [{ name: 'y', dims: [3], elemType: 7 }],
+      nodes: [{ op: 'Clip', inputs: ['x'], outputs: ['y'], attrs: [{ name: 'min', type: 1, f: -0.5 }, { name: 'max', type: 1, f: 2.5 }] }],
+      opset: 6,
+    }));
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const out = await m.run({ x: { dtype: 'int64', dims: [3], data: new BigInt64Array([-7n, 1n, 9n]) } });
+    expect(Array.from(out.y!.data as BigInt64Array)).toEqual([0n, 1n, 2n]);
+  });
+
   it('Shrink on uint8 (its float lambd as an integer constant) compiles and runs', async () => {
     const c = await compile(buildModel({
       inputs: [{ name: 'x', dims: [4], elemType: 2 }], outputs: [{ name: 'y', dims: [4], elemType: 2 }],

@@ -26,7 +26,9 @@ export function makeTensor(dtype: DType, dims: number[], data?: TypedArray | num
   const arr = allocateArray(dtype, n);
   if (data) {
     if (data.length !== n) throw new Error(`tensor data has ${data.length} elements, dims ${JSON.stringify(dims)} need ${n}`);
-    if (isBigInt(dtype)) for (let i = 0; i < n; i++) (arr as BigInt64Array)[i] = BigInt(data[i] as number | bigint);
+    // Numbers truncate into int64 as they do into the other integer arrays (a Clip bound of -0.5 on int64 is 0).
+    const big = (v: number | bigint) => (typeof v === 'bigint' ? v : BigInt(Number.isFinite(v) ? Math.trunc(v) : 0));
+    if (isBigInt(dtype)) for (let i = 0; i < n; i++) (arr as BigInt64Array)[i] = big(data[i] as number | bigint);
     else if (dtype === 'float16') for (let i = 0; i < n; i++) (arr as Uint16Array)[i] = floatToHalf(Number(data[i]));
     else if (DTYPE_BYTES[dtype] < 4 && dtype !== 'bool' && !INT_DTYPES.includes(dtype)) for (let i = 0; i < n; i++) (arr as Uint8Array)[i] = encodeElement(dtype, Number(data[i]));
     else for (let i = 0; i < n; i++) (arr as Float32Array)[i] = Number(data[i]);
