@@ -154,6 +154,8 @@ describe('graph structure', () => {
     expect(unary.code).toBe('INVALID_MODEL');
     expect(unary.message).toBe("Relu node 'n': has 2 inputs; Relu takes one");
     expect((await compileError(extra('Add', ['a', 'b', 'a']))).message).toBe("Add node 'n': has 3 inputs; Add takes at most 2");
+    expect((await compileError(extra('IsNaN', ['a', '', '', 'b']))).message).toBe("IsNaN node 'n': has 4 inputs; IsNaN takes one");
+    expect((await compileError(extra('Equal', ['a', 'a', 'b']))).message).toBe("Equal node 'n': has 3 inputs; Equal takes at most 2");
   });
 
   it('a multi-output node with an unused output compiles (dead-code elimination kept its type)', async () => {

@@ -2,7 +2,7 @@
 // (0/1) results where ONNX says so.
 import { DType, isBigInt } from '../dtype.js';
 import { Node } from '../graph.js';
-import { OpDef, attrInt, attrString, broadcastShapes, fail, input, registerOp } from '../op-registry.js';
+import { OpDef, attrInt, attrString, broadcastShapes, expectInputCount, fail, input, registerOp } from '../op-registry.js';
 import { mapElementwise } from '../reference.js';
 import { Tensor } from '../tensor.js';
 
@@ -43,6 +43,7 @@ function binary(name: string, spec: Spec): OpDef {
   return {
     name, group: 'elementwise', description: spec.description,
     infer(ctx) {
+      expectInputCount(ctx, 2);
       const a = input(ctx, 0), b = input(ctx, 1);
       if (a.dtype !== b.dtype) fail(ctx.node, `input dtypes differ: ${a.dtype} and ${b.dtype}`, 'DTYPE_MISMATCH');
       if (!spec.inputs.includes(a.dtype)) fail(ctx.node, `dtype ${a.dtype} is not supported`, 'DTYPE_MISMATCH');
@@ -62,6 +63,7 @@ function binary(name: string, spec: Spec): OpDef {
 const not: OpDef = {
   name: 'Not', group: 'elementwise', description: 'logical not',
   infer(ctx) {
+    expectInputCount(ctx, 1);
     const x = input(ctx, 0);
     if (x.dtype !== 'bool') fail(ctx.node, `dtype ${x.dtype} is not supported (bool only)`, 'DTYPE_MISMATCH');
     return [{ dtype: 'bool', shape: [...x.shape] }];
@@ -72,6 +74,7 @@ const not: OpDef = {
 const bitwiseNot: OpDef = {
   name: 'BitwiseNot', group: 'elementwise', description: 'bitwise not',
   infer(ctx) {
+    expectInputCount(ctx, 1);
     const x = input(ctx, 0);
     if (!INTS.includes(x.dtype)) fail(ctx.node, `dtype ${x.dtype} is not supported`, 'DTYPE_MISMATCH');
     return [{ dtype: x.dtype, shape: [...x.shape] }];
@@ -86,6 +89,7 @@ function floatPredicate(name: string, fn: (x: number, n: Node) => boolean, descr
   return {
     name, group: 'elementwise', description,
     infer(ctx) {
+      expectInputCount(ctx, 1);
       const x = input(ctx, 0);
       if (!['float32', 'float64', 'float16'].includes(x.dtype)) fail(ctx.node, `dtype ${x.dtype} is not supported`, 'DTYPE_MISMATCH');
       return [{ dtype: 'bool', shape: [...x.shape] }];
@@ -97,6 +101,7 @@ function floatPredicate(name: string, fn: (x: number, n: Node) => boolean, descr
 const where: OpDef = {
   name: 'Where', group: 'elementwise', description: 'cond ? x : y with broadcasting',
   infer(ctx) {
+    expectInputCount(ctx, 3);
     const c = input(ctx, 0), x = input(ctx, 1), y = input(ctx, 2);
     if (c.dtype !== 'bool') fail(ctx.node, `condition has dtype ${c.dtype}; expected bool`, 'DTYPE_MISMATCH');
     if (x.dtype !== y.dtype) fail(ctx.node, `x and y dtypes differ: ${x.dtype} and ${y.dtype}`, 'DTYPE_MISMATCH');
