@@ -2,6 +2,7 @@
 // Writes examples/tiny-mlp/model.onnx: a 2-layer MLP classifier (64 features -> 128 hidden with ReLU
 // -> 10 class scores with sigmoid) with seeded random weights. The file is committed; this script
 // documents how it was made and regenerates it byte for byte. Only ops that already compile are used.
+import { seededRandom } from '@onnx2wasm/ir';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,17 +12,7 @@ const { onnx } = onnxProto;
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../examples/tiny-mlp/model.onnx');
 const [FEATURES, HIDDEN, CLASSES] = [64, 128, 10];
 
-// mulberry32: deterministic across machines, so the committed model can be regenerated exactly.
-function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The shared seeded generator: deterministic across machines, so the committed model can be regenerated exactly.
 const next = seededRandom(2024);
 
 // Uniform in ±sqrt(6 / fanIn) (He init), so activations keep a useful scale through the ReLU.

@@ -1,5 +1,6 @@
-// A small seeded PRNG (mulberry32). Each fuzz case draws from its own generator, seeded from the
+// Case-level helpers over the shared seeded generator (mulberry32). Each fuzz case draws from its own generator, seeded from the
 // campaign seed and the case number, so a case is reproducible without replaying the ones before it.
+import { seededRandom } from '@onnx2wasm/ir';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -15,14 +16,7 @@ export interface Rng {
 }
 
 export function makeRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const rng: Rng = {
     next,
     int: (n) => Math.floor(next() * n),

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
+import { seededRandom } from '@onnx2wasm/ir';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED = path.resolve(REPO_ROOT, '../shared');
@@ -17,14 +18,7 @@ export function sharedModels(): SharedModel[] {
 
 /** Deterministic normal-ish input (sum of uniforms), the same for ours and onnxruntime. */
 export function seededInput(dims: number[], seed = 1): Float32Array {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const n = dims.reduce((x, y) => x * y, 1);
   return Float32Array.from({ length: n }, () => next() + next() + next() - 1.5);
 }

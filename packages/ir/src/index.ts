@@ -46,3 +46,4 @@ export type { CellKind, RecurrentConfig } from './ops/recurrent.js';
 export { randomInitialState, xorshift32 } from './ops/random-uniform.js';
 export { roiAlignAttrs } from './ops/roi-align.js';
 export { deformGeometry } from './ops/deform-conv.js';
+export { seededRandom } from './random.js';

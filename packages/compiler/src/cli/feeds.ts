@@ -1,4 +1,5 @@
 // Builds the input tensors for `run` and `check`: seeded random data, zeros, or a file.
+import { seededRandom } from '@onnx2wasm/ir';
 import * as fs from 'node:fs';
 import type { Tensor, TensorInfo } from '@onnx2wasm/runtime';
 import { CliFailure, UsageError } from './errors.js';
@@ -11,17 +12,6 @@ const ARRAYS: Record<string, TypedCtor> = {
   int64: BigInt64Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array, bool: Uint8Array,
 } as unknown as Record<string, TypedCtor>;
 
-/** A small seeded generator (mulberry32): the same seed gives the same inputs on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Typed data from plain numbers; 64-bit integer dtypes take BigInts. */
 function fromNumbers(dtype: string, values: number[]): Tensor['data'] {

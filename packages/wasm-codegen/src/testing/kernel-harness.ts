@@ -1,5 +1,6 @@
 // Test support: compile one IR node to a module, run it, and compare with the op's reference evaluate.
 // Instantiates the module directly (no runtime package) so codegen tests stay inside their layer.
+import { seededRandom } from '@onnx2wasm/ir';
 import { Attrs, DType, Graph, Tensor, arrayFromBytes, getOp, halfToFloat, inferNode, makeTensor, sizeOf } from '@onnx2wasm/ir';
 import { generateModule, CodegenOptions } from '../generate-module.js';
 import { META_SECTION, ModelMeta } from '../model-meta.js';
@@ -11,17 +12,8 @@ export interface KernelInput {
   constant?: boolean;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the shared seeded generator). */
+export const rng = seededRandom;
 
 export function randomTensor(dtype: DType, dims: number[], random: () => number, lo = -1, hi = 1): Tensor {
   const n = sizeOf(dims);
