@@ -8,7 +8,6 @@ import './matmul.js';
 import './movement.js';
 import './constant.js';
 import './reduce-mean.js';
-import './softmax.js';
 import './layer-normalization.js';
 import './reduce.js';
 import './attention.js';

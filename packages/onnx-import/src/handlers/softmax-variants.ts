@@ -1,4 +1,4 @@
-// LogSoftmax and Hardmax, like Softmax: opset 13 works along one axis (default -1); opsets 1–12
+// Softmax, LogSoftmax and Hardmax: opset 13 works along one axis (default -1); opsets 1–12
 // flatten the input to 2-D at `axis` (default 1) and work on each row of all trailing dims
 // together. That equals the opset-13 form when every dim after `axis` is 1, and otherwise becomes
 // Flatten → op(axis=1) → Reshape back.
@@ -24,7 +24,7 @@ function flattenedForm(ctx: HandlerContext): void {
   ctx.emit('Reshape', [rows!, target], {}, node.outputs);
 }
 
-for (const op of ['LogSoftmax', 'Hardmax']) {
+for (const op of ['Softmax', 'LogSoftmax', 'Hardmax']) {
   registerHandler(op, 1, flattenedForm);
   registerHandler(op, 13, (ctx) => { ctx.emit(op, [ctx.node.inputs[0]!], { axis: ctx.node.attrs.axis ?? -1 }, ctx.node.outputs); });
 }
