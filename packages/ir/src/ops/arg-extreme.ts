@@ -2,8 +2,8 @@
 // largest (smallest) element along one axis; ties go to the first index, or the last with
 // select_last_index. NaN counts as the extreme, like numpy: the first (last) NaN wins.
 import { DType, FLOAT_DTYPES, INT_DTYPES, halfToFloat } from '../dtype.js';
-import { Dim, Node } from '../graph.js';
-import { OpDef, attrInt, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
+import { Dim, Node, ValueType } from '../graph.js';
+import { InferContext, OpDef, attrInt, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
 
 export const ARG_DTYPES: readonly DType[] = [...FLOAT_DTYPES, ...INT_DTYPES];
@@ -64,3 +64,11 @@ export function valueReader(x: Tensor): (k: number) => number | bigint {
 
 registerOp(defineArg('ArgMax'));
 registerOp(defineArg('ArgMin'));
+
+/** Inference of a float op that keeps its input's shape and works along attribute `axis` (default -1). */
+export function inferFloatAlongAxis(ctx: InferContext): ValueType[] {
+  const dtype = expectDType(ctx, 0, FLOAT_DTYPES);
+  const x = input(ctx, 0);
+  normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), x.shape.length);
+  return [{ dtype, shape: [...x.shape] }];
+}

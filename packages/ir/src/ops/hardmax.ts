@@ -1,21 +1,15 @@
 // Hardmax(x) {axis = -1} with opset-13 semantics: 1 at the first largest element along the axis, 0
 // elsewhere (NaN counts as largest, like ArgMax). The importer rewrites the opset 1–12 form, which
 // flattens to 2-D at `axis`, into this one.
-import { FLOAT_DTYPES } from '../dtype.js';
-import { OpDef, attrInt, expectDType, input, normalizeAxis, registerOp } from '../op-registry.js';
+import { OpDef, attrInt, registerOp } from '../op-registry.js';
 import { makeTensor } from '../tensor.js';
-import { axisView, replacesBest, valueReader } from './arg-extreme.js';
+import { axisView, inferFloatAlongAxis, replacesBest, valueReader } from './arg-extreme.js';
 
 export const hardmax: OpDef = {
   name: 'Hardmax',
   group: 'normalization',
   description: 'one-hot of the first maximum along an axis',
-  infer(ctx) {
-    const dtype = expectDType(ctx, 0, FLOAT_DTYPES);
-    const x = input(ctx, 0);
-    normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), x.shape.length);
-    return [{ dtype, shape: [...x.shape] }];
-  },
+  infer: inferFloatAlongAxis,
   evaluate(node, [x]) {
     const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis', -1));
     const ys = new Array<number>(x!.data.length).fill(0);

@@ -1,20 +1,14 @@
 // LogSoftmax(x) {axis = -1} with opset-13 semantics: x - max - log(sum(exp(x - max))) along one
 // axis. The importer rewrites the opset 1–12 form (flattening to 2-D at `axis`) into this one.
-import { FLOAT_DTYPES } from '../dtype.js';
-import { OpDef, attrInt, expectDType, input, normalizeAxis, registerOp } from '../op-registry.js';
+import { OpDef, attrInt, input, registerOp } from '../op-registry.js';
 import { makeTensor, sizeOf } from '../tensor.js';
-import { axisView, valueReader } from './arg-extreme.js';
+import { axisView, inferFloatAlongAxis, valueReader } from './arg-extreme.js';
 
 export const logSoftmax: OpDef = {
   name: 'LogSoftmax',
   group: 'normalization',
   description: 'log of the softmax along an axis, computed as x - max - log(sum(exp(x - max)))',
-  infer(ctx) {
-    const dtype = expectDType(ctx, 0, FLOAT_DTYPES);
-    const x = input(ctx, 0);
-    normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), x.shape.length);
-    return [{ dtype, shape: [...x.shape] }];
-  },
+  infer: inferFloatAlongAxis,
   evaluate(node, [x]) {
     const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis', -1));
     const at = valueReader(x!) as (k: number) => number;
