@@ -3,6 +3,7 @@ export * from './low-precision.js';
 export * from './errors.js';
 export * from './tensor.js';
 export * from './graph.js';
+export * from './dim-expr.js';
 export * from './op-registry.js';
 export * from './reference.js';
 export * from './printer.js';

@@ -18,3 +18,19 @@ describe('IR text', () => {
     expect(() => parseGraph('graph g(%x: float32[2,3]) -> (%y)\n  const %w: float32[4,3]\n  %y = Gemm(%x, %w)  # fc')).toThrow(/Gemm node 'fc'.*inner dimensions/);
   });
 });
+
+describe('IR text with symbolic dims', () => {
+  it('round-trips dim expressions', () => {
+    const text = [
+      'graph g(%x: float32[batch,seq,256]) -> (%y)',
+      '  %y: float32[batch*seq,256] = Flatten(%x) {axis=2}  # flat',
+    ].join('\n');
+    const g = parseGraph(text);
+    expect(g.types.get('y')!.shape).toEqual(['batch*seq', 256]);
+    expect(printGraph(g)).toBe(text);
+  });
+  it('reads expressions in canonical form', () => {
+    const g = parseGraph('graph g(%x: float32[seq*batch,2+n-1,4*seq-seq]) -> (%x)');
+    expect(g.types.get('x')!.shape).toEqual(['batch*seq', 'n+1', '3*seq']);
+  });
+});

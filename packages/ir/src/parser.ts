@@ -4,6 +4,7 @@ import { DType, isBigInt } from './dtype.js';
 import { AttrValue, Attrs, Dim, Graph, Node } from './graph.js';
 import { makeTensor, sizeOf } from './tensor.js';
 import { inferNode } from './infer-node.js';
+import { canonicalDim } from './dim-expr.js';
 
 class Cursor {
   pos = 0;
@@ -30,8 +31,8 @@ class Cursor {
     this.expect('[');
     const shape: Dim[] = [];
     while (!this.eat(']')) {
-      const d = this.match(/[\w?-]+/);
-      shape.push(/^\d+$/.test(d) ? Number(d) : d);
+      const d = this.match(/[\w?*+-]+/);
+      shape.push(/^\d+$/.test(d) ? Number(d) : canonicalDim(d));
       this.eat(',');
     }
     return { dtype, shape };

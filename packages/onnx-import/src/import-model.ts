@@ -1,4 +1,4 @@
-import { Attrs, AttrValue, CompileError, Dim, Graph, Tensor, ValueType } from '@onnx2wasm/ir';
+import { Attrs, AttrValue, CompileError, Dim, Graph, Tensor, ValueType, canonicalDim, isDimExpr } from '@onnx2wasm/ir';
 import { OnnxImportError, UnsupportedOp, UnsupportedOpError } from './errors.js';
 import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
@@ -54,6 +54,12 @@ export function attrValue(a: AttributeProto, opts: TensorLoadOptions): AttrValue
   }
 }
 
+/** ONNX dim_params are free text ('batch size'); IR symbols must be identifiers so dims can form expressions. */
+function dimSymbol(param: string): string {
+  const s = param.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(s) ? `_${s}` : s;
+}
+
 function valueType(v: ValueInfoProto, what: string, pinned?: Dim[]): ValueType {
   const tt = v.type?.tensorType;
   if (!tt) throw new OnnxImportError('UNSUPPORTED_OP', `${what} '${v.name}' is not a tensor (sequence, map and optional values are not supported)`);
@@ -66,7 +72,7 @@ function valueType(v: ValueInfoProto, what: string, pinned?: Dim[]): ValueType {
       if (!Number.isSafeInteger(n) || n < 0) throw new OnnxImportError('INVALID_MODEL', `${what} '${v.name}' has invalid dim ${n}${n > 0 ? ' (past 2^53)' : ''}`);
       return n;
     }
-    return d.dimParam || `${v.name}_dim${i}`;
+    return dimSymbol(d.dimParam || `${v.name}_dim${i}`);
   });
   if (pinned) {
     if (pinned.length !== shape.length) throw new OnnxImportError('SHAPE_MISMATCH', `inputShapes['${v.name}'] has rank ${pinned.length} but the model's input has rank ${shape.length} ([${shape}])`);
@@ -74,7 +80,7 @@ function valueType(v: ValueInfoProto, what: string, pinned?: Dim[]): ValueType {
       const d = shape[i]!;
       if (typeof d === 'number' && typeof p === 'number' && d !== p) throw new OnnxImportError('SHAPE_MISMATCH', `inputShapes['${v.name}'] sets dim ${i} to ${p}, but the model fixes it to ${d}`);
     });
-    shape = [...pinned];
+    shape = pinned.map((p) => (typeof p === 'number' ? p : isDimExpr(p) ? canonicalDim(p) : dimSymbol(p)));
   }
   return { dtype, shape };
 }

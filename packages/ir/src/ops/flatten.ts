@@ -2,7 +2,7 @@
 // equal the rank, giving [N, 1]; axis 0 gives [1, N]).
 import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
 import { cloneTensor } from '../reference.js';
-import { productDim } from './shape-util.js';
+import { dimProduct } from '../dim-expr.js';
 
 function flattenAxis(node: Parameters<typeof attrInt>[0], rank: number): number {
   const axis = attrInt(node, 'axis', 1);
@@ -18,7 +18,7 @@ export const flatten: OpDef = {
   infer(ctx) {
     const x = input(ctx, 0);
     const a = flattenAxis(ctx.node, x.shape.length);
-    return [{ dtype: x.dtype, shape: [productDim(x.shape.slice(0, a), ctx.node, 0), productDim(x.shape.slice(a), ctx.node, 1)] }];
+    return [{ dtype: x.dtype, shape: [dimProduct(x.shape.slice(0, a)), dimProduct(x.shape.slice(a))] }];
   },
   evaluate(node, [x]) {
     const a = flattenAxis(node, x!.dims.length);

@@ -32,14 +32,6 @@ export function staticProduct(dims: readonly Dim[]): number | undefined {
   return p;
 }
 
-/** Product of dims where a single 1 × symbolic dim keeps its name (so [1, s] flattens to s, not a new unknown). */
-export function productDim(dims: readonly Dim[], node: Node, i: number): Dim {
-  const p = staticProduct(dims);
-  if (p !== undefined) return p;
-  const sym = dims.filter((d) => d !== 1);
-  return sym.length === 1 ? sym[0]! : unknownDim(node, i);
-}
-
 /** The compile-time value of an integer input (axes, shape, starts), or undefined when computed at run time. */
 export function intValues(ctx: InferContext, i: number, what: string): number[] | undefined {
   const t = ctx.values[i];
