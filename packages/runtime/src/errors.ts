@@ -6,6 +6,7 @@ export type RuntimeErrorCode =
   | 'UNKNOWN_INPUT'
   | 'DTYPE_MISMATCH'
   | 'SHAPE_MISMATCH'
+  | 'SHAPE_OUT_OF_BOUNDS' // a symbolic dim above the bound the model was compiled with (--max-shape)
   | 'INVALID_INPUT'    // data of the wrong type or length, a detached buffer
   | 'EXECUTION_FAILED' // the module trapped
   | 'OUT_OF_MEMORY';   // the engine cannot allocate the module's memory

@@ -3,6 +3,7 @@ import { ARRAYS, DType, Tensor, TensorData } from './tensor.js';
 import { hostImports } from './host-imports.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 import { Slot, validateMeta } from './validate-meta.js';
+import { Placed, dynamicDims } from './dynamic-dims.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -44,10 +45,15 @@ function readMeta(module: WebAssembly.Module): unknown {
 
 const info = (s: Slot): TensorInfo => ({ name: s.name, dtype: s.dtype, dims: [...s.dims] });
 
-function checkFeed(slot: Slot, t: Tensor | undefined): void {
+function checkPresent(slot: Slot, t: Tensor | undefined): void {
   const name = slot.name;
   if (!t || typeof t !== 'object') throw new RuntimeInputError('MISSING_INPUT', name, `input '${name}' is missing (expected ${slot.dtype}[${slot.dims}])`);
   if (t.dtype !== slot.dtype) throw new RuntimeInputError('DTYPE_MISMATCH', name, `input '${name}': expected dtype ${slot.dtype}, got ${String(t.dtype)}`);
+}
+
+/** `slot` as placed for this run (its dims are numbers). */
+function checkFeed(slot: Slot & Placed, t: Tensor): void {
+  const name = slot.name;
   const dims = t.dims;
   const ok = Array.isArray(dims) && dims.length === slot.dims.length && dims.every((d, i) => d === slot.dims[i]);
   if (!ok) throw new RuntimeInputError('SHAPE_MISMATCH', name, `input '${name}': expected dims [${slot.dims}], got [${Array.isArray(dims) ? dims : String(dims)}]`);
@@ -103,6 +109,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
     new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength).set(w);
   }
   const inputNames = new Set(meta.inputs.map((s) => s.name));
+  const dyn = meta.dynamic ? dynamicDims(meta.dynamic, memory) : undefined;
 
   return {
     inputs: meta.inputs.map(info),
@@ -112,8 +119,16 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       for (const k of Object.keys(feeds)) {
         if (!inputNames.has(k)) throw new RuntimeInputError('UNKNOWN_INPUT', k, `'${k}' is not an input of this model (inputs: ${[...inputNames].join(', ')})`);
       }
-      for (const s of meta.inputs) checkFeed(s, feeds[s.name]);
-      for (const s of meta.inputs) {
+      for (const s of meta.inputs) checkPresent(s, feeds[s.name]);
+      let place = (s: Slot): Slot & Placed => s as Slot & Placed;
+      if (dyn) {
+        const env = dyn.bind(meta.inputs, feeds);
+        dyn.prepare(env);
+        place = (s) => ({ ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) });
+      }
+      const inputs = meta.inputs.map(place);
+      for (const s of inputs) checkFeed(s, feeds[s.name]!);
+      for (const s of inputs) {
         const d = feeds[s.name]!.data;
         new Uint8Array(memory.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
       }
@@ -121,7 +136,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
         throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
       }
       const out: Record<string, Tensor> = {};
-      for (const s of meta.outputs) {
+      for (const s of meta.outputs.map(place)) {
         const Ctor = ARRAYS[s.dtype];
         const bytes = memory.buffer.slice(s.offset, s.offset + s.byteLength);
         out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) as TensorData };

@@ -3,9 +3,12 @@
 // deep inside run(), and never read or write outside the tensor it names.
 import { RuntimeError } from './errors.js';
 import { ARRAYS, DType } from './tensor.js';
+import type { DynamicMeta, Poly } from './dynamic-dims.js';
 
-export interface Slot { name: string; dtype: DType; dims: number[]; offset: number; byteLength: number }
+/** A graph input or output; with `buffer`, its dims are symbolic and its place is decided per run. */
+export interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number; buffer?: number; shape?: Poly[] }
 export interface Meta {
+  dynamic?: DynamicMeta;
   format: number;
   inputs: Slot[];
   outputs: Slot[];
@@ -25,7 +28,19 @@ function checkRange(what: string, offset: unknown, byteLength: unknown, memoryBy
   if (offset + byteLength > memoryBytes) invalid(`${what} ends at byte ${offset + byteLength}, past the ${memoryBytes} bytes of memory`);
 }
 
-function checkSlots(kind: string, slots: unknown, memoryBytes: number): void {
+const isPoly = (p: unknown): boolean => Array.isArray(p) && p.every((t) => Array.isArray(t) && Number.isSafeInteger(t[0]) && t.slice(1).every((x: unknown) => typeof x === 'string'));
+
+function checkDynamic(d: unknown, memoryBytes: number): number {
+  if (d === undefined) return 0;
+  if (!isObject(d) || !Array.isArray(d.symbols) || !d.symbols.every((x) => typeof x === 'string') || !Array.isArray(d.buffers)) invalid('damaged dynamic-dims entry');
+  if (!d.buffers.every((b) => isObject(b) && isPoly(b.bytes) && Number.isSafeInteger(b.first) && Number.isSafeInteger(b.last))) invalid('damaged run-time buffer list');
+  checkRange('the dims table', d.table, 4 * (d.symbols.length + d.buffers.length), memoryBytes);
+  if (!isCount(d.base) || d.base < (d.table as number) + 4 * (d.symbols.length + d.buffers.length)) invalid('run-time buffers overlap the dims table');
+  if (d.maxDims !== undefined && (!isObject(d.maxDims) || !Object.values(d.maxDims).every(isCount))) invalid('damaged dim bounds');
+  return d.buffers.length;
+}
+
+function checkSlots(kind: string, slots: unknown, memoryBytes: number, buffers: number): void {
   if (!Array.isArray(slots)) invalid(`${kind} is not a list`);
   const seen = new Set<string>();
   for (const s of slots as unknown[]) {
@@ -35,6 +50,10 @@ function checkSlots(kind: string, slots: unknown, memoryBytes: number): void {
     seen.add(s.name);
     const Ctor = typeof s.dtype === 'string' && Object.hasOwn(ARRAYS, s.dtype) ? ARRAYS[s.dtype as DType] : undefined;
     if (!Ctor) invalid(`${where} has unknown dtype ${JSON.stringify(s.dtype)}`);
+    if (s.buffer !== undefined) {
+      if (!isCount(s.buffer) || s.buffer >= buffers || !Array.isArray(s.shape) || s.shape.length !== (s.dims as unknown[])?.length || !s.shape.every(isPoly)) invalid(`${where} has a damaged run-time placement`);
+      continue;
+    }
     if (!Array.isArray(s.dims) || !s.dims.every(isCount)) invalid(`${where} has dims ${JSON.stringify(s.dims)}`);
     const elements = (s.dims as number[]).reduce((a, d) => a * d, 1);
     if (s.byteLength !== elements * Ctor.BYTES_PER_ELEMENT) invalid(`${where}: byteLength ${String(s.byteLength)} does not fit dims [${s.dims}]`);
@@ -46,8 +65,9 @@ function checkSlots(kind: string, slots: unknown, memoryBytes: number): void {
 export function validateMeta(raw: unknown, memoryBytes: number): Meta {
   if (!isObject(raw)) invalid('not an object');
   if (raw.format !== 1) invalid(`format ${JSON.stringify(raw.format)}, this runtime reads format 1`);
-  checkSlots('input', raw.inputs, memoryBytes);
-  checkSlots('output', raw.outputs, memoryBytes);
+  const buffers = checkDynamic(raw.dynamic, memoryBytes);
+  checkSlots('input', raw.inputs, memoryBytes, buffers);
+  checkSlots('output', raw.outputs, memoryBytes, buffers);
   const w = raw.weights;
   if (!isObject(w) || typeof w.embedded !== 'boolean') invalid('no weights entry');
   checkRange('the weights region', w.offset, w.byteLength, memoryBytes);

@@ -1,7 +1,9 @@
-import { CompileError, DTYPE_BYTES, Graph, Tensor, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
+import { CompileError, DTYPE_BYTES, Dim, Graph, Node, Tensor, dimSymbols, evalDim, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { LowerContext, Operand, getLowering } from './lowering.js';
-import { MemoryPlan, planMemory } from './memory-plan.js';
+import { LowerContext, Lowering, Operand, getLowering } from './lowering.js';
+import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
+import { DynamicTable, checkBound, dynamicContext, modelSymbols, polyJson, valueBytes } from './dynamic-dims.js';
+import { perSampleBatch } from './per-sample.js';
 import { bufferAliases } from './buffer-aliases.js';
 import { META_SECTION, ModelMeta, TensorSlot } from './model-meta.js';
 import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
@@ -16,6 +18,11 @@ export interface CodegenOptions {
   optimize?: boolean;
   /** Fail when the module's memory would exceed this many bytes (default: wasm32's 4 GiB). */
   maxMemoryBytes?: number;
+  /**
+   * Upper bounds of symbolic dims (e.g. { batch: 8, seq: 512 }): a run with larger dims fails
+   * with a typed error, and the memory they need is checked against maxMemoryBytes at compile time.
+   */
+  maxDims?: Record<string, number>;
 }
 
 export interface CodegenResult {
@@ -39,28 +46,40 @@ function tensorBytes(t: Tensor): Uint8Array {
 
 /** Builds the wasm module for a graph whose shapes are all static. */
 export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResult {
+  const symbols = modelSymbols(g);
+  const bound = new Set(symbols);
+  const dynamicNodes = new Map<Node, 'kernel' | Dim>(); // how a node with run-time dims is lowered
   for (const n of g.nodes) {
-    if (!getLowering(n.op)) throw new CodegenError(`${n.op} node '${n.name}': no wasm kernel for IR op '${n.op}'`, { node: n.name, op: n.op }, 'UNSUPPORTED_OP');
+    const lowering = getLowering(n.op);
+    if (!lowering) throw new CodegenError(`${n.op} node '${n.name}': no wasm kernel for IR op '${n.op}'`, { node: n.name, op: n.op }, 'UNSUPPORTED_OP');
+    let dynamic = !!lowering.alwaysDynamic && symbols.length > 0;
     for (const v of [...n.inputs, ...n.outputs]) {
       const t = v ? g.types.get(v) : undefined;
-      if (t && !isStatic(t.shape)) {
-        // A static-shaped graph input read by the node that makes a symbolic shape is a value
-        // (OneHot's depth, Range's limits) the shape depends on: name it, it can be pinned.
-        const fed = n.inputs.filter((i) => n.outputs.includes(v) && g.inputs.includes(i) && isStatic(g.types.get(i)!.shape));
-        const hint = fed.length ? `its shape depends on the values of ${fed.map((i) => `'${i}'`).join(', ')}, which must be known at compile time (constantInputs)` : 'pin the input shapes (inputShapes / --input-shape)';
-        throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has symbolic shape ${typeToString(t)}; ${hint}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
-      }
+      if (!t) continue;
+      checkBound(g, n, v, bound);
+      dynamic ||= !isStatic(t.shape);
       // Inference fed a NaN or a fraction (from a malformed attribute) would size memory with it.
-      if (t && !t.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+      if (!t.shape.every((d) => typeof d === 'string' || (Number.isSafeInteger(d) && d >= 0))) {
         throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has invalid shape ${typeToString(t)}`, { node: n.name, op: n.op }, 'SHAPE_MISMATCH');
       }
     }
+    if (!dynamic) continue;
+    if (lowering.lowerDynamic) { dynamicNodes.set(n, 'kernel'); continue; }
+    const batch = perSampleBatch(g, n);
+    if (batch === undefined) {
+      const shapes = [...n.inputs, ...n.outputs].filter((v) => v && !isStatic(g.types.get(v)!.shape)).map((v) => `'${v}': ${typeToString(g.types.get(v)!)}`);
+      throw new CodegenError(`${n.op} node '${n.name}': no kernel for run-time dims here (${shapes.join(', ')}); pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+    }
+    dynamicNodes.set(n, batch);
   }
-  // A graph input no node reads (or one passed straight to an output) is checked here, not above.
+  // Graph inputs' dims must be computable from the bound symbols, e.g. not only '2*seq'.
   for (const v of [...g.inputs, ...g.outputs]) {
     const t = g.types.get(v);
-    if (t && !isStatic(t.shape)) throw new CodegenError(`graph ${g.inputs.includes(v) ? 'input' : 'output'} '${v}' has symbolic shape ${typeToString(t)}; pin the input shapes (inputShapes / --input-shape)`, undefined, 'DYNAMIC_SHAPE');
+    if (t && t.shape.some((d) => typeof d === 'string' && dimSymbols(d).some((x) => !bound.has(x)))) {
+      throw new CodegenError(`graph ${g.inputs.includes(v) ? 'input' : 'output'} '${v}' has shape ${typeToString(t)}, whose symbols no input dim gives on its own; pin the input shapes (inputShapes / --input-shape)`, undefined, 'DYNAMIC_SHAPE');
+    }
   }
+  const isDyn = (v: string) => !isStatic(g.types.get(v)!.shape);
   const bytesOf = (v: string) => {
     const t = g.types.get(v)!;
     return sizeOf(t.shape as number[]) * DTYPE_BYTES[t.dtype];
@@ -68,17 +87,27 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
   const { aliases, views } = bufferAliases(g);
   const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
-  const plan = planMemory(g, bytesOf, aliases);
-  const arenaBase = RESERVED;
+  // Statically shaped values get fixed offsets; the others are placed by the runtime per run.
+  const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r));
+  const dynBuffers = symbols.length ? [...bufferLifetimes(g, aliases, isDyn)].map(([name, s]) => ({ name, ...s })) : [];
+  const table: DynamicTable = { symbols, address: RESERVED, bufferIndex: new Map(dynBuffers.map((b, k) => [b.name, k])) };
+  const arenaBase = align16(RESERVED + (symbols.length ? 4 * (symbols.length + dynBuffers.length) : 0));
 
-  const operandType = (v: string) => {
+  /** A value's static type; for a per-sample node, batched values as one sample. */
+  const operandType = (v: string, batch?: Dim) => {
     const t = g.types.get(v)!;
-    return { name: v, dtype: t.dtype, dims: t.shape as number[], constant: g.constants.get(v) };
+    const dims = batch !== undefined && t.shape[0] === batch ? [1, ...t.shape.slice(1)] : t.shape;
+    return { name: v, dtype: t.dtype, dims: dims as number[], constant: g.constants.get(v) };
   };
+  const sampleBytes = (v: string, batch: Dim) => sizeOf(operandType(v, batch).dims) * DTYPE_BYTES[g.types.get(v)!.dtype];
+  const staged = (n: Node) => [...new Set([...n.inputs, ...n.outputs])].filter((v) => v && isDyn(v));
+  const kernelScratch = (n: Node, l: Lowering, batch?: Dim) => (l.scratchBytes ? l.scratchBytes(n, n.inputs.map((i) => (i ? operandType(i, batch) : undefined)), n.outputs.map((o) => operandType(o, batch))) : 0);
   let scratchBytes = 0;
   for (const n of g.nodes) {
-    const l = getLowering(n.op)!;
-    if (l.scratchBytes) scratchBytes = Math.max(scratchBytes, l.scratchBytes(n, n.inputs.map((i) => (i ? operandType(i) : undefined)), n.outputs.map(operandType)));
+    const l = getLowering(n.op)!, mode = dynamicNodes.get(n);
+    if (mode === 'kernel') continue; // kernels for run-time dims use no scratch
+    const need = mode === undefined ? kernelScratch(n, l) : align16(kernelScratch(n, l, mode)) + staged(n).reduce((s, v) => s + align16(sampleBytes(v, mode)), 0);
+    scratchBytes = Math.max(scratchBytes, need);
   }
   const scratchBase = align16(arenaBase + plan.arenaBytes);
   const weightsBase = align16(scratchBase + scratchBytes);
@@ -119,31 +148,55 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   };
 
   const helpers = new Set<string>();
+  const helper = (name: string, build: (fn: FnBuilder) => void, params: ('i32' | 'f32' | 'v128')[] = []) => {
+    if (!helpers.has(name)) {
+      helpers.add(name);
+      build(mod.fn(name, params));
+    }
+    return name;
+  };
+  const staticAddr = (v: string) => {
+    const off = plan.offsets.get(v);
+    if (off === undefined) throw new CodegenError(`value '${v}' has no planned memory`);
+    return arenaBase + off;
+  };
   const calls: Expr[] = [];
   const runFn = mod.fn('run');
   g.nodes.forEach((n, k) => {
     if (views.has(n.outputs[0] ?? '')) return;
     const fname = `n${k}_${n.op}`;
     const fn = mod.fn(fname);
-    const ctx: LowerContext = {
+    const lowering = getLowering(n.op)!;
+    const mode = dynamicNodes.get(n);
+    const dyn = () => dynamicContext({ node: n, fn, module: mod, addWeight, helper }, table, g, rootOf, staticAddr);
+    const staticCtx = (op: (v: string) => Operand): LowerContext => ({
       node: n,
-      inputs: n.inputs.map((i) => (i ? operand(i) : undefined)),
-      outputs: n.outputs.map((o) => operand(o)),
-      fn,
-      module: mod,
-      addWeight,
-      scratch: scratchBase,
-      helper(name, build, params = []) {
-        if (!helpers.has(name)) {
-          helpers.add(name);
-          build(mod.fn(name, params));
-        }
-        return name;
-      },
-    };
-    let body;
+      inputs: n.inputs.map((i) => (i ? op(i) : undefined)),
+      outputs: n.outputs.map((o) => op(o)),
+      fn, module: mod, addWeight, scratch: scratchBase, helper,
+    });
+    let body: Expr[];
     try {
-      body = getLowering(n.op)!.lower(ctx);
+      if (mode === 'kernel') {
+        const { ctx, prologue } = dyn();
+        const stmts = lowering.lowerDynamic!(ctx);
+        body = [...prologue, ...stmts];
+      } else if (mode !== undefined) {
+        // Per sample: the static kernel on staging buffers inside a loop over the batch.
+        const stage = new Map<string, number>();
+        let at = scratchBase + align16(kernelScratch(n, lowering, mode));
+        for (const v of staged(n)) { stage.set(v, at); at += align16(sampleBytes(v, mode)); }
+        const inner = lowering.lower(staticCtx((v) => (stage.has(v) ? { ...operandType(v, mode), addr: stage.get(v)! } : operand(v))));
+        const { ctx, prologue } = dyn();
+        const b = fn.local('i32');
+        const sampleAt = (v: string) => fn.add(ctx.inputs[n.inputs.indexOf(v)]?.addr() ?? ctx.outputs[n.outputs.indexOf(v)]!.addr(), fn.mul(b.get(), sampleBytes(v, mode)));
+        const copyIn = [...stage].filter(([v]) => n.inputs.includes(v)).map(([v, s]) => fn.copy(s, sampleAt(v), sampleBytes(v, mode)));
+        const copyOut = [...stage].filter(([v]) => n.outputs.includes(v)).map(([v, s]) => fn.copy(sampleAt(v), s, sampleBytes(v, mode)));
+        const loop = fn.for(b, 0, ctx.dim(mode), 1, [...copyIn, ...inner, ...copyOut]);
+        body = [...prologue, loop];
+      } else {
+        body = lowering.lower(staticCtx(operand));
+      }
     } catch (e) {
       if (e instanceof CompileError) throw e; // e.g. a kernel's attribute check: keeps its code
       throw new CodegenError(`${n.op} node '${n.name}': code generation failed: ${(e as Error).message}`, { node: n.name, op: n.op });
@@ -158,6 +211,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const slot = (v: string): TensorSlot => {
     const t = g.types.get(v)!;
     const c = g.constants.get(rootOf(v));
+    if (!c && isDyn(v)) return { name: v, dtype: t.dtype, dims: [...t.shape], offset: 0, byteLength: 0, buffer: table.bufferIndex.get(rootOf(v))!, shape: t.shape.map(polyJson) };
     const offset = c ? addWeight(c, `const:${rootOf(v)}`) : arenaBase + plan.offsets.get(v)!;
     return { name: v, dtype: t.dtype, dims: [...t.shape], offset, byteLength: bytesOf(v) };
   };
@@ -166,6 +220,14 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const memoryBytes = weightsEnd + 16; // vector tails may read up to 12 bytes past the last tensor
   if (!(memoryBytes <= limit)) {
     throw new CodegenError(`the model needs ${memoryBytes} bytes of memory (weights ${weightsEnd - weightsBase}, activations ${plan.arenaBytes}, scratch ${scratchBytes}), ${memoryBytes - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
+  }
+  // Run-time buffers start after the weights; the runtime grows memory for the dims it sees.
+  const dynamicBase = align16(memoryBytes);
+  if (symbols.length && opts.maxDims && symbols.every((x) => opts.maxDims![x] !== undefined)) {
+    const atMax = planMemory(g, (v) => evalDim(valueBytes(g, v), opts.maxDims!), aliases, isDyn).arenaBytes;
+    if (!(dynamicBase + atMax + 16 <= limit)) {
+      throw new CodegenError(`at the maximum dims (${symbols.map((x) => `${x}=${opts.maxDims![x]}`).join(', ')}) the model needs ${dynamicBase + atMax + 16} bytes of memory (weights ${weightsEnd - weightsBase}, run-time activations ${atMax}), ${dynamicBase + atMax + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
+    }
   }
   const pages = Math.max(1, Math.ceil(memoryBytes / PAGE));
   const weights = new Uint8Array(weightsEnd - weightsBase);
@@ -179,6 +241,13 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     weights: { offset: weightsBase, byteLength: weights.byteLength, embedded: !!opts.embedWeights },
     memory: { pages, arenaBytes: plan.arenaBytes, scratchBytes },
   };
+  if (symbols.length) {
+    meta.dynamic = {
+      symbols, table: table.address, base: dynamicBase,
+      buffers: dynBuffers.map((b) => ({ name: b.name, bytes: polyJson(valueBytes(g, b.name)), first: b.first, last: b.last })),
+      ...(opts.maxDims ? { maxDims: Object.fromEntries(symbols.filter((x) => opts.maxDims![x] !== undefined).map((x) => [x, opts.maxDims![x]!])) } : {}),
+    };
+  }
   mod.addCustomSection(META_SECTION, new TextEncoder().encode(JSON.stringify(meta)));
 
   if (!mod.validate()) {

@@ -1,6 +1,6 @@
-import { DType, DTYPE_BYTES, Node, Tensor, sizeOf } from '@onnx2wasm/ir';
+import { DType, DTYPE_BYTES, Dim, Node, Tensor, sizeOf } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
+import { Expr, FnBuilder, I32, WasmModuleBuilder } from './wasm-builder.js';
 
 /** A value as a kernel sees it: static dims and a byte address in linear memory. */
 export interface Operand {
@@ -32,6 +32,37 @@ export interface LowerContext {
   helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
 }
 
+/**
+ * A value as a kernel with run-time dims sees it. Every accessor returns a fresh expression (an
+ * Expr may appear only once in the tree): a number when the quantity is static, else a read of a
+ * local the node's prologue filled from the dims table.
+ */
+export interface DynOperand {
+  readonly name: string;
+  readonly dtype: DType;
+  /** The IR dims: numbers, or polynomials over the model's symbols (e.g. '4*batch'). */
+  readonly shape: Dim[];
+  /** Dim `i` (negative counts from the end) as an i32. */
+  dim(i: number): I32;
+  /** Product of dims [from, to) as an i32 (element count by default). */
+  count(from?: number, to?: number): I32;
+  /** Byte address: a number for weights and statically planned values. */
+  addr(): I32;
+  readonly constant?: Tensor;
+}
+
+export interface DynLowerContext {
+  node: Node;
+  inputs: (DynOperand | undefined)[];
+  outputs: DynOperand[];
+  fn: FnBuilder;
+  module: WasmModuleBuilder;
+  addWeight(data: Tensor | Uint8Array, key?: string): number;
+  helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
+  /** Any dim (number or polynomial over the model's symbols) as an i32. */
+  dim(d: Dim): I32;
+}
+
 /** How one IR op becomes wasm. Lives in `kernels/<op>.ts`, named like the IR op's file. */
 export interface Lowering {
   ops: string[];
@@ -39,6 +70,13 @@ export interface Lowering {
   scratchBytes?(node: Node, inputs: (Omit<Operand, 'addr'> | undefined)[], outputs: Omit<Operand, 'addr'>[]): number;
   /** Returns the statements of the node's function. */
   lower(ctx: LowerContext): Expr[];
+  /**
+   * The kernel for nodes whose shapes have symbolic dims (read at run time). Without it, such a
+   * node compiles only when it is per-sample over a leading batch dim (see per-sample.ts).
+   * Kernels that must use it even when their own shapes are static (Dims) set `alwaysDynamic`.
+   */
+  lowerDynamic?(ctx: DynLowerContext): Expr[];
+  alwaysDynamic?: boolean;
 }
 
 const lowerings = new Map<string, Lowering>();
@@ -61,6 +99,6 @@ export function constantInput(ctx: LowerContext, i: number, what: string): Tenso
   return t;
 }
 
-export function unsupported(ctx: LowerContext, what: string): never {
+export function unsupported(ctx: { node: Node }, what: string): never {
   throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} is not supported`, { node: ctx.node.name, op: ctx.node.op }, 'UNSUPPORTED_OP');
 }

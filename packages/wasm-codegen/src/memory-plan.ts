@@ -21,24 +21,36 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
  * `aliases` maps a view's output (a Reshape, say) to the value it views: both share one buffer,
  * alive from the first definition to the last read of either.
  */
-export function planMemory(g: Graph, sizeOf: (value: string) => number, aliases: Map<string, string> = new Map()): MemoryPlan {
-  const buffers = new Map<string, Buffer>();
+/**
+ * Live ranges of the buffers of run-time values (views share their root's), in node indices: graph
+ * inputs live over the whole run (-1 … nodes.length) so a run never depends on the previous one.
+ * `include` selects the roots to plan (e.g. only statically shaped ones).
+ */
+export function bufferLifetimes(g: Graph, aliases: Map<string, string>, include: (root: string) => boolean = () => true): Map<string, { first: number; last: number }> {
+  const spans = new Map<string, { first: number; last: number }>();
   const end = g.nodes.length;
   const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
   const touch = (value: string, at: number) => {
     const name = value ? root(value) : value;
-    if (!name || g.constants.has(name)) return;
-    let b = buffers.get(name);
-    if (!b) buffers.set(name, (b = { name, bytes: align(Math.max(sizeOf(name), 1)), first: at, last: at, offset: -1 }));
-    b.first = Math.min(b.first, at);
-    b.last = Math.max(b.last, at);
+    if (!name || g.constants.has(name) || !include(name)) return;
+    const s = spans.get(name);
+    if (!s) spans.set(name, { first: at, last: at });
+    else { s.first = Math.min(s.first, at); s.last = Math.max(s.last, at); }
   };
-  for (const i of g.inputs) { touch(i, -1); touch(i, end); } // inputs stay intact so a run never depends on the previous one
+  for (const i of g.inputs) { touch(i, -1); touch(i, end); }
   g.nodes.forEach((n, k) => {
     n.outputs.forEach((o) => touch(o, k));
     n.inputs.forEach((i) => touch(i, k));
   });
   for (const o of g.outputs) touch(o, end);
+  return spans;
+}
+
+export function planMemory(g: Graph, sizeOf: (value: string) => number, aliases: Map<string, string> = new Map(), include?: (root: string) => boolean): MemoryPlan {
+  const end = g.nodes.length;
+  const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const buffers = new Map<string, Buffer>();
+  for (const [name, s] of bufferLifetimes(g, aliases, include)) buffers.set(name, { name, bytes: align(Math.max(sizeOf(name), 1)), first: s.first, last: s.last, offset: -1 });
 
   // Largest first, each at the lowest offset that does not overlap a placed buffer live at the same time.
   const order = [...buffers.values()].sort((a, b) => b.bytes - a.bytes || a.first - b.first);

@@ -10,6 +10,24 @@ export interface TensorSlot {
   /** Byte address of the tensor in linear memory. */
   offset: number;
   byteLength: number;
+  /** For a tensor with run-time dims: its dynamic buffer (offset/byteLength are then 0) … */
+  buffer?: number;
+  /** … and its dims as polynomials over the symbols: terms [coef, ...symbols]. */
+  shape?: [number, ...string[]][][];
+}
+
+/** Present when input dims are symbolic: the runtime binds them and places the run-time buffers. */
+export interface DynamicMeta {
+  /** Symbol names; their i32 values go to table + 4*index. */
+  symbols: string[];
+  /** Address of the i32 table: symbol values, then the byte address of each buffer. */
+  table: number;
+  /** Run-time buffers go at or after this address (memory grows as needed). */
+  base: number;
+  /** Each buffer's size in bytes (polynomial terms) and the node indices it is live over (-1 … nodes). */
+  buffers: { name: string; bytes: [number, ...string[]][]; first: number; last: number }[];
+  /** Compile-time bounds (--max-shape): a run past one fails with a typed error. */
+  maxDims?: Record<string, number>;
 }
 
 export interface ModelMeta {
@@ -18,6 +36,7 @@ export interface ModelMeta {
   outputs: TensorSlot[];
   weights: { offset: number; byteLength: number; embedded: boolean };
   memory: { pages: number; arenaBytes: number; scratchBytes: number };
+  dynamic?: DynamicMeta;
 }
 
 export const META_SECTION = 'onnx2wasm';

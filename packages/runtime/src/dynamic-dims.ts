@@ -1,0 +1,108 @@
+// Models compiled with symbolic input dims ('batch', 'seq'): each run binds the symbols from the
+// feeds' dims, and when they change, places the run-time buffers (largest first, at the lowest
+// offset not used by a buffer live at the same time), grows memory if needed, and writes the
+// symbol values and buffer addresses into the table the kernels read.
+import { RuntimeError, RuntimeInputError } from './errors.js';
+import type { Tensor } from './tensor.js';
+import type { Slot } from './validate-meta.js';
+
+export type Poly = [number, ...string[]][];
+export interface DynamicMeta {
+  symbols: string[];
+  table: number;
+  base: number;
+  buffers: { name: string; bytes: Poly; first: number; last: number }[];
+  maxDims?: Record<string, number>;
+}
+/** Where a tensor is for this run. */
+export interface Placed { dims: number[]; offset: number; byteLength: number }
+
+const PAGE = 65536;
+const MAX_BYTES = 65536 * PAGE;
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+const evalPoly = (p: Poly, env: Record<string, number>) => p.reduce((s, [c, ...xs]) => s + xs.reduce((m, x) => m * env[x]!, c), 0);
+const show = (s: Slot) => `[${s.dims}]`;
+
+export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
+  let lastKey = '';
+  let offsets: number[] = [];
+
+  /** Binds every symbol from the feeds; checks ranks, static dims, agreement and bounds. */
+  function bind(inputs: Slot[], feeds: Record<string, Tensor>): Record<string, number> {
+    const env: Record<string, number> = {};
+    const from: Record<string, string> = {};
+    for (const s of inputs) {
+      const dims = feeds[s.name]!.dims;
+      if (!Array.isArray(dims) || dims.length !== s.dims.length || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+        throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': expected dims ${show(s)}, got [${Array.isArray(dims) ? dims : String(dims)}]`);
+      }
+      s.dims.forEach((d, i) => {
+        if (typeof d !== 'string' || !meta.symbols.includes(d)) return;
+        const v = dims[i]!;
+        if (v < 1) throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}; symbolic dims must be at least 1`);
+        if (env[d] !== undefined && env[d] !== v) {
+          throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}, but input '${from[d]}' set '${d}' = ${env[d]}`);
+        }
+        const max = meta.maxDims?.[d];
+        if (max !== undefined && v > max) {
+          throw new RuntimeInputError('SHAPE_OUT_OF_BOUNDS', s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}, above the compile-time bound ${d} <= ${max} (--max-shape)`);
+        }
+        env[d] = v;
+        from[d] = s.name;
+      });
+    }
+    for (const s of inputs) {
+      const dims = feeds[s.name]!.dims;
+      (s.shape ?? s.dims.map((d) => [[d as number]] as Poly)).forEach((p, i) => {
+        if (evalPoly(p, env) !== dims[i]) throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': expected dims ${show(s)}, got [${dims}]`);
+      });
+    }
+    return env;
+  }
+
+  /** Places the buffers for these dims (once per distinct dims) and fills the table. */
+  function prepare(env: Record<string, number>): void {
+    const key = meta.symbols.map((x) => env[x]).join(',');
+    if (key === lastKey) return;
+    const sizes = meta.buffers.map((b) => align16(Math.max(evalPoly(b.bytes, env), 1)));
+    const order = sizes.map((_, k) => k).sort((a, b) => sizes[b]! - sizes[a]! || meta.buffers[a]!.first - meta.buffers[b]!.first);
+    const placed: number[] = [];
+    offsets = new Array(sizes.length).fill(0);
+    let total = 0;
+    for (const k of order) {
+      const b = meta.buffers[k]!;
+      const live = placed.filter((j) => meta.buffers[j]!.first <= b.last && b.first <= meta.buffers[j]!.last).sort((x, y) => offsets[x]! - offsets[y]!);
+      let at = 0;
+      for (const j of live) {
+        if (at + sizes[k]! <= offsets[j]!) break;
+        at = Math.max(at, offsets[j]! + sizes[j]!);
+      }
+      offsets[k] = at;
+      placed.push(k);
+      total = Math.max(total, at + sizes[k]!);
+    }
+    const need = meta.base + total + 16; // vector tails may read 12 bytes past the last tensor
+    if (need > MAX_BYTES) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
+    const have = memory.buffer.byteLength;
+    if (need > have) {
+      try { memory.grow(Math.ceil((need - have) / PAGE)); } catch (e) {
+        throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here: ${(e as Error).message}`);
+      }
+    }
+    const table = new Uint32Array(memory.buffer, meta.table, meta.symbols.length + sizes.length);
+    meta.symbols.forEach((x, i) => { table[i] = env[x]!; });
+    offsets.forEach((o, k) => { table[meta.symbols.length + k] = meta.base + o; });
+    lastKey = key;
+  }
+
+  const describe = (env: Record<string, number>) => meta.symbols.map((x) => `${x}=${env[x]}`).join(', ');
+
+  /** A slot's dims, address and size for the bound dims. */
+  function place(s: Slot, env: Record<string, number>, bytesPerElement: number): Placed {
+    if (s.buffer === undefined) return { dims: s.dims as number[], offset: s.offset, byteLength: s.byteLength };
+    const dims = s.shape!.map((p) => evalPoly(p, env));
+    return { dims, offset: meta.base + offsets[s.buffer]!, byteLength: dims.reduce((a, d) => a * d, 1) * bytesPerElement };
+  }
+
+  return { bind, prepare, place };
+}

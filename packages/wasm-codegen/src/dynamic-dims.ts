@@ -1,0 +1,121 @@
+// Run-time dims: a model whose inputs have symbolic dims ('batch', 'seq') reads their values from
+// a table in linear memory that the runtime fills before each run, next to the addresses of the
+// buffers whose size depends on them (planned by the runtime for the dims it sees).
+//
+//   table + 4*s           i32 value of symbol s
+//   table + 4*(S + k)     i32 byte address of dynamic buffer k
+import { DTYPE_BYTES, Dim, Graph, Node, dimMul, dimProduct, dimSymbols, dimTerms, isStatic, typeToString } from '@onnx2wasm/ir';
+import { CodegenError } from './errors.js';
+import { DynLowerContext, DynOperand } from './lowering.js';
+import { Expr, FnBuilder, I32, Local } from './wasm-builder.js';
+
+/** A polynomial dim as JSON for the runtime: terms [coef, ...symbols]. */
+export type PolyJson = [number, ...string[]][];
+export const polyJson = (d: Dim): PolyJson => dimTerms(d).map((t) => [t.coef, ...t.symbols] as [number, ...string[]]);
+
+/** The symbols a run can bind: dims of graph inputs that are a bare symbol. */
+export function modelSymbols(g: Graph): string[] {
+  const out = new Set<string>();
+  for (const i of g.inputs) {
+    for (const d of g.types.get(i)?.shape ?? []) {
+      if (typeof d === 'string' && dimTerms(d).length === 1 && dimTerms(d)[0]!.coef === 1 && dimTerms(d)[0]!.symbols.length === 1) out.add(d);
+    }
+  }
+  return [...out].sort();
+}
+
+/** Fails, naming the node, when a value's shape uses a symbol no input dim binds (a value-dependent shape). */
+export function checkBound(g: Graph, n: Node, v: string, bound: Set<string>): void {
+  const t = g.types.get(v);
+  if (!t || isStatic(t.shape)) return;
+  const unbound = t.shape.flatMap((d) => dimSymbols(d)).filter((s) => !bound.has(s));
+  if (!unbound.length) return;
+  // A static-shaped graph input read by the node that makes the shape is a value (OneHot's depth,
+  // Range's limits) the shape depends on: name it, it can be pinned.
+  const fed = n.inputs.filter((i) => n.outputs.includes(v) && g.inputs.includes(i) && isStatic(g.types.get(i)!.shape));
+  const hint = fed.length
+    ? `its shape depends on the values of ${fed.map((i) => `'${i}'`).join(', ')}, which must be known at compile time (constantInputs)`
+    : `'${[...new Set(unbound)].join("', '")}' depends on tensor values, not on input dims; pin the input shapes (inputShapes / --input-shape) or the values (constantInputs)`;
+  throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+}
+
+export const valueBytes = (g: Graph, v: string): Dim => {
+  const t = g.types.get(v)!;
+  return dimMul(dimProduct(t.shape), DTYPE_BYTES[t.dtype]);
+};
+
+export interface DynamicTable {
+  symbols: string[];
+  /** Address of the table. */
+  address: number;
+  /** Dynamic buffer index of each root value. */
+  bufferIndex: Map<string, number>;
+}
+
+/**
+ * The context a dynamic kernel lowers in, and the prologue that loads the dims and addresses it
+ * asked for into locals (each loaded once per node function).
+ */
+export function dynamicContext(
+  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim'>,
+  table: DynamicTable,
+  g: Graph,
+  rootOf: (v: string) => string,
+  staticAddr: (v: string) => number,
+): { ctx: DynLowerContext; prologue: Expr[] } {
+  const fn: FnBuilder = base.fn;
+  const prologue: Expr[] = [];
+  const cache = new Map<string, Local>();
+  const cached = (key: string, compute: () => Expr): Expr => {
+    let l = cache.get(key);
+    if (!l) {
+      l = fn.local('i32');
+      prologue.push(l.set(compute()));
+      cache.set(key, l);
+    }
+    return l.get();
+  };
+  const symbol = (s: string): Expr => {
+    const k = table.symbols.indexOf(s);
+    if (k < 0) throw new CodegenError(`${base.node.op} node '${base.node.name}': dim symbol '${s}' is not bound by any input dim`, { node: base.node.name, op: base.node.op }, 'DYNAMIC_SHAPE');
+    return cached(`sym:${s}`, () => fn.loadI32(table.address + 4 * k));
+  };
+  const dim = (d: Dim): I32 => {
+    if (typeof d === 'number') return d;
+    return cached(`dim:${d}`, () => {
+      let sum: I32 = 0;
+      for (const t of dimTerms(d)) {
+        let term: I32 = t.coef;
+        for (const s of t.symbols) term = fn.mul(term, symbol(s));
+        sum = fn.add(sum, term);
+      }
+      return fn.i(sum);
+    });
+  };
+  const operand = (v: string): DynOperand => {
+    const t = g.types.get(v)!;
+    const shape = [...t.shape];
+    const constant = g.constants.get(v) ?? g.constants.get(rootOf(v));
+    const k = table.bufferIndex.get(rootOf(v));
+    const addr = (): I32 => {
+      if (constant) return base.addWeight(constant, `const:${rootOf(v)}`);
+      if (k === undefined) return staticAddr(v);
+      return cached(`buf:${k}`, () => fn.loadI32(table.address + 4 * (table.symbols.length + k)));
+    };
+    const at = (i: number) => (i < 0 ? shape.length + i : i);
+    return {
+      name: v, dtype: t.dtype, shape, constant,
+      dim: (i) => dim(shape[at(i)]!),
+      count: (from = 0, to = shape.length) => dim(dimProduct(shape.slice(at(from), at(to)))),
+      addr,
+    };
+  };
+  const n = base.node;
+  const ctx: DynLowerContext = {
+    ...base,
+    inputs: n.inputs.map((i) => (i ? operand(i) : undefined)),
+    outputs: n.outputs.map(operand),
+    dim,
+  };
+  return { ctx, prologue };
+}

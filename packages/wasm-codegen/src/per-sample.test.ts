@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { checkDynamicKernel } from './testing/dynamic-harness.js';
+import { randomTensor, rng } from './testing/kernel-harness.js';
+
+const r = rng(7);
+const f32 = (dims: number[]) => randomTensor('float32', dims, r);
+
+describe('per-sample lowering over a symbolic batch', () => {
+  it('runs an elementwise op for batch 1, 3, 2 on one compiled module', async () => {
+    await checkDynamicKernel('Relu', [{ dtype: 'float32', shape: ['N', 5, 3] }], {}, [[f32([1, 5, 3])], [f32([3, 5, 3])], [f32([2, 5, 3])]]);
+  });
+
+  it('broadcasts an unbatched operand against each sample', async () => {
+    await checkDynamicKernel('Add', [{ dtype: 'float32', shape: ['N', 4, 7] }, { dtype: 'float32', shape: [1, 4, 1] }], {},
+      [[f32([2, 4, 7]), f32([1, 4, 1])], [f32([5, 4, 7]), f32([1, 4, 1])]]);
+  });
+
+  it('runs a convolution with bias per sample', async () => {
+    const w = f32([6, 3, 3, 3]), b = f32([6]);
+    await checkDynamicKernel('Conv', [{ dtype: 'float32', shape: ['N', 3, 9, 9] }, { dtype: 'float32', shape: [6, 3, 3, 3], constant: w }, { dtype: 'float32', shape: [6], constant: b }],
+      { pads: [1, 1, 1, 1], strides: [2, 2] }, [[f32([1, 3, 9, 9])], [f32([5, 3, 9, 9])], [f32([2, 3, 9, 9])]], { rtol: 1e-4, atol: 1e-5 });
+  });
+
+  it('runs a matmul whose rows are samples', async () => {
+    const w = f32([7, 5]);
+    await checkDynamicKernel('MatMul', [{ dtype: 'float32', shape: ['N', 7] }, { dtype: 'float32', shape: [7, 5], constant: w }], {},
+      [[f32([3, 7])], [f32([1, 7])], [f32([17, 7])]], { rtol: 1e-4, atol: 1e-5 });
+  });
+
+  it('refuses a node that mixes samples', async () => {
+    await expect(checkDynamicKernel('Softmax', [{ dtype: 'float32', shape: ['N', 4] }], { axis: 0 }, [[f32([2, 4])]])).rejects.toThrow(/DYNAMIC_SHAPE|run-time dims/);
+  });
+});

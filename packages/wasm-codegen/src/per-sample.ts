@@ -1,0 +1,58 @@
+// Nodes that work on each sample of a leading batch dim independently (a convolution, a pool, an
+// elementwise op, a matmul whose rows are samples) run with a symbolic batch without a kernel for
+// run-time dims: the static kernel is compiled for one sample on staging buffers, and a run-time
+// loop copies sample b in, runs it, and copies its results out. The copies cost a pass over the
+// node's operands; kernels that need the speed implement `lowerDynamic` instead.
+import { Dim, Graph, Node, attrInt, attrInts, dimTerms, isStatic } from '@onnx2wasm/ir';
+
+const ALWAYS = new Set([
+  'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool',
+  'BatchNormalization', 'InstanceNormalization', 'LRN', 'MatMul', 'FusedElementwise', 'Clip', 'Where', 'Cast',
+  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Erf', 'Gelu', 'HardSigmoid', 'HardSwish',
+  'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign', 'Mish', 'PRelu', 'ThresholdedRelu', 'Reciprocal', 'Floor', 'Ceil', 'Round',
+  'Sin', 'Cos', 'Sign', 'Not', 'IsNaN', 'IsInf', 'Identity',
+  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mod', 'Sum', 'Mean', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor',
+]);
+
+/** Ops that are per-sample only when their axis/axes/perm leave dim 0 alone. */
+function keepsBatchAxis(n: Node, rank: number): boolean {
+  const norm = (a: number) => (a < 0 ? a + rank : a);
+  switch (n.op) {
+    case 'Gemm': return attrInt(n, 'transA', 0) === 0;
+    case 'Softmax': case 'LogSoftmax': case 'Hardmax': case 'Concat': case 'Split': case 'LayerNormalization':
+    case 'Flatten': case 'CumSum': case 'ArgMax': case 'ArgMin':
+      return norm(attrInt(n, 'axis', n.op === 'Concat' || n.op === 'Split' ? 0 : n.op === 'LayerNormalization' ? -1 : 1)) > 0;
+    case 'Transpose': return (attrInts(n, 'perm', []) ?? [])[0] === 0;
+    case 'ReduceMean': case 'ReduceSum': case 'ReduceMax': case 'ReduceMin': case 'ReduceProd': case 'ReduceL2': case 'ReduceL1':
+    case 'ReduceLogSumExp': case 'ReduceSumSquare': case 'ReduceLogSum': {
+      const axes = attrInts(n, 'axes', []) ?? [];
+      return axes.length > 0 && axes.every((a) => norm(a) > 0);
+    }
+    default: return false;
+  }
+}
+
+/**
+ * The batch dim (the leading dim every batched operand shares) when `n` can run per sample:
+ * its op treats samples independently, every operand with a symbolic dim has it only at axis 0,
+ * all such leading dims are the same, and every output is batched.
+ */
+export function perSampleBatch(g: Graph, n: Node): Dim | undefined {
+  let batch: Dim | undefined;
+  const values = [...n.inputs.filter(Boolean), ...n.outputs];
+  for (const v of values) {
+    const shape = g.types.get(v)!.shape;
+    if (isStatic(shape)) continue;
+    if (!shape.slice(1).every((d) => typeof d === 'number')) return undefined;
+    const d = shape[0]!;
+    if (batch === undefined) batch = d;
+    else if (batch !== d) return undefined;
+  }
+  if (batch === undefined || dimTerms(batch).length === 0) return undefined;
+  if (!n.outputs.every((o) => g.types.get(o)!.shape[0] === batch)) return undefined;
+  const rank = g.types.get(n.outputs[0]!)!.shape.length;
+  if (!ALWAYS.has(n.op) && !keepsBatchAxis(n, rank)) return undefined;
+  // A matmul's second operand carrying the batch would be broadcast against it, not row-split.
+  if ((n.op === 'MatMul' || n.op === 'Gemm') && !isStatic(g.types.get(n.inputs[1]!)!.shape) && g.types.get(n.inputs[0]!)!.shape.length < 3) return undefined;
+  return batch;
+}
