@@ -12,6 +12,11 @@ export interface InferContext {
   inputs: (ValueType | undefined)[];
   /** Compile-time values of the inputs where known (shape tensors, axes, weights). */
   values: (Tensor | undefined)[];
+  /**
+   * Contents of non-constant shape-valued inputs known as dim expressions (computed from Shape(x)
+   * or produced by a `Dims` node); filled by the inference driver, absent when none are known.
+   */
+  symbolic?: (Dim[] | undefined)[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { VerifyError } from './errors.js';
 import { Graph, ValueType } from './graph.js';
 import { getOp } from './op-registry.js';
+import { inferContext } from './infer-node.js';
 
 function sameType(a: ValueType, b: ValueType): boolean {
   return a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
@@ -19,11 +20,7 @@ export function verifyGraph(g: Graph, after = 'import'): void {
     for (const i of n.inputs) {
       if (i && !defined.has(i)) throw new VerifyError(`after ${after}: node '${n.name}' (${n.op}) reads '${i}' before it is defined`, where(n));
     }
-    const inferred = def.infer({
-      node: n,
-      inputs: n.inputs.map((i) => (i ? g.types.get(i) : undefined)),
-      values: n.inputs.map((i) => (i ? g.constants.get(i) : undefined)),
-    });
+    const inferred = def.infer(inferContext(g, n));
     n.outputs.forEach((o, k) => {
       if (!o) return;
       if (defined.has(o)) throw new VerifyError(`after ${after}: value '${o}' is defined twice (again by node '${n.name}')`, where(n));

@@ -3,7 +3,7 @@ import { Dim } from '../graph.js';
 import { OpDef, attrInt, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { allocateArray } from '../dtype.js';
 import { Tensor, sizeOf } from '../tensor.js';
-import { unknownDim } from './shape-util.js';
+import { dimAdd } from '../dim-expr.js';
 
 export const concat: OpDef = {
   name: 'Concat',
@@ -17,7 +17,7 @@ export const concat: OpDef = {
     if (rank === 0) fail(node, 'cannot concatenate scalars (rank 0)');
     const axis = normalizeAxis(node, attrInt(node, 'axis'), rank);
     const out: Dim[] = [...xs[0]!.shape];
-    let total: number | undefined = 0;
+    let total: Dim = 0;
     xs.forEach((x, k) => {
       if (x.dtype !== xs[0]!.dtype) fail(node, `input ${k} has dtype ${x.dtype}, input 0 has ${xs[0]!.dtype}`, 'DTYPE_MISMATCH');
       if (x.shape.length !== rank) fail(node, `input ${k} has rank ${x.shape.length} ([${x.shape}]), input 0 has rank ${rank}`);
@@ -27,10 +27,9 @@ export const concat: OpDef = {
         if (typeof d === 'number' && typeof o === 'number' && d !== o) fail(node, `input ${k} has shape [${x.shape}], which differs from [${xs[0]!.shape}] outside axis ${axis}`);
         if (typeof o !== 'number' && typeof d === 'number') out[i] = d;
       });
-      const d = x.shape[axis]!;
-      total = typeof d === 'number' && total !== undefined ? total + d : undefined;
+      total = dimAdd(total, x.shape[axis]!);
     });
-    out[axis] = total ?? (xs.length === 1 ? xs[0]!.shape[axis]! : unknownDim(node, axis));
+    out[axis] = total;
     return [{ dtype: xs[0]!.dtype, shape: out }];
   },
   evaluate(node, inputs) {

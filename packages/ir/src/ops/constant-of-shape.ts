@@ -1,10 +1,10 @@
 // ConstantOfShape(shape) {value}: a tensor of the given dims filled with the one-element `value`
 // tensor (float32 0 when absent).
-import { Node } from '../graph.js';
+import { Dim, Node } from '../graph.js';
 import { OpDef, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
 import { isBigInt } from '../dtype.js';
-import { intValues, unknownShape } from './shape-util.js';
+import { dimValues, unknownShape } from './shape-util.js';
 
 function fillValue(node: Node): Tensor {
   const v = node.attrs.value;
@@ -14,8 +14,8 @@ function fillValue(node: Node): Tensor {
   return v;
 }
 
-function checkDims(node: Node, dims: number[]): number[] {
-  if (dims.some((d) => d < 0 || !Number.isInteger(d))) fail(node, `shape [${dims}] has a negative or non-integer dim`, 'INVALID_ATTRIBUTE');
+function checkDims<T extends Dim>(node: Node, dims: T[]): T[] {
+  if (dims.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d)))) fail(node, `shape [${dims}] has a negative or non-integer dim`, 'INVALID_ATTRIBUTE');
   return dims;
 }
 
@@ -28,7 +28,7 @@ export const constantOfShape: OpDef = {
     if (s.dtype !== 'int64') fail(ctx.node, `shape (input 0) must be int64, got ${s.dtype}`, 'DTYPE_MISMATCH');
     if (s.shape.length !== 1) fail(ctx.node, `shape (input 0) must be 1-D, got [${s.shape}]`);
     const dtype = fillValue(ctx.node).dtype;
-    const dims = intValues(ctx, 0, 'shape');
+    const dims = dimValues(ctx, 0, 'shape');
     if (dims) return [{ dtype, shape: checkDims(ctx.node, dims) }];
     const rank = s.shape[0]!;
     if (typeof rank !== 'number') fail(ctx.node, 'the output rank (length of the shape input) must be known at compile time', 'DYNAMIC_SHAPE');

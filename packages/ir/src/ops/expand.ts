@@ -5,7 +5,7 @@ import { OpDef, broadcastShapes, fail, input, registerOp } from '../op-registry.
 import { allocateArray } from '../dtype.js';
 import { broadcastDims, broadcastIndexer } from '../reference.js';
 import { sizeOf, toNumbers } from '../tensor.js';
-import { expectIntDType, intValues, unknownShape } from './shape-util.js';
+import { dimValues, expectIntDType, unknownShape } from './shape-util.js';
 
 export const expand: OpDef = {
   name: 'Expand',
@@ -15,9 +15,9 @@ export const expand: OpDef = {
     const x = input(ctx, 0), s = input(ctx, 1);
     expectIntDType(ctx, 1, 'shape', ['int64']);
     if (s.shape.length !== 1) fail(ctx.node, `shape (input 1) must be 1-D, got [${s.shape}]`);
-    const spec = intValues(ctx, 1, 'shape');
+    const spec = dimValues(ctx, 1, 'shape');
     if (spec) {
-      if (spec.some((d) => d < 0 || !Number.isInteger(d))) fail(ctx.node, `shape [${spec}] has a negative dim`, 'INVALID_ATTRIBUTE');
+      if (spec.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d)))) fail(ctx.node, `shape [${spec}] has a negative dim`, 'INVALID_ATTRIBUTE');
       return [{ dtype: x.dtype, shape: broadcastShapes(ctx.node, [x.shape, spec]) }];
     }
     const len = s.shape[0]!;

@@ -60,3 +60,4 @@ import './nonzero.js';
 import './unique.js';
 import './non-max-suppression.js';
 import './deform-conv.js';
+import './dims.js';

@@ -4,12 +4,17 @@
 import { Dim, Node } from '../graph.js';
 import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
 import { cloneTensor } from '../reference.js';
-import { intValues, staticProduct, unknownDim, unknownShape } from './shape-util.js';
+import { dimValues, staticProduct, unknownDim, unknownShape } from './shape-util.js';
+import { dimDiv, dimProduct } from '../dim-expr.js';
 
-/** The output shape of a reshape of `inShape` to `spec`; symbolic dims cancel against equal input dims. */
-export function reshapeDims(node: Node, inShape: readonly Dim[], spec: readonly number[], allowzero: boolean): Dim[] {
+/**
+ * The output shape of a reshape of `inShape` to `spec`. Spec entries may be dim expressions (a
+ * computed shape known symbolically); the -1 is the element count divided by the other dims, exactly.
+ */
+export function reshapeDims(node: Node, inShape: readonly Dim[], spec: readonly Dim[], allowzero: boolean): Dim[] {
   let inferAt = -1;
   const out: Dim[] = spec.map((v, i) => {
+    if (typeof v === 'string') return v;
     if (v === -1) {
       if (inferAt >= 0) fail(node, `shape [${spec}] has more than one -1`, 'INVALID_ATTRIBUTE');
       inferAt = i;
@@ -24,24 +29,10 @@ export function reshapeDims(node: Node, inShape: readonly Dim[], spec: readonly 
   });
   if (allowzero && inferAt >= 0 && spec.includes(0)) fail(node, `shape [${spec}] has both 0 and -1 with allowzero=1`, 'INVALID_ATTRIBUTE');
   if (inferAt >= 0) {
-    // Cancel symbolic dims that appear on both sides, then divide what is left.
-    const rest = [...inShape];
-    let den = 1, known = true;
-    out.forEach((d, i) => {
-      if (i === inferAt) return;
-      if (typeof d === 'number') { den *= d; return; }
-      const k = rest.indexOf(d);
-      if (k >= 0) rest.splice(k, 1);
-      else known = false;
-    });
-    const num = staticProduct(rest);
-    if (known && num !== undefined) {
-      if (den === 0) fail(node, `cannot infer the -1 in shape [${spec}]: the other dims multiply to 0`);
-      if (num % den !== 0) fail(node, `cannot reshape [${inShape}] to [${spec}]: ${num} elements do not divide by ${den}`);
-      out[inferAt] = num / den;
-    } else {
-      out[inferAt] = unknownDim(node, inferAt);
-    }
+    const num = dimProduct(inShape), den = dimProduct(out.filter((_, i) => i !== inferAt));
+    if (den === 0) fail(node, `cannot infer the -1 in shape [${spec}]: the other dims multiply to 0`);
+    if (typeof num === 'number' && typeof den === 'number' && num % den !== 0) fail(node, `cannot reshape [${inShape}] to [${spec}]: ${num} elements do not divide by ${den}`);
+    out[inferAt] = dimDiv(num, den) ?? unknownDim(node, inferAt);
   }
   const a = staticProduct(inShape), b = staticProduct(out);
   if (a !== undefined && b !== undefined && a !== b) fail(node, `cannot reshape [${inShape}] (${a} elements) to [${out}] (${b} elements)`);
@@ -56,7 +47,7 @@ export const reshape: OpDef = {
     const x = input(ctx, 0), s = input(ctx, 1);
     if (s.dtype !== 'int64' && s.dtype !== 'int32') fail(ctx.node, `shape (input 1) must be int64, got ${s.dtype}`, 'DTYPE_MISMATCH');
     if (s.shape.length !== 1) fail(ctx.node, `shape (input 1) must be 1-D, got [${s.shape}]`);
-    const spec = intValues(ctx, 1, 'shape');
+    const spec = dimValues(ctx, 1, 'shape');
     if (!spec) {
       const rank = s.shape[0]!;
       if (typeof rank !== 'number') fail(ctx.node, 'the output rank (length of the shape input) must be known at compile time', 'DYNAMIC_SHAPE');

@@ -59,3 +59,14 @@ export function normalizeAxes(node: Node, axes: readonly number[], rank: number,
 
 /** A tensor's values as plain numbers (shape tensors, indices). */
 export function tensorInts(t: Tensor): number[] { return toNumbers(t); }
+
+/** Like intValues, but also the symbolic contents of a computed shape value (see shape-values.ts). */
+export function dimValues(ctx: InferContext, i: number, what: string): Dim[] | undefined {
+  return intValues(ctx, i, what) ?? ctx.symbolic?.[i];
+}
+
+/** Like intValues, but also computed values whose contents are all known numbers. */
+export function knownInts(ctx: InferContext, i: number, what: string): number[] | undefined {
+  const v = dimValues(ctx, i, what);
+  return v && v.every((d) => typeof d === 'number') ? (v as number[]) : undefined;
+}

@@ -6,7 +6,8 @@ import { InferContext, OpDef, fail, input, registerOp } from '../op-registry.js'
 import { allocateArray } from '../dtype.js';
 import { indices } from '../reference.js';
 import { Tensor, sizeOf, stridesOf, toNumbers } from '../tensor.js';
-import { expectIntDType, intValues, normalizeAxes, unknownDim } from './shape-util.js';
+import { dimValues, expectIntDType, knownInts, normalizeAxes, unknownDim } from './shape-util.js';
+import { dimAdd, dimSub } from '../dim-expr.js';
 
 export interface SliceAxis { start: number; step: number; count: number }
 
@@ -60,27 +61,41 @@ function inferShape(ctx: InferContext): Dim[] {
     if (t && t.shape.length !== 1) fail(node, `${what} (input ${i}) must be 1-D, got [${t.shape}]`);
   }
   input(ctx, 1); input(ctx, 2);
-  const starts = intValues(ctx, 1, 'starts'), ends = intValues(ctx, 2, 'ends');
+  const starts = dimValues(ctx, 1, 'starts'), ends = dimValues(ctx, 2, 'ends');
   const n = starts?.length ?? ends?.length ?? ctx.inputs[1]!.shape[0];
   let axes: number[] | undefined;
-  if (ctx.inputs[3]) axes = intValues(ctx, 3, 'axes');
+  if (ctx.inputs[3]) axes = knownInts(ctx, 3, 'axes');
   else if (typeof n === 'number') axes = Array.from({ length: n }, (_, i) => i);
   if (!axes) return x.shape.map((_, i) => unknownDim(node, i));
-  const steps = ctx.inputs[4] ? intValues(ctx, 4, 'steps') : axes.map(() => 1);
+  const steps = ctx.inputs[4] ? knownInts(ctx, 4, 'steps') : axes.map(() => 1);
   const norm = normalizeAxes(node, axes, rank);
   const out: Dim[] = [...x.shape];
   norm.forEach((a, i) => {
     const d = x.shape[a]!;
-    if (starts && ends && steps && typeof d === 'number') {
-      if (starts.length !== axes!.length || ends.length !== axes!.length || steps.length !== axes!.length) {
-        fail(node, `starts, ends, axes and steps must have the same length (got ${starts.length}, ${ends.length}, ${axes!.length}, ${steps.length})`);
-      }
-      out[a] = sliceAxis(node, d, starts[i]!, ends[i]!, steps[i]!).count;
-    } else {
-      out[a] = unknownDim(node, a);
+    if (starts && ends && steps && (starts.length !== axes!.length || ends.length !== axes!.length || steps.length !== axes!.length)) {
+      fail(node, `starts, ends, axes and steps must have the same length (got ${starts.length}, ${ends.length}, ${axes!.length}, ${steps.length})`);
     }
+    const [s, e, step] = [starts?.[i], ends?.[i], steps?.[i]];
+    if (typeof d === 'number' && typeof s === 'number' && typeof e === 'number' && step !== undefined) out[a] = sliceAxis(node, d, s, e, step).count;
+    else out[a] = (s !== undefined && e !== undefined && step === 1 ? symbolicCount(d, s, e) : undefined) ?? unknownDim(node, a);
   });
   return out;
+}
+
+/** Step-1 slice length on a symbolic dim, when it needs no clamping against an unknown bound. */
+function symbolicCount(d: Dim, start: Dim, end: Dim): Dim | undefined {
+  const BIG = 2 ** 31 - 1; // exporters write INT_MAX / INT64_MAX for "to the end"
+  const from = (v: Dim, isEnd: boolean): Dim | undefined => {
+    if (typeof v === 'string') return v;
+    if (v < 0) return dimAdd(d, v);
+    if (!isEnd) return v;
+    return v >= BIG ? d : undefined;
+  };
+  if (typeof d === 'number') return undefined; // a symbolic bound on a static dim would need clamping
+  const s = from(start, false), e = from(end, true);
+  if (s === undefined || e === undefined) return undefined;
+  const count = dimSub(e, s);
+  return typeof count === 'number' && count < 0 ? undefined : count;
 }
 
 export const slice: OpDef = {

@@ -7,6 +7,7 @@ import { OpDef, attrInt, fail, input, normalizeAxis, registerOp } from '../op-re
 import { allocateArray } from '../dtype.js';
 import { Tensor, sizeOf, toNumbers } from '../tensor.js';
 import { expectIntDType, intValues, unknownDim } from './shape-util.js';
+import { dimDiv } from '../dim-expr.js';
 
 /** The length of every piece along the axis. */
 export function splitSizes(node: Node, dim: number, outputs: number, split?: number[]): number[] {
@@ -40,7 +41,10 @@ export const split: OpDef = {
     if (ctx.inputs[1] && !given) sizes = node.outputs.map((_, k) => unknownDim(node, axis, k));
     else if (typeof dim === 'number') sizes = splitSizes(node, dim, n, given);
     else if (given) sizes = given;
-    else sizes = n === 1 ? [dim] : node.outputs.map((_, k) => unknownDim(node, axis, k));
+    else {
+      const piece = dimDiv(dim, n);
+      sizes = node.outputs.map((_, k) => piece ?? unknownDim(node, axis, k));
+    }
     return sizes.map((s) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === axis ? s : d)) }));
   },
   evaluate(node, [x, s]) {

@@ -2,13 +2,15 @@
 // VALUE of repeats; until it is known the output dims stay symbolic (see shape-util.ts).
 import { OpDef, fail, input, registerOp } from '../op-registry.js';
 import { allocateArray } from '../dtype.js';
+import { Dim } from '../graph.js';
+import { dimMul } from '../dim-expr.js';
 import { indices } from '../reference.js';
 import { sizeOf, stridesOf, toNumbers } from '../tensor.js';
-import { expectIntDType, intValues, unknownDim } from './shape-util.js';
+import { dimValues, expectIntDType, unknownDim } from './shape-util.js';
 
-function checkRepeats(node: Parameters<typeof fail>[0], reps: number[], rank: number): number[] {
+function checkRepeats<T extends Dim>(node: Parameters<typeof fail>[0], reps: T[], rank: number): T[] {
   if (reps.length !== rank) fail(node, `repeats has ${reps.length} entries; the input has rank ${rank}`);
-  if (reps.some((r) => r < 0 || !Number.isInteger(r))) fail(node, `repeats [${reps}] has a negative entry`, 'INVALID_ATTRIBUTE');
+  if (reps.some((r) => typeof r === 'number' && (r < 0 || !Number.isInteger(r)))) fail(node, `repeats [${reps}] has a negative entry`, 'INVALID_ATTRIBUTE');
   return reps;
 }
 
@@ -20,10 +22,10 @@ export const tile: OpDef = {
     const x = input(ctx, 0), r = input(ctx, 1);
     expectIntDType(ctx, 1, 'repeats', ['int64']);
     if (r.shape.length !== 1) fail(ctx.node, `repeats (input 1) must be 1-D, got [${r.shape}]`);
-    const reps = intValues(ctx, 1, 'repeats');
+    const reps = dimValues(ctx, 1, 'repeats');
     if (!reps) return [{ dtype: x.dtype, shape: x.shape.map((_, i) => unknownDim(ctx.node, i)) }];
     checkRepeats(ctx.node, reps, x.shape.length);
-    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => (reps[i] === 1 ? d : typeof d === 'number' ? d * reps[i]! : unknownDim(ctx.node, i))) }];
+    return [{ dtype: x.dtype, shape: x.shape.map((d, i) => dimMul(d, reps[i]!)) }];
   },
   evaluate(node, [x, r]) {
     const reps = checkRepeats(node, toNumbers(r!), x!.dims.length);

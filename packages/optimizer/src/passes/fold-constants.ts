@@ -1,7 +1,8 @@
 // Evaluates nodes whose inputs are all known at compile time with the ops' reference `evaluate`,
 // and replaces Shape/Size of statically shaped values by constants: this folds the
-// Shape → Gather → Concat → Reshape chains exporters write even for static models.
-import { Graph, Node, OpDef, Tensor, cloneGraph, getOp, isStatic, makeTensor, typeToString } from '@onnx2wasm/ir';
+// Shape → Gather → Concat → Reshape chains exporters write even for static models. On symbolic
+// shapes the same chains become one `Dims` node (see shape-values.ts in the IR).
+import { AttrValue, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isStatic, makeTensor, symbolicValue, typeToString } from '@onnx2wasm/ir';
 import { Pass } from '../pass.js';
 
 function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
@@ -19,12 +20,22 @@ function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
   return undefined;
 }
 
+/**
+ * A shape chain on symbolic shapes (Shape(x) → Gather → … → Concat) whose contents are known: a
+ * constant when every entry is a number, else one `Dims` node holding the dim expressions.
+ */
+function foldShapeValue(g: Graph, n: Node): Tensor[] | Node | undefined {
+  const o = n.outputs[0], t = o ? g.types.get(o) : undefined;
+  if (!o || !t || n.outputs.length !== 1 || !INT_DTYPES.includes(t.dtype)) return undefined;
+  const contents = symbolicValue(g, o);
+  if (!contents) return undefined;
+  if (contents.every((d) => typeof d === 'number')) return [makeTensor(t.dtype, t.shape as number[], contents as number[])];
+  if (n.op === 'Dims' || t.dtype !== 'int64' || t.shape.length !== 1) return undefined; // a scalar stays computed: Dims is a vector
+  return { name: n.name, op: 'Dims', inputs: [], outputs: [o], attrs: { dims: contents as AttrValue } }; // a mixed list: numbers and expressions
+}
+
 function refineTypes(g: Graph, n: Node, def: OpDef): boolean {
-  const inferred = def.infer({
-    node: n,
-    inputs: n.inputs.map((i) => (i ? g.types.get(i) : undefined)),
-    values: n.inputs.map((i) => (i ? g.constants.get(i) : undefined)),
-  });
+  const inferred = def.infer(inferContext(g, n));
   let refined = false;
   n.outputs.forEach((o, k) => {
     const t = inferred[k], rec = o ? g.types.get(o) : undefined;
@@ -48,8 +59,11 @@ export const foldConstants: Pass = {
       // (Reshape's shape, Slice's ends); with those inputs now constant, re-infer to make them static.
       if (def && refineTypes(g, n, def)) changed = true;
       let values = foldFromType(g, n);
+      const shapeValue = values ? undefined : foldShapeValue(g, n);
+      if (shapeValue && !Array.isArray(shapeValue)) { kept.push(shapeValue); changed = true; continue; }
+      values ??= shapeValue;
       const allConst = n.inputs.every((i) => !i || g.constants.has(i));
-      if (!values && def && allConst && n.attrs.nondeterministic !== true) {
+      if (!values && def && allConst && n.attrs.nondeterministic !== true && n.op !== 'Dims') {
         const outElems = n.outputs.map((o) => g.types.get(o)).reduce((s, t) => s + (t && isStatic(t.shape) ? t.shape.reduce((a, b) => a * b, 1) : Infinity), 0);
         if (outElems <= ctx.maxFoldElements) values = def.evaluate(n, n.inputs.map((i) => (i ? g.constants.get(i) : undefined)));
       }

@@ -1,0 +1,191 @@
+// Symbolic contents of shape tensors. Exporters compute Reshape/Expand targets at run time from
+// Shape(x) through Gather, Concat, arithmetic and casts; when x's dims are symbolic, those values are
+// still known as dim expressions. Inference reads them (InferContext.symbolic) so that a Reshape to
+// Concat(Shape(x)[1], 4*Shape(x)[0], 64) gets the type [seq, 4*batch, 64], and fold-constants
+// replaces such a chain by one `Dims` node.
+import { FLOAT_DTYPES, INT_DTYPES } from './dtype.js';
+import { Dim, Graph, Node, ValueType } from './graph.js';
+import { dimAdd, dimDiv, dimMul, dimProduct, dimSub, dimTerms } from './dim-expr.js';
+import { Tensor, toNumbers } from './tensor.js';
+
+/** Longest shape value tracked: shape vectors are short, and this keeps the walk cheap. */
+const MAX_LEN = 64;
+
+/** The contents of a small integer constant, as dims. */
+export function constantDims(t: Tensor): Dim[] | undefined {
+  if (!INT_DTYPES.includes(t.dtype) && t.dtype !== 'bool') return undefined;
+  if (t.dims.length > 1 || t.data.length > MAX_LEN) return undefined;
+  return toNumbers(t);
+}
+
+/** Whether a value of this type can hold a tracked shape value. */
+export function isShapeLike(t: ValueType | undefined): boolean {
+  if (!t || t.shape.length > 1) return false;
+  if (!INT_DTYPES.includes(t.dtype) && !FLOAT_DTYPES.includes(t.dtype) && t.dtype !== 'bool') return false;
+  const n = t.shape[0] ?? 1;
+  return typeof n === 'number' && n <= MAX_LEN;
+}
+
+/** The ops shapeValueOf understands; the walk back through producers stops at any other op. */
+const SHAPE_OPS = new Set(['Dims', 'Shape', 'Size', 'Identity', 'Unsqueeze', 'Squeeze', 'Cast', 'Reshape', 'Flatten', 'Gather', 'Slice', 'Concat', 'Add', 'Sub', 'Mul', 'Div', 'Equal', 'Where', 'ReduceProd', 'ConstantOfShape']);
+
+const num = (a: readonly Dim[]) => a.every((d) => typeof d === 'number');
+
+/** Applies `f` element by element, broadcasting a one-element side. */
+function zip(a: readonly Dim[], b: readonly Dim[], f: (x: Dim, y: Dim) => Dim | undefined): Dim[] | undefined {
+  if (a.length !== b.length && a.length !== 1 && b.length !== 1) return undefined;
+  const out: Dim[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const r = f(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!);
+    if (r === undefined) return undefined;
+    out.push(r);
+  }
+  return out;
+}
+
+/** A dim that cannot be negative: every term has a positive coefficient. */
+const nonNegative = (d: Dim) => dimTerms(d).every((t) => t.coef > 0);
+
+function equal(x: Dim, y: Dim): Dim | undefined {
+  if (x === y) return 1;
+  if (typeof x === 'number' && typeof y === 'number') return 0;
+  // A dim expression against a negative constant (the -1 of Reshape specs) is decidable.
+  const [s, c] = typeof x === 'number' ? [y, x] : [x, y];
+  return typeof c === 'number' && c < 0 && nonNegative(s) ? 0 : undefined;
+}
+
+function divide(x: Dim, y: Dim, integer: boolean): Dim | undefined {
+  if (typeof x === 'number' && typeof y === 'number') {
+    if (y === 0) return undefined;
+    return integer ? Math.trunc(x / y) : Number.isInteger(x / y) ? x / y : undefined;
+  }
+  return dimDiv(x, y);
+}
+
+function gather(data: readonly Dim[], idx: readonly Dim[]): Dim[] | undefined {
+  const out: Dim[] = [];
+  for (const i of idx) {
+    if (typeof i !== 'number') return undefined;
+    const d = data[i < 0 ? i + data.length : i];
+    if (d === undefined) return undefined;
+    out.push(d);
+  }
+  return out;
+}
+
+function slice(data: readonly Dim[], [s, e, ax, st]: (readonly Dim[] | undefined)[]): Dim[] | undefined {
+  if (!s || !e || (ax && (ax.length !== 1 || (ax[0] !== 0 && ax[0] !== -1)))) return undefined;
+  const step = st?.[0] ?? 1;
+  if (s.length !== 1 || e.length !== 1 || typeof s[0] !== 'number' || typeof e[0] !== 'number' || typeof step !== 'number' || step === 0) return undefined;
+  const n = data.length;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
+  const out: Dim[] = [];
+  if (step > 0) for (let i = clamp(s[0], 0, n); i < clamp(e[0], 0, n); i += step) out.push(data[i]!);
+  else for (let i = clamp(s[0], -1, n - 1); i > clamp(e[0], -1, n - 1); i += step) out.push(data[i]!);
+  return out;
+}
+
+function where(c: readonly Dim[], x: readonly Dim[], y: readonly Dim[]): Dim[] | undefined {
+  const n = Math.max(c.length, x.length, y.length);
+  if ([c, x, y].some((v) => v.length !== 1 && v.length !== n)) return undefined;
+  const at = (v: readonly Dim[], i: number) => v[v.length === 1 ? 0 : i]!;
+  return Array.from({ length: n }, (_, i) => (at(c, i) ? at(x, i) : at(y, i)));
+}
+
+/**
+ * The contents of `node`'s first output from its inputs' contents (undefined where unknown) and
+ * types; undefined when the op is not shape arithmetic or the result is not expressible.
+ */
+export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)[], vals: readonly (Dim[] | undefined)[], outType?: ValueType): Dim[] | undefined {
+  const [a, b] = vals;
+  const integer = !outType || INT_DTYPES.includes(outType.dtype);
+  switch (node.op) {
+    case 'Dims': return Array.isArray(node.attrs.dims) ? [...(node.attrs.dims as Dim[])] : undefined;
+    case 'Shape': {
+      const shape = types[0]?.shape;
+      if (!shape) return undefined;
+      const rank = shape.length;
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+      const s = clamp(typeof node.attrs.start === 'number' ? node.attrs.start : 0);
+      return shape.slice(s, Math.max(s, clamp(typeof node.attrs.end === 'number' ? node.attrs.end : rank)));
+    }
+    case 'Size': return types[0] ? [dimProduct(types[0].shape)] : undefined;
+    case 'Identity': case 'Unsqueeze': case 'Squeeze': case 'Cast': case 'Reshape': case 'Flatten': return a && [...a];
+    case 'Gather': return a && b && (node.attrs.axis ?? 0) === 0 && types[0]?.shape.length === 1 ? gather(a, b) : undefined;
+    case 'Slice': return a && types[0]?.shape.length === 1 ? slice(a, vals.slice(1)) : undefined;
+    case 'Concat': return vals.every((v) => v) && types.every((t) => t?.shape.length === 1) ? vals.flatMap((v) => v!) : undefined;
+    case 'Add': return a && b && zip(a, b, dimAdd);
+    case 'Sub': return a && b && zip(a, b, dimSub);
+    case 'Mul': return a && b && zip(a, b, dimMul);
+    case 'Div': return a && b && zip(a, b, (x, y) => divide(x, y, integer));
+    case 'Equal': return a && b && zip(a, b, equal);
+    case 'Where': return a && num(a) && b && vals[2] ? where(a, b, vals[2]) : undefined;
+    case 'ReduceProd': {
+      const axes = node.attrs.axes;
+      const all = Array.isArray(axes) && axes.length ? true : node.attrs.noop_with_empty_axes !== 1;
+      return a && all && types[0]?.shape.length === 1 ? [dimProduct(a)] : undefined;
+    }
+    case 'ConstantOfShape': {
+      const v = node.attrs.value;
+      const fill = v && typeof v === 'object' && 'data' in v ? constantDims(v as Tensor)?.[0] : 0;
+      return a && a.length === 1 && typeof a[0] === 'number' && fill !== undefined ? Array<Dim>(a[0]).fill(fill) : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+// ---- the inference driver's view: contents of a graph value, walking back through its producers ----
+
+interface ProducerIndex { nodes: Node[]; indexed: number; at: Map<string, number> }
+const indexes = new WeakMap<Graph, ProducerIndex>();
+
+/** The node that defines `value`; the index follows nodes appended since the last call and is rebuilt when it goes stale. */
+function producer(g: Graph, value: string): Node | undefined {
+  let ix = indexes.get(g);
+  if (!ix || ix.nodes !== g.nodes || ix.indexed > g.nodes.length) indexes.set(g, (ix = { nodes: g.nodes, indexed: 0, at: new Map() }));
+  for (; ix.indexed < g.nodes.length; ix.indexed++) for (const o of g.nodes[ix.indexed]!.outputs) if (o) ix.at.set(o, ix.indexed);
+  const k = ix.at.get(value);
+  const n = k === undefined ? undefined : g.nodes[k];
+  if (k !== undefined && n?.outputs.includes(value)) return n;
+  // A pass replaced nodes in place: rebuild once.
+  indexes.delete(g);
+  ix = { nodes: g.nodes, indexed: 0, at: new Map() };
+  indexes.set(g, ix);
+  g.nodes.forEach((m, i) => m.outputs.forEach((o) => { if (o) ix!.at.set(o, i); }));
+  ix.indexed = g.nodes.length;
+  const j = ix.at.get(value);
+  return j === undefined ? undefined : g.nodes[j];
+}
+
+/** The symbolic contents of a graph value, or undefined when it is not a (small, integer-valued) shape value. */
+export function symbolicValue(g: Graph, value: string, memo = new Map<string, Dim[] | undefined>()): Dim[] | undefined {
+  if (memo.has(value)) return memo.get(value);
+  memo.set(value, undefined); // guards against cycles in a broken graph
+  let out: Dim[] | undefined;
+  const c = g.constants.get(value);
+  if (c) out = constantDims(c);
+  else if (isShapeLike(g.types.get(value))) {
+    const n = producer(g, value);
+    if (n && n.outputs[0] === value && SHAPE_OPS.has(n.op)) {
+      const types = n.inputs.map((i) => (i ? g.types.get(i) : undefined));
+      // Shape and Size only read their input's type; everything else needs its inputs' contents.
+      const vals = n.op === 'Shape' || n.op === 'Size' ? [] : n.inputs.map((i) => (i ? symbolicValue(g, i, memo) : undefined));
+      out = shapeValueOf(n, types, vals, g.types.get(value));
+    }
+  }
+  memo.set(value, out);
+  return out;
+}
+
+/** For InferContext.symbolic: contents of the node's non-constant inputs that are shape values. */
+export function symbolicInputs(g: Graph, node: Node): (Dim[] | undefined)[] | undefined {
+  const memo = new Map<string, Dim[] | undefined>();
+  let any = false;
+  const out = node.inputs.map((i) => {
+    if (!i || g.constants.has(i) || !isShapeLike(g.types.get(i))) return undefined;
+    const v = symbolicValue(g, i, memo);
+    any ||= v !== undefined;
+    return v;
+  });
+  return any ? out : undefined;
+}
