@@ -39,6 +39,9 @@ export function checkBound(g: Graph, n: Node, v: string, bound: Set<string>): vo
   throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
 }
 
+/** The run-time buffer name of a dynamic kernel's scratch (not a value name: values never contain a space). */
+export const scratchName = (n: Node) => `scratch of ${n.name}`;
+
 export const valueBytes = (g: Graph, v: string): Dim => {
   const t = g.types.get(v)!;
   return dimMul(dimProduct(t.shape), DTYPE_BYTES[t.dtype]);
@@ -57,7 +60,7 @@ export interface DynamicTable {
  * asked for into locals (each loaded once per node function).
  */
 export function dynamicContext(
-  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim'>,
+  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim' | 'scratch'>,
   table: DynamicTable,
   g: Graph,
   rootOf: (v: string) => string,
@@ -116,6 +119,11 @@ export function dynamicContext(
     inputs: n.inputs.map((i) => (i ? operand(i) : undefined)),
     outputs: n.outputs.map(operand),
     dim,
+    scratch() {
+      const k = table.bufferIndex.get(scratchName(n));
+      if (k === undefined) throw new CodegenError(`${n.op} node '${n.name}': the kernel asked for run-time scratch but declares no dynamicScratchBytes`, { node: n.name, op: n.op });
+      return cached(`buf:${k}`, () => fn.loadI32(table.address + 4 * (table.symbols.length + k)));
+    },
   };
   return { ctx, prologue };
 }

@@ -2,7 +2,7 @@ import { CompileError, DTYPE_BYTES, Dim, Graph, Node, Tensor, dimSymbols, evalDi
 import { CodegenError } from './errors.js';
 import { LowerContext, Lowering, Operand, getLowering } from './lowering.js';
 import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
-import { DynamicTable, checkBound, dynamicContext, modelSymbols, polyJson, valueBytes } from './dynamic-dims.js';
+import { DynamicTable, checkBound, dynamicContext, modelSymbols, polyJson, scratchName, valueBytes } from './dynamic-dims.js';
 import { perSampleBatch } from './per-sample.js';
 import { bufferAliases } from './buffer-aliases.js';
 import { META_SECTION, ModelMeta, TensorSlot } from './model-meta.js';
@@ -89,7 +89,14 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
   // Statically shaped values get fixed offsets; the others are placed by the runtime per run.
   const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r));
-  const dynBuffers = symbols.length ? [...bufferLifetimes(g, aliases, isDyn)].map(([name, s]) => ({ name, ...s })) : [];
+  const dynBuffers: { name: string; first: number; last: number; bytes?: Dim }[] = symbols.length ? [...bufferLifetimes(g, aliases, isDyn)].map(([name, s]) => ({ name, ...s })) : [];
+  // Kernels for run-time dims get their scratch as a run-time buffer live during their node only.
+  g.nodes.forEach((n, k) => {
+    const l = getLowering(n.op)!;
+    if (dynamicNodes.get(n) !== 'kernel' || !l.dynamicScratchBytes) return;
+    const shapeOf = (v: string) => ({ dtype: g.types.get(v)!.dtype, shape: g.types.get(v)!.shape });
+    dynBuffers.push({ name: scratchName(n), first: k, last: k, bytes: l.dynamicScratchBytes(n, n.inputs.map((i) => (i ? shapeOf(i) : undefined)), n.outputs.map(shapeOf)) });
+  });
   const table: DynamicTable = { symbols, address: RESERVED, bufferIndex: new Map(dynBuffers.map((b, k) => [b.name, k])) };
   const arenaBase = align16(RESERVED + (symbols.length ? 4 * (symbols.length + dynBuffers.length) : 0));
 
@@ -224,7 +231,8 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   // Run-time buffers start after the weights; the runtime grows memory for the dims it sees.
   const dynamicBase = align16(memoryBytes);
   if (symbols.length && opts.maxDims && symbols.every((x) => opts.maxDims![x] !== undefined)) {
-    const atMax = planMemory(g, (v) => evalDim(valueBytes(g, v), opts.maxDims!), aliases, isDyn).arenaBytes;
+    const scratchAtMax = Math.max(0, ...dynBuffers.map((b) => (b.bytes === undefined ? 0 : align16(evalDim(b.bytes, opts.maxDims!)))));
+    const atMax = planMemory(g, (v) => evalDim(valueBytes(g, v), opts.maxDims!), aliases, isDyn).arenaBytes + scratchAtMax;
     if (!(dynamicBase + atMax + 16 <= limit)) {
       throw new CodegenError(`at the maximum dims (${symbols.map((x) => `${x}=${opts.maxDims![x]}`).join(', ')}) the model needs ${dynamicBase + atMax + 16} bytes of memory (weights ${weightsEnd - weightsBase}, run-time activations ${atMax}), ${dynamicBase + atMax + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
     }
@@ -244,7 +252,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   if (symbols.length) {
     meta.dynamic = {
       symbols, table: table.address, base: dynamicBase,
-      buffers: dynBuffers.map((b) => ({ name: b.name, bytes: polyJson(valueBytes(g, b.name)), first: b.first, last: b.last })),
+      buffers: dynBuffers.map((b) => ({ name: b.name, bytes: polyJson(b.bytes ?? valueBytes(g, b.name)), first: b.first, last: b.last })),
       ...(opts.maxDims ? { maxDims: Object.fromEntries(symbols.filter((x) => opts.maxDims![x] !== undefined).map((x) => [x, opts.maxDims![x]!])) } : {}),
     };
   }

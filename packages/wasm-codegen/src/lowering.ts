@@ -61,6 +61,8 @@ export interface DynLowerContext {
   helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
   /** Any dim (number or polynomial over the model's symbols) as an i32. */
   dim(d: Dim): I32;
+  /** Address of this node's run-time scratch buffer (sized by the lowering's `dynamicScratchBytes`). */
+  scratch(): I32;
 }
 
 /** How one IR op becomes wasm. Lives in `kernels/<op>.ts`, named like the IR op's file. */
@@ -76,6 +78,8 @@ export interface Lowering {
    * Kernels that must use it even when their own shapes are static (Dims) set `alwaysDynamic`.
    */
   lowerDynamic?(ctx: DynLowerContext): Expr[];
+  /** Bytes of scratch a `lowerDynamic` kernel needs, as a polynomial over the symbols (placed by the runtime). */
+  dynamicScratchBytes?(node: Node, inputs: ({ dtype: DType; shape: Dim[] } | undefined)[], outputs: { dtype: DType; shape: Dim[] }[]): Dim;
   alwaysDynamic?: boolean;
 }
 
