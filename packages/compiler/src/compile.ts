@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { CompileError, DType, Dim, Graph, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
 import { importModel } from '@onnx2wasm/onnx-import';
 import { PassReport, optimize } from '@onnx2wasm/optimizer';
-import { MemoryPlan, ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
+import { CodegenOptions, MemoryPlan, ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
 import { runtimeFiles } from './runtime-files.js';
@@ -21,6 +21,12 @@ export interface CompileOptions {
    * as data): they become constants and are no longer inputs of the compiled model.
    */
   constantInputs?: Record<string, { dtype: DType; dims: number[]; data: TypedArray }>;
+  /**
+   * Upper bounds for inputs with symbolic dims, e.g. { input: [8, 512, 256] } (--max-shape): each
+   * symbolic dim gets that bound; a run past it fails with SHAPE_OUT_OF_BOUNDS, and the memory at
+   * the bounds is checked against maxMemoryBytes at compile time. Static dims must match the model.
+   */
+  maxShapes?: Record<string, number[]>;
   /** Put the weights inside the .wasm (c.weights is then empty). */
   embedWeights?: boolean;
   /** false skips the graph optimizer (--no-opt). */
@@ -156,8 +162,9 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   const graph = optimized.graph;
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
-  const gen = generateModule(graph, { relaxed: options.relaxedSimd === true, embedWeights: options.embedWeights, maxMemoryBytes });
-  const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, options.embedWeights, maxMemoryBytes) : undefined;
+  const maxDims = options.maxShapes ? symbolBounds(imported.graph, options.maxShapes) : undefined;
+  const gen = generateModule(graph, { relaxed: options.relaxedSimd === true, embedWeights: options.embedWeights, maxMemoryBytes, maxDims });
+  const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, { embedWeights: options.embedWeights, maxMemoryBytes, maxDims }) : undefined;
 
   const files: Record<string, Uint8Array> = {};
   const enc = new TextEncoder();
@@ -219,9 +226,27 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
 }
 
 /** The relaxed-SIMD module of the same graph; it must share the SIMD128 build's weights byte for byte. */
-function relaxedBuild(graph: Graph, weights: Uint8Array, embedWeights: boolean | undefined, maxMemoryBytes: number | undefined): Uint8Array {
-  const gen = generateModule(graph, { relaxed: true, embedWeights, maxMemoryBytes });
+function relaxedBuild(graph: Graph, weights: Uint8Array, opts: Omit<CodegenOptions, 'relaxed'>): Uint8Array {
+  const gen = generateModule(graph, { ...opts, relaxed: true });
   const same = gen.weights.byteLength === weights.byteLength && gen.weights.every((b, i) => b === weights[i]);
   if (!same) throw new CompileError('CODEGEN_FAILED', 'the relaxed-SIMD build laid out its weights differently from the SIMD128 build');
   return gen.wasm;
+}
+
+/** maxShapes per input → a bound per symbol (the smallest where a symbol appears twice). */
+function symbolBounds(g: Graph, maxShapes: Record<string, number[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, dims] of Object.entries(maxShapes)) {
+    const t = g.inputs.includes(name) ? g.types.get(name) : undefined;
+    if (!t) throw new CompileError('INVALID_OPTION', `maxShapes: the model has no input '${name}' (inputs: ${g.inputs.join(', ')})`);
+    if (dims.length !== t.shape.length) throw new CompileError('INVALID_OPTION', `maxShapes['${name}'] has ${dims.length} dims, the input has ${t.shape.length} ([${t.shape}])`);
+    t.shape.forEach((d, i) => {
+      const v = dims[i]!;
+      if (!(Number.isSafeInteger(v) && v >= 1)) throw new CompileError('INVALID_OPTION', `maxShapes['${name}'] dim ${i} must be a positive integer, got ${String(v)}`);
+      if (typeof d === 'number') {
+        if (d !== v) throw new CompileError('INVALID_OPTION', `maxShapes['${name}'] dim ${i} is ${v}, but the model fixes it to ${d}`);
+      } else out[d] = Math.min(out[d] ?? Infinity, v);
+    });
+  }
+  return out;
 }

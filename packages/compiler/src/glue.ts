@@ -84,8 +84,16 @@ ${sharedLoad(body)}
 `;
 }
 
+/**
+ * Symbolic dims keep their names as tuple labels (`[batch: number, seq: number, d2: 256]`), so
+ * editors show which dim is which; a derived dim such as '4*batch' is named in a comment.
+ */
 function tensorType(dtype: string, dims: (number | string)[]): string {
-  return `{ dtype: '${dtype}'; dims: [${dims.map((d) => (typeof d === 'number' ? String(d) : 'number')).join(', ')}]; data: ${TS_ARRAY[dtype] ?? 'ArrayBufferView'} }`;
+  const label = (d: number | string, i: number) => (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d) ? d : `d${i}`);
+  const symbolic = dims.some((d) => typeof d === 'string');
+  const tuple = dims.map((d, i) => (symbolic ? `${label(d, i)}: ` : '') + (typeof d === 'number' ? String(d) : 'number')).join(', ');
+  const note = dims.some((d) => typeof d === 'string' && label(d, 0) === 'd0') ? ` /* dims [${dims.join(', ')}] */` : '';
+  return `{ dtype: '${dtype}'; dims: [${tuple}]${note}; data: ${TS_ARRAY[dtype] ?? 'ArrayBufferView'} }`;
 }
 
 export function glueDts(meta: ModelMeta): string {

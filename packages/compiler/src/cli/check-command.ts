@@ -9,10 +9,11 @@ import { CliFailure, addRelaxedSimdHint } from './errors.js';
 import { makeFeeds } from './feeds.js';
 import { formatMs, formatShape, table } from './format.js';
 import { runReference } from './oracle.js';
-import { parseSeed, parseTolerance } from './parse-args.js';
+import { collectShape, parseSeed, parseTolerance } from './parse-args.js';
 
 interface Flags extends CompileFlags {
   seed: number;
+  shape?: Record<string, number[]>;
   rtol: number;
 }
 
@@ -22,6 +23,7 @@ export function checkCommand(): Command {
   const cmd = new Command('check')
     .description('compile a model, run it and onnxruntime-node on seeded random inputs, and compare the outputs')
     .argument('<model>', 'the .onnx file')
+    .addOption(new Option('--shape <name=dims>', 'dims of this run for an input compiled with symbolic dims, e.g. input=2,33,256 (repeatable)').argParser(collectShape))
     .addOption(new Option('--seed <n>', 'seed for the random inputs').argParser(parseSeed).default(1))
     .addOption(new Option('--rtol <x>', 'largest allowed max|ours - ref| / max|ref| per output').argParser(parseTolerance).default(1e-4));
   addCompileFlags(cmd);
@@ -31,7 +33,7 @@ export function checkCommand(): Command {
     const model = await loadModel({ wasm: c.wasm, weights: c.weights as Uint8Array<ArrayBuffer> }).catch((e) => {
       throw addRelaxedSimdHint(e);
     });
-    const feeds = makeFeeds(model.inputs, {}, flags.seed);
+    const feeds = makeFeeds(model.inputs, {}, flags.seed, flags.shape);
     const t0 = performance.now();
     const ours = await model.run(feeds.tensors);
     const runMs = performance.now() - t0;

@@ -22,9 +22,15 @@ function fromNumbers(dtype: string, values: number[]): Tensor['data'] {
   return out;
 }
 
-function concreteDims(info: TensorInfo): number[] {
+/** The input's dims for this run: its static dims, or --shape for one with symbolic dims. */
+function concreteDims(info: TensorInfo, given: number[] | undefined): number[] {
+  if (given) {
+    const ok = given.length === info.dims.length && info.dims.every((d, i) => typeof d !== 'number' || d === given[i]);
+    if (!ok) throw new UsageError(`--shape ${info.name}=${given}: does not fit the input's dims [${info.dims}]`);
+    return given;
+  }
   const symbolic = info.dims.filter((d) => typeof d !== 'number');
-  if (symbolic.length) throw new UsageError(`input '${info.name}' has symbolic dims [${info.dims}]; compile with --input-shape ${info.name}=...`);
+  if (symbolic.length) throw new UsageError(`input '${info.name}' has symbolic dims [${info.dims}]; give the dims of this run with --shape ${info.name}=...`);
   return info.dims as number[];
 }
 
@@ -73,7 +79,7 @@ export interface Feeds {
 }
 
 /** Inputs without a source get seeded random data; one random stream covers all inputs in model order. */
-export function makeFeeds(inputs: TensorInfo[], sources: Record<string, InputSource>, seed: number): Feeds {
+export function makeFeeds(inputs: TensorInfo[], sources: Record<string, InputSource>, seed: number, shapes: Record<string, number[]> = {}): Feeds {
   const byName = { ...sources };
   if ('' in byName) {
     if (inputs.length !== 1) throw new UsageError(`the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); name the one you mean: --input <name>=...`);
@@ -83,11 +89,14 @@ export function makeFeeds(inputs: TensorInfo[], sources: Record<string, InputSou
   for (const name of Object.keys(byName)) {
     if (!inputs.some((i) => i.name === name)) throw new UsageError(`--input ${name}: the model has no input '${name}' (inputs: ${inputs.map((i) => i.name).join(', ')})`);
   }
+  for (const name of Object.keys(shapes)) {
+    if (!inputs.some((i) => i.name === name)) throw new UsageError(`--shape ${name}: the model has no input '${name}' (inputs: ${inputs.map((i) => i.name).join(', ')})`);
+  }
   const next = seededRandom(seed);
   const feeds: Feeds = { tensors: {}, described: {} };
   for (const info of inputs) {
     if (!ARRAYS[info.dtype]) throw new CliFailure(`input '${info.name}' has dtype ${info.dtype}, which the CLI cannot feed`);
-    const dims = concreteDims(info);
+    const dims = concreteDims(info, shapes[info.name]);
     const count = dims.reduce((a, b) => a * b, 1);
     const src = byName[info.name] ?? { kind: 'random' };
     const data = src.kind === 'random' ? randomData(info, count, next)

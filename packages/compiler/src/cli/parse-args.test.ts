@@ -1,13 +1,23 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { compareOutputs } from './compare.js';
-import { collectInput, collectInputShape, parseSeed, parseTolerance } from './parse-args.js';
+import { collectInput, collectInputShape, collectShape, parseSeed, parseTolerance } from './parse-args.js';
 
 describe('CLI argument parsers', () => {
   it('collects repeated --input-shape values by input name', () => {
     const a = collectInputShape('input=1,3,224,224');
     expect(collectInputShape('mask=1,128', a)).toEqual({ input: [1, 3, 224, 224], mask: [1, 128] });
     expect(collectInputShape('weird=name=1,2')).toEqual({ 'weird=name': [1, 2] });
+    expect(collectInputShape('input=N,3,224,224')).toEqual({ input: ['N', 3, 224, 224] });
+  });
+
+  it.each(['input=1,2x', 'input=-1', 'input=a b'])('rejects --input-shape %s', (spec) => {
+    expect(() => collectInputShape(spec)).toThrow(InvalidArgumentError);
+  });
+
+  it('reads --shape / --max-shape as numbers only', () => {
+    expect(collectShape('input=8,512,256')).toEqual({ input: [8, 512, 256] });
+    expect(() => collectShape('input=N,3')).toThrow(InvalidArgumentError);
   });
 
   it.each(['input', 'input=', '=1,2', 'input=1,,2', 'input=1,-2', 'input=1.5'])('rejects --input-shape %s', (spec) => {

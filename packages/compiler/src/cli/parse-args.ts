@@ -12,13 +12,25 @@ function splitNameValue(spec: string, what: string): [string, string] {
   return [spec.slice(0, at), spec.slice(at + 1)];
 }
 
-/** `--input-shape input=1,3,224,224`, repeatable; collects into { input: [1, 3, 224, 224] }. */
-export function collectInputShape(spec: string, previous: Record<string, number[]> = {}): Record<string, number[]> {
+/** `--shape input=1,3,224,224` / `--max-shape`, repeatable; collects into { input: [1, 3, 224, 224] }. */
+export function collectShape(spec: string, previous: Record<string, number[]> = {}): Record<string, number[]> {
   const [name, list] = splitNameValue(spec, 'd0,d1,...');
   const dims = list.split(',').map((d) => d.trim());
   if (dims.some((d) => !/^\d+$/.test(d))) throw new InvalidArgumentError(`dims of '${name}' must be non-negative integers separated by commas, got '${list}'`);
   if (name in previous) throw new InvalidArgumentError(`input '${name}' is given twice`);
   return { ...previous, [name]: dims.map(Number) };
+}
+
+/**
+ * `--input-shape input=1,3,224,224`, repeatable. A dim may also be a name (`input=N,3,224,224`):
+ * it makes that dim symbolic, read at run time.
+ */
+export function collectInputShape(spec: string, previous: Record<string, (number | string)[]> = {}): Record<string, (number | string)[]> {
+  const [name, list] = splitNameValue(spec, 'd0,d1,...');
+  const dims = list.split(',').map((d) => d.trim());
+  if (dims.some((d) => !/^(\d+|[A-Za-z_][A-Za-z0-9_]*)$/.test(d))) throw new InvalidArgumentError(`dims of '${name}' must be non-negative integers or dim names separated by commas, got '${list}'`);
+  if (name in previous) throw new InvalidArgumentError(`input '${name}' is given twice`);
+  return { ...previous, [name]: dims.map((d) => (/^\d+$/.test(d) ? Number(d) : d)) };
 }
 
 function parseSource(value: string): InputSource {

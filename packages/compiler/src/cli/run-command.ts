@@ -4,11 +4,12 @@ import { Command, Option } from 'commander';
 import { makeFeeds } from './feeds.js';
 import { formatMs, formatShape, formatValues, table } from './format.js';
 import { loadOutput } from './load-output.js';
-import { collectInput, parseSeed, type InputSource } from './parse-args.js';
+import { collectInput, collectShape, parseSeed, type InputSource } from './parse-args.js';
 
 interface Flags {
   input?: Record<string, InputSource>;
   seed: number;
+  shape?: Record<string, number[]>;
 }
 
 export function runCommand(): Command {
@@ -16,12 +17,13 @@ export function runCommand(): Command {
     .description('load a compiled model folder with the runtime, run it once and print its outputs')
     .argument('<dir>', 'a folder written by onnx2wasm compile')
     .addOption(new Option('--input <name=source>', 'data for an input: random, zeros, a .json array or a raw little-endian file (repeatable; inputs not given are random; the name may be left out for a one-input model)').argParser(collectInput))
+    .addOption(new Option('--shape <name=dims>', 'dims of this run for an input compiled with symbolic dims, e.g. input=2,33,256 (repeatable)').argParser(collectShape))
     .addOption(new Option('--seed <n>', 'seed for random inputs').argParser(parseSeed).default(1))
     .action(async (dir: string, flags: Flags) => {
       const t0 = performance.now();
       const { model, gluePath } = await loadOutput(dir);
       const loadMs = performance.now() - t0;
-      const feeds = makeFeeds(model.inputs, flags.input ?? {}, flags.seed);
+      const feeds = makeFeeds(model.inputs, flags.input ?? {}, flags.seed, flags.shape);
       const t1 = performance.now();
       const out = await model.run(feeds.tensors);
       const runMs = performance.now() - t1;
