@@ -2,6 +2,7 @@
 // Shape-like inputs the IR needs as attributes (Squeeze/Unsqueeze axes) must be constants;
 // Reshape's shape and Slice's starts/ends stay inputs because exporters compute them from Shape
 // and constant folding resolves them after import.
+import { AttrValue, Dim, Tensor, dimDiv, dimMul, dimProduct, toNumbers } from '@onnx2wasm/ir';
 import { registerHandler } from '../handler-registry.js';
 import { constInts, int64Vector, intsAttr } from './const-input.js';
 
@@ -13,8 +14,28 @@ registerHandler('Reshape', 1, (ctx) => {
 });
 registerHandler('Reshape', 5, (ctx) => {
   const allowzero = ctx.opset >= 14 ? ctx.node.attrs.allowzero ?? 0 : 0;
-  ctx.emit('Reshape', ctx.node.inputs.slice(0, 2), { allowzero }, ctx.node.outputs);
+  const [x, shape] = ctx.node.inputs as [string, string];
+  const batched = batchedTarget(ctx.typeOf(x).shape, ctx.constantOf(shape));
+  const target = batched ? ctx.emit('Dims', [], { dims: batched as AttrValue })[0]! : shape;
+  ctx.emit('Reshape', [x, target], { allowzero }, ctx.node.outputs);
 });
+
+/**
+ * Exporters tracing at batch 1 bake the batch into constant Reshape targets: [1, 2, 58, 28, 28] or
+ * [1, -1, 28, 28] in a channel shuffle. When the input's leading dim is a symbol S, we read such a
+ * leading 1 as S if that keeps the batch apart from the other dims (the other dims, a -1 included,
+ * then come out static); for S = 1 it is the same reshape. Without this the first target only fits
+ * S = 1 and the second would fold the batch into the channels.
+ */
+function batchedTarget(inShape: readonly Dim[], spec: Tensor | undefined): Dim[] | undefined {
+  const s = inShape[0];
+  if (!spec || typeof s !== 'string' || spec.dims.length !== 1) return undefined;
+  const dims = toNumbers(spec);
+  if (dims[0] !== 1 || dims.some((d) => d === 0 || d < -1)) return undefined;
+  const rest = dimDiv(dimProduct(inShape), dimMul(s, dimProduct(dims.filter((d) => d !== -1))));
+  const fits = dims.includes(-1) ? typeof rest === 'number' && rest > 0 : rest === 1;
+  return fits ? [s, ...dims.slice(1)] : undefined;
+}
 
 registerHandler('Flatten', 1, (ctx) => {
   ctx.emit('Flatten', [ctx.node.inputs[0]!], { axis: ctx.node.attrs.axis ?? 1 }, ctx.node.outputs);

@@ -4,7 +4,7 @@
 // scratch instead of writing the whole [heads, S, T] score tensor to memory and reading it back.
 // Rank-3 operands [N, S, D] become Attention's [1, N, S, D] through Reshape views (no copies); a
 // Kᵀ made by a Transpose becomes K by composing the permutation, so no extra transpose runs.
-import { Dim, Node, makeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, dimDiv, dimTerms, makeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 
 function scalar(view: GraphView, v: string | undefined): number | undefined {
@@ -25,6 +25,17 @@ function scaling(view: GraphView, n: Node | undefined): { x: string; factor: num
     if (c !== undefined && c !== 0) return { x: n.inputs[k]!, factor: n.op === 'Div' ? 1 / c : c };
   }
   return undefined;
+}
+
+/**
+ * Attention's [batch, heads] for rank-3 operands whose leading dim N stacks both. Without a mask any
+ * split computes the same, so a symbolic N = h*batch becomes [batch, h] (the layout exporters
+ * flattened); with a mask, [1, N] keeps the mask's broadcasting over N as written.
+ */
+function splitHeads(n: Dim, masked: boolean): Dim[] {
+  const [term, ...rest] = dimTerms(n);
+  if (masked || typeof n === 'number' || !term || rest.length || term.coef <= 1) return [1, n];
+  return [dimDiv(n, term.coef)!, term.coef];
 }
 
 const fuse: Rule = {
@@ -73,7 +84,7 @@ const fuse: Rule = {
       q = pre.x;
     }
     const [tq, tk, tv] = [view.type(q), view.type(kt), view.type(v)];
-    if ([tq, tk, tv].some((t) => t.dtype !== 'float32' || t.shape.length !== rank || t.shape.some((d) => typeof d !== 'number'))) return undefined;
+    if ([tq, tk, tv].some((t) => t.dtype !== 'float32' || t.shape.length !== rank)) return undefined;
     const lead = (s: Dim[]) => s.slice(0, -2).join();
     if (lead(tq.shape) !== lead(tk.shape) || lead(tq.shape) !== lead(tv.shape)) return undefined;
 
@@ -93,27 +104,34 @@ const fuse: Rule = {
     }
 
     const constants: Patch['constants'] = [];
-    const to4d = (x: string, dims: number[]): string => {
+    // A reshape target: a constant when static, else a Dims node evaluated at run time.
+    const target = (dims: Dim[]): string => {
+      const shape = view.fresh(`${name}/shape`);
+      if (dims.every((d) => typeof d === 'number')) constants.push([shape, makeTensor('int64', [dims.length], dims as number[])]);
+      else nodes.push({ name: `${name}/dims_${nodes.length}`, op: 'Dims', inputs: [], outputs: [shape], attrs: { dims: dims as AttrValue } });
+      return shape;
+    };
+    const heads = rank === 3 ? splitHeads(tq.shape[0]!, !!mask) : [];
+    const to4d = (x: string, dims: Dim[]): string => {
       if (rank === 4) return x;
-      const out = view.fresh(`${name}/4d`), shape = view.fresh(`${name}/shape`);
-      constants.push([shape, makeTensor('int64', [4], [1, ...dims])]);
+      const out = view.fresh(`${name}/4d`), shape = target([...heads, ...dims.slice(1)]);
       nodes.push({ name: `${name}/reshape_${nodes.length}`, op: 'Reshape', inputs: [x, shape], outputs: [out], attrs: {} });
       return out;
     };
-    const kd = view.type(kt).shape as number[];
+    const kd = view.type(kt).shape;
     const kDims = [...kd.slice(0, -2), kd[rank - 1]!, kd[rank - 2]!];
-    const q4 = to4d(q, tq.shape as number[]), k4 = to4d(k3, kDims), v4 = to4d(v, tv.shape as number[]);
+    const q4 = to4d(q, tq.shape), k4 = to4d(k3, kDims), v4 = to4d(v, tv.shape);
     const out = mm2.outputs[0]!;
-    const attrs = { scale: factor };
+    const attention: Node = { name, op: 'Attention', inputs: mask ? [q4, k4, v4, mask] : [q4, k4, v4], outputs: [out], attrs: { scale: factor } };
     if (rank === 4) {
-      nodes.push({ name, op: 'Attention', inputs: [q4, k4, v4, mask ?? ''], outputs: [out], attrs });
+      nodes.push(attention);
     } else {
-      const o4 = view.fresh(`${name}/out4d`), shape = view.fresh(`${name}/outshape`);
-      constants.push([shape, makeTensor('int64', [3], view.type(out).shape as number[])]);
-      nodes.push({ name, op: 'Attention', inputs: [q4, k4, v4, mask ?? ''], outputs: [o4], attrs });
+      const o4 = view.fresh(`${name}/out4d`);
+      attention.outputs = [o4];
+      nodes.push(attention);
+      const shape = target(view.type(out).shape);
       nodes.push({ name: `${name}/reshape_out`, op: 'Reshape', inputs: [o4, shape], outputs: [out], attrs: {} });
     }
-    if (!mask) nodes[nodes.length - (rank === 4 ? 1 : 2)]!.inputs.pop();
     return { remove, insert: nodes, constants };
   },
 };

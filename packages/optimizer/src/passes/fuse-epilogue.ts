@@ -5,7 +5,7 @@
 //   Relu / Clip / Sigmoid / Tanh / LeakyRelu / HardSigmoid / HardSwish / Gelu, x·sigmoid(x) → the activation.
 // Order inside the epilogue is fixed (bias, residual, activation), so a rule only fires when the
 // parts after it are still empty.
-import { Node, Tensor, ValueType, isStatic, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, ValueType, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 
 /** Which ops take an epilogue, where their bias and residual inputs go, and the bias layout. */
@@ -32,11 +32,10 @@ function replaceWith(view: GraphView, base: Node, tail: Node, inputs: string[], 
 
 /** The per-channel values of a constant that only varies along `axis` of `out`, or undefined. */
 function channelVector(t: Tensor, out: ValueType, axis: number): Tensor | undefined {
-  if (!isStatic(out.shape) || t.dtype !== 'float32') return undefined;
-  const rank = out.shape.length;
-  if (t.dims.length > rank) return undefined;
+  // Only the channel dim must be static: the other dims of a symbolic output (batch) are broadcast.
+  const rank = out.shape.length, c = out.shape[axis];
+  if (typeof c !== 'number' || t.dtype !== 'float32' || t.dims.length > rank) return undefined;
   const dims = [...new Array(rank - t.dims.length).fill(1), ...t.dims];
-  const c = out.shape[axis]!;
   if (!dims.every((d, i) => d === 1 || (i === axis && d === c))) return undefined;
   const vals = Array.from({ length: c }, (_, i) => Number(t.data[dims[axis] === 1 ? 0 : i]));
   return makeTensor('float32', [c], vals);
