@@ -1,7 +1,9 @@
 // Loop nests for the movement kernels (Transpose, Slice, Concat, Gather): several pointers walk
 // memory together, each with its own byte stride per loop level. Pointers are kept in locals and
-// advanced by addition, so the innermost body sees plain local reads.
-import { DTYPE_BYTES, DType } from '@onnx2wasm/ir';
+// advanced by addition, so the innermost body sees plain local reads. With run-time dims the loops
+// are planned on dim polynomials (DimLoop: merging compares polynomials) and only then turned into
+// i32 counts and strides, which are constants where the dims are static.
+import { DTYPE_BYTES, DType, Dim, dimMul } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 
 export interface LoopDim {
@@ -10,11 +12,28 @@ export interface LoopDim {
   strides: number[];
 }
 
+/** A loop level planned on dims: numbers, or polynomials over the model's symbols. */
+export interface DimLoop {
+  count: Dim;
+  strides: Dim[];
+}
+
+/** A loop level as emitted: each count and stride used once (an Expr for a run-time value). */
+export interface I32Loop {
+  count: I32;
+  strides: I32[];
+}
+
+/** Turns planned loops into emitted ones with `dim` (e.g. DynLowerContext.dim). */
+export function loopsI32(dims: DimLoop[], dim: (d: Dim) => I32): I32Loop[] {
+  return dims.map((d) => ({ count: dim(d.count), strides: d.strides.map(dim) }));
+}
+
 /**
  * Nested loops over `dims` (outermost first); `body` receives each pointer's current byte address.
  * A base is a constant address or a thunk building a fresh expression (it may be read more than once).
  */
-export function stridedLoops(fn: FnBuilder, bases: (number | (() => Expr))[], dims: LoopDim[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
+export function stridedLoops(fn: FnBuilder, bases: (number | (() => Expr))[], dims: I32Loop[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
   const build = (d: number, parent: (() => Expr)[]): Expr[] => {
     if (d === dims.length) return body(parent);
     const { count, strides } = dims[d]!;
@@ -48,14 +67,25 @@ export function copyElement(fn: FnBuilder, dtype: DType, dst: I32, src: I32): Ex
  * Merges adjacent dims that are contiguous for every pointer (stride of the outer = count × stride
  * of the inner), and drops dims of size 1: fewer, longer loops.
  */
-export function mergeDims(dims: LoopDim[]): LoopDim[] {
-  const out: LoopDim[] = [];
+export function mergeDims(dims: LoopDim[]): LoopDim[];
+export function mergeDims(dims: DimLoop[]): DimLoop[];
+export function mergeDims(dims: DimLoop[]): DimLoop[] {
+  const out: DimLoop[] = [];
   for (const d of dims) {
     if (d.count === 1) continue;
     const last = out[out.length - 1];
-    if (last && last.strides.every((s, k) => s === d.count * d.strides[k]!)) {
-      out[out.length - 1] = { count: last.count * d.count, strides: d.strides };
+    // Canonical polynomials are equal exactly when their texts are.
+    if (last && last.strides.every((s, k) => s === dimMul(d.count, d.strides[k]!))) {
+      out[out.length - 1] = { count: dimMul(last.count, d.count), strides: d.strides };
     } else out.push({ count: d.count, strides: [...d.strides] });
   }
   return out;
+}
+
+/** Row-major element strides of a shape with run-time dims. */
+export function dimStrides(shape: readonly Dim[]): Dim[] {
+  const s = new Array<Dim>(shape.length);
+  let acc: Dim = 1;
+  for (let i = shape.length - 1; i >= 0; i--) { s[i] = acc; acc = dimMul(acc, shape[i]!); }
+  return s;
 }
