@@ -1,29 +1,35 @@
-// The register-blocked matrix multiply every matmul-like kernel shares (Gemm, MatMul, Conv):
+// The register-blocked matrix multiply every matmul-like kernel shares (Gemm, MatMul, Conv, Attention):
 //   C[i, j] = epilogue(alpha * sum_k A[i, k] * B[k, j])
 // B rows are contiguous in j. A block of ROWS rows × VECS f32x4 columns of accumulators stays in
 // locals across the whole k loop; A elements are splatted, B vectors loaded once per k and reused by
 // every row. Tails (rows % ROWS, columns % 4) get smaller blocks of the same code; a partial last
 // vector is stored lane by lane, and may read up to 12 bytes past the end of B (memory is padded).
+// Sizes and strides may be run-time values (kernels for run-time dims): they are read into locals
+// once, the row remainder picks its 1/2/3-row block at run time, and the column tail is one or two
+// vectors whose last one stores only the lanes that exist. Numbers give the same code as before.
 import { LowerContext } from '../lowering.js';
-import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
 
+/** A byte address: a constant, or a builder of a fresh expression (it is read more than once). */
+export type Address = number | (() => Expr);
+
 export interface GemmSpec {
-  M: number; N: number; K: number;
+  M: I32; N: I32; K: I32;
   /** A[i, k] is at a() + 4 * (i * aRowStride + k * aKStride). */
-  a: () => Expr; aRowStride: number; aKStride: number;
+  a: () => Expr; aRowStride: I32; aKStride: I32;
   /** B[k, j] is at b() + 4 * (k * bKStride + j). */
-  b: () => Expr; bKStride: number;
+  b: () => Expr; bKStride: I32;
   /** C[i, j] is at c() + 4 * (i * cRowStride + j). */
-  c: () => Expr; cRowStride: number;
+  c: () => Expr; cRowStride: I32;
   alpha?: number;
-  /** Bias added after scaling: one value per row (conv channels), per column (Gemm) or one scalar, at a static address, times `scale` (default 1). */
-  bias?: { addr: number; per: 'row' | 'col' | 'scalar'; scale?: number };
+  /** Bias added after scaling: one value per row (conv channels), per column (Gemm) or one scalar, times `scale` (default 1). */
+  bias?: { addr: Address; per: 'row' | 'col' | 'scalar'; scale?: number };
   /** A full [M, N] matrix added after the bias (residual), times `scale`; R[i, j] at r() + 4 * (i * rRowStride + j). */
-  residual?: { r: () => Expr; rRowStride: number; scale?: number };
+  residual?: { r: () => Expr; rRowStride: I32; scale?: number };
   activation?: EpilogueActivation;
-  /** Needed for activations built on shared helpers (sigmoid, tanh, gelu). */
-  ctx?: LowerContext;
+  /** Needed for activations built on shared helpers (sigmoid, tanh, gelu); only its `helper` is used. */
+  ctx?: Pick<LowerContext, 'helper'>;
 }
 
 const ROWS = 4;
@@ -37,30 +43,48 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
   const bv: Local[] = Array.from({ length: VECS }, () => fn.local('v128'));
   const av = fn.local('v128');
   const tmp = fn.local('v128');
+  // Run-time sizes and strides are computed once, before the loops, into locals.
+  const pre: Expr[] = [];
+  const hoist = (v: I32): (() => I32) => {
+    if (typeof v === 'number') return () => v;
+    const l = fn.local('i32');
+    pre.push(l.set(v));
+    return () => l.get();
+  };
+  const bytes = (elements: () => I32) => { const e = elements(); return typeof e === 'number' ? () => 4 * e : hoist(fn.shl(e, 2)); };
+  const aRow = hoist(s.aRowStride), aRowBytes = bytes(aRow), aKBytes = bytes(hoist(s.aKStride)), bKBytes = bytes(hoist(s.bKStride));
+  const cRow = hoist(s.cRowStride), rRow = s.residual ? hoist(s.residual.rRowStride) : () => 0;
+  const K = hoist(s.K);
 
-  const block = (rows: number, vecs: number, lastLanes: number): Expr[] => {
-    // rows × vecs accumulators; lastLanes < 4 means the last vector is partial.
+  /** rows × vecs accumulators at (i, j); `lastLanes` < 4 (or a run-time count) means the last vector is partial. */
+  const block = (rows: number, vecs: number, lastLanes: number | (() => Expr)): Expr[] => {
     const out: Expr[] = [];
     for (let r = 0; r < rows; r++) for (let v = 0; v < vecs; v++) out.push(acc[r]![v]!.set(fn.vzero()));
     // pa walks A along k for row i; pb walks B along k at column j.
-    out.push(pa.set(fn.add(s.a(), fn.shl(fn.mul(i.get(), s.aRowStride), 2))));
+    out.push(pa.set(fn.add(s.a(), fn.shl(fn.mul(i.get(), aRow()), 2))));
     out.push(pb.set(fn.add(s.b(), fn.shl(j.get(), 2))));
     const inner: Expr[] = [];
     for (let v = 0; v < vecs; v++) inner.push(bv[v]!.set(fn.vload(pb.get(), 16 * v)));
     for (let r = 0; r < rows; r++) {
-      inner.push(av.set(fn.vloadSplat(pa.get(), 4 * r * s.aRowStride)));
+      const rowBytes = aRowBytes();
+      inner.push(av.set(typeof rowBytes === 'number' ? fn.vloadSplat(pa.get(), r * rowBytes) : fn.vloadSplat(fn.add(pa.get(), fn.mul(rowBytes, r)))));
       for (let v = 0; v < vecs; v++) inner.push(acc[r]![v]!.set(fn.fma(av.get(), bv[v]!.get(), acc[r]![v]!.get())));
     }
-    inner.push(pa.set(fn.add(pa.get(), 4 * s.aKStride)));
-    inner.push(pb.set(fn.add(pb.get(), 4 * s.bKStride)));
-    out.push(fn.for(k, 0, s.K, 1, inner));
+    inner.push(pa.set(fn.add(pa.get(), aKBytes())));
+    inner.push(pb.set(fn.add(pb.get(), bKBytes())));
+    out.push(fn.for(k, 0, K(), 1, inner));
     for (let r = 0; r < rows; r++) {
       for (let v = 0; v < vecs; v++) {
         const lanes = v === vecs - 1 ? lastLanes : 4;
         out.push(...epilogue(fn, s, acc[r]![v]!, r, v, tmp));
-        const addr = () => fn.add(s.c(), fn.shl(fn.add(fn.mul(fn.add(i.get(), r), s.cRowStride), fn.add(j.get(), 4 * v)), 2));
+        const addr = () => fn.add(s.c(), fn.shl(fn.add(fn.mul(fn.add(i.get(), r), cRow()), fn.add(j.get(), 4 * v)), 2));
         if (lanes === 4) out.push(fn.vstore(addr(), acc[r]![v]!.get()));
-        else for (let l = 0; l < lanes; l++) out.push(fn.vstoreLane(addr(), acc[r]![v]!.get(), l, 4 * l));
+        else if (typeof lanes === 'number') for (let l = 0; l < lanes; l++) out.push(fn.vstoreLane(addr(), acc[r]![v]!.get(), l, 4 * l));
+        else {
+          // A run-time count of 1..4 lanes: lane 0 always exists.
+          out.push(fn.vstoreLane(addr(), acc[r]![v]!.get(), 0));
+          for (let l = 1; l < 4; l++) out.push(fn.if(fn.gtS(lanes(), l), [fn.vstoreLane(addr(), acc[r]![v]!.get(), l, 4 * l)]));
+        }
       }
     }
     return out;
@@ -68,6 +92,7 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
 
   // Column sweep for a row block of `rows` rows starting at i.
   const columns = (rows: number): Expr[] => {
+    if (typeof s.N !== 'number') return dynamicColumns(rows);
     const fullBlocks = Math.floor(s.N / (4 * VECS)) * 4 * VECS;
     const rest = s.N - fullBlocks;
     const stmts: Expr[] = [fn.for(j, 0, fullBlocks, 4 * VECS, block(rows, VECS, 4))];
@@ -77,9 +102,33 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
     }
     return stmts;
   };
+  // Run-time N: full blocks, then a tail of 1..7 columns as one or two vectors.
+  const N = hoist(s.N);
+  const nFull = typeof s.N === 'number' ? undefined : hoist(fn.and(N(), -4 * VECS));
+  const nRest = typeof s.N === 'number' ? undefined : hoist(fn.and(N(), 4 * VECS - 1));
+  const dynamicColumns = (rows: number): Expr[] => [
+    fn.for(j, 0, nFull!(), 4 * VECS, block(rows, VECS, 4)),
+    fn.if(fn.ne(nRest!(), 0), [
+      j.set(fn.i(nFull!())),
+      fn.if(fn.gtS(nRest!(), 4),
+        block(rows, 2, () => fn.sub(nRest!(), 4)),
+        block(rows, 1, () => fn.i(nRest!()))),
+    ]),
+  ];
 
+  if (typeof s.M !== 'number') {
+    const M = hoist(s.M);
+    const mFull = hoist(fn.and(M(), -ROWS)), mRest = hoist(fn.and(M(), ROWS - 1));
+    return [...pre,
+      fn.for(i, 0, mFull(), ROWS, columns(ROWS)),
+      fn.if(fn.ne(mRest(), 0), [
+        i.set(fn.i(mFull())),
+        fn.if(fn.eq(mRest(), 1), columns(1), [fn.if(fn.eq(mRest(), 2), columns(2), columns(3))]),
+      ]),
+    ];
+  }
   const fullRows = Math.floor(s.M / ROWS) * ROWS;
-  const stmts: Expr[] = [fn.for(i, 0, fullRows, ROWS, columns(ROWS))];
+  const stmts: Expr[] = [...pre, fn.for(i, 0, fullRows, ROWS, columns(ROWS))];
   if (s.M > fullRows) {
     stmts.push(i.set(fn.i(fullRows)));
     stmts.push(...columns(s.M - fullRows));
@@ -91,19 +140,20 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
     if (spec.alpha !== undefined && spec.alpha !== 1) e.push(a.set(f.vmul(a.get(), f.vconst(spec.alpha))));
     if (spec.bias) {
       const { per, addr, scale = 1 } = spec.bias;
-      let b = per === 'row' ? f.vloadSplat(f.shl(f.add(i.get(), r), 2), addr)
-        : per === 'scalar' ? f.vloadSplat(0, addr)
-        : f.vload(f.shl(f.add(j.get(), 4 * v), 2), addr);
+      const off = per === 'row' ? f.shl(f.add(i.get(), r), 2) : per === 'scalar' ? 0 : f.shl(f.add(j.get(), 4 * v), 2);
+      const [at, imm] = typeof addr === 'number' ? [off, addr] : [f.add(addr(), off), 0];
+      let b = per === 'col' ? f.vload(at, imm) : f.vloadSplat(at, imm);
       if (scale !== 1) b = f.vmul(b, f.vconst(scale));
       e.push(a.set(f.vadd(a.get(), b)));
     }
     if (spec.residual) {
       const res = spec.residual;
-      e.push(t.set(f.vload(f.add(res.r(), f.shl(f.add(f.mul(f.add(i.get(), r), res.rRowStride), f.add(j.get(), 4 * v)), 2)))));
+      e.push(t.set(f.vload(f.add(res.r(), f.shl(f.add(f.mul(f.add(i.get(), r), rRow()), f.add(j.get(), 4 * v)), 2)))));
       e.push(a.set(f.vadd(a.get(), res.scale !== undefined && res.scale !== 1 ? f.vmul(t.get(), f.vconst(res.scale)) : t.get())));
     }
     const act = spec.activation ?? { kind: 'none' };
-    if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx, f, act, () => a.get())));
+    // emitActivation reads only `helper` from the context (shared vector helpers).
+    if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx as LowerContext | undefined, f, act, () => a.get())));
     return e;
   }
 }

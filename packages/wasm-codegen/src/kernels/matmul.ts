@@ -4,28 +4,37 @@
 // broadcast batch dims runs one GEMM per matrix, each operand advancing by its own batch stride
 // (0 where it is broadcast). A fused epilogue (bias per column, residual, activation) is applied
 // by the micro-kernel before its stores.
-import { broadcastDims, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
-import { Expr, FnBuilder } from '../wasm-builder.js';
-import { GemmSpec, emitGemm } from './gemm-core.js';
+import { Dim, broadcastDims, dimMul, dimProduct, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
+import { DynLowerContext, DynOperand, registerLowering, unsupported } from '../lowering.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { Address, GemmSpec, emitGemm } from './gemm-core.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
 
+/** Operand `off` bytes past `base`: a constant base goes in the load/store offset immediate. */
+function at(fn: FnBuilder, base: Address, off: Expr): [Expr, number] {
+  return typeof base === 'number' ? [off, base] : [fn.add(base(), off), 0];
+}
+
 /** C[i, j] = bias[j] (+ R[i, j]) for a [rows, n] float32 C: four columns at a time, scalar tail. */
-function initWithBias(fn: FnBuilder, c: number, bias: number, r: number | undefined, rows: number, n: number): Expr[] {
+function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Address | undefined, rows: I32, n: number): Expr[] {
   const i = fn.local('i32'), j = fn.local('i32');
   const n4 = n - (n % 4);
-  const at = () => fn.shl(fn.add(fn.mul(i.get(), n), j.get()), 2);
-  const vec = () => (r === undefined ? fn.vload(fn.shl(j.get(), 2), bias) : fn.vadd(fn.vload(fn.shl(j.get(), 2), bias), fn.vload(at(), r)));
-  const one = () => (r === undefined ? fn.loadF32(fn.shl(j.get(), 2), bias) : fn.fadd(fn.loadF32(fn.shl(j.get(), 2), bias), fn.loadF32(at(), r)));
+  const el = () => fn.shl(fn.add(fn.mul(i.get(), n), j.get()), 2);
+  const col = () => fn.shl(j.get(), 2);
+  const vec = () => (r === undefined ? fn.vload(...at(fn, bias, col())) : fn.vadd(fn.vload(...at(fn, bias, col())), fn.vload(...at(fn, r, el()))));
+  const one = () => (r === undefined ? fn.loadF32(...at(fn, bias, col())) : fn.fadd(fn.loadF32(...at(fn, bias, col())), fn.loadF32(...at(fn, r, el()))));
+  const [cv, cvOff] = at(fn, c, el());
+  const [cs, csOff] = at(fn, c, el());
   return [fn.for(i, 0, rows, 1, [
-    fn.for(j, 0, n4, 4, [fn.vstore(at(), vec(), c)]),
-    fn.for(j, n4, n, 1, [fn.storeF32(at(), one(), c)]),
+    fn.for(j, 0, n4, 4, [fn.vstore(cv, vec(), cvOff)]),
+    fn.for(j, n4, n, 1, [fn.storeF32(cs, one(), csOff)]),
   ])];
 }
 
 registerLowering({
   ops: ['MatMul'],
+  lowerDynamic: lowerMatMulDynamic,
   lower(ctx) {
     const { fn } = ctx;
     const a = ctx.inputs[0]!, b = ctx.inputs[1]!, y = ctx.outputs[0]!;
@@ -79,3 +88,89 @@ registerLowering({
     }));
   },
 });
+
+/** A run-time address as an Address: constants stay numbers (offset immediates). */
+function address(fn: FnBuilder, o: DynOperand): Address {
+  const first = o.addr();
+  return typeof first === 'number' ? first : () => fn.i(o.addr());
+}
+
+/**
+ * MatMul with run-time dims: the same two plans as the static kernel. Sizes and strides are read
+ * from the dims table; when B is one matrix every row of A is a row of one GEMM (cache-blocked
+ * when K and N are static and large), else a loop nest over the broadcast batch dims.
+ */
+function lowerMatMulDynamic(ctx: DynLowerContext): Expr[] {
+  const { fn } = ctx;
+  const [a, b, bias, residual] = ctx.inputs as [DynOperand, DynOperand, DynOperand?, DynOperand?];
+  const y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  // numpy promotion: a 1-D A is one row, a 1-D B one column (their added dim is not in Y).
+  const vecA = a.shape.length === 1, vecB = b.shape.length === 1;
+  const ad: Dim[] = vecA ? [1, a.shape[0]!] : a.shape, bd: Dim[] = vecB ? [b.shape[0]!, 1] : b.shape;
+  const M = ad[ad.length - 2]!, K = ad[ad.length - 1]!, N = bd[bd.length - 1]!;
+  const aBatch = ad.slice(0, -2), bBatch = bd.slice(0, -2);
+  const act = readActivation(ctx.node);
+  const biasAt = bias && address(fn, bias);
+  const epilogue: Partial<GemmSpec> = {
+    ...(biasAt !== undefined ? { bias: { addr: biasAt, per: 'col' as const } } : {}),
+    ...(act ? { activation: act, ctx } : {}),
+  };
+  const addr = (o: DynOperand) => () => fn.i(o.addr());
+
+  if (bBatch.every((d) => d === 1)) {
+    const rows = () => ctx.dim(dimProduct([...aBatch, M]));
+    const spec: GemmSpec = {
+      M: rows(), N: ctx.dim(N), K: ctx.dim(K),
+      a: addr(a), aRowStride: ctx.dim(K), aKStride: 1,
+      b: addr(b), bKStride: ctx.dim(N),
+      c: addr(y), cRowStride: ctx.dim(N),
+      ...epilogue,
+      ...(residual ? { residual: { r: addr(residual), rRowStride: ctx.dim(N) } } : {}),
+    };
+    const blockable = typeof K === 'number' && typeof N === 'number' && !(K <= DEFAULT_BLOCKING.kc && N <= DEFAULT_BLOCKING.nc);
+    if (!blockable) return emitGemm(fn, spec);
+    if (!bias) return emitBlockedGemm(fn, spec);
+    // As in the static kernel: C starts as bias (+ residual), the blocked product accumulates into it.
+    const init = initWithBias(fn, address(fn, y), biasAt!, residual && address(fn, residual), rows(), N as number);
+    return [...init, ...emitBlockedGemm(fn, { ...spec, bias: undefined, residual: { r: addr(y), rRowStride: N as number } })];
+  }
+  // Batched: one GEMM per broadcast batch index; an operand's batch stride is 0 where its dim is 1.
+  const yBatch = y.shape.slice(0, y.shape.length - (vecA ? 0 : 1) - (vecB ? 0 : 1));
+  const pad = (d: Dim[]) => [...new Array<Dim>(yBatch.length - d.length).fill(1), ...d];
+  const pa = pad(aBatch), pb = pad(bBatch);
+  const stride = (dims: Dim[], d: number, tail: Dim[]): Dim => {
+    if (dims[d] === 1) return 0;
+    if (dims[d] !== yBatch[d]) unsupported(ctx, `broadcasting batch dim ${dims[d]} against ${yBatch[d]}, with run-time dims`);
+    return dimMul(dimProduct([...dims.slice(d + 1), ...tail]), 4);
+  };
+  const levels = yBatch.map((count, d) => ({ count, strides: [stride(pa, d, [M, K]), stride(pb, d, [K, N]), stride(yBatch, d, [M, N])] }))
+    .filter((l) => l.count !== 1);
+  const ptrs = [addr(a), addr(b), addr(y), residual ? addr(residual) : () => fn.i(0)];
+  const nest = (level: number, parent: (() => Expr)[]): Expr[] => {
+    if (level === levels.length) {
+      const [pA, pB, pY, pR] = parent as [() => Expr, () => Expr, () => Expr, () => Expr];
+      return emitGemm(fn, {
+        M: ctx.dim(M), N: ctx.dim(N), K: ctx.dim(K),
+        a: pA, aRowStride: ctx.dim(K), aKStride: 1,
+        b: pB, bKStride: ctx.dim(N),
+        c: pY, cRowStride: ctx.dim(N),
+        ...epilogue,
+        ...(residual ? { residual: { r: pR, rRowStride: ctx.dim(N) } } : {}),
+      });
+    }
+    const { count, strides } = levels[level]!;
+    const locals = parent.map(() => fn.local('i32'));
+    const idx = fn.local('i32');
+    // The residual walks like Y.
+    const step = (k: number) => ctx.dim(strides[Math.min(k, 2)]!);
+    return [
+      ...locals.map((l, k) => l.set(parent[k]!())),
+      fn.for(idx, 0, ctx.dim(count), 1, [
+        ...nest(level + 1, locals.map((l) => () => l.get())),
+        ...locals.map((l, k) => l.set(fn.add(l.get(), step(k)))),
+      ]),
+    ];
+  };
+  return nest(0, ptrs);
+}
