@@ -5,7 +5,7 @@
 // replaces such a chain by one `Dims` node.
 import { FLOAT_DTYPES, INT_DTYPES } from './dtype.js';
 import { Dim, Graph, Node, ValueType } from './graph.js';
-import { dimAdd, dimDiv, dimMul, dimProduct, dimSub, dimTerms } from './dim-expr.js';
+import { canonicalDim, dimAdd, dimDiv, dimMul, dimProduct, dimSub, dimTerms } from './dim-expr.js';
 import { Tensor, toNumbers } from './tensor.js';
 
 /** Longest shape value tracked: shape vectors are short, and this keeps the walk cheap. */
@@ -100,7 +100,7 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
   const [a, b] = vals;
   const integer = !outType || INT_DTYPES.includes(outType.dtype);
   switch (node.op) {
-    case 'Dims': return Array.isArray(node.attrs.dims) ? [...(node.attrs.dims as Dim[])] : undefined;
+    case 'Dims': return Array.isArray(node.attrs.dims) ? (node.attrs.dims as Dim[]).map(canonicalDim) : undefined;
     case 'Shape': {
       const shape = types[0]?.shape;
       if (!shape) return undefined;

@@ -23,4 +23,18 @@ describe('eliminate-noops', () => {
     ].join('\n');
     expect(run(text)).toBe(text);
   });
+  it('removes a Reshape to the same symbolic shape and keeps one that splits a dim', () => {
+    expect(run([
+      'graph g(%x: float32[seq,4*batch,64]) -> (%y)',
+      '  %s: int64[3] = Dims() {dims=["seq", "batch*4", 64]}  # same',
+      '  %a: float32[seq,4*batch,64] = Reshape(%x, %s)  # r1',
+      '  %t: int64[4] = Dims() {dims=["seq", "batch", 4, 64]}  # split',
+      '  %y: float32[seq,batch,4,64] = Reshape(%a, %t)  # r2',
+    ].join('\n'))).toBe([
+      'graph g(%x: float32[seq,4*batch,64]) -> (%y)',
+      '  %s: int64[3] = Dims() {dims=["seq", "batch*4", 64]}  # same',
+      '  %t: int64[4] = Dims() {dims=["seq", "batch", 4, 64]}  # split',
+      '  %y: float32[seq,batch,4,64] = Reshape(%x, %t)  # r2',
+    ].join('\n'));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, getOp, parseGraph } from '@onnx2wasm/ir';
+import { Tensor, getOp, parseGraph, printGraph } from '@onnx2wasm/ir';
 import { fuseAttention } from './fuse-attention.js';
 
 function run(g: ReturnType<typeof parseGraph>, feeds: Tensor[]): Float32Array {
@@ -41,5 +41,31 @@ describe('fuse-attention', () => {
   it('leaves a softmax over another axis alone', () => {
     const g = parseGraph(text.replace('{axis=-1}', '{axis=1}'));
     expect(fuseAttention.run(g, { maxFoldElements: 1 << 20 }).changed).toBe(false);
+  });
+  it('on symbolic dims, builds its reshape targets as Dims nodes and splits the stacked heads', () => {
+    const g = parseGraph([
+      'graph g(%q: float32[4*batch,seq,64], %k: float32[4*batch,seq,64], %v: float32[4*batch,seq,64]) -> (%o)',
+      '  const %c: float32[] = [8]',
+      '  %qs: float32[4*batch,seq,64] = Div(%q, %c)  # scale',
+      '  %kt: float32[4*batch,64,seq] = Transpose(%k) {perm=[0, 2, 1]}  # kt',
+      '  %s: float32[4*batch,seq,seq] = MatMul(%qs, %kt)  # qk',
+      '  %p: float32[4*batch,seq,seq] = Softmax(%s) {axis=-1}  # softmax',
+      '  %o: float32[4*batch,seq,64] = MatMul(%p, %v)  # pv',
+    ].join('\n'));
+    const after = fuseAttention.run(g, { maxFoldElements: 1 << 20 }).graph;
+    expect(printGraph(after)).toBe([
+      'graph g(%q: float32[4*batch,seq,64], %k: float32[4*batch,seq,64], %v: float32[4*batch,seq,64]) -> (%o)',
+      '  const %c: float32[] = [8]',
+      '  %pv/K_0: float32[4*batch,seq,64] = Transpose(%k) {perm=[0, 1, 2]}  # pv/K',
+      '  %pv/shape_2: int64[4] = Dims() {dims=["batch", 4, "seq", 64]}  # pv/dims_1',
+      '  %pv/4d_1: float32[batch,4,seq,64] = Reshape(%q, %pv/shape_2)  # pv/reshape_2',
+      '  %pv/shape_4: int64[4] = Dims() {dims=["batch", 4, "seq", 64]}  # pv/dims_3',
+      '  %pv/4d_3: float32[batch,4,seq,64] = Reshape(%pv/K_0, %pv/shape_4)  # pv/reshape_4',
+      '  %pv/shape_6: int64[4] = Dims() {dims=["batch", 4, "seq", 64]}  # pv/dims_5',
+      '  %pv/4d_5: float32[batch,4,seq,64] = Reshape(%v, %pv/shape_6)  # pv/reshape_6',
+      '  %pv/out4d_7: float32[batch,4,seq,64] = Attention(%pv/4d_1, %pv/4d_3, %pv/4d_5) {scale=0.125}  # pv',
+      '  %pv/shape_8: int64[3] = Dims() {dims=["4*batch", "seq", 64]}  # pv/dims_8',
+      '  %o: float32[4*batch,seq,64] = Reshape(%pv/out4d_7, %pv/shape_8)  # pv/reshape_out',
+    ].join('\n'));
   });
 });
