@@ -1,9 +1,27 @@
 // Split: each output takes a contiguous run of every row (the dims before the axis), so the kernel
-// is one memory.copy per row and output. Any dtype.
-import { DTYPE_BYTES, attrInt, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
+// is one memory.copy per row and output. Any dtype, static or run-time dims (a run-time axis gives
+// run-time offsets).
+import { DTYPE_BYTES, DType, Dim, attrInt, dimAdd, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
 import { registerLowering } from '../lowering.js';
-import { Expr } from '../wasm-builder.js';
-import { stridedLoops } from './strided-loops.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { Addr, loopsI32, offsetAddr, stridedLoops } from './strided-loops.js';
+
+function splitKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], axis: number, src: Addr, ys: { shape: Dim[]; addr: Addr }[], dim: (d: Dim) => I32): Expr[] {
+  const outer = dimProduct(xShape.slice(0, axis));
+  const innerBytes = dimMul(dimProduct(xShape.slice(axis + 1)), DTYPE_BYTES[dtype]);
+  const out: Expr[] = [];
+  let at: Dim = 0;
+  // Inference already turned the split rule into the outputs' dims.
+  for (const y of ys) {
+    const row = dimMul(y.shape[axis]!, innerBytes);
+    const from = offsetAddr(fn, src, dimMul(at, innerBytes), dim);
+    at = dimAdd(at, y.shape[axis]!);
+    if (row === 0 || outer === 0) continue;
+    out.push(...stridedLoops(fn, [offsetAddr(fn, y.addr, 0, dim), from], loopsI32([{ count: outer, strides: [row, dimMul(xShape[axis]!, innerBytes)] }], dim),
+      ([d, s]) => [fn.copy(d!(), s!(), dim(row))]));
+  }
+  return out;
+}
 
 registerLowering({
   ops: ['Split'],
@@ -11,20 +29,12 @@ registerLowering({
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!;
     const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);
-    const dim = x.dims[axis]!;
-    // Inference already turned the split rule into the outputs' static dims.
-    const sizes = ctx.outputs.map((o) => o.dims[axis]!);
-    const outer = sizeOf(x.dims.slice(0, axis));
-    const innerBytes = sizeOf(x.dims.slice(axis + 1)) * DTYPE_BYTES[x.dtype];
-    const out: Expr[] = [];
-    let at = 0;
-    ctx.outputs.forEach((y, k) => {
-      const row = sizes[k]! * innerBytes;
-      const src = x.addr + at * innerBytes;
-      at += sizes[k]!;
-      if (row === 0 || outer === 0) return;
-      out.push(...stridedLoops(fn, [y.addr, src], [{ count: outer, strides: [row, dim * innerBytes] }], ([d, s]) => [fn.copy(d!(), s!(), row)]));
-    });
-    return out;
+    return splitKernel(fn, x.dtype, x.dims, axis, x.addr, ctx.outputs.map((y) => ({ shape: y.dims, addr: y.addr })), (d) => d as number);
+  },
+  lowerDynamic(ctx) {
+    const { fn, node } = ctx;
+    const x = ctx.inputs[0]!;
+    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
+    return splitKernel(fn, x.dtype, x.shape, axis, () => x.addr(), ctx.outputs.map((y) => ({ shape: y.shape, addr: () => y.addr() })), ctx.dim);
   },
 });

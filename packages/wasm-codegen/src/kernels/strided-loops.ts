@@ -89,3 +89,12 @@ export function dimStrides(shape: readonly Dim[]): Dim[] {
   for (let i = shape.length - 1; i >= 0; i--) { s[i] = acc; acc = dimMul(acc, shape[i]!); }
   return s;
 }
+
+/** A kernel's view of an address: a number when static, else a thunk giving a fresh i32 per use. */
+export type Addr = number | (() => I32);
+
+/** `a` + `offset` bytes as a stridedLoops base: a constant when both are static. */
+export function offsetAddr(fn: FnBuilder, a: Addr, offset: Dim, dim: (d: Dim) => I32): number | (() => Expr) {
+  if (typeof a === 'number' && typeof offset === 'number') return a + offset;
+  return () => fn.add(typeof a === 'number' ? a : a(), dim(offset));
+}

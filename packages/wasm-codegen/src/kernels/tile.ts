@@ -1,20 +1,33 @@
 // Tile: each output dim d is viewed as [repeats, input dim]; the repeat level steps the input
-// pointer by 0 and the output by a whole input-dim block. Any dtype.
-import { DTYPE_BYTES, stridesOf } from '@onnx2wasm/ir';
-import { LoopDim } from './strided-loops.js';
-import { registerLowering } from '../lowering.js';
+// pointer by 0 and the output by a whole input-dim block. Any dtype, static or run-time dims.
+import { DTYPE_BYTES, DType, Dim, dimDiv, dimMul } from '@onnx2wasm/ir';
+import { registerLowering, unsupported } from '../lowering.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { Addr, DimLoop, dimStrides } from './strided-loops.js';
 import { repeatCopy } from './repeat-copy.js';
+
+function tileKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[], dst: Addr, src: Addr, dim: (d: Dim) => I32, refuse: (what: string) => never): Expr[] {
+  const elem = DTYPE_BYTES[dtype];
+  const xs = dimStrides(xShape), ys = dimStrides(yShape);
+  const dims: DimLoop[] = xShape.flatMap((n, d) => {
+    const repeats = n === 0 ? 0 : dimDiv(yShape[d]!, n);
+    if (repeats === undefined) refuse(`repeats ${yShape[d]} / ${n} along axis ${d}`);
+    return [
+      { count: repeats, strides: [dimMul(n, dimMul(ys[d]!, elem)), 0] },
+      { count: n, strides: [dimMul(ys[d]!, elem), dimMul(xs[d]!, elem)] },
+    ];
+  });
+  return repeatCopy(fn, dtype, dst, src, dims, dim);
+}
 
 registerLowering({
   ops: ['Tile'],
   lower(ctx) {
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const elem = DTYPE_BYTES[x.dtype];
-    const xs = stridesOf(x.dims), ys = stridesOf(y.dims);
-    const dims: LoopDim[] = x.dims.flatMap((n, d) => [
-      { count: n === 0 ? 0 : y.dims[d]! / n, strides: [n * ys[d]! * elem, 0] },
-      { count: n, strides: [ys[d]! * elem, xs[d]! * elem] },
-    ]);
-    return repeatCopy(ctx.fn, x.dtype, y.addr, x.addr, dims);
+    return tileKernel(ctx.fn, x.dtype, x.dims, y.dims, y.addr, x.addr, (d) => d as number, (what) => unsupported(ctx, what));
+  },
+  lowerDynamic(ctx) {
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    return tileKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
   },
 });
