@@ -1,45 +1,58 @@
 // Gather: for each index j (read at run time, int32 or int64) and each row of the dims before the
 // axis, copy one contiguous slab of the dims after the axis. Indices outside [-dim, dim) trap
 // (unreachable) rather than read the wrong memory; constant indices are checked at compile time.
-import { DTYPE_BYTES, attrInt, normalizeAxis, sizeOf, toNumbers } from '@onnx2wasm/ir';
+// With run-time dims the same loops run on run-time extents (the bound check on the run-time dim).
+import { DTYPE_BYTES, DType, Dim, Node, Tensor, attrInt, dimMul, dimProduct, normalizeAxis, toNumbers } from '@onnx2wasm/ir';
 import { CodegenError } from '../errors.js';
 import { registerLowering } from '../lowering.js';
-import { Expr } from '../wasm-builder.js';
-import { stridedLoops } from './strided-loops.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { Addr, loopsI32, stridedLoops } from './strided-loops.js';
+
+interface Source { dtype: DType; shape: Dim[]; addr: Addr; constant?: Tensor }
+
+function gatherKernel(fn: FnBuilder, node: Node, x: Source, ind: Source, dst: Addr, dim: (d: Dim) => I32): Expr[] {
+  const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
+  const axisDim = x.shape[axis]!;
+  const outer = dimProduct(x.shape.slice(0, axis));
+  const slab = dimMul(dimProduct(x.shape.slice(axis + 1)), DTYPE_BYTES[x.dtype]);
+  const n = dimProduct(ind.shape);
+  if (n === 0 || outer === 0 || slab === 0) return [];
+  if (ind.constant && typeof axisDim === 'number') {
+    const bad = toNumbers(ind.constant).find((i) => i < -axisDim || i >= axisDim);
+    if (bad !== undefined) throw new CodegenError(`Gather node '${node.name}': index ${bad} is out of range for axis ${axis} of size ${axisDim}`, { node: node.name, op: node.op }, 'SHAPE_MISMATCH');
+  }
+  const addr = (a: Addr) => (typeof a === 'number' ? a : a());
+  const j = fn.local('i32'), idx = fn.local('i32'), src = fn.local('i32');
+  const is64 = ind.dtype === 'int64';
+  const at = fn.add(addr(ind.addr), fn.shl(j.get(), is64 ? 3 : 2));
+  // int64 indices must fit in i32: the high word is the sign extension of the low word.
+  const inRange: Expr[] = [];
+  if (is64) {
+    const hi = fn.loadI32(fn.add(addr(ind.addr), fn.shl(j.get(), 3)), 4);
+    inRange.push(fn.if(fn.ne(hi, fn.selectI(fn.ltS(idx.get(), 0), -1, 0)), [fn.unreachable()]));
+  }
+  const neg = (d: I32): I32 => (typeof d === 'number' ? -d : fn.sub(0, d));
+  return [fn.for(j, 0, dim(n), 1, [
+    idx.set(fn.loadI32(at)), // the low word of an int64 (little-endian)
+    ...inRange,
+    fn.if(fn.or(fn.ltS(idx.get(), neg(dim(axisDim))), fn.geS(idx.get(), dim(axisDim))), [fn.unreachable()]),
+    fn.if(fn.ltS(idx.get(), 0), [idx.set(fn.add(idx.get(), dim(axisDim)))]),
+    src.set(fn.add(addr(x.addr), fn.mul(idx.get(), dim(slab)))),
+    ...stridedLoops(fn, [() => fn.add(addr(dst), fn.mul(j.get(), dim(slab))), () => src.get()],
+      loopsI32([{ count: outer, strides: [dimMul(n, slab), dimMul(axisDim, slab)] }], dim),
+      ([d, s]) => [fn.copy(d!(), s!(), dim(slab))]),
+  ])];
+}
 
 registerLowering({
   ops: ['Gather'],
   lower(ctx) {
-    const { fn, node } = ctx;
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);
-    const dim = x.dims[axis]!;
-    const outer = sizeOf(x.dims.slice(0, axis));
-    const slab = sizeOf(x.dims.slice(axis + 1)) * DTYPE_BYTES[x.dtype];
-    const n = sizeOf(ind.dims);
-    if (n === 0 || outer === 0 || slab === 0) return [];
-    if (ind.constant) {
-      const bad = toNumbers(ind.constant).find((i) => i < -dim || i >= dim);
-      if (bad !== undefined) throw new CodegenError(`Gather node '${node.name}': index ${bad} is out of range for axis ${axis} of size ${dim}`, { node: node.name, op: node.op }, 'SHAPE_MISMATCH');
-    }
-    const j = fn.local('i32'), idx = fn.local('i32'), src = fn.local('i32');
-    const is64 = ind.dtype === 'int64';
-    const at = fn.add(ind.addr, fn.shl(j.get(), is64 ? 3 : 2));
-    // int64 indices must fit in i32: the high word is the sign extension of the low word.
-    const inRange: Expr[] = [];
-    if (is64) {
-      const hi = fn.loadI32(fn.add(ind.addr, fn.shl(j.get(), 3)), 4);
-      inRange.push(fn.if(fn.ne(hi, fn.selectI(fn.ltS(idx.get(), 0), -1, 0)), [fn.unreachable()]));
-    }
-    const xAddr = x.addr;
-    return [fn.for(j, 0, n, 1, [
-      idx.set(fn.loadI32(at)), // the low word of an int64 (little-endian)
-      ...inRange,
-      fn.if(fn.or(fn.ltS(idx.get(), -dim), fn.geS(idx.get(), dim)), [fn.unreachable()]),
-      fn.if(fn.ltS(idx.get(), 0), [idx.set(fn.add(idx.get(), dim))]),
-      src.set(fn.add(xAddr, fn.mul(idx.get(), slab))),
-      ...stridedLoops(fn, [() => fn.add(y.addr, fn.mul(j.get(), slab)), () => src.get()], [{ count: outer, strides: [n * slab, dim * slab] }],
-        ([d, s]) => [fn.copy(d!(), s!(), slab)]),
-    ])];
+    return gatherKernel(ctx.fn, ctx.node, { ...x, shape: x.dims }, { ...ind, shape: ind.dims }, y.addr, (d) => d as number);
+  },
+  lowerDynamic(ctx) {
+    const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
+    const source = (o: typeof x): Source => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr(), constant: o.constant });
+    return gatherKernel(ctx.fn, ctx.node, source(x), source(ind), () => y.addr(), ctx.dim);
   },
 });
