@@ -7,12 +7,23 @@
 // Sizes and strides may be run-time values (kernels for run-time dims): they are read into locals
 // once, the row remainder picks its 1/2/3-row block at run time, and the column tail is one or two
 // vectors whose last one stores only the lanes that exist. Numbers give the same code as before.
-import { LowerContext } from '../lowering.js';
+import { DynOperand, LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
 
 /** A byte address: a constant, or a builder of a fresh expression (it is read more than once). */
 export type Address = number | (() => Expr);
+
+/** `off` bytes past `base` as a load/store's (address, offset): a constant base goes in the offset immediate. */
+export function memAt(fn: FnBuilder, base: Address, off: Expr): [Expr, number] {
+  return typeof base === 'number' ? [off, base] : [fn.add(base(), off), 0];
+}
+
+/** A run-time operand's address as an Address: weights and static buffers stay numbers (offset immediates). */
+export function dynAddress(fn: FnBuilder, o: DynOperand): Address {
+  const first = o.addr();
+  return typeof first === 'number' ? first : () => fn.i(o.addr());
+}
 
 export interface GemmSpec {
   M: I32; N: I32; K: I32;

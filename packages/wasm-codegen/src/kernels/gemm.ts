@@ -2,24 +2,26 @@
 // A constant B is repacked to [K, N] at compile time; a run-time transposed B is transposed into
 // scratch first. C, constant or not, becomes the micro-kernel's bias (row, column or scalar) or its
 // residual matrix, scaled by beta in the epilogue.
-import { Tensor, attrFloat, attrInt, makeTensor, readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
-import { Expr } from '../wasm-builder.js';
-import { GemmSpec, emitGemm } from './gemm-core.js';
+import { Dim, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { Address, GemmSpec, dynAddress, emitGemm, memAt } from './gemm-core.js';
 import { transpose2d } from './transpose-weights.js';
 
-/** Emits a plain [R, C] → [C, R] float32 transpose between two static addresses. */
-function emitTranspose(ctx: LowerContext, src: number, dst: number, rows: number, cols: number): Expr[] {
-  const { fn } = ctx;
+/** Emits a plain [R, C] → [C, R] float32 transpose (static or run-time addresses and sizes). */
+function emitTranspose(fn: FnBuilder, src: Address, dst: Address, rows: () => I32, cols: () => I32): Expr[] {
   const i = fn.local('i32'), j = fn.local('i32');
-  return [fn.for(i, 0, rows, 1, [fn.for(j, 0, cols, 1, [
-    fn.storeF32(fn.shl(fn.add(fn.mul(j.get(), rows), i.get()), 2), fn.loadF32(fn.shl(fn.add(fn.mul(i.get(), cols), j.get()), 2), src), dst),
+  return [fn.for(i, 0, rows(), 1, [fn.for(j, 0, cols(), 1, [
+    fn.storeF32(...withValue(memAt(fn, dst, fn.shl(fn.add(fn.mul(j.get(), rows()), i.get()), 2)), fn.loadF32(...memAt(fn, src, fn.shl(fn.add(fn.mul(i.get(), cols()), j.get()), 2))))),
   ])])];
 }
 
+/** (address, offset) + value → storeF32's (address, value, offset). */
+const withValue = ([addr, off]: [Expr, number], v: Expr): [Expr, Expr, number] => [addr, v, off];
+
 /** How C (shape cd, broadcast to [M, N]) enters the epilogue. */
-function cTerm(c: Operand, M: number, N: number): 'row' | 'col' | 'scalar' | 'full' | undefined {
-  const d = [...new Array(Math.max(0, 2 - c.dims.length)).fill(1), ...c.dims];
+function cTerm(dims: Dim[], M: Dim, N: Dim): 'row' | 'col' | 'scalar' | 'full' | undefined {
+  const d = [...new Array<Dim>(Math.max(0, 2 - dims.length)).fill(1), ...dims];
   if (d.length !== 2) return undefined;
   if (d[0] === 1 && d[1] === 1) return 'scalar';
   if (d[0] === 1 && d[1] === N) return 'col';
@@ -34,6 +36,11 @@ registerLowering({
     const b = inputs[1];
     return attrInt(node, 'transB', 0) && b && !b.constant ? b.dims[0]! * b.dims[1]! * 4 : 0;
   },
+  // Shapes only here: a constant transposed B (repacked at compile time) gets a scratch it never uses.
+  dynamicScratchBytes(node, inputs) {
+    return attrInt(node, 'transB', 0) ? dimMul(dimProduct(inputs[1]!.shape), 4) : 0;
+  },
+  lowerDynamic: lowerGemmDynamic,
   lower(ctx) {
     const { node, fn } = ctx;
     const [a, b, c, residual] = ctx.inputs;
@@ -48,7 +55,7 @@ registerLowering({
     let bAddr: number;
     if (transB && b!.constant) bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
     else if (transB) {
-      pre.push(...emitTranspose(ctx, b!.addr, ctx.scratch, N, K));
+      pre.push(...emitTranspose(fn, b!.addr, ctx.scratch, () => N, () => K));
       bAddr = ctx.scratch;
     } else bAddr = b!.addr;
     const spec: GemmSpec = {
@@ -59,7 +66,7 @@ registerLowering({
       alpha,
     };
     if (c && beta !== 0) {
-      const term = cTerm(c, M, N);
+      const term = cTerm(c.dims, M, N);
       if (!term) unsupported(ctx, `C of shape [${c.dims}] for a [${M},${N}] result`);
       if (term === 'full') spec.residual = { r: () => fn.i(c.addr), rRowStride: N, scale: beta };
       else if (c.constant && term === 'col' || c.constant && term === 'row') {
@@ -83,4 +90,49 @@ registerLowering({
 function scaled(t: Tensor, beta: number): Tensor {
   const src = t.data as Float32Array;
   return makeTensor('float32', [src.length], Array.from(src, (v) => v * beta));
+}
+
+/** Gemm with run-time dims (rows of A, in practice): the same plan with sizes read at run time. */
+function lowerGemmDynamic(ctx: DynLowerContext): Expr[] {
+  const { node, fn } = ctx;
+  const [a, b, c, residual] = ctx.inputs;
+  const y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
+  const alpha = attrFloat(node, 'alpha', 1), beta = attrFloat(node, 'beta', 1);
+  const [M, N] = y.shape as [Dim, Dim];
+  const K = a!.shape[transA ? 0 : 1]!;
+  const pre: Expr[] = [];
+  let bAddr: Address;
+  if (transB && b!.constant) bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
+  else if (transB) {
+    pre.push(...emitTranspose(fn, dynAddress(fn, b!), () => fn.i(ctx.scratch()), () => ctx.dim(N), () => ctx.dim(K)));
+    bAddr = () => fn.i(ctx.scratch());
+  } else bAddr = dynAddress(fn, b!);
+  const spec: GemmSpec = {
+    M: ctx.dim(M), N: ctx.dim(N), K: ctx.dim(K),
+    a: () => fn.i(a!.addr()), aRowStride: transA ? 1 : ctx.dim(K), aKStride: transA ? ctx.dim(M) : 1,
+    b: () => (typeof bAddr === 'number' ? fn.i(bAddr) : bAddr()), bKStride: ctx.dim(N),
+    c: () => fn.i(y.addr()), cRowStride: ctx.dim(N),
+    alpha,
+  };
+  if (c && beta !== 0) {
+    const term = cTerm(c.shape, M, N);
+    if (!term) unsupported(ctx, `C of shape [${c.shape}] for a [${M},${N}] result, with run-time dims`);
+    if (term === 'full') spec.residual = { r: () => fn.i(c.addr()), rRowStride: ctx.dim(N), scale: beta };
+    else if (c.constant && (term === 'col' || term === 'row')) {
+      spec.bias = { addr: ctx.addWeight(scaled(c.constant, beta), `gemmC:${c.name}:${beta}`), per: term };
+    } else spec.bias = { addr: dynAddress(fn, c), per: term, scale: beta };
+  }
+  if (residual) {
+    if (spec.residual) unsupported(ctx, 'a fused residual together with a full-matrix C');
+    if (residual.shape.length !== 2 || residual.shape[0] !== M || residual.shape[1] !== N) unsupported(ctx, `a fused residual of shape [${residual.shape}], with run-time dims`);
+    spec.residual = { r: () => fn.i(residual.addr()), rRowStride: ctx.dim(N) };
+  }
+  const act = readActivation(node);
+  if (act) {
+    spec.activation = act;
+    spec.ctx = ctx;
+  }
+  return [...pre, ...emitGemm(fn, spec)];
 }

@@ -7,14 +7,9 @@
 import { Dim, broadcastDims, dimMul, dimProduct, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, emitGemm } from './gemm-core.js';
+import { Address, GemmSpec, dynAddress as address, emitGemm, memAt as at } from './gemm-core.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
-
-/** Operand `off` bytes past `base`: a constant base goes in the load/store offset immediate. */
-function at(fn: FnBuilder, base: Address, off: Expr): [Expr, number] {
-  return typeof base === 'number' ? [off, base] : [fn.add(base(), off), 0];
-}
 
 /** C[i, j] = bias[j] (+ R[i, j]) for a [rows, n] float32 C: four columns at a time, scalar tail. */
 function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Address | undefined, rows: I32, n: number): Expr[] {
@@ -88,12 +83,6 @@ registerLowering({
     }));
   },
 });
-
-/** A run-time address as an Address: constants stay numbers (offset immediates). */
-function address(fn: FnBuilder, o: DynOperand): Address {
-  const first = o.addr();
-  return typeof first === 'number' ? first : () => fn.i(o.addr());
-}
 
 /**
  * MatMul with run-time dims: the same two plans as the static kernel. Sizes and strides are read
