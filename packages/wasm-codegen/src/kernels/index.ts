@@ -53,3 +53,4 @@ import './random-uniform.js';
 import './det.js';
 import './roi-align.js';
 import './deform-conv.js';
+import './dims.js';
