@@ -2,7 +2,7 @@
 // computed shape/axes chains (Shape → Range → ReduceMean axes, Shape → Concat → Reshape) as
 // constants. Handlers decide the IR form from those values (static ranks, axes lists), which the
 // optimizer's later fold-constants pass comes too late for.
-import { Graph, Node, Tensor, getOp, isStatic, makeTensor } from '@onnx2wasm/ir';
+import { Dim, Graph, INT_DTYPES, Node, Tensor, getOp, isShapeLike, isStatic, makeTensor, shapeValueOf, sizeOf, symbolicValue } from '@onnx2wasm/ir';
 
 /** Only index-sized values: big constant subgraphs are left to the optimizer, under its size limit. */
 const MAX_FOLD_ELEMENTS = 4096;
@@ -20,9 +20,23 @@ function shapeOf(g: Graph, n: Node): Tensor | undefined {
   return makeTensor('int64', [dims.length], dims);
 }
 
+/**
+ * A shape value computed from symbolic shapes that only reads their static dims (the 768 of
+ * Shape([seq, batch, 768])[2]): a constant, so handlers see it like a static model's.
+ */
+function staticShapeValue(g: Graph, n: Node): Tensor | undefined {
+  const t = n.outputs.length === 1 && n.outputs[0] ? g.types.get(n.outputs[0]) : undefined;
+  if (!t || !INT_DTYPES.includes(t.dtype) || !isShapeLike(t) || !isStatic(t.shape)) return undefined;
+  const memo = new Map<string, Dim[] | undefined>();
+  const vals = n.inputs.map((i) => (i ? symbolicValue(g, i, memo) : undefined));
+  const contents = shapeValueOf(n, n.inputs.map((i) => (i ? g.types.get(i) : undefined)), vals, t);
+  if (!contents || contents.length !== sizeOf(t.shape) || contents.some((d) => typeof d !== 'number')) return undefined;
+  return makeTensor(t.dtype, t.shape, contents as number[]);
+}
+
 /** The node's output values when they can be computed now, else undefined (the node is emitted). */
 export function foldAtImport(g: Graph, n: Node): Tensor[] | undefined {
-  const fromShape = shapeOf(g, n);
+  const fromShape = shapeOf(g, n) ?? staticShapeValue(g, n);
   if (fromShape) return [fromShape];
   const def = getOp(n.op);
   if (!def || n.attrs.nondeterministic === true || n.inputs.length === 0) return undefined;
