@@ -10,6 +10,7 @@ import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
 import { runtimeFiles } from './runtime-files.js';
 import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
 import { VERSION } from './version.js';
+import { specializedVariants } from './specialize.js';
 import type { Plugin } from './plugins/define-plugin.js';
 import { registerPlugins } from './plugins/register-plugins.js';
 
@@ -27,6 +28,12 @@ export interface CompileOptions {
    * the bounds is checked against maxMemoryBytes at compile time. Static dims must match the model.
    */
   maxShapes?: Record<string, number[]>;
+  /**
+   * Also compile copies specialized for these values of symbolic dims, e.g. { seq: [1, 128] }
+   * (--specialize seq=1,128); the runtime runs a copy when a run's dims match it, else the
+   * generic code. Other symbols stay run-time inside the copies.
+   */
+  specialize?: Record<string, number[]>;
   /** Put the weights inside the .wasm (c.weights is then empty). */
   embedWeights?: boolean;
   /** false skips the graph optimizer (--no-opt). */
@@ -163,8 +170,11 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
   const maxDims = options.maxShapes ? symbolBounds(imported.graph, options.maxShapes) : undefined;
-  const gen = generateModule(graph, { relaxed: options.relaxedSimd === true, embedWeights: options.embedWeights, maxMemoryBytes, maxDims });
-  const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, { embedWeights: options.embedWeights, maxMemoryBytes, maxDims }) : undefined;
+  const symbols = new Set(imported.graph.inputs.flatMap((i) => imported.graph.types.get(i)!.shape.filter((d): d is string => typeof d === 'string')));
+  const variants = options.specialize ? specializedVariants(graph, options.specialize, symbols) : undefined;
+  const codegen = { embedWeights: options.embedWeights, maxMemoryBytes, maxDims, variants };
+  const gen = generateModule(graph, { ...codegen, relaxed: options.relaxedSimd === true });
+  const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
 
   const files: Record<string, Uint8Array> = {};
   const enc = new TextEncoder();

@@ -67,6 +67,15 @@ function checkFeed(slot: Slot & Placed, t: Tensor): void {
   }
 }
 
+interface Variant {
+  run: () => void;
+  inputs: Slot[];
+  outputs: Slot[];
+  /** The symbol values this variant is specialized for ({} for the generic one). */
+  when: Record<string, number>;
+  dyn?: ReturnType<typeof dynamicDims>;
+}
+
 /** What a wasm trap means in code from onnx2wasm, where the engine's message alone does not say. */
 function trapHint(message: string): string {
   if (/unreachable/.test(message)) return ' (an index input is out of range for the tensor it indexes)';
@@ -109,7 +118,14 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
     new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength).set(w);
   }
   const inputNames = new Set(meta.inputs.map((s) => s.name));
-  const dyn = meta.dynamic ? dynamicDims(meta.dynamic, memory) : undefined;
+  // The generic build, and the copies specialized for some dim values (--specialize).
+  const exported = (name: string) => {
+    const f = instance.exports[name];
+    if (typeof f !== 'function') throw new RuntimeError('INVALID_MODULE', `the module does not export ${name}(), which its metadata names`);
+    return f as () => void;
+  };
+  const generic: Variant = { run: runFn, inputs: meta.inputs, outputs: meta.outputs, when: {}, dyn: meta.dynamic ? dynamicDims(meta.dynamic, memory) : undefined };
+  const specialized: Variant[] = (meta.variants ?? []).map((v) => ({ run: exported(v.run), inputs: v.inputs, outputs: v.outputs, when: v.when, dyn: v.dynamic ? dynamicDims(v.dynamic, memory) : undefined }));
 
   return {
     inputs: meta.inputs.map(info),
@@ -120,23 +136,22 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
         if (!inputNames.has(k)) throw new RuntimeInputError('UNKNOWN_INPUT', k, `'${k}' is not an input of this model (inputs: ${[...inputNames].join(', ')})`);
       }
       for (const s of meta.inputs) checkPresent(s, feeds[s.name]);
-      let place = (s: Slot): Slot & Placed => s as Slot & Placed;
-      if (dyn) {
-        const env = dyn.bind(meta.inputs, feeds);
-        dyn.prepare(env);
-        place = (s) => ({ ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) });
-      }
-      const inputs = meta.inputs.map(place);
+      const env = generic.dyn ? generic.dyn.bind(meta.inputs, feeds) : {};
+      const v = specialized.find((x) => Object.entries(x.when).every(([sym, val]) => env[sym] === val)) ?? generic;
+      const dyn = v.dyn;
+      dyn?.prepare(env);
+      const place = (s: Slot): Slot & Placed => (dyn ? { ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) } : s as Slot & Placed);
+      const inputs = v.inputs.map(place);
       for (const s of inputs) checkFeed(s, feeds[s.name]!);
       for (const s of inputs) {
         const d = feeds[s.name]!.data;
         new Uint8Array(memory.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
       }
-      try { runFn(); } catch (e) {
+      try { v.run(); } catch (e) {
         throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
       }
       const out: Record<string, Tensor> = {};
-      for (const s of meta.outputs.map(place)) {
+      for (const s of v.outputs.map(place)) {
         const Ctor = ARRAYS[s.dtype];
         const bytes = memory.buffer.slice(s.offset, s.offset + s.byteLength);
         out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) as TensorData };

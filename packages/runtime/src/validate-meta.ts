@@ -9,6 +9,7 @@ import type { DynamicMeta, Poly } from './dynamic-dims.js';
 export interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number; buffer?: number; shape?: Poly[] }
 export interface Meta {
   dynamic?: DynamicMeta;
+  variants?: { when: Record<string, number>; run: string; inputs: Slot[]; outputs: Slot[]; dynamic?: DynamicMeta }[];
   format: number;
   inputs: Slot[];
   outputs: Slot[];
@@ -72,5 +73,14 @@ export function validateMeta(raw: unknown, memoryBytes: number): Meta {
   if (!isObject(w) || typeof w.embedded !== 'boolean') invalid('no weights entry');
   checkRange('the weights region', w.offset, w.byteLength, memoryBytes);
   if (!isObject(raw.memory) || !isCount(raw.memory.pages)) invalid('no memory entry');
+  if (raw.variants !== undefined) {
+    if (!Array.isArray(raw.variants)) invalid('variants is not a list');
+    for (const v of raw.variants as unknown[]) {
+      if (!isObject(v) || typeof v.run !== 'string' || !isObject(v.when) || !Object.values(v.when).every(isCount)) invalid('damaged variant entry');
+      const n = checkDynamic(v.dynamic, memoryBytes);
+      checkSlots(`variant ${v.run} input`, v.inputs, memoryBytes, n);
+      checkSlots(`variant ${v.run} output`, v.outputs, memoryBytes, n);
+    }
+  }
   return raw as unknown as Meta;
 }

@@ -37,6 +37,17 @@ export interface ModelMeta {
   weights: { offset: number; byteLength: number; embedded: boolean };
   memory: { pages: number; arenaBytes: number; scratchBytes: number };
   dynamic?: DynamicMeta;
+  /** Specialized copies (--specialize): the runtime runs the first whose `when` matches the run's dims. */
+  variants?: VariantMeta[];
+}
+
+export interface VariantMeta {
+  when: Record<string, number>;
+  /** The exported function that runs this variant. */
+  run: string;
+  inputs: TensorSlot[];
+  outputs: TensorSlot[];
+  dynamic?: DynamicMeta;
 }
 
 export const META_SECTION = 'onnx2wasm';

@@ -8,6 +8,7 @@ import { collectInputShape, collectShape, parsePassList } from './parse-args.js'
 export interface CompileFlags {
   inputShape?: Record<string, (number | string)[]>;
   maxShape?: Record<string, number[]>;
+  specialize?: Record<string, number[]>;
   opt: boolean;
   passes?: string[];
   verify?: boolean;
@@ -20,6 +21,7 @@ export function addCompileFlags(cmd: Command): Command {
   return cmd
     .addOption(new Option('--input-shape <name=dims>', 'set an input\'s dims, e.g. input=1,3,224,224: kernels are specialized for exactly those dims; a name (input=N,3,224,224) makes a dim symbolic, read at run time (repeatable; symbolic dims not pinned stay run-time)').argParser(collectInputShape))
     .addOption(new Option('--max-shape <name=dims>', 'upper bounds for an input with symbolic dims, e.g. input=8,512,256: runs above them fail with a typed error; memory is checked at compile time (repeatable)').argParser(collectShape))
+    .addOption(new Option('--specialize <dim=values>', 'also compile code specialized for these values of a symbolic dim, e.g. seq=1,128; used when a run\'s dims match, else the generic code (repeatable)').argParser(collectShape))
     .addOption(new Option('--no-opt', 'skip the graph optimizer (only constant folding and dead-code removal run)'))
     .addOption(new Option('--passes <names>', 'run only these optimizer passes, comma-separated, in order (see --list-passes)').argParser(parsePassList).conflicts('opt'))
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
@@ -37,6 +39,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
   return {
     inputShapes: flags.inputShape,
     ...(flags.maxShape ? { maxShapes: flags.maxShape } : {}),
+    ...(flags.specialize ? { specialize: flags.specialize } : {}),
     optimize: flags.opt,
     passes: flags.passes,
     verify: flags.verify ?? false,

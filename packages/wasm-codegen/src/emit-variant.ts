@@ -1,0 +1,101 @@
+// Lowers one variant's nodes into functions of the module and a run function calling them in
+// order, at the addresses the module layout gave the variant; returns its input/output slots.
+import { CompileError, Tensor } from '@onnx2wasm/ir';
+import { CodegenError } from './errors.js';
+import { LowerContext, Operand, getLowering } from './lowering.js';
+import { DynamicTable, dynamicContext, polyJson } from './dynamic-dims.js';
+import { TensorSlot } from './model-meta.js';
+import { VariantPlan, align16 } from './variant-plan.js';
+import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
+
+export interface VariantLayout {
+  /** Function name prefix, so variants' functions do not clash ('' for the generic variant). */
+  prefix: string;
+  table: DynamicTable;
+  arenaBase: number;
+  scratchBase: number;
+}
+
+export interface ModuleParts {
+  mod: WasmModuleBuilder;
+  addWeight(data: Tensor | Uint8Array, key?: string): number;
+  helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
+}
+
+export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModuleParts): { run: string; inputs: TensorSlot[]; outputs: TensorSlot[] } {
+  const { g, rootOf, plan, operandType, sampleBytes } = vp;
+  const { mod, addWeight, helper } = parts;
+  const constKey = (v: string) => `const:${rootOf(v)}`;
+  const staticAddr = (v: string) => {
+    const off = plan.offsets.get(v);
+    if (off === undefined) throw new CodegenError(`value '${v}' has no planned memory`);
+    return at.arenaBase + off;
+  };
+  const operand = (v: string): Operand => {
+    const base = operandType(v);
+    const rootConst = g.constants.get(rootOf(v));
+    if (base.constant || rootConst) {
+      const c = rootConst ?? base.constant!;
+      return { ...base, constant: base.constant ?? rootConst, get addr() { return addWeight(c, constKey(v)); } };
+    }
+    return { ...base, addr: staticAddr(v) };
+  };
+
+  const calls: Expr[] = [];
+  const runName = `${at.prefix}run`;
+  const runFn = mod.fn(runName);
+  g.nodes.forEach((n, k) => {
+    if (vp.views.has(n.outputs[0] ?? '')) return;
+    const fname = `${at.prefix}n${k}_${n.op}`;
+    const fn = mod.fn(fname);
+    const lowering = getLowering(n.op)!;
+    const mode = vp.dynamicNodes.get(n);
+    const dyn = () => dynamicContext({ node: n, fn, module: mod, addWeight, helper }, at.table, g, rootOf, staticAddr);
+    const staticCtx = (op: (v: string) => Operand): LowerContext => ({
+      node: n,
+      inputs: n.inputs.map((i) => (i ? op(i) : undefined)),
+      outputs: n.outputs.map((o) => op(o)),
+      fn, module: mod, addWeight, scratch: at.scratchBase, helper,
+    });
+    let body: Expr[];
+    try {
+      if (mode === 'kernel') {
+        const { ctx, prologue } = dyn();
+        const stmts = lowering.lowerDynamic!(ctx);
+        body = [...prologue, ...stmts];
+      } else if (mode !== undefined) {
+        // Per sample: the static kernel on staging buffers inside a loop over the batch.
+        const stage = new Map<string, number>();
+        let next = at.scratchBase + align16(vp.kernelScratch(n, lowering, mode));
+        for (const v of vp.staged(n)) { stage.set(v, next); next += align16(sampleBytes(v, mode)); }
+        const inner = lowering.lower(staticCtx((v) => (stage.has(v) ? { ...operandType(v, mode), addr: stage.get(v)! } : operand(v))));
+        const { ctx, prologue } = dyn();
+        const b = fn.local('i32');
+        const sampleAt = (v: string) => fn.add(ctx.inputs[n.inputs.indexOf(v)]?.addr() ?? ctx.outputs[n.outputs.indexOf(v)]!.addr(), fn.mul(b.get(), sampleBytes(v, mode)));
+        const copyIn = [...stage].filter(([v]) => n.inputs.includes(v)).map(([v, s]) => fn.copy(s, sampleAt(v), sampleBytes(v, mode)));
+        const copyOut = [...stage].filter(([v]) => n.outputs.includes(v)).map(([v, s]) => fn.copy(sampleAt(v), s, sampleBytes(v, mode)));
+        const loop = fn.for(b, 0, ctx.dim(mode), 1, [...copyIn, ...inner, ...copyOut]);
+        body = [...prologue, loop];
+      } else {
+        body = lowering.lower(staticCtx(operand));
+      }
+    } catch (e) {
+      if (e instanceof CompileError) throw e; // e.g. a kernel's attribute check: keeps its code
+      throw new CodegenError(`${n.op} node '${n.name}': code generation failed: ${(e as Error).message}`, { node: n.name, op: n.op });
+    }
+    fn.finish(body);
+    calls.push(runFn.call(fname));
+  });
+  runFn.finish(calls);
+  mod.exportFunction(runName);
+
+  // Constant graph outputs are read straight from the weights region.
+  const slot = (v: string): TensorSlot => {
+    const t = g.types.get(v)!;
+    const c = g.constants.get(rootOf(v));
+    if (!c && vp.isDyn(v)) return { name: v, dtype: t.dtype, dims: [...t.shape], offset: 0, byteLength: 0, buffer: at.table.bufferIndex.get(rootOf(v))!, shape: t.shape.map(polyJson) };
+    const offset = c ? addWeight(c, constKey(v)) : staticAddr(v);
+    return { name: v, dtype: t.dtype, dims: [...t.shape], offset, byteLength: vp.bytesOf(v) };
+  };
+  return { run: runName, inputs: g.inputs.map(slot), outputs: g.outputs.map(slot) };
+}

@@ -1,0 +1,112 @@
+// Everything about one graph's code and memory that does not depend on where its regions go:
+// how each node is lowered (static kernel, kernel for run-time dims, or per sample), which values
+// share buffers, the static arena plan, the run-time buffers and the scratch each node needs.
+// A module holds one such plan per variant (the generic graph and its --specialize copies).
+import { DTYPE_BYTES, Dim, Graph, Node, dimSymbols, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
+import { CodegenError } from './errors.js';
+import { Lowering, Operand, getLowering } from './lowering.js';
+import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
+import { bufferAliases } from './buffer-aliases.js';
+import { checkBound, modelSymbols, scratchName } from './dynamic-dims.js';
+import { perSampleBatch } from './per-sample.js';
+
+export const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+export interface VariantPlan {
+  g: Graph;
+  /** Symbols bound from input dims; empty for a fully static graph. */
+  symbols: string[];
+  /** How a node with run-time dims is lowered: its own kernel, or per sample over this batch dim. */
+  dynamicNodes: Map<Node, 'kernel' | Dim>;
+  aliases: Map<string, string>;
+  views: Set<string>;
+  rootOf(v: string): string;
+  isDyn(v: string): boolean;
+  bytesOf(v: string): number;
+  plan: MemoryPlan;
+  /** Run-time buffers: values with symbolic shapes (bytes from their type) and kernel scratch (bytes given). */
+  dynBuffers: { name: string; first: number; last: number; bytes?: Dim }[];
+  scratchBytes: number;
+  /** A value's static type; for a per-sample node, batched values as one sample. */
+  operandType(v: string, batch?: Dim): Omit<Operand, 'addr'>;
+  sampleBytes(v: string, batch: Dim): number;
+  /** The run-time-shaped operands a per-sample node copies in and out. */
+  staged(n: Node): string[];
+  kernelScratch(n: Node, l: Lowering, batch?: Dim): number;
+}
+
+function classify(g: Graph, symbols: string[]): Map<Node, 'kernel' | Dim> {
+  const bound = new Set(symbols);
+  const dynamicNodes = new Map<Node, 'kernel' | Dim>();
+  for (const n of g.nodes) {
+    const lowering = getLowering(n.op);
+    if (!lowering) throw new CodegenError(`${n.op} node '${n.name}': no wasm kernel for IR op '${n.op}'`, { node: n.name, op: n.op }, 'UNSUPPORTED_OP');
+    let dynamic = !!lowering.alwaysDynamic && symbols.length > 0;
+    for (const v of [...n.inputs, ...n.outputs]) {
+      const t = v ? g.types.get(v) : undefined;
+      if (!t) continue;
+      checkBound(g, n, v, bound);
+      dynamic ||= !isStatic(t.shape);
+      // Inference fed a NaN or a fraction (from a malformed attribute) would size memory with it.
+      if (!t.shape.every((d) => typeof d === 'string' || (Number.isSafeInteger(d) && d >= 0))) {
+        throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has invalid shape ${typeToString(t)}`, { node: n.name, op: n.op }, 'SHAPE_MISMATCH');
+      }
+    }
+    if (!dynamic) continue;
+    if (lowering.lowerDynamic) { dynamicNodes.set(n, 'kernel'); continue; }
+    const batch = perSampleBatch(g, n);
+    if (batch === undefined) {
+      const shapes = [...n.inputs, ...n.outputs].filter((v) => v && !isStatic(g.types.get(v)!.shape)).map((v) => `'${v}': ${typeToString(g.types.get(v)!)}`);
+      throw new CodegenError(`${n.op} node '${n.name}': no kernel for run-time dims here (${shapes.join(', ')}); pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+    }
+    dynamicNodes.set(n, batch);
+  }
+  // Graph inputs' dims must be computable from the bound symbols, e.g. not only '2*seq'.
+  for (const v of [...g.inputs, ...g.outputs]) {
+    const t = g.types.get(v);
+    if (t && t.shape.some((d) => typeof d === 'string' && dimSymbols(d).some((x) => !bound.has(x)))) {
+      throw new CodegenError(`graph ${g.inputs.includes(v) ? 'input' : 'output'} '${v}' has shape ${typeToString(t)}, whose symbols no input dim gives on its own; pin the input shapes (inputShapes / --input-shape)`, undefined, 'DYNAMIC_SHAPE');
+    }
+  }
+  return dynamicNodes;
+}
+
+export function planVariant(g: Graph): VariantPlan {
+  const symbols = modelSymbols(g);
+  const dynamicNodes = classify(g, symbols);
+  const isDyn = (v: string) => !isStatic(g.types.get(v)!.shape);
+  const bytesOf = (v: string) => {
+    const t = g.types.get(v)!;
+    return sizeOf(t.shape as number[]) * DTYPE_BYTES[t.dtype];
+  };
+  // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
+  const { aliases, views } = bufferAliases(g);
+  const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  // Statically shaped values get fixed offsets; the others are placed by the runtime per run.
+  const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r));
+  const dynBuffers: VariantPlan['dynBuffers'] = symbols.length ? [...bufferLifetimes(g, aliases, isDyn)].map(([name, s]) => ({ name, ...s })) : [];
+  // Kernels for run-time dims get their scratch as a run-time buffer live during their node only.
+  g.nodes.forEach((n, k) => {
+    const l = getLowering(n.op)!;
+    if (dynamicNodes.get(n) !== 'kernel' || !l.dynamicScratchBytes) return;
+    const shapeOf = (v: string) => ({ dtype: g.types.get(v)!.dtype, shape: g.types.get(v)!.shape });
+    dynBuffers.push({ name: scratchName(n), first: k, last: k, bytes: l.dynamicScratchBytes(n, n.inputs.map((i) => (i ? shapeOf(i) : undefined)), n.outputs.map(shapeOf)) });
+  });
+
+  const operandType = (v: string, batch?: Dim) => {
+    const t = g.types.get(v)!;
+    const dims = batch !== undefined && t.shape[0] === batch ? [1, ...t.shape.slice(1)] : t.shape;
+    return { name: v, dtype: t.dtype, dims: dims as number[], constant: g.constants.get(v) };
+  };
+  const sampleBytes = (v: string, batch: Dim) => sizeOf(operandType(v, batch).dims) * DTYPE_BYTES[g.types.get(v)!.dtype];
+  const staged = (n: Node) => [...new Set([...n.inputs, ...n.outputs])].filter((v) => v && isDyn(v));
+  const kernelScratch = (n: Node, l: Lowering, batch?: Dim) => (l.scratchBytes ? l.scratchBytes(n, n.inputs.map((i) => (i ? operandType(i, batch) : undefined)), n.outputs.map((o) => operandType(o, batch))) : 0);
+  let scratchBytes = 0;
+  for (const n of g.nodes) {
+    const l = getLowering(n.op)!, mode = dynamicNodes.get(n);
+    if (mode === 'kernel') continue; // kernels for run-time dims take run-time scratch
+    const need = mode === undefined ? kernelScratch(n, l) : align16(kernelScratch(n, l, mode)) + staged(n).reduce((s, v) => s + align16(sampleBytes(v, mode)), 0);
+    scratchBytes = Math.max(scratchBytes, need);
+  }
+  return { g, symbols, dynamicNodes, aliases, views, rootOf, isDyn, bytesOf, plan, dynBuffers, scratchBytes, operandType, sampleBytes, staged, kernelScratch };
+}
