@@ -3,11 +3,46 @@
 // outer dims walk those tables, and each output row is [left pad | memory.copy of the kept run |
 // right pad]. In constant mode a padded outer index fills its whole block with the value, which
 // is read once at run time (so a run-time constant_value works).
-import { DTYPE_BYTES, padAmounts, padMode, padSource, sizeOf, stridesOf, toNumbers } from '@onnx2wasm/ir';
-import { constantInput, registerLowering, unsupported } from '../lowering.js';
+// With run-time dims (constant mode only: the tables above need static dims) the output is first
+// filled with the value, then the kept block of the input is copied in with the movement loops.
+import { DTYPE_BYTES, Dim, DType, dimAdd, dimMul, dimProduct, padAmounts, padMode, padSource, sizeOf, stridesOf, toNumbers } from '@onnx2wasm/ir';
+import { DynLowerContext, constantInput, registerLowering, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
+import { repeatCopy } from './repeat-copy.js';
 import { scalarType } from './scalar-types.js';
-import { copyElement } from './strided-loops.js';
+import { DimLoop, copyElement, dimStrides } from './strided-loops.js';
+
+function lowerPadDynamic(ctx: DynLowerContext): Expr[] {
+  const { fn, node } = ctx;
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!, v = ctx.inputs[2];
+  const mode = padMode(node);
+  if (mode !== 'constant') unsupported(ctx, `mode '${mode}' with run-time dims`);
+  const need = (i: number, what: string) => ctx.inputs[i]?.constant ?? unsupported(ctx, `${what} (input ${i}) computed at run time, with run-time dims`);
+  const pads = toNumbers(need(1, 'pads'));
+  const axes = ctx.inputs[3] ? toNumbers(need(3, 'axes')) : undefined;
+  const { begin, end } = padAmounts(node, x.shape.length, pads, axes);
+  const dtype: DType = x.dtype, elem = DTYPE_BYTES[dtype];
+  const total = dimMul(dimProduct(y.shape), elem);
+  if (total === 0) return [];
+  // The value's bytes are copied as they are, so every dtype works without converting it.
+  const p = fn.local('i32');
+  const out: Expr[] = [v
+    ? fn.for(p, y.addr(), fn.add(y.addr(), ctx.dim(total)), elem, [copyElement(fn, dtype, p.get(), v.addr())])
+    : fn.fill(y.addr(), 0, ctx.dim(total))];
+  const xs = dimStrides(x.shape), ys = dimStrides(y.shape);
+  let inOff: Dim = 0, outOff: Dim = 0;
+  const loops: DimLoop[] = x.shape.map((d, a) => {
+    const b = begin[a]!, e = end[a]!;
+    // A crop of a run-time axis could leave a negative count at run time.
+    if ((b < 0 || e < 0) && typeof d !== 'number') unsupported(ctx, `negative pads on run-time axis ${a}, with run-time dims`);
+    inOff = dimAdd(inOff, dimMul(xs[a]!, Math.max(-b, 0) * elem));
+    outOff = dimAdd(outOff, dimMul(ys[a]!, Math.max(b, 0) * elem));
+    return { count: dimAdd(d, Math.min(b, 0) + Math.min(e, 0)), strides: [dimMul(ys[a]!, elem), dimMul(xs[a]!, elem)] };
+  });
+  if (loops.some((l) => typeof l.count === 'number' && l.count <= 0)) return out;
+  const dst = () => fn.add(y.addr(), ctx.dim(outOff)), src = () => fn.add(x.addr(), ctx.dim(inOff));
+  return [...out, ...repeatCopy(fn, dtype, dst, src, loops, ctx.dim)];
+}
 
 registerLowering({
   ops: ['Pad'],
@@ -79,4 +114,5 @@ registerLowering({
       ...build(0, src0),
     ];
   },
+  lowerDynamic: lowerPadDynamic,
 });
