@@ -21,4 +21,9 @@ describe('benchmark scripts', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/mlp .* ratio/);
   }, 130_000);
+  it('bench-dynamic runs one case once', () => {
+    const r = script('bench-dynamic.mjs', '--filter', '[1,128,256]', '--runs', '1', '--warmup', '0', '--no-write');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/transformer_enc_dyn .* dynamic .*×/);
+  }, 130_000);
 });

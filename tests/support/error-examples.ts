@@ -54,8 +54,8 @@ export const COMPILE_EXAMPLES: ErrorExample[] = [
     cause: async () => compile(buildModel({ inputs: [{ name: 'a', dims: [2, 3] }], outputs: [{ name: 'y', dims: [2, 3] }], nodes: [{ op: 'Softmax', inputs: ['a'], outputs: ['y'], name: 'sm', attrs: [intAttr('axis', 5)] }] })),
   },
   {
-    code: 'DYNAMIC_SHAPE', what: 'a symbolic batch dim not pinned',
-    cause: async () => compile(buildModel({ inputs: [{ name: 'x', dims: ['batch', 4] }], outputs: [{ name: 'y', dims: ['batch', 4] }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'], name: 'relu' }] })),
+    code: 'DYNAMIC_SHAPE', what: 'NonZero: an output shape that depends on input values',
+    cause: async () => compile(buildModel({ inputs: [{ name: 'x', dims: [3, 4] }], outputs: [{ name: 'y', dims: [2, 'n'], elemType: 7 }], nodes: [{ op: 'NonZero', inputs: ['x'], outputs: ['y'], name: 'nz' }] })),
   },
   {
     code: 'MEMORY_LIMIT', what: 'a Gemm producing [100000, 100000]',
@@ -86,6 +86,14 @@ export const RUNTIME_EXAMPLES: ErrorExample[] = [
     cause: async () => (await mlpModel()).model.run({ input: { dtype: 'float32', dims: [1, 784], data: new Float32Array(784) }, mask: { dtype: 'float32', dims: [1], data: new Float32Array(1) } }),
   },
   { code: 'DTYPE_MISMATCH', what: 'float64 for float32', cause: async () => (await mlpModel()).model.run({ input: { dtype: 'float64', dims: [1, 784], data: new Float64Array(784) } }) },
+  {
+    code: 'SHAPE_OUT_OF_BOUNDS', what: 'batch 3 where maxShapes bounds it to 2',
+    cause: async () => {
+      const c = await compile(buildModel({ inputs: [{ name: 'x', dims: ['batch', 4] }], outputs: [{ name: 'y', dims: ['batch', 4] }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'], name: 'relu' }] }), { maxShapes: { x: [2, 4] } });
+      const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+      return model.run({ x: { dtype: 'float32', dims: [3, 4], data: new Float32Array(12) } });
+    },
+  },
   { code: 'SHAPE_MISMATCH', what: 'dims [784] for [1, 784]', cause: async () => (await mlpModel()).model.run({ input: { dtype: 'float32', dims: [784], data: new Float32Array(784) } }) },
   { code: 'INVALID_INPUT', what: 'a Float64Array for float32', cause: async () => (await mlpModel()).model.run({ input: { dtype: 'float32', dims: [1, 784], data: new Float64Array(784) as never } }) },
   { code: 'INVALID_INPUT', what: 'too few elements', cause: async () => (await mlpModel()).model.run({ input: { dtype: 'float32', dims: [1, 784], data: new Float32Array(100) } }) },
