@@ -55,6 +55,16 @@ describe('transformer_enc_dyn compiled once with symbolic batch and seq', () => 
     await expectMatch(model, TRANSFORMER, [1, 7, 256], 5);
   }, 120_000);
 
+  it('runs --specialize copies for matching dims and the generic code for the others', async () => {
+    const c = await compile(TRANSFORMER, { specialize: { seq: [7] } });
+    expect(c.meta.variants?.map((v) => v.when)).toEqual([{ seq: 7 }]);
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    await expectMatch(model, TRANSFORMER, [2, 7, 256], 6);
+    await expectMatch(model, TRANSFORMER, [1, 9, 256], 7);
+    await expectMatch(model, TRANSFORMER, [1, 7, 256], 8);
+    await expect(compile(TRANSFORMER, { specialize: { sequence: [7] } })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  }, 120_000);
+
   it('checks the memory at --max-shape against the memory limit at compile time', async () => {
     await expect(compile(TRANSFORMER, { maxShapes: { input: [64, 4096, 256] }, maxMemoryBytes: 64 << 20 })).rejects.toMatchObject({ code: 'MEMORY_LIMIT' });
     await expect(compile(TRANSFORMER, { maxShapes: { input: [1, 8, 255] } })).rejects.toMatchObject({ code: 'INVALID_OPTION' });

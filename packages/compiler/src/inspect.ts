@@ -7,7 +7,11 @@ export interface NodeReport { name: string; op: string; inputs: string[]; output
 export interface PassSummary { name: string; changed: boolean; runs: number; nodesRemoved: number }
 export interface InspectReport {
   nodes: NodeReport[];
-  memory: { arenaBytes: number; lowerBoundBytes: number; naiveBytes: number; buffers: { name: string; bytes: number; offset: number; firstNode: number; lastNode: number }[] };
+  memory: {
+    arenaBytes: number; lowerBoundBytes: number; naiveBytes: number; buffers: { name: string; bytes: number; offset: number; firstNode: number; lastNode: number }[];
+    /** With symbolic input dims: the buffers the runtime places per shape, sizes as polynomials over the symbols. */
+    runtime?: { symbols: string[]; buffers: { name: string; bytes: string; firstNode: number; lastNode: number }[] };
+  };
   passes: PassSummary[];
   nodesBefore: number;
   nodesAfter: number;
@@ -31,6 +35,9 @@ function nodeCost(g: Graph, n: Node): { flops: number; bytes: number } {
   return { flops, bytes };
 }
 
+/** [[4, 'batch', 'seq'], [8]] → '4*batch*seq + 8'. */
+const polyText = (p: [number, ...string[]][]) => p.map(([c, ...xs]) => [...(c !== 1 || !xs.length ? [String(c)] : []), ...xs].join('*')).join(' + ') || '0';
+
 export function inspectResult(c: CompileResult): InspectReport {
   const g = c.graph;
   const nodes = g.nodes.map((n) => ({ name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, ...nodeCost(g, n) }));
@@ -50,6 +57,12 @@ export function inspectResult(c: CompileResult): InspectReport {
       lowerBoundBytes: c.plan.lowerBoundBytes,
       naiveBytes: c.plan.naiveBytes,
       buffers: c.plan.buffers.map((b) => ({ name: b.name, bytes: b.bytes, offset: b.offset, firstNode: b.first, lastNode: b.last })),
+      ...(c.meta.dynamic ? {
+        runtime: {
+          symbols: c.meta.dynamic.symbols,
+          buffers: c.meta.dynamic.buffers.map((b) => ({ name: b.name, bytes: polyText(b.bytes), firstNode: b.first, lastNode: b.last })),
+        },
+      } : {}),
     },
     passes: [...passes.values()],
     nodesBefore: first ? first.nodesBefore : g.nodes.length,

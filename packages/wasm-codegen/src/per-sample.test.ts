@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDynamicKernel } from './testing/dynamic-harness.js';
+import { buildDynamicGraph, checkDynamicKernel, runDynamicGraph } from './testing/dynamic-harness.js';
 import { randomTensor, rng } from './testing/kernel-harness.js';
 
 const r = rng(7);
@@ -29,5 +29,22 @@ describe('per-sample lowering over a symbolic batch', () => {
 
   it('refuses a node that mixes samples', async () => {
     await expect(checkDynamicKernel('Softmax', [{ dtype: 'float32', shape: ['N', 4] }], { axis: 0 }, [[f32([2, 4])]])).rejects.toThrow(/DYNAMIC_SHAPE|run-time dims/);
+  });
+
+  it('runs a specialized variant when the dims match and the generic code otherwise', async () => {
+    const g = buildDynamicGraph('Relu', [{ dtype: 'float32', shape: ['N', 5] }]);
+    const fixed = buildDynamicGraph('Relu', [{ dtype: 'float32', shape: [2, 5] }]);
+    const runs = [[f32([2, 5])], [f32([3, 5])], [f32([2, 5])]];
+    const got = await runDynamicGraph(g, runs, { variants: [{ graph: fixed, when: { N: 2 } }] });
+    runs.forEach(([x], r) => {
+      expect(got[r]![0]!.dims).toEqual(x!.dims);
+      expect(Array.from(got[r]![0]!.data as Float32Array)).toEqual(Array.from(x!.data as Float32Array, (v) => Math.max(v, 0)));
+    });
+  });
+
+  it('rejects feeds that give one symbol two values, and a dim of 0', async () => {
+    const g = buildDynamicGraph('Add', [{ dtype: 'float32', shape: ['N', 3] }, { dtype: 'float32', shape: ['N', 3] }]);
+    await expect(runDynamicGraph(g, [[f32([2, 3]), f32([4, 3])]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH', input: 'x1' });
+    await expect(runDynamicGraph(g, [[f32([0, 3]), f32([0, 3])]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
   });
 });

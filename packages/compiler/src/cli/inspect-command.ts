@@ -19,6 +19,10 @@ function text(r: InspectReport): string {
   lines.push(table([['node', 'op', 'FLOPs', 'bytes moved'], ...r.nodes.map((n) => [n.name, n.op, human(n.flops), human(n.bytes)])], ''));
   lines.push(`total: ${human(r.totals.flops)}FLOPs, ${human(r.totals.bytes)}B moved; wasm ${r.totals.wasmBytes} B, weights ${r.totals.weightsBytes} B`);
   lines.push(`memory: arena ${r.memory.arenaBytes} B (lower bound ${r.memory.lowerBoundBytes} B, ${(r.memory.arenaBytes / Math.max(1, r.memory.lowerBoundBytes)).toFixed(2)}×; without reuse ${r.memory.naiveBytes} B)`);
+  if (r.memory.runtime) {
+    lines.push(`run-time buffers (placed by the runtime for each new ${r.memory.runtime.symbols.join(', ')}): ${r.memory.runtime.buffers.length}`);
+    for (const b of r.memory.runtime.buffers) lines.push(`  ${b.name}: ${b.bytes} B, nodes ${b.firstNode}..${b.lastNode}`);
+  }
   return lines.join('\n');
 }
 
