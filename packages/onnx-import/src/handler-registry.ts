@@ -27,6 +27,11 @@ export interface HandlerContext {
   /** Emits an IR node (inferred at once); outputs default to fresh names. Returns the output names. */
   emit(op: string, inputs: string[], attrs?: Attrs, outputs?: string[] | number): string[];
   fail(message: string): never;
+  /**
+   * Symbols the user gave to an input dim the model fixes to 1 at axis 0 (`inputShapes: { x: ['N', …] }`
+   * over a model traced at batch 1): constant reshape targets may then carry that traced batch.
+   */
+  tracedBatch: ReadonlySet<string>;
 }
 
 export type Handler = (ctx: HandlerContext) => void;
@@ -60,11 +65,11 @@ export function listHandlers(): { domain: string; opType: string; versions: numb
 }
 
 /** Builds the context for one node over the graph being imported. */
-export function makeContext(graph: Graph, node: OnnxNode, opset: number, fresh: (hint: string) => string): HandlerContext {
+export function makeContext(graph: Graph, node: OnnxNode, opset: number, fresh: (hint: string) => string, tracedBatch: ReadonlySet<string> = new Set()): HandlerContext {
   let emitted = 0;
   const where = { node: node.name, op: node.opType };
   const ctx: HandlerContext = {
-    node, opset, graph,
+    node, opset, graph, tracedBatch,
     typeOf(value) {
       const t = graph.types.get(value);
       if (!t) throw new OnnxImportError('INVALID_MODEL', `${node.opType} node '${node.name}' reads '${value}', which no earlier node or input defines`, where);

@@ -146,6 +146,7 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
   }
   const pinned = opts.inputShapes ?? {};
   const inputNames = new Set<string>();
+  const tracedBatch = new Set<string>();
   for (const v of g.input ?? []) {
     const name = v.name ?? '';
     if (!name) throw new OnnxImportError('INVALID_MODEL', `graph input ${(g.input ?? []).indexOf(v)} has no name`);
@@ -154,6 +155,7 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
     inputNames.add(name);
     const fixed = opts.constantInputs?.[name];
     const type = valueType(v, 'input', fixed ? fixed.dims : pinned[name]);
+    if (!fixed && pinned[name] && valueType(v, 'input').shape[0] === 1 && typeof type.shape[0] === 'string') tracedBatch.add(type.shape[0]);
     graph.types.set(name, type);
     used.add(name);
     if (fixed) {
@@ -191,7 +193,7 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
     if (new Set(n.outputs.filter(Boolean)).size !== n.outputs.filter(Boolean).length) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' lists the same output twice ([${n.outputs}])`, { node: n.name, op: n.opType });
     const handler = findHandler(n.domain, n.opType, opsetOf(model, n.domain))!;
     const firstEmitted = graph.nodes.length;
-    handler(makeContext(graph, n, opsetOf(model, n.domain), fresh));
+    handler(makeContext(graph, n, opsetOf(model, n.domain), fresh, tracedBatch));
     // An output the op does not produce (e.g. one too many) would reach codegen without a type.
     for (const irNode of graph.nodes.slice(firstEmitted)) {
       irNode.outputs.forEach((o, k) => {

@@ -22,8 +22,8 @@ function reshapeModel(inDims: (number | string)[], target: number[]): Uint8Array
   return onnx.ModelProto.encode(proto).finish();
 }
 
-const outShape = (bytes: Uint8Array) => {
-  const g = importModel(bytes).graph;
+const outShape = (bytes: Uint8Array, inputShapes?: Record<string, (number | string)[]>) => {
+  const g = importModel(bytes, { inputShapes }).graph;
   return g.types.get('y')!.shape;
 };
 
@@ -33,10 +33,13 @@ describe('symbolic dims at import', () => {
     expect(g.types.get('x')!.shape).toEqual(['batch_size', '_2seq', 4]);
     expect(g.types.get('y')!.shape).toEqual(['batch_size', '_2seq', 2, 2]);
   });
-  it('reads a traced batch-1 leading dim as the batch symbol', () => {
-    expect(outShape(reshapeModel(['N', 116, 7, 7], [1, 2, 58, 7, 7]))).toEqual(['N', 2, 58, 7, 7]);
-    expect(outShape(reshapeModel(['N', 58, 2, 7, 7], [1, -1, 7, 7]))).toEqual(['N', 116, 7, 7]);
+  it('reads a traced batch-1 leading dim as the batch symbol the user gave the input', () => {
+    expect(outShape(reshapeModel([1, 116, 7, 7], [1, 2, 58, 7, 7]), { x: ['N', 116, 7, 7] })).toEqual(['N', 2, 58, 7, 7]);
+    expect(outShape(reshapeModel([1, 58, 2, 7, 7], [1, -1, 7, 7]), { x: ['N', 58, 2, 7, 7] })).toEqual(['N', 116, 7, 7]);
     expect(outShape(reshapeModel([1, 116, 7, 7], [1, 2, 58, 7, 7]))).toEqual([1, 2, 58, 7, 7]);
+  });
+  it('keeps the literal 1 where the model itself declares a symbolic batch', () => {
+    expect(outShape(reshapeModel(['N', 58, 2, 7, 7], [1, -1, 7, 7]))).toEqual([1, '116*N', 7, 7]);
   });
   it('leaves targets that adapt to the batch or do not fit it alone', () => {
     expect(outShape(reshapeModel(['N', 512, 1, 1], [0, -1]))).toEqual(['N', 512]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { makeTensor } from '@onnx2wasm/ir';
 import { buildDynamicGraph, checkDynamicKernel, runDynamicGraph } from './testing/dynamic-harness.js';
 import { randomTensor, rng } from './testing/kernel-harness.js';
 
@@ -46,5 +47,10 @@ describe('per-sample lowering over a symbolic batch', () => {
     const g = buildDynamicGraph('Add', [{ dtype: 'float32', shape: ['N', 3] }, { dtype: 'float32', shape: ['N', 3] }]);
     await expect(runDynamicGraph(g, [[f32([2, 3]), f32([4, 3])]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH', input: 'x1' });
     await expect(runDynamicGraph(g, [[f32([0, 3]), f32([0, 3])]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+  });
+
+  it('refuses a reshape that keeps the element count only for a batch of 1', async () => {
+    const shape = { dtype: 'int64' as const, shape: [4], constant: makeTensor('int64', [4], [1, 2, 3, 5]) };
+    await expect(checkDynamicKernel('Reshape', [{ dtype: 'float32', shape: ['N', 6, 5] }, shape], {}, [[f32([1, 6, 5])]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
   });
 });

@@ -2,7 +2,7 @@
 // how each node is lowered (static kernel, kernel for run-time dims, or per sample), which values
 // share buffers, the static arena plan, the run-time buffers and the scratch each node needs.
 // A module holds one such plan per variant (the generic graph and its --specialize copies).
-import { DTYPE_BYTES, Dim, Graph, Node, dimSymbols, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, Dim, Graph, Node, dimProduct, dimSymbols, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { Lowering, Operand, getLowering } from './lowering.js';
 import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
@@ -35,7 +35,7 @@ export interface VariantPlan {
   kernelScratch(n: Node, l: Lowering, batch?: Dim): number;
 }
 
-function classify(g: Graph, symbols: string[]): Map<Node, 'kernel' | Dim> {
+function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'kernel' | Dim> {
   const bound = new Set(symbols);
   const dynamicNodes = new Map<Node, 'kernel' | Dim>();
   for (const n of g.nodes) {
@@ -52,7 +52,7 @@ function classify(g: Graph, symbols: string[]): Map<Node, 'kernel' | Dim> {
         throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has invalid shape ${typeToString(t)}`, { node: n.name, op: n.op }, 'SHAPE_MISMATCH');
       }
     }
-    if (!dynamic) continue;
+    if (!dynamic || views.has(n.outputs[0] ?? '')) continue; // views emit no code
     if (lowering.lowerDynamic) { dynamicNodes.set(n, 'kernel'); continue; }
     const batch = perSampleBatch(g, n);
     if (batch === undefined) {
@@ -71,16 +71,32 @@ function classify(g: Graph, symbols: string[]): Map<Node, 'kernel' | Dim> {
   return dynamicNodes;
 }
 
+/**
+ * A view (Reshape, Flatten, …) keeps the element count. With symbolic dims that must hold for every
+ * value of the symbols: [N,116,7,7] → [1,2,58,7,7] is only right for N = 1, and would silently read
+ * the first sample, so it is refused here.
+ */
+function checkViews(g: Graph, views: Set<string>, aliases: Map<string, string>): void {
+  for (const y of views) {
+    const x = aliases.get(y)!;
+    const a = dimProduct(g.types.get(x)!.shape), b = dimProduct(g.types.get(y)!.shape);
+    if (a === b) continue;
+    const n = g.nodes.find((k) => k.outputs.includes(y))!;
+    throw new CodegenError(`${n.op} node '${n.name}': ${typeToString(g.types.get(x)!)} → ${typeToString(g.types.get(y)!)} keeps the element count only for particular values of ${[...new Set([...dimSymbols(a), ...dimSymbols(b)])].join(', ')}; pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: n.op }, 'SHAPE_MISMATCH');
+  }
+}
+
 export function planVariant(g: Graph): VariantPlan {
   const symbols = modelSymbols(g);
-  const dynamicNodes = classify(g, symbols);
+  // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
+  const { aliases, views } = bufferAliases(g);
+  const dynamicNodes = classify(g, symbols, views);
   const isDyn = (v: string) => !isStatic(g.types.get(v)!.shape);
   const bytesOf = (v: string) => {
     const t = g.types.get(v)!;
     return sizeOf(t.shape as number[]) * DTYPE_BYTES[t.dtype];
   };
-  // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
-  const { aliases, views } = bufferAliases(g);
+  checkViews(g, views, aliases);
   const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
   // Statically shaped values get fixed offsets; the others are placed by the runtime per run.
   const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r));

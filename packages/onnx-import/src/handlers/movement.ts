@@ -15,21 +15,22 @@ registerHandler('Reshape', 1, (ctx) => {
 registerHandler('Reshape', 5, (ctx) => {
   const allowzero = ctx.opset >= 14 ? ctx.node.attrs.allowzero ?? 0 : 0;
   const [x, shape] = ctx.node.inputs as [string, string];
-  const batched = batchedTarget(ctx.typeOf(x).shape, ctx.constantOf(shape));
+  const batched = batchedTarget(ctx.typeOf(x).shape, ctx.constantOf(shape), ctx.tracedBatch);
   const target = batched ? ctx.emit('Dims', [], { dims: batched as AttrValue })[0]! : shape;
   ctx.emit('Reshape', [x, target], { allowzero }, ctx.node.outputs);
 });
 
 /**
  * Exporters tracing at batch 1 bake the batch into constant Reshape targets: [1, 2, 58, 28, 28] or
- * [1, -1, 28, 28] in a channel shuffle. When the input's leading dim is a symbol S, we read such a
- * leading 1 as S if that keeps the batch apart from the other dims (the other dims, a -1 included,
- * then come out static); for S = 1 it is the same reshape. Without this the first target only fits
- * S = 1 and the second would fold the batch into the channels.
+ * [1, -1, 28, 28] in a channel shuffle. When the user made such a model's batch symbolic (S, see
+ * HandlerContext.tracedBatch) and the input's leading dim is S, we read a leading 1 as S if that
+ * keeps the batch apart from the other dims (the other dims, a -1 included, then come out static);
+ * for S = 1 it is the same reshape. A model whose own input declares a symbolic batch keeps ONNX's
+ * literal meaning: there a constant 1 is meant.
  */
-function batchedTarget(inShape: readonly Dim[], spec: Tensor | undefined): Dim[] | undefined {
+function batchedTarget(inShape: readonly Dim[], spec: Tensor | undefined, traced: ReadonlySet<string>): Dim[] | undefined {
   const s = inShape[0];
-  if (!spec || typeof s !== 'string' || spec.dims.length !== 1) return undefined;
+  if (!spec || typeof s !== 'string' || !traced.has(s) || spec.dims.length !== 1) return undefined;
   const dims = toNumbers(spec);
   if (dims[0] !== 1 || dims.some((d) => d === 0 || d < -1)) return undefined;
   const rest = dimDiv(dimProduct(inShape), dimMul(s, dimProduct(dims.filter((d) => d !== -1))));
