@@ -1,6 +1,7 @@
-// Conv (1-D and 2-D, float32; 3-D and up take the scalar loop of conv-nd.ts), in three forms:
+// Conv (1-D and 2-D, float32; 3-D and up take the scalar loop of conv-nd.ts), in four forms:
 //   depthwise (group == C == M)            → the direct sliding-window kernel (conv-depthwise.ts);
 //   1x1, stride 1, no pads                 → GEMM with the input planes as B, no copy;
+//   3x3, stride 1, large enough, const W   → Winograd F(2x2, 3x3) (conv-winograd.ts);
 //   everything else                        → im2col into scratch, then GEMM, one band of output
 //                                            rows at a time (CHUNK_COLUMNS).
 // The GEMM (cache-blocked, gemm-blocked.ts) is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns
@@ -12,6 +13,7 @@ import { LowerContext, Operand, registerLowering, unsupported } from '../lowerin
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { lowerConvNd } from './conv-nd.js';
 import { lowerDepthwiseConv } from './conv-depthwise.js';
+import { WinogradPlan, lowerWinogradConv, winogradPlanOf, winogradScratchBytes } from './conv-winograd.js';
 import { GemmSpec } from './gemm-core.js';
 import { emitBlockedGemm } from './gemm-blocked.js';
 import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoad, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
@@ -19,6 +21,7 @@ import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoa
 type Plan =
   | { kind: 'depthwise'; shape: PlaneShape }
   | { kind: 'pointwise'; shape: PlaneShape }
+  | { kind: 'winograd'; shape: PlaneShape; winograd: WinogradPlan }
   | { kind: 'im2col'; shape: PlaneShape; onesRow: boolean; rows: number; colBytes: number; padBytes: number };
 
 /**
@@ -27,7 +30,7 @@ type Plan =
  */
 const CHUNK_COLUMNS = 256;
 
-interface Dims { dims: number[] }
+interface Dims { dims: number[]; constant?: Tensor }
 
 function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan | undefined {
   const shape = planeShape(node, x.dims, y.dims, w.dims.slice(2));
@@ -35,6 +38,8 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
   const group = Number(node.attrs.group ?? 1);
   const C = x.dims[1]!, M = y.dims[1]!;
   if (group === C && M === C && group > 1) return { kind: 'depthwise', shape };
+  const winograd = x.dims.length === 4 ? winogradPlanOf(shape, C, M, group, !!w.constant) : undefined;
+  if (winograd) return { kind: 'winograd', shape, winograd };
   const unit = shape.kh === 1 && shape.kw === 1 && shape.sh === 1 && shape.sw === 1 && readsInPlace(shape);
   const onesRow = group > 1 && hasBias;
   if (unit && !onesRow) return { kind: 'pointwise', shape };
@@ -82,7 +87,7 @@ function emitIm2col(fn: FnBuilder, s: PlaneShape, Cg: number, planeBase: (c: Loc
   return [fn.for(c, 0, Cg, 1, perTap)];
 }
 
-function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise' }>, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise' | 'winograd' }>, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
   const { fn, node } = ctx;
   const s = plan.shape;
   const group = Number(node.attrs.group ?? 1);
@@ -157,6 +162,7 @@ registerLowering({
     const plan = planOf(node, x!, w!, !!bias, y!);
     if (!plan) return 0;
     if (plan.kind === 'im2col') return plan.colBytes + plan.padBytes;
+    if (plan.kind === 'winograd') return winogradScratchBytes(plan.winograd);
     return plan.kind === 'depthwise' && !readsInPlace(plan.shape) ? paddedPlaneBytes(plan.shape) : 0;
   },
   lower(ctx) {
@@ -165,6 +171,7 @@ registerLowering({
     if (!plan) return lowerConvNd(ctx, x, w, bias, residual, y);
     if (plan.shape.kh * plan.shape.kw > MAX_UNROLLED_TAPS) unsupported(ctx, `a ${plan.shape.kh}x${plan.shape.kw} kernel (more than ${MAX_UNROLLED_TAPS} taps)`);
     if (plan.kind === 'depthwise') return lowerDepthwiseConv(ctx, plan.shape, x, w, bias, residual, y);
+    if (plan.kind === 'winograd') return lowerWinogradConv(ctx, plan.winograd, x, w, bias, residual, y);
     return lowerGemmConv(ctx, plan, x, w, bias, residual, y);
   },
 });

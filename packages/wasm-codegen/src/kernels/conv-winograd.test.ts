@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Attrs } from '@onnx2wasm/ir';
+import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { winogradLimits } from './conv-winograd.js';
+
+interface Case {
+  name: string;
+  /** Input [N, C, H, W]; output channels m. */
+  x: number[]; m: number;
+  pads?: number[];
+  bias?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
+}
+
+const cases: Case[] = [
+  { name: '1 channel, 3x3 input, pads 1', x: [1, 1, 3, 3], m: 1, pads: [1, 1, 1, 1], bias: true },
+  { name: '1x1 input, pads 1 (one partial tile)', x: [1, 3, 1, 1], m: 3, pads: [1, 1, 1, 1], bias: true },
+  { name: '7x7, 3 -> 17, pads 1', x: [1, 3, 7, 7], m: 17, pads: [1, 1, 1, 1], bias: true },
+  { name: '17x17, 17 -> 3, no pads (odd output 15)', x: [1, 17, 17, 17], m: 3 },
+  { name: '3x3 input, no pads (one output pixel)', x: [1, 3, 3, 3], m: 3 },
+  { name: 'asymmetric pads', x: [1, 3, 7, 17], m: 3, pads: [0, 1, 2, 0], bias: true },
+  { name: 'asymmetric pads, other side', x: [1, 17, 17, 7], m: 17, pads: [1, 0, 0, 1] },
+  { name: 'batch 2', x: [2, 3, 7, 17], m: 17, pads: [1, 1, 1, 1], bias: true },
+  { name: '64 -> 64 at 19x19 (bands of 3 tile rows and a tail of 1)', x: [1, 64, 19, 19], m: 64, pads: [1, 1, 1, 1], bias: true },
+  { name: 'wide rows: 64 -> 3 at 3x41', x: [1, 64, 3, 41], m: 3, pads: [1, 1, 1, 1], bias: true },
+  { name: 'bias + residual + relu', x: [1, 17, 7, 7], m: 17, pads: [1, 1, 1, 1], bias: true, residual: true, activation: 'relu' },
+  { name: 'residual + clip, odd size', x: [2, 3, 17, 7], m: 3, pads: [1, 1, 1, 1], residual: true, activation: 'clip', activation_params: [-0.2, 0.3] },
+  { name: 'sigmoid (shared helper)', x: [1, 3, 7, 7], m: 17, pads: [1, 1, 1, 1], bias: true, activation: 'sigmoid' },
+];
+
+describe('Winograd conv vs reference', () => {
+  // Send every 3x3 stride-1 conv down the Winograd path, whatever its size.
+  const saved = { ...winogradLimits };
+  beforeAll(() => Object.assign(winogradLimits, { minC: 1, minM: 1, minPixels: 1 }));
+  afterAll(() => Object.assign(winogradLimits, saved));
+
+  cases.forEach((t, idx) => {
+    it(t.name, async () => {
+      const r = rng(2000 + idx);
+      const C = t.x[1]!;
+      const inputs: (KernelInput | undefined)[] = [
+        { tensor: randomTensor('float32', t.x, r) },
+        { tensor: randomTensor('float32', [t.m, C, 3, 3], r), constant: true },
+        t.bias ? { tensor: randomTensor('float32', [t.m], r), constant: true } : undefined,
+      ];
+      const attrs: Attrs = { group: 1, kernel_shape: [3, 3] };
+      if (t.pads) attrs.pads = t.pads;
+      if (t.activation) attrs.activation = t.activation;
+      if (t.activation_params) attrs.activation_params = t.activation_params;
+      if (t.residual) {
+        const probe = await runKernel('Conv', inputs, attrs);
+        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
+      }
+      const { actual, expected } = await runKernel('Conv', inputs, attrs);
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-4, 1e-5);
+      expect(c.ok, c.message).toBe(true);
+    });
+  });
+});
