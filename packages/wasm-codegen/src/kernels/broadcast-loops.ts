@@ -1,8 +1,10 @@
 // Loop nests over a broadcast output: the outer dims are walked with per-input strides, and the
 // longest inner run in which every input is either contiguous or constant becomes one flat loop
-// that kernels vectorize.
-import { stridesOf } from '@onnx2wasm/ir';
-import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+// that kernels vectorize. Dims may be symbolic (run-time dims): the nest is decided on the IR dims
+// (equal symbolic dims are equal strings, a 1 broadcasts) and extents and strides become i32
+// expressions; with static dims every extent and stride folds to a constant.
+import { Dim, dimProduct } from '@onnx2wasm/ir';
+import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 
 export interface BroadcastInput { dims: number[] }
 
@@ -13,9 +15,15 @@ export interface InnerRun {
   scalar: boolean[];
 }
 
+/** An inner run whose length may be known only at run time: call `length()` for every use. */
+export interface DimRun {
+  length: () => I32;
+  scalar: boolean[];
+}
+
 /** Pads dims on the left to the output rank. */
-function padded(dims: number[], rank: number): number[] {
-  return [...new Array(rank - dims.length).fill(1), ...dims];
+function padded(dims: Dim[], rank: number): Dim[] {
+  return [...new Array<Dim>(rank - dims.length).fill(1), ...dims];
 }
 
 /**
@@ -26,8 +34,17 @@ export function broadcastLoops(
   fn: FnBuilder, outDims: number[], inputs: BroadcastInput[],
   body: (offsets: (() => Expr)[], run: InnerRun) => Expr[],
 ): Expr[] {
+  return broadcastNest(fn, outDims, inputs.map((i) => i.dims), (d) => d as number,
+    (offsets, run) => body(offsets, { length: run.length() as number, scalar: run.scalar }));
+}
+
+/** `broadcastLoops` over dims that may be symbolic; `dimOf` turns a dim into a (fresh) i32. */
+export function broadcastNest(
+  fn: FnBuilder, outDims: Dim[], inputs: Dim[][], dimOf: (d: Dim) => I32,
+  body: (offsets: (() => Expr)[], run: DimRun) => Expr[],
+): Expr[] {
   const rank = outDims.length;
-  const ins = inputs.map((i) => padded(i.dims, rank));
+  const ins = inputs.map((dims) => padded(dims, rank));
   // Find the inner suffix where each input is fully contiguous (same dims) or fully broadcast (all 1).
   let split = rank;
   const mode: ('full' | 'one' | 'any')[] = ins.map(() => 'any');
@@ -43,26 +60,26 @@ export function broadcastLoops(
     next.forEach((x, k) => (mode[k] = x as 'full' | 'one'));
     split = d;
   }
-  const length = outDims.slice(split).reduce((a, b) => a * b, 1);
-  const run: InnerRun = { length, scalar: mode.map((m) => m === 'one' || m === 'any') };
+  const runDims = dimProduct(outDims.slice(split));
+  const run: DimRun = { length: () => dimOf(runDims), scalar: mode.map((m) => m === 'one' || m === 'any') };
 
-  const outStrides = stridesOf(outDims);
-  const inStrides = ins.map((dims) => stridesOf(dims).map((s, d) => (dims[d] === 1 ? 0 : s)));
-  const offsets: Local[] = [...ins.map(() => fn.local('i32')), fn.local('i32')];
+  // Element stride of dim d: the product of the dims after it, 0 where the dim broadcasts.
+  const strideOf = (dims: Dim[], d: number): Dim => (dims[d] === 1 ? 0 : dimProduct(dims.slice(d + 1)));
+  const shapes = [...ins, outDims];
+  const offsets: Local[] = shapes.map(() => fn.local('i32'));
   const outer = outDims.slice(0, split);
   if (outer.length === 0 || outer.every((d) => d === 1)) {
     return [...offsets.map((o) => o.set(fn.i(0))), ...body(offsets.map((o) => () => o.get()), run)];
   }
   // Nested loops over the outer dims, each adding its stride to every offset.
   const idx = outer.map(() => fn.local('i32'));
-  const strides = [...inStrides, outStrides];
   const build = (d: number, bases: (() => Expr)[]): Expr[] => {
     if (d === outer.length) {
       return [...offsets.map((o, k) => o.set(bases[k]!())), ...body(offsets.map((o) => () => o.get()), run)];
     }
     if (outer[d] === 1) return build(d + 1, bases);
-    const next = strides.map((s, k) => () => fn.add(bases[k]!(), fn.mul(idx[d]!.get(), s[d]!)));
-    return [fn.for(idx[d]!, 0, outer[d]!, 1, build(d + 1, next))];
+    const next = shapes.map((s, k) => () => fn.add(bases[k]!(), fn.mul(idx[d]!.get(), dimOf(strideOf(s, d)))));
+    return [fn.for(idx[d]!, 0, dimOf(outer[d]!), 1, build(d + 1, next))];
   };
-  return build(0, strides.map(() => () => fn.i(0)));
+  return build(0, shapes.map(() => () => fn.i(0)));
 }

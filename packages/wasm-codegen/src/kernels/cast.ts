@@ -1,35 +1,43 @@
 // Cast: one conversion per element over the flat tensor, with the ONNX semantics of
 // scalar-types.ts `convert` (floats truncate toward zero, saturating; bool is x != 0). float32 ↔
-// int32 runs four lanes at a time. Same-type casts copy bytes. `saturate` picks the float8 overflow rule.
-import { castRounding, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+// int32 runs four lanes at a time. Same-type casts copy bytes. `saturate` picks the float8 overflow
+// rule. With run-time dims the element count and the vector tail are computed at run time.
+import { Node, castRounding, sizeOf } from '@onnx2wasm/ir';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { Expr, I32 } from '../wasm-builder.js';
+import { KernelOperand, at, dynamicOperand, helperContext, staticOperand, vectorEnd } from './dynamic-util.js';
 import { convert, scalarType } from './scalar-types.js';
+
+/** `ctx` builds helpers only; `count` gives the element count (a fresh i32 per call). */
+function emitCast(ctx: LowerContext, node: Node, x: KernelOperand, y: KernelOperand, count: () => I32): Expr[] {
+  const { fn } = ctx;
+  const saturate = ((node.attrs.saturate as number | undefined) ?? 1) !== 0;
+  const from = scalarType(x.dtype), to = scalarType(y.dtype, saturate, castRounding(node));
+  if (!from || !to) unsupported(ctx, `a cast from ${x.dtype} to ${y.dtype}`);
+  if (count() === 0) return [];
+  if (from.dtype === to.dtype) return [fn.copy(y.addr(), x.addr(), fn.mul(count(), from.bytes))];
+  const j = fn.local('i32');
+  const scalar = (start: I32) => {
+    const [ya, yo] = at(fn, y.addr(), fn.mul(j.get(), to.bytes));
+    const v = convert(fn, from, to, from.load(ctx, ...at(fn, x.addr(), fn.mul(j.get(), from.bytes))));
+    return fn.for(j, start, count(), 1, [to.store(ctx, ya, v, yo)]);
+  };
+  const pair = `${from.dtype}>${to.dtype}`;
+  if (pair === 'float32>int32' || pair === 'int32>float32') {
+    const vec = vectorEnd(fn, count);
+    const v = fn.vload(...at(fn, x.addr(), fn.shl(j.get(), 2)));
+    const [ya, yo] = at(fn, y.addr(), fn.shl(j.get(), 2));
+    return [
+      ...vec.init,
+      fn.for(j, 0, vec.end(), 4, [fn.vstore(ya, pair === 'float32>int32' ? fn.vtoI32(v) : fn.vfromI32(v), yo)]),
+      scalar(vec.end()),
+    ];
+  }
+  return [scalar(0)];
+}
 
 registerLowering({
   ops: ['Cast'],
-  lower(ctx) {
-    const { fn } = ctx;
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const saturate = ((ctx.node.attrs.saturate as number | undefined) ?? 1) !== 0;
-    const from = scalarType(x.dtype), to = scalarType(y.dtype, saturate, castRounding(ctx.node));
-    if (!from || !to) unsupported(ctx, `a cast from ${x.dtype} to ${y.dtype}`);
-    const n = sizeOf(x.dims);
-    if (n === 0) return [];
-    if (from.dtype === to.dtype) return [fn.copy(y.addr, x.addr, n * from.bytes)];
-    const j = fn.local('i32');
-    const xAddr = x.addr;
-    const scalar = (start: number) => fn.for(j, start, n, 1, [
-      to.store(ctx, fn.mul(j.get(), to.bytes), convert(fn, from, to, from.load(ctx, fn.mul(j.get(), from.bytes), xAddr)), y.addr),
-    ]);
-    const pair = `${from.dtype}>${to.dtype}`;
-    if (pair === 'float32>int32' || pair === 'int32>float32') {
-      const n4 = n - (n % 4);
-      const v = fn.vload(fn.shl(j.get(), 2), xAddr);
-      return [
-        fn.for(j, 0, n4, 4, [fn.vstore(fn.shl(j.get(), 2), pair === 'float32>int32' ? fn.vtoI32(v) : fn.vfromI32(v), y.addr)]),
-        scalar(n4),
-      ];
-    }
-    return [scalar(0)];
-  },
+  lower: (ctx) => emitCast(ctx, ctx.node, staticOperand(ctx.inputs[0]!), staticOperand(ctx.outputs[0]!), () => sizeOf(ctx.inputs[0]!.dims)),
+  lowerDynamic: (ctx) => emitCast(helperContext(ctx), ctx.node, dynamicOperand(ctx.inputs[0]!), dynamicOperand(ctx.outputs[0]!), () => ctx.inputs[0]!.count()),
 });

@@ -1,13 +1,16 @@
 // The scalar elementwise kernel for every dtype: the same broadcast loop nest as the float32 SIMD
 // kernel, one element at a time, with typed loads/stores and the expressions of scalar-ops.ts.
-// It serves integer, bool, float64 and float16 tensors and float32 ops without a vector form.
-import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
-import { Expr, Local } from '../wasm-builder.js';
-import { broadcastLoops } from './broadcast-loops.js';
+// It serves integer, bool, float64 and float16 tensors and float32 ops without a vector form,
+// with static or run-time dims.
+import { Dim, Node } from '@onnx2wasm/ir';
+import { DynLowerContext, LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { Expr, I32, Local } from '../wasm-builder.js';
+import { broadcastNest } from './broadcast-loops.js';
+import { KernelOperand, at, dynamicOperand, helperContext, staticDim, staticOperand } from './dynamic-util.js';
 import { SCALAR_BINARY, SCALAR_UNARY, ScalarCtx, ScalarOp } from './scalar-ops.js';
 import { ScalarType, scalarType } from './scalar-types.js';
 
-function typeOf(ctx: LowerContext, o: Operand): ScalarType {
+function typeOf(ctx: { node: Node }, o: KernelOperand): ScalarType {
   const t = scalarType(o.dtype);
   if (!t) unsupported(ctx, `dtype ${o.dtype}`);
   return t;
@@ -29,10 +32,10 @@ const clip: ScalarOp = (c, [x, lo, hi]) => {
 
 const where: ScalarOp = (c, [cond, x, y]) => c.fn.select(cond!(), x!(), y!());
 
-export function lowerGenericElementwise(ctx: LowerContext): Expr[] {
+/** The scalar loop over a broadcast output (`ctx` builds helpers only); dims may be run-time (`dimOf`). */
+function emitGeneric(ctx: LowerContext, inputs: (KernelOperand | undefined)[], out: KernelOperand, dimOf: (d: Dim) => I32): Expr[] {
   const { node, fn } = ctx;
-  const out = ctx.outputs[0]!;
-  const slots = ctx.inputs.map((o, i) => ({ o, i })).filter((s): s is { o: Operand; i: number } => !!s.o);
+  const slots = inputs.map((o, i) => ({ o, i })).filter((s): s is { o: KernelOperand; i: number } => !!s.o);
   const ins = slots.map((s) => s.o);
   const f: ScalarOp | undefined = node.op === 'Clip' ? clip : node.op === 'Where' ? where : SCALAR_BINARY[node.op] ?? SCALAR_UNARY[node.op];
   if (!f) unsupported(ctx, `${node.op} on ${out.dtype}`);
@@ -48,15 +51,23 @@ export function lowerGenericElementwise(ctx: LowerContext): Expr[] {
     slots.forEach((s, k) => { arr[s.i] = () => locals[k]!.get(); });
     return arr;
   };
-  return broadcastLoops(fn, out.dims, ins, (offsets, run) => {
+  return broadcastNest(fn, out.dims, ins.map((o) => o.dims), dimOf, (offsets, run) => {
     const j = fn.local('i32');
-    const addr = (k: number, withJ: boolean) => fn.mul(withJ ? fn.add(offsets[k]!(), j.get()) : offsets[k]!(), types[k]!.bytes);
-    const hoisted = ins.map((o, k) => (run.scalar[k] ? locals[k]!.set(types[k]!.load(ctx, addr(k, false), o.addr)) : fn.nop()));
-    const loads = ins.map((o, k) => (run.scalar[k] ? fn.nop() : locals[k]!.set(types[k]!.load(ctx, addr(k, true), o.addr))));
-    const outAddr = fn.mul(fn.add(offsets[ins.length]!(), j.get()), outT.bytes);
+    const addr = (k: number, withJ: boolean) => at(fn, ins[k]!.addr(), fn.mul(withJ ? fn.add(offsets[k]!(), j.get()) : offsets[k]!(), types[k]!.bytes));
+    const hoisted = ins.map((_, k) => (run.scalar[k] ? locals[k]!.set(types[k]!.load(ctx, ...addr(k, false))) : fn.nop()));
+    const loads = ins.map((_, k) => (run.scalar[k] ? fn.nop() : locals[k]!.set(types[k]!.load(ctx, ...addr(k, true)))));
+    const [oa, oo] = at(fn, out.addr(), fn.mul(fn.add(offsets[ins.length]!(), j.get()), outT.bytes));
     const value = f(sc, thunks() as (() => Expr)[]);
-    return [...hoisted, fn.for(j, 0, run.length, 1, [...loads, outT.store(ctx, outAddr, value, out.addr)])];
+    return [...hoisted, fn.for(j, 0, run.length(), 1, [...loads, outT.store(ctx, oa, value, oo)])];
   });
+}
+
+export function lowerGenericElementwise(ctx: LowerContext): Expr[] {
+  return emitGeneric(ctx, ctx.inputs.map((o) => o && staticOperand(o)), staticOperand(ctx.outputs[0]!), staticDim);
+}
+
+export function lowerGenericDynamic(ctx: DynLowerContext): Expr[] {
+  return emitGeneric(helperContext(ctx), ctx.inputs.map((o) => o && dynamicOperand(o)), dynamicOperand(ctx.outputs[0]!), ctx.dim);
 }
 
 const HANDLED_ELSEWHERE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Pow', 'Clip', 'Relu', 'Neg', 'Abs', 'Sqrt', 'Floor', 'Ceil', 'Reciprocal', 'Identity', 'Exp', 'Sigmoid', 'Tanh', 'Erf', 'LeakyRelu', 'HardSigmoid']);
@@ -64,4 +75,5 @@ const HANDLED_ELSEWHERE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Po
 registerLowering({
   ops: [...Object.keys(SCALAR_BINARY), ...Object.keys(SCALAR_UNARY), 'Where'].filter((op) => !HANDLED_ELSEWHERE.has(op)),
   lower: lowerGenericElementwise,
+  lowerDynamic: lowerGenericDynamic,
 });

@@ -1,12 +1,14 @@
 // Elementwise kernels with numpy broadcasting. float32 runs four lanes at a time with a scalar tail;
-// other dtypes use a scalar loop (same loop nest, typed loads and stores).
-import { Node, attrFloat } from '@onnx2wasm/ir';
-import { LowerContext, Operand, constantInput, registerLowering, unsupported } from '../lowering.js';
-import { Expr, FnBuilder } from '../wasm-builder.js';
-import { broadcastLoops } from './broadcast-loops.js';
+// other dtypes use a scalar loop (same loop nest, typed loads and stores). With run-time dims the
+// same loops take run-time extents, strides and tails.
+import { Dim, Node, Tensor, attrFloat } from '@onnx2wasm/ir';
+import { LowerContext, Operand, registerLowering } from '../lowering.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { broadcastNest } from './broadcast-loops.js';
+import { KernelOperand, at, dynamicOperand, helperContext, staticDim, staticOperand, vectorEnd } from './dynamic-util.js';
 import { verf, vexp, vsigmoid, vtanh } from './math.js';
 import { vclamp, vrelu } from './activation.js';
-import { lowerGenericElementwise } from './elementwise-generic.js';
+import { lowerGenericDynamic, lowerGenericElementwise } from './elementwise-generic.js';
 
 /** Operands are thunks: an op may read an operand more than once (each call is a fresh local.get). */
 export type VecOp = (ctx: LowerContext, fn: FnBuilder, xs: (() => Expr)[], node: Node) => Expr;
@@ -49,73 +51,73 @@ export const F32_UNARY: Record<string, VecOp> = {
     vclamp(fn, fn.vadd(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.2))), fn.vconst(attrFloat(n, 'beta', 0.5))), 0, 1),
 };
 
-export function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[], extra?: (fn: FnBuilder) => Expr[]): Expr[] {
+/** The f32x4 elementwise loop over a broadcast output; dims may be run-time (`dimOf`). */
+export function emitF32(ctx: LowerContext, op: VecOp, ins: KernelOperand[], out: KernelOperand, dimOf: (d: Dim) => I32): Expr[] {
   const { fn } = ctx;
-  const out = ctx.outputs[0]!;
-  const pre = extra ? extra(fn) : [];
   const tmp = ins.map(() => fn.local('v128'));
   const res = fn.local('v128');
-  return [...pre, ...broadcastLoops(fn, out.dims, ins, (offsets, run) => {
-    const outOff = offsets[ins.length]!;
+  return broadcastNest(fn, out.dims, ins.map((o) => o.dims), dimOf, (offsets, run) => {
     const j = fn.local('i32');
-    const elem = (k: number, lane: () => Expr) => fn.add(fn.shl(fn.add(offsets[k]!(), lane()), 2), 0);
+    const elem = (k: number) => fn.shl(fn.add(offsets[k]!(), j.get()), 2);
     // Broadcast (scalar) inputs are splatted once per run.
-    const hoisted = ins.map((o, k) => (run.scalar[k] ? tmp[k]!.set(fn.vloadSplat(fn.shl(offsets[k]!(), 2), o.addr)) : fn.nop()));
+    const hoisted = ins.map((o, k) => (run.scalar[k] ? tmp[k]!.set(fn.vloadSplat(...at(fn, o.addr(), fn.shl(offsets[k]!(), 2)))) : fn.nop()));
     // Non-broadcast operands are loaded into their local once per element (or vector).
     const load = (k: number, vector: boolean): Expr[] => {
       if (run.scalar[k]) return [];
-      const addr = elem(k, () => j.get());
-      return [tmp[k]!.set(vector ? fn.vload(addr, ins[k]!.addr) : fn.vloadSplat(addr, ins[k]!.addr))];
+      const a = at(fn, ins[k]!.addr(), elem(k));
+      return [tmp[k]!.set(vector ? fn.vload(...a) : fn.vloadSplat(...a))];
     };
     const compute = (vector: boolean): Expr[] => [
       ...ins.flatMap((_, k) => load(k, vector)),
       res.set(op(ctx, fn, tmp.map((t) => () => t.get()), ctx.node)),
     ];
-    const vecEnd = run.length - (run.length % 4);
-    const storeVec = fn.vstore(fn.shl(fn.add(outOff(), j.get()), 2), res.get(), out.addr);
-    const storeOne = fn.storeF32(fn.shl(fn.add(outOff(), j.get()), 2), fn.vextract(res.get(), 0), out.addr);
+    const vec = vectorEnd(fn, run.length);
+    const [va, vo] = at(fn, out.addr(), elem(ins.length)), [sa, so] = at(fn, out.addr(), elem(ins.length));
+    const storeVec = fn.vstore(va, res.get(), vo);
+    const storeOne = fn.storeF32(sa, fn.vextract(res.get(), 0), so);
     return [
       ...hoisted,
-      fn.for(j, 0, vecEnd, 4, [...compute(true), storeVec]),
-      fn.for(j, vecEnd, run.length, 1, [...compute(false), storeOne]),
+      ...vec.init,
+      fn.for(j, 0, vec.end(), 4, [...compute(true), storeVec]),
+      fn.for(j, vec.end(), run.length(), 1, [...compute(false), storeOne]),
     ];
-  })];
+  });
 }
 
-function scalarValue(ctx: LowerContext, i: number, what: string): number {
-  const t = constantInput(ctx, i, what);
-  return Number(t.data[0]);
+export function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[]): Expr[] {
+  return emitF32(ctx, op, ins.map(staticOperand), staticOperand(ctx.outputs[0]!), staticDim);
+}
+
+/** The f32x4 form of a node and the inputs it reads, or undefined when the scalar kernel runs it. */
+function vectorForm(node: Node, inputs: ({ constant?: Tensor } | undefined)[]): { op: VecOp; args: number[] } | undefined {
+  const scalar = (i: number) => Number(inputs[i]!.constant!.data[0]);
+  if (node.op === 'Clip') {
+    // Run-time bounds take the scalar kernel.
+    if ([1, 2].some((i) => inputs[i] && !inputs[i]!.constant)) return undefined;
+    const lo = inputs[1] ? scalar(1) : -Infinity;
+    const hi = inputs[2] ? scalar(2) : Infinity;
+    return { op: (_c, fn, [x]) => vclamp(fn, x!(), lo, hi), args: [0] };
+  }
+  if (node.op === 'Pow') {
+    // Exponents used by exported models (x^2 in variance, x^0.5, x^3 in GELU-tanh) are constants.
+    const e = inputs[1]?.constant;
+    const f: VecOp | undefined = e && e.data.length === 1 ? F32_POW[Number(e.data[0])] : undefined;
+    return f ? { op: f, args: [0] } : undefined;
+  }
+  const op = (F32_BINARY[node.op] ?? F32_UNARY[node.op]) as VecOp | undefined;
+  return op ? { op, args: inputs.flatMap((x, i) => (x ? [i] : [])) } : undefined;
 }
 
 registerLowering({
   ops: [...Object.keys(F32_BINARY), ...Object.keys(F32_UNARY), 'Clip', 'Pow'],
   lower(ctx) {
-    const { node } = ctx;
-    const ins = ctx.inputs.filter((x): x is Operand => !!x);
-    const dtype = ctx.outputs[0]!.dtype;
-    if (dtype !== 'float32') return lowerScalarGeneric(ctx);
-    if (node.op === 'Clip') {
-      if ([1, 2].some((i) => ctx.inputs[i] && !ctx.inputs[i]!.constant)) return lowerGenericElementwise(ctx);
-      const lo = ctx.inputs[1] ? scalarValue(ctx, 1, 'min') : -Infinity;
-      const hi = ctx.inputs[2] ? scalarValue(ctx, 2, 'max') : Infinity;
-      return lowerF32(ctx, (_c, fn, [x]) => vclamp(fn, x(), lo, hi), [ins[0]!]);
-    }
-    if (node.op === 'Pow') {
-      // Exponents used by exported models (x^2 in variance, x^0.5, x^3 in GELU-tanh) are constants.
-      const e = ctx.inputs[1]?.constant;
-      if (!e || e.data.length !== 1) return lowerGenericElementwise(ctx);
-      const p = Number(e.data[0]);
-      const f = F32_POW[p];
-      if (!f) return lowerGenericElementwise(ctx);
-      return lowerF32(ctx, f, [ins[0]!]);
-    }
-    const op = F32_BINARY[node.op] ?? F32_UNARY[node.op];
-    if (!op) unsupported(ctx, `${node.op} on float32`);
-    return lowerF32(ctx, op, ins);
+    const form = ctx.outputs[0]!.dtype === 'float32' ? vectorForm(ctx.node, ctx.inputs) : undefined;
+    if (!form) return lowerGenericElementwise(ctx);
+    return lowerF32(ctx, form.op, form.args.map((i) => ctx.inputs[i]!));
+  },
+  lowerDynamic(ctx) {
+    const form = ctx.outputs[0]!.dtype === 'float32' ? vectorForm(ctx.node, ctx.inputs) : undefined;
+    if (!form) return lowerGenericDynamic(ctx);
+    return emitF32(helperContext(ctx), form.op, form.args.map((i) => dynamicOperand(ctx.inputs[i]!)), dynamicOperand(ctx.outputs[0]!), ctx.dim);
   },
 });
-
-/** Other dtypes run the scalar kernel, one element at a time. */
-function lowerScalarGeneric(ctx: LowerContext): Expr[] {
-  return lowerGenericElementwise(ctx);
-}

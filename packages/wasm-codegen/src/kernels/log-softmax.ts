@@ -2,12 +2,13 @@
 // then y = x - (m + log s). float32 runs on f32x4: with inner = 1 along the contiguous row (scalar
 // tail), otherwise four neighbouring vectors at once, one per lane (the inner tail one lane at a
 // time). The log is taken once per vector through the host. float64/float16 run a scalar loop.
-import { attrInt, axisView, sizeOf } from '@onnx2wasm/ir';
+// With run-time dims the outer count is read at run time; the axis and inner extents stay static.
+import { DType, Node, attrInt, axisView, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
-import { Expr, FnBuilder } from '../wasm-builder.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { helperContext, rowLoops } from './dynamic-util.js';
 import { vexp } from './math.js';
 import { ScalarType, scalarType } from './scalar-types.js';
-import { stridedLoops } from './strided-loops.js';
 
 type Ptr = () => Expr;
 
@@ -77,26 +78,47 @@ function scalar(ctx: LowerContext, t: ScalarType, px: Ptr, py: Ptr, n: number, s
   ];
 }
 
+/** LogSoftmax of `outer` (maybe run-time) blocks of [n, inner] at x → y. */
+function logSoftmaxBlocks(ctx: LowerContext, t: ScalarType, x: () => I32, y: () => I32, outer: I32, n: number, inner: number): Expr[] {
+  const { fn } = ctx;
+  const rowBytes = n * inner * t.bytes;
+  const rows = [{ count: outer, strides: [rowBytes, rowBytes] }];
+  if (t.dtype !== 'float32') {
+    return rowLoops(fn, [x, y], [...rows, { count: inner, strides: [t.bytes, t.bytes] }], ([px, py]) => scalar(ctx, t, px!, py!, n, inner * t.bytes));
+  }
+  if (inner === 1) return rowLoops(fn, [x, y], rows, ([px, py]) => row(ctx, px!, py!, n));
+  const inner4 = inner - (inner % 4);
+  const i = fn.local('i32');
+  return rowLoops(fn, [x, y], rows, ([px, py]) => {
+    const sx = () => fn.add(px!(), fn.shl(i.get(), 2)), sy = () => fn.add(py!(), fn.shl(i.get(), 2));
+    return [fn.for(i, 0, inner4, 4, lanes(ctx, sx, sy, n, inner, true)), fn.for(i, inner4, inner, 1, lanes(ctx, sx, sy, n, inner, false))];
+  });
+}
+
+function floatType(ctx: { node: Node }, dtype: DType): ScalarType {
+  const t = scalarType(dtype);
+  if (!t?.float) unsupported(ctx, `dtype ${dtype}`);
+  return t;
+}
+
 registerLowering({
   ops: ['LogSoftmax'],
   lower(ctx) {
-    const { fn, node } = ctx;
+    const { node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const t = scalarType(x.dtype);
-    if (!t?.float) unsupported(ctx, `dtype ${x.dtype}`);
+    const t = floatType(ctx, x.dtype);
     if (sizeOf(x.dims) === 0) return [];
     const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', -1));
-    const rowBytes = n * inner * t.bytes;
-    const rows = [{ count: outer, strides: [rowBytes, rowBytes] }];
-    if (t.dtype !== 'float32') {
-      return stridedLoops(fn, [x.addr, y.addr], [...rows, { count: inner, strides: [t.bytes, t.bytes] }], ([px, py]) => scalar(ctx, t, px!, py!, n, inner * t.bytes));
-    }
-    if (inner === 1) return stridedLoops(fn, [x.addr, y.addr], rows, ([px, py]) => row(ctx, px!, py!, n));
-    const inner4 = inner - (inner % 4);
-    const i = fn.local('i32');
-    return stridedLoops(fn, [x.addr, y.addr], rows, ([px, py]) => {
-      const sx = () => fn.add(px!(), fn.shl(i.get(), 2)), sy = () => fn.add(py!(), fn.shl(i.get(), 2));
-      return [fn.for(i, 0, inner4, 4, lanes(ctx, sx, sy, n, inner, true)), fn.for(i, inner4, inner, 1, lanes(ctx, sx, sy, n, inner, false))];
-    });
+    return logSoftmaxBlocks(ctx, t, () => x.addr, () => y.addr, outer, n, inner);
+  },
+  lowerDynamic(ctx) {
+    const { node } = ctx;
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    const t = floatType(ctx, x.dtype);
+    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), x.shape.length);
+    const n = x.shape[axis] ?? 1, inner = x.shape.slice(axis + 1);
+    if (typeof n !== 'number' || !isStatic(inner)) unsupported(ctx, `a log-softmax axis extent [${[n, ...inner]}], with run-time dims`);
+    if (n === 0 || sizeOf(inner) === 0) return [];
+    return logSoftmaxBlocks(helperContext(ctx), t, () => x.addr(), () => y.addr(), x.count(0, axis), n, sizeOf(inner));
   },
 });

@@ -1,12 +1,13 @@
 // Softmax along one axis, viewed as [outer, n, inner]. Three passes per normalized vector: max,
 // exp(x - max) stored into the output while summing, then a multiply by 1/sum. With inner = 1 the
 // vector is a contiguous row and the passes run four elements at a time (scalar tail); otherwise
-// four neighbouring vectors (inner positions i..i+3) are processed together, one per lane.
-import { attrInt, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
+// four neighbouring vectors (inner positions i..i+3) are processed together, one per lane. With
+// run-time dims the outer count is read at run time; the axis and inner extents must stay static.
+import { Dim, Node, attrInt, dimProduct, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
-import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
+import { helperContext, rowLoops } from './dynamic-util.js';
 import { vexp } from './math.js';
-import { stridedLoops } from './strided-loops.js';
 
 /** max of the four lanes. */
 function hmax(fn: FnBuilder, v: Local): Expr {
@@ -69,29 +70,44 @@ function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: nu
   ];
 }
 
+/** Softmax of `outer` (maybe run-time) blocks of [n, inner] at x → y. */
+function softmaxBlocks(ctx: LowerContext, x: () => I32, y: () => I32, outer: I32, n: number, inner: number): Expr[] {
+  const { fn } = ctx;
+  const row = n * inner * 4;
+  const blocks = [{ count: outer, strides: [row, row] }];
+  if (inner === 1) return rowLoops(fn, [x, y], blocks, ([px, py]) => rowSoftmax(ctx, px!, py!, n));
+  const inner4 = inner - (inner % 4);
+  const i = fn.local('i32');
+  return rowLoops(fn, [x, y], blocks, ([px, py]) => {
+    const sx = () => fn.add(px!(), fn.shl(i.get(), 2)), sy = () => fn.add(py!(), fn.shl(i.get(), 2));
+    return [
+      fn.for(i, 0, inner4, 4, stridedSoftmax(ctx, sx, sy, n, inner, true)),
+      fn.for(i, inner4, inner, 1, stridedSoftmax(ctx, sx, sy, n, inner, false)),
+    ];
+  });
+}
+
+/** [outer dims, n, inner dims] of the node's input around its axis. */
+function axisSplit(ctx: { node: Node }, shape: Dim[]): { outer: Dim[]; n: Dim; inner: Dim[] } {
+  const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), shape.length);
+  return { outer: shape.slice(0, axis), n: shape[axis] ?? 1, inner: shape.slice(axis + 1) };
+}
+
 registerLowering({
   ops: ['Softmax'],
   lower(ctx) {
-    const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const dims = x.dims;
-    if (sizeOf(dims) === 0) return [];
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), dims.length);
-    const outer = sizeOf(dims.slice(0, axis)), n = dims[axis] ?? 1, inner = sizeOf(dims.slice(axis + 1));
-    const row = n * inner * 4;
-    const xAddr = x.addr;
-    if (inner === 1) {
-      return stridedLoops(fn, [xAddr, y.addr], [{ count: outer, strides: [row, row] }], ([px, py]) => rowSoftmax(ctx, px!, py!, n));
-    }
-    const inner4 = inner - (inner % 4);
-    const i = fn.local('i32');
-    return stridedLoops(fn, [xAddr, y.addr], [{ count: outer, strides: [row, row] }], ([px, py]) => {
-      const sx = () => fn.add(px!(), fn.shl(i.get(), 2)), sy = () => fn.add(py!(), fn.shl(i.get(), 2));
-      return [
-        fn.for(i, 0, inner4, 4, stridedSoftmax(ctx, sx, sy, n, inner, true)),
-        fn.for(i, inner4, inner, 1, stridedSoftmax(ctx, sx, sy, n, inner, false)),
-      ];
-    });
+    if (sizeOf(x.dims) === 0) return [];
+    const { outer, n, inner } = axisSplit(ctx, x.dims);
+    return softmaxBlocks(ctx, () => x.addr, () => y.addr, sizeOf(outer as number[]), n as number, sizeOf(inner as number[]));
+  },
+  lowerDynamic(ctx) {
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+    const { outer, n, inner } = axisSplit(ctx, x.shape);
+    if (typeof n !== 'number' || !isStatic(inner)) unsupported(ctx, `a softmax axis extent [${[n, ...inner]}], with run-time dims`);
+    if (n === 0 || sizeOf(inner) === 0) return [];
+    return softmaxBlocks(helperContext(ctx), () => x.addr(), () => y.addr(), ctx.dim(dimProduct(outer)), n, sizeOf(inner));
   },
 });

@@ -1,0 +1,75 @@
+// Small pieces shared by the kernels that lower both static and run-time dims: the same code path
+// takes I32 quantities (numbers fold to constants, so the static kernels come out as before).
+import { DType, Dim } from '@onnx2wasm/ir';
+import { DynLowerContext, DynOperand, LowerContext, Operand } from '../lowering.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { LoopDim, stridedLoops } from './strided-loops.js';
+
+/** A tensor as the shared kernel code sees it: `addr()` is called again for every use. */
+export interface KernelOperand {
+  readonly dtype: DType;
+  readonly dims: Dim[];
+  addr(): I32;
+}
+
+export const staticOperand = (o: Operand): KernelOperand => ({ dtype: o.dtype, dims: o.dims, addr: () => o.addr });
+export const dynamicOperand = (o: DynOperand): KernelOperand => ({ dtype: o.dtype, dims: o.shape, addr: () => o.addr() });
+export const staticDim = (d: Dim): I32 => d as number;
+
+/**
+ * The math and scalar-type helpers (vexp, float16 conversion) take a LowerContext only to build
+ * shared helper functions; a kernel with run-time dims hands them this view, without operands.
+ */
+export function helperContext(ctx: DynLowerContext): LowerContext {
+  return { node: ctx.node, inputs: [], outputs: [], fn: ctx.fn, module: ctx.module, addWeight: ctx.addWeight, helper: ctx.helper, scratch: -1 };
+}
+
+/** [address, offset immediate] for byte `off` into a tensor at `base`: a static base becomes the immediate. */
+export function at(fn: FnBuilder, base: I32, off: Expr): [Expr, number] {
+  return typeof base === 'number' ? [off, base] : [fn.add(off, base), 0];
+}
+
+/**
+ * The vector part of a loop of `n` elements, `n` rounded down to a multiple of 4: a constant for a
+ * static n, else a local set by `init` (run it before the loops) so the vector loop and the scalar
+ * tail can both read it.
+ */
+export function vectorEnd(fn: FnBuilder, n: () => I32): { init: Expr[]; end: () => I32 } {
+  const s = n();
+  if (typeof s === 'number') return { init: [], end: () => s - (s % 4) };
+  const l = fn.local('i32');
+  return { init: [l.set(fn.and(s, -4))], end: () => l.get() };
+}
+
+export interface RowDim {
+  count: I32;
+  /** Byte stride of each pointer for one step of this loop. */
+  strides: number[];
+}
+
+/**
+ * `stridedLoops` whose loop counts may be run-time (rows of a normalization, the outer dims of a
+ * softmax): static counts and bases take stridedLoops itself, so static kernels are unchanged.
+ */
+export function rowLoops(fn: FnBuilder, bases: (() => I32)[], dims: RowDim[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
+  const start = bases.map((b) => b());
+  if (dims.every((d) => typeof d.count === 'number') && start.every((b) => typeof b === 'number')) {
+    return stridedLoops(fn, start as number[], dims as LoopDim[], body);
+  }
+  const build = (d: number, parent: (() => Expr)[]): Expr[] => {
+    if (d === dims.length) return body(parent);
+    const { count, strides } = dims[d]!;
+    if (count === 0) return [];
+    if (count === 1) return build(d + 1, parent);
+    const ptrs = parent.map(() => fn.local('i32'));
+    const idx = fn.local('i32');
+    return [
+      ...ptrs.map((p, k) => p.set(parent[k]!())),
+      fn.for(idx, 0, count, 1, [
+        ...build(d + 1, ptrs.map((p) => () => p.get())),
+        ...ptrs.map((p, k) => p.set(fn.add(p.get(), strides[k]!))),
+      ]),
+    ];
+  };
+  return build(0, bases.map((b) => () => fn.i(b())));
+}
