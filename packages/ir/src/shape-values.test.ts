@@ -38,6 +38,10 @@ describe('symbolic shape values', () => {
     expect(contents(lines, 'e')).toEqual([0, 1]);
     expect(contents(lines, 'w')).toEqual(['seq', 7]);
   });
+  it('broadcast an empty shape vector (of a scalar) against one element', () => {
+    const g = parseGraph(['graph g(%k: float32[]) -> (%k)', '  const %two: int64[1] = [2]', '  %s: int64[0] = Shape(%k)  # shape', '  %d: int64[0] = Div(%s, %two)  # div'].join('\n'));
+    expect(symbolicValue(g, 'd')).toEqual([]);
+  });
   it('stop at ops that are not shape arithmetic', () => {
     expect(contents(['  %s: int64[3] = Shape(%x)  # shape', '  %n: int64[3] = Neg(%s)  # neg'], 'n')).toBeUndefined();
   });

@@ -34,6 +34,7 @@ const num = (a: readonly Dim[]) => a.every((d) => typeof d === 'number');
 /** Applies `f` element by element, broadcasting a one-element side. */
 function zip(a: readonly Dim[], b: readonly Dim[], f: (x: Dim, y: Dim) => Dim | undefined): Dim[] | undefined {
   if (a.length !== b.length && a.length !== 1 && b.length !== 1) return undefined;
+  if (a.length === 0 || b.length === 0) return []; // an empty vector broadcast against one element
   const out: Dim[] = [];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const r = f(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!);
