@@ -6,6 +6,7 @@ import { DTYPE_BYTES, DType, Dim, Node, Tensor, attrInt, dimMul, dimProduct, nor
 import { CodegenError } from '../errors.js';
 import { registerLowering } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { loadIndex } from './index-util.js';
 import { Addr, loopsI32, stridedLoops } from './strided-loops.js';
 
 interface Source { dtype: DType; shape: Dim[]; addr: Addr; constant?: Tensor }
@@ -23,20 +24,9 @@ function gatherKernel(fn: FnBuilder, node: Node, x: Source, ind: Source, dst: Ad
   }
   const addr = (a: Addr) => (typeof a === 'number' ? a : a());
   const j = fn.local('i32'), idx = fn.local('i32'), src = fn.local('i32');
-  const is64 = ind.dtype === 'int64';
-  const at = fn.add(addr(ind.addr), fn.shl(j.get(), is64 ? 3 : 2));
-  // int64 indices must fit in i32: the high word is the sign extension of the low word.
-  const inRange: Expr[] = [];
-  if (is64) {
-    const hi = fn.loadI32(fn.add(addr(ind.addr), fn.shl(j.get(), 3)), 4);
-    inRange.push(fn.if(fn.ne(hi, fn.selectI(fn.ltS(idx.get(), 0), -1, 0)), [fn.unreachable()]));
-  }
-  const neg = (d: I32): I32 => (typeof d === 'number' ? -d : fn.sub(0, d));
+  const indexAt = () => fn.add(addr(ind.addr), fn.shl(j.get(), ind.dtype === 'int64' ? 3 : 2));
   return [fn.for(j, 0, dim(n), 1, [
-    idx.set(fn.loadI32(at)), // the low word of an int64 (little-endian)
-    ...inRange,
-    fn.if(fn.or(fn.ltS(idx.get(), neg(dim(axisDim))), fn.geS(idx.get(), dim(axisDim))), [fn.unreachable()]),
-    fn.if(fn.ltS(idx.get(), 0), [idx.set(fn.add(idx.get(), dim(axisDim)))]),
+    ...loadIndex(fn, ind.dtype, indexAt, typeof axisDim === 'number' ? axisDim : () => dim(axisDim), idx),
     src.set(fn.add(addr(x.addr), fn.mul(idx.get(), dim(slab)))),
     ...stridedLoops(fn, [() => fn.add(addr(dst), fn.mul(j.get(), dim(slab))), () => src.get()],
       loopsI32([{ count: outer, strides: [dimMul(n, slab), dimMul(axisDim, slab)] }], dim),

@@ -2,20 +2,23 @@
 // reading a run-time index with a bounds check, and writing a scatter update with its reduction.
 import { DType, ScatterReduction } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
-import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { ScalarType } from './scalar-types.js';
 
 /**
  * Sets `target` to the int32/int64 index stored at byte address `at`, made non-negative. An index
  * outside [-dim, dim) traps (unreachable): ONNX leaves it undefined, and a kernel must never read
  * or write outside its tensors. int64 indices must fit in i32 (the high word is the sign of the low one).
+ * A run-time `dim` is a thunk giving a fresh i32 per use.
  */
-export function loadIndex(fn: FnBuilder, dtype: DType, at: () => Expr, dim: number, target: Local): Expr[] {
+export function loadIndex(fn: FnBuilder, dtype: DType, at: () => Expr, dim: number | (() => I32), target: Local): Expr[] {
+  const d = () => (typeof dim === 'number' ? dim : dim());
+  const negD = (): I32 => (typeof dim === 'number' ? -dim : fn.sub(0, dim()));
   const out = [target.set(fn.loadI32(at()))];
   if (dtype === 'int64') out.push(fn.if(fn.ne(fn.loadI32(at(), 4), fn.selectI(fn.ltS(target.get(), 0), -1, 0)), [fn.unreachable()]));
   out.push(
-    fn.if(fn.or(fn.ltS(target.get(), -dim), fn.geS(target.get(), dim)), [fn.unreachable()]),
-    fn.if(fn.ltS(target.get(), 0), [target.set(fn.add(target.get(), dim))]),
+    fn.if(fn.or(fn.ltS(target.get(), negD()), fn.geS(target.get(), d())), [fn.unreachable()]),
+    fn.if(fn.ltS(target.get(), 0), [target.set(fn.add(target.get(), d()))]),
   );
   return out;
 }
