@@ -2,7 +2,7 @@
 // and replaces Shape/Size of statically shaped values by constants: this folds the
 // Shape → Gather → Concat → Reshape chains exporters write even for static models. On symbolic
 // shapes the same chains become one `Dims` node (see shape-values.ts in the IR).
-import { AttrValue, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isStatic, makeTensor, symbolicValue, typeToString } from '@onnx2wasm/ir';
+import { AttrValue, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isDimExpr, isStatic, makeTensor, symbolicValue, typeToString } from '@onnx2wasm/ir';
 import { Pass } from '../pass.js';
 
 function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
@@ -31,6 +31,7 @@ function foldShapeValue(g: Graph, n: Node): Tensor[] | Node | undefined {
   if (!contents) return undefined;
   if (contents.every((d) => typeof d === 'number')) return [makeTensor(t.dtype, t.shape as number[], contents as number[])];
   if (n.op === 'Dims' || t.dtype !== 'int64' || t.shape.length !== 1) return undefined; // a scalar stays computed: Dims is a vector
+  if (contents.some((d) => typeof d === 'string' && !isDimExpr(d))) return undefined; // a legacy name ('?') is no expression
   return { name: n.name, op: 'Dims', inputs: [], outputs: [o], attrs: { dims: contents as AttrValue } }; // a mixed list: numbers and expressions
 }
 
