@@ -82,7 +82,11 @@ function inferShape(ctx: InferContext): Dim[] {
   return out;
 }
 
-/** Step-1 slice length on a symbolic dim, when it needs no clamping against an unknown bound. */
+/**
+ * Step-1 slice length on a symbolic dim, assuming the dim is at least as large as the constant
+ * offsets (exporters slice heads or tails off sequences); a positive constant end could lie past the
+ * end, so it stays unknown.
+ */
 function symbolicCount(d: Dim, start: Dim, end: Dim): Dim | undefined {
   const BIG = 2 ** 31 - 1; // exporters write INT_MAX / INT64_MAX for "to the end"
   const from = (v: Dim, isEnd: boolean): Dim | undefined => {
