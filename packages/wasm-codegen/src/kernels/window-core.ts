@@ -102,7 +102,7 @@ export function emitTapLoad(fn: FnBuilder, s: PlaneShape, rowLen: number, p: Loc
  * of two per tap. Tap 2m holds floats 2m, 2m+2, 2m+4, 2m+6 and tap 2m+1 the odd ones after it;
  * each is the previous tap of its parity moved down one lane with the next float from a load.
  */
-function stride2Row(fn: FnBuilder, p: Local, rowOff: number, kw: number, loads: Local[], prev: [Local, Local]) {
+export function stride2Row(fn: FnBuilder, p: Local, rowOff: number, kw: number, loads: Local[], prev: [Local, Local]) {
   const count = Math.floor((kw + 5) / 4) + 1; // the last tap reads float kw - 1 + 6
   while (loads.length < count) loads.push(fn.local('v128'));
   const pre = loads.slice(0, count).map((l, q) => l.set(fn.vload(p.get(), rowOff + 16 * q)));
@@ -113,6 +113,32 @@ function stride2Row(fn: FnBuilder, p: Local, rowOff: number, kw: number, loads: 
     return prev[odd]!.tee(fn.vshuffle(prev[odd]!.get(), loads[f >> 2]!.get(), [1, 2, 3, 4 + (f & 3)]));
   };
   return { pre, load };
+}
+
+/**
+ * The f32x4 of input columns `cols` (one per lane) of the row at byte `off` from `ptr()`, for a row of
+ * W floats: lanes whose column is outside [0, W) (or undefined) get `fill`. The valid columns span at
+ * most 8; one or two vector loads cover them, ending at the last valid column where possible so the
+ * reads stay inside the row (they overrun its end by at most 3 floats, only when W < 8).
+ */
+export function emitEdgeGather(fn: FnBuilder, W: number, ptr: () => Expr, off: number, cols: (number | undefined)[], fill: number): Expr {
+  const valid = cols.map((c) => c !== undefined && c >= 0 && c < W);
+  const used = cols.filter((_, l) => valid[l]) as number[];
+  if (!used.length) return fn.vconst(fill);
+  const lo = Math.min(...used), hi = Math.max(...used);
+  if (hi - lo > 7) throw new Error(`edge gather over ${hi - lo + 1} columns`);
+  const two = hi - lo > 3;
+  const a = Math.max(0, hi - (two ? 7 : 3));
+  const pick = cols.map((c, l) => (valid[l] ? c! - a : -1)) as [number, number, number, number];
+  const first = fn.vload(ptr(), off + 4 * a);
+  const allValid = valid.every((v) => v);
+  if (!two) {
+    if (allValid && pick.every((c, l) => c === l)) return first;
+    return fn.vshuffle(first, fn.vconst(fill), pick.map((c) => (c < 0 ? 4 : c)) as [number, number, number, number]);
+  }
+  const both = fn.vshuffle(first, fn.vload(ptr(), off + 4 * (a + 4)), pick.map((c) => Math.max(c, 0)) as [number, number, number, number]);
+  if (allValid) return both;
+  return fn.vshuffle(both, fn.vconst(fill), valid.map((v, l) => (v ? l : 4)) as [number, number, number, number]);
 }
 
 export interface WindowKernelSpec {
