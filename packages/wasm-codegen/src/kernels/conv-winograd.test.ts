@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attrs } from '@onnx2wasm/ir';
 import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
-import { winogradLimits } from './conv-winograd.js';
+import { winogradLimits, winogradPlanOf } from './conv-winograd.js';
 
 interface Case {
   name: string;
@@ -30,7 +30,7 @@ const cases: Case[] = [
 describe('Winograd conv vs reference', () => {
   // Send every 3x3 stride-1 conv down the Winograd path, whatever its size.
   const saved = { ...winogradLimits };
-  beforeAll(() => Object.assign(winogradLimits, { minC: 1, minM: 1, minPixels: 1 }));
+  beforeAll(() => Object.assign(winogradLimits, { minC: 1, minM: 1, maxMultiplies: Infinity }));
   afterAll(() => Object.assign(winogradLimits, saved));
 
   cases.forEach((t, idx) => {
@@ -54,5 +54,20 @@ describe('Winograd conv vs reference', () => {
       const c = compareTensors(actual[0]!, expected[0]!, 1e-4, 1e-5);
       expect(c.ok, c.message).toBe(true);
     });
+  });
+});
+
+describe('Winograd dispatch', () => {
+  const shape = (H: number, stride = 1) => ({ H, W: H, OH: H, OW: H, kh: 3, kw: 3, sh: stride, sw: stride, dh: 1, dw: 1, pt: 1, pl: 1, Hp: H + 2, Wp: H + 2 });
+  it('takes ResNet-sized 3x3 stride-1 layers', () => {
+    expect(winogradPlanOf(shape(56), 64, 64, 1, true)).toBeDefined();
+    expect(winogradPlanOf(shape(7), 512, 512, 1, true)?.rows).toBe(4);
+  });
+  it('leaves the rest to im2col', () => {
+    expect(winogradPlanOf(shape(56), 64, 64, 1, false)).toBeUndefined(); // run-time weights
+    expect(winogradPlanOf(shape(56, 2), 64, 64, 1, true)).toBeUndefined();
+    expect(winogradPlanOf(shape(56), 64, 64, 2, true)).toBeUndefined();
+    expect(winogradPlanOf(shape(224), 3, 64, 1, true)).toBeUndefined(); // too few channels
+    expect(winogradPlanOf(shape(3), 256, 256, 1, true)).toBeUndefined(); // partial tiles waste the savings
   });
 });

@@ -16,17 +16,32 @@ import { Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
-import { emitBlockedGemm } from './gemm-blocked.js';
+import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { PlaneShape, emitCopyIntoPadded } from './window-core.js';
 
 /**
- * When the Winograd path replaces im2col + GEMM, chosen by timing both on ResNet/VGG-like layers
- * (see docs/benchmarks.md). Mutable so that tests can send tiny shapes down this path.
+ * When the Winograd path replaces im2col + GEMM, chosen by timing both on ResNet, SqueezeNet and
+ * VGG-like layers (docs/benchmarks.md): below 8 channels the transforms cost what the products
+ * save, and small planes lose when the partial tiles and the rounding of tile rows to whole
+ * vectors leave too few multiplies saved (`maxMultiplies`: Winograd's 16 per tile over the direct
+ * 9 per pixel). Mutable so that tests can send tiny shapes down this path.
  */
-export const winogradLimits = { minC: 16, minM: 16, minPixels: 49 };
+export const winogradLimits = { minC: 8, minM: 8, maxMultiplies: 0.75 };
 
-/** Tiles per band: V and Mbuf for one band stay in L2 while the 16 GEMMs and the transforms run. */
-const BAND_BYTES = 384 * 1024;
+/**
+ * Floats of one GEMM's B panel (a depth chunk of V for one band) that should stay in L1: the GEMM
+ * re-reads the whole panel for every block of 4 output channels. Bigger bands would reuse each
+ * streamed U element more, smaller ones keep B in L1; measured on ResNet and SqueezeNet layers.
+ */
+const B_PANEL_FLOATS = 4096;
+
+/**
+ * Bytes from one of the 16 matrices of V or Mbuf ([rows, n]) to the next. The transforms touch all
+ * 16 at once; the extra cache line keeps power-of-two sizes from mapping them to one cache set.
+ */
+function xiStride(rows: number, n: number): number {
+  return 4 * rows * n + 64;
+}
 
 export interface WinogradPlan {
   shape: PlaneShape;
@@ -41,16 +56,16 @@ export interface WinogradPlan {
 /** The Winograd plan for a 2-D conv, or undefined when it does not apply or would not win. */
 export function winogradPlanOf(s: PlaneShape, C: number, M: number, group: number, constantWeights: boolean): WinogradPlan | undefined {
   if (s.kh !== 3 || s.kw !== 3 || s.sh !== 1 || s.sw !== 1 || s.dh !== 1 || s.dw !== 1 || group !== 1 || !constantWeights) return undefined;
-  if (C < winogradLimits.minC || M < winogradLimits.minM || s.OH * s.OW < winogradLimits.minPixels) return undefined;
   const TH = Math.ceil(s.OH / 2), TW = Math.ceil(s.OW / 2), TWp = 4 * Math.ceil(TW / 4);
-  const perRow = 16 * 4 * TWp * (C + M);
-  const rows = Math.max(1, Math.min(TH, Math.floor(BAND_BYTES / perRow)));
+  const multiplies = (16 * TH * TWp) / (9 * s.OH * s.OW);
+  if (C < winogradLimits.minC || M < winogradLimits.minM || multiplies > winogradLimits.maxMultiplies) return undefined;
+  const rows = Math.max(1, Math.min(TH, Math.floor(B_PANEL_FLOATS / (Math.min(C, DEFAULT_BLOCKING.kc) * TWp))));
   const Hp = 2 * TH + 2, Wp = 2 * TWp + 2;
   // 16 bytes of slack: the last vector of 4 tiles reads 2 floats past its padded row.
   const padBytes = 16 * Math.ceil((C * Hp * Wp) / 4) + 16;
   return {
     shape: { ...s, Hp, Wp }, C, M, TH, TW, TWp, rows, padBytes,
-    vBytes: 16 * 4 * C * rows * TWp, mBytes: 16 * 4 * M * rows * TWp,
+    vBytes: 16 * xiStride(C, rows * TWp), mBytes: 16 * xiStride(M, rows * TWp),
   };
 }
 
@@ -111,7 +126,7 @@ function emitInputTransform(fn: FnBuilder, p: WinogradPlan, pad: number, v: numb
   }
   for (let j = 0; j < 4; j++) {
     const column = [0, 1, 2, 3].map((i) => e[i * 4 + j]!);
-    inputTransform1d(fn, column).forEach((x, i) => body.push(fn.vstore(dst.get(), x, v + 4 * (i * 4 + j) * p.C * n)));
+    inputTransform1d(fn, column).forEach((x, i) => body.push(fn.vstore(dst.get(), x, v + (i * 4 + j) * xiStride(p.C, n))));
   }
   return [fn.for(c, 0, p.C, 1, [fn.for(tyl, 0, rows, 1, [fn.for(tx, 0, p.TWp, 4, body)])])];
 }
@@ -128,7 +143,7 @@ function emitOutputTransform(fn: FnBuilder, p: WinogradPlan, mbuf: number, ty0: 
   const s = Array.from({ length: 4 }, () => fn.local('v128')), dd = Array.from({ length: 4 }, () => fn.local('v128'));
   const y = [fn.local('v128'), fn.local('v128')], r = fn.local('v128');
   const act = readActivation(ep.ctx.node);
-  const at = (xi: number) => fn.vload(src.get(), mbuf + 4 * xi * p.M * n);
+  const at = (xi: number) => fn.vload(src.get(), mbuf + xi * xiStride(p.M, n));
 
   // One group of 4 tiles at column tile tx: `cols` valid output columns (8 unless at the right edge).
   const group = (cols: number): Expr[] => {
@@ -189,8 +204,8 @@ export function lowerWinogradConv(ctx: LowerContext, p: WinogradPlan, x: Operand
       fn.for(xi, 0, 16, 1, emitBlockedGemm(fn, {
         M: p.M, N: n, K: p.C,
         a: () => fn.add(fn.mul(xi.get(), 4 * p.M * p.C), u), aRowStride: p.C, aKStride: 1,
-        b: () => fn.add(fn.mul(xi.get(), 4 * p.C * n), v), bKStride: n,
-        c: () => fn.add(fn.mul(xi.get(), 4 * p.M * n), mbuf), cRowStride: n,
+        b: () => fn.add(fn.mul(xi.get(), xiStride(p.C, n)), v), bKStride: n,
+        c: () => fn.add(fn.mul(xi.get(), xiStride(p.M, n)), mbuf), cRowStride: n,
       })),
       ...emitOutputTransform(fn, p, mbuf, at, rows, image, ep),
     ];
