@@ -117,28 +117,31 @@ export function stride2Row(fn: FnBuilder, p: Local, rowOff: number, kw: number, 
 
 /**
  * The f32x4 of input columns `cols` (one per lane) of the row at byte `off` from `ptr()`, for a row of
- * W floats: lanes whose column is outside [0, W) (or undefined) get `fill`. The valid columns span at
- * most 8; one or two vector loads cover them, ending at the last valid column where possible so the
- * reads stay inside the row (they overrun its end by at most 3 floats, only when W < 8).
+ * W floats: lanes whose column is outside [0, W) get `fill`, undefined lanes (outputs past the row
+ * end) anything. The columns read span at most 8; one or two vector loads cover them, ending at the
+ * last column read where possible so the reads stay inside the row (they overrun its end by at most
+ * 3 floats).
  */
 export function emitEdgeGather(fn: FnBuilder, W: number, ptr: () => Expr, off: number, cols: (number | undefined)[], fill: number): Expr {
-  const valid = cols.map((c) => c !== undefined && c >= 0 && c < W);
-  const used = cols.filter((_, l) => valid[l]) as number[];
+  const inRow = (c: number | undefined) => c !== undefined && c >= 0 && c < W;
+  const used = cols.filter(inRow) as number[];
+  const padded = cols.map((c) => c !== undefined && !inRow(c));
+  const anyPad = padded.some((p) => p);
   if (!used.length) return fn.vconst(fill);
+  // Consecutive columns and no pad lane: one plain load from the first lane's column.
+  const start = cols.findIndex(inRow);
+  const first = cols[start]! - start;
+  if (!anyPad && first >= 0 && cols.every((c, l) => !inRow(c) || c === first + l)) return fn.vload(ptr(), off + 4 * first);
   const lo = Math.min(...used), hi = Math.max(...used);
   if (hi - lo > 7) throw new Error(`edge gather over ${hi - lo + 1} columns`);
   const two = hi - lo > 3;
   const a = Math.max(0, hi - (two ? 7 : 3));
-  const pick = cols.map((c, l) => (valid[l] ? c! - a : -1)) as [number, number, number, number];
-  const first = fn.vload(ptr(), off + 4 * a);
-  const allValid = valid.every((v) => v);
-  if (!two) {
-    if (allValid && pick.every((c, l) => c === l)) return first;
-    return fn.vshuffle(first, fn.vconst(fill), pick.map((c) => (c < 0 ? 4 : c)) as [number, number, number, number]);
-  }
-  const both = fn.vshuffle(first, fn.vload(ptr(), off + 4 * (a + 4)), pick.map((c) => Math.max(c, 0)) as [number, number, number, number]);
-  if (allValid) return both;
-  return fn.vshuffle(both, fn.vconst(fill), valid.map((v, l) => (v ? l : 4)) as [number, number, number, number]);
+  const pick = cols.map((c) => (inRow(c) ? c! - a : -1)) as [number, number, number, number];
+  const load = fn.vload(ptr(), off + 4 * a);
+  if (!two) return fn.vshuffle(load, fn.vconst(fill), pick.map((c, l) => (c >= 0 ? c : padded[l] ? 4 : l)) as [number, number, number, number]);
+  const both = fn.vshuffle(load, fn.vload(ptr(), off + 4 * (a + 4)), pick.map((c) => Math.max(c, 0)) as [number, number, number, number]);
+  if (!anyPad) return both;
+  return fn.vshuffle(both, fn.vconst(fill), padded.map((p, l) => (p ? 4 : l)) as [number, number, number, number]);
 }
 
 export interface WindowKernelSpec {
