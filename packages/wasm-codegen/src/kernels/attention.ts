@@ -140,10 +140,7 @@ function emitAttention(w: AttentionView): Expr[] {
   const perKvHead: Expr[] = [
     kPtr.set(fn.add(base(fn, w.k), fn.mul(fn.add(fn.mul(b.get(), Hkv), kh.get()), mulI(fn, 4, T(), D)))),
     vPtr.set(fn.add(base(fn, w.v), fn.mul(fn.add(fn.mul(b.get(), Hkv), kh.get()), mulI(fn, 4, T(), Dv())))),
-    fn.for(t, 0, T(), 1, [fn.for(c, 0, D, 1, [
-      fn.storeF32(...storeAt(memAt(fn, w.kt, fn.add(fn.mul(c.get(), mulI(fn, 4, T())), fn.shl(t.get(), 2))),
-        fn.loadF32(fn.add(kPtr.get(), fn.shl(fn.add(fn.mul(t.get(), D), c.get()), 2))))),
-    ])]),
+    ...transposeK(w, t, c, kPtr),
     fn.for(g, 0, G, 1, perHead),
   ];
   const perBatch: Expr[] = [];
@@ -151,6 +148,32 @@ function emitAttention(w: AttentionView): Expr[] {
   perBatch.push(off.set(fromNonpad ? fn.sub(limit.get(), S()) : fn.i(attrInt(node, 'causal_offset', 0))));
   perBatch.push(fn.for(kh, 0, Hkv, 1, perKvHead));
   return [fn.for(b, 0, w.B(), 1, perBatch)];
+}
+
+/** Kᵀ of the kv head at kPtr into w.kt: Kᵀ[c, t] = K[t, c]. */
+function transposeK(w: AttentionView, t: Local, c: Local, kPtr: Local): Expr[] {
+  const { fn, D } = w;
+  const T = w.T();
+  if (typeof T === 'number') {
+    return [fn.for(t, 0, T, 1, [fn.for(c, 0, D, 1, [
+      fn.storeF32(...storeAt(memAt(fn, w.kt, fn.add(fn.mul(c.get(), 4 * T), fn.shl(t.get(), 2))),
+        fn.loadF32(fn.add(kPtr.get(), fn.shl(fn.add(fn.mul(t.get(), D), c.get()), 2))))),
+    ])])];
+  }
+  // Run-time T: walk both sides with pointers (the destination's row stride is a local).
+  const src = fn.local('i32'), dst = fn.local('i32'), rowBytes = fn.local('i32');
+  return [
+    rowBytes.set(fn.shl(T, 2)),
+    src.set(kPtr.get()),
+    fn.for(t, 0, w.T(), 1, [
+      dst.set(fn.add(base(fn, w.kt), fn.shl(t.get(), 2))),
+      fn.for(c, 0, D, 1, [
+        fn.storeF32(dst.get(), fn.loadF32(src.get())),
+        dst.set(fn.add(dst.get(), rowBytes.get())),
+        src.set(fn.add(src.get(), 4)),
+      ]),
+    ]),
+  ];
 }
 
 /** (address, offset) + value → a store's (address, value, offset). */

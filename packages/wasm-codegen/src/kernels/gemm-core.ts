@@ -64,6 +64,12 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
   };
   const bytes = (elements: () => I32) => { const e = elements(); return typeof e === 'number' ? () => 4 * e : hoist(fn.shl(e, 2)); };
   const aRow = hoist(s.aRowStride), aRowBytes = bytes(aRow), aKBytes = bytes(hoist(s.aKStride)), bKBytes = bytes(hoist(s.bKStride));
+  // Byte offset of A's row r from row 0: a load offset when static, else a local (no mul per k).
+  const aRowOffset = Array.from({ length: ROWS }, (_, r): (() => I32) => {
+    const b = aRowBytes();
+    if (typeof b === 'number') return () => r * b;
+    return r === 0 ? () => 0 : r === 1 ? aRowBytes : hoist(fn.mul(b, r));
+  });
   const cRow = hoist(s.cRowStride), rRow = s.residual ? hoist(s.residual.rRowStride) : () => 0;
   const K = hoist(s.K);
 
@@ -77,8 +83,8 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
     const inner: Expr[] = [];
     for (let v = 0; v < vecs; v++) inner.push(bv[v]!.set(fn.vload(pb.get(), 16 * v)));
     for (let r = 0; r < rows; r++) {
-      const rowBytes = aRowBytes();
-      inner.push(av.set(typeof rowBytes === 'number' ? fn.vloadSplat(pa.get(), r * rowBytes) : fn.vloadSplat(fn.add(pa.get(), fn.mul(rowBytes, r)))));
+      const rowOffset = aRowOffset[r]!();
+      inner.push(av.set(typeof rowOffset === 'number' ? fn.vloadSplat(pa.get(), rowOffset) : fn.vloadSplat(fn.add(pa.get(), rowOffset))));
       for (let v = 0; v < vecs; v++) inner.push(acc[r]![v]!.set(fn.fma(av.get(), bv[v]!.get(), acc[r]![v]!.get())));
     }
     inner.push(pa.set(fn.add(pa.get(), aKBytes())));
@@ -102,10 +108,11 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
   };
 
   // Column sweep for a row block of `rows` rows starting at i.
-  const columns = (rows: number): Expr[] => {
-    if (typeof s.N !== 'number') return dynamicColumns(rows);
-    const fullBlocks = Math.floor(s.N / (4 * VECS)) * 4 * VECS;
-    const rest = s.N - fullBlocks;
+  const columns = (rows: number): Expr[] => (typeof s.N !== 'number' ? dynamicColumns(rows) : staticColumns(rows));
+  const staticColumns = (rows: number): Expr[] => {
+    const N = s.N as number;
+    const fullBlocks = Math.floor(N / (4 * VECS)) * 4 * VECS;
+    const rest = N - fullBlocks;
     const stmts: Expr[] = [fn.for(j, 0, fullBlocks, 4 * VECS, block(rows, VECS, 4))];
     if (rest > 0) {
       stmts.push(j.set(fn.i(fullBlocks)));
