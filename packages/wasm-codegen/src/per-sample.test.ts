@@ -29,7 +29,7 @@ describe('per-sample lowering over a symbolic batch', () => {
   });
 
   it('refuses a node that mixes samples', async () => {
-    await expect(checkDynamicKernel('Softmax', [{ dtype: 'float32', shape: ['N', 4] }], { axis: 0 }, [[f32([2, 4])]])).rejects.toThrow(/DYNAMIC_SHAPE|run-time dims/);
+    await expect(checkDynamicKernel('Hardmax', [{ dtype: 'float32', shape: ['N', 4] }], { axis: 0 }, [[f32([2, 4])]])).rejects.toThrow(/DYNAMIC_SHAPE|run-time dims/);
   });
 
   it('runs a specialized variant when the dims match and the generic code otherwise', async () => {

@@ -43,17 +43,18 @@ export function vectorEnd(fn: FnBuilder, n: () => I32): { init: Expr[]; end: () 
 
 export interface RowDim {
   count: I32;
-  /** Byte stride of each pointer for one step of this loop. */
-  strides: number[];
+  /** Byte stride of each pointer for one step of this loop (each entry used once). */
+  strides: I32[];
 }
 
 /**
- * `stridedLoops` whose loop counts may be run-time (rows of a normalization, the outer dims of a
- * softmax): static counts and bases take stridedLoops itself, so static kernels are unchanged.
+ * `stridedLoops` whose loop counts and strides may be run-time (rows of a normalization, the outer
+ * dims of a softmax): static ones take stridedLoops itself, so static kernels are unchanged.
  */
 export function rowLoops(fn: FnBuilder, bases: (() => I32)[], dims: RowDim[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
   const start = bases.map((b) => b());
-  if (dims.every((d) => typeof d.count === 'number') && start.every((b) => typeof b === 'number')) {
+  const numbers = (xs: I32[]) => xs.every((x) => typeof x === 'number');
+  if (dims.every((d) => typeof d.count === 'number' && numbers(d.strides)) && numbers(start)) {
     return stridedLoops(fn, start as number[], dims as LoopDim[], body);
   }
   const build = (d: number, parent: (() => Expr)[]): Expr[] => {
@@ -72,4 +73,9 @@ export function rowLoops(fn: FnBuilder, bases: (() => I32)[], dims: RowDim[], bo
     ];
   };
   return build(0, bases.map((b) => () => fn.i(b())));
+}
+
+/** a * b that stays a number when `a` is static (strides handed to `rowLoops`). */
+export function times(fn: FnBuilder, a: I32, b: number): I32 {
+  return typeof a === 'number' ? a * b : fn.mul(a, b);
 }

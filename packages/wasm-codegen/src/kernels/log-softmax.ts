@@ -2,11 +2,11 @@
 // then y = x - (m + log s). float32 runs on f32x4: with inner = 1 along the contiguous row (scalar
 // tail), otherwise four neighbouring vectors at once, one per lane (the inner tail one lane at a
 // time). The log is taken once per vector through the host. float64/float16 run a scalar loop.
-// With run-time dims the outer count is read at run time; the axis and inner extents stay static.
+// With run-time dims the outer count and the axis extent are read at run time; inner stays static.
 import { DType, Node, attrInt, axisView, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { helperContext, rowLoops } from './dynamic-util.js';
+import { helperContext, rowLoops, times, vectorEnd } from './dynamic-util.js';
 import { vexp } from './math.js';
 import { ScalarType, scalarType } from './scalar-types.js';
 
@@ -18,30 +18,32 @@ function hostLog(fn: FnBuilder, wasm: 'f32' | 'f64', x: Expr): Expr {
 }
 
 /** One contiguous float32 row of n at px → py. */
-function row(ctx: LowerContext, px: Ptr, py: Ptr, n: number): Expr[] {
+function row(ctx: LowerContext, px: Ptr, py: Ptr, n: () => I32): Expr[] {
   const { fn } = ctx;
-  const n4 = n - (n % 4);
+  const vec = vectorEnd(fn, n);
+  const n4 = vec.end;
   const k = fn.local('i32'), acc = fn.local('v128');
   const m = fn.local('f32'), s = fn.local('f32');
   const at = (p: Ptr) => fn.add(p(), fn.shl(k.get(), 2));
   const lane = (i: number) => fn.vextract(acc.get(), i);
   return [
+    ...vec.init,
     acc.set(fn.vconst(-Infinity)),
-    fn.for(k, 0, n4, 4, [acc.set(fn.vmax(acc.get(), fn.vload(at(px))))]),
+    fn.for(k, 0, n4(), 4, [acc.set(fn.vmax(acc.get(), fn.vload(at(px))))]),
     m.set(fn.fmax(fn.fmax(lane(0), lane(1)), fn.fmax(lane(2), lane(3)))),
-    fn.for(k, n4, n, 1, [m.set(fn.fmax(m.get(), fn.loadF32(at(px))))]),
+    fn.for(k, n4(), n(), 1, [m.set(fn.fmax(m.get(), fn.loadF32(at(px))))]),
     acc.set(fn.vzero()),
-    fn.for(k, 0, n4, 4, [acc.set(fn.vadd(acc.get(), vexp(ctx, fn, fn.vsub(fn.vload(at(px)), fn.vsplat(m.get())))))]),
+    fn.for(k, 0, n4(), 4, [acc.set(fn.vadd(acc.get(), vexp(ctx, fn, fn.vsub(fn.vload(at(px)), fn.vsplat(m.get())))))]),
     s.set(fn.vsum(acc)),
-    fn.for(k, n4, n, 1, [s.set(fn.fadd(s.get(), fn.vextract(vexp(ctx, fn, fn.vsplat(fn.fsub(fn.loadF32(at(px)), m.get()))), 0)))]),
+    fn.for(k, n4(), n(), 1, [s.set(fn.fadd(s.get(), fn.vextract(vexp(ctx, fn, fn.vsplat(fn.fsub(fn.loadF32(at(px)), m.get()))), 0)))]),
     m.set(fn.fadd(m.get(), hostLog(fn, 'f32', s.get()))),
-    fn.for(k, 0, n4, 4, [fn.vstore(at(py), fn.vsub(fn.vload(at(px)), fn.vsplat(m.get())))]),
-    fn.for(k, n4, n, 1, [fn.storeF32(at(py), fn.fsub(fn.loadF32(at(px)), m.get()))]),
+    fn.for(k, 0, n4(), 4, [fn.vstore(at(py), fn.vsub(fn.vload(at(px)), fn.vsplat(m.get())))]),
+    fn.for(k, n4(), n(), 1, [fn.storeF32(at(py), fn.fsub(fn.loadF32(at(px)), m.get()))]),
   ];
 }
 
 /** Four (or, with `vector` false, one) interleaved float32 vectors of n, element stride `inner`. */
-function lanes(ctx: LowerContext, px: Ptr, py: Ptr, n: number, inner: number, vector: boolean): Expr[] {
+function lanes(ctx: LowerContext, px: Ptr, py: Ptr, n: () => I32, inner: number, vector: boolean): Expr[] {
   const { fn } = ctx;
   const k = fn.local('i32'), m = fn.local('v128'), s = fn.local('v128');
   const at = (p: Ptr) => fn.add(p(), fn.mul(k.get(), inner * 4));
@@ -49,17 +51,17 @@ function lanes(ctx: LowerContext, px: Ptr, py: Ptr, n: number, inner: number, ve
   const store = (v: Expr) => (vector ? fn.vstore(at(py), v) : fn.vstoreLane(at(py), v, 0));
   return [
     m.set(fn.vconst(-Infinity)),
-    fn.for(k, 0, n, 1, [m.set(fn.vmax(m.get(), load()))]),
+    fn.for(k, 0, n(), 1, [m.set(fn.vmax(m.get(), load()))]),
     s.set(fn.vzero()),
-    fn.for(k, 0, n, 1, [s.set(fn.vadd(s.get(), vexp(ctx, fn, fn.vsub(load(), m.get()))))]),
+    fn.for(k, 0, n(), 1, [s.set(fn.vadd(s.get(), vexp(ctx, fn, fn.vsub(load(), m.get()))))]),
     ...[0, 1, 2, 3].slice(0, vector ? 4 : 1).map((l) => s.set(fn.vreplace(s.get(), l, hostLog(fn, 'f32', fn.vextract(s.get(), l))))),
     m.set(fn.vadd(m.get(), s.get())),
-    fn.for(k, 0, n, 1, [store(fn.vsub(load(), m.get()))]),
+    fn.for(k, 0, n(), 1, [store(fn.vsub(load(), m.get()))]),
   ];
 }
 
 /** Any float type, one element at a time (exp and log through the host). */
-function scalar(ctx: LowerContext, t: ScalarType, px: Ptr, py: Ptr, n: number, stride: number): Expr[] {
+function scalar(ctx: LowerContext, t: ScalarType, px: Ptr, py: Ptr, n: () => I32, stride: number): Expr[] {
   const { fn } = ctx;
   const w = t.wasm as 'f32' | 'f64';
   const k = fn.local('i32'), m = fn.local(w), s = fn.local(w);
@@ -70,19 +72,19 @@ function scalar(ctx: LowerContext, t: ScalarType, px: Ptr, py: Ptr, n: number, s
   };
   return [
     m.set(fn.constOf(w, -Infinity)),
-    fn.for(k, 0, n, 1, [m.set(fn.num(w, 'max', m.get(), t.load(ctx, at(px))))]),
+    fn.for(k, 0, n(), 1, [m.set(fn.num(w, 'max', m.get(), t.load(ctx, at(px))))]),
     s.set(fn.constOf(w, 0)),
-    fn.for(k, 0, n, 1, [s.set(fn.num(w, 'add', s.get(), exp(fn.num(w, 'sub', t.load(ctx, at(px)), m.get()))))]),
+    fn.for(k, 0, n(), 1, [s.set(fn.num(w, 'add', s.get(), exp(fn.num(w, 'sub', t.load(ctx, at(px)), m.get()))))]),
     m.set(fn.num(w, 'add', m.get(), hostLog(fn, w, s.get()))),
-    fn.for(k, 0, n, 1, [t.store(ctx, at(py), fn.num(w, 'sub', t.load(ctx, at(px)), m.get()))]),
+    fn.for(k, 0, n(), 1, [t.store(ctx, at(py), fn.num(w, 'sub', t.load(ctx, at(px)), m.get()))]),
   ];
 }
 
-/** LogSoftmax of `outer` (maybe run-time) blocks of [n, inner] at x → y. */
-function logSoftmaxBlocks(ctx: LowerContext, t: ScalarType, x: () => I32, y: () => I32, outer: I32, n: number, inner: number): Expr[] {
+/** LogSoftmax of `outer` blocks of [n, inner] at x → y; outer and n may be run-time. */
+function logSoftmaxBlocks(ctx: LowerContext, t: ScalarType, x: () => I32, y: () => I32, outer: I32, n: () => I32, inner: number): Expr[] {
   const { fn } = ctx;
-  const rowBytes = n * inner * t.bytes;
-  const rows = [{ count: outer, strides: [rowBytes, rowBytes] }];
+  const rowBytes = () => times(fn, n(), inner * t.bytes);
+  const rows = [{ count: outer, strides: [rowBytes(), rowBytes()] }];
   if (t.dtype !== 'float32') {
     return rowLoops(fn, [x, y], [...rows, { count: inner, strides: [t.bytes, t.bytes] }], ([px, py]) => scalar(ctx, t, px!, py!, n, inner * t.bytes));
   }
@@ -109,7 +111,7 @@ registerLowering({
     const t = floatType(ctx, x.dtype);
     if (sizeOf(x.dims) === 0) return [];
     const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', -1));
-    return logSoftmaxBlocks(ctx, t, () => x.addr, () => y.addr, outer, n, inner);
+    return logSoftmaxBlocks(ctx, t, () => x.addr, () => y.addr, outer, () => n, inner);
   },
   lowerDynamic(ctx) {
     const { node } = ctx;
@@ -117,8 +119,8 @@ registerLowering({
     const t = floatType(ctx, x.dtype);
     const axis = normalizeAxis(node, attrInt(node, 'axis', -1), x.shape.length);
     const n = x.shape[axis] ?? 1, inner = x.shape.slice(axis + 1);
-    if (typeof n !== 'number' || !isStatic(inner)) unsupported(ctx, `a log-softmax axis extent [${[n, ...inner]}], with run-time dims`);
+    if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the log-softmax axis, with run-time dims`);
     if (n === 0 || sizeOf(inner) === 0) return [];
-    return logSoftmaxBlocks(helperContext(ctx), t, () => x.addr(), () => y.addr(), x.count(0, axis), n, sizeOf(inner));
+    return logSoftmaxBlocks(helperContext(ctx), t, () => x.addr(), () => y.addr(), x.count(0, axis), () => ctx.dim(n), sizeOf(inner));
   },
 });

@@ -13,17 +13,20 @@ async function check(op: string, shape: Dim[], axis: number, dtype: 'float32' | 
 }
 
 for (const op of ['Softmax', 'LogSoftmax']) {
-  describe(`${op} with run-time outer dims`, () => {
+  describe(`${op} with run-time dims`, () => {
     it('rows of 33 in [S, B, 33]', () => check(op, ['S', 'B', 33], -1));
     it('rows of 4 in [B, 4]', () => check(op, ['B', 4], 1));
     it('an inner axis of [S, 5, 7] (lanes over inner positions, scalar inner tail)', () => check(op, ['S', 5, 7], 1));
     it('an inner axis of [B, S, 3, 8]', () => check(op, ['B', 'S', 3, 8], 2));
-    it('refuses a run-time axis extent', async () => {
-      await expect(check(op, [2, 'S'], 1)).rejects.toThrow(/run-time dims/);
+    it('a run-time axis extent: attention scores [B, 2, S, S] over the last axis', () => check(op, ['B', 2, 'S', 'S'], -1));
+    it('a run-time axis extent with inner positions: [B, S, 6] along axis 1', () => check(op, ['B', 'S', 6], 1));
+    it('refuses run-time inner dims', async () => {
+      await expect(check(op, ['S', 3, 'B'], 1)).rejects.toThrow(/run-time dims/);
     });
   });
 }
 
-describe('LogSoftmax float64 with run-time outer dims', () => {
+describe('LogSoftmax float64 with run-time dims', () => {
   it('[S, 6, 3] along axis 1', () => check('LogSoftmax', ['S', 6, 3], 1, 'float64'));
+  it('[3, S] along a run-time axis', () => check('LogSoftmax', [3, 'S'], 1, 'float64'));
 });

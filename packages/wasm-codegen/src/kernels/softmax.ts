@@ -2,11 +2,12 @@
 // exp(x - max) stored into the output while summing, then a multiply by 1/sum. With inner = 1 the
 // vector is a contiguous row and the passes run four elements at a time (scalar tail); otherwise
 // four neighbouring vectors (inner positions i..i+3) are processed together, one per lane. With
-// run-time dims the outer count is read at run time; the axis and inner extents must stay static.
+// run-time dims the outer count and the axis extent (attention scores over seq) are read at run
+// time, with a run-time scalar tail; the inner extent must stay static.
 import { Dim, Node, attrInt, dimProduct, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
-import { helperContext, rowLoops } from './dynamic-util.js';
+import { helperContext, rowLoops, times, vectorEnd } from './dynamic-util.js';
 import { vexp } from './math.js';
 
 /** max of the four lanes. */
@@ -15,34 +16,36 @@ function hmax(fn: FnBuilder, v: Local): Expr {
 }
 
 /** Softmax of one contiguous row of n floats at px → py. */
-function rowSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: number): Expr[] {
+function rowSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: () => I32): Expr[] {
   const { fn } = ctx;
-  const n4 = n - (n % 4);
+  const vec = vectorEnd(fn, n);
+  const n4 = vec.end;
   const k = fn.local('i32'), mv = fn.local('v128'), sv = fn.local('v128'), e = fn.local('v128');
   const m = fn.local('f32'), s = fn.local('f32'), r = fn.local('f32');
   const at = (p: () => Expr) => fn.add(p(), fn.shl(k.get(), 2));
   return [
+    ...vec.init,
     mv.set(fn.vconst(-Infinity)),
-    fn.for(k, 0, n4, 4, [mv.set(fn.vmax(mv.get(), fn.vload(at(px))))]),
+    fn.for(k, 0, n4(), 4, [mv.set(fn.vmax(mv.get(), fn.vload(at(px))))]),
     m.set(hmax(fn, mv)),
-    fn.for(k, n4, n, 1, [m.set(fn.fmax(m.get(), fn.loadF32(at(px))))]),
+    fn.for(k, n4(), n(), 1, [m.set(fn.fmax(m.get(), fn.loadF32(at(px))))]),
     mv.set(fn.vsplat(m.get())),
     sv.set(fn.vzero()),
-    fn.for(k, 0, n4, 4, [
+    fn.for(k, 0, n4(), 4, [
       e.set(vexp(ctx, fn, fn.vsub(fn.vload(at(px)), mv.get()))),
       fn.vstore(at(py), e.get()),
       sv.set(fn.vadd(sv.get(), e.get())),
     ]),
     s.set(fn.vsum(sv)),
-    fn.for(k, n4, n, 1, [
+    fn.for(k, n4(), n(), 1, [
       e.set(vexp(ctx, fn, fn.vsplat(fn.fsub(fn.loadF32(at(px)), m.get())))),
       fn.storeF32(at(py), fn.vextract(e.get(), 0)),
       s.set(fn.fadd(s.get(), fn.vextract(e.get(), 0))),
     ]),
     r.set(fn.fdiv(fn.f32(1), s.get())),
     mv.set(fn.vsplat(r.get())),
-    fn.for(k, 0, n4, 4, [fn.vstore(at(py), fn.vmul(fn.vload(at(py)), mv.get()))]),
-    fn.for(k, n4, n, 1, [fn.storeF32(at(py), fn.fmul(fn.loadF32(at(py)), r.get()))]),
+    fn.for(k, 0, n4(), 4, [fn.vstore(at(py), fn.vmul(fn.vload(at(py)), mv.get()))]),
+    fn.for(k, n4(), n(), 1, [fn.storeF32(at(py), fn.fmul(fn.loadF32(at(py)), r.get()))]),
   ];
 }
 
@@ -50,7 +53,7 @@ function rowSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: number
  * Softmax of `lanes` (4, or 1 for the tail) interleaved vectors of n elements with element stride
  * `inner`, starting at px → py: lane l handles the vector at inner position l.
  */
-function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: number, inner: number, vector: boolean): Expr[] {
+function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: () => I32, inner: number, vector: boolean): Expr[] {
   const { fn } = ctx;
   const k = fn.local('i32'), mv = fn.local('v128'), sv = fn.local('v128'), e = fn.local('v128');
   const at = (p: () => Expr) => fn.add(p(), fn.mul(k.get(), inner * 4));
@@ -58,23 +61,23 @@ function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: nu
   const store = (p: () => Expr, v: Expr) => (vector ? fn.vstore(at(p), v) : fn.vstoreLane(at(p), v, 0));
   return [
     mv.set(fn.vconst(-Infinity)),
-    fn.for(k, 0, n, 1, [mv.set(fn.vmax(mv.get(), load(px)))]),
+    fn.for(k, 0, n(), 1, [mv.set(fn.vmax(mv.get(), load(px)))]),
     sv.set(fn.vzero()),
-    fn.for(k, 0, n, 1, [
+    fn.for(k, 0, n(), 1, [
       e.set(vexp(ctx, fn, fn.vsub(load(px), mv.get()))),
       store(py, e.get()),
       sv.set(fn.vadd(sv.get(), e.get())),
     ]),
     sv.set(fn.vdiv(fn.vconst(1), sv.get())),
-    fn.for(k, 0, n, 1, [store(py, fn.vmul(load(py), sv.get()))]),
+    fn.for(k, 0, n(), 1, [store(py, fn.vmul(load(py), sv.get()))]),
   ];
 }
 
-/** Softmax of `outer` (maybe run-time) blocks of [n, inner] at x → y. */
-function softmaxBlocks(ctx: LowerContext, x: () => I32, y: () => I32, outer: I32, n: number, inner: number): Expr[] {
+/** Softmax of `outer` blocks of [n, inner] at x → y; outer and n may be run-time. */
+function softmaxBlocks(ctx: LowerContext, x: () => I32, y: () => I32, outer: I32, n: () => I32, inner: number): Expr[] {
   const { fn } = ctx;
-  const row = n * inner * 4;
-  const blocks = [{ count: outer, strides: [row, row] }];
+  const row = () => times(fn, n(), inner * 4);
+  const blocks = [{ count: outer, strides: [row(), row()] }];
   if (inner === 1) return rowLoops(fn, [x, y], blocks, ([px, py]) => rowSoftmax(ctx, px!, py!, n));
   const inner4 = inner - (inner % 4);
   const i = fn.local('i32');
@@ -100,14 +103,14 @@ registerLowering({
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     if (sizeOf(x.dims) === 0) return [];
     const { outer, n, inner } = axisSplit(ctx, x.dims);
-    return softmaxBlocks(ctx, () => x.addr, () => y.addr, sizeOf(outer as number[]), n as number, sizeOf(inner as number[]));
+    return softmaxBlocks(ctx, () => x.addr, () => y.addr, sizeOf(outer as number[]), () => n as number, sizeOf(inner as number[]));
   },
   lowerDynamic(ctx) {
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     const { outer, n, inner } = axisSplit(ctx, x.shape);
-    if (typeof n !== 'number' || !isStatic(inner)) unsupported(ctx, `a softmax axis extent [${[n, ...inner]}], with run-time dims`);
+    if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the softmax axis, with run-time dims`);
     if (n === 0 || sizeOf(inner) === 0) return [];
-    return softmaxBlocks(helperContext(ctx), () => x.addr(), () => y.addr(), ctx.dim(dimProduct(outer)), n, sizeOf(inner));
+    return softmaxBlocks(helperContext(ctx), () => x.addr(), () => y.addr(), ctx.dim(dimProduct(outer)), () => ctx.dim(n), sizeOf(inner));
   },
 });
