@@ -22,6 +22,19 @@ const cases: { op: 'MaxPool' | 'AveragePool'; name: string; x: number[]; attrs: 
   { op: 'AveragePool', name: '1-D stride 3', x: [1, 2, 17], attrs: { kernel_shape: [4], strides: [3], pads: [2, 1] } },
 ];
 
+// The in-place direct loop (strides 1 and 2): border rows, edge vectors and partial vectors on odd sizes.
+const directSizes: [number, number][] = [[1, 1], [3, 7], [7, 3], [17, 17], [2, 9], [17, 1]];
+for (const [h, w] of directSizes) {
+  for (const s of [1, 2]) {
+    const attrs = { kernel_shape: [3, 3], strides: [s, s], pads: [0, 2, 2, 1] };
+    cases.push({ op: 'MaxPool', name: `direct ${h}x${w} stride ${s} asymmetric pads`, x: [1, 3, h, w], attrs });
+    cases.push({ op: 'AveragePool', name: `direct ${h}x${w} stride ${s} asymmetric pads`, x: [1, 3, h, w], attrs });
+    cases.push({ op: 'AveragePool', name: `direct ${h}x${w} stride ${s} ceil_mode include pad`, x: [1, 2, h, w], attrs: { ...attrs, pads: [1, 1, 1, 1], ceil_mode: 1, count_include_pad: 1 } });
+  }
+}
+cases.push({ op: 'MaxPool', name: 'direct 2x3 window, strides 2 and 1', x: [2, 3, 11, 13], attrs: { kernel_shape: [2, 3], strides: [2, 1], pads: [1, 0, 0, 1] } });
+cases.push({ op: 'AveragePool', name: 'direct 5x5 stride 1 pad 2 (uniform rows in the middle)', x: [1, 2, 12, 21], attrs: { kernel_shape: [5, 5], pads: [2, 2, 2, 2] } });
+
 describe('pooling kernels vs reference', () => {
   cases.forEach((t, idx) => {
     it(`${t.op}: ${t.name}`, async () => {
@@ -42,6 +55,14 @@ describe('pooling kernels vs reference', () => {
       });
     }
   }
+
+  it('MaxPool lets NaN through at the edges and in the middle (direct loop)', async () => {
+    const x = randomTensor('float32', [1, 2, 9, 11], rng(6));
+    for (const i of [0, 10, 50, 98, 99 + 45]) (x.data as Float32Array)[i] = NaN;
+    const { actual, expected } = await runKernel('MaxPool', [{ tensor: x }], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
+    const c = compareTensors(actual[0]!, expected[0]!);
+    expect(c.ok, c.message).toBe(true);
+  });
 
   it('MaxPool lets NaN through like the reference', async () => {
     const x = randomTensor('float32', [1, 1, 4, 4], rng(5));

@@ -1,4 +1,5 @@
-// MaxPool and AveragePool (1-D and 2-D, float32) on the shared sliding-window loop; 3-D and up,
+// MaxPool and AveragePool (1-D and 2-D, float32) on the shared sliding-window loops (in place for
+// strides 1 and 2 without dilation: window-direct.ts; else a padded copy: window-core.ts); 3-D and up,
 // MaxPool with Indices and other dtypes take the scalar N-D loop of pool-nd.ts. Max pads with
 // -Infinity so the border never wins; average pads with 0 and multiplies by 1/count, where count
 // is the same for every output when possible and otherwise comes from a per-output table built at
@@ -8,6 +9,7 @@ import { registerLowering } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { lowerPoolNd } from './pool-nd.js';
 import { PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
+import { emitDirectWindowKernel, fitsDirectWindow } from './window-direct.js';
 
 /** The plane shape for the SIMD kernel, or undefined for the N-D path (3-D and up, MaxPool's Indices wanted, or not float32). */
 function shapeOf(node: Node, x: { dims: number[]; dtype: string }, y: { dims: number[] }): PlaneShape | undefined {
@@ -40,11 +42,14 @@ function reciprocals(node: Node, s: PlaneShape, rank: number): number | Float32A
 }
 
 
+/** Interior output rows per pass of the direct loop. */
+const POOL_ROWS = 2;
+
 registerLowering({
   ops: ['MaxPool', 'AveragePool'],
   scratchBytes(node, [x], [y]) {
     const s = shapeOf(node, x!, y!);
-    return s && !readsInPlace(s) ? paddedPlaneBytes(s) : 0;
+    return s && !fitsDirectWindow(s) && !readsInPlace(s) ? paddedPlaneBytes(s) : 0;
   },
   lower(ctx) {
     const { node, fn } = ctx;
@@ -52,36 +57,51 @@ registerLowering({
     const shape = shapeOf(node, x, y);
     if (!shape) return lowerPoolNd(ctx, x, y, attrInts(node, 'kernel_shape'));
     const [N, C] = x.dims as [number, number];
-    const max = node.op === 'MaxPool';
-    let finish: ((acc: Local, at: { oy: Local; ox: Local }) => Expr[]) | undefined;
-    if (!max) {
-      const r = reciprocals(node, shape, x.dims.length - 2);
-      if (typeof r === 'number') {
-        if (r !== 1) finish = (acc) => [acc.set(fn.vmul(acc.get(), fn.vconst(r)))];
-      } else {
-        // Partial last vectors read up to 3 floats past the table; weights are padded to 16 bytes.
-        const table = ctx.addWeight(makeTensor('float32', [r.length], r));
-        finish = (acc, at) => [acc.set(fn.vmul(acc.get(), fn.vload(fn.shl(fn.add(fn.mul(at.oy.get(), shape.OW), at.ox.get()), 2), table)))];
-      }
-    }
-    if (max) {
+    const direct = fitsDirectWindow(shape);
+    const at = (oy: Local, ox: Local) => fn.shl(fn.add(fn.mul(oy.get(), shape.OW), ox.get()), 2);
+    if (node.op === 'MaxPool') {
       // f32x4.max is NaN-propagating but costs ~10 instructions on x86; pmax is one. NaN inputs are
       // tracked in a mask instead and put back at the end, so results still follow the reference.
       // ok = every tap so far is a number (x >= -Infinity fails only for NaN).
-      const ok = fn.local('v128');
       const isNumber = (v: () => Expr) => fn.vge(v(), fn.vconst(-Infinity));
-      finish = (acc) => [acc.set(fn.vbitselect(acc.get(), fn.vconst(NaN), ok.get()))];
+      const restoreNaN = (acc: Local, ok: Local) => [acc.set(fn.vbitselect(acc.get(), fn.vconst(NaN), ok.get()))];
+      if (direct) {
+        const oks = Array.from({ length: POOL_ROWS }, () => fn.local('v128'));
+        return emitDirectWindowKernel(fn, {
+          shape, N, C, x: x.addr, y: y.addr, fill: -Infinity, rowsPerPass: POOL_ROWS,
+          begin: (r, acc) => [acc.set(fn.vconst(-Infinity)), oks[r]!.set(isNumber(() => fn.vconst(0)))],
+          tap: (r, acc, v) => [acc.set(fn.vpmax(acc.get(), v())), oks[r]!.set(fn.vand(oks[r]!.get(), isNumber(v)))],
+          finish: (r, acc) => restoreNaN(acc, oks[r]!),
+        });
+      }
+      const ok = fn.local('v128');
       return emitWindowKernel(fn, {
         shape, N, C, x: x.addr, y: y.addr, fill: -Infinity, identity: -Infinity, scratch: ctx.scratch,
         tap: (acc, v) => (acc ? fn.vpmax(acc, v()) : v()),
         sideTap: (v, first) => ok.set(first ? isNumber(v) : fn.vand(ok.get(), isNumber(v))),
-        finish,
+        finish: (acc) => restoreNaN(acc, ok),
+      });
+    }
+    // 1/count: one number for every output, or a per-output table (partial last vectors read up
+    // to 3 floats past it; weights are padded to 16 bytes).
+    const r = reciprocals(node, shape, x.dims.length - 2);
+    const table = typeof r === 'number' ? undefined : ctx.addWeight(makeTensor('float32', [r.length], r));
+    const scale = (acc: Local, planeByte: () => Expr, off = 0): Expr[] => {
+      if (table !== undefined) return [acc.set(fn.vmul(acc.get(), fn.vload(planeByte(), table + off)))];
+      return r === 1 ? [] : [acc.set(fn.vmul(acc.get(), fn.vconst(r as number)))];
+    };
+    if (direct) {
+      return emitDirectWindowKernel(fn, {
+        shape, N, C, x: x.addr, y: y.addr, fill: 0, rowsPerPass: POOL_ROWS,
+        begin: (_, acc) => [acc.set(fn.vconst(0))],
+        tap: (_, acc, v) => [acc.set(fn.vadd(acc.get(), v()))],
+        finish: (_, acc, a) => scale(acc, () => fn.i(a.planeByte()), a.off),
       });
     }
     return emitWindowKernel(fn, {
       shape, N, C, x: x.addr, y: y.addr, fill: 0, identity: 0, scratch: ctx.scratch,
       tap: (acc, v) => (acc ? fn.vadd(acc, v()) : v()),
-      finish,
+      finish: (acc, a) => scale(acc, () => at(a.oy, a.ox)),
     });
   },
 });
