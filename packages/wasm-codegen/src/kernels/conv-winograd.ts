@@ -1,17 +1,18 @@
-// Winograd F(2x2, 3x3) for 3x3, stride-1, undilated, ungrouped float32 convs with constant weights.
-// Each 2x2 block of outputs (a tile) is computed from a 4x4 input tile with 16 multiplies per
-// (input, output) channel pair instead of 36, by transforming both sides into a domain where the
-// convolution is an elementwise product:  Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A.
-// Summed over input channels, the 16 elementwise products become 16 independent GEMMs
-//   M_ξ[M, tiles] = U_ξ[M, C] × V_ξ[C, tiles],   ξ = one of the 16 positions of the 4x4 domain,
+// Winograd F(m x m, 3x3), m = 2 or 4, for 3x3, stride-1, undilated, ungrouped float32 convs with
+// constant weights. Each m x m block of outputs (a tile) is computed from an a x a input tile
+// (a = m + 2) with a² multiplies per (input, output) channel pair instead of 9m², by transforming
+// both sides into a domain where the convolution is an elementwise product:
+//   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A.
+// Summed over input channels, the a² elementwise products become a² independent GEMMs
+//   M_ξ[M, tiles] = U_ξ[M, C] × V_ξ[C, tiles],   ξ = one of the a² positions of the domain,
 // which run on the shared register-blocked GEMM. So per band of tile rows:
 //   1. input transform: 4 tiles of a row at a time (one f32x4 per tile position), from a zero-
-//      padded copy of the image, into V[16][C][tiles] (scratch);
-//   2. the 16 GEMMs into Mbuf[16][M][tiles] (scratch);
-//   3. output transform of 4 tiles at a time, bias, fused residual and activation, then the 2x2
-//      outputs interleaved back into rows (partial tiles at odd OH/OW store only valid pixels).
+//      padded copy of the image, into V[a²][C][tiles] (scratch);
+//   2. the a² GEMMs into Mbuf[a²][M][tiles] (scratch);
+//   3. output transform of 4 tiles at a time, bias, fused residual and activation, then the m x m
+//      outputs transposed back into rows (partial tiles at the edges store only valid pixels).
 // Tile rows are padded to a multiple of 4 tiles (TWp): the extra tiles read zeros and are dropped.
-// The weights U = G g Gᵀ are transformed at compile time into 16 matrices [M, C].
+// The weights U = G g Gᵀ are transformed at compile time into a² matrices [M, C].
 import { Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
@@ -19,14 +20,32 @@ import { emitActivation } from './activation.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { PlaneShape, emitCopyIntoPadded } from './window-core.js';
 
+/** The transform matrices of F(m x m, 3x3) (Lavin & Gray), interpolation points 0, ±1 (, ±2) and ∞. */
+interface Transforms { m: 2 | 4; BT: number[][]; G: number[][]; AT: number[][] }
+
+const F2: Transforms = {
+  m: 2,
+  BT: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
+  G: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
+  AT: [[1, 1, 1, 0], [0, 1, -1, -1]],
+};
+
+const F4: Transforms = {
+  m: 4,
+  BT: [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]],
+  G: [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]],
+  AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
+};
+
 /**
  * When the Winograd path replaces im2col + GEMM, chosen by timing both on ResNet, SqueezeNet and
  * VGG-like layers (docs/benchmarks.md): below 8 channels the transforms cost what the products
  * save, and small planes lose when the partial tiles and the rounding of tile rows to whole
- * vectors leave too few multiplies saved (`maxMultiplies`: Winograd's 16 per tile over the direct
- * 9 per pixel). Mutable so that tests can send tiny shapes down this path.
+ * vectors leave too few multiplies saved (`maxMultiplies`: Winograd's a² per tile over the direct
+ * 9 per pixel). F(4x4) is taken when it does at most `f4Multiplies` of F(2x2)'s multiplies: its
+ * transforms cost more per product saved. Mutable so that tests can force either path.
  */
-export const winogradLimits = { minC: 8, minM: 8, maxMultiplies: 0.75 };
+export const winogradLimits = { minC: 8, minM: 8, maxMultiplies: 0.75, f4Multiplies: 0.8 };
 
 /**
  * Floats of one GEMM's B panel (a depth chunk of V for one band) that should stay in L1: the GEMM
@@ -36,14 +55,15 @@ export const winogradLimits = { minC: 8, minM: 8, maxMultiplies: 0.75 };
 const B_PANEL_FLOATS = 4096;
 
 /**
- * Bytes from one of the 16 matrices of V or Mbuf ([rows, n]) to the next. The transforms touch all
- * 16 at once; the extra cache line keeps power-of-two sizes from mapping them to one cache set.
+ * Bytes from one of the a² matrices of V or Mbuf ([rows, n]) to the next. The transforms touch all
+ * of them at once; the extra cache line keeps power-of-two sizes from mapping them to one cache set.
  */
 function xiStride(rows: number, n: number): number {
   return 4 * rows * n + 64;
 }
 
 export interface WinogradPlan {
+  t: Transforms;
   shape: PlaneShape;
   C: number; M: number;
   /** Tile rows and tiles per row (padded to whole vectors of 4 tiles). */
@@ -53,19 +73,25 @@ export interface WinogradPlan {
   padBytes: number; vBytes: number; mBytes: number;
 }
 
+function tiling(s: PlaneShape, m: number) {
+  const TH = Math.ceil(s.OH / m), TW = Math.ceil(s.OW / m), TWp = 4 * Math.ceil(TW / 4);
+  return { TH, TW, TWp, multiplies: ((m + 2) ** 2 * TH * TWp) / (9 * s.OH * s.OW) };
+}
+
 /** The Winograd plan for a 2-D conv, or undefined when it does not apply or would not win. */
 export function winogradPlanOf(s: PlaneShape, C: number, M: number, group: number, constantWeights: boolean): WinogradPlan | undefined {
   if (s.kh !== 3 || s.kw !== 3 || s.sh !== 1 || s.sw !== 1 || s.dh !== 1 || s.dw !== 1 || group !== 1 || !constantWeights) return undefined;
-  const TH = Math.ceil(s.OH / 2), TW = Math.ceil(s.OW / 2), TWp = 4 * Math.ceil(TW / 4);
-  const multiplies = (16 * TH * TWp) / (9 * s.OH * s.OW);
+  const two = tiling(s, 2), four = tiling(s, 4);
+  const useF4 = four.multiplies <= winogradLimits.f4Multiplies * two.multiplies;
+  const t = useF4 ? F4 : F2, { TH, TW, TWp, multiplies } = useF4 ? four : two;
   if (C < winogradLimits.minC || M < winogradLimits.minM || multiplies > winogradLimits.maxMultiplies) return undefined;
   const rows = Math.max(1, Math.min(TH, Math.floor(B_PANEL_FLOATS / (Math.min(C, DEFAULT_BLOCKING.kc) * TWp))));
-  const Hp = 2 * TH + 2, Wp = 2 * TWp + 2;
+  const Hp = t.m * TH + 2, Wp = t.m * TWp + 2, a2 = (t.m + 2) ** 2;
   // 16 bytes of slack: the last vector of 4 tiles reads 2 floats past its padded row.
   const padBytes = 16 * Math.ceil((C * Hp * Wp) / 4) + 16;
   return {
-    shape: { ...s, Hp, Wp }, C, M, TH, TW, TWp, rows, padBytes,
-    vBytes: 16 * xiStride(C, rows * TWp), mBytes: 16 * xiStride(M, rows * TWp),
+    t, shape: { ...s, Hp, Wp }, C, M, TH, TW, TWp, rows, padBytes,
+    vBytes: a2 * xiStride(C, rows * TWp), mBytes: a2 * xiStride(M, rows * TWp),
   };
 }
 
@@ -73,32 +99,41 @@ export function winogradScratchBytes(p: WinogradPlan): number {
   return p.padBytes + p.vBytes + p.mBytes;
 }
 
-/** U[ξ][m][c] = (G g Gᵀ)[ξ] for the 3x3 filter g = w[m, c], G = [[1,0,0],[½,½,½],[½,-½,½],[0,0,1]]. */
-function transformWeights(w: Tensor, M: number, C: number): Tensor {
-  const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
-  const src = w.data as Float32Array;
-  const out = new Float32Array(16 * M * C);
-  const t = new Float64Array(12);
+/** U[ξ][m][c] = (G g Gᵀ)[ξ] for the 3x3 filter g = w[m, c], in float64 before rounding. */
+function transformWeights(w: Tensor, M: number, C: number, G: number[][]): Tensor {
+  const a = G.length, src = w.data as Float32Array;
+  const out = new Float32Array(a * a * M * C);
+  const t = new Float64Array(a * 3);
   for (let m = 0; m < M; m++) {
     for (let c = 0; c < C; c++) {
       const g = src.subarray((m * C + c) * 9, (m * C + c) * 9 + 9);
-      // t = G g (4x3), then U = t Gᵀ (4x4).
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) t[i * 3 + j] = G[i]![0]! * g[j]! + G[i]![1]! * g[3 + j]! + G[i]![2]! * g[6 + j]!;
-      for (let i = 0; i < 4; i++) {
-        for (let j = 0; j < 4; j++) {
-          const u = t[i * 3]! * G[j]![0]! + t[i * 3 + 1]! * G[j]![1]! + t[i * 3 + 2]! * G[j]![2]!;
-          out[((i * 4 + j) * M + m) * C + c] = u;
-        }
+      // t = G g (a x 3), then U = t Gᵀ (a x a).
+      for (let i = 0; i < a; i++) for (let j = 0; j < 3; j++) t[i * 3 + j] = G[i]![0]! * g[j]! + G[i]![1]! * g[3 + j]! + G[i]![2]! * g[6 + j]!;
+      for (let i = 0; i < a; i++) {
+        for (let j = 0; j < a; j++) out[((i * a + j) * M + m) * C + c] = t[i * 3]! * G[j]![0]! + t[i * 3 + 1]! * G[j]![1]! + t[i * 3 + 2]! * G[j]![2]!;
       }
     }
   }
-  return makeTensor('float32', [16, M, C], out);
+  return makeTensor('float32', [a * a, M, C], out);
 }
 
-/** (a0 - a2, a1 + a2, a2 - a1, a1 - a3): one 1-D Bᵀ transform of four vectors. */
-function inputTransform1d(fn: FnBuilder, a: Local[]): Expr[] {
-  const g = (k: number) => a[k]!.get();
-  return [fn.vsub(g(0), g(2)), fn.vadd(g(1), g(2)), fn.vsub(g(2), g(1)), fn.vsub(g(1), g(3))];
+/** Σ_k row[k] · x_k over the nonzero coefficients: ±1 as adds/subtracts, others as multiplies. */
+function combine(fn: FnBuilder, row: number[], x: (k: number) => Expr): Expr {
+  const terms = row.map((c, k) => ({ c, k })).filter((e) => e.c !== 0).sort((p, q) => Math.sign(q.c) - Math.sign(p.c));
+  const scaled = (c: number, k: number) => (Math.abs(c) === 1 ? x(k) : fn.vmul(x(k), fn.vconst(Math.abs(c))));
+  let acc = terms[0]!.c > 0 ? scaled(terms[0]!.c, terms[0]!.k) : fn.vmul(x(terms[0]!.k), fn.vconst(terms[0]!.c));
+  for (const { c, k } of terms.slice(1)) acc = c > 0 ? fn.vadd(acc, scaled(c, k)) : fn.vsub(acc, scaled(c, k));
+  return acc;
+}
+
+/** Transposes four f32x4 (row r lane k → row k lane r) into `out`. */
+function transpose4(fn: FnBuilder, v: (k: number) => Expr, tmp: Local[], out: Local[]): Expr[] {
+  return [
+    tmp[0]!.set(fn.vshuffle(v(0), v(1), [0, 4, 1, 5])), tmp[1]!.set(fn.vshuffle(v(0), v(1), [2, 6, 3, 7])),
+    tmp[2]!.set(fn.vshuffle(v(2), v(3), [0, 4, 1, 5])), tmp[3]!.set(fn.vshuffle(v(2), v(3), [2, 6, 3, 7])),
+    out[0]!.set(fn.vshuffle(tmp[0]!.get(), tmp[2]!.get(), [0, 1, 4, 5])), out[1]!.set(fn.vshuffle(tmp[0]!.get(), tmp[2]!.get(), [2, 3, 6, 7])),
+    out[2]!.set(fn.vshuffle(tmp[1]!.get(), tmp[3]!.get(), [0, 1, 4, 5])), out[3]!.set(fn.vshuffle(tmp[1]!.get(), tmp[3]!.get(), [2, 3, 6, 7])),
+  ];
 }
 
 /**
@@ -106,27 +141,30 @@ function inputTransform1d(fn: FnBuilder, a: Local[]): Expr[] {
  * tyl * TWp + tx, row stride `n` tiles), reading padded planes at `pad`.
  */
 function emitInputTransform(fn: FnBuilder, p: WinogradPlan, pad: number, v: number, ty0: () => Expr, rows: number): Expr[] {
-  const { Wp, Hp } = p.shape, n = rows * p.TWp;
+  const { Wp, Hp } = p.shape, { m, BT } = p.t, a = m + 2, n = rows * p.TWp;
   const c = fn.local('i32'), tyl = fn.local('i32'), tx = fn.local('i32'), src = fn.local('i32'), dst = fn.local('i32');
-  const loads = [fn.local('v128'), fn.local('v128'), fn.local('v128')];
-  const d = Array.from({ length: 4 }, () => fn.local('v128'));
-  const e = Array.from({ length: 16 }, () => fn.local('v128'));
+  const vecs = (k: number) => Array.from({ length: k }, () => fn.local('v128'));
+  const loads = vecs(m + 1), tmp = vecs(4), d = vecs(a), e = vecs(a * a);
   const body: Expr[] = [
-    src.set(fn.add(fn.add(fn.mul(c.get(), 4 * Hp * Wp), fn.mul(fn.add(ty0(), tyl.get()), 8 * Wp)), fn.add(fn.shl(tx.get(), 3), pad))),
+    src.set(fn.add(fn.add(fn.mul(c.get(), 4 * Hp * Wp), fn.mul(fn.add(ty0(), tyl.get()), 4 * m * Wp)), fn.add(fn.mul(tx.get(), 4 * m), pad))),
     dst.set(fn.add(fn.mul(c.get(), 4 * n), fn.shl(fn.add(fn.mul(tyl.get(), p.TWp), tx.get()), 2))),
   ];
-  for (let i = 0; i < 4; i++) {
-    // Floats 0..9 of the row from 2*tx: tile k's column j is float 2k + j.
+  for (let i = 0; i < a; i++) {
+    // Floats from m*tx of input row i: tile k's column j is float m*k + j.
     loads.forEach((l, q) => body.push(l.set(fn.vload(src.get(), 4 * (i * Wp + 4 * q)))));
-    body.push(d[0]!.set(fn.vshuffle(loads[0]!.get(), loads[1]!.get(), [0, 2, 4, 6])));
-    body.push(d[1]!.set(fn.vshuffle(loads[0]!.get(), loads[1]!.get(), [1, 3, 5, 7])));
-    body.push(d[2]!.set(fn.vshuffle(d[0]!.get(), loads[2]!.get(), [1, 2, 3, 4])));
-    body.push(d[3]!.set(fn.vshuffle(d[1]!.get(), loads[2]!.get(), [1, 2, 3, 5])));
-    inputTransform1d(fn, d).forEach((x, j) => body.push(e[i * 4 + j]!.set(x)));
+    if (m === 2) {
+      body.push(d[0]!.set(fn.vshuffle(loads[0]!.get(), loads[1]!.get(), [0, 2, 4, 6])));
+      body.push(d[1]!.set(fn.vshuffle(loads[0]!.get(), loads[1]!.get(), [1, 3, 5, 7])));
+    } else {
+      body.push(...transpose4(fn, (k) => loads[k]!.get(), tmp, d));
+    }
+    // The last two columns: the first two moved down a lane, with the next float of the last load.
+    body.push(d[m]!.set(fn.vshuffle(d[0]!.get(), loads[m]!.get(), [1, 2, 3, 4])));
+    body.push(d[m + 1]!.set(fn.vshuffle(d[1]!.get(), loads[m]!.get(), [1, 2, 3, 5])));
+    BT.forEach((row, j) => body.push(e[i * a + j]!.set(combine(fn, row, (k) => d[k]!.get()))));
   }
-  for (let j = 0; j < 4; j++) {
-    const column = [0, 1, 2, 3].map((i) => e[i * 4 + j]!);
-    inputTransform1d(fn, column).forEach((x, i) => body.push(fn.vstore(dst.get(), x, v + (i * 4 + j) * xiStride(p.C, n))));
+  for (let j = 0; j < a; j++) {
+    BT.forEach((row, i) => body.push(fn.vstore(dst.get(), combine(fn, row, (k) => e[k * a + j]!.get()), v + (i * a + j) * xiStride(p.C, n))));
   }
   return [fn.for(c, 0, p.C, 1, [fn.for(tyl, 0, rows, 1, [fn.for(tx, 0, p.TWp, 4, body)])])];
 }
@@ -135,37 +173,40 @@ interface Epilogue { bias?: Operand; residual?: Operand; y: Operand; ctx: LowerC
 
 /**
  * Statements turning Mbuf (row stride `n` tiles) into outputs of tile rows ty0.. for image `image`:
- * Y = Aᵀ m A with Aᵀ = [[1,1,1,0],[0,1,-1,-1]], then the epilogue, then interleaved 2x2 stores.
+ * Y = Aᵀ M A, then the epilogue, then the m x m outputs of 4 tiles transposed into pixel rows.
  */
 function emitOutputTransform(fn: FnBuilder, p: WinogradPlan, mbuf: number, ty0: () => Expr, rows: number, image: Local, ep: Epilogue): Expr[] {
-  const { OH, OW } = p.shape, n = rows * p.TWp;
-  const m = fn.local('i32'), tyl = fn.local('i32'), tx = fn.local('i32'), src = fn.local('i32'), out = fn.local('i32'), oy = fn.local('i32');
-  const s = Array.from({ length: 4 }, () => fn.local('v128')), dd = Array.from({ length: 4 }, () => fn.local('v128'));
-  const y = [fn.local('v128'), fn.local('v128')], r = fn.local('v128');
+  const { OH, OW } = p.shape, { m, AT } = p.t, a = m + 2, n = rows * p.TWp;
+  const ch = fn.local('i32'), tyl = fn.local('i32'), tx = fn.local('i32'), src = fn.local('i32'), out = fn.local('i32'), oy = fn.local('i32');
+  const vecs = (k: number) => Array.from({ length: k }, () => fn.local('v128'));
+  const col = vecs(a), s = vecs(m * a), y = vecs(m), tmp = vecs(4), px = vecs(4), r = fn.local('v128');
   const act = readActivation(ep.ctx.node);
   const at = (xi: number) => fn.vload(src.get(), mbuf + xi * xiStride(p.M, n));
 
-  // One group of 4 tiles at column tile tx: `cols` valid output columns (8 unless at the right edge).
+  // One group of 4 tiles at column tile tx: `cols` valid output columns (4m unless at the right edge).
   const group = (cols: number): Expr[] => {
-    const stmts: Expr[] = [src.set(fn.add(fn.mul(m.get(), 4 * n), fn.shl(fn.add(fn.mul(tyl.get(), p.TWp), tx.get()), 2)))];
-    // Rows of Aᵀ applied down the 4x4 columns: s_j = m0j + m1j + m2j, d_j = m1j - m2j - m3j.
-    for (let j = 0; j < 4; j++) {
-      stmts.push(s[j]!.set(fn.vadd(fn.vadd(at(j), at(4 + j)), at(8 + j))));
-      stmts.push(dd[j]!.set(fn.vsub(fn.vsub(at(4 + j), at(8 + j)), at(12 + j))));
+    const stmts: Expr[] = [src.set(fn.add(fn.mul(ch.get(), 4 * n), fn.shl(fn.add(fn.mul(tyl.get(), p.TWp), tx.get()), 2)))];
+    // Aᵀ down the columns: s[q][j] = Σ_i AT[q][i] M[i][j], each column loaded once.
+    for (let j = 0; j < a; j++) {
+      col.forEach((l, i) => stmts.push(l.set(at(i * a + j))));
+      for (let q = 0; q < m; q++) stmts.push(s[q * a + j]!.set(combine(fn, AT[q]!, (i) => col[i]!.get())));
     }
-    stmts.push(out.set(fn.add(fn.mul(fn.add(fn.mul(image.get(), p.M), m.get()), 4 * OH * OW), fn.shl(fn.add(fn.mul(oy.get(), OW), fn.shl(tx.get(), 1)), 2))));
-    const outputRow = (v: Local[], dy: number): Expr[] => {
-      const row: Expr[] = [
-        y[0]!.set(fn.vadd(fn.vadd(v[0]!.get(), v[1]!.get()), v[2]!.get())),
-        y[1]!.set(fn.vsub(fn.vsub(v[1]!.get(), v[2]!.get()), v[3]!.get())),
-      ];
-      const pair = [fn.vshuffle(y[0]!.get(), y[1]!.get(), [0, 4, 1, 5]), fn.vshuffle(y[0]!.get(), y[1]!.get(), [2, 6, 3, 7])];
-      for (let h = 0; h < 2; h++) {
+    stmts.push(out.set(fn.add(fn.mul(fn.add(fn.mul(image.get(), p.M), ch.get()), 4 * OH * OW), fn.shl(fn.add(fn.mul(oy.get(), OW), fn.mul(tx.get(), m)), 2))));
+    const outputRow = (q: number): Expr[] => {
+      const row: Expr[] = [];
+      AT.forEach((coefs, k) => row.push(y[k]!.set(combine(fn, coefs, (j) => s[q * a + j]!.get()))));
+      // y[k] holds column k of 4 tiles; pixel order is tile by tile.
+      if (m === 2) {
+        row.push(px[0]!.set(fn.vshuffle(y[0]!.get(), y[1]!.get(), [0, 4, 1, 5])), px[1]!.set(fn.vshuffle(y[0]!.get(), y[1]!.get(), [2, 6, 3, 7])));
+      } else {
+        row.push(...transpose4(fn, (k) => y[k]!.get(), tmp, px));
+      }
+      for (let h = 0; h < m; h++) {
         const lanes = Math.min(4, cols - 4 * h);
         if (lanes <= 0) continue;
-        const off = 4 * (dy * OW + 4 * h);
-        let val = pair[h]!;
-        if (ep.bias) val = fn.vadd(val, fn.vloadSplat(fn.shl(m.get(), 2), ep.bias.addr));
+        const off = 4 * (q * OW + 4 * h);
+        let val = px[h]!.get();
+        if (ep.bias) val = fn.vadd(val, fn.vloadSplat(fn.shl(ch.get(), 2), ep.bias.addr));
         if (ep.residual) val = fn.vadd(val, fn.vload(out.get(), ep.residual.addr + off));
         row.push(r.set(val));
         if (act) row.push(r.set(emitActivation(ep.ctx, fn, act, () => r.get())));
@@ -174,25 +215,23 @@ function emitOutputTransform(fn: FnBuilder, p: WinogradPlan, mbuf: number, ty0: 
       }
       return row;
     };
-    stmts.push(...outputRow(s, 0));
-    // The bottom row of the last tile row is past the output when OH is odd.
-    const bottom = outputRow(dd, 1);
-    stmts.push(OH % 2 === 0 ? fn.block(bottom) : fn.if(fn.ltS(fn.add(oy.get(), 1), OH), bottom));
+    // Rows of the last tile row past OH are skipped at run time.
+    for (let q = 0; q < m; q++) stmts.push(OH % m === 0 || q < OH % m ? fn.block(outputRow(q)) : fn.if(fn.ltS(fn.add(oy.get(), q), OH), outputRow(q)));
     return stmts;
   };
 
-  // Groups whose 8 output columns all exist; a last group at the right edge stores fewer.
-  const fullGroups = 4 * Math.floor(OW / 8);
-  const perRow: Expr[] = [oy.set(fn.shl(fn.add(ty0(), tyl.get()), 1)), fn.for(tx, 0, fullGroups, 4, group(8))];
-  if (fullGroups < p.TWp) perRow.push(tx.set(fn.i(fullGroups)), fn.block(group(OW - 2 * fullGroups)));
-  return [fn.for(m, 0, p.M, 1, [fn.for(tyl, 0, rows, 1, perRow)])];
+  // Groups whose 4m output columns all exist; a last group at the right edge stores fewer.
+  const fullGroups = 4 * Math.floor(OW / (4 * m));
+  const perRow: Expr[] = [oy.set(fn.mul(fn.add(ty0(), tyl.get()), m)), fn.for(tx, 0, fullGroups, 4, group(4 * m))];
+  if (fullGroups < p.TWp) perRow.push(tx.set(fn.i(fullGroups)), fn.block(group(OW - m * fullGroups)));
+  return [fn.for(ch, 0, p.M, 1, [fn.for(tyl, 0, rows, 1, perRow)])];
 }
 
-/** The whole conv: per image, the padded copy, then bands of tile rows (transforms around 16 GEMMs). */
+/** The whole conv: per image, the padded copy, then bands of tile rows (transforms around a² GEMMs). */
 export function lowerWinogradConv(ctx: LowerContext, p: WinogradPlan, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
   const { fn } = ctx;
-  const s = p.shape, N = x.dims[0]!;
-  const u = ctx.addWeight(transformWeights(w.constant!, p.M, p.C), `convWinograd:${w.name}`);
+  const s = p.shape, N = x.dims[0]!, a2 = (p.t.m + 2) ** 2;
+  const u = ctx.addWeight(transformWeights(w.constant!, p.M, p.C, p.t.G), `convWinograd${p.t.m}:${w.name}`);
   const pad = ctx.scratch, v = pad + p.padBytes, mbuf = v + p.vBytes;
   const image = fn.local('i32'), c = fn.local('i32'), xi = fn.local('i32'), ty0 = fn.local('i32');
   const ep: Epilogue = { bias, residual, y, ctx };
@@ -201,7 +240,7 @@ export function lowerWinogradConv(ctx: LowerContext, p: WinogradPlan, x: Operand
     const n = rows * p.TWp;
     return [
       ...emitInputTransform(fn, p, pad, v, at, rows),
-      fn.for(xi, 0, 16, 1, emitBlockedGemm(fn, {
+      fn.for(xi, 0, a2, 1, emitBlockedGemm(fn, {
         M: p.M, N: n, K: p.C,
         a: () => fn.add(fn.mul(xi.get(), 4 * p.M * p.C), u), aRowStride: p.C, aKStride: 1,
         b: () => fn.add(fn.mul(xi.get(), xiStride(p.C, n)), v), bKStride: n,

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attrs } from '@onnx2wasm/ir';
 import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { winogradLimits } from './conv-winograd.js';
 
 interface Case {
   name: string;
@@ -54,6 +55,10 @@ const cases: Case[] = [
 ];
 
 describe('Conv kernel vs reference', () => {
+  // These cases are about the im2col, pointwise and depthwise paths; conv-winograd.test.ts covers Winograd.
+  const saved = { ...winogradLimits };
+  beforeAll(() => { winogradLimits.minC = Infinity; });
+  afterAll(() => Object.assign(winogradLimits, saved));
   cases.forEach((t, idx) => {
     it(t.name, async () => {
       const r = rng(1000 + idx);
