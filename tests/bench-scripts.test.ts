@@ -21,6 +21,11 @@ describe('benchmark scripts', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/mlp .* ratio/);
   }, 130_000);
+  it('bench-winograd times one small layer both ways', () => {
+    const r = script('bench-winograd.mjs', '--shapes', '8,8,8', '--iters', '1', '--no-write');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/8→8 @ 8×8 .* F\(2×2\) .*×/);
+  }, 130_000);
   it('bench-dynamic runs one case once', () => {
     const r = script('bench-dynamic.mjs', '--filter', '[1,128,256]', '--runs', '1', '--warmup', '0', '--no-write');
     expect(r.code, r.out).toBe(0);
