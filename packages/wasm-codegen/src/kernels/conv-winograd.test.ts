@@ -21,6 +21,7 @@ const cases: Case[] = [
   { name: 'asymmetric pads, other side', x: [1, 17, 17, 7], m: 17, pads: [1, 0, 0, 1] },
   { name: 'batch 2', x: [2, 3, 7, 17], m: 17, pads: [1, 1, 1, 1], bias: true },
   { name: '64 -> 64 at 19x19 (bands of 3 tile rows and a tail of 1)', x: [1, 64, 19, 19], m: 64, pads: [1, 1, 1, 1], bias: true },
+  { name: '64 -> 17 at 41x41 (a tail band in both variants)', x: [1, 64, 41, 41], m: 17, pads: [1, 1, 1, 1], bias: true },
   { name: 'wide rows: 64 -> 3 at 3x41', x: [1, 64, 3, 41], m: 3, pads: [1, 1, 1, 1], bias: true },
   { name: 'bias + residual + relu', x: [1, 17, 7, 7], m: 17, pads: [1, 1, 1, 1], bias: true, residual: true, activation: 'relu' },
   { name: 'residual + clip, odd size', x: [2, 3, 17, 7], m: 3, pads: [1, 1, 1, 1], residual: true, activation: 'clip', activation_params: [-0.2, 0.3] },
