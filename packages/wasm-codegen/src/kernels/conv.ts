@@ -1,7 +1,7 @@
 // Conv (1-D and 2-D, float32; 3-D and up take the scalar loop of conv-nd.ts), in four forms:
 //   depthwise (group == C == M)            → the direct sliding-window kernel (conv-depthwise.ts);
 //   1x1, stride 1, no pads                 → GEMM with the input planes as B, no copy;
-//   3x3, stride 1, large enough, const W   → Winograd F(2x2, 3x3) (conv-winograd.ts);
+//   3x3, stride 1, large enough, const W   → Winograd F(4x4 or 2x2, 3x3) (conv-winograd.ts);
 //   everything else                        → im2col into scratch, then GEMM, one band of output
 //                                            rows at a time (CHUNK_COLUMNS).
 // The GEMM (cache-blocked, gemm-blocked.ts) is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns
