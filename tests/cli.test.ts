@@ -155,7 +155,7 @@ describe('onnx2wasm CLI: options and errors', () => {
   it.each([
     ['an unknown option', ['compile', EXAMPLE, '-o', 'x', '--bogus'], /unknown option '--bogus'/],
     ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
-    ['a malformed --input-shape', ['compile', EXAMPLE, '-o', 'x', '--input-shape', 'input=1,x'], /--input-shape/],
+    ['a malformed --input-shape', ['compile', EXAMPLE, '-o', 'x', '--input-shape', 'input=1,-2'], /--input-shape/],
     ['a bad --rtol', ['check', EXAMPLE, '--rtol', 'tight'], /--rtol/],
     ['an unknown pass', ['compile', EXAMPLE, '-o', 'x', '--passes', 'no-such-pass'], /unknown pass 'no-such-pass'/],
     ['--passes with --no-opt', ['check', EXAMPLE, '--no-opt', '--passes', 'dce'], /cannot be used with/],

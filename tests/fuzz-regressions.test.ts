@@ -270,14 +270,23 @@ describe('graph structure', () => {
     expect(e.message).toContain("input 's' is a string tensor");
   });
 
-  it('an input no node reads, with a symbolic dim, is DYNAMIC_SHAPE', async () => {
-    const e = await compileError(buildModel({
+  it('an input no node reads, with a symbolic dim, binds its dim at run time and is otherwise ignored', async () => {
+    const c = await compile(buildModel({
       inputs: [{ name: 'x', dims: [1, 4] }, { name: 'unused', dims: [3, 'n'] }],
       outputs: [{ name: 'y', dims: [1, 4] }],
       nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
     }));
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    expect(m.inputs[1]!.dims).toEqual([3, 'n']);
+    const out = await m.run({ x: { dtype: 'float32', dims: [1, 4], data: Float32Array.from([-1, 2, -3, 4]) }, unused: { dtype: 'float32', dims: [3, 5], data: new Float32Array(15) } });
+    expect(Array.from(out.y!.data as Float32Array)).toEqual([0, 2, 0, 4]);
+  });
+
+  it('an input dim given only as an expression of a symbol (inputShapes [1, "2*n"]) is DYNAMIC_SHAPE', async () => {
+    const model = buildModel({ inputs: [{ name: 'x', dims: [1, 'm'] }], outputs: [{ name: 'y', dims: [1, 'm'] }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
+    const e = await compile(model, { inputShapes: { x: [1, '2*n'] } }).then(() => { throw new Error('compiled'); }, (err: CompileError) => err);
     expect(e.code).toBe('DYNAMIC_SHAPE');
-    expect(e.message).toContain("graph input 'unused' has symbolic shape float32[3,n]");
+    expect(e.message).toContain("graph input 'x' has shape float32[1,2*n]");
   });
 
   it('initializer dims whose product overflows (Infinity × 0 = NaN elements) are INVALID_MODEL', async () => {

@@ -28,6 +28,7 @@ const predictWorker :Workerd.Worker = (
     (name = "model/runtime/host-imports.js", esModule = embed "model/runtime/host-imports.js"),
     (name = "model/runtime/validate-meta.js", esModule = embed "model/runtime/validate-meta.js"),
     (name = "model/runtime/relaxed-simd.js", esModule = embed "model/runtime/relaxed-simd.js"),
+    (name = "model/runtime/dynamic-dims.js", esModule = embed "model/runtime/dynamic-dims.js"),
   ],
   compatibilityDate = "2026-11-01",
 );

@@ -12,7 +12,7 @@ const { onnx } = onnxProto;
 export const RTOL = 1e-3;
 export const ATOL = 1e-7;
 /** Compile errors that mean an input's value (not just its shape) is needed at compile time. */
-const NEEDS_VALUE = /must be (?:a )?(?:compile-time )?constant|known at compile time|symbolic shape|needs a static input shape/;
+const NEEDS_VALUE = /must be (?:a )?(?:compile-time )?constant|known at compile time|symbolic shape|needs a static input shape|depends on tensor values|no kernel for run-time dims/;
 
 /** A failure reason, for grouping in docs/conformance.md. */
 function outcome(status, reason, detail) {

@@ -37,6 +37,14 @@ export interface VariantPlan {
 
 function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'kernel' | Dim> {
   const bound = new Set(symbols);
+  // First, so the message names the input: graph inputs' dims must be computable from the bound symbols, e.g. not only '2*seq'.
+  // (Outputs are checked at the node that makes them, whose message says why the shape is unknown.)
+  for (const v of g.inputs) {
+    const t = g.types.get(v);
+    if (t && t.shape.some((d) => typeof d === 'string' && dimSymbols(d).some((x) => !bound.has(x)))) {
+      throw new CodegenError(`graph input '${v}' has shape ${typeToString(t)}, whose symbols no input dim gives on its own; pin the input shapes (inputShapes / --input-shape)`, undefined, 'DYNAMIC_SHAPE');
+    }
+  }
   const dynamicNodes = new Map<Node, 'kernel' | Dim>();
   for (const n of g.nodes) {
     const lowering = getLowering(n.op);
@@ -60,13 +68,6 @@ function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'k
       throw new CodegenError(`${n.op} node '${n.name}': no kernel for run-time dims here (${shapes.join(', ')}); pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
     }
     dynamicNodes.set(n, batch);
-  }
-  // Graph inputs' dims must be computable from the bound symbols, e.g. not only '2*seq'.
-  for (const v of [...g.inputs, ...g.outputs]) {
-    const t = g.types.get(v);
-    if (t && t.shape.some((d) => typeof d === 'string' && dimSymbols(d).some((x) => !bound.has(x)))) {
-      throw new CodegenError(`graph ${g.inputs.includes(v) ? 'input' : 'output'} '${v}' has shape ${typeToString(t)}, whose symbols no input dim gives on its own; pin the input shapes (inputShapes / --input-shape)`, undefined, 'DYNAMIC_SHAPE');
-    }
   }
   return dynamicNodes;
 }
