@@ -72,14 +72,19 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
 
   const weightChunks: Uint8Array[] = [];
   let weightsEnd = weightsBase;
-  const placed = new Map<string, { addr: number; bytes: Uint8Array }>();
+  const placed = new Map<string, { addr: number; src: Tensor | Uint8Array; bytes: Uint8Array }>();
+  const sameBytes = (a: Uint8Array, b: Uint8Array) => {
+    if (a.byteLength !== b.byteLength) return false;
+    for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
   const addWeight = (data: Tensor | Uint8Array, key?: string): number => {
     const bytes = data instanceof Uint8Array ? data : tensorBytes(data);
     // Variants share weights by key; a key whose bytes differ (a value folded per variant) gets its own.
     for (let k = key, n = 1; k !== undefined; k = `${key}#${n++}`) {
       const hit = placed.get(k);
       if (!hit) { key = k; break; }
-      if (hit.bytes === bytes || (hit.bytes.byteLength === bytes.byteLength && hit.bytes.every((b, i) => b === bytes[i]))) return hit.addr;
+      if (hit.src === data || sameBytes(hit.bytes, bytes)) return hit.addr;
     }
     const addr = weightsEnd;
     const padded = align16(bytes.byteLength);
@@ -87,7 +92,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     chunk.set(bytes);
     weightChunks.push(chunk);
     weightsEnd += padded;
-    if (key) placed.set(key, { addr, bytes });
+    if (key) placed.set(key, { addr, src: data, bytes });
     return addr;
   };
 
