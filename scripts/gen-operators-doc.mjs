@@ -7,10 +7,19 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listHandlers } from '@onnx2wasm/onnx-import';
 import { listOps } from '@onnx2wasm/ir';
-import { listLoweredOps } from '@onnx2wasm/wasm-codegen';
+import { PER_SAMPLE_OPS, getLowering, listLoweredOps } from '@onnx2wasm/wasm-codegen';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const file = path.join(root, 'docs/operators.md');
+
+const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
+
+function runtimeDims(op, lowered) {
+  if (!lowered.has(op)) return '';
+  if (getLowering(op).lowerDynamic) return 'kernel';
+  if (VIEWS.has(op)) return 'view';
+  return PER_SAMPLE_OPS.has(op) ? 'per sample' : '';
+}
 
 export function operatorsDoc() {
   const handlers = listHandlers();
@@ -32,9 +41,11 @@ export function operatorsDoc() {
     '',
     'Each has type/shape inference, a reference `evaluate` (used for constant folding and as the test oracle) and, unless marked, a wasm kernel. Ops without a kernel only exist at compile time (they are folded away) or are expanded before code generation.',
     '',
-    '| IR op | group | kernel | description |',
-    '|---|---|---|---|',
-    ...listOps().map((o) => `| ${o.name} | ${o.group} | ${lowered.has(o.name) ? 'yes' : 'compile time only'} | ${o.description.replace(/\|/g, '\\|')} |`),
+    'Run-time dims ([dynamic-shapes.md](dynamic-shapes.md)): **kernel** — the op has a kernel that reads symbolic dims at run time; **per sample** — with a symbolic leading batch dim only, its static kernel runs once per sample (ops that treat samples independently; some only when their axis leaves the batch alone); views (Reshape, Flatten, Squeeze, Unsqueeze) need no code.',
+    '',
+    '| IR op | group | kernel | run-time dims | description |',
+    '|---|---|---|---|---|',
+    ...listOps().map((o) => `| ${o.name} | ${o.group} | ${lowered.has(o.name) ? 'yes' : 'compile time only'} | ${runtimeDims(o.name, lowered)} | ${o.description.replace(/\|/g, '\\|')} |`),
     '',
   ];
   return lines.join('\n');

@@ -11,3 +11,4 @@ export type { EpilogueActivation } from './kernels/activation.js';
 export { broadcastLoops } from './kernels/broadcast-loops.js';
 export { vexp, vsigmoid, vtanh, verf } from './kernels/math.js';
 export { canFuseStep } from './kernels/fused-elementwise.js';
+export { PER_SAMPLE_OPS } from './per-sample.js';

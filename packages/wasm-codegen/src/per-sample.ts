@@ -14,6 +14,12 @@ const ALWAYS = new Set([
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mod', 'Sum', 'Mean', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor',
 ]);
 
+const AXIS_OPS = ['Gemm', 'Softmax', 'LogSoftmax', 'Hardmax', 'Concat', 'Split', 'LayerNormalization', 'Flatten', 'CumSum', 'ArgMax', 'ArgMin', 'Transpose',
+  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL2', 'ReduceL1', 'ReduceLogSumExp', 'ReduceSumSquare', 'ReduceLogSum'];
+
+/** Ops that can run per sample over a symbolic batch (some only for attributes that leave dim 0 alone). */
+export const PER_SAMPLE_OPS: ReadonlySet<string> = new Set([...ALWAYS, ...AXIS_OPS]);
+
 /** Ops that are per-sample only when their axis/axes/perm leave dim 0 alone. */
 function keepsBatchAxis(n: Node, rank: number): boolean {
   const norm = (a: number) => (a < 0 ? a + rank : a);
