@@ -209,3 +209,37 @@ describe('docs/cli.md matches --help', () => {
     for (const f of tableFlags(s)) expect(help.has(f), `docs/cli.md (${cmd}) documents ${f}, which ${cmd} --help does not list`).toBe(true);
   });
 });
+
+describe('onnx2wasm CLI with symbolic dims', () => {
+  const model = path.join(MODELS_DIR, 'transformer_enc_dyn.onnx');
+  let out: string;
+  beforeAll(() => {
+    out = fs.mkdtempSync(path.join(tmp, 'dyn-'));
+  });
+
+  it('compiles once with --max-shape and --specialize, and runs each --shape', () => {
+    const c = cli('compile', model, '-o', out, '--max-shape', 'input=4,64,256', '--specialize', 'seq=7');
+    expect(c.code, c.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'model.d.ts'), 'utf8')).toContain('dims: [batch: number, seq: number, d2: 256]');
+    for (const dims of ['2,7,256', '1,33,256']) {
+      const r = cli('run', out, '--shape', `input=${dims}`);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^\\s+output\\s+float32\\[${dims}\\]\\s+\\[-?\\d`, 'm'));
+    }
+  }, 60_000);
+
+  it('names a missing --shape, and a run past --max-shape is a one-line error, exit 1', () => {
+    const missing = cli('run', out);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/symbolic dims \[batch,seq,256\]; give the dims of this run with --shape input=/);
+    const over = cli('run', out, '--shape', 'input=1,65,256');
+    expect(over.code).toBe(1);
+    expectOneErrorLine(over);
+    expect(over.stderr).toMatch(/'seq'.*65.*seq <= 64/);
+  }, 60_000);
+
+  it('check compares a --shape run with onnxruntime-node', () => {
+    const r = cli('check', model, '--shape', 'input=2,9,256');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  }, 60_000);
+});
