@@ -60,6 +60,7 @@ async function timeConv(C, M, H) {
   const instance = await WebAssembly.instantiate(module, hostImports(module));
   const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(module, META_SECTION)[0]));
   if (!meta.weights.embedded) new Uint8Array(instance.exports.memory.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
+  instance.exports.init?.(); // filters the module transforms at load time (Winograd)
   instance.exports.run();
   return best(instance.exports.run);
 }

@@ -117,6 +117,13 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
     if (w.byteLength !== meta.weights.byteLength) throw new RuntimeError('WEIGHTS_MISMATCH', `the weights have ${w.byteLength} bytes but this module expects ${meta.weights.byteLength}: they belong to another compile of the model`);
     new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength).set(w);
   }
+  // Data the module derives from its weights once (e.g. Winograd-transformed filters).
+  const init = instance.exports.init;
+  if (typeof init === 'function') {
+    try { (init as () => void)(); } catch (e) {
+      throw new RuntimeError('EXECUTION_FAILED', `the model's load-time init trapped: ${(e as Error).message}`);
+    }
+  }
   const inputNames = new Set(meta.inputs.map((s) => s.name));
   // The generic build, and the copies specialized for some dim values (--specialize).
   const exported = (name: string) => {

@@ -14,12 +14,16 @@ export interface VariantLayout {
   table: DynamicTable;
   arenaBase: number;
   scratchBase: number;
+  /** Where each node's derived region starts. */
+  derived: Map<import('@onnx2wasm/ir').Node, number>;
 }
 
 export interface ModuleParts {
   mod: WasmModuleBuilder;
   addWeight(data: Tensor | Uint8Array, key?: string): number;
   helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
+  /** Collects the names of functions init() calls. */
+  atLoad(name: string): void;
 }
 
 export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModuleParts): { run: string; inputs: TensorSlot[]; outputs: TensorSlot[] } {
@@ -56,6 +60,13 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
       inputs: n.inputs.map((i) => (i ? op(i) : undefined)),
       outputs: n.outputs.map((o) => op(o)),
       fn, module: mod, addWeight, scratch: at.scratchBase, helper,
+      derived: at.derived.get(n) ?? -1,
+      atLoad(build) {
+        const name = `${fname}_init`;
+        const init = mod.fn(name);
+        init.finish(build(init));
+        parts.atLoad(name);
+      },
     });
     let body: Expr[];
     try {

@@ -63,11 +63,15 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const arenaBytes = Math.max(...plans.map((vp) => vp.plan.arenaBytes));
   const scratchBytes = Math.max(...plans.map((vp) => vp.scratchBytes));
   const scratchBase = align16(arenaBase + arenaBytes);
-  const weightsBase = align16(scratchBase + scratchBytes);
+  // Derived regions (data computed from the weights at load time), one per node that asks.
+  let derivedEnd = align16(scratchBase + scratchBytes);
+  const derived = plans.map((vp) => new Map([...vp.derivedBytes].map(([n, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [n, a]; })));
+  const weightsBase = align16(derivedEnd);
+  const derivedNote = derivedEnd > scratchBase + scratchBytes + 15 ? `, weights transformed at load ${derivedEnd - align16(scratchBase + scratchBytes)}` : '';
   // Checked before any kernel runs: lowering may size tables by the activations it was promised.
   const limit = Math.min(opts.maxMemoryBytes ?? WASM32_MAX, WASM32_MAX);
   if (!(weightsBase + 16 <= limit)) {
-    throw new CodegenError(`the model needs at least ${weightsBase + 16} bytes of memory (activations ${arenaBytes}, scratch ${scratchBytes}, before the weights), ${weightsBase + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
+    throw new CodegenError(`the model needs at least ${weightsBase + 16} bytes of memory (activations ${arenaBytes}, scratch ${scratchBytes}${derivedNote}, before the weights), ${weightsBase + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
   }
 
   const weightChunks: Uint8Array[] = [];
@@ -105,11 +109,18 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     }
     return name;
   };
-  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase }, { mod, addWeight, helper }));
+  const inits: string[] = [];
+  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name) }));
+  if (inits.length) {
+    // The runtime calls init() once, after the weights are in memory.
+    const init = mod.fn('init');
+    init.finish(inits.map((name) => init.call(name)));
+    mod.exportFunction('init');
+  }
 
   const memoryBytes = weightsEnd + 16; // vector tails may read up to 12 bytes past the last tensor
   if (!(memoryBytes <= limit)) {
-    throw new CodegenError(`the model needs ${memoryBytes} bytes of memory (weights ${weightsEnd - weightsBase}, activations ${arenaBytes}, scratch ${scratchBytes}), ${memoryBytes - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
+    throw new CodegenError(`the model needs ${memoryBytes} bytes of memory (weights ${weightsEnd - weightsBase}, activations ${arenaBytes}, scratch ${scratchBytes}${derivedNote}), ${memoryBytes - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
   }
   // Run-time buffers start after the weights; the runtime grows memory for the dims it sees.
   const dynamicBase = align16(memoryBytes);

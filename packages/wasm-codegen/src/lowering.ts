@@ -30,6 +30,13 @@ export interface LowerContext {
   scratch: number;
   /** Build a shared helper function once per module (e.g. a vectorized exp); returns its name. */
   helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
+  /**
+   * Start of this node's derived region (sized by the lowering's `derivedBytes`): data computed
+   * from the weights once at load time, e.g. transformed filters that would be bigger to ship.
+   */
+  derived?: number;
+  /** Adds statements the module's init() runs once after the weights are in memory. */
+  atLoad?(build: (fn: FnBuilder) => Expr[]): void;
 }
 
 /**
@@ -70,6 +77,8 @@ export interface Lowering {
   ops: string[];
   /** Bytes of scratch memory the kernel needs (im2col buffers, packed tiles). */
   scratchBytes?(node: Node, inputs: (Omit<Operand, 'addr'> | undefined)[], outputs: Omit<Operand, 'addr'>[]): number;
+  /** Bytes of the node's derived region, filled once at load (see LowerContext.derived). */
+  derivedBytes?(node: Node, inputs: (Omit<Operand, 'addr'> | undefined)[], outputs: Omit<Operand, 'addr'>[]): number;
   /** Returns the statements of the node's function. */
   lower(ctx: LowerContext): Expr[];
   /**

@@ -27,6 +27,8 @@ export interface VariantPlan {
   /** Run-time buffers: values with symbolic shapes (bytes from their type) and kernel scratch (bytes given). */
   dynBuffers: { name: string; first: number; last: number; bytes?: Dim }[];
   scratchBytes: number;
+  /** Bytes of each node's derived region (filled at load time), for nodes that have one. */
+  derivedBytes: Map<Node, number>;
   /** A value's static type; for a per-sample node, batched values as one sample. */
   operandType(v: string, batch?: Dim): Omit<Operand, 'addr'>;
   sampleBytes(v: string, batch: Dim): number;
@@ -119,11 +121,15 @@ export function planVariant(g: Graph): VariantPlan {
   const staged = (n: Node) => [...new Set([...n.inputs, ...n.outputs])].filter((v) => v && isDyn(v));
   const kernelScratch = (n: Node, l: Lowering, batch?: Dim) => (l.scratchBytes ? l.scratchBytes(n, n.inputs.map((i) => (i ? operandType(i, batch) : undefined)), n.outputs.map((o) => operandType(o, batch))) : 0);
   let scratchBytes = 0;
+  const derivedBytes = new Map<Node, number>();
   for (const n of g.nodes) {
     const l = getLowering(n.op)!, mode = dynamicNodes.get(n);
     if (mode === 'kernel') continue; // kernels for run-time dims take run-time scratch
+    const batch = mode === undefined ? undefined : mode;
+    const derived = l.derivedBytes?.(n, n.inputs.map((i) => (i ? operandType(i, batch) : undefined)), n.outputs.map((o) => operandType(o, batch))) ?? 0;
+    if (derived > 0) derivedBytes.set(n, align16(derived));
     const need = mode === undefined ? kernelScratch(n, l) : align16(kernelScratch(n, l, mode)) + staged(n).reduce((s, v) => s + align16(sampleBytes(v, mode)), 0);
     scratchBytes = Math.max(scratchBytes, need);
   }
-  return { g, symbols, dynamicNodes, aliases, views, rootOf, isDyn, bytesOf, plan, dynBuffers, scratchBytes, operandType, sampleBytes, staged, kernelScratch };
+  return { g, symbols, dynamicNodes, aliases, views, rootOf, isDyn, bytesOf, plan, dynBuffers, scratchBytes, derivedBytes, operandType, sampleBytes, staged, kernelScratch };
 }

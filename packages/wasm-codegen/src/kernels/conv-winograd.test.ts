@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attrs } from '@onnx2wasm/ir';
-import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { KernelInput, buildSingleNodeGraph, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { generateModule } from '../generate-module.js';
 import { winogradLimits, winogradPlanOf } from './conv-winograd.js';
 
 interface Case {
@@ -80,5 +81,20 @@ describe('Winograd dispatch', () => {
     expect(winogradPlanOf(shape(56), 64, 64, 2, true)).toBeUndefined();
     expect(winogradPlanOf(shape(224), 3, 64, 1, true)).toBeUndefined(); // too few channels
     expect(winogradPlanOf(shape(3), 256, 256, 1, true)).toBeUndefined(); // partial tiles waste the savings
+  });
+});
+
+describe('Winograd filters are transformed at load time', () => {
+  it('ships the 3x3 filters, not the transformed ones, and exports init()', async () => {
+    const r = rng(5);
+    const C = 16, M = 16;
+    const g = buildSingleNodeGraph('Conv', [
+      { tensor: randomTensor('float32', [1, C, 28, 28], r) },
+      { tensor: randomTensor('float32', [M, C, 3, 3], r), constant: true },
+    ], { pads: [1, 1, 1, 1] });
+    const gen = generateModule(g);
+    expect(gen.weights.byteLength).toBe(4 * M * C * 9);
+    const module = await WebAssembly.compile(gen.wasm as Uint8Array<ArrayBuffer>);
+    expect(WebAssembly.Module.exports(module).map((e) => e.name)).toContain('init');
   });
 });

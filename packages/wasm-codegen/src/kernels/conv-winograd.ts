@@ -12,10 +12,10 @@
 //   3. output transform of 4 tiles at a time, bias, fused residual and activation, then the m x m
 //      outputs transposed back into rows (partial tiles at the edges store only valid pixels).
 // Tile rows are padded to a multiple of 4 tiles (TWp): the extra tiles read zeros and are dropped.
-// The weights U = G g Gᵀ are transformed at compile time into a² matrices [M, C], so a converted
-// layer ships a²/9 times its weights (16/9 for F(2x2), 4x for F(4x4)): ResNet-18 grows from 47 to
-// 97 MB. The original weights are not placed in the module.
-import { Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
+// The weights U = G g Gᵀ (a² matrices [M, C], a²/9 times the filters: 4x for F(4x4)) are computed
+// once at load time by the module's init() into a derived region of memory, so the weights file
+// keeps the original 3x3 filters.
+import { readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
@@ -101,22 +101,44 @@ export function winogradScratchBytes(p: WinogradPlan): number {
   return p.padBytes + p.vBytes + p.mBytes;
 }
 
-/** U[ξ][m][c] = (G g Gᵀ)[ξ] for the 3x3 filter g = w[m, c], in float64 before rounding. */
-function transformWeights(w: Tensor, M: number, C: number, G: number[][]): Tensor {
-  const a = G.length, src = w.data as Float32Array;
-  const out = new Float32Array(a * a * M * C);
-  const t = new Float64Array(a * 3);
-  for (let m = 0; m < M; m++) {
-    for (let c = 0; c < C; c++) {
-      const g = src.subarray((m * C + c) * 9, (m * C + c) * 9 + 9);
-      // t = G g (a x 3), then U = t Gᵀ (a x a).
-      for (let i = 0; i < a; i++) for (let j = 0; j < 3; j++) t[i * 3 + j] = G[i]![0]! * g[j]! + G[i]![1]! * g[3 + j]! + G[i]![2]! * g[6 + j]!;
-      for (let i = 0; i < a; i++) {
-        for (let j = 0; j < a; j++) out[((i * a + j) * M + m) * C + c] = t[i * 3]! * G[j]![0]! + t[i * 3 + 1]! * G[j]![1]! + t[i * 3 + 2]! * G[j]![2]!;
+/** Bytes of the transformed filters U (a² matrices [M, C]), computed at load time. */
+export function winogradDerivedBytes(p: WinogradPlan): number {
+  return 4 * (p.t.m + 2) ** 2 * p.M * p.C;
+}
+
+/** Σ_k coef[k] · x_k in f32, skipping zero coefficients (a plain add for 1). */
+function linear(fn: FnBuilder, coefs: number[], x: (k: number) => Expr): Expr {
+  let sum: Expr | undefined;
+  coefs.forEach((c, k) => {
+    if (c === 0) return;
+    const term = c === 1 ? x(k) : fn.fmul(fn.f32(c), x(k));
+    sum = sum ? fn.fadd(sum, term) : term;
+  });
+  return sum ?? fn.f32(0);
+}
+
+/**
+ * A shared function (src, dst, count) that writes U[ξ][k] = (G g_k Gᵀ)[ξ] for `count` 3x3 filters
+ * g_k at src (k = m·C + c) into dst, ξ-major: run once at load time, so the module ships the 9
+ * weights of a filter instead of its a² transformed ones.
+ */
+function weightTransform(ctx: LowerContext, t: Transforms): string {
+  const a = t.m + 2;
+  return ctx.helper(`winogradWeights${t.m}`, (fn) => {
+    const src = fn.param(0), dst = fn.param(1), count = fn.param(2), k = fn.local('i32');
+    const g = Array.from({ length: 9 }, () => fn.local('f32'));
+    const tg = Array.from({ length: a * 3 }, () => fn.local('f32'));
+    const body: Expr[] = g.map((l, i) => l.set(fn.loadF32(fn.add(src.get(), fn.mul(k.get(), 36)), 4 * i)));
+    // tg = G g (a x 3), then U = tg Gᵀ (a x a).
+    for (let i = 0; i < a; i++) for (let j = 0; j < 3; j++) body.push(tg[i * 3 + j]!.set(linear(fn, t.G[i]!, (r) => g[r * 3 + j]!.get())));
+    for (let i = 0; i < a; i++) {
+      for (let j = 0; j < a; j++) {
+        const at = fn.add(dst.get(), fn.shl(fn.add(fn.mul(count.get(), i * a + j), k.get()), 2));
+        body.push(fn.storeF32(at, linear(fn, t.G[j]!, (r) => tg[i * 3 + r]!.get())));
       }
     }
-  }
-  return makeTensor('float32', [a * a, M, C], out);
+    fn.finish([fn.for(k, 0, count.get(), 1, body)]);
+  }, ['i32', 'i32', 'i32']);
 }
 
 /** Σ_k row[k] · x_k over the nonzero coefficients: ±1 as adds/subtracts, others as multiplies. */
@@ -233,7 +255,9 @@ function emitOutputTransform(fn: FnBuilder, p: WinogradPlan, mbuf: number, ty0: 
 export function lowerWinogradConv(ctx: LowerContext, p: WinogradPlan, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
   const { fn } = ctx;
   const s = p.shape, N = x.dims[0]!, a2 = (p.t.m + 2) ** 2;
-  const u = ctx.addWeight(transformWeights(w.constant!, p.M, p.C, p.t.G), `convWinograd${p.t.m}:${w.name}`);
+  if (ctx.derived === undefined || ctx.derived < 0 || !ctx.atLoad) throw new Error('the Winograd path needs a derived region (derivedBytes) and load-time code');
+  const u = ctx.derived, filters = w.addr, transform = weightTransform(ctx, p.t);
+  ctx.atLoad((init) => [init.call(transform, [init.i(filters), init.i(u), init.i(p.M * p.C)])]);
   const pad = ctx.scratch, v = pad + p.padBytes, mbuf = v + p.vBytes;
   const image = fn.local('i32'), c = fn.local('i32'), xi = fn.local('i32'), ty0 = fn.local('i32');
   const ep: Epilogue = { bias, residual, y, ctx };

@@ -13,7 +13,7 @@ import { LowerContext, Operand, registerLowering, unsupported } from '../lowerin
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { lowerConvNd } from './conv-nd.js';
 import { lowerDepthwiseConv } from './conv-depthwise.js';
-import { WinogradPlan, lowerWinogradConv, winogradPlanOf, winogradScratchBytes } from './conv-winograd.js';
+import { WinogradPlan, lowerWinogradConv, winogradDerivedBytes, winogradPlanOf, winogradScratchBytes } from './conv-winograd.js';
 import { GemmSpec } from './gemm-core.js';
 import { emitBlockedGemm } from './gemm-blocked.js';
 import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoad, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
@@ -164,6 +164,10 @@ registerLowering({
     if (plan.kind === 'im2col') return plan.colBytes + plan.padBytes;
     if (plan.kind === 'winograd') return winogradScratchBytes(plan.winograd);
     return plan.kind === 'depthwise' && !readsInPlace(plan.shape) ? paddedPlaneBytes(plan.shape) : 0;
+  },
+  derivedBytes(node, [x, w, bias], [y]) {
+    const plan = planOf(node, x!, w!, !!bias, y!);
+    return plan?.kind === 'winograd' ? winogradDerivedBytes(plan.winograd) : 0;
   },
   lower(ctx) {
     const { x, w, bias, residual, y } = operands(ctx);

@@ -49,6 +49,7 @@ export async function runGraph(g: Graph, feeds: Tensor[], opts: CodegenOptions =
   const instance = await WebAssembly.instantiate(module, hostImports(module));
   const mem = instance.exports.memory as WebAssembly.Memory;
   if (!meta.weights.embedded) new Uint8Array(mem.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
+  (instance.exports.init as (() => void) | undefined)?.();
   meta.inputs.forEach((s, i) => {
     const d = feeds[i]!.data;
     new Uint8Array(mem.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
