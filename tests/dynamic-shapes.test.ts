@@ -68,6 +68,11 @@ describe('transformer_enc_dyn compiled once with symbolic batch and seq', () => 
   it('checks the memory at --max-shape against the memory limit at compile time', async () => {
     await expect(compile(TRANSFORMER, { maxShapes: { input: [64, 4096, 256] }, maxMemoryBytes: 64 << 20 })).rejects.toMatchObject({ code: 'MEMORY_LIMIT' });
     await expect(compile(TRANSFORMER, { maxShapes: { input: [1, 8, 255] } })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    // The memory a Worker isolate must hold is counted at the bounds, not at the initial size.
+    const small = await compile(TRANSFORMER, { target: 'worker', maxShapes: { input: [1, 8, 256] } });
+    const large = await compile(TRANSFORMER, { target: 'worker', maxShapes: { input: [8, 512, 256] } });
+    expect(large.summary.memoryBytes).toBeGreaterThan(small.summary.memoryBytes + 16 * 2 ** 20);
+    expect(large.summary.isolateBytes!).toBeGreaterThan(large.summary.memoryBytes);
   });
 });
 

@@ -201,7 +201,9 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   };
   files['manifest.json'] = enc.encode(JSON.stringify(manifest, null, 2) + '\n');
 
-  const memoryBytes = gen.meta.memory.pages * 65536;
+  // With symbolic dims the memory grows at run time: the isolate check counts it at the --max-shape
+  // bounds (without bounds, only the initial memory is known).
+  const memoryBytes = gen.maxMemoryBytes ?? gen.meta.memory.pages * 65536;
   const sizes = measure(files, `${name}.wasm`, target, weightsFile, memoryBytes);
   if (maxMemoryBytes !== undefined) checkIsolateMemory(sizes, memoryBytes, gen.wasm.byteLength, maxMemoryBytes);
   const warnings = checkScriptSize(sizes, target, options.maxScriptBytes);

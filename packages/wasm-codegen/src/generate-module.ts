@@ -32,6 +32,11 @@ export interface CodegenResult {
   weights: Uint8Array;
   meta: ModelMeta;
   plan: MemoryPlan;
+  /**
+   * Linear memory the module needs at its largest: the initial memory, or with symbolic dims
+   * bounded by `maxDims` the memory at the bounds; undefined when the dims are unbounded.
+   */
+  maxMemoryBytes?: number;
   /** Text form before Binaryen's optimizer, when asked for (debugging, golden tests). */
   text?: string;
 }
@@ -125,11 +130,14 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   // Run-time buffers start after the weights; the runtime grows memory for the dims it sees.
   const dynamicBase = align16(memoryBytes);
   const maxDims = opts.maxDims;
+  let peakBytes: number | undefined = Math.max(1, Math.ceil(memoryBytes / PAGE)) * PAGE;
   const dynamicMeta = (vp: VariantPlan, table: DynamicTable): DynamicMeta | undefined => {
     if (!vp.symbols.length) return undefined;
+    if (!maxDims || !vp.symbols.every((x) => maxDims[x] !== undefined)) peakBytes = undefined;
     if (maxDims && vp.symbols.every((x) => maxDims[x] !== undefined)) {
       const scratchAtMax = Math.max(0, ...vp.dynBuffers.map((b) => (b.bytes === undefined ? 0 : align16(evalDim(b.bytes, maxDims)))));
       const atMax = planMemory(vp.g, (v) => evalDim(valueBytes(vp.g, v), maxDims), vp.aliases, vp.isDyn).arenaBytes + scratchAtMax;
+      if (peakBytes !== undefined) peakBytes = Math.max(peakBytes, Math.ceil((dynamicBase + atMax + 16) / PAGE) * PAGE);
       if (!(dynamicBase + atMax + 16 <= limit)) {
         throw new CodegenError(`at the maximum dims (${vp.symbols.map((x) => `${x}=${maxDims[x]}`).join(', ')}) the model needs ${dynamicBase + atMax + 16} bytes of memory (weights ${weightsEnd - weightsBase}, run-time activations ${atMax}), ${dynamicBase + atMax + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
       }
@@ -169,7 +177,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   if (opts.optimize !== false) mod.optimize();
   const wasm = mod.emitBinary();
   mod.dispose();
-  return { wasm, weights: opts.embedWeights ? new Uint8Array(0) : weights, meta, plan: plans[0]!.plan };
+  return { wasm, weights: opts.embedWeights ? new Uint8Array(0) : weights, meta, plan: plans[0]!.plan, maxMemoryBytes: peakBytes };
 }
 
 export type { FnBuilder };
