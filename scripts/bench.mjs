@@ -103,8 +103,8 @@ onnx2wasm against onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, '
 ${table}
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
-  // The sections other scripts write (npm run bench:kernels, bench:dynamic) are kept as they were.
-  const kept = ['Kernels', 'Dynamic shapes'].map((t) => [t, readSection(path.join(root, 'docs/benchmarks.md'), t)]).filter(([, b]) => b);
+  // The sections other scripts write (npm run bench:kernels, bench:dynamic, bench-winograd) are kept as they were.
+  const kept = ['Kernels', 'Winograd dispatch', 'Dynamic shapes'].map((t) => [t, readSection(path.join(root, 'docs/benchmarks.md'), t)]).filter(([, b]) => b);
   fs.writeFileSync(path.join(root, 'docs/benchmarks.md'), doc + kept.map(([t, b]) => `\n## ${t}\n\n${b}\n`).join(''));
   console.log('wrote docs/benchmarks.md');
 }
