@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTensor } from '@onnx2wasm/ir';
-import { buildDynamicGraph, checkDynamicKernel, runDynamicGraph } from './testing/dynamic-harness.js';
-import { randomTensor, rng } from './testing/kernel-harness.js';
+import { checkDynamicKernel, runDynamicGraph } from './testing/dynamic-harness.js';
+import { buildNodeGraph, randomTensor, rng } from './testing/kernel-harness.js';
 
 const r = rng(7);
 const f32 = (dims: number[]) => randomTensor('float32', dims, r);
@@ -33,8 +33,8 @@ describe('per-sample lowering over a symbolic batch', () => {
   });
 
   it('runs a specialized variant when the dims match and the generic code otherwise', async () => {
-    const g = buildDynamicGraph('Relu', [{ dtype: 'float32', shape: ['N', 5] }]);
-    const fixed = buildDynamicGraph('Relu', [{ dtype: 'float32', shape: [2, 5] }]);
+    const g = buildNodeGraph('Relu', [{ dtype: 'float32', shape: ['N', 5] }]);
+    const fixed = buildNodeGraph('Relu', [{ dtype: 'float32', shape: [2, 5] }]);
     const runs = [[f32([2, 5])], [f32([3, 5])], [f32([2, 5])]];
     const got = await runDynamicGraph(g, runs, { variants: [{ graph: fixed, when: { N: 2 } }] });
     runs.forEach(([x], r) => {
@@ -44,7 +44,7 @@ describe('per-sample lowering over a symbolic batch', () => {
   });
 
   it('rejects feeds that give one symbol two values, and a dim of 0', async () => {
-    const g = buildDynamicGraph('Add', [{ dtype: 'float32', shape: ['N', 3] }, { dtype: 'float32', shape: ['N', 3] }]);
+    const g = buildNodeGraph('Add', [{ dtype: 'float32', shape: ['N', 3] }, { dtype: 'float32', shape: ['N', 3] }]);
     await expect(runDynamicGraph(g, [[f32([2, 3]), f32([4, 3])]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH', input: 'x1' });
     await expect(runDynamicGraph(g, [[f32([0, 3]), f32([0, 3])]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
   });

@@ -1,13 +1,13 @@
 import { describe, it } from 'vitest';
 import { Dim, Tensor, makeTensor } from '@onnx2wasm/ir';
-import { DynamicInput, checkDynamicKernel } from '../testing/dynamic-harness.js';
-import { randomTensor, rng } from '../testing/kernel-harness.js';
+import { checkDynamicKernel } from '../testing/dynamic-harness.js';
+import { NodeInput, randomTensor, rng } from '../testing/kernel-harness.js';
 
 const r = rng(31);
 const f32 = (dims: number[], lo = -2, hi = 2) => randomTensor('float32', dims, r, lo, hi);
 // The harness compares every output evaluate returns, so the score output is always requested.
 const tol = { rtol: 1e-4, atol: 1e-5, outputs: 2 };
-const inp = (shape: Dim[], dtype: DynamicInput['dtype'] = 'float32'): DynamicInput => ({ dtype, shape });
+const inp = (shape: Dim[], dtype: NodeInput['dtype'] = 'float32'): NodeInput => ({ dtype, shape });
 // (batch, query length, key length): increasing then decreasing, odd sizes, one larger.
 const RUNS: [number, number, number][] = [[1, 1, 1], [2, 7, 7], [1, 33, 33], [1, 70, 130], [2, 3, 5], [1, 2, 9]];
 

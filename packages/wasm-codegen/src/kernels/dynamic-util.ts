@@ -41,41 +41,7 @@ export function vectorEnd(fn: FnBuilder, n: () => I32): { init: Expr[]; end: () 
   return { init: [l.set(fn.and(s, -4))], end: () => l.get() };
 }
 
-export interface RowDim {
-  count: I32;
-  /** Byte stride of each pointer for one step of this loop (each entry used once). */
-  strides: I32[];
-}
-
-/**
- * `stridedLoops` whose loop counts and strides may be run-time (rows of a normalization, the outer
- * dims of a softmax): static ones take stridedLoops itself, so static kernels are unchanged.
- */
-export function rowLoops(fn: FnBuilder, bases: (() => I32)[], dims: RowDim[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
-  const start = bases.map((b) => b());
-  const numbers = (xs: I32[]) => xs.every((x) => typeof x === 'number');
-  if (dims.every((d) => typeof d.count === 'number' && numbers(d.strides)) && numbers(start)) {
-    return stridedLoops(fn, start as number[], dims as LoopDim[], body);
-  }
-  const build = (d: number, parent: (() => Expr)[]): Expr[] => {
-    if (d === dims.length) return body(parent);
-    const { count, strides } = dims[d]!;
-    if (count === 0) return [];
-    if (count === 1) return build(d + 1, parent);
-    const ptrs = parent.map(() => fn.local('i32'));
-    const idx = fn.local('i32');
-    return [
-      ...ptrs.map((p, k) => p.set(parent[k]!())),
-      fn.for(idx, 0, count, 1, [
-        ...build(d + 1, ptrs.map((p) => () => p.get())),
-        ...ptrs.map((p, k) => p.set(fn.add(p.get(), strides[k]!))),
-      ]),
-    ];
-  };
-  return build(0, bases.map((b) => () => fn.i(b())));
-}
-
-/** a * b that stays a number when `a` is static (strides handed to `rowLoops`). */
+/** a * b that stays a number when `a` is static (strides handed to `stridedLoops`). */
 export function times(fn: FnBuilder, a: I32, b: number): I32 {
   return typeof a === 'number' ? a * b : fn.mul(a, b);
 }

@@ -1,13 +1,13 @@
 import { describe, it } from 'vitest';
 import { Dim } from '@onnx2wasm/ir';
-import { checkDynamicKernel, DynamicInput } from '../testing/dynamic-harness.js';
-import { randomTensor, rng } from '../testing/kernel-harness.js';
+import { checkDynamicKernel } from '../testing/dynamic-harness.js';
+import { NodeInput, randomTensor, rng } from '../testing/kernel-harness.js';
 
 const r = rng(23);
 const f32 = (dims: number[]) => randomTensor('float32', dims, r);
 const tol = { rtol: 1e-4, atol: 1e-5 };
 const ROWS = [1, 7, 33, 130, 5, 2];
-const inp = (shape: Dim[], constant?: number[]): DynamicInput => ({ dtype: 'float32', shape, constant: constant && f32(constant) });
+const inp = (shape: Dim[], constant?: number[]): NodeInput => ({ dtype: 'float32', shape, constant: constant && f32(constant) });
 
 describe('Gemm with run-time rows vs reference', () => {
   it('constant transposed B, C per column, alpha and beta', async () => {

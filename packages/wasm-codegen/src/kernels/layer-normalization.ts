@@ -6,7 +6,8 @@
 import { Dim, Node, Tensor, attrFloat, attrInt, broadcastIndexer, isStatic, makeTensor, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { at, helperContext, rowLoops } from './dynamic-util.js';
+import { at, helperContext } from './dynamic-util.js';
+import { stridedLoops } from './strided-loops.js';
 
 function expanded(t: Tensor, tail: number[]): Tensor {
   const out = makeTensor('float32', [sizeOf(tail)]);
@@ -51,7 +52,7 @@ function normalizeRows(ctx: LowerContext, p: RowPlan, ptr: Pointers): Expr[] {
   const stats = [ptr.mean, ptr.rstd].filter((o) => o !== undefined);
   const bases = [ptr.x, ptr.y, ...stats];
   const strides = [D * 4, D * 4, ...stats.map(() => 4)];
-  return rowLoops(fn, bases, [{ count: p.rows, strides }], ([px, py, ...pstats]) => {
+  return stridedLoops(fn, bases, [{ count: p.rows, strides }], ([px, py, ...pstats]) => {
     const at4 = (q: () => Expr) => fn.add(q(), fn.shl(k.get(), 2));
     const param = (base: () => I32) => fn.vload(...at(fn, base(), fn.shl(k.get(), 2)));
     const paramOne = (base: () => I32) => fn.loadF32(...at(fn, base(), fn.shl(k.get(), 2)));

@@ -6,7 +6,8 @@
 import { DType, Node, attrInt, axisView, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { helperContext, rowLoops, times, vectorEnd } from './dynamic-util.js';
+import { helperContext, times, vectorEnd } from './dynamic-util.js';
+import { stridedLoops } from './strided-loops.js';
 import { vexp } from './math.js';
 import { ScalarType, scalarType } from './scalar-types.js';
 
@@ -86,12 +87,12 @@ function logSoftmaxBlocks(ctx: LowerContext, t: ScalarType, x: () => I32, y: () 
   const rowBytes = () => times(fn, n(), inner * t.bytes);
   const rows = [{ count: outer, strides: [rowBytes(), rowBytes()] }];
   if (t.dtype !== 'float32') {
-    return rowLoops(fn, [x, y], [...rows, { count: inner, strides: [t.bytes, t.bytes] }], ([px, py]) => scalar(ctx, t, px!, py!, n, inner * t.bytes));
+    return stridedLoops(fn, [x, y], [...rows, { count: inner, strides: [t.bytes, t.bytes] }], ([px, py]) => scalar(ctx, t, px!, py!, n, inner * t.bytes));
   }
-  if (inner === 1) return rowLoops(fn, [x, y], rows, ([px, py]) => row(ctx, px!, py!, n));
+  if (inner === 1) return stridedLoops(fn, [x, y], rows, ([px, py]) => row(ctx, px!, py!, n));
   const inner4 = inner - (inner % 4);
   const i = fn.local('i32');
-  return rowLoops(fn, [x, y], rows, ([px, py]) => {
+  return stridedLoops(fn, [x, y], rows, ([px, py]) => {
     const sx = () => fn.add(px!(), fn.shl(i.get(), 2)), sy = () => fn.add(py!(), fn.shl(i.get(), 2));
     return [fn.for(i, 0, inner4, 4, lanes(ctx, sx, sy, n, inner, true)), fn.for(i, inner4, inner, 1, lanes(ctx, sx, sy, n, inner, false))];
   });

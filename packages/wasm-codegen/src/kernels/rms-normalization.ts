@@ -5,7 +5,8 @@
 import { attrFloat, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { at, helperContext, rowLoops } from './dynamic-util.js';
+import { at, helperContext } from './dynamic-util.js';
+import { stridedLoops } from './strided-loops.js';
 import { RowPlan, rowParam, rowPlan } from './layer-normalization.js';
 
 function rmsRows(ctx: LowerContext, p: RowPlan, x: () => I32, y: () => I32, scale: () => I32): Expr[] {
@@ -14,7 +15,7 @@ function rmsRows(ctx: LowerContext, p: RowPlan, x: () => I32, y: () => I32, scal
   const eps = attrFloat(node, 'epsilon', 1e-5);
   const D4 = D - (D % 4);
   const k = fn.local('i32'), acc = fn.local('v128'), rv = fn.local('v128'), ss = fn.local('f32'), v = fn.local('f32'), inv = fn.local('f32');
-  return rowLoops(fn, [x, y], [{ count: p.rows, strides: [D * 4, D * 4] }], ([px, py]) => {
+  return stridedLoops(fn, [x, y], [{ count: p.rows, strides: [D * 4, D * 4] }], ([px, py]) => {
     const at4 = (q: () => Expr) => fn.add(q(), fn.shl(k.get(), 2));
     const s = (): [Expr, number] => at(fn, scale(), fn.shl(k.get(), 2));
     return [

@@ -7,7 +7,8 @@
 import { Dim, Node, attrInt, dimProduct, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
-import { helperContext, rowLoops, times, vectorEnd } from './dynamic-util.js';
+import { helperContext, times, vectorEnd } from './dynamic-util.js';
+import { stridedLoops } from './strided-loops.js';
 import { vexp } from './math.js';
 
 /** max of the four lanes. */
@@ -78,10 +79,10 @@ function softmaxBlocks(ctx: LowerContext, x: () => I32, y: () => I32, outer: I32
   const { fn } = ctx;
   const row = () => times(fn, n(), inner * 4);
   const blocks = [{ count: outer, strides: [row(), row()] }];
-  if (inner === 1) return rowLoops(fn, [x, y], blocks, ([px, py]) => rowSoftmax(ctx, px!, py!, n));
+  if (inner === 1) return stridedLoops(fn, [x, y], blocks, ([px, py]) => rowSoftmax(ctx, px!, py!, n));
   const inner4 = inner - (inner % 4);
   const i = fn.local('i32');
-  return rowLoops(fn, [x, y], blocks, ([px, py]) => {
+  return stridedLoops(fn, [x, y], blocks, ([px, py]) => {
     const sx = () => fn.add(px!(), fn.shl(i.get(), 2)), sy = () => fn.add(py!(), fn.shl(i.get(), 2));
     return [
       fn.for(i, 0, inner4, 4, stridedSoftmax(ctx, sx, sy, n, inner, true)),

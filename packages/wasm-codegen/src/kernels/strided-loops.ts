@@ -31,9 +31,10 @@ export function loopsI32(dims: DimLoop[], dim: (d: Dim) => I32): I32Loop[] {
 
 /**
  * Nested loops over `dims` (outermost first); `body` receives each pointer's current byte address.
- * A base is a constant address or a thunk building a fresh expression (it may be read more than once).
+ * A base is a constant address or a thunk building a fresh address (it may be read more than once).
+ * Counts and strides may be run-time (the rows of a normalization, the outer dims of a softmax).
  */
-export function stridedLoops(fn: FnBuilder, bases: (number | (() => Expr))[], dims: I32Loop[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
+export function stridedLoops(fn: FnBuilder, bases: (number | (() => I32))[], dims: I32Loop[], body: (ptrs: (() => Expr)[]) => Expr[]): Expr[] {
   const build = (d: number, parent: (() => Expr)[]): Expr[] => {
     if (d === dims.length) return body(parent);
     const { count, strides } = dims[d]!;
@@ -49,7 +50,7 @@ export function stridedLoops(fn: FnBuilder, bases: (number | (() => Expr))[], di
       ]),
     ];
   };
-  return build(0, bases.map((b) => (typeof b === 'number' ? () => fn.i(b) : b)));
+  return build(0, bases.map((b) => (typeof b === 'number' ? () => fn.i(b) : () => fn.i(b()))));
 }
 
 /** Copies one element of `dtype` (any element type: only its bytes matter). */

@@ -1,36 +1,11 @@
 // Test support for run-time dims: compile one IR node whose inputs have symbolic dims ONCE, then
 // run it through the runtime for several concrete shapes (one after another on the same loaded
 // model) and compare every run with the op's reference evaluate.
-import { Attrs, DType, Dim, Graph, Tensor, getOp, inferNode } from '@onnx2wasm/ir';
+import { Attrs, Graph, Tensor, getOp } from '@onnx2wasm/ir';
 import { loadModel } from '@onnx2wasm/runtime';
 import type { Tensor as RuntimeTensor } from '@onnx2wasm/runtime';
 import { CodegenOptions, generateModule } from '../generate-module.js';
-import { compareTensors } from './kernel-harness.js';
-
-export interface DynamicInput {
-  dtype: DType;
-  /** Dims as compiled: numbers and symbols such as 'batch' or expressions such as '4*batch'. */
-  shape: Dim[];
-  /** A compile-time constant (weights): same tensor in every run. */
-  constant?: Tensor;
-}
-
-export function buildDynamicGraph(op: string, inputs: (DynamicInput | undefined)[], attrs: Attrs = {}, outputs = 1): Graph {
-  const g: Graph = { name: 'kernel', inputs: [], outputs: [], nodes: [], types: new Map(), constants: new Map() };
-  const names = inputs.map((inp, i) => {
-    if (!inp) return '';
-    const name = `x${i}`;
-    g.types.set(name, { dtype: inp.dtype, shape: [...inp.shape] });
-    if (inp.constant) g.constants.set(name, inp.constant);
-    else g.inputs.push(name);
-    return name;
-  });
-  const node = { name: `${op}_0`, op, inputs: names, outputs: Array.from({ length: outputs }, (_, k) => `y${k}`), attrs };
-  inferNode(g, node);
-  g.nodes.push(node);
-  g.outputs = node.outputs;
-  return g;
-}
+import { NodeInput, buildNodeGraph, compareTensors } from './kernel-harness.js';
 
 /** Runs a compiled graph for each feed set (run-time inputs in graph input order); returns the outputs per run. */
 export async function runDynamicGraph(g: Graph, runs: Tensor[][], opts: CodegenOptions = {}): Promise<Tensor[][]> {
@@ -49,10 +24,10 @@ export async function runDynamicGraph(g: Graph, runs: Tensor[][], opts: CodegenO
  * against the reference; throws with the run and the first mismatch.
  */
 export async function checkDynamicKernel(
-  op: string, inputs: (DynamicInput | undefined)[], attrs: Attrs, runs: Tensor[][],
+  op: string, inputs: (NodeInput | undefined)[], attrs: Attrs, runs: Tensor[][],
   opts: CodegenOptions & { outputs?: number; rtol?: number; atol?: number } = {},
 ): Promise<void> {
-  const g = buildDynamicGraph(op, inputs, attrs, opts.outputs ?? 1);
+  const g = buildNodeGraph(op, inputs, attrs, opts.outputs ?? 1);
   const got = await runDynamicGraph(g, runs, opts);
   runs.forEach((feeds, r) => {
     let k = 0;

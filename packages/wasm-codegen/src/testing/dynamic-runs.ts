@@ -1,10 +1,10 @@
 // Feeds for run-time-dims kernel tests: one random tensor per run-time input for each binding of
 // the symbols, in the order given (tests list sizes increasing and then decreasing).
 import { DType, Dim, Tensor, evalDim } from '@onnx2wasm/ir';
-import { DynamicInput } from './dynamic-harness.js';
+import { NodeInput } from './kernel-harness.js';
 import { randomTensor } from './kernel-harness.js';
 
-export interface RunInput extends DynamicInput {
+export interface RunInput extends NodeInput {
   /** Value range of the random data. */
   lo?: number;
   hi?: number;

@@ -1,7 +1,7 @@
 // Test support: compile one IR node to a module, run it, and compare with the op's reference evaluate.
 // Instantiates the module directly (no runtime package) so codegen tests stay inside their layer.
 import { seededRandom } from '@onnx2wasm/ir';
-import { Attrs, DType, Graph, Tensor, arrayFromBytes, getOp, halfToFloat, inferNode, makeTensor, sizeOf } from '@onnx2wasm/ir';
+import { Attrs, DType, Dim, Graph, Tensor, arrayFromBytes, getOp, halfToFloat, inferNode, makeTensor, sizeOf } from '@onnx2wasm/ir';
 import { generateModule, CodegenOptions } from '../generate-module.js';
 import { META_SECTION, ModelMeta } from '../model-meta.js';
 import { hostImports } from '@onnx2wasm/runtime';
@@ -24,13 +24,22 @@ export function randomTensor(dtype: DType, dims: number[], random: () => number,
   return makeTensor(dtype, dims, vals);
 }
 
-export function buildSingleNodeGraph(op: string, inputs: (KernelInput | undefined)[], attrs: Attrs = {}, outputs = 1): Graph {
+/** An input of a one-node test graph by type: dims may be symbols ('batch') or expressions ('4*batch'). */
+export interface NodeInput {
+  dtype: DType;
+  shape: Dim[];
+  /** A compile-time constant (weights, shapes) instead of a run-time input. */
+  constant?: Tensor;
+}
+
+/** A graph of one `op` node over inputs x0, x1, … and outputs y0, y1, …, its types inferred. */
+export function buildNodeGraph(op: string, inputs: (NodeInput | undefined)[], attrs: Attrs = {}, outputs = 1): Graph {
   const g: Graph = { name: 'kernel', inputs: [], outputs: [], nodes: [], types: new Map(), constants: new Map() };
   const names = inputs.map((inp, i) => {
     if (!inp) return '';
     const name = `x${i}`;
-    g.types.set(name, { dtype: inp.tensor.dtype, shape: [...inp.tensor.dims] });
-    if (inp.constant) g.constants.set(name, inp.tensor);
+    g.types.set(name, { dtype: inp.dtype, shape: [...inp.shape] });
+    if (inp.constant) g.constants.set(name, inp.constant);
     else g.inputs.push(name);
     return name;
   });
@@ -39,6 +48,10 @@ export function buildSingleNodeGraph(op: string, inputs: (KernelInput | undefine
   g.nodes.push(node);
   g.outputs = node.outputs;
   return g;
+}
+
+export function buildSingleNodeGraph(op: string, inputs: (KernelInput | undefined)[], attrs: Attrs = {}, outputs = 1): Graph {
+  return buildNodeGraph(op, inputs.map((i) => i && { dtype: i.tensor.dtype, shape: i.tensor.dims, constant: i.constant ? i.tensor : undefined }), attrs, outputs);
 }
 
 /** Runs a compiled graph with the given run-time inputs (in graph input order). */
