@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { inferNode, makeTensor } from '@onnx2wasm/ir';
-import { META_SECTION, WasmModuleBuilder, generateModule } from '@onnx2wasm/wasm-codegen';
-import { hostImports } from '@onnx2wasm/runtime';
+import { inferNode } from '@onnx2wasm/ir';
+import { WasmModuleBuilder, generateModule } from '@onnx2wasm/wasm-codegen';
 import { replaceSection } from './bench/doc-section.mjs';
+import { bestCpuMs, loadRun, seededTensor as random } from './bench/kernel-timing.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
   },
 });
 const scale = Number(args.scale), iters = Math.max(1, Number(args.iters));
+const best = (f) => bestCpuMs(f, iters);
 const sz = (n) => Math.max(4, Math.round(n * scale));
 
 /** Whether this engine accepts relaxed-SIMD code (the relaxed column is shown only then). */
@@ -61,26 +62,6 @@ async function peakGflops(relaxed) {
   return (steps * 12 * 8) / t / 1e6;
 }
 
-// Process CPU time, not wall time: on a shared machine the wall clock also counts the time this
-// process waits for a core. Each sample repeats f until it has run for at least 20 ms.
-function best(f) {
-  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-  let min = Infinity;
-  for (let k = 0; k < iters; k++) {
-    const t = cpu();
-    let reps = 0, dt = 0;
-    do { f(); reps++; dt = cpu() - t; } while (dt < 20);
-    min = Math.min(min, dt / reps);
-  }
-  return min;
-}
-
-function random(dims, seed) {
-  const n = dims.reduce((a, b) => a * b, 1);
-  let s = seed;
-  return makeTensor('float32', dims, Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5));
-}
-
 function graphOf(op, inputs, attrs) {
   const g = { name: 'kernel', inputs: [], outputs: [], nodes: [], types: new Map(), constants: new Map() };
   const names = inputs.map((inp, k) => {
@@ -98,14 +79,7 @@ function graphOf(op, inputs, attrs) {
 }
 
 async function timeKernel(g, relaxed) {
-  const gen = generateModule(g, { relaxed });
-  const module = await WebAssembly.compile(gen.wasm);
-  const instance = await WebAssembly.instantiate(module, hostImports(module));
-  const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(module, META_SECTION)[0]));
-  const mem = instance.exports.memory;
-  if (!meta.weights.embedded) new Uint8Array(mem.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
-  instance.exports.init?.(); // filters the module transforms at load time (Winograd)
-  const run = instance.exports.run;
+  const run = await loadRun(generateModule(g, { relaxed }));
   run();
   return best(run);
 }

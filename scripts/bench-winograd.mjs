@@ -8,11 +8,11 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { inferNode, makeTensor } from '@onnx2wasm/ir';
-import { META_SECTION, generateModule } from '@onnx2wasm/wasm-codegen';
-import { hostImports } from '@onnx2wasm/runtime';
+import { inferNode } from '@onnx2wasm/ir';
+import { generateModule } from '@onnx2wasm/wasm-codegen';
 import { winogradLimits, winogradPlanOf } from '../packages/wasm-codegen/dist/kernels/conv-winograd.js';
 import { replaceSection } from './bench/doc-section.mjs';
+import { bestCpuMs, loadRun, seededTensor as random } from './bench/kernel-timing.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // ResNet-18's 3x3 stride-1 layers, SqueezeNet 1.1's expand3x3, then small and channel-poor shapes near the thresholds.
@@ -21,25 +21,6 @@ const { values: args } = parseArgs({
   options: { iters: { type: 'string', default: '7' }, shapes: { type: 'string', default: SHAPES }, 'no-write': { type: 'boolean', default: false } },
 });
 const iters = Math.max(1, Number(args.iters));
-
-// Process CPU time (see bench-kernels.mjs): each sample repeats f for at least 20 ms.
-function best(f) {
-  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-  let min = Infinity;
-  for (let k = 0; k < iters; k++) {
-    const t = cpu();
-    let reps = 0, dt = 0;
-    do { f(); reps++; dt = cpu() - t; } while (dt < 20);
-    min = Math.min(min, dt / reps);
-  }
-  return min;
-}
-
-function random(dims, seed) {
-  const n = dims.reduce((a, b) => a * b, 1);
-  let s = seed;
-  return makeTensor('float32', dims, Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5));
-}
 
 function convGraph(C, M, H) {
   const g = { name: 'conv', inputs: ['x'], outputs: ['y'], nodes: [], types: new Map(), constants: new Map() };
@@ -55,14 +36,9 @@ function convGraph(C, M, H) {
 }
 
 async function timeConv(C, M, H) {
-  const gen = generateModule(convGraph(C, M, H), { relaxed: false });
-  const module = await WebAssembly.compile(gen.wasm);
-  const instance = await WebAssembly.instantiate(module, hostImports(module));
-  const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(module, META_SECTION)[0]));
-  if (!meta.weights.embedded) new Uint8Array(instance.exports.memory.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
-  instance.exports.init?.(); // filters the module transforms at load time (Winograd)
-  instance.exports.run();
-  return best(instance.exports.run);
+  const run = await loadRun(generateModule(convGraph(C, M, H), { relaxed: false }));
+  run();
+  return bestCpuMs(run, iters);
 }
 
 const defaults = { ...winogradLimits };

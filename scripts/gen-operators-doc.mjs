@@ -7,17 +7,16 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listHandlers } from '@onnx2wasm/onnx-import';
 import { listOps } from '@onnx2wasm/ir';
-import { PER_SAMPLE_OPS, getLowering, listLoweredOps } from '@onnx2wasm/wasm-codegen';
+import { PER_SAMPLE_OPS, VIEW_OPS, getLowering, listLoweredOps } from '@onnx2wasm/wasm-codegen';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const file = path.join(root, 'docs/operators.md');
 
-const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
 
 function runtimeDims(op, lowered) {
   if (!lowered.has(op)) return '';
   if (getLowering(op).lowerDynamic) return 'kernel';
-  if (VIEWS.has(op)) return 'view';
+  if (VIEW_OPS.has(op)) return 'view';
   return PER_SAMPLE_OPS.has(op) ? 'per sample' : '';
 }
 

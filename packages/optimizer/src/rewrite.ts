@@ -17,6 +17,18 @@ export interface GraphView {
   fresh(hint: string): string;
 }
 
+/** The value of a one-element float32 constant (a scale, an epsilon), else undefined. */
+export function scalarConstant(view: GraphView, v: string | undefined): number | undefined {
+  const t = v ? view.constant(v) : undefined;
+  return t && t.data.length === 1 && t.dtype === 'float32' ? Number(t.data[0]) : undefined;
+}
+
+/** The producer of `v` if it has op `op` and `v` is read only by one node (so it can be fused away). */
+export function soleProducer(view: GraphView, v: string | undefined, op: string): Node | undefined {
+  const p = v ? view.producer(v) : undefined;
+  return p && p.op === op && view.singleUse(v!) ? p : undefined;
+}
+
 export interface Patch {
   remove: Node[];
   /** Inserted where the last removed node stood; their outputs' types are inferred. */

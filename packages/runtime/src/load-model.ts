@@ -147,8 +147,9 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       const v = specialized.find((x) => Object.entries(x.when).every(([sym, val]) => env[sym] === val)) ?? generic;
       const dyn = v.dyn;
       dyn?.prepare(env);
-      const place = (s: Slot): Slot & Placed => (dyn ? { ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) } : s as Slot & Placed);
-      const inputs = v.inputs.map(place);
+      // Static slots are used as they are; run-time ones are placed for this run's dims.
+      const placed = (slots: Slot[]) => (dyn ? slots.map((s) => ({ ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) })) : slots as (Slot & Placed)[]);
+      const inputs = placed(v.inputs);
       for (const s of inputs) checkFeed(s, feeds[s.name]!);
       for (const s of inputs) {
         const d = feeds[s.name]!.data;
@@ -158,7 +159,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
         throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
       }
       const out: Record<string, Tensor> = {};
-      for (const s of v.outputs.map(place)) {
+      for (const s of placed(v.outputs)) {
         const Ctor = ARRAYS[s.dtype];
         const bytes = memory.buffer.slice(s.offset, s.offset + s.byteLength);
         out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) as TensorData };

@@ -7,8 +7,9 @@ import { Graph } from '@onnx2wasm/ir';
 import { F32_BINARY, F32_UNARY } from './kernels/elementwise.js';
 import { SCALAR_BINARY, SCALAR_UNARY } from './kernels/scalar-ops.js';
 
-const VIEW_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
-const IN_PLACE_OPS = new Set([
+export const VIEW_OPS: ReadonlySet<string> = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
+/** The elementwise ops: element i of the output reads only element i of each (broadcast) input. */
+export const IN_PLACE_OPS: ReadonlySet<string> = new Set([
   ...Object.keys(F32_BINARY), ...Object.keys(F32_UNARY), ...Object.keys(SCALAR_BINARY), ...Object.keys(SCALAR_UNARY),
   'Clip', 'Pow', 'Where', 'FusedElementwise',
 ]);

@@ -12,3 +12,4 @@ export { broadcastLoops } from './kernels/broadcast-loops.js';
 export { vexp, vsigmoid, vtanh, verf } from './kernels/math.js';
 export { canFuseStep } from './kernels/fused-elementwise.js';
 export { PER_SAMPLE_OPS } from './per-sample.js';
+export { VIEW_OPS } from './buffer-aliases.js';

@@ -4,14 +4,12 @@
 // loop copies sample b in, runs it, and copies its results out. The copies cost a pass over the
 // node's operands; kernels that need the speed implement `lowerDynamic` instead.
 import { Dim, Graph, Node, attrInt, attrInts, dimTerms, isStatic } from '@onnx2wasm/ir';
+import { IN_PLACE_OPS } from './buffer-aliases.js';
 
 const ALWAYS = new Set([
+  ...IN_PLACE_OPS, // every elementwise op
   'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool',
-  'BatchNormalization', 'InstanceNormalization', 'LRN', 'MatMul', 'FusedElementwise', 'Clip', 'Where', 'Cast',
-  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Erf', 'Gelu', 'HardSigmoid', 'HardSwish',
-  'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign', 'Mish', 'PRelu', 'ThresholdedRelu', 'Reciprocal', 'Floor', 'Ceil', 'Round',
-  'Sin', 'Cos', 'Sign', 'Not', 'IsNaN', 'IsInf', 'Identity',
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mod', 'Sum', 'Mean', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor',
+  'BatchNormalization', 'InstanceNormalization', 'LRN', 'MatMul', 'Cast', 'PRelu', 'Sum', 'Mean', 'Identity',
 ]);
 
 const AXIS_OPS = ['Gemm', 'Softmax', 'LogSoftmax', 'Hardmax', 'Concat', 'Split', 'LayerNormalization', 'Flatten', 'CumSum', 'ArgMax', 'ArgMin', 'Transpose',

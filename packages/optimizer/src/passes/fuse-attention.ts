@@ -5,23 +5,13 @@
 // Rank-3 operands [N, S, D] become Attention's [1, N, S, D] through Reshape views (no copies); a
 // Kᵀ made by a Transpose becomes K by composing the permutation, so no extra transpose runs.
 import { AttrValue, Dim, Node, dimDiv, dimTerms, makeTensor } from '@onnx2wasm/ir';
-import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
-
-function scalar(view: GraphView, v: string | undefined): number | undefined {
-  const t = v ? view.constant(v) : undefined;
-  return t && t.data.length === 1 && t.dtype === 'float32' ? Number(t.data[0]) : undefined;
-}
-
-function only(view: GraphView, v: string | undefined, op: string): Node | undefined {
-  const p = v ? view.producer(v) : undefined;
-  return p && p.op === op && view.singleUse(v!) ? p : undefined;
-}
+import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** A Div or Mul by a scalar constant: its data input and the factor it applies. */
 function scaling(view: GraphView, n: Node | undefined): { x: string; factor: number } | undefined {
   if (!n || (n.op !== 'Div' && n.op !== 'Mul')) return undefined;
   for (const k of n.op === 'Div' ? [0] : [0, 1]) {
-    const c = scalar(view, n.inputs[1 - k]);
+    const c = scalarConstant(view, n.inputs[1 - k]);
     if (c !== undefined && c !== 0) return { x: n.inputs[k]!, factor: n.op === 'Div' ? 1 / c : c };
   }
   return undefined;
@@ -43,7 +33,7 @@ const fuse: Rule = {
   apply(mm2, view) {
     if (mm2.op !== 'MatMul' || mm2.inputs.length !== 2 || mm2.attrs.activation) return undefined;
     const [pv, v] = mm2.inputs as [string, string];
-    const softmax = only(view, pv, 'Softmax');
+    const softmax = soleProducer(view, pv, 'Softmax');
     if (!softmax) return undefined;
     const rank = view.type(pv).shape.length;
     const axis = typeof softmax.attrs.axis === 'number' ? softmax.attrs.axis : -1;
@@ -52,7 +42,7 @@ const fuse: Rule = {
     let scores = softmax.inputs[0]!;
     let factor = 1;
     let mask: string | undefined;
-    const add = only(view, scores, 'Add');
+    const add = soleProducer(view, scores, 'Add');
     if (add) {
       for (const k of [0, 1]) {
         const m = add.inputs[1 - k]!;
@@ -67,17 +57,17 @@ const fuse: Rule = {
       }
       if (!mask) return undefined;
     }
-    const post = scaling(view, only(view, scores, 'Div') ?? only(view, scores, 'Mul'));
+    const post = scaling(view, soleProducer(view, scores, 'Div') ?? soleProducer(view, scores, 'Mul'));
     if (post) {
       remove.push(view.producer(scores)!);
       factor *= post.factor;
       scores = post.x;
     }
-    const mm1 = only(view, scores, 'MatMul');
+    const mm1 = soleProducer(view, scores, 'MatMul');
     if (!mm1 || mm1.inputs.length !== 2) return undefined;
     remove.push(mm1);
     let [q, kt] = mm1.inputs as [string, string];
-    const pre = scaling(view, only(view, q, 'Div') ?? only(view, q, 'Mul'));
+    const pre = scaling(view, soleProducer(view, q, 'Div') ?? soleProducer(view, q, 'Mul'));
     if (pre) {
       remove.push(view.producer(q)!);
       factor *= pre.factor;
@@ -93,7 +83,7 @@ const fuse: Rule = {
     const name = mm2.name;
     const swap = [...Array(rank).keys()].map((i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
 
-    const tr = only(view, kt, 'Transpose');
+    const tr = soleProducer(view, kt, 'Transpose');
     const k3 = view.fresh(`${name}/K`);
     if (tr && Array.isArray(tr.attrs.perm)) {
       const p = tr.attrs.perm as number[];

@@ -4,18 +4,7 @@
 //   Gelu from x · 0.5 · (1 + erf(x / √2)) in its usual orderings.
 // The replacements are fused further downstream (Gelu into a matmul epilogue).
 import { Node, Tensor, makeTensor } from '@onnx2wasm/ir';
-import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
-
-function scalar(view: GraphView, v: string | undefined): number | undefined {
-  const t = v ? view.constant(v) : undefined;
-  return t && t.data.length === 1 && t.dtype === 'float32' ? Number(t.data[0]) : undefined;
-}
-
-/** The producer of `v` if it has op `op` and `v` is read only by one node. */
-function only(view: GraphView, v: string | undefined, op: string): Node | undefined {
-  const p = v ? view.producer(v) : undefined;
-  return p && p.op === op && view.singleUse(v!) ? p : undefined;
-}
+import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** The other input of a binary node, given one of them. */
 function other(n: Node, v: string): string | undefined {
@@ -36,15 +25,15 @@ const layerNorm: Rule = {
     if (div.op !== 'Div') return undefined;
     const [dv, sv] = div.inputs;
     const sub = view.producer(dv!);
-    const sqrt = only(view, sv, 'Sqrt');
-    const add = sqrt && only(view, sqrt.inputs[0], 'Add');
+    const sqrt = soleProducer(view, sv, 'Sqrt');
+    const add = sqrt && soleProducer(view, sqrt.inputs[0], 'Add');
     if (!sub || sub.op !== 'Sub' || !add || view.consumers(dv!).length !== 2 || view.isGraphOutput(dv!)) return undefined;
-    const x = sub.inputs[0]!, mean = only(view, sub.inputs[1], 'ReduceMean');
+    const x = sub.inputs[0]!, mean = soleProducer(view, sub.inputs[1], 'ReduceMean');
     if (!mean || mean.inputs[0] !== x) return undefined;
-    const varMean = add.inputs.map((i) => only(view, i, 'ReduceMean')).find(Boolean);
-    const eps = varMean ? scalar(view, other(add, varMean.outputs[0]!)) : undefined;
-    const pow = varMean && only(view, varMean.inputs[0], 'Pow');
-    if (!varMean || eps === undefined || !pow || pow.inputs[0] !== dv || scalar(view, pow.inputs[1]) !== 2) return undefined;
+    const varMean = add.inputs.map((i) => soleProducer(view, i, 'ReduceMean')).find(Boolean);
+    const eps = varMean ? scalarConstant(view, other(add, varMean.outputs[0]!)) : undefined;
+    const pow = varMean && soleProducer(view, varMean.inputs[0], 'Pow');
+    if (!varMean || eps === undefined || !pow || pow.inputs[0] !== dv || scalarConstant(view, pow.inputs[1]) !== 2) return undefined;
     const xt = view.type(x);
     if (xt.dtype !== 'float32') return undefined;
     const rank = xt.shape.length;
@@ -92,32 +81,32 @@ const gelu: Rule = {
       // a = 1 + erf(x / √2) [maybe times 0.5], b = x [maybe times 0.5]
       let half = false;
       const nodes: Node[] = [];
-      let plus = only(view, a, 'Add');
+      let plus = soleProducer(view, a, 'Add');
       if (!plus) {
-        const m = only(view, a, 'Mul');
-        const inner = m && [0, 1].map((i) => ({ v: m.inputs[i]!, c: scalar(view, m.inputs[1 - i]) })).find((p) => p.c === 0.5);
+        const m = soleProducer(view, a, 'Mul');
+        const inner = m && [0, 1].map((i) => ({ v: m.inputs[i]!, c: scalarConstant(view, m.inputs[1 - i]) })).find((p) => p.c === 0.5);
         if (!m || !inner) return undefined;
-        plus = only(view, inner.v, 'Add');
+        plus = soleProducer(view, inner.v, 'Add');
         half = true;
         nodes.push(m);
       }
       if (!plus) return undefined;
-      const erfOut = plus.inputs.find((i) => scalar(view, other(plus!, i)) === 1);
-      const erf = only(view, erfOut, 'Erf');
+      const erfOut = plus.inputs.find((i) => scalarConstant(view, other(plus!, i)) === 1);
+      const erf = soleProducer(view, erfOut, 'Erf');
       const scaled = erf && view.producer(erf.inputs[0]!);
       if (!erf || !scaled || !view.singleUse(erf.inputs[0]!)) return undefined;
       let x: string | undefined;
-      if (scaled.op === 'Div' && Math.abs((scalar(view, scaled.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) x = scaled.inputs[0];
+      if (scaled.op === 'Div' && Math.abs((scalarConstant(view, scaled.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) x = scaled.inputs[0];
       if (scaled.op === 'Mul') {
-        const i = [0, 1].find((k) => Math.abs((scalar(view, scaled.inputs[k]) ?? 0) - Math.SQRT1_2) < 1e-4);
+        const i = [0, 1].find((k) => Math.abs((scalarConstant(view, scaled.inputs[k]) ?? 0) - Math.SQRT1_2) < 1e-4);
         if (i !== undefined) x = scaled.inputs[1 - i];
       }
       if (!x) return undefined;
       nodes.push(plus, erf, scaled);
       let bx = b;
       if (!half) {
-        const m = only(view, b, 'Mul');
-        const pair = m && [0, 1].map((k) => ({ v: m.inputs[k]!, c: scalar(view, m.inputs[1 - k]) })).find((p) => p.c === 0.5);
+        const m = soleProducer(view, b, 'Mul');
+        const pair = m && [0, 1].map((k) => ({ v: m.inputs[k]!, c: scalarConstant(view, m.inputs[1 - k]) })).find((p) => p.c === 0.5);
         if (!m || !pair) return undefined;
         bx = pair.v;
         nodes.push(m);
@@ -125,18 +114,18 @@ const gelu: Rule = {
       return bx === x ? { x, nodes } : undefined;
     };
     // The 0.5 on the outside: Mul(Mul(x, 1 + erf), 0.5)
-    const outer = [0, 1].find((k) => scalar(view, n.inputs[k]) === 0.5);
+    const outer = [0, 1].find((k) => scalarConstant(view, n.inputs[k]) === 0.5);
     if (outer !== undefined) {
-      const inner = only(view, n.inputs[1 - outer], 'Mul');
+      const inner = soleProducer(view, n.inputs[1 - outer], 'Mul');
       if (inner) {
         for (const k of [0, 1]) {
           const x = inner.inputs[k]!;
-          const plus = only(view, inner.inputs[1 - k], 'Add');
+          const plus = soleProducer(view, inner.inputs[1 - k], 'Add');
           if (!plus) continue;
-          const erfOut = plus.inputs.find((i) => scalar(view, other(plus, i)) === 1);
-          const erf = only(view, erfOut, 'Erf');
-          const d = erf && only(view, erf.inputs[0], 'Div');
-          if (erf && d && d.inputs[0] === x && Math.abs((scalar(view, d.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) {
+          const erfOut = plus.inputs.find((i) => scalarConstant(view, other(plus, i)) === 1);
+          const erf = soleProducer(view, erfOut, 'Erf');
+          const d = erf && soleProducer(view, erf.inputs[0], 'Div');
+          if (erf && d && d.inputs[0] === x && Math.abs((scalarConstant(view, d.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) {
             return { remove: [d, erf, plus, inner, n], insert: [{ name: n.name, op: 'Gelu', inputs: [x], outputs: [n.outputs[0]!], attrs: {} }] };
           }
         }

@@ -3,7 +3,7 @@
 // scratch first. C, constant or not, becomes the micro-kernel's bias (row, column or scalar) or its
 // residual matrix, scaled by beta in the epilogue.
 import { Dim, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
-import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
+import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Address, GemmSpec, dynAddress, emitGemm, memAt } from './gemm-core.js';
 import { transpose2d } from './transpose-weights.js';
@@ -40,94 +40,68 @@ registerLowering({
   dynamicScratchBytes(node, inputs) {
     return attrInt(node, 'transB', 0) ? dimMul(dimProduct(inputs[1]!.shape), 4) : 0;
   },
-  lowerDynamic: lowerGemmDynamic,
   lower(ctx) {
-    const { node, fn } = ctx;
-    const [a, b, c, residual] = ctx.inputs;
-    const y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
-    const alpha = attrFloat(node, 'alpha', 1), beta = attrFloat(node, 'beta', 1);
-    const [M, N] = y.dims as [number, number];
-    const K = transA ? a!.dims[0]! : a!.dims[1]!;
-    const pre: Expr[] = [];
-    // Reading a constant's addr places it in the weights, so only touch the form the kernel reads.
-    let bAddr: number;
-    if (transB && b!.constant) bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
-    else if (transB) {
-      pre.push(...emitTranspose(fn, b!.addr, ctx.scratch, () => N, () => K));
-      bAddr = ctx.scratch;
-    } else bAddr = b!.addr;
-    const spec: GemmSpec = {
-      M, N, K,
-      a: () => fn.i(a!.addr), aRowStride: transA ? 1 : K, aKStride: transA ? M : 1,
-      b: () => fn.i(bAddr), bKStride: N,
-      c: () => fn.i(y.addr), cRowStride: N,
-      alpha,
-    };
-    if (c && beta !== 0) {
-      const term = cTerm(c.dims, M, N);
-      if (!term) unsupported(ctx, `C of shape [${c.dims}] for a [${M},${N}] result`);
-      if (term === 'full') spec.residual = { r: () => fn.i(c.addr), rRowStride: N, scale: beta };
-      else if (c.constant && term === 'col' || c.constant && term === 'row') {
-        spec.bias = { addr: ctx.addWeight(scaled(c.constant, beta), `gemmC:${c.name}:${beta}`), per: term };
-      } else spec.bias = { addr: c.addr, per: term, scale: beta };
-    }
-    if (residual) {
-      if (spec.residual) unsupported(ctx, 'a fused residual together with a full-matrix C');
-      if (residual.dims.join() !== `${M},${N}`) unsupported(ctx, `a fused residual of shape [${residual.dims}]`);
-      spec.residual = { r: () => fn.i(residual.addr), rRowStride: N };
-    }
-    const act = readActivation(node);
-    if (act) {
-      spec.activation = act;
-      spec.ctx = ctx;
-    }
-    return [...pre, ...emitGemm(fn, spec)];
+    const o = (x: Operand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.dims, constant: x.constant, addr: () => x.addr });
+    return lowerGemm({ ctx, fn: ctx.fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: (d) => d as number, scratch: ctx.scratch });
+  },
+  lowerDynamic(ctx) {
+    const { fn } = ctx;
+    const o = (x: DynOperand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.shape, constant: x.constant, addr: () => dynAddress(fn, x) });
+    return lowerGemm({ ctx, fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: ctx.dim, scratch: () => fn.i(ctx.scratch()) });
   },
 });
 
-function scaled(t: Tensor, beta: number): Tensor {
-  const src = t.data as Float32Array;
-  return makeTensor('float32', [src.length], Array.from(src, (v) => v * beta));
+/** An operand as the Gemm plan reads it; `addr` is a thunk because reading a constant's address places it in the weights. */
+interface GemmOperand { name: string; dtype: string; shape: Dim[]; constant?: Tensor; addr: () => Address }
+
+/** What the plan needs from either context: static dims are numbers, run-time ones expressions. */
+interface GemmView {
+  ctx: LowerContext | DynLowerContext;
+  fn: FnBuilder;
+  ops: (GemmOperand | undefined)[];
+  y: GemmOperand;
+  dim(d: Dim): I32;
+  scratch: Address;
 }
 
-/** Gemm with run-time dims (rows of A, in practice): the same plan with sizes read at run time. */
-function lowerGemmDynamic(ctx: DynLowerContext): Expr[] {
-  const { node, fn } = ctx;
-  const [a, b, c, residual] = ctx.inputs;
-  const y = ctx.outputs[0]!;
+/** One plan for static and run-time dims (rows of A, in practice): with static dims every size is a constant. */
+function lowerGemm(v: GemmView): Expr[] {
+  const { ctx, fn, y, dim } = v;
+  const { node } = ctx;
+  const [a, b, c, residual] = v.ops;
   if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
   const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
   const alpha = attrFloat(node, 'alpha', 1), beta = attrFloat(node, 'beta', 1);
   const [M, N] = y.shape as [Dim, Dim];
   const K = a!.shape[transA ? 0 : 1]!;
+  const at = (x: Address) => () => (typeof x === 'number' ? fn.i(x) : x());
   const pre: Expr[] = [];
+  // Only touch the form of B the kernel reads (touching a constant's addr places it in the weights).
   let bAddr: Address;
   if (transB && b!.constant) bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
   else if (transB) {
-    pre.push(...emitTranspose(fn, dynAddress(fn, b!), () => fn.i(ctx.scratch()), () => ctx.dim(N), () => ctx.dim(K)));
-    bAddr = () => fn.i(ctx.scratch());
-  } else bAddr = dynAddress(fn, b!);
+    pre.push(...emitTranspose(fn, b!.addr(), v.scratch, () => dim(N), () => dim(K)));
+    bAddr = v.scratch;
+  } else bAddr = b!.addr();
   const spec: GemmSpec = {
-    M: ctx.dim(M), N: ctx.dim(N), K: ctx.dim(K),
-    a: () => fn.i(a!.addr()), aRowStride: transA ? 1 : ctx.dim(K), aKStride: transA ? ctx.dim(M) : 1,
-    b: () => (typeof bAddr === 'number' ? fn.i(bAddr) : bAddr()), bKStride: ctx.dim(N),
-    c: () => fn.i(y.addr()), cRowStride: ctx.dim(N),
+    M: dim(M), N: dim(N), K: dim(K),
+    a: at(a!.addr()), aRowStride: transA ? 1 : dim(K), aKStride: transA ? dim(M) : 1,
+    b: at(bAddr), bKStride: dim(N),
+    c: at(y.addr()), cRowStride: dim(N),
     alpha,
   };
   if (c && beta !== 0) {
     const term = cTerm(c.shape, M, N);
-    if (!term) unsupported(ctx, `C of shape [${c.shape}] for a [${M},${N}] result, with run-time dims`);
-    if (term === 'full') spec.residual = { r: () => fn.i(c.addr()), rRowStride: ctx.dim(N), scale: beta };
+    if (!term) unsupported(ctx, `C of shape [${c.shape}] for a [${M},${N}] result`);
+    if (term === 'full') spec.residual = { r: at(c.addr()), rRowStride: dim(N), scale: beta };
     else if (c.constant && (term === 'col' || term === 'row')) {
       spec.bias = { addr: ctx.addWeight(scaled(c.constant, beta), `gemmC:${c.name}:${beta}`), per: term };
-    } else spec.bias = { addr: dynAddress(fn, c), per: term, scale: beta };
+    } else spec.bias = { addr: c.addr(), per: term, scale: beta };
   }
   if (residual) {
     if (spec.residual) unsupported(ctx, 'a fused residual together with a full-matrix C');
-    if (residual.shape.length !== 2 || residual.shape[0] !== M || residual.shape[1] !== N) unsupported(ctx, `a fused residual of shape [${residual.shape}], with run-time dims`);
-    spec.residual = { r: () => fn.i(residual.addr()), rRowStride: ctx.dim(N) };
+    if (residual.shape.length !== 2 || residual.shape[0] !== M || residual.shape[1] !== N) unsupported(ctx, `a fused residual of shape [${residual.shape}]`);
+    spec.residual = { r: at(residual.addr()), rRowStride: dim(N) };
   }
   const act = readActivation(node);
   if (act) {
@@ -135,4 +109,9 @@ function lowerGemmDynamic(ctx: DynLowerContext): Expr[] {
     spec.ctx = ctx;
   }
   return [...pre, ...emitGemm(fn, spec)];
+}
+
+function scaled(t: Tensor, beta: number): Tensor {
+  const src = t.data as Float32Array;
+  return makeTensor('float32', [src.length], Array.from(src, (v) => v * beta));
 }
