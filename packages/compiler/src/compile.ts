@@ -1,16 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { CompileError, DType, Dim, Graph, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
-import { importModel } from '@onnx2wasm/onnx-import';
+import { CompileError, DType, Dim, Graph, Tensor, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
+import { ImportedModel, importModel } from '@onnx2wasm/onnx-import';
 import { PassReport, optimize } from '@onnx2wasm/optimizer';
-import { CodegenOptions, MemoryPlan, ModelMeta, generateModule } from '@onnx2wasm/wasm-codegen';
+import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
 import { runtimeFiles } from './runtime-files.js';
 import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
 import { VERSION } from './version.js';
 import { specializedVariants } from './specialize.js';
+import { MAX_VALUE_CANDIDATES, ValueVariantsSummary, findValueVariants } from './value-variants.js';
 import type { Plugin } from './plugins/define-plugin.js';
 import { registerPlugins } from './plugins/register-plugins.js';
 
@@ -66,6 +67,12 @@ export interface CompileOptions {
   maxScriptBytes?: number;
   /** Custom ops and passes (definePlugin values), registered before import; see docs/plugins.md. */
   plugins?: Plugin[];
+  /**
+   * Value variants (docs/dynamic-shapes.md): when the model needs the values of small integer
+   * inputs (axes, axis, k), it is built once per candidate value. false turns this off;
+   * maxCandidates caps the value tuples tried (default 64).
+   */
+  valueVariants?: false | { maxCandidates?: number };
 }
 
 export interface CompileSummary {
@@ -87,6 +94,8 @@ export interface CompileSummary {
   isolateBytes?: number;
   /** Problems that do not stop the compile, e.g. a Worker bundle over Cloudflare's size limit. */
   warnings: string[];
+  /** Present when inputs were compiled per value: which, and how many builds. */
+  valueVariants?: ValueVariantsSummary;
 }
 
 export interface CompileResult {
@@ -119,6 +128,16 @@ export interface Manifest {
   target: Target;
   /** The weights file and its content hash (a new model version has a new one); both null when the weights are embedded. */
   weights: { file: string | null; sha256: string | null; bytes: number; embedded: boolean };
+}
+
+/** One import + optimize of the model; with value variants, for some input values. */
+interface Build { imported: ImportedModel; optimized: ReturnType<typeof optimize>; whenValues?: ValueCondition }
+
+function valueCandidateLimit(o: CompileOptions): number {
+  if (o.valueVariants === false) return 0;
+  const n = o.valueVariants?.maxCandidates ?? MAX_VALUE_CANDIDATES;
+  if (!(Number.isSafeInteger(n) && n >= 0)) throw new CompileError('INVALID_OPTION', `valueVariants.maxCandidates must be a whole number >= 0, got ${String(n)}`);
+  return n;
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -158,22 +177,52 @@ function validateOptions(o: CompileOptions): void {
 export async function compile(model: Uint8Array | ArrayBuffer | string, options: CompileOptions = {}): Promise<CompileResult> {
   const t0 = performance.now();
   validateOptions(options);
+  const maxCandidates = valueCandidateLimit(options);
   const extraPasses = options.plugins ? registerPlugins(options.plugins) : [];
   const { bytes, baseDir } = readSource(model);
   const name = options.name ?? 'model';
-  const imported = importModel(bytes, { inputShapes: options.inputShapes, constantInputs: options.constantInputs, baseDir: options.baseDir ?? baseDir });
-  if (options.verify) verifyGraph(imported.graph, 'import');
-  const optimized = options.optimize === false
-    ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
-    : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses });
-  const graph = optimized.graph;
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
-  const maxDims = options.maxShapes ? symbolBounds(imported.graph, options.maxShapes) : undefined;
-  const symbols = new Set(imported.graph.inputs.flatMap((i) => imported.graph.types.get(i)!.shape.filter((d): d is string => typeof d === 'string')));
-  const variants = options.specialize ? specializedVariants(graph, options.specialize, symbols) : undefined;
-  const codegen = { embedWeights: options.embedWeights, maxMemoryBytes, maxDims, variants };
-  const gen = generateModule(graph, { ...codegen, relaxed: options.relaxedSimd === true });
+  const front = (knownInputs?: Record<string, Tensor>): Build => {
+    const imported = importModel(bytes, { inputShapes: options.inputShapes, constantInputs: options.constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir });
+    if (options.verify) verifyGraph(imported.graph, 'import');
+    const optimized = options.optimize === false
+      ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
+      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses });
+    return { imported, optimized };
+  };
+  const codegenFor = (builds: Build[]): Omit<CodegenOptions, 'relaxed'> => {
+    const imported = builds[0]!.imported;
+    const maxDims = options.maxShapes ? symbolBounds(imported.graph, options.maxShapes) : undefined;
+    const symbols = new Set(imported.graph.inputs.flatMap((i) => imported.graph.types.get(i)!.shape.filter((d): d is string => typeof d === 'string')));
+    // --specialize copies of every build come first: the runtime runs the first variant that matches.
+    const specialized = options.specialize ? builds.flatMap((b) => specializedVariants(b.optimized.graph, options.specialize!, symbols).map((v) => ({ ...v, whenValues: b.whenValues }))) : [];
+    const byValue = builds.slice(1).map((b) => ({ graph: b.optimized.graph, when: {}, whenValues: b.whenValues }));
+    const variants = specialized.length || byValue.length ? [...specialized, ...byValue] : undefined;
+    return { embedWeights: options.embedWeights, maxMemoryBytes, maxDims, variants, whenValues: builds[0]!.whenValues };
+  };
+  let builds: Build[];
+  let codegen: Omit<CodegenOptions, 'relaxed'>;
+  let gen: ReturnType<typeof generateModule>;
+  let valueVariants: ValueVariantsSummary | undefined;
+  try {
+    builds = [front()];
+    codegen = codegenFor(builds);
+    gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
+  } catch (failure) {
+    // The model may need the values of small integer inputs (axes, k): build per value instead.
+    const found = findValueVariants(bytes, failure, (known) => {
+      const b = front(known);
+      planVariant(b.optimized.graph);
+      return { result: b, graph: b.optimized.graph };
+    }, { inputShapes: options.inputShapes, pinned: new Set(Object.keys(options.constantInputs ?? {})), maxCandidates });
+    valueVariants = found.summary;
+    builds = found.builds.map((b) => ({ ...b.result, whenValues: Object.keys(b.whenValues).length ? b.whenValues : undefined }));
+    codegen = codegenFor(builds);
+    gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
+  }
+  const { imported, optimized } = builds[0]!;
+  const graph = optimized.graph;
   const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
 
   const files: Record<string, Uint8Array> = {};
@@ -233,6 +282,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
       scriptGzipBytes: sizes.scriptGzipBytes,
       isolateBytes: sizes.isolateBytes,
       warnings,
+      ...(valueVariants ? { valueVariants } : {}),
     },
   };
 }

@@ -10,6 +10,11 @@ export interface ImportOptions extends TensorLoadOptions {
   inputShapes?: Record<string, Dim[]>;
   /** Inputs whose values are fixed at compile time (shape, axes or index inputs): they become constants. */
   constantInputs?: Record<string, Tensor>;
+  /**
+   * Inputs whose values one build is specialized for (value variants): they stay graph inputs, but
+   * the nodes read a constant copy, so handlers and inference see the value.
+   */
+  knownInputs?: Record<string, Tensor>;
 }
 
 export interface ImportedModel {
@@ -106,6 +111,16 @@ function withoutTrailingEmpty(names: string[]): string[] {
   return names.slice(0, end);
 }
 
+/** The name of the constant the nodes read instead of known input `name` (checked against its type). */
+function knownCopy(name: string, value: Tensor, type: ValueType, used: Set<string>): string {
+  const fits = value.dtype === type.dtype && value.dims.length === type.shape.length && value.dims.every((d, i) => d === type.shape[i]);
+  if (!fits) throw new OnnxImportError('SHAPE_MISMATCH', `knownInputs['${name}'] is ${value.dtype}[${value.dims}], the model's input is ${type.dtype}[${type.shape}]`);
+  let copy = `${name}/known`;
+  while (used.has(copy)) copy += '_';
+  used.add(copy);
+  return copy;
+}
+
 /** Turns a ModelProto into an IR graph: all unsupported ops are reported at once, before any handler runs. */
 export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): ImportedModel {
   const model = decodeModel(bytes);
@@ -147,6 +162,7 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
   const pinned = opts.inputShapes ?? {};
   const inputNames = new Set<string>();
   const tracedBatch = new Set<string>();
+  const knownCopies = new Map<string, string>();
   for (const v of g.input ?? []) {
     const name = v.name ?? '';
     if (!name) throw new OnnxImportError('INVALID_MODEL', `graph input ${(g.input ?? []).indexOf(v)} has no name`);
@@ -162,8 +178,15 @@ export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): Import
       if (fixed.dtype !== type.dtype) throw new OnnxImportError('DTYPE_MISMATCH', `constantInputs['${name}'] has dtype ${fixed.dtype}, the model's input is ${type.dtype}`);
       graph.constants.set(name, fixed);
     } else graph.inputs.push(name);
+    const known = opts.knownInputs?.[name];
+    if (known && !fixed) knownCopies.set(name, knownCopy(name, known, type, used));
   }
-  for (const k of [...Object.keys(pinned), ...Object.keys(opts.constantInputs ?? {})]) {
+  for (const [name, copy] of knownCopies) {
+    graph.constants.set(copy, opts.knownInputs![name]!);
+    graph.types.set(copy, { dtype: graph.types.get(name)!.dtype, shape: [...opts.knownInputs![name]!.dims] });
+  }
+  for (const n of nodes) n.inputs = n.inputs.map((i) => knownCopies.get(i) ?? i);
+  for (const k of [...Object.keys(pinned), ...Object.keys(opts.constantInputs ?? {}), ...Object.keys(opts.knownInputs ?? {})]) {
     if (!inputNames.has(k)) throw new OnnxImportError('INVALID_OPTION', `input '${k}' named in the compile options is not an input of the model (inputs: ${[...inputNames].join(', ') || 'none'})`);
   }
 

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './import-model.js';
 export * from './handler-registry.js';
 export * from './tensor-proto.js';
+export * from './declared-shapes.js';

@@ -8,6 +8,7 @@ export type RuntimeErrorCode =
   | 'SHAPE_MISMATCH'
   | 'SHAPE_OUT_OF_BOUNDS' // a symbolic dim above the bound the model was compiled with (--max-shape)
   | 'INVALID_INPUT'    // data of the wrong type or length, a detached buffer
+  | 'UNSUPPORTED_VALUE' // a value input (axes, k …) fed a value the model was not compiled for
   | 'EXECUTION_FAILED' // the module trapped
   | 'OUT_OF_MEMORY';   // the engine cannot allocate the module's memory
 

@@ -4,6 +4,7 @@ import { hostImports } from './host-imports.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 import { Slot, validateMeta } from './validate-meta.js';
 import { Placed, dynamicDims } from './dynamic-dims.js';
+import { ValueCondition, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -73,6 +74,8 @@ interface Variant {
   outputs: Slot[];
   /** The symbol values this variant is specialized for ({} for the generic one). */
   when: Record<string, number>;
+  /** The input values it runs for (value variants); none: any. */
+  whenValues?: ValueCondition;
   dyn?: ReturnType<typeof dynamicDims>;
 }
 
@@ -131,8 +134,10 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
     if (typeof f !== 'function') throw new RuntimeError('INVALID_MODULE', `the module does not export ${name}(), which its metadata names`);
     return f as () => void;
   };
-  const generic: Variant = { run: runFn, inputs: meta.inputs, outputs: meta.outputs, when: {}, dyn: meta.dynamic ? dynamicDims(meta.dynamic, memory) : undefined };
-  const specialized: Variant[] = (meta.variants ?? []).map((v) => ({ run: exported(v.run), inputs: v.inputs, outputs: v.outputs, when: v.when, dyn: v.dynamic ? dynamicDims(v.dynamic, memory) : undefined }));
+  const generic: Variant = { run: runFn, inputs: meta.inputs, outputs: meta.outputs, when: {}, whenValues: meta.whenValues, dyn: meta.dynamic ? dynamicDims(meta.dynamic, memory) : undefined };
+  const specialized: Variant[] = (meta.variants ?? []).map((v) => ({ run: exported(v.run), inputs: v.inputs, outputs: v.outputs, when: v.when, whenValues: v.whenValues, dyn: v.dynamic ? dynamicDims(v.dynamic, memory) : undefined }));
+  // Inputs whose values choose the build (static slots: validateMeta checked it).
+  const valueInputs = meta.inputs.filter((s) => [generic, ...specialized].some((v) => v.whenValues?.[s.name]));
 
   return {
     inputs: meta.inputs.map(info),
@@ -144,7 +149,11 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       }
       for (const s of meta.inputs) checkPresent(s, feeds[s.name]);
       const env = generic.dyn ? generic.dyn.bind(meta.inputs, feeds) : {};
-      const v = specialized.find((x) => Object.entries(x.when).every(([sym, val]) => env[sym] === val)) ?? generic;
+      for (const s of valueInputs) checkFeed(s as Slot & Placed, feeds[s.name]!);
+      const values = readValues(valueInputs.map((s) => s.name), feeds);
+      const fits = (x: Variant) => Object.entries(x.when).every(([sym, val]) => env[sym] === val) && valuesMatch(x.whenValues, values);
+      const v = specialized.find(fits) ?? (fits(generic) ? generic : undefined);
+      if (!v) throw unsupportedValue([generic, ...specialized].map((x) => x.whenValues), values);
       const dyn = v.dyn;
       dyn?.prepare(env);
       // Static slots are used as they are; run-time ones are placed for this run's dims.

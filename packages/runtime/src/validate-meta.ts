@@ -4,12 +4,14 @@
 import { RuntimeError } from './errors.js';
 import { ARRAYS, DType } from './tensor.js';
 import type { DynamicMeta, Poly } from './dynamic-dims.js';
+import type { ValueCondition } from './value-variants.js';
 
 /** A graph input or output; with `buffer`, its dims are symbolic and its place is decided per run. */
 export interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number; buffer?: number; shape?: Poly[] }
 export interface Meta {
   dynamic?: DynamicMeta;
-  variants?: { when: Record<string, number>; run: string; inputs: Slot[]; outputs: Slot[]; dynamic?: DynamicMeta }[];
+  variants?: { when: Record<string, number>; whenValues?: ValueCondition; run: string; inputs: Slot[]; outputs: Slot[]; dynamic?: DynamicMeta }[];
+  whenValues?: ValueCondition;
   format: number;
   inputs: Slot[];
   outputs: Slot[];
@@ -62,6 +64,18 @@ function checkSlots(kind: string, slots: unknown, memoryBytes: number, buffers: 
   }
 }
 
+/** Value conditions name static inputs, with value tuples as long as the input has elements. */
+function checkValues(cond: unknown, inputs: Slot[]): void {
+  if (cond === undefined) return;
+  if (!isObject(cond)) invalid('damaged value condition');
+  for (const [name, tuples] of Object.entries(cond)) {
+    const s = inputs.find((x) => x.name === name);
+    if (!s || s.buffer !== undefined) invalid(`a value condition names '${name}', not an input with static dims`);
+    const n = (s.dims as number[]).reduce((a, d) => a * d, 1);
+    if (!Array.isArray(tuples) || !tuples.every((t) => Array.isArray(t) && t.length === n && t.every((x) => Number.isSafeInteger(x)))) invalid(`damaged value condition for '${name}'`);
+  }
+}
+
 /** Validates parsed metadata against the instance's memory size; returns it typed. */
 export function validateMeta(raw: unknown, memoryBytes: number): Meta {
   if (!isObject(raw)) invalid('not an object');
@@ -73,6 +87,7 @@ export function validateMeta(raw: unknown, memoryBytes: number): Meta {
   if (!isObject(w) || typeof w.embedded !== 'boolean') invalid('no weights entry');
   checkRange('the weights region', w.offset, w.byteLength, memoryBytes);
   if (!isObject(raw.memory) || !isCount(raw.memory.pages)) invalid('no memory entry');
+  checkValues(raw.whenValues, raw.inputs as Slot[]);
   if (raw.variants !== undefined) {
     if (!Array.isArray(raw.variants)) invalid('variants is not a list');
     for (const v of raw.variants as unknown[]) {
@@ -80,6 +95,7 @@ export function validateMeta(raw: unknown, memoryBytes: number): Meta {
       const n = checkDynamic(v.dynamic, memoryBytes);
       checkSlots(`variant ${v.run} input`, v.inputs, memoryBytes, n);
       checkSlots(`variant ${v.run} output`, v.outputs, memoryBytes, n);
+      checkValues(v.whenValues, raw.inputs as Slot[]);
     }
   }
   return raw as unknown as Meta;

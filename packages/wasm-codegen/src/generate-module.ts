@@ -4,7 +4,7 @@ import { MemoryPlan, planMemory } from './memory-plan.js';
 import { DynamicTable, polyJson, valueBytes } from './dynamic-dims.js';
 import { VariantPlan, align16, planVariant } from './variant-plan.js';
 import { emitVariant } from './emit-variant.js';
-import { DynamicMeta, META_SECTION, ModelMeta } from './model-meta.js';
+import { DynamicMeta, META_SECTION, ModelMeta, ValueCondition } from './model-meta.js';
 import { FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 import './kernels/index.js';
 
@@ -22,8 +22,13 @@ export interface CodegenOptions {
    * with a typed error, and the memory they need is checked against maxMemoryBytes at compile time.
    */
   maxDims?: Record<string, number>;
-  /** Copies of the graph with some symbols fixed (--specialize), run when a run's dims match `when`. */
-  variants?: { graph: Graph; when: Record<string, number> }[];
+  /**
+   * Copies of the graph with some symbols fixed (--specialize), run when a run's dims match `when`,
+   * or built for some input values (value variants), run when the fed values are in `whenValues`.
+   */
+  variants?: { graph: Graph; when: Record<string, number>; whenValues?: ValueCondition }[];
+  /** Value variants: the input values the main graph is built for. */
+  whenValues?: ValueCondition;
 }
 
 export interface CodegenResult {
@@ -162,10 +167,12 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   };
   const dynamic = dynamicMeta(plans[0]!, tables[0]!);
   if (dynamic) meta.dynamic = dynamic;
+  if (opts.whenValues) meta.whenValues = opts.whenValues;
   if (plans.length > 1) {
     meta.variants = plans.slice(1).map((vp, i) => {
       const d = dynamicMeta(vp, tables[i + 1]!);
-      return { when: opts.variants![i]!.when, run: emitted[i + 1]!.run, inputs: emitted[i + 1]!.inputs, outputs: emitted[i + 1]!.outputs, ...(d ? { dynamic: d } : {}) };
+      const { when, whenValues } = opts.variants![i]!;
+      return { when, ...(whenValues ? { whenValues } : {}), run: emitted[i + 1]!.run, inputs: emitted[i + 1]!.inputs, outputs: emitted[i + 1]!.outputs, ...(d ? { dynamic: d } : {}) };
     });
   }
   mod.addCustomSection(META_SECTION, new TextEncoder().encode(JSON.stringify(meta)));

@@ -13,3 +13,4 @@ export { vexp, vsigmoid, vtanh, verf } from './kernels/math.js';
 export { canFuseStep } from './kernels/fused-elementwise.js';
 export { PER_SAMPLE_OPS } from './per-sample.js';
 export { VIEW_OPS } from './buffer-aliases.js';
+export { planVariant } from './variant-plan.js';

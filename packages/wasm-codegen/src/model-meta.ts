@@ -39,10 +39,19 @@ export interface ModelMeta {
   dynamic?: DynamicMeta;
   /** Specialized copies (--specialize): the runtime runs the first whose `when` matches the run's dims. */
   variants?: VariantMeta[];
+  /** Value variants: the input values this build runs for (see VariantMeta.whenValues). */
+  whenValues?: ValueCondition;
 }
+
+/**
+ * Value variants: per input, the value tuples (the input's elements in order) a build was compiled
+ * for, e.g. { axes: [[2], [-1]] }; a run runs the build whose lists hold every fed value.
+ */
+export type ValueCondition = Record<string, number[][]>;
 
 export interface VariantMeta {
   when: Record<string, number>;
+  whenValues?: ValueCondition;
   /** The exported function that runs this variant. */
   run: string;
   inputs: TensorSlot[];

@@ -1,0 +1,140 @@
+// Value variants: a model may take a small integer tensor as data whose value a static compiler
+// needs (a Reduce's axes, CumSum's axis, TopK's k, Unsqueeze's axes). When the plain compile fails,
+// the model is built once per candidate value of such inputs; candidates that fail to build are
+// dropped, ones that build the same graph share a build, and the runtime runs the build whose
+// values match the run's feeds. The inputs stay inputs of the compiled model.
+//
+// Candidates (see docs/dynamic-shapes.md): integer (int32/int64) graph inputs with static dims;
+// each element ranges over [-R, R], where R is the largest rank among the model's declared tensors,
+// and for a single-element input (an axis, or a count such as TopK's k) also its largest static
+// dim up to 16. Zero-element inputs (of any dtype) have one value and are always known. The
+// smallest set of inputs whose candidates build wins; at most `maxCandidates` tuples per set.
+import { createHash } from 'node:crypto';
+import { CompileError, DType, Graph, Tensor, makeTensor, printGraph } from '@onnx2wasm/ir';
+import { DeclaredShape, declaredTypes } from '@onnx2wasm/onnx-import';
+import type { ValueCondition } from '@onnx2wasm/wasm-codegen';
+
+export const MAX_VALUE_CANDIDATES = 64;
+/** Dims up to this size count for a single-element input's range (TopK's k up to the dim). */
+const MAX_COUNT_DIM = 16;
+/** Errors that no input value can cure: not worth a search. */
+const NOT_VALUE_ERRORS = new Set(['UNSUPPORTED_OP', 'IO_ERROR', 'INVALID_OPTION', 'MEMORY_LIMIT', 'SIZE_LIMIT']);
+
+export interface ValueVariantsSummary {
+  /** Inputs compiled per value. */
+  inputs: string[];
+  /** Zero-element inputs, known from their shape alone. */
+  known: string[];
+  /** Candidate value tuples tried for `inputs`, and the builds they gave. */
+  candidates: number;
+  builds: number;
+  /** Per build, the values it runs for. */
+  values: ValueCondition[];
+}
+
+interface Candidate { name: string; dtype: DType; dims: number[]; domain: number[] }
+
+/** Graph inputs that may be compiled per value: static, integer (or empty), not pinned already. */
+function candidateInputs(bytes: Uint8Array, inputShapes: Record<string, unknown[]>, pinned: Set<string>) {
+  const declared = declaredTypes(bytes);
+  const shapeOf = (name: string, shape: DeclaredShape): DeclaredShape => (inputShapes[name] ? inputShapes[name]!.map((d) => (typeof d === 'number' ? d : undefined)) : shape);
+  const shapes = [...declared.shapes, ...declared.inputs.map((i) => shapeOf(i.name, i.shape))];
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const countDim = Math.max(rank, ...shapes.flat().filter((d): d is number => d !== undefined && d <= MAX_COUNT_DIM));
+  const range = (r: number) => Array.from({ length: 2 * r + 1 }, (_, i) => i - r);
+  const known: Record<string, Tensor> = {};
+  const varying: Candidate[] = [];
+  for (const i of declared.inputs) {
+    const dims = shapeOf(i.name, i.shape);
+    if (pinned.has(i.name) || dims.some((d) => d === undefined)) continue;
+    const n = (dims as number[]).reduce((a, d) => a * d, 1);
+    if (n === 0) known[i.name] = makeTensor(i.dtype, dims as number[], []);
+    else if (i.dtype === 'int32' || i.dtype === 'int64') varying.push({ name: i.name, dtype: i.dtype, dims: dims as number[], domain: range(n === 1 ? countDim : rank) });
+  }
+  return { known, varying };
+}
+
+const tupleCount = (set: Candidate[]) => set.reduce((p, c) => p * c.domain.length ** c.dims.reduce((a, d) => a * d, 1), 1);
+
+/** The value tuples of `set`, in order: per input, its elements in order. */
+function* tuples(set: Candidate[]): Generator<number[][]> {
+  const sizes = set.map((c) => c.dims.reduce((a, d) => a * d, 1));
+  const digits = sizes.reduce((a, b) => a + b, 0);
+  const radix = set.flatMap((c, k) => Array(sizes[k]).fill(c.domain.length) as number[]);
+  const idx = Array(digits).fill(0) as number[];
+  for (;;) {
+    let p = 0;
+    yield set.map((c, k) => c.domain.length ? idx.slice(p, (p += sizes[k]!)).map((j) => c.domain[j]!) : []);
+    let d = digits - 1;
+    while (d >= 0 && ++idx[d]! === radix[d]) idx[d--] = 0;
+    if (d < 0) return;
+  }
+}
+
+/** Identifies a built graph: its text, and the bytes of constants too large to print. */
+function graphKey(g: Graph): string {
+  const h = createHash('sha256');
+  for (const [name, c] of [...g.constants].sort(([a], [b]) => a.localeCompare(b))) h.update(name).update(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength));
+  return `${printGraph(g)}\n${h.digest('hex')}`;
+}
+
+export interface ValueBuild<T> { result: T; whenValues: ValueCondition }
+
+/**
+ * After `failure` of the plain compile: builds per candidate value (`build` imports and optimizes
+ * with the inputs known, and checks the graph can be lowered) and returns the distinct builds,
+ * or rethrows `failure` (noting inputs over the candidate cap) when no set of inputs works.
+ */
+export function findValueVariants<T>(
+  bytes: Uint8Array, failure: unknown, build: (known: Record<string, Tensor>) => { result: T; graph: Graph },
+  opts: { inputShapes?: Record<string, unknown[]>; pinned: Set<string>; maxCandidates: number },
+): { builds: ValueBuild<T>[]; summary: ValueVariantsSummary } {
+  if (!(failure instanceof CompileError) || NOT_VALUE_ERRORS.has(failure.code) || opts.maxCandidates < 1) throw failure;
+  const { known, varying } = candidateInputs(bytes, opts.inputShapes ?? {}, opts.pinned);
+  // Every subset of the candidate inputs, fewest tuples first; the empty set tries the known ones alone.
+  const sets = Array.from({ length: 2 ** Math.min(varying.length, 8) }, (_, m) => varying.filter((_, k) => m & (1 << k)))
+    .filter((s) => s.length || Object.keys(known).length)
+    .map((s) => ({ s, count: tupleCount(s) }))
+    .sort((a, b) => a.count - b.count || a.s.length - b.s.length);
+  let budget = 4 * opts.maxCandidates;
+  for (const { s, count } of sets) {
+    if (count > opts.maxCandidates || count > budget) continue;
+    const groups = new Map<string, { result: T; values: number[][][] }>();
+    for (const t of tuples(s)) {
+      budget--;
+      const values = Object.fromEntries(s.map((c, k) => [c.name, makeTensor(c.dtype, c.dims, t[k]!)]));
+      try {
+        const { result, graph } = build({ ...known, ...values });
+        const key = graphKey(graph);
+        const g = groups.get(key) ?? { result, values: [] };
+        g.values.push(t);
+        groups.set(key, g);
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        // Still the plain compile's complaint: these inputs are not (all) the ones it needs.
+        if (e.message === failure.message) break;
+      }
+    }
+    if (!groups.size) continue;
+    const builds = [...groups.values()].flatMap((g) => exactConditions(s.map((c) => c.name), g.values).map((whenValues) => ({ result: g.result, whenValues })));
+    return { builds, summary: { inputs: s.map((c) => c.name), known: Object.keys(known), candidates: count, builds: builds.length, values: builds.map((b) => b.whenValues) } };
+  }
+  const over = sets.filter((x) => x.count > opts.maxCandidates && x.s.length === 1);
+  if (over.length) failure.message += `; value variants: ${over.map((x) => `'${x.s[0]!.name}' has ${x.count} candidate values`).join(', ')}, over the limit of ${opts.maxCandidates}: pass its value with constantInputs`;
+  throw failure;
+}
+
+/**
+ * The runtime matches each input against its own list, so one build's condition accepts every
+ * combination of its lists: tuples that share the values of all inputs but the first are one
+ * condition, others get their own (a build may then appear under several conditions).
+ */
+function exactConditions(names: string[], values: number[][][]): ValueCondition[] {
+  if (!names.length) return [{}];
+  const byRest = new Map<string, number[][][]>();
+  for (const v of values) {
+    const k = JSON.stringify(v.slice(1));
+    byRest.set(k, [...(byRest.get(k) ?? []), v]);
+  }
+  return [...byRest.values()].map((vs) => Object.fromEntries(names.map((n, i) => [n, i === 0 ? vs.map((v) => v[0]!) : [vs[0]![i]!]])));
+}

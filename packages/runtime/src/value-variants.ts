@@ -1,0 +1,35 @@
+// Value variants: a model whose small integer inputs decide shapes or axes (a Reduce's axes, TopK's
+// k) is compiled once per accepted value; each build lists the values it runs for
+// ({ axes: [[2], [-1]] }) and a run picks the build whose lists hold the fed values.
+import { RuntimeInputError } from './errors.js';
+import type { Tensor } from './tensor.js';
+
+export type ValueCondition = Record<string, number[][]>;
+
+/** The fed values of the inputs the conditions name (dims and dtype are already checked). */
+export function readValues(names: string[], feeds: Record<string, Tensor>): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const n of names) out[n] = Array.from(feeds[n]!.data as ArrayLike<number | bigint>, Number);
+  return out;
+}
+
+const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function valuesMatch(cond: ValueCondition | undefined, values: Record<string, number[]>): boolean {
+  return !cond || Object.entries(cond).every(([n, tuples]) => tuples.some((t) => same(t, values[n]!)));
+}
+
+const show = (t: number[]) => `[${t.join(',')}]`;
+
+/** The error for fed values no build was compiled for; names the first input that has no match. */
+export function unsupportedValue(conds: (ValueCondition | undefined)[], values: Record<string, number[]>): RuntimeInputError {
+  const accepted = (n: string) => {
+    const all = conds.flatMap((c) => c?.[n] ?? []);
+    return all.filter((t, i) => all.findIndex((u) => same(t, u)) === i);
+  };
+  const names = Object.keys(values);
+  const name = names.find((n) => !accepted(n).some((t) => same(t, values[n]!))) ?? names[0]!;
+  const alone = accepted(name).some((t) => same(t, values[name]!));
+  const together = alone ? ` together with ${names.filter((n) => n !== name).map((n) => `'${n}' = ${show(values[n]!)}`).join(', ')}` : '';
+  return new RuntimeInputError('UNSUPPORTED_VALUE', name, `input '${name}': the model was compiled for the values ${accepted(name).map(show).join(', ')}, got ${show(values[name]!)}${together}; recompile with this value in constantInputs`);
+}
