@@ -9,10 +9,10 @@
 // and for a single-element input (an axis, or a count such as TopK's k) also its largest static
 // dim up to 16. Zero-element inputs (of any dtype) have one value and are always known. The
 // smallest set of inputs whose candidates build wins; at most `maxCandidates` tuples per set.
-import { createHash } from 'node:crypto';
-import { CompileError, DType, Graph, Tensor, makeTensor, printGraph } from '@onnx2wasm/ir';
+import { CompileError, DType, Graph, Tensor, makeTensor } from '@onnx2wasm/ir';
 import { DeclaredShape, declaredTypes } from '@onnx2wasm/onnx-import';
 import type { ValueCondition } from '@onnx2wasm/wasm-codegen';
+import { graphKey } from './value-variant-key.js';
 
 export const MAX_VALUE_CANDIDATES = 64;
 /** Dims up to this size count for a single-element input's range (TopK's k up to the dim). */
@@ -69,13 +69,6 @@ function* tuples(set: Candidate[]): Generator<number[][]> {
     while (d >= 0 && ++idx[d]! === radix[d]) idx[d--] = 0;
     if (d < 0) return;
   }
-}
-
-/** Identifies a built graph: its text, and the bytes of constants too large to print. */
-function graphKey(g: Graph): string {
-  const h = createHash('sha256');
-  for (const [name, c] of [...g.constants].sort(([a], [b]) => a.localeCompare(b))) h.update(name).update(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength));
-  return `${printGraph(g)}\n${h.digest('hex')}`;
 }
 
 export interface ValueBuild<T> { result: T; whenValues: ValueCondition }
