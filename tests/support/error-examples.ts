@@ -116,6 +116,17 @@ export const RUNTIME_EXAMPLES: ErrorExample[] = [
       return m.run({ idx: { dtype: 'int64', dims: [2], data: new BigInt64Array([0n, 7n]) } });
     },
   },
+  {
+    code: 'UNSUPPORTED_VALUE', what: 'ReduceSum axes [3] on a rank-3 input (value variants)',
+    cause: async () => {
+      const c = await compile(buildModel({
+        opset: 13, inputs: [{ name: 'x', dims: [3, 4, 5] }, { name: 'axes', dims: [1], elemType: 7 }], outputs: [{ name: 'y', dims: ['a', 'b', 'c'] }],
+        nodes: [{ op: 'ReduceSum', inputs: ['x', 'axes'], outputs: ['y'], name: 'sum' }],
+      }));
+      const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+      return m.run({ x: { dtype: 'float32', dims: [3, 4, 5], data: new Float32Array(60) }, axes: { dtype: 'int64', dims: [1], data: new BigInt64Array([3n]) } });
+    },
+  },
 ];
 
 /** Runs an example; returns the error's class name, code and message. */

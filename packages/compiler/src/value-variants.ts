@@ -17,8 +17,11 @@ import { graphKey } from './value-variant-key.js';
 export const MAX_VALUE_CANDIDATES = 64;
 /** Dims up to this size count for a single-element input's range (TopK's k up to the dim). */
 const MAX_COUNT_DIM = 16;
-/** Errors that no input value can cure: not worth a search. */
-const NOT_VALUE_ERRORS = new Set(['UNSUPPORTED_OP', 'IO_ERROR', 'INVALID_OPTION', 'MEMORY_LIMIT', 'SIZE_LIMIT']);
+/**
+ * The codes of a missing value: DYNAMIC_SHAPE (inference, codegen), INVALID_MODEL (an importer
+ * handler that needs a constant input). Other errors are not worth a search.
+ */
+const VALUE_ERRORS = new Set(['DYNAMIC_SHAPE', 'INVALID_MODEL']);
 
 export interface ValueVariantsSummary {
   /** Inputs compiled per value. */
@@ -82,8 +85,10 @@ export function findValueVariants<T>(
   bytes: Uint8Array, failure: unknown, build: (known: Record<string, Tensor>) => { result: T; graph: Graph },
   opts: { inputShapes?: Record<string, unknown[]>; pinned: Set<string>; maxCandidates: number },
 ): { builds: ValueBuild<T>[]; summary: ValueVariantsSummary } {
-  if (!(failure instanceof CompileError) || NOT_VALUE_ERRORS.has(failure.code) || opts.maxCandidates < 1) throw failure;
-  const { known, varying } = candidateInputs(bytes, opts.inputShapes ?? {}, opts.pinned);
+  if (!(failure instanceof CompileError) || !VALUE_ERRORS.has(failure.code) || opts.maxCandidates < 1) throw failure;
+  let inputs: ReturnType<typeof candidateInputs>;
+  try { inputs = candidateInputs(bytes, opts.inputShapes ?? {}, opts.pinned); } catch { throw failure; }
+  const { known, varying } = inputs;
   // Every subset of the candidate inputs, fewest tuples first; the empty set tries the known ones alone.
   const sets = Array.from({ length: 2 ** Math.min(varying.length, 8) }, (_, m) => varying.filter((_, k) => m & (1 << k)))
     .filter((s) => s.length || Object.keys(known).length)

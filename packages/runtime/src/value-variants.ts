@@ -21,15 +21,18 @@ export function valuesMatch(cond: ValueCondition | undefined, values: Record<str
 
 const show = (t: number[]) => `[${t.join(',')}]`;
 
+const lexical = (a: number[], b: number[]) => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!; return 0; };
+
 /** The error for fed values no build was compiled for; names the first input that has no match. */
 export function unsupportedValue(conds: (ValueCondition | undefined)[], values: Record<string, number[]>): RuntimeInputError {
   const accepted = (n: string) => {
     const all = conds.flatMap((c) => c?.[n] ?? []);
-    return all.filter((t, i) => all.findIndex((u) => same(t, u)) === i);
+    return all.filter((t, i) => all.findIndex((u) => same(t, u)) === i).sort(lexical);
   };
   const names = Object.keys(values);
   const name = names.find((n) => !accepted(n).some((t) => same(t, values[n]!))) ?? names[0]!;
-  const alone = accepted(name).some((t) => same(t, values[name]!));
-  const together = alone ? ` together with ${names.filter((n) => n !== name).map((n) => `'${n}' = ${show(values[n]!)}`).join(', ')}` : '';
-  return new RuntimeInputError('UNSUPPORTED_VALUE', name, `input '${name}': the model was compiled for the values ${accepted(name).map(show).join(', ')}, got ${show(values[name]!)}${together}; recompile with this value in constantInputs`);
+  // Each value alone has a build, but not this combination of them.
+  const others = names.filter((n) => n !== name).map((n) => `'${n}' = ${show(values[n]!)}`);
+  const together = accepted(name).some((t) => same(t, values[name]!)) ? ` together with ${others.join(', ')}` : '';
+  return new RuntimeInputError('UNSUPPORTED_VALUE', name, `input '${name}': the model was compiled for the values ${accepted(name).map(show).join(', ')} of this input (value variants), got ${show(values[name]!)}${together}`);
 }
