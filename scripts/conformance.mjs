@@ -49,7 +49,9 @@ for (const category of CATEGORIES) {
   const rs = results.filter((r) => r.category === category);
   if (!rs.length) continue;
   const passed = rs.filter((r) => r.status === 'pass').length;
-  console.log(`${category}: ${passed} passed, ${rs.length - passed} failed`);
+  const pinned = rs.filter((r) => r.status === 'pass' && r.pinned?.length).length;
+  const byValue = rs.filter((r) => r.status === 'pass' && r.byValue?.length).length;
+  console.log(`${category}: ${passed} passed, ${rs.length - passed} failed${pinned || byValue ? ` (${byValue} by value variants, ${pinned} with pinned inputs)` : ''}`);
 }
 console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 if (!args['no-write'] && !filter && !args.category) writeReport(path.join(root, 'docs/conformance.md'), results);

@@ -100,32 +100,34 @@ export async function runCase(dir) {
   }
   const inputShapes = Object.fromEntries(feeds.map((f) => [f.name, f.tensor.dims]));
   const bytes = new Uint8Array(fs.readFileSync(modelPath));
+  const first = await compileAndRun(bytes, dir, inputShapes, feeds, expected, []);
+  // A static compiler needs shape/axes/index inputs at compile time. compile() builds small integer
+  // inputs per value itself (value variants); when that does not cover the model (the compile asks
+  // for a value, or the run feeds a value it has no build for), pin the integer inputs' values
+  // (compile's constantInputs) and say so in the report. Float inputs are pinned only when the
+  // error names them (e.g. Resize's scales and roi).
+  const pinnable = feeds.filter((f) => f.tensor.dtype === 'int64' || f.tensor.dtype === 'int32' || first.detail.includes(`'${f.name}'`));
+  const needsValue = first.valueError || first.code === 'UNSUPPORTED_VALUE';
+  if (first.status === 'pass' || !needsValue || pinnable.length === 0 || process.env.CONFORMANCE_NO_PIN) return first;
+  return compileAndRun(bytes, dir, inputShapes, feeds, expected, pinnable.map((f) => f.name));
+}
+
+/** Compiles with `pinned` inputs as constants, runs with the other feeds and compares. */
+async function compileAndRun(bytes, dir, inputShapes, feeds, expected, pinned) {
   let compiled;
-  let pinned = [];
   try {
-    try {
-      compiled = await compile(bytes, { inputShapes, baseDir: dir });
-    } catch (e) {
-      // A static compiler needs shape/axes/index inputs at compile time: when the model takes them as
-      // data, pin the integer inputs' values (compile's constantInputs) and say so in the report.
-      // Float inputs are pinned only when the error names them (e.g. Resize's scales and roi).
-      const pinnable = feeds.filter((f) => f.tensor.dtype === 'int64' || f.tensor.dtype === 'int32' || e.message?.includes(`'${f.name}'`));
-      if (!(e instanceof CompileError) || !NEEDS_VALUE.test(e.message) || pinnable.length === 0 || process.env.CONFORMANCE_NO_PIN) throw e;
-      pinned = pinnable.map((f) => f.name);
-      const constantInputs = Object.fromEntries(pinnable.map((f) => [f.name, f.tensor]));
-      compiled = await compile(bytes, { inputShapes, constantInputs, baseDir: dir });
-      feeds = feeds.filter((f) => !pinned.includes(f.name));
-    }
+    const constantInputs = Object.fromEntries(feeds.filter((f) => pinned.includes(f.name)).map((f) => [f.name, f.tensor]));
+    compiled = await compile(bytes, { inputShapes, baseDir: dir, ...(pinned.length ? { constantInputs } : {}) });
   } catch (e) {
     if (e instanceof CompileError) {
       const reason = e.code === 'UNSUPPORTED_OP' ? 'unsupported-op' : e.code === 'DTYPE_MISMATCH' ? 'dtype' : e.code === 'DYNAMIC_SHAPE' ? 'dynamic-shape' : `compile-error:${e.code}`;
-      return outcome('fail', reason, e.message);
+      return { ...outcome('fail', reason, e.message), valueError: NEEDS_VALUE.test(e.message) };
     }
     return outcome('fail', 'crash', `compile: ${e?.stack ?? e}`);
   }
   try {
     const m = await loadModel({ wasm: compiled.wasm, weights: compiled.weights });
-    const out = await m.run(Object.fromEntries(feeds.map((f) => [f.name, f.tensor])));
+    const out = await m.run(Object.fromEntries(feeds.filter((f) => !pinned.includes(f.name)).map((f) => [f.name, f.tensor])));
     for (const e of expected) {
       const a = out[e.name];
       if (!a) return outcome('fail', 'wrong-result', `output '${e.name}' missing`);
@@ -133,8 +135,10 @@ export async function runCase(dir) {
       if (diff) return outcome('fail', diff.startsWith('dtype') ? 'dtype' : 'wrong-result', `${e.name}: ${diff}`);
     }
   } catch (e) {
-    if (e instanceof RuntimeError) return outcome('fail', e.code === 'EXECUTION_FAILED' ? 'crash' : 'runtime-error', e.message);
+    if (e instanceof RuntimeError) return { ...outcome('fail', e.code === 'EXECUTION_FAILED' ? 'crash' : 'runtime-error', e.message), code: e.code };
     return outcome('fail', 'crash', `run: ${e?.stack ?? e}`);
   }
-  return { ...outcome('pass', 'pass', ''), pinned };
+  // Inputs compile() built per value (value variants) or knew from their shape alone: not pinned.
+  const vv = compiled.summary.valueVariants;
+  return { ...outcome('pass', 'pass', ''), pinned, byValue: vv ? [...vv.inputs, ...vv.known] : [] };
 }
