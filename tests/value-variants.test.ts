@@ -55,7 +55,10 @@ describe('value variants', () => {
     // The value input stays an input of the compiled model.
     expect(model.inputs.map((i) => i.name)).toEqual(['x', 'axes']);
     expect(c.manifest.inputs.map((i) => i.name)).toEqual(['x', 'axes']);
-    expect(new TextDecoder().decode(c.files['model.d.ts'])).toContain('axes');
+    expect(new TextDecoder().decode(c.files['model.d.ts'])).toContain("axes: { dtype: 'int64'; dims: [1]");
+    // The output's dims depend on the axes: each is named, as a symbolic dim would be.
+    expect(model.outputs[0]!.dims).toEqual(['y_d0', 'y_d1', 'y_d2']);
+    expect(c.manifest.outputs[0]!.dims).toEqual(['y_d0', 'y_d1', 'y_d2']);
     for (const [k, axes] of [[2], [-1], [0], [1], [-3], [2]].entries()) await expectSameAsOrt(model, reduceSum, { x: f32([3, 4, 5], k + 1), axes: i64(axes) });
   });
 
@@ -93,6 +96,7 @@ describe('value variants', () => {
     const { c, model } = await compileAndLoad(bytes);
     // k ranges over [-6, 6] (the largest dim); the negative ones are invalid and dropped.
     expect(c.summary.valueVariants).toMatchObject({ inputs: ['k'], candidates: 13, builds: 7 });
+    expect(model.outputs.map((o) => o.dims)).toEqual([[3, 'values_d1'], [3, 'indices_d1']]);
     for (const [s, k] of [3, 1, 6, 0, 3].entries()) await expectSameAsOrt(model, bytes, { x: f32([3, 6], s), k: i64([k]) });
     await expect(model.run({ x: f32([3, 6], 1), k: i64([7]) })).rejects.toMatchObject({ code: 'UNSUPPORTED_VALUE', input: 'k' });
   });

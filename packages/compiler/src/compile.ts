@@ -11,7 +11,7 @@ import { runtimeFiles } from './runtime-files.js';
 import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
 import { VERSION } from './version.js';
 import { specializedVariants } from './specialize.js';
-import { MAX_VALUE_CANDIDATES, ValueVariantsSummary, findValueVariants } from './value-variants.js';
+import { MAX_VALUE_CANDIDATES, ValueVariantsSummary, findValueVariants, publicOutputs } from './value-variants.js';
 import type { Plugin } from './plugins/define-plugin.js';
 import { registerPlugins } from './plugins/register-plugins.js';
 
@@ -234,15 +234,17 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   files[`${name}.wasm`] = gen.wasm;
   if (relaxedWasm) files[`${name}.relaxed.wasm`] = relaxedWasm;
   if (weightsFile) files[weightsFile] = gen.weights;
-  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: gen.meta, weights: weightsInfo }));
-  files[`${name}.d.ts`] = enc.encode(glueDts(gen.meta));
+  // What users see of the model: with value variants, output dims that differ per value are named.
+  const shown = { ...gen.meta, outputs: publicOutputs(gen.meta) };
+  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo }));
+  files[`${name}.d.ts`] = enc.encode(glueDts(shown));
   Object.assign(files, runtimeFiles());
   const manifest: Manifest = {
     name,
     compiler: { name: 'onnx2wasm', version: VERSION },
     source: { sha256: sha256(bytes), bytes: bytes.byteLength, opset: imported.opset, producer: imported.producer },
     inputs: gen.meta.inputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
-    outputs: gen.meta.outputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
+    outputs: shown.outputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
     files: Object.fromEntries(Object.entries(files).filter(([f]) => !f.startsWith('runtime/')).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
     memory: { pages: gen.meta.memory.pages, arenaBytes: gen.meta.memory.arenaBytes, weightsBytes: gen.meta.weights.byteLength },
     target,

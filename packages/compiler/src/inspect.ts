@@ -2,6 +2,7 @@
 // (FLOPs and bytes moved), the memory plan, and what each optimizer pass changed.
 import { DTYPE_BYTES, Graph, Node, getOp, isStatic } from '@onnx2wasm/ir';
 import { CompileOptions, CompileResult, compile } from './compile.js';
+import type { ValueVariantsSummary } from './value-variants.js';
 
 export interface NodeReport { name: string; op: string; inputs: string[]; outputs: string[]; flops: number; bytes: number }
 export interface PassSummary { name: string; changed: boolean; runs: number; nodesRemoved: number }
@@ -16,7 +17,10 @@ export interface InspectReport {
   nodesBefore: number;
   nodesAfter: number;
   totals: { flops: number; bytes: number; wasmBytes: number; weightsBytes: number };
+  /** The optimized graph (with value variants: the first build's). */
   graph: string;
+  /** Present when inputs were compiled per value (value variants). */
+  valueVariants?: ValueVariantsSummary;
 }
 
 function valueBytes(g: Graph, v: string): number {
@@ -74,6 +78,7 @@ export function inspectResult(c: CompileResult): InspectReport {
       weightsBytes: c.meta.weights.byteLength,
     },
     graph: c.irText,
+    ...(c.summary.valueVariants ? { valueVariants: c.summary.valueVariants } : {}),
   };
 }
 

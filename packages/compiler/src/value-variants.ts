@@ -11,7 +11,7 @@
 // smallest set of inputs whose candidates build wins; at most `maxCandidates` tuples per set.
 import { CompileError, DType, Graph, Tensor, makeTensor } from '@onnx2wasm/ir';
 import { DeclaredShape, declaredTypes } from '@onnx2wasm/onnx-import';
-import type { ValueCondition } from '@onnx2wasm/wasm-codegen';
+import type { ModelMeta, ValueCondition } from '@onnx2wasm/wasm-codegen';
 import { graphKey } from './value-variant-key.js';
 
 export const MAX_VALUE_CANDIDATES = 64;
@@ -135,4 +135,24 @@ function exactConditions(names: string[], values: number[][][]): ValueCondition[
     byRest.set(k, [...(byRest.get(k) ?? []), v]);
   }
   return [...byRest.values()].map((vs) => Object.fromEntries(names.map((n, i) => [n, i === 0 ? vs.map((v) => v[0]!) : [vs[0]![i]!]])));
+}
+
+/** One line for the CLI summary and `inspect`: which inputs were compiled per value, how many builds. */
+export function describeValueVariants(v: ValueVariantsSummary): string {
+  const per = v.inputs.length ? `${v.inputs.join(', ')} compiled per value: ${v.builds} build${v.builds === 1 ? '' : 's'} from ${v.candidates} candidate values` : '';
+  const known = v.known.length ? `${v.known.join(', ')} known from ${v.known.length === 1 ? 'its' : 'their'} empty shape` : '';
+  return [per, known].filter(Boolean).join('; ');
+}
+
+/**
+ * The outputs as the manifest and glue show them: a dim that differs between value builds is named
+ * `<output>_d<i>` (the runtime's model.outputs applies the same rule).
+ */
+export function publicOutputs(meta: ModelMeta): ModelMeta['outputs'] {
+  const others = (meta.variants ?? []).filter((v) => v.whenValues && !Object.keys(v.when).length);
+  return meta.outputs.map((o) => {
+    const dims = others.map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? []);
+    const label = (i: number) => `${o.name.replace(/[^A-Za-z0-9_]/g, '_')}_d${i}`;
+    return { ...o, dims: o.dims.map((d, i) => (dims.every((x) => x.length === o.dims.length && x[i] === d) ? d : label(i))) };
+  });
 }

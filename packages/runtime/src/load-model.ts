@@ -4,7 +4,7 @@ import { hostImports } from './host-imports.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 import { Slot, validateMeta } from './validate-meta.js';
 import { Placed, dynamicDims } from './dynamic-dims.js';
-import { ValueCondition, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
+import { ValueCondition, publicDims, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -141,7 +141,8 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
 
   return {
     inputs: meta.inputs.map(info),
-    outputs: meta.outputs.map(info),
+    // Builds for other values may give outputs other dims (not --specialize copies: their dims are the generic ones, specialized).
+    outputs: meta.outputs.map((o) => ({ ...info(o), dims: publicDims(o.name, o.dims, specialized.filter((v) => v.whenValues && !Object.keys(v.when).length).map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? [])) })),
     async run(feeds) {
       if (!feeds || typeof feeds !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
       for (const k of Object.keys(feeds)) {

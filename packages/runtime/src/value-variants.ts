@@ -36,3 +36,12 @@ export function unsupportedValue(conds: (ValueCondition | undefined)[], values: 
   const together = accepted(name).some((t) => same(t, values[name]!)) ? ` together with ${others.join(', ')}` : '';
   return new RuntimeInputError('UNSUPPORTED_VALUE', name, `input '${name}': the model was compiled for the values ${accepted(name).map(show).join(', ')} of this input (value variants), got ${show(values[name]!)}${together}`);
 }
+
+/**
+ * An output's dims as the model shows them: with value variants, a dim that differs between the
+ * builds (a Reduce's output along the axes it may take) is named `<output>_d<i>`, like a symbolic dim.
+ */
+export function publicDims(name: string, dims: (number | string)[], others: (number | string)[][]): (number | string)[] {
+  const label = (i: number) => `${name.replace(/[^A-Za-z0-9_]/g, '_')}_d${i}`;
+  return dims.map((d, i) => (others.every((o) => o.length === dims.length && o[i] === d) ? d : label(i)));
+}

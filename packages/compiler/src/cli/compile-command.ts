@@ -7,6 +7,7 @@ import { addCompileFlags, toCompileOptions, type CompileFlags } from './compile-
 import { addDeployFlags, type DeployFlags } from './deploy-flags.js';
 import { CliFailure } from './errors.js';
 import { formatBytes, formatMs, formatShape, table } from './format.js';
+import { describeValueVariants } from '../value-variants.js';
 
 interface Flags extends CompileFlags, DeployFlags {
   out: string;
@@ -46,6 +47,7 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
       ...isolate,
       ['script', `${formatBytes(s.scriptBytes)} (gzip ${formatBytes(s.scriptGzipBytes)})  ${s.target === 'worker' ? 'the whole Worker bundle' : `module, glue and runtime${weightsFile ? ', without the weights' : ''}`}`],
       ['inputs', io(c.manifest.inputs)],
+      ...(s.valueVariants ? [['values', describeValueVariants(s.valueVariants)]] : []),
       ['outputs', io(c.manifest.outputs)],
       ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files)`],
     ]),

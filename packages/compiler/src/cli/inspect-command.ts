@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { InspectReport, inspect } from '../inspect.js';
 import { CompileFlags, addCompileFlags, toCompileOptions } from './compile-options.js';
 import { table } from './format.js';
+import { describeValueVariants } from '../value-variants.js';
 
 function human(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
@@ -13,6 +14,8 @@ function human(n: number): string {
 
 function text(r: InspectReport): string {
   const lines = [r.graph, ''];
+  // Value variants: the graph above is the first build; the others differ in the values' effect.
+  if (r.valueVariants) lines.push(`values: ${describeValueVariants(r.valueVariants)}; the graph is the build for ${JSON.stringify(r.valueVariants.values[0])}`, '');
   lines.push(`nodes: ${r.nodesBefore} after import → ${r.nodesAfter} after optimization`);
   lines.push(table(r.passes.map((p) => [p.name, p.changed ? `changed (${p.nodesRemoved >= 0 ? '-' : '+'}${Math.abs(p.nodesRemoved)} nodes)` : 'no change']), ''));
   lines.push('');
