@@ -216,10 +216,20 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
       planVariant(b.optimized.graph);
       return { result: b, graph: b.optimized.graph };
     }, { inputShapes: options.inputShapes, pinned: new Set(Object.keys(options.constantInputs ?? {})), maxCandidates });
-    valueVariants = found.summary;
     builds = found.builds.map((b) => ({ ...b.result, whenValues: Object.keys(b.whenValues).length ? b.whenValues : undefined }));
-    codegen = codegenFor(builds);
-    gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
+    try {
+      codegen = codegenFor(builds);
+      gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
+    } catch (e) {
+      // A kernel may refuse a build only when lowering it (after planning passed): drop such builds.
+      const lowers = (b: Build) => { try { generateModule(b.optimized.graph, { optimize: false }); return true; } catch (x) { if (x instanceof CompileError) return false; throw x; } };
+      const kept = builds.length > 1 && e instanceof CompileError ? builds.filter(lowers) : [];
+      if (!kept.length || kept.length === builds.length) throw e;
+      builds = kept;
+      codegen = codegenFor(builds);
+      gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
+    }
+    valueVariants = { ...found.summary, builds: builds.length, values: builds.map((b) => b.whenValues ?? {}) };
   }
   const { imported, optimized } = builds[0]!;
   const graph = optimized.graph;

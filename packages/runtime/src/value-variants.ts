@@ -20,6 +20,8 @@ export function valuesMatch(cond: ValueCondition | undefined, values: Record<str
 }
 
 const show = (t: number[]) => `[${t.join(',')}]`;
+/** Accepted values an error message lists before it only counts the rest. */
+const MAX_LISTED = 16;
 
 const lexical = (a: number[], b: number[]) => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!; return 0; };
 
@@ -34,7 +36,9 @@ export function unsupportedValue(conds: (ValueCondition | undefined)[], values: 
   // Each value alone has a build, but not this combination of them.
   const others = names.filter((n) => n !== name).map((n) => `'${n}' = ${show(values[n]!)}`);
   const together = accepted(name).some((t) => same(t, values[name]!)) ? ` together with ${others.join(', ')}` : '';
-  return new RuntimeInputError('UNSUPPORTED_VALUE', name, `input '${name}': the model was compiled for the values ${accepted(name).map(show).join(', ')} of this input (value variants), got ${show(values[name]!)}${together}`);
+  const list = accepted(name);
+  const shown = list.length > MAX_LISTED ? `${list.slice(0, MAX_LISTED).map(show).join(', ')}, … (${list.length} in all)` : list.map(show).join(', ');
+  return new RuntimeInputError('UNSUPPORTED_VALUE', name, `input '${name}': the model was compiled for the values ${shown} of this input (value variants), got ${show(values[name]!)}${together}`);
 }
 
 /**
