@@ -31,4 +31,9 @@ describe('benchmark scripts', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/transformer_enc_dyn .* dynamic .*×/);
   }, 130_000);
+  it('profile times each node of the mlp', () => {
+    const r = script('profile.mjs', '--models', 'mlp', '--iters', '1');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/\| Gemm \| 2 \| [\d.]+ \| [\d.]+% \|/);
+  }, 130_000);
 });

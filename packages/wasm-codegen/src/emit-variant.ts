@@ -24,9 +24,14 @@ export interface ModuleParts {
   helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
   /** Collects the names of functions init() calls. */
   atLoad(name: string): void;
+  /** Export every node's function too (profiling builds: scripts/profile.mjs calls them one by one). */
+  exportNodes?: boolean;
 }
 
-export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModuleParts): { run: string; inputs: TensorSlot[]; outputs: TensorSlot[] } {
+/** A node's function in the module, in run order. */
+export interface NodeFunction { fn: string; node: string; op: string }
+
+export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModuleParts): { run: string; inputs: TensorSlot[]; outputs: TensorSlot[]; nodes: NodeFunction[] } {
   const { g, rootOf, plan, operandType, sampleBytes } = vp;
   const { mod, addWeight, helper } = parts;
   const constKey = (v: string) => `const:${rootOf(v)}`;
@@ -46,6 +51,7 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
   };
 
   const calls: Expr[] = [];
+  const nodes: NodeFunction[] = [];
   const runName = `${at.prefix}run`;
   const runFn = mod.fn(runName);
   g.nodes.forEach((n, k) => {
@@ -96,6 +102,8 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     }
     fn.finish(body);
     calls.push(runFn.call(fname));
+    nodes.push({ fn: fname, node: n.name, op: n.op });
+    if (parts.exportNodes) mod.exportFunction(fname);
   });
   runFn.finish(calls);
   mod.exportFunction(runName);
@@ -108,5 +116,5 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     const offset = c ? addWeight(c, constKey(v)) : staticAddr(v);
     return { name: v, dtype: t.dtype, dims: [...t.shape], offset, byteLength: vp.bytesOf(v) };
   };
-  return { run: runName, inputs: g.inputs.map(slot), outputs: g.outputs.map(slot) };
+  return { run: runName, inputs: g.inputs.map(slot), outputs: g.outputs.map(slot), nodes };
 }

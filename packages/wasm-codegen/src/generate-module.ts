@@ -3,7 +3,7 @@ import { CodegenError } from './errors.js';
 import { MemoryPlan, planMemory } from './memory-plan.js';
 import { DynamicTable, polyJson, valueBytes } from './dynamic-dims.js';
 import { VariantPlan, align16, planVariant } from './variant-plan.js';
-import { emitVariant } from './emit-variant.js';
+import { NodeFunction, emitVariant } from './emit-variant.js';
 import { DynamicMeta, META_SECTION, ModelMeta, ValueCondition } from './model-meta.js';
 import { FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 import './kernels/index.js';
@@ -29,6 +29,8 @@ export interface CodegenOptions {
   variants?: { graph: Graph; when: Record<string, number>; whenValues?: ValueCondition }[];
   /** Value variants: the input values the main graph is built for. */
   whenValues?: ValueCondition;
+  /** Export each node's function and list them in CodegenResult.nodes (profiling: scripts/profile.mjs). */
+  profile?: boolean;
 }
 
 export interface CodegenResult {
@@ -44,6 +46,8 @@ export interface CodegenResult {
   maxMemoryBytes?: number;
   /** Text form before Binaryen's optimizer, when asked for (debugging, golden tests). */
   text?: string;
+  /** With `profile`: the main graph's node functions (exported), in run order. */
+  nodes?: NodeFunction[];
 }
 
 const RESERVED = 64; // address 0 stays unused so a stray null pointer never aliases a tensor
@@ -120,7 +124,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     return name;
   };
   const inits: string[] = [];
-  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name) }));
+  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes: !!opts.profile }));
   if (inits.length) {
     // The runtime calls init() once, after the weights are in memory.
     const init = mod.fn('init');
@@ -184,7 +188,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   if (opts.optimize !== false) mod.optimize();
   const wasm = mod.emitBinary();
   mod.dispose();
-  return { wasm, weights: opts.embedWeights ? new Uint8Array(0) : weights, meta, plan: plans[0]!.plan, maxMemoryBytes: peakBytes };
+  return { wasm, weights: opts.embedWeights ? new Uint8Array(0) : weights, meta, plan: plans[0]!.plan, maxMemoryBytes: peakBytes, ...(opts.profile ? { nodes: emitted[0]!.nodes } : {}) };
 }
 
 export type { FnBuilder };

@@ -14,3 +14,4 @@ export { canFuseStep } from './kernels/fused-elementwise.js';
 export { PER_SAMPLE_OPS } from './per-sample.js';
 export { VIEW_OPS } from './buffer-aliases.js';
 export { planVariant } from './variant-plan.js';
+export type { NodeFunction } from './emit-variant.js';

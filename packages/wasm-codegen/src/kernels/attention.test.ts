@@ -21,6 +21,9 @@ describe('Attention kernel vs reference', () => {
     { name: 'causal, softcap, score output after softcap', q: [2, 2, 5, 4], kv: [2, 5], attrs: { is_causal: 1, softcap: 2 }, qkMode: 1 },
     { name: 'nonpad with causal frontier, softmax output', q: [3, 2, 2, 8], kv: [1, 6], nonpad: [6, 3, 1], attrs: { is_causal: 1, causal_from_nonpad: 1 }, qkMode: 3 },
     { name: 'raw scores', q: [1, 1, 1, 17], kv: [1, 1], qkMode: 0, mask: { dtype: 'float32', dims: [1, 1] } },
+    // Long enough to pack rows of Q and of the scores, keys not a multiple of the panel width.
+    { name: 'packed operands, odd key count', q: [1, 2, 9, 64], kv: [1, 70], dv: 33 },
+    { name: 'packed operands, grouped heads, causal', q: [2, 4, 6, 66], kv: [2, 67], dv: 40, attrs: { is_causal: 1 } },
   ];
   for (const t of cases) {
     it(t.name, async () => {

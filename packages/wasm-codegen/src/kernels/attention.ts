@@ -1,5 +1,6 @@
 // Attention, float32, one (batch, head) at a time:
-//   Kᵀ of the kv head → scratch (once per kv head, shared by its group of query heads),
+//   Kᵀ of the kv head → scratch as packed B panels (gemm-core.ts packB; once per kv head, shared
+//   by its group of query heads), and with static sizes V packed the same way,
 //   scores = scale · Q·Kᵀ with the shared GEMM into a [S, T] scratch matrix,
 //   per row: softcap (vector tanh), mask / causal / padding, a safe softmax (all-masked rows → 0),
 //   copying the row into the optional score output at the requested stage,
@@ -11,8 +12,8 @@
 import { Dim, Node, attrFloat, attrInt, dimAdd, dimMul, dimProduct } from '@onnx2wasm/ir';
 import { DynLowerContext, LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
-import { Address, dynAddress, emitGemm, memAt } from './gemm-core.js';
-import { vexp, vtanh } from './math.js';
+import { Address, PANEL, aPackBytes, dynAddress, emitGemm, emitPackPanels, memAt, packedBytes } from './gemm-core.js';
+import { vexp, vexpInto, vtanh } from './math.js';
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
@@ -25,8 +26,10 @@ interface AttentionView {
   q: Address; k: Address; v: Address; y: Address; qkOut?: Address;
   mask?: { addr: Address; bool: boolean; strides: (() => I32)[]; keys: () => I32 };
   nonpad?: Address;
-  /** Kᵀ [D, T] and the [S, T] scores. */
+  /** Kᵀ [D, T] as packed panels, and the [S, T] scores. */
   kt: Address; scores: Address;
+  /** Static sizes only: V [T, Dv] as packed panels, and the GEMMs' aPack scratch (when they pack rows of A). */
+  vPanels?: number; aPack?: { qk?: number; pv?: number };
 }
 
 /** Statements for one score row at `row` (T floats): everything between the two GEMMs. */
@@ -62,14 +65,22 @@ function scoreRow(w: AttentionView, row: Local, copyStage: (stage: number) => Ex
     ? [x.set(score(masked)), fn.storeF32(at(), x.get()), m.set(fn.fmax(m.get(), x.get()))]
     : [m.set(fn.fmax(m.get(), fn.loadF32(at())))]);
   out.push(...(bound ?? []), m.set(fn.f32(-Infinity)));
-  out.push(fn.for(j, 0, Tm(), 1, update(!!maskRow)));
+  if (!maskRow && !bound) {
+    // Nothing to add or blank: the row max four lanes at a time.
+    out.push(
+      mv.set(fn.vconst(-Infinity)),
+      fn.for(j, 0, T4(), 4, [mv.set(fn.vmax(mv.get(), fn.vload(at())))]),
+      m.set(fn.fmax(fn.fmax(fn.vextract(mv.get(), 0), fn.vextract(mv.get(), 1)), fn.fmax(fn.vextract(mv.get(), 2), fn.vextract(mv.get(), 3)))),
+      fn.for(j, T4(), T(), 1, update(false)),
+    );
+  } else out.push(fn.for(j, 0, Tm(), 1, update(!!maskRow)));
   if (maskRow) out.push(fn.for(j, Tm(), T(), 1, [fn.storeF32(at(), fn.f32(-Infinity))]));
   out.push(...copyStage(2));
   // Softmax; a row with every key masked has max -inf and becomes zeros.
   out.push(fn.if(fn.feq(m.get(), fn.f32(-Infinity)), [fn.fill(row.get(), 0, mulI(fn, 4, T()))], [
     mv.set(fn.vsplat(m.get())),
     sv.set(fn.vzero()),
-    fn.for(j, 0, T4(), 4, [e.set(vexp(w.helpers, fn, fn.vsub(fn.vload(at()), mv.get()))), fn.vstore(at(), e.get()), sv.set(fn.vadd(sv.get(), e.get()))]),
+    fn.for(j, 0, T4(), 4, [...vexpInto(fn, fn.vsub(fn.vload(at()), mv.get()), e), fn.vstore(at(), e.get()), sv.set(fn.vadd(sv.get(), e.get()))]),
     s.set(fn.vsum(sv)),
     fn.for(j, T4(), T(), 1, [
       x.set(fn.vextract(vexp(w.helpers, fn, fn.vsplat(fn.fsub(fn.loadF32(at()), m.get()))), 0)),
@@ -125,22 +136,25 @@ function emitAttention(w: AttentionView): Expr[] {
     ...emitGemm(fn, {
       M: S(), N: T(), K: D,
       a: () => fn.add(base(fn, w.q), fn.mul(bh(), mulI(fn, 4, S(), D))), aRowStride: D, aKStride: 1,
-      b: () => fn.i(base(fn, w.kt)), bKStride: T(),
+      b: () => fn.i(base(fn, w.kt)), bKStride: PANEL, bPanelStride: D * PANEL,
       c: () => fn.i(base(fn, w.scores)), cRowStride: T(),
       alpha: attrFloat(node, 'scale', 1 / Math.sqrt(D)),
+      ...(w.aPack?.qk !== undefined ? { aPack: w.aPack.qk } : {}),
     }),
     fn.for(i, 0, S(), 1, [row.set(fn.add(base(fn, w.scores), fn.mul(i.get(), mulI(fn, 4, T())))), ...scoreRow(w, row, copyStage, valid, maskRow)]),
     ...emitGemm(fn, {
       M: S(), N: Dv(), K: T(),
       a: () => fn.i(base(fn, w.scores)), aRowStride: T(), aKStride: 1,
-      b: () => vPtr.get(), bKStride: Dv(),
+      ...(w.vPanels !== undefined ? { b: () => fn.i(w.vPanels!), bKStride: PANEL, bPanelStride: mulI(fn, T(), PANEL) } : { b: () => vPtr.get(), bKStride: Dv() }),
       c: () => fn.add(base(fn, w.y), fn.mul(bh(), mulI(fn, 4, S(), Dv()))), cRowStride: Dv(),
+      ...(w.aPack?.pv !== undefined ? { aPack: w.aPack.pv } : {}),
     }),
   ];
   const perKvHead: Expr[] = [
     kPtr.set(fn.add(base(fn, w.k), fn.mul(fn.add(fn.mul(b.get(), Hkv), kh.get()), mulI(fn, 4, T(), D)))),
     vPtr.set(fn.add(base(fn, w.v), fn.mul(fn.add(fn.mul(b.get(), Hkv), kh.get()), mulI(fn, 4, T(), Dv())))),
     ...transposeK(w, t, c, kPtr),
+    ...(w.vPanels !== undefined ? emitPackPanels(fn, () => vPtr.get(), 4 * (Dv() as number), T() as number, Dv() as number, w.vPanels) : []),
     fn.for(g, 0, G, 1, perHead),
   ];
   const perBatch: Expr[] = [];
@@ -150,34 +164,25 @@ function emitAttention(w: AttentionView): Expr[] {
   return [fn.for(b, 0, w.B(), 1, perBatch)];
 }
 
-/** Kᵀ of the kv head at kPtr into w.kt: Kᵀ[c, t] = K[t, c]. */
+/**
+ * Kᵀ of the kv head at kPtr into w.kt as packed B panels: Kᵀ[c, t] at panel t / PANEL, row c,
+ * lane t % PANEL, i.e. element ((t / PANEL) * D + c) * PANEL + t % PANEL.
+ */
 function transposeK(w: AttentionView, t: Local, c: Local, kPtr: Local): Expr[] {
   const { fn, D } = w;
-  const T = w.T();
-  if (typeof T === 'number') {
-    return [fn.for(t, 0, T, 1, [fn.for(c, 0, D, 1, [
-      fn.storeF32(...storeAt(memAt(fn, w.kt, fn.add(fn.mul(c.get(), 4 * T), fn.shl(t.get(), 2))),
-        fn.loadF32(fn.add(kPtr.get(), fn.shl(fn.add(fn.mul(t.get(), D), c.get()), 2))))),
-    ])])];
-  }
-  // Run-time T: walk both sides with pointers (the destination's row stride is a local).
-  const src = fn.local('i32'), dst = fn.local('i32'), rowBytes = fn.local('i32');
+  const src = fn.local('i32'), dst = fn.local('i32');
   return [
-    rowBytes.set(fn.shl(T, 2)),
     src.set(kPtr.get()),
     fn.for(t, 0, w.T(), 1, [
-      dst.set(fn.add(base(fn, w.kt), fn.shl(t.get(), 2))),
+      dst.set(fn.add(fn.i(base(fn, w.kt)), fn.add(fn.mul(fn.divU(t.get(), PANEL), 4 * D * PANEL), fn.shl(fn.and(t.get(), PANEL - 1), 2)))),
       fn.for(c, 0, D, 1, [
         fn.storeF32(dst.get(), fn.loadF32(src.get())),
-        dst.set(fn.add(dst.get(), rowBytes.get())),
+        dst.set(fn.add(dst.get(), 4 * PANEL)),
         src.set(fn.add(src.get(), 4)),
       ]),
     ]),
   ];
 }
-
-/** (address, offset) + value → a store's (address, value, offset). */
-const storeAt = ([addr, off]: [Expr, number], v: Expr): [Expr, Expr, number] => [addr, v, off];
 
 /** Element strides of a mask of shape `dims` broadcast against [B, Hq, S, *] (0 on broadcast axes). */
 function maskStrides(dims: Dim[]): Dim[] {
@@ -185,14 +190,25 @@ function maskStrides(dims: Dim[]): Dim[] {
   return [0, 1, 2].map((a) => (padded[a] === 1 ? 0 : dimProduct(padded.slice(a + 1))));
 }
 
-/** Scratch: Kᵀ [D, T] (rounded up to 16 bytes) then the [S, T] scores. */
-const scoresOffset = (D: number, T: Dim): Dim => dimAdd(dimMul(T, 4 * D), 16);
+/** Scratch: Kᵀ panels (T rounded up to PANEL keys; bounded by T + PANEL - 1 for run-time T), then the [S, T] scores. */
+const scoresOffset = (D: number, T: Dim): Dim => dimMul(dimAdd(T, PANEL), 4 * D);
+
+/**
+ * Static sizes: after the scores, V as packed panels and the GEMMs' row-packing scratch, where
+ * they pay (gemm-core.ts; the rule MatMul uses: long rows of A over several panels of B).
+ */
+function staticLayout(S: number, T: number, D: number, Dv: number) {
+  const vPanels = align16(scoresOffset(D, T) as number + 4 * S * T);
+  const packQk = S >= 4 && D >= 64 && T >= 4 * PANEL, packPv = S >= 4 && T >= 64 && Dv >= 4 * PANEL;
+  const aPack = vPanels + packedBytes(T, Dv);
+  const bytes = aPack + (packQk || packPv ? aPackBytes(Math.max(D, T)) : 0);
+  return { vPanels, aPack: { ...(packQk ? { qk: aPack } : {}), ...(packPv ? { pv: aPack } : {}) }, bytes };
+}
 
 registerLowering({
   ops: ['Attention'],
-  scratchBytes(_node, [q, k]) {
-    const S = q!.dims[2]!, T = k!.dims[2]!, D = k!.dims[3]!;
-    return align16(4 * D * T) + 4 * S * T + 16;
+  scratchBytes(_node, [q, k, v]) {
+    return staticLayout(q!.dims[2]!, k!.dims[2]!, k!.dims[3]!, v!.dims[3]!).bytes;
   },
   dynamicScratchBytes(_node, [q, k]) {
     const D = k!.shape[3]!;
@@ -207,13 +223,16 @@ registerLowering({
     const Dv = v!.dims[3]!;
     if (B * Hq * S * Dv === 0) return [];
     const strides = mask && maskStrides(mask.dims) as number[];
+    const layout = staticLayout(S, T, D, Dv);
     return emitAttention({
       node: ctx.node, fn: ctx.fn, helpers: ctx,
       B: () => B, Hq, Hkv, S: () => S, T: () => T, D, Dv: () => Dv,
       q: q!.addr, k: k!.addr, v: v!.addr, y: y!.addr, qkOut: qkOut?.addr,
       mask: mask && { addr: mask.addr, bool: mask.dtype === 'bool', strides: strides!.map((s) => () => s), keys: () => mask.dims[mask.dims.length - 1]! },
       nonpad: nonpad?.addr,
-      kt: ctx.scratch, scores: ctx.scratch + align16(4 * D * T),
+      kt: ctx.scratch, scores: ctx.scratch + (scoresOffset(D, T) as number),
+      vPanels: ctx.scratch + layout.vPanels,
+      aPack: Object.fromEntries(Object.entries(layout.aPack).map(([k, at]) => [k, ctx.scratch + at])),
     });
   },
   lowerDynamic(ctx: DynLowerContext) {
@@ -224,8 +243,7 @@ registerLowering({
     const Hkv = k!.shape[1]!;
     if (typeof Hq !== 'number' || typeof Hkv !== 'number' || typeof D !== 'number') unsupported(ctx, 'run-time head counts or head size, with run-time dims');
     const strides = mask && maskStrides(mask.shape);
-    // Scores start 16-byte aligned past Kᵀ: (4·D·T + 15) & ~15 from the scratch start.
-    const scores = () => fn.add(ctx.scratch(), fn.and(fn.add(ctx.dim(dimMul(k!.shape[2]!, 4 * D)), 15), -16));
+    const scores = () => fn.add(ctx.scratch(), ctx.dim(scoresOffset(D, k!.shape[2]!)));
     return emitAttention({
       node: ctx.node, fn, helpers: ctx as unknown as LowerContext,
       B: () => q!.dim(0), Hq, Hkv, S: () => q!.dim(2), T: () => k!.dim(2), D, Dv: () => v!.dim(3),

@@ -29,6 +29,11 @@ const cases: Case[] = [
   { name: 'blocked: wide pointwise', x: [1, 3, 27, 23], m: 6, k: [1, 1], bias: true, activation: 'clip', activation_params: [-0.2, 0.3] },
   // pointwise (no copy)
   { name: '1x1 pointwise', x: [1, 7, 5, 3], m: 17, k: [1, 1], bias: true },
+  // Packed operands: weight rows interleaved per block (K ≥ 64) and input planes packed into panels (Mg ≥ 16), odd plane sizes.
+  { name: 'pointwise, packed weights and input', x: [1, 70, 7, 7], m: 18, k: [1, 1], bias: true },
+  { name: 'pointwise, packed, wide (column chunks) + residual + relu', x: [1, 66, 24, 23], m: 20, k: [1, 1], bias: true, residual: true, activation: 'relu' },
+  { name: 'grouped pointwise, packed input, batch 2', x: [2, 6, 5, 7], m: 36, k: [1, 1], group: 2 },
+  { name: 'im2col with packed weight rows', x: [1, 9, 12, 11], m: 6, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true },
   { name: '1x1 pointwise, batch 2, no bias', x: [2, 4, 3, 3], m: 1, k: [1, 1] },
   // groups
   { name: 'group 2 with bias (bias column)', x: [1, 4, 7, 7], m: 6, k: [3, 3], group: 2, pads: [1, 1, 1, 1], bias: true },

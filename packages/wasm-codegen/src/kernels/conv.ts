@@ -1,20 +1,22 @@
 // Conv (1-D and 2-D, float32; 3-D and up take the scalar loop of conv-nd.ts), in four forms:
 //   depthwise (group == C == M)            → the direct sliding-window kernel (conv-depthwise.ts);
-//   1x1, stride 1, no pads                 → GEMM with the input planes as B, no copy;
+//   1x1, stride 1, no pads                 → GEMM with the input planes as B (packed into panels
+//                                            when there are enough output channels to repay it);
 //   3x3, stride 1, large enough, const W   → Winograd F(4x4 or 2x2, 3x3) (conv-winograd.ts);
 //   everything else                        → im2col into scratch, then GEMM, one band of output
 //                                            rows at a time (CHUNK_COLUMNS).
 // The GEMM (cache-blocked, gemm-blocked.ts) is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns
 // [K, OH*OW] → Y rows, with the bias per row and the fused epilogue (residual, activation) applied in
-// registers. Groups and batches loop at run time; as the GEMM's bias address is static, grouped
-// convs with a bias fold it into the product instead: A gets a bias column and B a row of ones.
+// registers; B is read from panels (gemm-core.ts packB) where scratchLayout says so. Groups and
+// batches loop at run time; as the GEMM's bias address is static, grouped convs with a bias fold it
+// into the product instead: A gets a bias column and B a row of ones.
 import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { lowerConvNd } from './conv-nd.js';
 import { lowerDepthwiseConv } from './conv-depthwise.js';
 import { WinogradPlan, lowerWinogradConv, winogradDerivedBytes, winogradPlanOf, winogradScratchBytes } from './conv-winograd.js';
-import { GemmSpec } from './gemm-core.js';
+import { GemmSpec, PANEL, emitPackPanels, packedBytes } from './gemm-core.js';
 import { emitBlockedGemm } from './gemm-blocked.js';
 import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoad, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
 
@@ -49,6 +51,21 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
   const colBytes = 16 * Math.ceil((K * rows * shape.OW) / 4) + 16;
   const padBytes = readsInPlace(shape) ? 0 : paddedPlaneBytes(shape, C / group);
   return { kind: 'im2col', shape, onesRow, rows, colBytes, padBytes };
+}
+
+/**
+ * Scratch of the GEMM paths, in bytes from its start: [im2col columns][padded input planes][B panels].
+ * B (the input planes, or im2col's columns) is packed into panels (gemm-core.ts) so the micro-kernel
+ * reads it as one sequential stream; the copy is 1/(2·Mg) of the product's work. Thresholds as
+ * measured (1x1 conv 128→512 @ 28×28: 34 → 46 GFLOP/s; im2col pays only from about 64 channels).
+ */
+function scratchLayout(plan: Exclude<Plan, { kind: 'depthwise' | 'winograd' }>, Mg: number, Kgemm: number) {
+  const im2col = plan.kind === 'im2col';
+  const columns = im2col ? plan.rows * plan.shape.OW : plan.shape.OH * plan.shape.OW;
+  const packs = Mg >= (im2col ? 64 : 16);
+  const pad = im2col ? plan.colBytes : 0;
+  const panels = 16 * Math.ceil((pad + (im2col ? plan.padBytes : 0)) / 16);
+  return { pad, panels, packs, bytes: panels + (packs ? packedBytes(Kgemm, columns) : 0) };
 }
 
 /** Weights [M, K] with the bias appended to each row: [M, K + 1]. */
@@ -104,7 +121,8 @@ function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise
   const n = fn.local('i32'), g = fn.local('i32'), image = fn.local('i32');
   // image = first element of (n, group g) in channel-major tensors: (n * groups + g) * channels-per-group.
   const planeOf = (channels: number, size: number) => () => fn.mul(image.get(), 4 * channels * size);
-  const col = ctx.scratch, pad = ctx.scratch + (plan.kind === 'im2col' ? plan.colBytes : 0);
+  const layout = scratchLayout(plan, Mg, Kgemm);
+  const col = ctx.scratch, pad = ctx.scratch + layout.pad, panelsAt = ctx.scratch + layout.panels;
   const spec: GemmSpec = {
     M: Mg, N: P, K: Kgemm,
     a: () => fn.add(fn.mul(g.get(), 4 * Mg * Kgemm), aAddr), aRowStride: Kgemm, aKStride: 1,
@@ -133,8 +151,11 @@ function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise
       const stmts = emitIm2col(fn, s, Cg, base, inPlace ? s.W : s.Wp, col, at, rows);
       // After im2col, whose last vector store may spill into this row.
       if (onesRow) stmts.push(...emitFill(fn, col + 4 * K * cols, cols, 1));
+      const panels = layout.packs ? panelsAt : undefined;
+      if (panels !== undefined) stmts.push(...emitPackPanels(fn, () => fn.i(col), 4 * cols, Kgemm, cols, panels));
       stmts.push(...emitBlockedGemm(fn, {
-        ...spec, N: cols, bKStride: cols, c: shift(spec.c),
+        ...spec, N: cols, c: shift(spec.c),
+        ...(panels !== undefined ? { b: () => fn.i(panels), bKStride: PANEL, bPanelStride: Kgemm * PANEL } : { bKStride: cols }),
         residual: spec.residual && { r: shift(spec.residual.r), rRowStride: P },
       }));
       return stmts;
@@ -143,7 +164,13 @@ function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise
     perGroup.push(fn.for(oy0, 0, full, plan.rows, band(plan.rows, () => oy0.get())));
     if (full < s.OH) perGroup.push(...band(s.OH - full, () => fn.i(full)));
   }
-  if (plan.kind === 'pointwise') perGroup.push(...emitBlockedGemm(fn, spec));
+  if (plan.kind === 'pointwise') {
+    if (layout.packs) {
+      // The input planes are B: packed into panels first (rows HW * 4 bytes apart read badly).
+      perGroup.push(...emitPackPanels(fn, spec.b, 4 * P, Kgemm, P, panelsAt));
+      perGroup.push(...emitBlockedGemm(fn, { ...spec, b: () => fn.i(panelsAt), bKStride: PANEL, bPanelStride: Kgemm * PANEL }));
+    } else perGroup.push(...emitBlockedGemm(fn, spec));
+  }
   const prologue = plan.kind === 'im2col' && plan.padBytes > 0 ? emitFill(fn, pad, plan.padBytes / 4, 0) : [];
   return [...prologue, fn.for(n, 0, N, 1, [fn.for(g, 0, group, 1, perGroup)])];
 }
@@ -161,7 +188,10 @@ registerLowering({
   scratchBytes(node, [x, w, bias], [y]) {
     const plan = planOf(node, x!, w!, !!bias, y!);
     if (!plan) return 0;
-    if (plan.kind === 'im2col') return plan.colBytes + plan.padBytes;
+    if (plan.kind === 'im2col' || plan.kind === 'pointwise') {
+      const K = w!.dims.slice(1).reduce((a, b) => a * b, 1) + (plan.kind === 'im2col' && plan.onesRow ? 1 : 0);
+      return scratchLayout(plan, y!.dims[1]! / Number(node.attrs.group ?? 1), K).bytes;
+    }
     if (plan.kind === 'winograd') return winogradScratchBytes(plan.winograd);
     return plan.kind === 'depthwise' && !readsInPlace(plan.shape) ? paddedPlaneBytes(plan.shape) : 0;
   },

@@ -7,7 +7,7 @@
 // K, N and the k strides must be static to block; a run-time M or row stride is read into a local
 // once and every chunk's emitGemm gets a fresh read of it.
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { GemmSpec, emitGemm } from './gemm-core.js';
+import { GemmSpec, PANEL, emitGemm } from './gemm-core.js';
 
 export interface Blocking { kc: number; nc: number }
 
@@ -17,8 +17,8 @@ export const DEFAULT_BLOCKING: Blocking = { kc: 256, nc: 512 };
 export function emitBlockedGemm(fn: FnBuilder, spec: GemmSpec, blocking: Blocking = DEFAULT_BLOCKING): Expr[] {
   if (spec.bias?.per === 'col') throw new Error('emitBlockedGemm: a per-column bias is not supported');
   const kc = Math.max(4, blocking.kc), nc = Math.max(8, Math.floor(blocking.nc / 8) * 8);
-  const { K, N, aKStride, bKStride } = spec;
-  if (typeof K !== 'number' || typeof N !== 'number' || typeof aKStride !== 'number' || typeof bKStride !== 'number') return emitGemm(fn, spec);
+  const { K, N, aKStride, bKStride, bPanelStride } = spec;
+  if (typeof K !== 'number' || typeof N !== 'number' || typeof aKStride !== 'number' || typeof bKStride !== 'number' || (bPanelStride !== undefined && typeof bPanelStride !== 'number')) return emitGemm(fn, spec);
   if (K <= kc && N <= nc) return emitGemm(fn, spec);
   const pre: Expr[] = [];
   const fresh = (v: I32): (() => I32) => {
@@ -35,7 +35,9 @@ export function emitBlockedGemm(fn: FnBuilder, spec: GemmSpec, blocking: Blockin
 
   // One column chunk of `width` columns starting at j0 (a local, or the constant `at`).
   const columnChunk = (width: number, at: () => Expr): Expr[] => {
-    const shiftB = (k: () => Expr | number) => () => fn.add(s.b(), fn.shl(fn.add(fn.mul(k(), s.bKStride), at()), 2));
+    // Column `at` (a multiple of nc, so of PANEL) starts at element `at`, or its panel when B is packed.
+    const column = (): Expr | number => (s.bPanelStride === undefined ? at() : fn.mul(fn.divU(at(), PANEL), s.bPanelStride));
+    const shiftB = (k: () => Expr | number) => () => fn.add(s.b(), fn.shl(fn.add(fn.mul(k(), s.bKStride), column()), 2));
     const cAt = () => fn.add(s.c(), fn.shl(at(), 2));
     const accumulate = () => ({ r: cAt, rRowStride: cRow() });
     const residual = () => s.residual && { r: () => fn.add(s.residual!.r(), fn.shl(at(), 2)), rRowStride: rRow(), scale: s.residual.scale };

@@ -8,6 +8,7 @@
 // once, the row remainder picks its 1/2/3-row block at run time, and the column tail is one or two
 // vectors whose last one stores only the lanes that exist. Numbers give the same code as before.
 import { DynOperand, LowerContext } from '../lowering.js';
+import { Tensor, makeTensor } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
 
@@ -29,8 +30,19 @@ export interface GemmSpec {
   M: I32; N: I32; K: I32;
   /** A[i, k] is at a() + 4 * (i * aRowStride + k * aKStride). */
   a: () => Expr; aRowStride: I32; aKStride: I32;
-  /** B[k, j] is at b() + 4 * (k * bKStride + j). */
+  /**
+   * B[k, j] is at b() + 4 * (k * bKStride + j), or, when `bPanelStride` is given, B is packed in
+   * panels of PANEL columns (packB): B[k, j] at b() + 4 * ((j / PANEL) * bPanelStride + k * bKStride + j % PANEL).
+   */
   b: () => Expr; bKStride: I32;
+  /** Elements from one packed PANEL-column panel of B to the next (see packB); undefined: row-major B. */
+  bPanelStride?: I32;
+  /**
+   * Scratch of aPackBytes(K) bytes: each full block of ROWS rows of A is first copied there
+   * interleaved ([K][ROWS]), so the micro-kernel reads A as one sequential stream (rows of A a
+   * power-of-two apart all map to one L1 set).
+   */
+  aPack?: Address;
   /** C[i, j] is at c() + 4 * (i * cRowStride + j). */
   c: () => Expr; cRowStride: I32;
   alpha?: number;
@@ -45,6 +57,61 @@ export interface GemmSpec {
 
 const ROWS = 4;
 const VECS = 2;
+/** Bytes of the scratch GemmSpec.aPack needs for a depth of K. */
+export const aPackBytes = (K: number): number => ROWS * K * 4;
+
+/** Columns per packed B panel: one row block's VECS vectors. */
+export const PANEL = 4 * VECS;
+
+/**
+ * A constant [K, N] float32 B in the packed layout emitGemm reads with bPanelStride = K * PANEL and
+ * bKStride = PANEL: column panels of PANEL, each K contiguous rows of PANEL values (zero-padded past
+ * N). A micro-kernel's B reads are then one sequential stream instead of K rows N * 4 bytes apart
+ * (a power-of-two row stride maps every row to the same L1 set).
+ */
+export function packB(t: Tensor): Tensor {
+  const [K, N] = t.dims as [number, number];
+  const panels = Math.ceil(N / PANEL);
+  const out = makeTensor('float32', [panels * K * PANEL]);
+  const src = t.data as Float32Array, dst = out.data as Float32Array;
+  for (let p = 0; p < panels; p++) {
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < PANEL && p * PANEL + c < N; c++) dst[(p * K + k) * PANEL + c] = src[k * N + p * PANEL + c]!;
+    }
+  }
+  return out;
+}
+
+/** Bytes of the panels emitPackPanels writes for a [K, N] B. */
+export const packedBytes = (K: number, N: number): number => Math.ceil(N / PANEL) * K * PANEL * 4;
+
+/**
+ * Emits the run-time form of packB: the [K, N] float32 matrix at src (rows srcRowBytes apart) →
+ * panels at dst. Full panels move as two vectors per row; a partial last panel is zero-filled and
+ * copied element by element, so no read goes past the matrix.
+ */
+export function emitPackPanels(fn: FnBuilder, src: () => Expr, srcRowBytes: number, K: number, N: number, dst: number): Expr[] {
+  const p = fn.local('i32'), k = fn.local('i32'), from = fn.local('i32'), to = fn.local('i32');
+  const full = Math.floor(N / PANEL), rest = N - full * PANEL;
+  const out: Expr[] = [to.set(fn.i(dst))];
+  if (full > 0) {
+    out.push(fn.for(p, 0, full, 1, [
+      from.set(fn.add(src(), fn.mul(p.get(), 4 * PANEL))),
+      fn.for(k, 0, K, 1, [
+        fn.vstore(to.get(), fn.vload(from.get())),
+        fn.vstore(to.get(), fn.vload(from.get(), 16), 16),
+        from.set(fn.add(from.get(), srcRowBytes)),
+        to.set(fn.add(to.get(), 4 * PANEL)),
+      ]),
+    ]));
+  }
+  if (rest > 0) {
+    const copy: Expr[] = [fn.vstore(to.get(), fn.vzero()), fn.vstore(to.get(), fn.vzero(), 16)];
+    for (let c = 0; c < rest; c++) copy.push(fn.storeF32(to.get(), fn.loadF32(from.get(), 4 * c), 4 * c));
+    out.push(from.set(fn.add(src(), 4 * PANEL * full)), fn.for(k, 0, K, 1, [...copy, from.set(fn.add(from.get(), srcRowBytes)), to.set(fn.add(to.get(), 4 * PANEL))]));
+  }
+  return out;
+}
 
 /** Emits the statements computing C for one (M, N, K) problem. */
 export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
@@ -72,22 +139,30 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
   });
   const cRow = hoist(s.cRowStride), rRow = s.residual ? hoist(s.residual.rRowStride) : () => 0;
   const K = hoist(s.K);
+  const panelStride = s.bPanelStride === undefined ? undefined : hoist(s.bPanelStride);
+  // Byte offset of the B block at column j (j is a multiple of PANEL whenever B is packed).
+  const bColumn = (): Expr => {
+    if (!panelStride) return fn.shl(j.get(), 2);
+    const ps = panelStride();
+    return typeof ps === 'number' ? fn.mul(j.get(), (ps * 4) / PANEL) : fn.shl(fn.mul(fn.divU(j.get(), PANEL), ps), 2);
+  };
 
   /** rows × vecs accumulators at (i, j); `lastLanes` < 4 (or a run-time count) means the last vector is partial. */
   const block = (rows: number, vecs: number, lastLanes: number | (() => Expr)): Expr[] => {
     const out: Expr[] = [];
     for (let r = 0; r < rows; r++) for (let v = 0; v < vecs; v++) out.push(acc[r]![v]!.set(fn.vzero()));
     // pa walks A along k for row i; pb walks B along k at column j.
-    out.push(pa.set(fn.add(s.a(), fn.shl(fn.mul(i.get(), aRow()), 2))));
-    out.push(pb.set(fn.add(s.b(), fn.shl(j.get(), 2))));
+    const packed = s.aPack !== undefined && rows === ROWS;
+    out.push(pa.set(packed ? addressOf(s.aPack!) : fn.add(s.a(), fn.shl(fn.mul(i.get(), aRow()), 2))));
+    out.push(pb.set(fn.add(s.b(), bColumn())));
     const inner: Expr[] = [];
     for (let v = 0; v < vecs; v++) inner.push(bv[v]!.set(fn.vload(pb.get(), 16 * v)));
     for (let r = 0; r < rows; r++) {
-      const rowOffset = aRowOffset[r]!();
+      const rowOffset = packed ? 4 * r : aRowOffset[r]!();
       inner.push(av.set(typeof rowOffset === 'number' ? fn.vloadSplat(pa.get(), rowOffset) : fn.vloadSplat(fn.add(pa.get(), rowOffset))));
       for (let v = 0; v < vecs; v++) inner.push(acc[r]![v]!.set(fn.fma(av.get(), bv[v]!.get(), acc[r]![v]!.get())));
     }
-    inner.push(pa.set(fn.add(pa.get(), aKBytes())));
+    inner.push(pa.set(fn.add(pa.get(), packed ? 4 * ROWS : aKBytes())));
     inner.push(pb.set(fn.add(pb.get(), bKBytes())));
     out.push(fn.for(k, 0, K(), 1, inner));
     for (let r = 0; r < rows; r++) {
@@ -107,8 +182,44 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
     return out;
   };
 
-  // Column sweep for a row block of `rows` rows starting at i.
-  const columns = (rows: number): Expr[] => (typeof s.N !== 'number' ? dynamicColumns(rows) : staticColumns(rows));
+  // Column sweep for a row block of `rows` rows starting at i (a full block is packed first when asked).
+  const columns = (rows: number): Expr[] => [
+    ...(s.aPack !== undefined && rows === ROWS ? packRows() : []),
+    ...(typeof s.N !== 'number' ? dynamicColumns(rows) : staticColumns(rows)),
+  ];
+  // A[i .. i + ROWS, 0 .. K] → aPack as [K][ROWS]: a 4×4 transpose per four k when A's rows are
+  // contiguous in k, then (or otherwise) one element at a time.
+  const packRows = (): Expr[] => {
+    const src = fn.local('i32'), dst = fn.local('i32'), kk = fn.local('i32');
+    const load = (r: number, vector: boolean): Expr => {
+      const off = aRowOffset[r]!();
+      const [addr, imm] = typeof off === 'number' ? [src.get(), off] : [fn.add(src.get(), off), 0];
+      return vector ? fn.vload(addr, imm) : fn.loadF32(addr, imm);
+    };
+    const out: Expr[] = [src.set(fn.add(s.a(), fn.shl(fn.mul(i.get(), aRow()), 2))), dst.set(addressOf(s.aPack!))];
+    let scalarFrom: I32 = 0;
+    if (s.aKStride === 1) {
+      const rv = Array.from({ length: ROWS }, () => fn.local('v128'));
+      const lo = [fn.local('v128'), fn.local('v128')], hi = [fn.local('v128'), fn.local('v128')];
+      const K4 = (): I32 => (typeof s.K === 'number' ? s.K - (s.K % 4) : fn.and(K(), -4));
+      out.push(fn.for(kk, 0, K4(), 4, [
+        ...rv.map((v, r) => v.set(load(r, true))),
+        lo[0]!.set(fn.vshuffle(rv[0]!.get(), rv[1]!.get(), [0, 4, 1, 5])), lo[1]!.set(fn.vshuffle(rv[2]!.get(), rv[3]!.get(), [0, 4, 1, 5])),
+        hi[0]!.set(fn.vshuffle(rv[0]!.get(), rv[1]!.get(), [2, 6, 3, 7])), hi[1]!.set(fn.vshuffle(rv[2]!.get(), rv[3]!.get(), [2, 6, 3, 7])),
+        fn.vstore(dst.get(), fn.vshuffle(lo[0]!.get(), lo[1]!.get(), [0, 1, 4, 5])),
+        fn.vstore(dst.get(), fn.vshuffle(lo[0]!.get(), lo[1]!.get(), [2, 3, 6, 7]), 16),
+        fn.vstore(dst.get(), fn.vshuffle(hi[0]!.get(), hi[1]!.get(), [0, 1, 4, 5]), 32),
+        fn.vstore(dst.get(), fn.vshuffle(hi[0]!.get(), hi[1]!.get(), [2, 3, 6, 7]), 48),
+        src.set(fn.add(src.get(), 16)), dst.set(fn.add(dst.get(), 64)),
+      ]));
+      scalarFrom = K4();
+    }
+    const copy: Expr[] = [];
+    for (let r = 0; r < ROWS; r++) copy.push(fn.storeF32(dst.get(), load(r, false), 4 * r));
+    copy.push(src.set(fn.add(src.get(), aKBytes())), dst.set(fn.add(dst.get(), 4 * ROWS)));
+    out.push(fn.for(kk, scalarFrom, K(), 1, copy));
+    return out;
+  };
   const staticColumns = (rows: number): Expr[] => {
     const N = s.N as number;
     const fullBlocks = Math.floor(N / (4 * VECS)) * 4 * VECS;
@@ -152,6 +263,8 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
     stmts.push(...columns(s.M - fullRows));
   }
   return stmts;
+
+  function addressOf(x: Address): Expr { return typeof x === 'number' ? fn.i(x) : x(); }
 
   function epilogue(f: FnBuilder, spec: GemmSpec, a: Local, r: number, v: number, t: Local): Expr[] {
     const e: Expr[] = [];

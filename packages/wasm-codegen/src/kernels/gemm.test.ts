@@ -9,6 +9,11 @@ describe('Gemm kernel vs reference', () => {
     { m: 7, k: 3, n: 17, transA: 1, c: 'col' },
     { m: 3, k: 1, n: 1, transB: 1, c: 'row', constB: true },
     { m: 13, k: 33, n: 21, transB: 1, c: 'row', constB: true, alpha: 1.5, beta: 0.25 },
+    // Long rows of A over many columns: rows of A are packed (aPack), with every form of B.
+    { m: 9, k: 70, n: 37, c: 'row', constB: true },
+    { m: 8, k: 65, n: 33, transB: 1, c: 'full', constB: true },
+    { m: 6, k: 100, n: 40, transB: 1, c: 'col' },
+    { m: 11, k: 67, n: 35, c: 'none' },
   ];
   for (const t of cases) {
     it(JSON.stringify(t), async () => {

@@ -1,11 +1,11 @@
 // Gemm: alpha * op(A) @ op(B) + beta * C, plus a fused epilogue (residual input 3, activation).
-// A constant B is repacked to [K, N] at compile time; a run-time transposed B is transposed into
-// scratch first. C, constant or not, becomes the micro-kernel's bias (row, column or scalar) or its
-// residual matrix, scaled by beta in the epilogue.
-import { Dim, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
+// A constant B is repacked at compile time into the panels the micro-kernel reads (packB); a
+// run-time transposed B is transposed into scratch first. C, constant or not, becomes the
+// micro-kernel's bias (row, column or scalar) or its residual matrix, scaled by beta in the epilogue.
+import { Dim, Node, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, dynAddress, emitGemm, memAt } from './gemm-core.js';
+import { Address, GemmSpec, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packB } from './gemm-core.js';
 import { transpose2d } from './transpose-weights.js';
 
 /** Emits a plain [R, C] → [C, R] float32 transpose (static or run-time addresses and sizes). */
@@ -33,8 +33,9 @@ function cTerm(dims: Dim[], M: Dim, N: Dim): 'row' | 'col' | 'scalar' | 'full' |
 registerLowering({
   ops: ['Gemm'],
   scratchBytes(node, inputs) {
-    const b = inputs[1];
-    return attrInt(node, 'transB', 0) && b && !b.constant ? b.dims[0]! * b.dims[1]! * 4 : 0;
+    const a = inputs[0], b = inputs[1];
+    if (!a || !b) return 0;
+    return transposeBytes(node, b) + (packsA(node, a.dims, b.dims) ? aPackBytes(a.dims[attrInt(node, 'transA', 0) ? 0 : 1]!) : 0);
   },
   // Shapes only here: a constant transposed B (repacked at compile time) gets a scratch it never uses.
   dynamicScratchBytes(node, inputs) {
@@ -42,7 +43,9 @@ registerLowering({
   },
   lower(ctx) {
     const o = (x: Operand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.dims, constant: x.constant, addr: () => x.addr });
-    return lowerGemm({ ctx, fn: ctx.fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: (d) => d as number, scratch: ctx.scratch });
+    const [a, b] = ctx.inputs;
+    const aPack = packsA(ctx.node, a!.dims, b!.dims) ? ctx.scratch + transposeBytes(ctx.node, b!) : undefined;
+    return lowerGemm({ ctx, fn: ctx.fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: (d) => d as number, scratch: ctx.scratch, aPack });
   },
   lowerDynamic(ctx) {
     const { fn } = ctx;
@@ -50,6 +53,18 @@ registerLowering({
     return lowerGemm({ ctx, fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: ctx.dim, scratch: () => fn.i(ctx.scratch()) });
   },
 });
+
+/** Scratch for transposing a run-time B (a constant one is repacked at compile time), 16-byte aligned. */
+function transposeBytes(node: Node, b: { dims: number[]; constant?: Tensor }): number {
+  return attrInt(node, 'transB', 0) && !b.constant ? Math.ceil((b.dims[0]! * b.dims[1]! * 4) / 16) * 16 : 0;
+}
+
+/** Whether blocks of rows of A are copied before the micro-kernel (GemmSpec.aPack; the same rule as MatMul's). */
+function packsA(node: Node, a: number[], b: number[]): boolean {
+  const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
+  const M = a[transA ? 1 : 0]!, K = a[transA ? 0 : 1]!, N = b[transB ? 0 : 1]!;
+  return !transA && M >= 4 && K >= 64 && N >= 4 * PANEL;
+}
 
 /** An operand as the Gemm plan reads it; `addr` is a thunk because reading a constant's address places it in the weights. */
 interface GemmOperand { name: string; dtype: string; shape: Dim[]; constant?: Tensor; addr: () => Address }
@@ -62,6 +77,8 @@ interface GemmView {
   y: GemmOperand;
   dim(d: Dim): I32;
   scratch: Address;
+  /** Scratch for GemmSpec.aPack, when the static kernel packs rows of A. */
+  aPack?: Address;
 }
 
 /** One plan for static and run-time dims (rows of A, in practice): with static dims every size is a constant. */
@@ -77,18 +94,23 @@ function lowerGemm(v: GemmView): Expr[] {
   const at = (x: Address) => () => (typeof x === 'number' ? fn.i(x) : x());
   const pre: Expr[] = [];
   // Only touch the form of B the kernel reads (touching a constant's addr places it in the weights).
-  let bAddr: Address;
-  if (transB && b!.constant) bAddr = ctx.addWeight(transpose2d(b!.constant), `gemmB:${b!.name}`);
-  else if (transB) {
+  // A constant B is read from panels packed at compile time (packB), a run-time transposed one from scratch.
+  let bSpec: Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride'>;
+  if (b!.constant) {
+    const matrix = transB ? transpose2d(b!.constant) : b!.constant;
+    const packed = ctx.addWeight(packB(matrix), `gemmPanels:${b!.name}:${transB}`);
+    bSpec = { b: at(packed), bKStride: PANEL, bPanelStride: matrix.dims[0]! * PANEL };
+  } else if (transB) {
     pre.push(...emitTranspose(fn, b!.addr(), v.scratch, () => dim(N), () => dim(K)));
-    bAddr = v.scratch;
-  } else bAddr = b!.addr();
+    bSpec = { b: at(v.scratch), bKStride: dim(N) };
+  } else bSpec = { b: at(b!.addr()), bKStride: dim(N) };
   const spec: GemmSpec = {
     M: dim(M), N: dim(N), K: dim(K),
     a: at(a!.addr()), aRowStride: transA ? 1 : dim(K), aKStride: transA ? dim(M) : 1,
-    b: at(bAddr), bKStride: dim(N),
+    ...bSpec,
     c: at(y.addr()), cRowStride: dim(N),
     alpha,
+    ...(v.aPack !== undefined ? { aPack: v.aPack } : {}),
   };
   if (c && beta !== 0) {
     const term = cTerm(c.shape, M, N);

@@ -15,6 +15,12 @@ describe('MatMul kernel vs reference', () => {
     { a: [1, 1], b: [1, 1] },
     { a: [13, 33], b: [33, 21], constB: true },
     { a: [1, 7, 300], b: [300, 530], constB: true },
+    { a: [3, 17], b: [17], constB: true },
+    { a: [5, 300], b: [1, 300, 21], constB: true },
+    // Rows of A packed before the micro-kernel (K ≥ 64, N ≥ 32), with odd K and row tails.
+    { a: [9, 70], b: [70, 37] },
+    { a: [2, 5, 67], b: [67, 33], constB: true },
+    { a: [3, 6, 66], b: [3, 66, 35] },
   ];
   for (const t of cases) {
     it(`[${t.a}] x [${t.b}]${t.constB ? ' (constant B)' : ''}`, async () => {

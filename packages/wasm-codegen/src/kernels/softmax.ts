@@ -9,7 +9,7 @@ import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { helperContext, times, vectorEnd } from './dynamic-util.js';
 import { stridedLoops } from './strided-loops.js';
-import { vexp } from './math.js';
+import { vexp, vexpInto } from './math.js';
 
 /** max of the four lanes. */
 function hmax(fn: FnBuilder, v: Local): Expr {
@@ -33,7 +33,7 @@ function rowSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: () => 
     mv.set(fn.vsplat(m.get())),
     sv.set(fn.vzero()),
     fn.for(k, 0, n4(), 4, [
-      e.set(vexp(ctx, fn, fn.vsub(fn.vload(at(px)), mv.get()))),
+      ...vexpInto(fn, fn.vsub(fn.vload(at(px)), mv.get()), e),
       fn.vstore(at(py), e.get()),
       sv.set(fn.vadd(sv.get(), e.get())),
     ]),
@@ -65,7 +65,7 @@ function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: ()
     fn.for(k, 0, n(), 1, [mv.set(fn.vmax(mv.get(), load(px)))]),
     sv.set(fn.vzero()),
     fn.for(k, 0, n(), 1, [
-      e.set(vexp(ctx, fn, fn.vsub(load(px), mv.get()))),
+      ...vexpInto(fn, fn.vsub(load(px), mv.get()), e),
       store(py, e.get()),
       sv.set(fn.vadd(sv.get(), e.get())),
     ]),

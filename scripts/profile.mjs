@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// npm run bench:profile [-- --models a,b --iters N --top N]
+// Where a model's time goes: the model compiled as compile() does, but with every node's function
+// exported (generateModule's `profile`), then each node run on its own in run order, best of
+// `iters` samples of process CPU time per node. Prints per node and per op: ms, share of the sum,
+// GFLOP/s (FLOPs as `onnx2wasm inspect` counts them). A script, not a test: times drift.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { compile, inspectResult } from 'onnx2wasm';
+import { META_SECTION, generateModule } from '@onnx2wasm/wasm-codegen';
+import { hostImports } from '@onnx2wasm/runtime';
+import { bestCpuMs, seededTensor } from './bench/kernel-timing.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const modelsDir = path.resolve(root, '../shared/models');
+const { values: args } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'transformer_enc,shufflenet_v2_x1_0,mobilenet_v2' },
+    iters: { type: 'string', default: '5' },
+    top: { type: 'string', default: '12' },
+  },
+});
+const index = JSON.parse(fs.readFileSync(path.join(modelsDir, 'models.json'), 'utf8'));
+
+/** Instantiates a profiling build with its weights and one input in place; returns the exports. */
+async function load(gen, feeds) {
+  const module = await WebAssembly.compile(gen.wasm);
+  const instance = await WebAssembly.instantiate(module, hostImports(module));
+  const { memory } = instance.exports;
+  const meta = JSON.parse(new TextDecoder().decode(WebAssembly.Module.customSections(module, META_SECTION)[0]));
+  new Uint8Array(memory.buffer, meta.weights.offset, gen.weights.byteLength).set(gen.weights);
+  for (const slot of meta.inputs) {
+    const t = feeds[slot.name];
+    new Uint8Array(memory.buffer, slot.offset, slot.byteLength).set(new Uint8Array(t.data.buffer, t.data.byteOffset, slot.byteLength));
+  }
+  instance.exports.init?.();
+  return instance.exports;
+}
+
+const pct = (x, total) => `${((100 * x) / total).toFixed(1)}%`;
+for (const name of args.models.split(',')) {
+  const m = index[name];
+  if (!m) throw new Error(`no model '${name}' in ${modelsDir}/models.json`);
+  const dims = m.input_shape;
+  if (dims.some((d) => typeof d !== 'number')) throw new Error(`${name}: symbolic input dims; profile a model with static shapes`);
+  const c = await compile(path.join(modelsDir, m.file), { inputShapes: { input: dims } });
+  const gen = generateModule(c.graph, { profile: true });
+  const exports = await load(gen, { input: seededTensor(dims, 1) });
+  exports.run();
+  const flops = new Map(inspectResult(c).nodes.map((n) => [n.name, n.flops]));
+  const rows = gen.nodes.map((n) => {
+    const f = exports[n.fn];
+    const ms = bestCpuMs(f, Number(args.iters));
+    return { ...n, ms, flops: flops.get(n.node) ?? 0 };
+  });
+  const total = rows.reduce((s, r) => s + r.ms, 0);
+  const whole = bestCpuMs(exports.run, Number(args.iters));
+  console.log(`\n## ${name}: sum of nodes ${total.toFixed(2)} ms, run() ${whole.toFixed(2)} ms, ${rows.length} node functions`);
+  const byOp = new Map();
+  for (const r of rows) {
+    const o = byOp.get(r.op) ?? { op: r.op, ms: 0, flops: 0, count: 0 };
+    o.ms += r.ms; o.flops += r.flops; o.count++;
+    byOp.set(r.op, o);
+  }
+  console.log('\n| op | nodes | ms | share | GFLOP/s |\n|---|---:|---:|---:|---:|');
+  for (const o of [...byOp.values()].sort((a, b) => b.ms - a.ms)) {
+    console.log(`| ${o.op} | ${o.count} | ${o.ms.toFixed(2)} | ${pct(o.ms, total)} | ${(o.flops / o.ms / 1e6).toFixed(1)} |`);
+  }
+  console.log(`\n| slowest nodes | op | ms | share | GFLOP/s |\n|---|---|---:|---:|---:|`);
+  for (const r of [...rows].sort((a, b) => b.ms - a.ms).slice(0, Number(args.top))) {
+    console.log(`| ${r.node} | ${r.op} | ${r.ms.toFixed(3)} | ${pct(r.ms, total)} | ${(r.flops / r.ms / 1e6).toFixed(1)} |`);
+  }
+}
