@@ -59,6 +59,11 @@ describe('MatMul with run-time dims vs reference', () => {
     await checkDynamicKernel('MatMul', [{ dtype: 'float32', shape: ['B', 4, 'S', 8] }, { dtype: 'float32', shape: ['B', 4, 8, 'S'] }], {}, runs, tol);
   });
 
+  it('batched, rows of A packed (K 64, N 40), run-time batch and rows', async () => {
+    const runs: Tensor[][] = [[1, 9], [2, 3], [1, 17]].map(([b, s]) => [f32([b!, 2, s!, 64]), f32([b!, 2, 64, 40])]);
+    await checkDynamicKernel('MatMul', [{ dtype: 'float32', shape: ['B', 2, 'S', 64] }, { dtype: 'float32', shape: ['B', 2, 64, 40] }], {}, runs, tol);
+  });
+
   it('batched with B broadcast over A batch dims', async () => {
     const runs = [[2, 3], [1, 1], [4, 7]].map(([b, s]) => [f32([b!, 3, s!, 5]), f32([3, 5, 6])]);
     await checkDynamicKernel('MatMul', [{ dtype: 'float32', shape: ['B', 3, 'S', 5] }, { dtype: 'float32', shape: [3, 5, 6] }], {}, runs, tol);

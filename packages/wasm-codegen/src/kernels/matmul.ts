@@ -46,11 +46,22 @@ function packsA(a: { dims: number[] }, b: { dims: number[] }): boolean {
   return rows >= 4 && K >= 64 && N >= 4 * PANEL;
 }
 
+/** packsA with run-time dims: decided on static K and N (a block of rows is packed only when it is full). */
+function packsADynamic(a: { shape: Dim[] }, b: { shape: Dim[] }): number | undefined {
+  if (a.shape.length < 2 || b.shape.length < 2) return undefined;
+  const K = a.shape[a.shape.length - 1]!, N = b.shape[b.shape.length - 1]!;
+  return typeof K === 'number' && typeof N === 'number' && K >= 64 && N >= 4 * PANEL ? K : undefined;
+}
+
 registerLowering({
   ops: ['MatMul'],
   scratchBytes(_node, inputs) {
     const a = inputs[0]!, b = inputs[1]!;
     return packsA(a, b) ? aPackBytes(a.dims[a.dims.length - 1]!) : 0;
+  },
+  dynamicScratchBytes(_node, inputs) {
+    const K = packsADynamic(inputs[0]!, inputs[1]!);
+    return K === undefined ? 0 : aPackBytes(K);
   },
   lowerDynamic: lowerMatMulDynamic,
   lower(ctx) {
@@ -128,6 +139,7 @@ function lowerMatMulDynamic(ctx: DynLowerContext): Expr[] {
   const epilogue: Partial<GemmSpec> = {
     ...(biasAt !== undefined ? { bias: { addr: biasAt, per: 'col' as const } } : {}),
     ...(act ? { activation: act, ctx } : {}),
+    ...(packsADynamic(a, b) !== undefined ? { aPack: () => fn.i(ctx.scratch()) } : {}),
   };
   const addr = (o: DynOperand) => () => fn.i(o.addr());
 
