@@ -29,6 +29,7 @@ const predictWorker :Workerd.Worker = (
     (name = "model/runtime/validate-meta.js", esModule = embed "model/runtime/validate-meta.js"),
     (name = "model/runtime/relaxed-simd.js", esModule = embed "model/runtime/relaxed-simd.js"),
     (name = "model/runtime/dynamic-dims.js", esModule = embed "model/runtime/dynamic-dims.js"),
+    (name = "model/runtime/value-variants.js", esModule = embed "model/runtime/value-variants.js"),
   ],
   compatibilityDate = "2026-11-01",
 );

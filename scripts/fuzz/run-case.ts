@@ -100,8 +100,9 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
     feeds = validFeeds(model.inputs, rng);
     first = await model.run(feeds);
   } catch (e) {
-    // Feeds built from model.inputs can only fail by trapping, unless the module was damaged.
-    if (isTypedRuntimeError(e) && (job.corruptModule || e.code === 'EXECUTION_FAILED')) return typedOutcome(`${prefix}runtime-error:${e.code}`, e);
+    // Feeds built from model.inputs can only fail by trapping, or by a value input (axes, k)
+    // getting a value the model has no build for (value variants), unless the module was damaged.
+    if (isTypedRuntimeError(e) && (job.corruptModule || e.code === 'EXECUTION_FAILED' || e.code === 'UNSUPPORTED_VALUE')) return typedOutcome(`${prefix}runtime-error:${e.code}`, e);
     if (isTypedRuntimeError(e)) return finding('rejected-valid-input', e);
     return finding('untyped-runtime-error', e);
   }

@@ -13,6 +13,8 @@ export interface CompileFlags {
   passes?: string[];
   verify?: boolean;
   relaxedSimd?: boolean;
+  /** false with --no-value-variants. */
+  valueVariants?: boolean;
   /** File paths as parsed; replaced by the loaded plugins before the action runs. */
   plugin?: (string | Plugin)[];
 }
@@ -23,6 +25,7 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--max-shape <name=dims>', 'upper bounds for an input with symbolic dims, e.g. input=8,512,256: runs above them fail with a typed error; memory is checked at compile time (repeatable)').argParser(collectShape))
     .addOption(new Option('--specialize <dim=values>', 'also compile code specialized for these values of a symbolic dim, e.g. seq=1,128; used when a run\'s dims match, else the generic code (repeatable)').argParser(collectShape))
     .addOption(new Option('--no-opt', 'skip the graph optimizer (only constant folding and dead-code removal run)'))
+    .addOption(new Option('--no-value-variants', 'do not build the model per value of small integer inputs (axes, k) when it needs their values; the compile fails instead'))
     .addOption(new Option('--passes <names>', 'run only these optimizer passes, comma-separated, in order (see --list-passes)').argParser(parsePassList).conflicts('opt'))
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
     .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'))
@@ -44,6 +47,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     passes: flags.passes,
     verify: flags.verify ?? false,
     relaxedSimd: flags.relaxedSimd ?? false,
+    ...(flags.valueVariants === false ? { valueVariants: false as const } : {}),
     ...(flags.plugin ? { plugins: flags.plugin.filter((p): p is Plugin => typeof p !== 'string') } : {}),
   };
 }
