@@ -24,7 +24,7 @@ export function writeReport(file, results) {
   const list = (rs) => rs.map((r) => `\`${r.name}\``).join(', ') || 'none';
   lines.push('', `${pinned.length + byValue.length} of the passing cases take a shape, axes, index or resize-scale tensor as a graph input, whose value a static compiler needs at compile time.`);
   lines.push('', `${byValue.length} of them pass without pinning, with the test data's shapes alone: \`compile()\` builds them once per candidate value of their small integer inputs and the runtime picks the build by the fed value (value variants, see [dynamic-shapes.md](dynamic-shapes.md#value-variants)): ${list(byValue)}.`);
-  lines.push('', `For the other ${pinned.length}, the runner pins the integer inputs (and the float inputs the error names) with \`compile(..., { constantInputs })\` after a first compile asks for them: ${list(pinned)}.`);
+  lines.push('', `For the other ${pinned.length}, the runner pins the integer inputs (and the float inputs the error names) with \`compile(..., { constantInputs })\` after a first compile asks for them, or its run feeds a value it has no build for (\`UNSUPPORTED_VALUE\`: a Reshape target, Resize sizes, Slice bounds lie outside the candidate range): ${list(pinned)}.`);
   lines.push('', 'Random ops: the outputs of the `test_bernoulli*` cases are one draw of upstream\'s generator, which no other generator reproduces, so the runner checks them by dtype, shape and value range only (every value within the expected output\'s [min, max], integral where those are), as the conformance issue allows; see `RANDOM_CASES` in `scripts/conformance/run-case.mjs`.');
   const failing = results.filter((r) => r.status !== 'pass');
   const byReason = new Map();
