@@ -2,7 +2,8 @@
 // npm run bench:profile [-- --models a,b --iters N --top N]
 // Where a model's time goes: the model compiled as compile() does, but with every node's function
 // exported (generateModule's `profile`), then each node run on its own in run order, best of
-// `iters` samples of process CPU time per node. Prints per node and per op: ms, share of the sum,
+// `iters` samples of process CPU time per node. Prints per node and per op (convolutions and pools
+// by kernel shape, stride and grouping): ms, share of the sum,
 // GFLOP/s (FLOPs as `onnx2wasm inspect` counts them). A script, not a test: times drift.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,6 +40,16 @@ async function load(gen, feeds) {
   return instance.exports;
 }
 
+/** The op, and for convolutions and pools the kernel shape, stride and grouping (they take different kernels). */
+function kind(g, node) {
+  if (!node || !Array.isArray(node.attrs.kernel_shape)) return node?.op ?? '?';
+  const k = node.attrs.kernel_shape.join('x');
+  const stride = (node.attrs.strides ?? []).some((s) => s > 1) ? ` s${Math.max(...node.attrs.strides)}` : '';
+  const group = Number(node.attrs.group ?? 1), C = g.types.get(node.inputs[0])?.shape[1];
+  const grouping = group === 1 ? '' : group === C ? ' depthwise' : ` group ${group}`;
+  return `${node.op} ${k}${stride}${grouping}`;
+}
+
 const pct = (x, total) => `${((100 * x) / total).toFixed(1)}%`;
 for (const name of args.models.split(',')) {
   const m = index[name];
@@ -50,10 +61,11 @@ for (const name of args.models.split(',')) {
   const exports = await load(gen, { input: seededTensor(dims, 1) });
   exports.run();
   const flops = new Map(inspectResult(c).nodes.map((n) => [n.name, n.flops]));
+  const byName = new Map(c.graph.nodes.map((n) => [n.name, n]));
   const rows = gen.nodes.map((n) => {
     const f = exports[n.fn];
     const ms = bestCpuMs(f, Number(args.iters));
-    return { ...n, ms, flops: flops.get(n.node) ?? 0 };
+    return { ...n, op: kind(c.graph, byName.get(n.node)), ms, flops: flops.get(n.node) ?? 0 };
   });
   const total = rows.reduce((s, r) => s + r.ms, 0);
   const whole = bestCpuMs(exports.run, Number(args.iters));
@@ -68,7 +80,7 @@ for (const name of args.models.split(',')) {
   for (const o of [...byOp.values()].sort((a, b) => b.ms - a.ms)) {
     console.log(`| ${o.op} | ${o.count} | ${o.ms.toFixed(2)} | ${pct(o.ms, total)} | ${(o.flops / o.ms / 1e6).toFixed(1)} |`);
   }
-  console.log(`\n| slowest nodes | op | ms | share | GFLOP/s |\n|---|---|---:|---:|---:|`);
+  if (Number(args.top) > 0) console.log(`\n| slowest nodes | op | ms | share | GFLOP/s |\n|---|---|---:|---:|---:|`);
   for (const r of [...rows].sort((a, b) => b.ms - a.ms).slice(0, Number(args.top))) {
     console.log(`| ${r.node} | ${r.op} | ${r.ms.toFixed(3)} | ${pct(r.ms, total)} | ${(r.flops / r.ms / 1e6).toFixed(1)} |`);
   }
