@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run bench:profile [-- --models a,b --iters N --top N]
+// npm run bench:profile [-- --models a,b --iters N --top N --write]
 // Where a model's time goes: the model compiled as compile() does, but with every node's function
 // exported (generateModule's `profile`), then each node run on its own in run order, best of
 // `iters` samples of process CPU time per node. Prints per node and per op (convolutions and pools
 // by kernel shape, stride and grouping): ms, share of the sum,
 // GFLOP/s (FLOPs as `onnx2wasm inspect` counts them). A script, not a test: times drift.
+// --write puts the per-op tables into docs/benchmarks.md (section "Profile").
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +14,16 @@ import { compile, inspectResult } from 'onnx2wasm';
 import { META_SECTION, generateModule } from '@onnx2wasm/wasm-codegen';
 import { hostImports } from '@onnx2wasm/runtime';
 import { bestCpuMs, seededTensor } from './bench/kernel-timing.mjs';
+import { replaceSection } from './bench/doc-section.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modelsDir = path.resolve(root, '../shared/models');
 const { values: args } = parseArgs({
   options: {
-    models: { type: 'string', default: 'transformer_enc,shufflenet_v2_x1_0,mobilenet_v2' },
+    models: { type: 'string' },
     iters: { type: 'string', default: '5' },
-    top: { type: 'string', default: '12' },
+    top: { type: 'string', default: '5' },
+    write: { type: 'boolean', default: false },
   },
 });
 const index = JSON.parse(fs.readFileSync(path.join(modelsDir, 'models.json'), 'utf8'));
@@ -50,8 +53,10 @@ function kind(g, node) {
   return `${node.op} ${k}${stride}${grouping}`;
 }
 
+const lines = [];
+const out = (text) => { console.log(text); lines.push(text); };
 const pct = (x, total) => `${((100 * x) / total).toFixed(1)}%`;
-for (const name of args.models.split(',')) {
+for (const name of args.models ? args.models.split(',') : Object.keys(index)) {
   const m = index[name];
   if (!m) throw new Error(`no model '${name}' in ${modelsDir}/models.json`);
   const dims = m.input_shape;
@@ -69,19 +74,25 @@ for (const name of args.models.split(',')) {
   });
   const total = rows.reduce((s, r) => s + r.ms, 0);
   const whole = bestCpuMs(exports.run, Number(args.iters));
-  console.log(`\n## ${name}: sum of nodes ${total.toFixed(2)} ms, run() ${whole.toFixed(2)} ms, ${rows.length} node functions`);
+  out(`\n### ${name}: sum of nodes ${total.toFixed(2)} ms, run() ${whole.toFixed(2)} ms, ${rows.length} node functions`);
   const byOp = new Map();
   for (const r of rows) {
     const o = byOp.get(r.op) ?? { op: r.op, ms: 0, flops: 0, count: 0 };
     o.ms += r.ms; o.flops += r.flops; o.count++;
     byOp.set(r.op, o);
   }
-  console.log('\n| op | nodes | ms | share | GFLOP/s |\n|---|---:|---:|---:|---:|');
+  out('\n| op | nodes | ms | share | GFLOP/s |\n|---|---:|---:|---:|---:|');
   for (const o of [...byOp.values()].sort((a, b) => b.ms - a.ms)) {
-    console.log(`| ${o.op} | ${o.count} | ${o.ms.toFixed(2)} | ${pct(o.ms, total)} | ${(o.flops / o.ms / 1e6).toFixed(1)} |`);
+    out(`| ${o.op} | ${o.count} | ${o.ms.toFixed(2)} | ${pct(o.ms, total)} | ${(o.flops / o.ms / 1e6).toFixed(1)} |`);
   }
-  if (Number(args.top) > 0) console.log(`\n| slowest nodes | op | ms | share | GFLOP/s |\n|---|---|---:|---:|---:|`);
+  if (Number(args.top) > 0) out(`\n| slowest nodes | op | ms | share | GFLOP/s |\n|---|---|---:|---:|---:|`);
   for (const r of [...rows].sort((a, b) => b.ms - a.ms).slice(0, Number(args.top))) {
-    console.log(`| ${r.node} | ${r.op} | ${r.ms.toFixed(3)} | ${pct(r.ms, total)} | ${(r.flops / r.ms / 1e6).toFixed(1)} |`);
+    out(`| ${r.node} | ${r.op} | ${r.ms.toFixed(3)} | ${pct(r.ms, total)} | ${(r.flops / r.ms / 1e6).toFixed(1)} |`);
   }
+}
+if (args.write) {
+  const file = path.join(root, 'docs/benchmarks.md');
+  const intro = `Where the time goes: \`npm run bench:profile -- --write\` (${new Date().toISOString().slice(0, 10)}) compiles each model as compile() does with every node's function exported, then times each node alone in run order (best of ${args.iters} samples of process CPU time). FLOPs as \`onnx2wasm inspect\` counts them: a Winograd convolution is credited with its direct-convolution FLOPs.`;
+  replaceSection(file, 'Profile', [intro, ...lines].join('\n'));
+  console.log(`wrote ${path.relative(root, file)}`);
 }
