@@ -113,6 +113,21 @@ describe('value variants', () => {
     for (const [s, axes] of [[0], [2], [-1], [1], [-3]].entries()) await expectSameAsOrt(model, bytes, { x: f32([2, 3], s), axes: i64([axes[0]!]) });
   });
 
+  it('two value inputs: one build per distinct graph, each accepting its combinations', async () => {
+    const bytes = buildModel({
+      opset: 14,
+      inputs: [{ name: 'x', dims: [2, 3] }, { name: 'axes', dims: [1], elemType: INT64 }, { name: 'axis', dims: [], elemType: INT32 }],
+      outputs: [{ name: 'r', dims: ['a', 'b'] }, { name: 'c', dims: [2, 3] }],
+      nodes: [{ op: 'ReduceSum', inputs: ['x', 'axes'], outputs: ['r'] }, { op: 'CumSum', inputs: ['x', 'axis'], outputs: ['c'] }],
+    });
+    const { c, model } = await compileAndLoad(bytes);
+    // Each input ranges over [-3, 3]: 49 pairs, of which axes and axis in [-2, 1] build, in 2 x 2 graphs.
+    expect(c.summary.valueVariants).toMatchObject({ inputs: ['axes', 'axis'], candidates: 49, builds: 4 });
+    expect(c.summary.valueVariants!.values).toContainEqual({ axes: [[-2], [-2], [0], [0]], axis: [[-1], [1], [-1], [1]] });
+    for (const [s, [axes, axis]] of [[0, 1], [1, 0], [-1, -2], [-2, -1], [0, -1]].entries()) await expectSameAsOrt(model, bytes, { x: f32([2, 3], s), axes: i64([axes!]), axis: i32([axis!], []) });
+    await expect(model.run({ x: f32([2, 3], 1), axes: i64([0]), axis: i32([2], []) })).rejects.toMatchObject({ code: 'UNSUPPORTED_VALUE', input: 'axis' });
+  });
+
   it('an empty axes input is known from its shape alone (one build, no value condition)', async () => {
     const bytes = buildModel({
       opset: 13,

@@ -114,7 +114,7 @@ export function findValueVariants<T>(
       }
     }
     if (!groups.size) continue;
-    const builds = [...groups.values()].flatMap((g) => exactConditions(s.map((c) => c.name), g.values).map((whenValues) => ({ result: g.result, whenValues })));
+    const builds = [...groups.values()].map((g) => ({ result: g.result, whenValues: condition(s.map((c) => c.name), g.values) }));
     return { builds, summary: { inputs: s.map((c) => c.name), known: Object.keys(known), candidates: count, builds: builds.length, values: builds.map((b) => b.whenValues) } };
   }
   const over = sets.filter((x) => x.count > opts.maxCandidates && x.s.length === 1);
@@ -122,19 +122,9 @@ export function findValueVariants<T>(
   throw failure;
 }
 
-/**
- * The runtime matches each input against its own list, so one build's condition accepts every
- * combination of its lists: tuples that share the values of all inputs but the first are one
- * condition, others get their own (a build may then appear under several conditions).
- */
-function exactConditions(names: string[], values: number[][][]): ValueCondition[] {
-  if (!names.length) return [{}];
-  const byRest = new Map<string, number[][][]>();
-  for (const v of values) {
-    const k = JSON.stringify(v.slice(1));
-    byRest.set(k, [...(byRest.get(k) ?? []), v]);
-  }
-  return [...byRest.values()].map((vs) => Object.fromEntries(names.map((n, i) => [n, i === 0 ? vs.map((v) => v[0]!) : [vs[0]![i]!]])));
+/** The values of a build, as parallel lists per input: entry i of every list together is one tuple. */
+function condition(names: string[], tuples: number[][][]): ValueCondition {
+  return Object.fromEntries(names.map((n, k) => [n, tuples.map((t) => t[k]!)]));
 }
 
 /** One line for the CLI summary and `inspect`: which inputs were compiled per value, how many builds. */

@@ -64,10 +64,10 @@ function checkSlots(kind: string, slots: unknown, memoryBytes: number, buffers: 
   }
 }
 
-/** Value conditions name static inputs, with value tuples as long as the input has elements. */
+/** Value conditions name static inputs, with parallel lists of values as long as the input has elements. */
 function checkValues(cond: unknown, inputs: Slot[]): void {
   if (cond === undefined) return;
-  if (!isObject(cond)) invalid('damaged value condition');
+  if (!isObject(cond) || new Set(Object.values(cond).map((l) => (Array.isArray(l) ? l.length : -1))).size > 1) invalid('damaged value condition');
   for (const [name, tuples] of Object.entries(cond)) {
     const s = inputs.find((x) => x.name === name);
     if (!s || s.buffer !== undefined) invalid(`a value condition names '${name}', not an input with static dims`);

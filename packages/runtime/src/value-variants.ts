@@ -1,6 +1,7 @@
 // Value variants: a model whose small integer inputs decide shapes or axes (a Reduce's axes, TopK's
 // k) is compiled once per accepted value; each build lists the values it runs for
-// ({ axes: [[2], [-1]] }) and a run picks the build whose lists hold the fed values.
+// ({ axes: [[2], [-1]] }; with several inputs, parallel lists) and a run picks the build that
+// accepts the fed values.
 import { RuntimeInputError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
@@ -15,8 +16,11 @@ export function readValues(names: string[], feeds: Record<string, Tensor>): Reco
 
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** Whether a build accepts the fed values: its per-input lists are parallel, entry i of each together. */
 export function valuesMatch(cond: ValueCondition | undefined, values: Record<string, number[]>): boolean {
-  return !cond || Object.entries(cond).every(([n, tuples]) => tuples.some((t) => same(t, values[n]!)));
+  if (!cond) return true;
+  const lists = Object.entries(cond);
+  return !lists.length || lists[0]![1].some((_, i) => lists.every(([n, l]) => same(l[i]!, values[n]!)));
 }
 
 const show = (t: number[]) => `[${t.join(',')}]`;

@@ -44,8 +44,9 @@ export interface ModelMeta {
 }
 
 /**
- * Value variants: per input, the value tuples (the input's elements in order) a build was compiled
- * for, e.g. { axes: [[2], [-1]] }; a run runs the build whose lists hold every fed value.
+ * Value variants: the input values a build was compiled for, per input a list of its values (its
+ * elements in order), e.g. { axes: [[2], [-1]] }. With several inputs the lists are parallel: entry
+ * i of every list together is one accepted combination. A run runs the build that accepts its feeds.
  */
 export type ValueCondition = Record<string, number[][]>;
 
