@@ -201,14 +201,16 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     const variants = specialized.length || byValue.length ? [...specialized, ...byValue] : undefined;
     return { embedWeights: options.embedWeights, maxMemoryBytes, maxDims, variants, whenValues: builds[0]!.whenValues };
   };
+  const generate = (bs: Build[]) => {
+    const codegen = codegenFor(bs);
+    return { codegen, gen: generateModule(bs[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true }) };
+  };
   let builds: Build[];
-  let codegen: Omit<CodegenOptions, 'relaxed'>;
-  let gen: ReturnType<typeof generateModule>;
+  let generated: ReturnType<typeof generate>;
   let valueVariants: ValueVariantsSummary | undefined;
   try {
     builds = [front()];
-    codegen = codegenFor(builds);
-    gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
+    generated = generate(builds);
   } catch (failure) {
     // The model may need the values of small integer inputs (axes, k): build per value instead.
     const found = findValueVariants(bytes, failure, (known) => {
@@ -217,20 +219,10 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
       return { result: b, graph: b.optimized.graph };
     }, { inputShapes: options.inputShapes, pinned: new Set(Object.keys(options.constantInputs ?? {})), maxCandidates });
     builds = found.builds.map((b) => ({ ...b.result, whenValues: Object.keys(b.whenValues).length ? b.whenValues : undefined }));
-    try {
-      codegen = codegenFor(builds);
-      gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
-    } catch (e) {
-      // A kernel may refuse a build only when lowering it (after planning passed): drop such builds.
-      const lowers = (b: Build) => { try { generateModule(b.optimized.graph, { optimize: false }); return true; } catch (x) { if (x instanceof CompileError) return false; throw x; } };
-      const kept = builds.length > 1 && e instanceof CompileError ? builds.filter(lowers) : [];
-      if (!kept.length || kept.length === builds.length) throw e;
-      builds = kept;
-      codegen = codegenFor(builds);
-      gen = generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true });
-    }
-    valueVariants = { ...found.summary, builds: builds.length, values: builds.map((b) => b.whenValues ?? {}) };
+    generated = generate(builds);
+    valueVariants = found.summary;
   }
+  const { codegen, gen } = generated;
   const { imported, optimized } = builds[0]!;
   const graph = optimized.graph;
   const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
