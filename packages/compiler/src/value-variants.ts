@@ -4,11 +4,12 @@
 // dropped, ones that build the same graph share a build, and the runtime runs the build whose
 // values match the run's feeds. The inputs stay inputs of the compiled model.
 //
-// Candidates (see docs/dynamic-shapes.md): integer (int32/int64) graph inputs with static dims;
-// each element ranges over [-R, R], where R is the largest rank among the model's declared tensors,
-// and for a single-element input (an axis, or a count such as TopK's k) also its largest static
-// dim up to 16. Zero-element inputs (of any dtype) have one value and are always known. The
-// smallest set of inputs whose candidates build wins; at most `maxCandidates` tuples per set.
+// Candidates (see docs/dynamic-shapes.md): integer (int32/int64) and bool graph inputs with
+// static dims. An integer element ranges over [-R, R], where R is the largest rank among the
+// model's declared tensors, and for a single-element input (an axis, or a count such as TopK's k)
+// also its largest static dim up to 16; a bool element is false or true. Zero-element inputs (of
+// any dtype) have one value and are always known. The smallest set of inputs whose candidates
+// build wins; at most `maxCandidates` tuples per set.
 import { CompileError, DType, Graph, Tensor, makeTensor } from '@onnx2wasm/ir';
 import { DeclaredShape, declaredTypes } from '@onnx2wasm/onnx-import';
 import type { ModelMeta, ValueCondition } from '@onnx2wasm/wasm-codegen';
@@ -37,7 +38,7 @@ export interface ValueVariantsSummary {
 
 interface Candidate { name: string; dtype: DType; dims: number[]; domain: number[] }
 
-/** Graph inputs that may be compiled per value: static, integer (or empty), not pinned already. */
+/** Graph inputs that may be compiled per value: static, integer or bool (or empty), not pinned already. */
 function candidateInputs(bytes: Uint8Array, inputShapes: Record<string, unknown[]>, pinned: Set<string>) {
   const declared = declaredTypes(bytes);
   const shapeOf = (name: string, shape: DeclaredShape): DeclaredShape => (inputShapes[name] ? inputShapes[name]!.map((d) => (typeof d === 'number' ? d : undefined)) : shape);
@@ -53,6 +54,7 @@ function candidateInputs(bytes: Uint8Array, inputShapes: Record<string, unknown[
     const n = (dims as number[]).reduce((a, d) => a * d, 1);
     if (n === 0) known[i.name] = makeTensor(i.dtype, dims as number[], []);
     else if (i.dtype === 'int32' || i.dtype === 'int64') varying.push({ name: i.name, dtype: i.dtype, dims: dims as number[], domain: range(n === 1 ? countDim : rank) });
+    else if (i.dtype === 'bool') varying.push({ name: i.name, dtype: i.dtype, dims: dims as number[], domain: [0, 1] });
   }
   return { known, varying };
 }
