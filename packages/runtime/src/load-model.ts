@@ -138,11 +138,13 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   const specialized: Variant[] = (meta.variants ?? []).map((v) => ({ run: exported(v.run), inputs: v.inputs, outputs: v.outputs, when: v.when, whenValues: v.whenValues, dyn: v.dynamic ? dynamicDims(v.dynamic, memory) : undefined }));
   // Inputs whose values choose the build (static slots: validateMeta checked it).
   const valueInputs = meta.inputs.filter((s) => [generic, ...specialized].some((v) => v.whenValues?.[s.name]));
+  // Builds for other input values may give an output other dims (--specialize copies only specialize the generic ones).
+  const otherBuilds = specialized.filter((v) => v.whenValues && !Object.keys(v.when).length);
+  const outputDims = (o: Slot) => publicDims(o.name, o.dims, otherBuilds.map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? []));
 
   return {
     inputs: meta.inputs.map(info),
-    // Builds for other values may give outputs other dims (not --specialize copies: their dims are the generic ones, specialized).
-    outputs: meta.outputs.map((o) => ({ ...info(o), dims: publicDims(o.name, o.dims, specialized.filter((v) => v.whenValues && !Object.keys(v.when).length).map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? [])) })),
+    outputs: meta.outputs.map((o) => ({ ...info(o), dims: outputDims(o) })),
     async run(feeds) {
       if (!feeds || typeof feeds !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
       for (const k of Object.keys(feeds)) {
