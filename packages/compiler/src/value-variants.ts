@@ -56,7 +56,7 @@ function candidateInputs(bytes: Uint8Array, inputShapes: Record<string, unknown[
     else if (i.dtype === 'int32' || i.dtype === 'int64') varying.push({ name: i.name, dtype: i.dtype, dims: dims as number[], domain: range(n === 1 ? countDim : rank) });
     else if (i.dtype === 'bool') varying.push({ name: i.name, dtype: i.dtype, dims: dims as number[], domain: [0, 1] });
   }
-  return { known, varying };
+  return { known, varying, rank };
 }
 
 const tupleCount = (set: Candidate[]) => set.reduce((p, c) => p * c.domain.length ** c.dims.reduce((a, d) => a * d, 1), 1);
@@ -90,7 +90,7 @@ export function findValueVariants<T>(
   if (!(failure instanceof CompileError) || !VALUE_ERRORS.has(failure.code) || opts.maxCandidates < 1) throw failure;
   let inputs: ReturnType<typeof candidateInputs>;
   try { inputs = candidateInputs(bytes, opts.inputShapes ?? {}, opts.pinned); } catch { throw failure; }
-  const { known, varying } = inputs;
+  const { known, varying, rank } = inputs;
   // Every subset of the candidate inputs, fewest tuples first; the empty set tries the known ones alone.
   const sets = Array.from({ length: 2 ** Math.min(varying.length, 8) }, (_, m) => varying.filter((_, k) => m & (1 << k)))
     .filter((s) => s.length || Object.keys(known).length)
@@ -119,7 +119,8 @@ export function findValueVariants<T>(
     const builds = [...groups.values()].map((g) => ({ result: g.result, whenValues: condition(s.map((c) => c.name), g.values) }));
     return { builds, summary: { inputs: s.map((c) => c.name), known: Object.keys(known), candidates: count, builds: builds.length, values: builds.map((b) => b.whenValues) } };
   }
-  const over = sets.filter((x) => x.count > opts.maxCandidates && x.s.length === 1);
+  // Named only for inputs that can be an axes or shape list (no longer than the largest rank), not a token-ids input.
+  const over = sets.filter((x) => x.count > opts.maxCandidates && x.s.length === 1 && x.s[0]!.dims.reduce((a, d) => a * d, 1) <= Math.max(rank, 1));
   if (over.length) failure.message += `; value variants: ${over.map((x) => `'${x.s[0]!.name}' has ${x.count} candidate values`).join(', ')}, over the limit of ${opts.maxCandidates}: pass its value with constantInputs`;
   throw failure;
 }
