@@ -38,6 +38,10 @@ export function emitBlockedGemm(fn: FnBuilder, spec: GemmSpec, blocking: Blockin
     // Column `at` (a multiple of nc, so of PANEL) starts at element `at`, or its panel when B is packed.
     const column = (): Expr | number => (s.bPanelStride === undefined ? at() : fn.mul(fn.divU(at(), PANEL), s.bPanelStride));
     const shiftB = (k: () => Expr | number) => () => fn.add(s.b(), fn.shl(fn.add(fn.mul(k(), s.bKStride), column()), 2));
+    // A compact tail block (packB) is row-major: depth k starts k rows of its own width in.
+    const tailAt = (k: () => Expr | number): Pick<GemmSpec, 'bTail'> => (s.bTail
+      ? { bTail: { b: () => fn.add(s.bTail!.b(), fn.mul(k(), 4 * s.bTail!.kStride)), kStride: s.bTail.kStride } }
+      : {});
     const cAt = () => fn.add(s.c(), fn.shl(at(), 2));
     const accumulate = () => ({ r: cAt, rRowStride: cRow() });
     const residual = () => s.residual && { r: () => fn.add(s.residual!.r(), fn.shl(at(), 2)), rRowStride: rRow(), scale: s.residual.scale };
@@ -48,16 +52,16 @@ export function emitBlockedGemm(fn: FnBuilder, spec: GemmSpec, blocking: Blockin
     const aAt = (k: () => Expr | number) => () => fn.add(s.a(), fn.shl(fn.mul(k(), s.aKStride), 2));
     const out: Expr[] = [];
     // First depth chunk: bias and the fused residual, no activation yet.
-    out.push(...emitGemm(fn, { ...base(), K: kc, b: shiftB(() => 0), activation: undefined, residual: residual() }));
+    out.push(...emitGemm(fn, { ...base(), K: kc, b: shiftB(() => 0), ...tailAt(() => 0), activation: undefined, residual: residual() }));
     // Middle chunks accumulate into C.
     if (depths > 2) {
       out.push(fn.for(k0, kc, (depths - 1) * kc, kc, emitGemm(fn, {
-        ...base(), K: kc, a: aAt(() => k0.get()), b: shiftB(() => k0.get()), bias: undefined, residual: accumulate(), activation: undefined,
+        ...base(), K: kc, a: aAt(() => k0.get()), b: shiftB(() => k0.get()), ...tailAt(() => k0.get()), bias: undefined, residual: accumulate(), activation: undefined,
       })));
     }
     // Last chunk accumulates and applies the activation.
     const lastAt = (depths - 1) * kc;
-    out.push(...emitGemm(fn, { ...base(), K: lastK, a: aAt(() => lastAt), b: shiftB(() => lastAt), bias: undefined, residual: accumulate() }));
+    out.push(...emitGemm(fn, { ...base(), K: lastK, a: aAt(() => lastAt), b: shiftB(() => lastAt), ...tailAt(() => lastAt), bias: undefined, residual: accumulate() }));
     return out;
   };
 

@@ -38,6 +38,11 @@ export interface GemmSpec {
   /** Elements from one packed PANEL-column panel of B to the next (see packB); undefined: row-major B. */
   bPanelStride?: I32;
   /**
+   * With static N and a packed B whose last N % PANEL columns are not a padded panel but a compact
+   * row-major [K, N % PANEL] block (packB): that block's B[0, first tail column] and row stride.
+   */
+  bTail?: { b: () => Expr; kStride: number };
+  /**
    * Scratch of aPackBytes(K) bytes: each full block of ROWS rows of A is first copied there
    * interleaved ([K][ROWS]), so the micro-kernel reads A as one sequential stream (rows of A a
    * power-of-two apart all map to one L1 set).
@@ -65,21 +70,35 @@ export const PANEL = 4 * VECS;
 
 /**
  * A constant [K, N] float32 B in the packed layout emitGemm reads with bPanelStride = K * PANEL and
- * bKStride = PANEL: column panels of PANEL, each K contiguous rows of PANEL values (zero-padded past
- * N). A micro-kernel's B reads are then one sequential stream instead of K rows N * 4 bytes apart
- * (a power-of-two row stride maps every row to the same L1 set).
+ * bKStride = PANEL: column panels of PANEL, each K contiguous rows of PANEL values, then the last
+ * N % PANEL columns as a compact row-major [K, N % PANEL] block (GemmSpec.bTail, at element
+ * packedTailOffset), so the packed weights are exactly as large as the matrix. A micro-kernel's B
+ * reads are then one sequential stream instead of K rows N * 4 bytes apart (a power-of-two row
+ * stride maps every row to the same L1 set).
  */
 export function packB(t: Tensor): Tensor {
   const [K, N] = t.dims as [number, number];
-  const panels = Math.ceil(N / PANEL);
-  const out = makeTensor('float32', [panels * K * PANEL]);
+  const full = Math.floor(N / PANEL), rest = N - full * PANEL;
+  const out = makeTensor('float32', [K * N]);
   const src = t.data as Float32Array, dst = out.data as Float32Array;
-  for (let p = 0; p < panels; p++) {
-    for (let k = 0; k < K; k++) {
-      for (let c = 0; c < PANEL && p * PANEL + c < N; c++) dst[(p * K + k) * PANEL + c] = src[k * N + p * PANEL + c]!;
-    }
+  for (let p = 0; p < full; p++) {
+    for (let k = 0; k < K; k++) dst.set(src.subarray(k * N + p * PANEL, k * N + (p + 1) * PANEL), (p * K + k) * PANEL);
   }
+  const tail = packedTailOffset(K, N);
+  for (let k = 0; k < K; k++) dst.set(src.subarray(k * N + full * PANEL, (k + 1) * N), tail + k * rest);
   return out;
+}
+
+/** Where packB puts the compact tail block (elements from the start). */
+export const packedTailOffset = (K: number, N: number): number => Math.floor(N / PANEL) * K * PANEL;
+
+/** The GemmSpec fields for a constant B packed by packB at byte address `addr`. */
+export function packedB(fn: FnBuilder, addr: number, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
+  const rest = N % PANEL;
+  return {
+    b: () => fn.i(addr), bKStride: PANEL, bPanelStride: K * PANEL,
+    ...(rest ? { bTail: { b: () => fn.i(addr + 4 * packedTailOffset(K, N)), kStride: rest } } : {}),
+  };
 }
 
 /** Bytes of the panels emitPackPanels writes for a [K, N] B. */
@@ -148,13 +167,13 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
   };
 
   /** rows × vecs accumulators at (i, j); `lastLanes` < 4 (or a run-time count) means the last vector is partial. */
-  const block = (rows: number, vecs: number, lastLanes: number | (() => Expr)): Expr[] => {
+  const block = (rows: number, vecs: number, lastLanes: number | (() => Expr), tail?: GemmSpec['bTail']): Expr[] => {
     const out: Expr[] = [];
     for (let r = 0; r < rows; r++) for (let v = 0; v < vecs; v++) out.push(acc[r]![v]!.set(fn.vzero()));
     // pa walks A along k for row i; pb walks B along k at column j.
     const packed = s.aPack !== undefined && rows === ROWS;
     out.push(pa.set(packed ? addressOf(s.aPack!) : fn.add(s.a(), fn.shl(fn.mul(i.get(), aRow()), 2))));
-    out.push(pb.set(fn.add(s.b(), bColumn())));
+    out.push(pb.set(tail ? tail.b() : fn.add(s.b(), bColumn())));
     const inner: Expr[] = [];
     for (let v = 0; v < vecs; v++) inner.push(bv[v]!.set(fn.vload(pb.get(), 16 * v)));
     for (let r = 0; r < rows; r++) {
@@ -163,7 +182,7 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
       for (let v = 0; v < vecs; v++) inner.push(acc[r]![v]!.set(fn.fma(av.get(), bv[v]!.get(), acc[r]![v]!.get())));
     }
     inner.push(pa.set(fn.add(pa.get(), packed ? 4 * ROWS : aKBytes())));
-    inner.push(pb.set(fn.add(pb.get(), bKBytes())));
+    inner.push(pb.set(fn.add(pb.get(), tail ? 4 * tail.kStride : bKBytes())));
     out.push(fn.for(k, 0, K(), 1, inner));
     for (let r = 0; r < rows; r++) {
       for (let v = 0; v < vecs; v++) {
@@ -227,7 +246,7 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
     const stmts: Expr[] = [fn.for(j, 0, fullBlocks, 4 * VECS, block(rows, VECS, 4))];
     if (rest > 0) {
       stmts.push(j.set(fn.i(fullBlocks)));
-      stmts.push(fn.block(block(rows, Math.ceil(rest / 4), rest % 4 === 0 ? 4 : rest % 4)));
+      stmts.push(fn.block(block(rows, Math.ceil(rest / 4), rest % 4 === 0 ? 4 : rest % 4, s.bTail)));
     }
     return stmts;
   };
@@ -235,6 +254,7 @@ export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
   const N = hoist(s.N);
   const nFull = typeof s.N === 'number' ? undefined : hoist(fn.and(N(), -4 * VECS));
   const nRest = typeof s.N === 'number' ? undefined : hoist(fn.and(N(), 4 * VECS - 1));
+  if (s.bTail && typeof s.N !== 'number') throw new Error('emitGemm: a compact B tail needs a static N');
   const dynamicColumns = (rows: number): Expr[] => [
     fn.for(j, 0, nFull!(), 4 * VECS, block(rows, VECS, 4)),
     fn.if(fn.ne(nRest!(), 0), [

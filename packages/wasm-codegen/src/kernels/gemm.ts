@@ -5,7 +5,7 @@
 import { Dim, Node, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packB } from './gemm-core.js';
+import { Address, GemmSpec, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packB, packedB } from './gemm-core.js';
 import { transpose2d } from './transpose-weights.js';
 
 /** Emits a plain [R, C] → [C, R] float32 transpose (static or run-time addresses and sizes). */
@@ -95,11 +95,11 @@ function lowerGemm(v: GemmView): Expr[] {
   const pre: Expr[] = [];
   // Only touch the form of B the kernel reads (touching a constant's addr places it in the weights).
   // A constant B is read from panels packed at compile time (packB), a run-time transposed one from scratch.
-  let bSpec: Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride'>;
+  let bSpec: Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'>;
   if (b!.constant) {
     const matrix = transB ? transpose2d(b!.constant) : b!.constant;
-    const packed = ctx.addWeight(packB(matrix), `gemmPanels:${b!.name}:${transB}`);
-    bSpec = { b: at(packed), bKStride: PANEL, bPanelStride: matrix.dims[0]! * PANEL };
+    const [rows, cols] = matrix.dims as [number, number];
+    bSpec = packedB(fn, ctx.addWeight(packB(matrix), `gemmPanels:${b!.name}:${transB}`), rows, cols);
   } else if (transB) {
     pre.push(...emitTranspose(fn, b!.addr(), v.scratch, () => dim(N), () => dim(K)));
     bSpec = { b: at(v.scratch), bKStride: dim(N) };

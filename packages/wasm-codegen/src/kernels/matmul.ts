@@ -7,7 +7,7 @@
 import { Dim, Tensor, broadcastDims, makeTensor, dimMul, dimProduct, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, PANEL, aPackBytes, dynAddress as address, emitGemm, memAt as at, packB } from './gemm-core.js';
+import { Address, GemmSpec, PANEL, aPackBytes, dynAddress as address, emitGemm, memAt as at, packB, packedB } from './gemm-core.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
 
@@ -28,10 +28,9 @@ function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Address | und
 }
 
 /** A constant B (one [K, N] matrix, any leading 1 dims) read from its packed panels; only the packed copy is placed. */
-function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride'> {
+function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
   const matrix = makeTensor('float32', [K, N], b.constant!.data as Float32Array);
-  const addr = ctx.addWeight(packB(matrix), `panelsB:${b.name}`);
-  return { b: () => ctx.fn.i(addr), bKStride: PANEL, bPanelStride: K * PANEL };
+  return packedB(ctx.fn, ctx.addWeight(packB(matrix), `panelsB:${b.name}`), K, N);
 }
 
 /**
