@@ -14,7 +14,8 @@ import { REPO_ROOT, seededInput, sharedModels } from './support/models.js';
 const CHILD = path.join(REPO_ROOT, 'tests/support/relaxed-child.mjs');
 
 describe('relaxed-SIMD build', () => {
-  for (const name of ['mlp', 'squeezenet1_1']) {
+  // Every shared model: the SIMD128 build matches onnxruntime-node (models.test.ts), this ties the relaxed one to it.
+  for (const name of sharedModels().map((m) => m.name)) {
     it(`${name}: the relaxed build matches the SIMD128 build`, async () => {
       const m = sharedModels().find((s) => s.name === name)!;
       const c = await compile(m.file, { inputShapes: { input: m.inputShape }, relaxedSimd: 'both' });
