@@ -1,5 +1,5 @@
 // Attention, float32, one (batch, head) at a time:
-//   Kᵀ of the kv head → scratch as packed B panels (gemm-core.ts packB; once per kv head, shared
+//   Kᵀ of the kv head → scratch as packed B panels (gemm-pack.ts; once per kv head, shared
 //   by its group of query heads), and with static sizes V packed the same way,
 //   scores = scale · Q·Kᵀ with the shared GEMM into a [S, T] scratch matrix,
 //   per row: softcap (vector tanh), mask / causal / padding, a safe softmax (all-masked rows → 0),
@@ -12,7 +12,8 @@
 import { Dim, Node, attrFloat, attrInt, dimAdd, dimMul, dimProduct } from '@onnx2wasm/ir';
 import { DynLowerContext, LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
-import { Address, PANEL, aPackBytes, dynAddress, emitGemm, emitPackPanels, memAt, packedBytes } from './gemm-core.js';
+import { Address, PANEL, aPackBytes, dynAddress, emitGemm, memAt } from './gemm-core.js';
+import { emitPackPanels, packedBytes } from './gemm-pack.js';
 import { vexp, vexpInto, vtanh } from './math.js';
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;

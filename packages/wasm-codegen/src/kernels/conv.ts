@@ -7,7 +7,7 @@
 //                                            rows at a time (CHUNK_COLUMNS).
 // The GEMM (cache-blocked, gemm-blocked.ts) is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns
 // [K, OH*OW] → Y rows, with the bias per row and the fused epilogue (residual, activation) applied in
-// registers; B is read from panels (gemm-core.ts packB) where scratchLayout says so. Groups and
+// registers; B is read from panels (gemm-pack.ts) where scratchLayout says so. Groups and
 // batches loop at run time; as the GEMM's bias address is static, grouped convs with a bias fold it
 // into the product instead: A gets a bias column and B a row of ones.
 import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
@@ -16,7 +16,8 @@ import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { lowerConvNd } from './conv-nd.js';
 import { lowerDepthwiseConv } from './conv-depthwise.js';
 import { WinogradPlan, lowerWinogradConv, winogradDerivedBytes, winogradPlanOf, winogradScratchBytes } from './conv-winograd.js';
-import { GemmSpec, PANEL, emitPackPanels, packedBytes } from './gemm-core.js';
+import { GemmSpec, PANEL } from './gemm-core.js';
+import { emitPackPanels, packedBytes } from './gemm-pack.js';
 import { emitBlockedGemm } from './gemm-blocked.js';
 import { MAX_UNROLLED_TAPS, PlaneShape, emitCopyIntoPadded, emitFill, emitTapLoad, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
 
@@ -55,7 +56,7 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
 
 /**
  * Scratch of the GEMM paths, in bytes from its start: [im2col columns][padded input planes][B panels].
- * B (the input planes, or im2col's columns) is packed into panels (gemm-core.ts) so the micro-kernel
+ * B (the input planes, or im2col's columns) is packed into panels (gemm-pack.ts) so the micro-kernel
  * reads it as one sequential stream; the copy is 1/(2·Mg) of the product's work. Thresholds as
  * measured (1x1 conv 128→512 @ 28×28: 34 → 46 GFLOP/s; im2col pays only from about 64 channels).
  */

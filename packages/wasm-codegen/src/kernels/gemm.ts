@@ -5,7 +5,8 @@
 import { Dim, Node, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packB, packedB } from './gemm-core.js';
+import { Address, GemmSpec, PANEL, aPackBytes, dynAddress, emitGemm, memAt } from './gemm-core.js';
+import { packB, packedB } from './gemm-pack.js';
 import { transpose2d } from './transpose-weights.js';
 
 /** Emits a plain [R, C] → [C, R] float32 transpose (static or run-time addresses and sizes). */

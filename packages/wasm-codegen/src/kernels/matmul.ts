@@ -7,7 +7,8 @@
 import { Dim, Tensor, broadcastDims, makeTensor, dimMul, dimProduct, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, PANEL, aPackBytes, dynAddress as address, emitGemm, memAt as at, packB, packedB } from './gemm-core.js';
+import { Address, GemmSpec, PANEL, aPackBytes, dynAddress as address, emitGemm, memAt as at } from './gemm-core.js';
+import { packB, packedB } from './gemm-pack.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
 
