@@ -33,6 +33,9 @@ type Plan =
  */
 const CHUNK_COLUMNS = 256;
 
+/** Columns of a pointwise conv's input packed and multiplied at a time (a multiple of PANEL). */
+const POINTWISE_CHUNK = 512;
+
 interface Dims { dims: number[]; constant?: Tensor }
 
 function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan | undefined {
@@ -62,7 +65,7 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
  */
 function scratchLayout(plan: Exclude<Plan, { kind: 'depthwise' | 'winograd' }>, Mg: number, Kgemm: number) {
   const im2col = plan.kind === 'im2col';
-  const columns = im2col ? plan.rows * plan.shape.OW : plan.shape.OH * plan.shape.OW;
+  const columns = im2col ? plan.rows * plan.shape.OW : Math.min(POINTWISE_CHUNK, plan.shape.OH * plan.shape.OW);
   const packs = Mg >= (im2col ? 64 : 16);
   const pad = im2col ? plan.colBytes : 0;
   const panels = 16 * Math.ceil((pad + (im2col ? plan.padBytes : 0)) / 16);
@@ -167,9 +170,22 @@ function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise
   }
   if (plan.kind === 'pointwise') {
     if (layout.packs) {
-      // The input planes are B: packed into panels first (rows HW * 4 bytes apart read badly).
-      perGroup.push(...emitPackPanels(fn, spec.b, 4 * P, Kgemm, P, panelsAt));
-      perGroup.push(...emitBlockedGemm(fn, { ...spec, b: () => fn.i(panelsAt), bKStride: PANEL, bPanelStride: Kgemm * PANEL }));
+      // The input planes are B, packed into panels (rows HW * 4 bytes apart read badly) one chunk
+      // of POINTWISE_CHUNK columns at a time: the scratch stays small and the chunk in cache.
+      const j0 = fn.local('i32');
+      const chunk = (width: number, at: () => Expr): Expr[] => {
+        const shift = (addr: () => Expr) => () => fn.add(addr(), fn.shl(at(), 2));
+        return [
+          ...emitPackPanels(fn, shift(spec.b), 4 * P, Kgemm, width, panelsAt),
+          ...emitBlockedGemm(fn, {
+            ...spec, N: width, b: () => fn.i(panelsAt), bKStride: PANEL, bPanelStride: Kgemm * PANEL, c: shift(spec.c),
+            residual: spec.residual && { r: shift(spec.residual.r), rRowStride: P },
+          }),
+        ];
+      };
+      const full = Math.floor(P / POINTWISE_CHUNK) * POINTWISE_CHUNK;
+      if (full > 0) perGroup.push(fn.for(j0, 0, full, POINTWISE_CHUNK, chunk(POINTWISE_CHUNK, () => j0.get())));
+      if (full < P) perGroup.push(...chunk(P - full, () => fn.i(full)));
     } else perGroup.push(...emitBlockedGemm(fn, spec));
   }
   const prologue = plan.kind === 'im2col' && plan.padBytes > 0 ? emitFill(fn, pad, plan.padBytes / 4, 0) : [];
