@@ -33,7 +33,8 @@ const cases: Case[] = [
   { name: 'pointwise, packed weights and input', x: [1, 70, 7, 7], m: 18, k: [1, 1], bias: true },
   { name: 'pointwise, packed, wide (column chunks) + residual + relu', x: [1, 66, 24, 23], m: 20, k: [1, 1], bias: true, residual: true, activation: 'relu' },
   { name: 'grouped pointwise, packed input, batch 2', x: [2, 6, 5, 7], m: 36, k: [1, 1], group: 2 },
-  { name: 'im2col with packed weight rows', x: [1, 9, 12, 11], m: 6, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true },
+  { name: 'im2col, 64 channels: columns packed into panels', x: [1, 5, 9, 11], m: 64, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true, residual: true, activation: 'relu' },
+  { name: 'grouped 1x1 with bias (bias column), 64 channels per group: packed columns', x: [2, 4, 5, 3], m: 128, k: [1, 1], group: 2, bias: true },
   { name: '1x1 pointwise, batch 2, no bias', x: [2, 4, 3, 3], m: 1, k: [1, 1] },
   // groups
   { name: 'group 2 with bias (bias column)', x: [1, 4, 7, 7], m: 6, k: [3, 3], group: 2, pads: [1, 1, 1, 1], bias: true },
