@@ -250,6 +250,12 @@ export class FnBuilder {
     return this.block([...pre, init, E(this.m.if(this.ltS(v.get(), endOf()).ref, loop.ref))]);
   }
 
+  /** do { body } while (cond): the body runs at least once; `cond` is built after it. */
+  doWhile(body: Expr[], cond: () => Expr): Expr {
+    const label = `L${this.labels++}`;
+    return E(this.m.loop(label, this.block([...body, E(this.m.br(label, cond().ref))]).ref));
+  }
+
   /** Registers the function in the module. */
   finish(body: Expr[], result: WasmType | 'none' = 'none'): void {
     const extra = this.locals.slice(this.params.length).map((t) => TYPES[t]);
