@@ -81,7 +81,7 @@ function scoreRow(w: AttentionView, row: Local, copyStage: (stage: number) => Ex
   out.push(fn.if(fn.feq(m.get(), fn.f32(-Infinity)), [fn.fill(row.get(), 0, mulI(fn, 4, T()))], [
     mv.set(fn.vsplat(m.get())),
     sv.set(fn.vzero()),
-    fn.for(j, 0, T4(), 4, [...vexpInto(fn, fn.vsub(fn.vload(at()), mv.get()), e), fn.vstore(at(), e.get()), sv.set(fn.vadd(sv.get(), e.get()))]),
+    fn.for(j, 0, T4(), 4, [...vexpInto(fn, fn.vsub(fn.vload(at()), mv.get()), e, { nonPositive: true }), fn.vstore(at(), e.get()), sv.set(fn.vadd(sv.get(), e.get()))]),
     s.set(fn.vsum(sv)),
     fn.for(j, T4(), T(), 1, [
       x.set(fn.vextract(vexp(w.helpers, fn, fn.vsplat(fn.fsub(fn.loadF32(at()), m.get()))), 0)),

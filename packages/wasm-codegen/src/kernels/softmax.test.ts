@@ -21,4 +21,15 @@ describe('Softmax kernel vs reference', () => {
       expect(c.ok, c.message).toBe(true);
     });
   }
+
+  it('wide ranges, -Infinity and NaN entries (exp of x - max <= 0 underflows to 0, NaN propagates)', async () => {
+    const x = randomTensor('float32', [4, 9], rng(5), -100, 100);
+    const d = x.data as Float32Array;
+    d[0] = -Infinity; d[10] = -Infinity; d[11] = -Infinity; d[27] = Number.NaN;
+    for (const axis of [1, 0]) {
+      const { actual, expected } = await runKernel('Softmax', [{ tensor: x }], { axis });
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-7);
+      expect(c.ok, c.message).toBe(true);
+    }
+  });
 });

@@ -33,7 +33,7 @@ function rowSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: () => 
     mv.set(fn.vsplat(m.get())),
     sv.set(fn.vzero()),
     fn.for(k, 0, n4(), 4, [
-      ...vexpInto(fn, fn.vsub(fn.vload(at(px)), mv.get()), e),
+      ...vexpInto(fn, fn.vsub(fn.vload(at(px)), mv.get()), e, { nonPositive: true }),
       fn.vstore(at(py), e.get()),
       sv.set(fn.vadd(sv.get(), e.get())),
     ]),
@@ -65,7 +65,7 @@ function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: ()
     fn.for(k, 0, n(), 1, [mv.set(fn.vmax(mv.get(), load(px)))]),
     sv.set(fn.vzero()),
     fn.for(k, 0, n(), 1, [
-      ...vexpInto(fn, fn.vsub(load(px), mv.get()), e),
+      ...vexpInto(fn, fn.vsub(load(px), mv.get()), e, { nonPositive: true }),
       store(py, e.get()),
       sv.set(fn.vadd(sv.get(), e.get())),
     ]),
