@@ -3,7 +3,8 @@
 // "activations × weights" case), cache-blocked when K or N is large. Otherwise a loop over the
 // broadcast batch dims runs one GEMM per matrix, each operand advancing by its own batch stride
 // (0 where it is broadcast). A fused epilogue (bias per column, residual, activation) is applied
-// by the micro-kernel before its stores.
+// by the micro-kernel before its stores. A constant B is read from panels packed at compile time
+// (gemm-pack.ts), and long rows of A are interleaved per row block first (packsA).
 import { Dim, Tensor, broadcastDims, makeTensor, dimMul, dimProduct, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
