@@ -35,7 +35,11 @@ describe('symbolic input dims', () => {
     for (const op of ['Shape', 'Gather', 'Concat', 'Unsqueeze']) expect(ops[op], op).toBeUndefined();
     expect(ops.Attention).toBe(4);
     expect(ops.LayerNormalization).toBe(8);
-    expect(ops).toEqual(opCounts(pinned));
+    // Pinned to batch 1, the [batch, seq, D] <-> [seq, batch, D] transposes around each layer's
+    // attention (two per layer) only move a size-1 dim and become Reshapes (views); with a
+    // symbolic batch they reorder data and stay. Everything else is the same.
+    const pinnedOps = opCounts(pinned);
+    expect({ ...ops, Transpose: ops.Transpose! - 8, Reshape: ops.Reshape! + 8 }).toEqual(pinnedOps);
     expect([...symbolsOf(g)].sort()).toEqual(['batch', 'seq']);
     const types = [...g.types.values()].map((t) => `${t.dtype}[${t.shape}]`);
     for (const t of ['float32[seq,batch,768]', 'float32[seq,4*batch,64]', 'float32[batch,4,seq,64]']) expect(types).toContain(t);

@@ -37,4 +37,18 @@ describe('eliminate-noops', () => {
       '  %y: float32[seq,batch,4,64] = Reshape(%x, %t)  # r2',
     ].join('\n'));
   });
+  it('turns a Transpose that only moves size-1 dims into a Reshape, and keeps one that reorders data', () => {
+    expect(run([
+      'graph g(%x: float32[1,seq,256]) -> (%y)',
+      '  %a: float32[seq,1,256] = Transpose(%x) {perm=[1, 0, 2]}  # unit',
+      '  %b: float32[256,seq,1] = Transpose(%a) {perm=[2, 0, 1]}  # reorders',
+      '  %y: float32[256,seq,1] = Relu(%b)  # r',
+    ].join('\n'))).toBe([
+      'graph g(%x: float32[1,seq,256]) -> (%y)',
+      '  %a/shape_0: int64[3] = Dims() {dims=["seq", 1, 256]}  # unit/shape',
+      '  %a: float32[seq,1,256] = Reshape(%x, %a/shape_0)  # unit',
+      '  %b: float32[256,seq,1] = Transpose(%a) {perm=[2, 0, 1]}  # reorders',
+      '  %y: float32[256,seq,1] = Relu(%b)  # r',
+    ].join('\n'));
+  });
 });

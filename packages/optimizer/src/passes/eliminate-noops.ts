@@ -1,8 +1,10 @@
 // Removes nodes that do not change their input: Identity, inference-mode Dropout, and Reshape /
 // Flatten / Squeeze / Unsqueeze / Expand / Cast / Transpose whose output equals the input.
 // Readers are pointed at the input instead. A node whose output is a graph output stays, since
-// removing it would rename the model's interface.
-import { Node, ValueType } from '@onnx2wasm/ir';
+// removing it would rename the model's interface. A Transpose that only moves dims of size 1
+// (exporters' [1, S, D] ↔ [S, 1, D]) keeps the element order: it becomes a Reshape, a view
+// instead of a copy.
+import { AttrValue, Node, ValueType } from '@onnx2wasm/ir';
 import { GraphView, Rule, rewritePass } from '../rewrite.js';
 
 const SHAPE_ONLY = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Expand']);
@@ -33,8 +35,30 @@ const removeNoop: Rule = {
   },
 };
 
+/** Whether `perm` keeps the order of the input dims that are not 1 (symbolic dims count as not 1). */
+function movesOnlyUnitDims(perm: number[], shape: ValueType['shape']): boolean {
+  const moved = perm.filter((p) => shape[p] !== 1);
+  return moved.every((p, i) => i === 0 || moved[i - 1]! < p);
+}
+
+const transposeAsReshape: Rule = {
+  name: 'transpose-as-reshape',
+  apply(n, view) {
+    const perm = n.attrs.perm as number[] | undefined;
+    const x = n.inputs[0], y = n.outputs[0];
+    if (n.op !== 'Transpose' || !perm || !x || !y || perm.every((p, i) => p === i)) return undefined;
+    if (!movesOnlyUnitDims(perm, view.type(x).shape)) return undefined;
+    const shape = view.fresh(`${y}/shape`);
+    const insert: Node[] = [
+      { name: `${n.name}/shape`, op: 'Dims', inputs: [], outputs: [shape], attrs: { dims: [...view.type(y).shape] as AttrValue } }, // numbers and expressions
+      { name: n.name, op: 'Reshape', inputs: [x, shape], outputs: [y], attrs: {} },
+    ];
+    return { remove: [n], insert };
+  },
+};
+
 export const eliminateNoops = rewritePass(
   'eliminate-noops',
-  'remove Identity, inference Dropout, and Reshape/Cast/Transpose/Expand that change nothing',
-  [removeNoop],
+  'remove Identity, inference Dropout, and Reshape/Cast/Transpose/Expand that change nothing; a Transpose that only moves size-1 dims becomes a Reshape',
+  [removeNoop, transposeAsReshape],
 );
