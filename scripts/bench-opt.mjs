@@ -2,18 +2,15 @@
 // npm run bench:opt [-- --models a,b --runs N]
 // The optimizer's effect on latency: each shared model compiled with the full pipeline and with
 // --no-opt, run alternately in one process after warm-up; prints medians and the ratio.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
 import { median } from './bench/stats.mjs';
+import { modelIndex, modelsDir } from './bench/models.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const modelsDir = path.resolve(root, '../shared/models');
 const { values: args } = parseArgs({ options: { models: { type: 'string' }, runs: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } } });
-const index = JSON.parse(fs.readFileSync(path.join(modelsDir, 'models.json'), 'utf8'));
+const index = modelIndex();
 const names = args.models ? args.models.split(',') : Object.keys(index);
 
 console.log('| model | ONNX nodes | IR nodes after import | after optimization | arena bytes | naive bytes | --no-opt ms | full ms | full / no-opt |');

@@ -7,16 +7,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
 import { createOrtWeb } from './bench/ort-web.mjs';
 import { fmtBytes, median } from './bench/stats.mjs';
 import { readSection } from './bench/doc-section.mjs';
+import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const modelsDir = path.resolve(root, '../shared/models');
 const { values: args } = parseArgs({
   options: {
     models: { type: 'string' },
@@ -26,7 +24,7 @@ const { values: args } = parseArgs({
     relaxed: { type: 'boolean', default: false },
   },
 });
-const index = JSON.parse(fs.readFileSync(path.join(modelsDir, 'models.json'), 'utf8'));
+const index = modelIndex();
 const names = args.models ? args.models.split(',') : Object.keys(index);
 const runs = Number(args.runs), warmup = Number(args.warmup);
 

@@ -6,18 +6,15 @@
 // by kernel shape, stride and grouping): ms, share of the sum,
 // GFLOP/s (FLOPs as `onnx2wasm inspect` counts them). A script, not a test: times drift.
 // --write puts the per-op tables into docs/benchmarks.md (section "Profile").
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compile, inspectResult } from 'onnx2wasm';
 import { META_SECTION, generateModule } from '@onnx2wasm/wasm-codegen';
 import { hostImports } from '@onnx2wasm/runtime';
 import { bestCpuMs, seededTensor } from './bench/kernel-timing.mjs';
 import { replaceSection } from './bench/doc-section.mjs';
+import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const modelsDir = path.resolve(root, '../shared/models');
 const { values: args } = parseArgs({
   options: {
     models: { type: 'string' },
@@ -26,7 +23,7 @@ const { values: args } = parseArgs({
     write: { type: 'boolean', default: false },
   },
 });
-const index = JSON.parse(fs.readFileSync(path.join(modelsDir, 'models.json'), 'utf8'));
+const index = modelIndex();
 
 /** Instantiates a profiling build with its weights and one input in place; returns the exports. */
 async function load(gen, feeds) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { CompileError, DType, Dim, Graph, Tensor, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
-import { ImportedModel, importModel } from '@onnx2wasm/onnx-import';
+import { ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
 import { PassReport, optimize } from '@onnx2wasm/optimizer';
 import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
@@ -183,8 +183,10 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   const name = options.name ?? 'model';
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
+  // Decoded once: with value variants the model is imported once per candidate value.
+  const decoded = decodeModel(bytes);
   const front = (knownInputs?: Record<string, Tensor>): Build => {
-    const imported = importModel(bytes, { inputShapes: options.inputShapes, constantInputs: options.constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir });
+    const imported = importModel(decoded, { inputShapes: options.inputShapes, constantInputs: options.constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir });
     if (options.verify) verifyGraph(imported.graph, 'import');
     const optimized = options.optimize === false
       ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
@@ -213,7 +215,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     generated = generate(builds);
   } catch (failure) {
     // The model may need the values of small integer inputs (axes, k): build per value instead.
-    const found = findValueVariants(bytes, failure, (known) => {
+    const found = findValueVariants(decoded, failure, (known) => {
       const b = front(known);
       planVariant(b.optimized.graph);
       return { result: b, graph: b.optimized.graph };

@@ -11,8 +11,9 @@
 // any dtype) have one value and are always known. The smallest set of inputs whose candidates
 // build wins; at most `maxCandidates` tuples per set.
 import { CompileError, DType, Graph, Tensor, makeTensor } from '@onnx2wasm/ir';
-import { DeclaredShape, declaredTypes } from '@onnx2wasm/onnx-import';
+import { DecodedModel, DeclaredShape, declaredTypes } from '@onnx2wasm/onnx-import';
 import type { ModelMeta, ValueCondition } from '@onnx2wasm/wasm-codegen';
+import { publicDims } from '@onnx2wasm/runtime';
 import { graphKey } from './value-variant-key.js';
 
 export const MAX_VALUE_CANDIDATES = 64;
@@ -39,8 +40,8 @@ export interface ValueVariantsSummary {
 interface Candidate { name: string; dtype: DType; dims: number[]; domain: number[] }
 
 /** Graph inputs that may be compiled per value: static, integer or bool (or empty), not pinned already. */
-function candidateInputs(bytes: Uint8Array, inputShapes: Record<string, unknown[]>, pinned: Set<string>) {
-  const declared = declaredTypes(bytes);
+function candidateInputs(model: DecodedModel, inputShapes: Record<string, unknown[]>, pinned: Set<string>) {
+  const declared = declaredTypes(model);
   const shapeOf = (name: string, shape: DeclaredShape): DeclaredShape => (inputShapes[name] ? inputShapes[name]!.map((d) => (typeof d === 'number' ? d : undefined)) : shape);
   const shapes = [...declared.shapes, ...declared.inputs.map((i) => shapeOf(i.name, i.shape))];
   const rank = Math.max(0, ...shapes.map((s) => s.length));
@@ -84,12 +85,12 @@ export interface ValueBuild<T> { result: T; whenValues: ValueCondition }
  * or rethrows `failure` (noting inputs over the candidate cap) when no set of inputs works.
  */
 export function findValueVariants<T>(
-  bytes: Uint8Array, failure: unknown, build: (known: Record<string, Tensor>) => { result: T; graph: Graph },
+  model: DecodedModel, failure: unknown, build: (known: Record<string, Tensor>) => { result: T; graph: Graph },
   opts: { inputShapes?: Record<string, unknown[]>; pinned: Set<string>; maxCandidates: number },
 ): { builds: ValueBuild<T>[]; summary: ValueVariantsSummary } {
   if (!(failure instanceof CompileError) || !VALUE_ERRORS.has(failure.code) || opts.maxCandidates < 1) throw failure;
   let inputs: ReturnType<typeof candidateInputs>;
-  try { inputs = candidateInputs(bytes, opts.inputShapes ?? {}, opts.pinned); } catch { throw failure; }
+  try { inputs = candidateInputs(model, opts.inputShapes ?? {}, opts.pinned); } catch { throw failure; }
   const { known, varying, rank } = inputs;
   // Every subset of the candidate inputs, fewest tuples first; the empty set tries the known ones alone.
   const sets = Array.from({ length: 2 ** Math.min(varying.length, 8) }, (_, m) => varying.filter((_, k) => m & (1 << k)))
@@ -139,13 +140,9 @@ export function describeValueVariants(v: ValueVariantsSummary): string {
 
 /**
  * The outputs as the manifest and glue show them: a dim that differs between value builds is named
- * `<output>_d<i>` (the runtime's model.outputs applies the same rule).
+ * `<output>_d<i>` (the runtime's publicDims, the rule model.outputs applies).
  */
 export function publicOutputs(meta: ModelMeta): ModelMeta['outputs'] {
   const others = (meta.variants ?? []).filter((v) => v.whenValues && !Object.keys(v.when).length);
-  return meta.outputs.map((o) => {
-    const dims = others.map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? []);
-    const label = (i: number) => `${o.name.replace(/[^A-Za-z0-9_]/g, '_')}_d${i}`;
-    return { ...o, dims: o.dims.map((d, i) => (dims.every((x) => x.length === o.dims.length && x[i] === d) ? d : label(i))) };
-  });
+  return meta.outputs.map((o) => ({ ...o, dims: publicDims(o.name, o.dims, others.map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? [])) }));
 }

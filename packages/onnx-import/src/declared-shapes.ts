@@ -2,7 +2,7 @@
 // and initializers. Value variants (compiler) choose and size the candidate values of small integer
 // inputs by them, and they are needed exactly when the import is what fails.
 import { DType } from '@onnx2wasm/ir';
-import { decodeModel } from './import-model.js';
+import type { DecodedModel } from './import-model.js';
 import { ValueInfoProto, toNum } from './proto.js';
 import { dtypeFromOnnx } from './tensor-proto.js';
 
@@ -22,8 +22,8 @@ const dim = (d: unknown): number | undefined => {
 };
 const shapeOf = (v: ValueInfoProto): DeclaredShape => (v.type?.tensorType?.shape?.dim ?? []).map((d) => ((d.dimParam ?? '') === '' ? dim(d.dimValue) : undefined));
 
-export function declaredTypes(bytes: Uint8Array): DeclaredTypes {
-  const g = decodeModel(bytes).graph!;
+export function declaredTypes(model: DecodedModel): DeclaredTypes {
+  const g = model.graph!;
   const init = new Set((g.initializer ?? []).map((t) => t.name));
   const inputs = (g.input ?? []).filter((v) => v.type?.tensorType && !init.has(v.name)).map((v) => ({
     name: v.name ?? '', dtype: dtypeFromOnnx(v.type!.tensorType!.elemType, `input '${v.name}'`), shape: shapeOf(v),

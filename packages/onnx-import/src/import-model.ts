@@ -24,6 +24,9 @@ export interface ImportedModel {
   irVersion: number;
 }
 
+/** A decoded .onnx model: decode once (decodeModel) to import the same model several times. */
+export type DecodedModel = ModelProto;
+
 export function decodeModel(bytes: Uint8Array): ModelProto {
   if (bytes.byteLength === 0) throw new OnnxImportError('INVALID_MODEL', 'the model file is empty');
   let model: ModelProto;
@@ -122,8 +125,9 @@ function knownCopy(name: string, value: Tensor, type: ValueType, used: Set<strin
 }
 
 /** Turns a ModelProto into an IR graph: all unsupported ops are reported at once, before any handler runs. */
-export function importModel(bytes: Uint8Array, opts: ImportOptions = {}): ImportedModel {
-  const model = decodeModel(bytes);
+export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptions = {}): ImportedModel {
+  // The import only reads the decoded model (tensors are copied out of it), so one may be shared.
+  const model = source instanceof Uint8Array ? decodeModel(source) : source;
   const g = model.graph as GraphProto;
   const opset = defaultOpset(model);
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTensor } from '@onnx2wasm/ir';
 import { onnx } from './proto.js';
-import { importModel } from './import-model.js';
+import { decodeModel, importModel } from './import-model.js';
 import { declaredTypes } from './declared-shapes.js';
 
 const unsqueeze = onnx.ModelProto.encode(onnx.ModelProto.create({
@@ -35,7 +35,7 @@ describe('knownInputs', () => {
   });
 
   it('declaredTypes reads inputs and every declared shape without importing', () => {
-    const d = declaredTypes(unsqueeze);
+    const d = declaredTypes(decodeModel(unsqueeze));
     expect(d.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [2, 3] }, { name: 'axes', dtype: 'int64', shape: [1] }]);
     expect(d.shapes).toContainEqual([undefined, 2, 3]);
   });

@@ -5,3 +5,4 @@ export { RuntimeError, RuntimeInputError } from './errors.js';
 export type { RuntimeErrorCode } from './errors.js';
 export { hostImports } from './host-imports.js';
 export { relaxedSimdSupported } from './relaxed-simd.js';
+export { publicDims } from './value-variants.js';

@@ -12,7 +12,7 @@
 import { Dim, Node, attrFloat, attrInt, dimAdd, dimMul, dimProduct } from '@onnx2wasm/ir';
 import { DynLowerContext, LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
-import { Address, PANEL, aPackBytes, dynAddress, emitGemm, memAt } from './gemm-core.js';
+import { Address, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from './gemm-core.js';
 import { emitPackPanels, packedBytes } from './gemm-pack.js';
 import { vexp, vexpInto, vtanh } from './math.js';
 
@@ -196,11 +196,11 @@ const scoresOffset = (D: number, T: Dim): Dim => dimMul(dimAdd(T, PANEL), 4 * D)
 
 /**
  * Static sizes: after the scores, V as packed panels and the GEMMs' row-packing scratch, where
- * they pay (gemm-core.ts; the rule MatMul uses: long rows of A over several panels of B).
+ * it pays (packsRowsOfA).
  */
 function staticLayout(S: number, T: number, D: number, Dv: number) {
   const vPanels = align16(scoresOffset(D, T) as number + 4 * S * T);
-  const packQk = S >= 4 && D >= 64 && T >= 4 * PANEL, packPv = S >= 4 && T >= 64 && Dv >= 4 * PANEL;
+  const packQk = packsRowsOfA(S, D, T), packPv = packsRowsOfA(S, T, Dv);
   const aPack = vPanels + packedBytes(T, Dv);
   const bytes = aPack + (packQk || packPv ? aPackBytes(Math.max(D, T)) : 0);
   return { vPanels, aPack: { ...(packQk ? { qk: aPack } : {}), ...(packPv ? { pv: aPack } : {}) }, bytes };

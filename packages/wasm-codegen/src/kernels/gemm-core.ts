@@ -66,6 +66,16 @@ const VECS = 2;
 /** Bytes of the scratch GemmSpec.aPack needs for a depth of K. */
 export const aPackBytes = (K: number): number => ROWS * K * 4;
 
+/**
+ * Whether a GEMM of `rows` rows, depth K and N columns should pack its rows of A (GemmSpec.aPack):
+ * measured (MatMul 128×1024 × 1024×256: 19 → 41 GFLOP/s), it pays when the rows are long and
+ * reused across several panels of B; for short rows or few columns the copy costs more than it saves.
+ * A run-time rows count passes undefined (only full blocks of rows are packed anyway).
+ */
+export function packsRowsOfA(rows: number | undefined, K: number, N: number): boolean {
+  return (rows === undefined || rows >= ROWS) && K >= 64 && N >= 4 * PANEL;
+}
+
 /** Columns per packed B panel: one row block's VECS vectors. */
 export const PANEL = 4 * VECS;
 

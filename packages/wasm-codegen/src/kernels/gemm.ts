@@ -5,7 +5,7 @@
 import { Dim, Node, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, PANEL, aPackBytes, dynAddress, emitGemm, memAt } from './gemm-core.js';
+import { Address, GemmSpec, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
 import { transpose2d } from './transpose-weights.js';
 
@@ -60,11 +60,11 @@ function transposeBytes(node: Node, b: { dims: number[]; constant?: Tensor }): n
   return attrInt(node, 'transB', 0) && !b.constant ? Math.ceil((b.dims[0]! * b.dims[1]! * 4) / 16) * 16 : 0;
 }
 
-/** Whether blocks of rows of A are copied before the micro-kernel (GemmSpec.aPack; the same rule as MatMul's). */
+/** Whether blocks of rows of A are packed before the micro-kernel (packsRowsOfA; not for a transposed A). */
 function packsA(node: Node, a: number[], b: number[]): boolean {
   const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
   const M = a[transA ? 1 : 0]!, K = a[transA ? 0 : 1]!, N = b[transB ? 0 : 1]!;
-  return !transA && M >= 4 && K >= 64 && N >= 4 * PANEL;
+  return !transA && packsRowsOfA(M, K, N);
 }
 
 /** An operand as the Gemm plan reads it; `addr` is a thunk because reading a constant's address places it in the weights. */

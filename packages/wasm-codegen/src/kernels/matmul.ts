@@ -8,7 +8,7 @@
 import { Dim, Tensor, broadcastDims, makeTensor, dimMul, dimProduct, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { Address, GemmSpec, PANEL, aPackBytes, dynAddress as address, emitGemm, memAt as at } from './gemm-core.js';
+import { Address, GemmSpec, aPackBytes, dynAddress as address, emitGemm, memAt as at, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
@@ -35,23 +35,18 @@ function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight'] },
   return packedB(ctx.fn, ctx.addWeight(packB(matrix), `panelsB:${b.name}`), K, N);
 }
 
-/**
- * Whether the GEMMs of A [.., M, K] × B [.., K, N] copy each block of rows of A first (GemmSpec.aPack).
- * Measured (MatMul 128×1024 × 1024×256: 19 → 41 GFLOP/s): it pays when the rows are long and reused
- * across several panels of B; for short rows or a few columns the copy costs more than it saves.
- */
+/** Whether the GEMMs of A [.., M, K] × B [.., K, N] pack rows of A (packsRowsOfA; rows: M per matrix, or all of A's rows). */
 function packsA(a: { dims: number[] }, b: { dims: number[] }): boolean {
   if (a.dims.length < 2 || b.dims.length < 2) return false;
   const M = a.dims[a.dims.length - 2]!, K = a.dims[a.dims.length - 1]!, N = b.dims[b.dims.length - 1]!;
-  const rows = sizeOf(b.dims.slice(0, -2)) > 1 ? M : sizeOf(a.dims.slice(0, -1));
-  return rows >= 4 && K >= 64 && N >= 4 * PANEL;
+  return packsRowsOfA(sizeOf(b.dims.slice(0, -2)) > 1 ? M : sizeOf(a.dims.slice(0, -1)), K, N);
 }
 
-/** packsA with run-time dims: decided on static K and N (a block of rows is packed only when it is full). */
+/** packsA with run-time dims, decided on static K and N: returns K when rows of A are packed. */
 function packsADynamic(a: { shape: Dim[] }, b: { shape: Dim[] }): number | undefined {
   if (a.shape.length < 2 || b.shape.length < 2) return undefined;
   const K = a.shape[a.shape.length - 1]!, N = b.shape[b.shape.length - 1]!;
-  return typeof K === 'number' && typeof N === 'number' && K >= 64 && N >= 4 * PANEL ? K : undefined;
+  return typeof K === 'number' && typeof N === 'number' && packsRowsOfA(undefined, K, N) ? K : undefined;
 }
 
 registerLowering({
