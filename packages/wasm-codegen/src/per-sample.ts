@@ -10,6 +10,7 @@ const ALWAYS = new Set([
   ...IN_PLACE_OPS, // every elementwise op
   'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool',
   'BatchNormalization', 'InstanceNormalization', 'LRN', 'MatMul', 'Cast', 'PRelu', 'Sum', 'Mean', 'Identity',
+  'NhwcConv', 'NhwcMaxPool', 'NhwcAveragePool', 'NhwcGlobalAveragePool', 'NhwcGlobalMaxPool',
 ]);
 
 const AXIS_OPS = ['Gemm', 'Softmax', 'LogSoftmax', 'Hardmax', 'Concat', 'Split', 'LayerNormalization', 'Flatten', 'CumSum', 'ArgMax', 'ArgMin', 'Transpose',

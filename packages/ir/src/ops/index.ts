@@ -61,3 +61,4 @@ import './unique.js';
 import './non-max-suppression.js';
 import './deform-conv.js';
 import './dims.js';
+import './channels-last.js';
