@@ -30,7 +30,7 @@ function axisCounts(size: number, out: number, k: number, s: number, d: number, 
 }
 
 /** 1/count per output position ([OH, OW]), or one number when every window counts the same. */
-function reciprocals(node: Node, s: PlaneShape, rank: number): number | Float32Array {
+export function reciprocals(node: Node, s: PlaneShape, rank: number): number | Float32Array {
   const includePad = attrInt(node, 'count_include_pad', 0) !== 0;
   const pads = attrInts(node, 'pads', new Array(2 * rank).fill(0));
   const padBottom = rank === 2 ? pads[2]! : 0, padRight = pads[2 * rank - 1]!;

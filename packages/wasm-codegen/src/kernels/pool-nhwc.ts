@@ -1,0 +1,109 @@
+// Channels-last pools (float32), vectorized across channels: NhwcMaxPool and NhwcAveragePool on the
+// shared window loop of window-nhwc.ts (the border reads a fill row of -Infinity for max, 0 for
+// average), and the global pools as a sweep over pixels with a block of channel vectors in locals.
+// Max is f32x4.max, which lets NaN win as the reference does. The average's 1/count is the NCHW
+// pool's table; interior windows all count kh * kw.
+import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { Expr, FnBuilder, Local } from '../wasm-builder.js';
+import { attrInts, makeTensor } from '@onnx2wasm/ir';
+import { reciprocals } from './pool.js';
+import { MAX_NHWC_TAPS, emitNhwcWindow, nhwcShape, paddedChannels } from './window-nhwc.js';
+
+/** A row of C (rounded up to whole vectors) copies of `value`, placed once per module. */
+export function fillRow(ctx: LowerContext, C: number, value: number): number {
+  const Cp = paddedChannels(C);
+  return ctx.addWeight(makeTensor('float32', [Cp], new Float32Array(Cp).fill(value)), `nhwc-fill-${value}-${Cp}`);
+}
+
+function checkFloat32(ctx: LowerContext, ...operands: Operand[]): void {
+  for (const o of operands) if (o.dtype !== 'float32') unsupported(ctx, `dtype ${o.dtype}`);
+}
+
+registerLowering({
+  ops: ['NhwcMaxPool', 'NhwcAveragePool'],
+  lower(ctx) {
+    const { node, fn } = ctx;
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    checkFloat32(ctx, x, y);
+    if (node.outputs.length > 1) unsupported(ctx, 'the Indices output');
+    const shape = nhwcShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
+    if (!shape) unsupported(ctx, `input of rank ${x.dims.length}`);
+    if (shape.kh * shape.kw > MAX_NHWC_TAPS) unsupported(ctx, `a window of ${shape.kh * shape.kw} taps`);
+    const base = { shape, x: x.addr, y: y.addr };
+    if (node.op === 'NhwcMaxPool') {
+      return emitNhwcWindow(fn, {
+        ...base, fill: fillRow(ctx, shape.C, -Infinity),
+        tap: (acc, v) => (acc ? fn.vmax(acc, v) : v),
+        finish: () => [],
+      });
+    }
+    const r = reciprocals(node, shape, 2);
+    const table = typeof r === 'number' ? undefined : ctx.addWeight(makeTensor('float32', [r.length], r));
+    const interiorScale = 1 / (shape.kh * shape.kw);
+    return emitNhwcWindow(fn, {
+      ...base, fill: fillRow(ctx, shape.C, 0),
+      tap: (acc, v) => (acc ? fn.vadd(acc, v) : v),
+      finish: (acc, at) => {
+        const scale = table === undefined || at.interior
+          ? fn.vconst(table === undefined ? (r as number) : interiorScale)
+          : fn.vloadSplat(fn.shl(at.pixel.get(), 2), table);
+        return [acc.set(fn.vmul(acc.get(), scale))];
+      },
+    });
+  },
+});
+
+/** Channel vectors kept in locals per sweep over the pixels of one image. */
+const GLOBAL_BLOCK = 8;
+
+/** Reduces `vectors` channel vectors from byte `c0` over all pixels, then scales and stores them. */
+function globalBlock(fn: FnBuilder, x: Operand, y: Operand, accs: Local[], ctx: { n: Local; p: Local; max: boolean; HW: number; C: number }, c0: () => Expr, vectors: number, lastLanes: number): Expr[] {
+  const { n, p, max, HW, C } = ctx;
+  const pixelPtr = fn.local('i32');
+  const combine = max ? fn.vmax.bind(fn) : fn.vadd.bind(fn);
+  const read = (k: number) => fn.vload(fn.add(pixelPtr.get(), c0()), x.addr + 16 * k);
+  const out: Expr[] = [];
+  for (let k = 0; k < vectors; k++) {
+    const v = max ? accs[k]!.get() : fn.vmul(accs[k]!.get(), fn.vconst(1 / HW));
+    const at = () => fn.add(fn.mul(n.get(), 4 * C), c0());
+    const lanes = k === vectors - 1 ? lastLanes : 4;
+    if (lanes === 4) out.push(fn.vstore(at(), v, y.addr + 16 * k));
+    else {
+      const t = fn.local('v128');
+      out.push(t.set(v), ...Array.from({ length: lanes }, (_, l) => fn.vstoreLane(at(), t.get(), l, y.addr + 16 * k + 4 * l)));
+    }
+  }
+  return [
+    pixelPtr.set(fn.mul(n.get(), HW * 4 * C)),
+    ...accs.slice(0, vectors).map((a, k) => a.set(read(k))),
+    fn.for(p, 1, HW, 1, [
+      pixelPtr.set(fn.add(pixelPtr.get(), 4 * C)),
+      ...accs.slice(0, vectors).map((a, k) => a.set(combine(a.get(), read(k)))),
+    ]),
+    ...out,
+  ];
+}
+
+registerLowering({
+  ops: ['NhwcGlobalAveragePool', 'NhwcGlobalMaxPool'],
+  lower(ctx) {
+    const { node, fn } = ctx;
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    checkFloat32(ctx, x, y);
+    if (x.dims.length !== 4) unsupported(ctx, `input of rank ${x.dims.length}`);
+    const [N, H, W, C] = x.dims as [number, number, number, number];
+    const g = { n: fn.local('i32'), p: fn.local('i32'), max: node.op === 'NhwcGlobalMaxPool', HW: H * W, C };
+    const accs = Array.from({ length: GLOBAL_BLOCK }, () => fn.local('v128'));
+    const c = fn.local('i32');
+    // Whole blocks in a loop; the last block (1 to GLOBAL_BLOCK vectors) unrolled, as its last
+    // vector may hold fewer than 4 channels.
+    const vectors = Math.ceil(C / 4);
+    const looped = Math.floor((vectors - 1) / GLOBAL_BLOCK);
+    const loopBytes = looped * GLOBAL_BLOCK * 16;
+    const perImage: Expr[] = [
+      fn.for(c, 0, loopBytes, GLOBAL_BLOCK * 16, globalBlock(fn, x, y, accs, g, () => c.get(), GLOBAL_BLOCK, 4)),
+      ...globalBlock(fn, x, y, accs, g, () => fn.i(loopBytes), vectors - looped * GLOBAL_BLOCK, C % 4 || 4),
+    ];
+    return [fn.for(g.n, 0, N, 1, perImage)];
+  },
+});
