@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { CompileError, DType, Dim, Graph, Tensor, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
 import { ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
 import { PassReport, optimize } from '@onnx2wasm/optimizer';
-import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, planVariant } from '@onnx2wasm/wasm-codegen';
+import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
 import { runtimeFiles } from './runtime-files.js';
@@ -190,7 +190,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     if (options.verify) verifyGraph(imported.graph, 'import');
     const optimized = options.optimize === false
       ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
-      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses });
+      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses, keepsNchw });
     return { imported, optimized };
   };
   const codegenFor = (builds: Build[]): Omit<CodegenOptions, 'relaxed'> => {

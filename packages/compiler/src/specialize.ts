@@ -2,6 +2,7 @@
 // the generic build in the same module; the runtime runs a copy when a run's dims match it.
 import { CompileError, Dim, Graph, cloneGraph, dimFromTerms, dimTerms } from '@onnx2wasm/ir';
 import { optimize } from '@onnx2wasm/optimizer';
+import { keepsNchw } from '@onnx2wasm/wasm-codegen';
 
 const MAX_VARIANTS = 16;
 
@@ -40,6 +41,6 @@ export function specializedVariants(g: Graph, spec: Record<string, number[]>, sy
     for (const [v, t] of c.types) c.types.set(v, { dtype: t.dtype, shape: t.shape.map((d) => substituteDim(d, env)) });
     for (const n of c.nodes) if (n.op === 'Dims') n.attrs.dims = (n.attrs.dims as Dim[]).map((d) => substituteDim(d, env)) as number[];
     // Fixed dims fold shape values into constants and may enable static-only rewrites.
-    return { graph: optimize(c).graph, when: env };
+    return { graph: optimize(c, { keepsNchw }).graph, when: env };
   });
 }

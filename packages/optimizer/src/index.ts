@@ -10,3 +10,4 @@ export { fuseElementwise, FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from './passe
 export { recognizePatterns } from './passes/recognize-patterns.js';
 export { fuseAttention } from './passes/fuse-attention.js';
 export { cancelTransposes } from './passes/cancel-transposes.js';
+export { layoutNhwc } from './passes/layout-nhwc.js';

@@ -9,6 +9,7 @@ import { fuseElementwise } from './passes/fuse-elementwise.js';
 import { recognizePatterns } from './passes/recognize-patterns.js';
 import { fuseAttention } from './passes/fuse-attention.js';
 import { cancelTransposes } from './passes/cancel-transposes.js';
+import { layoutNhwc } from './passes/layout-nhwc.js';
 
 /** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
 export const PASSES: Pass[] = [eliminateNoops, foldConstants, cancelTransposes, recognizePatterns, fuseAttention, foldBatchNorm, fuseEpilogue, fuseElementwise, eliminateDeadCode];
@@ -21,6 +22,7 @@ export interface OptimizeOptions {
   /** Extra passes (plugins), run after the built-in ones. */
   extraPasses?: Pass[];
   maxFoldElements?: number;
+  keepsNchw?: PassContext['keepsNchw'];
 }
 
 export interface PassReport { name: string; changed: boolean; nodesBefore: number; nodesAfter: number }
@@ -37,7 +39,7 @@ export function findPasses(names: string[], available: Pass[] = PASSES): Pass[] 
 export function optimize(graph: Graph, opts: OptimizeOptions = {}): { graph: Graph; report: PassReport[] } {
   const all = [...PASSES, ...(opts.extraPasses ?? [])];
   const pipeline = opts.passes ? findPasses(opts.passes, all) : all;
-  const ctx: PassContext = { maxFoldElements: opts.maxFoldElements ?? 1 << 22 };
+  const ctx: PassContext = { maxFoldElements: opts.maxFoldElements ?? 1 << 22, keepsNchw: opts.keepsNchw };
   const report: PassReport[] = [];
   let g = graph;
   for (let round = 0; round < 8; round++) {

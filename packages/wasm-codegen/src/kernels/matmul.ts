@@ -14,7 +14,7 @@ import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
 
 /** C[i, j] = bias[j] (+ R[i, j]) for a [rows, n] float32 C: four columns at a time, scalar tail. */
-function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Address | undefined, rows: I32, n: number): Expr[] {
+export function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Address | undefined, rows: I32, n: number): Expr[] {
   const i = fn.local('i32'), j = fn.local('i32');
   const n4 = n - (n % 4);
   const el = () => fn.shl(fn.add(fn.mul(i.get(), n), j.get()), 2);
