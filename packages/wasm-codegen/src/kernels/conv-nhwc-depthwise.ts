@@ -1,7 +1,48 @@
-// Depthwise NhwcConv (group == C == M) on channels-last data. Placeholder until the kernel lands.
+// Depthwise NhwcConv (group == C == M) on channels-last data, vectorized across channels: one
+// f32x4 is 4 channels of a pixel, so every tap is a plain load at any stride or dilation. The
+// weights are repacked at compile time to [kh*kw, C] (channels innermost, rows padded to whole
+// vectors) so a tap's 4 weights are one load too. The loop is window-nhwc.ts's: interior pixels
+// read taps at constant offsets, border pixels read a zero row for taps outside the image. Each
+// output vector starts from the bias, takes one multiply-add per tap, and the epilogue (residual,
+// activation) runs in registers before the store.
+import { Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
+import { emitActivation } from './activation.js';
+import { MAX_NHWC_TAPS, emitNhwcWindow, fillRow, nhwcShape, paddedChannels } from './window-nhwc.js';
 
-export function lowerNhwcDepthwise(ctx: LowerContext, _x: Operand, _w: Operand, _bias: Operand | undefined, _residual: Operand | undefined, _y: Operand): Expr[] {
-  return unsupported(ctx, 'depthwise NhwcConv');
+/** W [C, 1, kh, kw] → [kh*kw, Cp]: row t holds tap t of every channel (zeros past C). */
+function packWeights(w: Tensor, C: number, taps: number): Tensor {
+  const Cp = paddedChannels(C);
+  const src = w.data as Float32Array, out = new Float32Array(taps * Cp);
+  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) out[t * Cp + c] = src[c * taps + t]!;
+  return makeTensor('float32', [taps, Cp], out);
+}
+
+export function lowerNhwcDepthwise(ctx: LowerContext, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+  const { fn } = ctx;
+  for (const o of [x, w, y, bias, residual]) if (o && o.dtype !== 'float32') unsupported(ctx, `dtype ${o.dtype}`);
+  if (!w.constant) unsupported(ctx, 'depthwise NhwcConv with run-time weights');
+  if (residual && residual.dims.join() !== y.dims.join()) unsupported(ctx, `a residual of shape [${residual.dims}] (expected [${y.dims}])`);
+  const shape = nhwcShape(ctx.node, x.dims, y.dims, w.dims.slice(2));
+  if (!shape) unsupported(ctx, `input of rank ${x.dims.length}`);
+  const taps = shape.kh * shape.kw;
+  if (taps > MAX_NHWC_TAPS) unsupported(ctx, `a ${shape.kh}x${shape.kw} depthwise window`);
+  const Cp = paddedChannels(shape.C);
+  const weights = ctx.addWeight(packWeights(w.constant, shape.C, taps));
+  const act = readActivation(ctx.node);
+  // Bias vectors may read up to 3 floats past the bias tensor: memory is padded for vector tails.
+  const biasOf = (c4: () => Expr) => (bias ? fn.vload(c4(), bias.addr) : undefined);
+  return emitNhwcWindow(fn, {
+    shape, x: x.addr, y: y.addr, fill: fillRow(ctx, shape.C, 0),
+    tap: (acc, v, t, at) => {
+      const wt = fn.vload(at.c4(), weights + 4 * Cp * t);
+      const start = acc ?? biasOf(at.c4);
+      return start ? fn.fma(v, wt, start) : fn.vmul(v, wt);
+    },
+    finish: (acc, at) => [
+      ...(residual ? [acc.set(fn.vadd(acc.get(), fn.vload(at.out(), residual.addr)))] : []),
+      ...(act ? [acc.set(emitActivation(ctx, fn, act, () => acc.get()))] : []),
+    ],
+  });
 }

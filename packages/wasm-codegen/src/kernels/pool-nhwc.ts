@@ -7,13 +7,7 @@ import { LowerContext, Operand, registerLowering, unsupported } from '../lowerin
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { attrInts, makeTensor } from '@onnx2wasm/ir';
 import { reciprocals } from './pool.js';
-import { MAX_NHWC_TAPS, emitNhwcWindow, nhwcShape, paddedChannels } from './window-nhwc.js';
-
-/** A row of C (rounded up to whole vectors) copies of `value`, placed once per module. */
-export function fillRow(ctx: LowerContext, C: number, value: number): number {
-  const Cp = paddedChannels(C);
-  return ctx.addWeight(makeTensor('float32', [Cp], new Float32Array(Cp).fill(value)), `nhwc-fill-${value}-${Cp}`);
-}
+import { MAX_NHWC_TAPS, emitNhwcWindow, fillRow, nhwcShape } from './window-nhwc.js';
 
 function checkFloat32(ctx: LowerContext, ...operands: Operand[]): void {
   for (const o of operands) if (o.dtype !== 'float32') unsupported(ctx, `dtype ${o.dtype}`);

@@ -5,7 +5,8 @@
 // the others ("border") point each tap either at the input or at a fill row (a weight of C floats:
 // 0 for conv and average, -Infinity for max), chosen once per pixel, so the channel loop stays
 // branch-free everywhere. The caller supplies how taps combine and what happens before the store.
-import { Node } from '@onnx2wasm/ir';
+import { Node, makeTensor } from '@onnx2wasm/ir';
+import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { PlaneShape, planeShape } from './window-core.js';
 
@@ -26,6 +27,12 @@ export function nhwcShape(node: Node, xDims: number[], yDims: number[], kernel: 
 
 /** Channels rounded up to whole vectors: the length of packed per-channel rows and fill rows. */
 export const paddedChannels = (C: number) => 4 * Math.ceil(C / 4);
+
+/** A row of C (rounded up to whole vectors) copies of `value`, placed once per module. */
+export function fillRow(ctx: LowerContext, C: number, value: number): number {
+  const Cp = paddedChannels(C);
+  return ctx.addWeight(makeTensor('float32', [Cp], new Float32Array(Cp).fill(value)), `nhwc-fill-${value}-${Cp}`);
+}
 
 /** Where the current channel block is: byte offsets, and the output pixel it belongs to. */
 export interface BlockAt {

@@ -1,0 +1,84 @@
+// Depthwise NhwcConv against the reference (NCHW Conv through transposes): odd image sizes, channel
+// counts around the vector width (partial last vectors), strides 1-3, dilation, asymmetric pads,
+// batch 2 and the fused epilogue (bias, residual, relu, clip).
+import { describe, expect, it } from 'vitest';
+import { Attrs } from '@onnx2wasm/ir';
+import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+
+interface Case {
+  x: number[]; k: number[];
+  strides?: number[]; pads?: number[]; dilations?: number[];
+  bias?: boolean; runtimeBias?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
+}
+
+const sizes: [number, number][] = [[1, 1], [3, 7], [7, 3], [17, 17], [2, 9]];
+const channels = [3, 4, 7, 8, 17, 32];
+const sweep: Case[] = sizes.flatMap(([h, w], i) => [1, 2, 3].flatMap((s) => [[1, 1, 1, 1], [0, 2, 2, 1]].map((pads, j) => ({
+  x: [1, h, w, channels[(i * 5 + s * 2 + j) % channels.length]!], k: [3, 3], strides: [s, s], pads, bias: true,
+}))));
+
+const special: Case[] = [
+  ...channels.map((C): Case => ({ x: [1, 9, 8, C], k: [3, 3], pads: [1, 1, 1, 1], bias: true })),
+  { x: [2, 9, 11, 5], k: [5, 5], pads: [2, 2, 2, 2], bias: true },
+  { x: [1, 17, 16, 8], k: [5, 5], strides: [2, 2], pads: [2, 1, 2, 1] },
+  { x: [1, 7, 13, 3], k: [1, 3], pads: [0, 1, 0, 1], bias: true },
+  { x: [1, 13, 7, 4], k: [3, 1], strides: [2, 2], pads: [1, 0, 1, 0], bias: true },
+  { x: [1, 8, 9, 2], k: [3, 3], pads: [3, 3, 3, 3], bias: true },
+  { x: [1, 12, 12, 7], k: [3, 3], strides: [2, 1], pads: [1, 0, 0, 1], bias: true },
+  { x: [1, 11, 12, 17], k: [3, 3], strides: [1, 3], pads: [0, 1, 1, 0], bias: true },
+  { x: [1, 10, 10, 3], k: [3, 3], bias: true },
+  { x: [1, 13, 11, 7], k: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2], bias: true },
+  { x: [2, 17, 7, 9], k: [3, 2], dilations: [2, 3], strides: [3, 1], pads: [1, 0, 2, 3] },
+  { x: [1, 7, 7, 32], k: [7, 7], pads: [3, 3, 3, 3], bias: true },
+  { x: [1, 9, 10, 6], k: [3, 3], pads: [1, 1, 1, 1], bias: true, runtimeBias: true },
+  { x: [1, 17, 7, 4], k: [3, 3], pads: [1, 1, 1, 1], bias: true, residual: true, activation: 'relu' },
+  { x: [2, 14, 14, 17], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true, activation: 'clip', activation_params: [0, 6] },
+  { x: [1, 7, 7, 3], k: [3, 3], pads: [1, 1, 1, 1], residual: true, activation: 'clip', activation_params: [-0.1, 0.2] },
+  { x: [2, 9, 9, 7], k: [3, 3], pads: [1, 1, 1, 1], bias: true, residual: true, activation: 'clip', activation_params: [0, 6] },
+  { x: [1, 5, 6, 8], k: [3, 3], pads: [1, 1, 1, 1], bias: true, activation: 'silu' },
+];
+
+const name = (t: Case) =>
+  `x [${t.x}] k [${t.k}] s [${t.strides ?? 1}] d [${t.dilations ?? 1}] pads [${t.pads ?? 0}]${t.bias ? (t.runtimeBias ? ' run-time bias' : ' bias') : ''}` +
+  `${t.residual ? ' + residual' : ''}${t.activation ? ` + ${t.activation}` : ''}`;
+
+describe('depthwise NhwcConv vs reference', () => {
+  [...sweep, ...special].forEach((t, idx) => {
+    it(name(t), async () => {
+      const r = rng(9000 + idx);
+      const C = t.x[3]!;
+      const inputs: (KernelInput | undefined)[] = [
+        { tensor: randomTensor('float32', t.x, r) },
+        { tensor: randomTensor('float32', [C, 1, ...t.k], r), constant: true },
+        t.bias ? { tensor: randomTensor('float32', [C], r), constant: !t.runtimeBias } : undefined,
+      ];
+      const attrs: Attrs = { group: C, kernel_shape: t.k };
+      if (t.strides) attrs.strides = t.strides;
+      if (t.pads) attrs.pads = t.pads;
+      if (t.dilations) attrs.dilations = t.dilations;
+      if (t.activation) attrs.activation = t.activation;
+      if (t.activation_params) attrs.activation_params = t.activation_params;
+      if (t.residual) {
+        const probe = await runKernel('NhwcConv', inputs, attrs);
+        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
+      }
+      const { actual, expected } = await runKernel('NhwcConv', inputs, attrs);
+      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+      expect(c.ok, c.message).toBe(true);
+    });
+  });
+
+  it('an Infinity in the input does not leak into padded taps', async () => {
+    const x = randomTensor('float32', [1, 5, 5, 4], rng(11));
+    (x.data as Float32Array)[0] = Infinity;
+    const inputs = [{ tensor: x }, { tensor: randomTensor('float32', [4, 1, 3, 3], rng(12)), constant: true }];
+    const { actual, expected } = await runKernel('NhwcConv', inputs, { group: 4, kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+    expect(c.ok, c.message).toBe(true);
+  });
+
+  it('refuses run-time weights with a typed error', async () => {
+    const inputs = [{ tensor: randomTensor('float32', [1, 5, 5, 4], rng(1)) }, { tensor: randomTensor('float32', [4, 1, 3, 3], rng(2)) }];
+    await expect(runKernel('NhwcConv', inputs, { group: 4, kernel_shape: [3, 3] })).rejects.toThrow(/NhwcConv node .*run-time weights is not supported/);
+  });
+});
