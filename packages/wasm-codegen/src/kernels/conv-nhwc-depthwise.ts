@@ -31,13 +31,20 @@ export function lowerNhwcDepthwise(ctx: LowerContext, x: Operand, w: Operand, bi
   const Cp = paddedChannels(shape.C);
   const weights = ctx.addWeight(packWeights(w.constant, shape.C, taps));
   const act = readActivation(ctx.node);
+  // Span steps load a block's bias and a window row's weights once for all their outputs; border
+  // pixels load them per tap.
+  const wLocals = Array.from({ length: taps }, () => fn.local('v128'));
+  const biasLocal = fn.local('v128');
   // Bias vectors may read up to 3 floats past the bias tensor: memory is padded for vector tails.
-  const biasOf = (c4: () => Expr) => (bias ? fn.vload(c4(), bias.addr) : undefined);
+  const biasAt = (c4: () => Expr) => fn.vload(c4(), bias!.addr);
+  const weightAt = (c4: () => Expr, t: number) => fn.vload(c4(), weights + 4 * Cp * t);
   return emitNhwcWindow(fn, {
     shape, x: x.addr, y: y.addr, fill: fillRow(ctx, shape.C, 0),
+    perBlock: (c4) => (bias ? [biasLocal.set(biasAt(c4))] : []),
+    perRow: (c4, ky) => wLocals.slice(ky * shape.kw, (ky + 1) * shape.kw).map((l, kx) => l.set(weightAt(c4, ky * shape.kw + kx))),
     tap: (acc, v, t, at) => {
-      const wt = fn.vload(at.c4(), weights + 4 * Cp * t);
-      const start = acc ?? biasOf(at.c4);
+      const wt = at.hoisted ? wLocals[t]!.get() : weightAt(at.c4, t);
+      const start = acc ?? (bias ? (at.hoisted ? biasLocal.get() : biasAt(at.c4)) : undefined);
       return start ? fn.fma(v, wt, start) : fn.vmul(v, wt);
     },
     finish: (acc, at) => [

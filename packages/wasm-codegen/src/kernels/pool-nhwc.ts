@@ -40,7 +40,7 @@ registerLowering({
       finish: (acc, at) => {
         const scale = table === undefined || at.interior
           ? fn.vconst(table === undefined ? (r as number) : interiorScale)
-          : fn.vloadSplat(fn.shl(at.pixel.get(), 2), table);
+          : fn.vloadSplat(fn.shl(at.pixel(), 2), table);
         return [acc.set(fn.vmul(acc.get(), scale))];
       },
     });

@@ -41,8 +41,11 @@ export interface BlockAt {
   /** Byte offset of the block in Y (also in a residual shaped like Y). */
   out: () => Expr;
   /** Output pixel index oy * OW + ox within the image. */
-  pixel: Local;
+  pixel: () => Expr;
+  /** Every tap of the window is inside the image. */
   interior: boolean;
+  /** Inside a span step, after `perBlock` and `perRow` ran (e.g. bias and weights in locals). */
+  hoisted: boolean;
 }
 
 export interface NhwcWindowSpec {
@@ -50,11 +53,18 @@ export interface NhwcWindowSpec {
   x: number; y: number;
   /** Address of the fill row (paddedChannels(C) floats) that out-of-bounds taps read. */
   fill: number;
+  /** Statements run per channel block of a span step, before its taps (`c4` as in BlockAt). */
+  perBlock?: (c4: () => Expr) => Expr[];
+  /** Statements run per window row `ky` of a span step, before that row's taps. */
+  perRow?: (c4: () => Expr, ky: number) => Expr[];
   /** Combines tap `t` (ky * kw + kx) into the partial result; `acc` is undefined for the first tap. */
   tap: (acc: Expr | undefined, v: Expr, t: number, at: BlockAt) => Expr;
   /** Statements between the last tap and the store (bias, divisor, residual, activation). */
   finish: (acc: Local, at: BlockAt) => Expr[];
 }
+
+/** Outputs per span step (measured: 4 beats 2, 3, 5 and 6; more spill registers). */
+const SPAN_OUTPUTS = 4;
 
 /** Ceil division for possibly negative numerators. */
 const ceilDiv = (a: number, b: number) => -Math.floor(-a / b);
@@ -66,6 +76,11 @@ function interiorRange(size: number, out: number, k: number, s: number, d: numbe
   return [lo, Math.max(lo, Math.min(out, hi))];
 }
 
+/**
+ * Rows whose window is inside the image are walked channel block by channel block over their
+ * interior span (the spec's perBlock hoists per-block data, e.g. weights, out of the walk), R
+ * outputs at a time; border pixels go pixel by pixel with per-tap pointers.
+ */
 export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
   const s = spec.shape;
   const { C } = s;
@@ -75,62 +90,101 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
   const tapOff = (ky: number, kx: number) => pixelBytes * (ky * s.dh * s.W + kx * s.dw);
   const [oyLo, oyHi] = interiorRange(s.H, s.OH, s.kh, s.sh, s.dh, s.pt);
   const [oxLo, oxHi] = interiorRange(s.W, s.OW, s.kw, s.sw, s.dw, s.pl);
+  const full = 4 * Math.floor(C / 4);
 
   const n = fn.local('i32'), oy = fn.local('i32'), ox = fn.local('i32'), c = fn.local('i32');
-  const iy = fn.local('i32'), ix = fn.local('i32'), pixel = fn.local('i32');
-  const xImg = fn.local('i32'), p0 = fn.local('i32'), yPix = fn.local('i32'), rowIn = fn.local('i32');
-  const acc = fn.local('v128');
+  // rowPixel: (n * OH + oy) * OW, the first output pixel of the row in Y.
+  const iy = fn.local('i32'), ix = fn.local('i32'), rowPixel = fn.local('i32');
+  const xImg = fn.local('i32'), p0 = fn.local('i32'), yPix = fn.local('i32');
   const ptrs = Array.from({ length: taps }, () => fn.local('i32'));
+  const accs = Array.from({ length: SPAN_OUTPUTS }, () => fn.local('v128'));
+  const col = fn.local('v128');
 
-  // One channel block: taps, finish, store (whole vector, or the first C % 4 lanes at the end).
-  const block = (interior: boolean, c4: () => Expr, lanes: number): Expr[] => {
-    const at: BlockAt = { c4, out: () => fn.add(yPix.get(), c4()), pixel, interior };
-    let v: Expr | undefined;
+  const store = (acc: Local, at: BlockAt, lanes: number): Expr[] => (lanes === 4
+    ? [fn.vstore(at.out(), acc.get(), spec.y)]
+    : Array.from({ length: lanes }, (_, l) => fn.vstoreLane(at.out(), acc.get(), l, spec.y + 4 * l)));
+  // Full channel blocks in a loop, then the last C % 4 channels (their stores write only those lanes).
+  const channels = (body: (c4: () => Expr, lanes: number) => Expr[]): Expr[] => [
+    fn.for(c, 0, 4 * full, 16, body(() => c.get(), 4)),
+    ...(C % 4 ? body(() => fn.i(4 * full), C % 4) : []),
+  ];
+
+  // ---- border pixels: each tap reads the input or the fill row ----
+  const borderPixel = (): Expr[] => {
+    const pointers: Expr[] = [];
     for (let ky = 0; ky < s.kh; ky++) {
       for (let kx = 0; kx < s.kw; kx++) {
-        const t = ky * s.kw + kx;
-        const load = interior ? fn.vload(fn.add(p0.get(), c4()), tapOff(ky, kx)) : fn.vload(fn.add(ptrs[t]!.get(), c4()));
-        v = spec.tap(v, load, t, at);
+        const inside = fn.and(fn.ltU(fn.add(iy.get(), ky * s.dh), s.H), fn.ltU(fn.add(ix.get(), kx * s.dw), s.W));
+        pointers.push(ptrs[ky * s.kw + kx]!.set(fn.selectI(inside, fn.add(p0.get(), tapOff(ky, kx)), spec.fill)));
       }
     }
-    const store = lanes === 4
-      ? [fn.vstore(at.out(), acc.get(), spec.y)]
-      : Array.from({ length: lanes }, (_, l) => fn.vstoreLane(at.out(), acc.get(), l, spec.y + 4 * l));
-    return [acc.set(v!), ...spec.finish(acc, at), ...store];
+    const block = (c4: () => Expr, lanes: number): Expr[] => {
+      const at: BlockAt = { c4, out: () => fn.add(yPix.get(), c4()), pixel: () => fn.add(fn.mul(oy.get(), s.OW), ox.get()), interior: false, hoisted: false };
+      let v: Expr | undefined;
+      for (let t = 0; t < taps; t++) v = spec.tap(v, fn.vload(fn.add(ptrs[t]!.get(), c4())), t, at);
+      return [accs[0]!.set(v!), ...spec.finish(accs[0]!, at), ...store(accs[0]!, at, lanes)];
+    };
+    return [
+      ix.set(fn.sub(fn.mul(ox.get(), s.sw), s.pl)),
+      // p0: the window's top-left tap, possibly outside the image (then used only for taps inside).
+      p0.set(fn.add(xImg.get(), fn.mul(fn.add(fn.mul(iy.get(), s.W), ix.get()), pixelBytes))),
+      yPix.set(fn.mul(fn.add(rowPixel.get(), ox.get()), pixelBytes)),
+      ...pointers,
+      ...channels(block),
+    ];
   };
-  const full = 4 * Math.floor(C / 4);
-  const channels = (interior: boolean): Expr[] => [
-    fn.for(c, 0, 4 * full, 16, block(interior, () => c.get(), 4)),
-    ...(C % 4 ? block(interior, () => fn.i(4 * full), C % 4) : []),
+  const borderPixels = (from: number, to: number) => fn.for(ox, from, to, 1, borderPixel());
+
+  // ---- interior span of an interior row: R outputs per step; per channel block, each input
+  // column of a window row is loaded once and feeds every output whose window covers it ----
+  const q = fn.local('i32'), o = fn.local('i32'), g = fn.local('i32');
+  const spanStep = (R: number, c4: () => Expr, lanes: number): Expr[] => {
+    const at = (r: number): BlockAt => ({
+      c4, out: () => fn.add(fn.add(o.get(), c4()), r * pixelBytes), pixel: () => fn.add(fn.mul(oy.get(), s.OW), fn.add(g.get(), r)), interior: true, hoisted: true,
+    });
+    const started = new Array<boolean>(R).fill(false);
+    const out: Expr[] = [...(spec.perBlock?.(c4) ?? [])];
+    for (let ky = 0; ky < s.kh; ky++) {
+      out.push(...(spec.perRow?.(c4, ky) ?? []));
+      const uses = new Map<number, [number, number][]>(); // input column → (output r, tap kx)
+      for (let r = 0; r < R; r++) for (let kx = 0; kx < s.kw; kx++) {
+        const cx = r * s.sw + kx * s.dw;
+        uses.set(cx, [...(uses.get(cx) ?? []), [r, kx]]);
+      }
+      for (const cx of [...uses.keys()].sort((a, b) => a - b)) {
+        out.push(col.set(fn.vload(fn.add(q.get(), c4()), pixelBytes * (ky * s.dh * s.W + cx))));
+        for (const [r, kx] of uses.get(cx)!) {
+          out.push(accs[r]!.set(spec.tap(started[r] ? accs[r]!.get() : undefined, col.get(), ky * s.kw + kx, at(r))));
+          started[r] = true;
+        }
+      }
+    }
+    for (let r = 0; r < R; r++) out.push(...spec.finish(accs[r]!, at(r)), ...store(accs[r]!, at(r), lanes));
+    return out;
+  };
+  const span = oxHi - oxLo, steps = Math.floor(span / SPAN_OUTPUTS), rest = span % SPAN_OUTPUTS;
+  const stepAt = (R: number): Expr[] => [
+    // q: the window's top-left input pixel for output g; o: output pixel g in Y (both in bytes).
+    q.set(fn.add(xImg.get(), fn.mul(fn.add(fn.mul(iy.get(), s.W), fn.sub(fn.mul(g.get(), s.sw), s.pl)), pixelBytes))),
+    o.set(fn.mul(fn.add(rowPixel.get(), g.get()), pixelBytes)),
+    ...channels((c4, lanes) => spanStep(R, c4, lanes)),
+  ];
+  const spanOf: Expr[] = [
+    fn.for(g, oxLo, oxLo + steps * SPAN_OUTPUTS, SPAN_OUTPUTS, stepAt(SPAN_OUTPUTS)),
+    ...(rest ? [g.set(fn.i(oxLo + steps * SPAN_OUTPUTS)), ...stepAt(rest)] : []),
   ];
 
-  // Border taps: the input address when (iy + ky*dh, ix + kx*dw) is inside the image, else the fill row.
-  const borderPointers: Expr[] = [];
-  for (let ky = 0; ky < s.kh; ky++) {
-    for (let kx = 0; kx < s.kw; kx++) {
-      const inside = fn.and(fn.ltU(fn.add(iy.get(), ky * s.dh), s.H), fn.ltU(fn.add(ix.get(), kx * s.dw), s.W));
-      borderPointers.push(ptrs[ky * s.kw + kx]!.set(fn.selectI(inside, fn.add(p0.get(), tapOff(ky, kx)), spec.fill)));
-    }
-  }
-  const interiorCol = fn.and(fn.geS(ox.get(), oxLo), fn.ltS(ox.get(), oxHi));
-  const pixelBody: Expr[] = [
-    ix.set(fn.sub(fn.mul(ox.get(), s.sw), s.pl)),
-    // p0: the top-left tap of the window, possibly outside the image (then only used when a tap is inside).
-    p0.set(fn.add(xImg.get(), fn.mul(fn.add(fn.mul(iy.get(), s.W), ix.get()), pixelBytes))),
-    fn.if(fn.and(rowIn.get(), interiorCol), channels(true), [...borderPointers, ...channels(false)]),
-    pixel.set(fn.add(pixel.get(), 1)),
-    yPix.set(fn.add(yPix.get(), pixelBytes)),
-  ];
   const rowBody: Expr[] = [
     iy.set(fn.sub(fn.mul(oy.get(), s.sh), s.pt)),
-    rowIn.set(fn.and(fn.geS(oy.get(), oyLo), fn.ltS(oy.get(), oyHi))),
-    fn.for(ox, 0, s.OW, 1, pixelBody),
+    fn.if(fn.and(fn.geS(oy.get(), oyLo), fn.ltS(oy.get(), oyHi)),
+      [borderPixels(0, oxLo), ...spanOf, borderPixels(oxHi, s.OW)],
+      [borderPixels(0, s.OW)]),
+    rowPixel.set(fn.add(rowPixel.get(), s.OW)),
   ];
   return [
-    yPix.set(fn.i(0)),
+    rowPixel.set(fn.i(0)),
     fn.for(n, 0, s.N, 1, [
       xImg.set(fn.add(fn.mul(n.get(), s.H * s.W * pixelBytes), spec.x)),
-      pixel.set(fn.i(0)),
       fn.for(oy, 0, s.OH, 1, rowBody),
     ]),
   ];
