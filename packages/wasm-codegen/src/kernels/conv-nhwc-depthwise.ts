@@ -45,7 +45,10 @@ export function lowerNhwcDepthwise(ctx: LowerContext, x: Operand, w: Operand, bi
     tap: (acc, v, t, at) => {
       const wt = at.hoisted ? wLocals[t]!.get() : weightAt(at.c4, t);
       const start = acc ?? (bias ? (at.hoisted ? biasLocal.get() : biasAt(at.c4)) : undefined);
-      return start ? fn.fma(v, wt, start) : fn.vmul(v, wt);
+      if (!start) return fn.vmul(v, wt);
+      // The running sum as the first operand: evaluated first, so the product's load is not hoisted
+      // above the whole chain (which kept every tap of an output live at once).
+      return fn.relaxed ? fn.fma(v, wt, start) : fn.vadd(start, fn.vmul(v, wt));
     },
     finish: (acc, at) => [
       ...(residual ? [acc.set(fn.vadd(acc.get(), fn.vload(at.out(), residual.addr)))] : []),

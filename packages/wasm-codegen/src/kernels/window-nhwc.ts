@@ -145,19 +145,24 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
     const started = new Array<boolean>(R).fill(false);
     const out: Expr[] = [...(spec.perBlock?.(c4) ?? [])];
     for (let ky = 0; ky < s.kh; ky++) {
-      out.push(...(spec.perRow?.(c4, ky) ?? []));
+      const rowOut: Expr[] = [];
+      rowOut.push(...(spec.perRow?.(c4, ky) ?? []));
       const uses = new Map<number, [number, number][]>(); // input column → (output r, tap kx)
       for (let r = 0; r < R; r++) for (let kx = 0; kx < s.kw; kx++) {
         const cx = r * s.sw + kx * s.dw;
         uses.set(cx, [...(uses.get(cx) ?? []), [r, kx]]);
       }
       for (const cx of [...uses.keys()].sort((a, b) => a - b)) {
-        out.push(col.set(fn.vload(fn.add(q.get(), c4()), pixelBytes * (ky * s.dh * s.W + cx))));
+        rowOut.push(col.set(fn.vload(fn.add(q.get(), c4()), pixelBytes * (ky * s.dh * s.W + cx))));
         for (const [r, kx] of uses.get(cx)!) {
-          out.push(accs[r]!.set(spec.tap(started[r] ? accs[r]!.get() : undefined, col.get(), ky * s.kw + kx, at(r))));
+          rowOut.push(accs[r]!.set(spec.tap(started[r] ? accs[r]!.get() : undefined, col.get(), ky * s.kw + kx, at(r))));
           started[r] = true;
         }
       }
+      // A branch that is always taken (q is an address, never 0) fences each window row: without
+      // it Binaryen sinks every output's chain into its store and V8 then issues all the step's
+      // loads first and spills (measured: 32ch@112 s1 0.27 -> 0.24 ms).
+      out.push(fn.if(fn.ne(q.get(), 0), rowOut));
     }
     for (let r = 0; r < R; r++) out.push(...spec.finish(accs[r]!, at(r)), ...store(accs[r]!, at(r), lanes));
     return out;
