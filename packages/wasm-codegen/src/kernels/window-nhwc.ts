@@ -66,6 +66,9 @@ export interface NhwcWindowSpec {
 /** Outputs per span step (measured: 4 beats 2, 3, 5 and 6; more spill registers). */
 const SPAN_OUTPUTS = 4;
 
+/** Border rows or columns on one side handled as compile-time steps; more go pixel by pixel. */
+const MAX_EDGE = 4;
+
 /** Ceil division for possibly negative numerators. */
 const ceilDiv = (a: number, b: number) => -Math.floor(-a / b);
 
@@ -94,7 +97,7 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
 
   const n = fn.local('i32'), oy = fn.local('i32'), ox = fn.local('i32'), c = fn.local('i32');
   // rowPixel: (n * OH + oy) * OW, the first output pixel of the row in Y.
-  const iy = fn.local('i32'), ix = fn.local('i32'), rowPixel = fn.local('i32');
+  const iy = fn.local('i32'), ix = fn.local('i32'), rowPixel = fn.local('i32'), imgPixel = fn.local('i32');
   const xImg = fn.local('i32'), p0 = fn.local('i32'), yPix = fn.local('i32');
   const ptrs = Array.from({ length: taps }, () => fn.local('i32'));
   const accs = Array.from({ length: SPAN_OUTPUTS }, () => fn.local('v128'));
@@ -135,62 +138,94 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
   };
   const borderPixels = (from: number, to: number) => fn.for(ox, from, to, 1, borderPixel());
 
-  // ---- interior span of an interior row: R outputs per step; per channel block, each input
-  // column of a window row is loaded once and feeds every output whose window covers it ----
+  // ---- span steps: R outputs of a row, per channel block; each input column of a window row
+  // is loaded once and feeds every output whose window covers it. `ok` drops the taps outside
+  // the image (border rows and columns known at compile time) ----
   const q = fn.local('i32'), o = fn.local('i32'), g = fn.local('i32');
-  const spanStep = (R: number, c4: () => Expr, lanes: number): Expr[] => {
+  type TapOk = (r: number, ky: number, kx: number) => boolean;
+  const spanStep = (R: number, c4: () => Expr, lanes: number, ok: TapOk, interior: boolean): Expr[] => {
     const at = (r: number): BlockAt => ({
-      c4, out: () => fn.add(fn.add(o.get(), c4()), r * pixelBytes), pixel: () => fn.add(fn.mul(oy.get(), s.OW), fn.add(g.get(), r)), interior: true, hoisted: true,
+      c4, out: () => fn.add(fn.add(o.get(), c4()), r * pixelBytes), pixel: () => fn.add(fn.mul(oy.get(), s.OW), fn.add(g.get(), r)), interior, hoisted: true,
     });
+    // Off the interior q may lie outside the image, so the offset joins the address arithmetic
+    // (a load's constant offset is added without wrapping).
+    const load = (off: number) => (interior ? fn.vload(fn.add(q.get(), c4()), off) : fn.vload(fn.add(fn.add(q.get(), c4()), off)));
     const started = new Array<boolean>(R).fill(false);
     const out: Expr[] = [...(spec.perBlock?.(c4) ?? [])];
     for (let ky = 0; ky < s.kh; ky++) {
-      const rowOut: Expr[] = [];
-      rowOut.push(...(spec.perRow?.(c4, ky) ?? []));
       const uses = new Map<number, [number, number][]>(); // input column → (output r, tap kx)
       for (let r = 0; r < R; r++) for (let kx = 0; kx < s.kw; kx++) {
+        if (!ok(r, ky, kx)) continue;
         const cx = r * s.sw + kx * s.dw;
         uses.set(cx, [...(uses.get(cx) ?? []), [r, kx]]);
       }
+      if (!uses.size) continue;
+      const rowOut: Expr[] = [...(spec.perRow?.(c4, ky) ?? [])];
       for (const cx of [...uses.keys()].sort((a, b) => a - b)) {
-        rowOut.push(col.set(fn.vload(fn.add(q.get(), c4()), pixelBytes * (ky * s.dh * s.W + cx))));
+        rowOut.push(col.set(load(pixelBytes * (ky * s.dh * s.W + cx))));
         for (const [r, kx] of uses.get(cx)!) {
           rowOut.push(accs[r]!.set(spec.tap(started[r] ? accs[r]!.get() : undefined, col.get(), ky * s.kw + kx, at(r))));
           started[r] = true;
         }
       }
-      // A branch that is always taken (q is an address, never 0) fences each window row: without
-      // it Binaryen sinks every output's chain into its store and V8 then issues all the step's
-      // loads first and spills (measured: 32ch@112 s1 0.27 -> 0.24 ms).
-      out.push(fn.if(fn.ne(q.get(), 0), rowOut));
+      // A branch that is always taken (q is a float address, never 1) fences each window row:
+      // without it Binaryen sinks every output's chain into its store and V8 then issues all the
+      // step's loads first and spills (measured: 32ch@112 s1 0.27 -> 0.24 ms).
+      out.push(fn.if(fn.ne(q.get(), 1), rowOut));
     }
     for (let r = 0; r < R; r++) out.push(...spec.finish(accs[r]!, at(r)), ...store(accs[r]!, at(r), lanes));
     return out;
   };
-  const span = oxHi - oxLo, steps = Math.floor(span / SPAN_OUTPUTS), rest = span % SPAN_OUTPUTS;
-  const stepAt = (R: number): Expr[] => [
+  const stepAt = (R: number, ok: TapOk, interior: boolean): Expr[] => [
     // q: the window's top-left input pixel for output g; o: output pixel g in Y (both in bytes).
     q.set(fn.add(xImg.get(), fn.mul(fn.add(fn.mul(iy.get(), s.W), fn.sub(fn.mul(g.get(), s.sw), s.pl)), pixelBytes))),
     o.set(fn.mul(fn.add(rowPixel.get(), g.get()), pixelBytes)),
-    ...channels((c4, lanes) => spanStep(R, c4, lanes)),
-  ];
-  const spanOf: Expr[] = [
-    fn.for(g, oxLo, oxLo + steps * SPAN_OUTPUTS, SPAN_OUTPUTS, stepAt(SPAN_OUTPUTS)),
-    ...(rest ? [g.set(fn.i(oxLo + steps * SPAN_OUTPUTS)), ...stepAt(rest)] : []),
+    ...channels((c4, lanes) => spanStep(R, c4, lanes, ok, interior)),
   ];
 
-  const rowBody: Expr[] = [
+  // ---- one output row: edge columns one step each (or pixel by pixel when there are many), the
+  // interior span R outputs per step ----
+  const inRange = (v: number, size: number) => v >= 0 && v < size;
+  const edgeColumns = (from: number, to: number, rowOk: (ky: number) => boolean): Expr[] => {
+    if (to - from > MAX_EDGE) return [borderPixels(from, to)];
+    return Array.from({ length: to - from }, (_, k) => {
+      const ox0 = from + k;
+      const ok: TapOk = (_, ky, kx) => rowOk(ky) && inRange(ox0 * s.sw - s.pl + kx * s.dw, s.W);
+      const any = Array.from({ length: taps }, (_, t) => ok(0, Math.floor(t / s.kw), t % s.kw)).some((b) => b);
+      return any ? [g.set(fn.i(ox0)), ...stepAt(1, ok, false)] : [borderPixels(ox0, ox0 + 1)];
+    }).flat();
+  };
+  const span = oxHi - oxLo, steps = Math.floor(span / SPAN_OUTPUTS), rest = span % SPAN_OUTPUTS;
+  const rowSteps = (rowOk: (ky: number) => boolean, interior: boolean): Expr[] => {
+    const ok: TapOk = (_, ky) => rowOk(ky);
+    return [
+      ...edgeColumns(0, oxLo, rowOk),
+      fn.for(g, oxLo, oxLo + steps * SPAN_OUTPUTS, SPAN_OUTPUTS, stepAt(SPAN_OUTPUTS, ok, interior)),
+      ...(rest ? [g.set(fn.i(oxLo + steps * SPAN_OUTPUTS)), ...stepAt(rest, ok, interior)] : []),
+      ...edgeColumns(oxHi, s.OW, rowOk),
+    ];
+  };
+  const rowStart = (): Expr[] => [
     iy.set(fn.sub(fn.mul(oy.get(), s.sh), s.pt)),
-    fn.if(fn.and(fn.geS(oy.get(), oyLo), fn.ltS(oy.get(), oyHi)),
-      [borderPixels(0, oxLo), ...spanOf, borderPixels(oxHi, s.OW)],
-      [borderPixels(0, s.OW)]),
-    rowPixel.set(fn.add(rowPixel.get(), s.OW)),
+    rowPixel.set(fn.add(imgPixel.get(), fn.mul(oy.get(), s.OW))),
   ];
+  // Border rows: unrolled with their taps known (pixel by pixel when there are many).
+  const borderRows = (from: number, to: number): Expr[] => {
+    if (to - from > MAX_EDGE) return [fn.for(oy, from, to, 1, [...rowStart(), borderPixels(0, s.OW)])];
+    return Array.from({ length: to - from }, (_, k) => {
+      const oy0 = from + k;
+      const rowOk = (ky: number) => inRange(oy0 * s.sh - s.pt + ky * s.dh, s.H);
+      const any = Array.from({ length: s.kh }, (_, ky) => rowOk(ky)).some((b) => b);
+      return [oy.set(fn.i(oy0)), ...rowStart(), ...(any ? rowSteps(rowOk, false) : [borderPixels(0, s.OW)])];
+    }).flat();
+  };
   return [
-    rowPixel.set(fn.i(0)),
     fn.for(n, 0, s.N, 1, [
       xImg.set(fn.add(fn.mul(n.get(), s.H * s.W * pixelBytes), spec.x)),
-      fn.for(oy, 0, s.OH, 1, rowBody),
+      imgPixel.set(fn.mul(n.get(), s.OH * s.OW)),
+      ...borderRows(0, oyLo),
+      fn.for(oy, oyLo, oyHi, 1, [...rowStart(), ...rowSteps(() => true, true)]),
+      ...borderRows(oyHi, s.OH),
     ]),
   ];
 }
