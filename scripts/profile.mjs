@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:profile [-- --models a,b --iters N --top N --write]
+// npm run bench:profile [-- --models a,b --iters N --top N --layout auto|nchw|nhwc --write]
 // Where a model's time goes: the model compiled as compile() does, but with every node's function
 // exported (generateModule's `profile`), then each node run on its own in run order, best of
 // `iters` samples of process CPU time per node. Prints per node and per op (convolutions and pools
@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     iters: { type: 'string', default: '5' },
     top: { type: 'string', default: '5' },
     write: { type: 'boolean', default: false },
+    layout: { type: 'string', default: 'auto' },
   },
 });
 const index = modelIndex();
@@ -45,7 +46,7 @@ function kind(g, node) {
   if (!node || !Array.isArray(node.attrs.kernel_shape)) return node?.op ?? '?';
   const k = node.attrs.kernel_shape.join('x');
   const stride = (node.attrs.strides ?? []).some((s) => s > 1) ? ` s${Math.max(...node.attrs.strides)}` : '';
-  const group = Number(node.attrs.group ?? 1), C = g.types.get(node.inputs[0])?.shape[1];
+  const group = Number(node.attrs.group ?? 1), C = g.types.get(node.inputs[0])?.shape[node.op.startsWith('Nhwc') ? 3 : 1];
   const grouping = group === 1 ? '' : group === C ? ' depthwise' : ` group ${group}`;
   return `${node.op} ${k}${stride}${grouping}`;
 }
@@ -58,7 +59,7 @@ for (const name of args.models ? args.models.split(',') : Object.keys(index)) {
   if (!m) throw new Error(`no model '${name}' in ${modelsDir}/models.json`);
   const dims = m.input_shape;
   if (dims.some((d) => typeof d !== 'number')) throw new Error(`${name}: symbolic input dims; profile a model with static shapes`);
-  const c = await compile(path.join(modelsDir, m.file), { inputShapes: { input: dims } });
+  const c = await compile(path.join(modelsDir, m.file), { inputShapes: { input: dims }, layout: args.layout });
   const gen = generateModule(c.graph, { profile: true });
   const exports = await load(gen, { input: seededTensor(dims, 1) });
   exports.run();

@@ -36,4 +36,9 @@ describe('benchmark scripts', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/\| Gemm \| 2 \| [\d.]+ \| [\d.]+% \|/);
   }, 130_000);
+  it('bench-layout runs shufflenet once per layout', () => {
+    const r = script('bench-layout.mjs', '--models', 'shufflenet_v2_x1_0', '--runs', '1', '--warmup', '0');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/\| shufflenet_v2_x1_0 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \| NHWC \|/);
+  }, 130_000);
 });

@@ -49,3 +49,42 @@ describe('shared models match onnxruntime-node with the optimizer off (--no-opt)
     });
   }
 });
+
+describe('data layout of the conv models', () => {
+  // What `--layout auto` picks, and why (npm run bench:layout measures both): NHWC where every
+  // transpose cancels down to the input; NCHW where the Winograd 3x3 convs (no NHWC form) would
+  // leave a transpose pair around each.
+  const picks: Record<string, 'NHWC' | 'NCHW'> = {
+    mobilenet_v2: 'NHWC', mobilenet_v2_bn: 'NHWC', shufflenet_v2_x1_0: 'NHWC', resnet18: 'NCHW', squeezenet1_1: 'NCHW',
+  };
+  for (const [name, layout] of Object.entries(picks)) {
+    it(`${name}: auto picks ${layout}${layout === 'NHWC' ? ', with transposes only at the input and the shuffles' : ''}`, async () => {
+      const m = byName(name);
+      const r = await inspect(m.file, { inputShapes: { input: m.inputShape } });
+      const ops = r.nodes.map((n) => n.op);
+      expect(ops.some((o) => o.startsWith('Nhwc'))).toBe(layout === 'NHWC');
+      if (layout === 'NHWC') {
+        expect(ops).not.toContain('Conv');
+        // The input's transpose, plus one per channel shuffle (the shuffle's own data movement, also in NCHW).
+        const shuffles = (await inspect(m.file, { inputShapes: { input: m.inputShape }, layout: 'nchw' })).nodes.filter((n) => n.op === 'Transpose').length;
+        expect(ops.filter((o) => o === 'Transpose')).toHaveLength(1 + shuffles);
+      }
+    });
+  }
+  // Every conv model in both forced layouts against onnxruntime-node: the NHWC kernels (im2col GEMM,
+  // depthwise, pools) on real shapes, and the NCHW ones where auto would pick NHWC.
+  for (const [name, layout] of Object.entries(picks)) {
+    const forced = layout === 'NHWC' ? 'nchw' : 'nhwc';
+    it(`${name} with --layout ${forced} matches onnxruntime-node`, async () => {
+      const m = byName(name);
+      const c = await compile(m.file, { inputShapes: { input: m.inputShape }, layout: forced });
+      expect(c.graph.nodes.some((n) => n.op.startsWith('Nhwc'))).toBe(forced === 'nhwc');
+      const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+      const data = seededInput(m.inputShape, 12);
+      const ours = (await model.run({ input: { dtype: 'float32', dims: m.inputShape, data } })).output!;
+      const ref = (await runOrt(m.file, { input: { dims: m.inputShape, data } })).output!;
+      const { maxAbsDiff, maxAbsRef } = maxDiff(ours.data as Float32Array, ref.data);
+      expect(maxAbsDiff).toBeLessThanOrEqual(1e-4 * maxAbsRef);
+    });
+  }
+});

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { CompileError, DType, Dim, Graph, Tensor, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
 import { ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
-import { PassReport, optimize } from '@onnx2wasm/optimizer';
+import { LAYOUT_MODES, LayoutMode, PassReport, optimize } from '@onnx2wasm/optimizer';
 import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
@@ -41,6 +41,8 @@ export interface CompileOptions {
   optimize?: boolean;
   /** Run only these optimizer passes, in this order (--passes). */
   passes?: string[];
+  /** Data layout of conv networks (--layout): 'auto' (default) picks NHWC when its transposes cancel down to the graph boundary. */
+  layout?: LayoutMode;
   /** Verify the IR after import and after every pass (--verify). */
   verify?: boolean;
   /**
@@ -165,6 +167,7 @@ function validateOptions(o: CompileOptions): void {
     }
   }
   if (o.target !== undefined) checkTarget(o.target);
+  if (o.layout !== undefined && !LAYOUT_MODES.includes(o.layout)) throw new CompileError('INVALID_OPTION', `layout must be one of ${LAYOUT_MODES.join(', ')}, got ${JSON.stringify(o.layout)}`);
   for (const k of ['maxMemoryBytes', 'maxScriptBytes'] as const) {
     const v = o[k];
     if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new CompileError('INVALID_OPTION', `${k} must be a positive whole number of bytes, got ${String(v)}`);
@@ -190,7 +193,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     if (options.verify) verifyGraph(imported.graph, 'import');
     const optimized = options.optimize === false
       ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
-      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses, keepsNchw });
+      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses, keepsNchw, layout: options.layout });
     return { imported, optimized };
   };
   const codegenFor = (builds: Build[]): Omit<CodegenOptions, 'relaxed'> => {
@@ -198,7 +201,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     const maxDims = options.maxShapes ? symbolBounds(imported.graph, options.maxShapes) : undefined;
     const symbols = new Set(imported.graph.inputs.flatMap((i) => imported.graph.types.get(i)!.shape.filter((d): d is string => typeof d === 'string')));
     // --specialize copies of every build come first: the runtime runs the first variant that matches.
-    const specialized = options.specialize ? builds.flatMap((b) => specializedVariants(b.optimized.graph, options.specialize!, symbols).map((v) => ({ ...v, whenValues: b.whenValues }))) : [];
+    const specialized = options.specialize ? builds.flatMap((b) => specializedVariants(b.optimized.graph, options.specialize!, symbols, options.layout).map((v) => ({ ...v, whenValues: b.whenValues }))) : [];
     const byValue = builds.slice(1).map((b) => ({ graph: b.optimized.graph, when: {}, whenValues: b.whenValues }));
     const variants = specialized.length || byValue.length ? [...specialized, ...byValue] : undefined;
     return { embedWeights: options.embedWeights, maxMemoryBytes, maxDims, variants, whenValues: builds[0]!.whenValues };

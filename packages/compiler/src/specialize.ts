@@ -1,7 +1,7 @@
 // --specialize seq=1,128: copies of the optimized graph with some symbols fixed, compiled next to
 // the generic build in the same module; the runtime runs a copy when a run's dims match it.
 import { CompileError, Dim, Graph, cloneGraph, dimFromTerms, dimTerms } from '@onnx2wasm/ir';
-import { optimize } from '@onnx2wasm/optimizer';
+import { LayoutMode, optimize } from '@onnx2wasm/optimizer';
 import { keepsNchw } from '@onnx2wasm/wasm-codegen';
 
 const MAX_VARIANTS = 16;
@@ -27,7 +27,7 @@ function combinations(spec: Record<string, number[]>): Record<string, number>[] 
   return out;
 }
 
-export function specializedVariants(g: Graph, spec: Record<string, number[]>, symbols: Set<string>): { graph: Graph; when: Record<string, number> }[] {
+export function specializedVariants(g: Graph, spec: Record<string, number[]>, symbols: Set<string>, layout?: LayoutMode): { graph: Graph; when: Record<string, number> }[] {
   for (const [sym, values] of Object.entries(spec)) {
     if (!symbols.has(sym)) throw new CompileError('INVALID_OPTION', `specialize: '${sym}' is not a symbolic input dim of this model (symbolic dims: ${[...symbols].join(', ') || 'none'})`);
     if (!Array.isArray(values) || !values.length || !values.every((v) => Number.isSafeInteger(v) && v >= 1)) {
@@ -41,6 +41,6 @@ export function specializedVariants(g: Graph, spec: Record<string, number[]>, sy
     for (const [v, t] of c.types) c.types.set(v, { dtype: t.dtype, shape: t.shape.map((d) => substituteDim(d, env)) });
     for (const n of c.nodes) if (n.op === 'Dims') n.attrs.dims = (n.attrs.dims as Dim[]).map((d) => substituteDim(d, env)) as number[];
     // Fixed dims fold shape values into constants and may enable static-only rewrites.
-    return { graph: optimize(c, { keepsNchw }).graph, when: env };
+    return { graph: optimize(c, { keepsNchw, layout }).graph, when: env };
   });
 }

@@ -12,7 +12,7 @@ import { cancelTransposes } from './passes/cancel-transposes.js';
 import { layoutNhwc } from './passes/layout-nhwc.js';
 
 /** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
-export const PASSES: Pass[] = [eliminateNoops, foldConstants, cancelTransposes, recognizePatterns, fuseAttention, foldBatchNorm, fuseEpilogue, fuseElementwise, eliminateDeadCode];
+export const PASSES: Pass[] = [eliminateNoops, foldConstants, cancelTransposes, recognizePatterns, fuseAttention, foldBatchNorm, fuseEpilogue, fuseElementwise, layoutNhwc, eliminateDeadCode];
 
 export interface OptimizeOptions {
   /** Pass names to run (default: all, in pipeline order). */
@@ -23,6 +23,7 @@ export interface OptimizeOptions {
   extraPasses?: Pass[];
   maxFoldElements?: number;
   keepsNchw?: PassContext['keepsNchw'];
+  layout?: PassContext['layout'];
 }
 
 export interface PassReport { name: string; changed: boolean; nodesBefore: number; nodesAfter: number }
@@ -39,7 +40,7 @@ export function findPasses(names: string[], available: Pass[] = PASSES): Pass[] 
 export function optimize(graph: Graph, opts: OptimizeOptions = {}): { graph: Graph; report: PassReport[] } {
   const all = [...PASSES, ...(opts.extraPasses ?? [])];
   const pipeline = opts.passes ? findPasses(opts.passes, all) : all;
-  const ctx: PassContext = { maxFoldElements: opts.maxFoldElements ?? 1 << 22, keepsNchw: opts.keepsNchw };
+  const ctx: PassContext = { maxFoldElements: opts.maxFoldElements ?? 1 << 22, keepsNchw: opts.keepsNchw, layout: opts.layout };
   const report: PassReport[] = [];
   let g = graph;
   for (let round = 0; round < 8; round++) {

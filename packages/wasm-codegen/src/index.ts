@@ -15,4 +15,4 @@ export { PER_SAMPLE_OPS } from './per-sample.js';
 export { VIEW_OPS } from './buffer-aliases.js';
 export { planVariant } from './variant-plan.js';
 export type { NodeFunction } from './emit-variant.js';
-export { keepsNchw } from './kernels/conv.js';
+export { keepsNchw } from './kernels/layout-choice.js';

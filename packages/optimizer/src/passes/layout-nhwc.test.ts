@@ -3,6 +3,8 @@ import { Graph, Tensor, getOp, parseGraph, printGraph } from '@onnx2wasm/ir';
 import { layoutNhwc } from './layout-nhwc.js';
 
 const ctx = { maxFoldElements: 1 << 20 };
+/** These small graphs test the rewrites; the boundary-cost rule of 'auto' has its own tests. */
+const forced = { ...ctx, layout: 'nhwc' as const };
 
 /** A constant line with deterministic small values. */
 function constant(name: string, dims: number[]): string {
@@ -43,7 +45,7 @@ const net = [
 describe('layout-nhwc', () => {
   it('runs a conv network channels-last with one transpose at the input', () => {
     const before = parseGraph(net);
-    const r = layoutNhwc.run(before, ctx);
+    const r = layoutNhwc.run(before, forced);
     expect(r.changed).toBe(true);
     expect(r.graph.nodes.map((n) => n.op)).toEqual(['Transpose', 'NhwcConv', 'MatMul', 'Mul', 'NhwcConv', 'Concat', 'NhwcMaxPool', 'NhwcGlobalAveragePool', 'Dims', 'Reshape']);
     // (The last Transpose moved only size-1 dims: a Reshape, whose shape Dims fold-constants folds.)
@@ -58,11 +60,11 @@ describe('layout-nhwc', () => {
   it('leaves the graph NCHW when a transpose would stay between two nodes', () => {
     const text = [
       'graph g(%x: float32[1,3,5,5]) -> (%y)',
-      constant('w1', [4, 3, 3, 3]), constant('w2', [2, 4, 1, 1]),
+      constant('w1', [4, 3, 3, 3]), constant('w2', [2, 20, 1, 1]),
       '  %a: float32[1,4,5,5] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
-      '  const %shape: int64[4] = [1, 4, 25, 1]',
-      '  %b: float32[1,4,25,1] = Reshape(%a, %shape)  # flat',
-      '  %y: float32[1,2,25,1] = Conv(%b, %w2) {kernel_shape=[1, 1]}  # c2',
+      '  const %shape: int64[4] = [1, 20, 5, 1]',
+      '  %b: float32[1,20,5,1] = Reshape(%a, %shape)  # mixes channels with rows',
+      '  %y: float32[1,2,5,1] = Conv(%b, %w2) {kernel_shape=[1, 1]}  # c2',
     ].join('\n');
     const r = layoutNhwc.run(parseGraph(text), ctx);
     expect(r.changed).toBe(false);
@@ -70,7 +72,7 @@ describe('layout-nhwc', () => {
   });
 
   it('keeps the convs the code generator prefers in NCHW (and then the whole graph)', () => {
-    const r = layoutNhwc.run(parseGraph(net), { ...ctx, keepsNchw: (n) => n.name === 'dw' });
+    const r = layoutNhwc.run(parseGraph(net), { ...ctx, keepsNchw: (n) => (n.name === 'dw' ? 'faster' : false) });
     expect(r.changed).toBe(false);
   });
 
@@ -85,9 +87,67 @@ describe('layout-nhwc', () => {
       '  %y: float32[2,4,3,3] = Add(%d, %a)  # residual',
     ].join('\n');
     const before = parseGraph(text);
-    const r = layoutNhwc.run(before, ctx);
+    const r = layoutNhwc.run(before, forced);
     expect(r.changed).toBe(true);
     expect(r.graph.nodes.map((n) => n.op)).toEqual(['Transpose', 'NhwcConv', 'Add', 'Sigmoid', 'MatMul', 'Add', 'Transpose']);
     expectSameResults(before, r.graph);
+  });
+
+  it('carries a channel shuffle, channel split and spatial mean over to NHWC (only the shuffle copy stays)', () => {
+    const text = [
+      'graph g(%x: float32[1,8,4,4]) -> (%y)',
+      constant('w1', [8, 8, 1, 1]), constant('w2', [4, 4, 3, 3]),
+      '  const %split5: int64[5] = [1, 2, 4, 4, 4]',
+      '  const %flat4: int64[4] = [1, 8, 4, 4]',
+      '  const %zero: int64[1] = [0]',
+      '  const %four: int64[1] = [4]',
+      '  const %eight: int64[1] = [8]',
+      '  const %one: int64[1] = [1]',
+      '  %a: float32[1,8,4,4] = Conv(%x, %w1) {kernel_shape=[1, 1]}  # c1',
+      '  %r: float32[1,2,4,4,4] = Reshape(%a, %split5)  # groups',
+      '  %t: float32[1,4,2,4,4] = Transpose(%r) {perm=[0, 2, 1, 3, 4]}  # shuffle',
+      '  %s: float32[1,8,4,4] = Reshape(%t, %flat4)  # merge',
+      '  %lo: float32[1,4,4,4] = Slice(%s, %zero, %four, %one)  # lo',
+      '  %hi: float32[1,4,4,4] = Slice(%s, %four, %eight, %one)  # hi',
+      '  %b: float32[1,4,4,4] = Conv(%hi, %w2) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c2',
+      '  %c: float32[1,8,4,4] = Concat(%lo, %b) {axis=1}  # cat',
+      '  %y: float32[1,8] = ReduceMean(%c) {axes=[2, 3], keepdims=0}  # mean',
+    ].join('\n');
+    const before = parseGraph(text);
+    const r = layoutNhwc.run(before, forced);
+    expect(r.changed).toBe(true);
+    const transposes = r.graph.nodes.filter((n) => n.op === 'Transpose');
+    // The input's, and the shuffle itself: [1, 4, 4, 2, 4] → [1, 4, 4, 4, 2] (channels of the two groups interleave).
+    expect(transposes.map((n) => n.attrs.perm)).toEqual([[0, 2, 3, 1], [0, 1, 2, 4, 3]]);
+    expect(printGraph(r.graph)).toMatch(/float32\[1,8\] = ReduceMean\(%\S+\) \{axes=\[1, 2\], keepdims=0\}  # mean/);
+    expectSameResults(before, r.graph);
+  });
+
+  const chain = (input: number[], head: string[]) => parseGraph([
+    `graph g(%x: float32[${input.join(',')}]) -> (%y)`,
+    constant('w1', [16, input[1]!, 3, 3]), constant('w2', [16, 16, 3, 3]),
+    `  %a: float32[1,16,${input[2]},${input[3]}] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1`,
+    ...head,
+  ].join('\n'));
+
+  it('auto: converts when the boundary transposes are cheap next to the NHWC work', () => {
+    const g = chain([1, 2, 8, 8], [
+      '  %b: float32[1,16,8,8] = Conv(%a, %w2) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c2',
+      '  %y: float32[1,16,1,1] = GlobalAveragePool(%b)  # gap',
+    ]);
+    const r = layoutNhwc.run(g, ctx);
+    expect(r.changed).toBe(true);
+    expect(r.graph.nodes.filter((n) => n.op === 'Transpose')).toHaveLength(1);
+    expectSameResults(g, r.graph);
+  });
+
+  it('auto: a lone conv stays NCHW (its input and output transposes would copy as much as it writes)', () => {
+    const g = chain([1, 16, 8, 8], ['  %y: float32[1,16,8,8] = Relu(%a)  # act']);
+    expect(layoutNhwc.run(g, ctx).changed).toBe(false);
+    expect(layoutNhwc.run(g, forced).changed).toBe(true);
+  });
+
+  it("'nchw' never converts", () => {
+    expect(layoutNhwc.run(parseGraph(net), { ...ctx, layout: 'nchw' }).changed).toBe(false);
   });
 });

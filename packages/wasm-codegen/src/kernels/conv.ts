@@ -57,12 +57,8 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
   return { kind: 'im2col', shape, onesRow, rows, colBytes, padBytes };
 }
 
-/**
- * The optimizer's PassContext.keepsNchw: a Conv that takes the Winograd kernel stays NCHW, as
- * Winograd has no channels-last form and beats the NHWC GEMM (272% against ~100% of the
- * mul+add peak, npm run bench:kernels).
- */
-export function keepsNchw(node: Node, g: Graph): boolean {
+/** Whether Conv `node` of graph `g` takes the Winograd kernel. */
+export function takesWinograd(node: Node, g: Graph): boolean {
   const dims = (v: string | undefined) => ({ dims: (v ? g.types.get(v)?.shape ?? [] : []) as number[], constant: v ? g.constants.get(v) : undefined });
   return planOf(node, dims(node.inputs[0]), dims(node.inputs[1]), !!node.inputs[2], dims(node.outputs[0]))?.kind === 'winograd';
 }

@@ -1,0 +1,233 @@
+// Moves Transposes down the graph so the layout pass's NCHW ↔ NHWC pairs meet and cancel: a
+// Transpose above an elementwise op, Concat, Slice, reduction or axis-regrouping Reshape goes below
+// it, with the op's axes (and broadcast constants) mapped through the permutation, and two
+// Transposes in a row become one. Each rewrite keeps the values exactly; none moves a Transpose up,
+// so the rules stop.
+import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, getOp, makeTensor, toNumbers } from '@onnx2wasm/ir';
+import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
+
+/** Elementwise ops whose meaning depends on an axis or on element order. */
+const ORDER_DEPENDENT = new Set(['QuantizeLinear', 'DequantizeLinear', 'RotaryEmbedding', 'RandomUniform']);
+
+const REDUCTIONS = new Set(['ReduceMean', ...Object.keys(REDUCE_KINDS)]);
+
+const permOf = (n: Node | undefined): number[] | undefined => (n?.op === 'Transpose' && Array.isArray(n.attrs.perm) ? n.attrs.perm as number[] : undefined);
+const samePerm = (a: number[], b: number[]) => a.length === b.length && a.every((p, i) => p === b[i]);
+const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
+
+/** x reshaped to `rank` dims (leading 1s) and transposed by `perm`: the operand that broadcasts like x did before the transpose. */
+function permutedConstant(t: Tensor, rank: number, perm: number[]): Tensor {
+  const dims = [...new Array(rank - t.dims.length).fill(1), ...t.dims];
+  const out = getOp('Transpose')!.evaluate({ name: '', op: 'Transpose', inputs: [''], outputs: [''], attrs: { perm } }, [{ ...t, dims }]);
+  return out[0]!;
+}
+
+/** op(T(a), T(b), c) = T(op(a, b, c')) for an elementwise op, every data input transposed alike or constant. */
+const sinkThroughElementwise: Rule = {
+  name: 'sink-through-elementwise',
+  apply(n, view) {
+    if (getOp(n.op)?.group !== 'elementwise' || ORDER_DEPENDENT.has(n.op) || n.outputs.length !== 1) return undefined;
+    const rank = view.type(n.outputs[0]!).shape.length;
+    const perm = n.inputs.map((i) => (i ? permOf(view.producer(i)) : undefined)).find(Boolean);
+    if (!perm || perm.length !== rank) return undefined;
+    const inv = inverse(perm);
+    const constants: Patch['constants'] = [];
+    const inputs: string[] = [];
+    for (const i of n.inputs) {
+      const p = i ? permOf(view.producer(i)) : undefined;
+      const c = i ? view.constant(i) : undefined;
+      if (!i || (c && c.dims.every((d) => d === 1))) inputs.push(i); // one value broadcasts the same either way
+      else if (p && samePerm(p, perm) && view.type(i).shape.length === rank) inputs.push(view.producer(i)!.inputs[0]!);
+      else if (c && c.dims.length <= rank) {
+        const name = view.fresh(`${i}_perm`);
+        constants.push([name, permutedConstant(c, rank, inv)]);
+        inputs.push(name);
+      } else return undefined;
+    }
+    const y = view.fresh(`${n.outputs[0]}_pre`);
+    return {
+      remove: [n],
+      constants,
+      insert: [
+        { ...n, inputs, outputs: [y] },
+        { name: `${n.name}/transpose`, op: 'Transpose', inputs: [y], outputs: [n.outputs[0]!], attrs: { perm } },
+      ],
+    };
+  },
+};
+
+/** Concat(T(a), T(b)) along axis = T(Concat(a, b)) along perm[axis]. */
+const sinkThroughConcat: Rule = {
+  name: 'sink-through-concat',
+  apply(n, view) {
+    if (n.op !== 'Concat' || n.inputs.some((i) => !i)) return undefined;
+    const perms = n.inputs.map((i) => permOf(view.producer(i)));
+    const perm = perms[0];
+    if (!perm || perms.some((p) => !p || !samePerm(p, perm))) return undefined;
+    const rank = perm.length;
+    const axis = (Number(n.attrs.axis) + rank) % rank;
+    const y = view.fresh(`${n.outputs[0]}_pre`);
+    const insert: Node[] = [
+      { ...n, inputs: n.inputs.map((i) => view.producer(i)!.inputs[0]!), outputs: [y], attrs: { ...n.attrs, axis: perm[axis]! } },
+      { name: `${n.name}/transpose`, op: 'Transpose', inputs: [y], outputs: [n.outputs[0]!], attrs: { perm } },
+    ];
+    return { remove: [n], insert };
+  },
+};
+
+/**
+ * T2(T1(x)) = T(x) with the composed perm, even when T1 has other readers (it stays for them):
+ * the layout's back-and-forth pairs meet at values with several readers (a residual branch).
+ */
+const composeShared: Rule = {
+  name: 'compose-transposes',
+  apply(n, view) {
+    const p2 = permOf(n), inner = n.inputs[0] ? view.producer(n.inputs[0]) : undefined, p1 = permOf(inner);
+    if (!p2 || !p1) return undefined;
+    return { remove: [n], insert: [{ ...n, inputs: [inner!.inputs[0]!], attrs: { ...n.attrs, perm: p2.map((i) => p1[i]!) } }] };
+  },
+};
+
+
+
+/** `n` rewritten to `replacement` (which writes a fresh value) followed by Transpose(perm) into n's output. */
+function transposedAfter(n: Node, view: GraphView, replacement: Omit<Node, 'outputs'>, perm: number[], extra: Partial<Patch> = {}): Patch {
+  const before = [...(extra.insert ?? [])];
+  const out = n.outputs[0]!;
+  if (isIdentity(perm)) return { remove: [n], insert: [...before, { ...replacement, outputs: [out] }], constants: extra.constants ?? [] };
+  const y = view.fresh(`${out}_pre`);
+  const transpose: Node = { name: `${n.name}/transpose`, op: 'Transpose', inputs: [y], outputs: [out], attrs: { perm } };
+  return { remove: [n], insert: [...before, { ...replacement, outputs: [y] }, transpose], constants: extra.constants ?? [] };
+}
+
+const isIdentity = (perm: number[]) => perm.every((p, i) => p === i);
+
+function intConstant(view: GraphView, hint: string, values: number[]): [string, [string, Tensor]] {
+  const name = view.fresh(hint);
+  return [name, [name, makeTensor('int64', [values.length], values)]];
+}
+
+/** Slice(T(x)) along axes A = T(Slice(x)) along perm[A]. */
+const sinkThroughSlice: Rule = {
+  name: 'sink-through-slice',
+  apply(n, view) {
+    if (n.op !== 'Slice' || view.isGraphOutput(n.outputs[0]!)) return undefined;
+    const t = view.producer(n.inputs[0]!), perm = permOf(t);
+    if (!perm) return undefined;
+    const rank = perm.length;
+    const starts = view.constant(n.inputs[1]!);
+    const axesIn = n.inputs[3] ? view.constant(n.inputs[3]) : undefined;
+    if (!starts || (n.inputs[3] && !axesIn)) return undefined;
+    const axes = axesIn ? toNumbers(axesIn).map((a) => (a + rank) % rank) : starts.data.length ? Array.from({ length: starts.data.length }, (_, i) => i) : [];
+    const [axesName, axesConst] = intConstant(view, `${n.name}_axes`, axes.map((a) => perm[a]!));
+    const inputs = [t!.inputs[0]!, n.inputs[1]!, n.inputs[2]!, axesName, ...(n.inputs[4] ? [n.inputs[4]] : [])];
+    return transposedAfter(n, view, { ...n, inputs }, perm, { constants: [axesConst] });
+  },
+};
+
+/** Reduce(T(x)) over axes A = Reduce(x) over perm[A], then the kept axes in T's order. */
+const sinkThroughReduce: Rule = {
+  name: 'sink-through-reduce',
+  apply(n, view) {
+    if (!REDUCTIONS.has(n.op) || n.inputs.length !== 1) return undefined;
+    const t = view.producer(n.inputs[0]!), perm = permOf(t);
+    if (!perm) return undefined;
+    const rank = perm.length;
+    const given = Array.isArray(n.attrs.axes) ? (n.attrs.axes as number[]) : [];
+    if (!given.length && Number(n.attrs.noop_with_empty_axes ?? 0)) return undefined;
+    const axes = given.length ? given.map((a) => (a + rank) % rank) : perm.map((_, i) => i);
+    const keep = Number(n.attrs.keepdims ?? 1) !== 0;
+    const mapped = axes.map((a) => perm[a]!).sort((a, b) => a - b);
+    // Without keepdims the result's axes are the kept ones: in x order after the reduction, in T's order before.
+    const kept = perm.filter((_, i) => !axes.includes(i));
+    const sorted = [...kept].sort((a, b) => a - b);
+    const after = keep ? perm : kept.map((x) => sorted.indexOf(x));
+    return transposedAfter(n, view, { ...n, inputs: [t!.inputs[0]!], attrs: { ...n.attrs, axes: mapped } }, after);
+  },
+};
+
+/**
+ * Groups of consecutive axes of `from` and `to` with equal products (a Reshape that only splits
+ * and merges axes): [from axes, to axes] per group, or undefined when the dims do not line up.
+ */
+function axisGroups(from: Dim[], to: Dim[]): [number[], number[]][] | undefined {
+  const groups: [number[], number[]][] = [];
+  let i = 0, j = 0;
+  while (i < from.length && j < to.length) {
+    const g: [number[], number[]] = [[i], [j]];
+    let a = from[i]!, b = to[j]!;
+    // A symbolic dim (a batch) only lines up with the same symbol, as a group of its own.
+    if (!num(a) || !num(b)) {
+      if (a !== b) return undefined;
+      groups.push(g);
+      i++; j++;
+      continue;
+    }
+    while (a !== b) {
+      const next = a < b ? from[i + 1] : to[j + 1];
+      if (!num(next)) return undefined;
+      if (a < b) g[0].push(++i), a *= next;
+      else g[1].push(++j), b *= next;
+    }
+    groups.push(g);
+    i++; j++;
+  }
+  // Trailing 1s join the last group.
+  for (; i < from.length; i++) { if (from[i] !== 1 || !groups.length) return undefined; groups[groups.length - 1]![0].push(i); }
+  for (; j < to.length; j++) { if (to[j] !== 1 || !groups.length) return undefined; groups[groups.length - 1]![1].push(j); }
+  return groups;
+}
+
+/**
+ * Reshape(T(x)) where the Reshape splits and merges axes: each group of T's axes comes from a run
+ * of adjacent axes of x, so x is reshaped group by group (after a Transpose that orders each run
+ * as T reads it, when it does not already: a channel shuffle's real data movement) and the
+ * Transpose of whole groups moves below.
+ */
+const sinkThroughReshape: Rule = {
+  name: 'sink-through-reshape',
+  apply(n, view) {
+    if (n.op !== 'Reshape') return undefined;
+    const t = view.producer(n.inputs[0]!), perm = permOf(t);
+    if (!perm) return undefined;
+    const tDims = view.type(n.inputs[0]!).shape, yDims = view.type(n.outputs[0]!).shape;
+    const groups = axisGroups(tDims, yDims);
+    if (!groups) return undefined;
+    const sources = groups.map(([ta]) => ta.map((a) => perm[a]!));
+    // Each group's x axes must be a run of adjacent axes.
+    if (sources.some((src) => Math.max(...src) - Math.min(...src) !== src.length - 1)) return undefined;
+    const byX = groups.map((_, g) => g).sort((a, b) => Math.min(...sources[a]!) - Math.min(...sources[b]!));
+    const inner = byX.flatMap((g) => sources[g]!);
+    const xDims = view.type(t!.inputs[0]!).shape;
+    const newDims = byX.flatMap((g) => groups[g]![1].map((a) => yDims[a]!));
+    // Position in the regrouped x of each of y's axes.
+    const at = new Map<number, number>();
+    let k = 0;
+    for (const g of byX) for (const a of groups[g]![1]) at.set(a, k++);
+    const after = yDims.map((_, a) => at.get(a)!);
+    if (isIdentity(after)) return undefined; // T only reorders within runs: nothing would move below.
+    const insert: Node[] = [];
+    let src = t!.inputs[0]!;
+    if (!isIdentity(inner)) {
+      const shuffled = view.fresh(`${src}_grouped`);
+      insert.push({ name: `${n.name}/group`, op: 'Transpose', inputs: [src], outputs: [shuffled], attrs: { perm: inner } });
+      src = shuffled;
+    }
+    if (newDims.length === xDims.length && isIdentity(inner) && newDims.every((d, i) => d === xDims[i])) {
+      // Nothing to reshape: only the group Transpose remains.
+      return { remove: [n], insert: [{ name: `${n.name}/transpose`, op: 'Transpose', inputs: [src], outputs: [n.outputs[0]!], attrs: { perm: after } }] };
+    }
+    // The target as a Dims node: it may hold a symbolic batch (fold-constants folds a static one).
+    const shape = view.fresh(`${n.outputs[0]}/shape`);
+    insert.push({ name: `${n.name}/shape`, op: 'Dims', inputs: [], outputs: [shape], attrs: { dims: newDims as AttrValue } });
+    return transposedAfter(n, view, { name: n.name, op: 'Reshape', inputs: [src, shape], attrs: {} }, after, { insert });
+  },
+};
+
+const num = (d: unknown): d is number => typeof d === 'number';
+
+export const sinkTransposes = rewritePass(
+  'sink-transposes',
+  'move Transposes below elementwise ops, Concats, Slices, reductions and regrouping Reshapes, and compose them',
+  [composeShared, sinkThroughElementwise, sinkThroughConcat, sinkThroughSlice, sinkThroughReduce, sinkThroughReshape],
+);
