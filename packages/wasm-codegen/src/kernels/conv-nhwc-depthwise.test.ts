@@ -30,6 +30,9 @@ const special: Case[] = [
   { x: [1, 13, 11, 7], k: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2], bias: true },
   { x: [2, 17, 7, 9], k: [3, 2], dilations: [2, 3], strides: [3, 1], pads: [1, 0, 2, 3] },
   { x: [1, 7, 7, 32], k: [7, 7], pads: [3, 3, 3, 3], bias: true },
+  // Channel tiles: 36 blocks per tile at W = 7, so two tiles (the second partial) and the tail.
+  { x: [1, 6, 7, 150], k: [3, 3], pads: [1, 1, 1, 1], bias: true, residual: true, activation: 'relu' },
+  { x: [2, 5, 7, 146], k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true },
   // More than MAX_EDGE border rows and columns: those go pixel by pixel.
   { x: [1, 13, 14, 5], k: [3, 3], dilations: [5, 5], pads: [5, 6, 5, 5], bias: true, activation: 'relu' },
   { x: [1, 23, 5, 4], k: [3, 3], dilations: [6, 1], pads: [6, 1, 7, 1], strides: [1, 2], bias: true },

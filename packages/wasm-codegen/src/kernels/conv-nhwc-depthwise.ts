@@ -1,10 +1,10 @@
 // Depthwise NhwcConv (group == C == M) on channels-last data, vectorized across channels: one
 // f32x4 is 4 channels of a pixel, so every tap is a plain load at any stride or dilation. The
 // weights are repacked at compile time to [kh*kw, C] (channels innermost, rows padded to whole
-// vectors) so a tap's 4 weights are one load too. The loop is window-nhwc.ts's: interior pixels
-// read taps at constant offsets, border pixels read a zero row for taps outside the image. Each
-// output vector starts from the bias, takes one multiply-add per tap, and the epilogue (residual,
-// activation) runs in registers before the store.
+// vectors) so a tap's 4 weights are one load too. The loop is window-nhwc.ts's (4 neighbouring
+// outputs per step sharing input loads; the few border pixels it does one by one read a zero row
+// for taps outside the image). Each output vector starts from the bias, takes one multiply-add per
+// tap, and the epilogue (residual, activation) runs in registers before the store.
 import { Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';

@@ -25,6 +25,7 @@ both('3x3 s2 ceil_mode, even size (overhang)', [1, 16, 14, 3], { kernel_shape: [
 both('strides 2 and 1, 2x3 window', [2, 11, 13, 9], { kernel_shape: [2, 3], strides: [2, 1], pads: [1, 0, 0, 1] });
 both('5x5 pad 2 on 12x21', [1, 12, 21, 4], { kernel_shape: [5, 5], pads: [2, 2, 2, 2] });
 both('7x7 on 7x7', [1, 7, 7, 17], { kernel_shape: [7, 7] });
+both('two channel tiles and the tail', [1, 6, 7, 150], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
 both('more border rows and columns than unrolled', [1, 13, 14, 5], { kernel_shape: [3, 3], dilations: [5, 5], pads: [5, 6, 5, 5] });
 cases.push({ op: 'NhwcAveragePool', name: '3x3 s2 pad 1 include pad', x: [1, 9, 7, 7], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 } });
 cases.push({ op: 'NhwcAveragePool', name: 'ceil_mode overhang, include pad', x: [1, 10, 8, 5], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 0, 1, 0], ceil_mode: 1, count_include_pad: 1 } });

@@ -1,10 +1,13 @@
 // The sliding-window loop shared by the channels-last kernels (depthwise NhwcConv, NhwcMaxPool,
 // NhwcAveragePool). With channels innermost one f32x4 holds 4 channels of one pixel, so a tap is a
-// plain vector load at any stride or dilation and no plane is copied. Output pixels whose whole
-// window lies inside the input ("interior") read every tap at a constant offset from one pointer;
-// the others ("border") point each tap either at the input or at a fill row (a weight of C floats:
-// 0 for conv and average, -Infinity for max), chosen once per pixel, so the channel loop stays
-// branch-free everywhere. The caller supplies how taps combine and what happens before the store.
+// plain vector load at any stride or dilation and no plane is copied. A row of outputs goes in
+// steps of 4 neighbours: per channel block, each input column under a window row is loaded once
+// and feeds every output whose window covers it. Taps outside the image are known at compile
+// time for the border rows and edge columns (a few per side; unrolled), so they are skipped;
+// beyond that border pixels go one by one, each tap pointing at the input or at a fill row (C
+// floats: 0 for conv and average, -Infinity for max). Channels go in tiles so the input rows under
+// a row of windows stay in cache for the next output row. The caller supplies how taps combine
+// and what happens before the store.
 import { Node, makeTensor } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
@@ -13,7 +16,7 @@ import { PlaneShape, planeShape } from './window-core.js';
 /** The window geometry plus batch and channel counts (channels of input and output are equal). */
 export interface NhwcShape extends PlaneShape { N: number; C: number }
 
-/** Taps unrolled per channel block; past this the border pointers would need too many locals. */
+/** Taps unrolled per channel block; past this the kernels refuse the window (code size, locals). */
 export const MAX_NHWC_TAPS = 64;
 
 /** Reads the window attributes of an NHWC node with input [N, H, W, C], output [N, OH, OW, C]. */
@@ -44,7 +47,7 @@ export interface BlockAt {
   pixel: () => Expr;
   /** Every tap of the window is inside the image. */
   interior: boolean;
-  /** Inside a span step, after `perBlock` and `perRow` ran (e.g. bias and weights in locals). */
+  /** In a span step, after `perBlock` and `perRow` ran (e.g. bias and weights in locals); else a lone border pixel. */
   hoisted: boolean;
 }
 
@@ -79,11 +82,7 @@ function interiorRange(size: number, out: number, k: number, s: number, d: numbe
   return [lo, Math.max(lo, Math.min(out, hi))];
 }
 
-/**
- * Rows whose window is inside the image are walked channel block by channel block over their
- * interior span (the spec's perBlock hoists per-block data, e.g. weights, out of the walk), R
- * outputs at a time; border pixels go pixel by pixel with per-tap pointers.
- */
+/** The statements of the whole window op over all images (see the file comment). */
 export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
   const s = spec.shape;
   const { C } = s;
@@ -106,11 +105,13 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
   const store = (acc: Local, at: BlockAt, lanes: number): Expr[] => (lanes === 4
     ? [fn.vstore(at.out(), acc.get(), spec.y)]
     : Array.from({ length: lanes }, (_, l) => fn.vstoreLane(at.out(), acc.get(), l, spec.y + 4 * l)));
-  // Full channel blocks in a loop, then the last C % 4 channels (their stores write only those lanes).
-  const channels = (body: (c4: () => Expr, lanes: number) => Expr[]): Expr[] => [
-    fn.for(c, 0, 4 * full, 16, body(() => c.get(), 4)),
-    ...(C % 4 ? body(() => fn.i(4 * full), C % 4) : []),
-  ];
+  // The image is swept once per channel tile: whole blocks [tile, tileEnd) bytes, then (if C % 4)
+  // once more for the last block alone, whose stores write only its C % 4 lanes.
+  const tile = fn.local('i32'), tileEnd = fn.local('i32');
+  let tailPass = false;
+  const channels = (body: (c4: () => Expr, lanes: number) => Expr[]): Expr[] => (tailPass
+    ? body(() => fn.i(4 * full), C % 4)
+    : [fn.for(c, tile.get(), tileEnd.get(), 16, body(() => c.get(), 4))]);
 
   // ---- border pixels: each tap reads the input or the fill row ----
   const borderPixel = (): Expr[] => {
@@ -219,13 +220,40 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
       return [oy.set(fn.i(oy0)), ...rowStart(), ...(any ? rowSteps(rowOk, false) : [borderPixels(0, s.OW)])];
     }).flat();
   };
+  const sweep = (): Expr[] => [
+    ...borderRows(0, oyLo),
+    fn.for(oy, oyLo, oyHi, 1, [...rowStart(), ...rowSteps(() => true, true)]),
+    ...borderRows(oyHi, s.OH),
+  ];
+  const tileBytes = 16 * tileBlocks(s);
+  const tiles = full ? [fn.for(tile, 0, 4 * full, tileBytes, [
+    tileEnd.set(fn.selectI(fn.ltS(fn.add(tile.get(), tileBytes), 4 * full), fn.add(tile.get(), tileBytes), 4 * full)),
+    ...sweep(),
+  ])] : [];
+  tailPass = true;
+  const tail = C % 4 ? sweep() : [];
   return [
     fn.for(n, 0, s.N, 1, [
       xImg.set(fn.add(fn.mul(n.get(), s.H * s.W * pixelBytes), spec.x)),
       imgPixel.set(fn.mul(n.get(), s.OH * s.OW)),
-      ...borderRows(0, oyLo),
-      fn.for(oy, oyLo, oyHi, 1, [...rowStart(), ...rowSteps(() => true, true)]),
-      ...borderRows(oyHi, s.OH),
+      ...tiles,
+      ...tail,
     ]),
   ];
+}
+
+/** Bytes of the input rows under a window row of outputs, per channel tile (measured: 12 KB). */
+const TILE_BUDGET = 12288;
+
+/** Tiles narrower than this cost more in loop overhead than they save (measured on 2-block tiles). */
+const MIN_TILE_BLOCKS = 4;
+
+/**
+ * Channel blocks per tile: a tile's input rows under the window stay in cache from one output row
+ * to the next (whole rows of many channels would not). Wide images get one tile.
+ */
+function tileBlocks(s: NhwcShape): number {
+  const perBlock = ((s.kh - 1) * s.dh + 1) * s.W * 16;
+  const blocks = Math.floor(TILE_BUDGET / perBlock);
+  return blocks < MIN_TILE_BLOCKS ? Math.max(1, Math.floor(s.C / 4)) : blocks;
 }
