@@ -61,26 +61,38 @@ function zeroFloats(fn: FnBuilder, dst: () => Expr, count: number): Expr[] {
   return out;
 }
 
-/** Rows of A for `rows` output pixels from pixel p0 of image n: each the window's channel runs. */
+/**
+ * Rows of A for `rows` output pixels from pixel p0 of image n: each the window's channel runs.
+ * Without dilation a window row is one run of kw·C floats in NHWC, copied at once when it lies
+ * inside the image (always, in the interior); border rows go tap by tap with zeros outside.
+ */
 function emitIm2col(fn: FnBuilder, g: Geometry, xAddr: number, image: () => Expr, p0: () => Expr, rows: number, dst: number): Expr[] {
   const { s, C } = g;
-  const q = fn.local('i32'), iy = fn.local('i32'), ix = fn.local('i32'), row = fn.local('i32'), ky = fn.local('i32'), kx = fn.local('i32');
+  const q = fn.local('i32'), iy = fn.local('i32'), ix = fn.local('i32'), ix0 = fn.local('i32'), row = fn.local('i32'), ky = fn.local('i32'), kx = fn.local('i32');
   const oy = fn.local('i32'), ox = fn.local('i32'), at = fn.local('i32');
   const padded = s.pt > 0 || s.pl > 0 || (s.OH - 1) * s.sh + (s.kh - 1) * s.dh >= s.H || (s.OW - 1) * s.sw + (s.kw - 1) * s.dw >= s.W;
-  const src = () => fn.add(fn.add(image(), fn.mul(fn.add(fn.mul(iy.get(), s.W), ix.get()), 4 * C)), xAddr);
+  const pixel = (x: () => Expr) => () => fn.add(fn.add(image(), fn.mul(fn.add(fn.mul(iy.get(), s.W), x()), 4 * C)), xAddr);
   const tap = () => fn.add(at.get(), fn.mul(fn.add(fn.mul(ky.get(), s.kw), kx.get()), 4 * C));
-  const copy = copyFloats(fn, tap, src, C);
-  const body = padded ? [fn.if(fn.and(fn.ltU(iy.get(), s.H), fn.ltU(ix.get(), s.W)), copy, zeroFloats(fn, tap, C))] : copy;
+  const windowRow = () => fn.add(at.get(), fn.mul(ky.get(), 4 * s.kw * C));
+  const copy = copyFloats(fn, tap, pixel(() => ix.get()), C);
+  const tapByTap = [fn.for(kx, 0, s.kw, 1, [
+    ix.set(fn.add(ix0.get(), fn.mul(kx.get(), s.dw))),
+    ...(padded ? [fn.if(fn.and(fn.ltU(iy.get(), s.H), fn.ltU(ix.get(), s.W)), copy, zeroFloats(fn, tap, C))] : copy),
+  ])];
+  let perRow = tapByTap;
+  if (s.dw === 1) {
+    const whole = copyFloats(fn, windowRow, pixel(() => ix0.get()), s.kw * C);
+    const inside = fn.and(fn.and(fn.ltU(iy.get(), s.H), fn.geS(ix0.get(), 0)), fn.leS(ix0.get(), s.W - s.kw));
+    perRow = padded ? [fn.if(inside, whole, tapByTap)] : whole;
+  }
   return [fn.for(q, 0, rows, 1, [
     row.set(fn.add(p0(), q.get())),
     oy.set(fn.divU(row.get(), s.OW)), ox.set(fn.remU(row.get(), s.OW)),
     at.set(fn.add(fn.mul(q.get(), 4 * g.K), dst)),
+    ix0.set(fn.sub(fn.mul(ox.get(), s.sw), s.pl)),
     fn.for(ky, 0, s.kh, 1, [
       iy.set(fn.add(fn.mul(oy.get(), s.sh), fn.sub(fn.mul(ky.get(), s.dh), s.pt))),
-      fn.for(kx, 0, s.kw, 1, [
-        ix.set(fn.add(fn.mul(ox.get(), s.sw), fn.sub(fn.mul(kx.get(), s.dw), s.pl))),
-        ...body,
-      ]),
+      ...perRow,
     ]),
   ])];
 }
