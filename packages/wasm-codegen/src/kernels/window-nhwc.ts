@@ -64,6 +64,11 @@ export interface NhwcWindowSpec {
   tap: (acc: Expr | undefined, v: Expr, t: number, at: BlockAt) => Expr;
   /** Statements between the last tap and the store (bias, divisor, residual, activation). */
   finish: (acc: Local, at: BlockAt) => Expr[];
+  /**
+   * A second chain per output over a value of each input vector (`of`, computed once per loaded
+   * vector), joined by `combine`; `finish` applies it before the spec's finish (MaxPool's NaN mask).
+   */
+  side?: { of: (v: () => Expr) => Expr; combine: (a: Expr, b: Expr) => Expr; finish: (acc: Local, side: Local) => Expr[] };
 }
 
 /** Outputs per span step (measured: 4 beats 2, 3, 5 and 6; more spill registers). */
@@ -101,6 +106,9 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
   const ptrs = Array.from({ length: taps }, () => fn.local('i32'));
   const accs = Array.from({ length: SPAN_OUTPUTS }, () => fn.local('v128'));
   const col = fn.local('v128');
+  const side = spec.side;
+  const sides = side ? Array.from({ length: SPAN_OUTPUTS }, () => fn.local('v128')) : [];
+  const sideCol = fn.local('v128');
 
   const store = (acc: Local, at: BlockAt, lanes: number): Expr[] => (lanes === 4
     ? [fn.vstore(at.out(), acc.get(), spec.y)]
@@ -124,9 +132,19 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
     }
     const block = (c4: () => Expr, lanes: number): Expr[] => {
       const at: BlockAt = { c4, out: () => fn.add(yPix.get(), c4()), pixel: () => fn.add(fn.mul(oy.get(), s.OW), ox.get()), interior: false, hoisted: false };
-      let v: Expr | undefined;
-      for (let t = 0; t < taps; t++) v = spec.tap(v, fn.vload(fn.add(ptrs[t]!.get(), c4())), t, at);
-      return [accs[0]!.set(v!), ...spec.finish(accs[0]!, at), ...store(accs[0]!, at, lanes)];
+      if (!side) {
+        let v: Expr | undefined;
+        for (let t = 0; t < taps; t++) v = spec.tap(v, fn.vload(fn.add(ptrs[t]!.get(), c4())), t, at);
+        return [accs[0]!.set(v!), ...spec.finish(accs[0]!, at), ...store(accs[0]!, at, lanes)];
+      }
+      const out: Expr[] = [];
+      for (let t = 0; t < taps; t++) {
+        out.push(col.set(fn.vload(fn.add(ptrs[t]!.get(), c4()))));
+        out.push(accs[0]!.set(spec.tap(t ? accs[0]!.get() : undefined, col.get(), t, at)));
+        const of = side.of(() => col.get());
+        out.push(sides[0]!.set(t ? side.combine(sides[0]!.get(), of) : of));
+      }
+      return [...out, ...side.finish(accs[0]!, sides[0]!), ...spec.finish(accs[0]!, at), ...store(accs[0]!, at, lanes)];
     };
     return [
       ix.set(fn.sub(fn.mul(ox.get(), s.sw), s.pl)),
@@ -164,8 +182,10 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
       const rowOut: Expr[] = [...(spec.perRow?.(c4, ky) ?? [])];
       for (const cx of [...uses.keys()].sort((a, b) => a - b)) {
         rowOut.push(col.set(load(pixelBytes * (ky * s.dh * s.W + cx))));
+        if (side) rowOut.push(sideCol.set(side.of(() => col.get())));
         for (const [r, kx] of uses.get(cx)!) {
           rowOut.push(accs[r]!.set(spec.tap(started[r] ? accs[r]!.get() : undefined, col.get(), ky * s.kw + kx, at(r))));
+          if (side) rowOut.push(sides[r]!.set(started[r] ? side.combine(sides[r]!.get(), sideCol.get()) : sideCol.get()));
           started[r] = true;
         }
       }
@@ -174,7 +194,7 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
       // step's loads first and spills (measured: 32ch@112 s1 0.27 -> 0.24 ms).
       out.push(fn.if(fn.ne(q.get(), 1), rowOut));
     }
-    for (let r = 0; r < R; r++) out.push(...spec.finish(accs[r]!, at(r)), ...store(accs[r]!, at(r), lanes));
+    for (let r = 0; r < R; r++) out.push(...(side ? side.finish(accs[r]!, sides[r]!) : []), ...spec.finish(accs[r]!, at(r)), ...store(accs[r]!, at(r), lanes));
     return out;
   };
   const stepAt = (R: number, ok: TapOk, interior: boolean): Expr[] => [
