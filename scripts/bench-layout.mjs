@@ -35,7 +35,7 @@ for (const name of names) {
   for (const layout of MODES) built[layout] = await compile(file, { inputShapes: { input: dims }, layout });
   const models = Object.fromEntries(await Promise.all(MODES.map(async (k) => [k, await loadModel({ wasm: built[k].wasm, weights: built[k].weights })])));
   const outs = {};
-  for (const k of MODES) outs[k] = Object.values(await models[k].run(feeds))[0].data;
+  for (const k of MODES) outs[k] = Float32Array.from(Object.values(await models[k].run(feeds))[0].data);
   const diff = Math.max(...MODES.slice(1).map((k) => outs[k].reduce((d, v, i) => Math.max(d, Math.abs(v - outs.nchw[i])), 0)));
   for (let i = 0; i < Number(args.warmup); i++) for (const k of MODES) await models[k].run(feeds);
   const times = Object.fromEntries(MODES.map((k) => [k, []]));
