@@ -44,6 +44,7 @@ registerLowering({
     return emitNhwcWindow(fn, {
       ...base, fill: fillRow(ctx, shape.C, 0),
       tap: (acc, v) => (acc ? fn.vadd(acc, v) : v),
+      spanOutputs: 2, // measured: 256ch@28 3x3 s1 0.17 ms with 4, 0.14 with 2
       finish: (acc, at) => {
         const scale = table === undefined || at.interior
           ? fn.vconst(table === undefined ? (r as number) : interiorScale)

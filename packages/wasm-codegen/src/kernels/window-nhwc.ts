@@ -69,9 +69,11 @@ export interface NhwcWindowSpec {
    * vector), joined by `combine`; `finish` applies it before the spec's finish (MaxPool's NaN mask).
    */
   side?: { of: (v: () => Expr) => Expr; combine: (a: Expr, b: Expr) => Expr; finish: (acc: Local, side: Local) => Expr[] };
+  /** Outputs per span step (default SPAN_OUTPUTS). */
+  spanOutputs?: number;
 }
 
-/** Outputs per span step (measured: 4 beats 2, 3, 5 and 6; more spill registers). */
+/** Outputs per span step by default (measured on depthwise conv: 4 beats 2, 3, 5 and 6). */
 const SPAN_OUTPUTS = 4;
 
 /** Border rows or columns on one side handled as compile-time steps; more go pixel by pixel. */
@@ -104,10 +106,11 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
   const iy = fn.local('i32'), ix = fn.local('i32'), rowPixel = fn.local('i32'), imgPixel = fn.local('i32');
   const xImg = fn.local('i32'), p0 = fn.local('i32'), yPix = fn.local('i32');
   const ptrs = Array.from({ length: taps }, () => fn.local('i32'));
-  const accs = Array.from({ length: SPAN_OUTPUTS }, () => fn.local('v128'));
+  const stepOutputs = spec.spanOutputs ?? SPAN_OUTPUTS;
+  const accs = Array.from({ length: stepOutputs }, () => fn.local('v128'));
   const col = fn.local('v128');
   const side = spec.side;
-  const sides = side ? Array.from({ length: SPAN_OUTPUTS }, () => fn.local('v128')) : [];
+  const sides = side ? Array.from({ length: stepOutputs }, () => fn.local('v128')) : [];
   const sideCol = fn.local('v128');
 
   const store = (acc: Local, at: BlockAt, lanes: number): Expr[] => (lanes === 4
@@ -216,13 +219,13 @@ export function emitNhwcWindow(fn: FnBuilder, spec: NhwcWindowSpec): Expr[] {
       return any ? [g.set(fn.i(ox0)), ...stepAt(1, ok, false)] : [borderPixels(ox0, ox0 + 1)];
     }).flat();
   };
-  const span = oxHi - oxLo, steps = Math.floor(span / SPAN_OUTPUTS), rest = span % SPAN_OUTPUTS;
+  const span = oxHi - oxLo, steps = Math.floor(span / stepOutputs), rest = span % stepOutputs;
   const rowSteps = (rowOk: (ky: number) => boolean, interior: boolean): Expr[] => {
     const ok: TapOk = (_, ky) => rowOk(ky);
     return [
       ...edgeColumns(0, oxLo, rowOk),
-      fn.for(g, oxLo, oxLo + steps * SPAN_OUTPUTS, SPAN_OUTPUTS, stepAt(SPAN_OUTPUTS, ok, interior)),
-      ...(rest ? [g.set(fn.i(oxLo + steps * SPAN_OUTPUTS)), ...stepAt(rest, ok, interior)] : []),
+      fn.for(g, oxLo, oxLo + steps * stepOutputs, stepOutputs, stepAt(stepOutputs, ok, interior)),
+      ...(rest ? [g.set(fn.i(oxLo + steps * stepOutputs)), ...stepAt(rest, ok, interior)] : []),
       ...edgeColumns(oxHi, s.OW, rowOk),
     ];
   };
