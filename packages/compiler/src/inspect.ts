@@ -5,7 +5,8 @@ import { CompileOptions, CompileResult, compile } from './compile.js';
 import type { ValueVariantsSummary } from './value-variants.js';
 
 export interface NodeReport { name: string; op: string; inputs: string[]; outputs: string[]; flops: number; bytes: number }
-export interface PassSummary { name: string; changed: boolean; runs: number; nodesRemoved: number }
+/** `note`: what the pass decided, when it says (the layout pass: which layout and why). */
+export interface PassSummary { name: string; changed: boolean; runs: number; nodesRemoved: number; note?: string }
 export interface InspectReport {
   nodes: NodeReport[];
   memory: {
@@ -51,6 +52,7 @@ export function inspectResult(c: CompileResult): InspectReport {
     s.runs++;
     s.changed ||= p.changed;
     s.nodesRemoved += p.nodesBefore - p.nodesAfter;
+    if (p.note && (p.changed || !s.changed)) s.note = p.note;
     passes.set(p.name, s);
   }
   const first = c.summary.passes[0];

@@ -26,5 +26,5 @@ export interface Pass {
   name: string;
   description: string;
   /** Returns the rewritten graph (a new object; the input graph is not modified) and whether anything changed. */
-  run(g: Graph, ctx: PassContext): { graph: Graph; changed: boolean };
+  run(g: Graph, ctx: PassContext): { graph: Graph; changed: boolean; note?: string };
 }

@@ -26,7 +26,7 @@ export interface OptimizeOptions {
   layout?: PassContext['layout'];
 }
 
-export interface PassReport { name: string; changed: boolean; nodesBefore: number; nodesAfter: number }
+export interface PassReport { name: string; changed: boolean; nodesBefore: number; nodesAfter: number; note?: string }
 
 export function findPasses(names: string[], available: Pass[] = PASSES): Pass[] {
   return names.map((n) => {
@@ -50,7 +50,7 @@ export function optimize(graph: Graph, opts: OptimizeOptions = {}): { graph: Gra
       const r = p.run(g, ctx);
       g = r.graph;
       if (opts.verify) verifyGraph(g, `pass '${p.name}'`);
-      report.push({ name: p.name, changed: r.changed, nodesBefore: before, nodesAfter: g.nodes.length });
+      report.push({ name: p.name, changed: r.changed, nodesBefore: before, nodesAfter: g.nodes.length, ...(r.note ? { note: r.note } : {}) });
       any ||= r.changed;
     }
     if (!any) break;

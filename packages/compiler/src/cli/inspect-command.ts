@@ -17,7 +17,7 @@ function text(r: InspectReport): string {
   // Value variants: the graph above is the first build; the others differ in the values' effect.
   if (r.valueVariants) lines.push(`values: ${describeValueVariants(r.valueVariants)}; the graph is the build for ${JSON.stringify(r.valueVariants.values[0])}`, '');
   lines.push(`nodes: ${r.nodesBefore} after import → ${r.nodesAfter} after optimization`);
-  lines.push(table(r.passes.map((p) => [p.name, p.changed ? `changed (${p.nodesRemoved >= 0 ? '-' : '+'}${Math.abs(p.nodesRemoved)} nodes)` : 'no change']), ''));
+  lines.push(table(r.passes.map((p) => [p.name, (p.changed ? `changed (${p.nodesRemoved >= 0 ? '-' : '+'}${Math.abs(p.nodesRemoved)} nodes)` : 'no change') + (p.note ? `: ${p.note}` : '')]), ''));
   lines.push('');
   lines.push(table([['node', 'op', 'FLOPs', 'bytes moved'], ...r.nodes.map((n) => [n.name, n.op, human(n.flops), human(n.bytes)])], ''));
   lines.push(`total: ${human(r.totals.flops)}FLOPs, ${human(r.totals.bytes)}B moved; wasm ${r.totals.wasmBytes} B, weights ${r.totals.weightsBytes} B`);

@@ -150,4 +150,12 @@ describe('layout-nhwc', () => {
   it("'nchw' never converts", () => {
     expect(layoutNhwc.run(parseGraph(net), { ...ctx, layout: 'nchw' }).changed).toBe(false);
   });
+
+  it('says what it chose and why (inspect prints the note)', () => {
+    const g = chain([1, 16, 8, 8], ['  %y: float32[1,16,8,8] = Relu(%a)  # act']);
+    expect(layoutNhwc.run(g, ctx).note).toBe('stays NCHW: the transposes at the graph boundary would copy 200% of what the NHWC nodes write');
+    expect(layoutNhwc.run(parseGraph(net), { ...ctx, keepsNchw: (n) => (n.name === 'dw' ? 'faster' : false) }).note)
+      .toBe('stays NCHW: 3 transposes would remain between nodes; kept NCHW: dw (faster in NCHW)');
+    expect(layoutNhwc.run(parseGraph(net), forced).note).toBe('NHWC: 5 convs and pools channels-last, 1 transpose at the graph boundary');
+  });
 });

@@ -107,20 +107,31 @@ const elements = (g: Graph, v: string) => g.types.get(v)!.shape.reduce<number>((
  * a lone conv, whose input and output would both be transposed, does not).
  */
 const BOUNDARY_SHARE = 10;
-function boundaryIsCheap(g: Graph, converted: Set<string>): boolean {
+function boundaryShare(g: Graph, converted: Set<string>): number {
   const copied = transposes(g).boundary.reduce((s, n) => s + elements(g, n.outputs[0]!), 0);
   const written = g.nodes.filter((n) => converted.has(n.name)).reduce((s, n) => s + elements(g, n.outputs[0]!), 0);
-  return copied * BOUNDARY_SHARE <= written;
+  return copied / Math.max(1, written);
 }
+
+/** The nodes keepsNchw holds back, as "name (reason)" for the pass's note. */
+function heldBack(g: Graph, ctx: PassContext): string[] {
+  return g.nodes.flatMap((n) => {
+    const keep = POOLS.has(n.op) || n.op === 'Conv' ? ctx.keepsNchw?.(n, g) : false;
+    return keep && !(keep === 'faster' && ctx.layout === 'nhwc') ? [`${n.name} (${keep === 'faster' ? 'faster in NCHW' : 'no NHWC kernel'})`] : [];
+  });
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const list = (xs: string[]) => (xs.length > 3 ? `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more` : xs.join(', '));
 
 export const layoutNhwc: Pass = {
   name: 'layout-nhwc',
   description: 'run conv networks channels-last (NHWC ops, 1x1 convs as MatMuls) when the transposes cancel down to the graph boundary',
   run(g, ctx) {
-    if (ctx.layout === 'nchw') return { graph: g, changed: false };
+    if (ctx.layout === 'nchw') return { graph: g, changed: false, note: 'NCHW (--layout nchw)' };
     const converted = new Set<string>();
     const convert = rewritePass('to-channels-last', '', [toChannelsLast(ctx, converted)]);
-    let h = convert.run(g, ctx);
+    const h = convert.run(g, ctx);
     if (!h.changed) return { graph: g, changed: false };
     let next = h.graph;
     for (let round = 0; round < 8; round++) {
@@ -128,9 +139,15 @@ export const layoutNhwc: Pass = {
       next = c.graph;
       if (!a.changed && !b.changed && !c.changed) break;
     }
-    h = { graph: next, changed: true };
-    const kept = ctx.layout !== 'nhwc' && (transposes(h.graph).interior.length > transposes(g).interior.length || !boundaryIsCheap(h.graph, converted));
-    if (kept) return { graph: g, changed: false };
-    return h;
+    const t = transposes(next), extra = t.interior.length - transposes(g).interior.length, share = boundaryShare(next, converted);
+    const held = heldBack(g, ctx);
+    if (ctx.layout !== 'nhwc') {
+      const stay = (why: string) => ({ graph: g, changed: false, note: `stays NCHW: ${why}` });
+      if (extra > 0) return stay(`${plural(extra, 'transpose')} would remain between nodes${held.length ? `; kept NCHW: ${list(held)}` : ''}`);
+      if (share * BOUNDARY_SHARE > 1) return stay(`the transposes at the graph boundary would copy ${Math.round(100 * share)}% of what the NHWC nodes write`);
+    }
+    const note = `NHWC: ${plural(converted.size, 'conv and pool', 'convs and pools')} channels-last, ${plural(t.boundary.length, 'transpose')} at the graph boundary` +
+      `${extra > 0 ? `, ${extra} more between nodes` : ''}${held.length ? `; kept NCHW: ${list(held)}` : ''}`;
+    return { graph: next, changed: true, note };
   },
 };
