@@ -1,6 +1,6 @@
 // Random ONNX conv networks (convs with strides and pads, depthwise convs, 1x1 convs, pools,
 // activations, residual adds, per-channel scales, concats, channel shuffles and splits, global and
-// mean pooling) compiled with the layout forced to NHWC and left to choose, each against
+// mean pooling, squeeze-and-excitation gates, SiLU) compiled with the layout forced to NHWC and left to choose, each against
 // onnxruntime-node: the channels-last kernels and the transpose sinking on shapes no shared model has.
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
@@ -43,7 +43,7 @@ function randomNet(seed: number): { bytes: Uint8Array; input: number[]; output: 
   for (let step = int(4, 10); step > 0; step--) {
     const x = pick(values.slice(-3));
     const [, C, H, W] = shapes.get(x)!;
-    const kind = pick(['conv', 'conv', 'pointwise', 'pointwise', 'depthwise', 'pool', 'act', 'add', 'scale', 'concat', 'shuffle', 'split']);
+    const kind = pick(['conv', 'conv', 'pointwise', 'pointwise', 'depthwise', 'pool', 'act', 'add', 'scale', 'concat', 'shuffle', 'split', 'se', 'silu']);
     let y: string | undefined;
     if (kind === 'conv' && H! >= 3 && W! >= 3) {
       const M = int(1, 20), s = pick([1, 2]), p = pick([0, 1]), kk = pick([1, 3]);
@@ -75,6 +75,15 @@ function randomNet(seed: number): { bytes: Uint8Array; input: number[]; output: 
       const a = node('Reshape', [x, int64([1, 2, C! / 2, H!, W!])], [1, 2, C! / 2, H!, W!]);
       const t = node('Transpose', [a], [1, C! / 2, 2, H!, W!], [ints('perm', [0, 2, 1, 3, 4])]);
       y = node('Reshape', [t, int64([1, C!, H!, W!])], [1, C!, H!, W!]);
+    } else if (kind === 'se') {
+      // Squeeze-and-excitation: a per-channel gate from the global average.
+      const r0 = Math.max(1, C! >> 2);
+      const pooled = node('GlobalAveragePool', [x], [1, C!, 1, 1]);
+      const squeezed = node('Relu', [node('Conv', [pooled, weights([r0, C!, 1, 1]), weights([r0])], [1, r0, 1, 1], [ints('kernel_shape', [1, 1])])], [1, r0, 1, 1]);
+      const gate = node('Sigmoid', [node('Conv', [squeezed, weights([C!, r0, 1, 1]), weights([C!])], [1, C!, 1, 1], [ints('kernel_shape', [1, 1])])], [1, C!, 1, 1]);
+      y = node('Mul', [x, gate], [1, C!, H!, W!]);
+    } else if (kind === 'silu') {
+      y = node('Mul', [x, node('Sigmoid', [x], [1, C!, H!, W!])], [1, C!, H!, W!]);
     } else if (kind === 'split' && C! > 1) {
       const half = Math.floor(C! / 2);
       y = node('Slice', [x, int64([half]), int64([C!]), int64([1])], [1, C! - half, H!, W!]);
@@ -115,5 +124,57 @@ describe('random conv networks in both layouts match onnxruntime-node', () => {
   it('most ran channels-last when forced, and some by choice', () => {
     expect(channelsLast.nhwc).toBeGreaterThanOrEqual(18);
     expect(channelsLast.auto).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('an EfficientNet-style network (depthwise convs, squeeze-and-excitation gates, SiLU)', () => {
+  // Built like the MobileNetV3 / EfficientNet blocks: the gate's GlobalAveragePool → 1x1 convs →
+  // Sigmoid → Mul must stay channels-last too, so auto picks NHWC with one transpose at the input.
+  function efficientNet(): Uint8Array {
+    const r = seededRandom(99);
+    const nodes: NodeSpec[] = [];
+    const inits: InitSpec[] = [];
+    let k = 0;
+    const w = (dims: number[]) => {
+      const name = `w${k++}`;
+      inits.push({ name, dims, values: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 0.5) });
+      return name;
+    };
+    const op = (type: string, inputs: string[], attrs: NodeSpec['attrs'] = []) => {
+      const out = `v${k++}`;
+      nodes.push({ op: type, inputs, outputs: [out], attrs });
+      return out;
+    };
+    const silu = (x: string) => op('Mul', [x, op('Sigmoid', [x])]);
+    const conv = (x: string, m: number, c: number, kk: number, s = 1, group = 1) => op('Conv', [x, w([m, c / group, kk, kk]), w([m])],
+      [ints('kernel_shape', [kk, kk]), ints('strides', [s, s]), ints('pads', Array(4).fill(kk >> 1)), intAttr('group', group)]);
+    let x = silu(conv('x', 32, 3, 3, 2));
+    let c = 32;
+    for (const [m, s] of [[32, 1], [48, 2], [48, 1]] as const) {
+      const d = silu(conv(x, c, c, 3, s, c));
+      const gate = op('Sigmoid', [conv(silu(conv(op('GlobalAveragePool', [d]), 8, c, 1)), c, 8, 1)]);
+      const p = conv(op('Mul', [d, gate]), m, c, 1);
+      x = m === c && s === 1 ? op('Add', [p, x]) : p;
+      c = m;
+    }
+    const pooled = op('GlobalAveragePool', [x]);
+    nodes.push({ op: 'Flatten', inputs: [pooled], outputs: ['y'], attrs: [intAttr('axis', 1)] });
+    return buildModel({ inputs: [{ name: 'x', dims: [1, 3, 64, 64] }], outputs: [{ name: 'y', dims: [1, c] }], nodes, initializers: inits });
+  }
+
+  it('runs channels-last under auto and matches onnxruntime-node', async () => {
+    const bytes = efficientNet();
+    const c = await compile(bytes);
+    const ops = c.graph.nodes.map((n) => n.op);
+    expect(ops).not.toContain('Conv');
+    expect(ops.filter((o) => o === 'Transpose')).toHaveLength(1);
+    const data = seededInput([1, 3, 64, 64], 5);
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    const ref = (await session.run({ x: new ort.Tensor('float32', data, [1, 3, 64, 64]) })).y!.data as Float32Array;
+    await session.release();
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const ours = (await model.run({ x: { dtype: 'float32', dims: [1, 3, 64, 64], data } })).y!;
+    const { maxAbsDiff, maxAbsRef } = maxDiff(ours.data as Float32Array, ref);
+    expect(maxAbsDiff).toBeLessThanOrEqual(1e-4 * Math.max(1, maxAbsRef));
   });
 });
