@@ -1,5 +1,6 @@
 // NhwcConv (channels-last 2-D Conv, made by the layout pass): depthwise convs go to
-// conv-nhwc-depthwise.ts; every other group-1 conv is an im2col GEMM. In NHWC a pixel's channels
+// conv-nhwc-depthwise.ts; 3x3 stride-1 convs that NCHW Conv would run as Winograd go to
+// conv-nhwc-winograd.ts; every other group-1 conv is an im2col GEMM. In NHWC a pixel's channels
 // are contiguous, so im2col copies whole channel runs: row p of A (one output pixel) is the
 // kh·kw runs of C input channels under its window, zeros where the window hangs over the border.
 // B is the weights as a [kh·kw·C, M] matrix packed at compile time into the GEMM's panels, and
@@ -10,6 +11,7 @@ import { readActivation, makeTensor, Tensor } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { lowerNhwcDepthwise } from './conv-nhwc-depthwise.js';
+import { NhwcWinogradPlan, lowerNhwcWinograd, nhwcWinogradDerivedBytes, nhwcWinogradPlanOf, nhwcWinogradScratchBytes } from './conv-nhwc-winograd.js';
 import { GemmSpec, aPackBytes, emitGemm, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
@@ -33,6 +35,10 @@ function geometryOf(node: LowerContext['node'], x: { dims: number[] }, w: { dims
 }
 
 const isDepthwise = (node: LowerContext['node'], g: Geometry) => Number(node.attrs.group ?? 1) === g.C && g.M === g.C && g.C > 1;
+
+/** The channels-last Winograd plan for 3x3 stride-1 convs that NCHW Conv would run as Winograd. */
+const winogradOf = (node: LowerContext['node'], g: Geometry, w: { constant?: Tensor }): NhwcWinogradPlan | undefined =>
+  nhwcWinogradPlanOf(g.s, g.C, g.M, Number(node.attrs.group ?? 1), !!w.constant);
 
 /** W [M, C, kh, kw] → [kh·kw·C, M]: row (ky, kx, c) of the GEMM's B. */
 function weightMatrix(w: Tensor, g: Geometry): Tensor {
@@ -145,7 +151,13 @@ registerLowering({
   ops: ['NhwcConv'],
   scratchBytes(node, [x, w], [y]) {
     const g = geometryOf(node, x!, w!, y!);
-    return isDepthwise(node, g) ? 0 : scratchOf(g).bytes;
+    if (isDepthwise(node, g)) return 0;
+    const winograd = winogradOf(node, g, w!);
+    return winograd ? nhwcWinogradScratchBytes(winograd) : scratchOf(g).bytes;
+  },
+  derivedBytes(node, [x, w], [y]) {
+    const winograd = winogradOf(node, geometryOf(node, x!, w!, y!), w!);
+    return winograd ? nhwcWinogradDerivedBytes(winograd) : 0;
   },
   lower(ctx) {
     const [x, w, bias, residual] = ctx.inputs;
@@ -155,6 +167,8 @@ registerLowering({
     const g = geometryOf(ctx.node, x!, w!, y);
     if (isDepthwise(ctx.node, g)) return lowerNhwcDepthwise(ctx, x!, w!, bias, residual, y);
     if (Number(ctx.node.attrs.group ?? 1) !== 1) unsupported(ctx, 'a grouped NhwcConv other than depthwise');
+    const winograd = winogradOf(ctx.node, g, w!);
+    if (winograd) return lowerNhwcWinograd(ctx, winograd, x!, w!, bias, residual, y);
     return lowerGemmNhwc(ctx, g, x!, w!, bias, residual, y);
   },
 });

@@ -23,7 +23,7 @@ import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { PlaneShape, emitCopyIntoPadded } from './window-core.js';
 
 /** The transform matrices of F(m x m, 3x3) (Lavin & Gray), interpolation points 0, ±1 (, ±2) and ∞. */
-interface Transforms { m: 2 | 4; BT: number[][]; G: number[][]; AT: number[][] }
+export interface Transforms { m: 2 | 4; BT: number[][]; G: number[][]; AT: number[][] }
 
 const F2: Transforms = {
   m: 2,
@@ -60,7 +60,7 @@ const B_PANEL_FLOATS = 4096;
  * Bytes from one of the a² matrices of V or Mbuf ([rows, n]) to the next. The transforms touch all
  * of them at once; the extra cache line keeps power-of-two sizes from mapping them to one cache set.
  */
-function xiStride(rows: number, n: number): number {
+export function xiStride(rows: number, n: number): number {
   return 4 * rows * n + 64;
 }
 
@@ -107,7 +107,7 @@ export function winogradDerivedBytes(p: WinogradPlan): number {
 }
 
 /** Σ_k coef[k] · x_k in f32, skipping zero coefficients (a plain add for 1). */
-function linear(fn: FnBuilder, coefs: number[], x: (k: number) => Expr): Expr {
+export function linear(fn: FnBuilder, coefs: number[], x: (k: number) => Expr): Expr {
   let sum: Expr | undefined;
   coefs.forEach((c, k) => {
     if (c === 0) return;
@@ -142,7 +142,7 @@ function weightTransform(ctx: LowerContext, t: Transforms): string {
 }
 
 /** Σ_k row[k] · x_k over the nonzero coefficients: ±1 as adds/subtracts, others as multiplies. */
-function combine(fn: FnBuilder, row: number[], x: (k: number) => Expr): Expr {
+export function combine(fn: FnBuilder, row: number[], x: (k: number) => Expr): Expr {
   const terms = row.map((c, k) => ({ c, k })).filter((e) => e.c !== 0).sort((p, q) => Math.sign(q.c) - Math.sign(p.c));
   const scaled = (c: number, k: number) => (Math.abs(c) === 1 ? x(k) : fn.vmul(x(k), fn.vconst(Math.abs(c))));
   let acc = terms[0]!.c > 0 ? scaled(terms[0]!.c, terms[0]!.k) : fn.vmul(x(terms[0]!.k), fn.vconst(terms[0]!.c));
