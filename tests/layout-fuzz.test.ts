@@ -1,6 +1,6 @@
 // Random ONNX conv networks (convs with strides and pads, depthwise convs, 1x1 convs, pools,
 // activations, residual adds, per-channel scales, concats, channel shuffles and splits, global and
-// mean pooling, squeeze-and-excitation gates, SiLU) compiled with the layout forced to NHWC and left to choose, each against
+// mean pooling, squeeze-and-excitation gates, SiLU, Pads, Resizes, standalone BatchNormalization) compiled with the layout forced to NHWC and left to choose, each against
 // onnxruntime-node: the channels-last kernels and the transpose sinking on shapes no shared model has.
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
@@ -43,7 +43,7 @@ function randomNet(seed: number): { bytes: Uint8Array; input: number[]; output: 
   for (let step = int(4, 10); step > 0; step--) {
     const x = pick(values.slice(-3));
     const [, C, H, W] = shapes.get(x)!;
-    const kind = pick(['conv', 'conv', 'pointwise', 'pointwise', 'depthwise', 'pool', 'act', 'add', 'scale', 'concat', 'shuffle', 'split', 'se', 'silu']);
+    const kind = pick(['conv', 'conv', 'pointwise', 'pointwise', 'depthwise', 'pool', 'act', 'add', 'scale', 'concat', 'shuffle', 'split', 'se', 'silu', 'pad', 'upsample', 'bn']);
     let y: string | undefined;
     if (kind === 'conv' && H! >= 3 && W! >= 3) {
       const M = int(1, 20), s = pick([1, 2]), p = pick([0, 1]), kk = pick([1, 3]);
@@ -84,6 +84,21 @@ function randomNet(seed: number): { bytes: Uint8Array; input: number[]; output: 
       y = node('Mul', [x, gate], [1, C!, H!, W!]);
     } else if (kind === 'silu') {
       y = node('Mul', [x, node('Sigmoid', [x], [1, C!, H!, W!])], [1, C!, H!, W!]);
+    } else if (kind === 'pad') {
+      const [t, l, b, rr] = [int(0, 2), int(0, 2), int(0, 2), int(0, 2)];
+      const mode = pick(['constant', 'reflect', 'edge']);
+      if (mode !== 'reflect' || Math.max(t, b) < H! && Math.max(l, rr) < W!) {
+        y = node('Pad', [x, int64([0, 0, t, l, 0, 0, b, rr])], [1, C!, H! + t + b, W! + l + rr], [{ name: 'mode', type: 3, s: new TextEncoder().encode(mode) }]);
+      }
+    } else if (kind === 'upsample' && H! <= 12) {
+      const mode = pick(['nearest', 'linear']);
+      const scales = `s${k++}`;
+      inits.push({ name: scales, dims: [4], values: Float32Array.from([1, 1, 2, 2]) });
+      y = node('Resize', [x, '', scales], [1, C!, 2 * H!, 2 * W!], [{ name: 'mode', type: 3, s: new TextEncoder().encode(mode) }]);
+    } else if (kind === 'bn') {
+      const variance = `var${k++}`;
+      inits.push({ name: variance, dims: [C!], values: Float32Array.from({ length: C! }, () => 0.5 + r()) });
+      y = node('BatchNormalization', [x, weights([C!]), weights([C!]), weights([C!]), variance], [1, C!, H!, W!]);
     } else if (kind === 'split' && C! > 1) {
       const half = Math.floor(C! / 2);
       y = node('Slice', [x, int64([half]), int64([C!]), int64([1])], [1, C! - half, H!, W!]);

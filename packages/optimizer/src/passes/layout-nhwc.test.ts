@@ -158,4 +158,25 @@ describe('layout-nhwc', () => {
       .toBe('stays NCHW: 3 transposes would remain between nodes; kept NCHW: dw (faster in NCHW)');
     expect(layoutNhwc.run(parseGraph(net), forced).note).toBe('NHWC: 5 convs and pools channels-last, 1 transpose at the graph boundary');
   });
+
+  it('carries Pad, Resize and a standalone BatchNormalization over to NHWC', () => {
+    const text = [
+      'graph g(%x: float32[1,3,6,6]) -> (%y)',
+      constant('w1', [4, 3, 3, 3]), constant('w2', [4, 4, 3, 3]), constant('gamma', [4]), constant('beta', [4]), constant('mean', [4]),
+      '  const %var: float32[4] = [0.5, 1, 1.5, 2]',
+      '  const %pads: int64[8] = [0, 0, 1, 2, 0, 0, 2, 1]',
+      '  %a: float32[1,4,6,6] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
+      '  %b: float32[1,4,9,9] = Pad(%a, %pads) {mode="reflect"}  # pad',
+      '  %c: float32[1,4,18,18] = Resize(%b) {mode="linear", scales=[1, 1, 2, 2], sizes=[1, 4, 18, 18]}  # up',
+      '  %d: float32[1,4,18,18] = BatchNormalization(%c, %gamma, %beta, %mean, %var) {epsilon=0.001}  # bn',
+      '  %y: float32[1,4,16,16] = Conv(%d, %w2) {kernel_shape=[3, 3]}  # c2',
+    ].join('\n');
+    const before = parseGraph(text);
+    const r = layoutNhwc.run(before, forced);
+    const ops = r.graph.nodes.map((n) => n.op);
+    expect(ops.filter((o) => o === 'Transpose')).toHaveLength(2); // the input's and the output's
+    for (const op of ['Pad', 'Resize', 'Mul', 'Add']) expect(ops, op).toContain(op);
+    expect(ops).not.toContain('BatchNormalization');
+    expectSameResults(before, r.graph);
+  });
 });

@@ -1,6 +1,6 @@
 // Moves Transposes down the graph so the layout pass's NCHW ↔ NHWC pairs meet and cancel: a
-// Transpose above an elementwise op, Concat, Slice, reduction or axis-regrouping Reshape goes below
-// it, with the op's axes (and broadcast constants) mapped through the permutation, and two
+// Transpose above an elementwise op, Concat, Slice, reduction, axis-regrouping Reshape, Pad or
+// Resize goes below it (an inference BatchNormalization first becomes x·a + b), with the op's axes (and broadcast constants) mapped through the permutation, and two
 // Transposes in a row become one. Each rewrite keeps the values exactly; none moves a Transpose up,
 // so the rules stop.
 import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, getOp, makeTensor, toNumbers } from '@onnx2wasm/ir';
@@ -226,8 +226,73 @@ const sinkThroughReshape: Rule = {
 
 const num = (d: unknown): d is number => typeof d === 'number';
 
+/** Pad(T(x)) over axes A = T(Pad(x)) over perm[A]; the pads keep their order (one pair per listed axis). */
+const sinkThroughPad: Rule = {
+  name: 'sink-through-pad',
+  apply(n, view) {
+    if (n.op !== 'Pad') return undefined;
+    const t = view.producer(n.inputs[0]!), perm = permOf(t);
+    if (!perm) return undefined;
+    const rank = perm.length;
+    const axesIn = n.inputs[3] ? view.constant(n.inputs[3]) : undefined;
+    if (n.inputs[3] && !axesIn) return undefined;
+    const axes = axesIn ? toNumbers(axesIn).map((a) => (a + rank) % rank) : perm.map((_, i) => i);
+    const [axesName, axesConst] = intConstant(view, `${n.name}_axes`, axes.map((a) => perm[a]!));
+    return transposedAfter(n, view, { ...n, inputs: [t!.inputs[0]!, n.inputs[1]!, n.inputs[2] ?? '', axesName] }, perm, { constants: [axesConst] });
+  },
+};
+
+/** Resize(T(x)) = T(Resize(x)) with the per-axis sizes, scales and roi moved to x's axes. */
+const sinkThroughResize: Rule = {
+  name: 'sink-through-resize',
+  apply(n, view) {
+    if (n.op !== 'Resize' || n.inputs.length !== 1) return undefined;
+    const t = view.producer(n.inputs[0]!), perm = permOf(t);
+    if (!perm) return undefined;
+    const rank = perm.length;
+    // Value i of T's axis order belongs to x's axis perm[i].
+    const toX = (v: number[]) => { const out = new Array<number>(rank); v.forEach((x, i) => { out[perm[i]!] = x; }); return out; };
+    const attrs = { ...n.attrs };
+    for (const key of ['sizes', 'scales'] as const) if (Array.isArray(attrs[key])) attrs[key] = toX(attrs[key] as number[]);
+    if (Array.isArray(attrs.roi)) {
+      const roi = attrs.roi as number[];
+      attrs.roi = [...toX(roi.slice(0, rank)), ...toX(roi.slice(rank))];
+    }
+    return transposedAfter(n, view, { ...n, inputs: [t!.inputs[0]!], attrs }, perm);
+  },
+};
+
+/**
+ * Inference BatchNormalization of a transposed value (one the layout pass could not fold into a
+ * conv: DenseNet's pre-activation BN) as x·a + b with per-channel constants, which sink like any
+ * elementwise op.
+ */
+const batchNormAsAffine: Rule = {
+  name: 'batchnorm-as-affine',
+  apply(n, view) {
+    if (n.op !== 'BatchNormalization' || n.outputs.filter(Boolean).length !== 1 || Number(n.attrs.training_mode ?? 0) !== 0) return undefined;
+    if (!permOf(view.producer(n.inputs[0]!))) return undefined;
+    const [scale, bias, mean, variance] = n.inputs.slice(1, 5).map((v) => (v ? view.constant(v) : undefined));
+    if (!scale || !bias || !mean || !variance || view.type(n.outputs[0]!).dtype !== 'float32') return undefined;
+    const rank = view.type(n.inputs[0]!).shape.length, C = scale.data.length;
+    const eps = Number(n.attrs.epsilon ?? 1e-5);
+    const a = Array.from({ length: C }, (_, c) => Number(scale.data[c]) / Math.sqrt(Number(variance.data[c]) + eps));
+    const b = a.map((ac, c) => Number(bias.data[c]) - Number(mean.data[c]) * ac);
+    const dims = [C, ...new Array<number>(rank - 2).fill(1)];
+    const [aName, bName, scaled] = [view.fresh(`${n.name}_a`), view.fresh(`${n.name}_b`), view.fresh(`${n.outputs[0]}_scaled`)];
+    return {
+      remove: [n],
+      constants: [[aName, makeTensor('float32', dims, a)], [bName, makeTensor('float32', dims, b)]],
+      insert: [
+        { name: `${n.name}/scale`, op: 'Mul', inputs: [n.inputs[0]!, aName], outputs: [scaled], attrs: {} },
+        { name: n.name, op: 'Add', inputs: [scaled, bName], outputs: [n.outputs[0]!], attrs: {} },
+      ],
+    };
+  },
+};
+
 export const sinkTransposes = rewritePass(
   'sink-transposes',
-  'move Transposes below elementwise ops, Concats, Slices, reductions and regrouping Reshapes, and compose them',
-  [composeShared, sinkThroughElementwise, sinkThroughConcat, sinkThroughSlice, sinkThroughReduce, sinkThroughReshape],
+  'move Transposes below elementwise ops, Concats, Slices, reductions, regrouping Reshapes, Pads, Resizes and inference BatchNormalization, and compose them',
+  [composeShared, sinkThroughElementwise, sinkThroughConcat, sinkThroughSlice, sinkThroughReduce, sinkThroughReshape, sinkThroughPad, sinkThroughResize, batchNormAsAffine],
 );
