@@ -1,11 +1,12 @@
 // Runs convolution networks channels-last. Every 2-D Conv, pool and global pool that has an NHWC
 // kernel becomes its NHWC op between two Transposes (NCHW → NHWC before, back after); a 1×1
 // stride-1 Conv becomes a MatMul with its weights transposed to [C, M] at compile time (in NHWC
-// a pointwise conv is exactly a GEMM over the pixels). The Transposes then sink through
-// elementwise ops and Concats and cancel in pairs, until only those at the graph boundary remain.
-// If any new Transpose is left between two nodes (an op with no NHWC form in the middle, such
-// as a channel shuffle's Reshape), the graph stays NCHW: a copy per layer costs more than NHWC
-// saves. Nodes the code generator runs better or only in NCHW (PassContext.keepsNchw) stay.
+// a pointwise conv is exactly a GEMM over the pixels). The Transposes then sink through the ops
+// between layers (sink-transposes.ts) and cancel in pairs, until only those at the graph boundary
+// remain. The graph stays NCHW if a new Transpose is left between two nodes (an op with no NHWC
+// form in the middle: a copy per layer costs more than NHWC saves), or if the boundary Transposes
+// would copy more than a tenth of what the NHWC nodes write (a lone conv). Nodes the code
+// generator runs better or only in NCHW (PassContext.keepsNchw) are not converted.
 // PassContext.layout forces either layout instead, for measuring the choice (npm run bench:layout).
 import { Graph, Node, TO_NCHW, TO_NHWC, Tensor, makeTensor } from '@onnx2wasm/ir';
 import { Pass, PassContext } from '../pass.js';
