@@ -1,15 +1,9 @@
 // The direct depthwise kernel (strides 1 and 2, no dilation) against the reference Conv: plane sizes
 // that exercise the border rows, the edge vectors, partial vectors and multi-row passes.
 import { describe, expect, it } from 'vitest';
-import { Attrs } from '@onnx2wasm/ir';
-import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { ConvCase, checkConvCase, convCaseName } from '../testing/conv-case.js';
 
-interface Case {
-  x: number[]; k: number[];
-  strides?: number[]; pads?: number[];
-  bias?: boolean; runtimeWeights?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
-  optimize?: boolean;
-}
+type Case = ConvCase & { optimize?: boolean };
 
 const sizes: [number, number][] = [[1, 1], [3, 7], [7, 3], [17, 17], [7, 17], [17, 1], [2, 9]];
 const sweep: Case[] = sizes.flatMap(([h, w]) => [1, 2].flatMap((s) => [[1, 1, 1, 1], [0, 2, 2, 1]].map((pads) => ({
@@ -35,31 +29,10 @@ const special: Case[] = [
   { x: [1, 4, 5], k: [3], pads: [2, 0], residual: true },
 ];
 
-const name = (t: Case) =>
-  `x [${t.x}] k [${t.k}] s [${t.strides ?? 1}] pads [${t.pads ?? 0}]${t.bias ? ' bias' : ''}${t.runtimeWeights ? ' run-time weights' : ''}` +
-  `${t.residual ? ' + residual' : ''}${t.activation ? ` + ${t.activation}` : ''}${t.optimize === false ? ' unoptimized' : ''}`;
-
 describe('direct depthwise Conv vs reference', () => {
   [...sweep, ...special].forEach((t, idx) => {
-    it(name(t), async () => {
-      const r = rng(3000 + idx);
-      const C = t.x[1]!;
-      const inputs: (KernelInput | undefined)[] = [
-        { tensor: randomTensor('float32', t.x, r) },
-        { tensor: randomTensor('float32', [C, 1, ...t.k], r), constant: !t.runtimeWeights },
-        t.bias ? { tensor: randomTensor('float32', [C], r), constant: !t.runtimeWeights } : undefined,
-      ];
-      const attrs: Attrs = { group: C, kernel_shape: t.k };
-      if (t.strides) attrs.strides = t.strides;
-      if (t.pads) attrs.pads = t.pads;
-      if (t.activation) attrs.activation = t.activation;
-      if (t.activation_params) attrs.activation_params = t.activation_params;
-      if (t.residual) {
-        const probe = await runKernel('Conv', inputs, attrs);
-        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
-      }
-      const { actual, expected } = await runKernel('Conv', inputs, attrs, { optimize: t.optimize ?? true });
-      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+    it(`${convCaseName(t)}${t.optimize === false ? ' unoptimized' : ''}`, async () => {
+      const c = await checkConvCase('Conv', { ...t, group: t.x[1]! }, 3000 + idx, { optimize: t.optimize ?? true });
       expect(c.ok, c.message).toBe(true);
     });
   });

@@ -2,14 +2,10 @@
 // counts around the vector width (partial last vectors), strides 1-3, dilation, asymmetric pads,
 // batch 2 and the fused epilogue (bias, residual, relu, clip).
 import { describe, expect, it } from 'vitest';
-import { Attrs } from '@onnx2wasm/ir';
-import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { ConvCase, checkConvCase, convCaseName } from '../testing/conv-case.js';
 
-interface Case {
-  x: number[]; k: number[];
-  strides?: number[]; pads?: number[]; dilations?: number[];
-  bias?: boolean; runtimeBias?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
-}
+type Case = ConvCase;
 
 const sizes: [number, number][] = [[1, 1], [3, 7], [7, 3], [17, 17], [2, 9]];
 const channels = [3, 4, 7, 8, 17, 32];
@@ -44,32 +40,10 @@ const special: Case[] = [
   { x: [1, 5, 6, 8], k: [3, 3], pads: [1, 1, 1, 1], bias: true, activation: 'silu' },
 ];
 
-const name = (t: Case) =>
-  `x [${t.x}] k [${t.k}] s [${t.strides ?? 1}] d [${t.dilations ?? 1}] pads [${t.pads ?? 0}]${t.bias ? (t.runtimeBias ? ' run-time bias' : ' bias') : ''}` +
-  `${t.residual ? ' + residual' : ''}${t.activation ? ` + ${t.activation}` : ''}`;
-
 describe('depthwise NhwcConv vs reference', () => {
   [...sweep, ...special].forEach((t, idx) => {
-    it(name(t), async () => {
-      const r = rng(9000 + idx);
-      const C = t.x[3]!;
-      const inputs: (KernelInput | undefined)[] = [
-        { tensor: randomTensor('float32', t.x, r) },
-        { tensor: randomTensor('float32', [C, 1, ...t.k], r), constant: true },
-        t.bias ? { tensor: randomTensor('float32', [C], r), constant: !t.runtimeBias } : undefined,
-      ];
-      const attrs: Attrs = { group: C, kernel_shape: t.k };
-      if (t.strides) attrs.strides = t.strides;
-      if (t.pads) attrs.pads = t.pads;
-      if (t.dilations) attrs.dilations = t.dilations;
-      if (t.activation) attrs.activation = t.activation;
-      if (t.activation_params) attrs.activation_params = t.activation_params;
-      if (t.residual) {
-        const probe = await runKernel('NhwcConv', inputs, attrs);
-        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
-      }
-      const { actual, expected } = await runKernel('NhwcConv', inputs, attrs);
-      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+    it(convCaseName(t), async () => {
+      const c = await checkConvCase('NhwcConv', { ...t, group: t.x[3]! }, 9000 + idx);
       expect(c.ok, c.message).toBe(true);
     });
   });

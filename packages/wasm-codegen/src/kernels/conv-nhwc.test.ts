@@ -2,16 +2,9 @@
 // dilations, channel runs below and above the unrolled-copy limit, partial pixel chunks, the
 // cache-blocked GEMM (K > 256 or M > 512) and every epilogue combination.
 import { describe, expect, it } from 'vitest';
-import { Attrs } from '@onnx2wasm/ir';
-import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { ConvCase, checkConvCase, convCaseName } from '../testing/conv-case.js';
 
-interface Case {
-  x: number[]; m: number; k: number[];
-  strides?: number[]; pads?: number[]; dilations?: number[];
-  bias?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
-}
-
-const cases: Case[] = [
+const cases: ConvCase[] = [
   { x: [1, 7, 9, 3], m: 8, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true },
   { x: [1, 17, 17, 3], m: 32, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], bias: true, activation: 'clip', activation_params: [0, 6] },
   { x: [2, 5, 6, 4], m: 7, k: [3, 3], pads: [1, 0, 2, 1], bias: true, residual: true, activation: 'relu' },
@@ -25,32 +18,10 @@ const cases: Case[] = [
   { x: [1, 7, 7, 5], m: 4, k: [7, 7], pads: [3, 3, 3, 3], bias: true, activation: 'sigmoid' },
 ];
 
-const name = (t: Case) =>
-  `x [${t.x}] → ${t.m} k [${t.k}] s [${t.strides ?? 1}] pads [${t.pads ?? 0}] d [${t.dilations ?? 1}]` +
-  `${t.bias ? ' bias' : ''}${t.residual ? ' + residual' : ''}${t.activation ? ` + ${t.activation}` : ''}`;
-
 describe('NhwcConv im2col GEMM vs reference', () => {
   cases.forEach((t, idx) => {
-    it(name(t), async () => {
-      const r = rng(7100 + idx);
-      const C = t.x[3]!;
-      const inputs: (KernelInput | undefined)[] = [
-        { tensor: randomTensor('float32', t.x, r) },
-        { tensor: randomTensor('float32', [t.m, C, ...t.k], r), constant: true },
-        t.bias ? { tensor: randomTensor('float32', [t.m], r), constant: true } : undefined,
-      ];
-      const attrs: Attrs = { kernel_shape: t.k };
-      if (t.strides) attrs.strides = t.strides;
-      if (t.pads) attrs.pads = t.pads;
-      if (t.dilations) attrs.dilations = t.dilations;
-      if (t.activation) attrs.activation = t.activation;
-      if (t.activation_params) attrs.activation_params = t.activation_params;
-      if (t.residual) {
-        const probe = await runKernel('NhwcConv', inputs, attrs);
-        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
-      }
-      const { actual, expected } = await runKernel('NhwcConv', inputs, attrs);
-      const c = compareTensors(actual[0]!, expected[0]!, 1e-4, 1e-5);
+    it(convCaseName(t), async () => {
+      const c = await checkConvCase('NhwcConv', t, 7100 + idx, { rtol: 1e-4 });
       expect(c.ok, c.message).toBe(true);
     });
   });

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attrs } from '@onnx2wasm/ir';
-import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { ConvCase, checkConvCase } from '../testing/conv-case.js';
 import { winogradLimits } from './conv-winograd.js';
 
-interface Case {
-  name: string;
-  /** Input [N, C, ...spatial] and kernel spatial dims. */
-  x: number[]; m: number; k: number[];
-  group?: number; strides?: number[]; pads?: number[]; dilations?: number[];
-  bias?: boolean; runtimeWeights?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
-}
+type Case = ConvCase & { name: string };
 
 const cases: Case[] = [
   // im2col + GEMM
@@ -67,24 +62,7 @@ describe('Conv kernel vs reference', () => {
   afterAll(() => Object.assign(winogradLimits, saved));
   cases.forEach((t, idx) => {
     it(t.name, async () => {
-      const r = rng(1000 + idx);
-      const C = t.x[1]!, g = t.group ?? 1;
-      const w = randomTensor('float32', [t.m, C / g, ...t.k], r);
-      const inputs: (KernelInput | undefined)[] = [{ tensor: randomTensor('float32', t.x, r) }, { tensor: w, constant: !t.runtimeWeights }];
-      inputs.push(t.bias ? { tensor: randomTensor('float32', [t.m], r), constant: !t.runtimeWeights } : undefined);
-      const attrs: Attrs = { group: g, kernel_shape: t.k };
-      if (t.strides) attrs.strides = t.strides;
-      if (t.pads) attrs.pads = t.pads;
-      if (t.dilations) attrs.dilations = t.dilations;
-      if (t.activation) attrs.activation = t.activation;
-      if (t.activation_params) attrs.activation_params = t.activation_params;
-      if (t.residual) {
-        // The residual has the output's shape; compute it from a first run.
-        const probe = await runKernel('Conv', inputs, attrs);
-        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
-      }
-      const { actual, expected } = await runKernel('Conv', inputs, attrs);
-      const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-5);
+      const c = await checkConvCase('Conv', t, 1000 + idx);
       expect(c.ok, c.message).toBe(true);
     });
   });
