@@ -4,7 +4,7 @@
 // onnxruntime-node: the channels-last kernels and the transpose sinking on shapes no shared model has.
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { compile } from 'onnx2wasm';
+import { CompileError, compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
 import { seededRandom } from '@onnx2wasm/ir';
 import { InitSpec, NodeSpec, buildModel, intAttr } from './support/onnx-builder.js';
@@ -192,4 +192,9 @@ describe('an EfficientNet-style network (depthwise convs, squeeze-and-excitation
     const { maxAbsDiff, maxAbsRef } = maxDiff(ours.data as Float32Array, ref);
     expect(maxAbsDiff).toBeLessThanOrEqual(1e-4 * Math.max(1, maxAbsRef));
   });
+});
+
+it('compile() rejects an unknown layout with INVALID_OPTION', async () => {
+  const net = randomNet(1);
+  await expect(compile(net.bytes, { layout: 'nchwc' as never })).rejects.toSatisfy((e) => e instanceof CompileError && e.code === 'INVALID_OPTION' && /layout must be one of auto, nchw, nhwc/.test((e as Error).message));
 });

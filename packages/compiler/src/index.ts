@@ -1,5 +1,6 @@
 export { compile } from './compile.js';
 export type { CompileOptions, CompileResult, CompileSummary, Manifest } from './compile.js';
+export type { LayoutMode } from '@onnx2wasm/optimizer';
 export { TARGETS } from './targets.js';
 export type { Target } from './targets.js';
 export { CompileError, ShapeError, VerifyError } from '@onnx2wasm/ir';
