@@ -198,27 +198,3 @@ it('compile() rejects an unknown layout with INVALID_OPTION', async () => {
   const net = randomNet(1);
   await expect(compile(net.bytes, { layout: 'nchwc' as never })).rejects.toSatisfy((e) => e instanceof CompileError && e.code === 'INVALID_OPTION' && /layout must be one of auto, nchw, nhwc/.test((e as Error).message));
 });
-
-it('two Resize nodes that share an ONNX node name keep their own sampling tables', async () => {
-  // Kernels key their tables by node name, and the weights placement tells equal keys with
-  // different bytes apart. onnxruntime refuses such a model, so its reference runs the same graph
-  // with distinct names.
-  const scales = (name: string, h: number) => ({ name, dims: [4], values: Float32Array.from([1, 1, h, 2]) });
-  const model = (names: [string, string]) => buildModel({
-    inputs: [{ name: 'x', dims: [1, 2, 3, 3] }],
-    outputs: [{ name: 'y', dims: [1, 2, 18, 12] }],
-    initializers: [scales('s2', 2), scales('s3', 3)],
-    nodes: [
-      { op: 'Resize', name: names[0], inputs: ['x', '', 's2'], outputs: ['a'], attrs: [{ name: 'mode', type: 3, s: new TextEncoder().encode('linear') }] },
-      { op: 'Resize', name: names[1], inputs: ['a', '', 's3'], outputs: ['y'], attrs: [{ name: 'mode', type: 3, s: new TextEncoder().encode('nearest') }] },
-    ],
-  });
-  const data = seededInput([1, 2, 3, 3], 3);
-  const session = await ort.InferenceSession.create(model(['up1', 'up2']), { intraOpNumThreads: 1 });
-  const ref = (await session.run({ x: new ort.Tensor('float32', data, [1, 2, 3, 3]) })).y!.data as Float32Array;
-  await session.release();
-  const c = await compile(model(['up', 'up']));
-  const loaded = await loadModel({ wasm: c.wasm, weights: c.weights });
-  const ours = (await loaded.run({ x: { dtype: 'float32', dims: [1, 2, 3, 3], data } })).y!;
-  expect(maxDiff(ours.data as Float32Array, ref).maxAbsDiff).toBeLessThanOrEqual(1e-5);
-});
