@@ -8,7 +8,7 @@
 //   3. output transform: per tile and 4 output channels, Aᵀ M A, bias, residual and activation,
 //      stored to the m x m pixels that exist (partial tiles at the right/bottom edges store fewer).
 // Here the GEMM re-reads U_ξ for every block of 4 tiles (the NCHW kernel re-reads the small V
-// band instead), so U_ξ is cut into depth × column chunks that stay in L1 (nhwcWinogradBlocking).
+// band instead), so U_ξ is cut into depth × column chunks that stay in L1 (nhwcWinogradTuning).
 // U = G g Gᵀ is computed at load time by init() straight into the packed panels the GEMM reads
 // (gemm-pack.ts layout), so the weights file keeps the 3x3 filters.
 import { readActivation } from '@onnx2wasm/ir';
@@ -22,14 +22,12 @@ import { packedTailOffset } from './gemm-pack.js';
 import { PlaneShape } from './window-core.js';
 
 /**
- * Depth × columns of U_ξ per GEMM call: the chunk (kc·nc floats) is re-read for every block of 4
- * tiles, so it should stay in L1; each extra depth chunk re-reads and re-writes Mbuf, each extra
- * column chunk re-reads V. Mutable so the measurements can try other sizes.
+ * Depth × columns of U_ξ per GEMM call (kc, nc): the chunk is re-read for every block of 4 tiles,
+ * so it should stay in L1; each extra depth chunk re-reads and re-writes Mbuf, each extra column
+ * chunk re-reads V. bandFloats: floats of one ξ's V band (tiles × depth chunk) to aim for.
+ * Mutable so the measurements can try other sizes.
  */
-export const nhwcWinogradBlocking: Blocking = { kc: 64, nc: 64 };
-
-/** Floats of one ξ's V band (tiles × depth chunk) to aim for: the GEMM streams it once per column chunk. */
-const BAND_FLOATS = 4096;
+export const nhwcWinogradTuning: Blocking & { bandFloats: number } = { kc: 64, nc: 64, bandFloats: 4096 };
 
 export interface NhwcWinogradPlan {
   t: Transforms; s: PlaneShape;
@@ -49,7 +47,7 @@ export function nhwcWinogradPlanOf(s: PlaneShape, C: number, M: number, group: n
   if (!nchw) return undefined;
   const { t } = nchw, m = t.m, a2 = (m + 2) ** 2;
   const TH = Math.ceil(s.OH / m), TW = Math.ceil(s.OW / m);
-  const rows = Math.max(1, Math.min(TH, Math.floor(BAND_FLOATS / (Math.min(C, nhwcWinogradBlocking.kc) * TW))));
+  const rows = Math.max(1, Math.min(TH, Math.floor(nhwcWinogradTuning.bandFloats / (Math.min(C, nhwcWinogradTuning.kc) * TW))));
   const Cp = 4 * Math.ceil(C / 4), Mp = 4 * Math.ceil(M / 4), n = rows * TW;
   const Hp = m * TH + 2, Wp = m * TW + 2;
   // 16 bytes of slack: the last group of a C % 4 != 0 plane reads up to 3 floats past it.
@@ -200,7 +198,7 @@ export function lowerNhwcWinograd(ctx: LowerContext, p: NhwcWinogradPlan, x: Ope
     };
     return [
       ...emitInputTransform(fn, p, pad, v, at, rows),
-      fn.for(xi, 0, a2, 1, emitBlockedGemm(fn, spec, nhwcWinogradBlocking)),
+      fn.for(xi, 0, a2, 1, emitBlockedGemm(fn, spec, nhwcWinogradTuning)),
       ...emitOutputTransform(fn, p, mbuf, at, rows, image, ep),
     ];
   };
