@@ -10,7 +10,7 @@
 // registers; B is read from panels (gemm-pack.ts) where scratchLayout says so. Groups and
 // batches loop at run time; as the GEMM's bias address is static, grouped convs with a bias fold it
 // into the product instead: A gets a bias column and B a row of ones.
-import { Graph, Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { lowerConvNd } from './conv-nd.js';
@@ -55,12 +55,6 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
   const colBytes = 16 * Math.ceil((K * rows * shape.OW) / 4) + 16;
   const padBytes = readsInPlace(shape) ? 0 : paddedPlaneBytes(shape, C / group);
   return { kind: 'im2col', shape, onesRow, rows, colBytes, padBytes };
-}
-
-/** Whether Conv `node` of graph `g` takes the Winograd kernel. */
-export function takesWinograd(node: Node, g: Graph): boolean {
-  const dims = (v: string | undefined) => ({ dims: (v ? g.types.get(v)?.shape ?? [] : []) as number[], constant: v ? g.constants.get(v) : undefined });
-  return planOf(node, dims(node.inputs[0]), dims(node.inputs[1]), !!node.inputs[2], dims(node.outputs[0]))?.kind === 'winograd';
 }
 
 /**
