@@ -6,7 +6,8 @@ import { Attrs } from '@onnx2wasm/ir';
 import { KernelInput, buildSingleNodeGraph, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
 import { generateModule } from '../generate-module.js';
 import { winogradLimits } from './conv-winograd.js';
-import { nhwcWinogradPlanOf } from './conv-nhwc-winograd.js';
+import { nhwcWinogradPlanOf, nhwcWinogradTuning } from './conv-nhwc-winograd.js';
+import { DEFAULT_BLOCKING } from './gemm-blocked.js';
 
 interface Case {
   name: string;
@@ -76,6 +77,10 @@ describe('NHWC Winograd dispatch', () => {
     expect(nhwcWinogradPlanOf(shape(56), 64, 64, 1, false)).toBeUndefined();
     expect(nhwcWinogradPlanOf(shape(56, 2), 64, 64, 1, true)).toBeUndefined();
     expect(nhwcWinogradPlanOf(shape(224), 3, 64, 1, true)).toBeUndefined();
+  });
+  it('blocks the GEMM for L1 on large planes, by the default on bands of few tiles', () => {
+    expect(nhwcWinogradPlanOf(shape(56), 64, 64, 1, true)?.blocking).toEqual({ kc: nhwcWinogradTuning.kc, nc: nhwcWinogradTuning.nc });
+    expect(nhwcWinogradPlanOf(shape(14), 256, 256, 1, true)?.blocking).toEqual(DEFAULT_BLOCKING);
   });
   it('ships the 3x3 filters and transforms them at load time', async () => {
     const r = rng(6);
