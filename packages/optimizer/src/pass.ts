@@ -5,8 +5,8 @@ export interface PassContext {
   maxFoldElements: number;
   /**
    * Whether a Conv or pool should stay NCHW, as the code generator knows: 'faster' when its NCHW
-   * kernel is the faster one (Winograd has no channels-last form), 'only' when its NHWC kernel
-   * cannot take it (a huge window). Without it the layout pass converts every node it can.
+   * kernel is the faster one ('nhwc' mode converts it anyway), 'only' when its NHWC kernel cannot
+   * take it (a huge window). Without it the layout pass converts every node it can.
    */
   keepsNchw?(node: Node, g: Graph): 'faster' | 'only' | false;
   /** The layout pass's mode (default 'auto'); see LayoutMode. */
