@@ -2,20 +2,15 @@
 // through winogradLimits: partial tiles, channel counts off whole vectors and panels, batch 2,
 // asymmetric pads, every epilogue, the cache-blocked GEMM (C > kc, M > nc and M > 512).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Attrs } from '@onnx2wasm/ir';
-import { KernelInput, buildSingleNodeGraph, compareTensors, randomTensor, rng, runKernel } from '../testing/kernel-harness.js';
+import { buildSingleNodeGraph, randomTensor, rng } from '../testing/kernel-harness.js';
+import { ConvCase, checkConvCase } from '../testing/conv-case.js';
 import { generateModule } from '../generate-module.js';
 import { winogradLimits } from './conv-winograd.js';
 import { nhwcWinogradPlanOf, nhwcWinogradTuning } from './conv-nhwc-winograd.js';
 import { DEFAULT_BLOCKING } from './gemm-blocked.js';
 
-interface Case {
-  name: string;
-  /** Input [N, H, W, C]; output channels m. */
-  x: number[]; m: number;
-  pads?: number[];
-  bias?: boolean; residual?: boolean; activation?: string; activation_params?: number[];
-}
+/** 3x3 convs (k added below); x is [N, H, W, C]. */
+type Case = Omit<ConvCase, 'k'> & { name: string };
 
 const cases: Case[] = [
   { name: '1 channel, 3x3 input, pads 1', x: [1, 3, 3, 1], m: 1, pads: [1, 1, 1, 1], bias: true },
@@ -46,24 +41,7 @@ describe.each(variants)('NHWC Winograd $variant vs reference', ({ f4Multiplies, 
 
   cases.forEach((t, idx) => {
     it(t.name, async () => {
-      const r = rng(3000 + idx);
-      const C = t.x[3]!;
-      const inputs: (KernelInput | undefined)[] = [
-        { tensor: randomTensor('float32', t.x, r) },
-        { tensor: randomTensor('float32', [t.m, C, 3, 3], r), constant: true },
-        t.bias ? { tensor: randomTensor('float32', [t.m], r), constant: true } : undefined,
-      ];
-      const attrs: Attrs = { group: 1, kernel_shape: [3, 3] };
-      if (t.pads) attrs.pads = t.pads;
-      if (t.activation) attrs.activation = t.activation;
-      if (t.activation_params) attrs.activation_params = t.activation_params;
-      if (t.residual) {
-        const probe = await runKernel('NhwcConv', inputs, attrs);
-        inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
-      }
-      const { actual, expected } = await runKernel('NhwcConv', inputs, attrs);
-      const maxRef = Math.max(...Array.from(expected[0]!.data as Float32Array, Math.abs));
-      const c = compareTensors(actual[0]!, expected[0]!, 1e-4, Math.max(1e-5, atolOfMax * maxRef));
+      const c = await checkConvCase('NhwcConv', { ...t, k: [3, 3] }, 3000 + idx, { rtol: 1e-4, atolOfMax });
       expect(c.ok, c.message).toBe(true);
     });
   });

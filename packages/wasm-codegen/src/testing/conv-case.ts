@@ -22,8 +22,12 @@ export function convCaseName(t: ConvCase): string {
     `${t.residual ? ' + residual' : ''}${t.activation ? ` + ${t.activation}` : ''}`;
 }
 
-/** Runs one case of `op` against its reference evaluate; returns compareTensors' verdict. */
-export async function checkConvCase(op: 'Conv' | 'NhwcConv', t: ConvCase, seed: number, opts: CodegenOptions & { rtol?: number; atol?: number } = {}) {
+/**
+ * Runs one case of `op` against its reference evaluate; returns compareTensors' verdict.
+ * `atolOfMax` adds an absolute tolerance relative to max |expected| (Winograd F(4x4), whose error
+ * scales with the largest output rather than with each one).
+ */
+export async function checkConvCase(op: 'Conv' | 'NhwcConv', t: ConvCase, seed: number, opts: CodegenOptions & { rtol?: number; atol?: number; atolOfMax?: number } = {}) {
   const r = rng(seed);
   const C = op === 'Conv' ? t.x[1]! : t.x[3]!, M = t.m ?? C, group = t.group ?? 1;
   const inputs: (KernelInput | undefined)[] = [
@@ -39,5 +43,6 @@ export async function checkConvCase(op: 'Conv' | 'NhwcConv', t: ConvCase, seed: 
     inputs.push({ tensor: randomTensor('float32', probe.expected[0]!.dims, r) });
   }
   const { actual, expected } = await runKernel(op, inputs, attrs, opts);
-  return compareTensors(actual[0]!, expected[0]!, opts.rtol ?? 1e-5, opts.atol ?? 1e-5);
+  const maxRef = Math.max(0, ...Array.from(expected[0]!.data as Float32Array, Math.abs));
+  return compareTensors(actual[0]!, expected[0]!, opts.rtol ?? 1e-5, Math.max(opts.atol ?? 1e-5, (opts.atolOfMax ?? 0) * maxRef));
 }
