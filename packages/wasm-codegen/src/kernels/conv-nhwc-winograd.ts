@@ -15,7 +15,7 @@ import { readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
-import { Transforms, combine, linear, winogradPlanOf, xiStride } from './conv-winograd.js';
+import { Transforms, combine, emitFilterTransform, winogradPlanOf, xiStride } from './conv-winograd.js';
 import { GemmSpec, PANEL, aPackBytes, packsRowsOfA } from './gemm-core.js';
 import { Blocking, DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { packedTailOffset } from './gemm-pack.js';
@@ -75,49 +75,31 @@ export function nhwcWinogradDerivedBytes(p: NhwcWinogradPlan): number {
  * compact M % PANEL tail), one matrix after the other.
  */
 function weightTransform(ctx: LowerContext, t: Transforms): string {
-  const a = t.m + 2;
   return ctx.helper(`nhwcWinogradWeights${t.m}`, (fn) => {
     const src = fn.param(0), dst = fn.param(1), M = fn.param(2), C = fn.param(3);
-    const mo = fn.local('i32'), c = fn.local('i32'), at = fn.local('i32'), fullCols = fn.local('i32'), stride = fn.local('i32');
-    const g = Array.from({ length: 9 }, () => fn.local('f32'));
-    const tg = Array.from({ length: a * 3 }, () => fn.local('f32'));
-    const gv = Array.from({ length: 9 }, () => fn.local('v128'));
-    const tgv = Array.from({ length: a * 3 }, () => fn.local('v128'));
-    const filter = (m: () => Expr) => fn.add(src.get(), fn.mul(fn.add(fn.mul(m(), C.get()), c.get()), 36));
+    const mo = fn.local('i32'), c = fn.local('i32'), from = fn.local('i32'), at = fn.local('i32'), fullCols = fn.local('i32'), stride = fn.local('i32');
+    // U_ξ follows U_ξ-1 by a whole [C, M] matrix.
+    const next = (store: Expr): Expr[] => [store, at.set(fn.add(at.get(), stride.get()))];
+    const filter = () => from.set(fn.add(src.get(), fn.mul(fn.add(fn.mul(mo.get(), C.get()), c.get()), 36)));
     // Four output channels at a time (init runs once, in the baseline tier: resnet18's filters took
     // 84 ms one at a time): lanes are 4 filters, and inside a panel their U values are adjacent.
-    const vector: Expr[] = [at.set(filter(() => mo.get()))];
-    gv.forEach((l, i) => {
-      let v = fn.vloadSplat(at.get(), 4 * i);
-      for (let lane = 1; lane < 4; lane++) v = fn.vreplace(v, lane, fn.loadF32(fn.add(at.get(), fn.mul(C.get(), 36 * lane)), 4 * i));
-      vector.push(l.set(v));
-    });
-    vector.push(at.set(fn.add(dst.get(), fn.shl(fn.add(fn.mul(fn.add(fn.mul(fn.divU(mo.get(), PANEL), C.get()), c.get()), PANEL), fn.and(mo.get(), PANEL - 1)), 2))));
-    for (let i = 0; i < a; i++) for (let j = 0; j < 3; j++) vector.push(tgv[i * 3 + j]!.set(combine(fn, t.G[i]!, (r) => gv[r * 3 + j]!.get())));
-    for (let i = 0; i < a; i++) {
-      for (let j = 0; j < a; j++) {
-        vector.push(fn.vstore(at.get(), combine(fn, t.G[j]!, (r) => tgv[i * 3 + r]!.get())));
-        vector.push(at.set(fn.add(at.get(), stride.get())));
-      }
-    }
+    const lanes = (i: number) => {
+      let v = fn.vloadSplat(from.get(), 4 * i);
+      for (let lane = 1; lane < 4; lane++) v = fn.vreplace(v, lane, fn.loadF32(fn.add(from.get(), fn.mul(C.get(), 36 * lane)), 4 * i));
+      return v;
+    };
+    const inPanel = () => fn.add(fn.mul(fn.add(fn.mul(fn.divU(mo.get(), PANEL), C.get()), c.get()), PANEL), fn.and(mo.get(), PANEL - 1));
+    const vector = [filter(), at.set(fn.add(dst.get(), fn.shl(inPanel(), 2))),
+      ...emitFilterTransform(fn, t, 'v128', lanes, (_, u) => next(fn.vstore(at.get(), u)))];
     // The tail columns (M % PANEL, a row-major block) one filter at a time.
-    const body: Expr[] = [at.set(filter(() => mo.get()))];
-    body.push(...g.map((l, i) => l.set(fn.loadF32(at.get(), 4 * i))));
-    const inTail = fn.add(fn.add(fn.mul(fullCols.get(), C.get()), fn.mul(c.get(), fn.sub(M.get(), fullCols.get()))), fn.sub(mo.get(), fullCols.get()));
-    body.push(at.set(fn.add(dst.get(), fn.shl(inTail, 2))));
-    // tg = G g (a x 3), then U = tg Gᵀ (a x a).
-    for (let i = 0; i < a; i++) for (let j = 0; j < 3; j++) body.push(tg[i * 3 + j]!.set(linear(fn, t.G[i]!, (r) => g[r * 3 + j]!.get())));
-    for (let i = 0; i < a; i++) {
-      for (let j = 0; j < a; j++) {
-        body.push(fn.storeF32(at.get(), linear(fn, t.G[j]!, (r) => tg[i * 3 + r]!.get())));
-        body.push(at.set(fn.add(at.get(), stride.get())));
-      }
-    }
+    const inTail = () => fn.add(fn.add(fn.mul(fullCols.get(), C.get()), fn.mul(c.get(), fn.sub(M.get(), fullCols.get()))), fn.sub(mo.get(), fullCols.get()));
+    const scalar = [filter(), at.set(fn.add(dst.get(), fn.shl(inTail(), 2))),
+      ...emitFilterTransform(fn, t, 'f32', (i) => fn.loadF32(from.get(), 4 * i), (_, u) => next(fn.storeF32(at.get(), u)))];
     fn.finish([
       fullCols.set(fn.and(M.get(), -PANEL)),
       stride.set(fn.shl(fn.mul(M.get(), C.get()), 2)),
       fn.for(mo, 0, fullCols.get(), 4, [fn.for(c, 0, C.get(), 1, vector)]),
-      fn.for(mo, fullCols.get(), M.get(), 1, [fn.for(c, 0, C.get(), 1, body)]),
+      fn.for(mo, fullCols.get(), M.get(), 1, [fn.for(c, 0, C.get(), 1, scalar)]),
     ]);
   }, ['i32', 'i32', 'i32', 'i32']);
 }

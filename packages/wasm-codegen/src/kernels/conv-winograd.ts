@@ -107,7 +107,7 @@ export function winogradDerivedBytes(p: WinogradPlan): number {
 }
 
 /** Σ_k coef[k] · x_k in f32, skipping zero coefficients (a plain add for 1). */
-export function linear(fn: FnBuilder, coefs: number[], x: (k: number) => Expr): Expr {
+function linear(fn: FnBuilder, coefs: number[], x: (k: number) => Expr): Expr {
   let sum: Expr | undefined;
   coefs.forEach((c, k) => {
     if (c === 0) return;
@@ -123,22 +123,29 @@ export function linear(fn: FnBuilder, coefs: number[], x: (k: number) => Expr): 
  * weights of a filter instead of its a² transformed ones.
  */
 function weightTransform(ctx: LowerContext, t: Transforms): string {
-  const a = t.m + 2;
   return ctx.helper(`winogradWeights${t.m}`, (fn) => {
     const src = fn.param(0), dst = fn.param(1), count = fn.param(2), k = fn.local('i32');
-    const g = Array.from({ length: 9 }, () => fn.local('f32'));
-    const tg = Array.from({ length: a * 3 }, () => fn.local('f32'));
-    const body: Expr[] = g.map((l, i) => l.set(fn.loadF32(fn.add(src.get(), fn.mul(k.get(), 36)), 4 * i)));
-    // tg = G g (a x 3), then U = tg Gᵀ (a x a).
-    for (let i = 0; i < a; i++) for (let j = 0; j < 3; j++) body.push(tg[i * 3 + j]!.set(linear(fn, t.G[i]!, (r) => g[r * 3 + j]!.get())));
-    for (let i = 0; i < a; i++) {
-      for (let j = 0; j < a; j++) {
-        const at = fn.add(dst.get(), fn.shl(fn.add(fn.mul(count.get(), i * a + j), k.get()), 2));
-        body.push(fn.storeF32(at, linear(fn, t.G[j]!, (r) => tg[i * 3 + r]!.get())));
-      }
-    }
+    const body = emitFilterTransform(fn, t, 'f32', (i) => fn.loadF32(fn.add(src.get(), fn.mul(k.get(), 36)), 4 * i), (xi, u) => {
+      const at = fn.add(dst.get(), fn.shl(fn.add(fn.mul(count.get(), xi), k.get()), 2));
+      return [fn.storeF32(at, u)];
+    });
     fn.finish([fn.for(k, 0, count.get(), 1, body)]);
   }, ['i32', 'i32', 'i32']);
+}
+
+/**
+ * U = G g Gᵀ of one 3x3 filter g (or, as 'v128', of four filters lane by lane): tg = G g (a x 3)
+ * into locals, then `store(ξ, U_ξ)` for ξ = 0 .. a² - 1 in order. `load(i)` reads tap i of g.
+ */
+export function emitFilterTransform(fn: FnBuilder, t: Transforms, type: 'f32' | 'v128', load: (i: number) => Expr, store: (xi: number, u: Expr) => Expr[]): Expr[] {
+  const a = t.m + 2;
+  const lin = (row: number[], x: (k: number) => Expr) => (type === 'f32' ? linear(fn, row, x) : combine(fn, row, x));
+  const g = Array.from({ length: 9 }, () => fn.local(type));
+  const tg = Array.from({ length: a * 3 }, () => fn.local(type));
+  const out: Expr[] = g.map((l, i) => l.set(load(i)));
+  for (let i = 0; i < a; i++) for (let j = 0; j < 3; j++) out.push(tg[i * 3 + j]!.set(lin(t.G[i]!, (r) => g[r * 3 + j]!.get())));
+  for (let i = 0; i < a; i++) for (let j = 0; j < a; j++) out.push(...store(i * a + j, lin(t.G[j]!, (r) => tg[i * 3 + r]!.get())));
+  return out;
 }
 
 /** Σ_k row[k] · x_k over the nonzero coefficients: ±1 as adds/subtracts, others as multiplies. */
