@@ -21,7 +21,7 @@ export { slicePlan, sliceAxis } from './ops/slice.js';
 export type { SliceAxis } from './ops/slice.js';
 export { reducedAxes } from './ops/reduce-mean.js';
 export { castTarget, castRounding } from './ops/cast.js';
-export { transposePerm } from './ops/transpose.js';
+export { transposePerm, transposeTensor } from './ops/transpose.js';
 export { TO_NCHW, TO_NHWC } from './ops/channels-last.js';
 export { REDUCE_KINDS, emptyReduction, intRange } from './ops/reduce.js';
 export type { ReduceKind } from './ops/reduce.js';

@@ -6,8 +6,7 @@
 // reference cannot drift from the NCHW definition.
 import { InferContext, OpDef, fail, getOp, registerOp } from '../op-registry.js';
 import { Dim, ValueType } from '../graph.js';
-import { Tensor } from '../tensor.js';
-import { transpose } from './transpose.js';
+import { transposeTensor } from './transpose.js';
 import './conv.js';
 import './pool.js';
 import './global-pool.js';
@@ -18,10 +17,6 @@ export const TO_NHWC = [0, 2, 3, 1];
 
 const permute = (shape: Dim[], perm: number[]): Dim[] => perm.map((p) => shape[p]!);
 
-function transposed(t: Tensor, perm: number[]): Tensor {
-  return transpose.evaluate({ name: '', op: 'Transpose', inputs: [''], outputs: [''], attrs: { perm } }, [t])[0]!;
-}
-
 /** The NCHW op's view of an NHWC node's inputs. */
 function nchwContext(ctx: InferContext, layoutInputs: number[]): InferContext {
   const inputs = ctx.inputs.map((t, i): ValueType | undefined => {
@@ -29,7 +24,7 @@ function nchwContext(ctx: InferContext, layoutInputs: number[]): InferContext {
     if (t.shape.length !== 4) fail(ctx.node, `input ${i} has shape [${t.shape}]; the channels-last op takes 4-D [N, H, W, C]`);
     return { dtype: t.dtype, shape: permute(t.shape, TO_NCHW) };
   });
-  const values = ctx.values.map((v, i) => (v && layoutInputs.includes(i) ? transposed(v, TO_NCHW) : v));
+  const values = ctx.values.map((v, i) => (v && layoutInputs.includes(i) ? transposeTensor(v, TO_NCHW) : v));
   return { node: ctx.node, inputs, values };
 }
 
@@ -47,8 +42,8 @@ function channelsLast(baseName: string, layoutInputs: number[]): OpDef {
       return nhwcOut(out);
     },
     evaluate(node, inputs) {
-      const nchw = inputs.map((t, i) => (t && layoutInputs.includes(i) ? transposed(t, TO_NCHW) : t));
-      return base.evaluate(node, nchw).map((y) => transposed(y, TO_NHWC));
+      const nchw = inputs.map((t, i) => (t && layoutInputs.includes(i) ? transposeTensor(t, TO_NCHW) : t));
+      return base.evaluate(node, nchw).map((y) => transposeTensor(y, TO_NHWC));
     },
     ...(base.flops ? {
       flops: (ctx: InferContext, outputs: ValueType[]) => base.flops!(nchwContext(ctx, layoutInputs), outputs.map((t) => ({ dtype: t.dtype, shape: permute(t.shape, TO_NCHW) }))),

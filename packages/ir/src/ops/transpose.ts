@@ -3,7 +3,7 @@ import { Node } from '../graph.js';
 import { OpDef, attrInts, fail, input, registerOp } from '../op-registry.js';
 import { allocateArray } from '../dtype.js';
 import { indices } from '../reference.js';
-import { sizeOf, stridesOf } from '../tensor.js';
+import { Tensor, sizeOf, stridesOf } from '../tensor.js';
 
 export function transposePerm(node: Node, rank: number): number[] {
   const perm = attrInts(node, 'perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
@@ -37,5 +37,10 @@ export const transpose: OpDef = {
   },
   flops: () => 0,
 };
+
+/** `t` with its dims permuted (output dim i is input dim perm[i]), by the reference. */
+export function transposeTensor(t: Tensor, perm: number[]): Tensor {
+  return transpose.evaluate({ name: '', op: 'Transpose', inputs: [''], outputs: [''], attrs: { perm } }, [t])[0]!;
+}
 
 registerOp(transpose);

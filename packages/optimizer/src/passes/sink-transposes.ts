@@ -1,10 +1,12 @@
 // Moves Transposes down the graph so the layout pass's NCHW ↔ NHWC pairs meet and cancel: a
 // Transpose above an elementwise op, Concat, Slice, reduction, axis-regrouping Reshape, Pad or
-// Resize goes below it (an inference BatchNormalization first becomes x·a + b), with the op's axes (and broadcast constants) mapped through the permutation, and two
-// Transposes in a row become one. Each rewrite keeps the values exactly; none moves a Transpose up,
+// Resize goes below it (an inference BatchNormalization first becomes x·a + b), with the op's
+// axes (and broadcast constants) mapped through the permutation, and two Transposes in a row
+// become one. Each rewrite keeps the values exactly; none moves a Transpose up,
 // so the rules stop.
-import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, getOp, makeTensor, toNumbers } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
+import { composeTransposes } from './cancel-transposes.js';
 
 /** Elementwise ops whose meaning depends on an axis or on element order. */
 const ORDER_DEPENDENT = new Set(['QuantizeLinear', 'DequantizeLinear', 'RotaryEmbedding', 'RandomUniform']);
@@ -17,9 +19,7 @@ const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
 
 /** x reshaped to `rank` dims (leading 1s) and transposed by `perm`: the operand that broadcasts like x did before the transpose. */
 function permutedConstant(t: Tensor, rank: number, perm: number[]): Tensor {
-  const dims = [...new Array(rank - t.dims.length).fill(1), ...t.dims];
-  const out = getOp('Transpose')!.evaluate({ name: '', op: 'Transpose', inputs: [''], outputs: [''], attrs: { perm } }, [{ ...t, dims }]);
-  return out[0]!;
+  return transposeTensor({ ...t, dims: [...new Array(rank - t.dims.length).fill(1), ...t.dims] }, perm);
 }
 
 /** op(T(a), T(b), c) = T(op(a, b, c')) for an elementwise op, every data input transposed alike or constant. */
@@ -44,15 +44,7 @@ const sinkThroughElementwise: Rule = {
         inputs.push(name);
       } else return undefined;
     }
-    const y = view.fresh(`${n.outputs[0]}_pre`);
-    return {
-      remove: [n],
-      constants,
-      insert: [
-        { ...n, inputs, outputs: [y] },
-        { name: `${n.name}/transpose`, op: 'Transpose', inputs: [y], outputs: [n.outputs[0]!], attrs: { perm } },
-      ],
-    };
+    return transposedAfter(n, view, { ...n, inputs }, perm, { constants });
   },
 };
 
@@ -66,29 +58,9 @@ const sinkThroughConcat: Rule = {
     if (!perm || perms.some((p) => !p || !samePerm(p, perm))) return undefined;
     const rank = perm.length;
     const axis = (Number(n.attrs.axis) + rank) % rank;
-    const y = view.fresh(`${n.outputs[0]}_pre`);
-    const insert: Node[] = [
-      { ...n, inputs: n.inputs.map((i) => view.producer(i)!.inputs[0]!), outputs: [y], attrs: { ...n.attrs, axis: perm[axis]! } },
-      { name: `${n.name}/transpose`, op: 'Transpose', inputs: [y], outputs: [n.outputs[0]!], attrs: { perm } },
-    ];
-    return { remove: [n], insert };
+    return transposedAfter(n, view, { ...n, inputs: n.inputs.map((i) => view.producer(i)!.inputs[0]!), attrs: { ...n.attrs, axis: perm[axis]! } }, perm);
   },
 };
-
-/**
- * T2(T1(x)) = T(x) with the composed perm, even when T1 has other readers (it stays for them):
- * the layout's back-and-forth pairs meet at values with several readers (a residual branch).
- */
-const composeShared: Rule = {
-  name: 'compose-transposes',
-  apply(n, view) {
-    const p2 = permOf(n), inner = n.inputs[0] ? view.producer(n.inputs[0]) : undefined, p1 = permOf(inner);
-    if (!p2 || !p1) return undefined;
-    return { remove: [n], insert: [{ ...n, inputs: [inner!.inputs[0]!], attrs: { ...n.attrs, perm: p2.map((i) => p1[i]!) } }] };
-  },
-};
-
-
 
 /** `n` rewritten to `replacement` (which writes a fresh value) followed by Transpose(perm) into n's output. */
 function transposedAfter(n: Node, view: GraphView, replacement: Omit<Node, 'outputs'>, perm: number[], extra: Partial<Patch> = {}): Patch {
@@ -102,9 +74,17 @@ function transposedAfter(n: Node, view: GraphView, replacement: Omit<Node, 'outp
 
 const isIdentity = (perm: number[]) => perm.every((p, i) => p === i);
 
-function intConstant(view: GraphView, hint: string, values: number[]): [string, [string, Tensor]] {
-  const name = view.fresh(hint);
-  return [name, [name, makeTensor('int64', [values.length], values)]];
+/**
+ * An op's axes input, given as `axes` (a constant input, or absent: `all` axes) on T's output,
+ * mapped to x's axes through perm, as a new int64 constant; undefined when the input is not constant.
+ */
+function mappedAxes(n: Node, view: GraphView, axes: string | undefined, all: number, perm: number[]): [string, Tensor] | undefined {
+  const given = axes ? view.constant(axes) : undefined;
+  if (axes && !given) return undefined;
+  const rank = perm.length;
+  const list = given ? toNumbers(given).map((a) => (a + rank) % rank) : Array.from({ length: all }, (_, i) => i);
+  const name = view.fresh(`${n.name}_axes`);
+  return [name, makeTensor('int64', [list.length], list.map((a) => perm[a]!))];
 }
 
 /** Slice(T(x)) along axes A = T(Slice(x)) along perm[A]. */
@@ -114,14 +94,12 @@ const sinkThroughSlice: Rule = {
     if (n.op !== 'Slice' || view.isGraphOutput(n.outputs[0]!)) return undefined;
     const t = view.producer(n.inputs[0]!), perm = permOf(t);
     if (!perm) return undefined;
-    const rank = perm.length;
+    // Without axes, Slice takes the first starts.length axes.
     const starts = view.constant(n.inputs[1]!);
-    const axesIn = n.inputs[3] ? view.constant(n.inputs[3]) : undefined;
-    if (!starts || (n.inputs[3] && !axesIn)) return undefined;
-    const axes = axesIn ? toNumbers(axesIn).map((a) => (a + rank) % rank) : starts.data.length ? Array.from({ length: starts.data.length }, (_, i) => i) : [];
-    const [axesName, axesConst] = intConstant(view, `${n.name}_axes`, axes.map((a) => perm[a]!));
-    const inputs = [t!.inputs[0]!, n.inputs[1]!, n.inputs[2]!, axesName, ...(n.inputs[4] ? [n.inputs[4]] : [])];
-    return transposedAfter(n, view, { ...n, inputs }, perm, { constants: [axesConst] });
+    const axes = starts && mappedAxes(n, view, n.inputs[3], starts.data.length, perm);
+    if (!axes) return undefined;
+    const inputs = [t!.inputs[0]!, n.inputs[1]!, n.inputs[2]!, axes[0], ...(n.inputs[4] ? [n.inputs[4]] : [])];
+    return transposedAfter(n, view, { ...n, inputs }, perm, { constants: [axes] });
   },
 };
 
@@ -233,12 +211,9 @@ const sinkThroughPad: Rule = {
     if (n.op !== 'Pad') return undefined;
     const t = view.producer(n.inputs[0]!), perm = permOf(t);
     if (!perm) return undefined;
-    const rank = perm.length;
-    const axesIn = n.inputs[3] ? view.constant(n.inputs[3]) : undefined;
-    if (n.inputs[3] && !axesIn) return undefined;
-    const axes = axesIn ? toNumbers(axesIn).map((a) => (a + rank) % rank) : perm.map((_, i) => i);
-    const [axesName, axesConst] = intConstant(view, `${n.name}_axes`, axes.map((a) => perm[a]!));
-    return transposedAfter(n, view, { ...n, inputs: [t!.inputs[0]!, n.inputs[1]!, n.inputs[2] ?? '', axesName] }, perm, { constants: [axesConst] });
+    const axes = mappedAxes(n, view, n.inputs[3], perm.length, perm);
+    if (!axes) return undefined;
+    return transposedAfter(n, view, { ...n, inputs: [t!.inputs[0]!, n.inputs[1]!, n.inputs[2] ?? '', axes[0]] }, perm, { constants: [axes] });
   },
 };
 
@@ -294,5 +269,5 @@ const batchNormAsAffine: Rule = {
 export const sinkTransposes = rewritePass(
   'sink-transposes',
   'move Transposes below elementwise ops, Concats, Slices, reductions, regrouping Reshapes, Pads, Resizes and inference BatchNormalization, and compose them',
-  [composeShared, sinkThroughElementwise, sinkThroughConcat, sinkThroughSlice, sinkThroughReduce, sinkThroughReshape, sinkThroughPad, sinkThroughResize, batchNormAsAffine],
+  [composeTransposes(true), sinkThroughElementwise, sinkThroughConcat, sinkThroughSlice, sinkThroughReduce, sinkThroughReshape, sinkThroughPad, sinkThroughResize, batchNormAsAffine],
 );
