@@ -26,10 +26,11 @@ function spatial4d(view: GraphView, v: string | undefined): boolean {
   return t.dtype === 'float32' && t.shape.length === 4 && t.shape.slice(1).every(num);
 }
 
-function convertible(n: Node, view: GraphView, ctx: PassContext): boolean {
-  if (!eligible(n, view)) return false;
-  const keep = ctx.keepsNchw?.(n, view.graph);
-  return !keep || (keep === 'faster' && ctx.layout === 'nhwc');
+/** Why the code generator keeps `n` NCHW (for the pass's note), or undefined. */
+function heldBack(n: Node, g: Graph, ctx: PassContext): string | undefined {
+  const keep = ctx.keepsNchw?.(n, g);
+  if (!keep || (keep === 'faster' && ctx.layout === 'nhwc')) return undefined;
+  return keep === 'faster' ? 'faster in NCHW' : 'no NHWC kernel';
 }
 
 /** Whether `n` has a channels-last form at all. */
@@ -59,12 +60,20 @@ function pointwiseMatrix(w: Tensor): Tensor {
   return makeTensor('float32', [C, M], out);
 }
 
-/** Converts each node it can, recording the converted nodes' names (kept by their NHWC forms). */
-function toChannelsLast(ctx: PassContext, converted: Set<string>): Rule {
+/**
+ * Converts each node it can, recording the converted nodes' names (kept by their NHWC forms) and,
+ * as "name (reason)", the nodes the code generator holds back.
+ */
+function toChannelsLast(ctx: PassContext, converted: Set<string>, held: Map<string, string>): Rule {
   return {
     name: 'to-channels-last',
     apply(n, view) {
-      if (!convertible(n, view, ctx)) return undefined;
+      if (!eligible(n, view)) return undefined;
+      const reason = heldBack(n, view.graph, ctx);
+      if (reason) {
+        held.set(n.name, `${n.name} (${reason})`);
+        return undefined;
+      }
       const insert: Node[] = [];
       const constants: Patch['constants'] = [];
       const nhwc = (v: string, k: number): string => {
@@ -114,14 +123,6 @@ function boundaryShare(g: Graph, converted: Set<string>): number {
   return copied / Math.max(1, written);
 }
 
-/** The nodes keepsNchw holds back, as "name (reason)" for the pass's note. */
-function heldBack(g: Graph, ctx: PassContext): string[] {
-  return g.nodes.flatMap((n) => {
-    const keep = POOLS.has(n.op) || n.op === 'Conv' ? ctx.keepsNchw?.(n, g) : false;
-    return keep && !(keep === 'faster' && ctx.layout === 'nhwc') ? [`${n.name} (${keep === 'faster' ? 'faster in NCHW' : 'no NHWC kernel'})`] : [];
-  });
-}
-
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const list = (xs: string[]) => (xs.length > 3 ? `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more` : xs.join(', '));
 
@@ -130,8 +131,8 @@ export const layoutNhwc: Pass = {
   description: 'run conv networks channels-last (NHWC ops, 1x1 convs as MatMuls) when the transposes cancel down to the graph boundary',
   run(g, ctx) {
     if (ctx.layout === 'nchw') return { graph: g, changed: false, note: 'NCHW (--layout nchw)' };
-    const converted = new Set<string>();
-    const convert = rewritePass('to-channels-last', '', [toChannelsLast(ctx, converted)]);
+    const converted = new Set<string>(), heldBy = new Map<string, string>();
+    const convert = rewritePass('to-channels-last', '', [toChannelsLast(ctx, converted, heldBy)]);
     const h = convert.run(g, ctx);
     if (!h.changed) return { graph: g, changed: false };
     let next = h.graph;
@@ -141,7 +142,7 @@ export const layoutNhwc: Pass = {
       if (!a.changed && !b.changed && !c.changed) break;
     }
     const t = transposes(next), extra = t.interior.length - transposes(g).interior.length, share = boundaryShare(next, converted);
-    const held = heldBack(g, ctx);
+    const held = [...heldBy.values()];
     if (ctx.layout !== 'nhwc') {
       const stay = (why: string) => ({ graph: g, changed: false, note: `stays NCHW: ${why}` });
       if (extra > 0) return stay(`${plural(extra, 'transpose')} would remain between nodes${held.length ? `; kept NCHW: ${list(held)}` : ''}`);
