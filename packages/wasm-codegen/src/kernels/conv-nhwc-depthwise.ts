@@ -21,15 +21,13 @@ function packWeights(w: Tensor, C: number, taps: number): Tensor {
 
 export function lowerNhwcDepthwise(ctx: LowerContext, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
   const { fn } = ctx;
-  for (const o of [x, w, y, bias, residual]) if (o && o.dtype !== 'float32') unsupported(ctx, `dtype ${o.dtype}`);
-  if (!w.constant) unsupported(ctx, 'depthwise NhwcConv with run-time weights');
-  if (residual && residual.dims.join() !== y.dims.join()) unsupported(ctx, `a residual of shape [${residual.dims}] (expected [${y.dims}])`);
+  // conv-nhwc.ts has checked the dtypes, the constant weights and the residual's shape.
   const shape = nhwcShape(ctx.node, x.dims, y.dims, w.dims.slice(2));
   if (!shape) unsupported(ctx, `input of rank ${x.dims.length}`);
   const taps = shape.kh * shape.kw;
   if (taps > MAX_NHWC_TAPS) unsupported(ctx, `a ${shape.kh}x${shape.kw} depthwise window`);
   const Cp = paddedChannels(shape.C);
-  const weights = ctx.addWeight(packWeights(w.constant, shape.C, taps));
+  const weights = ctx.addWeight(packWeights(w.constant!, shape.C, taps));
   const act = readActivation(ctx.node);
   // Span steps load a block's bias and a window row's weights once for all their outputs; border
   // pixels load them per tap.

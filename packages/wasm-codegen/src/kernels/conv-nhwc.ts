@@ -111,11 +111,10 @@ function scratchOf(g: Geometry) {
 
 function lowerGemmNhwc(ctx: LowerContext, g: Geometry, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
   const { fn } = ctx;
-  if (!w.constant) unsupported(ctx, 'NhwcConv with run-time weights');
   const { M, K, P } = g;
   const layout = scratchOf(g);
   const a = ctx.scratch;
-  const b = packedB(fn, ctx.addWeight(packB(weightMatrix(w.constant, g)), `panelsNhwc:${w.name}`), K, M);
+  const b = packedB(fn, ctx.addWeight(packB(weightMatrix(w.constant!, g)), `panelsNhwc:${w.name}`), K, M);
   const n = fn.local('i32'), p0 = fn.local('i32');
   const image = () => fn.mul(n.get(), 4 * g.s.H * g.s.W * g.C);
   const outAt = (base: number, at: () => Expr) => () => fn.add(fn.mul(fn.add(fn.mul(n.get(), P), at()), 4 * M), base);
@@ -162,7 +161,8 @@ registerLowering({
   lower(ctx) {
     const [x, w, bias, residual] = ctx.inputs;
     const y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+    for (const o of [...ctx.inputs, y]) if (o && o.dtype !== 'float32') unsupported(ctx, `dtype ${o.dtype}`);
+    if (!w!.constant) unsupported(ctx, 'run-time weights');
     if (residual && residual.dims.join() !== y.dims.join()) unsupported(ctx, `a fused residual of shape [${residual.dims}] (it must match the output [${y.dims}])`);
     const g = geometryOf(ctx.node, x!, w!, y);
     if (isDepthwise(ctx.node, g)) return lowerNhwcDepthwise(ctx, x!, w!, bias, residual, y);
