@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
 import { median } from './bench/stats.mjs';
+import { seededTensor } from './bench/kernel-timing.mjs';
 import { replaceSection } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
@@ -29,8 +30,7 @@ for (const name of names) {
   const m = index[name];
   const file = path.join(modelsDir, m.file);
   const dims = m.input_shape;
-  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37) * 0.5);
-  const feeds = { input: { dtype: 'float32', dims, data } };
+  const feeds = { input: seededTensor(dims, 1) };
   const built = {};
   for (const layout of MODES) built[layout] = await compile(file, { inputShapes: { input: dims }, layout });
   const models = Object.fromEntries(await Promise.all(MODES.map(async (k) => [k, await loadModel({ wasm: built[k].wasm, weights: built[k].weights })])));
@@ -43,15 +43,11 @@ for (const name of names) {
     for (const k of MODES) { const t = performance.now(); await models[k].run(feeds); times[k].push(performance.now() - t); }
   }
   const ms = Object.fromEntries(MODES.map((k) => [k, median(times[k])]));
-  const transposes = (b) => countOps(b, 'Transpose');
-  const picks = countOps(built.auto, 'NhwcConv') + countOps(built.auto, 'NhwcMaxPool') > 0 ? 'NHWC' : 'NCHW';
-  const line = `| ${name} | ${ms.nchw.toFixed(2)} | ${ms.nhwc.toFixed(2)} | ${(ms.nhwc / ms.nchw).toFixed(2)} | ${transposes(built.nhwc)} | ${picks} | ${(ms.auto / ms.nchw).toFixed(2)} | ${diff.toExponential(1)} |`;
+  const picks = built.auto.graph.nodes.some((n) => n.op.startsWith('Nhwc')) ? 'NHWC' : 'NCHW';
+  const transposes = built.nhwc.graph.nodes.filter((n) => n.op === 'Transpose').length;
+  const line = `| ${name} | ${ms.nchw.toFixed(2)} | ${ms.nhwc.toFixed(2)} | ${(ms.nhwc / ms.nchw).toFixed(2)} | ${transposes} | ${picks} | ${(ms.auto / ms.nchw).toFixed(2)} | ${diff.toExponential(1)} |`;
   lines.push(line);
   console.log(line);
-}
-
-function countOps(result, op) {
-  return result.graph.nodes.filter((n) => n.op === op).length;
 }
 
 if (args.write) {
