@@ -16,7 +16,7 @@ import { GemmSpec, aPackBytes, emitGemm, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
 import { initWithBias } from './matmul.js';
-import { PlaneShape, planeShape } from './window-core.js';
+import { NhwcShape, nhwcShape } from './window-nhwc.js';
 
 /** Output pixels per im2col chunk. */
 const CHUNK = 256;
@@ -24,14 +24,13 @@ const CHUNK = 256;
 /** Runs of at most this many floats are copied with unrolled loads and stores instead of memory.copy. */
 const UNROLLED_COPY = 32;
 
-interface Geometry { s: PlaneShape; N: number; C: number; M: number; K: number; P: number; chunk: number }
+/** The window geometry (with N and input C) plus output channels M, GEMM depth K, output pixels P. */
+interface Geometry { s: NhwcShape; N: number; C: number; M: number; K: number; P: number; chunk: number }
 
 function geometryOf(node: LowerContext['node'], x: { dims: number[] }, w: { dims: number[] }, y: { dims: number[] }): Geometry {
-  const [N, H, W, C] = x.dims as [number, number, number, number];
-  const [, OH, OW, M] = y.dims as [number, number, number, number];
-  const s = planeShape(node, [N, C, H, W], [N, M, OH, OW], w.dims.slice(2))!;
-  const P = OH * OW;
-  return { s, N, C, M, K: s.kh * s.kw * C, P, chunk: Math.min(CHUNK, P) };
+  const s = nhwcShape(node, x.dims, y.dims, w.dims.slice(2))!;
+  const P = s.OH * s.OW;
+  return { s, N: s.N, C: s.C, M: y.dims[3]!, K: s.kh * s.kw * s.C, P, chunk: Math.min(CHUNK, P) };
 }
 
 const isDepthwise = (node: LowerContext['node'], g: Geometry) => Number(node.attrs.group ?? 1) === g.C && g.M === g.C && g.C > 1;
