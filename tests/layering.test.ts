@@ -13,7 +13,14 @@ const ALLOWED: Record<string, string[]> = {
   'wasm-codegen': ['@onnx2wasm/ir', 'binaryen'],
   runtime: [],
   compiler: ['@onnx2wasm/ir', '@onnx2wasm/onnx-import', '@onnx2wasm/optimizer', '@onnx2wasm/wasm-codegen', '@onnx2wasm/runtime', 'commander'],
+  // The server sits right of the compiler: the facade, the runtime, and its archive and bundler libraries.
+  server: ['onnx2wasm', '@onnx2wasm/runtime', 'tar-stream', 'esbuild'],
 };
+// The one reference from a package to one on its right: the CLI's serving commands load the
+// optional @onnx2wasm/server package with a dynamic import when they run (so the compiler neither
+// builds nor installs with it). It names the package in a variable, which imports() does not see,
+// so it is checked here by text: no other compiler file may mention the server package.
+const SERVER_CLI_LOADER = 'packages/compiler/src/cli/server-commands.ts';
 // Test files may use test-only packages.
 const TEST_ONLY = ['vitest', 'onnxruntime-node', '@onnx2wasm/runtime', 'onnx2wasm', '@onnx2wasm/ir', '@onnx2wasm/onnx-import', 'onnx-proto', 'wabt'];
 
@@ -50,6 +57,20 @@ describe('package layering', () => {
       }
     });
   }
+  it(`only ${SERVER_CLI_LOADER} refers to the server package, lazily`, () => {
+    const mentions = sources(path.join(REPO_ROOT, 'packages/compiler/src'))
+      .filter((f) => fs.readFileSync(f, 'utf8').includes('@onnx2wasm/server'))
+      .map((f) => path.relative(REPO_ROOT, f).split(path.sep).join('/'));
+    expect(mentions).toEqual([SERVER_CLI_LOADER]);
+    const text = fs.readFileSync(path.join(REPO_ROOT, SERVER_CLI_LOADER), 'utf8');
+    expect(text).toMatch(/await import\(SERVER_CLI\)/);
+    expect(text).not.toMatch(/from ['"]@onnx2wasm\/server/);
+  });
+  it('the protocol handlers use no Node-only APIs (they run in Workers)', () => {
+    for (const f of sources(path.join(REPO_ROOT, 'packages/server/src/protocol')).filter((x) => !x.endsWith('.test.ts'))) {
+      expect(fs.readFileSync(f, 'utf8'), f).not.toMatch(/from ['"]node:|require\(/);
+    }
+  });
   it('runtime source has no Node-only APIs', () => {
     for (const f of sources(path.join(REPO_ROOT, 'packages/runtime/src')).filter((x) => !x.endsWith('.test.ts'))) {
       expect(fs.readFileSync(f, 'utf8'), f).not.toMatch(/from ['"]node:|require\(/);

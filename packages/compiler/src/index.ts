@@ -11,3 +11,5 @@ export { VERSION } from './version.js';
 export { inspect, inspectResult } from './inspect.js';
 export type { InspectReport, NodeReport, PassSummary } from './inspect.js';
 export * from './plugins/index.js';
+// For the server package: a repository build loads the plugin files its config.json names.
+export { loadPluginFile } from './plugins/load-plugin.js';

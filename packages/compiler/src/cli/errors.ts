@@ -26,8 +26,9 @@ export class CliFailure extends Error {
 }
 
 // `run` loads the runtime copied next to the model, whose error classes are not the ones we import,
-// so runtime errors are recognised by name and code rather than by instanceof.
-const RUNTIME_ERROR_NAMES = new Set(['RuntimeError', 'RuntimeInputError']);
+// so runtime errors are recognised by name and code rather than by instanceof; so are the errors
+// of the server package (RepositoryError), which the compiler may not import.
+const RUNTIME_ERROR_NAMES = new Set(['RuntimeError', 'RuntimeInputError', 'RepositoryError']);
 
 function isRuntimeError(e: unknown): e is Error & { code: string } {
   return e instanceof Error && RUNTIME_ERROR_NAMES.has(e.name) && typeof (e as { code?: unknown }).code === 'string';

@@ -8,6 +8,7 @@ import { reportError } from './errors.js';
 import { table } from './format.js';
 import { runCommand } from './run-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { serverCommands } from './server-commands.js';
 
 export function createProgram(): Command {
   const program = new Command('onnx2wasm')
@@ -26,7 +27,7 @@ export function createProgram(): Command {
   });
   // addCommand does not pass settings down the way .command() does; copy them so every command
   // shows --debug in its help and throws rather than exits.
-  for (const cmd of [compileCommand(), runCommand(), checkCommand(), inspectCommand()]) program.addCommand(cmd.copyInheritedSettings(program));
+  for (const cmd of [compileCommand(), runCommand(), checkCommand(), inspectCommand(), ...serverCommands()]) program.addCommand(cmd.copyInheritedSettings(program));
   return program;
 }
 

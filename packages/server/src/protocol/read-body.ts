@@ -1,0 +1,32 @@
+// Reads a request body up to a limit: a declared Content-Length over it fails before any byte is
+// read, a streamed body as soon as it passes it, so a huge upload never sits in memory.
+import { BadRequestError, PayloadTooLargeError } from './errors.js';
+
+export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) throw new PayloadTooLargeError(limit);
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        throw new PayloadTooLargeError(limit);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof PayloadTooLargeError) throw e;
+    throw new BadRequestError(`the request body could not be read: ${(e as Error).message}`);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) { body.set(c, offset); offset += c.byteLength; }
+  return body;
+}
