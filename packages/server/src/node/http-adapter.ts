@@ -18,10 +18,12 @@ export function toRequest(req: IncomingMessage, origin: string): Request {
   } as RequestInit);
 }
 
-export async function writeResponse(res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
-  const body = headOnly || !response.body ? undefined : new Uint8Array(await response.arrayBuffer());
+export async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  const body = req.method === 'HEAD' || !response.body ? undefined : new Uint8Array(await response.arrayBuffer());
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => { headers[k] = v; });
+  // Answered before the body was read to its end (e.g. 413): the connection cannot carry another request.
+  if (!req.complete) headers['connection'] = 'close';
   if (body) headers['content-length'] = String(body.byteLength);
   res.writeHead(response.status, headers);
   res.end(body);
@@ -35,7 +37,7 @@ export function nodeListener(handler: FetchHandler, origin: () => string, onDone
     try {
       const response = await handler(toRequest(req, origin()));
       status = response.status;
-      await writeResponse(res, response, req.method === 'HEAD');
+      await writeResponse(req, res, response);
     } catch (e) {
       // The handler answers every error itself; this is a failure writing the answer.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

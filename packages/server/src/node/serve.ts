@@ -25,6 +25,9 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
+/** How long the server waits without requests before it closes the open connections at shutdown. */
+const DRAIN_QUIET_MS = 200;
+
 export interface RunningServer {
   url: string;
   /** Stops accepting, waits for the accepted requests, stops the instances. */
@@ -75,10 +78,16 @@ export async function serveRepository(repoDir: string, options: ServeOptions = {
     url: origin,
     close() {
       closing ??= (async () => {
+        // Not server.close() yet: it would also drop idle keep-alive connections on which a client
+        // may already have sent a request. Instead refuse new connections, answer whatever arrives
+        // on the open ones (with Connection: close), and close once nothing came for a moment.
         draining = true;
+        server.on('connection', (socket) => socket.destroy());
+        do {
+          if (inFlight > 0) await new Promise<void>((resolve) => { drained = resolve; });
+          await new Promise((resolve) => setTimeout(resolve, DRAIN_QUIET_MS));
+        } while (inFlight > 0);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        if (inFlight > 0) await new Promise<void>((resolve) => { drained = resolve; });
         server.closeAllConnections();
         await closed;
         await pool.close();
