@@ -202,7 +202,7 @@ describe('docs/cli.md matches --help', () => {
     for (const f of tableFlags(s)) expect(globalFlags.has(f), `docs/cli.md documents ${f}, which --help does not list`).toBe(true);
   });
 
-  it.each(['compile', 'run', 'check', 'inspect'])('documents every %s option, and only those', (cmd) => {
+  it.each(['compile', 'run', 'check', 'inspect', 'build', 'pack', 'unpack', 'serve', 'deploy'])('documents every %s option, and only those', (cmd) => {
     const s = section(`\`onnx2wasm ${cmd}\``);
     const help = flagsIn(cli(cmd, '--help').stdout);
     for (const f of help) if (!globalFlags.has(f)) expect(mentions(s, f), `docs/cli.md (${cmd}) lacks ${f}`).toBe(true);

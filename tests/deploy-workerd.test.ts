@@ -1,5 +1,5 @@
 // Compiled models deployed as a Cloudflare Worker and served by workerd on 127.0.0.1, checked
-// against onnxruntime-node over HTTP: the example Worker (examples/cloudflare-worker) with
+// against onnxruntime-node over HTTP: the example Worker (examples/worker-predict) with
 // mobilenet_v2 (weights embedded, the example's own config.capnp) and transformer_enc (weights as
 // a content-hashed data module), then 200 requests with 16 in flight. Prints cold start and latency.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { MODELS_DIR, REPO_ROOT, maxDiff, runOrt, seededInput } from './support/m
 import { median, percentile, retryUntil, startWorkerd, workerdConfig, type Workerd } from './support/workerd.js';
 
 const MAIN = path.join(REPO_ROOT, 'packages/compiler/dist/cli/main.js');
-const EXAMPLE = path.join(REPO_ROOT, 'examples/cloudflare-worker');
+const EXAMPLE = path.join(REPO_ROOT, 'examples/worker-predict');
 const TOLERANCE = 1e-4;
 const SEEDS = [1, 2, 3, 4];
 const SEQUENTIAL = 20;
@@ -61,7 +61,7 @@ describe.each(CASES)('$model as a Worker in workerd', ({ model, dims, embed }) =
       // The example's config.capnp lists its modules by hand: it must name exactly what compile wrote.
       const config = fs.readFileSync(path.join(EXAMPLE, 'config.capnp'), 'utf8');
       const listed = [...config.matchAll(/embed "([^"]+)"/g)].map((m) => m[1]!).sort();
-      expect(listed, 'examples/cloudflare-worker/config.capnp lists other modules than a --target worker --embed-weights compile writes').toEqual(modules);
+      expect(listed, 'examples/worker-predict/config.capnp lists other modules than a --target worker --embed-weights compile writes').toEqual(modules);
       fs.copyFileSync(path.join(EXAMPLE, 'config.capnp'), path.join(dir, 'config.capnp'));
     } else {
       expect(modules.some((f) => /^model\/model\.[0-9a-f]{16}\.bin$/.test(f)), modules.join(', ')).toBe(true);

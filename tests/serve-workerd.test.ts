@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxDiff, runOrt, seededInput } from './support/models.js';
+import { REPO_ROOT, maxDiff, runOrt, seededInput } from './support/models.js';
 import { OipClient, type TensorOut } from './support/oip-client.js';
 import { CLI } from './support/serve-process.js';
 import { tempDir, writeRepository } from './support/serve-repo.js';
@@ -95,6 +95,19 @@ describe('deploy --target worker, served by workerd', () => {
     const unknown = await client.infer('nope', [{ name: 'input', shape: MLP, datatype: 'FP32', data: [] }]);
     expect(unknown.status).toBe(404);
     expect(unknown.error).toMatch(/unknown model 'nope'/);
+  });
+
+  it('examples/cloudflare-worker is what deploy writes for examples/model-repository', () => {
+    // Deployed from a copy laid out like the repository, so the paths in its README are the same.
+    const root = path.join(dir, 'example');
+    fs.cpSync(path.join(REPO_ROOT, 'examples/model-repository/tiny-mlp'), path.join(root, 'examples/model-repository/tiny-mlp'), { recursive: true, filter: (f) => !f.includes('compiled') });
+    const r = spawnSync(process.execPath, [CLI, 'deploy', 'examples/model-repository', '--target', 'worker', '-o', 'examples/cloudflare-worker'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const list = (d: string) => fs.readdirSync(d, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(d, f)).isFile()).map((f) => f.split(path.sep).join('/')).sort();
+    const ours = path.join(root, 'examples/cloudflare-worker');
+    const committed = path.join(REPO_ROOT, 'examples/cloudflare-worker');
+    expect(list(committed)).toEqual(list(ours));
+    for (const f of list(ours)) expect(fs.readFileSync(path.join(committed, f)).equals(fs.readFileSync(path.join(ours, f))), `examples/cloudflare-worker/${f} is stale: rerun the command in its README`).toBe(true);
   });
 
   it('refuses a deployment over the Worker limits, naming the model versions and the numbers', () => {

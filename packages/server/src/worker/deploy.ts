@@ -83,6 +83,8 @@ export async function deployWorker(repoDir: string, options: DeployOptions): Pro
   const name = options.name ?? `onnx2wasm-${path.basename(path.resolve(repoDir)).replace(/[^A-Za-z0-9-]/g, '-').toLowerCase()}`;
   fs.writeFileSync(path.join(out, 'wrangler.toml'), wranglerToml(name));
   fs.writeFileSync(path.join(out, 'config.capnp'), configCapnp('worker.js', modules));
-  fs.writeFileSync(path.join(out, 'README.md'), readme(versions.map((v) => v.id)));
+  // The command as it could be typed again from here, so the README says how to regenerate the folder.
+  const rel = (p: string) => path.relative(process.cwd(), path.resolve(p)) || '.';
+  fs.writeFileSync(path.join(out, 'README.md'), readme(versions.map((v) => v.id), `npx onnx2wasm deploy ${rel(repoDir)} --target worker -o ${rel(out)}`));
   return { out, modules: ['worker.js', ...modules], versions: versions.map((v) => v.id), bundleGzipBytes };
 }
