@@ -13,6 +13,7 @@ export default defineConfig({
       '@onnx2wasm/wasm-codegen': src('wasm-codegen'),
       '@onnx2wasm/runtime': src('runtime'),
       'onnx2wasm': src('compiler'),
+      '@onnx2wasm/server': src('server'),
     },
   },
   test: {
