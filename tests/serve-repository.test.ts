@@ -3,9 +3,10 @@
 // fail with one clear line; pack is deterministic and pack → unpack → serve answers the same.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODELS_DIR, seededInput } from './support/models.js';
+import { MODELS_DIR, REPO_ROOT, seededInput } from './support/models.js';
 import { OipClient } from './support/oip-client.js';
 import { CLI, startServe } from './support/serve-process.js';
 import { tempDir, writeRepository } from './support/serve-repo.js';
@@ -114,7 +115,8 @@ describe('model repository: build, pack, unpack', () => {
   }, 120_000);
 
   it('unpack refuses archives that escape the target folder', async () => {
-    const tar = (await import('tar-stream')).default;
+    // The server package's own tar library writes the hostile archive.
+    const tar = createRequire(path.join(REPO_ROOT, 'packages/server/package.json'))('tar-stream') as typeof import('tar-stream');
     const zlib = await import('node:zlib');
     const pack = tar.pack();
     pack.entry({ name: '../evil.txt' }, 'x');

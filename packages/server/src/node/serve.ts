@@ -25,8 +25,9 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
-/** How long the server waits without requests before it closes the open connections at shutdown. */
+/** At shutdown: how long without requests before the server stops listening, and the longest it keeps listening. */
 const DRAIN_QUIET_MS = 200;
+const DRAIN_MAX_MS = 30_000;
 
 export interface RunningServer {
   url: string;
@@ -78,16 +79,19 @@ export async function serveRepository(repoDir: string, options: ServeOptions = {
     url: origin,
     close() {
       closing ??= (async () => {
-        // Not server.close() yet: it would also drop idle keep-alive connections on which a client
-        // may already have sent a request. Instead refuse new connections, answer whatever arrives
-        // on the open ones (with Connection: close), and close once nothing came for a moment.
+        // Closing the listener at once would reset the connections still waiting in its backlog,
+        // and http's close() also drops idle keep-alive connections on which a client may already
+        // have sent a request. So the server keeps answering — readiness 503, every answer with
+        // Connection: close — until no request came for a moment (or DRAIN_MAX_MS passed), and
+        // only then stops listening, finishes what is in flight and closes the connections.
         draining = true;
-        server.on('connection', (socket) => socket.destroy());
+        const start = performance.now();
         do {
           if (inFlight > 0) await new Promise<void>((resolve) => { drained = resolve; });
           await new Promise((resolve) => setTimeout(resolve, DRAIN_QUIET_MS));
-        } while (inFlight > 0);
+        } while (inFlight > 0 && performance.now() - start < DRAIN_MAX_MS);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        if (inFlight > 0) await new Promise<void>((resolve) => { drained = resolve; });
         server.closeAllConnections();
         await closed;
         await pool.close();
