@@ -58,12 +58,20 @@ describe('model repository: build, pack, unpack', () => {
     expect(own(second.stdout)).toBeLessThan(own(first.stdout) / 5);
   });
 
+  it('builds a complete repository elsewhere with --out', () => {
+    const out = path.join(dir, 'built-elsewhere');
+    const r = cli('build', repo, '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['repository.json', 'mlp/config.json', 'mlp/1/model.onnx', 'mlp/2/compiled/model.wasm', 'mlp/2/compiled/build.json']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    expect(cli('build', repo, '--out', out).stdout).toMatch(/^0 built, 2 unchanged/m);
+  });
+
   it('refuses different bytes under a built version, naming both hashes', () => {
     const copy = path.join(dir, 'changed');
     fs.cpSync(repo, copy, { recursive: true });
     const before = JSON.parse(fs.readFileSync(path.join(copy, 'repository.json'), 'utf8')).models[0].versions[0].source.sha256;
     fs.copyFileSync(path.join(MODELS_DIR, '../models/mlp.onnx'), path.join(copy, 'mlp/1/model.onnx'));
-    fs.appendFileSync(path.join(copy, 'mlp/1/model.onnx'), Buffer.from([0x00])); // trailing zero: still a valid protobuf, new bytes
+    fs.appendFileSync(path.join(copy, 'mlp/1/model.onnx'), Buffer.from([0x00])); // new bytes: refused before anything compiles them
     const r = cli('build', copy);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^error: model 'mlp' version 1 was built from model.onnx with SHA-256 ${before}, but it now has SHA-256 [0-9a-f]{64}: a built version is immutable; add the new model as version 3\\n$`));
