@@ -122,6 +122,12 @@ describe('model repository: build, pack, unpack', () => {
     expect(answers[1]).toEqual(answers[0]);
   }, 120_000);
 
+  it('without the server package, the serving commands say how to install it', () => {
+    const r = spawnSync(process.execPath, ['--import', path.join(REPO_ROOT, 'tests/support/hide-server-package.mjs'), CLI, 'build', repo], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error: this command needs the server package: npm i @onnx2wasm/server\n');
+  });
+
   it('unpack refuses archives that escape the target folder', async () => {
     // The server package's own tar library writes the hostile archive.
     const tar = createRequire(path.join(REPO_ROOT, 'packages/server/package.json'))('tar-stream') as typeof import('tar-stream');
