@@ -2,7 +2,6 @@
 // at start, then runs the requests the pool sends it, one at a time. Errors go back as
 // { name, code, message } so the pool can rebuild them (errors do not cross threads as classes).
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModel, type Model, type Tensor } from '@onnx2wasm/runtime';
 
@@ -37,5 +36,5 @@ port.on('message', async (req: InstanceRequest) => {
 
 loadAll(workerData.models as InstanceModel[]).then(
   () => port.postMessage({ type: 'ready' } satisfies InstanceReply),
-  (e: Error) => port.postMessage({ type: 'load-failed', message: `${e.message} (${path.basename(String(e.name))})` } satisfies InstanceReply),
+  (e: Error) => port.postMessage({ type: 'load-failed', message: `${e.name}: ${e.message}` } satisfies InstanceReply),
 );

@@ -47,7 +47,10 @@ export async function serveRepository(repoDir: string, options: ServeOptions = {
   if (served.length === 0) throw new RepositoryError('INVALID_CONFIG', `no model version of '${root}' is served (check the version policies)`);
   const instances = options.instances ?? os.availableParallelism();
   const pool = new InstancePool(served, { instances, maxQueue: options.maxQueue ?? 64 * instances });
-  await pool.ready();
+  await pool.ready().catch(async (e: Error) => {
+    await pool.close();
+    throw new RepositoryError('BUILD_FAILED', `${root}: ${e.message}`);
+  });
 
   let draining = false;
   const metrics = new Metrics();
