@@ -71,6 +71,9 @@ export async function serveRepository(repoDir: string, options: ServeOptions = {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new RepositoryError('IO_ERROR', `cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8000}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
     server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', resolve);
+  }).catch(async (e: unknown) => {
+    await pool.close(); // the instance threads would keep the process alive
+    throw e;
   });
   const addr = server.address() as AddressInfo;
   origin = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
