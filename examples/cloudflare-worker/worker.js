@@ -1055,7 +1055,7 @@ function createWorkerApp(models, server = {}) {
   return { fetch: (request) => handler(request) };
 }
 
-// ../../../../examples/cloudflare-worker/entry.js
+// entry.js
 import wasm0 from "./models/tiny-mlp/1/model.wasm";
 import weights0 from "./models/tiny-mlp/1/model.weights.bin";
 var entry_default = createWorkerApp([

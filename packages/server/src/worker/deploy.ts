@@ -59,7 +59,8 @@ export async function deployWorker(repoDir: string, options: DeployOptions): Pro
   }));
   fs.mkdirSync(out, { recursive: true });
   const bundle = await esbuild.build({
-    stdin: { contents: entrySource(versions), resolveDir: out, sourcefile: 'entry.js', loader: 'js' },
+    // Resolved from our own folder (the model imports are external), so the bundle does not depend on where it is written.
+    stdin: { contents: entrySource(versions), resolveDir: path.dirname(WORKER_APP), sourcefile: 'entry.js', loader: 'js' },
     bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, legalComments: 'none',
     absWorkingDir: path.dirname(WORKER_APP),
     // The modules and weights stay Worker modules of their own (CompiledWasm and Data rules).
