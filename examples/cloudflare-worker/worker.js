@@ -918,7 +918,7 @@ function validateRequest(req, model) {
 }
 
 // handler.js
-var EXTENSIONS = ["binary_tensor_data", "model_repository_versions"];
+var EXTENSIONS = ["binary_tensor_data"];
 var DEFAULT_MAX_BODY = 64 * 1024 * 1024;
 var json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 var errorResponse = (e) => json({ error: e.message }, e.status);

@@ -26,7 +26,8 @@ export interface HandlerOptions {
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
-export const EXTENSIONS = ['binary_tensor_data', 'model_repository_versions'];
+// Only what is implemented: Triton's repository extensions (index, load, unload) are not.
+export const EXTENSIONS = ['binary_tensor_data'];
 export const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
