@@ -7,7 +7,7 @@ import { LAYOUT_MODES, LayoutMode, PassReport, optimize } from '@onnx2wasm/optim
 import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
-import { runtimeFiles } from './runtime-files.js';
+import { FOLDER_PACKAGE_JSON, isFolderSupport, runtimeFiles } from './runtime-files.js';
 import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
 import { VERSION } from './version.js';
 import { specializedVariants } from './specialize.js';
@@ -246,13 +246,14 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo }));
   files[`${name}.d.ts`] = enc.encode(glueDts(shown));
   Object.assign(files, runtimeFiles());
+  Object.assign(files, FOLDER_PACKAGE_JSON);
   const manifest: Manifest = {
     name,
     compiler: { name: 'onnx2wasm', version: VERSION },
     source: { sha256: sha256(bytes), bytes: bytes.byteLength, opset: imported.opset, producer: imported.producer },
     inputs: gen.meta.inputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
     outputs: shown.outputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
-    files: Object.fromEntries(Object.entries(files).filter(([f]) => !f.startsWith('runtime/')).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
+    files: Object.fromEntries(Object.entries(files).filter(([f]) => !isFolderSupport(f)).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
     memory: { pages: gen.meta.memory.pages, arenaBytes: gen.meta.memory.arenaBytes, weightsBytes: gen.meta.weights.byteLength },
     target,
     weights: { ...weightsInfo, embedded: weightsFile === null },

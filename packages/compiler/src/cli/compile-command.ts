@@ -8,6 +8,7 @@ import { addDeployFlags, type DeployFlags } from './deploy-flags.js';
 import { CliFailure } from './errors.js';
 import { formatBytes, formatMs, formatShape, table } from './format.js';
 import { describeValueVariants } from '../value-variants.js';
+import { isFolderSupport } from '../runtime-files.js';
 
 interface Flags extends CompileFlags, DeployFlags {
   out: string;
@@ -30,8 +31,8 @@ function writeFiles(outDir: string, files: Record<string, Uint8Array>): void {
 function summarize(model: string, outDir: string, c: CompileResult, name: string): string {
   const s = c.summary;
   const ops = Object.entries(s.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ×${n}`).join(', ');
-  const ownFiles = Object.keys(c.files).filter((f) => !f.startsWith('runtime/'));
-  const runtimeCount = Object.keys(c.files).length - ownFiles.length;
+  const ownFiles = Object.keys(c.files).filter((f) => !isFolderSupport(f));
+  const runtimeCount = Object.keys(c.files).filter((f) => f.startsWith('runtime/')).length;
   const weightsFile = c.manifest.weights.file;
   const weights = weightsFile ? `${formatBytes(s.weightsBytes)}  ${weightsFile}` : `${formatBytes(s.weightsBytes)}  embedded in ${name}.wasm`;
   const isolate = s.isolateBytes === undefined ? [] : [['isolate', `${formatBytes(s.isolateBytes)} per Worker isolate (memory + module + weights copy)`]];
@@ -49,7 +50,7 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
       ['inputs', io(c.manifest.inputs)],
       ...(s.valueVariants ? [['values', describeValueVariants(s.valueVariants)]] : []),
       ['outputs', io(c.manifest.outputs)],
-      ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files)`],
+      ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files), package.json ("type": "module")`],
     ]),
   ].join('\n');
 }
