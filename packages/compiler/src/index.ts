@@ -11,3 +11,5 @@ export { VERSION } from './version.js';
 export { inspect, inspectResult } from './inspect.js';
 export type { InspectReport, NodeReport, PassSummary } from './inspect.js';
 export * from './plugins/index.js';
+export { bundlerAssets, bundlerGlue, bundlerRuntime } from './bundler-glue.js';
+export type { BundlerGlueOptions } from './bundler-glue.js';
