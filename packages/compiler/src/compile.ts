@@ -149,7 +149,10 @@ function readSource(src: Uint8Array | ArrayBuffer | string): { bytes: Uint8Array
     try {
       return { bytes: new Uint8Array(fs.readFileSync(src)), baseDir: path.dirname(path.resolve(src)) };
     } catch (e) {
-      throw new CompileError('IO_ERROR', `cannot read model file '${src}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new CompileError('IO_ERROR', `model file '${src}' does not exist`);
+      if (code === 'EISDIR') throw new CompileError('IO_ERROR', `'${src}' is a folder; give the .onnx file`);
+      throw new CompileError('IO_ERROR', `cannot read model file '${src}': ${code ?? (e as Error).message}`);
     }
   }
   if (src instanceof Uint8Array) return { bytes: src };
