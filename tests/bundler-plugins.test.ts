@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS_DIR, REPO_ROOT, maxDiff, runOrt, seededInput } from './support/models.js';
 import { serveDir, type StaticServer } from './support/static-server.js';
 import { CHROMIUM, CHROMIUM_FLAGS, chromiumMissing } from './support/browsers.js';
+import { compile } from 'onnx2wasm';
+import { writeFiles } from './support/workerd.js';
 
 const APP = path.join(REPO_ROOT, 'tests/fixtures/bundler-app');
 const MODEL = path.join(MODELS_DIR, 'mobilenet_v2.onnx');
@@ -110,6 +112,53 @@ describe.skipIf(skip).each(Object.keys(BUILDS))('a web app built with %s importi
     await openAndCompare(page, server);
     expect(server.requests.get(weightsPath)).toBe(1);
     expect(server.requests.get(wasmPath)).toBe(2);
+    // The cache key carries the weights' hash (the version), as for a --target browser folder.
+    const sha256 = await page.evaluate(() => (window.demo as unknown as { weights: { sha256: string } }).weights.sha256);
+    const keys = await page.evaluate(`caches.open('onnx2wasm').then((c) => c.keys()).then((ks) => ks.map((k) => k.url))`) as string[];
+    expect(keys).toEqual([expect.stringMatching(new RegExp(`/mobilenet_v2\\.weights\\?sha256=${sha256}$`))]);
     await page.close();
+  });
+});
+
+// Needs no browser: the default (universal) folder must bundle for the browser as it is.
+describe('a compiled folder without a plugin', () => {
+  it('the default (universal) glue bundles for the browser with esbuild: its Node-only import is left alone', async () => {
+    const esbuild = await import('esbuild');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-universal-bundle-'));
+    try {
+      writeFiles(path.join(dir, 'out'), (await compile(path.join(REPO_ROOT, 'examples/tiny-mlp/model.onnx'))).files);
+      fs.writeFileSync(path.join(dir, 'main.js'), "import { load } from './out/model.js';\nwindow.ready = load();\n");
+      const r = await esbuild.build({ entryPoints: [path.join(dir, 'main.js')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+      expect(r.errors).toEqual([]);
+      expect(r.outputFiles[0]!.text).toMatch(/["']node:fs\/promises["']/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('@onnx2wasm/vite under vite serve', () => {
+  it('serves the compiled module and weights from the dev server', async () => {
+    const { createServer } = await import('vite');
+    const { default: onnx2wasm } = await import('@onnx2wasm/vite');
+    const server = await createServer({ root: path.join(REPO_ROOT, 'tests/fixtures/bundler-dev'), configFile: false, logLevel: 'error', plugins: [onnx2wasm()], server: { port: 0, host: '127.0.0.1', fs: { allow: [REPO_ROOT] } } });
+    try {
+      await server.listen();
+      const base = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+      const main = await (await fetch(`${base}/main.js`)).text();
+      const modelUrl = /from "([^"]*model\.onnx\?[^"]*onnx2wasm[^"]*)"/.exec(main)?.[1];
+      expect(modelUrl, main).toBeDefined();
+      const glue = await (await fetch(new URL(modelUrl!, base))).text();
+      const urls = [...glue.matchAll(/"(\/@onnx2wasm\/[0-9a-f]{16}\/[^"]+)"/g)].map((m) => m[1]!);
+      const c = await compile(path.join(REPO_ROOT, 'examples/tiny-mlp/model.onnx'), { target: 'browser' });
+      expect(urls.map((u) => u.split('/').pop()).sort()).toEqual(['model.wasm', c.manifest.weights.file!].sort());
+      for (const u of urls) {
+        const res = await fetch(`${base}${u}`);
+        expect(res.status).toBe(200);
+        expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), Buffer.from(c.files[u.split('/').pop()!]!))).toBe(0);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -53,7 +53,7 @@ describe('--json: one JSON document on stdout', () => {
     const r = cli('compile', EXAMPLE, '-o', path.join(tmp, 'json'), '--json');
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['model', 'out', 'target', 'files', 'removed', 'inputs', 'outputs', 'weights', 'nodes', 'ops', 'wasmBytes', 'wasmGzipBytes',
+    expect(Object.keys(doc)).toEqual(['model', 'out', 'target', 'files', 'removed', 'inputs', 'outputs', 'weights', 'nodes', 'ops', 'kernels', 'kernelsReason', 'wasmBytes', 'wasmGzipBytes',
       'weightsBytes', 'arenaBytes', 'lowerBoundBytes', 'memoryBytes', 'scriptBytes', 'scriptGzipBytes', 'isolateBytes', 'compileMs', 'warnings']);
     expect(doc).toMatchObject({ target: 'universal', files: ['model.wasm', 'model.weights.bin', 'model.js', 'model.d.ts', 'manifest.json'], inputs: [{ name: 'input', dtype: 'float32', dims: [1, 64] }] });
     expect(doc.wasmBytes).toBe(fs.statSync(path.join(tmp, 'json/model.wasm')).size);

@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import { workerdBinary } from './workerd.js';
 
-/** Debian's Chromium (never a browser that playwright downloads). */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (never a browser that playwright downloads); ONNX2WASM_CHROMIUM names another binary. */
+export const CHROMIUM = process.env.ONNX2WASM_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Why the Chromium tests cannot run here, or undefined when they can. */

@@ -30,8 +30,9 @@ export function bundlerGlue(c: CompileResult, o: BundlerGlueOptions): string {
     text = text.split(from).join(to);
   };
   swap(`from './runtime/index.js';`, `from ${JSON.stringify(o.runtime)};`);
-  for (const f of bundlerAssets(c)) swap(`new URL(${JSON.stringify(`./${f}`)}, import.meta.url)`, `new URL(${o.url(f)}, import.meta.url)`);
-  return `${text}\nexport default { load, inputs, outputs, target, WEIGHTS };\n`;
+  // Relative to the bundle, through a variable: Vite would rewrite a literal `new URL('/x', import.meta.url)` itself.
+  for (const f of bundlerAssets(c)) swap(`new URL(${JSON.stringify(`./${f}`)}, import.meta.url)`, `new URL(${o.url(f)}, BUNDLE_URL)`);
+  return `${text}\nconst BUNDLE_URL = import.meta.url;\nexport default { load, inputs, outputs, target, WEIGHTS };\n`;
 }
 
 /** compile()'s runtime files by their name inside runtime/ (index.js, load-model.js, …), JavaScript only. */

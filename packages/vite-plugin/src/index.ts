@@ -33,10 +33,16 @@ const RUNTIME_ID = '\0onnx2wasm-runtime/';
 /** Where `vite serve` serves compiled files (there is no emitFile in dev). */
 const DEV_PREFIX = '/@onnx2wasm/';
 
-/** The model file of an import id, or null when the import is not ours. */
+/**
+ * The model file of an import id, or null when the import is not ours: `x.onnx` or `x?onnx2wasm`,
+ * whatever other query Vite adds (`?import`, `?t=` on reload); `?url` and `?raw` stay Vite's.
+ */
 export function modelFile(id: string): string | null {
-  if (id.endsWith(QUERY)) return id.slice(0, -QUERY.length);
-  return id.endsWith('.onnx') ? id : null;
+  const at = id.indexOf('?');
+  const file = at < 0 ? id : id.slice(0, at);
+  const query = new URLSearchParams(at < 0 ? '' : id.slice(at + 1));
+  if (query.has('url') || query.has('raw') || query.has('inline')) return null;
+  return query.has(QUERY.slice(1)) || file.endsWith('.onnx') ? file : null;
 }
 
 export default function onnx2wasm(options: Onnx2wasmViteOptions = {}): VitePlugin {

@@ -28,7 +28,7 @@ function compileJson(model: string, outDir: string, c: CompileResult, removed: s
     removed,
     inputs: c.manifest.inputs, outputs: c.manifest.outputs,
     weights: c.manifest.weights,
-    nodes: s.nodes, ops: s.ops,
+    nodes: s.nodes, ops: s.ops, kernels: s.kernels.mode, kernelsReason: s.kernels.reason ?? null,
     wasmBytes: s.wasmBytes, wasmGzipBytes: s.wasmGzipBytes, weightsBytes: s.weightsBytes,
     arenaBytes: s.arenaBytes, lowerBoundBytes: s.lowerBoundBytes, memoryBytes: s.memoryBytes,
     scriptBytes: s.scriptBytes, scriptGzipBytes: s.scriptGzipBytes, isolateBytes: s.isolateBytes ?? null,
@@ -63,6 +63,7 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
     table([
       ['ops', `${ops || '(none)'}  (${s.nodes} nodes)`],
       ['target', s.target],
+      ...(s.kernels.mode === 'lean' ? [['kernels', `memory-lean (no Winograd filters transformed at load)${s.kernels.reason ? `: ${s.kernels.reason}` : ''}`]] : []),
       ['wasm', `${formatBytes(s.wasmBytes)} (gzip ${formatBytes(s.wasmGzipBytes)})  ${name}.wasm`],
       ['weights', weights],
       ['arena', `${formatBytes(s.arenaBytes)} planned (lower bound ${formatBytes(s.lowerBoundBytes)}); memory ${formatBytes(s.memoryBytes)}`],
