@@ -57,6 +57,12 @@ describe('shell commands in the docs', () => {
     expect(COMMANDS.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('the sizes table of docs/deploy.md is what the compiler makes now (scripts/deploy-sizes.mjs --check, mlp row)', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/deploy-sizes.mjs'), '--models', 'mlp', '--check'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/^\| mlp \| .* \| fast \|$/m);
+  });
+
   // In document order, so a `run` finds the folder its `compile` wrote.
   it.each(COMMANDS.map((c) => [`${c.doc}: ${c.line}`, c] as const))('%s', (_, c) => {
     const r = spawnSync(process.execPath, [MAIN, ...c.args], { cwd: path.join(tmp, c.cwd), encoding: 'utf8', timeout: 120_000 });
