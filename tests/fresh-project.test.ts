@@ -2,7 +2,8 @@
 // (its prepack builds it), installed from the tarballs into a project made by `npm init -y`
 // (CommonJS, npm's default), then the README's API example (from an .mjs and from CommonJS through
 // await import()), the CLI through npx, and the generated glue of a compiled folder, each compared
-// with onnxruntime-node.
+// with onnxruntime-node; the bundler plugins load there too (building apps with them is
+// tests/bundler-plugins.test.ts).
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, maxDiff, runOrt } from './support/models.js';
 
-const PACKAGES = ['ir', 'onnx-import', 'optimizer', 'wasm-codegen', 'runtime', 'compiler'];
+const PACKAGES = ['ir', 'onnx-import', 'optimizer', 'wasm-codegen', 'runtime', 'compiler', 'vite-plugin', 'esbuild-plugin'];
 const MODEL = 'examples/tiny-mlp/model.onnx';
 const TOLERANCE = 1e-5;
 
@@ -57,7 +58,8 @@ beforeAll(async () => {
   ok(sh('npm', ['init', '-y']));
   const files = fs.readdirSync(tarballs).map((f) => path.join(tarballs, f));
   expect(files).toHaveLength(PACKAGES.length);
-  ok(sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...files], { timeout: 240_000 }));
+  // --legacy-peer-deps: the plugins' peers (vite, esbuild) are the app's choice; this project only loads the plugins.
+  ok(sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--legacy-peer-deps', ...files], { timeout: 240_000 }));
   fs.mkdirSync(path.join(project, path.dirname(MODEL)), { recursive: true });
   fs.copyFileSync(path.join(REPO_ROOT, MODEL), path.join(project, MODEL));
   reference = Array.from((await runOrt(path.join(REPO_ROOT, MODEL), { input: { dims: [1, 64], data: new Float32Array(64) } })).scores!.data);
@@ -78,7 +80,7 @@ describe('a fresh CommonJS project with the packed packages', () => {
   it('is CommonJS, and the tarballs ship the license, README, built code and no dangling source maps', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { type?: string };
     expect(pkg.type ?? 'commonjs').toBe('commonjs');
-    for (const name of ['onnx2wasm', '@onnx2wasm/runtime', '@onnx2wasm/ir']) {
+    for (const name of ['onnx2wasm', '@onnx2wasm/runtime', '@onnx2wasm/ir', '@onnx2wasm/vite']) {
       const dir = path.join(project, 'node_modules', name);
       for (const f of ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'require.cjs']) expect(fs.existsSync(path.join(dir, f)), `${name}/${f}`).toBe(true);
       // Every shipped map points at a shipped source.
@@ -104,12 +106,21 @@ describe('a fresh CommonJS project with the packed packages', () => {
   });
 
   it('require() of a package explains how to load it from CommonJS', () => {
-    for (const name of ['onnx2wasm', '@onnx2wasm/runtime']) {
+    for (const name of ['onnx2wasm', '@onnx2wasm/runtime', '@onnx2wasm/vite']) {
       const r = sh(process.execPath, ['-e', `require(${JSON.stringify(name)})`]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain(`${name} is an ES module package`);
       expect(r.stderr).toContain(`await import('${name}')`);
     }
+  });
+
+  it('the bundler plugins load from CommonJS through await import() and are plugins', () => {
+    const code = `(async () => {
+  const vite = (await import('@onnx2wasm/vite')).default();
+  const esbuild = (await import('@onnx2wasm/esbuild')).default();
+  console.log(JSON.stringify([vite.name, typeof vite.load, esbuild.name, typeof esbuild.setup]));
+})();`;
+    expect(JSON.parse(ok(sh(process.execPath, ['-e', code])))).toEqual(['onnx2wasm', 'function', 'onnx2wasm', 'function']);
   });
 
   it('compiles with npx onnx2wasm, runs the folder, and loads it through the glue from .mjs and CommonJS', () => {
