@@ -123,7 +123,7 @@ describe('onnx2wasm CLI: options and errors', () => {
     const out = path.join(tmp, 'embedded');
     const c = cli('compile', EXAMPLE, '-o', out, '--embed-weights', '--name', 'tiny', '--verify');
     expect(c.code, c.stderr).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'runtime', 'tiny.d.ts', 'tiny.js', 'tiny.wasm']);
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'package.json', 'runtime', 'tiny.d.ts', 'tiny.js', 'tiny.wasm']);
     const r = cli('run', out, '--input', 'input=zeros');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\s+input\s+float32\[1,64\]\s+zeros$/m);

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODELS_DIR, REPO_ROOT, maxDiff, runOrt, seededInput } from './support/models.js';
+import { workerdMissing } from './support/browsers.js';
 import { median, percentile, retryUntil, startWorkerd, workerdConfig, type Workerd } from './support/workerd.js';
 
 const MAIN = path.join(REPO_ROOT, 'packages/compiler/dist/cli/main.js');
@@ -39,7 +40,10 @@ async function binaryOutput(res: Response): Promise<Float32Array> {
   return new Float32Array(await res.arrayBuffer());
 }
 
-describe.each(CASES)('$model as a Worker in workerd', ({ model, dims, embed }) => {
+const skip = workerdMissing();
+if (skip) console.warn(`skipping tests/deploy-workerd.test.ts: ${skip}`);
+
+describe.skipIf(skip).each(CASES)('$model as a Worker in workerd', ({ model, dims, embed }) => {
   const file = path.join(MODELS_DIR, `${model}.onnx`);
   let dir: string;
   let server: Workerd;

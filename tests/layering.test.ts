@@ -15,6 +15,9 @@ const ALLOWED: Record<string, string[]> = {
   compiler: ['@onnx2wasm/ir', '@onnx2wasm/onnx-import', '@onnx2wasm/optimizer', '@onnx2wasm/wasm-codegen', '@onnx2wasm/runtime', 'commander'],
   // The server sits right of the compiler: the facade, the runtime, and its archive and bundler libraries.
   server: ['onnx2wasm', '@onnx2wasm/runtime', 'tar-stream', 'esbuild'],
+  // Bundler plugins go through the public compile() facade only: they emit what it returns.
+  'vite-plugin': ['onnx2wasm'],
+  'esbuild-plugin': ['onnx2wasm'],
 };
 // The one reference from a package to one on its right: the CLI's serving commands load the
 // optional @onnx2wasm/server package with a dynamic import when they run (so the compiler neither

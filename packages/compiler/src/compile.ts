@@ -7,7 +7,7 @@ import { LAYOUT_MODES, LayoutMode, PassReport, optimize } from '@onnx2wasm/optim
 import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
-import { runtimeFiles } from './runtime-files.js';
+import { FOLDER_PACKAGE_JSON, isFolderSupport, runtimeFiles } from './runtime-files.js';
 import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
 import { VERSION } from './version.js';
 import { specializedVariants } from './specialize.js';
@@ -75,7 +75,17 @@ export interface CompileOptions {
    * maxCandidates caps the value tuples tried (default 64).
    */
   valueVariants?: false | { maxCandidates?: number };
+  /**
+   * Conv kernels (--kernels): 'fast' runs 3x3 convs as Winograd, whose filters are transformed at
+   * load into extra memory; 'lean' keeps the weights as shipped (im2col/direct convs), for tight
+   * memory limits. 'auto' (default): fast, unless a memory limit (maxMemoryBytes, 128 MiB for
+   * target 'worker') is exceeded and the lean kernels fit; the summary says which was used and why.
+   */
+  kernels?: KernelMode;
 }
+
+export const KERNEL_MODES = ['auto', 'fast', 'lean'] as const;
+export type KernelMode = (typeof KERNEL_MODES)[number];
 
 export interface CompileSummary {
   nodes: number;
@@ -98,6 +108,8 @@ export interface CompileSummary {
   warnings: string[];
   /** Present when inputs were compiled per value: which, and how many builds. */
   valueVariants?: ValueVariantsSummary;
+  /** The conv kernels used; with kernels 'auto', why the lean ones were picked. */
+  kernels: { mode: 'fast' | 'lean'; reason?: string };
 }
 
 export interface CompileResult {
@@ -149,7 +161,10 @@ function readSource(src: Uint8Array | ArrayBuffer | string): { bytes: Uint8Array
     try {
       return { bytes: new Uint8Array(fs.readFileSync(src)), baseDir: path.dirname(path.resolve(src)) };
     } catch (e) {
-      throw new CompileError('IO_ERROR', `cannot read model file '${src}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new CompileError('IO_ERROR', `model file '${src}' does not exist`);
+      if (code === 'EISDIR') throw new CompileError('IO_ERROR', `'${src}' is a folder; give the .onnx file`);
+      throw new CompileError('IO_ERROR', `cannot read model file '${src}': ${code ?? (e as Error).message}`);
     }
   }
   if (src instanceof Uint8Array) return { bytes: src };
@@ -167,6 +182,7 @@ function validateOptions(o: CompileOptions): void {
     }
   }
   if (o.target !== undefined) checkTarget(o.target);
+  if (o.kernels !== undefined && !KERNEL_MODES.includes(o.kernels)) throw new CompileError('INVALID_OPTION', `kernels must be one of ${KERNEL_MODES.join(', ')}, got ${JSON.stringify(o.kernels)}`);
   if (o.layout !== undefined && !LAYOUT_MODES.includes(o.layout)) throw new CompileError('INVALID_OPTION', `layout must be one of ${LAYOUT_MODES.join(', ')}, got ${JSON.stringify(o.layout)}`);
   for (const k of ['maxMemoryBytes', 'maxScriptBytes'] as const) {
     const v = o[k];
@@ -178,8 +194,22 @@ function validateOptions(o: CompileOptions): void {
 
 /** Compiles an ONNX model (path or bytes) to a wasm module, its weights and ready-to-use glue files. */
 export async function compile(model: Uint8Array | ArrayBuffer | string, options: CompileOptions = {}): Promise<CompileResult> {
-  const t0 = performance.now();
   validateOptions(options);
+  const mode = options.kernels ?? 'auto';
+  if (mode !== 'auto') return withMemoryHint(() => compileWith(model, options, mode === 'lean'), mode === 'lean');
+  try {
+    return await compileWith(model, options, false);
+  } catch (fast) {
+    if (!(fast instanceof CompileError && fast.code === 'MEMORY_LIMIT')) throw fast;
+    // The fast kernels do not fit the limit: the lean ones need no load-time copies of the weights.
+    const lean = await withMemoryHint(() => compileWith(model, options, true), true);
+    lean.summary.kernels = { mode: 'lean', reason: `the fast kernels do not fit: ${fast.message}` };
+    return lean;
+  }
+}
+
+async function compileWith(model: Uint8Array | ArrayBuffer | string, options: CompileOptions, lean: boolean): Promise<CompileResult> {
+  const t0 = performance.now();
   const maxCandidates = valueCandidateLimit(options);
   const extraPasses = options.plugins ? registerPlugins(options.plugins) : [];
   const { bytes, baseDir } = readSource(model);
@@ -194,6 +224,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
     const optimized = options.optimize === false
       ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
       : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses, keepsNchw, layout: options.layout });
+    if (lean) useLeanKernels(optimized.graph);
     return { imported, optimized };
   };
   const codegenFor = (builds: Build[]): Omit<CodegenOptions, 'relaxed'> => {
@@ -246,13 +277,14 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo }));
   files[`${name}.d.ts`] = enc.encode(glueDts(shown));
   Object.assign(files, runtimeFiles());
+  Object.assign(files, FOLDER_PACKAGE_JSON);
   const manifest: Manifest = {
     name,
     compiler: { name: 'onnx2wasm', version: VERSION },
     source: { sha256: sha256(bytes), bytes: bytes.byteLength, opset: imported.opset, producer: imported.producer },
     inputs: gen.meta.inputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
     outputs: shown.outputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
-    files: Object.fromEntries(Object.entries(files).filter(([f]) => !f.startsWith('runtime/')).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
+    files: Object.fromEntries(Object.entries(files).filter(([f]) => !isFolderSupport(f)).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
     memory: { pages: gen.meta.memory.pages, arenaBytes: gen.meta.memory.arenaBytes, weightsBytes: gen.meta.weights.byteLength },
     target,
     weights: { ...weightsInfo, embedded: weightsFile === null },
@@ -292,8 +324,33 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
       isolateBytes: sizes.isolateBytes,
       warnings,
       ...(valueVariants ? { valueVariants } : {}),
+      kernels: { mode: lean ? 'lean' : 'fast' },
     },
   };
+}
+
+/** Marks every conv to run without Winograd (wasm-codegen reads winograd: 0): no filters transformed at load. */
+function useLeanKernels(g: Graph): void {
+  for (const n of g.nodes) if (n.op === 'Conv' || n.op === 'NhwcConv') n.attrs = { ...n.attrs, winograd: 0 };
+}
+
+/** MEMORY_LIMIT and SIZE_LIMIT errors end with what would make the model fit. */
+async function withMemoryHint(build: () => Promise<CompileResult>, leanTried: boolean): Promise<CompileResult> {
+  try {
+    return await build();
+  } catch (e) {
+    if (e instanceof CompileError && e.code === 'MEMORY_LIMIT') {
+      e.message += leanTried ? '. This is with the memory-lean kernels (no Winograd filters transformed at load); to lower it further: '
+        : ". To lower it: memory-lean kernels (--kernels lean, or kernels: 'lean'), which keep Winograd weights untransformed; ";
+      e.message += 'smaller inputs (a smaller batch or sequence through --input-shape, lower --max-shape bounds); ' +
+        'splitting the model into parts that each fit; or a higher limit (--max-memory) where the platform allows it';
+    } else if (e instanceof CompileError && e.code === 'SIZE_LIMIT') {
+      e.message += '. To shrink it: keep the weights in a separate file (no --embed-weights; for --target worker they still count, ' +
+        'as they travel in the bundle); fewer or smaller weights (a smaller model, or splitting it into parts); ' +
+        'or a higher limit (--max-script-size) where the platform allows it';
+    }
+    throw e;
+  }
 }
 
 /** The relaxed-SIMD module of the same graph; it must share the SIMD128 build's weights byte for byte. */

@@ -46,8 +46,10 @@ async function sha256Hex(bytes) {
 }
 
 async function fetchWeights(url) {
-  // One key per folder and model name; the query is the version. It is never fetched.
-  const key = new URL(\`./\${NAME}.weights?sha256=\${WEIGHTS.sha256}\`, import.meta.url);
+  // One key per folder and model name; the query is the version. It is never fetched. The base is
+  // a variable: Vite rewrites \`new URL(<template>, import.meta.url)\` as an asset glob, losing the query.
+  const base = import.meta.url;
+  const key = new URL(\`./\${NAME}.weights?sha256=\${WEIGHTS.sha256}\`, base);
   const cache = await openCache();
   if (cache) {
     try {
@@ -76,9 +78,14 @@ async function fetchWeights(url) {
   return bytes;
 }`;
 
-/** Reads a file next to the glue in Node. A dynamic import, so browsers never evaluate it. */
+/**
+ * Reads a file next to the glue in Node. A dynamic import, so browsers never evaluate it, of a
+ * specifier in a variable, so bundlers (esbuild, Vite, webpack) leave it alone instead of failing
+ * to resolve node:fs/promises for the browser.
+ */
 export const READ_LOCAL_DYNAMIC = `async function readLocal(url) {
-  const { readFile } = await import('node:fs/promises');
+  const nodeFs = 'node:fs/promises';
+  const { readFile } = await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFs);
   return readFile(url);
 }`;
 

@@ -1,5 +1,6 @@
 export { compile } from './compile.js';
-export type { CompileOptions, CompileResult, CompileSummary, Manifest } from './compile.js';
+export { KERNEL_MODES } from './compile.js';
+export type { CompileOptions, CompileResult, CompileSummary, KernelMode, Manifest } from './compile.js';
 export type { LayoutMode } from '@onnx2wasm/optimizer';
 export { TARGETS } from './targets.js';
 export type { Target } from './targets.js';
@@ -13,3 +14,5 @@ export type { InspectReport, NodeReport, PassSummary } from './inspect.js';
 export * from './plugins/index.js';
 // For the server package: a repository build loads the plugin files its config.json names.
 export { loadPluginFile } from './plugins/load-plugin.js';
+export { bundlerAssets, bundlerGlue, bundlerRuntime } from './bundler-glue.js';
+export type { BundlerGlueOptions } from './bundler-glue.js';

@@ -22,7 +22,7 @@ const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
 
 /** The files that count towards the script size: never the manifest or type declarations. */
 function scriptFileNames(files: Record<string, Uint8Array>, target: Target, weightsFile: string | null): string[] {
-  return Object.keys(files).filter((f) => f !== 'manifest.json' && !f.endsWith('.d.ts') && (target === 'worker' || f !== weightsFile));
+  return Object.keys(files).filter((f) => f !== 'manifest.json' && f !== 'package.json' && !f.endsWith('.d.ts') && (target === 'worker' || f !== weightsFile));
 }
 
 // The runtime's files are the same arrays in every compile: gzip them once.

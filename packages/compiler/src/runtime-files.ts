@@ -4,6 +4,18 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { CompileError } from '@onnx2wasm/ir';
 
+/**
+ * The glue and the runtime copy are ES modules with .js names, so the folder says so itself: without
+ * this file Node would read them as CommonJS inside a project whose package.json has no "type"
+ * (what `npm init -y` makes) and fail with "Cannot use import statement outside a module".
+ */
+export const FOLDER_PACKAGE_JSON: Record<string, Uint8Array> = {
+  'package.json': new TextEncoder().encode(JSON.stringify({ type: 'module', private: true, sideEffects: false }, null, 2) + '\n'),
+};
+
+/** Files every folder gets the same (runtime copy, package.json): not listed in the manifest's files. */
+export const isFolderSupport = (file: string): boolean => file.startsWith('runtime/') || file in FOLDER_PACKAGE_JSON;
+
 let cached: Record<string, Uint8Array> | undefined;
 
 // The .map files stay behind (they point at sources that are not shipped), so the comments that

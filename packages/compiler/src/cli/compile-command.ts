@@ -8,11 +8,33 @@ import { addDeployFlags, type DeployFlags } from './deploy-flags.js';
 import { CliFailure } from './errors.js';
 import { formatBytes, formatMs, formatShape, table } from './format.js';
 import { describeValueVariants } from '../value-variants.js';
+import { isFolderSupport } from '../runtime-files.js';
+import { removeStaleFiles } from './stale-files.js';
+import { printJson } from './tensor-json.js';
 
 interface Flags extends CompileFlags, DeployFlags {
   out: string;
   name: string;
   embedWeights?: boolean;
+  json?: boolean;
+}
+
+/** `compile --json`: the summary as data (docs/cli.md lists the keys). */
+function compileJson(model: string, outDir: string, c: CompileResult, removed: string[]) {
+  const s = c.summary;
+  return {
+    model, out: outDir, target: s.target,
+    files: Object.keys(c.files).filter((f) => !isFolderSupport(f)),
+    removed,
+    inputs: c.manifest.inputs, outputs: c.manifest.outputs,
+    weights: c.manifest.weights,
+    nodes: s.nodes, ops: s.ops, kernels: s.kernels.mode, kernelsReason: s.kernels.reason ?? null,
+    wasmBytes: s.wasmBytes, wasmGzipBytes: s.wasmGzipBytes, weightsBytes: s.weightsBytes,
+    arenaBytes: s.arenaBytes, lowerBoundBytes: s.lowerBoundBytes, memoryBytes: s.memoryBytes,
+    scriptBytes: s.scriptBytes, scriptGzipBytes: s.scriptGzipBytes, isolateBytes: s.isolateBytes ?? null,
+    compileMs: s.compileMs,
+    warnings: s.warnings,
+  };
 }
 
 function writeFiles(outDir: string, files: Record<string, Uint8Array>): void {
@@ -30,8 +52,8 @@ function writeFiles(outDir: string, files: Record<string, Uint8Array>): void {
 function summarize(model: string, outDir: string, c: CompileResult, name: string): string {
   const s = c.summary;
   const ops = Object.entries(s.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ×${n}`).join(', ');
-  const ownFiles = Object.keys(c.files).filter((f) => !f.startsWith('runtime/'));
-  const runtimeCount = Object.keys(c.files).length - ownFiles.length;
+  const ownFiles = Object.keys(c.files).filter((f) => !isFolderSupport(f));
+  const runtimeCount = Object.keys(c.files).filter((f) => f.startsWith('runtime/')).length;
   const weightsFile = c.manifest.weights.file;
   const weights = weightsFile ? `${formatBytes(s.weightsBytes)}  ${weightsFile}` : `${formatBytes(s.weightsBytes)}  embedded in ${name}.wasm`;
   const isolate = s.isolateBytes === undefined ? [] : [['isolate', `${formatBytes(s.isolateBytes)} per Worker isolate (memory + module + weights copy)`]];
@@ -41,6 +63,7 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
     table([
       ['ops', `${ops || '(none)'}  (${s.nodes} nodes)`],
       ['target', s.target],
+      ...(s.kernels.mode === 'lean' ? [['kernels', `memory-lean (no Winograd filters transformed at load)${s.kernels.reason ? `: ${s.kernels.reason}` : ''}`]] : []),
       ['wasm', `${formatBytes(s.wasmBytes)} (gzip ${formatBytes(s.wasmGzipBytes)})  ${name}.wasm`],
       ['weights', weights],
       ['arena', `${formatBytes(s.arenaBytes)} planned (lower bound ${formatBytes(s.lowerBoundBytes)}); memory ${formatBytes(s.memoryBytes)}`],
@@ -49,7 +72,7 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
       ['inputs', io(c.manifest.inputs)],
       ...(s.valueVariants ? [['values', describeValueVariants(s.valueVariants)]] : []),
       ['outputs', io(c.manifest.outputs)],
-      ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files)`],
+      ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files), package.json ("type": "module")`],
     ]),
   ].join('\n');
 }
@@ -60,7 +83,8 @@ export function compileCommand(): Command {
     .argument('<model>', 'the .onnx file')
     .addOption(new Option('-o, --out <dir>', 'output folder (created if missing; files in it are overwritten)').makeOptionMandatory())
     .addOption(new Option('--name <name>', 'base name of the output files').default('model'))
-    .addOption(new Option('--embed-weights', 'put the weights inside the .wasm instead of a separate weights file'));
+    .addOption(new Option('--embed-weights', 'put the weights inside the .wasm instead of a separate weights file'))
+    .addOption(new Option('--json', 'print one JSON document (files, sizes, inputs, outputs, warnings) instead of the summary'));
   addCompileFlags(cmd);
   addDeployFlags(cmd);
   return cmd.action(async (model: string, flags: Flags) => {
@@ -69,7 +93,11 @@ export function compileCommand(): Command {
       target: flags.target, maxMemoryBytes: flags.maxMemory, maxScriptBytes: flags.maxScriptSize,
     });
     for (const w of c.summary.warnings) process.stderr.write(`warning: ${w}\n`);
+    const removed = removeStaleFiles(flags.out, c.files);
     writeFiles(flags.out, c.files);
-    process.stdout.write(summarize(model, path.normalize(flags.out).replace(/[\\/]+$/, ''), c, flags.name) + '\n');
+    const outDir = path.normalize(flags.out).replace(/[\\/]+$/, '');
+    if (flags.json) return printJson(compileJson(model, outDir, c, removed));
+    process.stdout.write(summarize(model, outDir, c, flags.name) + '\n');
+    if (removed.length) process.stdout.write(`removed ${removed.join(', ')} (written by the previous compile, not by this one)\n`);
   });
 }

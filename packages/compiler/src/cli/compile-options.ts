@@ -1,7 +1,7 @@
 // The compile flags shared by `compile` and `check`, so both build the model the same way.
 import { Command, Option } from 'commander';
 import { LAYOUT_MODES, LayoutMode } from '@onnx2wasm/optimizer';
-import type { CompileOptions } from '../compile.js';
+import { KERNEL_MODES, type CompileOptions, type KernelMode } from '../compile.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 import { loadPluginFile } from '../plugins/load-plugin.js';
 import { collectInputShape, collectShape, parsePassList } from './parse-args.js';
@@ -13,6 +13,7 @@ export interface CompileFlags {
   opt: boolean;
   passes?: string[];
   layout?: LayoutMode;
+  kernels?: KernelMode;
   verify?: boolean;
   relaxedSimd?: boolean;
   /** false with --no-value-variants. */
@@ -30,6 +31,7 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--no-value-variants', 'do not build the model per value of small integer inputs (axes, k) when it needs their values; the compile fails instead'))
     .addOption(new Option('--passes <names>', 'run only these optimizer passes, comma-separated, in order (see --list-passes)').argParser(parsePassList).conflicts('opt'))
     .addOption(new Option('--layout <mode>', 'data layout of conv networks: auto runs them channels-last (NHWC) when the transposes cancel down to the graph boundary; nchw and nhwc force one').choices([...LAYOUT_MODES]).default('auto'))
+    .addOption(new Option('--kernels <mode>', 'conv kernels: fast runs 3x3 convs as Winograd (filters transformed at load, more memory); lean keeps the weights as shipped; auto uses fast unless a memory limit needs lean').choices([...KERNEL_MODES]).default('auto'))
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
     .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'))
     .addOption(new Option('--plugin <file>', 'load custom ops from an ES module whose default export is definePlugin(...) (repeatable)')
@@ -49,6 +51,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     optimize: flags.opt,
     passes: flags.passes,
     layout: flags.layout,
+    kernels: flags.kernels,
     verify: flags.verify ?? false,
     relaxedSimd: flags.relaxedSimd ?? false,
     ...(flags.valueVariants === false ? { valueVariants: false as const } : {}),

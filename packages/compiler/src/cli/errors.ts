@@ -45,6 +45,29 @@ export function addRelaxedSimdHint(e: unknown): unknown {
   return e;
 }
 
+/**
+ * compile() names its options as the API spells them (inputShapes['x']); on the command line the
+ * user wrote a flag, so the message names the flag, and the error is a usage error (exit 2): the
+ * value given on the command line cannot work for this model.
+ */
+const API_OPTION_FLAGS: [RegExp, string][] = [
+  [/\binputShapes\['([^']*)'\]/g, '--input-shape $1=...'],
+  [/\bmaxShapes\['([^']*)'\]/g, '--max-shape $1=...'],
+  [/\bspecialize\['([^']*)'\]/g, '--specialize $1=...'],
+  [/\bmaxShapes\b/g, '--max-shape'],
+  [/\binputShapes\b/g, '--input-shape'],
+  [/\bspecialize(?=:| asks)/g, '--specialize'],
+  [/\bmaxMemoryBytes\b/g, '--max-memory'],
+  [/\bmaxScriptBytes\b/g, '--max-script-size'],
+];
+
+/** The message with API option names replaced by flags, or undefined when it names none. */
+export function withFlagNames(message: string): string | undefined {
+  let out = message;
+  for (const [re, flag] of API_OPTION_FLAGS) out = out.replace(re, flag);
+  return out === message ? undefined : out;
+}
+
 /** Prints the error (commander has already printed its own) and returns the exit code. */
 export function reportError(e: unknown, debug: boolean, writeErr: (s: string) => void): number {
   if (e instanceof CommanderError) {
@@ -58,8 +81,9 @@ export function reportError(e: unknown, debug: boolean, writeErr: (s: string) =>
     return EXIT_USAGE;
   }
   if (e instanceof CompileError) {
-    writeErr(`error: ${e.message}\n`);
-    return e.code === 'INVALID_OPTION' ? EXIT_USAGE : EXIT_FAILURE;
+    const flagged = withFlagNames(e.message);
+    writeErr(`error: ${flagged ?? e.message}\n`);
+    return e.code === 'INVALID_OPTION' || flagged !== undefined ? EXIT_USAGE : EXIT_FAILURE;
   }
   if (isRuntimeError(e) || e instanceof CliFailure) {
     writeErr(`error: ${e.message}\n`);

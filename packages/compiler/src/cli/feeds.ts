@@ -43,12 +43,27 @@ function randomData(info: TensorInfo, count: number, next: () => number): Tensor
   return fromNumbers(info.dtype, Array.from({ length: count }, () => Math.floor(next() * max)));
 }
 
+/** A file source that cannot be read: a missing file is a bad --input value (exit 2), listing what a source can be. */
+function unreadable(info: TensorInfo, file: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
+    return new UsageError(`--input ${info.name}=${file}: no such file; a source is random, zeros, a .json file (an array of numbers) or a raw little-endian .bin file`);
+  }
+  return new CliFailure(`cannot read input '${info.name}' from ${file}: ${code ?? (e as Error).message}`);
+}
+
 function jsonData(info: TensorInfo, count: number, file: string): Tensor['data'] {
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CliFailure(`cannot read input '${info.name}' from ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw unreadable(info, file, e);
+  }
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new CliFailure(`${file}: input '${info.name}' is not valid JSON: ${(e as Error).message}`);
   }
   // Nested arrays are accepted so a tensor can be written the way it prints (row by row).
   const flat = Array.isArray(parsed) ? (parsed.flat(Infinity) as unknown[]) : [];
@@ -64,7 +79,7 @@ function binData(info: TensorInfo, count: number, file: string): Tensor['data'] 
   try {
     bytes = new Uint8Array(fs.readFileSync(file)); // a fresh, aligned copy (Node may pool small reads)
   } catch (e) {
-    throw new CliFailure(`cannot read input '${info.name}' from ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw unreadable(info, file, e);
   }
   const Ctor = ARRAYS[info.dtype]!;
   const expected = count * Ctor.BYTES_PER_ELEMENT;

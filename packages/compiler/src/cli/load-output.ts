@@ -13,6 +13,16 @@ export interface LoadedOutput {
   gluePath: string;
 }
 
+/** What to do instead, for a path that is not a compiled folder: a model file gets compiled first. */
+function notAFolder(dir: string): string {
+  if (/\.onnx$/i.test(dir) && fs.existsSync(dir)) {
+    const out = path.join(path.dirname(dir), path.basename(dir, path.extname(dir)));
+    return `${dir} is a model, not a compiled folder: run takes the folder that compile writes, e.g. onnx2wasm compile ${dir} -o ${out} && onnx2wasm run ${out} (or onnx2wasm check ${dir} to compare with onnxruntime-node)`;
+  }
+  if (!fs.existsSync(dir)) return `${dir} does not exist; run takes a folder written by onnx2wasm compile <model.onnx> -o ${dir}`;
+  return `${dir} is not a compiled model folder (no manifest.json); run onnx2wasm compile <model.onnx> -o ${dir} first`;
+}
+
 function readManifest(dir: string): Manifest {
   const file = path.join(dir, 'manifest.json');
   let text: string;
@@ -20,7 +30,7 @@ function readManifest(dir: string): Manifest {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliFailure(`${dir} is not a compiled model folder (no manifest.json); run onnx2wasm compile <model> -o ${dir} first`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliFailure(notAFolder(dir));
     throw new CliFailure(`cannot read ${file}: ${code ?? (e as Error).message}`);
   }
   let manifest: Manifest;

@@ -4,12 +4,16 @@ import { Command, Option } from 'commander';
 import { makeFeeds } from './feeds.js';
 import { formatMs, formatShape, formatValues, table } from './format.js';
 import { loadOutput } from './load-output.js';
+import { collectOutput, writeOutputs, type OutputTarget } from './output-files.js';
 import { collectInput, collectShape, parseSeed, type InputSource } from './parse-args.js';
+import { printJson, tensorJson } from './tensor-json.js';
 
 interface Flags {
   input?: Record<string, InputSource>;
   seed: number;
   shape?: Record<string, number[]>;
+  output?: OutputTarget[];
+  json?: boolean;
 }
 
 export function runCommand(): Command {
@@ -19,6 +23,8 @@ export function runCommand(): Command {
     .addOption(new Option('--input <name=source>', 'data for an input: random, zeros, a .json array or a raw little-endian file (repeatable; inputs not given are random; the name may be left out for a one-input model)').argParser(collectInput))
     .addOption(new Option('--shape <name=dims>', 'dims of this run for an input compiled with symbolic dims, e.g. input=2,33,256 (repeatable)').argParser(collectShape))
     .addOption(new Option('--seed <n>', 'seed for random inputs').argParser(parseSeed).default(1))
+    .addOption(new Option('--output <[name=]file>', 'also write outputs to a file: file.json holds every output (or the named one) as { name: { dtype, dims, data } }; file.bin the raw little-endian bytes of one output (repeatable)').argParser(collectOutput))
+    .addOption(new Option('--json', 'print one JSON document (inputs, outputs with all values, times) instead of text'))
     .action(async (dir: string, flags: Flags) => {
       const t0 = performance.now();
       const { model, gluePath } = await loadOutput(dir);
@@ -27,13 +33,27 @@ export function runCommand(): Command {
       const t1 = performance.now();
       const out = await model.run(feeds.tensors);
       const runMs = performance.now() - t1;
+      if (flags.output) writeOutputs(out, flags.output);
+      // The dims this run used: for symbolic inputs the --shape values, not the compiled names.
+      const ran = model.inputs.map((i) => ({ name: i.name, dtype: i.dtype, dims: feeds.tensors[i.name]!.dims, source: feeds.described[i.name]! }));
+      if (flags.json) {
+        printJson({
+          glue: path.join(dir, path.basename(gluePath)),
+          inputs: ran,
+          outputs: Object.fromEntries(model.outputs.map((o) => [o.name, tensorJson(out[o.name]!)])),
+          loadMs, runMs,
+          files: flags.output?.map((o) => o.file) ?? [],
+        });
+        return;
+      }
       const lines = [
         `loaded ${path.join(dir, path.basename(gluePath))} in ${formatMs(loadMs)}`,
         'inputs',
-        table(model.inputs.map((i) => [i.name, formatShape(i.dtype, i.dims), feeds.described[i.name]!])),
+        table(ran.map((i) => [i.name, formatShape(i.dtype, i.dims), i.source])),
         'outputs',
         table(model.outputs.map((o) => [o.name, formatShape(out[o.name]!.dtype, out[o.name]!.dims), formatValues(out[o.name]!)])),
         `ran in ${formatMs(runMs)}`,
+        ...(flags.output ?? []).map((o) => `wrote ${o.name ? `${o.name} to ` : ''}${o.file}`),
       ];
       process.stdout.write(lines.join('\n') + '\n');
     });

@@ -37,7 +37,7 @@ const isDepthwise = (node: LowerContext['node'], g: Geometry) => Number(node.att
 
 /** The channels-last Winograd plan for 3x3 stride-1 convs that NCHW Conv would run as Winograd. */
 const winogradOf = (node: LowerContext['node'], g: Geometry, w: { constant?: Tensor }): NhwcWinogradPlan | undefined =>
-  nhwcWinogradPlanOf(g.s, g.C, g.M, Number(node.attrs.group ?? 1), !!w.constant);
+  node.attrs.winograd === 0 ? undefined : nhwcWinogradPlanOf(g.s, g.C, g.M, Number(node.attrs.group ?? 1), !!w.constant);
 
 /** W [M, C, kh, kw] → [kh·kw·C, M]: row (ky, kx, c) of the GEMM's B. */
 function weightMatrix(w: Tensor, g: Geometry): Tensor {

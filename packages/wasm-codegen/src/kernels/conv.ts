@@ -44,7 +44,8 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
   const group = Number(node.attrs.group ?? 1);
   const C = x.dims[1]!, M = y.dims[1]!;
   if (group === C && M === C && group > 1) return { kind: 'depthwise', shape };
-  const winograd = x.dims.length === 4 ? winogradPlanOf(shape, C, M, group, !!w.constant) : undefined;
+  // winograd: 0 (compile()'s memory-lean kernels) keeps the weights as shipped: no filters transformed at load.
+  const winograd = x.dims.length === 4 && node.attrs.winograd !== 0 ? winogradPlanOf(shape, C, M, group, !!w.constant) : undefined;
   if (winograd) return { kind: 'winograd', shape, winograd };
   const unit = shape.kh === 1 && shape.kw === 1 && shape.sh === 1 && shape.sw === 1 && readsInPlace(shape);
   const onesRow = group > 1 && hasBias;
