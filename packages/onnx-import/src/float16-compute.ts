@@ -10,7 +10,7 @@ import { HandlerContext, Handler, OnnxNode, makeContext } from './handler-regist
 const KEEPS_FLOAT16 = new Set([
   'Cast', 'CastLike', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Transpose', 'Concat', 'Split',
   'Slice', 'Gather', 'GatherElements', 'GatherND', 'Shape', 'Size', 'Constant', 'Expand', 'Tile',
-  'DepthToSpace', 'SpaceToDepth', 'QuantizeLinear', 'DequantizeLinear', 'If', 'Loop', 'Scan',
+  'DepthToSpace', 'SpaceToDepth', 'Range', 'QuantizeLinear', 'DequantizeLinear', 'If', 'Loop', 'Scan',
 ]);
 
 export function computesInFloat32(ctx: HandlerContext): boolean {

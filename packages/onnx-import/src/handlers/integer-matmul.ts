@@ -116,21 +116,3 @@ registerHandler('QLinearMatMul', 10, (ctx) => {
   const c = integerMatMul(ctx, a0, b0);
   requantize(ctx, c, scalesOf(ctx, [sa!, sb!, sy!]), yzp || undefined, yzp ? expectInt8(ctx, yzp) : expectInt8(ctx, a!));
 });
-
-registerHandler('QLinearConv', 10, (ctx) => {
-  const [x, sx, xzp, w, sw, wzp, sy, yzp, bias] = ctx.node.inputs;
-  const rank = ctx.typeOf(w!).shape.length;
-  const x0 = centred(ctx, x!, xzp || undefined, (n) => [n]);
-  const w0 = centred(ctx, w!, wzp || undefined, (m) => [m, ...new Array(rank - 1).fill(1)]);
-  let c = integerConv(ctx, x0, w0);
-  if (bias) {
-    if (ctx.typeOf(bias).dtype !== 'int32') ctx.fail(`bias '${bias}' must be int32`);
-    const [b] = ctx.emit('Reshape', [bias, ctx.addConstant(int64Vector([-1, ...new Array(rank - 2).fill(1)]), 'bias_shape')]);
-    c = ctx.emit('Add', [c, b!])[0]!;
-  }
-  // A per-channel weight scale broadcasts over the output channel axis.
-  let swc = sw!;
-  const swDims = ctx.typeOf(swc).shape;
-  if (swDims.length === 1 && swDims[0] !== 1) swc = ctx.emit('Reshape', [swc, ctx.addConstant(int64Vector([-1, ...new Array(rank - 2).fill(1)]), 'scale_shape')])[0]!;
-  requantize(ctx, c, scalesOf(ctx, [sx!, swc, sy!]), yzp || undefined, yzp ? expectInt8(ctx, yzp) : expectInt8(ctx, x!));
-});
