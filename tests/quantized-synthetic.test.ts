@@ -34,19 +34,19 @@ function makeCase(c: ConvCase) {
   return { w, x, bias, sx, sy, sw, zx, zy };
 }
 
-/** Exact int32 conv (stride 1, pads k/2) and onnxruntime's requantization. */
-function reference(c: ConvCase, d: ReturnType<typeof makeCase>): number[] {
+/** Exact int32 conv (stride 1, pads k/2) and onnxruntime's requantization (`sums` only: the int32 sums without bias). */
+function reference(c: ConvCase, d: ReturnType<typeof makeCase>, sums = false): number[] {
   const { C, M, H, k } = c, p = k >> 1, out: number[] = [];
   for (let m = 0; m < M; m++) {
     const scale = f(f(d.sx * d.sw[c.perChannel ? m : 0]!) / d.sy);
     for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) {
-      let acc = d.bias[m]!;
+      let acc = sums ? 0 : d.bias[m]!;
       for (let ch = 0; ch < C; ch++) for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
         const y = i + a - p, z = j + b - p;
         if (y < 0 || z < 0 || y >= H || z >= H) continue;
         acc += (d.x[(ch * H + y) * H + z]! - d.zx) * d.w[((m * C + ch) * k + a) * k + b]!;
       }
-      out.push(saturate(nearest(f(acc * scale)) + d.zy, c.x));
+      out.push(sums ? acc : saturate(nearest(f(acc * scale)) + d.zy, c.x));
     }
   }
   return out;
@@ -116,5 +116,19 @@ describe('quantized Conv is exact integer arithmetic with onnxruntime\'s requant
     const res = await session.run({ x: new ort.Tensor('uint8', d.x, [1, c.C, c.H, c.H]) });
     await session.release();
     expect(Array.from(res.y!.data as Uint8Array)).toEqual(reference(c, d));
+  });
+
+  it('ConvInteger sums 64x3x3 = 576 full-range products exactly (int32 out, split over input channels)', async () => {
+    const c = CASES[0]!, d = makeCase(c);
+    const bytes = buildModel({
+      inputs: [{ name: 'x', dims: [1, c.C, c.H, c.H], elemType: INT8 }],
+      outputs: [{ name: 'y', dims: [1, c.M, c.H, c.H], elemType: INT32 }],
+      nodes: [{ op: 'ConvInteger', inputs: ['x', 'w', 'zx'], outputs: ['y'], attrs: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }] }],
+      initializers: [{ name: 'w', dims: [c.M, c.C, 3, 3], dataType: INT8, raw: new Uint8Array(d.w.buffer) }, scalar('zx', d.zx, INT8)],
+    });
+    const compiled = await compile(bytes);
+    const model = await loadModel({ wasm: compiled.wasm, weights: compiled.weights });
+    const out = await model.run({ x: { dtype: 'int8', dims: [1, c.C, c.H, c.H], data: d.x } });
+    expect(Array.from(out.y!.data as Int32Array)).toEqual(reference(c, d, true));
   });
 });
