@@ -108,8 +108,15 @@ const integerOp: Rule = {
     const biasF = bias ? constant('bias', makeTensor('float32', [channels], Array.from(bias))) : undefined;
     let acc = view.fresh(`${name}/acc`);
     if (chunks.length === 1) {
-      const inputs = s.kind === 'MatMul' ? [xc, wc] : biasF ? [xc, wc, biasF] : [xc, wc];
-      insert.push({ ...node, name: `${name}/integer`, inputs, outputs: [acc] });
+      let wOp = wc, attrs = node.attrs;
+      if (s.kind === 'Gemm' && node.attrs.transB) {
+        // Transposed once at load time (wc is a load-time value): the kernel then reads B by rows.
+        wOp = view.fresh(`${name}/w_rows`);
+        insert.push({ name: `${name}/w_rows`, op: 'Transpose', inputs: [wc], outputs: [wOp], attrs: { perm: [1, 0] } });
+        attrs = { ...node.attrs, transB: 0 };
+      }
+      const inputs = s.kind === 'MatMul' ? [xc, wOp] : biasF ? [xc, wOp, biasF] : [xc, wOp];
+      insert.push({ ...node, name: `${name}/integer`, inputs, outputs: [acc], attrs });
     } else {
       insert.push(...chunkedConv(view, node, xc, wc, chunks, bias, acc, constant));
     }
