@@ -7,7 +7,7 @@ const { onnx } = onnxProto;
 export const FLOAT = 1;
 
 export interface ValueSpec { name: string; dims: (number | string)[]; elemType?: number }
-export interface NodeSpec { op: string; inputs: string[]; outputs: string[]; name?: string; attrs?: onnxProto.onnx.IAttributeProto[] }
+export interface NodeSpec { op: string; inputs: string[]; outputs: string[]; name?: string; attrs?: onnxProto.onnx.IAttributeProto[]; domain?: string }
 export interface InitSpec { name: string; dims: number[]; values?: Float32Array; raw?: Uint8Array; dataType?: number; externalData?: Record<string, string> }
 
 export interface ModelSpec {
@@ -16,6 +16,8 @@ export interface ModelSpec {
   nodes: NodeSpec[];
   initializers?: InitSpec[];
   opset?: number;
+  /** Opsets of other domains, e.g. { 'com.microsoft': 1 }. */
+  domains?: Record<string, number>;
 }
 
 const valueInfo = (v: ValueSpec) => ({
@@ -34,13 +36,13 @@ export function buildModel(spec: ModelSpec): Uint8Array {
   return onnx.ModelProto.encode({
     irVersion: 8,
     producerName: 'onnx2wasm-tests',
-    opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
+    opsetImport: [{ domain: '', version: spec.opset ?? 13 }, ...Object.entries(spec.domains ?? {}).map(([domain, version]) => ({ domain, version }))],
     graph: {
       name: 'test',
       input: spec.inputs.map(valueInfo),
       output: spec.outputs.map(valueInfo),
       initializer: (spec.initializers ?? []).map(initializer),
-      node: spec.nodes.map((n, i) => ({ opType: n.op, name: n.name ?? `${n.op}_${i}`, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [] })),
+      node: spec.nodes.map((n, i) => ({ opType: n.op, name: n.name ?? `${n.op}_${i}`, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [], ...(n.domain ? { domain: n.domain } : {}) })),
     },
   }).finish();
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { CompileError, DType, Dim, Graph, Tensor, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
 import { ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
-import { LAYOUT_MODES, LayoutMode, PassReport, optimize } from '@onnx2wasm/optimizer';
+import { LAYOUT_MODES, LayoutMode, PassReport, WEIGHTS_FORMATS, WeightsFormat, compressWeights, optimize } from '@onnx2wasm/optimizer';
 import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
@@ -14,6 +14,7 @@ import { specializedVariants } from './specialize.js';
 import { MAX_VALUE_CANDIDATES, ValueVariantsSummary, findValueVariants, publicOutputs } from './value-variants.js';
 import type { Plugin } from './plugins/define-plugin.js';
 import { registerPlugins } from './plugins/register-plugins.js';
+import { WeightsCompressionSummary, measureWeightsError } from './weights-error.js';
 
 export interface CompileOptions {
   /** Pins input dims, e.g. { input: [1, 128, 256] }; needed where the model's inputs have symbolic dims. */
@@ -82,6 +83,12 @@ export interface CompileOptions {
    * target 'worker') is exceeded and the lean kernels fit; the summary says which was used and why.
    */
   kernels?: KernelMode;
+   * Store a float32 model's weights compressed (--weights): 'float16', or 'int8' (symmetric, per
+   * output channel); they are widened to float32 once at load time. The summary's
+   * weightsCompression reports the bytes saved and the output error against the float32 build
+   * (docs/quantization.md). Default 'float32' (as the model stores them).
+   */
+  weights?: 'float32' | WeightsFormat;
 }
 
 export const KERNEL_MODES = ['auto', 'fast', 'lean'] as const;
@@ -110,6 +117,8 @@ export interface CompileSummary {
   valueVariants?: ValueVariantsSummary;
   /** The conv kernels used; with kernels 'auto', why the lean ones were picked. */
   kernels: { mode: 'fast' | 'lean'; reason?: string };
+  /** Present with weights 'float16' or 'int8': sizes and the measured output error. */
+  weightsCompression?: WeightsCompressionSummary;
 }
 
 export interface CompileResult {
@@ -188,6 +197,7 @@ function validateOptions(o: CompileOptions): void {
     const v = o[k];
     if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new CompileError('INVALID_OPTION', `${k} must be a positive whole number of bytes, got ${String(v)}`);
   }
+  if (o.weights !== undefined && o.weights !== 'float32' && !WEIGHTS_FORMATS.includes(o.weights)) throw new CompileError('INVALID_OPTION', `weights must be one of float32, ${WEIGHTS_FORMATS.join(', ')}, got ${JSON.stringify(o.weights)}`);
   const name = o.name ?? 'model';
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) throw new CompileError('INVALID_OPTION', `output name '${name}' must be a plain file name`);
 }
@@ -216,6 +226,9 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const name = options.name ?? 'model';
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
+  // Compressed weights are widened at load time, so kernels see them as run-time data; the NHWC
+  // conv kernels pack their weights at compile time and take only constants, so such builds stay NCHW.
+  const compressing = options.weights === 'float16' || options.weights === 'int8';
   // Decoded once: with value variants the model is imported once per candidate value.
   const decoded = decodeModel(bytes);
   const front = (knownInputs?: Record<string, Tensor>): Build => {
@@ -223,8 +236,11 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
     if (options.verify) verifyGraph(imported.graph, 'import');
     const optimized = options.optimize === false
       ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
-      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses, keepsNchw, layout: options.layout });
+      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses, keepsNchw, layout: compressing ? 'nchw' : options.layout });
     if (lean) useLeanKernels(optimized.graph);
+    const format = options.weights;
+    if (format === 'float16' || format === 'int8') optimized.graph = compressWeights(optimized.graph, format).graph;
+    if (format && options.verify) verifyGraph(optimized.graph, 'compress-weights');
     return { imported, optimized };
   };
   const codegenFor = (builds: Build[]): Omit<CodegenOptions, 'relaxed'> => {
@@ -300,6 +316,9 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
 
   const ops: Record<string, number> = {};
   for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
+  const compressed = options.weights === 'float16' || options.weights === 'int8'
+    ? await measureWeightsError(options.weights, gen, await compile(bytes, { ...options, weights: 'float32', baseDir: options.baseDir ?? baseDir }))
+    : undefined;
   return {
     wasm: gen.wasm,
     ...(relaxedWasm ? { relaxedWasm } : {}),
@@ -325,6 +344,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
       warnings,
       ...(valueVariants ? { valueVariants } : {}),
       kernels: { mode: lean ? 'lean' : 'fast' },
+      ...(compressed ? { weightsCompression: compressed } : {}),
     },
   };
 }

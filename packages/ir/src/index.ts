@@ -8,6 +8,7 @@ export * from './shape-values.js';
 export * from './op-registry.js';
 export * from './reference.js';
 export * from './printer.js';
+export * from './integer-sums.js';
 export * from './parser.js';
 export * from './verifier.js';
 export * from './infer-node.js';

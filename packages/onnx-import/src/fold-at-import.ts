@@ -40,6 +40,9 @@ export function foldAtImport(g: Graph, n: Node): Tensor[] | undefined {
   if (fromShape) return [fromShape];
   const def = getOp(n.op);
   if (!def || n.attrs.nondeterministic === true || n.inputs.length === 0) return undefined;
+  // The optimizer reads the integer bias and weights of a quantized op through its DequantizeLinear
+  // (lower-qdq); it folds what stays, after that.
+  if (n.op === 'DequantizeLinear') return undefined;
   if (!n.inputs.every((i) => !i || g.constants.has(i))) return undefined;
   let elems = 0;
   for (const o of n.outputs) {

@@ -4,6 +4,7 @@ import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
 import { dtypeFromOnnx, tensorFromProto, TensorLoadOptions } from './tensor-proto.js';
 import './handlers/index.js';
+import { computesInFloat32, runInFloat32 } from './float16-compute.js';
 
 export interface ImportOptions extends TensorLoadOptions {
   /** Pins input shapes (replacing symbolic or unknown dims). */
@@ -220,7 +221,9 @@ export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptio
     if (new Set(n.outputs.filter(Boolean)).size !== n.outputs.filter(Boolean).length) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' lists the same output twice ([${n.outputs}])`, { node: n.name, op: n.opType });
     const handler = findHandler(n.domain, n.opType, opsetOf(model, n.domain))!;
     const firstEmitted = graph.nodes.length;
-    handler(makeContext(graph, n, opsetOf(model, n.domain), fresh, tracedBatch));
+    const ctx = makeContext(graph, n, opsetOf(model, n.domain), fresh, tracedBatch);
+    if (computesInFloat32(ctx)) runInFloat32(ctx, handler, fresh);
+    else handler(ctx);
     // An output the op does not produce (e.g. one too many) would reach codegen without a type.
     for (const irNode of graph.nodes.slice(firstEmitted)) {
       irNode.outputs.forEach((o, k) => {

@@ -11,3 +11,4 @@ export { recognizePatterns } from './passes/recognize-patterns.js';
 export { fuseAttention } from './passes/fuse-attention.js';
 export { cancelTransposes } from './passes/cancel-transposes.js';
 export { layoutNhwc } from './passes/layout-nhwc.js';
+export { compressWeights, WEIGHTS_FORMATS, type WeightsFormat } from './compress-weights.js';

@@ -10,9 +10,10 @@ import { recognizePatterns } from './passes/recognize-patterns.js';
 import { fuseAttention } from './passes/fuse-attention.js';
 import { cancelTransposes } from './passes/cancel-transposes.js';
 import { layoutNhwc } from './passes/layout-nhwc.js';
+import { lowerQdq } from './passes/lower-qdq.js';
 
 /** Every built-in pass, in pipeline order. The CLI's --passes and --list-passes read this list. */
-export const PASSES: Pass[] = [eliminateNoops, foldConstants, cancelTransposes, recognizePatterns, fuseAttention, foldBatchNorm, fuseEpilogue, fuseElementwise, layoutNhwc, eliminateDeadCode];
+export const PASSES: Pass[] = [eliminateNoops, lowerQdq, foldConstants, cancelTransposes, recognizePatterns, fuseAttention, foldBatchNorm, fuseEpilogue, fuseElementwise, layoutNhwc, eliminateDeadCode];
 
 export interface OptimizeOptions {
   /** Pass names to run (default: all, in pipeline order). */

@@ -21,7 +21,8 @@ export interface BufferAliases {
   views: Set<string>;
 }
 
-export function bufferAliases(g: Graph): BufferAliases {
+/** `held`: values written once at load time (load-time.ts); nothing may overwrite them in place. */
+export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): BufferAliases {
   const aliases = new Map<string, string>();
   const views = new Set<string>();
   const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
@@ -33,7 +34,7 @@ export function bufferAliases(g: Graph): BufferAliases {
   const lastRead = new Map<string, number>();
   g.nodes.forEach((n, k) => n.inputs.forEach((i) => { if (i) lastRead.set(i, k); }));
   for (const o of g.outputs) lastRead.set(o, Infinity);
-  const pinned = new Set([...g.inputs, ...g.outputs, ...g.constants.keys()]);
+  const pinned = new Set([...g.inputs, ...g.outputs, ...g.constants.keys(), ...held]);
   const lastUseOfBuffer = (r: string) => {
     let last = lastRead.get(r) ?? -1;
     for (const [v] of lastRead) if (root(v) === r) last = Math.max(last, lastRead.get(v)!);

@@ -16,6 +16,8 @@ export interface VariantLayout {
   scratchBase: number;
   /** Where each node's derived region starts. */
   derived: Map<import('@onnx2wasm/ir').Node, number>;
+  /** Where each value computed at load time lives. */
+  held: Map<string, number>;
 }
 
 export interface ModuleParts {
@@ -36,6 +38,8 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
   const { mod, addWeight, helper } = parts;
   const constKey = (v: string) => `const:${rootOf(v)}`;
   const staticAddr = (v: string) => {
+    const h = at.held.get(rootOf(v));
+    if (h !== undefined) return h;
     const off = plan.offsets.get(v);
     if (off === undefined) throw new CodegenError(`value '${v}' has no planned memory`);
     return at.arenaBase + off;
@@ -101,7 +105,8 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
       throw new CodegenError(`${n.op} node '${n.name}': code generation failed: ${(e as Error).message}`, { node: n.name, op: n.op });
     }
     fn.finish(body);
-    calls.push(runFn.call(fname));
+    if (vp.loadTime.nodes.has(n)) parts.atLoad(fname);
+    else calls.push(runFn.call(fname));
     nodes.push({ fn: fname, node: n.name, op: n.op });
     if (parts.exportNodes) mod.exportFunction(fname);
   });

@@ -80,6 +80,8 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   // Derived regions (data computed from the weights at load time), one per node that asks.
   let derivedEnd = align16(scratchBase + scratchBytes);
   const derived = plans.map((vp) => new Map([...vp.derivedBytes].map(([n, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [n, a]; })));
+  // Values computed at load time (load-time.ts) live next to them, one buffer each.
+  const held = plans.map((vp) => new Map([...vp.heldBytes].map(([v, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [v, a]; })));
   const weightsBase = align16(derivedEnd);
   const derivedNote = derivedEnd > scratchBase + scratchBytes + 15 ? `, weights transformed at load ${derivedEnd - align16(scratchBase + scratchBytes)}` : '';
   // Checked before any kernel runs: lowering may size tables by the activations it was promised.
@@ -124,7 +126,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     return name;
   };
   const inits: string[] = [];
-  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes: !!opts.profile }));
+  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]!, held: held[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes: !!opts.profile }));
   if (inits.length) {
     // The runtime calls init() once, after the weights are in memory.
     const init = mod.fn('init');

@@ -9,6 +9,7 @@ import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
 import { bufferAliases } from './buffer-aliases.js';
 import { checkBound, modelSymbols, scratchName } from './dynamic-dims.js';
 import { perSampleBatch } from './per-sample.js';
+import { LoadTime, loadTimeValues } from './load-time.js';
 
 export const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
@@ -29,6 +30,10 @@ export interface VariantPlan {
   scratchBytes: number;
   /** Bytes of each node's derived region (filled at load time), for nodes that have one. */
   derivedBytes: Map<Node, number>;
+  /** Nodes run once by init() and the values they write (outside the arena). */
+  loadTime: LoadTime;
+  /** Bytes of each load-time value that owns its buffer (not a view). */
+  heldBytes: Map<string, number>;
   /** A value's static type; for a per-sample node, batched values as one sample. */
   operandType(v: string, batch?: Dim): Omit<Operand, 'addr'>;
   sampleBytes(v: string, batch: Dim): number;
@@ -92,7 +97,8 @@ function checkViews(g: Graph, views: Set<string>, aliases: Map<string, string>):
 export function planVariant(g: Graph): VariantPlan {
   const symbols = modelSymbols(g);
   // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
-  const { aliases, views } = bufferAliases(g);
+  const loadTime = loadTimeValues(g);
+  const { aliases, views } = bufferAliases(g, loadTime.values);
   const dynamicNodes = classify(g, symbols, views);
   const isDyn = (v: string) => !isStatic(g.types.get(v)!.shape);
   const bytesOf = (v: string) => {
@@ -102,7 +108,8 @@ export function planVariant(g: Graph): VariantPlan {
   checkViews(g, views, aliases);
   const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
   // Statically shaped values get fixed offsets; the others are placed by the runtime per run.
-  const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r));
+  const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r) && !loadTime.values.has(r));
+  const heldBytes = new Map([...loadTime.values].filter((v) => !aliases.has(v)).map((v) => [v, align16(Math.max(bytesOf(v), 1))]));
   const dynBuffers: VariantPlan['dynBuffers'] = symbols.length ? [...bufferLifetimes(g, aliases, isDyn)].map(([name, s]) => ({ name, ...s })) : [];
   // Kernels for run-time dims get their scratch as a run-time buffer live during their node only.
   g.nodes.forEach((n, k) => {
@@ -131,5 +138,5 @@ export function planVariant(g: Graph): VariantPlan {
     const need = mode === undefined ? kernelScratch(n, l) : align16(kernelScratch(n, l, mode)) + staged(n).reduce((s, v) => s + align16(sampleBytes(v, mode)), 0);
     scratchBytes = Math.max(scratchBytes, need);
   }
-  return { g, symbols, dynamicNodes, aliases, views, rootOf, isDyn, bytesOf, plan, dynBuffers, scratchBytes, derivedBytes, operandType, sampleBytes, staged, kernelScratch };
+  return { g, symbols, dynamicNodes, aliases, views, rootOf, isDyn, bytesOf, plan, dynBuffers, scratchBytes, derivedBytes, loadTime, heldBytes, operandType, sampleBytes, staged, kernelScratch };
 }

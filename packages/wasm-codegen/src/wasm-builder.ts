@@ -167,6 +167,18 @@ export class FnBuilder {
   /** f32x4 → i32x4 (saturating truncation) and back, plus integer lane ops used by exp. */
   vtoI32(a: Expr): Expr { return E(this.m.i32x4.trunc_sat_f32x4_s(a.ref)); }
   vfromI32(a: Expr): Expr { return E(this.m.f32x4.convert_i32x4_s(a.ref)); }
+  /** Four 8-bit values at addr (one 32-bit load) widened to i32x4. */
+  vload8x4(addr: I32, signed: boolean, offset = 0): Expr {
+    const v = this.m.v128.load32_zero(offset, 1, this.r(addr), MEM);
+    return E(signed ? this.m.i32x4.extend_low_i16x8_s(this.m.i16x8.extend_low_i8x16_s(v)) : this.m.i32x4.extend_low_i16x8_u(this.m.i16x8.extend_low_i8x16_u(v)));
+  }
+  /** i32x4 lanes already within the 8-bit range, narrowed and stored as four bytes at addr. */
+  vstore8x4(addr: I32, v: Expr, signed: boolean, offset = 0): Expr {
+    // The low four lanes come from the first operand; the second only fills the lanes not stored.
+    const h = this.m.i16x8.narrow_i32x4_s(v.ref, this.vzero().ref);
+    const b = signed ? this.m.i8x16.narrow_i16x8_s(h, this.vzero().ref) : this.m.i8x16.narrow_i16x8_u(h, this.vzero().ref);
+    return E(this.m.i32.store(offset, 1, this.r(addr), this.m.i32x4.extract_lane(b, 0), MEM));
+  }
   viadd(a: Expr, b: Expr): Expr { return E(this.m.i32x4.add(a.ref, b.ref)); }
   vishl(a: Expr, bits: number): Expr { return E(this.m.i32x4.shl(a.ref, this.m.i32.const(bits))); }
   visplat(x: I32): Expr { return E(this.m.i32x4.splat(this.r(x))); }

@@ -49,6 +49,11 @@ function writeFiles(outDir: string, files: Record<string, Uint8Array>): void {
   }
 }
 
+function describeCompression(w: NonNullable<CompileResult['summary']['weightsCompression']>): string {
+  const error = w.maxRelativeError === undefined ? `output error not measured (${w.notMeasured})` : `output error ${w.maxRelativeError.toExponential(2)} of max |output| vs the float32 build`;
+  return `${w.format}: ${formatBytes(w.bytes)} instead of ${formatBytes(w.uncompressedBytes)} (${formatBytes(w.savedBytes)} saved); ${error}`;
+}
+
 function summarize(model: string, outDir: string, c: CompileResult, name: string): string {
   const s = c.summary;
   const ops = Object.entries(s.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ×${n}`).join(', ');
@@ -66,6 +71,7 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
       ...(s.kernels.mode === 'lean' ? [['kernels', `memory-lean (no Winograd filters transformed at load)${s.kernels.reason ? `: ${s.kernels.reason}` : ''}`]] : []),
       ['wasm', `${formatBytes(s.wasmBytes)} (gzip ${formatBytes(s.wasmGzipBytes)})  ${name}.wasm`],
       ['weights', weights],
+      ...(s.weightsCompression ? [['compressed', describeCompression(s.weightsCompression)]] : []),
       ['arena', `${formatBytes(s.arenaBytes)} planned (lower bound ${formatBytes(s.lowerBoundBytes)}); memory ${formatBytes(s.memoryBytes)}`],
       ...isolate,
       ['script', `${formatBytes(s.scriptBytes)} (gzip ${formatBytes(s.scriptGzipBytes)})  ${s.target === 'worker' ? 'the whole Worker bundle' : `module, glue and runtime${weightsFile ? ', without the weights' : ''}`}`],

@@ -18,6 +18,8 @@ export interface CompileFlags {
   relaxedSimd?: boolean;
   /** false with --no-value-variants. */
   valueVariants?: boolean;
+  /** --weights: store float32 weights as float16 or int8. */
+  weights?: 'float32' | 'float16' | 'int8';
   /** File paths as parsed; replaced by the loaded plugins before the action runs. */
   plugin?: (string | Plugin)[];
 }
@@ -33,6 +35,7 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--layout <mode>', 'data layout of conv networks: auto runs them channels-last (NHWC) when the transposes cancel down to the graph boundary; nchw and nhwc force one').choices([...LAYOUT_MODES]).default('auto'))
     .addOption(new Option('--kernels <mode>', 'conv kernels: fast runs 3x3 convs as Winograd (filters transformed at load, more memory); lean keeps the weights as shipped; auto uses fast unless a memory limit needs lean').choices([...KERNEL_MODES]).default('auto'))
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
+    .addOption(new Option('--weights <format>', 'store a float32 model\'s weights compressed, widened once at load: float16, or int8 (symmetric per output channel); the summary reports the bytes saved and the output error against the float32 build').choices(['float32', 'float16', 'int8']))
     .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'))
     .addOption(new Option('--plugin <file>', 'load custom ops from an ES module whose default export is definePlugin(...) (repeatable)')
       .argParser((v: string, prev: string[] = []) => [...prev, v]))
@@ -55,6 +58,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     verify: flags.verify ?? false,
     relaxedSimd: flags.relaxedSimd ?? false,
     ...(flags.valueVariants === false ? { valueVariants: false as const } : {}),
+    ...(flags.weights ? { weights: flags.weights } : {}),
     ...(flags.plugin ? { plugins: flags.plugin.filter((p): p is Plugin => typeof p !== 'string') } : {}),
   };
 }

@@ -30,6 +30,7 @@ import './einsum.js';
 import './grid-sample.js';
 import './recurrent.js';
 import './integer-matmul.js';
+import './qlinear.js';
 import './signal-windows.js';
 import './control-flow.js';
 import './causal-conv.js';

@@ -1,13 +1,14 @@
-// MatMulInteger, ConvInteger (opset 10), QLinearMatMul (10) and QLinearConv (10) expand into
-// float32 MatMul / Conv over zero-point-centred operands. This is exact: a centred 8-bit value lies
-// in [-255, 255], so one product is below 2^16 and a float32 sum of up to 258 of them stays below
-// 2^24, where float32 still holds every integer. MatMul splits longer reductions into chunks that
-// are summed in int32; Conv fails when one output sums more terms (it has no such split yet).
-// The QLinear forms then rescale in float64 as the spec's reference does: round(C * (sa * sb / sy))
+// MatMulInteger, ConvInteger and QLinearMatMul (opset 10) expand into float32 MatMul / Conv over
+// zero-point-centred operands. This is exact: a centred 8-bit value lies in [-255, 255], so one
+// product is below 2^16 and a float32 sum of up to 258 of them stays below 2^24, where float32
+// still holds every integer. Longer reductions are split into chunks (MatMul over K, Conv over
+// input channels) that are summed in int32. (QLinearConv takes the QDQ route: qlinear.ts.)
+// QLinearMatMul then rescales in float64 as the spec's reference does: round(C * (sa * sb / sy))
 // plus the output zero point, saturated to the 8-bit type. The scale product is computed in the
 // scales' own dtype (float16 or float32), like the reference.
 import { DType, Dim, makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
+import { OnnxImportError } from '../errors.js';
 import { int64Vector } from './const-input.js';
 import { resolveWindow } from './window-attrs.js';
 
@@ -62,15 +63,35 @@ function integerMatMul(ctx: HandlerContext, a: string, b: string, out?: string[]
   return sum;
 }
 
+/** The exact int32 conv of two centred float32 operands; a long reduction is split over input channels. */
 function integerConv(ctx: HandlerContext, x: string, w: string, out?: string[]): string {
   const { node } = ctx;
   const xs = ctx.typeOf(x).shape, ws = ctx.typeOf(w).shape;
   if (xs.length < 3) ctx.fail(`input has rank ${xs.length}; expected N, C and at least one spatial axis`);
   const kernel = Array.isArray(node.attrs.kernel_shape) ? (node.attrs.kernel_shape as number[]) : ws.slice(2).map((d) => staticDim(ctx, d, 'the weights\' spatial shape'));
-  const terms = staticDim(ctx, ws[1], 'the weights\' channel dim') * kernel.reduce((p, d) => p * d, 1);
-  if (terms > EXACT_TERMS) ctx.fail(`each output sums ${terms} products; more than ${EXACT_TERMS} is not supported exactly`);
-  const [c] = ctx.emit('Conv', [x, w], { ...resolveWindow(ctx, xs.slice(2), kernel), group: node.attrs.group ?? 1 });
-  return ctx.emit('Cast', [c!], { to: 'int32' }, out)[0]!;
+  const taps = kernel.reduce((p, d) => p * d, 1);
+  const channels = staticDim(ctx, ws[1], 'the weights\' channel dim');
+  const group = (node.attrs.group as number | undefined) ?? 1;
+  const perChunk = Math.floor(EXACT_TERMS / taps);
+  const attrs = { ...resolveWindow(ctx, xs.slice(2), kernel), group };
+  if (channels <= perChunk) {
+    const [c] = ctx.emit('Conv', [x, w], attrs);
+    return ctx.emit('Cast', [c!], { to: 'int32' }, out)[0]!;
+  }
+  if (group !== 1 || perChunk === 0) {
+    throw new OnnxImportError('UNSUPPORTED_OP', `${node.opType} node '${node.name}': each output sums ${channels * taps} products over ${group === 1 ? 'a window' : 'grouped channels'} too large to split exactly (at most ${EXACT_TERMS} per part)`, { node: node.name, op: node.opType });
+  }
+  const parts: string[] = [];
+  for (let s = 0; s < channels; s += perChunk) {
+    const bounds = [int64Vector([s]), int64Vector([Math.min(s + perChunk, channels)]), int64Vector([1])].map((t) => ctx.addConstant(t, 'chunk'));
+    const [xc] = ctx.emit('Slice', [x, ...bounds]);
+    const [wc] = ctx.emit('Slice', [w, ...bounds]);
+    const [c] = ctx.emit('Conv', [xc!, wc!], attrs);
+    parts.push(ctx.emit('Cast', [c!], { to: 'int32' })[0]!);
+  }
+  let sum = parts[0]!;
+  for (let i = 1; i < parts.length; i++) sum = ctx.emit('Add', [sum, parts[i]!], {}, i === parts.length - 1 ? out : 1)[0]!;
+  return sum;
 }
 
 registerHandler('MatMulInteger', 10, (ctx) => {
@@ -115,22 +136,4 @@ registerHandler('QLinearMatMul', 10, (ctx) => {
   const b0 = centred(ctx, b!, bzp || undefined, (n) => [n]);
   const c = integerMatMul(ctx, a0, b0);
   requantize(ctx, c, scalesOf(ctx, [sa!, sb!, sy!]), yzp || undefined, yzp ? expectInt8(ctx, yzp) : expectInt8(ctx, a!));
-});
-
-registerHandler('QLinearConv', 10, (ctx) => {
-  const [x, sx, xzp, w, sw, wzp, sy, yzp, bias] = ctx.node.inputs;
-  const rank = ctx.typeOf(w!).shape.length;
-  const x0 = centred(ctx, x!, xzp || undefined, (n) => [n]);
-  const w0 = centred(ctx, w!, wzp || undefined, (m) => [m, ...new Array(rank - 1).fill(1)]);
-  let c = integerConv(ctx, x0, w0);
-  if (bias) {
-    if (ctx.typeOf(bias).dtype !== 'int32') ctx.fail(`bias '${bias}' must be int32`);
-    const [b] = ctx.emit('Reshape', [bias, ctx.addConstant(int64Vector([-1, ...new Array(rank - 2).fill(1)]), 'bias_shape')]);
-    c = ctx.emit('Add', [c, b!])[0]!;
-  }
-  // A per-channel weight scale broadcasts over the output channel axis.
-  let swc = sw!;
-  const swDims = ctx.typeOf(swc).shape;
-  if (swDims.length === 1 && swDims[0] !== 1) swc = ctx.emit('Reshape', [swc, ctx.addConstant(int64Vector([-1, ...new Array(rank - 2).fill(1)]), 'scale_shape')])[0]!;
-  requantize(ctx, c, scalesOf(ctx, [sx!, swc, sy!]), yzp || undefined, yzp ? expectInt8(ctx, yzp) : expectInt8(ctx, x!));
 });

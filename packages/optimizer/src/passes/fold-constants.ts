@@ -2,7 +2,7 @@
 // and replaces Shape/Size of statically shaped values by constants: this folds the
 // Shape → Gather → Concat → Reshape chains exporters write even for static models. On symbolic
 // shapes the same chains become one `Dims` node (see shape-values.ts in the IR).
-import { AttrValue, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isDimExpr, isStatic, makeTensor, symbolicValue, typeToString } from '@onnx2wasm/ir';
+import { AttrValue, DTYPE_BYTES, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isDimExpr, isStatic, makeTensor, symbolicValue, typeToString } from '@onnx2wasm/ir';
 import { Pass } from '../pass.js';
 
 function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
@@ -35,6 +35,20 @@ function foldShapeValue(g: Graph, n: Node): Tensor[] | Node | undefined {
   return { name: n.name, op: 'Dims', inputs: [], outputs: [o], attrs: { dims: contents as AttrValue } }; // a mixed list: numbers and expressions
 }
 
+/** Below this many elements a widened copy costs the weights file less than the code that makes it. */
+const WIDEN_AT_LOAD_ELEMENTS = 1024;
+
+/**
+ * Cast and DequantizeLinear of a big int8/float16 weight to a wider type are left to load time
+ * (wasm-codegen's load-time.ts): folded, the weights file would hold the wide copy, 2-4x the bytes.
+ */
+function widensWeights(g: Graph, n: Node): boolean {
+  if (n.op !== 'Cast' && n.op !== 'DequantizeLinear') return false;
+  const x = n.inputs[0] ? g.types.get(n.inputs[0]) : undefined, y = n.outputs[0] ? g.types.get(n.outputs[0]) : undefined;
+  if (!x || !y || !isStatic(y.shape)) return false;
+  return DTYPE_BYTES[y.dtype] > DTYPE_BYTES[x.dtype] && y.shape.reduce((a, b) => a * b, 1) > WIDEN_AT_LOAD_ELEMENTS;
+}
+
 function refineTypes(g: Graph, n: Node, def: OpDef): boolean {
   const inferred = def.infer(inferContext(g, n));
   let refined = false;
@@ -64,7 +78,7 @@ export const foldConstants: Pass = {
       if (shapeValue && !Array.isArray(shapeValue)) { kept.push(shapeValue); changed = true; continue; }
       values ??= shapeValue;
       const allConst = n.inputs.every((i) => !i || g.constants.has(i));
-      if (!values && def && allConst && n.attrs.nondeterministic !== true && n.op !== 'Dims') {
+      if (!values && def && allConst && n.attrs.nondeterministic !== true && n.op !== 'Dims' && !widensWeights(g, n)) {
         const outElems = n.outputs.map((o) => g.types.get(o)).reduce((s, t) => s + (t && isStatic(t.shape) ? t.shape.reduce((a, b) => a * b, 1) : Infinity), 0);
         if (outElems <= ctx.maxFoldElements) values = def.evaluate(n, n.inputs.map((i) => (i ? g.constants.get(i) : undefined)));
       }

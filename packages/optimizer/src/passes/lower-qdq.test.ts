@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor, getOp, parseGraph } from '@onnx2wasm/ir';
+import { lowerQdq } from './lower-qdq.js';
+
+const ctx = { maxFoldElements: 1 << 20 };
+
+function evaluate(graph: ReturnType<typeof parseGraph>, feeds: Tensor[]): Tensor[] {
+  const env = new Map<string, Tensor>(graph.constants);
+  graph.inputs.forEach((n, i) => env.set(n, feeds[i]!));
+  for (const n of graph.nodes) {
+    const outs = getOp(n.op)!.evaluate(n, n.inputs.map((i) => (i ? env.get(i) : undefined)));
+    n.outputs.forEach((o, k) => env.set(o, outs[k]!));
+  }
+  return graph.outputs.map((o) => env.get(o)!);
+}
+
+// A per-channel QDQ Gemm whose literal float result lands near .5 ties: the integer form must give
+// round_half_even(acc * float32(float32(sx * sw) / sy)) + zy.
+const GEMM = [
+  'graph g(%xq: int8[1,4]) -> (%y)',
+  '  const %sx: float32[] = [0.5]',
+  '  const %zx: int8[] = [3]',
+  '  const %w: int8[2,4] = [127, -128, 5, 7, -1, 2, 100, -100]',
+  '  const %sw: float32[2] = [0.25, 0.125]',
+  '  const %zw: int8[2] = [0, 0]',
+  '  const %b: int32[2] = [10, -20]',
+  '  const %sb: float32[2] = [0.125, 0.0625]',
+  '  const %sy: float32[] = [3]',
+  '  const %zy: int8[] = [-2]',
+  '  %xf: float32[1,4] = DequantizeLinear(%xq, %sx, %zx) {axis=1, block_size=0}  # dx',
+  '  %wf: float32[2,4] = DequantizeLinear(%w, %sw, %zw) {axis=0, block_size=0}  # dw',
+  '  %bf: float32[2] = DequantizeLinear(%b, %sb) {axis=0, block_size=0}  # db',
+  '  %h: float32[1,2] = Gemm(%xf, %wf, %bf) {transB=1}  # fc',
+  '  %y: int8[1,2] = QuantizeLinear(%h, %sy, %zy) {axis=1, block_size=0, to="int8"}  # q',
+].join('\n');
+
+describe('lower-qdq', () => {
+  it('turns DequantizeLinear → Gemm → QuantizeLinear into the integer sum and requantization', () => {
+    const before = parseGraph(GEMM);
+    const after = lowerQdq.run(before, ctx).graph;
+    const ops = after.nodes.map((n) => n.op);
+    expect(ops).toContain('Mul');
+    expect(ops.filter((o) => o === 'Gemm')).toHaveLength(1);
+    // The integer Gemm reads the centred values (scale 1), not the dequantized ones.
+    const gemm = after.nodes.find((n) => n.op === 'Gemm')!;
+    expect(after.nodes.find((n) => n.outputs[0] === gemm.inputs[0])!.op).toBe('DequantizeLinear');
+    const x = [-128, 127, 3, 50];
+    const got = Array.from(evaluate(after, [{ dtype: 'int8', dims: [1, 4], data: Int8Array.from(x) }])[0]!.data as Int8Array);
+    const f = Math.fround, w = [[127, -128, 5, 7], [-1, 2, 100, -100]], sw = [0.25, 0.125], bias = [10, -20];
+    const want = [0, 1].map((m) => {
+      const acc = bias[m]! + x.reduce((s, v, k) => s + (v - 3) * w[m]![k]!, 0);
+      const v = f(acc * f(f(0.5 * sw[m]!) / 3));
+      const r = Math.round(v), even = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+      return Math.max(-128, Math.min(127, even - 2));
+    });
+    expect(got).toEqual(want);
+  });
+
+  it('leaves the literal form when a scale is not a constant', () => {
+    const text = GEMM.replace('graph g(%xq: int8[1,4])', 'graph g(%xq: int8[1,4], %sy: float32[])').replace('  const %sy: float32[] = [3]\n', '');
+    const after = lowerQdq.run(parseGraph(text), ctx);
+    expect(after.changed).toBe(false);
+  });
+});
