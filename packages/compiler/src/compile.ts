@@ -83,6 +83,7 @@ export interface CompileOptions {
    * target 'worker') is exceeded and the lean kernels fit; the summary says which was used and why.
    */
   kernels?: KernelMode;
+  /**
    * Store a float32 model's weights compressed (--weights): 'float16', or 'int8' (symmetric, per
    * output channel); they are widened to float32 once at load time. The summary's
    * weightsCompression reports the bytes saved and the output error against the float32 build
