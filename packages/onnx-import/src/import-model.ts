@@ -3,6 +3,7 @@ import { OnnxImportError, UnsupportedOp, UnsupportedOpError } from './errors.js'
 import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
 import { dtypeFromOnnx, tensorFromProto, TensorLoadOptions } from './tensor-proto.js';
+import { sortedNodes } from './topo-sort.js';
 import './handlers/index.js';
 
 export interface ImportOptions extends TensorLoadOptions {
@@ -131,7 +132,8 @@ export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptio
   const g = model.graph as GraphProto;
   const opset = defaultOpset(model);
 
-  const nodes: OnnxNode[] = (g.node ?? []).map((n, i) => ({
+  const protos = sortedNodes(g);
+  const nodes: OnnxNode[] = protos.map((n, i) => ({
     name: n.name || `${n.opType || 'node'}_${i}`,
     opType: n.opType ?? '',
     domain: n.domain ?? '',
@@ -201,7 +203,7 @@ export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptio
     used.add(n);
     return n;
   };
-  (g.node ?? []).forEach((proto, i) => {
+  protos.forEach((proto, i) => {
     const n = nodes[i]!;
     try {
       for (const a of proto.attribute ?? []) {
