@@ -1,5 +1,5 @@
 export { compile } from './compile.js';
-export type { CompileOptions, CompileResult, CompileSummary, Manifest } from './compile.js';
+export type { CompileOptions, CompileResult, CompileSummary, Manifest, RunTimeBranchesSummary } from './compile.js';
 export type { LayoutMode } from '@onnx2wasm/optimizer';
 export { TARGETS } from './targets.js';
 export type { Target } from './targets.js';

@@ -1,11 +1,12 @@
 // Lowers one variant's nodes into functions of the module and a run function calling them in
 // order, at the addresses the module layout gave the variant; returns its input/output slots.
-import { CompileError, Tensor } from '@onnx2wasm/ir';
+import { CompileError, Guard, Tensor, getNumber } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { LowerContext, Operand, getLowering } from './lowering.js';
 import { DynamicTable, dynamicContext, polyJson } from './dynamic-dims.js';
 import { TensorSlot } from './model-meta.js';
 import { VariantPlan, align16 } from './variant-plan.js';
+import { effectiveGuards } from './guards.js';
 import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 
 export interface VariantLayout {
@@ -50,10 +51,17 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     return { ...base, addr: staticAddr(v) };
   };
 
-  const calls: Expr[] = [];
+  const calls: { guard: Guard[]; call: Expr }[] = [];
   const nodes: NodeFunction[] = [];
   const runName = `${at.prefix}run`;
   const runFn = mod.fn(runName);
+  const guards = effectiveGuards(g);
+  const holds = (c: Guard): Expr => {
+    const known = g.constants.get(rootOf(c.cond));
+    if (known) return runFn.i(Number(getNumber(known, 0) !== 0) === Number(c.when) ? 1 : 0);
+    const flag = runFn.load8U(staticAddr(c.cond));
+    return c.when ? runFn.ne(flag, 0) : runFn.eqz(flag);
+  };
   g.nodes.forEach((n, k) => {
     if (vp.views.has(n.outputs[0] ?? '')) return;
     const fname = `${at.prefix}n${k}_${n.op}`;
@@ -101,11 +109,11 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
       throw new CodegenError(`${n.op} node '${n.name}': code generation failed: ${(e as Error).message}`, { node: n.name, op: n.op });
     }
     fn.finish(body);
-    calls.push(runFn.call(fname));
+    calls.push({ guard: guards.get(n) ?? [], call: runFn.call(fname) });
     nodes.push({ fn: fname, node: n.name, op: n.op });
     if (parts.exportNodes) mod.exportFunction(fname);
   });
-  runFn.finish(calls);
+  runFn.finish(nestUnderGuards(runFn, calls, 0, holds));
   mod.exportFunction(runName);
 
   // Constant graph outputs are read straight from the weights region.
@@ -117,4 +125,22 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     return { name: v, dtype: t.dtype, dims: [...t.shape], offset, byteLength: vp.bytesOf(v) };
   };
   return { run: runName, inputs: g.inputs.map(slot), outputs: g.outputs.map(slot), nodes };
+}
+
+/**
+ * The run function's body: consecutive calls under the same guard share one `if` (outer guards
+ * first), so an untaken If branch costs one test.
+ */
+function nestUnderGuards(fn: FnBuilder, calls: { guard: Guard[]; call: Expr }[], depth: number, holds: (c: Guard) => Expr): Expr[] {
+  const out: Expr[] = [];
+  const same = (a: Guard | undefined, b: Guard) => !!a && a.cond === b.cond && a.when === b.when;
+  for (let i = 0; i < calls.length;) {
+    const gd = calls[i]!.guard[depth];
+    if (!gd) { out.push(calls[i++]!.call); continue; }
+    let j = i;
+    while (j < calls.length && same(calls[j]!.guard[depth], gd)) j++;
+    out.push(fn.if(holds(gd), nestUnderGuards(fn, calls.slice(i, j), depth + 1, holds)));
+    i = j;
+  }
+  return out;
 }

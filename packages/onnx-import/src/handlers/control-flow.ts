@@ -1,12 +1,13 @@
 // If, Loop and Scan for a static-shape compiler: bodies are inlined (see ../subgraph.ts). An If
-// whose condition is known takes one branch; otherwise both branches run and Where selects, which
-// needs outputs of one shape. Loops and Scans are unrolled: the trip count, the loop condition and
+// whose condition is known takes one branch; otherwise both branches are compiled under guards and
+// only the taken one runs (../run-time-branches.ts); their outputs need one type. Loops and Scans are unrolled: the trip count, the loop condition and
 // the sequence length must be known at compile time.
 import { getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
 import { OnnxImportError } from '../errors.js';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
+import { recordRunTimeIf, underGuard } from '../run-time-branches.js';
 
 /** Unrolling past this many iterations would make a huge module; such loops are refused. */
 const MAX_ITERATIONS = 4096;
@@ -58,16 +59,22 @@ registerHandler('If', 1, (ctx) => {
     bindOutputs(ctx, inlineGraph(ctx, body(ctx, taken), [], taken.slice(0, 4)));
     return;
   }
-  const yes = inlineGraph(ctx, body(ctx, 'then_branch'), [], 'then');
-  const no = inlineGraph(ctx, body(ctx, 'else_branch'), [], 'else');
-  if (ctx.typeOf(cond).shape.some((d) => d !== 1)) ctx.fail(`the condition must be a single element, got [${ctx.typeOf(cond).shape}]`);
+  // Decided at run time: both branches are compiled, each node guarded by the condition, so only
+  // the taken branch runs (see ../run-time-branches.ts); Where on the condition merges the outputs.
+  const condType = ctx.typeOf(cond);
+  if (condType.shape.some((d) => d !== 1)) ctx.fail(`the condition must be a single element, got [${condType.shape}]`);
+  let scalarFlag = cond;
+  if (condType.dtype !== 'bool') scalarFlag = ctx.emit('Cast', [scalarFlag], { to: 'bool' })[0]!;
+  if (condType.shape.length) scalarFlag = ctx.emit('Reshape', [scalarFlag, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')])[0]!;
+  const yes = underGuard({ cond: scalarFlag, when: true }, () => inlineGraph(ctx, body(ctx, 'then_branch'), [], 'then'));
+  const no = underGuard({ cond: scalarFlag, when: false }, () => inlineGraph(ctx, body(ctx, 'else_branch'), [], 'else'));
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
     const a = ctx.typeOf(yes[k]!), b = ctx.typeOf(no[k]!);
-    if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}), so it`);
-    if (a.shape.length < ctx.typeOf(cond).shape.length) dynamic(ctx, 'the condition of a branch with scalar outputs');
-    ctx.emit('Where', [cond, yes[k]!, no[k]!], {}, [o]);
+    if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches with outputs of different shapes are not supported with a run-time condition, so it`);
+    ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
   });
+  recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]) });
 });
 
 registerHandler('Loop', 1, (ctx) => {

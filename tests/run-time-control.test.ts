@@ -1,0 +1,61 @@
+// Run-time control flow: an If whose condition is only known at run time compiles both branches and
+// runs the taken one. The Silero-VAD-like streaming model (If on a run-time int64 `sr` around an
+// LSTM per branch, a nested data-dependent If, state fed back) matches onnxruntime-node over
+// several steps at both rates, and the compile summary names the input to pin.
+import { describe, expect, it } from 'vitest';
+import { compile } from 'onnx2wasm';
+import { loadModel, type Tensor } from '@onnx2wasm/runtime';
+import { effectiveGuards } from '@onnx2wasm/wasm-codegen';
+import { HIDDEN, SAMPLES, streamingVad } from './support/streaming-vad.js';
+import { seededInput } from './support/models.js';
+import { expectSameAsOrt, ortRun } from './support/ort-compare.js';
+
+const f32 = (dims: number[], data: Float32Array): Tensor => ({ dtype: 'float32', dims, data });
+const sr = (rate: number): Tensor => ({ dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(rate)) });
+
+describe('run-time If', () => {
+  const bytes = streamingVad();
+
+  it('a streaming VAD with a run-time `sr` matches onnxruntime-node at 8000 and 16000 over 5 steps, state fed back', async () => {
+    const c = await compile(bytes, { verify: true });
+    expect(c.summary.valueVariants).toBeUndefined();
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    expect(model.inputs.map((i) => i.name)).toEqual(['x', 'state', 'sr']);
+    for (const rate of [8000, 16000]) {
+      let ours = f32([2, 1, HIDDEN], new Float32Array(2 * HIDDEN));
+      let theirs = ours;
+      for (let step = 0; step < 5; step++) {
+        // Alternate the sign of the audio so the nested If takes both of its branches.
+        const x = f32([1, SAMPLES], seededInput([1, SAMPLES], 100 * rate + step).map((v) => v + (step % 2 ? 0.4 : -0.4)));
+        const out = await expectSameAsOrt(model, bytes, { x, state: theirs, sr: sr(rate) }, 1e-4);
+        const ref = await ortRun(bytes, { x, state: theirs, sr: sr(rate) });
+        ours = out.stateN!;
+        theirs = f32([2, 1, HIDDEN], Float32Array.from(ref.stateN!.data as Float32Array));
+        // Our own fed-back state stays next to onnxruntime's.
+        (ours.data as Float32Array).forEach((v, i) => expect(Math.abs(v - (theirs.data as Float32Array)[i]!)).toBeLessThan(1e-4));
+      }
+    }
+  });
+
+  it('the summary says which input decides the If nodes and how to pin it; pinned, it matches too', async () => {
+    const c = await compile(bytes);
+    // Two If nodes run at run time (the nested one is decided by the audio, not by an input).
+    expect(c.summary.runTimeBranches).toMatchObject({ ifNodes: 2, inputs: { sr: 1 } });
+    // Both LSTMs (and everything else of a branch the optimizer kept apart) run only in their branch.
+    const guarded = effectiveGuards(c.graph);
+    const lstms = c.graph.nodes.filter((n) => n.op === 'LSTM');
+    expect(lstms).toHaveLength(2);
+    for (const n of lstms) expect(guarded.get(n), n.name).toHaveLength(1);
+    expect(c.summary.runTimeBranches!.conditionalNodes).toBeGreaterThanOrEqual(4);
+    const pinned = await compile(bytes, { constantInputs: { sr: 16000 } });
+    // Only the nested If, decided by the audio, is left.
+    expect(pinned.summary.runTimeBranches).toEqual({ ifNodes: 1, conditionalNodes: 2, inputs: {} });
+    const model = await loadModel({ wasm: pinned.wasm, weights: pinned.weights });
+    expect(model.inputs.map((i) => i.name)).toEqual(['x', 'state']);
+    const x = f32([1, SAMPLES], seededInput([1, SAMPLES], 5));
+    const state = f32([2, 1, HIDDEN], seededInput([2, 1, HIDDEN], 6));
+    const ref = await ortRun(bytes, { x, state, sr: sr(16000) });
+    const out = await model.run({ x, state });
+    Array.from(out.prob!.data as Float32Array).forEach((v, i) => expect(Math.abs(v - Number(ref.prob!.data[i]))).toBeLessThan(1e-4));
+  });
+});
