@@ -2,12 +2,16 @@
 // runs the taken one. The Silero-VAD-like streaming model (If on a run-time int64 `sr` around an
 // LSTM per branch, a nested data-dependent If, state fed back) matches onnxruntime-node over
 // several steps at both rates, and the compile summary names the input to pin.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from 'onnx2wasm';
 import { loadModel, type Tensor } from '@onnx2wasm/runtime';
 import { effectiveGuards } from '@onnx2wasm/wasm-codegen';
 import { HIDDEN, SAMPLES, streamingVad } from './support/streaming-vad.js';
-import { seededInput } from './support/models.js';
+import { REPO_ROOT, seededInput } from './support/models.js';
 import { expectSameAsOrt, ortRun } from './support/ort-compare.js';
 
 const f32 = (dims: number[], data: Float32Array): Tensor => ({ dtype: 'float32', dims, data });
@@ -47,6 +51,7 @@ describe('run-time If', () => {
     expect(lstms).toHaveLength(2);
     for (const n of lstms) expect(guarded.get(n), n.name).toHaveLength(1);
     expect(c.summary.runTimeBranches!.conditionalNodes).toBeGreaterThanOrEqual(4);
+    await expect(compile(bytes, { constantInputs: { sr: [1, 2] } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("constantInputs['sr'] has 2 values, input 'sr' int64[] takes 1") });
     const pinned = await compile(bytes, { constantInputs: { sr: 16000 } });
     // Only the nested If, decided by the audio, is left.
     expect(pinned.summary.runTimeBranches).toEqual({ ifNodes: 1, conditionalNodes: 2, inputs: {} });
@@ -57,5 +62,25 @@ describe('run-time If', () => {
     const ref = await ortRun(bytes, { x, state, sr: sr(16000) });
     const out = await model.run({ x, state });
     Array.from(out.prob!.data as Float32Array).forEach((v, i) => expect(Math.abs(v - Number(ref.prob!.data[i]))).toBeLessThan(1e-4));
+  });
+
+  it('the CLI prints the hint, and --constant pins the input for compile and check', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-control-'));
+    try {
+      const file = path.join(dir, 'vad.onnx');
+      fs.writeFileSync(file, bytes);
+      const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'packages/compiler/dist/cli/main.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+      const free = cli('compile', file, '-o', path.join(dir, 'free'));
+      expect(free.status, free.stderr).toBe(0);
+      expect(free.stdout).toMatch(/branches +2 If nodes decided at run time \(\d+ nodes run only in their branch\); 'sr' decides 1 If node; pin it with --constant sr=VALUE to drop the untaken branches/);
+      const pinned = cli('compile', file, '-o', path.join(dir, 'pinned'), '--constant', 'sr=8000');
+      expect(pinned.status, pinned.stderr).toBe(0);
+      expect(pinned.stdout).toMatch(/inputs +x float32\[1,256\], state float32\[2,1,16\]\n/);
+      const check = cli('check', file, '--constant', 'sr=8000');
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+      expect(check.stdout).toContain('ok: 2 of 2 outputs match onnxruntime-node');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
