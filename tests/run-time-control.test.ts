@@ -8,9 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from 'onnx2wasm';
-import { loadModel, type Tensor } from '@onnx2wasm/runtime';
+import { RuntimeError, loadModel, type Tensor } from '@onnx2wasm/runtime';
 import { effectiveGuards } from '@onnx2wasm/wasm-codegen';
-import { HIDDEN, SAMPLES, streamingVad } from './support/streaming-vad.js';
+import { HIDDEN, INT64, SAMPLES, streamingVad } from './support/streaming-vad.js';
+import { buildModel, graphAttr } from './support/onnx-builder.js';
 import { REPO_ROOT, seededInput } from './support/models.js';
 import { expectSameAsOrt, ortRun } from './support/ort-compare.js';
 
@@ -82,5 +83,40 @@ describe('run-time If', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a branch that cannot run for the compiled shapes: the other branch matches onnxruntime-node, taking it fails with a typed error', async () => {
+    // Like Silero's 8 kHz path fed 16 kHz frames: the else branch reshapes 8 samples into rows of 3.
+    const rows = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: INT64, raw: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
+    const model = buildModel({
+      inputs: [{ name: 'x', dims: [1, 'n'] }, { name: 'sr', dims: [1], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [1, 'n'] }],
+      initializers: [rows('rate', [16000]), rows('by3', [-1, 3]), rows('back', [1, -1])],
+      nodes: [
+        { op: 'Equal', inputs: ['sr', 'rate'], outputs: ['hi'] },
+        {
+          op: 'If', inputs: ['hi'], outputs: ['y'], name: 'pick', attrs: [
+            graphAttr('then_branch', { outputs: [{ name: 't', dims: [1, 'n'] }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['t'] }] }),
+            graphAttr('else_branch', {
+              outputs: [{ name: 'e', dims: [1, 'n'] }],
+              nodes: [{ op: 'Reshape', inputs: ['x', 'by3'], outputs: ['e3'] }, { op: 'Reshape', inputs: ['e3', 'back'], outputs: ['e'] }],
+            }),
+          ],
+        },
+      ],
+    });
+    // Compiled for 8 samples (onnxruntime sees the symbolic length, so it loads the model).
+    const c = await compile(model, { inputShapes: { x: [1, 8] } });
+    expect(c.summary.warnings.join()).toMatch(/If node 'pick': its else branch cannot run for the compiled shapes, so runs that take it fail \(.*Reshape/);
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const x = f32([1, 8], seededInput([1, 8], 3));
+    const rate = (v: number): Tensor => ({ dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(v)) });
+    await expectSameAsOrt(m, model, { x, sr: rate(16000) });
+    const err = await m.run({ x, sr: rate(8000) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuntimeError);
+    expect((err as Error).message).toContain('the run took an If branch that cannot run for the shapes the model was compiled for');
+    // onnxruntime-node refuses that run as well; the model keeps working afterwards.
+    await expect(ortRun(model, { x, sr: rate(8000) })).rejects.toThrow();
+    await expectSameAsOrt(m, model, { x, sr: rate(16000) });
   });
 });

@@ -288,6 +288,9 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   const sizes = measure(files, `${name}.wasm`, target, weightsFile, memoryBytes);
   if (maxMemoryBytes !== undefined) checkIsolateMemory(sizes, memoryBytes, gen.wasm.byteLength, maxMemoryBytes);
   const warnings = checkScriptSize(sizes, target, options.maxScriptBytes);
+  for (const r of imported.runTimeIfs) {
+    if (r.failedBranch) warnings.push(`If node '${r.node}': its ${r.failedBranch.branch} branch cannot run for the compiled shapes, so runs that take it fail (${r.failedBranch.reason})`);
+  }
 
   const branches = runTimeBranches(imported, graph);
   const ops: Record<string, number> = {};

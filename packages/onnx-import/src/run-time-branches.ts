@@ -5,8 +5,11 @@
 // compile summary can say which input to pin (constantInputs / --constant) to drop the branches.
 import { Guard } from '@onnx2wasm/ir';
 
-/** A run-time If: its node name and the graph inputs its condition is computed from. */
-export interface RunTimeIf { node: string; inputs: string[] }
+/**
+ * A run-time If: its node name, the graph inputs its condition is computed from, and the branch that
+ * cannot run for the compiled shapes, if one (runs taking it trap).
+ */
+export interface RunTimeIf { node: string; inputs: string[]; failedBranch?: { branch: 'then' | 'else'; reason: string } }
 
 const active: Guard[] = [];
 let recorded: RunTimeIf[] = [];

@@ -27,6 +27,7 @@ import './expand.js';
 import './tile.js';
 import './range.js';
 import './size.js';
+import './fail-branch.js';
 import './split.js';
 import './pad.js';
 import './gather-elements.js';

@@ -2,7 +2,7 @@
 // whose condition is known takes one branch; otherwise both branches are compiled under guards and
 // only the taken one runs (../run-time-branches.ts); their outputs need one type. Loops and Scans are unrolled: the trip count, the loop condition and
 // the sequence length must be known at compile time.
-import { getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
+import { CompileError, getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
 import { OnnxImportError } from '../errors.js';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
@@ -51,6 +51,25 @@ function bindOutputs(ctx: HandlerContext, values: string[]): void {
   ctx.node.outputs.forEach((o, k) => { if (o) ctx.emit('Identity', [values[k]!], {}, [o]); });
 }
 
+/**
+ * Imports one branch under its guard. A branch that fails with a shape error is returned as the
+ * error, its partly emitted nodes removed: it may be a branch the model never takes for these shapes.
+ */
+function tryBranch(ctx: HandlerContext, flag: string, when: boolean): string[] | CompileError {
+  const emitted = ctx.graph.nodes.length;
+  const attr = when ? 'then_branch' : 'else_branch';
+  try {
+    return underGuard({ cond: flag, when }, () => inlineGraph(ctx, body(ctx, attr), [], when ? 'then' : 'else'));
+  } catch (e) {
+    if (!(e instanceof CompileError) || !SHAPE_CODES.has(e.code)) throw e;
+    ctx.graph.nodes.length = emitted;
+    return e;
+  }
+}
+
+/** Errors that say a branch does not fit the shapes it is compiled for (not that the model is broken). */
+const SHAPE_CODES = new Set(['SHAPE_MISMATCH', 'DYNAMIC_SHAPE']);
+
 registerHandler('If', 1, (ctx) => {
   const cond = ctx.node.inputs[0]!;
   const known = ctx.constantOf(cond);
@@ -66,8 +85,22 @@ registerHandler('If', 1, (ctx) => {
   let scalarFlag = cond;
   if (condType.dtype !== 'bool') scalarFlag = ctx.emit('Cast', [scalarFlag], { to: 'bool' })[0]!;
   if (condType.shape.length) scalarFlag = ctx.emit('Reshape', [scalarFlag, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')])[0]!;
-  const yes = underGuard({ cond: scalarFlag, when: true }, () => inlineGraph(ctx, body(ctx, 'then_branch'), [], 'then'));
-  const no = underGuard({ cond: scalarFlag, when: false }, () => inlineGraph(ctx, body(ctx, 'else_branch'), [], 'else'));
+  const yes = tryBranch(ctx, scalarFlag, true);
+  const no = tryBranch(ctx, scalarFlag, false);
+  if (yes instanceof Error && no instanceof Error) throw yes;
+  if (yes instanceof Error || no instanceof Error) {
+    // One branch cannot be compiled for these shapes (the model takes it only for other input
+    // sizes): a run that takes it traps, the other branch runs as usual.
+    const [failed, good, when] = yes instanceof Error ? [yes, no as string[], true] : [no as Error, yes, false];
+    const stand = good.map((v) => {
+      const t = ctx.typeOf(v);
+      if (!t.shape.every((d) => typeof d === 'number')) throw failed;
+      return underGuard({ cond: scalarFlag, when }, () => ctx.emit('FailBranch', [scalarFlag], { when: when ? 1 : 0, dtype: t.dtype, shape: t.shape as number[], message: failed.message })[0]!);
+    });
+    recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), failedBranch: { branch: when ? 'then' : 'else', reason: failed.message } });
+    ctx.node.outputs.forEach((o, k) => { if (o) ctx.emit('Where', [scalarFlag, when ? stand[k]! : good[k]!, when ? good[k]! : stand[k]!], {}, [o]); });
+    return;
+  }
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
     const a = ctx.typeOf(yes[k]!), b = ctx.typeOf(no[k]!);
