@@ -1,13 +1,15 @@
 // If, Loop and Scan for a static-shape compiler: bodies are inlined (see ../subgraph.ts). An If
 // whose condition is known takes one branch; otherwise both branches are compiled under guards and
-// only the taken one runs (../run-time-branches.ts); their outputs need one type. Loops and Scans are unrolled: the trip count, the loop condition and
-// the sequence length must be known at compile time.
+// only the taken one runs (../run-time-branches.ts); their outputs need one type. A Loop whose trip
+// count and condition are known is unrolled; otherwise it runs as a real loop (./run-time-loop.ts).
+// Scans are unrolled: the sequence length must be known at compile time.
 import { CompileError, getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
 import { OnnxImportError } from '../errors.js';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
 import { recordRunTimeIf, underGuard } from '../run-time-branches.js';
+import { runTimeLoop } from './run-time-loop.js';
 
 /** Unrolling past this many iterations would make a huge module; such loops are refused. */
 const MAX_ITERATIONS = 4096;
@@ -116,21 +118,33 @@ registerHandler('Loop', 1, (ctx) => {
   const cond0 = condName ? ctx.constantOf(condName) : undefined;
   // Both are named at once, so a caller can pin every input the unrolling needs in one go.
   const missing = [tripName && !trip ? `the trip count '${tripName}' (input 0)` : '', condName && !cond0 ? `the initial condition '${condName}' (input 1)` : ''].filter(Boolean);
+  const g = body(ctx, 'body');
   if (missing.length) {
     const from = sourcesOf(ctx, [tripName ?? '', condName ?? ''].filter((v) => v && !ctx.constantOf(v)));
-    dynamic(ctx, missing.join(' and ') + (from.length ? ` (computed from ${from.map((v) => `'${v}'`).join(', ')})` : ''));
+    runTimeLoop(ctx, g, missing.join(' and ') + (from.length ? ` (computed from ${from.map((v) => `'${v}'`).join(', ')})` : ''));
+    return;
   }
   const limit = trip ? getNumber(trip, 0) : Infinity;
-  const g = body(ctx, 'body');
+  const emitted = ctx.graph.nodes.length;
   let carried = initial as string[];
   let going = cond0 ? getNumber(cond0, 0) !== 0 : true;
   const scans: string[][] = [];
   let i = 0;
   for (; i < limit && going; i++) {
-    if (i >= MAX_ITERATIONS) throw new OnnxImportError('UNSUPPORTED_OP', `Loop node '${ctx.node.name}': more than ${MAX_ITERATIONS} iterations are not unrolled`, { node: ctx.node.name, op: 'Loop' });
+    if (i >= MAX_ITERATIONS) {
+      // Too long to unroll: a real loop instead.
+      ctx.graph.nodes.length = emitted;
+      runTimeLoop(ctx, g, `a trip count over ${MAX_ITERATIONS}`);
+      return;
+    }
     const outs = inlineGraph(ctx, g, [scalar(ctx, 'int64', i), scalar(ctx, 'bool', 1), ...carried], `iter${i}`);
     const next = ctx.constantOf(outs[0]!);
-    if (!next) dynamic(ctx, 'the loop condition (body output 0)');
+    if (!next) {
+      // The body computes its condition at run time: run the Loop as a loop instead of unrolled.
+      ctx.graph.nodes.length = emitted;
+      runTimeLoop(ctx, g, 'the loop condition (body output 0)');
+      return;
+    }
     going = getNumber(next!, 0) !== 0;
     carried = outs.slice(1, 1 + initial.length);
     outs.slice(1 + initial.length).forEach((s, k) => (scans[k] ??= []).push(s));

@@ -1,0 +1,132 @@
+// Run-time Loop: a trip count or condition known only at run time runs the body (emitted once) in
+// a wasm loop with loop-carried values; 0 iterations, swaps of carried values, outer values read on
+// every iteration and an If inside the body all match onnxruntime-node.
+import { describe, expect, it } from 'vitest';
+import { CompileError, compile } from 'onnx2wasm';
+import { loadModel, type Tensor } from '@onnx2wasm/runtime';
+import { buildModel, graphAttr, intAttr, type InitSpec, type ValueSpec } from './support/onnx-builder.js';
+import { seededInput } from './support/models.js';
+import { expectSameAsOrt } from './support/ort-compare.js';
+
+const INT64 = 7, BOOL = 9;
+const f32 = (dims: number[], seed: number): Tensor => ({ dtype: 'float32', dims, data: seededInput(dims, seed) });
+const i64 = (v: number): Tensor => ({ dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(v)) });
+const bool = (v: boolean): Tensor => ({ dtype: 'bool', dims: [], data: Uint8Array.of(v ? 1 : 0) });
+const scalarF = (name: string, v: number): InitSpec => ({ name, dims: [], values: Float32Array.of(v) });
+const bodyIn = (carried: ValueSpec[]): ValueSpec[] => [{ name: 'i', dims: [], elemType: INT64 }, { name: 'c_in', dims: [], elemType: BOOL }, ...carried];
+
+async function load(bytes: Uint8Array) {
+  const c = await compile(bytes, { verify: true });
+  expect(c.summary.valueVariants).toBeUndefined();
+  expect(c.graph.nodes.some((n) => n.op === 'LoopStart')).toBe(true);
+  return loadModel({ wasm: c.wasm, weights: c.weights });
+}
+
+describe('run-time Loop', () => {
+  it('a run-time trip count (0, 1 and 7 iterations) with a carried value and the iteration number', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [3] }],
+      initializers: [scalarF('k', 0.5)],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y'], name: 'loop', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [3] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v_next', dims: [3] }],
+          nodes: [
+            { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+            { op: 'Cast', inputs: ['i'], outputs: ['fi'], attrs: [intAttr('to', 1)] },
+            { op: 'Mul', inputs: ['v', 'k'], outputs: ['half'] },
+            { op: 'Add', inputs: ['half', 'fi'], outputs: ['v_next'] },
+          ],
+        })],
+      }],
+    });
+    const model = await load(bytes);
+    for (const [m, seed] of [[0, 1], [1, 2], [7, 3], [0, 4]] as const) await expectSameAsOrt(model, bytes, { x: f32([3], seed), M: i64(m) });
+  });
+
+  it('a condition computed by the body (a while loop), from a run-time initial condition, including 0 iterations', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2, 2] }, { name: 'go', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [2, 2] }, { name: 'n', dims: [] }],
+      initializers: [scalarF('limit', 40), scalarF('two', 2), scalarF('zero', 0), scalarF('one', 1)],
+      nodes: [
+        { op: 'Abs', inputs: ['x'], outputs: ['ax'] },
+        { op: 'Add', inputs: ['ax', 'one'], outputs: ['start'] },
+        {
+          op: 'Loop', inputs: ['', 'go', 'start', 'zero'], outputs: ['y', 'n'], name: 'while', attrs: [graphAttr('body', {
+            inputs: bodyIn([{ name: 'v', dims: [2, 2] }, { name: 'count', dims: [] }]),
+            outputs: [{ name: 'more', dims: [], elemType: BOOL }, { name: 'v2', dims: [2, 2] }, { name: 'count2', dims: [] }],
+            nodes: [
+              { op: 'Mul', inputs: ['v', 'two'], outputs: ['v2'] },
+              { op: 'Add', inputs: ['count', 'one'], outputs: ['count2'] },
+              { op: 'ReduceSum', inputs: ['v2'], outputs: ['total'], attrs: [intAttr('keepdims', 0)] },
+              { op: 'Less', inputs: ['total', 'limit'], outputs: ['more'] },
+            ],
+          })],
+        },
+      ],
+    });
+    const model = await load(bytes);
+    for (const [go, seed] of [[true, 1], [false, 2], [true, 3]] as const) await expectSameAsOrt(model, bytes, { x: f32([2, 2], seed), go: bool(go) });
+  });
+
+  it('carried values that swap (Fibonacci), an outer value read on every iteration, an If in the body', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [4] }, { name: 'M', dims: [1], elemType: INT64 }],
+      outputs: [{ name: 'a', dims: [4] }, { name: 'b', dims: [4] }],
+      initializers: [{ name: 'two', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(2n).buffer) }, { name: 'zero64', dims: [], dataType: INT64, raw: new Uint8Array(8) }],
+      nodes: [
+        { op: 'Sigmoid', inputs: ['x'], outputs: ['w'] }, // outer, read by the body every iteration
+        { op: 'Neg', inputs: ['x'], outputs: ['b0'] },
+        {
+          op: 'Loop', inputs: ['M', '', 'x', 'b0'], outputs: ['a', 'b'], name: 'fib', attrs: [graphAttr('body', {
+            inputs: bodyIn([{ name: 'p', dims: [4] }, { name: 'q', dims: [4] }]),
+            outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'q_out', dims: [4] }, { name: 'sum', dims: [4] }],
+            nodes: [
+              { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+              { op: 'Identity', inputs: ['q'], outputs: ['q_out'] },
+              { op: 'Mod', inputs: ['i', 'two'], outputs: ['parity'] },
+              { op: 'Equal', inputs: ['parity', 'zero64'], outputs: ['even'] },
+              {
+                op: 'If', inputs: ['even'], outputs: ['scaled'], attrs: [
+                  graphAttr('then_branch', { outputs: [{ name: 's1', dims: [4] }], nodes: [{ op: 'Mul', inputs: ['p', 'w'], outputs: ['s1'] }] }),
+                  graphAttr('else_branch', { outputs: [{ name: 's2', dims: [4] }], nodes: [{ op: 'Sub', inputs: ['p', 'w'], outputs: ['s2'] }] }),
+                ],
+              },
+              { op: 'Add', inputs: ['scaled', 'q'], outputs: ['sum'] },
+            ],
+          })],
+        },
+      ],
+    });
+    const model = await load(bytes);
+    for (const [m, seed] of [[0, 1], [1, 2], [6, 3]] as const) await expectSameAsOrt(model, bytes, { x: f32([4], seed), M: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(m)) } });
+  });
+
+  it('scan outputs of run-time length are refused with DYNAMIC_SHAPE naming the Loop', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [2] }, { name: 's', dims: ['n', 2] }],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y', 's'], name: 'scanning', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [2] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [2] }, { name: 'row', dims: [2] }],
+          nodes: [
+            { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+            { op: 'Neg', inputs: ['v'], outputs: ['v2'] },
+            { op: 'Identity', inputs: ['v2'], outputs: ['row'] },
+          ],
+        })],
+      }],
+    });
+    const err = await compile(bytes, { valueVariants: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CompileError);
+    expect(err).toMatchObject({ code: 'DYNAMIC_SHAPE' });
+    expect((err as Error).message).toMatch(/Loop node 'scanning': the trip count 'M' .* scan output/);
+  });
+});
