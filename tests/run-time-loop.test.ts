@@ -107,6 +107,65 @@ describe('run-time Loop', () => {
     for (const [m, seed] of [[0, 1], [1, 2], [6, 3]] as const) await expectSameAsOrt(model, bytes, { x: f32([4], seed), M: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(m)) } });
   });
 
+  it('an RNN cell loop between elementwise ops the optimizer fuses (nothing moves across the loop bounds)', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2, 8] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [2, 8] }],
+      initializers: [
+        { name: 'W', dims: [8, 8], values: seededInput([8, 8], 9).map((v) => v * 0.3) }, { name: 'b', dims: [8], values: seededInput([8], 10) },
+        scalarF('two', 2), scalarF('half', 0.5),
+      ],
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+        { op: 'Mul', inputs: ['r', 'half'], outputs: ['h0'] },
+        {
+          op: 'Loop', inputs: ['M', '', 'h0'], outputs: ['h'], name: 'rnn', attrs: [graphAttr('body', {
+            inputs: bodyIn([{ name: 'hh', dims: [2, 8] }]),
+            outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'h2', dims: [2, 8] }],
+            nodes: [
+              { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+              { op: 'MatMul', inputs: ['hh', 'W'], outputs: ['mm'] },
+              { op: 'Add', inputs: ['mm', 'b'], outputs: ['pre'] },
+              { op: 'Add', inputs: ['pre', 'hh'], outputs: ['res'] },
+              { op: 'Tanh', inputs: ['res'], outputs: ['h2'] },
+            ],
+          })],
+        },
+        { op: 'Sigmoid', inputs: ['h'], outputs: ['s'] },
+        { op: 'Mul', inputs: ['s', 'two'], outputs: ['y'] },
+      ],
+    });
+    const model = await load(bytes);
+    for (const [m, seed] of [[3, 1], [0, 2], [12, 3]] as const) await expectSameAsOrt(model, bytes, { x: f32([2, 8], seed), M: i64(m) }, 1e-4);
+  });
+
+  it('a run-time Loop inside a run-time If branch', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'M', dims: [], elemType: INT64 }, { name: 'flag', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [3] }],
+      initializers: [scalarF('k', 1.25)],
+      nodes: [{
+        op: 'If', inputs: ['flag'], outputs: ['y'], name: 'choose', attrs: [
+          graphAttr('then_branch', {
+            outputs: [{ name: 'looped', dims: [3] }],
+            nodes: [{
+              op: 'Loop', inputs: ['M', '', 'x'], outputs: ['looped'], attrs: [graphAttr('body', {
+                inputs: bodyIn([{ name: 'v', dims: [3] }]),
+                outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [3] }],
+                nodes: [{ op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] }, { op: 'Mul', inputs: ['v', 'k'], outputs: ['v1'] }, { op: 'Neg', inputs: ['v1'], outputs: ['v2'] }],
+              })],
+            }],
+          }),
+          graphAttr('else_branch', { outputs: [{ name: 'e', dims: [3] }], nodes: [{ op: 'Abs', inputs: ['x'], outputs: ['e'] }] }),
+        ],
+      }],
+    });
+    const model = await load(bytes);
+    for (const [flag, m, seed] of [[true, 3, 1], [false, 3, 2], [true, 0, 3], [true, 5, 4]] as const) await expectSameAsOrt(model, bytes, { x: f32([3], seed), M: i64(m), flag: bool(flag) });
+  });
+
   it('scan outputs of run-time length are refused with DYNAMIC_SHAPE naming the Loop', async () => {
     const bytes = buildModel({
       opset: 13,
