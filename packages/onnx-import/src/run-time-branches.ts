@@ -33,6 +33,15 @@ export function recordRunTimeIf(r: RunTimeIf): void {
   recorded.push(r);
 }
 
+/** How many run-time Ifs are recorded, to drop those of a branch whose import is abandoned. */
+export function recordMark(): number {
+  return recorded.length;
+}
+
+export function dropRecordsFrom(mark: number): void {
+  recorded.length = mark;
+}
+
 /** Starts a model's import: returns the list the model's run-time Ifs are recorded in. */
 export function startRecording(): RunTimeIf[] {
   active.length = 0;

@@ -8,7 +8,7 @@ import { OnnxImportError } from '../errors.js';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
-import { recordRunTimeIf, underGuard } from '../run-time-branches.js';
+import { dropRecordsFrom, recordMark, recordRunTimeIf, underGuard } from '../run-time-branches.js';
 import { runTimeLoop } from './run-time-loop.js';
 
 /** Unrolling past this many iterations would make a huge module; such loops are refused. */
@@ -58,13 +58,14 @@ function bindOutputs(ctx: HandlerContext, values: string[]): void {
  * error, its partly emitted nodes removed: it may be a branch the model never takes for these shapes.
  */
 function tryBranch(ctx: HandlerContext, flag: string, when: boolean): string[] | CompileError {
-  const emitted = ctx.graph.nodes.length;
+  const emitted = ctx.graph.nodes.length, mark = recordMark();
   const attr = when ? 'then_branch' : 'else_branch';
   try {
     return underGuard({ cond: flag, when }, () => inlineGraph(ctx, body(ctx, attr), [], when ? 'then' : 'else'));
   } catch (e) {
     if (!(e instanceof CompileError) || !SHAPE_CODES.has(e.code)) throw e;
     ctx.graph.nodes.length = emitted;
+    dropRecordsFrom(mark);
     return e;
   }
 }
