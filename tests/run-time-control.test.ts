@@ -45,7 +45,7 @@ describe('run-time If', () => {
   it('the summary says which input decides the If nodes and how to pin it; pinned, it matches too', async () => {
     const c = await compile(bytes);
     // Two If nodes run at run time (the nested one is decided by the audio, not by an input).
-    expect(c.summary.runTimeBranches).toMatchObject({ ifNodes: 2, inputs: { sr: 1 } });
+    expect(c.summary.runTimeBranches).toMatchObject({ ifNodes: 2, inputs: { sr: 1 }, compared: { sr: 16000 } });
     // Both LSTMs (and everything else of a branch the optimizer kept apart) run only in their branch.
     const guarded = effectiveGuards(c.graph);
     const lstms = c.graph.nodes.filter((n) => n.op === 'LSTM');
@@ -55,7 +55,7 @@ describe('run-time If', () => {
     await expect(compile(bytes, { constantInputs: { sr: [1, 2] } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("constantInputs['sr'] has 2 values, input 'sr' int64[] takes 1") });
     const pinned = await compile(bytes, { constantInputs: { sr: 16000 } });
     // Only the nested If, decided by the audio, is left.
-    expect(pinned.summary.runTimeBranches).toEqual({ ifNodes: 1, conditionalNodes: 2, inputs: {} });
+    expect(pinned.summary.runTimeBranches).toEqual({ ifNodes: 1, conditionalNodes: 2, inputs: {}, compared: {} });
     const model = await loadModel({ wasm: pinned.wasm, weights: pinned.weights });
     expect(model.inputs.map((i) => i.name)).toEqual(['x', 'state']);
     const x = f32([1, SAMPLES], seededInput([1, SAMPLES], 5));
@@ -73,7 +73,7 @@ describe('run-time If', () => {
       const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'packages/compiler/dist/cli/main.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
       const free = cli('compile', file, '-o', path.join(dir, 'free'));
       expect(free.status, free.stderr).toBe(0);
-      expect(free.stdout).toMatch(/branches +2 If nodes decided at run time \(\d+ nodes run only in their branch\); 'sr' decides 1 If node; pin it with --constant sr=VALUE to drop the untaken branches/);
+      expect(free.stdout).toMatch(/branches +2 If nodes decided at run time \(\d+ nodes run only in their branch\); 'sr' decides 1 If node; pin it with --constant sr=16000 to drop the untaken branches/);
       const pinned = cli('compile', file, '-o', path.join(dir, 'pinned'), '--constant', 'sr=8000');
       expect(pinned.status, pinned.stderr).toBe(0);
       expect(pinned.stdout).toMatch(/inputs +x float32\[1,256\], state float32\[2,1,16\]\n/);

@@ -111,6 +111,8 @@ export interface RunTimeBranchesSummary {
   conditionalNodes: number;
   /** Integer and bool graph inputs the conditions are computed from, with how many If nodes each decides: pin them (constantInputs, --constant) to compile only the taken branches. */
   inputs: Record<string, number>;
+  /** A value to suggest per input, when a condition compares the input with a constant (sr == 16000). */
+  compared: Record<string, number>;
 }
 
 function runTimeBranches(imported: ImportedModel, graph: Graph): RunTimeBranchesSummary | undefined {
@@ -118,8 +120,12 @@ function runTimeBranches(imported: ImportedModel, graph: Graph): RunTimeBranches
   const inputs: Record<string, number> = {};
   // Only integer and bool inputs are worth pinning (a sample rate, a mode flag), not the data.
   const pinnable = (i: string) => /^(u?int|bool)/.test(imported.graph.types.get(i)?.dtype ?? '');
-  for (const r of imported.runTimeIfs) for (const i of r.inputs.filter(pinnable)) inputs[i] = (inputs[i] ?? 0) + 1;
-  return { ifNodes: imported.runTimeIfs.length, conditionalNodes: effectiveGuards(graph).size, inputs };
+  const compared: Record<string, number> = {};
+  for (const r of imported.runTimeIfs) {
+    for (const i of r.inputs.filter(pinnable)) inputs[i] = (inputs[i] ?? 0) + 1;
+    for (const [i, v] of Object.entries(r.compared ?? {})) if (pinnable(i)) compared[i] ??= v;
+  }
+  return { ifNodes: imported.runTimeIfs.length, conditionalNodes: effectiveGuards(graph).size, inputs, compared };
 }
 
 export interface CompileResult {

@@ -6,10 +6,17 @@
 import { Guard } from '@onnx2wasm/ir';
 
 /**
- * A run-time If: its node name, the graph inputs its condition is computed from, and the branch that
- * cannot run for the compiled shapes, if one (runs taking it trap).
+ * A run-time If: its node name, the graph inputs its condition is computed from, the value it
+ * compares an input with, and the branch that cannot run for the compiled shapes, if one (runs
+ * taking it trap).
  */
-export interface RunTimeIf { node: string; inputs: string[]; failedBranch?: { branch: 'then' | 'else'; reason: string } }
+export interface RunTimeIf {
+  node: string;
+  inputs: string[];
+  /** When the condition is input == constant (Equal(sr, 16000)): that input and value, a natural pin. */
+  compared?: Record<string, number>;
+  failedBranch?: { branch: 'then' | 'else'; reason: string };
+}
 
 const active: Guard[] = [];
 let recorded: RunTimeIf[] = [];

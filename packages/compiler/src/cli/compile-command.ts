@@ -30,7 +30,7 @@ function writeFiles(outDir: string, files: Record<string, Uint8Array>): void {
 /** Run-time If nodes, and the inputs that could be pinned to compile only the taken branches. */
 export function describeBranches(b: RunTimeBranchesSummary): string {
   const head = `${b.ifNodes} If node${b.ifNodes === 1 ? '' : 's'} decided at run time (${b.conditionalNodes} nodes run only in their branch)`;
-  const pins = Object.entries(b.inputs).map(([input, n]) => `'${input}' decides ${n} If node${n === 1 ? '' : 's'}; pin it with --constant ${input}=VALUE to drop the untaken branches`);
+  const pins = Object.entries(b.inputs).map(([input, n]) => `'${input}' decides ${n} If node${n === 1 ? '' : 's'}; pin it with --constant ${input}=${b.compared[input] ?? 'VALUE'} to drop the untaken branches`);
   return [head, ...pins].join('; ');
 }
 

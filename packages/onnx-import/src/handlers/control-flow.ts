@@ -38,6 +38,27 @@ function sourcesOf(ctx: HandlerContext, values: string[]): string[] {
   return [...found];
 }
 
+/**
+ * A value worth suggesting for pinning: when the condition is input == constant (through casts and
+ * reshapes), e.g. Silero's Equal(sr, 16000), that constant, keyed by the input.
+ */
+function comparedValue(ctx: HandlerContext, cond: string): Record<string, number> | undefined {
+  const producer = new Map(ctx.graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const PASS = new Set(['Cast', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Flatten']);
+  const through = (v: string): string => {
+    const p = producer.get(v);
+    return p && PASS.has(p.op) && p.inputs[0] ? through(p.inputs[0]) : v;
+  };
+  const eq = producer.get(through(cond));
+  if (eq?.op !== 'Equal') return undefined;
+  const [a, b] = eq.inputs.map((v) => through(v ?? ''));
+  for (const [input, other] of [[a!, b!], [b!, a!]]) {
+    const c = ctx.constantOf(other);
+    if (ctx.graph.inputs.includes(input) && c && c.data.length === 1) return { [input]: getNumber(c, 0) };
+  }
+  return undefined;
+}
+
 function scalar(ctx: HandlerContext, dtype: 'int64' | 'bool', v: number): string {
   return ctx.addConstant(makeTensor(dtype, [], [v]), dtype === 'bool' ? 'cond' : 'iter');
 }
@@ -100,7 +121,7 @@ registerHandler('If', 1, (ctx) => {
       if (!t.shape.every((d) => typeof d === 'number')) throw failed;
       return underGuard({ cond: scalarFlag, when }, () => ctx.emit('FailBranch', [scalarFlag], { when: when ? 1 : 0, dtype: t.dtype, shape: t.shape as number[], message: failed.message })[0]!);
     });
-    recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), failedBranch: { branch: when ? 'then' : 'else', reason: failed.message } });
+    recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond), failedBranch: { branch: when ? 'then' : 'else', reason: failed.message } });
     ctx.node.outputs.forEach((o, k) => { if (o) ctx.emit('Where', [scalarFlag, when ? stand[k]! : good[k]!, when ? good[k]! : stand[k]!], {}, [o]); });
     return;
   }
@@ -110,7 +131,7 @@ registerHandler('If', 1, (ctx) => {
     if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches with outputs of different shapes are not supported with a run-time condition, so it`);
     ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
   });
-  recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]) });
+  recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond) });
 });
 
 registerHandler('Loop', 1, (ctx) => {
