@@ -166,6 +166,27 @@ describe('run-time Loop', () => {
     for (const [flag, m, seed] of [[true, 3, 1], [false, 3, 2], [true, 0, 3], [true, 5, 4]] as const) await expectSameAsOrt(model, bytes, { x: f32([3], seed), M: i64(m), flag: bool(flag) });
   });
 
+  it('a long static loop (400 iterations) is not unrolled: the body is emitted once', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [4] }],
+      outputs: [{ name: 'y', dims: [4] }],
+      initializers: [{ name: 'M', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(400n).buffer) }, scalarF('k', 0.99), scalarF('c', 0.01)],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y'], name: 'long', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [4] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [4] }],
+          nodes: [{ op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] }, { op: 'Mul', inputs: ['v', 'k'], outputs: ['v1'] }, { op: 'Add', inputs: ['v1', 'c'], outputs: ['v2'] }],
+        })],
+      }],
+    });
+    const c = await compile(bytes, { verify: true });
+    expect(c.graph.nodes.filter((n) => n.op === 'LoopStart')).toHaveLength(1);
+    expect(c.graph.nodes.length).toBeLessThan(10);
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    await expectSameAsOrt(model, bytes, { x: f32([4], 1) }, 1e-4);
+  });
+
   it('scan outputs of run-time length are refused with DYNAMIC_SHAPE naming the Loop', async () => {
     const bytes = buildModel({
       opset: 13,
@@ -186,6 +207,6 @@ describe('run-time Loop', () => {
     const err = await compile(bytes, { valueVariants: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CompileError);
     expect(err).toMatchObject({ code: 'DYNAMIC_SHAPE' });
-    expect((err as Error).message).toMatch(/Loop node 'scanning': the trip count 'M' .* scan output/);
+    expect((err as Error).message).toMatch(/Loop node 'scanning': the trip count 'M' \(input 0\).* must be known at compile time for its 1 scan output/);
   });
 });

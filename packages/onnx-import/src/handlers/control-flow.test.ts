@@ -75,7 +75,7 @@ describe('control flow', () => {
   it('Loop with a run-time trip count and scan outputs is DYNAMIC_SHAPE naming the node and the input', () => {
     const body = graph([info('i', 'int64', []), info('cin', 'bool', [])], ['cin', 'i'], []);
     const m = model(graph([info('M', 'int64', [])], ['s'], [{ op: 'Loop', inputs: ['M', ''], outputs: ['s'], graphs: { body } }]));
-    expect(() => importModel(m)).toThrow(expect.objectContaining({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/Loop node 'Loop_0': the trip count 'M'.*scan output/) }));
+    expect(() => importModel(m)).toThrow(expect.objectContaining({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/Loop node 'Loop_0': the trip count 'M'.*must be known at compile time for its 1 scan output/) }));
   });
   it('Scan-9 runs the body over slices, in reverse when asked, and stacks outputs', () => {
     const body = graph([info('s'), info('row')], ['s2', 's2'], [{ op: 'Add', inputs: ['s', 'row'], outputs: ['s2'] }]);

@@ -11,8 +11,14 @@ import { inlineGraph } from '../subgraph.js';
 import { dropRecordsFrom, recordMark, recordRunTimeIf, underGuard } from '../run-time-branches.js';
 import { runTimeLoop } from './run-time-loop.js';
 
-/** Unrolling past this many iterations would make a huge module; such loops are refused. */
+/** Unrolling past this many iterations would make a huge module; such loops run as real loops. */
 const MAX_ITERATIONS = 4096;
+
+/**
+ * Body nodes an unrolled Loop may copy in all (trip count × body size): past it a Loop without scan
+ * outputs runs as a real loop, its body emitted once. Small static loops stay unrolled (straight code).
+ */
+const UNROLL_BUDGET = 1024;
 
 function body(ctx: HandlerContext, attr: string): GraphProto {
   const g = ctx.node.subgraphs?.[attr];
@@ -147,7 +153,17 @@ registerHandler('Loop', 1, (ctx) => {
     return;
   }
   const limit = trip ? getNumber(trip, 0) : Infinity;
-  const emitted = ctx.graph.nodes.length;
+  const nScan = (g.output ?? []).length - 1 - initial.length;
+  if (nScan === 0 && Number.isFinite(limit) && limit * Math.max(1, (g.node ?? []).length) > UNROLL_BUDGET) {
+    runTimeLoop(ctx, g, `a trip count of ${limit}`);
+    return;
+  }
+  const emitted = ctx.graph.nodes.length, mark = recordMark();
+  const fallBack = (why: string) => {
+    ctx.graph.nodes.length = emitted;
+    dropRecordsFrom(mark);
+    runTimeLoop(ctx, g, why);
+  };
   let carried = initial as string[];
   let going = cond0 ? getNumber(cond0, 0) !== 0 : true;
   const scans: string[][] = [];
@@ -155,23 +171,20 @@ registerHandler('Loop', 1, (ctx) => {
   for (; i < limit && going; i++) {
     if (i >= MAX_ITERATIONS) {
       // Too long to unroll: a real loop instead.
-      ctx.graph.nodes.length = emitted;
-      runTimeLoop(ctx, g, `a trip count over ${MAX_ITERATIONS}`);
+      fallBack(`a trip count over ${MAX_ITERATIONS}`);
       return;
     }
     const outs = inlineGraph(ctx, g, [scalar(ctx, 'int64', i), scalar(ctx, 'bool', 1), ...carried], `iter${i}`);
     const next = ctx.constantOf(outs[0]!);
     if (!next) {
       // The body computes its condition at run time: run the Loop as a loop instead of unrolled.
-      ctx.graph.nodes.length = emitted;
-      runTimeLoop(ctx, g, 'the loop condition (body output 0)');
+      fallBack('the loop condition (body output 0)');
       return;
     }
     going = getNumber(next!, 0) !== 0;
     carried = outs.slice(1, 1 + initial.length);
     outs.slice(1 + initial.length).forEach((s, k) => (scans[k] ??= []).push(s));
   }
-  const nScan = (g.output ?? []).length - 1 - initial.length;
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
     if (k < initial.length) ctx.emit('Identity', [carried[k]!], {}, [o]);

@@ -20,7 +20,7 @@ export function runTimeLoop(ctx: HandlerContext, body: GraphProto, why: string):
   const [tripName, condName, ...initial] = ctx.node.inputs;
   const nScan = (body.output ?? []).length - 1 - initial.length;
   if (nScan > 0) {
-    throw new OnnxImportError('DYNAMIC_SHAPE', `Loop node '${ctx.node.name}': ${why} is known only at run time, and the Loop has ${nScan} scan output${nScan === 1 ? '' : 's'}, whose length would then be known only at run time; pin ${why} (constantInputs / --constant)`, { node: ctx.node.name, op: 'Loop' });
+    throw new OnnxImportError('DYNAMIC_SHAPE', `Loop node '${ctx.node.name}': ${why} must be known at compile time for its ${nScan} scan output${nScan === 1 ? '' : 's'} (their length would be known only at run time); pin it (constantInputs / --constant)`, { node: ctx.node.name, op: 'Loop' });
   }
   if (tripName) {
     const t = ctx.typeOf(tripName);
