@@ -31,6 +31,11 @@ describe('benchmark scripts', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/transformer_enc_dyn .* dynamic .*×/);
   }, 130_000);
+  it('bench-control times the streaming VAD with a run-time and a pinned sr', () => {
+    const r = script('bench-control.mjs', '--hidden', '16', '--samples', '256', '--runs', '1', '--warmup', '0', '--no-write');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/sr=16000: run-time sr [\d.]+ ms, pinned [\d.]+ ms, ratio [\d.]+×/);
+  }, 130_000);
   it('profile times each node of the mlp', () => {
     const r = script('profile.mjs', '--models', 'mlp', '--iters', '1');
     expect(r.code, r.out).toBe(0);

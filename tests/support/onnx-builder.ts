@@ -50,3 +50,25 @@ export function buildModel(spec: ModelSpec): Uint8Array {
 export function intAttr(name: string, i: number): onnxProto.onnx.IAttributeProto {
   return { name, type: 2, i };
 }
+
+export function intsAttr(name: string, ints: number[]): onnxProto.onnx.IAttributeProto {
+  return { name, type: 7, ints };
+}
+
+export function floatAttr(name: string, f: number): onnxProto.onnx.IAttributeProto {
+  return { name, type: 1, f };
+}
+
+/** A body (If branch, Loop or Scan body) as a graph attribute; it may read the enclosing graph's values by name. */
+export function graphAttr(name: string, body: { inputs?: ValueSpec[]; outputs: ValueSpec[]; nodes: NodeSpec[]; initializers?: InitSpec[] }): onnxProto.onnx.IAttributeProto {
+  return {
+    name, type: 5,
+    g: {
+      name,
+      input: (body.inputs ?? []).map(valueInfo),
+      output: body.outputs.map(valueInfo),
+      initializer: (body.initializers ?? []).map(initializer),
+      node: body.nodes.map((n, i) => ({ opType: n.op, name: n.name ?? `${name}_${n.op}_${i}`, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [] })),
+    },
+  };
+}

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { CompileError, DType, Dim, Graph, Tensor, TypedArray, printGraph, verifyGraph } from '@onnx2wasm/ir';
+import { CompileError, Dim, Graph, Tensor, printGraph, verifyGraph } from '@onnx2wasm/ir';
 import { ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
 import { LAYOUT_MODES, LayoutMode, PassReport, WEIGHTS_FORMATS, WeightsFormat, compressWeights, optimize } from '@onnx2wasm/optimizer';
-import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
+import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, effectiveGuards, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
 import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
 import { FOLDER_PACKAGE_JSON, isFolderSupport, runtimeFiles } from './runtime-files.js';
@@ -15,15 +15,17 @@ import { MAX_VALUE_CANDIDATES, ValueVariantsSummary, findValueVariants, publicOu
 import type { Plugin } from './plugins/define-plugin.js';
 import { registerPlugins } from './plugins/register-plugins.js';
 import { WeightsCompressionSummary, measureWeightsError } from './weights-error.js';
+import { ConstantValue, resolveConstantInputs } from './constant-inputs.js';
 
 export interface CompileOptions {
   /** Pins input dims, e.g. { input: [1, 128, 256] }; needed where the model's inputs have symbolic dims. */
   inputShapes?: Record<string, Dim[]>;
   /**
    * Fixes the values of some inputs at compile time (e.g. a shape or axes input that a model takes
-   * as data): they become constants and are no longer inputs of the compiled model.
+   * as data): they become constants and are no longer inputs of the compiled model. A value may be
+   * a tensor or plain numbers ({ sr: 16000 }), which take the dtype and dims the model declares.
    */
-  constantInputs?: Record<string, { dtype: DType; dims: number[]; data: TypedArray }>;
+  constantInputs?: Record<string, ConstantValue>;
   /**
    * Upper bounds for inputs with symbolic dims, e.g. { input: [8, 512, 256] } (--max-shape): each
    * symbolic dim gets that bound; a run past it fails with SHAPE_OUT_OF_BOUNDS, and the memory at
@@ -120,6 +122,32 @@ export interface CompileSummary {
   kernels: { mode: 'fast' | 'lean'; reason?: string };
   /** Present with weights 'float16' or 'int8': sizes and the measured output error. */
   weightsCompression?: WeightsCompressionSummary;
+  /** Present when If nodes are decided at run time (both branches compiled, the taken one run). */
+  runTimeBranches?: RunTimeBranchesSummary;
+}
+
+export interface RunTimeBranchesSummary {
+  /** If nodes whose condition is only known at run time. */
+  ifNodes: number;
+  /** Nodes of the generated code that run only when their branch is taken. */
+  conditionalNodes: number;
+  /** Integer and bool graph inputs the conditions are computed from, with how many If nodes each decides: pin them (constantInputs, --constant) to compile only the taken branches. */
+  inputs: Record<string, number>;
+  /** A value to suggest per input, when a condition compares the input with a constant (sr == 16000). */
+  compared: Record<string, number>;
+}
+
+function runTimeBranches(imported: ImportedModel, graph: Graph): RunTimeBranchesSummary | undefined {
+  if (!imported.runTimeIfs.length) return undefined;
+  const inputs: Record<string, number> = {};
+  // Only integer and bool inputs are worth pinning (a sample rate, a mode flag), not the data.
+  const pinnable = (i: string) => /^(u?int|bool)/.test(imported.graph.types.get(i)?.dtype ?? '');
+  const compared: Record<string, number> = {};
+  for (const r of imported.runTimeIfs) {
+    for (const i of r.inputs.filter(pinnable)) inputs[i] = (inputs[i] ?? 0) + 1;
+    for (const [i, v] of Object.entries(r.compared ?? {})) if (pinnable(i)) compared[i] ??= v;
+  }
+  return { ifNodes: imported.runTimeIfs.length, conditionalNodes: effectiveGuards(graph).size, inputs, compared };
 }
 
 export interface CompileResult {
@@ -232,8 +260,9 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const compressing = options.weights === 'float16' || options.weights === 'int8';
   // Decoded once: with value variants the model is imported once per candidate value.
   const decoded = decodeModel(bytes);
+  const constantInputs = resolveConstantInputs(decoded, options.constantInputs);
   const front = (knownInputs?: Record<string, Tensor>): Build => {
-    const imported = importModel(decoded, { inputShapes: options.inputShapes, constantInputs: options.constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir });
+    const imported = importModel(decoded, { inputShapes: options.inputShapes, constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir });
     if (options.verify) verifyGraph(imported.graph, 'import');
     const optimized = options.optimize === false
       ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
@@ -314,7 +343,11 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const sizes = measure(files, `${name}.wasm`, target, weightsFile, memoryBytes);
   if (maxMemoryBytes !== undefined) checkIsolateMemory(sizes, memoryBytes, gen.wasm.byteLength, maxMemoryBytes);
   const warnings = checkScriptSize(sizes, target, options.maxScriptBytes);
+  for (const r of imported.runTimeIfs) {
+    if (r.failedBranch) warnings.push(`If node '${r.node}': its ${r.failedBranch.branch} branch cannot run for the compiled shapes, so runs that take it fail (${r.failedBranch.reason})`);
+  }
 
+  const branches = runTimeBranches(imported, graph);
   const ops: Record<string, number> = {};
   for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
   const compressed = options.weights === 'float16' || options.weights === 'int8'
@@ -346,6 +379,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
       ...(valueVariants ? { valueVariants } : {}),
       kernels: { mode: lean ? 'lean' : 'fast' },
       ...(compressed ? { weightsCompression: compressed } : {}),
+      ...(branches ? { runTimeBranches: branches } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 export { compile } from './compile.js';
 export { KERNEL_MODES } from './compile.js';
-export type { CompileOptions, CompileResult, CompileSummary, KernelMode, Manifest } from './compile.js';
+export type { CompileOptions, CompileResult, CompileSummary, KernelMode, Manifest, RunTimeBranchesSummary } from './compile.js';
 export type { LayoutMode } from '@onnx2wasm/optimizer';
 export { TARGETS } from './targets.js';
 export type { Target } from './targets.js';

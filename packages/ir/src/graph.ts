@@ -12,6 +12,12 @@ export interface ValueType {
 export type AttrValue = number | string | number[] | string[] | Tensor | Graph | boolean | null;
 export type Attrs = Record<string, AttrValue>;
 
+/**
+ * A condition a node runs under: the single-element bool value `cond` is `when` (the node belongs to
+ * one branch of an If decided at run time). A node without guards always runs.
+ */
+export interface Guard { cond: string; when: boolean }
+
 export interface Node {
   name: string;
   op: string;
@@ -19,6 +25,11 @@ export interface Node {
   inputs: string[];
   outputs: string[];
   attrs: Attrs;
+  /**
+   * Run only when every guard holds (innermost last). Skipping is an optimization: running a
+   * guarded node anyway is always correct, so a pass that rebuilds a node may drop its guards.
+   */
+  guard?: Guard[];
 }
 
 export interface Graph {

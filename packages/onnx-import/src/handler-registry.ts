@@ -1,6 +1,7 @@
 import { Attrs, Graph, Node, Tensor, ValueType, inferNode } from '@onnx2wasm/ir';
 import { OnnxImportError } from './errors.js';
 import { foldAtImport } from './fold-at-import.js';
+import { currentGuards } from './run-time-branches.js';
 import type { GraphProto } from './proto.js';
 
 /** One ONNX node as handlers see it: attributes already decoded. */
@@ -86,6 +87,8 @@ export function makeContext(graph: Graph, node: OnnxNode, opset: number, fresh: 
       for (const i of inputs) if (i) ctx.typeOf(i);
       const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => fresh(`${node.name}/${op}`)) : outputs;
       const irNode: Node = { name: emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outputs: outs, attrs };
+      const guard = currentGuards();
+      if (guard) irNode.guard = guard;
       inferNode(graph, irNode);
       const folded = foldAtImport(graph, irNode);
       if (folded) outs.forEach((o, k) => { if (o && folded[k]) graph.constants.set(o, folded[k]!); });

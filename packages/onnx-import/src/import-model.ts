@@ -3,6 +3,8 @@ import { OnnxImportError, UnsupportedOp, UnsupportedOpError } from './errors.js'
 import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
 import { dtypeFromOnnx, tensorFromProto, TensorLoadOptions } from './tensor-proto.js';
+import { sortedNodes } from './topo-sort.js';
+import { RunTimeIf, startRecording } from './run-time-branches.js';
 import './handlers/index.js';
 import { computesInFloat32, runInFloat32 } from './float16-compute.js';
 
@@ -23,6 +25,8 @@ export interface ImportedModel {
   opset: number;
   producer: string;
   irVersion: number;
+  /** If nodes decided at run time (both branches compiled, the taken one run), with the inputs deciding them. */
+  runTimeIfs: RunTimeIf[];
 }
 
 /** A decoded .onnx model: decode once (decodeModel) to import the same model several times. */
@@ -131,8 +135,10 @@ export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptio
   const model = source instanceof Uint8Array ? decodeModel(source) : source;
   const g = model.graph as GraphProto;
   const opset = defaultOpset(model);
+  const runTimeIfs = startRecording();
 
-  const nodes: OnnxNode[] = (g.node ?? []).map((n, i) => ({
+  const protos = sortedNodes(g);
+  const nodes: OnnxNode[] = protos.map((n, i) => ({
     name: n.name || `${n.opType || 'node'}_${i}`,
     opType: n.opType ?? '',
     domain: n.domain ?? '',
@@ -202,7 +208,7 @@ export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptio
     used.add(n);
     return n;
   };
-  (g.node ?? []).forEach((proto, i) => {
+  protos.forEach((proto, i) => {
     const n = nodes[i]!;
     try {
       for (const a of proto.attribute ?? []) {
@@ -240,5 +246,5 @@ export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptio
     if (graph.outputs.includes(name)) throw new OnnxImportError('INVALID_MODEL', `graph output '${name}' is listed twice`);
     graph.outputs.push(name);
   }
-  return { graph, opset, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), irVersion: toNum(model.irVersion ?? 0) };
+  return { graph, opset, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), irVersion: toNum(model.irVersion ?? 0), runTimeIfs };
 }

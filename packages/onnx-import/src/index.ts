@@ -3,3 +3,4 @@ export * from './import-model.js';
 export * from './handler-registry.js';
 export * from './tensor-proto.js';
 export * from './declared-shapes.js';
+export type { RunTimeIf } from './run-time-branches.js';

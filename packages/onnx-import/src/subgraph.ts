@@ -8,6 +8,7 @@ import { HandlerContext, OnnxNode, findHandler, makeContext } from './handler-re
 import { attrValue } from './import-model.js';
 import { GraphProto } from './proto.js';
 import { tensorFromProto } from './tensor-proto.js';
+import { sortedNodes } from './topo-sort.js';
 
 const scopes: Map<string, string>[] = [];
 
@@ -42,7 +43,7 @@ export function inlineGraph(ctx: HandlerContext, body: GraphProto, bind: string[
   for (const t of body.initializer ?? []) scope.set(t.name ?? '', ctx.addConstant(tensorFromProto(t), `${tag}/${t.name}`));
   scopes.push(scope);
   try {
-    (body.node ?? []).forEach((proto, i) => {
+    sortedNodes(body).forEach((proto, i) => {
       const name = `${prefix}/${proto.name || `${proto.opType}_${i}`}`;
       const n: OnnxNode = {
         name, opType: proto.opType ?? '', domain: proto.domain ?? '',

@@ -81,7 +81,7 @@ interface Variant {
 
 /** What a wasm trap means in code from onnx2wasm, where the engine's message alone does not say. */
 function trapHint(message: string): string {
-  if (/unreachable/.test(message)) return ' (an index input is out of range for the tensor it indexes)';
+  if (/unreachable/.test(message)) return ' (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)';
   if (/divide by zero|divide result unrepresentable|remainder by zero/.test(message)) return ' (an integer division or remainder by zero, or INT_MIN / -1)';
   if (/out of bounds/.test(message)) return ' (an out-of-bounds memory access: a compiler bug, please report it with the model)';
   return '';

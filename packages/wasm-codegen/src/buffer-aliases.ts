@@ -6,6 +6,7 @@
 import { Graph } from '@onnx2wasm/ir';
 import { F32_BINARY, F32_UNARY } from './kernels/elementwise.js';
 import { SCALAR_BINARY, SCALAR_UNARY } from './kernels/scalar-ops.js';
+import { loopReadReach } from './loop-regions.js';
 
 export const VIEW_OPS: ReadonlySet<string> = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
 /** The elementwise ops: element i of the output reads only element i of each (broadcast) input. */
@@ -34,6 +35,8 @@ export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): 
   const lastRead = new Map<string, number>();
   g.nodes.forEach((n, k) => n.inputs.forEach((i) => { if (i) lastRead.set(i, k); }));
   for (const o of g.outputs) lastRead.set(o, Infinity);
+  // A loop body reads its outer values on every iteration: nothing in the loop may overwrite them.
+  for (const [v, e] of loopReadReach(g)) lastRead.set(v, Math.max(lastRead.get(v) ?? -1, e));
   const pinned = new Set([...g.inputs, ...g.outputs, ...g.constants.keys(), ...held]);
   const lastUseOfBuffer = (r: string) => {
     let last = lastRead.get(r) ?? -1;

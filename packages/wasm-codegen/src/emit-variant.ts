@@ -1,11 +1,14 @@
 // Lowers one variant's nodes into functions of the module and a run function calling them in
 // order, at the addresses the module layout gave the variant; returns its input/output slots.
-import { CompileError, Tensor } from '@onnx2wasm/ir';
+import { CompileError, Guard, Tensor, getNumber } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { LowerContext, Operand, getLowering } from './lowering.js';
 import { DynamicTable, dynamicContext, polyJson } from './dynamic-dims.js';
 import { TensorSlot } from './model-meta.js';
 import { VariantPlan, align16 } from './variant-plan.js';
+import { effectiveGuards } from './guards.js';
+import { loopStep } from './kernels/loop-region.js';
+import { Node } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 
 export interface VariantLayout {
@@ -54,10 +57,17 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     return { ...base, addr: staticAddr(v) };
   };
 
-  const calls: Expr[] = [];
+  const calls: Step[] = [];
   const nodes: NodeFunction[] = [];
   const runName = `${at.prefix}run`;
   const runFn = mod.fn(runName);
+  const guards = effectiveGuards(g);
+  const holds = (c: Guard): Expr => {
+    const known = g.constants.get(rootOf(c.cond));
+    if (known) return runFn.i(Number(getNumber(known, 0) !== 0) === Number(c.when) ? 1 : 0);
+    const flag = runFn.load8U(staticAddr(c.cond));
+    return c.when ? runFn.ne(flag, 0) : runFn.eqz(flag);
+  };
   g.nodes.forEach((n, k) => {
     if (vp.views.has(n.outputs[0] ?? '')) return;
     const fname = `${at.prefix}n${k}_${n.op}`;
@@ -106,11 +116,11 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     }
     fn.finish(body);
     if (vp.loadTime.nodes.has(n)) parts.atLoad(fname);
-    else calls.push(runFn.call(fname));
+    else calls.push({ guard: guards.get(n) ?? [], call: runFn.call(fname), node: n });
     nodes.push({ fn: fname, node: n.name, op: n.op });
     if (parts.exportNodes) mod.exportFunction(fname);
   });
-  runFn.finish(calls);
+  runFn.finish(nestUnderGuards(runFn, withLoops(runFn, calls, operand, holds, at.scratchBase), 0, holds));
   mod.exportFunction(runName);
 
   // Constant graph outputs are read straight from the weights region.
@@ -122,4 +132,49 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     return { name: v, dtype: t.dtype, dims: [...t.shape], offset, byteLength: vp.bytesOf(v) };
   };
   return { run: runName, inputs: g.inputs.map(slot), outputs: g.outputs.map(slot), nodes };
+}
+
+/** One call of the run function (a node's function, or a whole run-time loop). */
+interface Step { guard: Guard[]; call: Expr; node?: Node }
+
+/**
+ * Folds the calls from each LoopStart to its LoopEnd into one step: LoopStart's call, then while
+ * the loop goes on the body's calls and the step between iterations, then LoopEnd's call (the
+ * final copies). Loops nest; a loop step keeps a guard only when its start and end share it.
+ */
+function withLoops(fn: FnBuilder, calls: Step[], operand: (v: string) => Operand, holds: (c: Guard) => Expr, scratch: number): Step[] {
+  const out: Step[] = [];
+  for (let i = 0; i < calls.length; i++) {
+    const start = calls[i]!;
+    if (start.node?.op !== 'LoopStart') { out.push(start); continue; }
+    const iter = start.node.outputs[0];
+    const j = calls.findIndex((c, k) => k > i && c.node?.op === 'LoopEnd' && c.node.inputs[1] === iter);
+    if (j < 0) throw new CodegenError(`LoopStart node '${start.node.name}': its LoopEnd is missing or placed before it`, { node: start.node.name, op: 'LoopStart' });
+    const end = calls[j]!;
+    const { test, step } = loopStep(fn, end.node!.inputs.map((v) => (v ? operand(v) : undefined)), scratch);
+    const body = nestUnderGuards(fn, withLoops(fn, calls.slice(i + 1, j), operand, holds, scratch), 0, holds);
+    const loop = fn.if(test(), [fn.doWhile([...body, ...step], test)]);
+    const shared = start.guard.length === end.guard.length && start.guard.every((g, k) => g.cond === end.guard[k]!.cond && g.when === end.guard[k]!.when);
+    out.push({ guard: shared ? start.guard : [], call: fn.block([start.call, loop, end.call]) });
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * The run function's body: consecutive calls under the same guard share one `if` (outer guards
+ * first), so an untaken If branch costs one test.
+ */
+function nestUnderGuards(fn: FnBuilder, calls: Step[], depth: number, holds: (c: Guard) => Expr): Expr[] {
+  const out: Expr[] = [];
+  const same = (a: Guard | undefined, b: Guard) => !!a && a.cond === b.cond && a.when === b.when;
+  for (let i = 0; i < calls.length;) {
+    const gd = calls[i]!.guard[depth];
+    if (!gd) { out.push(calls[i++]!.call); continue; }
+    let j = i;
+    while (j < calls.length && same(calls[j]!.guard[depth], gd)) j++;
+    out.push(fn.if(holds(gd), nestUnderGuards(fn, calls.slice(i, j), depth + 1, holds)));
+    i = j;
+  }
+  return out;
 }

@@ -16,3 +16,4 @@ export { VIEW_OPS } from './buffer-aliases.js';
 export { planVariant } from './variant-plan.js';
 export type { NodeFunction } from './emit-variant.js';
 export { keepsNchw } from './kernels/layout-choice.js';
+export { effectiveGuards } from './guards.js';

@@ -1,6 +1,7 @@
 // Assigns arena offsets to the values computed at run time, from their lifetimes: a value is live
 // from the node that writes it to the last node that reads it; buffers of dead values are reused.
 import { Graph } from '@onnx2wasm/ir';
+import { loopReadReach } from './loop-regions.js';
 
 export interface Buffer { name: string; bytes: number; first: number; last: number; offset: number }
 
@@ -43,6 +44,8 @@ export function bufferLifetimes(g: Graph, aliases: Map<string, string>, include:
     n.inputs.forEach((i) => touch(i, k));
   });
   for (const o of g.outputs) touch(o, end);
+  // A loop body reads its outer values again on every iteration: they live until the loop ends.
+  for (const [v, e] of loopReadReach(g)) if (spans.has(v ? root(v) : v)) touch(v, e);
   return spans;
 }
 

@@ -1,7 +1,10 @@
 // `onnx2wasm check model.onnx`: compiles in memory, runs ours and onnxruntime-node on the same seeded
 // inputs and compares every output. Exit 1 on any mismatch, so scripts can gate on it.
+import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { loadModel } from '@onnx2wasm/runtime';
+import { decodeModel } from '@onnx2wasm/onnx-import';
+import { loadModel, type Tensor } from '@onnx2wasm/runtime';
+import { resolveConstantInputs } from '../constant-inputs.js';
 import { compile } from '../compile.js';
 import { compareOutputs } from './compare.js';
 import { addCompileFlags, toCompileOptions, type CompileFlags } from './compile-options.js';
@@ -41,7 +44,9 @@ export function checkCommand(): Command {
     const t0 = performance.now();
     const ours = await model.run(feeds.tensors);
     const runMs = performance.now() - t0;
-    const ref = await runReference(modelPath, feeds.tensors);
+    // Inputs fixed with --constant are no longer inputs of ours; onnxruntime still takes them.
+    const constants = flags.constant ? resolveConstantInputs(decodeModel(new Uint8Array(fs.readFileSync(modelPath))), flags.constant) : {};
+    const ref = await runReference(modelPath, { ...feeds.tensors, ...(constants as Record<string, Tensor>) });
 
     const results = Object.entries(ref).map(([name, r]) => {
       const o = ours[name];

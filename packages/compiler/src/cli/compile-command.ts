@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { compile, type CompileResult } from '../compile.js';
+import { compile, type CompileResult, type RunTimeBranchesSummary } from '../compile.js';
 import { addCompileFlags, toCompileOptions, type CompileFlags } from './compile-options.js';
 import { addDeployFlags, type DeployFlags } from './deploy-flags.js';
 import { CliFailure } from './errors.js';
@@ -54,6 +54,13 @@ function describeCompression(w: NonNullable<CompileResult['summary']['weightsCom
   return `${w.format}: ${formatBytes(w.bytes)} instead of ${formatBytes(w.uncompressedBytes)} (${formatBytes(w.savedBytes)} saved); ${error}`;
 }
 
+/** Run-time If nodes, and the inputs that could be pinned to compile only the taken branches. */
+export function describeBranches(b: RunTimeBranchesSummary): string {
+  const head = `${b.ifNodes} If node${b.ifNodes === 1 ? '' : 's'} decided at run time (${b.conditionalNodes} nodes run only in their branch)`;
+  const pins = Object.entries(b.inputs).map(([input, n]) => `'${input}' decides ${n} If node${n === 1 ? '' : 's'}; pin it with --constant ${input}=${b.compared[input] ?? 'VALUE'} to drop the untaken branches`);
+  return [head, ...pins].join('; ');
+}
+
 function summarize(model: string, outDir: string, c: CompileResult, name: string): string {
   const s = c.summary;
   const ops = Object.entries(s.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ×${n}`).join(', ');
@@ -77,6 +84,7 @@ function summarize(model: string, outDir: string, c: CompileResult, name: string
       ['script', `${formatBytes(s.scriptBytes)} (gzip ${formatBytes(s.scriptGzipBytes)})  ${s.target === 'worker' ? 'the whole Worker bundle' : `module, glue and runtime${weightsFile ? ', without the weights' : ''}`}`],
       ['inputs', io(c.manifest.inputs)],
       ...(s.valueVariants ? [['values', describeValueVariants(s.valueVariants)]] : []),
+      ...(s.runTimeBranches ? [['branches', describeBranches(s.runTimeBranches)]] : []),
       ['outputs', io(c.manifest.outputs)],
       ['files', `${ownFiles.join(', ')}, runtime/ (${runtimeCount} files), package.json ("type": "module")`],
     ]),

@@ -4,12 +4,13 @@ import { LAYOUT_MODES, LayoutMode } from '@onnx2wasm/optimizer';
 import { KERNEL_MODES, type CompileOptions, type KernelMode } from '../compile.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 import { loadPluginFile } from '../plugins/load-plugin.js';
-import { collectInputShape, collectShape, parsePassList } from './parse-args.js';
+import { collectConstant, collectInputShape, collectShape, parsePassList } from './parse-args.js';
 
 export interface CompileFlags {
   inputShape?: Record<string, (number | string)[]>;
   maxShape?: Record<string, number[]>;
   specialize?: Record<string, number[]>;
+  constant?: Record<string, number[]>;
   opt: boolean;
   passes?: string[];
   layout?: LayoutMode;
@@ -29,6 +30,7 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--input-shape <name=dims>', 'set an input\'s dims, e.g. input=1,3,224,224: kernels are specialized for exactly those dims; a name (input=N,3,224,224) makes a dim symbolic, read at run time (repeatable; symbolic dims not pinned stay run-time)').argParser(collectInputShape))
     .addOption(new Option('--max-shape <name=dims>', 'upper bounds for an input with symbolic dims, e.g. input=8,512,256: runs above them fail with a typed error; memory is checked at compile time (repeatable)').argParser(collectShape))
     .addOption(new Option('--specialize <dim=values>', 'also compile code specialized for these values of a symbolic dim, e.g. seq=1,128; used when a run\'s dims match, else the generic code (repeatable)').argParser(collectShape))
+    .addOption(new Option('--constant <name=values>', 'fix an input\'s value at compile time, e.g. sr=16000 or axes=0,-1 (dtype and dims from the model): it stops being an input, and the If branches it decides are dropped (repeatable)').argParser(collectConstant))
     .addOption(new Option('--no-opt', 'skip the graph optimizer (only constant folding and dead-code removal run)'))
     .addOption(new Option('--no-value-variants', 'do not build the model per value of small integer inputs (axes, k) when it needs their values; the compile fails instead'))
     .addOption(new Option('--passes <names>', 'run only these optimizer passes, comma-separated, in order (see --list-passes)').argParser(parsePassList).conflicts('opt'))
@@ -51,6 +53,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     inputShapes: flags.inputShape,
     ...(flags.maxShape ? { maxShapes: flags.maxShape } : {}),
     ...(flags.specialize ? { specialize: flags.specialize } : {}),
+    ...(flags.constant ? { constantInputs: flags.constant } : {}),
     optimize: flags.opt,
     passes: flags.passes,
     layout: flags.layout,

@@ -33,6 +33,15 @@ export function collectInputShape(spec: string, previous: Record<string, (number
   return { ...previous, [name]: dims.map((d) => (/^\d+$/.test(d) ? Number(d) : d)) };
 }
 
+/** `--constant sr=16000` / `--constant axes=0,-1`, repeatable; the model's declaration gives dtype and dims. */
+export function collectConstant(spec: string, previous: Record<string, number[]> = {}): Record<string, number[]> {
+  const [name, list] = splitNameValue(spec, 'v0,v1,...');
+  const values = list.split(',').map((v) => v.trim());
+  if (values.some((v) => v === '' || !Number.isFinite(Number(v)))) throw new InvalidArgumentError(`values of '${name}' must be numbers separated by commas, got '${list}'`);
+  if (name in previous) throw new InvalidArgumentError(`input '${name}' is given twice`);
+  return { ...previous, [name]: values.map(Number) };
+}
+
 function parseSource(value: string): InputSource {
   if (value === 'random' || value === 'zeros') return { kind: value };
   return value.toLowerCase().endsWith('.json') ? { kind: 'json', file: value } : { kind: 'bin', file: value };

@@ -65,10 +65,17 @@ describe('control flow', () => {
     expect(all!.dims).toEqual([3, 3]);
     expect(toNumbers(all!)).toEqual([1, 2, 3, 2, 4, 6, 3, 6, 9]);
   });
-  it('Loop with a run-time trip count is DYNAMIC_SHAPE naming the node and the input', () => {
-    const body = graph([info('i', 'int64', []), info('cin', 'bool', [])], ['cin'], []);
-    const m = model(graph([info('M', 'int64', [])], [], [{ op: 'Loop', inputs: ['M', ''], outputs: [], graphs: { body } }]));
-    expect(() => importModel(m)).toThrow(expect.objectContaining({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/Loop node 'Loop_0': the trip count 'M'.*known at compile time/) }));
+  it('Loop with a run-time trip count imports as LoopStart, the body once, LoopEnd', () => {
+    const body = graph([info('i', 'int64', []), info('cin', 'bool', []), info('v', 'float32', [2])], ['cin', 'v2'], [{ op: 'Neg', inputs: ['v'], outputs: ['v2'] }]);
+    const m = model(graph([info('M', 'int64', []), info('x', 'float32', [2])], ['y'], [{ op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y'], graphs: { body } }]));
+    const g = importModel(m).graph;
+    expect(g.nodes.map((n) => n.op)).toEqual(['LoopStart', 'Neg', 'LoopEnd', 'Identity']);
+    expect(g.nodes[2]!.inputs[0]).toBe('M');
+  });
+  it('Loop with a run-time trip count and scan outputs is DYNAMIC_SHAPE naming the node and the input', () => {
+    const body = graph([info('i', 'int64', []), info('cin', 'bool', [])], ['cin', 'i'], []);
+    const m = model(graph([info('M', 'int64', [])], ['s'], [{ op: 'Loop', inputs: ['M', ''], outputs: ['s'], graphs: { body } }]));
+    expect(() => importModel(m)).toThrow(expect.objectContaining({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/Loop node 'Loop_0': the trip count 'M'.*must be known at compile time for its 1 scan output/) }));
   });
   it('Scan-9 runs the body over slices, in reverse when asked, and stacks outputs', () => {
     const body = graph([info('s'), info('row')], ['s2', 's2'], [{ op: 'Add', inputs: ['s', 'row'], outputs: ['s2'] }]);

@@ -1,15 +1,24 @@
 // If, Loop and Scan for a static-shape compiler: bodies are inlined (see ../subgraph.ts). An If
-// whose condition is known takes one branch; otherwise both branches run and Where selects, which
-// needs outputs of one shape. Loops and Scans are unrolled: the trip count, the loop condition and
-// the sequence length must be known at compile time.
-import { getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
+// whose condition is known takes one branch; otherwise both branches are compiled under guards and
+// only the taken one runs (../run-time-branches.ts); their outputs need one type. A Loop whose trip
+// count and condition are known is unrolled; otherwise it runs as a real loop (./run-time-loop.ts).
+// Scans are unrolled: the sequence length must be known at compile time.
+import { CompileError, getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
 import { OnnxImportError } from '../errors.js';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
+import { dropRecordsFrom, recordMark, recordRunTimeIf, underGuard } from '../run-time-branches.js';
+import { runTimeLoop } from './run-time-loop.js';
 
-/** Unrolling past this many iterations would make a huge module; such loops are refused. */
+/** Unrolling past this many iterations would make a huge module; such loops run as real loops. */
 const MAX_ITERATIONS = 4096;
+
+/**
+ * Body nodes an unrolled Loop may copy in all (trip count × body size): past it a Loop without scan
+ * outputs runs as a real loop, its body emitted once. Small static loops stay unrolled (straight code).
+ */
+const UNROLL_BUDGET = 1024;
 
 function body(ctx: HandlerContext, attr: string): GraphProto {
   const g = ctx.node.subgraphs?.[attr];
@@ -35,6 +44,27 @@ function sourcesOf(ctx: HandlerContext, values: string[]): string[] {
   return [...found];
 }
 
+/**
+ * A value worth suggesting for pinning: when the condition is input == constant (through casts and
+ * reshapes), e.g. Silero's Equal(sr, 16000), that constant, keyed by the input.
+ */
+function comparedValue(ctx: HandlerContext, cond: string): Record<string, number> | undefined {
+  const producer = new Map(ctx.graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const PASS = new Set(['Cast', 'Reshape', 'Squeeze', 'Unsqueeze', 'Identity', 'Flatten']);
+  const through = (v: string): string => {
+    const p = producer.get(v);
+    return p && PASS.has(p.op) && p.inputs[0] ? through(p.inputs[0]) : v;
+  };
+  const eq = producer.get(through(cond));
+  if (eq?.op !== 'Equal') return undefined;
+  const [a, b] = eq.inputs.map((v) => through(v ?? ''));
+  for (const [input, other] of [[a!, b!], [b!, a!]]) {
+    const c = ctx.constantOf(other);
+    if (ctx.graph.inputs.includes(input) && c && c.data.length === 1) return { [input]: getNumber(c, 0) };
+  }
+  return undefined;
+}
+
 function scalar(ctx: HandlerContext, dtype: 'int64' | 'bool', v: number): string {
   return ctx.addConstant(makeTensor(dtype, [], [v]), dtype === 'bool' ? 'cond' : 'iter');
 }
@@ -50,6 +80,26 @@ function bindOutputs(ctx: HandlerContext, values: string[]): void {
   ctx.node.outputs.forEach((o, k) => { if (o) ctx.emit('Identity', [values[k]!], {}, [o]); });
 }
 
+/**
+ * Imports one branch under its guard. A branch that fails with a shape error is returned as the
+ * error, its partly emitted nodes removed: it may be a branch the model never takes for these shapes.
+ */
+function tryBranch(ctx: HandlerContext, flag: string, when: boolean): string[] | CompileError {
+  const emitted = ctx.graph.nodes.length, mark = recordMark();
+  const attr = when ? 'then_branch' : 'else_branch';
+  try {
+    return underGuard({ cond: flag, when }, () => inlineGraph(ctx, body(ctx, attr), [], when ? 'then' : 'else'));
+  } catch (e) {
+    if (!(e instanceof CompileError) || !SHAPE_CODES.has(e.code)) throw e;
+    ctx.graph.nodes.length = emitted;
+    dropRecordsFrom(mark);
+    return e;
+  }
+}
+
+/** Errors that say a branch does not fit the shapes it is compiled for (not that the model is broken). */
+const SHAPE_CODES = new Set(['SHAPE_MISMATCH', 'DYNAMIC_SHAPE']);
+
 registerHandler('If', 1, (ctx) => {
   const cond = ctx.node.inputs[0]!;
   const known = ctx.constantOf(cond);
@@ -58,16 +108,36 @@ registerHandler('If', 1, (ctx) => {
     bindOutputs(ctx, inlineGraph(ctx, body(ctx, taken), [], taken.slice(0, 4)));
     return;
   }
-  const yes = inlineGraph(ctx, body(ctx, 'then_branch'), [], 'then');
-  const no = inlineGraph(ctx, body(ctx, 'else_branch'), [], 'else');
-  if (ctx.typeOf(cond).shape.some((d) => d !== 1)) ctx.fail(`the condition must be a single element, got [${ctx.typeOf(cond).shape}]`);
+  // Decided at run time: both branches are compiled, each node guarded by the condition, so only
+  // the taken branch runs (see ../run-time-branches.ts); Where on the condition merges the outputs.
+  const condType = ctx.typeOf(cond);
+  if (condType.shape.some((d) => d !== 1)) ctx.fail(`the condition must be a single element, got [${condType.shape}]`);
+  let scalarFlag = cond;
+  if (condType.dtype !== 'bool') scalarFlag = ctx.emit('Cast', [scalarFlag], { to: 'bool' })[0]!;
+  if (condType.shape.length) scalarFlag = ctx.emit('Reshape', [scalarFlag, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')])[0]!;
+  const yes = tryBranch(ctx, scalarFlag, true);
+  const no = tryBranch(ctx, scalarFlag, false);
+  if (yes instanceof Error && no instanceof Error) throw yes;
+  if (yes instanceof Error || no instanceof Error) {
+    // One branch cannot be compiled for these shapes (the model takes it only for other input
+    // sizes): a run that takes it traps, the other branch runs as usual.
+    const [failed, good, when] = yes instanceof Error ? [yes, no as string[], true] : [no as Error, yes, false];
+    const stand = good.map((v) => {
+      const t = ctx.typeOf(v);
+      if (!t.shape.every((d) => typeof d === 'number')) throw failed;
+      return underGuard({ cond: scalarFlag, when }, () => ctx.emit('FailBranch', [scalarFlag], { when: when ? 1 : 0, dtype: t.dtype, shape: t.shape as number[], message: failed.message })[0]!);
+    });
+    recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond), failedBranch: { branch: when ? 'then' : 'else', reason: failed.message } });
+    ctx.node.outputs.forEach((o, k) => { if (o) ctx.emit('Where', [scalarFlag, when ? stand[k]! : good[k]!, when ? good[k]! : stand[k]!], {}, [o]); });
+    return;
+  }
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
     const a = ctx.typeOf(yes[k]!), b = ctx.typeOf(no[k]!);
-    if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}), so it`);
-    if (a.shape.length < ctx.typeOf(cond).shape.length) dynamic(ctx, 'the condition of a branch with scalar outputs');
-    ctx.emit('Where', [cond, yes[k]!, no[k]!], {}, [o]);
+    if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches with outputs of different shapes are not supported with a run-time condition, so it`);
+    ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
   });
+  recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond) });
 });
 
 registerHandler('Loop', 1, (ctx) => {
@@ -76,26 +146,45 @@ registerHandler('Loop', 1, (ctx) => {
   const cond0 = condName ? ctx.constantOf(condName) : undefined;
   // Both are named at once, so a caller can pin every input the unrolling needs in one go.
   const missing = [tripName && !trip ? `the trip count '${tripName}' (input 0)` : '', condName && !cond0 ? `the initial condition '${condName}' (input 1)` : ''].filter(Boolean);
+  const g = body(ctx, 'body');
   if (missing.length) {
     const from = sourcesOf(ctx, [tripName ?? '', condName ?? ''].filter((v) => v && !ctx.constantOf(v)));
-    dynamic(ctx, missing.join(' and ') + (from.length ? ` (computed from ${from.map((v) => `'${v}'`).join(', ')})` : ''));
+    runTimeLoop(ctx, g, missing.join(' and ') + (from.length ? ` (computed from ${from.map((v) => `'${v}'`).join(', ')})` : ''));
+    return;
   }
   const limit = trip ? getNumber(trip, 0) : Infinity;
-  const g = body(ctx, 'body');
+  const nScan = (g.output ?? []).length - 1 - initial.length;
+  if (nScan === 0 && Number.isFinite(limit) && limit * Math.max(1, (g.node ?? []).length) > UNROLL_BUDGET) {
+    runTimeLoop(ctx, g, `a trip count of ${limit}`);
+    return;
+  }
+  const emitted = ctx.graph.nodes.length, mark = recordMark();
+  const fallBack = (why: string) => {
+    ctx.graph.nodes.length = emitted;
+    dropRecordsFrom(mark);
+    runTimeLoop(ctx, g, why);
+  };
   let carried = initial as string[];
   let going = cond0 ? getNumber(cond0, 0) !== 0 : true;
   const scans: string[][] = [];
   let i = 0;
   for (; i < limit && going; i++) {
-    if (i >= MAX_ITERATIONS) throw new OnnxImportError('UNSUPPORTED_OP', `Loop node '${ctx.node.name}': more than ${MAX_ITERATIONS} iterations are not unrolled`, { node: ctx.node.name, op: 'Loop' });
+    if (i >= MAX_ITERATIONS) {
+      // Too long to unroll: a real loop instead.
+      fallBack(`a trip count over ${MAX_ITERATIONS}`);
+      return;
+    }
     const outs = inlineGraph(ctx, g, [scalar(ctx, 'int64', i), scalar(ctx, 'bool', 1), ...carried], `iter${i}`);
     const next = ctx.constantOf(outs[0]!);
-    if (!next) dynamic(ctx, 'the loop condition (body output 0)');
+    if (!next) {
+      // The body computes its condition at run time: run the Loop as a loop instead of unrolled.
+      fallBack('the loop condition (body output 0)');
+      return;
+    }
     going = getNumber(next!, 0) !== 0;
     carried = outs.slice(1, 1 + initial.length);
     outs.slice(1 + initial.length).forEach((s, k) => (scans[k] ??= []).push(s));
   }
-  const nScan = (g.output ?? []).length - 1 - initial.length;
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
     if (k < initial.length) ctx.emit('Identity', [carried[k]!], {}, [o]);

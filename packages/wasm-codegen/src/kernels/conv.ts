@@ -4,7 +4,8 @@
 //                                            when there are enough output channels to repay it);
 //   3x3, stride 1, large enough, const W   → Winograd F(4x4 or 2x2, 3x3) (conv-winograd.ts);
 //   everything else                        → im2col into scratch, then GEMM, one band of output
-//                                            rows at a time (CHUNK_COLUMNS).
+//                                            rows at a time (CHUNK_COLUMNS); windows of more than
+//                                            MAX_UNROLLED_TAPS taps loop over them at run time.
 // The GEMM (cache-blocked, gemm-blocked.ts) is A = weights [M/g, K] (K = C/g * kh * kw) × B = columns
 // [K, OH*OW] → Y rows, with the bias per row and the fused epilogue (residual, activation) applied in
 // registers; B is read from panels (gemm-pack.ts) where scratchLayout says so. Groups and
@@ -43,7 +44,8 @@ function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan |
   if (!shape) return undefined;
   const group = Number(node.attrs.group ?? 1);
   const C = x.dims[1]!, M = y.dims[1]!;
-  if (group === C && M === C && group > 1) return { kind: 'depthwise', shape };
+  // The depthwise kernel unrolls its taps; wider depthwise windows take the im2col path.
+  if (group === C && M === C && group > 1 && shape.kh * shape.kw <= MAX_UNROLLED_TAPS) return { kind: 'depthwise', shape };
   // winograd: 0 (compile()'s memory-lean kernels) keeps the weights as shipped: no filters transformed at load.
   const winograd = x.dims.length === 4 && node.attrs.winograd !== 0 ? winogradPlanOf(shape, C, M, group, !!w.constant) : undefined;
   if (winograd) return { kind: 'winograd', shape, winograd };
@@ -94,6 +96,18 @@ function emitIm2col(fn: FnBuilder, s: PlaneShape, Cg: number, planeBase: (c: Loc
   const c = fn.local('i32'), oy = fn.local('i32'), ox = fn.local('i32');
   const src = fn.local('i32'), p = fn.local('i32'), dst = fn.local('i32');
   const taps = s.kh * s.kw, n = rows * s.OW;
+  if (taps > MAX_UNROLLED_TAPS) {
+    // Wide windows (an STFT as a 1x512 conv): the taps loop at run time instead of being unrolled.
+    const ky = fn.local('i32'), kx = fn.local('i32');
+    return [fn.for(c, 0, Cg, 1, [fn.for(ky, 0, s.kh, 1, [fn.for(kx, 0, s.kw, 1, [fn.for(oy, 0, rows, 1, [
+      src.set(fn.add(fn.add(planeBase(c), fn.mul(fn.add(oy0(), oy.get()), 4 * s.sh * rowLen)), fn.add(fn.mul(ky.get(), 4 * s.dh * rowLen), fn.mul(kx.get(), 4 * s.dw)))),
+      dst.set(fn.add(fn.add(fn.mul(c.get(), 4 * taps * n), fn.mul(fn.add(fn.mul(ky.get(), s.kw), kx.get()), 4 * n)), fn.mul(oy.get(), 4 * s.OW))),
+      fn.for(ox, 0, s.OW, 4, [
+        p.set(fn.add(src.get(), fn.mul(ox.get(), 4 * s.sw))),
+        fn.vstore(fn.add(dst.get(), fn.shl(ox.get(), 2)), emitTapLoad(fn, s, rowLen, p, 0, 0), col),
+      ]),
+    ])])])])];
+  }
   const perTap: Expr[] = [];
   for (let ky = 0; ky < s.kh; ky++) for (let kx = 0; kx < s.kw; kx++) {
     const t = ky * s.kw + kx;
@@ -221,7 +235,6 @@ registerLowering({
     const { x, w, bias, residual, y } = operands(ctx);
     const plan = planOf(ctx.node, x, w, !!bias, y);
     if (!plan) return lowerConvNd(ctx, x, w, bias, residual, y);
-    if (plan.shape.kh * plan.shape.kw > MAX_UNROLLED_TAPS) unsupported(ctx, `a ${plan.shape.kh}x${plan.shape.kw} kernel (more than ${MAX_UNROLLED_TAPS} taps)`);
     if (plan.kind === 'depthwise') return lowerDepthwiseConv(ctx, plan.shape, x, w, bias, residual, y);
     if (plan.kind === 'winograd') return lowerWinogradConv(ctx, plan.winograd, x, w, bias, residual, y);
     return lowerGemmConv(ctx, plan, x, w, bias, residual, y);

@@ -25,6 +25,8 @@ import './expand.js';
 import './tile.js';
 import './range.js';
 import './size.js';
+import './fail-branch.js';
+import './loop-region.js';
 import './split.js';
 import './pad.js';
 import './gather-elements.js';

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// npm run bench:control [-- --runs N --warmup N --hidden H --samples S --no-write]
+// What a run-time If costs: the Silero-VAD-like streaming model of tests/support/streaming-vad.ts
+// (If on the int64 `sr` around an LSTM per branch) compiled with `sr` as a run-time input and with
+// `sr` pinned (constantInputs), run at the same rate in one process, alternating after warm-up, with
+// the state fed back; prints medians and the ratio run-time / pinned. Writes the "Run-time control
+// flow" section of docs/benchmarks.md.
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { compile } from 'onnx2wasm';
+import { loadModel } from '@onnx2wasm/runtime';
+import { median } from './bench/stats.mjs';
+import { replaceSection } from './bench/doc-section.mjs';
+import './fuzz/ts-loader.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({ options: {
+  runs: { type: 'string', default: '200' }, warmup: { type: 'string', default: '20' },
+  hidden: { type: 'string', default: '128' }, samples: { type: 'string', default: '512' }, 'no-write': { type: 'boolean', default: false },
+} });
+const runs = Number(args.runs), warmup = Number(args.warmup), hidden = Number(args.hidden), samples = Number(args.samples);
+// The model builder is TypeScript shared with the tests (loaded through the ts loader).
+const { streamingVad } = await import('../tests/support/streaming-vad.ts');
+const bytes = streamingVad({ hidden, samples });
+
+const rows = [];
+for (const rate of [16000, 8000]) {
+  const runTime = await compile(bytes);
+  const pinned = await compile(bytes, { constantInputs: { sr: rate } });
+  const models = { runTime: await loadModel({ wasm: runTime.wasm, weights: runTime.weights }), pinned: await loadModel({ wasm: pinned.wasm, weights: pinned.weights }) };
+  const x = { dtype: 'float32', dims: [1, samples], data: Float32Array.from({ length: samples }, (_, i) => Math.sin(i * 0.37) * 0.5) };
+  const states = { runTime: undefined, pinned: undefined };
+  const step = async (which) => {
+    const state = states[which] ?? { dtype: 'float32', dims: [2, 1, hidden], data: new Float32Array(2 * hidden) };
+    const feeds = which === 'runTime' ? { x, state, sr: { dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(rate)) } } : { x, state };
+    const t0 = performance.now();
+    const out = await models[which].run(feeds);
+    const ms = performance.now() - t0;
+    states[which] = out.stateN;
+    return ms;
+  };
+  const times = { runTime: [], pinned: [] };
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const which of i % 2 ? ['pinned', 'runTime'] : ['runTime', 'pinned']) {
+      const ms = await step(which);
+      if (i >= warmup) times[which].push(ms);
+    }
+  }
+  const row = {
+    rate, runTime: median(times.runTime), pinned: median(times.pinned),
+    wasm: runTime.wasm.byteLength, pinnedWasm: pinned.wasm.byteLength, conditional: runTime.summary.runTimeBranches?.conditionalNodes ?? 0,
+  };
+  rows.push(row);
+  console.log(`streaming VAD (hidden ${hidden}, ${samples} samples) sr=${rate}: run-time sr ${row.runTime.toFixed(3)} ms, pinned ${row.pinned.toFixed(3)} ms, ratio ${(row.runTime / row.pinned).toFixed(2)}×; wasm ${row.wasm} vs ${row.pinnedWasm} bytes; ${row.conditional} nodes under a run-time condition`);
+}
+
+if (!args['no-write']) {
+  const table = [
+    `The Silero-VAD-like streaming model of \`tests/support/streaming-vad.ts\` (hidden ${hidden}, ${samples} samples per call, state fed back), compiled once with \`sr\` as a run-time input (both branches in the module, the taken one run) and once with \`sr\` pinned (\`--constant sr=…\`: one branch compiled). Median of ${runs} calls each, alternating, one process, on a machine shared with other jobs (\`npm run bench:control\`).`,
+    '',
+    '| sr | run-time `sr` (ms) | pinned (ms) | ratio | wasm run-time / pinned (bytes) |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.rate} | ${r.runTime.toFixed(3)} | ${r.pinned.toFixed(3)} | ${(r.runTime / r.pinned).toFixed(2)}× | ${r.wasm} / ${r.pinnedWasm} |`),
+  ].join('\n');
+  replaceSection(path.join(root, 'docs/benchmarks.md'), 'Run-time control flow', table);
+}

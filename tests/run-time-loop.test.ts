@@ -1,0 +1,212 @@
+// Run-time Loop: a trip count or condition known only at run time runs the body (emitted once) in
+// a wasm loop with loop-carried values; 0 iterations, swaps of carried values, outer values read on
+// every iteration and an If inside the body all match onnxruntime-node.
+import { describe, expect, it } from 'vitest';
+import { CompileError, compile } from 'onnx2wasm';
+import { loadModel, type Tensor } from '@onnx2wasm/runtime';
+import { buildModel, graphAttr, intAttr, type InitSpec, type ValueSpec } from './support/onnx-builder.js';
+import { seededInput } from './support/models.js';
+import { expectSameAsOrt } from './support/ort-compare.js';
+
+const INT64 = 7, BOOL = 9;
+const f32 = (dims: number[], seed: number): Tensor => ({ dtype: 'float32', dims, data: seededInput(dims, seed) });
+const i64 = (v: number): Tensor => ({ dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(v)) });
+const bool = (v: boolean): Tensor => ({ dtype: 'bool', dims: [], data: Uint8Array.of(v ? 1 : 0) });
+const scalarF = (name: string, v: number): InitSpec => ({ name, dims: [], values: Float32Array.of(v) });
+const bodyIn = (carried: ValueSpec[]): ValueSpec[] => [{ name: 'i', dims: [], elemType: INT64 }, { name: 'c_in', dims: [], elemType: BOOL }, ...carried];
+
+async function load(bytes: Uint8Array) {
+  const c = await compile(bytes, { verify: true });
+  expect(c.summary.valueVariants).toBeUndefined();
+  expect(c.graph.nodes.some((n) => n.op === 'LoopStart')).toBe(true);
+  return loadModel({ wasm: c.wasm, weights: c.weights });
+}
+
+describe('run-time Loop', () => {
+  it('a run-time trip count (0, 1 and 7 iterations) with a carried value and the iteration number', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [3] }],
+      initializers: [scalarF('k', 0.5)],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y'], name: 'loop', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [3] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v_next', dims: [3] }],
+          nodes: [
+            { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+            { op: 'Cast', inputs: ['i'], outputs: ['fi'], attrs: [intAttr('to', 1)] },
+            { op: 'Mul', inputs: ['v', 'k'], outputs: ['half'] },
+            { op: 'Add', inputs: ['half', 'fi'], outputs: ['v_next'] },
+          ],
+        })],
+      }],
+    });
+    const model = await load(bytes);
+    for (const [m, seed] of [[0, 1], [1, 2], [7, 3], [0, 4]] as const) await expectSameAsOrt(model, bytes, { x: f32([3], seed), M: i64(m) });
+  });
+
+  it('a condition computed by the body (a while loop), from a run-time initial condition, including 0 iterations', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2, 2] }, { name: 'go', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [2, 2] }, { name: 'n', dims: [] }],
+      initializers: [scalarF('limit', 40), scalarF('two', 2), scalarF('zero', 0), scalarF('one', 1)],
+      nodes: [
+        { op: 'Abs', inputs: ['x'], outputs: ['ax'] },
+        { op: 'Add', inputs: ['ax', 'one'], outputs: ['start'] },
+        {
+          op: 'Loop', inputs: ['', 'go', 'start', 'zero'], outputs: ['y', 'n'], name: 'while', attrs: [graphAttr('body', {
+            inputs: bodyIn([{ name: 'v', dims: [2, 2] }, { name: 'count', dims: [] }]),
+            outputs: [{ name: 'more', dims: [], elemType: BOOL }, { name: 'v2', dims: [2, 2] }, { name: 'count2', dims: [] }],
+            nodes: [
+              { op: 'Mul', inputs: ['v', 'two'], outputs: ['v2'] },
+              { op: 'Add', inputs: ['count', 'one'], outputs: ['count2'] },
+              { op: 'ReduceSum', inputs: ['v2'], outputs: ['total'], attrs: [intAttr('keepdims', 0)] },
+              { op: 'Less', inputs: ['total', 'limit'], outputs: ['more'] },
+            ],
+          })],
+        },
+      ],
+    });
+    const model = await load(bytes);
+    for (const [go, seed] of [[true, 1], [false, 2], [true, 3]] as const) await expectSameAsOrt(model, bytes, { x: f32([2, 2], seed), go: bool(go) });
+  });
+
+  it('carried values that swap (Fibonacci), an outer value read on every iteration, an If in the body', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [4] }, { name: 'M', dims: [1], elemType: INT64 }],
+      outputs: [{ name: 'a', dims: [4] }, { name: 'b', dims: [4] }],
+      initializers: [{ name: 'two', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(2n).buffer) }, { name: 'zero64', dims: [], dataType: INT64, raw: new Uint8Array(8) }],
+      nodes: [
+        { op: 'Sigmoid', inputs: ['x'], outputs: ['w'] }, // outer, read by the body every iteration
+        { op: 'Neg', inputs: ['x'], outputs: ['b0'] },
+        {
+          op: 'Loop', inputs: ['M', '', 'x', 'b0'], outputs: ['a', 'b'], name: 'fib', attrs: [graphAttr('body', {
+            inputs: bodyIn([{ name: 'p', dims: [4] }, { name: 'q', dims: [4] }]),
+            outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'q_out', dims: [4] }, { name: 'sum', dims: [4] }],
+            nodes: [
+              { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+              { op: 'Identity', inputs: ['q'], outputs: ['q_out'] },
+              { op: 'Mod', inputs: ['i', 'two'], outputs: ['parity'] },
+              { op: 'Equal', inputs: ['parity', 'zero64'], outputs: ['even'] },
+              {
+                op: 'If', inputs: ['even'], outputs: ['scaled'], attrs: [
+                  graphAttr('then_branch', { outputs: [{ name: 's1', dims: [4] }], nodes: [{ op: 'Mul', inputs: ['p', 'w'], outputs: ['s1'] }] }),
+                  graphAttr('else_branch', { outputs: [{ name: 's2', dims: [4] }], nodes: [{ op: 'Sub', inputs: ['p', 'w'], outputs: ['s2'] }] }),
+                ],
+              },
+              { op: 'Add', inputs: ['scaled', 'q'], outputs: ['sum'] },
+            ],
+          })],
+        },
+      ],
+    });
+    const model = await load(bytes);
+    for (const [m, seed] of [[0, 1], [1, 2], [6, 3]] as const) await expectSameAsOrt(model, bytes, { x: f32([4], seed), M: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(m)) } });
+  });
+
+  it('an RNN cell loop between elementwise ops the optimizer fuses (nothing moves across the loop bounds)', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2, 8] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [2, 8] }],
+      initializers: [
+        { name: 'W', dims: [8, 8], values: seededInput([8, 8], 9).map((v) => v * 0.3) }, { name: 'b', dims: [8], values: seededInput([8], 10) },
+        scalarF('two', 2), scalarF('half', 0.5),
+      ],
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+        { op: 'Mul', inputs: ['r', 'half'], outputs: ['h0'] },
+        {
+          op: 'Loop', inputs: ['M', '', 'h0'], outputs: ['h'], name: 'rnn', attrs: [graphAttr('body', {
+            inputs: bodyIn([{ name: 'hh', dims: [2, 8] }]),
+            outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'h2', dims: [2, 8] }],
+            nodes: [
+              { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+              { op: 'MatMul', inputs: ['hh', 'W'], outputs: ['mm'] },
+              { op: 'Add', inputs: ['mm', 'b'], outputs: ['pre'] },
+              { op: 'Add', inputs: ['pre', 'hh'], outputs: ['res'] },
+              { op: 'Tanh', inputs: ['res'], outputs: ['h2'] },
+            ],
+          })],
+        },
+        { op: 'Sigmoid', inputs: ['h'], outputs: ['s'] },
+        { op: 'Mul', inputs: ['s', 'two'], outputs: ['y'] },
+      ],
+    });
+    const model = await load(bytes);
+    for (const [m, seed] of [[3, 1], [0, 2], [12, 3]] as const) await expectSameAsOrt(model, bytes, { x: f32([2, 8], seed), M: i64(m) }, 1e-4);
+  });
+
+  it('a run-time Loop inside a run-time If branch', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'M', dims: [], elemType: INT64 }, { name: 'flag', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [3] }],
+      initializers: [scalarF('k', 1.25)],
+      nodes: [{
+        op: 'If', inputs: ['flag'], outputs: ['y'], name: 'choose', attrs: [
+          graphAttr('then_branch', {
+            outputs: [{ name: 'looped', dims: [3] }],
+            nodes: [{
+              op: 'Loop', inputs: ['M', '', 'x'], outputs: ['looped'], attrs: [graphAttr('body', {
+                inputs: bodyIn([{ name: 'v', dims: [3] }]),
+                outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [3] }],
+                nodes: [{ op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] }, { op: 'Mul', inputs: ['v', 'k'], outputs: ['v1'] }, { op: 'Neg', inputs: ['v1'], outputs: ['v2'] }],
+              })],
+            }],
+          }),
+          graphAttr('else_branch', { outputs: [{ name: 'e', dims: [3] }], nodes: [{ op: 'Abs', inputs: ['x'], outputs: ['e'] }] }),
+        ],
+      }],
+    });
+    const model = await load(bytes);
+    for (const [flag, m, seed] of [[true, 3, 1], [false, 3, 2], [true, 0, 3], [true, 5, 4]] as const) await expectSameAsOrt(model, bytes, { x: f32([3], seed), M: i64(m), flag: bool(flag) });
+  });
+
+  it('a long static loop (400 iterations) is not unrolled: the body is emitted once', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [4] }],
+      outputs: [{ name: 'y', dims: [4] }],
+      initializers: [{ name: 'M', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(400n).buffer) }, scalarF('k', 0.99), scalarF('c', 0.01)],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y'], name: 'long', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [4] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [4] }],
+          nodes: [{ op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] }, { op: 'Mul', inputs: ['v', 'k'], outputs: ['v1'] }, { op: 'Add', inputs: ['v1', 'c'], outputs: ['v2'] }],
+        })],
+      }],
+    });
+    const c = await compile(bytes, { verify: true });
+    expect(c.graph.nodes.filter((n) => n.op === 'LoopStart')).toHaveLength(1);
+    expect(c.graph.nodes.length).toBeLessThan(10);
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    await expectSameAsOrt(model, bytes, { x: f32([4], 1) }, 1e-4);
+  });
+
+  it('scan outputs of run-time length are refused with DYNAMIC_SHAPE naming the Loop', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [2] }, { name: 's', dims: ['n', 2] }],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y', 's'], name: 'scanning', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [2] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [2] }, { name: 'row', dims: [2] }],
+          nodes: [
+            { op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] },
+            { op: 'Neg', inputs: ['v'], outputs: ['v2'] },
+            { op: 'Identity', inputs: ['v2'], outputs: ['row'] },
+          ],
+        })],
+      }],
+    });
+    const err = await compile(bytes, { valueVariants: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CompileError);
+    expect(err).toMatchObject({ code: 'DYNAMIC_SHAPE' });
+    expect((err as Error).message).toMatch(/Loop node 'scanning': the trip count 'M' \(input 0\).* must be known at compile time for its 1 scan output/);
+  });
+});
