@@ -39,7 +39,7 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
       s.dims.forEach((d, i) => {
         if (typeof d !== 'string' || !meta.symbols.includes(d)) return;
         const v = dims[i]!;
-        if (v < 1) throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}; symbolic dims must be at least 1`);
+        // 0 is a valid dim (an empty KV cache before the first step): kernels loop zero times over it.
         if (env[d] !== undefined && env[d] !== v) {
           throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}, but input '${from[d]}' set '${d}' = ${env[d]}`);
         }
