@@ -101,6 +101,10 @@ function dynamicPlan(ctx: DynLowerContext, spec: DynamicSpec, pre: Expr[]): Slic
         ? [st.set(fn.add(x.dim(a), Math.max(s, -(2 ** 31)))), st.set(fn.selectI(fn.ltS(st.get(), 0), 0, st.get()))]
         : [st.set(fn.i(Math.min(s, 2 ** 31 - 1))), st.set(fn.selectI(fn.ltS(x.dim(a), st.get()), x.dim(a), st.get()))]));
     }
+    // Inference took the count from dim expressions, assuming the slice lies inside the input (a
+    // position table of 512 rows sliced to `sequence`): a run past it (or a negative count) traps instead of reading
+    // other memory (RuntimeError EXECUTION_FAILED: an index out of range).
+    pre.push(fn.if(fn.or(fn.ltS(ctx.dim(y.shape[a]!), 0), fn.gtS(fn.add(st.get(), ctx.dim(y.shape[a]!)), x.dim(a))), [fn.unreachable()]));
     plan[a] = { start: () => st.get(), step: 1, count: y.shape[a]! };
   });
   return plan;
