@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from 'onnx2wasm';
 import { loadModel, type Model } from '@onnx2wasm/runtime';
 import { REPO_ROOT, maxDiff, seededInput } from './support/models.js';
+import { buildModel } from './support/onnx-builder.js';
 
 const DIR = path.join(REPO_ROOT, 'tests/fixtures/transformers');
 const TOLERANCE = 1e-4;
@@ -103,6 +104,23 @@ describe.each(EXPORTERS)('%s exports with a KV cache', (exporter) => {
 });
 
 describe('weights', () => {
+  it('stores initializers with equal bytes once, and still matches onnxruntime', async () => {
+    const n = 1024;
+    const a = seededInput([n], 7);
+    const model = (b: Float32Array) => buildModel({
+      inputs: [{ name: 'x', dims: [n] }], outputs: [{ name: 'y', dims: [n] }],
+      initializers: [{ name: 'A', dims: [n], values: a }, { name: 'B', dims: [n], values: b }],
+      nodes: [{ op: 'Add', inputs: ['x', 'A'], outputs: ['s'] }, { op: 'Mul', inputs: ['s', 'B'], outputs: ['y'] }],
+    });
+    const tied = model(Float32Array.from(a)), untied = model(seededInput([n], 8));
+    const [ct, cu] = [await compile(tied), await compile(untied)];
+    expect(ct.weights.byteLength).toBe(cu.weights.byteLength - 4 * n);
+    const m = await loadModel({ wasm: ct.wasm, weights: ct.weights });
+    const session = await ort.InferenceSession.create(tied);
+    await compare(m as Model, session, { x: { dtype: 'float32', dims: [n], data: seededInput([n], 9) } }, 'tied A = B');
+    await session.release();
+  });
+
   it('the GPT-2 fixture with a tied embedding (wte = lm_head) stores no more weight bytes than its .onnx', async () => {
     for (const exporter of EXPORTERS) {
       const file = path.join(DIR, `gpt2.${exporter}.onnx`);

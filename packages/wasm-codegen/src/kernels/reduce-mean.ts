@@ -3,7 +3,7 @@
 //   [kept?, reduced]          rows reduced along the contiguous innermost dim, four lanes at a time;
 //   [kept?, reduced, kept]    the inner kept dim is vectorized, summing whole rows of it;
 // anything else accumulates every input element into its output slot, then scales.
-import { dimProduct, reducedAxes, sizeOf, stridesOf } from '@onnx2wasm/ir';
+import { Dim, Node, dimProduct, reducedAxes, sizeOf, stridesOf } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { mergeDims, stridedLoops } from './strided-loops.js';
@@ -34,6 +34,15 @@ function meanOfRows(fn: FnBuilder, x: () => I32, y: () => I32, rows: I32, R: num
     fn.for(k, R4, R, 1, [s.set(fn.fadd(s.get(), fn.loadF32(at(px!))))]),
     fn.storeF32(py!(), fn.fmul(s.get(), fn.f32(1 / R))),
   ]);
+}
+
+/** The element count of the reduced axes when they are the last ones and static, else undefined. */
+function trailingStatic(node: Node, shape: Dim[]): number | undefined {
+  const axes = reducedAxes(node, shape.length);
+  const first = shape.length - axes.length;
+  const tail = shape.slice(first);
+  if (!axes.every((a) => a >= first) || !tail.every((d) => typeof d === 'number')) return undefined;
+  return (tail as number[]).reduce((p, d) => p * d, 1);
 }
 
 registerLowering({
@@ -86,19 +95,16 @@ registerLowering({
       fn.for(j, 0, outN, 1, [fn.storeF32(fn.shl(j.get(), 2), fn.fmul(fn.loadF32(fn.shl(j.get(), 2), y.addr), fn.f32(scale)), y.addr)]),
     ];
   },
-  /** Run-time dims: the row form only, static reduced dims at the end (RMSNorm's mean of squares over the hidden size). */
+  /** Run-time dims: the row form only, static reduced dims at the end (RMSNorm's mean of squares over the hidden size); other reductions run per sample. */
+  handlesDynamic(node, [x]) {
+    return !!x && trailingStatic(node, x.shape) !== undefined;
+  },
   lowerDynamic(ctx) {
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const rank = x.shape.length;
-    const axes = reducedAxes(node, rank);
-    const first = rank - axes.length;
-    const tail = x.shape.slice(first);
-    if (!axes.every((a) => a >= first) || !tail.every((d) => typeof d === 'number')) {
-      unsupported(ctx, `reducing axes [${axes}] of [${x.shape}]: with run-time dims only static trailing axes`);
-    }
-    const R = (tail as number[]).reduce((p, d) => p * d, 1);
+    const R = trailingStatic(node, x.shape)!;
+    const first = x.shape.length - reducedAxes(node, x.shape.length).length;
     return meanOfRows(fn, () => x.addr(), () => y.addr(), ctx.dim(dimProduct(x.shape.slice(0, first))), R);
   },
 });

@@ -75,6 +75,13 @@ registerLowering({
     const shared = cos.dims[0] === 1 && L.B !== 1;
     return rotary(ctx.fn, ctx.node, L, shared, { x: () => x.addr, cos: () => cos.addr, sin: () => sin.addr, y: () => y.addr }, staticDim);
   },
+  handlesDynamic(node, [x, cos]) {
+    if (!x || !cos) return false;
+    try {
+      const L = layoutOf(node, x.shape, () => { throw new Error('run-time heads'); });
+      return cos.shape[0] === 1 || cos.shape[0] === L.B;
+    } catch { return false; } // per sample, as before run-time kernels
+  },
   lowerDynamic(ctx) {
     const x = ctx.inputs[0]!, cos = ctx.inputs[1]!, sin = ctx.inputs[2]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
