@@ -3,6 +3,7 @@
 // Shape → Gather → Range/Slice/Add chains the exporters write — and that one module matches
 // onnxruntime-node at sequence lengths 1, 7, 32 and 128, on a padded batch of 2, and (for the
 // decoders with a cache) at past lengths 0, 16 and 33.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -128,4 +129,13 @@ describe('weights', () => {
       expect(c.weights.byteLength, exporter).toBeLessThanOrEqual(fs.statSync(file).size);
     }
   });
+});
+
+describe('examples/text-generation', () => {
+  it('decodes greedily with a growing cache and gives the tokens onnxruntime-web gives', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'examples/text-generation/bench.mjs'), path.join(DIR, 'gpt2-past.torchscript.onnx'), '6', '1'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/same tokens/);
+    expect(r.stdout).toMatch(/onnx2wasm \d+ tokens\/s, onnxruntime-web \d+ tokens\/s/);
+  }, 130_000);
 });
