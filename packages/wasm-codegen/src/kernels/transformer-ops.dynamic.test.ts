@@ -28,6 +28,12 @@ describe('transformer kernels with run-time dims', () => {
     const runs = RUN_SIZES.map((sz) => [concrete('float32', ['b', 's', 6], sz)]);
     await checkDynamicKernel('ReduceMean', [{ dtype: 'float32', shape: ['b', 's', 6] }], { axes: [-1], keepdims: 1 }, runs, { rtol: 1e-5, atol: 1e-4 });
   });
+  it('CumSum along a run-time axis (RoBERTa numbers positions by a running sum of the mask)', async () => {
+    const runs = RUN_SIZES.map((sz) => [concrete('int64', ['b', 's'], sz)]);
+    await checkDynamicKernel('CumSum', [{ dtype: 'int64', shape: ['b', 's'] }], { axis: 1 }, runs, { rtol: 0, atol: 0 });
+    const f = RUN_SIZES.map((sz) => [concrete('float32', ['s', 'b', 3], sz)]);
+    await checkDynamicKernel('CumSum', [{ dtype: 'float32', shape: ['s', 'b', 3] }], { axis: 0, exclusive: 1, reverse: 1 }, f, { rtol: 1e-5, atol: 1e-3 });
+  });
   it('RotaryEmbedding over run-time batch and sequence, cos/sin shared across the batch or per row', async () => {
     const x = { dtype: 'float32' as const, shape: ['b', 2, 's', 8] };
     const shared = RUN_SIZES.map((sz) => [concrete('float32', x.shape, sz), concrete('float32', [1, 's', 4], sz), concrete('float32', [1, 's', 4], sz)]);
