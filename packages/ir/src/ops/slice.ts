@@ -98,7 +98,7 @@ function symbolicCount(d: Dim, start: Dim, end: Dim): Dim | undefined {
   if (typeof d === 'number') {
     // A symbolic end on a static dim (position_ids[:, past:past+seq] of a [1, 512] buffer): the
     // count assumes the end lies inside the dim, as the exporting model did (it would index past
-    // its own table otherwise); impliedBounds turns that into a run-time check of the symbols.
+    // its own table otherwise); the kernel checks it at run time and traps past the dim.
     if (typeof end !== 'string' || typeof start === 'number' && start < 0) return undefined;
     const count = dimSub(end, start);
     return typeof count === 'number' ? undefined : count;
