@@ -30,6 +30,10 @@ describe('dim expressions', () => {
     expect(dimDiv('batch', 'seq')).toBeUndefined();
     expect(dimDiv('batch+seq', 'batch+seq')).toBe(1);
     expect(dimDiv('batch', 'batch+seq')).toBeUndefined();
+    // by a polynomial: the KV cache's [batch, 4, past+seq, 8] reshaped to [-1, past+seq, 8]
+    expect(dimDiv(dimProduct(['batch', 4, 'past+seq', 8]), dimMul('past+seq', 8))).toBe('4*batch');
+    expect(dimDiv(dimMul('a+1', 'b+2'), 'b+2')).toBe('a+1');
+    expect(dimDiv(dimAdd(dimMul('a+1', 'b+2'), 1), 'b+2')).toBeUndefined();
     expect(dimDiv(7, 2)).toBeUndefined();
     expect(dimDiv(8, 0)).toBeUndefined();
   });

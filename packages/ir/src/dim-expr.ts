@@ -114,11 +114,31 @@ function removeSymbols(symbols: readonly string[], divisor: readonly string[]): 
   return rest;
 }
 
+/**
+ * Exact division by a polynomial (`32*batch*past+32*batch*seq` by `8*past+8*seq` is `4*batch`): long
+ * division on leading terms. The result is exact by construction (the remainder reached zero);
+ * undefined when a step does not divide, which may also miss a quotient under an unlucky term order.
+ */
+function divideByPolynomial(a: DimTerm[], b: DimTerm[]): Dim | undefined {
+  const lead = b[0]!;
+  const quotient: DimTerm[] = [];
+  let rest = normalize(a);
+  for (let step = 0; rest.length > 0; step++) {
+    const t = rest[0]!;
+    const symbols = removeSymbols(t.symbols, lead.symbols);
+    if (!symbols || t.coef % lead.coef !== 0 || step > 64) return undefined;
+    const q: DimTerm = { coef: t.coef / lead.coef, symbols };
+    quotient.push(q);
+    rest = normalize([...rest, ...b.map((x) => ({ coef: -q.coef * x.coef, symbols: [...q.symbols, ...x.symbols] }))]);
+  }
+  return dimFromTerms(quotient);
+}
+
 /** Exact division by a number or a monomial (`4`, `batch`, `2*seq`); undefined when it does not divide. */
 export function dimDiv(a: Dim, b: Dim): Dim | undefined {
   if (typeof a === 'number' && typeof b === 'number') return b !== 0 && a % b === 0 ? a / b : undefined;
   const divisor = dimTerms(b);
-  if (divisor.length !== 1) return a === b ? 1 : undefined;
+  if (divisor.length !== 1) return divideByPolynomial(dimTerms(a), divisor);
   const { coef, symbols } = divisor[0]!;
   const out: DimTerm[] = [];
   for (const t of dimTerms(a)) {

@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './tensor.js';
 export * from './graph.js';
 export * from './dim-expr.js';
+export * from './dim-compare.js';
 export * from './shape-values.js';
 export * from './op-registry.js';
 export * from './reference.js';

@@ -43,6 +43,40 @@ describe('symbolic shape values', () => {
     expect(symbolicValue(g, 'd')).toEqual([]);
   });
   it('stop at ops that are not shape arithmetic', () => {
-    expect(contents(['  %s: int64[3] = Shape(%x)  # shape', '  %n: int64[3] = Neg(%s)  # neg'], 'n')).toBeUndefined();
+    expect(contents(['  %s: int64[3] = Shape(%x)  # shape', '  %n: int64[3] = BitwiseNot(%s)  # not'], 'n')).toBeUndefined();
+  });
+  it('order dims from their signs: comparisons, Min, Max, Abs and Mod decided for every value of the symbols, or unknown', () => {
+    const lines = [
+      '  const %zero: int64[] = [0]',
+      '  const %one: int64[] = [1]',
+      '  const %four: int64[] = [4]',
+      '  const %i1: int64[] = [1]',
+      '  const %i0: int64[] = [0]',
+      '  %s: int64[3] = Shape(%x)  # shape',
+      '  %seq: int64[] = Gather(%s, %i1) {axis=0}  # seq',
+      '  %b: int64[] = Gather(%s, %i0) {axis=0}  # batch',
+      '  %p1: int64[] = Add(%seq, %one)  # plus one',
+      '  %lt: bool[] = Less(%seq, %p1)  # lt',
+      '  %ge: bool[] = GreaterOrEqual(%seq, %zero)  # ge',
+      '  %gt: bool[] = Greater(%seq, %zero)  # gt: seq may be 0',
+      '  %eq: bool[] = Equal(%seq, %b)  # eq: depends on the values',
+      '  %mn: int64[] = Min(%p1, %seq)  # min',
+      '  %mx: int64[] = Max(%zero, %seq)  # max',
+      '  %mu: int64[] = Max(%seq, %b)  # max: unknown',
+      '  %ng: int64[] = Neg(%seq)  # neg',
+      '  %ab: int64[] = Abs(%ng)  # abs',
+      '  %m4: int64[] = Mul(%seq, %four)  # times four',
+      '  %md: int64[] = Mod(%m4, %four)  # mod',
+      '  %mo: int64[] = Mod(%seq, %four)  # mod: unknown',
+      '  %nt: bool[] = Not(%lt)  # not',
+      '  %an: bool[] = And(%nt, %lt)  # and',
+      '  %or: bool[] = Or(%lt, %nt)  # or',
+      '  %w: int64[] = Where(%an, %b, %mn)  # where',
+    ];
+    const cases: [string, unknown][] = [
+      ['lt', [1]], ['ge', [1]], ['gt', undefined], ['eq', undefined], ['mn', ['seq']], ['mx', ['seq']], ['mu', undefined],
+      ['ng', ['-seq']], ['ab', ['seq']], ['md', [0]], ['mo', undefined], ['nt', [0]], ['an', [0]], ['or', [1]], ['w', ['seq']],
+    ];
+    for (const [v, want] of cases) expect(contents(lines, v), v).toEqual(want);
   });
 });

@@ -5,7 +5,8 @@
 // replaces such a chain by one `Dims` node.
 import { FLOAT_DTYPES, INT_DTYPES } from './dtype.js';
 import { Dim, Graph, Node, ValueType } from './graph.js';
-import { canonicalDim, dimAdd, dimDiv, dimMul, dimProduct, dimSub, dimTerms } from './dim-expr.js';
+import { canonicalDim, dimAdd, dimDiv, dimMul, dimProduct, dimSub } from './dim-expr.js';
+import { compareDims, dimAbs, dimAtMost, dimMax, dimMin } from './dim-compare.js';
 import { Tensor, toNumbers } from './tensor.js';
 
 /** Longest shape value tracked: shape vectors are short, and this keeps the walk cheap. */
@@ -27,7 +28,11 @@ export function isShapeLike(t: ValueType | undefined): boolean {
 }
 
 /** The ops shapeValueOf understands; the walk back through producers stops at any other op. */
-const SHAPE_OPS = new Set(['Dims', 'Shape', 'Size', 'Identity', 'Unsqueeze', 'Squeeze', 'Cast', 'Reshape', 'Flatten', 'Gather', 'Slice', 'Concat', 'Add', 'Sub', 'Mul', 'Div', 'Equal', 'Where', 'ReduceProd', 'ConstantOfShape']);
+const SHAPE_OPS = new Set([
+  'Dims', 'Shape', 'Size', 'Identity', 'Unsqueeze', 'Squeeze', 'Cast', 'Reshape', 'Flatten', 'Gather', 'Slice', 'Concat', 'Expand',
+  'Add', 'Sub', 'Mul', 'Div', 'Mod', 'Min', 'Max', 'Neg', 'Abs', 'Relu', 'Floor', 'Ceil', 'Round',
+  'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Where', 'ReduceProd', 'ConstantOfShape',
+]);
 
 const num = (a: readonly Dim[]) => a.every((d) => typeof d === 'number');
 
@@ -44,16 +49,35 @@ function zip(a: readonly Dim[], b: readonly Dim[], f: (x: Dim, y: Dim) => Dim | 
   return out;
 }
 
-/** A dim that cannot be negative: every term has a positive coefficient. */
-const nonNegative = (d: Dim) => dimTerms(d).every((t) => t.coef > 0);
-
-function equal(x: Dim, y: Dim): Dim | undefined {
-  if (x === y) return 1;
-  if (typeof x === 'number' && typeof y === 'number') return 0;
-  // A dim expression against a negative constant (the -1 of Reshape specs) is decidable.
-  const [s, c] = typeof x === 'number' ? [y, x] : [x, y];
-  return typeof c === 'number' && c < 0 && nonNegative(s) ? 0 : undefined;
+/** A comparison of two dim expressions as 0/1, when the order is the same for every value of the symbols (dim-compare.ts). */
+function compare(test: (order: -1 | 0 | 1) => boolean) {
+  return (x: Dim, y: Dim): Dim | undefined => {
+    if (x === y) return +test(0);
+    const order = compareDims(x, y);
+    if (order !== undefined) return +test(order);
+    // Not strictly ordered, but one side may still bound the other (seq >= 0 >= -1).
+    if (dimAtMost(x, y)) return test(-1) === test(0) ? +test(0) : undefined;
+    if (dimAtMost(y, x)) return test(1) === test(0) ? +test(0) : undefined;
+    return undefined;
+  };
 }
+
+const COMPARISONS: Record<string, (order: -1 | 0 | 1) => boolean> = {
+  Equal: (o) => o === 0, Less: (o) => o < 0, Greater: (o) => o > 0, LessOrEqual: (o) => o <= 0, GreaterOrEqual: (o) => o >= 0,
+};
+
+/** ONNX Mod on dims: numbers as the spec says (fmod=0: the divisor's sign); an expression only when the divisor divides it. */
+function mod(x: Dim, y: Dim, fmod: boolean): Dim | undefined {
+  if (typeof x === 'number' && typeof y === 'number') {
+    if (y === 0) return undefined;
+    const r = x % y;
+    return !fmod && r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
+  }
+  return dimDiv(x, y) !== undefined ? 0 : undefined;
+}
+
+const bit = (v: Dim): boolean | undefined => (typeof v === 'number' ? v !== 0 : undefined);
+const unary = (a: readonly Dim[] | undefined, f: (x: Dim) => Dim | undefined) => a && zip(a, [0], (x) => f(x));
 
 function divide(x: Dim, y: Dim, integer: boolean): Dim | undefined {
   if (typeof x === 'number' && typeof y === 'number') {
@@ -120,7 +144,29 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
     case 'Sub': return a && b && zip(a, b, dimSub);
     case 'Mul': return a && b && zip(a, b, dimMul);
     case 'Div': return a && b && zip(a, b, (x, y) => divide(x, y, integer));
-    case 'Equal': return a && b && zip(a, b, equal);
+    case 'Mod': return a && b && zip(a, b, (x, y) => mod(x, y, node.attrs.fmod === 1));
+    case 'Min': case 'Max': {
+      if (!vals.length || vals.some((v) => !v)) return undefined;
+      const pick = node.op === 'Min' ? dimMin : dimMax;
+      return vals.slice(1).reduce<Dim[] | undefined>((acc, v) => acc && zip(acc, v!, pick), [...vals[0]!]);
+    }
+    case 'Neg': return unary(a, (x) => dimMul(x, -1));
+    case 'Abs': return unary(a, dimAbs);
+    case 'Relu': return unary(a, (x) => dimMax(x, 0));
+    // Shape values are integers (Div of floats only keeps exact quotients), so rounding keeps them.
+    case 'Floor': case 'Ceil': case 'Round': return a && [...a];
+    case 'Equal': case 'Less': case 'Greater': case 'LessOrEqual': case 'GreaterOrEqual': return a && b && zip(a, b, compare(COMPARISONS[node.op]!));
+    case 'Not': return unary(a, (x) => { const v = bit(x); return v === undefined ? undefined : +!v; });
+    case 'And': case 'Or': return a && b && zip(a, b, (x, y) => {
+      const [p, q] = [bit(x), bit(y)];
+      if (p === undefined || q === undefined) return undefined;
+      return +(node.op === 'And' ? p && q : p || q);
+    });
+    case 'Expand': {
+      // A one-element value broadcast to a short vector (torch's ones_like / full of a dim).
+      const n = outType?.shape.length === 1 ? outType.shape[0] : outType?.shape.length === 0 ? 1 : undefined;
+      return a && typeof n === 'number' && (a.length === 1 || a.length === n) ? Array.from({ length: n }, (_, i) => a[a.length === 1 ? 0 : i]!) : undefined;
+    }
     case 'Where': return a && num(a) && b && vals[2] ? where(a, b, vals[2]) : undefined;
     case 'ReduceProd': {
       const axes = node.attrs.axes;

@@ -22,6 +22,12 @@ const MAX_BYTES = 65536 * PAGE;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 const evalPoly = (p: Poly, env: Record<string, number>) => p.reduce((s, [c, ...xs]) => s + xs.reduce((m, x) => m * env[x]!, c), 0);
 const show = (s: Slot) => `[${s.dims}]`;
+/** `v` rounded up to one of 4 steps per octave (8 and below: 8), but not past the dim's bound. */
+const bucket = (v: number, max?: number) => {
+  const step = v <= 8 ? 8 : 2 ** Math.max(0, Math.floor(Math.log2(v)) - 2);
+  const up = Math.ceil(Math.max(v, 1) / step) * step;
+  return max !== undefined ? Math.max(v, Math.min(up, max)) : up;
+};
 
 export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
   let lastKey = '';
@@ -39,7 +45,7 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
       s.dims.forEach((d, i) => {
         if (typeof d !== 'string' || !meta.symbols.includes(d)) return;
         const v = dims[i]!;
-        if (v < 1) throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}; symbolic dims must be at least 1`);
+        // 0 is a valid dim (an empty KV cache before the first step): kernels loop zero times over it.
         if (env[d] !== undefined && env[d] !== v) {
           throw new RuntimeInputError('SHAPE_MISMATCH', s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}, but input '${from[d]}' set '${d}' = ${env[d]}`);
         }
@@ -60,36 +66,69 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     return env;
   }
 
-  /** Places the buffers for these dims (once per distinct dims) and fills the table. */
-  function prepare(env: Record<string, number>): void {
-    const key = meta.symbols.map((x) => env[x]).join(',');
-    if (key === lastKey) return;
-    const sizes = meta.buffers.map((b) => align16(Math.max(evalPoly(b.bytes, env), 1)));
+  /** Bytes of each buffer for these dims, 16-byte aligned. */
+  const sizesAt = (env: Record<string, number>) => meta.buffers.map((b) => align16(Math.max(evalPoly(b.bytes, env), 1)));
+  let placedSizes: number[] = [];
+  let lastBucket = '';
+
+  /** Offsets for buffers of these sizes (largest first, at the lowest offset free of buffers live at the same time); the total. */
+  function placeBuffers(sizes: number[]): { at: number[]; total: number } {
     const order = sizes.map((_, k) => k).sort((a, b) => sizes[b]! - sizes[a]! || meta.buffers[a]!.first - meta.buffers[b]!.first);
     const placed: number[] = [];
-    offsets = new Array(sizes.length).fill(0);
+    const at = new Array<number>(sizes.length).fill(0);
     let total = 0;
     for (const k of order) {
       const b = meta.buffers[k]!;
-      const live = placed.filter((j) => meta.buffers[j]!.first <= b.last && b.first <= meta.buffers[j]!.last).sort((x, y) => offsets[x]! - offsets[y]!);
-      let at = 0;
+      const live = placed.filter((j) => meta.buffers[j]!.first <= b.last && b.first <= meta.buffers[j]!.last).sort((x, y) => at[x]! - at[y]!);
+      let o = 0;
       for (const j of live) {
-        if (at + sizes[k]! <= offsets[j]!) break;
-        at = Math.max(at, offsets[j]! + sizes[j]!);
+        if (o + sizes[k]! <= at[j]!) break;
+        o = Math.max(o, at[j]! + sizes[j]!);
       }
-      offsets[k] = at;
+      at[k] = o;
       placed.push(k);
-      total = Math.max(total, at + sizes[k]!);
+      total = Math.max(total, o + sizes[k]!);
     }
-    const need = meta.base + total + 16; // vector tails may read 12 bytes past the last tensor
-    if (need > MAX_BYTES) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
+    return { at, total };
+  }
+
+  /** Grows memory to `need` bytes; false when that is impossible here. */
+  function ensure(need: number): boolean {
+    if (need > MAX_BYTES) return false;
     const have = memory.buffer.byteLength;
-    if (need > have) {
-      try { memory.grow(Math.ceil((need - have) / PAGE)); } catch (e) {
-        throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here: ${(e as Error).message}`);
+    if (need <= have) return true;
+    try { memory.grow(Math.ceil((need - have) / PAGE)); return true; } catch { return false; }
+  }
+
+  /**
+   * Places the buffers for these dims and fills the table. A decode loop changes a dim every run
+   * (the cache length), so placement is done for the dims rounded up to a bucket (4 per octave,
+   * within --max-shape bounds) and kept while every buffer still fits its slot: a new placement
+   * every few steps instead of every step, for at most a quarter more memory per dim. Exact sizes
+   * are used when the rounded-up ones cannot be allocated.
+   */
+  function prepare(env: Record<string, number>): void {
+    const key = meta.symbols.map((x) => env[x]).join(',');
+    if (key === lastKey) return;
+    const rounded: Record<string, number> = {};
+    for (const x of meta.symbols) rounded[x] = bucket(env[x]!, meta.maxDims?.[x]);
+    const bucketKey = meta.symbols.map((x) => rounded[x]).join(',');
+    const sizes = sizesAt(env);
+    if (bucketKey !== lastBucket || sizes.some((n, k) => n > placedSizes[k]!)) {
+      const roomy = sizesAt(rounded).map((n, k) => Math.max(n, sizes[k]!));
+      let plan = placeBuffers(roomy);
+      placedSizes = roomy;
+      if (!ensure(meta.base + plan.total + 16)) { // vector tails may read 12 bytes past the last tensor
+        plan = placeBuffers(sizes);
+        placedSizes = sizes;
+        const need = meta.base + plan.total + 16;
+        if (need > MAX_BYTES) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
+        if (!ensure(need)) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here`);
       }
+      offsets = plan.at;
+      lastBucket = bucketKey;
     }
-    const table = new Uint32Array(memory.buffer, meta.table, meta.symbols.length + sizes.length);
+    const table = new Uint32Array(memory.buffer, meta.table, meta.symbols.length + offsets.length);
     meta.symbols.forEach((x, i) => { table[i] = env[x]!; });
     offsets.forEach((o, k) => { table[meta.symbols.length + k] = meta.base + o; });
     lastKey = key;

@@ -98,6 +98,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
     return true;
   };
+  const byContent = new Map<string, { addr: number; bytes: Uint8Array }[]>();
   const addWeight = (data: Tensor | Uint8Array, key?: string): number => {
     const bytes = data instanceof Uint8Array ? data : tensorBytes(data);
     // Variants share weights by key; a key whose bytes differ (a value folded per variant) gets its own.
@@ -106,7 +107,16 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
       if (!hit) { key = k; break; }
       if (hit.src === data || sameBytes(hit.bytes, bytes)) return hit.addr;
     }
+    // Equal bytes under another key (an initializer the exporter stored twice, a tied embedding
+    // with the same layout) share one copy: weights are read-only.
+    const digest = contentDigest(bytes);
+    const same = byContent.get(digest)?.find((w) => sameBytes(w.bytes, bytes));
+    if (same) {
+      if (key) placed.set(key, { addr: same.addr, src: data, bytes });
+      return same.addr;
+    }
     const addr = weightsEnd;
+    byContent.set(digest, [...(byContent.get(digest) ?? []), { addr, bytes }]);
     const padded = align16(bytes.byteLength);
     const chunk = new Uint8Array(padded);
     chunk.set(bytes);
@@ -194,3 +204,10 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
 }
 
 export type { FnBuilder };
+
+/** Length and FNV-1a hash of the bytes: the bucket of weights that may be equal. */
+function contentDigest(b: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.byteLength; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return `${b.byteLength}:${h >>> 0}`;
+}

@@ -87,6 +87,8 @@ export interface Lowering {
    * Kernels that must use it even when their own shapes are static (Dims) set `alwaysDynamic`.
    */
   lowerDynamic?(ctx: DynLowerContext): Expr[];
+  /** Whether `lowerDynamic` handles this node; when false the node runs per sample if it can (see per-sample.ts). Default: always. */
+  handlesDynamic?(node: Node, inputs: ({ dtype: DType; shape: Dim[] } | undefined)[]): boolean;
   /** Bytes of scratch a `lowerDynamic` kernel needs, as a polynomial over the symbols (placed by the runtime). */
   dynamicScratchBytes?(node: Node, inputs: ({ dtype: DType; shape: Dim[] } | undefined)[], outputs: { dtype: DType; shape: Dim[] }[]): Dim;
   alwaysDynamic?: boolean;

@@ -68,7 +68,8 @@ function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'k
       }
     }
     if (!dynamic || views.has(n.outputs[0] ?? '')) continue; // views emit no code
-    if (lowering.lowerDynamic) { dynamicNodes.set(n, 'kernel'); continue; }
+    const inputTypes = n.inputs.map((i) => (i ? g.types.get(i) : undefined));
+    if (lowering.lowerDynamic && (!lowering.handlesDynamic || lowering.handlesDynamic(n, inputTypes))) { dynamicNodes.set(n, 'kernel'); continue; }
     const batch = perSampleBatch(g, n);
     if (batch === undefined) {
       const shapes = [...n.inputs, ...n.outputs].filter((v) => v && !isStatic(g.types.get(v)!.shape)).map((v) => `'${v}': ${typeToString(g.types.get(v)!)}`);

@@ -3,8 +3,9 @@
 // start + i * delta. The length depends on the VALUES of the three scalars; until they are
 // known the output dim stays symbolic.
 import { DType, halfToFloat, isBigInt } from '../dtype.js';
-import { Node } from '../graph.js';
-import { OpDef, fail, input, registerOp } from '../op-registry.js';
+import { Dim, Node } from '../graph.js';
+import { InferContext, OpDef, fail, input, registerOp } from '../op-registry.js';
+import { dimSub } from '../dim-expr.js';
 import { Tensor, makeTensor } from '../tensor.js';
 import { unknownDim } from './shape-util.js';
 
@@ -23,6 +24,24 @@ export function rangeLength(node: Node, start: number, limit: number, delta: num
   return n;
 }
 
+/**
+ * The length when start and limit are dim expressions (Range(0, Shape(x)[1]), Range(past, past + seq))
+ * and delta is 1 or -1: limit - start (or start - limit), taken as non-negative, which holds for the
+ * positions and masks exporters build this way.
+ */
+function symbolicLength(ctx: InferContext): Dim | undefined {
+  const at = (i: number): Dim | undefined => {
+    const v = ctx.values[i];
+    if (!v) return ctx.symbolic?.[i]?.[0];
+    const x = scalar(v);
+    return Number.isInteger(x) ? x : undefined;
+  };
+  const [start, limit, delta] = [at(0), at(1), at(2)];
+  if (start === undefined || limit === undefined || (delta !== 1 && delta !== -1)) return undefined;
+  const n = delta === 1 ? dimSub(limit, start) : dimSub(start, limit);
+  return typeof n === 'number' ? Math.max(n, 0) : n;
+}
+
 export const range: OpDef = {
   name: 'Range',
   group: 'shape',
@@ -36,7 +55,7 @@ export const range: OpDef = {
       if (t.shape.length !== 0 && !(t.shape.length === 1 && t.shape[0] === 1)) fail(ctx.node, `input ${i} must be a scalar, got shape [${t.shape}]`);
     }
     const [s, l, d] = ctx.values;
-    if (!s || !l || !d) return [{ dtype, shape: [unknownDim(ctx.node, 0)] }];
+    if (!s || !l || !d) return [{ dtype, shape: [symbolicLength(ctx) ?? unknownDim(ctx.node, 0)] }];
     return [{ dtype, shape: [rangeLength(ctx.node, scalar(s), scalar(l), scalar(d))] }];
   },
   evaluate(node, [s, l, d]) {

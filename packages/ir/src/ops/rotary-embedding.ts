@@ -47,7 +47,8 @@ export const rotaryEmbedding: OpDef = {
     for (const i of [1, 2]) {
       const c = input(ctx, i).shape;
       const want = layout ? [layout.B, layout.S, layout.R] : undefined;
-      if (c.length !== 3 || (want && isStatic(c) && c.some((d, a) => d !== want[a]))) {
+      // A cos/sin batch of 1 is shared by every batch row (the dynamo exporter's [1, seq, R] tables).
+      if (c.length !== 3 || (want && isStatic(c) && c.some((d, a) => d !== want[a] && !(a === 0 && d === 1)))) {
         fail(node, `input ${i} has shape [${c}]; expected [batch, sequence, rotary_dim / 2]${want ? ` = [${want}]` : ''}`);
       }
     }
@@ -62,7 +63,8 @@ export const rotaryEmbedding: OpDef = {
     for (let b = 0; b < B; b++) for (let s = 0; s < S; s++) for (let h = 0; h < H; h++) {
       const base = b * strides.b + s * strides.s + h * strides.h;
       for (let k = 0; k < R; k++) {
-        const c = C[(b * S + s) * R + k]!, sn = Sn[(b * S + s) * R + k]!;
+        const row = (cos!.dims[0] === 1 ? 0 : b) * S + s;
+        const c = C[row * R + k]!, sn = Sn[row * R + k]!;
         const i1 = base + (interleaved ? 2 * k : k), i2 = base + (interleaved ? 2 * k + 1 : k + R);
         Y[i1] = c * X[i1]! - sn * X[i2]!;
         Y[i2] = sn * X[i1]! + c * X[i2]!;

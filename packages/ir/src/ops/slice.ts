@@ -95,7 +95,14 @@ function symbolicCount(d: Dim, start: Dim, end: Dim): Dim | undefined {
     if (!isEnd) return v;
     return v >= BIG ? d : undefined;
   };
-  if (typeof d === 'number') return undefined; // a symbolic bound on a static dim would need clamping
+  if (typeof d === 'number') {
+    // A symbolic end on a static dim (position_ids[:, past:past+seq] of a [1, 512] buffer): the
+    // count assumes the end lies inside the dim, as the exporting model did (it would index past
+    // its own table otherwise); the kernel checks it at run time and traps past the dim.
+    if (typeof end !== 'string' || typeof start === 'number' && start < 0) return undefined;
+    const count = dimSub(end, start);
+    return typeof count === 'number' ? undefined : count;
+  }
   const s = from(start, false), e = from(end, true);
   if (s === undefined || e === undefined) return undefined;
   const count = dimSub(e, s);

@@ -1,30 +1,51 @@
 // GatherND: for every batch and index tuple, the tuple's k checked indices give a data offset and
-// one memory.copy moves the slab. Any dtype; out-of-range indices trap.
-import { DTYPE_BYTES, attrInt, ndPlan } from '@onnx2wasm/ir';
+// one memory.copy moves the slab. Any dtype; out-of-range indices trap. Planned on dim
+// expressions, so run-time dims (the padding mask the dynamo exporter gathers per [batch, seq]) use
+// the same code with counts, strides and index bounds read from the dims table.
+import { DTYPE_BYTES, DType, Dim, attrInt, dimMul, dimProduct } from '@onnx2wasm/ir';
 import { registerLowering } from '../lowering.js';
-import { Expr } from '../wasm-builder.js';
+import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { staticDim } from './dynamic-util.js';
 import { loadIndex } from './index-util.js';
-import { stridedLoops } from './strided-loops.js';
+import { dimStrides, loopsI32, stridedLoops } from './strided-loops.js';
+
+interface Side { dtype: DType; shape: Dim[]; addr: () => I32 }
+
+function gatherND(fn: FnBuilder, b: number, x: Side, ind: Side, y: () => I32, dim: (d: Dim) => I32): Expr[] {
+  const elem = DTYPE_BYTES[x.dtype], ie = DTYPE_BYTES[ind.dtype];
+  const k = ind.shape[ind.shape.length - 1] as number; // static: checked by inference
+  const strides = dimStrides(x.shape);
+  const slab = dimMul(dimProduct(x.shape.slice(b + k)), elem);
+  const batches = dimProduct(x.shape.slice(0, b)), tuples = dimProduct(ind.shape.slice(b, -1));
+  if (slab === 0 || batches === 0 || tuples === 0) return [];
+  const i = fn.local('i32'), off = fn.local('i32');
+  const loops = loopsI32([
+    { count: batches, strides: [dimMul(tuples, slab), dimMul(tuples, k * ie), dimMul(dimProduct(x.shape.slice(b)), elem)] },
+    { count: tuples, strides: [slab, k * ie, 0] },
+  ], dim);
+  return stridedLoops(fn, [y, ind.addr, x.addr], loops, ([d, q, s]) => {
+    const body: Expr[] = [off.set(s!())];
+    for (let j = 0; j < k; j++) {
+      const n = x.shape[b + j]!;
+      body.push(
+        ...loadIndex(fn, ind.dtype, () => fn.add(q!(), j * ie), typeof n === 'number' ? n : () => dim(n), i),
+        off.set(fn.add(off.get(), fn.mul(i.get(), dim(dimMul(strides[b + j]!, elem))))),
+      );
+    }
+    return [...body, fn.copy(d!(), off.get(), dim(slab))];
+  });
+}
 
 registerLowering({
   ops: ['GatherND'],
   lower(ctx) {
-    const { fn, node } = ctx;
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
-    const p = ndPlan(x.dims, ind.dims, attrInt(node, 'batch_dims', 0));
-    const elem = DTYPE_BYTES[x.dtype], ie = DTYPE_BYTES[ind.dtype];
-    const slab = p.slab * elem;
-    if (slab === 0 || p.batches * p.tuples === 0) return [];
-    const i = fn.local('i32'), off = fn.local('i32');
-    return stridedLoops(fn, [y.addr, ind.addr, x.addr], [
-      { count: p.batches, strides: [p.tuples * slab, p.tuples * p.k * ie, p.batchStride * elem] },
-      { count: p.tuples, strides: [slab, p.k * ie, 0] },
-    ], ([d, q, s]) => {
-      const body: Expr[] = [off.set(s!())];
-      for (let j = 0; j < p.k; j++) {
-        body.push(...loadIndex(fn, ind.dtype, () => fn.add(q!(), j * ie), p.dims[j]!, i), off.set(fn.add(off.get(), fn.mul(i.get(), p.strides[j]! * elem))));
-      }
-      return [...body, fn.copy(d!(), off.get(), slab)];
-    });
+    const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.dims, addr: () => o.addr });
+    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr, staticDim);
+  },
+  lowerDynamic(ctx) {
+    const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
+    const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
+    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr(), ctx.dim);
   },
 });

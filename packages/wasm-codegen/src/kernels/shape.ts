@@ -1,7 +1,10 @@
-// Shape and ConstantOfShape have compile-time results (all shapes are static by code generation,
-// and fold-constants normally removes them); the kernels just write those values.
-import { sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+// Shape and ConstantOfShape have compile-time results when shapes are static (fold-constants
+// normally removes them); the kernels just write those values. ConstantOfShape of a shape computed
+// from run-time dims fills a run-time count.
+import { DType, sizeOf } from '@onnx2wasm/ir';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { Expr, I32 } from '../wasm-builder.js';
+import { helperContext } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 
 registerLowering({
@@ -17,24 +20,35 @@ registerLowering({
   },
 });
 
+/** Fills `n` elements at `y` (a number, or run-time for a shape computed from the symbols) with the attribute's value. */
+function fillConstant(ctx: LowerContext, dtype: DType, y: () => I32, n: I32): Expr[] {
+  const { fn, node } = ctx;
+  const t = scalarType(dtype);
+  if (!t) unsupported(ctx, `dtype ${dtype}`);
+  if (n === 0) return [];
+  const v = node.attrs.value as { data: ArrayLike<number | bigint> } | undefined;
+  const value = v ? v.data[0]! : 0;
+  if (value === 0 || value === 0n) return [fn.fill(y(), 0, typeof n === 'number' ? n * t.bytes : fn.mul(n, t.bytes))];
+  const j = fn.local('i32');
+  const at = (shift: number): I32 => { const a = y(); return typeof a === 'number' ? fn.shl(j.get(), shift) : fn.add(fn.shl(j.get(), shift), a); };
+  const off = (a: I32) => (typeof a === 'number' ? a : 0);
+  if (t.dtype === 'float16') {
+    // float16 attribute data holds the raw half bits: store them as they are.
+    return [fn.for(j, 0, n, 1, [fn.store16(at(1), fn.i(Number(value)), off(y()))])];
+  }
+  const shift = Math.log2(t.bytes);
+  return [fn.for(j, 0, n, 1, [t.store(ctx, at(shift), fn.constOf(t.wasm, t.dtype === 'bool' ? Number(!!value) : value), off(y()))])];
+}
+
 registerLowering({
   ops: ['ConstantOfShape'],
   lower(ctx) {
-    const { fn, node } = ctx;
     const y = ctx.outputs[0]!;
-    const t = scalarType(y.dtype);
-    if (!t) unsupported(ctx, `dtype ${y.dtype}`);
-    const n = sizeOf(y.dims);
-    if (n === 0) return [];
-    const v = node.attrs.value as { data: ArrayLike<number | bigint> } | undefined;
-    const value = v ? v.data[0]! : 0;
-    if (value === 0 || value === 0n) return [fn.fill(y.addr, 0, n * t.bytes)];
-    const j = fn.local('i32');
-    const c = t.dtype === 'float16' ? undefined : value;
-    if (c === undefined) {
-      // float16 attribute data holds the raw half bits: store them as they are.
-      return [fn.for(j, 0, n, 1, [fn.store16(fn.shl(j.get(), 1), fn.i(Number(value)), y.addr)])];
-    }
-    return [fn.for(j, 0, n, 1, [t.store(ctx, fn.mul(j.get(), t.bytes), fn.constOf(t.wasm, t.dtype === 'bool' ? Number(!!c) : c), y.addr)])];
+    return fillConstant(ctx, y.dtype, () => y.addr, sizeOf(y.dims));
+  },
+  /** The shape is a dim expression of the symbols (T5's relative-position buckets, [seq, seq]). */
+  lowerDynamic(ctx) {
+    const y = ctx.outputs[0]!;
+    return fillConstant(helperContext(ctx), y.dtype, () => y.addr(), y.count());
   },
 });

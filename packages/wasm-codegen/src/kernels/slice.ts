@@ -55,23 +55,56 @@ function sliceSpec(node: Node, rank: number, has: (i: number) => boolean, need: 
   return { starts, ends, axes, steps };
 }
 
+/** starts/ends/axes/steps of a slice whose starts and ends may be computed at run time (Dims of the symbols). */
+interface DynamicSpec { starts: (number | undefined)[]; ends: (number | undefined)[]; axes: number[]; steps: number[] }
+
+function dynamicSpec(ctx: DynLowerContext): DynamicSpec {
+  const { node } = ctx;
+  const rank = ctx.inputs[0]!.shape.length;
+  const need = (i: number, what: string) => ctx.inputs[i]?.constant ?? unsupported(ctx, `${what} (input ${i}) computed at run time, with run-time dims`);
+  const known = (i: number): (number | undefined)[] => {
+    const c = ctx.inputs[i]!.constant;
+    if (c) return toNumbers(c);
+    const n = ctx.inputs[i]!.shape[0];
+    if (typeof n !== 'number') unsupported(ctx, `input ${i} has run-time length ${n}`);
+    return new Array<undefined>(n).fill(undefined);
+  };
+  const starts = known(1), ends = known(2);
+  const axes = ctx.inputs[3] ? toNumbers(need(3, 'axes')).map((a) => normalizeAxis(node, a, rank)) : starts.map((_, i) => i);
+  const steps = ctx.inputs[4] ? toNumbers(need(4, 'steps')) : starts.map(() => 1);
+  return { starts, ends, axes, steps };
+}
+
 /**
- * The plan of a slice whose input has run-time dims: static axes as before, run-time axes clamped
- * at run time by the statements pushed to `pre`.
+ * The plan of a slice whose input has run-time dims, or whose starts/ends are computed from them
+ * (position_ids[:, past : past + seq]): fully static axes as before, other axes read their start
+ * (from the starts tensor when it is not a constant), clamp it to [0, dim] at run time, and take
+ * the count inference gave (a dim expression), by the statements pushed to `pre`.
  */
-function dynamicPlan(ctx: DynLowerContext, spec: SliceSpec, pre: Expr[]): SlicedDim[] {
+function dynamicPlan(ctx: DynLowerContext, spec: DynamicSpec, pre: Expr[]): SlicedDim[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const plan: SlicedDim[] = x.shape.map((d) => ({ start: 0, step: 1, count: d }));
   spec.axes.forEach((a, i) => {
-    const d = x.shape[a]!, s = spec.starts[i]!, step = spec.steps[i]!;
-    if (typeof d === 'number') { plan[a] = sliceAxis(node, d, s, spec.ends[i]!, step); return; }
-    if (step !== 1) unsupported(ctx, `a step of ${step} along run-time axis ${a}, with run-time dims`);
-    // Inference gave the count; the start is clamped to [0, dim] as ONNX says, with the run-time dim.
+    const d = x.shape[a]!, s = spec.starts[i], e = spec.ends[i], step = spec.steps[i]!;
+    if (typeof d === 'number' && s !== undefined && e !== undefined) { plan[a] = sliceAxis(node, d, s, e, step); return; }
+    if (step !== 1) unsupported(ctx, `a step of ${step} along axis ${a}, with run-time dims or bounds`);
     const st = fn.local('i32');
-    pre.push(...(s < 0
-      ? [st.set(fn.add(x.dim(a), Math.max(s, -(2 ** 31)))), st.set(fn.selectI(fn.ltS(st.get(), 0), 0, st.get()))]
-      : [st.set(fn.i(Math.min(s, 2 ** 31 - 1))), st.set(fn.selectI(fn.ltS(x.dim(a), st.get()), x.dim(a), st.get()))]));
+    if (s === undefined) {
+      // The start as computed (int64 or int32), negative counting from the end, clamped to [0, dim].
+      const starts = ctx.inputs[1]!;
+      const raw = starts.dtype === 'int64' ? fn.i64ToI32(fn.loadI64(fn.add(starts.addr(), 8 * i))) : fn.loadI32(fn.add(starts.addr(), 4 * i));
+      pre.push(st.set(raw), fn.if(fn.ltS(st.get(), 0), [st.set(fn.add(st.get(), x.dim(a)))]));
+      pre.push(st.set(fn.selectI(fn.ltS(st.get(), 0), 0, st.get())), st.set(fn.selectI(fn.ltS(x.dim(a), st.get()), x.dim(a), st.get())));
+    } else {
+      pre.push(...(s < 0
+        ? [st.set(fn.add(x.dim(a), Math.max(s, -(2 ** 31)))), st.set(fn.selectI(fn.ltS(st.get(), 0), 0, st.get()))]
+        : [st.set(fn.i(Math.min(s, 2 ** 31 - 1))), st.set(fn.selectI(fn.ltS(x.dim(a), st.get()), x.dim(a), st.get()))]));
+    }
+    // Inference took the count from dim expressions, assuming the slice lies inside the input (a
+    // position table of 512 rows sliced to `sequence`): a run past it (or a negative count) traps instead of reading
+    // other memory (RuntimeError EXECUTION_FAILED: an index out of range).
+    pre.push(fn.if(fn.or(fn.ltS(ctx.dim(y.shape[a]!), 0), fn.gtS(fn.add(st.get(), ctx.dim(y.shape[a]!)), x.dim(a))), [fn.unreachable()]));
     plan[a] = { start: () => st.get(), step: 1, count: y.shape[a]! };
   });
   return plan;
@@ -88,10 +121,9 @@ registerLowering({
     return sliceKernel(fn, x.dtype, x.dims, plan, () => y.addr, x.addr, (d) => d as number);
   },
   lowerDynamic(ctx) {
-    const { fn, node } = ctx;
+    const { fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const need = (i: number, what: string) => ctx.inputs[i]?.constant ?? unsupported(ctx, `${what} (input ${i}) computed at run time, with run-time dims`);
-    const spec = sliceSpec(node, x.shape.length, (i) => !!ctx.inputs[i], need);
+    const spec = dynamicSpec(ctx);
     const pre: Expr[] = [];
     const plan = dynamicPlan(ctx, spec, pre);
     return [...pre, ...sliceKernel(fn, x.dtype, x.shape, plan, () => y.addr(), x.addr(), ctx.dim)];
