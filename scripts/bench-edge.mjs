@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:edge [-- --models a,b --seconds S --warmup N --bounds-checks --v8-flags "…" --request-path --write]
+// npm run bench:edge [-- --models a,b --seconds S --warmup N --bounds-checks --v8-flags="…" --request-path --write]
 // Edge speed: each shared model deployed with the project's own Worker output (`onnx2wasm deploy
 // --target worker`, one model per deployment) and served by workerd on loopback, one binary
 // request at a time, alternating each request with the same compiled module run in this Node
@@ -7,7 +7,7 @@
 //   --bounds-checks   no workerd: the same module in two child processes, `node` and
 //                     `node --wasm-enforce-bounds-checks`, alternating (what workerd's engine pays
 //                     for explicit bounds checks, measurable without workerd)
-//   --v8-flags "…"    workerd's v8Flags (config.capnp), for the experiments in docs/deploy.md
+//   --v8-flags="…"    workerd's v8Flags (config.capnp), for the experiments in docs/deploy.md
 //   --request-path    also times the protocol handler alone on a 600 KB input (echo backend)
 //   --write           puts the table in docs/benchmarks.md (section "Edge" or "Edge: bounds checks")
 import { spawn, spawnSync, fork } from 'node:child_process';
@@ -156,7 +156,7 @@ for (const name of names) {
     continue;
   }
   if (args['bounds-checks']) {
-    sides = [await childSide('node', [], m, dims, data), await childSide('node --wasm-enforce-bounds-checks', ['--wasm-enforce-bounds-checks'], m, dims, data)];
+    sides = [await childSide('node --wasm-enforce-bounds-checks', ['--wasm-enforce-bounds-checks'], m, dims, data), await childSide('node', [], m, dims, data)];
   } else {
     const model = await loadModel({ wasm: fs.readFileSync(m.wasm), weights: m.weights ? fs.readFileSync(m.weights) : undefined });
     const inputName = model.inputs[0].name;
@@ -209,7 +209,7 @@ if (args.write) {
   const checks = args['bounds-checks'];
   const cmd = `npm run bench:edge${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const head = checks
-    ? '| model | node p50 ms | node --wasm-enforce-bounds-checks p50 ms | ratio |'
+    ? '| model | node --wasm-enforce-bounds-checks p50 ms | node p50 ms | ratio |'
     : `| model | workerd p50 ms | Node in-process p50 ms | ratio |`;
   const body = `${checks
     ? 'The same compiled module in two Node child processes, with and without `--wasm-enforce-bounds-checks` (the explicit bounds checks engines without guard regions, such as workerd, pay), alternating runs after warm-up; medians (p50).'
