@@ -201,7 +201,7 @@ if (args['request-path']) {
   for (let i = 0; i < 50; i++) await once();
   const ts = [];
   for (let i = 0; i < 300; i++) ts.push(await once());
-  requestPath = `request path, 602 KB in and out (Node, echo backend): p50 ${median(ts).toFixed(3)} ms over ${ts.length} requests`;
+  requestPath = `Request path, 602 KB in and out (Node, echo backend): p50 ${median(ts).toFixed(3)} ms over ${ts.length} requests`;
   console.log(requestPath);
 }
 
