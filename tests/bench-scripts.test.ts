@@ -46,4 +46,12 @@ describe('benchmark scripts', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/\| shufflenet_v2_x1_0 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \| NHWC \|/);
   }, 130_000);
+  it('bench-edge serves the mlp from workerd next to Node, and in Node with explicit bounds checks', () => {
+    const r = script('bench-edge.mjs', '--models', 'mlp', '--seconds', '0.05', '--warmup', '1', '--min-runs', '3');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/^mlp +workerd p50 +[\d.]+ ms +node p50 +[\d.]+ ms +ratio [\d.]+/m);
+    const c = script('bench-edge.mjs', '--models', 'mlp', '--seconds', '0.05', '--warmup', '1', '--min-runs', '3', '--bounds-checks');
+    expect(c.code, c.out).toBe(0);
+    expect(c.out).toMatch(/^mlp +node --wasm-enforce-bounds-checks p50 +[\d.]+ ms +node p50 +[\d.]+ ms +ratio [\d.]+/m);
+  }, 130_000);
 });

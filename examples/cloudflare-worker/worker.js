@@ -788,7 +788,7 @@ function parseInferRequest(body, headerLength) {
       return input;
     if (offset + binarySize > body.byteLength)
       throw new BadRequestError(`input '${input.name}': binary_data_size ${binarySize} runs past the end of the body (${body.byteLength - offset} bytes left after the JSON header${headerLength === null ? "; binary data needs the Inference-Header-Content-Length header" : ""})`);
-    const binary = body.slice(offset, offset + binarySize);
+    const binary = (body.byteOffset + offset) % 8 === 0 ? body.subarray(offset, offset + binarySize) : body.slice(offset, offset + binarySize);
     offset += binarySize;
     return { ...input, binary };
   });
@@ -804,7 +804,7 @@ function parseInferRequest(body, headerLength) {
 }
 
 // read-body.js
-async function readBody(request, limit) {
+async function readBody(request, limit, alignAt = 0) {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit)
     throw new PayloadTooLargeError(limit);
@@ -833,7 +833,8 @@ async function readBody(request, limit) {
   }
   if (chunks.length === 1)
     return chunks[0];
-  const body = new Uint8Array(total);
+  const pad = (8 - alignAt % 8) % 8;
+  const body = new Uint8Array(new ArrayBuffer(pad + total), pad, total);
   let offset = 0;
   for (const c of chunks) {
     body.set(c, offset);
@@ -887,7 +888,7 @@ function fromBinary(input, count) {
   const need = count * dt.array.BYTES_PER_ELEMENT;
   if (input.binary.byteLength !== need)
     throw new BadRequestError(`input '${input.name}': shape [${input.shape}] of ${input.datatype} needs ${need} bytes, binary_data_size is ${input.binary.byteLength}`);
-  return new dt.array(input.binary.buffer, 0, count);
+  return new dt.array(input.binary.buffer, input.binary.byteOffset, count);
 }
 function validateRequest(req, model) {
   const feeds = {};
@@ -951,8 +952,9 @@ function createHandler(options) {
     let ran = false;
     const t0 = performance.now();
     try {
-      const body = await readBody(request, maxBody);
-      const req = parseInferRequest(body, request.headers.get("inference-header-content-length"));
+      const headerLength = request.headers.get("inference-header-content-length");
+      const body = await readBody(request, maxBody, Number(headerLength) || 0);
+      const req = parseInferRequest(body, headerLength);
       const feeds = validateRequest(req, model);
       ran = true;
       const results = await backend.infer(model.name, model.version, feeds);

@@ -62,8 +62,9 @@ export function createHandler(options: HandlerOptions): FetchHandler {
     let ran = false;
     const t0 = performance.now();
     try {
-      const body = await readBody(request, maxBody);
-      const req = parseInferRequest(body, request.headers.get('inference-header-content-length'));
+      const headerLength = request.headers.get('inference-header-content-length');
+      const body = await readBody(request, maxBody, Number(headerLength) || 0);
+      const req = parseInferRequest(body, headerLength);
       const feeds = validateRequest(req, model);
       ran = true;
       const results = await backend.infer(model.name, model.version, feeds);

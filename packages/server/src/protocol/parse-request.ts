@@ -81,7 +81,8 @@ export function parseInferRequest(body: Uint8Array, headerLength: string | null)
     const { binarySize, ...input } = parseInput(raw, i);
     if (binarySize === undefined) return input;
     if (offset + binarySize > body.byteLength) throw new BadRequestError(`input '${input.name}': binary_data_size ${binarySize} runs past the end of the body (${body.byteLength - offset} bytes left after the JSON header${headerLength === null ? '; binary data needs the Inference-Header-Content-Length header' : ''})`);
-    const binary = body.slice(offset, offset + binarySize);
+    // A view when the bytes sit aligned for any element type (readBody places them so), else a copy.
+    const binary = (body.byteOffset + offset) % 8 === 0 ? body.subarray(offset, offset + binarySize) : body.slice(offset, offset + binarySize);
     offset += binarySize;
     return { ...input, binary };
   });

@@ -45,8 +45,8 @@ function fromBinary(input: RequestInput, count: number): Tensor['data'] {
   const dt = datatypeByName(input.datatype)!;
   const need = count * dt.array.BYTES_PER_ELEMENT;
   if (input.binary!.byteLength !== need) throw new BadRequestError(`input '${input.name}': shape [${input.shape}] of ${input.datatype} needs ${need} bytes, binary_data_size is ${input.binary!.byteLength}`);
-  // parseInferRequest sliced a fresh copy, so its buffer starts at 0 and is aligned.
-  return new dt.array(input.binary!.buffer as ArrayBuffer, 0, count);
+  // parseInferRequest gives a view only where it is 8-aligned, else a fresh copy (aligned at 0).
+  return new dt.array(input.binary!.buffer as ArrayBuffer, input.binary!.byteOffset, count);
 }
 
 /** Checks the request against the model and returns the feeds for `run`. */
