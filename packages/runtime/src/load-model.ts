@@ -5,6 +5,7 @@ import { relaxedSimdSupported } from './relaxed-simd.js';
 import { Slot, validateMeta } from './validate-meta.js';
 import { Placed, dynamicDims } from './dynamic-dims.js';
 import { ValueCondition, publicDims, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
+import { checkWeights } from './weights-digest.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -18,6 +19,11 @@ export interface LoadOptions {
    * `wasm` where the engine supports relaxed SIMD.
    */
   relaxedWasm?: ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+  /**
+   * Check the weights against the SHA-256 the module was compiled with (default true): weights
+   * that are damaged or from another compile fail with WEIGHTS_MISMATCH instead of running.
+   */
+  verifyWeights?: boolean;
 }
 
 export interface Model {
@@ -114,19 +120,29 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   const runFn = instance.exports.run as () => void;
   if (!(memory instanceof WebAssembly.Memory) || typeof runFn !== 'function') throw new RuntimeError('INVALID_MODULE', 'the module does not export memory and run(): not an onnx2wasm module');
   const meta = validateMeta(rawMeta, memory.buffer.byteLength);
+  let weightsChecked: Promise<void> | undefined;
   if (!meta.weights.embedded) {
     const w = opts.weights ? bytesOf(opts.weights) : undefined;
     if (!w) throw new RuntimeError('WEIGHTS_MISMATCH', `this model needs its weights file (${meta.weights.byteLength} bytes): pass { weights }`);
     if (w.byteLength !== meta.weights.byteLength) throw new RuntimeError('WEIGHTS_MISMATCH', `the weights have ${w.byteLength} bytes but this module expects ${meta.weights.byteLength}: they belong to another compile of the model`);
-    new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength).set(w);
+    const placed = new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength);
+    placed.set(w);
+    // The copy in memory is what gets hashed, so bytes the caller changes later cannot slip past.
+    // Web Crypto hashes off the main thread while init() below runs; both are awaited before use.
+    if (opts.verifyWeights !== false && meta.weights.sha256) {
+      weightsChecked = checkWeights(placed, meta.weights.sha256);
+      weightsChecked.catch(() => {});
+    }
   }
   // Data the module derives from its weights once (e.g. Winograd-transformed filters).
   const init = instance.exports.init;
   if (typeof init === 'function') {
     try { (init as () => void)(); } catch (e) {
+      await weightsChecked; // wrong weights are the better explanation of a trap
       throw new RuntimeError('EXECUTION_FAILED', `the model's load-time init trapped: ${(e as Error).message}`);
     }
   }
+  await weightsChecked;
   const inputNames = new Set(meta.inputs.map((s) => s.name));
   // The generic build, and the copies specialized for some dim values (--specialize).
   const exported = (name: string) => {
