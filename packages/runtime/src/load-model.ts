@@ -6,6 +6,7 @@ import { Slot, validateMeta } from './validate-meta.js';
 import { Placed, dynamicDims } from './dynamic-dims.js';
 import { ValueCondition, publicDims, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
 import { checkWeights } from './weights-digest.js';
+import { feedBytes, readFeedsOnce } from './read-feeds.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -66,11 +67,12 @@ function checkFeed(slot: Slot & Placed, t: Tensor): void {
   if (!ok) throw new RuntimeInputError('SHAPE_MISMATCH', name, `input '${name}': expected dims [${slot.dims}], got [${Array.isArray(dims) ? dims : String(dims)}]`);
   const Ctor = ARRAYS[slot.dtype];
   if (!(t.data instanceof Ctor)) throw new RuntimeInputError('INVALID_INPUT', name, `input '${name}': data must be a ${Ctor.name} for dtype ${slot.dtype}, got ${t.data?.constructor?.name ?? typeof t.data}`);
-  if (t.data.byteLength !== slot.byteLength) {
-    const detached = t.data.buffer.byteLength === 0;
+  const bytes = feedBytes(name, t.data);
+  if (bytes.byteLength !== slot.byteLength) {
+    const detached = slot.byteLength > 0 && bytes.byteLength === 0 && (t.data as { buffer: ArrayBuffer }).buffer.byteLength === 0;
     throw new RuntimeInputError('INVALID_INPUT', name, detached
       ? `input '${name}': its buffer is detached (transferred or freed)`
-      : `input '${name}': data has ${t.data.length} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
+      : `input '${name}': data has ${bytes.byteLength / Ctor.BYTES_PER_ELEMENT} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
   }
 }
 
@@ -161,8 +163,9 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   return {
     inputs: meta.inputs.map(info),
     outputs: meta.outputs.map((o) => ({ ...info(o), dims: outputDims(o) })),
-    async run(feeds) {
-      if (!feeds || typeof feeds !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
+    async run(given) {
+      if (!given || typeof given !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
+      const feeds = readFeedsOnce(given);
       for (const k of Object.keys(feeds)) {
         if (!inputNames.has(k)) throw new RuntimeInputError('UNKNOWN_INPUT', k, `'${k}' is not an input of this model (inputs: ${[...inputNames].join(', ')})`);
       }
@@ -180,8 +183,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       const inputs = placed(v.inputs);
       for (const s of inputs) checkFeed(s, feeds[s.name]!);
       for (const s of inputs) {
-        const d = feeds[s.name]!.data;
-        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(feedBytes(s.name, feeds[s.name]!.data));
       }
       try { v.run(); } catch (e) {
         throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
