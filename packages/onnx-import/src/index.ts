@@ -3,3 +3,5 @@ export * from './import-model.js';
 export * from './handler-registry.js';
 export * from './tensor-proto.js';
 export * from './declared-shapes.js';
+export { DEFAULT_LIMITS } from './import-budget.js';
+export type { ImportLimits } from './import-budget.js';

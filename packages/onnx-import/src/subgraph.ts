@@ -8,6 +8,7 @@ import { HandlerContext, OnnxNode, findHandler, makeContext } from './handler-re
 import { attrValue } from './import-model.js';
 import { GraphProto } from './proto.js';
 import { tensorFromProto } from './tensor-proto.js';
+import { chargeNodes, checkDepth } from './import-budget.js';
 
 const scopes: Map<string, string>[] = [];
 
@@ -28,6 +29,7 @@ function resolve(name: string): string {
  */
 export function inlineGraph(ctx: HandlerContext, body: GraphProto, bind: string[], tag: string): string[] {
   const g = ctx.graph;
+  checkDepth(scopes.length + 1, ctx.node);
   const formal = (body.input ?? []).map((v) => v.name ?? '');
   if (formal.length !== bind.length) ctx.fail(`its ${tag} body takes ${formal.length} inputs, ${bind.length} are given`);
   const prefix = `${ctx.node.name}/${tag}`;
@@ -64,6 +66,7 @@ export function inlineGraph(ctx: HandlerContext, body: GraphProto, bind: string[
       while (outs.length && !outs[outs.length - 1]) outs.pop();
       n.outputs = outs.map((o) => (o ? fresh(o) : ''));
       handler(makeContext(g, n, opset, fresh));
+      chargeNodes(g.nodes.length, n);
       outs.forEach((o, k) => { if (o) scope.set(o, n.outputs[k]!); });
     });
     return (body.output ?? []).map((v) => {
