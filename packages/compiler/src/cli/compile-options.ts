@@ -4,7 +4,7 @@ import { LAYOUT_MODES, LayoutMode } from '@onnx2wasm/optimizer';
 import type { CompileOptions } from '../compile.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 import { loadPluginFile } from '../plugins/load-plugin.js';
-import { collectInputShape, collectShape, parsePassList } from './parse-args.js';
+import { collectInputShape, collectLimit, collectShape, parsePassList } from './parse-args.js';
 
 export interface CompileFlags {
   inputShape?: Record<string, (number | string)[]>;
@@ -17,6 +17,8 @@ export interface CompileFlags {
   relaxedSimd?: boolean;
   /** false with --no-value-variants. */
   valueVariants?: boolean;
+  /** --limit NAME=N: compile-time budgets (compile({ limits })). */
+  limit?: Record<string, number>;
   /** File paths as parsed; replaced by the loaded plugins before the action runs. */
   plugin?: (string | Plugin)[];
 }
@@ -32,6 +34,7 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--layout <mode>', 'data layout of conv networks: auto runs them channels-last (NHWC) when the transposes cancel down to the graph boundary; nchw and nhwc force one').choices([...LAYOUT_MODES]).default('auto'))
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
     .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'))
+    .addOption(new Option('--limit <name=n>', 'raise or lower a compile-time budget, e.g. maxNodes=2000000 or maxUnrolledIterations=inf (maxNodes, maxUnrolledIterations, maxSubgraphDepth, maxModelBytes, maxRepeatedElements; repeatable)').argParser(collectLimit))
     .addOption(new Option('--plugin <file>', 'load custom ops from an ES module whose default export is definePlugin(...) (repeatable)')
       .argParser((v: string, prev: string[] = []) => [...prev, v]))
     // Importing is async, so plugin files load in a hook the action awaits (toCompileOptions stays sync).
@@ -52,6 +55,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     verify: flags.verify ?? false,
     relaxedSimd: flags.relaxedSimd ?? false,
     ...(flags.valueVariants === false ? { valueVariants: false as const } : {}),
+    ...(flags.limit ? { limits: flags.limit } : {}),
     ...(flags.plugin ? { plugins: flags.plugin.filter((p): p is Plugin => typeof p !== 'string') } : {}),
   };
 }
