@@ -28,6 +28,7 @@ export type FindingKind =
   | 'accepted-invalid-model' | 'accepted-bad-input' // should have failed and did not
   | 'unloadable-module' | 'rejected-valid-input' // compiled, but the module or its inputs do not work
   | 'state-corrupted' | 'bad-output' // wrong answers after an error, outputs that disagree with their dims
+  | 'accepted-tampered-weights' // weights with other bytes than the module was compiled with loaded
   | 'timeout' | 'crash' | 'out-of-memory'; // reported by the pool
 
 export interface CaseResult {
@@ -35,6 +36,8 @@ export interface CaseResult {
   finding?: { kind: FindingKind; message: string; stack?: string };
   /** The typed error's message, kept for docs and debugging. */
   message?: string;
+  /** Set by the pool's worker: its peak resident memory after the case. */
+  peakRssBytes?: number;
 }
 
 /** Compiled models needing more memory than this are not run (the compile is what is under test). */
@@ -83,6 +86,19 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
     const d = corruptModule(wasm, weights, meta as Record<string, unknown>, rng);
     ({ wasm, weights } = d);
     prefix = 'damaged-module:';
+  }
+  // Tampered weights of the right size must be refused by the default check.
+  if (!job.corruptModule && weights.byteLength > 0 && rng.chance(0.15)) {
+    const tampered = weights.slice();
+    const at = rng.int(tampered.byteLength);
+    tampered[at] = tampered[at]! ^ (1 << rng.int(8));
+    try {
+      await loadModel({ wasm, weights: tampered });
+      return finding('accepted-tampered-weights', new Error(`weights with bit flipped at byte ${at} loaded`));
+    } catch (e) {
+      if (!isTypedRuntimeError(e)) return finding('untyped-runtime-error', e);
+      if (e.code !== 'WEIGHTS_MISMATCH') return finding('accepted-tampered-weights', new Error(`tampered weights gave ${e.code}, not WEIGHTS_MISMATCH: ${e.message}`));
+    }
   }
   let model: Model;
   try {
