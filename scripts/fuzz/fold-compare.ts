@@ -22,10 +22,16 @@ const OTHER = ['Softmax', 'CastInt32', 'MaxPool', 'LayerNormalization'];
 
 export interface FoldCase { op: string; x: Float32Array; bytes: (asInput: boolean) => Uint8Array; exact: boolean }
 
+export const FOLD_OPS = [...EXACT_UNARY, ...APPROX_UNARY, ...BINARY, ...REDUCE, ...OTHER];
+
 function makeFoldCase(rng: Rng): FoldCase {
-  const op = rng.pick([...EXACT_UNARY, ...APPROX_UNARY, ...BINARY, ...REDUCE, ...OTHER]);
-  const n = 8;
-  const x = Float32Array.from({ length: n }, () => rng.pick(SPECIAL_VALUES));
+  const op = rng.pick(FOLD_OPS);
+  return foldCase(op, Float32Array.from({ length: 8 }, () => rng.pick(SPECIAL_VALUES)));
+}
+
+/** `op` over `x` (8 values, as [1, 2, 4]); binary ops take x and x reversed. */
+export function foldCase(op: string, x: Float32Array): FoldCase {
+  const n = x.length;
   const exact = !APPROX_UNARY.includes(op) && op !== 'Pow' && op !== 'Softmax' && op !== 'LayerNormalization' && op !== 'ReduceMean';
   const bytes = (asInput: boolean) => {
     const xInit = { name: 'x', dataType: 1, dims: [1, 2, n / 2], rawData: new Uint8Array(x.buffer.slice(0)) };
