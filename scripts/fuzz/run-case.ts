@@ -6,7 +6,7 @@ import { RuntimeError, loadModel } from '@onnx2wasm/runtime';
 import type { Model, Tensor } from '@onnx2wasm/runtime';
 import { corruptModule } from './corrupt-module.js';
 import { COMPILE_ERROR_CODES, RUNTIME_ERROR_CODES } from './error-codes.js';
-import { breakFeeds, elementCount, validFeeds } from './feeds.js';
+import { breakFeeds, elementCount, runDims, validFeeds } from './feeds.js';
 import type { CompileChoices, FeedMode } from './make-case.js';
 import { makeRng } from './rng.js';
 
@@ -112,7 +112,8 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
   let feeds: Record<string, Tensor>;
   let first: Record<string, Tensor>;
   try {
-    if (model.inputs.reduce((s, i) => s + elementCount(i.dims), 0) > RUN_INPUT_CAP) return { outcome: `${prefix}compiled-not-run:input-size` };
+    // Symbolic dims count at the value validFeeds gives them (a symbol is NaN to elementCount).
+    if (model.inputs.reduce((s, i) => s + elementCount(runDims(i.dims)), 0) > RUN_INPUT_CAP) return { outcome: `${prefix}compiled-not-run:input-size` };
     feeds = validFeeds(model.inputs, rng);
     first = await model.run(feeds);
   } catch (e) {
