@@ -48,6 +48,12 @@ export function longChain(n: number, rng: Rng): Uint8Array {
   return encode({ name: 'g', input: [vi('v0', [1, 8])], output: [vi('y', [1, 8])], node });
 }
 
+/** `n` chained nodes of one op (Add reads the running value twice). */
+export function chainOf(n: number, op: 'Relu' | 'Add'): Uint8Array {
+  const node = Array.from({ length: n }, (_, i) => ({ opType: op, name: `n${i}`, input: op === 'Add' ? [`v${i}`, `v${i}`] : [`v${i}`], output: [i === n - 1 ? 'y' : `v${i + 1}`] }));
+  return encode({ name: 'g', input: [vi('v0', [1, 4])], output: [vi('y', [1, 4])], node });
+}
+
 /** A ModelProto whose graph declares `n` empty nodes: two bytes each, decoded into n objects. */
 export function emptyNodes(n: number): Uint8Array {
   const graph = new Uint8Array(2 * n);
