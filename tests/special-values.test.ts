@@ -48,3 +48,27 @@ describe('special values: run-time kernels, constant folding and onnxruntime agr
     expect((await runFoldCase(foldCase('CastInt32', x))).finding).toBeUndefined();
   });
 });
+
+describe('reductions over an empty axis', () => {
+  it('ReduceMean over an axis of length 0 is 0, as onnxruntime gives it, at run time and folded', async () => {
+    const { compile } = await import('onnx2wasm');
+    const { loadModel } = await import('@onnx2wasm/runtime');
+    const ort = (await import('onnxruntime-node')).default;
+    const { buildModel } = await import('./support/onnx-builder.js');
+    const model = (asInput: boolean) => buildModel({
+      inputs: asInput ? [{ name: 'x', dims: [2, 0, 3] }] : [],
+      outputs: [{ name: 'y', dims: [2, 1, 3] }],
+      initializers: asInput ? [] : [{ name: 'x', dims: [2, 0, 3] }],
+      nodes: [{ op: 'ReduceMean', inputs: ['x'], outputs: ['y'], attrs: [{ name: 'axes', type: 7, ints: [1] }] }],
+    });
+    const feeds = { x: { dtype: 'float32' as const, dims: [2, 0, 3], data: new Float32Array(0) } };
+    const ref = await (await ort.InferenceSession.create(model(true))).run({ x: new ort.Tensor('float32', new Float32Array(0), [2, 0, 3]) });
+    expect(Array.from(ref.y!.data as Float32Array)).toEqual([0, 0, 0, 0, 0, 0]);
+    const a = await compile(model(true));
+    const runTime = await (await loadModel({ wasm: a.wasm, weights: a.weights })).run(feeds);
+    expect(Array.from(runTime.y!.data as Float32Array)).toEqual([0, 0, 0, 0, 0, 0]);
+    const b = await compile(model(false));
+    const folded = await (await loadModel({ wasm: b.wasm, weights: b.weights })).run({});
+    expect(Array.from(folded.y!.data as Float32Array)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
