@@ -189,6 +189,8 @@ function validateMeta(raw, memoryBytes) {
   if (!isObject(w) || typeof w.embedded !== "boolean")
     invalid("no weights entry");
   checkRange("the weights region", w.offset, w.byteLength, memoryBytes);
+  if (w.sha256 !== void 0 && (typeof w.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(w.sha256)))
+    invalid("damaged weights hash");
   if (!isObject(raw.memory) || !isCount(raw.memory.pages))
     invalid("no memory entry");
   checkValues(raw.whenValues, raw.inputs);
@@ -213,6 +215,11 @@ var MAX_BYTES = 65536 * PAGE;
 var align16 = (n) => Math.ceil(n / 16) * 16;
 var evalPoly = (p, env) => p.reduce((s, [c, ...xs]) => s + xs.reduce((m, x) => m * env[x], c), 0);
 var show = (s) => `[${s.dims}]`;
+var bucket = (v, max) => {
+  const step = v <= 8 ? 8 : 2 ** Math.max(0, Math.floor(Math.log2(v)) - 2);
+  const up = Math.ceil(Math.max(v, 1) / step) * step;
+  return max !== void 0 ? Math.max(v, Math.min(up, max)) : up;
+};
 function dynamicDims(meta, memory) {
   let lastKey = "";
   let offsets = [];
@@ -228,8 +235,6 @@ function dynamicDims(meta, memory) {
         if (typeof d !== "string" || !meta.symbols.includes(d))
           return;
         const v = dims[i];
-        if (v < 1)
-          throw new RuntimeInputError("SHAPE_MISMATCH", s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}; symbolic dims must be at least 1`);
         if (env[d] !== void 0 && env[d] !== v) {
           throw new RuntimeInputError("SHAPE_MISMATCH", s.name, `input '${s.name}': dim ${i} ('${d}') is ${v}, but input '${from[d]}' set '${d}' = ${env[d]}`);
         }
@@ -250,40 +255,68 @@ function dynamicDims(meta, memory) {
     }
     return env;
   }
+  const sizesAt = (env) => meta.buffers.map((b) => align16(Math.max(evalPoly(b.bytes, env), 1)));
+  let placedSizes = [];
+  let lastBucket = "";
+  function placeBuffers(sizes) {
+    const order = sizes.map((_, k) => k).sort((a, b) => sizes[b] - sizes[a] || meta.buffers[a].first - meta.buffers[b].first);
+    const placed = [];
+    const at = new Array(sizes.length).fill(0);
+    let total = 0;
+    for (const k of order) {
+      const b = meta.buffers[k];
+      const live = placed.filter((j) => meta.buffers[j].first <= b.last && b.first <= meta.buffers[j].last).sort((x, y) => at[x] - at[y]);
+      let o = 0;
+      for (const j of live) {
+        if (o + sizes[k] <= at[j])
+          break;
+        o = Math.max(o, at[j] + sizes[j]);
+      }
+      at[k] = o;
+      placed.push(k);
+      total = Math.max(total, o + sizes[k]);
+    }
+    return { at, total };
+  }
+  function ensure(need) {
+    if (need > MAX_BYTES)
+      return false;
+    const have = memory.buffer.byteLength;
+    if (need <= have)
+      return true;
+    try {
+      memory.grow(Math.ceil((need - have) / PAGE));
+      return true;
+    } catch {
+      return false;
+    }
+  }
   function prepare(env) {
     const key = meta.symbols.map((x) => env[x]).join(",");
     if (key === lastKey)
       return;
-    const sizes = meta.buffers.map((b) => align16(Math.max(evalPoly(b.bytes, env), 1)));
-    const order = sizes.map((_, k) => k).sort((a, b) => sizes[b] - sizes[a] || meta.buffers[a].first - meta.buffers[b].first);
-    const placed = [];
-    offsets = new Array(sizes.length).fill(0);
-    let total = 0;
-    for (const k of order) {
-      const b = meta.buffers[k];
-      const live = placed.filter((j) => meta.buffers[j].first <= b.last && b.first <= meta.buffers[j].last).sort((x, y) => offsets[x] - offsets[y]);
-      let at = 0;
-      for (const j of live) {
-        if (at + sizes[k] <= offsets[j])
-          break;
-        at = Math.max(at, offsets[j] + sizes[j]);
+    const rounded = {};
+    for (const x of meta.symbols)
+      rounded[x] = bucket(env[x], meta.maxDims?.[x]);
+    const bucketKey = meta.symbols.map((x) => rounded[x]).join(",");
+    const sizes = sizesAt(env);
+    if (bucketKey !== lastBucket || sizes.some((n, k) => n > placedSizes[k])) {
+      const roomy = sizesAt(rounded).map((n, k) => Math.max(n, sizes[k]));
+      let plan = placeBuffers(roomy);
+      placedSizes = roomy;
+      if (!ensure(meta.base + plan.total + 16)) {
+        plan = placeBuffers(sizes);
+        placedSizes = sizes;
+        const need = meta.base + plan.total + 16;
+        if (need > MAX_BYTES)
+          throw new RuntimeError("OUT_OF_MEMORY", `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
+        if (!ensure(need))
+          throw new RuntimeError("OUT_OF_MEMORY", `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here`);
       }
-      offsets[k] = at;
-      placed.push(k);
-      total = Math.max(total, at + sizes[k]);
+      offsets = plan.at;
+      lastBucket = bucketKey;
     }
-    const need = meta.base + total + 16;
-    if (need > MAX_BYTES)
-      throw new RuntimeError("OUT_OF_MEMORY", `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
-    const have = memory.buffer.byteLength;
-    if (need > have) {
-      try {
-        memory.grow(Math.ceil((need - have) / PAGE));
-      } catch (e) {
-        throw new RuntimeError("OUT_OF_MEMORY", `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here: ${e.message}`);
-      }
-    }
-    const table = new Uint32Array(memory.buffer, meta.table, meta.symbols.length + sizes.length);
+    const table = new Uint32Array(memory.buffer, meta.table, meta.symbols.length + offsets.length);
     meta.symbols.forEach((x, i) => {
       table[i] = env[x];
     });
@@ -342,6 +375,131 @@ function publicDims(name, dims, others) {
   return dims.map((d, i) => others.every((o) => o.length === dims.length && o[i] === d) ? d : label(i));
 }
 
+// ../../../runtime/dist/weights-digest.js
+var hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+async function sha256Hex(bytes) {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle && typeof subtle.digest === "function") {
+    if (!(typeof SharedArrayBuffer !== "undefined" && bytes.buffer instanceof SharedArrayBuffer)) {
+      return hex(new Uint8Array(await subtle.digest("SHA-256", bytes)));
+    }
+  }
+  return hex(sha256Fallback(bytes));
+}
+function fractionBits(root, count) {
+  const out = new Uint32Array(count);
+  for (let p = 2, n = 0; n < count; p++) {
+    let prime = true;
+    for (let d = 2; d * d <= p; d++)
+      if (p % d === 0) {
+        prime = false;
+        break;
+      }
+    if (!prime)
+      continue;
+    const r = root(p);
+    out[n++] = Math.floor((r - Math.floor(r)) * 2 ** 32);
+  }
+  return out;
+}
+var K;
+var H0;
+function sha256Fallback(bytes) {
+  const k = K ??= fractionBits(Math.cbrt, 64);
+  const h = (H0 ??= fractionBits(Math.sqrt, 8)).slice();
+  const len = bytes.byteLength;
+  const tailStart = len - len % 64;
+  const tail = new Uint8Array(len % 64 < 56 ? 64 : 128);
+  tail.set(bytes.subarray(tailStart));
+  tail[len - tailStart] = 128;
+  const tailView = new DataView(tail.buffer);
+  tailView.setUint32(tail.length - 8, Math.floor(len / 2 ** 29));
+  tailView.setUint32(tail.length - 4, len * 8 >>> 0);
+  const w = new Int32Array(64);
+  const compress = (src, at) => {
+    for (let i = 0; i < 16; i++, at += 4)
+      w[i] = src[at] << 24 | src[at + 1] << 16 | src[at + 2] << 8 | src[at + 3];
+    for (let i = 16; i < 64; i++) {
+      const x = w[i - 15], y = w[i - 2];
+      const s0 = (x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3;
+      const s1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1 | 0;
+    }
+    let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (let i = 0; i < 64; i++) {
+      const s1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+      const t1 = hh + s1 + (e & f ^ ~e & g) + k[i] + w[i] | 0;
+      const s0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
+      const t2 = s0 + (a & b ^ a & c ^ b & c) | 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = d + t1 | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2 | 0;
+    }
+    h[0] = h[0] + a;
+    h[1] = h[1] + b;
+    h[2] = h[2] + c;
+    h[3] = h[3] + d;
+    h[4] = h[4] + e;
+    h[5] = h[5] + f;
+    h[6] = h[6] + g;
+    h[7] = h[7] + hh;
+  };
+  for (let at = 0; at < tailStart; at += 64)
+    compress(bytes, at);
+  for (let at = 0; at < tail.length; at += 64)
+    compress(tail, at);
+  const out = new Uint8Array(32);
+  const ov = new DataView(out.buffer);
+  h.forEach((x, i) => ov.setUint32(4 * i, x));
+  return out;
+}
+async function checkWeights(weights, expected) {
+  let actual;
+  try {
+    actual = await sha256Hex(weights);
+  } catch (e) {
+    throw new RuntimeError("WEIGHTS_MISMATCH", `the weights cannot be hashed to check them (${e.message}); pass verifyWeights: false to skip the check`);
+  }
+  if (actual !== expected) {
+    throw new RuntimeError("WEIGHTS_MISMATCH", `the weights are not the ones this module was compiled with (sha256 ${actual}, expected ${expected}): they are damaged or belong to another compile of the model`);
+  }
+}
+
+// ../../../runtime/dist/read-feeds.js
+var TYPED_ARRAY = Object.getPrototypeOf(Int8Array.prototype);
+var intrinsic = (key) => Object.getOwnPropertyDescriptor(TYPED_ARRAY, key).get;
+var BUFFER = intrinsic("buffer");
+var BYTE_OFFSET = intrinsic("byteOffset");
+var BYTE_LENGTH = intrinsic("byteLength");
+function readFeedsOnce(feeds) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const name of Object.keys(feeds)) {
+    const t = feeds[name];
+    if (!t || typeof t !== "object") {
+      out[name] = t;
+      continue;
+    }
+    const { dtype, dims, data } = t;
+    out[name] = { dtype, dims: Array.isArray(dims) ? Array.from(dims) : dims, data };
+  }
+  return out;
+}
+function feedBytes(name, data) {
+  try {
+    const buffer = BUFFER.call(data);
+    if (buffer.byteLength === 0)
+      return new Uint8Array(0);
+    return new Uint8Array(buffer, BYTE_OFFSET.call(data), BYTE_LENGTH.call(data));
+  } catch {
+    throw new RuntimeInputError("INVALID_INPUT", name, `input '${name}': data is not a typed array (a Proxy or another object posing as one)`);
+  }
+}
+
 // ../../../runtime/dist/load-model.js
 function bytesOf(src) {
   if (src instanceof Uint8Array)
@@ -377,14 +535,15 @@ function checkFeed(slot, t) {
   const Ctor = ARRAYS[slot.dtype];
   if (!(t.data instanceof Ctor))
     throw new RuntimeInputError("INVALID_INPUT", name, `input '${name}': data must be a ${Ctor.name} for dtype ${slot.dtype}, got ${t.data?.constructor?.name ?? typeof t.data}`);
-  if (t.data.byteLength !== slot.byteLength) {
-    const detached = t.data.buffer.byteLength === 0;
-    throw new RuntimeInputError("INVALID_INPUT", name, detached ? `input '${name}': its buffer is detached (transferred or freed)` : `input '${name}': data has ${t.data.length} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
+  const bytes = feedBytes(name, t.data);
+  if (bytes.byteLength !== slot.byteLength) {
+    const detached = slot.byteLength > 0 && bytes.byteLength === 0 && t.data.buffer.byteLength === 0;
+    throw new RuntimeInputError("INVALID_INPUT", name, detached ? `input '${name}': its buffer is detached (transferred or freed)` : `input '${name}': data has ${bytes.byteLength / Ctor.BYTES_PER_ELEMENT} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
   }
 }
 function trapHint(message) {
   if (/unreachable/.test(message))
-    return " (an index input is out of range for the tensor it indexes)";
+    return " (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)";
   if (/divide by zero|divide result unrepresentable|remainder by zero/.test(message))
     return " (an integer division or remainder by zero, or INT_MIN / -1)";
   if (/out of bounds/.test(message))
@@ -428,22 +587,31 @@ async function loadModel(opts) {
   if (!(memory instanceof WebAssembly.Memory) || typeof runFn !== "function")
     throw new RuntimeError("INVALID_MODULE", "the module does not export memory and run(): not an onnx2wasm module");
   const meta = validateMeta(rawMeta, memory.buffer.byteLength);
+  let weightsChecked;
   if (!meta.weights.embedded) {
     const w = opts.weights ? bytesOf(opts.weights) : void 0;
     if (!w)
       throw new RuntimeError("WEIGHTS_MISMATCH", `this model needs its weights file (${meta.weights.byteLength} bytes): pass { weights }`);
     if (w.byteLength !== meta.weights.byteLength)
       throw new RuntimeError("WEIGHTS_MISMATCH", `the weights have ${w.byteLength} bytes but this module expects ${meta.weights.byteLength}: they belong to another compile of the model`);
-    new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength).set(w);
+    const placed = new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength);
+    placed.set(w);
+    if (opts.verifyWeights !== false && meta.weights.sha256) {
+      weightsChecked = checkWeights(placed, meta.weights.sha256);
+      weightsChecked.catch(() => {
+      });
+    }
   }
   const init = instance.exports.init;
   if (typeof init === "function") {
     try {
       init();
     } catch (e) {
+      await weightsChecked;
       throw new RuntimeError("EXECUTION_FAILED", `the model's load-time init trapped: ${e.message}`);
     }
   }
+  await weightsChecked;
   const inputNames = new Set(meta.inputs.map((s) => s.name));
   const exported = (name) => {
     const f = instance.exports[name];
@@ -459,9 +627,10 @@ async function loadModel(opts) {
   return {
     inputs: meta.inputs.map(info),
     outputs: meta.outputs.map((o) => ({ ...info(o), dims: outputDims(o) })),
-    async run(feeds) {
-      if (!feeds || typeof feeds !== "object")
+    async run(given) {
+      if (!given || typeof given !== "object")
         throw new RuntimeError("INVALID_INPUT", "run() takes an object mapping input names to tensors");
+      const feeds = readFeedsOnce(given);
       for (const k of Object.keys(feeds)) {
         if (!inputNames.has(k))
           throw new RuntimeInputError("UNKNOWN_INPUT", k, `'${k}' is not an input of this model (inputs: ${[...inputNames].join(", ")})`);
@@ -483,8 +652,7 @@ async function loadModel(opts) {
       for (const s of inputs)
         checkFeed(s, feeds[s.name]);
       for (const s of inputs) {
-        const d = feeds[s.name].data;
-        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(feedBytes(s.name, feeds[s.name].data));
       }
       try {
         v.run();

@@ -25,6 +25,8 @@ export interface CampaignOptions {
   findingsDir?: string;
   /** VERIFY_FAILED and CODEGEN_FAILED (compiler bugs, though typed) count as findings. */
   strict?: boolean;
+  /** Share of cases that are hostile models (hostile-models.ts) instead of mutants; 0 when absent. */
+  hostile?: number;
   /** Run the op/arity sweep (sweep.ts) instead of random mutants; `arities` narrows it. */
   sweep?: SweepOptions;
   log?: (line: string) => void;
@@ -37,6 +39,10 @@ export interface CampaignResult {
   counts: Record<string, number>;
   /** The first message seen for each outcome (typed errors' messages, findings' descriptions). */
   examples: Record<string, string>;
+  /** The case that took longest (compile and run, retries included). */
+  slowest?: { ms: number; index: number; seedName: string; what: string; outcome: string };
+  /** The largest peak resident memory a worker reported. */
+  peakRssBytes: number;
   findings: Finding[];
   uniqueFindings: number;
 }
@@ -83,7 +89,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   const seeds = sweep ? [] : loadCorpus(opts.corpus);
   const ops = knownOpTypes();
   const readSeed = seedReader();
-  const caseAt = (index: number) => sweep ? sweep[index]! : makeCase(seeds, readSeed, opts.seed, index, ops);
+  const caseAt = (index: number) => sweep ? sweep[index]! : makeCase(seeds, readSeed, opts.seed, index, ops, opts.hostile);
   const workers = opts.workers ?? Math.max(1, Math.min(2, os.availableParallelism()));
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const pool = new WorkerPool({ size: workers, timeoutMs });
@@ -100,6 +106,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
 
   let next = 0;
   let lastReport = t0;
+  let slowest: CampaignResult['slowest'];
+  let peakRssBytes = 0;
   const loop = async () => {
     while (next < limit && performance.now() < deadline) {
       const index = next++;
@@ -107,6 +115,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
         const fc = caseAt(index);
         const root = path.join(work, `w${slot}`);
         const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };
+        const started = performance.now();
         let r = await exec(job);
         // A loaded machine can make a slow compile look like a hang: a timeout counts only if the
         // case also fails to finish in a fresh worker with five times the time.
@@ -114,6 +123,9 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
           const retry = await exec(job, timeoutMs * 5);
           r = retry.finding?.kind === 'timeout' ? retry : { ...retry, outcome: `slow:${retry.outcome}` };
         }
+        const ms = performance.now() - started;
+        if (!slowest || ms > slowest.ms) slowest = { ms, index, seedName: fc.seedName, what: fc.mutations.join('; ').slice(0, 200), outcome: r.outcome };
+        peakRssBytes = Math.max(peakRssBytes, r.peakRssBytes ?? 0);
         counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
         examples[r.outcome] ??= `${r.message ?? r.finding?.message ?? ''} [case ${index}, ${fc.seedName}]`;
         if (r.finding) {
@@ -134,14 +146,14 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     fs.rmSync(work, { recursive: true, force: true });
   }
   return {
-    seed: opts.seed, cases: next, elapsedMs: performance.now() - t0, counts, examples,
+    seed: opts.seed, cases: next, elapsedMs: performance.now() - t0, counts, examples, slowest, peakRssBytes,
     findings: findings.all, uniqueFindings: findings.uniqueCount(),
   };
 }
 
 /** Runs case `index` of a campaign alone and keeps its files in `saveTo`, whatever its outcome. */
 export async function runOneCase(opts: CampaignOptions, index: number, saveTo: string) {
-  const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index, knownOpTypes());
+  const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index, knownOpTypes(), opts.hostile);
   const pool = new WorkerPool({ size: 1, timeoutMs: opts.timeoutMs ?? 20_000 });
   try {
     const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };

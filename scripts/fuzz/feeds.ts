@@ -22,7 +22,7 @@ const NARROW: Partial<Record<DType, [number, number]>> = {
 export const elementCount = (dims: readonly (number | string)[]) => dims.reduce<number>((a, d) => a * Number(d), 1);
 
 /** A run's dims: symbolic dims (bound at run time) all get 2, the same for every input. */
-const runDims = (dims: readonly (number | string)[]) => dims.map((d) => (typeof d === 'number' ? d : 2));
+export const runDims = (dims: readonly (number | string)[]) => dims.map((d) => (typeof d === 'number' ? d : 2));
 
 function randomTensor(info: TensorInfo, rng: Rng, specials: boolean): Tensor {
   const dims = runDims(info.dims);

@@ -6,6 +6,7 @@ import { BYTE_MUTATORS } from './mutate-bytes.js';
 import { externalData } from './mutate-external.js';
 import { MODEL_MUTATORS, ModelMutator, MutationContext, SideFile, decodeModel, encodeModel } from './mutate-model.js';
 import { Rng, caseRng } from './rng.js';
+import { hostileModel } from './hostile-models.js';
 
 export interface CompileChoices {
   inputShapes?: Record<string, number[]>;
@@ -54,8 +55,17 @@ function applyStructural(bytes: Uint8Array, count: number, ctx: MutationContext)
   return { bytes: encodeModel(model), applied };
 }
 
-export function makeCase(seeds: Seed[], readSeed: (s: Seed) => Uint8Array, campaignSeed: number, index: number, knownOps: readonly string[] = []): FuzzCase {
+export function makeCase(seeds: Seed[], readSeed: (s: Seed) => Uint8Array, campaignSeed: number, index: number, knownOps: readonly string[] = [], hostileShare = 0): FuzzCase {
   const rng = caseRng(campaignSeed, index);
+  // Some cases are models built to exhaust the compiler (hostile-models.ts) instead of mutants.
+  if (hostileShare > 0 && rng.chance(hostileShare)) {
+    const h = hostileModel(rng);
+    return {
+      index, seedName: `hostile/${h.kind}`, bytes: h.bytes, sideFiles: [], mutations: [h.what],
+      compile: { embedWeights: false, optimize: rng.chance(0.8), verify: false },
+      feedSeed: rng.int(2 ** 31), feedMode: 'valid', corruptModule: false,
+    };
+  }
   const seed = pickSeed(seeds, rng);
   const total = rng.weighted([[1, 6], [2, 3], [3, 1]] as const);
   const byteLevel = rng.chance(0.3);

@@ -6,7 +6,7 @@ import { RuntimeError, loadModel } from '@onnx2wasm/runtime';
 import type { Model, Tensor } from '@onnx2wasm/runtime';
 import { corruptModule } from './corrupt-module.js';
 import { COMPILE_ERROR_CODES, RUNTIME_ERROR_CODES } from './error-codes.js';
-import { breakFeeds, elementCount, validFeeds } from './feeds.js';
+import { breakFeeds, elementCount, runDims, validFeeds } from './feeds.js';
 import type { CompileChoices, FeedMode } from './make-case.js';
 import { makeRng } from './rng.js';
 
@@ -28,6 +28,7 @@ export type FindingKind =
   | 'accepted-invalid-model' | 'accepted-bad-input' // should have failed and did not
   | 'unloadable-module' | 'rejected-valid-input' // compiled, but the module or its inputs do not work
   | 'state-corrupted' | 'bad-output' // wrong answers after an error, outputs that disagree with their dims
+  | 'accepted-tampered-weights' // weights with other bytes than the module was compiled with loaded
   | 'timeout' | 'crash' | 'out-of-memory'; // reported by the pool
 
 export interface CaseResult {
@@ -35,6 +36,8 @@ export interface CaseResult {
   finding?: { kind: FindingKind; message: string; stack?: string };
   /** The typed error's message, kept for docs and debugging. */
   message?: string;
+  /** Set by the pool's worker: its peak resident memory after the case. */
+  peakRssBytes?: number;
 }
 
 /** Compiled models needing more memory than this are not run (the compile is what is under test). */
@@ -84,6 +87,19 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
     ({ wasm, weights } = d);
     prefix = 'damaged-module:';
   }
+  // Tampered weights of the right size must be refused by the default check.
+  if (!job.corruptModule && weights.byteLength > 0 && rng.chance(0.15)) {
+    const tampered = weights.slice();
+    const at = rng.int(tampered.byteLength);
+    tampered[at] = tampered[at]! ^ (1 << rng.int(8));
+    try {
+      await loadModel({ wasm, weights: tampered });
+      return finding('accepted-tampered-weights', new Error(`weights with bit flipped at byte ${at} loaded`));
+    } catch (e) {
+      if (!isTypedRuntimeError(e)) return finding('untyped-runtime-error', e);
+      if (e.code !== 'WEIGHTS_MISMATCH') return finding('accepted-tampered-weights', new Error(`tampered weights gave ${e.code}, not WEIGHTS_MISMATCH: ${e.message}`));
+    }
+  }
   let model: Model;
   try {
     model = await loadModel({ wasm, weights });
@@ -96,7 +112,8 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
   let feeds: Record<string, Tensor>;
   let first: Record<string, Tensor>;
   try {
-    if (model.inputs.reduce((s, i) => s + elementCount(i.dims), 0) > RUN_INPUT_CAP) return { outcome: `${prefix}compiled-not-run:input-size` };
+    // Symbolic dims count at the value validFeeds gives them (a symbol is NaN to elementCount).
+    if (model.inputs.reduce((s, i) => s + elementCount(runDims(i.dims)), 0) > RUN_INPUT_CAP) return { outcome: `${prefix}compiled-not-run:input-size` };
     feeds = validFeeds(model.inputs, rng);
     first = await model.run(feeds);
   } catch (e) {

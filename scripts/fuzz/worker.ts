@@ -8,6 +8,7 @@ if (!process.send) throw new Error('worker.ts runs as a child process of the fuz
 
 process.on('message', async (req: Request) => {
   const result = await runCase(req.job);
-  process.send!({ id: req.id, result });
+  // The worker's peak resident memory so far (workers are reused: a running maximum).
+  process.send!({ id: req.id, result: { ...result, peakRssBytes: process.resourceUsage().maxRSS * 1024 } });
 });
 process.send({ ready: true });

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { CompileError, Dim, Graph, Tensor, printGraph, verifyGraph } from '@onnx2wasm/ir';
-import { ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
+import { CompileError, LimitError, Dim, Graph, Tensor, printGraph, verifyGraph } from '@onnx2wasm/ir';
+import { DEFAULT_LIMITS, ImportLimits, ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
 import { LAYOUT_MODES, LayoutMode, PassReport, WEIGHTS_FORMATS, WeightsFormat, compressWeights, optimize } from '@onnx2wasm/optimizer';
 import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, effectiveGuards, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
 import { glueDts, glueJs } from './glue.js';
@@ -18,6 +18,13 @@ import { WeightsCompressionSummary, measureWeightsError } from './weights-error.
 import { ConstantValue, resolveConstantInputs } from './constant-inputs.js';
 
 export interface CompileOptions {
+  /**
+   * Compile-time budgets against hostile or runaway models: `maxNodes` (IR nodes after expansion,
+   * default 1,000,000), `maxUnrolledIterations` (loop iterations unrolled, nested loops counted
+   * as the product, 100,000), `maxSubgraphDepth` (32), `maxModelBytes` (2 GiB),
+   * `maxRepeatedElements` (numbers in repeated protobuf fields, 64 Mi). Over one: LIMIT_EXCEEDED.
+   */
+  limits?: ImportLimits;
   /** Pins input dims, e.g. { input: [1, 128, 256] }; needed where the model's inputs have symbolic dims. */
   inputShapes?: Record<string, Dim[]>;
   /**
@@ -194,8 +201,11 @@ function valueCandidateLimit(o: CompileOptions): number {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-function readSource(src: Uint8Array | ArrayBuffer | string): { bytes: Uint8Array; baseDir?: string } {
+function readSource(src: Uint8Array | ArrayBuffer | string, maxBytes: number): { bytes: Uint8Array; baseDir?: string } {
   if (typeof src === 'string') {
+    let size: number;
+    try { size = fs.statSync(src).size; } catch { size = 0; } // the read below reports the error
+    if (size > maxBytes) throw new LimitError('maxModelBytes', size, maxBytes, `the model file '${src}' is larger than allowed`);
     try {
       return { bytes: new Uint8Array(fs.readFileSync(src)), baseDir: path.dirname(path.resolve(src)) };
     } catch (e) {
@@ -251,7 +261,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const t0 = performance.now();
   const maxCandidates = valueCandidateLimit(options);
   const extraPasses = options.plugins ? registerPlugins(options.plugins) : [];
-  const { bytes, baseDir } = readSource(model);
+  const { bytes, baseDir } = readSource(model, options.limits?.maxModelBytes ?? DEFAULT_LIMITS.maxModelBytes);
   const name = options.name ?? 'model';
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
@@ -259,10 +269,10 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   // conv kernels pack their weights at compile time and take only constants, so such builds stay NCHW.
   const compressing = options.weights === 'float16' || options.weights === 'int8';
   // Decoded once: with value variants the model is imported once per candidate value.
-  const decoded = decodeModel(bytes);
+  const decoded = decodeModel(bytes, options.limits);
   const constantInputs = resolveConstantInputs(decoded, options.constantInputs);
   const front = (knownInputs?: Record<string, Tensor>): Build => {
-    const imported = importModel(decoded, { inputShapes: options.inputShapes, constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir });
+    const imported = importModel(decoded, { inputShapes: options.inputShapes, constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir, limits: options.limits });
     if (options.verify) verifyGraph(imported.graph, 'import');
     const optimized = options.optimize === false
       ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })

@@ -14,14 +14,29 @@ export type CompileErrorCode =
   | 'INVALID_OPTION'
   | 'VERIFY_FAILED'
   | 'CODEGEN_FAILED'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'LIMIT_EXCEEDED';
+
+/** Longest message an error keeps: a hostile model must not make the CLI print megabytes. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** `items` as a comma-separated list of at most `first` entries, then "and N more". */
+export function cappedList(items: ArrayLike<unknown>, first = 16): string {
+  const shown = Array.from({ length: Math.min(first, items.length) }, (_, i) => String(items[i]));
+  return items.length > first ? `${shown.join(',')}, … and ${items.length - first} more` : shown.join(',');
+}
+
+function capped(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}… (and ${message.length - MAX_MESSAGE_CHARS} more characters)`;
+}
 
 export class CompileError extends Error {
   readonly code: CompileErrorCode;
   readonly node?: string;
   readonly op?: string;
   constructor(code: CompileErrorCode, message: string, where?: { node?: string; op?: string }) {
-    super(message);
+    super(capped(message));
     this.name = 'CompileError';
     this.code = code;
     this.node = where?.node;
@@ -42,5 +57,20 @@ export class VerifyError extends CompileError {
   constructor(message: string, where?: { node?: string; op?: string }) {
     super('VERIFY_FAILED', message, where);
     this.name = 'VerifyError';
+  }
+}
+
+/**
+ * A compile-time budget ran out (IR nodes, unrolled loop iterations, subgraph nesting, model
+ * size, counts of repeated protobuf fields): a hostile or runaway model fails fast instead of
+ * exhausting memory or time. Names the limit, where it ran out and the option that raises it.
+ */
+export class LimitError extends CompileError {
+  readonly limit: string;
+  constructor(limit: string, value: number, max: number, what: string, where?: { node?: string; op?: string }) {
+    const at = where?.node ? `${where.op ?? 'node'} node '${where.node}': ` : '';
+    super('LIMIT_EXCEEDED', `${at}${what} (${value} > ${max}); raise the limit with compile({ limits: { ${limit}: N } }) or --limit ${limit}=N if the model is trusted`, where);
+    this.name = 'LimitError';
+    this.limit = limit;
   }
 }

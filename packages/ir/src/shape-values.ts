@@ -205,24 +205,46 @@ function producer(g: Graph, value: string): Node | undefined {
   return j === undefined ? undefined : g.nodes[j];
 }
 
-/** The symbolic contents of a graph value, or undefined when it is not a (small, integer-valued) shape value. */
+/** The node whose Shape-op output `value` is, when `value` is a shape value such a node computes. */
+function shapeProducer(g: Graph, value: string): Node | undefined {
+  if (!isShapeLike(g.types.get(value))) return undefined;
+  const n = producer(g, value);
+  return n && n.outputs[0] === value && SHAPE_OPS.has(n.op) ? n : undefined;
+}
+
+/** Shape and Size only read their input's type; everything else needs its inputs' contents. */
+const readsContents = (n: Node) => n.op !== 'Shape' && n.op !== 'Size';
+
+/**
+ * The symbolic contents of a graph value, or undefined when it is not a (small, integer-valued)
+ * shape value. The walk over producers is iterative (an explicit stack), so a chain of 100,000
+ * shape ops cannot overflow the call stack.
+ */
 export function symbolicValue(g: Graph, value: string, memo = new Map<string, Dim[] | undefined>()): Dim[] | undefined {
   if (memo.has(value)) return memo.get(value);
-  memo.set(value, undefined); // guards against cycles in a broken graph
-  let out: Dim[] | undefined;
-  const c = g.constants.get(value);
-  if (c) out = constantDims(c);
-  else if (isShapeLike(g.types.get(value))) {
-    const n = producer(g, value);
-    if (n && n.outputs[0] === value && SHAPE_OPS.has(n.op)) {
+  const waiting = new Set<string>(); // values whose inputs are on the stack above them
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (waiting.has(v)) {
+      waiting.delete(v);
+      const n = shapeProducer(g, v)!;
       const types = n.inputs.map((i) => (i ? g.types.get(i) : undefined));
-      // Shape and Size only read their input's type; everything else needs its inputs' contents.
-      const vals = n.op === 'Shape' || n.op === 'Size' ? [] : n.inputs.map((i) => (i ? symbolicValue(g, i, memo) : undefined));
-      out = shapeValueOf(n, types, vals, g.types.get(value));
+      const vals = readsContents(n) ? n.inputs.map((i) => (i ? memo.get(i) : undefined)) : [];
+      memo.set(v, shapeValueOf(n, types, vals, g.types.get(v)));
+      continue;
     }
+    if (memo.has(v)) continue;
+    memo.set(v, undefined); // also guards against cycles in a broken graph
+    const c = g.constants.get(v);
+    if (c) { memo.set(v, constantDims(c)); continue; }
+    const n = shapeProducer(g, v);
+    if (!n) continue;
+    waiting.add(v);
+    stack.push(v);
+    if (readsContents(n)) for (let k = n.inputs.length - 1; k >= 0; k--) if (n.inputs[k] && !memo.has(n.inputs[k]!)) stack.push(n.inputs[k]!);
   }
-  memo.set(value, out);
-  return out;
+  return memo.get(value);
 }
 
 /** For InferContext.symbolic: contents of the node's non-constant inputs that are shape values. */

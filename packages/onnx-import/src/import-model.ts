@@ -1,10 +1,12 @@
-import { Attrs, AttrValue, CompileError, Dim, Graph, Tensor, ValueType, canonicalDim, isDimExpr } from '@onnx2wasm/ir';
+import { Attrs, AttrValue, CompileError, LimitError, Dim, Graph, Tensor, ValueType, canonicalDim, isDimExpr } from '@onnx2wasm/ir';
 import { OnnxImportError, UnsupportedOp, UnsupportedOpError } from './errors.js';
 import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
 import { dtypeFromOnnx, tensorFromProto, TensorLoadOptions } from './tensor-proto.js';
 import { sortedNodes } from './topo-sort.js';
 import { RunTimeIf, startRecording } from './run-time-branches.js';
+import { ImportLimits, chargeNodes, resolveLimits, withBudget } from './import-budget.js';
+import { protoCensus } from './proto-census.js';
 import './handlers/index.js';
 import { computesInFloat32, runInFloat32 } from './float16-compute.js';
 
@@ -18,6 +20,8 @@ export interface ImportOptions extends TensorLoadOptions {
    * the nodes read a constant copy, so handlers and inference see the value.
    */
   knownInputs?: Record<string, Tensor>;
+  /** Compile-time budgets (IR nodes, unrolled iterations, nesting depth); defaults in DEFAULT_LIMITS. */
+  limits?: ImportLimits;
 }
 
 export interface ImportedModel {
@@ -32,8 +36,12 @@ export interface ImportedModel {
 /** A decoded .onnx model: decode once (decodeModel) to import the same model several times. */
 export type DecodedModel = ModelProto;
 
-export function decodeModel(bytes: Uint8Array): ModelProto {
+export function decodeModel(bytes: Uint8Array, limits?: ImportLimits): ModelProto {
   if (bytes.byteLength === 0) throw new OnnxImportError('INVALID_MODEL', 'the model file is empty');
+  const budget = resolveLimits(limits);
+  if (bytes.byteLength > budget.maxModelBytes) throw new LimitError('maxModelBytes', bytes.byteLength, budget.maxModelBytes, 'the model file is larger than allowed');
+  // Counted before decoding, which allocates per node and per element.
+  protoCensus(bytes, budget);
   let model: ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -131,8 +139,13 @@ function knownCopy(name: string, value: Tensor, type: ValueType, used: Set<strin
 
 /** Turns a ModelProto into an IR graph: all unsupported ops are reported at once, before any handler runs. */
 export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptions = {}): ImportedModel {
+  const limits = resolveLimits(opts.limits);
   // The import only reads the decoded model (tensors are copied out of it), so one may be shared.
-  const model = source instanceof Uint8Array ? decodeModel(source) : source;
+  const model = source instanceof Uint8Array ? decodeModel(source, limits) : source;
+  return withBudget(limits, () => importDecoded(model, opts));
+}
+
+function importDecoded(model: ModelProto, opts: ImportOptions): ImportedModel {
   const g = model.graph as GraphProto;
   const opset = defaultOpset(model);
   const runTimeIfs = startRecording();
@@ -230,6 +243,7 @@ export function importModel(source: Uint8Array | DecodedModel, opts: ImportOptio
     const ctx = makeContext(graph, n, opsetOf(model, n.domain), fresh, tracedBatch);
     if (computesInFloat32(ctx)) runInFloat32(ctx, handler, fresh);
     else handler(ctx);
+    chargeNodes(graph.nodes.length, n);
     // An output the op does not produce (e.g. one too many) would reach codegen without a type.
     for (const irNode of graph.nodes.slice(firstEmitted)) {
       irNode.outputs.forEach((o, k) => {

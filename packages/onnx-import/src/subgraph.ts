@@ -9,6 +9,7 @@ import { attrValue } from './import-model.js';
 import { GraphProto } from './proto.js';
 import { tensorFromProto } from './tensor-proto.js';
 import { sortedNodes } from './topo-sort.js';
+import { chargeNodes, checkDepth } from './import-budget.js';
 
 const scopes: Map<string, string>[] = [];
 
@@ -29,6 +30,7 @@ function resolve(name: string): string {
  */
 export function inlineGraph(ctx: HandlerContext, body: GraphProto, bind: string[], tag: string): string[] {
   const g = ctx.graph;
+  checkDepth(scopes.length + 1, ctx.node);
   const formal = (body.input ?? []).map((v) => v.name ?? '');
   if (formal.length !== bind.length) ctx.fail(`its ${tag} body takes ${formal.length} inputs, ${bind.length} are given`);
   const prefix = `${ctx.node.name}/${tag}`;
@@ -65,6 +67,7 @@ export function inlineGraph(ctx: HandlerContext, body: GraphProto, bind: string[
       while (outs.length && !outs[outs.length - 1]) outs.pop();
       n.outputs = outs.map((o) => (o ? fresh(o) : ''));
       handler(makeContext(g, n, opset, fresh));
+      chargeNodes(g.nodes.length, n);
       outs.forEach((o, k) => { if (o) scope.set(o, n.outputs[k]!); });
     });
     return (body.output ?? []).map((v) => {

@@ -36,6 +36,32 @@ function insideFolder(base: string, file: string): boolean {
   return file === base || file.startsWith(base + path.sep);
 }
 
+/** Where the kernel can name an open descriptor's file (Linux), that name; elsewhere undefined. */
+function descriptorPath(fd: number): string | undefined {
+  try { return fs.readlinkSync(`/proc/self/fd/${fd}`); } catch { return undefined; }
+}
+
+/**
+ * Checks that the opened descriptor is the file `file` resolves to inside the model's folder: the
+ * real path must lie in the folder and its inode and device must be the descriptor's. Another
+ * process flipping the path between a file and a symlink to a secret can then only make the
+ * import fail, never read the secret: the open may follow the link, but the descriptor's inode is
+ * then the secret's, which no path inside the folder has (a hard link into the folder aside, which
+ * needs write access to the secret's file system and is the folder owner's choice). On Linux the
+ * kernel's own name for the descriptor is checked too, which no later swap can change.
+ */
+function checkOpenedInside(fd: number, base: string, file: string, name: string, location: string): void {
+  const realBase = fs.realpathSync(base);
+  const leaks = () => new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data path '${location}' leads out of the model's folder (through a symlink)`);
+  const opened = fs.fstatSync(fd);
+  const real = fs.realpathSync(file);
+  if (!insideFolder(realBase, real)) throw leaks();
+  const named = fs.statSync(real);
+  if (named.ino !== opened.ino || named.dev !== opened.dev) throw leaks();
+  const kernelName = descriptorPath(fd);
+  if (kernelName !== undefined && kernelName.startsWith('/') && !insideFolder(realBase, kernelName)) throw leaks();
+}
+
 /** Reads `expectBytes` of external data, refusing paths (symlinks included) that leave the model's folder. */
 function readExternal(t: TensorProto, name: string, opts: TensorLoadOptions, expectBytes: number): Uint8Array {
   const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
@@ -54,12 +80,16 @@ function readExternal(t: TensorProto, name: string, opts: TensorLoadOptions, exp
   }
   let fd: number;
   try {
-    // Resolved for real, so a symlink inside the folder cannot point outside it.
-    if (!insideFolder(fs.realpathSync(base), fs.realpathSync(file))) {
-      throw new OnnxImportError('INVALID_MODEL', `initializer '${name}': external data path '${location}' leads out of the model's folder (through a symlink)`);
-    }
-    fd = fs.openSync(file, 'r');
+    // Opened first, then checked: the checks below are about this descriptor, so a file swapped
+    // for a symlink (or a folder for a link) after the open cannot change what is read.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
+    throw new OnnxImportError('IO_ERROR', `initializer '${name}': external data file '${location}' cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    checkOpenedInside(fd, base, file, name, location);
+  } catch (e) {
+    fs.closeSync(fd);
     if (e instanceof OnnxImportError) throw e;
     throw new OnnxImportError('IO_ERROR', `initializer '${name}': external data file '${location}' cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }

@@ -43,13 +43,26 @@ export interface Rule {
   apply(node: Node, view: GraphView): Patch | undefined;
 }
 
-function makeView(g: Graph): GraphView {
+interface LiveView extends GraphView {
+  /** Keeps the indexes in step with a patch: drops `removed`, adds `inserted`, moves readers of renamed values. */
+  update(removed: Node[], inserted: Node[]): void;
+}
+
+function makeView(g: Graph): LiveView {
   const producers = new Map<string, Node>();
   const consumers = new Map<string, Node[]>();
-  for (const n of g.nodes) {
+  const add = (n: Node) => {
     for (const o of n.outputs) if (o) producers.set(o, n);
     for (const i of n.inputs) if (i) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(n);
-  }
+  };
+  const drop = (n: Node) => {
+    for (const o of n.outputs) if (o && producers.get(o) === n) producers.delete(o);
+    for (const i of new Set(n.inputs)) {
+      const list = i ? consumers.get(i) : undefined;
+      if (list) consumers.set(i!, list.filter((c) => c !== n));
+    }
+  };
+  g.nodes.forEach(add);
   const outputs = new Set(g.outputs);
   let counter = 0;
   return {
@@ -65,56 +78,85 @@ function makeView(g: Graph): GraphView {
       do n = `${hint}_${counter++}`; while (g.types.has(n) || producers.has(n));
       return n;
     },
+    update(removed, inserted) {
+      removed.forEach(drop);
+      inserted.forEach(add);
+    },
   };
 }
 
-function applyPatch(g: Graph, p: Patch, rule: string): void {
+/** Where `n` stands in `nodes`, looked for near `hint` first (patches are local), else anywhere. */
+function indexNear(nodes: Node[], n: Node, hint: number): number {
+  for (let d = 0; d < 64; d++) {
+    if (nodes[hint - d] === n) return hint - d;
+    if (nodes[hint + d] === n) return hint + d;
+  }
+  return nodes.indexOf(n);
+}
+
+/** Applies `p` in place; returns the index of the first inserted node (or where the removed ones stood). */
+function applyPatch(g: Graph, view: LiveView, p: Patch, rule: string, hint: number): number {
   const removed = new Set(p.remove);
-  const positions = g.nodes.map((n, i) => (removed.has(n) ? i : -1)).filter((i) => i >= 0);
-  if (positions.length !== removed.size) throw new CompileError('VERIFY_FAILED', `rewrite rule '${rule}' removes a node that is not in the graph`);
+  const positions = [...removed].map((n) => indexNear(g.nodes, n, hint));
+  if (positions.some((i) => i < 0)) throw new CompileError('VERIFY_FAILED', `rewrite rule '${rule}' removes a node that is not in the graph`);
   for (const [name, t] of p.constants ?? []) {
     g.constants.set(name, t);
     g.types.set(name, { dtype: t.dtype, shape: [...t.dims] });
   }
-  const at = Math.max(...positions, 0);
   const inserted = p.insert ?? [];
-  const before = g.nodes.slice(0, at + 1).filter((n) => !removed.has(n));
-  const after = g.nodes.slice(at + 1);
-  g.nodes = [...before, ...inserted, ...after];
+  // Inserted where the last removed node stood; the others are taken out from the back.
+  const at = Math.max(...positions, 0);
+  const sorted = positions.sort((a, b) => b - a);
+  if (sorted.length) {
+    g.nodes.splice(sorted[0]!, 1, ...inserted);
+    for (const i of sorted.slice(1)) g.nodes.splice(i, 1);
+  } else g.nodes.splice(at + 1, 0, ...inserted);
+  const start = sorted.length ? at - (sorted.length - 1) : at + 1;
+  view.update([...removed], []);
   for (const n of inserted) inferNode(g, n);
+  view.update([], inserted);
   if (p.rename?.length) {
     const map = new Map(p.rename);
     const resolve = (v: string) => { let x = v; for (let k = 0; map.has(x) && k < 64; k++) x = map.get(x)!; return x; };
-    for (const n of g.nodes) n.inputs = n.inputs.map((i) => (i ? resolve(i) : i));
-    g.outputs = g.outputs.map((o) => {
-      if (map.has(o)) throw new CompileError('VERIFY_FAILED', `rewrite rule '${rule}' renamed graph output '${o}'`);
-      return o;
-    });
+    for (const o of g.outputs) if (map.has(o)) throw new CompileError('VERIFY_FAILED', `rewrite rule '${rule}' renamed graph output '${o}'`);
+    const readers = new Set(p.rename.flatMap(([from]) => view.consumers(from)));
+    view.update([...readers], []);
+    for (const n of readers) n.inputs = n.inputs.map((i) => (i ? resolve(i) : i));
+    view.update([], [...readers]);
   }
+  return Math.max(0, Math.min(start, g.nodes.length));
 }
 
-/** A pass that applies `rules` until none matches (at most `maxRewrites` rewrites). */
-export function rewritePass(name: string, description: string, rules: Rule[], maxRewrites = 100_000): Pass {
+/**
+ * A pass that applies `rules` until none matches. Each sweep walks the nodes in order and, after a
+ * rewrite, goes on from the inserted nodes with indexes kept up to date (not from the start with
+ * fresh ones), so a chain of 100,000 fusable nodes costs linear work; sweeps repeat until one
+ * changes nothing. The rewrite count is bounded to catch rules that undo each other.
+ */
+export function rewritePass(name: string, description: string, rules: Rule[], maxRewrites?: number): Pass {
   return {
     name,
     description,
     run(input) {
       const g = cloneGraph(input);
+      const bound = maxRewrites ?? 100_000 + 10 * g.nodes.length;
       let changed = false;
       let count = 0;
       for (let again = true; again;) {
         again = false;
         const view = makeView(g);
-        for (const n of g.nodes) {
+        for (let i = 0; i < g.nodes.length;) {
+          const n = g.nodes[i]!;
+          let next = i + 1;
           for (const rule of rules) {
             const patch = rule.apply(n, view);
             if (!patch) continue;
-            applyPatch(g, patch, rule.name);
+            next = applyPatch(g, view, patch, rule.name, i);
             changed = again = true;
-            if (++count > maxRewrites) throw new CompileError('VERIFY_FAILED', `pass '${name}' did not converge: rules keep rewriting (last: '${rule.name}')`);
+            if (++count > bound) throw new CompileError('VERIFY_FAILED', `pass '${name}' did not converge: rules keep rewriting (last: '${rule.name}')`);
             break;
           }
-          if (again) break;
+          i = next;
         }
       }
       return { graph: g, changed };

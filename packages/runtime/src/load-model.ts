@@ -5,6 +5,8 @@ import { relaxedSimdSupported } from './relaxed-simd.js';
 import { Slot, validateMeta } from './validate-meta.js';
 import { Placed, dynamicDims } from './dynamic-dims.js';
 import { ValueCondition, publicDims, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
+import { checkWeights } from './weights-digest.js';
+import { feedBytes, readFeedsOnce } from './read-feeds.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -18,6 +20,11 @@ export interface LoadOptions {
    * `wasm` where the engine supports relaxed SIMD.
    */
   relaxedWasm?: ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+  /**
+   * Check the weights against the SHA-256 the module was compiled with (default true): weights
+   * that are damaged or from another compile fail with WEIGHTS_MISMATCH instead of running.
+   */
+  verifyWeights?: boolean;
 }
 
 export interface Model {
@@ -60,11 +67,12 @@ function checkFeed(slot: Slot & Placed, t: Tensor): void {
   if (!ok) throw new RuntimeInputError('SHAPE_MISMATCH', name, `input '${name}': expected dims [${slot.dims}], got [${Array.isArray(dims) ? dims : String(dims)}]`);
   const Ctor = ARRAYS[slot.dtype];
   if (!(t.data instanceof Ctor)) throw new RuntimeInputError('INVALID_INPUT', name, `input '${name}': data must be a ${Ctor.name} for dtype ${slot.dtype}, got ${t.data?.constructor?.name ?? typeof t.data}`);
-  if (t.data.byteLength !== slot.byteLength) {
-    const detached = t.data.buffer.byteLength === 0;
+  const bytes = feedBytes(name, t.data);
+  if (bytes.byteLength !== slot.byteLength) {
+    const detached = slot.byteLength > 0 && bytes.byteLength === 0 && (t.data as { buffer: ArrayBuffer }).buffer.byteLength === 0;
     throw new RuntimeInputError('INVALID_INPUT', name, detached
       ? `input '${name}': its buffer is detached (transferred or freed)`
-      : `input '${name}': data has ${t.data.length} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
+      : `input '${name}': data has ${bytes.byteLength / Ctor.BYTES_PER_ELEMENT} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
   }
 }
 
@@ -114,19 +122,29 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   const runFn = instance.exports.run as () => void;
   if (!(memory instanceof WebAssembly.Memory) || typeof runFn !== 'function') throw new RuntimeError('INVALID_MODULE', 'the module does not export memory and run(): not an onnx2wasm module');
   const meta = validateMeta(rawMeta, memory.buffer.byteLength);
+  let weightsChecked: Promise<void> | undefined;
   if (!meta.weights.embedded) {
     const w = opts.weights ? bytesOf(opts.weights) : undefined;
     if (!w) throw new RuntimeError('WEIGHTS_MISMATCH', `this model needs its weights file (${meta.weights.byteLength} bytes): pass { weights }`);
     if (w.byteLength !== meta.weights.byteLength) throw new RuntimeError('WEIGHTS_MISMATCH', `the weights have ${w.byteLength} bytes but this module expects ${meta.weights.byteLength}: they belong to another compile of the model`);
-    new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength).set(w);
+    const placed = new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength);
+    placed.set(w);
+    // The copy in memory is what gets hashed, so bytes the caller changes later cannot slip past.
+    // Web Crypto hashes off the main thread while init() below runs; both are awaited before use.
+    if (opts.verifyWeights !== false && meta.weights.sha256) {
+      weightsChecked = checkWeights(placed, meta.weights.sha256);
+      weightsChecked.catch(() => {});
+    }
   }
   // Data the module derives from its weights once (e.g. Winograd-transformed filters).
   const init = instance.exports.init;
   if (typeof init === 'function') {
     try { (init as () => void)(); } catch (e) {
+      await weightsChecked; // wrong weights are the better explanation of a trap
       throw new RuntimeError('EXECUTION_FAILED', `the model's load-time init trapped: ${(e as Error).message}`);
     }
   }
+  await weightsChecked;
   const inputNames = new Set(meta.inputs.map((s) => s.name));
   // The generic build, and the copies specialized for some dim values (--specialize).
   const exported = (name: string) => {
@@ -145,8 +163,9 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   return {
     inputs: meta.inputs.map(info),
     outputs: meta.outputs.map((o) => ({ ...info(o), dims: outputDims(o) })),
-    async run(feeds) {
-      if (!feeds || typeof feeds !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
+    async run(given) {
+      if (!given || typeof given !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
+      const feeds = readFeedsOnce(given);
       for (const k of Object.keys(feeds)) {
         if (!inputNames.has(k)) throw new RuntimeInputError('UNKNOWN_INPUT', k, `'${k}' is not an input of this model (inputs: ${[...inputNames].join(', ')})`);
       }
@@ -164,8 +183,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       const inputs = placed(v.inputs);
       for (const s of inputs) checkFeed(s, feeds[s.name]!);
       for (const s of inputs) {
-        const d = feeds[s.name]!.data;
-        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(feedBytes(s.name, feeds[s.name]!.data));
       }
       try { v.run(); } catch (e) {
         throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);

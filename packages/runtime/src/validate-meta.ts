@@ -15,7 +15,7 @@ export interface Meta {
   format: number;
   inputs: Slot[];
   outputs: Slot[];
-  weights: { offset: number; byteLength: number; embedded: boolean };
+  weights: { offset: number; byteLength: number; embedded: boolean; sha256?: string };
   memory: { pages: number };
 }
 
@@ -86,6 +86,8 @@ export function validateMeta(raw: unknown, memoryBytes: number): Meta {
   const w = raw.weights;
   if (!isObject(w) || typeof w.embedded !== 'boolean') invalid('no weights entry');
   checkRange('the weights region', w.offset, w.byteLength, memoryBytes);
+  // Modules from before weights were hashed have none; a present one must be a SHA-256.
+  if (w.sha256 !== undefined && (typeof w.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(w.sha256))) invalid('damaged weights hash');
   if (!isObject(raw.memory) || !isCount(raw.memory.pages)) invalid('no memory entry');
   checkValues(raw.whenValues, raw.inputs as Slot[]);
   if (raw.variants !== undefined) {

@@ -22,11 +22,36 @@ export interface BufferAliases {
   views: Set<string>;
 }
 
-/** `held`: values written once at load time (load-time.ts); nothing may overwrite them in place. */
+/**
+ * The root lookup of a finished alias map, memoized: a chain of in-place ops makes alias chains as
+ * long as the graph, which a plain walk per query turns quadratic.
+ */
+export function aliasRoots(aliases: ReadonlyMap<string, string>): (v: string) => string {
+  const memo = new Map<string, string>();
+  return (v) => {
+    const walked: string[] = [];
+    let r = v;
+    for (;;) {
+      const known = memo.get(r);
+      if (known !== undefined) { r = known; break; }
+      const next = aliases.get(r);
+      if (next === undefined) break;
+      walked.push(r);
+      r = next;
+    }
+    for (const w of walked) memo.set(w, r);
+    return r;
+  };
+}
+
+// Linear in the graph: a value's root is fixed when it is aliased (only a node's new output is
+// aliased, to a value defined earlier), and each root keeps the last read of every value on it.
+// `held`: values written once at load time (load-time.ts); nothing may overwrite them in place.
 export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): BufferAliases {
   const aliases = new Map<string, string>();
   const views = new Set<string>();
-  const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const roots = new Map<string, string>();
+  const root = (v: string) => roots.get(v) ?? v;
   const sameType = (a: string, b: string) => {
     const ta = g.types.get(a), tb = g.types.get(b);
     return !!ta && !!tb && ta.dtype === tb.dtype && ta.shape.join() === tb.shape.join();
@@ -38,10 +63,16 @@ export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): 
   // A loop body reads its outer values on every iteration: nothing in the loop may overwrite them.
   for (const [v, e] of loopReadReach(g)) lastRead.set(v, Math.max(lastRead.get(v) ?? -1, e));
   const pinned = new Set([...g.inputs, ...g.outputs, ...g.constants.keys(), ...held]);
-  const lastUseOfBuffer = (r: string) => {
-    let last = lastRead.get(r) ?? -1;
-    for (const [v] of lastRead) if (root(v) === r) last = Math.max(last, lastRead.get(v)!);
-    return last;
+  // Per root: the last read of any value sharing its buffer so far, and whether a pinned value does.
+  const lastUse = new Map<string, number>();
+  const pinnedRoots = new Set(pinned);
+  const lastUseOfBuffer = (r: string) => lastUse.get(r) ?? lastRead.get(r) ?? -1;
+  const alias = (y: string, x: string) => {
+    const r = root(x);
+    aliases.set(y, x);
+    roots.set(y, r);
+    lastUse.set(r, Math.max(lastUseOfBuffer(r), lastRead.get(y) ?? -1));
+    if (pinned.has(y)) pinnedRoots.add(r);
   };
 
   g.nodes.forEach((n, k) => {
@@ -49,7 +80,7 @@ export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): 
     if (!y || n.outputs.length !== 1) return;
     const x = n.inputs[0];
     if (VIEW_OPS.has(n.op) && x && g.types.get(x)?.dtype === g.types.get(y)?.dtype) {
-      aliases.set(y, x);
+      alias(y, x);
       views.add(y);
       return;
     }
@@ -57,9 +88,9 @@ export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): 
     for (const i of n.inputs) {
       if (!i || !sameType(i, y)) continue;
       const r = root(i);
-      if (pinned.has(r) || [...pinned].some((p) => root(p) === r)) continue;
+      if (pinnedRoots.has(r)) continue;
       if (lastUseOfBuffer(r) !== k) continue;
-      aliases.set(y, i);
+      alias(y, i);
       return;
     }
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Graph, Tensor, evalDim } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { MemoryPlan, planMemory } from './memory-plan.js';
@@ -178,7 +179,8 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const meta: ModelMeta = {
     format: 1,
     inputs: emitted[0]!.inputs, outputs: emitted[0]!.outputs,
-    weights: { offset: weightsBase, byteLength: weights.byteLength, embedded: !!opts.embedWeights },
+    // The weights' hash travels inside the module, so a loader can tell they belong to it.
+    weights: { offset: weightsBase, byteLength: weights.byteLength, embedded: !!opts.embedWeights, ...(opts.embedWeights ? {} : { sha256: createHash('sha256').update(weights).digest('hex') }) },
     memory: { pages, arenaBytes, scratchBytes },
   };
   const dynamic = dynamicMeta(plans[0]!, tables[0]!);

@@ -2,6 +2,7 @@
 // from the node that writes it to the last node that reads it; buffers of dead values are reused.
 import { Graph } from '@onnx2wasm/ir';
 import { loopReadReach } from './loop-regions.js';
+import { aliasRoots } from './buffer-aliases.js';
 
 export interface Buffer { name: string; bytes: number; first: number; last: number; offset: number }
 
@@ -30,7 +31,7 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 export function bufferLifetimes(g: Graph, aliases: Map<string, string>, include: (root: string) => boolean = () => true): Map<string, { first: number; last: number }> {
   const spans = new Map<string, { first: number; last: number }>();
   const end = g.nodes.length;
-  const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const root = aliasRoots(aliases);
   const touch = (value: string, at: number) => {
     const name = value ? root(value) : value;
     if (!name || g.constants.has(name) || !include(name)) return;
@@ -51,7 +52,7 @@ export function bufferLifetimes(g: Graph, aliases: Map<string, string>, include:
 
 export function planMemory(g: Graph, sizeOf: (value: string) => number, aliases: Map<string, string> = new Map(), include?: (root: string) => boolean): MemoryPlan {
   const end = g.nodes.length;
-  const root = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const root = aliasRoots(aliases);
   const buffers = new Map<string, Buffer>();
   for (const [name, s] of bufferLifetimes(g, aliases, include)) buffers.set(name, { name, bytes: align(Math.max(sizeOf(name), 1)), first: s.first, last: s.last, offset: -1 });
 

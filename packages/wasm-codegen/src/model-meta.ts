@@ -34,7 +34,8 @@ export interface ModelMeta {
   format: 1;
   inputs: TensorSlot[];
   outputs: TensorSlot[];
-  weights: { offset: number; byteLength: number; embedded: boolean };
+  /** sha256: hex SHA-256 of the separate weights file, checked by loadModel (absent when embedded). */
+  weights: { offset: number; byteLength: number; embedded: boolean; sha256?: string };
   memory: { pages: number; arenaBytes: number; scratchBytes: number };
   dynamic?: DynamicMeta;
   /** Specialized copies (--specialize): the runtime runs the first whose `when` matches the run's dims. */

@@ -6,7 +6,7 @@ import { DTYPE_BYTES, Dim, Graph, Node, dimProduct, dimSymbols, isStatic, sizeOf
 import { CodegenError } from './errors.js';
 import { Lowering, Operand, getLowering } from './lowering.js';
 import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
-import { bufferAliases } from './buffer-aliases.js';
+import { aliasRoots, bufferAliases } from './buffer-aliases.js';
 import { checkBound, modelSymbols, scratchName } from './dynamic-dims.js';
 import { perSampleBatch } from './per-sample.js';
 import { LoadTime, loadTimeValues } from './load-time.js';
@@ -107,7 +107,7 @@ export function planVariant(g: Graph): VariantPlan {
     return sizeOf(t.shape as number[]) * DTYPE_BYTES[t.dtype];
   };
   checkViews(g, views, aliases);
-  const rootOf = (v: string) => { while (aliases.has(v)) v = aliases.get(v)!; return v; };
+  const rootOf = aliasRoots(aliases);
   // Statically shaped values get fixed offsets; the others are placed by the runtime per run.
   const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r) && !loadTime.values.has(r));
   const heldBytes = new Map([...loadTime.values].filter((v) => !aliases.has(v)).map((v) => [v, align16(Math.max(bytesOf(v), 1))]));

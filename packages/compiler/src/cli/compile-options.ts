@@ -4,7 +4,7 @@ import { LAYOUT_MODES, LayoutMode } from '@onnx2wasm/optimizer';
 import { KERNEL_MODES, type CompileOptions, type KernelMode } from '../compile.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 import { loadPluginFile } from '../plugins/load-plugin.js';
-import { collectConstant, collectInputShape, collectShape, parsePassList } from './parse-args.js';
+import { collectConstant, collectInputShape, collectLimit, collectShape, parsePassList } from './parse-args.js';
 
 export interface CompileFlags {
   inputShape?: Record<string, (number | string)[]>;
@@ -21,6 +21,8 @@ export interface CompileFlags {
   valueVariants?: boolean;
   /** --weights: store float32 weights as float16 or int8. */
   weights?: 'float32' | 'float16' | 'int8';
+  /** --limit NAME=N: compile-time budgets (compile({ limits })). */
+  limit?: Record<string, number>;
   /** File paths as parsed; replaced by the loaded plugins before the action runs. */
   plugin?: (string | Plugin)[];
 }
@@ -39,6 +41,7 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
     .addOption(new Option('--weights <format>', 'store a float32 model\'s weights compressed, widened once at load: float16, or int8 (symmetric per output channel); the summary reports the bytes saved and the output error against the float32 build').choices(['float32', 'float16', 'int8']))
     .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'))
+    .addOption(new Option('--limit <name=n>', 'raise or lower a compile-time budget, e.g. maxNodes=2000000 or maxUnrolledIterations=inf (maxNodes, maxUnrolledIterations, maxSubgraphDepth, maxModelBytes, maxRepeatedElements; repeatable)').argParser(collectLimit))
     .addOption(new Option('--plugin <file>', 'load custom ops from an ES module whose default export is definePlugin(...) (repeatable)')
       .argParser((v: string, prev: string[] = []) => [...prev, v]))
     // Importing is async, so plugin files load in a hook the action awaits (toCompileOptions stays sync).
@@ -62,6 +65,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     relaxedSimd: flags.relaxedSimd ?? false,
     ...(flags.valueVariants === false ? { valueVariants: false as const } : {}),
     ...(flags.weights ? { weights: flags.weights } : {}),
+    ...(flags.limit ? { limits: flags.limit } : {}),
     ...(flags.plugin ? { plugins: flags.plugin.filter((p): p is Plugin => typeof p !== 'string') } : {}),
   };
 }

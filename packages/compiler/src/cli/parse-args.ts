@@ -76,3 +76,10 @@ export function parsePassList(value: string): string[] {
   if (names.length === 0) throw new InvalidArgumentError('expected a comma-separated list of pass names');
   return names;
 }
+
+/** --limit maxNodes=2000000 (repeatable): a compile-time budget; `inf` lifts it. */
+export function collectLimit(spec: string, previous: Record<string, number> = {}): Record<string, number> {
+  const m = /^([A-Za-z]+)=(\d+|inf)$/.exec(spec);
+  if (!m) throw new InvalidArgumentError(`expected <limit>=<whole number or inf>, e.g. maxNodes=2000000, got '${spec}'`);
+  return { ...previous, [m[1]!]: m[2] === 'inf' ? Infinity : Number(m[2]) };
+}

@@ -1,8 +1,9 @@
 // Cast(x) {to}: converts element types. `to` is an IR dtype name (the importer maps ONNX's codes).
-// Floats to integers truncate toward zero and wrap into the target's range (out-of-range values
-// are undefined in ONNX); anything to bool is x != 0 (NaN is true). Low-precision targets round
+// Floats to integers truncate toward zero; NaN, ±Inf and values out of int32 (int64) range give
+// INT_MIN (INT64_MIN), onnxruntime's x86 result (ONNX leaves them undefined), and narrower targets
+// wrap that (issue #19: folding and the kernels agree with onnxruntime); anything to bool is x != 0 (NaN is true). Low-precision targets round
 // to nearest even (float8e8m0 by `round_mode`): float8 saturates unless `saturate` is 0; int4/int2 wrap like the wider integers.
-import { DType, DTYPE_BYTES, ENCODED_FLOATS, decodeElement, encodeElement, isBigInt } from '../dtype.js';
+import { DType, DTYPE_BYTES, ENCODED_FLOATS, FLOAT_DTYPES, decodeElement, encodeElement, isBigInt } from '../dtype.js';
 import { E8m0Rounding } from '../low-precision.js';
 import { OpDef, attrInt, attrString, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
@@ -34,17 +35,20 @@ const ENCODED: readonly DType[] = [...ENCODED_FLOATS, 'int4', 'uint4', 'int2', '
 export function castTensor(x: Tensor, to: DType, saturate = true, roundMode: E8m0Rounding = 'up'): Tensor {
   const out = makeTensor(to, [...x.dims]);
   const n = x.data.length;
+  const fromFloat = FLOAT_DTYPES.includes(x.dtype) || ENCODED_FLOATS.includes(x.dtype);
   for (let i = 0; i < n; i++) {
     const v = read(x, i);
     if (to === 'bool') (out.data as Uint8Array)[i] = typeof v === 'bigint' ? Number(v !== 0n) : Number(v !== 0);
     else if (ENCODED.includes(to)) (out.data as Uint16Array)[i] = encodeElement(to, Number(v), saturate, roundMode);
     else if (isBigInt(to)) {
-      const b = typeof v === 'bigint' ? v : BigInt(Number.isFinite(v) ? Math.trunc(v) : 0);
+      const indefinite = typeof v === 'number' && fromFloat && to === 'int64' && !(v >= -(2 ** 63) && v < 2 ** 63);
+      const b = typeof v === 'bigint' ? v : indefinite ? -(2n ** 63n) : BigInt(Number.isFinite(v) ? Math.trunc(v) : 0);
       (out.data as BigInt64Array)[i] = to === 'int64' ? BigInt.asIntN(64, b) : BigInt.asUintN(64, b);
     } else if (to === 'float32' || to === 'float64') (out.data as Float32Array)[i] = Number(v);
     else {
       // Narrow integers: typed-array assignment wraps modulo 2^bits after truncation.
-      const num = typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : Math.trunc(v);
+      const indefinite = typeof v === 'number' && fromFloat && to !== 'uint32' && !(v >= -(2 ** 31) && v < 2 ** 31);
+      const num = typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : indefinite ? -(2 ** 31) : Math.trunc(v);
       (out.data as Int32Array)[i] = Number.isFinite(num) ? num : 0;
     }
   }

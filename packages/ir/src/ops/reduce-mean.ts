@@ -48,7 +48,8 @@ export const reduceMean: OpDef = {
     }
     const count = axes.reduce((p, a) => p * dims[a]!, 1);
     const out = makeTensor(x!.dtype, reducedShape(node, dims));
-    for (let i = 0; i < sums.length; i++) (out.data as Float32Array)[i] = sums[i]! / count;
+    // The mean over an empty axis is 0, as onnxruntime gives it (the kernel agrees).
+    for (let i = 0; i < sums.length; i++) (out.data as Float32Array)[i] = count ? sums[i]! / count : 0;
     return [out];
   },
   flops(ctx) { return sizeOf(input(ctx, 0).shape.filter((d): d is number => typeof d === 'number')); },

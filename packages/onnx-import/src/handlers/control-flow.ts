@@ -10,6 +10,7 @@ import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
 import { dropRecordsFrom, recordMark, recordRunTimeIf, underGuard } from '../run-time-branches.js';
 import { runTimeLoop } from './run-time-loop.js';
+import { chargeIteration, unrolling } from '../import-budget.js';
 
 /** Unrolling past this many iterations would make a huge module; such loops run as real loops. */
 const MAX_ITERATIONS = 4096;
@@ -168,22 +169,25 @@ registerHandler('Loop', 1, (ctx) => {
   let going = cond0 ? getNumber(cond0, 0) !== 0 : true;
   const scans: string[][] = [];
   let i = 0;
-  for (; i < limit && going; i++) {
-    if (i >= MAX_ITERATIONS) {
+  // Unrolled copies count against maxUnrolledIterations, the product through nesting.
+  let fellBack: string | undefined;
+  unrolling(Number.isFinite(limit) ? Math.min(limit, MAX_ITERATIONS + 1) : Infinity, ctx.node, () => {
+    for (; i < limit && going; i++) {
       // Too long to unroll: a real loop instead.
-      fallBack(`a trip count over ${MAX_ITERATIONS}`);
-      return;
-    }
-    const outs = inlineGraph(ctx, g, [scalar(ctx, 'int64', i), scalar(ctx, 'bool', 1), ...carried], `iter${i}`);
-    const next = ctx.constantOf(outs[0]!);
-    if (!next) {
+      if (i >= MAX_ITERATIONS) { fellBack = `a trip count over ${MAX_ITERATIONS}`; return; }
+      chargeIteration(ctx.node);
+      const outs = inlineGraph(ctx, g, [scalar(ctx, 'int64', i), scalar(ctx, 'bool', 1), ...carried], `iter${i}`);
+      const next = ctx.constantOf(outs[0]!);
       // The body computes its condition at run time: run the Loop as a loop instead of unrolled.
-      fallBack('the loop condition (body output 0)');
-      return;
+      if (!next) { fellBack = 'the loop condition (body output 0)'; return; }
+      going = getNumber(next, 0) !== 0;
+      carried = outs.slice(1, 1 + initial.length);
+      outs.slice(1 + initial.length).forEach((s, k) => (scans[k] ??= []).push(s));
     }
-    going = getNumber(next!, 0) !== 0;
-    carried = outs.slice(1, 1 + initial.length);
-    outs.slice(1 + initial.length).forEach((s, k) => (scans[k] ??= []).push(s));
+  });
+  if (fellBack) {
+    fallBack(fellBack);
+    return;
   }
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
@@ -206,12 +210,15 @@ function unrollScan(ctx: HandlerContext, g: GraphProto, states: string[], xs: st
   if (lengths.some((l) => l.len !== len)) ctx.fail(`scan inputs have different sequence lengths (${lengths.map((l) => l.len)})`);
   if (len > MAX_ITERATIONS) throw new OnnxImportError('UNSUPPORTED_OP', `Scan node '${ctx.node.name}': sequences longer than ${MAX_ITERATIONS} are not unrolled`, { node: ctx.node.name, op: 'Scan' });
   const collected: string[][] = [];
-  for (let t = 0; t < len; t++) {
-    const slices = xs.map((x, j) => ctx.emit('Gather', [x, scalar(ctx, 'int64', plan.inReverse[j] ? len - 1 - t : t)], { axis: lengths[j]!.axis })[0]!);
-    const outs = inlineGraph(ctx, g, [...states, ...slices], `${tag}step${t}`);
-    states = outs.slice(0, states.length);
-    outs.slice(states.length).forEach((s, k) => (collected[k] ??= []).push(s));
-  }
+  unrolling(len, ctx.node, () => {
+    for (let t = 0; t < len; t++) {
+      chargeIteration(ctx.node);
+      const slices = xs.map((x, j) => ctx.emit('Gather', [x, scalar(ctx, 'int64', plan.inReverse[j] ? len - 1 - t : t)], { axis: lengths[j]!.axis })[0]!);
+      const outs = inlineGraph(ctx, g, [...states, ...slices], `${tag}step${t}`);
+      states = outs.slice(0, states.length);
+      outs.slice(states.length).forEach((s, k) => (collected[k] ??= []).push(s));
+    }
+  });
   const nOut = (g.output ?? []).length - states.length;
   const outs = Array.from({ length: nOut }, (_, k) => {
     const parts = collected[k] ?? [];
@@ -258,11 +265,13 @@ registerHandler('Scan', 8, (ctx) => {
   const dirs = ints(ctx, 'directions', m).map(Boolean);
   const plan: ScanPlan = { inAxes: new Array<number>(m).fill(0), inReverse: dirs, outAxes: new Array<number>(nOut).fill(0), outReverse: new Array<boolean>(nOut).fill(false) };
   const perBatch: string[][] = [];
-  for (let b = 0; b < (batch as number); b++) {
-    const pick = (x: string) => ctx.emit('Gather', [x, scalar(ctx, 'int64', b)], { axis: 0 })[0]!;
-    const r = unrollScan(ctx, g, rest.slice(0, nState).map(pick), rest.slice(nState).map(pick), plan, `b${b}`);
-    [...r.states, ...r.outs].forEach((v, k) => (perBatch[k] ??= []).push(v));
-  }
+  unrolling(batch as number, ctx.node, () => {
+    for (let b = 0; b < (batch as number); b++) {
+      const pick = (x: string) => ctx.emit('Gather', [x, scalar(ctx, 'int64', b)], { axis: 0 })[0]!;
+      const r = unrollScan(ctx, g, rest.slice(0, nState).map(pick), rest.slice(nState).map(pick), plan, `b${b}`);
+      [...r.states, ...r.outs].forEach((v, k) => (perBatch[k] ??= []).push(v));
+    }
+  });
   ctx.node.outputs.forEach((o, k) => { if (o) stack(ctx, perBatch[k] ?? [], 0, o); });
 });
 

@@ -12,6 +12,12 @@ export const FUSABLE_EXPONENTS = [1, 2, 3, 0.5, -1];
 /** Ops this pass fuses; the codegen's fused kernel must accept every one of them. */
 export const FUSABLE_ELEMENTWISE = [...BINARY, ...UNARY, 'Clip', 'Pow'];
 const MAX_INPUTS = 6;
+/**
+ * Longer chains are split into several fused nodes: one loop of 64 steps already hides the memory
+ * traffic, and the kernel nests one wasm expression per step, which Binaryen walks recursively
+ * (a 5,000-step program overflowed its stack).
+ */
+export const MAX_FUSED_STEPS = 64;
 
 interface Program { inputs: string[]; steps: FusedStep[] }
 
@@ -78,7 +84,7 @@ const fuseChain: Rule = {
       if (!p || !producer) continue;
       if (view.type(v).shape.join() !== view.type(n.outputs[0]!).shape.join()) continue;
       const merged = merge(producer, reader, v);
-      if (merged.inputs.length > MAX_INPUTS) continue;
+      if (merged.inputs.length > MAX_INPUTS || merged.steps.length > MAX_FUSED_STEPS) continue;
       const fused: Node = { name: n.name, op: 'FusedElementwise', inputs: merged.inputs, outputs: [n.outputs[0]!], attrs: { program: JSON.stringify(merged.steps) } };
       return { remove: [p, n], insert: [fused] };
     }

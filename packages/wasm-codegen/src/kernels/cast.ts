@@ -8,6 +8,14 @@ import { Expr, I32 } from '../wasm-builder.js';
 import { KernelOperand, at, dynamicOperand, helperContext, staticOperand, vectorEnd } from './dynamic-util.js';
 import { convert, scalarType } from './scalar-types.js';
 
+/** Four lanes of scalar-types' float→int32 rule: INT_MIN for NaN, ±Inf and out of range. */
+function truncIndefinite4(fn: LowerContext['fn'], v: Expr): Expr {
+  const x = fn.local('v128');
+  // x >= -2^31 is x > the float just below it; both comparisons are false for NaN.
+  const inRange = fn.vand(fn.vgt(x.get(), fn.vconst(-2147483904)), fn.vlt(x.get(), fn.vconst(2147483648)));
+  return fn.vbitselect(fn.vtoI32(x.tee(v)), fn.visplat(-(2 ** 31)), inRange);
+}
+
 /** `ctx` builds helpers only; `count` gives the element count (a fresh i32 per call). */
 function emitCast(ctx: LowerContext, node: Node, x: KernelOperand, y: KernelOperand, count: () => I32): Expr[] {
   const { fn } = ctx;
@@ -29,7 +37,7 @@ function emitCast(ctx: LowerContext, node: Node, x: KernelOperand, y: KernelOper
     const [ya, yo] = at(fn, y.addr(), fn.shl(j.get(), 2));
     return [
       ...vec.init,
-      fn.for(j, 0, vec.end(), 4, [fn.vstore(ya, pair === 'float32>int32' ? fn.vtoI32(v) : fn.vfromI32(v), yo)]),
+      fn.for(j, 0, vec.end(), 4, [fn.vstore(ya, pair === 'float32>int32' ? truncIndefinite4(fn, v) : fn.vfromI32(v), yo)]),
       scalar(vec.end()),
     ];
   }

@@ -2,13 +2,16 @@
 // Each is a shared helper function `v128 -> v128`; scalar callers splat and take lane 0.
 //
 // Error bounds (measured against float64 over the stated range, see math.test.ts):
-//   exp: relative error < 2e-7 for x in [-87, 88]; 0 below -87.3, +Inf above 88.7.
+//   exp: relative error < 2e-7 for x in [-87, 88]; denormal results down to -103.97 (0 below),
+//   +Inf above ln(FLT_MAX) = 88.72283, as onnxruntime and constant folding give (issue #19).
 //   erf: absolute error < 2e-7 everywhere; relative error < 1e-6 for |x| < 0.5 (odd Taylor series).
 //   sigmoid / tanh: derived from exp; absolute error < 3e-7.
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 
 const LOG2E = 1.4426950408889634, LN2_HI = 0.693359375, LN2_LO = -2.12194440e-4;
+/** Above this exp overflows float32 (ln FLT_MAX); below EXP_ZERO it rounds to 0 (ln 2^-150). */
+const EXP_OVERFLOW = 88.72283, EXP_ZERO = -103.97208, EXP_MIN_NORMAL = -87.33654;
 /** Cephes expf polynomial, highest degree first. */
 const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 
@@ -22,9 +25,12 @@ export function vexpInto(fn: FnBuilder, x: Expr, out: Local, opts: { nonPositive
   const n = fn.local('v128'), r = fn.local('v128'), c = fn.local('v128');
   const k = (v: number) => fn.vconst(v);
   // exp(x) = 2^n * exp(r), n = round(x / ln2), r = x - n*ln2 in [-ln2/2, ln2/2]
+  const xs = fn.local('v128');
   return [
-    // pmin/pmax with x first keep a NaN x and are one instruction each on x86.
-    c.set(fn.vpmax(fn.vpmin(x, k(opts.nonPositive ? 0 : 88.7)), k(-87.3))),
+    xs.set(x),
+    // pmin/pmax with x first keep a NaN x and are one instruction each on x86. Down to EXP_ZERO
+    // the two factors of 2^n below stay normal and their product rounds to the denormal result.
+    c.set(fn.vpmax(fn.vpmin(xs.get(), k(opts.nonPositive ? 0 : EXP_OVERFLOW)), k(opts.nonPositive ? EXP_MIN_NORMAL : EXP_ZERO))),
     n.set(fn.vnearest(fn.vmul(c.get(), k(LOG2E)))),
     r.set(fn.vsub(fn.vsub(c.get(), fn.vmul(n.get(), k(LN2_HI))), fn.vmul(n.get(), k(LN2_LO)))),
     // Taylor/minimax polynomial of degree 6 (Cephes expf coefficients)
@@ -33,12 +39,20 @@ export function vexpInto(fn: FnBuilder, x: Expr, out: Local, opts: { nonPositive
     out.set(fn.vadd(fn.vadd(fn.vmul(fn.vmul(out.get(), r.get()), r.get()), r.get()), k(1))),
     // 2^n from the exponent bits; n in [-126, 128] after the clamp, split in two factors to avoid
     // overflow at 128 — unless x <= 0 is known (softmax: x - max), where n <= 0 needs one factor.
-    opts.nonPositive
-      ? out.set(fn.vmul(out.get(), fn.vishlExp(fn.vtoI32(n.get()))))
-      : out.set(fn.vmul(
-        fn.vmul(out.get(), fn.vishlExp(fn.vtoI32(fn.vmul(n.get(), k(0.5))))),
-        fn.vishlExp(fn.viadd(fn.vtoI32(n.get()), fn.vineg(fn.vtoI32(fn.vmul(n.get(), k(0.5)))))),
-      )),
+    ...(opts.nonPositive
+      ? [
+        out.set(fn.vmul(out.get(), fn.vishlExp(fn.vtoI32(n.get())))),
+        // One factor cannot reach the denormals: below the smallest normal result, 0 (so -Inf gives 0).
+        out.set(fn.vbitselect(k(0), out.get(), fn.vlt(xs.get(), k(EXP_MIN_NORMAL)))),
+      ]
+      : [
+        out.set(fn.vmul(
+          fn.vmul(out.get(), fn.vishlExp(fn.vtoI32(fn.vmul(n.get(), k(0.5))))),
+          fn.vishlExp(fn.viadd(fn.vtoI32(n.get()), fn.vineg(fn.vtoI32(fn.vmul(n.get(), k(0.5)))))),
+        )),
+        out.set(fn.vbitselect(k(Infinity), out.get(), fn.vgt(xs.get(), k(EXP_OVERFLOW)))),
+        out.set(fn.vbitselect(k(0), out.get(), fn.vlt(xs.get(), k(EXP_ZERO)))),
+      ]),
   ];
 }
 

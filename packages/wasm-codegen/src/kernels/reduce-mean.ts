@@ -53,7 +53,8 @@ registerLowering({
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     const axes = reducedAxes(node, x.dims.length);
     const count = axes.reduce((p, a) => p * x.dims[a]!, 1);
-    const scale = 1 / count;
+    // The mean over an empty axis is 0, as onnxruntime gives it (0 / 0 would be NaN).
+    const scale = count ? 1 / count : 0;
     const outN = sizeOf(y.dims);
     if (outN === 0) return [];
     const g = groups(x.dims, axes);

@@ -93,7 +93,20 @@ function floatToHalf(ctx: LowerContext): string {
   }, ['f32'] as ('i32' | 'f32' | 'v128')[]);
 }
 
-/** ONNX Cast semantics between wasm scalars: floats truncate toward zero (saturating), bool is x != 0. */
+/**
+ * Float to signed integer as onnxruntime on x86 gives it (ONNX leaves it undefined): truncation,
+ * and the "integer indefinite" value INT_MIN for NaN, ±Inf and anything out of range; narrower
+ * targets then wrap (300 → 44 as uint8, NaN → 0). Constant folding (IR Cast) agrees.
+ */
+function truncIndefinite(fn: FnBuilder, from: ScalarType, to64: boolean, v: Expr): Expr {
+  const t = fn.local(from.wasm as 'f32' | 'f64');
+  const limit = to64 ? 2 ** 63 : 2 ** 31;
+  const inRange = fn.and(fn.num(from.wasm, 'ge', t.get(), fn.constOf(from.wasm, -limit)), fn.num(from.wasm, 'lt', t.get(), fn.constOf(from.wasm, limit)));
+  const type = to64 ? 'i64' : 'i32';
+  return fn.select(inRange, fn.num(type, `trunc_s_sat.${from.wasm}`, t.tee(v)), fn.constOf(type, to64 ? -(2n ** 63n) : -(2 ** 31)));
+}
+
+/** ONNX Cast semantics between wasm scalars: floats truncate toward zero (see truncIndefinite), bool is x != 0. */
 export function convert(fn: FnBuilder, from: ScalarType, to: ScalarType, v: Expr): Expr {
   if (to.dtype === 'bool') {
     if (from.wasm === 'i32') return fn.ne(v, 0);
@@ -108,7 +121,7 @@ export function convert(fn: FnBuilder, from: ScalarType, to: ScalarType, v: Expr
   } else if (from.float) {
     // Narrow unsigned targets wrap like numpy after a signed truncation.
     const signed = to.signed || to.bytes < 4;
-    out = fn.num(to.wasm, `${signed ? 'trunc_s_sat' : 'trunc_u_sat'}.${from.wasm}`, v);
+    out = signed ? truncIndefinite(fn, from, to.wasm === 'i64', v) : fn.num(to.wasm, `trunc_u_sat.${from.wasm}`, v);
   } else if (to.wasm === 'i64') out = fn.num('i64', from.signed ? 'extend_s' : 'extend_u', v);
   else out = fn.num('i32', 'wrap', v);
   // Narrow integer targets keep only their bits; loads sign- or zero-extend again.
