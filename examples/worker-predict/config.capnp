@@ -30,6 +30,8 @@ const predictWorker :Workerd.Worker = (
     (name = "model/runtime/relaxed-simd.js", esModule = embed "model/runtime/relaxed-simd.js"),
     (name = "model/runtime/dynamic-dims.js", esModule = embed "model/runtime/dynamic-dims.js"),
     (name = "model/runtime/value-variants.js", esModule = embed "model/runtime/value-variants.js"),
+    (name = "model/runtime/weights-digest.js", esModule = embed "model/runtime/weights-digest.js"),
+    (name = "model/runtime/read-feeds.js", esModule = embed "model/runtime/read-feeds.js"),
   ],
   compatibilityDate = "2026-11-01",
 );

@@ -48,8 +48,9 @@ export function encodeElement(dtype: DType, v: number, saturate = true, roundMod
   const range = SUB_BYTE_INTS[dtype];
   if (range) {
     const span = range[1] - range[0] + 1;
-    // Out-of-range floats are undefined in ONNX: saturate to int32 first, as wasm's trunc_sat does.
-    const t = Number.isNaN(v) ? 0 : Math.min(2 ** 31 - 1, Math.max(-(2 ** 31), Math.trunc(v)));
+    // Out-of-range floats are undefined in ONNX: NaN, ±Inf and values outside int32 become INT_MIN
+    // first (onnxruntime's x86 result, as the float→int32 Cast gives it), then wrap.
+    const t = v >= -(2 ** 31) && v < 2 ** 31 ? Math.trunc(v) : -(2 ** 31);
     const w = ((t % span) + span) % span;
     return w > range[1] ? w - span : w;
   }
