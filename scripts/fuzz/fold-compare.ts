@@ -18,7 +18,7 @@ const EXACT_UNARY = ['Relu', 'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Sign', 'Id
 const APPROX_UNARY = ['Exp', 'Log', 'Sqrt', 'Sigmoid', 'Tanh', 'Erf', 'Reciprocal', 'Softplus'];
 const BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Pow'];
 const REDUCE = ['ReduceMax', 'ReduceMin', 'ReduceSum', 'ReduceMean', 'ArgMax', 'ArgMin'];
-const OTHER = ['Softmax', 'CastInt32', 'MaxPool', 'LayerNormalization', 'BatchNormalization'];
+const OTHER = ['Softmax', 'CastInt32', 'MaxPool', 'LayerNormalization', 'BatchNormalization', 'TopK'];
 
 export interface FoldCase { op: string; x: Float32Array; bytes: (asInput: boolean) => Uint8Array; exact: boolean }
 
@@ -52,6 +52,10 @@ export function foldCase(op: string, x: Float32Array): FoldCase {
     else if (op === 'LayerNormalization') {
       inits.push({ name: 's', dataType: 1, dims: [n / 2], rawData: new Uint8Array(new Float32Array(n / 2).fill(1).buffer) });
       node = { opType: 'LayerNormalization', input: ['x', 's'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: -1 }] };
+    } else if (op === 'TopK') {
+      inits.push({ name: 'k', dataType: 7, dims: [1], int64Data: [2] });
+      node = { opType: 'TopK', input: ['x', 'k'], output: ['y', 'indices'] };
+      outDims = [1, 2, 2];
     } else if (op === 'BatchNormalization') {
       // Channel 0 has var = 0 with epsilon 0 (scale' = Inf), channel 1 ordinary parameters.
       const param = (name: string, v: number[]) => inits.push({ name, dataType: 1, dims: [2], rawData: new Uint8Array(Float32Array.from(v).buffer) });
