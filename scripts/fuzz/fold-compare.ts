@@ -18,7 +18,7 @@ const EXACT_UNARY = ['Relu', 'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Sign', 'Id
 const APPROX_UNARY = ['Exp', 'Log', 'Sqrt', 'Sigmoid', 'Tanh', 'Erf', 'Reciprocal', 'Softplus'];
 const BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Pow'];
 const REDUCE = ['ReduceMax', 'ReduceMin', 'ReduceSum', 'ReduceMean', 'ArgMax', 'ArgMin'];
-const OTHER = ['Softmax', 'CastInt32', 'MaxPool', 'LayerNormalization'];
+const OTHER = ['Softmax', 'CastInt32', 'MaxPool', 'LayerNormalization', 'BatchNormalization', 'TopK'];
 
 export interface FoldCase { op: string; x: Float32Array; bytes: (asInput: boolean) => Uint8Array; exact: boolean }
 
@@ -32,7 +32,7 @@ function makeFoldCase(rng: Rng): FoldCase {
 /** `op` over `x` (8 values, as [1, 2, 4]); binary ops take x and x reversed. */
 export function foldCase(op: string, x: Float32Array): FoldCase {
   const n = x.length;
-  const exact = !APPROX_UNARY.includes(op) && op !== 'Pow' && op !== 'Softmax' && op !== 'LayerNormalization' && op !== 'ReduceMean';
+  const exact = !APPROX_UNARY.includes(op) && !['Pow', 'Softmax', 'LayerNormalization', 'BatchNormalization', 'ReduceMean'].includes(op);
   const bytes = (asInput: boolean) => {
     const xInit = { name: 'x', dataType: 1, dims: [1, 2, n / 2], rawData: new Uint8Array(x.buffer.slice(0)) };
     const inits: onnxProto.onnx.ITensorProto[] = asInput ? [] : [xInit];
@@ -52,6 +52,15 @@ export function foldCase(op: string, x: Float32Array): FoldCase {
     else if (op === 'LayerNormalization') {
       inits.push({ name: 's', dataType: 1, dims: [n / 2], rawData: new Uint8Array(new Float32Array(n / 2).fill(1).buffer) });
       node = { opType: 'LayerNormalization', input: ['x', 's'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: -1 }] };
+    } else if (op === 'TopK') {
+      inits.push({ name: 'k', dataType: 7, dims: [1], int64Data: [2] });
+      node = { opType: 'TopK', input: ['x', 'k'], output: ['y', 'indices'] };
+      outDims = [1, 2, 2];
+    } else if (op === 'BatchNormalization') {
+      // Channel 0 has var = 0 with epsilon 0 (scale' = Inf), channel 1 ordinary parameters.
+      const param = (name: string, v: number[]) => inits.push({ name, dataType: 1, dims: [2], rawData: new Uint8Array(Float32Array.from(v).buffer) });
+      param('scale', [1, 2]); param('bias', [0, -1]); param('mean', [0, 0.5]); param('var', [0, 1]);
+      node = { opType: 'BatchNormalization', input: ['x', 'scale', 'bias', 'mean', 'var'], output: ['y'], attribute: [{ name: 'epsilon', type: 1, f: 0 }] };
     } else node = { opType: op, input: ['x'], output: ['y'] };
     return onnx.ModelProto.encode({
       irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
@@ -80,7 +89,13 @@ function disagreement(a: Values, b: Values, exact: boolean): string | undefined 
 
 export interface FoldResult { op: string; x: number[]; finding?: string; error?: string }
 
-export async function runFoldCase(fc: FoldCase): Promise<FoldResult> {
+/**
+ * Runs `fc` through the run-time kernel, constant folding and onnxruntime. `onnxruntime: false`
+ * compares our two paths only (for ops whose onnxruntime result depends on its code path, see
+ * docs/errors.md); `oursBitExact` requires those two to agree bit for bit even for an op that is
+ * compared to onnxruntime within a tolerance.
+ */
+export async function runFoldCase(fc: FoldCase, opts: { onnxruntime?: boolean; oursBitExact?: boolean } = {}): Promise<FoldResult> {
   const base = { op: fc.op, x: Array.from(fc.x) };
   const feeds = { x: { dtype: 'float32' as const, dims: [1, 2, fc.x.length / 2], data: Float32Array.from(fc.x) } };
   let runTime: Values, folded: Values, reference: Values;
@@ -92,6 +107,10 @@ export async function runFoldCase(fc: FoldCase): Promise<FoldResult> {
   } catch (e) {
     return { ...base, error: `${(e as { code?: string }).code ?? (e as Error).name}: ${(e as Error).message}` };
   }
+  if (opts.onnxruntime === false) {
+    const d = disagreement(runTime, folded, fc.exact || !!opts.oursBitExact);
+    return d ? { ...base, finding: `run time vs folded: ${d}` } : base;
+  }
   try {
     const s = await ort.InferenceSession.create(fc.bytes(true));
     reference = (await s.run({ x: new ort.Tensor('float32', Float32Array.from(fc.x), [1, 2, fc.x.length / 2]) })).y!.data as Values;
@@ -101,7 +120,7 @@ export async function runFoldCase(fc: FoldCase): Promise<FoldResult> {
   const problems = [
     ['run time vs onnxruntime', disagreement(runTime, reference, fc.exact)],
     ['folded vs onnxruntime', disagreement(folded, reference, fc.exact)],
-    ['run time vs folded', disagreement(runTime, folded, fc.exact)],
+    ['run time vs folded', disagreement(runTime, folded, fc.exact || !!opts.oursBitExact)],
   ].filter(([, d]) => d).map(([w, d]) => `${w}: ${d}`);
   return problems.length ? { ...base, finding: problems.join('; ') } : base;
 }

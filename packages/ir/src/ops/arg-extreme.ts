@@ -1,6 +1,8 @@
 // ArgMax / ArgMin(x) {axis = 0, keepdims = 1, select_last_index = 0}: the int64 index of the
 // largest (smallest) element along one axis; ties go to the first index, or the last with
-// select_last_index. NaN counts as the extreme, like numpy: the first (last) NaN wins.
+// select_last_index. NaN follows onnxruntime (docs/errors.md): the scan starts at the first element
+// and a later one replaces the best only if it compares greater (smaller), or equal for the last
+// index; so a NaN wins only as the first element and is skipped anywhere else.
 import { DType, FLOAT_DTYPES, INT_DTYPES, halfToFloat } from '../dtype.js';
 import { Dim, Node, ValueType } from '../graph.js';
 import { InferContext, OpDef, attrInt, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
@@ -16,11 +18,13 @@ export function axisView(node: Node, dims: readonly number[], axis: number): { a
 
 /**
  * Whether `x` at a later index replaces the current best `b`: strictly better for the first index,
- * better or equal for the last; a NaN beats everything but an earlier NaN (for the first index).
+ * better or equal for the last. With `nanIsExtreme` (Hardmax) a NaN beats everything but an
+ * earlier NaN (for the first index); without (ArgMax/ArgMin, as onnxruntime) the plain comparison
+ * decides, so a NaN never replaces and a leading NaN is never replaced.
  */
-export function replacesBest(x: number | bigint, b: number | bigint, max: boolean, last: boolean): boolean {
-  if (Number.isNaN(b)) return last && Number.isNaN(x);
-  if (Number.isNaN(x)) return true;
+export function replacesBest(x: number | bigint, b: number | bigint, max: boolean, last: boolean, nanIsExtreme = false): boolean {
+  if (nanIsExtreme && Number.isNaN(b)) return last && Number.isNaN(x);
+  if (nanIsExtreme && Number.isNaN(x)) return true;
   if (x === b) return last;
   return max ? x > b : x < b;
 }

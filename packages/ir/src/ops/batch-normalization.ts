@@ -31,11 +31,15 @@ export const batchNormalization: OpDef = {
     const inner = sizeOf(x!.dims.slice(2));
     const y = makeTensor(x!.dtype, x!.dims);
     const X = x!.data as Float32Array, Y = y.data as Float32Array;
+    // The kernel's affine map x * scale' + shift', scale' and shift' rounded to float32 once, so
+    // that folding gives its bits, also where var + eps = 0 (scale' = Inf, shift' = NaN for a zero
+    // mean: NaN throughout, as onnxruntime gives it). float64 keeps full precision.
+    const round = x!.dtype === 'float32' ? Math.fround : (v: number) => v;
     for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) {
-      const s = Number(scale!.data[c]) / Math.sqrt(Number(variance!.data[c]) + eps);
-      const m = Number(mean!.data[c]), bias = Number(b!.data[c]);
+      const k = Number(scale!.data[c]) / Math.sqrt(Number(variance!.data[c]) + eps);
+      const s = round(k), shift = round(Number(b!.data[c]) - Number(mean!.data[c]) * k);
       const base = (n * C + c) * inner;
-      for (let i = 0; i < inner; i++) Y[base + i] = (X[base + i]! - m) * s + bias;
+      for (let i = 0; i < inner; i++) Y[base + i] = round(X[base + i]! * s) + shift;
     }
     return [y];
   },

@@ -17,7 +17,7 @@ export const hardmax: OpDef = {
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
       if (n === 0) continue;
       let best = 0;
-      for (let k = 1; k < n; k++) if (replacesBest(at((o * n + k) * inner + i), at((o * n + best) * inner + i), true, false)) best = k;
+      for (let k = 1; k < n; k++) if (replacesBest(at((o * n + k) * inner + i), at((o * n + best) * inner + i), true, false, true)) best = k;
       ys[(o * n + best) * inner + i] = 1;
     }
     return [makeTensor(x!.dtype, [...x!.dims], ys)];

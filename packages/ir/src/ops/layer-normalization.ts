@@ -40,16 +40,24 @@ export const layerNormalization: OpDef = {
     const y = makeTensor(x!.dtype, [...dims]), mean = makeTensor('float32', stats), inv = makeTensor('float32', stats);
     const X = x!.data as Float32Array, Y = y.data as Float32Array;
     const si = broadcastIndexer(scale!.dims, tail), bi = bias ? broadcastIndexer(bias.dims, tail) : undefined;
+    // float32 rows are computed in float32 in the kernel's order (four lane sums added pairwise,
+    // then the tail), so that folding gives the kernel's bits, also where the squares overflow.
+    const round = x!.dtype === 'float32' ? Math.fround : (v: number) => v;
+    const sum = (term: (k: number) => number) => {
+      const lanes = [0, 0, 0, 0], n4 = n - (n % 4);
+      for (let k = 0; k < n4; k++) lanes[k % 4] = round(lanes[k % 4]! + term(k));
+      let s = round(round(lanes[0]! + lanes[1]!) + round(lanes[2]! + lanes[3]!));
+      for (let k = n4; k < n; k++) s = round(s + term(k));
+      return s;
+    };
     for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += X[r * n + k]!;
-      const m = s / n;
-      let v = 0;
-      for (let k = 0; k < n; k++) v += (X[r * n + k]! - m) ** 2;
-      const rstd = 1 / Math.sqrt(v / n + eps);
+      const xAt = (k: number) => X[r * n + k]!;
+      const m = round(sum(xAt) / n);
+      const v = sum((k) => { const d = round(xAt(k) - m); return round(d * d); });
+      const rstd = round(1 / round(Math.sqrt(round(round(v / n) + round(eps)))));
       for (let k = 0; k < n; k++) {
-        const b = bias ? Number(bias.data[bi!(k)]) : 0;
-        Y[r * n + k] = (X[r * n + k]! - m) * rstd * Number(scale!.data[si(k)]) + b;
+        const scaled = round(round(round(xAt(k) - m) * rstd) * Number(scale!.data[si(k)]));
+        Y[r * n + k] = bias ? round(scaled + Number(bias.data[bi!(k)])) : scaled;
       }
       (mean.data as Float32Array)[r] = m;
       (inv.data as Float32Array)[r] = rstd;

@@ -17,12 +17,16 @@ describe('ArgMax / ArgMin kernels vs reference', () => {
       });
     }
   }
-  it('NaN is the extreme: first NaN, or last with select_last_index', async () => {
-    const x = makeTensor('float32', [6], [1, NaN, 7, NaN, -2, 3]);
-    for (const [op, last, want] of [['ArgMax', 0, 1], ['ArgMax', 1, 3], ['ArgMin', 0, 1], ['ArgMin', 1, 3]] as const) {
-      const { actual, expected } = await runKernel(op, [{ tensor: x }], { axis: 0, keepdims: 0, select_last_index: last });
-      expect(Number(actual[0]!.data[0])).toBe(want);
-      expect(Number(expected[0]!.data[0])).toBe(want);
+  it('NaN as onnxruntime treats it: skipped, unless it is the first element', async () => {
+    const cases = [
+      { x: [1, NaN, 7, NaN, -2, 3], want: { ArgMax: [2, 2], ArgMin: [4, 4] } },
+      { x: [NaN, 1, 7, NaN, 7, -2], want: { ArgMax: [0, 0], ArgMin: [0, 0] } },
+      { x: [3, NaN, 3, -1, NaN, -1], want: { ArgMax: [0, 2], ArgMin: [3, 5] } },
+    ];
+    for (const { x, want } of cases) for (const op of ['ArgMax', 'ArgMin'] as const) for (const last of [0, 1]) {
+      const { actual, expected } = await runKernel(op, [{ tensor: makeTensor('float32', [6], x) }], { axis: 0, keepdims: 0, select_last_index: last });
+      expect(Number(actual[0]!.data[0]), `${op} last ${last} of [${x}]`).toBe(want[op][last]);
+      expect(Number(expected[0]!.data[0]), `${op} last ${last} of [${x}] (reference)`).toBe(want[op][last]);
     }
   });
 });

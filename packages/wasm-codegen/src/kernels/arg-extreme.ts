@@ -1,7 +1,8 @@
 // ArgMax / ArgMin for every numeric dtype, and the "index of the best element" scan that Hardmax
 // shares. The input is viewed as [outer, n, inner]; each (outer, inner) position scans its n
-// elements (stride inner) keeping the best value and its index. Float comparisons make NaN the
-// extreme (the first NaN, or the last with select_last_index), as the reference does.
+// elements (stride inner) keeping the best value and its index. ArgMax/ArgMin compare floats
+// plainly, as onnxruntime does (a NaN wins only as the first element); Hardmax makes NaN the
+// extreme (the first NaN), as its reference evaluate does.
 import { attrInt, axisView } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
@@ -9,12 +10,13 @@ import { ScalarType, scalarType } from './scalar-types.js';
 import { stridedLoops } from './strided-loops.js';
 
 /** Whether value `x` at a later index replaces `best`. */
-function replaces(ctx: LowerContext, t: ScalarType, x: () => Expr, best: () => Expr, max: boolean, last: boolean): Expr {
+function replaces(ctx: LowerContext, t: ScalarType, x: () => Expr, best: () => Expr, max: boolean, last: boolean, nanIsExtreme: boolean): Expr {
   const { fn } = ctx;
   const base = (max ? 'g' : 'l') + (last ? 'e' : 't');
   if (!t.float) return fn.num(t.wasm, `${base}_${t.signed ? 's' : 'u'}`, x(), best());
   const isNum = (v: () => Expr) => fn.num(t.wasm, 'eq', v(), v());
   const better = fn.num(t.wasm, base, x(), best());
+  if (!nanIsExtreme) return better;
   // first: best is a number and (x is NaN or x is better); last: x is NaN, or best is a number and x is at least as good.
   return last
     ? fn.or(fn.eqz(isNum(x)), fn.and(isNum(best), better))
@@ -23,9 +25,9 @@ function replaces(ctx: LowerContext, t: ScalarType, x: () => Expr, best: () => E
 
 /**
  * Scans n elements of type t from px (byte stride `stride`) and leaves the index of the best one
- * in `index`.
+ * in `index`; `nanIsExtreme` as in the IR's replacesBest.
  */
-export function bestIndex(ctx: LowerContext, t: ScalarType, px: () => Expr, n: number, stride: number, max: boolean, last: boolean, index: Local): Expr[] {
+export function bestIndex(ctx: LowerContext, t: ScalarType, px: () => Expr, n: number, stride: number, max: boolean, last: boolean, index: Local, nanIsExtreme = false): Expr[] {
   const { fn } = ctx;
   const k = fn.local('i32'), best = fn.local(t.wasm), v = fn.local(t.wasm);
   return [
@@ -33,7 +35,7 @@ export function bestIndex(ctx: LowerContext, t: ScalarType, px: () => Expr, n: n
     index.set(fn.i(0)),
     fn.for(k, 1, n, 1, [
       v.set(t.load(ctx, fn.add(px(), fn.mul(k.get(), stride)))),
-      fn.if(replaces(ctx, t, () => v.get(), () => best.get(), max, last), [best.set(v.get()), index.set(k.get())]),
+      fn.if(replaces(ctx, t, () => v.get(), () => best.get(), max, last, nanIsExtreme), [best.set(v.get()), index.set(k.get())]),
     ]),
   ];
 }

@@ -21,7 +21,7 @@ registerLowering({
     return [
       fn.fill(y.addr, 0, sizeOf(y.dims) * t.bytes),
       ...stridedLoops(fn, [x.addr, y.addr], dims, ([px, py]) => [
-        ...bestIndex(ctx, t, px!, n, stride, true, false, index),
+        ...bestIndex(ctx, t, px!, n, stride, true, false, index, true),
         t.store(ctx, fn.add(py!(), fn.mul(index.get(), stride)), fn.constOf(t.wasm, 1)),
       ]),
     ];
