@@ -2,7 +2,7 @@
 // rather than by hand: `node scripts/deploy-sizes.mjs [--models a,b] [--write | --check]`.
 // --write replaces the table's rows of the given models (all by default); --check exits 1 when the
 // docs disagree with what the compiler makes now (tests/docs-commands.test.ts checks one model).
-// Sizes are deterministic; timings are not, so they stay in the prose table the tests print.
+// Sizes are deterministic, so they are checked; the timings table has its own script (deploy-timings.mjs).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';

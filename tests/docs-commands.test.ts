@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/models.js';
+import { chromiumMissing, workerdMissing } from './support/browsers.js';
 
 const MAIN = path.join(REPO_ROOT, 'packages/compiler/dist/cli/main.js');
 const DOCS = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
@@ -62,6 +63,28 @@ describe('shell commands in the docs', () => {
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/^\| mlp \| .* \| fast \|$/m);
   });
+
+  // The timings are not deterministic, so they are not compared: the block must be the script's, and the script must run.
+  const timingsSkip = chromiumMissing() ?? workerdMissing();
+  if (timingsSkip) console.warn(`skipping the scripts/deploy-timings.mjs smoke run: ${timingsSkip}`);
+  it('the timings of docs/deploy.md are in the block scripts/deploy-timings.mjs writes', () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs/deploy.md'), 'utf8');
+    const block = /<!-- deploy-timings: written by node scripts\/deploy-timings\.mjs --write -->\n([\s\S]*?)<!-- deploy-timings end -->/.exec(doc);
+    expect(block, 'docs/deploy.md has no deploy-timings block').not.toBeNull();
+    expect(block![1]).toMatch(/^Measured \d{4}-\d\d-\d\d, \d+ × .*, load average [\d.]+ at the start/m);
+    expect(block![1]).toMatch(/^\| workerd \(data module\): one request at a time .* \|$/m);
+    expect(block![1]).toMatch(/^\| Chromium: first \/ second `run\(\)` \| .* \|$/m);
+  });
+  it.skipIf(timingsSkip)('scripts/deploy-timings.mjs measures the mlp in workerd and Chromium (printed, not written)', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/deploy-timings.mjs'), '--models', 'mlp', '--starts', '1', '--sequential', '3', '--requests', '8', '--in-flight', '4'],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/^\| \| mlp \|$/m);
+    expect(r.stdout).toMatch(/^\| workerd: start → first prediction answered, weights as a data module \| [\d.]+ m?s \|$/m);
+    expect(r.stdout).toMatch(/^\| workerd \(data module\): 8 requests, 4 in flight \| all correct; [\d.]+ requests\/s, median latency [\d.]+ m?s \|$/m);
+    expect(r.stdout).toMatch(/^\| Chromium: model ready, second visit \| [\d.]+ m?s \(weights from the Cache API; no request for them\) \|$/m);
+    expect(r.stdout).not.toMatch(/wrote docs/);
+  }, 130_000);
 
   // In document order, so a `run` finds the folder its `compile` wrote.
   it.each(COMMANDS.map((c) => [`${c.doc}: ${c.line}`, c] as const))('%s', (_, c) => {
