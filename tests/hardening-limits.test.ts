@@ -7,40 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { CompileError, compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
 import { varint } from '../scripts/fuzz/mutate-bytes.js';
+import { chainOf as chain, nestedLoops } from '../scripts/fuzz/hostile-models.js';
 
 const { onnx } = onnxProto;
 const vi = (name: string, dims: number[], elemType = 1) => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-const scalarTensor = (dataType: number, v: number) => ({ name: 't', dataType, dims: [], ...(dataType === 7 ? { int64Data: [v] } : { int32Data: [v] }) });
 const encode = (graph: onnxProto.onnx.IGraphProto) => onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph }).finish();
-
-/** `depth` Loops nested inside each other, each with trip count `trip`, around one Relu. */
-export function nestedLoops(depth: number, trip: number): Uint8Array {
-  let body: onnxProto.onnx.IGraphProto = {
-    name: 'b0', input: [vi('i0', [], 7), vi('c0', [], 9), vi('x0', [1, 4])], output: [vi('c0o', [], 9), vi('x0o', [1, 4])],
-    node: [{ opType: 'Relu', input: ['x0'], output: ['x0o'] }, { opType: 'Identity', input: ['c0'], output: ['c0o'] }],
-  };
-  for (let d = 1; d < depth; d++) {
-    body = {
-      name: `b${d}`, input: [vi(`i${d}`, [], 7), vi(`c${d}`, [], 9), vi(`x${d}`, [1, 4])], output: [vi(`c${d}o`, [], 9), vi(`x${d}o`, [1, 4])],
-      node: [
-        { opType: 'Constant', output: [`T${d}`], attribute: [{ name: 'value', type: 4, t: scalarTensor(7, trip) }] },
-        { opType: 'Constant', output: [`C${d}`], attribute: [{ name: 'value', type: 4, t: scalarTensor(9, 1) }] },
-        { opType: 'Loop', name: `loop${d}`, input: [`T${d}`, `C${d}`, `x${d}`], output: [`x${d}o`], attribute: [{ name: 'body', type: 5, g: body }] },
-        { opType: 'Identity', input: [`c${d}`], output: [`c${d}o`] },
-      ],
-    };
-  }
-  return encode({
-    name: 'g', input: [vi('x', [1, 4])], output: [vi('y', [1, 4])], initializer: [{ ...scalarTensor(7, trip), name: 'T' }, { ...scalarTensor(9, 1), name: 'C' }],
-    node: [{ opType: 'Loop', name: 'top', input: ['T', 'C', 'x'], output: ['y'], attribute: [{ name: 'body', type: 5, g: body }] }],
-  });
-}
-
-/** `n` chained `op` nodes (Relu: x → relu(x) → …; Add: v + v). */
-export function chain(n: number, op: 'Relu' | 'Add'): Uint8Array {
-  const node = Array.from({ length: n }, (_, i) => ({ opType: op, name: `n${i}`, input: op === 'Add' ? [`v${i}`, `v${i}`] : [`v${i}`], output: [i === n - 1 ? 'y' : `v${i + 1}`] }));
-  return encode({ name: 'g', input: [vi('v0', [1, 4])], output: [vi('y', [1, 4])], node });
-}
 
 async function limitError(p: Promise<unknown>): Promise<CompileError> {
   const e = await p.then(() => undefined, (x: unknown) => x);
