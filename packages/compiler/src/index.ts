@@ -2,7 +2,7 @@ export { compile } from './compile.js';
 export { KERNEL_MODES } from './compile.js';
 export type { CompileOptions, CompileResult, CompileSummary, KernelMode, Manifest, RunTimeBranchesSummary } from './compile.js';
 export type { LayoutMode } from '@onnx2wasm/optimizer';
-export { TARGETS } from './targets.js';
+export { TARGETS, WORKER_MEMORY_BYTES, WORKER_SCRIPT_WARN_BYTES } from './targets.js';
 export type { Target } from './targets.js';
 export { CompileError, ShapeError, VerifyError } from '@onnx2wasm/ir';
 export type { CompileErrorCode } from '@onnx2wasm/ir';

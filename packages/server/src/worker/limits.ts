@@ -4,8 +4,8 @@
 import { gzipSync } from 'node:zlib';
 import { RepositoryError } from '../errors.js';
 
-export const WORKER_MEMORY_BYTES = 128 * 1024 * 1024;
-export const WORKER_SCRIPT_BYTES = 10 * 1024 * 1024;
+// The same limits compile() checks a single model against.
+export { WORKER_MEMORY_BYTES, WORKER_SCRIPT_WARN_BYTES as WORKER_SCRIPT_BYTES } from 'onnx2wasm';
 
 export interface VersionShare { id: string; memoryBytes: number; wasm: Uint8Array; weights?: Uint8Array }
 
