@@ -45,6 +45,9 @@ async function sha256Hex(bytes) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// Fetched weights this glue has already hashed: loadModel need not hash them again.
+const checkedWeights = new WeakSet();
+
 async function fetchWeights(url) {
   // One key per folder and model name; the query is the version. It is never fetched. The base is
   // a variable: Vite rewrites \`new URL(<template>, import.meta.url)\` as an asset glob, losing the query.
@@ -65,6 +68,7 @@ async function fetchWeights(url) {
   if (globalThis.crypto?.subtle) {
     const got = await sha256Hex(bytes);
     if (got !== WEIGHTS.sha256) throw new Error(\`onnx2wasm: \${url} is not the weights of this model (sha256 \${got}, expected \${WEIGHTS.sha256}): the server has files of another compile\`);
+    checkedWeights.add(bytes);
   }
   if (cache) {
     try {

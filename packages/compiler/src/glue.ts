@@ -30,6 +30,8 @@ function openBody(s: GlueSpec): { imports: string[]; helpers: string[]; body: st
   const weightsUrl = `new URL(${str(`./${s.weights.file}`)}, import.meta.url)`;
   const embedded = s.weights.file === null;
   const given = (what: 'wasm' | 'weights', loadExpr: string) => `options.${what} ?? ${loadExpr}`;
+  // Weights fetchWeights hashed on download are not hashed a second time by loadModel.
+  const loadFetched = embedded ? 'loadModel({ wasm, weights });' : 'loadModel({ wasm, weights, verifyWeights: !checkedWeights.has(weights) });';
   switch (s.target) {
     case 'worker':
       // Workers refuse to compile wasm from bytes at run time: the .wasm is a module of the
@@ -51,7 +53,7 @@ function openBody(s: GlueSpec): { imports: string[]; helpers: string[]; body: st
         imports: [],
         helpers: [FETCH_BYTES, FETCH_MODULE, ...(embedded ? [] : [FETCH_WEIGHTS])],
         body: `  const [wasm, weights] = await Promise.all([${given('wasm', `fetchModule(${wasmUrl})`)}, ${given('weights', embedded ? 'undefined' : `fetchWeights(${weightsUrl})`)}]);
-  return loadModel({ wasm, weights });`,
+  return ${loadFetched}`,
       };
     case 'universal': {
       const local = (url: string, remote: string) => `(${url}.protocol === 'file:' ? readLocal(${url}) : ${remote}(${url}))`;
@@ -60,7 +62,7 @@ function openBody(s: GlueSpec): { imports: string[]; helpers: string[]; body: st
         helpers: [READ_LOCAL_DYNAMIC, FETCH_BYTES, FETCH_MODULE, ...(embedded ? [] : [FETCH_WEIGHTS])],
         body: `  const wasmUrl = ${wasmUrl};${embedded ? '' : `\n  const weightsUrl = ${weightsUrl};`}
   const [wasm, weights] = await Promise.all([${given('wasm', local('wasmUrl', 'fetchModule'))}, ${given('weights', embedded ? 'undefined' : local('weightsUrl', 'fetchWeights'))}]);
-  return loadModel({ wasm, weights });`,
+  return ${loadFetched}`,
       };
     }
   }
