@@ -540,6 +540,7 @@ function checkFeed(slot, t) {
     const detached = slot.byteLength > 0 && bytes.byteLength === 0 && t.data.buffer.byteLength === 0;
     throw new RuntimeInputError("INVALID_INPUT", name, detached ? `input '${name}': its buffer is detached (transferred or freed)` : `input '${name}': data has ${bytes.byteLength / Ctor.BYTES_PER_ELEMENT} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
   }
+  return bytes;
 }
 function trapHint(message) {
   if (/unreachable/.test(message))
@@ -649,11 +650,8 @@ async function loadModel(opts) {
       dyn?.prepare(env);
       const placed = (slots) => dyn ? slots.map((s) => ({ ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) })) : slots;
       const inputs = placed(v.inputs);
-      for (const s of inputs)
-        checkFeed(s, feeds[s.name]);
-      for (const s of inputs) {
-        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(feedBytes(s.name, feeds[s.name].data));
-      }
+      const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]));
+      inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]));
       try {
         v.run();
       } catch (e) {
@@ -662,8 +660,8 @@ async function loadModel(opts) {
       const out = {};
       for (const s of placed(v.outputs)) {
         const Ctor = ARRAYS[s.dtype];
-        const bytes = memory.buffer.slice(s.offset, s.offset + s.byteLength);
-        out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) };
+        const bytes2 = memory.buffer.slice(s.offset, s.offset + s.byteLength);
+        out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes2, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) };
       }
       return out;
     }

@@ -59,8 +59,8 @@ function checkPresent(slot: Slot, t: Tensor | undefined): void {
   if (t.dtype !== slot.dtype) throw new RuntimeInputError('DTYPE_MISMATCH', name, `input '${name}': expected dtype ${slot.dtype}, got ${String(t.dtype)}`);
 }
 
-/** `slot` as placed for this run (its dims are numbers). */
-function checkFeed(slot: Slot & Placed, t: Tensor): void {
+/** Checks a feed against `slot` as placed for this run (its dims are numbers); returns the feed's bytes, which are what gets copied into the arena. */
+function checkFeed(slot: Slot & Placed, t: Tensor): Uint8Array {
   const name = slot.name;
   const dims = t.dims;
   const ok = Array.isArray(dims) && dims.length === slot.dims.length && dims.every((d, i) => d === slot.dims[i]);
@@ -74,6 +74,7 @@ function checkFeed(slot: Slot & Placed, t: Tensor): void {
       ? `input '${name}': its buffer is detached (transferred or freed)`
       : `input '${name}': data has ${bytes.byteLength / Ctor.BYTES_PER_ELEMENT} elements, dims [${slot.dims}] need ${slot.byteLength / Ctor.BYTES_PER_ELEMENT}`);
   }
+  return bytes;
 }
 
 interface Variant {
@@ -181,10 +182,8 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       // Static slots are used as they are; run-time ones are placed for this run's dims.
       const placed = (slots: Slot[]) => (dyn ? slots.map((s) => ({ ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) })) : slots as (Slot & Placed)[]);
       const inputs = placed(v.inputs);
-      for (const s of inputs) checkFeed(s, feeds[s.name]!);
-      for (const s of inputs) {
-        new Uint8Array(memory.buffer, s.offset, s.byteLength).set(feedBytes(s.name, feeds[s.name]!.data));
-      }
+      const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]!));
+      inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]!));
       try { v.run(); } catch (e) {
         throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
       }
