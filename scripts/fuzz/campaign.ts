@@ -8,6 +8,7 @@ import { CorpusOptions, Seed, knownOpTypes, loadCorpus } from './corpus.js';
 import { Finding, FindingLog, MODEL_PATH } from './findings.js';
 import { FuzzCase, makeCase } from './make-case.js';
 import type { SideFile } from './mutate-model.js';
+import { startRaces } from './races.js';
 import { WorkerPool } from './pool.js';
 import type { CaseJob } from './run-case.js';
 import { SweepOptions, sweepCases } from './sweep.js';
@@ -114,14 +115,20 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       await pool.use(async (slot, exec) => {
         const fc = caseAt(index);
         const root = path.join(work, `w${slot}`);
-        const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };
+        const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, secretMarker: fc.secretMarker, strict: opts.strict };
         const started = performance.now();
-        let r = await exec(job);
-        // A loaded machine can make a slow compile look like a hang: a timeout counts only if the
-        // case also fails to finish in a fresh worker with five times the time.
-        if (r.finding?.kind === 'timeout') {
-          const retry = await exec(job, timeoutMs * 5);
-          r = retry.finding?.kind === 'timeout' ? retry : { ...retry, outcome: `slow:${retry.outcome}` };
+        const stopRaces = await startRaces(path.dirname(path.join(root, MODEL_PATH)), fc.sideFiles);
+        let r;
+        try {
+          r = await exec(job);
+          // A loaded machine can make a slow compile look like a hang: a timeout counts only if the
+          // case also fails to finish in a fresh worker with five times the time.
+          if (r.finding?.kind === 'timeout') {
+            const retry = await exec(job, timeoutMs * 5);
+            r = retry.finding?.kind === 'timeout' ? retry : { ...retry, outcome: `slow:${retry.outcome}` };
+          }
+        } finally {
+          await stopRaces();
         }
         const ms = performance.now() - started;
         if (!slowest || ms > slowest.ms) slowest = { ms, index, seedName: fc.seedName, what: fc.mutations.join('; ').slice(0, 200), outcome: r.outcome };
@@ -156,8 +163,13 @@ export async function runOneCase(opts: CampaignOptions, index: number, saveTo: s
   const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index, knownOpTypes(), opts.hostile);
   const pool = new WorkerPool({ size: 1, timeoutMs: opts.timeoutMs ?? 20_000 });
   try {
-    const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, strict: opts.strict };
-    return { fc, result: await pool.use((_slot, exec) => exec(job)) };
+    const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, secretMarker: fc.secretMarker, strict: opts.strict };
+    const stopRaces = await startRaces(path.dirname(path.join(saveTo, MODEL_PATH)), fc.sideFiles);
+    try {
+      return { fc, result: await pool.use((_slot, exec) => exec(job)) };
+    } finally {
+      await stopRaces();
+    }
   } finally {
     pool.close();
   }

@@ -25,6 +25,8 @@ export interface FuzzCase {
   mutations: string[];
   /** Why a successful compile of this case would be a bug, if it would. */
   mustFail?: string;
+  /** Set for external-data races: the text of the secret outside the folder. */
+  secretMarker?: string;
   compile: CompileChoices;
   feedSeed: number;
   feedMode: FeedMode;
@@ -84,6 +86,7 @@ export function makeCase(seeds: Seed[], readSeed: (s: Seed) => Uint8Array, campa
     sideFiles: ctx.sideFiles,
     mutations: applied,
     mustFail: ctx.mustFail,
+    secretMarker: ctx.secretMarker,
     compile: {
       inputShapes: seed.inputShapes && rng.chance(0.7) ? seed.inputShapes : undefined,
       embedWeights: rng.chance(0.3),

@@ -22,6 +22,23 @@ function externalize(t: Tensor, entries: [string, string][]): void {
   t.floatData = [];
 }
 
+/** Fills the secret outside the folder: a text that float weights do not contain by chance. */
+export const SECRET_MARKER = 'O2W-FUZZ-SECRET!';
+const secretBytes = (n: number) => new Uint8Array(n).map((_, i) => SECRET_MARKER.charCodeAt(i % SECRET_MARKER.length));
+
+/**
+ * A time-of-check/time-of-use race: the data file is valid, but while the case runs another process
+ * keeps swapping it for a symlink to a same-sized secret outside the folder. Every compile must read
+ * the real bytes or fail typed; the secret in the weights is a finding.
+ */
+export function externalRace(t: Tensor, data: Uint8Array, ctx: MutationContext): string | undefined {
+  if (data.length < SECRET_MARKER.length) return undefined;
+  externalize(t, [['location', 'race.bin']]);
+  ctx.sideFiles.push({ path: '../secret.bin', data: secretBytes(data.length) }, { path: 'race.bin', data, raceTo: '../secret.bin' });
+  ctx.secretMarker = SECRET_MARKER;
+  return `initializer '${t.name}' external in race.bin, swapped for a symlink out of the folder while compiling`;
+}
+
 function escape(t: Tensor, data: Uint8Array, ctx: MutationContext): string {
   const location = ctx.rng.pick(ESCAPING);
   externalize(t, [['location', location]]);
@@ -40,8 +57,9 @@ export const externalData: ModelMutator = (m, ctx) => {
   if (!inits.length) return undefined;
   const t = rng.pick(inits);
   const data = rawBytesOf(t);
-  switch (rng.int(4)) {
+  switch (rng.int(5)) {
     case 0: return escape(t, data, ctx);
+    case 4: return externalRace(t, data, ctx);
     case 1: {
       const location = rng.pick(INVALID);
       externalize(t, [['location', location]]);

@@ -11,7 +11,11 @@ type Tensor = onnxProto.onnx.ITensorProto;
 type ValueInfo = onnxProto.onnx.IValueInfoProto;
 
 /** A file written next to the mutated model (external data, a symlink out of the folder). */
-export interface SideFile { path: string; data?: Uint8Array; symlinkTo?: string; dir?: boolean }
+export interface SideFile {
+  path: string; data?: Uint8Array; symlinkTo?: string; dir?: boolean;
+  /** While the case runs, another process keeps swapping this (regular) file for a symlink to `raceTo`. */
+  raceTo?: string;
+}
 
 export interface MutationContext {
   rng: Rng;
@@ -20,6 +24,8 @@ export interface MutationContext {
   knownOps: readonly string[];
   /** Set by mutations after which a successful compile would itself be a bug (e.g. reading outside the folder). */
   mustFail?: string;
+  /** Bytes of a file outside the model's folder: finding them in the compiled weights is a leak. */
+  secretMarker?: string;
 }
 
 export type ModelMutator = (m: Model, ctx: MutationContext) => string | undefined;

@@ -17,6 +17,8 @@ export interface CaseJob {
   feedMode: FeedMode;
   corruptModule: boolean;
   mustFail?: string;
+  /** Text of a file outside the model's folder (external-data races): it must not reach the weights. */
+  secretMarker?: string;
   /** Count the compiler's own failure codes (VERIFY_FAILED, CODEGEN_FAILED) as findings too. */
   strict?: boolean;
 }
@@ -29,6 +31,7 @@ export type FindingKind =
   | 'unloadable-module' | 'rejected-valid-input' // compiled, but the module or its inputs do not work
   | 'state-corrupted' | 'bad-output' // wrong answers after an error, outputs that disagree with their dims
   | 'accepted-tampered-weights' // weights with other bytes than the module was compiled with loaded
+  | 'leaked-outside-file' // a file outside the model's folder was read into the compiled weights
   | 'timeout' | 'crash' | 'out-of-memory'; // reported by the pool
 
 export interface CaseResult {
@@ -153,6 +156,10 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
   return { outcome: `rejected-bad-input:${rejection.code}`, message: rejection.message };
 }
 
+function contains(bytes: Uint8Array, text: string): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(text, 0, 'latin1');
+}
+
 export async function runCase(job: CaseJob): Promise<CaseResult> {
   const build = (verify: boolean) => compile(job.modelFile, {
     inputShapes: job.compile.inputShapes,
@@ -176,6 +183,9 @@ export async function runCase(job: CaseJob): Promise<CaseResult> {
     return typedOutcome(`compile-error:${e.code}`, e);
   }
   if (job.mustFail) return finding('accepted-invalid-model', new Error(job.mustFail));
+  if (job.secretMarker && (contains(compiled.weights, job.secretMarker) || contains(compiled.wasm, job.secretMarker))) {
+    return finding('leaked-outside-file', new Error(`the compiled model holds the bytes of a file outside the model's folder ('${job.secretMarker}')`));
+  }
   if (compiled.summary.memoryBytes > RUN_MEMORY_CAP) return { outcome: 'compiled-not-run:memory' };
   return runCompiled(job, compiled.wasm, compiled.weights, compiled.meta, compiled.graph.nodes.some((n) => RANDOM_OPS.test(n.op)));
 }
