@@ -9,17 +9,17 @@ import { foldCase, runFoldCase } from '../scripts/fuzz/fold-compare.js';
 import { SPECIAL_VALUES } from '../scripts/fuzz/hostile-models.js';
 
 const AGREEING = [
-  'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Identity',
+  'Relu', 'Sign', 'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Identity',
   'Exp', 'Log', 'Sqrt', 'Sigmoid', 'Tanh', 'Erf', 'Reciprocal', 'Softplus',
-  'Add', 'Sub', 'Mul', 'Div', 'Softmax', 'CastInt32', 'ArgMax', 'ArgMin', 'BatchNormalization',
+  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Softmax', 'CastInt32', 'ArgMax', 'ArgMin', 'BatchNormalization',
 ];
 
 /**
- * Ops where onnxruntime's result on NaN, or on sums that overflow, depends on its code path (SIMD
- * lane order, which kernel it picks for a shape): our run-time kernel and constant folding agree
+ * Ops where onnxruntime's result on NaN, on +0 against -0, or on sums that overflow, depends on its
+ * code path (SIMD lane order, vector body or scalar tail, which kernel it picks for a shape): our run-time kernel and constant folding agree
  * bit for bit and docs/errors.md says what we chose.
  */
-const OURS_ONLY = ['ReduceMax', 'ReduceMin', 'MaxPool', 'TopK', 'LayerNormalization'];
+const OURS_ONLY = ['Max', 'Min', 'ReduceMax', 'ReduceMin', 'ReduceSum', 'MaxPool', 'TopK', 'LayerNormalization'];
 
 /** The special values in windows of 8, each window also reversed: every value meets every op. */
 function windows(): Float32Array[] {

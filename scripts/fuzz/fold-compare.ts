@@ -43,7 +43,11 @@ export function foldCase(op: string, x: Float32Array): FoldCase {
       node = { opType: op, input: ['x', 'b'], output: ['y'] };
     } else if (REDUCE.includes(op)) {
       const arg = op.startsWith('Arg');
-      node = { opType: op, input: ['x'], output: ['y'], attribute: [{ name: arg ? 'axis' : 'axes', type: arg ? 2 : 7, ...(arg ? { i: 2 } : { ints: [2] }) }] };
+      if (op === 'ReduceSum') {
+        // Opset 13 moved ReduceSum's axes to an input (the others follow at 18).
+        inits.push({ name: 'axes', dataType: 7, dims: [1], int64Data: [2] });
+        node = { opType: op, input: ['x', 'axes'], output: ['y'] };
+      } else node = { opType: op, input: ['x'], output: ['y'], attribute: [{ name: arg ? 'axis' : 'axes', type: arg ? 2 : 7, ...(arg ? { i: 2 } : { ints: [2] }) }] };
       outDims = [1, 2, 1];
       if (arg) outType = 7;
     } else if (op === 'Softmax') node = { opType: 'Softmax', input: ['x'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: -1 }] };

@@ -5,7 +5,8 @@ const UNARY = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tan
 
 const MATH: Record<string, (...x: number[]) => number> = {
   ...Object.fromEntries(UNARY.map((n) => [n, Math[n]])),
-  pow: Math.pow,
+  // C's powf (onnxruntime): 1 ** y and (-1) ** ±Inf are 1 even for NaN y; Math.pow gives NaN.
+  pow: (a, b) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b)),
   fmod: (a, b) => a % b,
   atan2: Math.atan2,
   // Seeds RandomUniform nodes that have no seed attribute, once per run.

@@ -32,6 +32,8 @@ export { erf as referenceErf };
 interface BinarySpec { fn: (a: number, b: number, node: Node) => number; dtypes: DType[]; description: string; out?: 'bool' }
 interface UnarySpec { fn: (x: number, node: Node) => number; dtypes: DType[]; description: string }
 
+/** C's pow: 1 ** y and (-1) ** ±Inf are 1 even for NaN y, where Math.pow gives NaN (onnxruntime uses powf). */
+const cPow = (a: number, b: number) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b));
 const intDiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
 
 export const BINARY: Record<string, BinarySpec> = {
@@ -39,13 +41,14 @@ export const BINARY: Record<string, BinarySpec> = {
   Sub: { fn: (a, b) => a - b, dtypes: NUMERIC, description: 'a - b with broadcasting' },
   Mul: { fn: (a, b) => a * b, dtypes: NUMERIC, description: 'a * b with broadcasting' },
   Div: { fn: (a, b) => a / b, dtypes: NUMERIC, description: 'a / b with broadcasting (integers truncate)' },
-  Pow: { fn: (a, b) => Math.pow(a, b), dtypes: NUMERIC, description: 'a ** b with broadcasting' },
+  Pow: { fn: (a, b) => cPow(a, b), dtypes: NUMERIC, description: 'a ** b with broadcasting' },
   Max: { fn: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)), dtypes: NUMERIC, description: 'elementwise maximum' },
   Min: { fn: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)), dtypes: NUMERIC, description: 'elementwise minimum' },
 };
 
 export const UNARY: Record<string, UnarySpec> = {
-  Relu: { fn: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0), dtypes: NUMERIC, description: 'max(x, 0)' },
+  // x < 0 ? 0 : x keeps -0 and NaN, as the kernels' pmax and onnxruntime do.
+  Relu: { fn: (x) => (x < 0 ? 0 : x), dtypes: NUMERIC, description: 'max(x, 0)' },
   Sigmoid: { fn: (x) => 1 / (1 + Math.exp(-x)), dtypes: FLOATS, description: '1 / (1 + exp(-x))' },
   Tanh: { fn: (x) => Math.tanh(x), dtypes: FLOATS, description: 'hyperbolic tangent' },
   Exp: { fn: (x) => Math.exp(x), dtypes: FLOATS, description: 'e ** x' },
@@ -61,7 +64,8 @@ export const UNARY: Record<string, UnarySpec> = {
   LeakyRelu: { fn: (x, n) => (x >= 0 ? x : x * attrFloat(n, 'alpha', 0.01)), dtypes: FLOATS, description: 'x if x >= 0 else alpha * x' },
   HardSigmoid: { fn: (x, n) => Math.max(0, Math.min(1, attrFloat(n, 'alpha', 0.2) * x + attrFloat(n, 'beta', 0.5))), dtypes: FLOATS, description: 'clamp(alpha * x + beta, 0, 1)' },
   HardSwish: { fn: (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), dtypes: FLOATS, description: 'x * clamp(x / 6 + 1/2, 0, 1)' },
-  Sign: { fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), dtypes: NUMERIC, description: 'sign of x (-1, 0, 1)' },
+  // Sign(-0) is +0 (onnxruntime); NaN stays NaN.
+  Sign: { fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : Number.isNaN(x) ? x : 0), dtypes: NUMERIC, description: 'sign of x (-1, 0, 1)' },
   Round: { fn: (x) => roundHalfEven(x), dtypes: FLOATS, description: 'round to nearest, ties to even' },
   Sin: { fn: Math.sin, dtypes: FLOATS, description: 'sine' },
   Cos: { fn: Math.cos, dtypes: FLOATS, description: 'cosine' },

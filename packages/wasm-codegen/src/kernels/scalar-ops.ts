@@ -93,7 +93,8 @@ export const SCALAR_UNARY: Record<string, ScalarOp> = {
   Neg: (c, [x]) => (isF(c.t) ? op(c, 'neg', x!()) : op(c, 'sub', k(c, 0), x!())),
   Abs: (c, [x]) => (isF(c.t) ? op(c, 'abs', x!()) : c.t.signed ? c.fn.select(op(c, 'lt_s', x!(), k(c, 0)), op(c, 'sub', k(c, 0), x!()), x!()) : x!()),
   Relu: (c, [x]) => (isF(c.t) ? c.fn.select(cmp(c, 'lt', x!(), k(c, 0)), k(c, 0), x!()) : c.t.signed ? c.fn.select(op(c, 'lt_s', x!(), k(c, 0)), k(c, 0), x!()) : x!()),
-  Sign: (c, [x]) => c.fn.select(cmp(c, 'gt', x!(), k(c, 0)), k(c, 1), c.t.signed || isF(c.t) ? c.fn.select(cmp(c, 'lt', x!(), k(c, 0)), k(c, -1), x!()) : x!()),
+  // Floats: ±0 + 0 is +0 (onnxruntime's Sign(-0)) and NaN stays NaN.
+  Sign: (c, [x]) => c.fn.select(cmp(c, 'gt', x!(), k(c, 0)), k(c, 1), c.t.signed || isF(c.t) ? c.fn.select(cmp(c, 'lt', x!(), k(c, 0)), k(c, -1), isF(c.t) ? op(c, 'add', x!(), k(c, 0)) : x!()) : x!()),
   Not: (c, [x]) => c.fn.eqz(x!()),
   BitwiseNot: (c, [x]) => op(c, 'xor', x!(), k(c, -1)),
   Floor: (c, [x]) => op(c, 'floor', x!()),
