@@ -9,6 +9,7 @@ import { ImportLimits, chargeNodes, resolveLimits, withBudget } from './import-b
 import { protoCensus } from './proto-census.js';
 import './handlers/index.js';
 import { computesInFloat32, runInFloat32 } from './float16-compute.js';
+import { checkMovedAttributes } from './moved-attributes.js';
 
 export interface ImportOptions extends TensorLoadOptions {
   /** Pins input shapes (replacing symbolic or unknown dims). */
@@ -238,6 +239,7 @@ function importDecoded(model: ModelProto, opts: ImportOptions): ImportedModel {
       if (used.has(o)) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' defines '${o}', which is already defined (a duplicate name or a cycle)`, { node: n.name, op: n.opType });
     }
     if (new Set(n.outputs.filter(Boolean)).size !== n.outputs.filter(Boolean).length) throw new OnnxImportError('INVALID_MODEL', `${n.opType} node '${n.name}' lists the same output twice ([${n.outputs}])`, { node: n.name, op: n.opType });
+    checkMovedAttributes(n, opsetOf(model, n.domain));
     const handler = findHandler(n.domain, n.opType, opsetOf(model, n.domain))!;
     const firstEmitted = graph.nodes.length;
     const ctx = makeContext(graph, n, opsetOf(model, n.domain), fresh, tracedBatch);

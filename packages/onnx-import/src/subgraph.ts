@@ -5,6 +5,7 @@
 import { CompileError } from '@onnx2wasm/ir';
 import { OnnxImportError, UnsupportedOpError } from './errors.js';
 import { HandlerContext, OnnxNode, findHandler, makeContext } from './handler-registry.js';
+import { checkMovedAttributes } from './moved-attributes.js';
 import { attrValue } from './import-model.js';
 import { GraphProto } from './proto.js';
 import { tensorFromProto } from './tensor-proto.js';
@@ -66,6 +67,7 @@ export function inlineGraph(ctx: HandlerContext, body: GraphProto, bind: string[
       const outs = [...(proto.output ?? [])];
       while (outs.length && !outs[outs.length - 1]) outs.pop();
       n.outputs = outs.map((o) => (o ? fresh(o) : ''));
+      checkMovedAttributes(n, opset);
       handler(makeContext(g, n, opset, fresh));
       chargeNodes(g.nodes.length, n);
       outs.forEach((o, k) => { if (o) scope.set(o, n.outputs[k]!); });
