@@ -115,7 +115,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
       await pool.use(async (slot, exec) => {
         const fc = caseAt(index);
         const root = path.join(work, `w${slot}`);
-        const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, secretMarker: fc.secretMarker, strict: opts.strict };
+        const job: CaseJob = { modelFile: writeCase(root, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, secretMarker: fc.secretMarker, compileOnly: fc.compileOnly, strict: opts.strict };
         const started = performance.now();
         const stopRaces = await startRaces(path.dirname(path.join(root, MODEL_PATH)), fc.sideFiles);
         let r;
@@ -163,7 +163,7 @@ export async function runOneCase(opts: CampaignOptions, index: number, saveTo: s
   const fc = makeCase(loadCorpus(opts.corpus), seedReader(), opts.seed, index, knownOpTypes(), opts.hostile);
   const pool = new WorkerPool({ size: 1, timeoutMs: opts.timeoutMs ?? 20_000 });
   try {
-    const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, secretMarker: fc.secretMarker, strict: opts.strict };
+    const job: CaseJob = { modelFile: writeCase(saveTo, fc), compile: fc.compile, feedSeed: fc.feedSeed, feedMode: fc.feedMode, corruptModule: fc.corruptModule, mustFail: fc.mustFail, secretMarker: fc.secretMarker, compileOnly: fc.compileOnly, strict: opts.strict };
     const stopRaces = await startRaces(path.dirname(path.join(saveTo, MODEL_PATH)), fc.sideFiles);
     try {
       return { fc, result: await pool.use((_slot, exec) => exec(job)) };

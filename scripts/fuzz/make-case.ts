@@ -32,6 +32,8 @@ export interface FuzzCase {
   feedMode: FeedMode;
   /** Damage the compiled module's metadata or weights before loading it. */
   corruptModule: boolean;
+  /** Compile only: the model is valid but would run for too long (hostile-models.ts). */
+  compileOnly?: boolean;
 }
 
 const STRUCTURAL: Record<string, ModelMutator> = { ...MODEL_MUTATORS, 'external-data': externalData };
@@ -65,7 +67,7 @@ export function makeCase(seeds: Seed[], readSeed: (s: Seed) => Uint8Array, campa
     return {
       index, seedName: `hostile/${h.kind}`, bytes: h.bytes, sideFiles: [], mutations: [h.what],
       compile: { embedWeights: false, optimize: rng.chance(0.8), verify: false },
-      feedSeed: rng.int(2 ** 31), feedMode: 'valid', corruptModule: false,
+      feedSeed: rng.int(2 ** 31), feedMode: 'valid', corruptModule: false, compileOnly: h.compileOnly,
     };
   }
   const seed = pickSeed(seeds, rng);

@@ -19,6 +19,8 @@ export interface CaseJob {
   mustFail?: string;
   /** Text of a file outside the model's folder (external-data races): it must not reach the weights. */
   secretMarker?: string;
+  /** Compile only (a valid model that would run for too long). */
+  compileOnly?: boolean;
   /** Count the compiler's own failure codes (VERIFY_FAILED, CODEGEN_FAILED) as findings too. */
   strict?: boolean;
 }
@@ -187,5 +189,6 @@ export async function runCase(job: CaseJob): Promise<CaseResult> {
     return finding('leaked-outside-file', new Error(`the compiled model holds the bytes of a file outside the model's folder ('${job.secretMarker}')`));
   }
   if (compiled.summary.memoryBytes > RUN_MEMORY_CAP) return { outcome: 'compiled-not-run:memory' };
+  if (job.compileOnly) return { outcome: 'compiled-not-run:long-loop' };
   return runCompiled(job, compiled.wasm, compiled.weights, compiled.meta, compiled.graph.nodes.some((n) => RANDOM_OPS.test(n.op)));
 }
