@@ -11,6 +11,7 @@
 // keeps the literal form.
 import { DType, Node, Tensor, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
+import { qdqPassthrough } from './qdq-passthrough.js';
 
 const EIGHT_BIT: readonly DType[] = ['int8', 'uint8'];
 
@@ -196,6 +197,6 @@ function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks
 
 export const lowerQdq = rewritePass(
   'lower-qdq',
-  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization',
-  [integerOp],
+  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization, and MaxPool/Concat/reshapes between equal quantizations on the 8-bit values',
+  [integerOp, qdqPassthrough],
 );
