@@ -1,9 +1,9 @@
 // QLinearConv(x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B?): the
-// ONNX quantized 2-D convolution, with onnxruntime's requantization (MlasRequantizeOutput):
+// ONNX quantized 2-D convolution (group 1 or depthwise), with onnxruntime's requantization (MlasRequantizeOutput):
 //   acc = sum (x - zx)(w - zw) + B          exact, in int32
 //   y   = saturate(round_half_even(float32(acc) * M) + zy),  M = float32(float32(sx * sw[m]) / sy)
 // The importer writes the QOperator QLinearConv in QDQ form; this IR op is what the optimizer's
-// lower-qdq pass turns a quantized group-1 2-D Conv into when the integer kernel
+// lower-qdq pass turns a quantized group-1 or depthwise 2-D Conv into when the integer kernel
 // (wasm-codegen kernels/int8) can run it, so the 8-bit activations go from op to op as bytes.
 import { DType } from '../dtype.js';
 import { OpDef, attrInt, expectDType, fail, input, registerOp } from '../op-registry.js';
@@ -42,15 +42,17 @@ export const qlinearConv: OpDef = {
     if (ctx.inputs[8]) expectDType(ctx, 8, ['int32']);
     const x = input(ctx, 0).shape, w = input(ctx, 3).shape;
     if (x.length !== 4 || w.length !== 4) fail(node, `QLinearConv takes 2-D convolutions (rank-4 x and w); got x [${x}], w [${w}]`);
-    if (attrInt(node, 'group', 1) !== 1) fail(node, `group = ${attrInt(node, 'group', 1)}: only group 1 is supported`, 'UNSUPPORTED_OP');
-    if (typeof x[1] === 'number' && typeof w[1] === 'number' && x[1] !== w[1]) fail(node, `weights take ${w[1]} input channels; x has ${x[1]}`);
+    const group = attrInt(node, 'group', 1);
+    if (group !== 1 && !(group === x[1] && group === w[0] && w[1] === 1)) fail(node, `group = ${group}: only group 1 and depthwise (group = input = output channels) are supported`, 'UNSUPPORTED_OP');
+    if (typeof x[1] === 'number' && typeof w[1] === 'number' && x[1] !== w[1] * group) fail(node, `weights take ${w[1]} input channels per group of ${group}; x has ${x[1]}`);
     const kernel = w.slice(2).map((d) => (typeof d === 'number' ? d : 0));
     const geo = readGeometry(node, 2, kernel);
     return [{ dtype: yType, shape: [x[0]!, w[0]!, ...outputSpatial(node, geo, x.slice(2))] }];
   },
   evaluate(node, [x, sx, zx, w, sw, zw, sy, zy, b]) {
     const [N, C, H, W] = x!.dims as [number, number, number, number];
-    const [M, , KH, KW] = w!.dims as [number, number, number, number];
+    const [M, Cg, KH, KW] = w!.dims as [number, number, number, number];
+    const Mg = M / (C / Cg);
     const geo = readGeometry(node, 2, [KH, KW]);
     const OH = outputLength(node, geo, 0, H), OW = outputLength(node, geo, 1, W);
     const yType = zy!.dtype;
@@ -64,10 +66,11 @@ export const qlinearConv: OpDef = {
       const mult = requantizeMultiplier(Number(sx!.data[0]), Number(sw!.data[perChannel ? m : 0]), Number(sy!.data[0]));
       for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
         let acc = b ? Number(b.data[m]) : 0;
-        for (let c = 0; c < C; c++) for (let ky = 0; ky < KH; ky++) for (let kx = 0; kx < KW; kx++) {
+        for (let cg = 0; cg < Cg; cg++) for (let ky = 0; ky < KH; ky++) for (let kx = 0; kx < KW; kx++) {
           const iy = tapPosition(geo, 0, oy, ky), ix = tapPosition(geo, 1, ox, kx);
           if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-          acc += (Number(X[((n * C + c) * H + iy) * W + ix]) - xz) * (Number(Wd[((m * C + c) * KH + ky) * KW + kx]) - wz);
+          const c = Math.floor(m / Mg) * Cg + cg;
+          acc += (Number(X[((n * C + c) * H + iy) * W + ix]) - xz) * (Number(Wd[((m * Cg + cg) * KH + ky) * KW + kx]) - wz);
         }
         Y[k++] = requantize(acc | 0, mult, yz, yType);
       }

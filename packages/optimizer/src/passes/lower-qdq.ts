@@ -82,7 +82,11 @@ const integerOp: Rule = {
     if (bias === null) return undefined;
 
     const group = s.kind === 'Conv' ? Number(node.attrs.group ?? 1) : 1;
-    if (s.kind === 'Conv' && wRank === 4 && group === 1 && w.zpValues.every((z) => z === 0) && view.type(x.q).shape.every((d) => typeof d === 'number')) {
+    const xShape = view.type(x.q).shape;
+    // The integer kernels: group 1 (any geometry) and depthwise with strides up to 2.
+    const strides = (node.attrs.strides as number[] | undefined) ?? [1, 1];
+    const kernelFits = group === 1 || (group === xShape[1] && group === channels && inner === 1 && strides.every((v) => v <= 2));
+    if (s.kind === 'Conv' && wRank === 4 && kernelFits && w.zpValues.every((z) => z === 0) && xShape.every((d) => typeof d === 'number')) {
       return integerConv(view, node, q, x, w, node.inputs[2] ? view.producer(node.inputs[2])!.inputs[0]! : undefined);
     }
 
@@ -145,7 +149,7 @@ const integerOp: Rule = {
 };
 
 /**
- * A 2-D group-1 Conv over weights with zero point 0 becomes one QLinearConv node: the integer
+ * A 2-D group-1 or depthwise Conv over weights with zero point 0 becomes one QLinearConv node: the integer
  * kernel (wasm-codegen kernels/int8) reads the 8-bit input, sums in int32 (no length limit, so no
  * chunks) and writes the requantized 8-bit output, which the next quantized op reads as it is.
  */
@@ -160,7 +164,7 @@ function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: De
     q.inputs[1]!, q.inputs[2] || zero('y_zero_point', to),
     ...(bias ? [bias] : []),
   ];
-  const attrs = Object.fromEntries(['strides', 'pads', 'dilations', 'kernel_shape'].filter((a) => node.attrs[a] !== undefined).map((a) => [a, node.attrs[a]!]));
+  const attrs = Object.fromEntries(['strides', 'pads', 'dilations', 'kernel_shape', 'group'].filter((a) => node.attrs[a] !== undefined).map((a) => [a, node.attrs[a]!]));
   return { remove: [node, q], insert: [{ name: `${name}/qlinear`, op: 'QLinearConv', inputs, outputs: q.outputs, attrs }], constants };
 }
 

@@ -15,6 +15,10 @@ describe('QLinearConv integer kernel vs reference', () => {
     { x: [1, 3, 33, 33], w: [6, 3, 7, 7], attrs: { strides: [2, 2], pads: [3, 3, 3, 3] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
     { x: [1, 600, 3, 5], w: [3, 600, 3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'uint8', yt: 'int8', perChannel: true },
     { x: [1, 32, 4, 4], w: [64, 32, 1, 1], xt: 'int8', yt: 'int8', wt: 'uint8' },
+    // Depthwise (group = channels): strides 1 and 2, pads, rows not a multiple of 8.
+    { x: [2, 6, 11, 13], w: [6, 1, 3, 3], attrs: { pads: [1, 1, 1, 1], group: [6] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
+    { x: [1, 5, 15, 21], w: [5, 1, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], group: [5] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
+    { x: [1, 4, 12, 9], w: [4, 1, 5, 5], attrs: { pads: [2, 2, 2, 2], group: [4] }, xt: 'int8', yt: 'uint8' },
   ];
   for (const [i, t] of cases.entries()) {
     it(`x [${t.x}] ${t.xt} · w [${t.w}] → ${t.yt} ${JSON.stringify(t.attrs ?? {})}`, async () => {
@@ -37,7 +41,8 @@ describe('QLinearConv integer kernel vs reference', () => {
         { tensor: makeTensor(t.yt, [], [t.yt === 'int8' ? 5 : 120]), constant: true },
         t.bias ? { tensor: randomTensor('int32', [M], r, -20000, 20000), constant: true } : undefined,
       ];
-      const { actual, expected } = await runKernel('QLinearConv', inputs, t.attrs ?? {});
+      const attrs = Object.fromEntries(Object.entries(t.attrs ?? {}).map(([k, v]) => [k, k === 'group' ? v[0]! : v]));
+      const { actual, expected } = await runKernel('QLinearConv', inputs, attrs);
       const c = compareTensors(actual[0]!, expected[0]!);
       expect(c.ok, c.message).toBe(true);
       // The case must exercise the range: not all one value, some outputs saturated or near it.

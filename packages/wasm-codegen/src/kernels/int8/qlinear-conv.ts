@@ -1,4 +1,5 @@
-// QLinearConv (2-D, group 1, weights with zero point 0) on 8-bit data, in bands of output rows:
+// QLinearConv (2-D, weights with zero point 0) on 8-bit data; depthwise convs take depthwise.ts,
+// group 1 runs in bands of output rows:
 //   1. im2col of the band as bytes: row k = (c, ky, kx) of the input planes (copied first into
 //      planes padded with the zero point when the conv pads, so a padded tap centres to 0);
 //   2. the rows packed in pairs of k into the i16 panel of gemm-i16.ts, centred on the way (x - zx);
@@ -9,6 +10,7 @@ import { Node, requantizeMultiplier } from '@onnx2wasm/ir';
 import { LowerContext, Operand, constantInput, registerLowering, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { planeShape } from '../window-core.js';
+import { depthwiseScratchBytes, lowerDepthwise8 } from './depthwise.js';
 import { TILE_PIXELS, emitGemmRequantize, emitPackPanels, packWeights } from './gemm-i16.js';
 
 /** Bytes of B panel per band: about half of a typical L2. */
@@ -49,6 +51,7 @@ function planOf(node: Node, x: number[], w: number[], y: number[]): Plan {
 }
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
+const depthwise = (node: Node) => Number(node.attrs.group ?? 1) > 1;
 
 /** Copies the planes of sample n into planes padded with the zero point. */
 function emitPadPlanes(ctx: LowerContext, p: Plan, n: Expr, x: Operand, zx: number): Expr[] {
@@ -94,6 +97,7 @@ function emitIm2col(ctx: LowerContext, p: Plan, src: () => Expr, cols: number, o
 registerLowering({
   ops: ['QLinearConv'],
   scratchBytes(node, [x, , , w], [y]) {
+    if (depthwise(node)) return depthwiseScratchBytes(planeShape(node, dims(x), dims(y), dims(w).slice(2))!);
     const p = planOf(node, dims(x), dims(w), dims(y));
     return p.padBytes + p.colsBytes + p.panelBytes + 16;
   },
@@ -110,11 +114,11 @@ registerLowering({
     const zxV = Number(constantInput(ctx, 2, 'x_zero_point').data[0]);
     const zyV = Number(constantInput(ctx, 7, 'y_zero_point').data[0]);
     void sx; void sw; void sy; void zx; void zw; void zy;
-    const p = planOf(node, x!.dims, w!.dims, y.dims);
+    const M = w!.dims[0]!;
     const perChannel = wScale.data.length !== 1;
-    const Mp = p.M + 1;
+    const Mp = M + 1;
     const mult = new Float32Array(Mp);
-    for (let m = 0; m < p.M; m++) mult[m] = requantizeMultiplier(xScale, Number(wScale.data[perChannel ? m : 0]), yScale);
+    for (let m = 0; m < M; m++) mult[m] = requantizeMultiplier(xScale, Number(wScale.data[perChannel ? m : 0]), yScale);
     const multAddr = ctx.addWeight(new Uint8Array(mult.buffer));
     let biasAddr: number | undefined;
     if (b) {
@@ -122,6 +126,13 @@ registerLowering({
       bias.set(Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number));
       biasAddr = ctx.addWeight(new Uint8Array(bias.buffer));
     }
+    const q = { bias: biasAddr, mult: multAddr, zy: zyV, signedOut: y.dtype === 'int8' };
+    if (depthwise(node)) {
+      const shape = planeShape(node, x!.dims, y.dims, w!.dims.slice(2))!;
+      if (shape.sw > 2) unsupported(ctx, `depthwise stride ${shape.sw} (the 8-bit kernel takes 1 and 2)`);
+      return lowerDepthwise8(ctx, shape, { w: wt, zx: zxV, q });
+    }
+    const p = planOf(node, x!.dims, w!.dims, y.dims);
     const weights = ctx.addWeight(packWeights(wt.data as ArrayLike<number>, p.M, p.K));
 
     const pad = ctx.scratch, cols = pad + p.padBytes, panel = cols + p.colsBytes, tmp = panel + p.panelBytes;
@@ -139,7 +150,7 @@ registerLowering({
         M: p.M, K2: p.K2, weights, panel: () => fn.i(panel), blocks: () => blocks.get(), pixels: () => pixels.get(),
         out: (m) => fn.add(fn.add(fn.mul(fn.add(fn.mul(n.get(), p.M), m), P), fn.mul(oy0.get(), p.OW)), y.addr),
         tmp, signedWeights: w!.dtype === 'int8',
-        q: { bias: biasAddr, mult: multAddr, zy: zyV, signedOut: y.dtype === 'int8' },
+        q,
       }),
     ];
     return [
