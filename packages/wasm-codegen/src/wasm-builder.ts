@@ -198,6 +198,8 @@ export class FnBuilder {
   vload8x8(addr: I32, signed: boolean, offset = 0): Expr {
     return E(signed ? this.m.v128.load8x8_s(offset, 1, this.r(addr), MEM) : this.m.v128.load8x8_u(offset, 1, this.r(addr), MEM));
   }
+  /** The low eight bytes of v stored at addr (one i64 store). */
+  vstoreLow8(addr: I32, v: Expr, offset = 0): Expr { return E(this.m.i64.store(offset, 1, this.r(addr), this.m.i64x2.extract_lane(v.ref, 0), MEM)); }
   /** Two bytes at addr repeated over the vector (v128.load16_splat). */
   vload16Splat(addr: I32, offset = 0): Expr { return E(this.m.v128.load16_splat(offset, 1, this.r(addr), MEM)); }
   /** a * b + c: one relaxed-SIMD FMA in the relaxed build, mul + add otherwise. */

@@ -120,6 +120,12 @@ registerLowering({
     const mult = new Float32Array(Mp);
     for (let m = 0; m < M; m++) mult[m] = requantizeMultiplier(xScale, Number(wScale.data[perChannel ? m : 0]), yScale);
     const multAddr = ctx.addWeight(new Uint8Array(mult.buffer));
+    if (depthwise(node)) {
+      const shape = planeShape(node, x!.dims, y.dims, w!.dims.slice(2))!;
+      if (shape.sw > 2) unsupported(ctx, `depthwise stride ${shape.sw} (the 8-bit kernel takes 1 and 2)`);
+      const bias = b ? Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number) : undefined;
+      return lowerDepthwise8(ctx, shape, { w: wt, bias, mult: multAddr, zx: zxV, zy: zyV, signedOut: y.dtype === 'int8' });
+    }
     let biasAddr: number | undefined;
     if (b) {
       const bias = new Int32Array(Mp);
@@ -127,11 +133,6 @@ registerLowering({
       biasAddr = ctx.addWeight(new Uint8Array(bias.buffer));
     }
     const q = { bias: biasAddr, mult: multAddr, zy: zyV, signedOut: y.dtype === 'int8' };
-    if (depthwise(node)) {
-      const shape = planeShape(node, x!.dims, y.dims, w!.dims.slice(2))!;
-      if (shape.sw > 2) unsupported(ctx, `depthwise stride ${shape.sw} (the 8-bit kernel takes 1 and 2)`);
-      return lowerDepthwise8(ctx, shape, { w: wt, zx: zxV, q });
-    }
     const p = planOf(node, x!.dims, w!.dims, y.dims);
     const weights = ctx.addWeight(packWeights(wt.data as ArrayLike<number>, p.M, p.K));
 
