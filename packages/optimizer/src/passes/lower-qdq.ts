@@ -86,7 +86,10 @@ const integerOp: Rule = {
     // The integer kernels: group 1 (any geometry) and depthwise with strides up to 2.
     const strides = (node.attrs.strides as number[] | undefined) ?? [1, 1];
     const kernelFits = group === 1 || (group === xShape[1] && group === channels && inner === 1 && strides.every((v) => v <= 2));
-    if (s.kind === 'Conv' && wRank === 4 && kernelFits && w.zpValues.every((z) => z === 0) && xShape.every((d) => typeof d === 'number')) {
+    // The kernels' int32 sums are exact while every product's magnitude summed stays below 2^31.
+    const wMax = w.dtype === 'int8' ? 128 : 255;
+    const int32Exact = inner * taps * wMax * centredMax(x.dtype, x.zpValues[0]!) + (bias ? Math.max(0, ...Array.from(bias, Math.abs)) : 0) < 2 ** 31;
+    if (s.kind === 'Conv' && wRank === 4 && kernelFits && int32Exact && w.zpValues.every((z) => z === 0) && xShape.every((d) => typeof d === 'number')) {
       return integerConv(view, node, q, x, w, node.inputs[2] ? view.producer(node.inputs[2])!.inputs[0]! : undefined);
     }
 
