@@ -103,7 +103,9 @@ registerLowering({
   },
   lower(ctx) {
     const { fn, node } = ctx;
-    const [x, sx, zx, w, sw, zw, sy, zy, b] = ctx.inputs;
+    // Inputs: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B; the
+    // scales and zero points are compile-time constants (read below).
+    const [x, , , w, , , , , b] = ctx.inputs;
     const y = ctx.outputs[0]!;
     const wt = constantInput(ctx, 3, 'the weights');
     const zwT = constantInput(ctx, 5, 'the weight zero point');
@@ -113,7 +115,6 @@ registerLowering({
     const yScale = Number(constantInput(ctx, 6, 'y_scale').data[0]);
     const zxV = Number(constantInput(ctx, 2, 'x_zero_point').data[0]);
     const zyV = Number(constantInput(ctx, 7, 'y_zero_point').data[0]);
-    void sx; void sw; void sy; void zx; void zw; void zy;
     const M = w!.dims[0]!;
     const perChannel = wScale.data.length !== 1;
     const Mp = M + 1;
@@ -143,8 +144,7 @@ registerLowering({
     const band: Expr[] = [
       rows.set(fn.selectI(fn.ltS(fn.sub(p.OH, oy0.get()), p.rows), fn.sub(p.OH, oy0.get()), p.rows)),
       pixels.set(fn.mul(rows.get(), p.OW)),
-      blocks.set(fn.shl(fn.add(pixels.get(), 15), 0)),
-      blocks.set(fn.divU(blocks.get(), 16)),
+      blocks.set(fn.divU(fn.add(pixels.get(), 15), 16)),
       ...emitIm2col(ctx, p, src, cols, () => oy0.get(), () => rows.get()),
       ...emitPackPanels(fn, { cols: () => fn.i(cols), rowBytes: p.rowBytes, K2: p.K2, blocks: () => blocks.get(), panel: () => fn.i(panel), signed: x!.dtype === 'int8', zx: zxV }),
       ...emitGemmRequantize(fn, {
