@@ -2,7 +2,8 @@
 // npm run bench:kernels [-- --scale S --iters N --no-write]
 // Achieved GFLOP/s of single-node modules (3x3 conv, 1x1 conv, depthwise conv, GEMM) next to the
 // peak of an f32x4 mul+add loop with 12 independent chains, sampled alternately with each kernel
-// in this one process so both share the machine's current load. Under `node --experimental-wasm-relaxed-simd` a
+// in this one process so both share the machine's current load; then the int8 kernels' GOP/s next
+// to an i32x4.dot_i16x8_s peak loop (bench/int8-kernels.mjs). Under `node --experimental-wasm-relaxed-simd` a
 // relaxed column (relaxed_madd) is added. --scale shrinks the spatial/N sizes (CI smoke runs).
 // Writes the table into docs/benchmarks.md (section "Kernels") unless --no-write.
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { inferNode } from '@onnx2wasm/ir';
 import { WasmModuleBuilder, generateModule } from '@onnx2wasm/wasm-codegen';
 import { replaceSection } from './bench/doc-section.mjs';
 import { bestCpuMs, loadRun, seededTensor as random } from './bench/kernel-timing.mjs';
+import { int8Rows } from './bench/int8-kernels.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -150,6 +152,16 @@ const lines = [
     ? `| ${r.name} | ${r.ms.toFixed(2)} | ${f1(r.gflops)} | ${f1(r.peak)} | ${(100 * r.gflops / r.peak).toFixed(0)}% | ${r.msRelaxed.toFixed(2)} | ${f1(r.gflopsRelaxed)} | ${f1(r.peakRelaxed)} | ${(100 * r.gflopsRelaxed / r.peakRelaxed).toFixed(0)}% |`
     : `| ${r.name} | ${r.ms.toFixed(2)} | ${f1(r.gflops)} | ${f1(r.peak)} | ${(100 * r.gflops / r.peak).toFixed(0)}% |`),
 ];
+// Integer kernels: GOP/s next to an i32x4.dot_i16x8_s peak loop measured alongside (bench/int8-kernels.mjs).
+const int8 = await int8Rows(sz, scale, alternate);
+lines.push(
+  '',
+  `Int8 kernels (QLinearConv on uint8 activations and int8 weights, int32 sums, requantized to uint8); peak: 12 chains of i32x4.dot_i16x8_s + i32x4.add, up to ${f1(Math.max(...int8.map((r) => r.peak)))} GOP/s (a multiply-add counts 2 operations).`,
+  '',
+  '| int8 kernel | ms | GOP/s | dot peak alongside | % of peak |',
+  '|---|---:|---:|---:|---:|',
+  ...int8.map((r) => `| ${r.name} | ${r.ms.toFixed(2)} | ${f1(r.gops)} | ${f1(r.peak)} | ${(100 * r.gops / r.peak).toFixed(0)}% |`),
+);
 console.log(lines.join('\n'));
 if (!args['no-write'] && scale === 1) {
   const file = path.join(root, 'docs/benchmarks.md');

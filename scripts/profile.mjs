@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// npm run bench:profile [-- --models a,b --iters N --top N --layout auto|nchw|nhwc --write]
+// npm run bench:profile [-- --models a,b (names of models.json or quantized/models.json) --iters N --top N --layout auto|nchw|nhwc --write]
 // Where a model's time goes: the model compiled as compile() does, but with every node's function
 // exported (generateModule's `profile`), then each node run on its own in run order, best of
 // `iters` samples of process CPU time per node. Prints per node and per op (convolutions and pools
 // by kernel shape, stride and grouping): ms, share of the sum,
 // GFLOP/s (FLOPs as `onnx2wasm inspect` counts them). A script, not a test: times drift.
 // --write puts the per-op tables into docs/benchmarks.md (section "Profile").
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compile, inspectResult } from 'onnx2wasm';
@@ -52,11 +53,18 @@ function kind(g, node) {
 }
 
 const lines = [];
+/** A model of ../shared/models/quantized (e.g. resnet18_int8_qop), with the input shape of the float32 model it was made from. */
+function quantizedModel(name) {
+  const quant = JSON.parse(fs.readFileSync(path.join(modelsDir, 'quantized/models.json'), 'utf8'));
+  const source = Object.entries(index).sort((a, b) => b[0].length - a[0].length).find(([s]) => name.startsWith(`${s}_`));
+  if (!quant[`${name}.onnx`] || !source) return undefined;
+  return { file: `quantized/${name}.onnx`, input_shape: source[1].input_shape };
+}
 const out = (text) => { console.log(text); lines.push(text); };
 const pct = (x, total) => `${((100 * x) / total).toFixed(1)}%`;
 for (const name of args.models ? args.models.split(',') : Object.keys(index)) {
-  const m = index[name];
-  if (!m) throw new Error(`no model '${name}' in ${modelsDir}/models.json`);
+  const m = index[name] ?? quantizedModel(name);
+  if (!m) throw new Error(`no model '${name}' in ${modelsDir}/models.json or quantized/models.json`);
   const dims = m.input_shape;
   if (dims.some((d) => typeof d !== 'number')) throw new Error(`${name}: symbolic input dims; profile a model with static shapes`);
   const c = await compile(path.join(modelsDir, m.file), { inputShapes: { input: dims }, layout: args.layout });

@@ -46,6 +46,7 @@ export { convTransposeGeometry } from './ops/conv-transpose.js';
 export { ignoreIndex, lossReduction } from './ops/nll-loss.js';
 export { einsumPlan, labelStrides } from './ops/einsum.js';
 export { QUANT_DTYPES, quantLayout, quantRange } from './ops/quantize.js';
+export { requantize, requantizeMultiplier } from './ops/qlinear-conv.js';
 export { cubicWeights, gridSampleModes, reflect } from './ops/grid-sample.js';
 export { ACTIVATIONS, FUNCTIONS, GATES, recurrentConfig } from './ops/recurrent.js';
 export type { CellKind, RecurrentConfig } from './ops/recurrent.js';

@@ -185,6 +185,23 @@ export class FnBuilder {
   vineg(a: Expr): Expr { return E(this.m.i32x4.neg(a.ref)); }
   /** 2^n as f32x4 for integer lanes n in [-126, 127]: (n + 127) << 23 reinterpreted. */
   vishlExp(n: Expr): Expr { return E(this.m.i32x4.shl(this.m.i32x4.add(n.ref, this.m.i32x4.splat(this.m.i32.const(127))), this.m.i32.const(23))); }
+  // ---- integer SIMD on 8/16-bit data (kernels/int8) ----
+  /** A Binaryen SIMD op by lane group and name, e.g. simd('i32x4', 'dot_i16x8_s', a, b): the escape hatch of the integer kernels. */
+  simd(group: 'i8x16' | 'i16x8' | 'i32x4' | 'v128', op: string, ...args: Expr[]): Expr {
+    const f = (this.m[group] as unknown as Record<string, (...a: number[]) => number>)[op];
+    if (!f) throw new Error(`binaryen has no ${group}.${op}`);
+    return E(f(...args.map((a) => a.ref)));
+  }
+  /** i8x16.shuffle: byte i of the result is byte bytes[i] of (a, b) (0-15 from a, 16-31 from b). */
+  shuffle8(a: Expr, b: Expr, bytes: number[]): Expr { return E(this.m.i8x16.shuffle(a.ref, b.ref, bytes)); }
+  /** Eight 8-bit values at addr, sign- or zero-extended to i16x8 (v128.load8x8_s/u). */
+  vload8x8(addr: I32, signed: boolean, offset = 0): Expr {
+    return E(signed ? this.m.v128.load8x8_s(offset, 1, this.r(addr), MEM) : this.m.v128.load8x8_u(offset, 1, this.r(addr), MEM));
+  }
+  /** The low eight bytes of v stored at addr (one i64 store). */
+  vstoreLow8(addr: I32, v: Expr, offset = 0): Expr { return E(this.m.i64.store(offset, 1, this.r(addr), this.m.i64x2.extract_lane(v.ref, 0), MEM)); }
+  /** Two bytes at addr repeated over the vector (v128.load16_splat). */
+  vload16Splat(addr: I32, offset = 0): Expr { return E(this.m.v128.load16_splat(offset, 1, this.r(addr), MEM)); }
   /** a * b + c: one relaxed-SIMD FMA in the relaxed build, mul + add otherwise. */
   fma(a: Expr, b: Expr, c: Expr): Expr {
     if (this.relaxed) return E(this.module.relaxedMadd(a.ref, b.ref, c.ref));

@@ -52,6 +52,7 @@ import './conv-transpose.js';
 import './nll-loss.js';
 import './einsum.js';
 import './quantize.js';
+import './qlinear-conv.js';
 import './grid-sample.js';
 import './recurrent.js';
 import './bit-cast.js';

@@ -61,4 +61,36 @@ describe('lower-qdq', () => {
     const after = lowerQdq.run(parseGraph(text), ctx);
     expect(after.changed).toBe(false);
   });
+
+  // Equal quantization on both sides: the MaxPool and the Concat run on the int8 values; a Concat
+  // whose input has another scale keeps the float round trip.
+  const POOL = [
+    'graph g(%a: int8[1,2,4,4], %b: int8[1,2,2,2]) -> (%y, %z)',
+    '  const %s: float32[] = [0.5]',
+    '  const %s2: float32[] = [0.25]',
+    '  const %zp: int8[] = [1]',
+    '  %af: float32[1,2,4,4] = DequantizeLinear(%a, %s, %zp)  # da',
+    '  %pf: float32[1,2,2,2] = MaxPool(%af) {kernel_shape=[2,2], strides=[2,2]}  # pool',
+    '  %p: int8[1,2,2,2] = QuantizeLinear(%pf, %s, %zp) {to="int8"}  # qp',
+    '  %pd: float32[1,2,2,2] = DequantizeLinear(%p, %s, %zp)  # dp',
+    '  %bf: float32[1,2,2,2] = DequantizeLinear(%b, %s, %zp)  # db',
+    '  %cf: float32[1,4,2,2] = Concat(%pd, %bf) {axis=1}  # cat',
+    '  %y: int8[1,4,2,2] = QuantizeLinear(%cf, %s, %zp) {to="int8"}  # qy',
+    '  %bg: float32[1,2,2,2] = DequantizeLinear(%b, %s2, %zp)  # db2',
+    '  %df: float32[1,4,2,2] = Concat(%pd, %bg) {axis=1}  # cat2',
+    '  %z: int8[1,4,2,2] = QuantizeLinear(%df, %s, %zp) {to="int8"}  # qz',
+  ].join('\n');
+
+  it('runs MaxPool and Concat between equal quantizations on the 8-bit values', () => {
+    const before = parseGraph(POOL);
+    const after = lowerQdq.run(before, ctx).graph;
+    const pool = after.nodes.find((n) => n.op === 'MaxPool')!;
+    expect(pool.inputs[0]).toBe('a');
+    const cats = after.nodes.filter((n) => n.op === 'Concat');
+    expect(cats.map((c) => after.types.get(c.outputs[0]!)!.dtype).sort()).toEqual(['float32', 'int8']);
+    const r = (n: number, seed: number) => Int8Array.from({ length: n }, (_, i) => ((i * 73 + seed * 31) % 256) - 128);
+    const feeds: Tensor[] = [{ dtype: 'int8', dims: [1, 2, 4, 4], data: r(32, 1) }, { dtype: 'int8', dims: [1, 2, 2, 2], data: r(8, 2) }];
+    const want = evaluate(parseGraph(POOL), feeds).map((t) => Array.from(t.data as Int8Array));
+    expect(evaluate(after, feeds).map((t) => Array.from(t.data as Int8Array))).toEqual(want);
+  });
 });

@@ -11,10 +11,11 @@
 // keeps the literal form.
 import { DType, Node, Tensor, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
+import { qdqPassthrough } from './qdq-passthrough.js';
 
 const EIGHT_BIT: readonly DType[] = ['int8', 'uint8'];
 
-interface Dequantized { q: string; dtype: 'int8' | 'uint8'; scale: Float32Array; zp?: string; zpValues: number[]; axis: number }
+interface Dequantized { q: string; dtype: 'int8' | 'uint8'; s: string; scale: Float32Array; zp?: string; zpValues: number[]; axis: number }
 
 /** The DequantizeLinear producing `v` when its scale and zero point are constants over 8-bit data. */
 function dequantized(view: GraphView, v: string | undefined, constantData: boolean): Dequantized | undefined {
@@ -28,7 +29,7 @@ function dequantized(view: GraphView, v: string | undefined, constantData: boole
   const zt = zp ? view.constant(zp) : undefined;
   if (zp && !zt) return undefined;
   const zpValues = zt ? Array.from(zt.data as ArrayLike<number>, Number) : [0];
-  return { q: q!, dtype: dtype as 'int8' | 'uint8', scale: scale.data as Float32Array, zp: zp || undefined, zpValues, axis: Number(dq.attrs.axis ?? 1) };
+  return { q: q!, dtype: dtype as 'int8' | 'uint8', s: s!, scale: scale.data as Float32Array, zp: zp || undefined, zpValues, axis: Number(dq.attrs.axis ?? 1) };
 }
 
 /** The int32 bias of a DequantizeLinear(int32 constant, zero point 0), per output channel. */
@@ -80,10 +81,21 @@ const integerOp: Rule = {
     const bias = integerBias(view, node.inputs[2], channels);
     if (bias === null) return undefined;
 
+    const group = s.kind === 'Conv' ? Number(node.attrs.group ?? 1) : 1;
+    const xShape = view.type(x.q).shape;
+    // The integer kernels: group 1 (any geometry) and depthwise with strides up to 2.
+    const strides = (node.attrs.strides as number[] | undefined) ?? [1, 1];
+    const kernelFits = group === 1 || (group === xShape[1] && group === channels && inner === 1 && strides.every((v) => v <= 2));
+    // The kernels' int32 sums are exact while every product's magnitude summed stays below 2^31.
+    const wMax = w.dtype === 'int8' ? 128 : 255;
+    const int32Exact = inner * taps * wMax * centredMax(x.dtype, x.zpValues[0]!) + (bias ? Math.max(0, ...Array.from(bias, Math.abs)) : 0) < 2 ** 31;
+    if (s.kind === 'Conv' && wRank === 4 && kernelFits && int32Exact && w.zpValues.every((z) => z === 0) && xShape.every((d) => typeof d === 'number')) {
+      return integerConv(view, node, q, x, w, node.inputs[2] ? view.producer(node.inputs[2])!.inputs[0]! : undefined);
+    }
+
     // Bounds of the exact sums, per output channel and input channel.
     const wt = view.constant(w.q)!;
     const wd = wt.data as Int8Array | Uint8Array;
-    const group = s.kind === 'Conv' ? Number(node.attrs.group ?? 1) : 1;
     const at = (m: number, c: number, t: number) => (s.kind === 'Conv' ? (m * inner + c) * taps + t : s.channelAxis === 0 ? m * inner + c : c * channels + m);
     const absW = (m: number, c: number) => {
       const z = w.zpValues[perChannel ? m : 0]!;
@@ -139,6 +151,26 @@ const integerOp: Rule = {
   },
 };
 
+/**
+ * A 2-D group-1 or depthwise Conv over weights with zero point 0 becomes one QLinearConv node: the integer
+ * kernel (wasm-codegen kernels/int8) reads the 8-bit input, sums in int32 (no length limit, so no
+ * chunks) and writes the requantized 8-bit output, which the next quantized op reads as it is.
+ */
+function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: Dequantized, bias: string | undefined): Patch {
+  const name = node.name;
+  const constants: [string, Tensor][] = [];
+  const zero = (hint: string, dtype: DType) => { const v = view.fresh(`${name}/${hint}`); constants.push([v, makeTensor(dtype, [], [0])]); return v; };
+  const to = q.attrs.to as DType;
+  const inputs = [
+    x.q, x.s, x.zp ?? zero('x_zero_point', x.dtype),
+    w.q, w.s, w.zp ?? zero('w_zero_point', w.dtype),
+    q.inputs[1]!, q.inputs[2] || zero('y_zero_point', to),
+    ...(bias ? [bias] : []),
+  ];
+  const attrs = Object.fromEntries(['strides', 'pads', 'dilations', 'kernel_shape', 'group'].filter((a) => node.attrs[a] !== undefined).map((a) => [a, node.attrs[a]!]));
+  return { remove: [node, q], insert: [{ name: `${name}/qlinear`, op: 'QLinearConv', inputs, outputs: q.outputs, attrs }], constants };
+}
+
 /** A group-1 Conv whose sums need several exact chunks of input channels, added in int32. */
 function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks: [number, number][], bias: Int32Array | undefined, out: string, constant: (hint: string, t: Tensor) => string): Node[] {
   const name = node.name;
@@ -172,6 +204,6 @@ function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks
 
 export const lowerQdq = rewritePass(
   'lower-qdq',
-  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization',
-  [integerOp],
+  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization, and MaxPool/Concat/reshapes between equal quantizations on the 8-bit values',
+  [integerOp, qdqPassthrough],
 );

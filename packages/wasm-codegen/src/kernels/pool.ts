@@ -1,6 +1,7 @@
 // MaxPool and AveragePool (1-D and 2-D, float32) on the shared sliding-window loops (in place for
-// strides 1 and 2 without dilation: window-direct.ts; else a padded copy: window-core.ts); 3-D and up,
-// MaxPool with Indices and other dtypes take the scalar N-D loop of pool-nd.ts. Max pads with
+// strides 1 and 2 without dilation: window-direct.ts; else a padded copy: window-core.ts); 8-bit
+// MaxPool has its own vector kernel (int8/max-pool.ts); 3-D and up, MaxPool with Indices and other
+// dtypes take the scalar N-D loop of pool-nd.ts. Max pads with
 // -Infinity so the border never wins; average pads with 0 and multiplies by 1/count, where count
 // is the same for every output when possible and otherwise comes from a per-output table built at
 // compile time (borders with count_include_pad=0, ceil_mode overhangs).
@@ -10,6 +11,7 @@ import { Expr, Local } from '../wasm-builder.js';
 import { lowerPoolNd } from './pool-nd.js';
 import { PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
 import { emitDirectWindowKernel, fitsDirectWindow } from './window-direct.js';
+import { lowerMaxPool8, maxPool8ScratchBytes, maxPool8Shape } from './int8/max-pool.js';
 
 /** The plane shape for the SIMD kernel, or undefined for the N-D path (3-D and up, MaxPool's Indices wanted, or not float32). */
 function shapeOf(node: Node, x: { dims: number[]; dtype: string }, y: { dims: number[] }): PlaneShape | undefined {
@@ -48,12 +50,16 @@ const POOL_ROWS = 2;
 registerLowering({
   ops: ['MaxPool', 'AveragePool'],
   scratchBytes(node, [x], [y]) {
+    const s8 = maxPool8Shape(node, x!, y!);
+    if (s8) return maxPool8ScratchBytes(s8);
     const s = shapeOf(node, x!, y!);
     return s && !fitsDirectWindow(s) && !readsInPlace(s) ? paddedPlaneBytes(s) : 0;
   },
   lower(ctx) {
     const { node, fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    const s8 = maxPool8Shape(node, x, y);
+    if (s8) return lowerMaxPool8(ctx, s8);
     const shape = shapeOf(node, x, y);
     if (!shape) return lowerPoolNd(ctx, x, y, attrInts(node, 'kernel_shape'));
     const [N, C] = x.dims as [number, number];

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DType, makeTensor } from '@onnx2wasm/ir';
+import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../../testing/kernel-harness.js';
+
+// The integer conv kernel bit for bit against the IR reference (exact int32 sums, onnxruntime's
+// requantization): padded and unpadded, strided, dilated, odd K and M, bands that end in partial
+// 16-pixel tiles, int8 and uint8 activations and outputs, per-tensor and per-channel scales,
+// full-range weights and long reductions (sums far beyond 2^24).
+describe('QLinearConv integer kernel vs reference', () => {
+  const cases: { x: number[]; w: number[]; attrs?: Record<string, number[]>; xt: DType; yt: DType; wt?: DType; perChannel?: boolean; bias?: boolean }[] = [
+    { x: [1, 3, 9, 11], w: [5, 3, 3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
+    { x: [2, 16, 7, 7], w: [8, 16, 1, 1], xt: 'uint8', yt: 'uint8', bias: true },
+    { x: [1, 8, 20, 18], w: [7, 8, 3, 3], attrs: { strides: [2, 2], pads: [1, 0, 1, 2] }, xt: 'uint8', yt: 'int8', perChannel: true },
+    { x: [1, 5, 12, 12], w: [4, 5, 3, 2], attrs: { dilations: [2, 1], pads: [2, 0, 0, 1] }, xt: 'int8', yt: 'uint8', bias: true },
+    { x: [1, 3, 33, 33], w: [6, 3, 7, 7], attrs: { strides: [2, 2], pads: [3, 3, 3, 3] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
+    { x: [1, 600, 3, 5], w: [3, 600, 3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'uint8', yt: 'int8', perChannel: true },
+    { x: [1, 32, 4, 4], w: [64, 32, 1, 1], xt: 'int8', yt: 'int8', wt: 'uint8' },
+    // Depthwise (group = channels): strides 1 and 2, pads, rows not a multiple of 8.
+    { x: [2, 6, 11, 13], w: [6, 1, 3, 3], attrs: { pads: [1, 1, 1, 1], group: [6] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
+    { x: [1, 5, 15, 21], w: [5, 1, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], group: [5] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
+    { x: [1, 4, 12, 9], w: [4, 1, 5, 5], attrs: { pads: [2, 2, 2, 2], group: [4] }, xt: 'int8', yt: 'uint8' },
+  ];
+  for (const [i, t] of cases.entries()) {
+    it(`x [${t.x}] ${t.xt} · w [${t.w}] → ${t.yt} ${JSON.stringify(t.attrs ?? {})}`, async () => {
+      const r = rng(1000 + i);
+      const [xlo, xhi] = t.xt === 'int8' ? [-128, 127] : [0, 255];
+      const wt = t.wt ?? 'int8';
+      const [wlo, whi] = wt === 'int8' ? [-128, 127] : [0, 255];
+      const M = t.w[0]!;
+      const K = t.w.slice(1).reduce((a, b) => a * b, 1);
+      const ms = t.perChannel ? [M] : [];
+      const inputs: (KernelInput | undefined)[] = [
+        { tensor: randomTensor(t.xt, t.x, r, xlo, xhi) },
+        { tensor: makeTensor('float32', [], [0.02]), constant: true },
+        { tensor: makeTensor(t.xt, [], [t.xt === 'int8' ? -3 : 131]), constant: true },
+        { tensor: randomTensor(wt, t.w, r, wlo, whi), constant: true },
+        { tensor: randomTensor('float32', ms, r, 0.001, 0.01), constant: true },
+        { tensor: makeTensor(wt, ms, new Array(t.perChannel ? M : 1).fill(0)), constant: true },
+        // Outputs spread over the whole 8-bit range, with some saturating.
+        { tensor: makeTensor('float32', [], [0.02 * 0.005 * Math.sqrt(K) * 40]), constant: true },
+        { tensor: makeTensor(t.yt, [], [t.yt === 'int8' ? 5 : 120]), constant: true },
+        t.bias ? { tensor: randomTensor('int32', [M], r, -20000, 20000), constant: true } : undefined,
+      ];
+      const attrs = Object.fromEntries(Object.entries(t.attrs ?? {}).map(([k, v]) => [k, k === 'group' ? v[0]! : v]));
+      const { actual, expected } = await runKernel('QLinearConv', inputs, attrs);
+      const c = compareTensors(actual[0]!, expected[0]!);
+      expect(c.ok, c.message).toBe(true);
+      // The case must exercise the range: not all one value, some outputs saturated or near it.
+      const v = Array.from(expected[0]!.data as ArrayLike<number>);
+      expect(new Set(v).size).toBeGreaterThan(20);
+    });
+  }
+});
