@@ -30,6 +30,7 @@ const samples = Math.max(1, Number(args.samples));
 const nodeFlags = args['node-flags'].split(' ').filter(Boolean);
 const child = path.join(root, 'scripts/bench/cold-child.mjs');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-cold-'));
+const loadAtStart = os.loadavg()[0];
 
 /** One fresh process; its JSON line of times. */
 function sample(mode, where, dims) {
@@ -74,7 +75,7 @@ if (!args['no-write']) {
   const cmd = `npm run bench:cold${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const f = (x) => x.toFixed(x < 10 ? 1 : 0);
   const body = [
-    `Fresh Node ${process.version} processes, one per sample, ${samples} samples per side alternating ours / onnxruntime-web (wasm backend, 1 thread, SIMD); medians. Cold start = from the import of the glue (our compiled folder's \`model.js\`, then \`load()\`; onnxruntime-web: \`import\`, then \`InferenceSession.create\` from the .onnx file) to the first output; process start-up is not counted. Then, in the same process: our second run and the median of 5 warm runs. The machine (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores) was shared with other jobs: read the ratios. ${new Date().toISOString().slice(0, 10)}, \`${cmd}\`.`,
+    `Fresh Node ${process.version} processes, one per sample, ${samples} samples per side alternating ours / onnxruntime-web (wasm backend, 1 thread, SIMD); medians. Cold start = from the import of the glue (our compiled folder's \`model.js\`, then \`load()\`; onnxruntime-web: \`import\`, then \`InferenceSession.create\` from the .onnx file) to the first output; process start-up is not counted. Then, in the same process: our second run and the median of 5 warm runs. The machine (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores) was shared with other jobs (load average ${loadAtStart.toFixed(1)} when the run started): read the ratios. ${new Date().toISOString().slice(0, 10)}, \`${cmd}\`.`,
     '',
     '| model | cold ours ms | cold onnxruntime-web ms | ratio | ours: load ms | first run ms | second run ms | warm run ms | first / warm |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

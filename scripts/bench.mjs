@@ -16,7 +16,7 @@ import { compile } from 'onnx2wasm';
 import { loadModel, relaxedSimdSupported } from '@onnx2wasm/runtime';
 import { createOrtWeb } from './bench/ort-web.mjs';
 import { fmtBytes, median } from './bench/stats.mjs';
-import { readSection } from './bench/doc-section.mjs';
+import { readSections } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
 const { values: args } = parseArgs({
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
 const index = modelIndex();
 const names = args.models ? args.models.split(',') : Object.keys(index);
 const runs = Number(args.runs), warmup = Number(args.warmup);
+const loadAtStart = os.loadavg()[0];
 
 function input(dims) {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -129,17 +130,17 @@ if (!args['no-write']) {
 
 onnx2wasm against onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version} (wasm backend, \`numThreads = 1\`, SIMD), both in one Node ${process.version} process, alternating runs after ${warmup} warm-up runs; ${runs} timed runs each; medians. The ratio is ours / onnxruntime-web (lower is better). Absolute times drift on shared machines; read the ratio.
 
-- Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB
+- Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadAtStart.toFixed(1)} when the run started (other jobs share it)
 - Date: ${new Date().toISOString().slice(0, 10)}
 - Command: \`${cmd}\`
-- Builds: SIMD128 (\`model.wasm\`) and, from the same compile, the relaxed-SIMD FMA build (\`model.relaxed.wasm\`, the default second build; ${relaxedSimdSupported() ? 'run in this process' : 'run in a child \`node --experimental-wasm-relaxed-simd\`, timed there, in the same alternation'}). The relaxed ratio is relaxed / onnxruntime-web.
+- Builds: SIMD128 (\`model.wasm\`) and, from the same compile, the relaxed-SIMD FMA build (\`model.relaxed.wasm\`, the default second build; ${relaxedSimdSupported() ? 'run in this process' : 'run in a child \`node --experimental-wasm-relaxed-simd\`, timed there, in the same alternation'}). The relaxed ratio is relaxed / onnxruntime-web. A child process is scheduled on its own, so on a loaded machine its ratio is less certain than the SIMD128 one.
 - Cold start column: load + instantiate + first run inside this warm process (ours: from compiled bytes; onnxruntime-web: session creation from the .onnx bytes + first run). Fresh-process cold start is in "Cold start" below.
 
 ${table}
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
-  // The sections other scripts write (npm run bench:kernels, bench:dynamic, bench-winograd) are kept as they were.
-  const kept = ['Cold start', 'Kernels', 'Winograd dispatch', 'Dynamic shapes', 'Layout', 'Profile', 'Edge', 'Edge: bounds checks'].map((t) => [t, readSection(path.join(root, 'docs/benchmarks.md'), t)]).filter(([, b]) => b);
+  // The sections other scripts write (bench:cold, bench:kernels, bench:dynamic, bench:quant, …) are kept as they were, in their order.
+  const kept = [...readSections(path.join(root, 'docs/benchmarks.md'))];
   fs.writeFileSync(path.join(root, 'docs/benchmarks.md'), doc + kept.map(([t, b]) => `\n## ${t}\n\n${b}\n`).join(''));
   console.log('wrote docs/benchmarks.md');
 }
