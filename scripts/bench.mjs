@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// npm run bench [-- --models a,b --runs N --warmup N --no-write]
+// npm run bench [-- --models a,b --runs N --warmup N --no-cold --no-write]
 // Runs each shared model with onnx2wasm and with onnxruntime-web (wasm backend, 1 thread) in this one
-// process, alternating runs after warm-up, and prints medians and the ratio. Absolute times drift on
-// shared machines; the ratio within one run is the number to read. Writes docs/benchmarks.md.
+// process, alternating runs after warm-up, and prints medians and the ratio. The relaxed-SIMD (FMA)
+// build of the same compile runs in the same alternation: here when this Node runs relaxed SIMD, else
+// in a child process started with --experimental-wasm-relaxed-simd (Node 20). Absolute times drift on
+// shared machines; the ratio within one run is the number to read. Writes docs/benchmarks.md, then
+// runs the fresh-process cold-start bench (scripts/bench-cold.mjs) for the same models.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { fork, spawnSync } from 'node:child_process';
 import { compile } from 'onnx2wasm';
-import { loadModel } from '@onnx2wasm/runtime';
+import { loadModel, relaxedSimdSupported } from '@onnx2wasm/runtime';
 import { createOrtWeb } from './bench/ort-web.mjs';
 import { fmtBytes, median } from './bench/stats.mjs';
-import { readSection } from './bench/doc-section.mjs';
+import { readSections } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
 const { values: args } = parseArgs({
@@ -21,16 +25,42 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
-    relaxed: { type: 'boolean', default: false },
+    'no-cold': { type: 'boolean', default: false },
   },
 });
 const index = modelIndex();
 const names = args.models ? args.models.split(',') : Object.keys(index);
 const runs = Number(args.runs), warmup = Number(args.warmup);
+const loadAtStart = os.loadavg()[0];
 
 function input(dims) {
   const n = dims.reduce((a, b) => a * b, 1);
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.5);
+}
+
+/**
+ * The relaxed build as a run() that resolves to its time in ms: loaded here when this engine runs
+ * relaxed SIMD, else in a child Node with the flag (scripts/bench/edge-node-child.mjs times it there).
+ */
+async function relaxedRunner(c, dims, data) {
+  if (relaxedSimdSupported()) {
+    const m = await loadModel({ wasm: c.wasm, relaxedWasm: c.relaxedWasm, weights: c.weights });
+    const feeds = { input: { dtype: 'float32', dims, data } };
+    return { run: async () => { const t = performance.now(); await m.run(feeds); return performance.now() - t; }, close() {} };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-bench-'));
+  fs.writeFileSync(path.join(dir, 'model.wasm'), c.relaxedWasm);
+  fs.writeFileSync(path.join(dir, 'model.weights'), c.weights);
+  const child = fork(path.join(root, 'scripts/bench/edge-node-child.mjs'), [], { execArgv: ['--experimental-wasm-relaxed-simd'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ask = (msg) => new Promise((resolve, reject) => {
+    child.once('message', (m) => (m.type === 'error' ? reject(new Error(m.message)) : resolve(m)));
+    child.send(msg);
+  });
+  await ask({ type: 'load', wasm: path.join(dir, 'model.wasm'), weights: c.weights.byteLength ? path.join(dir, 'model.weights') : undefined, dims, data: Array.from(data) });
+  return {
+    run: async () => (await ask({ type: 'run' })).ms,
+    close() { child.kill(); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
 }
 
 const rows = [];
@@ -43,7 +73,7 @@ for (const name of names) {
   const bytes = new Uint8Array(fs.readFileSync(file));
   try {
     let t = performance.now();
-    const c = await compile(bytes, { inputShapes: { input: dims }, relaxedSimd: args.relaxed });
+    const c = await compile(bytes, { inputShapes: { input: dims } });
     const compileMs = performance.now() - t;
 
     t = performance.now();
@@ -56,23 +86,30 @@ for (const name of names) {
     await ortw.run('input', dims, data);
     const ortCold = performance.now() - t;
 
+    const relaxed = c.relaxedWasm ? await relaxedRunner(c, dims, data) : undefined;
     for (let i = 0; i < warmup; i++) {
       await ours.run({ input: { dtype: 'float32', dims, data } });
       await ortw.run('input', dims, data);
+      await relaxed?.run();
     }
-    const tOurs = [], tOrt = [];
+    const tOurs = [], tOrt = [], tRelaxed = [];
     for (let i = 0; i < runs; i++) {
       t = performance.now(); await ours.run({ input: { dtype: 'float32', dims, data } }); tOurs.push(performance.now() - t);
       t = performance.now(); await ortw.run('input', dims, data); tOrt.push(performance.now() - t);
+      if (relaxed) tRelaxed.push(await relaxed.run());
     }
+    relaxed?.close();
     await ortw.release();
     const row = {
       model: name, oursMs: median(tOurs), ortMs: median(tOrt), ratio: median(tOurs) / median(tOrt),
+      relaxedMs: tRelaxed.length ? median(tRelaxed) : undefined, relaxedRatio: tRelaxed.length ? median(tRelaxed) / median(tOrt) : undefined,
+      relaxedWasm: c.relaxedWasm?.byteLength,
       oursCold, ortCold, compileMs, wasm: c.wasm.byteLength, wasmGz: gzipSync(c.wasm).byteLength,
       weights: c.weights.byteLength, arena: c.summary.arenaBytes,
     };
     rows.push(row);
-    console.log(`${name.padEnd(20)} ours ${row.oursMs.toFixed(2).padStart(8)} ms  ort-web ${row.ortMs.toFixed(2).padStart(8)} ms  ratio ${row.ratio.toFixed(2)}  cold ${oursCold.toFixed(0)}/${ortCold.toFixed(0)} ms  compile ${compileMs.toFixed(0)} ms  wasm ${fmtBytes(row.wasm)} (gz ${fmtBytes(row.wasmGz)})`);
+    const relaxedText = row.relaxedMs === undefined ? '' : `  relaxed ${row.relaxedMs.toFixed(2)} ms (ratio ${row.relaxedRatio.toFixed(2)})`;
+    console.log(`${name.padEnd(20)} ours ${row.oursMs.toFixed(2).padStart(8)} ms  ort-web ${row.ortMs.toFixed(2).padStart(8)} ms  ratio ${row.ratio.toFixed(2)}${relaxedText}  cold ${oursCold.toFixed(0)}/${ortCold.toFixed(0)} ms  compile ${compileMs.toFixed(0)} ms  wasm ${fmtBytes(row.wasm)} (gz ${fmtBytes(row.wasmGz)})`);
   } catch (e) {
     console.log(`${name.padEnd(20)} failed: ${e.message.split('\n')[0]}`);
     rows.push({ model: name, error: e.message.split('\n')[0] });
@@ -83,27 +120,33 @@ if (!args['no-write']) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const cmd = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const table = [
-    '| model | onnx2wasm median ms | onnxruntime-web median ms | ratio | cold start ours / ort-web ms | compile ms | wasm | wasm gzip | weights | arena |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | onnx2wasm median ms | onnxruntime-web median ms | ratio | relaxed (FMA) median ms | relaxed ratio | cold start ours / ort-web ms | compile ms | wasm | relaxed wasm | wasm gzip | weights | arena |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => r.error
-      ? `| ${r.model} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | | | |`
-      : `| ${r.model} | ${r.oursMs.toFixed(2)} | ${r.ortMs.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.oursCold.toFixed(0)} / ${r.ortCold.toFixed(0)} | ${r.compileMs.toFixed(0)} | ${fmtBytes(r.wasm)} | ${fmtBytes(r.wasmGz)} | ${fmtBytes(r.weights)} | ${fmtBytes(r.arena)} |`),
+      ? `| ${r.model} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | | | | | | |`
+      : `| ${r.model} | ${r.oursMs.toFixed(2)} | ${r.ortMs.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.relaxedMs?.toFixed(2) ?? '–'} | ${r.relaxedRatio?.toFixed(2) ?? '–'} | ${r.oursCold.toFixed(0)} / ${r.ortCold.toFixed(0)} | ${r.compileMs.toFixed(0)} | ${fmtBytes(r.wasm)} | ${r.relaxedWasm === undefined ? '–' : fmtBytes(r.relaxedWasm)} | ${fmtBytes(r.wasmGz)} | ${fmtBytes(r.weights)} | ${fmtBytes(r.arena)} |`),
   ].join('\n');
   const doc = `# Benchmarks
 
 onnx2wasm against onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version} (wasm backend, \`numThreads = 1\`, SIMD), both in one Node ${process.version} process, alternating runs after ${warmup} warm-up runs; ${runs} timed runs each; medians. The ratio is ours / onnxruntime-web (lower is better). Absolute times drift on shared machines; read the ratio.
 
-- Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB
+- Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadAtStart.toFixed(1)} when the run started (other jobs share it)
 - Date: ${new Date().toISOString().slice(0, 10)}
-- Command: \`${cmd}\`${args.relaxed ? '\n- Build: relaxed SIMD (FMA)' : '\n- Build: SIMD128'}
-- Cold start: load + instantiate + first run (ours: from compiled bytes; onnxruntime-web: session creation from the .onnx bytes + first run).
+- Command: \`${cmd}\`
+- Builds: SIMD128 (\`model.wasm\`) and, from the same compile, the relaxed-SIMD FMA build (\`model.relaxed.wasm\`, the default second build; ${relaxedSimdSupported() ? 'run in this process' : 'run in a child \`node --experimental-wasm-relaxed-simd\`, timed there, in the same alternation'}). The relaxed ratio is relaxed / onnxruntime-web. A child process is scheduled on its own, so on a loaded machine its ratio is less certain than the SIMD128 one.
+- Cold start column: load + instantiate + first run inside this warm process (ours: from compiled bytes; onnxruntime-web: session creation from the .onnx bytes + first run). Fresh-process cold start is in "Cold start" below.
 
 ${table}
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
-  // The sections other scripts write (npm run bench:kernels, bench:dynamic, bench-winograd) are kept as they were.
-  const kept = ['Kernels', 'Winograd dispatch', 'Dynamic shapes', 'Layout', 'Profile', 'Edge', 'Edge: bounds checks'].map((t) => [t, readSection(path.join(root, 'docs/benchmarks.md'), t)]).filter(([, b]) => b);
+  // The sections other scripts write (bench:cold, bench:kernels, bench:dynamic, bench:quant, …) are kept as they were, in their order.
+  const kept = [...readSections(path.join(root, 'docs/benchmarks.md'))];
   fs.writeFileSync(path.join(root, 'docs/benchmarks.md'), doc + kept.map(([t, b]) => `\n## ${t}\n\n${b}\n`).join(''));
   console.log('wrote docs/benchmarks.md');
+}
+if (!args['no-cold']) {
+  // Fresh processes, after this process's work: scripts/bench-cold.mjs for the same models.
+  const cold = spawnSync(process.execPath, [path.join(root, 'scripts/bench-cold.mjs'), '--models', names.join(','), ...(args['no-write'] ? ['--no-write'] : [])], { stdio: 'inherit' });
+  if (cold.status !== 0) process.exit(cold.status ?? 1);
 }
 process.exit(0);

@@ -75,6 +75,7 @@ describe.skipIf(skip).each(Object.keys(BUILDS))('a web app built with %s importi
   let out: string;
   let server: StaticServer;
   let wasmPath: string;
+  let simdPath: string;
   let weightsPath: string;
 
   beforeAll(async () => {
@@ -90,13 +91,19 @@ describe.skipIf(skip).each(Object.keys(BUILDS))('a web app built with %s importi
     const files = fs.readdirSync(out, { recursive: true }).map((f) => String(f).split(path.sep).join('/'));
     const wasm = files.filter((f) => f.endsWith('.wasm'));
     const weights = files.filter((f) => f.endsWith('.bin'));
-    expect(wasm, files.join(', ')).toHaveLength(1);
+    // The SIMD128 module and its relaxed-SIMD (FMA) build; the page fetches one of them.
+    expect(wasm, files.join(', ')).toHaveLength(2);
     expect(weights, files.join(', ')).toHaveLength(1);
     // The bundler's content hash after the name (weights also keep compile()'s sha256 prefix).
-    expect(wasm[0]).toMatch(/(^|\/)mobilenet_v2-[\w-]{8}\.wasm$/);
+    const simd = wasm.find((f) => /(^|\/)mobilenet_v2-[\w-]{8}\.wasm$/.test(f));
+    const relaxed = wasm.find((f) => /(^|\/)mobilenet_v2\.relaxed-[\w-]{8}\.wasm$/.test(f));
+    expect(simd, wasm.join(', ')).toBeDefined();
+    expect(relaxed, wasm.join(', ')).toBeDefined();
     expect(weights[0]).toMatch(/(^|\/)mobilenet_v2\.[0-9a-f]{16}-[\w-]{8}\.bin$/);
     expect(fs.statSync(path.join(out, weights[0]!)).size).toBeGreaterThan(10_000_000);
-    wasmPath = `/${wasm[0]}`;
+    // Chromium runs relaxed SIMD, so that is the module the page loads.
+    wasmPath = `/${relaxed}`;
+    simdPath = `/${simd}`;
     weightsPath = `/${weights[0]}`;
   });
 
@@ -112,6 +119,7 @@ describe.skipIf(skip).each(Object.keys(BUILDS))('a web app built with %s importi
     await openAndCompare(page, server);
     expect(server.requests.get(weightsPath)).toBe(1);
     expect(server.requests.get(wasmPath)).toBe(2);
+    expect(server.requests.get(simdPath)).toBeUndefined();
     // The cache key carries the weights' hash (the version), as for a --target browser folder.
     const sha256 = await page.evaluate(() => (window.demo as unknown as { weights: { sha256: string } }).weights.sha256);
     const keys = await page.evaluate(`caches.open('onnx2wasm').then((c) => c.keys()).then((ks) => ks.map((k) => k.url))`) as string[];
@@ -151,7 +159,7 @@ describe('@onnx2wasm/vite under vite serve', () => {
       const glue = await (await fetch(new URL(modelUrl!, base))).text();
       const urls = [...glue.matchAll(/"(\/@onnx2wasm\/[0-9a-f]{16}\/[^"]+)"/g)].map((m) => m[1]!);
       const c = await compile(path.join(REPO_ROOT, 'examples/tiny-mlp/model.onnx'), { target: 'browser' });
-      expect(urls.map((u) => u.split('/').pop()).sort()).toEqual(['model.wasm', c.manifest.weights.file!].sort());
+      expect(urls.map((u) => u.split('/').pop()).sort()).toEqual(['model.relaxed.wasm', 'model.wasm', c.manifest.weights.file!].sort());
       for (const u of urls) {
         const res = await fetch(`${base}${u}`);
         expect(res.status).toBe(200);

@@ -53,10 +53,11 @@ describe('--json: one JSON document on stdout', () => {
     const r = cli('compile', EXAMPLE, '-o', path.join(tmp, 'json'), '--json');
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(['model', 'out', 'target', 'files', 'removed', 'inputs', 'outputs', 'weights', 'nodes', 'ops', 'kernels', 'kernelsReason', 'wasmBytes', 'wasmGzipBytes',
+    expect(Object.keys(doc)).toEqual(['model', 'out', 'target', 'files', 'removed', 'inputs', 'outputs', 'weights', 'nodes', 'ops', 'kernels', 'kernelsReason', 'wasmBytes', 'wasmGzipBytes', 'relaxedWasmBytes',
       'weightsBytes', 'arenaBytes', 'lowerBoundBytes', 'memoryBytes', 'scriptBytes', 'scriptGzipBytes', 'isolateBytes', 'compileMs', 'warnings']);
-    expect(doc).toMatchObject({ target: 'universal', files: ['model.wasm', 'model.weights.bin', 'model.js', 'model.d.ts', 'manifest.json'], inputs: [{ name: 'input', dtype: 'float32', dims: [1, 64] }] });
+    expect(doc).toMatchObject({ target: 'universal', files: ['model.wasm', 'model.relaxed.wasm', 'model.weights.bin', 'model.js', 'model.d.ts', 'manifest.json'], inputs: [{ name: 'input', dtype: 'float32', dims: [1, 64] }] });
     expect(doc.wasmBytes).toBe(fs.statSync(path.join(tmp, 'json/model.wasm')).size);
+    expect(doc.relaxedWasmBytes).toBe(fs.statSync(path.join(tmp, 'json/model.relaxed.wasm')).size);
   });
 
   it("run --json gives every output value, which matches onnxruntime-node", () => {
@@ -137,14 +138,15 @@ describe('friction points of a first run', () => {
     expect(r.stdout).not.toContain('float32[N,4]');
   });
 
-  it('recompiling with --embed-weights removes the weights file of the previous compile', () => {
+  it('recompiling with --embed-weights removes the weights file (and the relaxed build) of the previous compile', () => {
     const dir = path.join(tmp, 'embed');
     expect(cli('compile', EXAMPLE, '-o', dir).code).toBe(0);
     fs.writeFileSync(path.join(dir, 'mine.txt'), 'a file of the user');
     expect(fs.existsSync(path.join(dir, 'model.weights.bin'))).toBe(true);
     const r = cli('compile', EXAMPLE, '-o', dir, '--embed-weights');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('removed model.weights.bin');
+    // --embed-weights makes one module, so the previous compile's relaxed-SIMD build goes too.
+    expect(r.stdout).toContain('removed model.relaxed.wasm, model.weights.bin');
     expect(fs.readdirSync(dir).sort()).toEqual(['manifest.json', 'mine.txt', 'model.d.ts', 'model.js', 'model.wasm', 'package.json', 'runtime']);
     expect(cli('run', dir).code).toBe(0);
   });

@@ -91,7 +91,7 @@ describe.each(MODELS)('onnx2wasm CLI on $name', ({ file, shapeFlags }) => {
     expect(r.stdout).toMatch(/^compiled .* in [\d.]+ ms$/m);
     for (const label of ['ops', 'wasm', 'weights', 'arena']) expect(r.stdout).toMatch(new RegExp(`^\\s+${label}\\s+\\S`, 'm'));
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { files: Record<string, { bytes: number; sha256: string }> };
-    expect(Object.keys(manifest.files).sort()).toEqual(['model.d.ts', 'model.js', 'model.wasm', 'model.weights.bin']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['model.d.ts', 'model.js', 'model.relaxed.wasm', 'model.wasm', 'model.weights.bin']);
     for (const [f, { bytes, sha256: hash }] of Object.entries(manifest.files)) {
       expect(fs.statSync(path.join(out, f)).size, f).toBe(bytes);
       expect(sha256(path.join(out, f)), f).toBe(hash);

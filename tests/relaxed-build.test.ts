@@ -1,5 +1,5 @@
-// compile(..., { relaxedSimd: 'both' }) adds a relaxed-SIMD build next to the SIMD128 one; the
-// runtime picks it only where the engine validates relaxed SIMD. Node 20 needs a flag for that, so
+// compile() adds a relaxed-SIMD build next to the SIMD128 one (relaxedSimd 'both', the default); the
+// runtime and the glue pick it only where the engine validates relaxed SIMD. Node 20 needs a flag for that, so
 // the relaxed build runs in a child process started with --experimental-wasm-relaxed-simd, and must
 // agree with the SIMD128 build within 1e-4 of the largest output (FMA rounds once instead of twice).
 import { spawnSync } from 'node:child_process';
@@ -51,4 +51,23 @@ describe('relaxed-SIMD build', () => {
     const out = await model.run({ input: { dtype: 'float32', dims: m.inputShape, data: seededInput(m.inputShape, 3) } });
     expect(Object.keys(out)).toHaveLength(1);
   });
+
+  it('is the default, with its size in the summary; one module for target worker, embedded weights or relaxedSimd: false', async () => {
+    const m = sharedModels().find((x) => x.name === 'mlp')!;
+    const opts = { inputShapes: { input: m.inputShape } };
+    const c = await compile(m.file, opts);
+    expect(c.files['model.relaxed.wasm']).toBe(c.relaxedWasm);
+    expect(c.summary.relaxedWasmBytes).toBe(c.relaxedWasm!.byteLength);
+    // The glue reads the relaxed build only where relaxedSimdSupported() says the engine runs it.
+    const glue = new TextDecoder().decode(c.files['model.js']);
+    expect(glue).toContain('relaxedSimdSupported() ? new URL("./model.relaxed.wasm", import.meta.url) : new URL("./model.wasm", import.meta.url)');
+    for (const single of [{ relaxedSimd: false }, { target: 'worker' as const }, { embedWeights: true }]) {
+      const one = await compile(m.file, { ...opts, ...single });
+      expect(Object.keys(one.files).filter((f) => f.endsWith('.wasm')), JSON.stringify(single)).toEqual(['model.wasm']);
+      expect(one.relaxedWasm).toBeUndefined();
+      expect(one.summary.relaxedWasmBytes).toBeUndefined();
+      expect(new TextDecoder().decode(one.files['model.js'])).not.toContain('relaxed');
+    }
+    await expect(compile(m.file, { ...opts, target: 'worker', relaxedSimd: 'both' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/Worker bundle ships one module/) });
+  }, 120_000);
 });

@@ -19,6 +19,11 @@ export function readSection(file, title) {
   return split(fs.readFileSync(file, 'utf8'))[1].get(title);
 }
 
+/** Every "## Title" section of `file` as [title, body] pairs, in order (none when it does not exist). */
+export function readSections(file) {
+  return fs.existsSync(file) ? split(fs.readFileSync(file, 'utf8'))[1].entries() : [];
+}
+
 /** Replaces (or appends) section `title` of `file` with `body`, keeping everything else. */
 export function replaceSection(file, title, body) {
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n';

@@ -12,10 +12,11 @@ export interface BundlerGlueOptions {
   url(file: string): string;
 }
 
-/** The files a browser build loads at run time: the module and, unless embedded, the weights. */
+/** The files a browser build loads at run time: the module (and its relaxed-SIMD build, if any; one of the two is fetched) and, unless embedded, the weights. */
 export function bundlerAssets(c: CompileResult): string[] {
   if (c.manifest.target !== 'browser') throw new CompileError('INVALID_OPTION', `bundler glue needs target 'browser', got '${c.manifest.target}'`);
-  return [`${c.manifest.name}.wasm`, ...(c.manifest.weights.file ? [c.manifest.weights.file] : [])];
+  const relaxed = `${c.manifest.name}.relaxed.wasm`;
+  return [`${c.manifest.name}.wasm`, ...(relaxed in c.files ? [relaxed] : []), ...(c.manifest.weights.file ? [c.manifest.weights.file] : [])];
 }
 
 /**

@@ -56,9 +56,12 @@ export interface CompileOptions {
   /** Verify the IR after import and after every pass (--verify). */
   verify?: boolean;
   /**
-   * Emit relaxed-SIMD FMA instructions: true makes `wasm` the relaxed build; 'both' keeps `wasm`
-   * SIMD128 and adds the relaxed build as `relaxedWasm` and files['<name>.relaxed.wasm'] (same
-   * weights; loadModel({ wasm, relaxedWasm, weights }) picks the one the engine runs).
+   * Relaxed-SIMD FMA instructions. 'both' keeps `wasm` SIMD128 and adds the relaxed build as
+   * `relaxedWasm` and files['<name>.relaxed.wasm'] (same weights; loadModel({ wasm, relaxedWasm,
+   * weights }) and the glue pick the one the engine runs: Chrome 114+, Node 22+; Node 20 only with
+   * --experimental-wasm-relaxed-simd). true makes `wasm` the relaxed build only; false (--no-relaxed-simd)
+   * emits SIMD128 only. Default 'both', except where a second module would be shipped rather than
+   * chosen: target 'worker' (one module in the bundle) and embedWeights (the weights would travel twice) get false.
    */
   relaxedSimd?: boolean | 'both';
   /** Base name of the output files (default 'model'). */
@@ -121,6 +124,8 @@ export interface CompileSummary {
   scriptGzipBytes: number;
   /** Target 'worker': bytes one isolate holds for the model (what --max-memory limits there). */
   isolateBytes?: number;
+  /** Bytes of the relaxed-SIMD build (relaxedSimd 'both', the default): what the FMA build adds to the folder. */
+  relaxedWasmBytes?: number;
   /** Problems that do not stop the compile, e.g. a Worker bundle over Cloudflare's size limit. */
   warnings: string[];
   /** Present when inputs were compiled per value: which, and how many builds. */
@@ -268,6 +273,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   // Compressed weights are widened at load time, so kernels see them as run-time data; the NHWC
   // conv kernels pack their weights at compile time and take only constants, so such builds stay NCHW.
   const compressing = options.weights === 'float16' || options.weights === 'int8';
+  const relaxedMode = relaxedSimdMode(options, target);
   // Decoded once: with value variants the model is imported once per candidate value.
   const decoded = decodeModel(bytes, options.limits);
   const constantInputs = resolveConstantInputs(decoded, options.constantInputs);
@@ -295,7 +301,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   };
   const generate = (bs: Build[]) => {
     const codegen = codegenFor(bs);
-    return { codegen, gen: generateModule(bs[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true }) };
+    return { codegen, gen: generateModule(bs[0]!.optimized.graph, { ...codegen, relaxed: relaxedMode === true }) };
   };
   let builds: Build[];
   let generated: ReturnType<typeof generate>;
@@ -317,7 +323,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const { codegen, gen } = generated;
   const { imported, optimized } = builds[0]!;
   const graph = optimized.graph;
-  const relaxedWasm = options.relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
+  const relaxedWasm = relaxedMode === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
 
   const files: Record<string, Uint8Array> = {};
   const enc = new TextEncoder();
@@ -330,7 +336,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   if (weightsFile) files[weightsFile] = gen.weights;
   // What users see of the model: with value variants, output dims that differ per value are named.
   const shown = { ...gen.meta, outputs: publicOutputs(gen.meta) };
-  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo }));
+  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo, relaxed: relaxedWasm ? `${name}.relaxed.wasm` : null }));
   files[`${name}.d.ts`] = enc.encode(glueDts(shown));
   Object.assign(files, runtimeFiles());
   Object.assign(files, FOLDER_PACKAGE_JSON);
@@ -361,7 +367,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const ops: Record<string, number> = {};
   for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
   const compressed = options.weights === 'float16' || options.weights === 'int8'
-    ? await measureWeightsError(options.weights, gen, await compile(bytes, { ...options, weights: 'float32', baseDir: options.baseDir ?? baseDir }))
+    ? await measureWeightsError(options.weights, gen, await compile(bytes, { ...options, weights: 'float32', relaxedSimd: false, baseDir: options.baseDir ?? baseDir }))
     : undefined;
   return {
     wasm: gen.wasm,
@@ -385,6 +391,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
       scriptBytes: sizes.scriptBytes,
       scriptGzipBytes: sizes.scriptGzipBytes,
       isolateBytes: sizes.isolateBytes,
+      ...(relaxedWasm ? { relaxedWasmBytes: relaxedWasm.byteLength } : {}),
       warnings,
       ...(valueVariants ? { valueVariants } : {}),
       kernels: { mode: lean ? 'lean' : 'fast' },
@@ -416,6 +423,17 @@ async function withMemoryHint(build: () => Promise<CompileResult>, leanTried: bo
     }
     throw e;
   }
+}
+
+/**
+ * Which builds to emit (CompileOptions.relaxedSimd). A Worker bundle holds one module, which the
+ * isolate compiles at upload whether it runs it or not, so 'both' is refused there.
+ */
+function relaxedSimdMode(o: CompileOptions, target: Target): boolean | 'both' {
+  const mode = o.relaxedSimd;
+  if (mode !== undefined && mode !== true && mode !== false && mode !== 'both') throw new CompileError('INVALID_OPTION', `relaxedSimd must be true, false or 'both', got ${JSON.stringify(mode)}`);
+  if (mode === 'both' && target === 'worker') throw new CompileError('INVALID_OPTION', "relaxedSimd 'both' cannot be used with target 'worker': a Worker bundle ships one module; choose true (relaxed SIMD only) or false");
+  return mode ?? (target === 'worker' || o.embedWeights ? false : 'both');
 }
 
 /** The relaxed-SIMD module of the same graph; it must share the SIMD128 build's weights byte for byte. */

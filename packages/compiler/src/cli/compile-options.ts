@@ -40,7 +40,8 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--kernels <mode>', 'conv kernels: fast runs 3x3 convs as Winograd (filters transformed at load, more memory); lean keeps the weights as shipped; auto uses fast unless a memory limit needs lean').choices([...KERNEL_MODES]).default('auto'))
     .addOption(new Option('--verify', 'check the IR after import and after every pass'))
     .addOption(new Option('--weights <format>', 'store a float32 model\'s weights compressed, widened once at load: float16, or int8 (symmetric per output channel); the summary reports the bytes saved and the output error against the float32 build').choices(['float32', 'float16', 'int8']))
-    .addOption(new Option('--relaxed-simd', 'emit relaxed-SIMD instructions (FMA); needs a runtime with relaxed SIMD'))
+    .addOption(new Option('--relaxed-simd', 'emit only the relaxed-SIMD build (FMA) as <name>.wasm; needs a runtime with relaxed SIMD (by default both builds are written and the glue picks one)'))
+    .addOption(new Option('--no-relaxed-simd', 'emit only the SIMD128 build (no <name>.relaxed.wasm)'))
     .addOption(new Option('--limit <name=n>', 'raise or lower a compile-time budget, e.g. maxNodes=2000000 or maxUnrolledIterations=inf (maxNodes, maxUnrolledIterations, maxSubgraphDepth, maxModelBytes, maxRepeatedElements; repeatable)').argParser(collectLimit))
     .addOption(new Option('--plugin <file>', 'load custom ops from an ES module whose default export is definePlugin(...) (repeatable)')
       .argParser((v: string, prev: string[] = []) => [...prev, v]))
@@ -62,7 +63,7 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     layout: flags.layout,
     kernels: flags.kernels,
     verify: flags.verify ?? false,
-    relaxedSimd: flags.relaxedSimd ?? false,
+    ...(flags.relaxedSimd !== undefined ? { relaxedSimd: flags.relaxedSimd } : {}),
     ...(flags.valueVariants === false ? { valueVariants: false as const } : {}),
     ...(flags.weights ? { weights: flags.weights } : {}),
     ...(flags.limit ? { limits: flags.limit } : {}),

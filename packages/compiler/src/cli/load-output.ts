@@ -58,11 +58,13 @@ async function loadWithRuntime(dir: string, manifest: Manifest, gluePath: string
       throw new CliFailure(`cannot read ${path.join(dir, f)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; recompile the model into ${dir}`);
     }
   };
-  const runtime = (await import(pathToFileURL(path.resolve(dir, 'runtime/index.js')).href)) as { loadModel(o: { wasm: Uint8Array; weights?: Uint8Array }): Promise<Model> };
+  const runtime = (await import(pathToFileURL(path.resolve(dir, 'runtime/index.js')).href)) as { loadModel(o: { wasm: Uint8Array; relaxedWasm?: Uint8Array; weights?: Uint8Array }): Promise<Model> };
+  const relaxed = `${manifest.name}.relaxed.wasm`;
   const weightsFile = manifest.weights?.file;
   if (weightsFile !== null && (typeof weightsFile !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(weightsFile))) throw new CliFailure(`${path.join(dir, 'manifest.json')} names no valid weights file`);
   try {
-    return { manifest, model: await runtime.loadModel({ wasm: read(`${manifest.name}.wasm`), weights: weightsFile ? read(weightsFile) : undefined }), gluePath };
+    const relaxedWasm = manifest.files?.[relaxed] ? read(relaxed) : undefined;
+    return { manifest, model: await runtime.loadModel({ wasm: read(`${manifest.name}.wasm`), relaxedWasm, weights: weightsFile ? read(weightsFile) : undefined }), gluePath };
   } catch (e) {
     throw addRelaxedSimdHint(e);
   }

@@ -65,7 +65,9 @@ async function buildVersion(model: RepoModel, v: RepoVersion, outDir: string, na
   }
   let c;
   try {
-    c = await compile(source, { ...model.config.compile, plugins, baseDir: v.dir, name: 'model' });
+    // One build per version: serve and deploy --target worker load the same model.wasm (a Worker
+    // bundle ships one module), so the relaxed-SIMD build is only made when config.json asks for it.
+    c = await compile(source, { relaxedSimd: false, ...model.config.compile, plugins, baseDir: v.dir, name: 'model' });
   } catch (e) {
     throw new RepositoryError('BUILD_FAILED', `model '${model.name}' version ${v.version}: ${(e as Error).message}`, { cause: e });
   }

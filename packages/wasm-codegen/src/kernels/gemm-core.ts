@@ -12,6 +12,7 @@
 import { DynOperand, LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
+import { emitGemmInRowBlocks } from './gemm-rows.js';
 
 /** A byte address: a constant, or a builder of a fresh expression (it is read more than once). */
 export type Address = number | (() => Expr);
@@ -79,8 +80,17 @@ export function packsRowsOfA(rows: number | undefined, K: number, N: number): bo
 /** Columns per packed B panel: one row block's VECS vectors. */
 export const PANEL = 4 * VECS;
 
-/** Emits the statements computing C for one (M, N, K) problem. */
-export function emitGemm(fn: FnBuilder, s: GemmSpec): Expr[] {
+/**
+ * Emits the statements computing C for one (M, N, K) problem: full blocks of ROWS rows through a
+ * helper function shared by GEMMs of the same shape, so V8 optimizes it during the first run
+ * (gemm-rows.ts); `inline: true` keeps everything in the calling function.
+ */
+export function emitGemm(fn: FnBuilder, s: GemmSpec, opts: { inline?: boolean } = {}): Expr[] {
+  if (opts.inline || (typeof s.M === 'number' && s.M < ROWS)) return emitGemmInline(fn, s);
+  return emitGemmInRowBlocks(fn, s, ROWS, emitGemmInline);
+}
+
+function emitGemmInline(fn: FnBuilder, s: GemmSpec): Expr[] {
   const i = fn.local('i32'), j = fn.local('i32');
   const pa = fn.local('i32'), pb = fn.local('i32'), k = fn.local('i32');
   const acc: Local[][] = Array.from({ length: ROWS }, () => Array.from({ length: VECS }, () => fn.local('v128')));
