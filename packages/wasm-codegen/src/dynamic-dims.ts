@@ -6,7 +6,7 @@
 //   table + 4*(S + k)     i32 byte address of dynamic buffer k
 import { DTYPE_BYTES, Dim, Graph, Node, dimMul, dimProduct, dimSymbols, dimTerms, isStatic, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { DynLowerContext, DynOperand } from './lowering.js';
+import { ComputedDim, DynLowerContext, DynOperand, getLowering } from './lowering.js';
 import { Expr, FnBuilder, I32, Local } from './wasm-builder.js';
 
 /** A polynomial dim as JSON for the runtime: terms [coef, ...symbols]. */
@@ -22,6 +22,33 @@ export function modelSymbols(g: Graph): string[] {
     }
   }
   return [...out].sort();
+}
+
+/** The value-dependent dims the graph's kernels compute (NonZero's count), in node order. */
+export function computedDims(g: Graph): (ComputedDim & { node: string; op: string })[] {
+  const out: (ComputedDim & { node: string; op: string })[] = [];
+  const typeOf = (v: string) => ({ dtype: g.types.get(v)!.dtype, shape: g.types.get(v)!.shape });
+  for (const n of g.nodes) {
+    const l = getLowering(n.op);
+    if (!l?.computedDims) continue;
+    for (const c of l.computedDims(n, n.inputs.map((i) => (i ? typeOf(i) : undefined)), n.outputs.map(typeOf))) {
+      if (out.some((o) => o.symbol === c.symbol)) throw new CodegenError(`${n.op} node '${n.name}': its run-time dim '${c.symbol}' is also computed by node '${out.find((o) => o.symbol === c.symbol)!.node}' (rename one of the nodes)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+      out.push({ ...c, node: n.name, op: n.op });
+    }
+  }
+  return out;
+}
+
+/**
+ * Run-time buffers are sized with each computed dim at its bound, which is the most memory only
+ * when the size grows with the dim: a term with a computed symbol and a negative coefficient
+ * (`8 - count`) would make the buffer too small for smaller counts, so it is refused.
+ */
+export function checkGrowsWithComputed(name: string, bytes: Dim, computed: Set<string>, where: Node | undefined): void {
+  const bad = dimTerms(bytes).find((t) => t.coef < 0 && t.symbols.some((x) => computed.has(x)));
+  if (!bad) return;
+  const at = where ? `${where.op} node '${where.name}': ` : '';
+  throw new CodegenError(`${at}buffer '${name}' has ${bytes} bytes, which shrinks as the run-time dim${bad.symbols.length > 1 ? 's' : ''} ${bad.symbols.join(', ')} grow${bad.symbols.length > 1 ? '' : 's'}; memory for it cannot be planned at the bound`, where ? { node: where.name, op: where.op } : undefined, 'DYNAMIC_SHAPE');
 }
 
 /** Fails, naming the node, when a value's shape uses a symbol no input dim binds (a value-dependent shape). */
@@ -60,7 +87,7 @@ export interface DynamicTable {
  * asked for into locals (each loaded once per node function).
  */
 export function dynamicContext(
-  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim' | 'scratch'>,
+  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim' | 'scratch' | 'setDim'>,
   table: DynamicTable,
   g: Graph,
   rootOf: (v: string) => string,
@@ -119,6 +146,11 @@ export function dynamicContext(
     inputs: n.inputs.map((i) => (i ? operand(i) : undefined)),
     outputs: n.outputs.map(operand),
     dim,
+    setDim(s, value) {
+      const k = table.symbols.indexOf(s);
+      if (k < 0) throw new CodegenError(`${n.op} node '${n.name}': writes dim symbol '${s}', which has no slot in the dims table`, { node: n.name, op: n.op });
+      return fn.storeI32(table.address + 4 * k, value);
+    },
     scratch() {
       const k = table.bufferIndex.get(scratchName(n));
       if (k === undefined) throw new CodegenError(`${n.op} node '${n.name}': the kernel asked for run-time scratch but declares no dynamicScratchBytes`, { node: n.name, op: n.op });

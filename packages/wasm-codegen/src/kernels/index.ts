@@ -58,3 +58,4 @@ import './roi-align.js';
 import './deform-conv.js';
 import './dims.js';
 import './pool-nhwc.js';
+import './nonzero.js';

@@ -1,0 +1,49 @@
+// Value-dependent shapes: ops whose output shape depends on tensor values known only at run time
+// (NonZero's count, Compress with a run-time condition) compute that dim during the run; the rest of
+// the graph follows it as a run-time dim, memory is planned at its bound, and empty results work.
+import { describe, expect, it } from 'vitest';
+import { compile } from 'onnx2wasm';
+import { loadModel, type Tensor } from '@onnx2wasm/runtime';
+import { buildModel, intAttr, intsAttr } from './support/onnx-builder.js';
+import { seededInput } from './support/models.js';
+import { expectSameAsOrt } from './support/ort-compare.js';
+
+const INT64 = 7, BOOL = 9;
+const f32 = (dims: number[], data: Float32Array | number[]): Tensor => ({ dtype: 'float32', dims, data: Float32Array.from(data) });
+const boolT = (bits: number[]): Tensor => ({ dtype: 'bool', dims: [bits.length], data: Uint8Array.from(bits) });
+
+async function load(bytes: Uint8Array) {
+  const c = await compile(bytes, { verify: true });
+  expect(c.summary.valueVariants).toBeUndefined();
+  return loadModel({ wasm: c.wasm, weights: c.weights });
+}
+
+describe('value-dependent shapes', () => {
+  // x > 0 → NonZero → the positive values gathered (GatherND) → their sum; also the indices.
+  const nonZeroModel = buildModel({
+    opset: 13,
+    inputs: [{ name: 'x', dims: [3, 4] }],
+    outputs: [{ name: 'idx', dims: [2, 'n'], elemType: INT64 }, { name: 'vals', dims: ['n'] }, { name: 'total', dims: [] }],
+    initializers: [{ name: 'zero', dims: [], values: Float32Array.of(0) }],
+    nodes: [
+      { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'] },
+      { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nz' },
+      { op: 'Transpose', inputs: ['idx'], outputs: ['idxT'], attrs: [intsAttr('perm', [1, 0])] },
+      { op: 'GatherND', inputs: ['x', 'idxT'], outputs: ['vals'] },
+      { op: 'ReduceSum', inputs: ['vals'], outputs: ['total'], attrs: [intAttr('keepdims', 0)] },
+    ],
+  });
+
+  it('NonZero → GatherND → ReduceSum, with counts from 0 (all zeros) to all elements', async () => {
+    const model = await load(nonZeroModel);
+    expect(model.outputs.find((o) => o.name === 'idx')!.dims[1]).toMatch(/^rt_nz_count$/);
+    const random = seededInput([3, 4], 7);
+    for (const data of [random, new Float32Array(12), Float32Array.from({ length: 12 }, (_, i) => i + 1), random.map((v) => -v)]) {
+      const out = await expectSameAsOrt(model, nonZeroModel, { x: f32([3, 4], data) });
+      expect(out.idx!.dims[0]).toBe(2);
+    }
+    const empty = await model.run({ x: f32([3, 4], new Float32Array(12)) });
+    expect(empty.idx!.dims).toEqual([2, 0]);
+    expect(empty.vals!.dims).toEqual([0]);
+  });
+});
