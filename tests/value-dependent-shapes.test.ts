@@ -46,4 +46,22 @@ describe('value-dependent shapes', () => {
     expect(empty.idx!.dims).toEqual([2, 0]);
     expect(empty.vals!.dims).toEqual([0]);
   });
+
+  it('Compress with a run-time condition, along an axis and flattened, including no entry kept', async () => {
+    const bytes = buildModel({
+      opset: 11,
+      inputs: [{ name: 'x', dims: [4, 3] }, { name: 'c', dims: [4], elemType: BOOL }, { name: 'f', dims: [5], elemType: BOOL }],
+      outputs: [{ name: 'rows', dims: ['r', 3] }, { name: 'flat', dims: ['k'] }, { name: 'rowSums', dims: ['r'] }],
+      nodes: [
+        { op: 'Compress', inputs: ['x', 'c'], outputs: ['rows'], attrs: [intAttr('axis', 0)], name: 'rows' },
+        { op: 'Compress', inputs: ['x', 'f'], outputs: ['flat'], name: 'flat' },
+        { op: 'ReduceSum', inputs: ['rows'], outputs: ['rowSums'], attrs: [intsAttr('axes', [1]), intAttr('keepdims', 0)] },
+      ],
+    });
+    const model = await load(bytes);
+    const x = f32([4, 3], seededInput([4, 3], 3));
+    for (const [c, f] of [[[1, 0, 1, 1], [0, 1, 1, 0, 1]], [[0, 0, 0, 0], [0, 0, 0, 0, 0]], [[1, 1, 1, 1], [1, 1, 1, 1, 1]]]) {
+      await expectSameAsOrt(model, bytes, { x, c: boolT(c!), f: boolT(f!) });
+    }
+  });
 });
