@@ -64,4 +64,25 @@ describe('value-dependent shapes', () => {
       await expectSameAsOrt(model, bytes, { x, c: boolT(c!), f: boolT(f!) });
     }
   });
+
+  it('TopK with a run-time k (0 to the axis length, both axes); a k past the bound is SHAPE_OUT_OF_BOUNDS naming the node', async () => {
+    const bytes = buildModel({
+      opset: 11,
+      inputs: [{ name: 'x', dims: [3, 6] }, { name: 'k', dims: [1], elemType: INT64 }, { name: 'k0', dims: [1], elemType: INT64 }],
+      outputs: [{ name: 'values', dims: [3, 'k'] }, { name: 'indices', dims: [3, 'k'], elemType: INT64 }, { name: 'low', dims: ['j', 6] }, { name: 'lowSum', dims: ['j'] }],
+      nodes: [
+        { op: 'TopK', inputs: ['x', 'k'], outputs: ['values', 'indices'], name: 'top' },
+        { op: 'TopK', inputs: ['x', 'k0'], outputs: ['low', 'lowIdx'], name: 'low', attrs: [intAttr('axis', 0), intAttr('largest', 0)] },
+        { op: 'ReduceSum', inputs: ['low'], outputs: ['lowSum'], attrs: [intsAttr('axes', [1]), intAttr('keepdims', 0)] },
+      ],
+    });
+    const model = await load(bytes);
+    const i64 = (v: number): Tensor => ({ dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(v)) });
+    const x = f32([3, 6], seededInput([3, 6], 5));
+    for (const [k, k0] of [[3, 2], [1, 0], [6, 3], [0, 1]]) await expectSameAsOrt(model, bytes, { x, k: i64(k!), k0: i64(k0!) });
+    for (const bad of [7, -1, 2 ** 40]) {
+      await expect(model.run({ x, k: i64(bad), k0: i64(1) })).rejects.toMatchObject({ code: 'SHAPE_OUT_OF_BOUNDS', message: expect.stringMatching(/TopK node 'top'.*outside 0…6/) });
+    }
+    await expectSameAsOrt(model, bytes, { x, k: i64(2), k0: i64(3) }); // the model keeps working
+  });
 });
