@@ -85,4 +85,68 @@ describe('value-dependent shapes', () => {
     }
     await expectSameAsOrt(model, bytes, { x, k: i64(2), k0: i64(3) }); // the model keeps working
   });
+
+  // Boxes in clusters (heavy overlaps) and scores with ties, from a seeded generator.
+  const boxesAndScores = (n: number, classes: number, seed: number, centered: boolean) => {
+    const r = seededInput([n * 4 + classes * n], seed).map((v) => v - Math.floor(v));
+    const boxes = new Float32Array(n * 4);
+    for (let i = 0; i < n; i++) {
+      const cx = Math.floor(i / 3) + r[4 * i]! * 0.3, cy = r[4 * i + 1]! * 0.5, w = 0.5 + r[4 * i + 2]!, h = 0.5 + r[4 * i + 3]!;
+      boxes.set(centered ? [cx, cy, w, h] : i % 2 ? [cy + h / 2, cx + w / 2, cy - h / 2, cx - w / 2] : [cy - h / 2, cx - w / 2, cy + h / 2, cx + w / 2], 4 * i);
+    }
+    const scores = Float32Array.from(r.slice(n * 4), (v, i) => (i % 5 === 4 ? 0.5 : Math.round(v * 8) / 8));
+    return { boxes: f32([1, n, 4], boxes), scores: f32([1, classes, n], scores) };
+  };
+
+  it('NonMaxSuppression → Gather of the selected boxes, with run-time limits and both box formats, including nothing selected', async () => {
+    const nmsModel = (centered: number) => buildModel({
+      opset: 13,
+      inputs: [
+        { name: 'boxes', dims: [1, 12, 4] }, { name: 'scores', dims: [1, 2, 12] },
+        { name: 'max_out', dims: [1], elemType: INT64 }, { name: 'iou', dims: [1] }, { name: 'min_score', dims: [1] },
+      ],
+      outputs: [{ name: 'selected', dims: ['n', 3], elemType: INT64 }, { name: 'picked', dims: ['n', 4] }],
+      initializers: [{ name: 'two', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(2n).buffer) }, { name: 'zero', dims: [1], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(0n).buffer) }],
+      nodes: [
+        { op: 'NonMaxSuppression', inputs: ['boxes', 'scores', 'max_out', 'iou', 'min_score'], outputs: ['selected'], name: 'nms', attrs: [intAttr('center_point_box', centered)] },
+        { op: 'Gather', inputs: ['selected', 'two'], outputs: ['boxIdx'], attrs: [intAttr('axis', 1)] },
+        { op: 'Squeeze', inputs: ['boxes', 'zero'], outputs: ['allBoxes'] },
+        { op: 'Gather', inputs: ['allBoxes', 'boxIdx'], outputs: ['picked'], attrs: [intAttr('axis', 0)] },
+      ],
+    });
+    const i64 = (v: number): Tensor => ({ dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(v)) });
+    const counts: number[] = [];
+    for (const centered of [0, 1]) {
+      const bytes = nmsModel(centered);
+      const model = await load(bytes);
+      for (const [seed, maxOut, iou, minScore] of [[1, 3, 0.5, 0.1], [2, 100, 0.3, 0], [3, 12, 0, 0.5], [4, 2, 0.7, 2], [5, 0, 0.5, 0]]) {
+        const out = await expectSameAsOrt(model, bytes, { ...boxesAndScores(12, 2, seed!, !!centered), max_out: i64(maxOut!), iou: f32([1], [iou!]), min_score: f32([1], [minScore!]) });
+        if (minScore === 2 || maxOut === 0) expect(out.picked!.dims).toEqual([0, 4]);
+        counts.push(out.selected!.dims[0]!);
+      }
+    }
+    // The cases select some boxes and suppress others (not all or nothing every time).
+    expect(Math.max(...counts)).toBeGreaterThan(3);
+    expect(Math.max(...counts)).toBeLessThan(24);
+  });
+
+  it('NonMaxSuppression with its optional inputs omitted (no limit given: nothing selected) and with only a limit', async () => {
+    const bytes = buildModel({
+      opset: 11,
+      inputs: [{ name: 'boxes', dims: [2, 6, 4] }, { name: 'scores', dims: [2, 3, 6] }],
+      outputs: [{ name: 'none', dims: ['a', 3], elemType: INT64 }, { name: 'some', dims: ['b', 3], elemType: INT64 }],
+      initializers: [{ name: 'limit', dims: [1], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(4n).buffer) }],
+      nodes: [
+        { op: 'NonMaxSuppression', inputs: ['boxes', 'scores'], outputs: ['none'], name: 'none' },
+        { op: 'NonMaxSuppression', inputs: ['boxes', 'scores', 'limit'], outputs: ['some'], name: 'some' },
+      ],
+    });
+    const model = await load(bytes);
+    for (const seed of [1, 2]) {
+      const a = boxesAndScores(6, 3, seed, false), b = boxesAndScores(6, 3, seed + 10, false);
+      const feeds = { boxes: f32([2, 6, 4], [...a.boxes.data as Float32Array, ...b.boxes.data as Float32Array]), scores: f32([2, 3, 6], [...a.scores.data as Float32Array, ...b.scores.data as Float32Array]) };
+      const out = await expectSameAsOrt(model, bytes, feeds);
+      expect(out.none!.dims).toEqual([0, 3]);
+    }
+  });
 });

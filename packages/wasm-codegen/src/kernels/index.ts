@@ -59,3 +59,4 @@ import './deform-conv.js';
 import './dims.js';
 import './pool-nhwc.js';
 import './nonzero.js';
+import './non-max-suppression.js';
