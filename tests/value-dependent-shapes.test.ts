@@ -149,4 +149,29 @@ describe('value-dependent shapes', () => {
       expect(out.none!.dims).toEqual([0, 3]);
     }
   });
+
+  it('Unique, sorted and not, flat and along an axis, all four outputs; counts feed a downstream op', async () => {
+    const bytes = buildModel({
+      opset: 11,
+      inputs: [{ name: 'x', dims: [4, 3] }, { name: 'ids', dims: [10], elemType: INT64 }],
+      outputs: [
+        { name: 'rows', dims: ['u', 3] }, { name: 'first', dims: ['u'], elemType: INT64 }, { name: 'inverse', dims: [4], elemType: INT64 }, { name: 'counts', dims: ['u'], elemType: INT64 },
+        { name: 'vals', dims: ['v'], elemType: INT64 }, { name: 'vFirst', dims: ['v'], elemType: INT64 }, { name: 'vInverse', dims: [10], elemType: INT64 }, { name: 'vCounts', dims: ['v'], elemType: INT64 },
+        { name: 'total', dims: [], elemType: INT64 },
+      ],
+      nodes: [
+        { op: 'Unique', inputs: ['x'], outputs: ['rows', 'first', 'inverse', 'counts'], name: 'rowsU', attrs: [intAttr('axis', 0)] },
+        { op: 'Unique', inputs: ['ids'], outputs: ['vals', 'vFirst', 'vInverse', 'vCounts'], name: 'idsU', attrs: [intAttr('sorted', 0)] },
+        { op: 'ReduceSum', inputs: ['vCounts'], outputs: ['total'], attrs: [intAttr('keepdims', 0)] },
+      ],
+    });
+    const model = await load(bytes);
+    const ids = (v: number[]): Tensor => ({ dtype: 'int64', dims: [10], data: BigInt64Array.from(v.map(BigInt)) });
+    const rowsOf = (v: number[]) => f32([4, 3], v);
+    for (const [x, i] of [
+      [[1, 2, 3, 0, 0, 0, 1, 2, 3, -1, 5, 2], [3, 1, 3, 3, 7, -2, 1, 0, 7, 3]],
+      [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [5, 5, 5, 5, 5, 5, 5, 5, 5, 5]],
+      [[4, 3, 2, 1, 2, 3, 9, 9, 9, 2, 3, 4], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]],
+    ]) await expectSameAsOrt(model, bytes, { x: rowsOf(x!), ids: ids(i!) });
+  });
 });

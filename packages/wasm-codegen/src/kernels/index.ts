@@ -60,3 +60,4 @@ import './dims.js';
 import './pool-nhwc.js';
 import './nonzero.js';
 import './non-max-suppression.js';
+import './unique.js';
