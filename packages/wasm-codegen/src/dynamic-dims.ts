@@ -57,13 +57,44 @@ export function checkBound(g: Graph, n: Node, v: string, bound: Set<string>): vo
   if (!t || isStatic(t.shape)) return;
   const unbound = t.shape.flatMap((d) => dimSymbols(d)).filter((s) => !bound.has(s));
   if (!unbound.length) return;
-  // A static-shaped graph input read by the node that makes the shape is a value (OneHot's depth,
-  // Range's limits) the shape depends on: name it, it can be pinned.
-  const fed = n.inputs.filter((i) => n.outputs.includes(v) && g.inputs.includes(i) && isStatic(g.types.get(i)!.shape));
-  const hint = fed.length
-    ? `its shape depends on the values of ${fed.map((i) => `'${i}'`).join(', ')}, which must be known at compile time (constantInputs)`
-    : `'${[...new Set(unbound)].join("', '")}' depends on tensor values, not on input dims; pin the input shapes (inputShapes / --input-shape) or the values (constantInputs)`;
-  throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+  const hint = n.outputs.includes(v) ? valueHint(g, n) : undefined;
+  const fallback = `'${[...new Set(unbound)].join("', '")}' depends on tensor values, not on input dims; pin the input shapes (inputShapes / --input-shape) or the values (constantInputs / --constant)`;
+  throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint ?? fallback}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+}
+
+/** The inputs whose values decide an op's output shape (Reshape's shape, Resize's scales, …). */
+const SHAPE_INPUTS: Record<string, number[]> = {
+  Reshape: [1], Expand: [1], Tile: [1], ConstantOfShape: [0], Range: [0, 1, 2], Slice: [1, 2, 3, 4], Pad: [1, 2, 3],
+  Resize: [1, 2, 3], Split: [1], Unsqueeze: [1], Squeeze: [1], OneHot: [1], EyeLike: [], RandomUniform: [],
+};
+
+/**
+ * Names the values a shape depends on and the graph inputs they come from, so the message says
+ * which input to pin with constantInputs / --constant. Only NonZero, Compress, Unique,
+ * NonMaxSuppression and TopK's k compute value-dependent dims at run time (see computedDims).
+ */
+function valueHint(g: Graph, n: Node): string | undefined {
+  const slots = SHAPE_INPUTS[n.op];
+  const shapeInputs = (slots ?? n.inputs.map((_, i) => i)).filter((i) => n.inputs[i] && !g.constants.has(n.inputs[i]!));
+  // Graph inputs upstream of those values (through the nodes that compute them).
+  const producer = new Map(g.nodes.flatMap((m) => m.outputs.map((o) => [o, m] as const)));
+  const sources = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (x: string): void => {
+    if (!x || seen.has(x) || g.constants.has(x)) return;
+    seen.add(x);
+    if (g.inputs.includes(x)) { sources.add(x); return; }
+    for (const i of producer.get(x)?.inputs ?? []) walk(i);
+  };
+  const values = shapeInputs.map((i) => n.inputs[i]!);
+  values.forEach(walk);
+  // Without a table entry, only static-shaped graph inputs read directly are likely values (OneHot's depth).
+  const named = slots ? values : values.filter((x) => g.inputs.includes(x) && isStatic(g.types.get(x)!.shape));
+  if (!named.length) return undefined;
+  const from = [...sources].filter((x) => isStatic(g.types.get(x)!.shape));
+  const where = from.length ? `, which come from graph input${from.length > 1 ? 's' : ''} ${from.map((x) => `'${x}'`).join(', ')}` : '';
+  const pin = from.length ? `pin ${from.map((x) => `'${x}'`).join(', ')} at compile time (constantInputs / --constant ${from.map((x) => `${x}=…`).join(' --constant ')})` : 'pin the values at compile time (constantInputs / --constant)';
+  return `its shape depends on the values of ${named.map((x) => `'${x}' (input ${n.inputs.indexOf(x)})`).join(', ')}${where}; value-dependent shapes are computed at run time only for NonZero, Compress, Unique, NonMaxSuppression and TopK's k, so ${pin}`;
 }
 
 /** The run-time buffer name of a dynamic kernel's scratch (not a value name: values never contain a space). */
