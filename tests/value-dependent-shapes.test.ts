@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from 'onnx2wasm';
 import { loadModel, type Tensor } from '@onnx2wasm/runtime';
-import { buildModel, intAttr, intsAttr } from './support/onnx-builder.js';
+import { buildModel, graphAttr, intAttr, intsAttr } from './support/onnx-builder.js';
 import { seededInput } from './support/models.js';
 import { expectSameAsOrt } from './support/ort-compare.js';
 
@@ -173,5 +173,30 @@ describe('value-dependent shapes', () => {
       [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [5, 5, 5, 5, 5, 5, 5, 5, 5, 5]],
       [[4, 3, 2, 1, 2, 3, 9, 9, 9, 2, 3, 4], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]],
     ]) await expectSameAsOrt(model, bytes, { x: rowsOf(x!), ids: ids(i!) });
+  });
+
+  it('a run-time If whose branches give outputs of different dims: the taken branch decides them', async () => {
+    const i64s = (name: string, v: number[]) => ({ name, dims: [v.length], dataType: INT64, raw: new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer) });
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2, 4] }, { name: 'flag', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [2, 'n'] }, { name: 'sums', dims: [2] }],
+      initializers: [i64s('starts', [1]), i64s('ends', [3]), i64s('axes', [1])],
+      nodes: [
+        {
+          op: 'If', inputs: ['flag'], outputs: ['picked'], name: 'if', attrs: [
+            graphAttr('then_branch', { outputs: [{ name: 'cropped', dims: [2, 2] }], nodes: [{ op: 'Slice', inputs: ['x', 'starts', 'ends', 'axes'], outputs: ['cropped'] }] }),
+            graphAttr('else_branch', { outputs: [{ name: 'doubled', dims: [2, 8] }], nodes: [{ op: 'Concat', inputs: ['x', 'x'], outputs: ['doubled'], attrs: [intAttr('axis', 1)] }] }),
+          ],
+        },
+        { op: 'Neg', inputs: ['picked'], outputs: ['y'] },
+        { op: 'ReduceSum', inputs: ['picked', 'axes'], outputs: ['sums'], attrs: [intAttr('keepdims', 0)] },
+      ],
+    });
+    const model = await load(bytes);
+    for (const [flag, seed] of [[true, 1], [false, 2], [true, 3]] as const) {
+      const out = await expectSameAsOrt(model, bytes, { x: f32([2, 4], seededInput([2, 4], seed)), flag: { dtype: 'bool', dims: [], data: Uint8Array.of(flag ? 1 : 0) } });
+      expect(out.y!.dims).toEqual([2, flag ? 2 : 8]);
+    }
   });
 });

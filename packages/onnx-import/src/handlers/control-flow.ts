@@ -135,8 +135,13 @@ registerHandler('If', 1, (ctx) => {
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
     const a = ctx.typeOf(yes[k]!), b = ctx.typeOf(no[k]!);
-    if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches with outputs of different shapes are not supported with a run-time condition, so it`);
-    ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
+    if (typeToString(a) === typeToString(b)) {
+      ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
+      return;
+    }
+    // Same dtype and rank, other dims: the taken branch decides the output's dims at run time.
+    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches whose outputs differ in dtype or rank are not supported with a run-time condition, so it`);
+    ctx.emit('SelectBranch', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
   });
   recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond) });
 });

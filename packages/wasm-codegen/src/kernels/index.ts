@@ -61,3 +61,4 @@ import './pool-nhwc.js';
 import './nonzero.js';
 import './non-max-suppression.js';
 import './unique.js';
+import './select-branch.js';
