@@ -209,4 +209,49 @@ describe('run-time Loop', () => {
     expect(err).toMatchObject({ code: 'DYNAMIC_SHAPE' });
     expect((err as Error).message).toMatch(/Loop node 'scanning': the trip count 'M' \(input 0\).* must be known at compile time for its 1 scan output/);
   });
+
+  it('scan outputs with a run-time condition (a static trip count bounds them), stopping early, running all, or 0 iterations', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'go', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [3] }, { name: 'trace', dims: ['n', 3] }, { name: 'steps', dims: ['n'], elemType: INT64 }],
+      initializers: [{ name: 'M', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(6n).buffer) }, scalarF('limit', 20), scalarF('k', 1.5)],
+      nodes: [{
+        op: 'Loop', inputs: ['M', 'go', 'x'], outputs: ['y', 'trace', 'steps'], name: 'loop', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [3] }]),
+          outputs: [{ name: 'more', dims: [], elemType: BOOL }, { name: 'v2', dims: [3] }, { name: 'v2s', dims: [3] }, { name: 'i2', dims: [], elemType: INT64 }],
+          nodes: [
+            { op: 'Mul', inputs: ['v', 'k'], outputs: ['v2'] },
+            { op: 'Identity', inputs: ['v2'], outputs: ['v2s'] },
+            { op: 'Identity', inputs: ['i'], outputs: ['i2'] },
+            { op: 'ReduceSum', inputs: ['v2'], outputs: ['total'], attrs: [intAttr('keepdims', 0)] },
+            { op: 'Less', inputs: ['total', 'limit'], outputs: ['more'] },
+          ],
+        })],
+      }],
+    });
+    const model = await load(bytes);
+    const x = (v: number[]): Tensor => ({ dtype: 'float32', dims: [3], data: Float32Array.from(v) });
+    // Stops after a few iterations; runs all 6 (small values); never starts (go = false).
+    for (const [v, go] of [[[1, 2, 3], true], [[0.01, 0.02, 0.01], true], [[1, 1, 1], false], [[-1, 2, 0.5], true]] as const) {
+      const out = await expectSameAsOrt(model, bytes, { x: x([...v]), go: bool(go) });
+      if (!go) expect(out.trace!.dims).toEqual([0, 3]);
+    }
+  });
+
+  it('scan outputs need a compile-time trip count: a run-time one is DYNAMIC_SHAPE naming the node and the flag', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [3] }, { name: 'trace', dims: ['n', 3] }],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y', 'trace'], name: 'loop', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [3] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [3] }, { name: 'v3', dims: [3] }],
+          nodes: [{ op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] }, { op: 'Neg', inputs: ['v'], outputs: ['v2'] }, { op: 'Identity', inputs: ['v2'], outputs: ['v3'] }],
+        })],
+      }],
+    });
+    await expect(compile(bytes, { valueVariants: false })).rejects.toMatchObject({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/Loop node 'loop'.*trip count 'M'.*scan output.*--constant/) });
+  });
 });

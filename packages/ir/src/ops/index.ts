@@ -29,6 +29,7 @@ import './range.js';
 import './size.js';
 import './fail-branch.js';
 import './select-branch.js';
+import './take-rows.js';
 import './loop-region.js';
 import './split.js';
 import './pad.js';

@@ -62,3 +62,4 @@ import './nonzero.js';
 import './non-max-suppression.js';
 import './unique.js';
 import './select-branch.js';
+import './take-rows.js';
