@@ -93,7 +93,9 @@ function valueHint(g: Graph, n: Node): string | undefined {
   if (!named.length) return undefined;
   const from = [...sources].filter((x) => isStatic(g.types.get(x)!.shape));
   const where = from.length ? `, which come from graph input${from.length > 1 ? 's' : ''} ${from.map((x) => `'${x}'`).join(', ')}` : '';
-  const pin = from.length ? `pin ${from.map((x) => `'${x}'`).join(', ')} at compile time (constantInputs / --constant ${from.map((x) => `${x}=…`).join(' --constant ')})` : 'pin the values at compile time (constantInputs / --constant)';
+  const pin = from.length
+    ? `${from.map((x) => `'${x}'`).join(', ')} must be known at compile time: pin ${from.length > 1 ? 'them' : 'it'} (constantInputs / --constant ${from.map((x) => `${x}=…`).join(' --constant ')})`
+    : 'the values must be known at compile time: pin them (constantInputs / --constant)';
   return `its shape depends on the values of ${named.map((x) => `'${x}' (input ${n.inputs.indexOf(x)})`).join(', ')}${where}; value-dependent shapes are computed at run time only for NonZero, Compress, Unique, NonMaxSuppression and TopK's k, so ${pin}`;
 }
 
