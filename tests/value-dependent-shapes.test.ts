@@ -6,6 +6,7 @@ import { compile } from 'onnx2wasm';
 import { loadModel, type Tensor } from '@onnx2wasm/runtime';
 import { buildModel, graphAttr, intAttr, intsAttr } from './support/onnx-builder.js';
 import { seededInput } from './support/models.js';
+import { replaceMetaSection } from '../scripts/fuzz/corrupt-module.js';
 import { expectSameAsOrt } from './support/ort-compare.js';
 
 const INT64 = 7, BOOL = 9;
@@ -198,5 +199,36 @@ describe('value-dependent shapes', () => {
       const out = await expectSameAsOrt(model, bytes, { x: f32([2, 4], seededInput([2, 4], seed)), flag: { dtype: 'bool', dims: [], data: Uint8Array.of(flag ? 1 : 0) } });
       expect(out.y!.dims).toEqual([2, flag ? 2 : 8]);
     }
+  });
+
+  it('the module lists its computed dims with their bounds; a damaged list is INVALID_MODULE', async () => {
+    const c = await compile(nonZeroModel);
+    expect(c.meta.dynamic!.computed).toEqual([{ symbol: 'rt_nz_count', bound: [[12]], node: 'nz', op: 'NonZero' }]);
+    const meta = JSON.parse(JSON.stringify(c.meta));
+    meta.dynamic.computed[0].symbol = 'not_a_symbol';
+    const wasm = replaceMetaSection(c.wasm, new TextEncoder().encode(JSON.stringify(meta)));
+    await expect(loadModel({ wasm, weights: c.weights })).rejects.toMatchObject({ code: 'INVALID_MODULE', message: expect.stringMatching(/damaged run-time dim list/) });
+  });
+
+  it('with a symbolic input dim, the bound follows it (planned at --max-shape bounds) and runs match at several dims', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: ['b', 4] }],
+      outputs: [{ name: 'idx', dims: [2, 'n'], elemType: INT64 }, { name: 'vals', dims: ['n'] }],
+      nodes: [
+        { op: 'NonZero', inputs: ['x'], outputs: ['idx'], name: 'nz' },
+        { op: 'Transpose', inputs: ['idx'], outputs: ['idxT'], attrs: [intsAttr('perm', [1, 0])] },
+        { op: 'GatherND', inputs: ['x', 'idxT'], outputs: ['vals'] },
+      ],
+    });
+    const c = await compile(bytes, { maxShapes: { x: [5, 4] } });
+    expect(c.meta.dynamic!.computed![0]!.bound).toEqual([[4, 'b']]);
+    expect(c.summary.memoryBytes).toBeGreaterThan(0); // counted at the bounds (the count at 4*b)
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    for (const [b, seed] of [[1, 1], [5, 2], [3, 3], [0, 4]]) {
+      const data = seededInput([b! * 4], seed!).map((v, i) => (i % 3 ? v : 0));
+      await expectSameAsOrt(model, bytes, { x: f32([b!, 4], data) });
+    }
+    await expect(model.run({ x: f32([6, 4], new Float32Array(24)) })).rejects.toMatchObject({ code: 'SHAPE_OUT_OF_BOUNDS' });
   });
 });
