@@ -3,6 +3,7 @@
 import { DTYPE_BYTES, computedDimSymbol } from '@onnx2wasm/ir';
 import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
+import { clampedCount } from './dynamic-util.js';
 
 function lowerTakeRows(ctx: DynLowerContext): Expr[] {
   const { fn, node } = ctx;
@@ -11,8 +12,7 @@ function lowerTakeRows(ctx: DynLowerContext): Expr[] {
   const raw = fn.local('i64'), n = fn.local('i32');
   return [
     raw.set(fn.loadI64(count!.addr())),
-    // Clamped into i32 so a huge count still reads as out of range.
-    n.set(fn.i64ToI32(fn.select(fn.num('i64', 'gt_s', raw.get(), fn.constOf('i64', 0x7fffffff)), fn.constOf('i64', 0x7fffffff), fn.select(fn.num('i64', 'lt_s', raw.get(), fn.constOf('i64', -1)), fn.constOf('i64', -1), raw.get())))),
+    n.set(clampedCount(fn, () => raw.get())),
     ctx.setDim(computedDimSymbol(node, 'rows'), n.get()),
     fn.if(fn.or(fn.ltS(n.get(), 0), fn.gtS(n.get(), x!.dim(0))), [fn.unreachable()]),
     fn.copy(y.addr(), x!.addr(), fn.mul(n.get(), fn.mul(x!.count(1), DTYPE_BYTES[y.dtype]))),

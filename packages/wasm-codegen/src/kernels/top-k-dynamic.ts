@@ -5,7 +5,7 @@
 import { Dim, Node, attrInt, normalizeAxis } from '@onnx2wasm/ir';
 import { ComputedDim, DynLowerContext, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { helperContext } from './dynamic-util.js';
+import { clampedCount, helperContext } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 import { topKBefore } from './top-k-order.js';
 
@@ -35,10 +35,9 @@ export function lowerTopKDynamic(ctx: DynLowerContext): Expr[] {
   if (computed.length) {
     const kIn = ctx.inputs[1]!;
     const raw = fn.local('i64');
-    // k as i64, clamped into i32 so a huge value still reads as out of range.
     prelude.push(
       raw.set(fn.loadI64(kIn.addr())),
-      kLocal.set(fn.i64ToI32(fn.select(fn.num('i64', 'gt_s', raw.get(), fn.constOf('i64', 0x7fffffff)), fn.constOf('i64', 0x7fffffff), fn.select(fn.num('i64', 'lt_s', raw.get(), fn.constOf('i64', -1)), fn.constOf('i64', -1), raw.get())))),
+      kLocal.set(clampedCount(fn, () => raw.get())),
       ctx.setDim(computed[0]!.symbol, kLocal.get()),
       fn.if(fn.or(fn.ltS(kLocal.get(), 0), fn.gtS(kLocal.get(), n())), [fn.unreachable()]),
     );
