@@ -113,9 +113,11 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
   function prepare(env: Record<string, number>): void {
     // Computed dims are unknown before the run: buffers are sized with each at its bound, and the
     // table starts at the bound (kernels write the real value; a trap leaves a larger one: see finish).
-    for (const c of computed) env[c.symbol] = evalPoly(c.bound, env);
-    const slots = new Uint32Array(memory.buffer, meta.table, meta.symbols.length);
-    for (const c of computed) slots[meta.symbols.indexOf(c.symbol)] = env[c.symbol]!;
+    if (computed.length) {
+      for (const c of computed) env[c.symbol] = evalPoly(c.bound, env);
+      const slots = new Uint32Array(memory.buffer, meta.table, meta.symbols.length);
+      for (const c of computed) slots[meta.symbols.indexOf(c.symbol)] = env[c.symbol]!;
+    }
     const key = meta.symbols.map((x) => env[x]).join(',');
     if (key === lastKey) return;
     const rounded: Record<string, number> = {};
@@ -148,6 +150,7 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
    * stopped before writing, and the run fails naming the node.
    */
   function finish(env: Record<string, number>, trapped: boolean): void {
+    if (!computed.length) return;
     const table = new Int32Array(memory.buffer, meta.table, meta.symbols.length);
     for (const c of computed) {
       const v = table[meta.symbols.indexOf(c.symbol)]!, bound = env[c.symbol]!;
