@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError, compile } from 'onnx2wasm';
 import { loadModel, type Tensor } from '@onnx2wasm/runtime';
-import { buildModel, graphAttr, intAttr, type InitSpec, type ValueSpec } from './support/onnx-builder.js';
+import { buildModel, graphAttr, intAttr, intsAttr, type InitSpec, type ValueSpec } from './support/onnx-builder.js';
 import { seededInput } from './support/models.js';
 import { expectSameAsOrt } from './support/ort-compare.js';
 
@@ -253,5 +253,32 @@ describe('run-time Loop', () => {
       }],
     });
     await expect(compile(bytes, { valueVariants: false })).rejects.toMatchObject({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/Loop node 'loop'.*trip count 'M'.*scan output.*--constant/) });
+  });
+
+  it('a Scan too long to unroll runs as a real loop: reversed input, output on axis 1 and reversed', async () => {
+    const L = 300;
+    const bytes = buildModel({
+      opset: 11,
+      inputs: [{ name: 'xs', dims: [L, 2] }, { name: 'ys', dims: [3, L] }],
+      outputs: [{ name: 'sum', dims: [2] }, { name: 'sums', dims: [2, L] }, { name: 'prods', dims: [L, 3] }],
+      initializers: [{ name: 's0', dims: [2], values: Float32Array.of(0, 1) }, scalarF('half', 0.5)],
+      nodes: [{
+        op: 'Scan', inputs: ['s0', 'xs', 'ys'], outputs: ['sum', 'sums', 'prods'], name: 'scan',
+        attrs: [intAttr('num_scan_inputs', 2), intsAttr('scan_input_directions', [1, 0]), intsAttr('scan_input_axes', [0, 1]), intsAttr('scan_output_axes', [1, 0]), intsAttr('scan_output_directions', [0, 1]), graphAttr('body', {
+          inputs: [{ name: 's', dims: [2] }, { name: 'x', dims: [2] }, { name: 'y', dims: [3] }],
+          outputs: [{ name: 's2', dims: [2] }, { name: 'out', dims: [2] }, { name: 'p', dims: [3] }],
+          nodes: [
+            { op: 'Mul', inputs: ['s', 'half'], outputs: ['sh'] },
+            { op: 'Add', inputs: ['sh', 'x'], outputs: ['s2'] },
+            { op: 'Identity', inputs: ['s2'], outputs: ['out'] },
+            { op: 'Mul', inputs: ['y', 'half'], outputs: ['p'] },
+          ],
+        })],
+      }],
+    });
+    const c = await compile(bytes, { verify: true });
+    expect(c.graph.nodes.some((n) => n.op === 'LoopStart')).toBe(true);
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    for (const seed of [1, 2]) await expectSameAsOrt(model, bytes, { xs: f32([L, 2], seed), ys: f32([3, L], seed + 5) });
   });
 });
