@@ -252,4 +252,25 @@ describe('value-dependent shapes', () => {
     const empty = await model.run({ x: f32([0, 6], []) });
     expect([empty.v!.dims, empty.li!.dims]).toEqual([[0, 3], [0, 2]]);
   });
+
+  it('Split with run-time sizes (a zero-size piece included); sizes that do not add up are SHAPE_OUT_OF_BOUNDS naming the node', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [2, 6] }, { name: 'split', dims: [3], elemType: INT64 }],
+      outputs: [{ name: 'a', dims: [2, 'p'] }, { name: 'b', dims: [2, 'q'] }, { name: 'c', dims: [2, 'r'] }, { name: 'cSum', dims: [2] }],
+      nodes: [
+        { op: 'Split', inputs: ['x', 'split'], outputs: ['a', 'b', 'c'], name: 'cut', attrs: [intAttr('axis', 1)] },
+        { op: 'ReduceSum', inputs: ['c', 'axis1'], outputs: ['cSum'], attrs: [intAttr('keepdims', 0)] },
+      ],
+      initializers: [{ name: 'axis1', dims: [1], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(1n).buffer) }],
+    });
+    const model = await load(bytes);
+    const sizes = (v: number[]): Tensor => ({ dtype: 'int64', dims: [3], data: BigInt64Array.from(v.map(BigInt)) });
+    const x = f32([2, 6], seededInput([2, 6], 9));
+    for (const v of [[1, 2, 3], [0, 6, 0], [6, 0, 0], [2, 2, 2]]) await expectSameAsOrt(model, bytes, { x, split: sizes(v) });
+    for (const bad of [[1, 2, 4], [-1, 4, 3], [0, 0, 0]]) {
+      await expect(model.run({ x, split: sizes(bad) })).rejects.toMatchObject({ code: 'SHAPE_OUT_OF_BOUNDS', message: expect.stringMatching(/Split node 'cut'/) });
+    }
+    await expectSameAsOrt(model, bytes, { x, split: sizes([3, 1, 2]) });
+  });
 });
