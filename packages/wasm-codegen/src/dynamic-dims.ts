@@ -65,7 +65,7 @@ export function checkBound(g: Graph, n: Node, v: string, bound: Set<string>): vo
 /** The inputs whose values decide an op's output shape (Reshape's shape, Resize's scales, …). */
 const SHAPE_INPUTS: Record<string, number[]> = {
   Reshape: [1], Expand: [1], Tile: [1], ConstantOfShape: [0], Range: [0, 1, 2], Slice: [1, 2, 3, 4], Pad: [1, 2, 3],
-  Resize: [1, 2, 3], Split: [1], Unsqueeze: [1], Squeeze: [1], OneHot: [1], EyeLike: [], RandomUniform: [],
+  Resize: [1, 2, 3], Split: [1], Unsqueeze: [1], Squeeze: [1], OneHot: [1],
 };
 
 /**
