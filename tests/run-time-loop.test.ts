@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError, compile } from 'onnx2wasm';
 import { loadModel, type Tensor } from '@onnx2wasm/runtime';
-import { buildModel, graphAttr, intAttr, type InitSpec, type ValueSpec } from './support/onnx-builder.js';
+import { buildModel, graphAttr, intAttr, intsAttr, type InitSpec, type ValueSpec } from './support/onnx-builder.js';
 import { seededInput } from './support/models.js';
 import { expectSameAsOrt } from './support/ort-compare.js';
 
@@ -208,5 +208,77 @@ describe('run-time Loop', () => {
     expect(err).toBeInstanceOf(CompileError);
     expect(err).toMatchObject({ code: 'DYNAMIC_SHAPE' });
     expect((err as Error).message).toMatch(/Loop node 'scanning': the trip count 'M' \(input 0\).* must be known at compile time for its 1 scan output/);
+  });
+
+  it('scan outputs with a run-time condition (a static trip count bounds them), stopping early, running all, or 0 iterations', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'go', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [3] }, { name: 'trace', dims: ['n', 3] }, { name: 'steps', dims: ['n'], elemType: INT64 }],
+      initializers: [{ name: 'M', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(6n).buffer) }, scalarF('limit', 20), scalarF('k', 1.5)],
+      nodes: [{
+        op: 'Loop', inputs: ['M', 'go', 'x'], outputs: ['y', 'trace', 'steps'], name: 'loop', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [3] }]),
+          outputs: [{ name: 'more', dims: [], elemType: BOOL }, { name: 'v2', dims: [3] }, { name: 'v2s', dims: [3] }, { name: 'i2', dims: [], elemType: INT64 }],
+          nodes: [
+            { op: 'Mul', inputs: ['v', 'k'], outputs: ['v2'] },
+            { op: 'Identity', inputs: ['v2'], outputs: ['v2s'] },
+            { op: 'Identity', inputs: ['i'], outputs: ['i2'] },
+            { op: 'ReduceSum', inputs: ['v2'], outputs: ['total'], attrs: [intAttr('keepdims', 0)] },
+            { op: 'Less', inputs: ['total', 'limit'], outputs: ['more'] },
+          ],
+        })],
+      }],
+    });
+    const model = await load(bytes);
+    const x = (v: number[]): Tensor => ({ dtype: 'float32', dims: [3], data: Float32Array.from(v) });
+    // Stops after a few iterations; runs all 6 (small values); never starts (go = false).
+    for (const [v, go] of [[[1, 2, 3], true], [[0.01, 0.02, 0.01], true], [[1, 1, 1], false], [[-1, 2, 0.5], true]] as const) {
+      const out = await expectSameAsOrt(model, bytes, { x: x([...v]), go: bool(go) });
+      if (!go) expect(out.trace!.dims).toEqual([0, 3]);
+    }
+  });
+
+  it('scan outputs need a compile-time trip count: a run-time one is DYNAMIC_SHAPE naming the node and the flag', async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'M', dims: [], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: [3] }, { name: 'trace', dims: ['n', 3] }],
+      nodes: [{
+        op: 'Loop', inputs: ['M', '', 'x'], outputs: ['y', 'trace'], name: 'loop', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [3] }]),
+          outputs: [{ name: 'c_out', dims: [], elemType: BOOL }, { name: 'v2', dims: [3] }, { name: 'v3', dims: [3] }],
+          nodes: [{ op: 'Identity', inputs: ['c_in'], outputs: ['c_out'] }, { op: 'Neg', inputs: ['v'], outputs: ['v2'] }, { op: 'Identity', inputs: ['v2'], outputs: ['v3'] }],
+        })],
+      }],
+    });
+    await expect(compile(bytes, { valueVariants: false })).rejects.toMatchObject({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/Loop node 'loop'.*trip count 'M'.*scan output.*--constant/) });
+  });
+
+  it('a Scan too long to unroll runs as a real loop: reversed input, output on axis 1 and reversed', async () => {
+    const L = 300;
+    const bytes = buildModel({
+      opset: 11,
+      inputs: [{ name: 'xs', dims: [L, 2] }, { name: 'ys', dims: [3, L] }],
+      outputs: [{ name: 'sum', dims: [2] }, { name: 'sums', dims: [2, L] }, { name: 'prods', dims: [L, 3] }],
+      initializers: [{ name: 's0', dims: [2], values: Float32Array.of(0, 1) }, scalarF('half', 0.5)],
+      nodes: [{
+        op: 'Scan', inputs: ['s0', 'xs', 'ys'], outputs: ['sum', 'sums', 'prods'], name: 'scan',
+        attrs: [intAttr('num_scan_inputs', 2), intsAttr('scan_input_directions', [1, 0]), intsAttr('scan_input_axes', [0, 1]), intsAttr('scan_output_axes', [1, 0]), intsAttr('scan_output_directions', [0, 1]), graphAttr('body', {
+          inputs: [{ name: 's', dims: [2] }, { name: 'x', dims: [2] }, { name: 'y', dims: [3] }],
+          outputs: [{ name: 's2', dims: [2] }, { name: 'out', dims: [2] }, { name: 'p', dims: [3] }],
+          nodes: [
+            { op: 'Mul', inputs: ['s', 'half'], outputs: ['sh'] },
+            { op: 'Add', inputs: ['sh', 'x'], outputs: ['s2'] },
+            { op: 'Identity', inputs: ['s2'], outputs: ['out'] },
+            { op: 'Mul', inputs: ['y', 'half'], outputs: ['p'] },
+          ],
+        })],
+      }],
+    });
+    const c = await compile(bytes, { verify: true });
+    expect(c.graph.nodes.some((n) => n.op === 'LoopStart')).toBe(true);
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+    for (const seed of [1, 2]) await expectSameAsOrt(model, bytes, { xs: f32([L, 2], seed), ys: f32([3, L], seed + 5) });
   });
 });

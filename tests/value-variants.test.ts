@@ -86,7 +86,7 @@ describe('value variants', () => {
     for (const [k, axis] of [0, 2, -1, 1, -3].entries()) await expectSameAsOrt(model, bytes, { x: f32([2, 3, 4], k), axis: i32([axis], []) });
   });
 
-  it('TopK with a k input: output shapes follow k', async () => {
+  it('TopK with a k input needs no value variants: k is a run-time dim bounded by the axis', async () => {
     const bytes = buildModel({
       opset: 11,
       inputs: [{ name: 'x', dims: [3, 6] }, { name: 'k', dims: [1], elemType: INT64 }],
@@ -94,11 +94,11 @@ describe('value variants', () => {
       nodes: [{ op: 'TopK', inputs: ['x', 'k'], outputs: ['values', 'indices'] }],
     });
     const { c, model } = await compileAndLoad(bytes);
-    // k ranges over [-6, 6] (the largest dim); the negative ones are invalid and dropped.
-    expect(c.summary.valueVariants).toMatchObject({ inputs: ['k'], candidates: 13, builds: 7 });
-    expect(model.outputs.map((o) => o.dims)).toEqual([[3, 'values_d1'], [3, 'indices_d1']]);
+    // The value-dependent dim (tests/value-dependent-shapes.test.ts) replaces the 7 builds k once needed.
+    expect(c.summary.valueVariants).toBeUndefined();
+    expect(model.outputs.map((o) => o.dims)).toEqual([[3, 'rt_TopK_0_k'], [3, 'rt_TopK_0_k']]);
     for (const [s, k] of [3, 1, 6, 0, 3].entries()) await expectSameAsOrt(model, bytes, { x: f32([3, 6], s), k: i64([k]) });
-    await expect(model.run({ x: f32([3, 6], 1), k: i64([7]) })).rejects.toMatchObject({ code: 'UNSUPPORTED_VALUE', input: 'k' });
+    await expect(model.run({ x: f32([3, 6], 1), k: i64([7]) })).rejects.toMatchObject({ code: 'SHAPE_OUT_OF_BOUNDS' });
   });
 
   it('Unsqueeze with an axes input', async () => {
@@ -159,13 +159,13 @@ describe('value variants', () => {
       nodes: [{ op: 'ReduceSum', inputs: ['x', 'axes'], outputs: ['y'] }],
     });
     const c = await compile(bytes, { specialize: { N: [2] } });
-    // Axes 1 and 2 build (reducing over the run-time dim N has no kernel), each with a copy for
-    // N = 2, listed first: the runtime takes the first variant that matches.
-    expect(c.summary.valueVariants!.values).toEqual([{ axes: [[-2], [1]] }, { axes: [[-1], [2]] }]);
-    expect(c.meta.variants!.map((v) => v.when)).toEqual([{ N: 2 }, { N: 2 }, {}]);
+    // Axes 0, 1 and 2 build (reducing over the run-time dim N takes the run-time Reduce kernel),
+    // each with a copy for N = 2, listed first: the runtime takes the first variant that matches.
+    expect(c.summary.valueVariants!.values).toEqual([{ axes: [[-3], [0]] }, { axes: [[-2], [1]] }, { axes: [[-1], [2]] }]);
+    expect(c.meta.variants!.map((v) => v.when)).toEqual([{ N: 2 }, { N: 2 }, { N: 2 }, {}, {}]);
     const model = await loadModel({ wasm: c.wasm, weights: c.weights });
-    for (const [s, [n, axis]] of [[2, 1], [3, -1], [1, -2], [2, 2], [5, 1]].entries()) await expectSameAsOrt(model, bytes, { x: f32([n!, 4, 5], s), axes: i64([axis!]) });
-    await expect(model.run({ x: f32([2, 4, 5], 1), axes: i64([0]) })).rejects.toMatchObject({ code: 'UNSUPPORTED_VALUE' });
+    for (const [s, [n, axis]] of [[2, 1], [3, -1], [1, -2], [2, 2], [5, 1], [3, 0], [2, -3]].entries()) await expectSameAsOrt(model, bytes, { x: f32([n!, 4, 5], s), axes: i64([axis!]) });
+    await expect(model.run({ x: f32([2, 4, 5], 1), axes: i64([3]) })).rejects.toMatchObject({ code: 'UNSUPPORTED_VALUE' });
   });
 
   it('a damaged value condition is INVALID_MODULE', async () => {

@@ -142,5 +142,7 @@ async function compileAndRun(bytes, dir, inputShapes, feeds, expected, pinned) {
   }
   // Inputs compile() built per value (value variants) or knew from their shape alone: not pinned.
   const vv = compiled.summary.valueVariants;
-  return { ...outcome('pass', 'pass', ''), pinned, byValue: vv ? [...vv.inputs, ...vv.known] : [] };
+  // Ops whose output dims the run computed from values (NonZero, NonMaxSuppression, … see docs/dynamic-shapes.md).
+  const computed = [...new Set((compiled.meta.dynamic?.computed ?? []).map((c) => c.op))];
+  return { ...outcome('pass', 'pass', ''), pinned, byValue: vv ? [...vv.inputs, ...vv.known] : [], computed };
 }

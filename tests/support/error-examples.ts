@@ -54,8 +54,8 @@ export const COMPILE_EXAMPLES: ErrorExample[] = [
     cause: async () => compile(buildModel({ inputs: [{ name: 'a', dims: [2, 3] }], outputs: [{ name: 'y', dims: [2, 3] }], nodes: [{ op: 'Softmax', inputs: ['a'], outputs: ['y'], name: 'sm', attrs: [intAttr('axis', 5)] }] })),
   },
   {
-    code: 'DYNAMIC_SHAPE', what: 'NonZero: an output shape that depends on input values',
-    cause: async () => compile(buildModel({ inputs: [{ name: 'x', dims: [3, 4] }], outputs: [{ name: 'y', dims: [2, 'n'], elemType: 7 }], nodes: [{ op: 'NonZero', inputs: ['x'], outputs: ['y'], name: 'nz' }] })),
+    code: 'DYNAMIC_SHAPE', what: 'a Reshape target computed from a run-time input',
+    cause: async () => compile(buildModel({ inputs: [{ name: 'x', dims: [2, 3] }, { name: 's', dims: [2] }], outputs: [{ name: 'y', dims: ['a', 'b'] }], nodes: [{ op: 'Cast', inputs: ['s'], outputs: ['shape'], attrs: [intAttr('to', 7)] }, { op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'], name: 'reshape' }] })),
   },
   {
     code: 'MEMORY_LIMIT', what: 'a Gemm producing [100000, 100000]',
@@ -86,6 +86,14 @@ export const RUNTIME_EXAMPLES: ErrorExample[] = [
     cause: async () => (await mlpModel()).model.run({ input: { dtype: 'float32', dims: [1, 784], data: new Float32Array(784) }, mask: { dtype: 'float32', dims: [1], data: new Float32Array(1) } }),
   },
   { code: 'DTYPE_MISMATCH', what: 'float64 for float32', cause: async () => (await mlpModel()).model.run({ input: { dtype: 'float64', dims: [1, 784], data: new Float64Array(784) } }) },
+  {
+    code: 'SHAPE_OUT_OF_BOUNDS', what: 'TopK with a run-time k of 9 on an axis of 5',
+    cause: async () => {
+      const c = await compile(buildModel({ opset: 11, inputs: [{ name: 'x', dims: [5] }, { name: 'k', dims: [1], elemType: 7 }], outputs: [{ name: 'v', dims: ['k'] }, { name: 'i', dims: ['k'], elemType: 7 }], nodes: [{ op: 'TopK', inputs: ['x', 'k'], outputs: ['v', 'i'], name: 'topk' }] }));
+      const model = await loadModel({ wasm: c.wasm, weights: c.weights });
+      return model.run({ x: { dtype: 'float32', dims: [5], data: new Float32Array(5) }, k: { dtype: 'int64', dims: [1], data: BigInt64Array.of(9n) } });
+    },
+  },
   {
     code: 'SHAPE_OUT_OF_BOUNDS', what: 'batch 3 where maxShapes bounds it to 2',
     cause: async () => {

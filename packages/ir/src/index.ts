@@ -54,3 +54,4 @@ export { randomInitialState, xorshift32 } from './ops/random-uniform.js';
 export { roiAlignAttrs } from './ops/roi-align.js';
 export { deformGeometry } from './ops/deform-conv.js';
 export { seededRandom } from './random.js';
+export { COMPUTED_DIM_PREFIX, computedDimSymbol, isComputedDimSymbol } from './ops/computed-dims.js';

@@ -13,6 +13,8 @@ export interface DynamicMeta {
   base: number;
   buffers: { name: string; bytes: Poly; first: number; last: number }[];
   maxDims?: Record<string, number>;
+  /** Dims a kernel computes during the run (NonZero's count), bounded by a polynomial over earlier symbols. */
+  computed?: { symbol: string; bound: Poly; node: string; op: string }[];
 }
 /** Where a tensor is for this run. */
 export interface Placed { dims: number[]; offset: number; byteLength: number }
@@ -32,6 +34,7 @@ const bucket = (v: number, max?: number) => {
 export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
   let lastKey = '';
   let offsets: number[] = [];
+  const computed = meta.computed ?? [];
 
   /** Binds every symbol from the feeds; checks ranks, static dims, agreement and bounds. */
   function bind(inputs: Slot[], feeds: Record<string, Tensor>): Record<string, number> {
@@ -108,6 +111,13 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
    * are used when the rounded-up ones cannot be allocated.
    */
   function prepare(env: Record<string, number>): void {
+    // Computed dims are unknown before the run: buffers are sized with each at its bound, and the
+    // table starts at the bound (kernels write the real value; a trap leaves a larger one: see finish).
+    if (computed.length) {
+      for (const c of computed) env[c.symbol] = evalPoly(c.bound, env);
+      const slots = new Uint32Array(memory.buffer, meta.table, meta.symbols.length);
+      for (const c of computed) slots[meta.symbols.indexOf(c.symbol)] = env[c.symbol]!;
+    }
     const key = meta.symbols.map((x) => env[x]).join(',');
     if (key === lastKey) return;
     const rounded: Record<string, number> = {};
@@ -134,6 +144,24 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     lastKey = key;
   }
 
+  /**
+   * After the run (or a trap): reads the computed dims into `env` for the outputs' dims. A value
+   * above its bound is a kernel that refused a shape (a run-time k above the axis length): it
+   * stopped before writing, and the run fails naming the node.
+   */
+  function finish(env: Record<string, number>, trapped: boolean): void {
+    if (!computed.length) return;
+    const table = new Int32Array(memory.buffer, meta.table, meta.symbols.length);
+    for (const c of computed) {
+      const v = table[meta.symbols.indexOf(c.symbol)]!, bound = env[c.symbol]!;
+      if (v < 0 || v > bound) {
+        lastKey = ''; // the table was overwritten: fill it again next run
+        throw new RuntimeError('SHAPE_OUT_OF_BOUNDS', `${c.op} node '${c.node}': the run computed ${v} for its output dim '${c.symbol}', outside 0…${bound} (the bound the memory was planned for)`);
+      }
+      if (!trapped) env[c.symbol] = v;
+    }
+  }
+
   const describe = (env: Record<string, number>) => meta.symbols.map((x) => `${x}=${env[x]}`).join(', ');
 
   /** A slot's dims, address and size for the bound dims. */
@@ -143,5 +171,5 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     return { dims, offset: meta.base + offsets[s.buffer]!, byteLength: dims.reduce((a, d) => a * d, 1) * bytesPerElement };
   }
 
-  return { bind, prepare, place };
+  return { bind, prepare, place, finish };
 }

@@ -185,8 +185,10 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]!));
       inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]!));
       try { v.run(); } catch (e) {
+        dyn?.finish(env, true); // a kernel that refused a computed dim names itself
         throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
       }
+      dyn?.finish(env, false);
       const out: Record<string, Tensor> = {};
       for (const s of placed(v.outputs)) {
         const Ctor = ARRAYS[s.dtype];

@@ -40,6 +40,8 @@ function checkDynamic(d: unknown, memoryBytes: number): number {
   checkRange('the dims table', d.table, 4 * (d.symbols.length + d.buffers.length), memoryBytes);
   if (!isCount(d.base) || d.base < (d.table as number) + 4 * (d.symbols.length + d.buffers.length)) invalid('run-time buffers overlap the dims table');
   if (d.maxDims !== undefined && (!isObject(d.maxDims) || !Object.values(d.maxDims).every(isCount))) invalid('damaged dim bounds');
+  const symbols = d.symbols as string[];
+  if (d.computed !== undefined && (!Array.isArray(d.computed) || !d.computed.every((c) => isObject(c) && symbols.includes(c.symbol as string) && isPoly(c.bound) && typeof c.node === 'string' && typeof c.op === 'string'))) invalid('damaged run-time dim list');
   return d.buffers.length;
 }
 

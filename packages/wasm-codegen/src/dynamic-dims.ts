@@ -6,7 +6,7 @@
 //   table + 4*(S + k)     i32 byte address of dynamic buffer k
 import { DTYPE_BYTES, Dim, Graph, Node, dimMul, dimProduct, dimSymbols, dimTerms, isStatic, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { DynLowerContext, DynOperand } from './lowering.js';
+import { ComputedDim, DynLowerContext, DynOperand, getLowering } from './lowering.js';
 import { Expr, FnBuilder, I32, Local } from './wasm-builder.js';
 
 /** A polynomial dim as JSON for the runtime: terms [coef, ...symbols]. */
@@ -24,19 +24,79 @@ export function modelSymbols(g: Graph): string[] {
   return [...out].sort();
 }
 
+/** The value-dependent dims the graph's kernels compute (NonZero's count), in node order. */
+export function computedDims(g: Graph): (ComputedDim & { node: string; op: string })[] {
+  const out: (ComputedDim & { node: string; op: string })[] = [];
+  const typeOf = (v: string) => ({ dtype: g.types.get(v)!.dtype, shape: g.types.get(v)!.shape });
+  for (const n of g.nodes) {
+    const l = getLowering(n.op);
+    if (!l?.computedDims) continue;
+    for (const c of l.computedDims(n, n.inputs.map((i) => (i ? typeOf(i) : undefined)), n.outputs.map(typeOf))) {
+      if (out.some((o) => o.symbol === c.symbol)) throw new CodegenError(`${n.op} node '${n.name}': its run-time dim '${c.symbol}' is also computed by node '${out.find((o) => o.symbol === c.symbol)!.node}' (rename one of the nodes)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+      out.push({ ...c, node: n.name, op: n.op });
+    }
+  }
+  return out;
+}
+
+/**
+ * Run-time buffers are sized with each computed dim at its bound, which is the most memory only
+ * when the size grows with the dim: a term with a computed symbol and a negative coefficient
+ * (`8 - count`) would make the buffer too small for smaller counts, so it is refused.
+ */
+export function checkGrowsWithComputed(name: string, bytes: Dim, computed: Set<string>, where: Node | undefined): void {
+  const bad = dimTerms(bytes).find((t) => t.coef < 0 && t.symbols.some((x) => computed.has(x)));
+  if (!bad) return;
+  const at = where ? `${where.op} node '${where.name}': ` : '';
+  throw new CodegenError(`${at}buffer '${name}' has ${bytes} bytes, which shrinks as the run-time dim${bad.symbols.length > 1 ? 's' : ''} ${bad.symbols.join(', ')} grow${bad.symbols.length > 1 ? '' : 's'}; memory for it cannot be planned at the bound`, where ? { node: where.name, op: where.op } : undefined, 'DYNAMIC_SHAPE');
+}
+
 /** Fails, naming the node, when a value's shape uses a symbol no input dim binds (a value-dependent shape). */
 export function checkBound(g: Graph, n: Node, v: string, bound: Set<string>): void {
   const t = g.types.get(v);
   if (!t || isStatic(t.shape)) return;
   const unbound = t.shape.flatMap((d) => dimSymbols(d)).filter((s) => !bound.has(s));
   if (!unbound.length) return;
-  // A static-shaped graph input read by the node that makes the shape is a value (OneHot's depth,
-  // Range's limits) the shape depends on: name it, it can be pinned.
-  const fed = n.inputs.filter((i) => n.outputs.includes(v) && g.inputs.includes(i) && isStatic(g.types.get(i)!.shape));
-  const hint = fed.length
-    ? `its shape depends on the values of ${fed.map((i) => `'${i}'`).join(', ')}, which must be known at compile time (constantInputs)`
-    : `'${[...new Set(unbound)].join("', '")}' depends on tensor values, not on input dims; pin the input shapes (inputShapes / --input-shape) or the values (constantInputs)`;
-  throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+  const hint = n.outputs.includes(v) ? valueHint(g, n) : undefined;
+  const fallback = `'${[...new Set(unbound)].join("', '")}' depends on tensor values, not on input dims; pin the input shapes (inputShapes / --input-shape) or the values (constantInputs / --constant)`;
+  throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint ?? fallback}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+}
+
+/** The inputs whose values decide an op's output shape (Reshape's shape, Resize's scales, …). */
+const SHAPE_INPUTS: Record<string, number[]> = {
+  Reshape: [1], Expand: [1], Tile: [1], ConstantOfShape: [0], Range: [0, 1, 2], Slice: [1, 2, 3, 4], Pad: [1, 2, 3],
+  Resize: [1, 2, 3], Split: [1], Unsqueeze: [1], Squeeze: [1], OneHot: [1],
+};
+
+/**
+ * Names the values a shape depends on and the graph inputs they come from, so the message says
+ * which input to pin with constantInputs / --constant. Only NonZero, Compress, Unique,
+ * NonMaxSuppression, TopK's k and Split's sizes compute value-dependent dims at run time (see computedDims).
+ */
+function valueHint(g: Graph, n: Node): string | undefined {
+  const slots = SHAPE_INPUTS[n.op];
+  const shapeInputs = (slots ?? n.inputs.map((_, i) => i)).filter((i) => n.inputs[i] && !g.constants.has(n.inputs[i]!));
+  // Graph inputs upstream of those values (through the nodes that compute them).
+  const producer = new Map(g.nodes.flatMap((m) => m.outputs.map((o) => [o, m] as const)));
+  const sources = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (x: string): void => {
+    if (!x || seen.has(x) || g.constants.has(x)) return;
+    seen.add(x);
+    if (g.inputs.includes(x)) { sources.add(x); return; }
+    for (const i of producer.get(x)?.inputs ?? []) walk(i);
+  };
+  const values = shapeInputs.map((i) => n.inputs[i]!);
+  values.forEach(walk);
+  // Without a table entry, only static-shaped graph inputs read directly are likely values (OneHot's depth).
+  const named = slots ? values : values.filter((x) => g.inputs.includes(x) && isStatic(g.types.get(x)!.shape));
+  if (!named.length) return undefined;
+  const from = [...sources].filter((x) => isStatic(g.types.get(x)!.shape));
+  const where = from.length ? `, which come from graph input${from.length > 1 ? 's' : ''} ${from.map((x) => `'${x}'`).join(', ')}` : '';
+  const pin = from.length
+    ? `${from.map((x) => `'${x}'`).join(', ')} must be known at compile time: pin ${from.length > 1 ? 'them' : 'it'} (constantInputs / --constant ${from.map((x) => `${x}=…`).join(' --constant ')})`
+    : 'the values must be known at compile time: pin them (constantInputs / --constant)';
+  return `its shape depends on the values of ${named.map((x) => `'${x}' (input ${n.inputs.indexOf(x)})`).join(', ')}${where}; value-dependent shapes are computed at run time only for NonZero, Compress, Unique, NonMaxSuppression, TopK's k and Split's sizes, so ${pin}`;
 }
 
 /** The run-time buffer name of a dynamic kernel's scratch (not a value name: values never contain a space). */
@@ -60,7 +120,7 @@ export interface DynamicTable {
  * asked for into locals (each loaded once per node function).
  */
 export function dynamicContext(
-  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim' | 'scratch'>,
+  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim' | 'scratch' | 'setDim'>,
   table: DynamicTable,
   g: Graph,
   rootOf: (v: string) => string,
@@ -119,6 +179,11 @@ export function dynamicContext(
     inputs: n.inputs.map((i) => (i ? operand(i) : undefined)),
     outputs: n.outputs.map(operand),
     dim,
+    setDim(s, value) {
+      const k = table.symbols.indexOf(s);
+      if (k < 0) throw new CodegenError(`${n.op} node '${n.name}': writes dim symbol '${s}', which has no slot in the dims table`, { node: n.name, op: n.op });
+      return fn.storeI32(table.address + 4 * k, value);
+    },
     scratch() {
       const k = table.bufferIndex.get(scratchName(n));
       if (k === undefined) throw new CodegenError(`${n.op} node '${n.name}': the kernel asked for run-time scratch but declares no dynamicScratchBytes`, { node: n.name, op: n.op });

@@ -155,19 +155,25 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   let peakBytes: number | undefined = Math.max(1, Math.ceil(memoryBytes / PAGE)) * PAGE;
   const dynamicMeta = (vp: VariantPlan, table: DynamicTable): DynamicMeta | undefined => {
     if (!vp.symbols.length) return undefined;
-    if (!maxDims || !vp.symbols.every((x) => maxDims[x] !== undefined)) peakBytes = undefined;
-    if (maxDims && vp.symbols.every((x) => maxDims[x] !== undefined)) {
-      const scratchAtMax = Math.max(0, ...vp.dynBuffers.map((b) => (b.bytes === undefined ? 0 : align16(evalDim(b.bytes, maxDims)))));
-      const atMax = planMemory(vp.g, (v) => evalDim(valueBytes(vp.g, v), maxDims), vp.aliases, vp.isDyn).arenaBytes + scratchAtMax;
+    const inputSymbols = vp.symbols.filter((x) => !vp.computed.some((c) => c.symbol === x));
+    const bounded = !!maxDims && inputSymbols.every((x) => maxDims[x] !== undefined);
+    if (!bounded) peakBytes = undefined;
+    if (bounded) {
+      // Computed dims (NonZero's count) are at their bounds, which follow from the input bounds.
+      const atBounds: Record<string, number> = { ...maxDims };
+      for (const c of vp.computed) atBounds[c.symbol] = evalDim(c.bound, atBounds);
+      const scratchAtMax = Math.max(0, ...vp.dynBuffers.map((b) => (b.bytes === undefined ? 0 : align16(evalDim(b.bytes, atBounds)))));
+      const atMax = planMemory(vp.g, (v) => evalDim(valueBytes(vp.g, v), atBounds), vp.aliases, vp.isDyn).arenaBytes + scratchAtMax;
       if (peakBytes !== undefined) peakBytes = Math.max(peakBytes, Math.ceil((dynamicBase + atMax + 16) / PAGE) * PAGE);
       if (!(dynamicBase + atMax + 16 <= limit)) {
-        throw new CodegenError(`at the maximum dims (${vp.symbols.map((x) => `${x}=${maxDims[x]}`).join(', ')}) the model needs ${dynamicBase + atMax + 16} bytes of memory (weights ${weightsEnd - weightsBase}, run-time activations ${atMax}), ${dynamicBase + atMax + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
+        throw new CodegenError(`at the maximum dims (${inputSymbols.map((x) => `${x}=${maxDims![x]}`).join(', ')}) the model needs ${dynamicBase + atMax + 16} bytes of memory (weights ${weightsEnd - weightsBase}, run-time activations ${atMax}), ${dynamicBase + atMax + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
       }
     }
     return {
       symbols: vp.symbols, table: table.address, base: dynamicBase,
       buffers: vp.dynBuffers.map((b) => ({ name: b.name, bytes: polyJson(b.bytes ?? valueBytes(vp.g, b.name)), first: b.first, last: b.last })),
-      ...(maxDims ? { maxDims: Object.fromEntries(vp.symbols.filter((x) => maxDims[x] !== undefined).map((x) => [x, maxDims[x]!])) } : {}),
+      ...(maxDims ? { maxDims: Object.fromEntries(inputSymbols.filter((x) => maxDims[x] !== undefined).map((x) => [x, maxDims[x]!])) } : {}),
+      ...(vp.computed.length ? { computed: vp.computed.map((c) => ({ symbol: c.symbol, bound: polyJson(c.bound), node: c.node, op: c.op })) } : {}),
     };
   };
   const pages = Math.max(1, Math.ceil(memoryBytes / PAGE));

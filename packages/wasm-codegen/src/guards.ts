@@ -4,7 +4,7 @@
 // is always correct) otherwise:
 //  - the condition is a single-element bool computed before the node (or a graph input or constant);
 //  - every reader of the node's outputs runs only when the node ran (its guards include the node's),
-//    or is the merging Where(cond, then, else) reading the value of the branch it selects;
+//    or is the merging Where(cond, then, else) (or SelectBranch) reading the value of the branch it selects;
 //  - no output of the node is a graph output, and a guard reading it as its condition is tested
 //    only when the node ran.
 // Nodes a pass rebuilt without guards get them back when all their run-time inputs come from
@@ -46,8 +46,9 @@ export function effectiveGuards(g: Graph): Map<Node, Guard[]> {
   const readerOk = (value: string, mine: Guard[], r: Node): boolean => {
     const theirs = guards.get(r) ?? [];
     if (implies(theirs, mine)) return true;
-    // The merge: Where(cond, then, else) reads the untaken branch's (stale) value without using it.
-    if (r.op !== 'Where' || r.inputs[1] === r.inputs[2]) return false;
+    // The merge: Where(cond, then, else) or SelectBranch(cond, then, else) reads the untaken
+    // branch's (stale) value without using it (SelectBranch does not even read it).
+    if ((r.op !== 'Where' && r.op !== 'SelectBranch') || r.inputs[1] === r.inputs[2]) return false;
     const slot = r.inputs.indexOf(value);
     if (slot !== 1 && slot !== 2 || r.inputs[0] === value) return false;
     const selected: Guard = { cond: r.inputs[0]!, when: slot === 1 };

@@ -70,6 +70,13 @@ export interface DynLowerContext {
   dim(d: Dim): I32;
   /** Address of this node's run-time scratch buffer (sized by the lowering's `dynamicScratchBytes`). */
   scratch(): I32;
+  /**
+   * Writes the value of a value-dependent dim this node computes (one its lowering lists in
+   * `computedDims`) into the dims table, where later nodes and the runtime read it. Read the
+   * node's own outputs' dims only through the value written, never through `dim()` (loaded
+   * before the node runs).
+   */
+  setDim(symbol: string, value: Expr): Expr;
 }
 
 /** How one IR op becomes wasm. Lives in `kernels/<op>.ts`, named like the IR op's file. */
@@ -92,7 +99,17 @@ export interface Lowering {
   /** Bytes of scratch a `lowerDynamic` kernel needs, as a polynomial over the symbols (placed by the runtime). */
   dynamicScratchBytes?(node: Node, inputs: ({ dtype: DType; shape: Dim[] } | undefined)[], outputs: { dtype: DType; shape: Dim[] }[]): Dim;
   alwaysDynamic?: boolean;
+  /**
+   * Value-dependent dims the kernel computes during the run (NonZero's count), each with an upper
+   * bound as a dim of the input shapes: memory is planned at the bound, and the kernel never
+   * writes a value above it (it traps instead, see dynamic-dims.ts). Such a lowering sets
+   * `alwaysDynamic` and writes each value with `setDim`.
+   */
+  computedDims?(node: Node, inputs: ({ dtype: DType; shape: Dim[] } | undefined)[], outputs: { dtype: DType; shape: Dim[] }[]): ComputedDim[];
 }
+
+/** A dim a kernel computes at run time and its compile-time upper bound. */
+export interface ComputedDim { symbol: string; bound: Dim }
 
 const lowerings = new Map<string, Lowering>();
 

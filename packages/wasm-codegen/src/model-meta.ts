@@ -28,6 +28,12 @@ export interface DynamicMeta {
   buffers: { name: string; bytes: [number, ...string[]][]; first: number; last: number }[];
   /** Compile-time bounds (--max-shape): a run past one fails with a typed error. */
   maxDims?: Record<string, number>;
+  /**
+   * Value-dependent dims (listed last in `symbols`): the named node's kernel writes each value into
+   * the table during the run. The runtime sizes buffers with each at its `bound` (a polynomial over
+   * the symbols before it) and reads the values back after the run for the outputs' dims.
+   */
+  computed?: { symbol: string; bound: [number, ...string[]][]; node: string; op: string }[];
 }
 
 export interface ModelMeta {

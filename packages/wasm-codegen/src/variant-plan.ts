@@ -7,7 +7,7 @@ import { CodegenError } from './errors.js';
 import { Lowering, Operand, getLowering } from './lowering.js';
 import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
 import { aliasRoots, bufferAliases } from './buffer-aliases.js';
-import { checkBound, modelSymbols, scratchName } from './dynamic-dims.js';
+import { valueBytes, checkBound, checkGrowsWithComputed, computedDims, modelSymbols, scratchName } from './dynamic-dims.js';
 import { perSampleBatch } from './per-sample.js';
 import { LoadTime, loadTimeValues } from './load-time.js';
 
@@ -15,8 +15,10 @@ export const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 export interface VariantPlan {
   g: Graph;
-  /** Symbols bound from input dims; empty for a fully static graph. */
+  /** Symbols bound from input dims, then those kernels compute (`computed`); empty for a fully static graph. */
   symbols: string[];
+  /** Value-dependent dims (NonZero's count): written by their node's kernel, bounded by `bound`. */
+  computed: ReturnType<typeof computedDims>;
   /** How a node with run-time dims is lowered: its own kernel, or per sample over this batch dim. */
   dynamicNodes: Map<Node, 'kernel' | Dim>;
   aliases: Map<string, string>;
@@ -96,7 +98,8 @@ function checkViews(g: Graph, views: Set<string>, aliases: Map<string, string>):
 }
 
 export function planVariant(g: Graph): VariantPlan {
-  const symbols = modelSymbols(g);
+  const computed = computedDims(g);
+  const symbols = [...modelSymbols(g), ...computed.map((c) => c.symbol)];
   // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
   const loadTime = loadTimeValues(g);
   const { aliases, views } = bufferAliases(g, loadTime.values);
@@ -112,6 +115,8 @@ export function planVariant(g: Graph): VariantPlan {
   const plan = planMemory(g, bytesOf, aliases, (r) => !isDyn(r) && !loadTime.values.has(r));
   const heldBytes = new Map([...loadTime.values].filter((v) => !aliases.has(v)).map((v) => [v, align16(Math.max(bytesOf(v), 1))]));
   const dynBuffers: VariantPlan['dynBuffers'] = symbols.length ? [...bufferLifetimes(g, aliases, isDyn)].map(([name, s]) => ({ name, ...s })) : [];
+  const computedSet = new Set(computed.map((c) => c.symbol));
+  if (computedSet.size) for (const b of dynBuffers) checkGrowsWithComputed(b.name, valueBytes(g, b.name), computedSet, g.nodes[Math.max(0, b.first)]);
   // Kernels for run-time dims get their scratch as a run-time buffer live during their node only.
   g.nodes.forEach((n, k) => {
     const l = getLowering(n.op)!;
@@ -139,5 +144,5 @@ export function planVariant(g: Graph): VariantPlan {
     const need = mode === undefined ? kernelScratch(n, l) : align16(kernelScratch(n, l, mode)) + staged(n).reduce((s, v) => s + align16(sampleBytes(v, mode)), 0);
     scratchBytes = Math.max(scratchBytes, need);
   }
-  return { g, symbols, dynamicNodes, aliases, views, rootOf, isDyn, bytesOf, plan, dynBuffers, scratchBytes, derivedBytes, loadTime, heldBytes, operandType, sampleBytes, staged, kernelScratch };
+  return { g, symbols, computed, dynamicNodes, aliases, views, rootOf, isDyn, bytesOf, plan, dynBuffers, scratchBytes, derivedBytes, loadTime, heldBytes, operandType, sampleBytes, staged, kernelScratch };
 }

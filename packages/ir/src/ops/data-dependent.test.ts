@@ -1,5 +1,5 @@
-// NonZero, Unique and NonMaxSuppression have no kernels: they are folded from known inputs. Their
-// evaluates follow the ONNX spec's examples, and inference without values is DYNAMIC_SHAPE.
+// NonZero, Unique and NonMaxSuppression: folded from known inputs, their evaluates follow the ONNX
+// spec's examples. Without values, their counts become run-time dims (computed-dims.ts).
 import { describe, expect, it } from 'vitest';
 import { Graph, Node } from '../graph.js';
 import { inferNode } from '../infer-node.js';
@@ -35,8 +35,15 @@ describe('data-dependent ops', () => {
     expect(y!.dims).toEqual([2, 3]);
     expect(toNumbers(y!)).toEqual([0, 0, 3, 0, 0, 2]);
   });
-  it('without known inputs, inference is DYNAMIC_SHAPE naming the input', () => {
-    const g: Graph = { name: 'g', inputs: ['x'], outputs: [], nodes: [], types: new Map([['x', { dtype: 'float32', shape: [3] }]]), constants: new Map() };
-    expect(() => inferNode(g, node('NonZero', ['x']))).toThrow(expect.objectContaining({ code: 'DYNAMIC_SHAPE', message: expect.stringMatching(/'x' \(input 0\).*known at compile time/) }));
+  it("without known inputs, NonZero's count is a run-time dim named after the node", () => {
+    const g: Graph = { name: 'g', inputs: ['x'], outputs: [], nodes: [], types: new Map([['x', { dtype: 'float32', shape: [3, 'seq'] }]]), constants: new Map() };
+    expect(inferNode(g, { ...node('NonZero', ['x']), name: 'mask/nz:0' })).toEqual([{ dtype: 'int64', shape: [2, 'rt_mask_nz_0_count'] }]);
+  });
+  it('without known inputs, Unique and NonMaxSuppression count at run time too', () => {
+    const g: Graph = { name: 'g', inputs: ['x', 'b', 's'], outputs: [], nodes: [], types: new Map([['x', { dtype: 'float32', shape: [3, 4] }], ['b', { dtype: 'float32', shape: [1, 5, 4] }], ['s', { dtype: 'float32', shape: [1, 2, 5] }]]), constants: new Map() };
+    expect(inferNode(g, { ...node('Unique', ['x'], 4), attrs: { axis: 1 } }).map((t) => t.shape)).toEqual([[3, 'rt_n_count'], ['rt_n_count'], [4], ['rt_n_count']]);
+    expect(inferNode(g, node('Unique', ['x'], 4))[2]!.shape).toEqual([12]);
+    expect(inferNode(g, node('NonMaxSuppression', ['b', 's']))).toEqual([{ dtype: 'int64', shape: ['rt_n_count', 3] }]);
+    expect(() => inferNode(g, node('NonMaxSuppression', ['x', 's']))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
 });

@@ -28,6 +28,8 @@ import './tile.js';
 import './range.js';
 import './size.js';
 import './fail-branch.js';
+import './select-branch.js';
+import './take-rows.js';
 import './loop-region.js';
 import './split.js';
 import './pad.js';

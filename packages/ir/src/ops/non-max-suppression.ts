@@ -2,8 +2,10 @@
 // score_threshold?) {center_point_box}: per batch and class, greedily keeps the highest-scoring
 // boxes whose IoU with every kept box is at most iou_threshold, skipping scores not above
 // score_threshold, up to max_output per class; int64 [count, 3] rows of (batch, class, box). The
-// count depends on the values, so all inputs must be known at compile time (see data-dependent.ts).
-import { OpDef, attrInt, registerOp } from '../op-registry.js';
+// count depends on the values: with every input known the node folds, otherwise the count is a
+// value-dependent dim computed by the kernel (computed-dims.ts), at most B*C*N.
+import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
+import { computedDimSymbol } from './computed-dims.js';
 import { Tensor, getNumber, makeTensor } from '../tensor.js';
 import { inferFromValues } from './data-dependent.js';
 
@@ -29,8 +31,16 @@ function iou(a: Box, b: Box): number {
 export const nonMaxSuppression: OpDef = {
   name: 'NonMaxSuppression',
   group: 'misc',
-  description: 'greedy per-class box selection by score and IoU (inputs known at compile time)',
-  infer: (ctx) => inferFromValues(ctx, nonMaxSuppression, [0, 1, 2, 3, 4]),
+  description: 'greedy per-class box selection by score and IoU (selected count computed at run time)',
+  infer: (ctx) => {
+    const present = [0, 1, 2, 3, 4].filter((i) => ctx.node.inputs[i]);
+    if (present.every((i) => ctx.values[i])) return inferFromValues(ctx, nonMaxSuppression, present);
+    const boxes = input(ctx, 0), scores = input(ctx, 1);
+    if (boxes.shape.length !== 3 || boxes.shape[2] !== 4 || scores.shape.length !== 3) {
+      fail(ctx.node, `boxes must be [batches, boxes, 4] and scores [batches, classes, boxes], got [${boxes.shape}] and [${scores.shape}]`, 'SHAPE_MISMATCH');
+    }
+    return [{ dtype: 'int64', shape: [computedDimSymbol(ctx.node, 'count'), 3] }];
+  },
   evaluate(node, [boxes, scores, maxOut, iouT, scoreT]) {
     const [batches, classes, n] = scores!.dims as [number, number, number];
     const centered = attrInt(node, 'center_point_box', 0) === 1;

@@ -8,6 +8,7 @@ import { allocateArray } from '../dtype.js';
 import { Tensor, sizeOf, toNumbers } from '../tensor.js';
 import { expectIntDType, intValues, unknownDim } from './shape-util.js';
 import { dimDiv } from '../dim-expr.js';
+import { computedDimSymbol } from './computed-dims.js';
 
 /** The length of every piece along the axis. */
 export function splitSizes(node: Node, dim: number, outputs: number, split?: number[]): number[] {
@@ -38,7 +39,8 @@ export const split: OpDef = {
     const dim = x.shape[axis]!;
     const given = ctx.inputs[1] ? intValues(ctx, 1, 'split') : undefined;
     let sizes: Dim[];
-    if (ctx.inputs[1] && !given) sizes = node.outputs.map((_, k) => unknownDim(node, axis, k));
+    // Sizes known only at run time: value-dependent dims (computed-dims.ts), each at most the axis.
+    if (ctx.inputs[1] && !given) sizes = node.outputs.map((_, k) => computedDimSymbol(node, `part${k}`));
     else if (typeof dim === 'number') sizes = splitSizes(node, dim, n, given);
     else if (given) sizes = given;
     else {

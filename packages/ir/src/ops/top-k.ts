@@ -1,10 +1,13 @@
 // TopK(x) {k, axis = -1, largest = 1, sorted = 1} → (values, int64 indices): the k largest
 // (smallest) elements along one axis, best first. Equal values keep index order (the lower index
 // first), as the ONNX spec asks; NaN sorts above every number, like numpy. Results are always
-// sorted, which sorted = 0 permits. The importer turns the opset-10 k input into the attribute.
+// sorted, which sorted = 0 permits. The importer turns a constant opset-10 k input into the
+// attribute; a k known only at run time stays input 1 and makes a value-dependent dim.
 import { FLOAT_DTYPES, INT_DTYPES } from '../dtype.js';
 import { OpDef, attrInt, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
-import { makeTensor } from '../tensor.js';
+import { Dim, Node } from '../graph.js';
+import { Tensor, getNumber, makeTensor } from '../tensor.js';
+import { computedDimSymbol } from './computed-dims.js';
 import { axisView, valueReader } from './arg-extreme.js';
 
 /** Whether a sorts strictly before b in the output order. */
@@ -12,6 +15,16 @@ export function topKBefore(a: number | bigint, b: number | bigint, largest: bool
   const an = Number.isNaN(a), bn = Number.isNaN(b);
   if (an || bn) return largest ? an && !bn : bn && !an;
   return largest ? a > b : a < b;
+}
+
+/**
+ * k from the attribute, or from the optional 1-element input (x, k) the importer keeps when k is
+ * known only at run time; undefined when that input's value is not known.
+ */
+export function topKValue(node: Node, kInput: Tensor | undefined): number | undefined {
+  if (node.attrs.k !== undefined) return attrInt(node, 'k');
+  if (!node.inputs[1]) return attrInt(node, 'k'); // fails naming the missing attribute
+  return kInput ? getNumber(kInput, 0) : undefined;
 }
 
 export const topK: OpDef = {
@@ -22,16 +35,18 @@ export const topK: OpDef = {
     const dtype = expectDType(ctx, 0, [...FLOAT_DTYPES, ...INT_DTYPES]);
     const shape = input(ctx, 0).shape;
     const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), shape.length);
-    const k = attrInt(ctx.node, 'k');
     const n = shape[axis]!;
-    if (k < 0 || (typeof n === 'number' && k > n)) fail(ctx.node, `k = ${k} is out of range for an axis of size ${n}`, 'INVALID_ATTRIBUTE');
+    const known = topKValue(ctx.node, ctx.values[1]);
+    // A k input known only at run time is a value-dependent dim, bounded by the axis length.
+    const k: Dim = known ?? computedDimSymbol(ctx.node, 'k');
+    if (typeof k === 'number' && (k < 0 || (typeof n === 'number' && k > n))) fail(ctx.node, `k = ${k} is out of range for an axis of size ${n}`, 'INVALID_ATTRIBUTE');
     const out = shape.map((d, i) => (i === axis ? k : d));
     return [{ dtype, shape: out }, { dtype: 'int64', shape: [...out] }];
   },
-  evaluate(node, [x]) {
+  evaluate(node, [x, kInput]) {
     const dims = x!.dims;
     const { axis, outer, n, inner } = axisView(node, dims, attrInt(node, 'axis', -1));
-    const k = attrInt(node, 'k'), largest = attrInt(node, 'largest', 1) !== 0;
+    const k = topKValue(node, kInput)!, largest = attrInt(node, 'largest', 1) !== 0;
     const at = valueReader(x!);
     const outDims = dims.map((d, i) => (i === axis ? k : d));
     const values: (number | bigint)[] = [], indices: number[] = [];

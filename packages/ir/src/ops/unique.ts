@@ -1,9 +1,12 @@
 // Unique(x) {sorted, axis?}: the distinct elements (or slices along axis) of x, with the index of
 // each one's first occurrence, each input entry's index into the result, and the counts. Sorted
 // ascending (slices lexicographically) by default, else in order of first occurrence. The count
-// depends on the values, so x must be known at compile time (see data-dependent.ts).
+// depends on the values: with x known the node folds, otherwise it is a value-dependent dim
+// computed by the kernel (computed-dims.ts), at most the length along the axis.
 import { Node } from '../graph.js';
-import { OpDef, attrInt, normalizeAxis, registerOp } from '../op-registry.js';
+import { OpDef, attrInt, input, normalizeAxis, registerOp } from '../op-registry.js';
+import { dimProduct } from '../dim-expr.js';
+import { computedDimSymbol } from './computed-dims.js';
 import { Tensor, getNumber, makeTensor, sizeOf, stridesOf } from '../tensor.js';
 import { inferFromValues } from './data-dependent.js';
 
@@ -35,8 +38,21 @@ function compareKeys(a: number[], b: number[]): number {
 export const unique: OpDef = {
   name: 'Unique',
   group: 'shape',
-  description: 'distinct elements or slices with first indices, inverse indices and counts (input known at compile time)',
-  infer: (ctx) => inferFromValues(ctx, unique, [0]),
+  description: 'distinct elements or slices with first indices, inverse indices and counts (count computed at run time)',
+  infer: (ctx) => {
+    if (ctx.values[0]) return inferFromValues(ctx, unique, [0]);
+    const x = input(ctx, 0);
+    const u = computedDimSymbol(ctx.node, 'count');
+    const flat = ctx.node.attrs.axis === undefined || ctx.node.attrs.axis === null;
+    const axis = flat ? 0 : normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
+    const len = flat ? dimProduct(x.shape) : x.shape[axis]!;
+    return [
+      { dtype: x.dtype, shape: flat ? [u] : x.shape.map((d, a) => (a === axis ? u : d)) },
+      { dtype: 'int64', shape: [u] },
+      { dtype: 'int64', shape: [len] },
+      { dtype: 'int64', shape: [u] },
+    ];
+  },
   evaluate(node, [x]) {
     const { len, key, take } = slices(node, x!);
     const firsts: number[] = [], keys: number[][] = [], seen = new Map<string, number>();

@@ -10,6 +10,7 @@ import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
 import { dropRecordsFrom, recordMark, recordRunTimeIf, underGuard } from '../run-time-branches.js';
 import { runTimeLoop } from './run-time-loop.js';
+import { MAX_LOOPED_SCAN, ScanPlan, runTimeScan } from './run-time-scan.js';
 import { chargeIteration, unrolling } from '../import-budget.js';
 
 /** Unrolling past this many iterations would make a huge module; such loops run as real loops. */
@@ -135,8 +136,13 @@ registerHandler('If', 1, (ctx) => {
   ctx.node.outputs.forEach((o, k) => {
     if (!o) return;
     const a = ctx.typeOf(yes[k]!), b = ctx.typeOf(no[k]!);
-    if (typeToString(a) !== typeToString(b)) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches with outputs of different shapes are not supported with a run-time condition, so it`);
-    ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
+    if (typeToString(a) === typeToString(b)) {
+      ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
+      return;
+    }
+    // Same dtype and rank, other dims: the taken branch decides the output's dims at run time.
+    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches whose outputs differ in dtype or rank are not supported with a run-time condition, so it`);
+    ctx.emit('SelectBranch', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
   });
   recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond) });
 });
@@ -196,7 +202,6 @@ registerHandler('Loop', 1, (ctx) => {
   });
 });
 
-interface ScanPlan { inAxes: number[]; inReverse: boolean[]; outAxes: number[]; outReverse: boolean[] }
 
 /** Runs the body over slices of `xs` along the plan's axes; returns final states and stacked outputs. */
 function unrollScan(ctx: HandlerContext, g: GraphProto, states: string[], xs: string[], plan: ScanPlan, tag: string): { states: string[]; outs: string[] } {
@@ -243,7 +248,16 @@ registerHandler('Scan', 9, (ctx) => {
     inAxes: ints(ctx, 'scan_input_axes', m), inReverse: ints(ctx, 'scan_input_directions', m).map(Boolean),
     outAxes: ints(ctx, 'scan_output_axes', nOut), outReverse: ints(ctx, 'scan_output_directions', nOut).map(Boolean),
   };
-  const r = unrollScan(ctx, g, ins.slice(0, nState), ins.slice(nState), plan, '');
+  // A sequence too long to unroll within the budget runs as a real loop (run-time-scan.ts).
+  const xs = ins.slice(nState);
+  const axes = xs.map((x, j) => { const r = ctx.typeOf(x).shape.length; return plan.inAxes[j]! < 0 ? plan.inAxes[j]! + r : plan.inAxes[j]!; });
+  const len = xs.length ? ctx.typeOf(xs[0]!).shape[axes[0]!] : undefined;
+  const sameLen = xs.every((x, j) => ctx.typeOf(x).shape[axes[j]!] === len);
+  if (typeof len === 'number' && sameLen && len <= MAX_LOOPED_SCAN && len * Math.max(1, (g.node ?? []).length) > UNROLL_BUDGET) {
+    bindOutputs(ctx, runTimeScan(ctx, g, ins.slice(0, nState), xs, plan, len, axes));
+    return;
+  }
+  const r = unrollScan(ctx, g, ins.slice(0, nState), xs, plan, '');
   bindOutputs(ctx, [...r.states, ...r.outs]);
 });
 

@@ -2,7 +2,6 @@
 // is the same op), ScatterND, OneHot, and Compress, which becomes a Gather when its condition is
 // a compile-time constant.
 import { makeTensor, toNumbers } from '@onnx2wasm/ir';
-import { OnnxImportError } from '../errors.js';
 import { direct, registerHandler } from '../handler-registry.js';
 import { int64Vector } from './const-input.js';
 
@@ -19,20 +18,26 @@ registerHandler('Scatter', 9, (ctx) => {
   ctx.emit('ScatterElements', ctx.node.inputs.slice(0, 3), pick(ctx.node.attrs, ['axis']), ctx.node.outputs);
 });
 
-// Compress(x, condition) {axis?}: the kept positions decide the output shape, so the condition
-// must be known at compile time; without an axis x is flattened first.
+// Compress(x, condition) {axis?}: a Gather of the kept positions; without an axis x is flattened
+// first. A constant condition gives constant indices; a run-time one gives NonZero's indices, whose
+// count is a run-time dim (value-dependent shapes, docs/dynamic-shapes.md).
 registerHandler('Compress', 9, (ctx) => {
   const { node } = ctx;
-  const cond = ctx.constantOf(node.inputs[1]!);
-  if (!cond) {
-    throw new OnnxImportError('DYNAMIC_SHAPE', `Compress node '${node.name}': condition '${node.inputs[1]}' (input 1) must be known at compile time (its true entries decide the output shape)`, { node: node.name, op: node.opType });
-  }
-  if (cond.dims.length !== 1) ctx.fail(`condition must be 1-D, got [${cond.dims}]`);
-  const keep = toNumbers(cond).flatMap((c, i) => (c ? [i] : []));
   let x = node.inputs[0]!;
   let axis = 0;
   if (typeof node.attrs.axis === 'number') axis = node.attrs.axis;
   else x = ctx.emit('Reshape', [x, ctx.addConstant(int64Vector([-1]), 'flat')])[0]!;
+  const cond = ctx.constantOf(node.inputs[1]!);
+  if (!cond) {
+    const condShape = ctx.typeOf(node.inputs[1]!).shape;
+    if (condShape.length !== 1) ctx.fail(`condition must be 1-D, got [${condShape}]`);
+    const hits = ctx.emit('NonZero', [node.inputs[1]!])[0]!;
+    const idx = ctx.emit('Reshape', [hits, ctx.addConstant(int64Vector([-1]), 'flat')])[0]!;
+    ctx.emit('Gather', [x, idx], { axis }, node.outputs);
+    return;
+  }
+  if (cond.dims.length !== 1) ctx.fail(`condition must be 1-D, got [${cond.dims}]`);
+  const keep = toNumbers(cond).flatMap((c, i) => (c ? [i] : []));
   const shape = ctx.typeOf(x).shape;
   const dim = shape[axis < 0 ? axis + shape.length : axis];
   if (typeof dim === 'number' && keep.some((i) => i >= dim)) ctx.fail(`condition selects entry ${keep.find((i) => i >= dim)} of an axis of size ${dim}`);

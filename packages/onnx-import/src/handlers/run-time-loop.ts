@@ -1,9 +1,11 @@
 // A Loop whose trip count or condition is only known at run time: its body is imported once,
 // between a LoopStart and a LoopEnd node (see the IR op), and the code generator runs it in a wasm
 // loop. Loop-carried values keep their type from one iteration to the next (a body that changes a
-// carried shape is a DYNAMIC_SHAPE error); scan outputs, whose length would be known only at run
-// time, still need the trip count and condition at compile time (the Loop is then unrolled).
-import { makeTensor } from '@onnx2wasm/ir';
+// carried shape is a DYNAMIC_SHAPE error). Scan outputs need a compile-time trip count M (a
+// run-time condition may stop the loop earlier): each is carried as a buffer of M rows, the
+// iteration's value is written into row `iter` (ScatterND), and after the loop TakeRows keeps the
+// rows of the iterations that ran (a value-dependent dim, see docs/dynamic-shapes.md).
+import { DType, getNumber, makeTensor } from '@onnx2wasm/ir';
 import { OnnxImportError } from '../errors.js';
 import { HandlerContext } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
@@ -19,9 +21,13 @@ function scalarBool(ctx: HandlerContext, v: string): string {
 export function runTimeLoop(ctx: HandlerContext, body: GraphProto, why: string): void {
   const [tripName, condName, ...initial] = ctx.node.inputs;
   const nScan = (body.output ?? []).length - 1 - initial.length;
-  if (nScan > 0) {
-    throw new OnnxImportError('DYNAMIC_SHAPE', `Loop node '${ctx.node.name}': ${why} must be known at compile time for its ${nScan} scan output${nScan === 1 ? '' : 's'} (their length would be known only at run time); pin it (constantInputs / --constant)`, { node: ctx.node.name, op: 'Loop' });
+  const trip = tripName ? ctx.constantOf(tripName) : undefined;
+  const rows = trip ? Number(getNumber(trip, 0)) : undefined;
+  if (nScan > 0 && (rows === undefined || !(rows <= MAX_SCAN_ROWS))) {
+    const what = rows === undefined ? `${why} must be known at compile time` : `the trip count ${rows} must be at most ${MAX_SCAN_ROWS}`;
+    throw new OnnxImportError('DYNAMIC_SHAPE', `Loop node '${ctx.node.name}': ${what} for its ${nScan} scan output${nScan === 1 ? '' : 's'} (their buffers are planned for the trip count; the iterations that run may stop earlier); pin it (constantInputs / --constant)`, { node: ctx.node.name, op: 'Loop' });
   }
+  if (nScan > 0) return runTimeLoopWithScans(ctx, body, Math.max(0, rows!), nScan);
   if (tripName) {
     const t = ctx.typeOf(tripName);
     if (t.dtype !== 'int64' || !t.shape.every((d) => d === 1)) ctx.fail(`the trip count must be one int64, got ${t.dtype}[${t.shape}]`);
@@ -31,4 +37,38 @@ export function runTimeLoop(ctx: HandlerContext, body: GraphProto, why: string):
   const condOut = scalarBool(ctx, outs[0]!);
   const finals = ctx.emit('LoopEnd', [tripName ?? '', iter!, cond!, condOut, ...carried, ...outs.slice(1, 1 + initial.length)], { carried: initial.length, nondeterministic: true }, initial.length);
   ctx.node.outputs.forEach((o, k) => { if (o && k < finals.length) ctx.emit('Identity', [finals[k]!], {}, [o]); });
+}
+
+/** Scan outputs are stacked in carried buffers of this many rows at most (each iteration copies them). */
+const MAX_SCAN_ROWS = 4096;
+
+function runTimeLoopWithScans(ctx: HandlerContext, body: GraphProto, rows: number, nScan: number): void {
+  const [tripName, condName, ...initial] = ctx.node.inputs;
+  const nCarried = initial.length;
+  // The scan values' types come from the body: import it once to read them, then drop that copy.
+  const mark = ctx.graph.nodes.length;
+  const probe = ctx.emit('LoopStart', [condName ? scalarBool(ctx, condName) : '', ...initial], { nondeterministic: true }, 2 + nCarried);
+  const probeOuts = inlineGraph(ctx, body, probe, 'body');
+  const scanTypes = probeOuts.slice(1 + nCarried).map((v) => ctx.typeOf(v));
+  ctx.graph.nodes.length = mark;
+  for (const t of scanTypes) if (!t.shape.every((d) => typeof d === 'number')) ctx.fail(`a scan output of a run-time loop must have static dims per iteration, got ${t.dtype}[${t.shape}]`);
+  const zeros = scanTypes.map((t) => ctx.emit('ConstantOfShape', [ctx.addConstant(makeTensor('int64', [1 + t.shape.length], [rows, ...(t.shape as number[])]), 'scan_shape')], { value: makeTensor(t.dtype as DType, [1], [0]) })[0]!);
+  const zero = ctx.addConstant(makeTensor('int64', [], [0]), 'count');
+  const [iter, cond, ...carried] = ctx.emit('LoopStart', [condName ? scalarBool(ctx, condName) : '', ...initial, ...zeros, zero], { nondeterministic: true }, 2 + nCarried + nScan + 1);
+  const outs = inlineGraph(ctx, body, [iter!, cond!, ...carried.slice(0, nCarried)], 'body');
+  const condOut = scalarBool(ctx, outs[0]!);
+  // Row `iter` of each stack gets this iteration's value; the count of iterations that ran grows.
+  const at = ctx.emit('Reshape', [iter!, ctx.addConstant(makeTensor('int64', [2], [1, 1]), 'row_index')])[0]!;
+  const stacked = outs.slice(1 + nCarried).map((v, k) => {
+    const row = ctx.emit('Unsqueeze', [v], { axes: [0] })[0]!;
+    return ctx.emit('ScatterND', [carried[nCarried + k]!, at, row])[0]!;
+  });
+  const counted = ctx.emit('Add', [carried[nCarried + nScan]!, ctx.addConstant(makeTensor('int64', [], [1]), 'one')])[0]!;
+  const finals = ctx.emit('LoopEnd', [tripName ?? '', iter!, cond!, condOut, ...carried, ...outs.slice(1, 1 + nCarried), ...stacked, counted], { carried: nCarried + nScan + 1, nondeterministic: true }, nCarried + nScan + 1);
+  const ran = finals[nCarried + nScan]!;
+  ctx.node.outputs.forEach((o, k) => {
+    if (!o) return;
+    if (k < nCarried) ctx.emit('Identity', [finals[k]!], {}, [o]);
+    else ctx.emit('TakeRows', [finals[k]!, ran], {}, [o]);
+  });
 }

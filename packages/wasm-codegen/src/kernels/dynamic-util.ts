@@ -45,3 +45,12 @@ export function vectorEnd(fn: FnBuilder, n: () => I32): { init: Expr[]; end: () 
 export function times(fn: FnBuilder, a: I32, b: number): I32 {
   return typeof a === 'number' ? a * b : fn.mul(a, b);
 }
+
+/**
+ * An int64 count read at run time as an i32, clamped to [-1, 2^31 - 1], so a huge or negative
+ * value still compares as out of range (a run-time TopK k, a row count) instead of wrapping.
+ */
+export function clampedCount(fn: FnBuilder, raw: () => Expr): Expr {
+  const max = () => fn.constOf('i64', 0x7fffffff), min = () => fn.constOf('i64', -1);
+  return fn.i64ToI32(fn.select(fn.num('i64', 'gt_s', raw(), max()), max(), fn.select(fn.num('i64', 'lt_s', raw(), min()), min(), raw())));
+}

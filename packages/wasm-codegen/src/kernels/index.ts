@@ -59,3 +59,8 @@ import './deform-conv.js';
 import './dims.js';
 import './pool-nhwc.js';
 import './int8/qlinear-conv.js';
+import './nonzero.js';
+import './non-max-suppression.js';
+import './unique.js';
+import './select-branch.js';
+import './take-rows.js';

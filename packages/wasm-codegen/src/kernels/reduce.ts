@@ -10,6 +10,7 @@ import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { KindCtx, REDUCE_CODE, ReduceCode } from './reduce-kinds.js';
 import { scalarType } from './scalar-types.js';
+import { handlesReduceDynamic, lowerReduceDynamic } from './reduce-dynamic.js';
 import { LoopDim, stridedLoops } from './strided-loops.js';
 
 type Ptr = () => Expr;
@@ -161,4 +162,4 @@ function fillEmpty(ctx: LowerContext, node: Node, c: KindCtx, outN: number): Exp
   return [fn.for(j, 0, outN, 1, [t.store(ctx, fn.mul(j.get(), t.bytes), fn.constOf(t.wasm, value), ctx.outputs[0]!.addr)])];
 }
 
-registerLowering({ ops: Object.keys(REDUCE_CODE), lower: lowerReduce });
+registerLowering({ ops: Object.keys(REDUCE_CODE), lower: lowerReduce, lowerDynamic: lowerReduceDynamic, handlesDynamic: handlesReduceDynamic });

@@ -5,6 +5,7 @@ import { DTYPE_BYTES, DType, Dim, attrInt, dimAdd, dimMul, dimProduct, normalize
 import { registerLowering } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, loopsI32, offsetAddr, stridedLoops } from './strided-loops.js';
+import { lowerSplitSizes, splitComputedDims } from './split-sizes.js';
 
 function splitKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], axis: number, src: Addr, ys: { shape: Dim[]; addr: Addr }[], dim: (d: Dim) => I32): Expr[] {
   const outer = dimProduct(xShape.slice(0, axis));
@@ -31,10 +32,14 @@ registerLowering({
     const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);
     return splitKernel(fn, x.dtype, x.dims, axis, x.addr, ctx.outputs.map((y) => ({ shape: y.dims, addr: y.addr })), (d) => d as number);
   },
+  // Sizes from a run-time `split` input are value-dependent dims (split-sizes.ts).
+  computedDims: splitComputedDims,
   lowerDynamic(ctx) {
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!;
     const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
-    return splitKernel(fn, x.dtype, x.shape, axis, () => x.addr(), ctx.outputs.map((y) => ({ shape: y.shape, addr: () => y.addr() })), ctx.dim);
+    const cut = (dim: (d: Dim) => I32) => splitKernel(fn, x.dtype, x.shape, axis, () => x.addr(), ctx.outputs.map((y) => ({ shape: y.shape, addr: () => y.addr() })), dim);
+    if (splitComputedDims(node, ctx.inputs, ctx.outputs).length) return lowerSplitSizes(ctx, cut);
+    return cut(ctx.dim);
   },
 });

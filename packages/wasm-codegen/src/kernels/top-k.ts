@@ -6,21 +6,16 @@
 import { attrInt, axisView, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
-import { ScalarType, scalarType } from './scalar-types.js';
+import { scalarType } from './scalar-types.js';
+import { topKBefore } from './top-k-order.js';
 import { stridedLoops } from './strided-loops.js';
-
-/** Whether a sorts strictly before b. */
-function before(ctx: LowerContext, t: ScalarType, a: () => Expr, b: () => Expr, largest: boolean): Expr {
-  const { fn } = ctx;
-  if (!t.float) return fn.num(t.wasm, `${largest ? 'gt' : 'lt'}_${t.signed ? 's' : 'u'}`, a(), b());
-  const nan = (v: () => Expr) => fn.num(t.wasm, 'ne', v(), v());
-  const [first, second] = largest ? [a, b] : [b, a];
-  // largest: a > b, or a is NaN and b is not; smallest: a < b, or b is NaN and a is not.
-  return fn.or(fn.num(t.wasm, largest ? 'gt' : 'lt', a(), b()), fn.and(nan(first), fn.eqz(nan(second))));
-}
+import { lowerTopKDynamic, topKComputedDims } from './top-k-dynamic.js';
 
 registerLowering({
   ops: ['TopK'],
+  // Run-time dims and a run-time k (the (x, k) form, a value-dependent dim) take the i32 kernel.
+  lowerDynamic: lowerTopKDynamic,
+  computedDims: topKComputedDims,
   lower(ctx) {
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, values = ctx.outputs[0]!, indices = ctx.outputs[1]!;
@@ -44,12 +39,12 @@ registerLowering({
         held.set(fn.i(0)),
         fn.for(j, 0, n, 1, [
           v.set(t.load(ctx, fn.add(px!(), fn.mul(j.get(), xs)))),
-          fn.if(fn.or(fn.ltS(held.get(), k), before(ctx, t, () => v.get(), heldAt(() => fn.i(k - 1)), largest)), [
+          fn.if(fn.or(fn.ltS(held.get(), k), topKBefore(ctx, t, () => v.get(), heldAt(() => fn.i(k - 1)), largest)), [
             // Both loops run over the constant range 0..k and skip what is out of bounds: FnBuilder.for
             // would read a non-constant end expression twice.
             p.set(fn.i(0)),
             fn.for(q, 0, k, 1, [
-              fn.if(fn.ltS(q.get(), held.get()), [p.set(fn.add(p.get(), fn.eqz(before(ctx, t, () => v.get(), heldAt(() => q.get()), largest))))]),
+              fn.if(fn.ltS(q.get(), held.get()), [p.set(fn.add(p.get(), fn.eqz(topKBefore(ctx, t, () => v.get(), heldAt(() => q.get()), largest))))]),
             ]),
             // Entries p .. last-1 move down one place, the highest first; the k-th falls off.
             last.set(fn.selectI(fn.ltS(held.get(), k), held.get(), k - 1)),
