@@ -37,6 +37,8 @@ export interface LowerContext {
   derived?: number;
   /** Adds statements the module's init() runs once after the weights are in memory. */
   atLoad?(build: (fn: FnBuilder) => Expr[]): void;
+  /** For a constant MatMul B tied to a shipped table (tied-weights.ts): the address of its packed panels, built at load. */
+  loadTimePanels?(value: string): number | undefined;
 }
 
 /**
@@ -70,6 +72,8 @@ export interface DynLowerContext {
   dim(d: Dim): I32;
   /** Address of this node's run-time scratch buffer (sized by the lowering's `dynamicScratchBytes`). */
   scratch(): I32;
+  /** As LowerContext.loadTimePanels. */
+  loadTimePanels?(value: string): number | undefined;
 }
 
 /** How one IR op becomes wasm. Lives in `kernels/<op>.ts`, named like the IR op's file. */

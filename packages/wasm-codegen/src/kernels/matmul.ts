@@ -29,8 +29,13 @@ export function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Addres
   ])];
 }
 
-/** A constant B (one [K, N] matrix, any leading 1 dims) read from its packed panels; only the packed copy is placed. */
-function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
+/**
+ * A constant B (one [K, N] matrix, any leading 1 dims) read from its packed panels; only the packed
+ * copy is placed, or none when B is a tied embedding whose panels are built at load (tied-weights.ts).
+ */
+function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight']; loadTimePanels?: LowerContext['loadTimePanels'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
+  const tied = ctx.loadTimePanels?.(b.name);
+  if (tied !== undefined) return packedB(ctx.fn, tied, K, N);
   const matrix = makeTensor('float32', [K, N], b.constant!.data as Float32Array);
   return packedB(ctx.fn, ctx.addWeight(packB(matrix), `panelsB:${b.name}`), K, N);
 }
