@@ -103,18 +103,22 @@ export function vtanh(ctx: LowerContext, fn: FnBuilder, x: Expr): Expr {
  * Abramowitz–Stegun form with its exp cost ~20% of the FFN's first MatMul.
  */
 function buildErf(fn: FnBuilder): void {
-  const x = fn.param(0);
+  fn.finish([fn.return(erfInline(fn, fn.param(0).get()))], 'v128');
+}
+
+/** erf(x) as one expression in the caller's function (its own locals): GEMM epilogues inline it rather than call. */
+export function erfInline(fn: FnBuilder, x: Expr): Expr {
   const c = fn.local('v128'), u = fn.local('v128'), u2 = fn.local('v128'), u4 = fn.local('v128');
-  // Estrin's scheme: (c0 + c1 u) + u²(c2 + c3 u) + u⁴(c4 + c5 u) is three FMAs deep instead of five
-  // (one call is one vector: the latency chain is the cost).
+  // Estrin's scheme: (c0 + c1 u) + u²(c2 + c3 u) + u⁴(c4 + c5 u) is three FMAs deep instead of five.
   const pair = (k: readonly number[], i: number) => fn.fma(fn.vconst(k[i + 1]!), u.get(), fn.vconst(k[i]!));
   const poly = (k: readonly number[]) => fn.fma(pair(k, 4), u4.get(), fn.fma(pair(k, 2), u2.get(), pair(k, 0)));
-  fn.finish([
-    c.set(fn.vmax(fn.vmin(x.get(), fn.vconst(ERF_CLAMP)), fn.vconst(-ERF_CLAMP))),
+  return fn.valueBlock([
+    // pmin/pmax with the data first keep a NaN x and are one instruction each (activation.ts vclamp)
+    c.set(fn.vpmax(fn.vpmin(x, fn.vconst(ERF_CLAMP)), fn.vconst(-ERF_CLAMP))),
     u.set(fn.vmul(c.get(), c.get())),
     u2.set(fn.vmul(u.get(), u.get())),
     u4.set(fn.vmul(u2.get(), u2.get())),
-    fn.return(fn.vmax(fn.vmin(fn.vdiv(fn.vmul(c.get(), poly(ERF_P)), poly(ERF_Q)), fn.vconst(1)), fn.vconst(-1))),
+    fn.vpmax(fn.vpmin(fn.vdiv(fn.vmul(c.get(), poly(ERF_P)), poly(ERF_Q)), fn.vconst(1)), fn.vconst(-1)),
   ], 'v128');
 }
 
