@@ -11,6 +11,7 @@ import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Address, GemmSpec, aPackBytes, dynAddress as address, emitGemm, memAt as at, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
+import { emitGemv, gemvApplies } from './gemv-packed.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
 
 /** C[i, j] = bias[j] (+ R[i, j]) for a [rows, n] float32 C: four columns at a time, scalar tail. */
@@ -94,6 +95,7 @@ registerLowering({
         ...epilogue,
         ...(residual ? { residual: { r: () => fn.i(residual.addr), rRowStride: N } } : {}),
       };
+      if (gemvApplies(spec)) return emitGemv(fn, spec);
       if (!bias || (K <= DEFAULT_BLOCKING.kc && N <= DEFAULT_BLOCKING.nc)) return bias ? emitGemm(fn, spec) : emitBlockedGemm(fn, spec);
       // The cache-blocked driver cannot offset a per-column bias by its run-time column chunk, so
       // C starts as bias (+ residual) and the product accumulates into it as a residual (R = C).
