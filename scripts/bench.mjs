@@ -102,7 +102,7 @@ ${table}
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   // The sections other scripts write (npm run bench:kernels, bench:dynamic, bench-winograd) are kept as they were.
-  const kept = ['Kernels', 'Winograd dispatch', 'Dynamic shapes', 'Layout', 'Profile', 'Edge', 'Edge: bounds checks'].map((t) => [t, readSection(path.join(root, 'docs/benchmarks.md'), t)]).filter(([, b]) => b);
+  const kept = ['Kernels', 'Winograd dispatch', 'Dynamic shapes', 'Layout', 'Profile', 'Transformers', 'Transformers (relaxed SIMD)', 'Transformers: where the time went', 'Edge', 'Edge: bounds checks'].map((t) => [t, readSection(path.join(root, 'docs/benchmarks.md'), t)]).filter(([, b]) => b);
   fs.writeFileSync(path.join(root, 'docs/benchmarks.md'), doc + kept.map(([t, b]) => `\n## ${t}\n\n${b}\n`).join(''));
   console.log('wrote docs/benchmarks.md');
 }
