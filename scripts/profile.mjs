@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:profile [-- --models a,b (names of models.json or quantized/models.json) --iters N --top N --layout auto|nchw|nhwc --write]
+// --models also takes the full-size transformers of npm run bench:transformers (bert-minilm, …).
 // Where a model's time goes: the model compiled as compile() does, but with every node's function
 // exported (generateModule's `profile`), then each node run on its own in run order, best of
 // `iters` samples of process CPU time per node. Prints per node and per op (convolutions and pools
@@ -15,6 +16,7 @@ import { hostImports } from '@onnx2wasm/runtime';
 import { bestCpuMs, seededTensor } from './bench/kernel-timing.mjs';
 import { replaceSection } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
+import { TRANSFORMERS, transformerFile } from './bench/transformer-models.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,6 +54,16 @@ function kind(g, node) {
   return `${node.op} ${k}${stride}${grouping}`;
 }
 
+/** A shared model (one float32 input) or a benchmark transformer, and the feeds it is profiled at. */
+function modelFeeds(name) {
+  if (TRANSFORMERS[name]) return { file: transformerFile(name), feeds: TRANSFORMERS[name].feeds() };
+  const m = index[name] ?? quantizedModel(name);
+  if (!m) throw new Error(`no model '${name}' in ${modelsDir}/models.json, quantized/models.json or the benchmark transformers (${Object.keys(TRANSFORMERS).join(', ')})`);
+  const dims = m.input_shape;
+  if (dims.some((d) => typeof d !== 'number')) throw new Error(`${name}: symbolic input dims; profile a model with static shapes`);
+  return { file: path.join(modelsDir, m.file), feeds: { input: seededTensor(dims, 1) } };
+}
+
 const lines = [];
 /** A model of ../shared/models/quantized (e.g. resnet18_int8_qop), with the input shape of the float32 model it was made from. */
 function quantizedModel(name) {
@@ -63,13 +75,10 @@ function quantizedModel(name) {
 const out = (text) => { console.log(text); lines.push(text); };
 const pct = (x, total) => `${((100 * x) / total).toFixed(1)}%`;
 for (const name of args.models ? args.models.split(',') : Object.keys(index)) {
-  const m = index[name] ?? quantizedModel(name);
-  if (!m) throw new Error(`no model '${name}' in ${modelsDir}/models.json or quantized/models.json`);
-  const dims = m.input_shape;
-  if (dims.some((d) => typeof d !== 'number')) throw new Error(`${name}: symbolic input dims; profile a model with static shapes`);
-  const c = await compile(path.join(modelsDir, m.file), { inputShapes: { input: dims }, layout: args.layout });
+  const { file, feeds } = modelFeeds(name);
+  const c = await compile(file, { inputShapes: Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, v.dims])), layout: args.layout });
   const gen = generateModule(c.graph, { profile: true });
-  const exports = await load(gen, { input: seededTensor(dims, 1) });
+  const exports = await load(gen, feeds);
   exports.run();
   const flops = new Map(inspectResult(c).nodes.map((n) => [n.name, n.flops]));
   const byName = new Map(c.graph.nodes.map((n) => [n.name, n]));

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { compile } from 'onnx2wasm';
+import { importModel } from '@onnx2wasm/onnx-import';
 import { loadModel, type Model } from '@onnx2wasm/runtime';
 import { REPO_ROOT, maxDiff, seededInput } from './support/models.js';
 import { buildModel } from './support/onnx-builder.js';
@@ -130,6 +131,25 @@ describe('weights', () => {
       const file = path.join(DIR, `gpt2.${exporter}.onnx`);
       const c = await compile(file);
       expect(c.weights.byteLength, exporter).toBeLessThanOrEqual(fs.statSync(file).size);
+    }
+  });
+
+  it('ships the tied table once: lm_head reads panels packed from it at load, no transposed or packed copy is in the weights', async () => {
+    for (const exporter of EXPORTERS) {
+      const file = path.join(DIR, `gpt2.${exporter}.onnx`);
+      const { graph } = importModel(new Uint8Array(fs.readFileSync(file)));
+      const embedding = graph.nodes.find((n) => n.op === 'Gather' && graph.constants.get(n.inputs[0]!)?.dims[0] === VOCAB)!;
+      const table = graph.constants.get(embedding.inputs[0]!)!.data as Float32Array;
+      const [V, H] = [VOCAB, table.length / VOCAB];
+      const weights = Buffer.from((await compile(file)).weights);
+      const bytes = (xs: Float32Array) => Buffer.from(xs.buffer, xs.byteOffset, xs.byteLength);
+      const at = weights.indexOf(bytes(table));
+      expect(at, exporter).toBeGreaterThanOrEqual(0);
+      expect(weights.indexOf(bytes(table), at + 1), exporter).toBe(-1);
+      // The transposed copy's first row (column 0 of the table), and the packed panels' first row (its first 8 values).
+      const column0 = Float32Array.from({ length: V }, (_, v) => table[v * H]!);
+      expect(weights.indexOf(bytes(column0)), exporter).toBe(-1);
+      expect(weights.indexOf(bytes(column0.subarray(0, 8))), exporter).toBe(-1);
     }
   });
 });

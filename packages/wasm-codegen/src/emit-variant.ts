@@ -29,6 +29,8 @@ export interface ModuleParts {
   helper(name: string, build: (fn: FnBuilder) => void, params?: ('i32' | 'f32' | 'v128')[]): string;
   /** Collects the names of functions init() calls. */
   atLoad(name: string): void;
+  /** Packed panels of tied MatMul Bs (tied-weights.ts), by root value name. */
+  tiedPanels?: Map<string, number>;
   /** Export every node's function too (profiling builds: scripts/profile.mjs calls them one by one). */
   exportNodes?: boolean;
 }
@@ -74,12 +76,13 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     const fn = mod.fn(fname);
     const lowering = getLowering(n.op)!;
     const mode = vp.dynamicNodes.get(n);
-    const dyn = () => dynamicContext({ node: n, fn, module: mod, addWeight, helper }, at.table, g, rootOf, staticAddr);
+    const loadTimePanels = (v: string) => parts.tiedPanels?.get(rootOf(v));
+    const dyn = () => dynamicContext({ node: n, fn, module: mod, addWeight, helper, loadTimePanels }, at.table, g, rootOf, staticAddr);
     const staticCtx = (op: (v: string) => Operand): LowerContext => ({
       node: n,
       inputs: n.inputs.map((i) => (i ? op(i) : undefined)),
       outputs: n.outputs.map((o) => op(o)),
-      fn, module: mod, addWeight, scratch: at.scratchBase, helper,
+      fn, module: mod, addWeight, scratch: at.scratchBase, helper, loadTimePanels,
       derived: at.derived.get(n) ?? -1,
       atLoad(build) {
         const name = `${fname}_init`;

@@ -7,6 +7,7 @@ import { VariantPlan, align16, planVariant } from './variant-plan.js';
 import { NodeFunction, emitVariant } from './emit-variant.js';
 import { DynamicMeta, META_SECTION, ModelMeta, ValueCondition } from './model-meta.js';
 import { FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
+import { TiedB, emitPackTransposed, findTiedBs } from './tied-weights.js';
 import './kernels/index.js';
 
 export interface CodegenOptions {
@@ -83,6 +84,10 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   const derived = plans.map((vp) => new Map([...vp.derivedBytes].map(([n, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [n, a]; })));
   // Values computed at load time (load-time.ts) live next to them, one buffer each.
   const held = plans.map((vp) => new Map([...vp.heldBytes].map(([v, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [v, a]; })));
+  // Packed panels of tied embeddings, built at load from the table the weights file already holds.
+  const tiedBs = new Map<string, TiedB>();
+  for (const vp of plans) for (const [b, t] of findTiedBs(vp.g, vp.rootOf)) if (!tiedBs.has(b)) tiedBs.set(b, t);
+  const tiedPanels = new Map([...tiedBs].map(([b, t]) => { const a = derivedEnd; derivedEnd += align16(4 * t.K * t.N); return [b, a]; }));
   const weightsBase = align16(derivedEnd);
   const derivedNote = derivedEnd > scratchBase + scratchBytes + 15 ? `, weights transformed at load ${derivedEnd - align16(scratchBase + scratchBytes)}` : '';
   // Checked before any kernel runs: lowering may size tables by the activations it was promised.
@@ -137,7 +142,14 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
     return name;
   };
   const inits: string[] = [];
-  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]!, held: held[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes: !!opts.profile }));
+  // First in init(): a load-time node may read the panels.
+  [...tiedBs].forEach(([b, t], k) => {
+    const table = plans.map((vp) => vp.g.constants.get(t.source)).find((c) => c)!;
+    const init = mod.fn(`tied${k}_init`);
+    init.finish(emitPackTransposed(init, addWeight(table, `const:${t.source}`), tiedPanels.get(b)!, t.K, t.N));
+    inits.push(`tied${k}_init`);
+  });
+  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]!, held: held[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes: !!opts.profile, tiedPanels }));
   if (inits.length) {
     // The runtime calls init() once, after the weights are in memory.
     const init = mod.fn('init');

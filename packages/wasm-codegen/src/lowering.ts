@@ -37,6 +37,8 @@ export interface LowerContext {
   derived?: number;
   /** Adds statements the module's init() runs once after the weights are in memory. */
   atLoad?(build: (fn: FnBuilder) => Expr[]): void;
+  /** For a constant MatMul B tied to a shipped table (tied-weights.ts): the address of its packed panels, built at load. */
+  loadTimePanels?(value: string): number | undefined;
 }
 
 /**
@@ -77,6 +79,8 @@ export interface DynLowerContext {
    * before the node runs).
    */
   setDim(symbol: string, value: Expr): Expr;
+  /** As LowerContext.loadTimePanels. */
+  loadTimePanels?(value: string): number | undefined;
 }
 
 /** How one IR op becomes wasm. Lives in `kernels/<op>.ts`, named like the IR op's file. */

@@ -2,13 +2,13 @@
 import { ActivationKind } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
-import { verf, vsigmoid, vtanh } from './math.js';
+import { erfInline, vsigmoid, vtanh } from './math.js';
 
 export interface EpilogueActivation { kind: ActivationKind | 'none'; params?: number[] }
 
 /** Activations that call a shared helper (exp-based) and so need the lowering context. */
 export function needsHelpers(a: EpilogueActivation): boolean {
-  return ['sigmoid', 'silu', 'tanh', 'gelu', 'gelu_tanh'].includes(a.kind);
+  return ['sigmoid', 'silu', 'tanh', 'gelu_tanh'].includes(a.kind);
 }
 
 /** The activation applied to the vector `x` (a thunk: it may be read several times). */
@@ -28,7 +28,8 @@ export function emitActivation(ctx: LowerContext | undefined, fn: FnBuilder, a: 
     case 'sigmoid': return vsigmoid(need(), fn, x());
     case 'silu': return fn.vmul(x(), vsigmoid(need(), fn, x()));
     case 'tanh': return vtanh(need(), fn, x());
-    case 'gelu': return fn.vmul(fn.vmul(x(), fn.vconst(0.5)), fn.vadd(fn.vconst(1), verf(need(), fn, fn.vmul(x(), fn.vconst(Math.SQRT1_2)))));
+    // inlined, not a helper call: a call inside a GEMM micro-kernel spills its accumulators
+    case 'gelu': return fn.vmul(fn.vmul(x(), fn.vconst(0.5)), fn.vadd(fn.vconst(1), erfInline(fn, fn.vmul(x(), fn.vconst(Math.SQRT1_2)))));
     case 'gelu_tanh': {
       const inner = fn.vmul(fn.vconst(Math.sqrt(2 / Math.PI)), fn.vadd(x(), fn.vmul(fn.vconst(0.044715), fn.vmul(fn.vmul(x(), x()), x()))));
       return fn.vmul(fn.vmul(x(), fn.vconst(0.5)), fn.vadd(fn.vconst(1), vtanh(need(), fn, inner)));

@@ -7,6 +7,7 @@ import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, u
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Address, GemmSpec, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
+import { emitGemmOrGemv } from './gemv-packed.js';
 import { transpose2d } from './transpose-weights.js';
 
 /** Emits a plain [R, C] → [C, R] float32 transpose (static or run-time addresses and sizes). */
@@ -131,7 +132,7 @@ function lowerGemm(v: GemmView): Expr[] {
     spec.activation = act;
     spec.ctx = ctx;
   }
-  return [...pre, ...emitGemm(fn, spec)];
+  return [...pre, ...emitGemmOrGemv(fn, spec)];
 }
 
 function scaled(t: Tensor, beta: number): Tensor {

@@ -11,6 +11,7 @@ import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Address, GemmSpec, aPackBytes, dynAddress as address, emitGemm, memAt as at, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
+import { emitGemv, gemvApplies } from './gemv-packed.js';
 import { LoopDim, mergeDims, stridedLoops } from './strided-loops.js';
 
 /** C[i, j] = bias[j] (+ R[i, j]) for a [rows, n] float32 C: four columns at a time, scalar tail. */
@@ -29,8 +30,13 @@ export function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Addres
   ])];
 }
 
-/** A constant B (one [K, N] matrix, any leading 1 dims) read from its packed panels; only the packed copy is placed. */
-function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
+/**
+ * A constant B (one [K, N] matrix, any leading 1 dims) read from its packed panels; only the packed
+ * copy is placed, or none when B is a tied embedding whose panels are built at load (tied-weights.ts).
+ */
+function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight']; loadTimePanels?: LowerContext['loadTimePanels'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
+  const tied = ctx.loadTimePanels?.(b.name);
+  if (tied !== undefined) return packedB(ctx.fn, tied, K, N);
   const matrix = makeTensor('float32', [K, N], b.constant!.data as Float32Array);
   return packedB(ctx.fn, ctx.addWeight(packB(matrix), `panelsB:${b.name}`), K, N);
 }
@@ -89,6 +95,7 @@ registerLowering({
         ...epilogue,
         ...(residual ? { residual: { r: () => fn.i(residual.addr), rRowStride: N } } : {}),
       };
+      if (gemvApplies(spec)) return emitGemv(fn, spec);
       if (!bias || (K <= DEFAULT_BLOCKING.kc && N <= DEFAULT_BLOCKING.nc)) return bias ? emitGemm(fn, spec) : emitBlockedGemm(fn, spec);
       // The cache-blocked driver cannot offset a per-column bias by its run-time column chunk, so
       // C starts as bias (+ residual) and the product accumulates into it as a residual (R = C).
