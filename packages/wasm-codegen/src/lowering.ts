@@ -110,7 +110,7 @@ export function listLoweredOps(): string[] { return [...lowerings.keys()].sort()
 /** The constant value of input `i`, or a codegen error naming the node (for inputs kernels need at compile time). */
 export function constantInput(ctx: LowerContext, i: number, what: string): Tensor {
   const t = ctx.inputs[i]?.constant;
-  if (!t) throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} (input ${i}) must be a compile-time constant`, { node: ctx.node.name, op: ctx.node.op }, 'DYNAMIC_SHAPE');
+  if (!t) throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} (input ${i}) must be a compile-time constant`, { node: ctx.node.name, op: ctx.node.op, input: ctx.node.inputs[i], reason: 'VALUE_NEEDED' }, 'DYNAMIC_SHAPE');
   return t;
 }
 

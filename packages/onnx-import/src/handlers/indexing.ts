@@ -25,7 +25,7 @@ registerHandler('Compress', 9, (ctx) => {
   const { node } = ctx;
   const cond = ctx.constantOf(node.inputs[1]!);
   if (!cond) {
-    throw new OnnxImportError('DYNAMIC_SHAPE', `Compress node '${node.name}': condition '${node.inputs[1]}' (input 1) must be known at compile time (its true entries decide the output shape)`, { node: node.name, op: node.opType });
+    throw new OnnxImportError('DYNAMIC_SHAPE', `Compress node '${node.name}': condition '${node.inputs[1]}' (input 1) must be known at compile time (its true entries decide the output shape)`, { node: node.name, op: node.opType, input: node.inputs[1], reason: 'VALUE_NEEDED' });
   }
   if (cond.dims.length !== 1) ctx.fail(`condition must be 1-D, got [${cond.dims}]`);
   const keep = toNumbers(cond).flatMap((c, i) => (c ? [i] : []));
