@@ -12,10 +12,12 @@ import { readSource } from './pipeline/read-source.js';
 import { graphBuilder } from './pipeline/build-graph.js';
 import { buildOrSearch } from './pipeline/build-or-search.js';
 import { generate, relaxedBuild } from './pipeline/generate.js';
-import { packageFiles } from './pipeline/package-files.js';
+import { Manifest, packageFiles } from './pipeline/package-files.js';
 import { checkLimits } from './pipeline/check-limits.js';
-import { runTimeBranches } from './pipeline/run-time-branches.js';
+import { RunTimeBranchesSummary, runTimeBranches } from './pipeline/run-time-branches.js';
 import { withMemoryHint } from './pipeline/memory-hint.js';
+
+export type { Manifest, RunTimeBranchesSummary };
 
 export interface CompileOptions {
   /**
@@ -133,16 +135,6 @@ export interface CompileSummary {
   runTimeBranches?: RunTimeBranchesSummary;
 }
 
-export interface RunTimeBranchesSummary {
-  /** If nodes whose condition is only known at run time. */
-  ifNodes: number;
-  /** Nodes of the generated code that run only when their branch is taken. */
-  conditionalNodes: number;
-  /** Integer and bool graph inputs the conditions are computed from, with how many If nodes each decides: pin them (constantInputs, --constant) to compile only the taken branches. */
-  inputs: Record<string, number>;
-  /** A value to suggest per input, when a condition compares the input with a constant (sr == 16000). */
-  compared: Record<string, number>;
-}
 
 export interface CompileResult {
   wasm: Uint8Array;
@@ -163,18 +155,6 @@ export interface CompileResult {
   plan: MemoryPlan;
 }
 
-export interface Manifest {
-  name: string;
-  compiler: { name: 'onnx2wasm'; version: string };
-  source: { sha256: string; bytes: number; opset: number; producer: string };
-  inputs: { name: string; dtype: string; dims: (number | string)[] }[];
-  outputs: { name: string; dtype: string; dims: (number | string)[] }[];
-  files: Record<string, { bytes: number; sha256: string }>;
-  memory: { pages: number; arenaBytes: number; weightsBytes: number };
-  target: Target;
-  /** The weights file and its content hash (a new model version has a new one); both null when the weights are embedded. */
-  weights: { file: string | null; sha256: string | null; bytes: number; embedded: boolean };
-}
 
 function valueCandidateLimit(o: CompileOptions): number {
   if (o.valueVariants === false) return 0;

@@ -1,10 +1,21 @@
 // Step 2 of compile(): import and optimize the decoded model into the graph codegen takes. With
 // value variants it runs once per candidate value, so it takes the known input values.
-import { Graph, Tensor, verifyGraph } from '@onnx2wasm/ir';
-import { DecodedModel, ImportedModel, importModel } from '@onnx2wasm/onnx-import';
-import { Pass, compressWeights, optimize } from '@onnx2wasm/optimizer';
+import { Dim, Graph, Tensor, verifyGraph } from '@onnx2wasm/ir';
+import { DecodedModel, ImportLimits, ImportedModel, importModel } from '@onnx2wasm/onnx-import';
+import { LayoutMode, Pass, WeightsFormat, compressWeights, optimize } from '@onnx2wasm/optimizer';
 import { ValueCondition, keepsNchw } from '@onnx2wasm/wasm-codegen';
-import type { CompileOptions } from '../compile.js';
+
+/** The compile() options this step reads (see CompileOptions for what they mean). */
+export interface BuildOptions {
+  inputShapes?: Record<string, Dim[]>;
+  baseDir?: string;
+  limits?: ImportLimits;
+  verify?: boolean;
+  optimize?: boolean;
+  passes?: string[];
+  layout?: LayoutMode;
+  weights?: 'float32' | WeightsFormat;
+}
 
 /** One import + optimize of the model; with value variants, for some input values. */
 export interface Build { imported: ImportedModel; optimized: ReturnType<typeof optimize>; whenValues?: ValueCondition }
@@ -18,7 +29,7 @@ export interface BuildSettings {
 }
 
 /** A function from known input values to one build of the model. */
-export function graphBuilder(decoded: DecodedModel, options: CompileOptions, s: BuildSettings): (knownInputs?: Record<string, Tensor>) => Build {
+export function graphBuilder(decoded: DecodedModel, options: BuildOptions, s: BuildSettings): (knownInputs?: Record<string, Tensor>) => Build {
   // Compressed weights are widened at load time, so kernels see them as run-time data; the NHWC
   // conv kernels pack their weights at compile time and take only constants, so such builds stay NCHW.
   const compressing = options.weights === 'float16' || options.weights === 'int8';

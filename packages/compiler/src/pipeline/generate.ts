@@ -2,19 +2,28 @@
 // (per value, and --specialize copies) are variants the runtime picks from at run time.
 import { CompileError, Graph } from '@onnx2wasm/ir';
 import { CodegenOptions, CodegenResult, generateModule } from '@onnx2wasm/wasm-codegen';
-import type { CompileOptions } from '../compile.js';
+import type { LayoutMode } from '@onnx2wasm/optimizer';
 import { specializedVariants } from '../specialize.js';
 import type { Build } from './build-graph.js';
+
+/** The compile() options this step reads (see CompileOptions for what they mean). */
+export interface GenerateOptions {
+  maxShapes?: Record<string, number[]>;
+  specialize?: Record<string, number[]>;
+  layout?: LayoutMode;
+  embedWeights?: boolean;
+  relaxedSimd?: boolean | 'both';
+}
 
 export type SharedCodegenOptions = Omit<CodegenOptions, 'relaxed'>;
 export interface Generated { codegen: SharedCodegenOptions; gen: CodegenResult }
 
-export function generate(builds: Build[], options: CompileOptions, maxMemoryBytes: number | undefined): Generated {
+export function generate(builds: Build[], options: GenerateOptions, maxMemoryBytes: number | undefined): Generated {
   const codegen = codegenOptions(builds, options, maxMemoryBytes);
   return { codegen, gen: generateModule(builds[0]!.optimized.graph, { ...codegen, relaxed: options.relaxedSimd === true }) };
 }
 
-function codegenOptions(builds: Build[], options: CompileOptions, maxMemoryBytes: number | undefined): SharedCodegenOptions {
+function codegenOptions(builds: Build[], options: GenerateOptions, maxMemoryBytes: number | undefined): SharedCodegenOptions {
   const imported = builds[0]!.imported;
   const maxDims = options.maxShapes ? symbolBounds(imported.graph, options.maxShapes) : undefined;
   const symbols = new Set(imported.graph.inputs.flatMap((i) => imported.graph.types.get(i)!.shape.filter((d): d is string => typeof d === 'string')));

@@ -1,8 +1,7 @@
 // MEMORY_LIMIT and SIZE_LIMIT errors end with what would make the model fit.
 import { CompileError } from '@onnx2wasm/ir';
-import type { CompileResult } from '../compile.js';
 
-export async function withMemoryHint(build: () => Promise<CompileResult>, leanTried: boolean): Promise<CompileResult> {
+export async function withMemoryHint<T>(build: () => Promise<T>, leanTried: boolean): Promise<T> {
   try {
     return await build();
   } catch (e) {

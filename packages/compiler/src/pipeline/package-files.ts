@@ -3,12 +3,24 @@
 import { createHash } from 'node:crypto';
 import type { ImportedModel } from '@onnx2wasm/onnx-import';
 import type { CodegenResult } from '@onnx2wasm/wasm-codegen';
-import type { Manifest } from '../compile.js';
 import { glueDts, glueJs } from '../glue.js';
 import { FOLDER_PACKAGE_JSON, isFolderSupport, runtimeFiles } from '../runtime-files.js';
 import { Target, weightsFileName } from '../targets.js';
 import { publicOutputs } from '../value-variants.js';
 import { VERSION } from '../version.js';
+
+export interface Manifest {
+  name: string;
+  compiler: { name: 'onnx2wasm'; version: string };
+  source: { sha256: string; bytes: number; opset: number; producer: string };
+  inputs: { name: string; dtype: string; dims: (number | string)[] }[];
+  outputs: { name: string; dtype: string; dims: (number | string)[] }[];
+  files: Record<string, { bytes: number; sha256: string }>;
+  memory: { pages: number; arenaBytes: number; weightsBytes: number };
+  target: Target;
+  /** The weights file and its content hash (a new model version has a new one); both null when the weights are embedded. */
+  weights: { file: string | null; sha256: string | null; bytes: number; embedded: boolean };
+}
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

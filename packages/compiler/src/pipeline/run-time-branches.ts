@@ -2,7 +2,17 @@
 import type { Graph } from '@onnx2wasm/ir';
 import type { ImportedModel } from '@onnx2wasm/onnx-import';
 import { effectiveGuards } from '@onnx2wasm/wasm-codegen';
-import type { RunTimeBranchesSummary } from '../compile.js';
+
+export interface RunTimeBranchesSummary {
+  /** If nodes whose condition is only known at run time. */
+  ifNodes: number;
+  /** Nodes of the generated code that run only when their branch is taken. */
+  conditionalNodes: number;
+  /** Integer and bool graph inputs the conditions are computed from, with how many If nodes each decides: pin them (constantInputs, --constant) to compile only the taken branches. */
+  inputs: Record<string, number>;
+  /** A value to suggest per input, when a condition compares the input with a constant (sr == 16000). */
+  compared: Record<string, number>;
+}
 
 export function runTimeBranches(imported: ImportedModel, graph: Graph): RunTimeBranchesSummary | undefined {
   if (!imported.runTimeIfs.length) return undefined;
