@@ -40,6 +40,13 @@ export interface LowerContext {
 }
 
 /**
+ * What shared emitters (vexp, activations, float16 conversion) need of a lowering: a way to build a
+ * helper function once per module. LowerContext and DynLowerContext both provide it, so either
+ * kind of kernel hands itself to them as is.
+ */
+export type HelperHost = Pick<LowerContext, 'helper'>;
+
+/**
  * A value as a kernel with run-time dims sees it. Every accessor returns a fresh expression (an
  * Expr may appear only once in the tree): a number when the quantity is static, else a read of a
  * local the node's prologue filled from the dims table.
