@@ -30,4 +30,24 @@ describe('architecture rules', () => {
       expect(matches(pkg, /\.message\s*(===|!==|==|!=)|(===|!==)\s*\w+\.message\b/), pkg).toEqual([]);
     }
   });
+
+  it('every file docs/architecture.md names exists', () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs/architecture.md'), 'utf8');
+    const named = [...doc.matchAll(/`?((?:packages|tests|docs)\/[\w./-]+\.(?:ts|md|txt))`?/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(10);
+    for (const f of named.filter((x) => !x.includes('<'))) expect(fs.existsSync(path.join(REPO_ROOT, f)), f).toBe(true);
+  });
+
+  // Issue #20, step 3 (not done yet): ONNX attribute defaults belong to onnx-import, which should
+  // write every attribute explicitly. Until then this is a ratchet: the count of default-reading
+  // patterns in the later layers may only go down (lower a number when you remove some).
+  const DEFAULT_READS = [/\battr(?:Int|Float|Ints|String)\(\s*[^,()]+(?:\([^)]*\))?,\s*'[^']+'\s*,/g, /attrs(?:\.\w+|\[[^\]]+\])\)?\s*\?\?/g];
+  const MAX_DEFAULT_READS: Record<string, number> = { ir: 135, optimizer: 16, 'wasm-codegen': 88 };
+  it('no new attribute defaults are read outside onnx-import (a ratchet)', () => {
+    for (const [pkg, max] of Object.entries(MAX_DEFAULT_READS)) {
+      const count = sources(path.join(REPO_ROOT, 'packages', pkg, 'src')).filter((f) => !f.endsWith('.test.ts'))
+        .reduce((n, f) => { const text = fs.readFileSync(f, 'utf8'); return n + DEFAULT_READS.reduce((k, re) => k + (text.match(re)?.length ?? 0), 0); }, 0);
+      expect(count, `${pkg}: attribute reads with a default (attrInt(n, 'axis', 0), attrs.group ?? 1); default them in onnx-import instead`).toBeLessThanOrEqual(max);
+    }
+  });
 });
