@@ -4,6 +4,7 @@ import { FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from '@onnx2wasm/optimizer';
 import { canFuseStep } from '@onnx2wasm/wasm-codegen';
 import { ACTIVATIONS as RECURRENT_ACTIVATIONS, ELEMENTWISE_FUNCTIONS, getOp, makeTensor } from '@onnx2wasm/ir';
 import { UNARY_OPS } from '../packages/onnx-import/src/handlers/op-lists.js';
+import { ACTIVATIONS as EPILOGUE_KINDS, type ActivationKind, activationFn } from '../packages/ir/src/epilogue.js';
 
 describe('fusion contract between optimizer and codegen', () => {
   it('every op the optimizer fuses has a fused kernel step', () => {
@@ -35,6 +36,16 @@ describe('the table of elementwise functions (ir elementwise-functions.ts)', () 
     for (const f of ELEMENTWISE_FUNCTIONS.filter((g) => g.recurrent)) {
       const [a = 0, b = 0] = f.params.map((p) => p.default);
       expect(RECURRENT_ACTIVATIONS[f.id]!(0.75, a, b), f.id).toBe(f.reference(0.75, [a, b]));
+    }
+  });
+
+  it('the optimizer fuses exactly the functions flagged fusable, and epilogues compute the table reference', () => {
+    for (const f of ELEMENTWISE_FUNCTIONS) expect(FUSABLE_ELEMENTWISE.includes(f.id), f.id).toBe(f.fusable);
+    for (const f of ELEMENTWISE_FUNCTIONS.filter((g) => g.epilogue)) {
+      expect(EPILOGUE_KINDS as readonly string[], f.id).toContain(f.epilogue);
+      const params = f.params.map((p) => p.default);
+      const act = activationFn({ kind: f.epilogue as ActivationKind, params });
+      for (const x of [-2, -0.5, 0, 0.3, 4]) expect(act(x), `${f.id}(${x})`).toBe(f.reference(x, params));
     }
   });
 });

@@ -3,6 +3,8 @@
 // ops' evaluate, fused epilogues and recurrent gates alike) and flags. ops/elementwise.ts,
 // epilogue.ts and ops/recurrent.ts read it instead of keeping formulas of their own; the importer
 // takes the recurrent gates' default parameters from it.
+import { Node } from './graph.js';
+import { attrFloat } from './op-registry.js';
 
 export interface ElementwiseParam { name: string; default: number }
 
@@ -19,24 +21,28 @@ export interface ElementwiseFunction {
   integer: boolean;
   /** RNN/GRU/LSTM may name it as a gate activation (alpha, beta = params 0, 1). */
   recurrent: boolean;
+  /** The optimizer may fold it into a FusedElementwise chain (codegen's fused kernel has a step for it). */
+  fusable: boolean;
+  /** The kind a Conv/Gemm/MatMul epilogue applies it as (ir epilogue.ts), if it can be fused there. */
+  epilogue?: string;
   /** Non-decreasing in x for every parameter value allowed. */
   monotonic: boolean;
   /** Needs exp/log/tanh/erf, which wasm has no instruction for (a shared helper function). */
   hostMath: boolean;
 }
 
-type Flags = 'params' | 'irOp' | 'integer' | 'recurrent' | 'monotonic' | 'hostMath';
+type Flags = 'params' | 'irOp' | 'integer' | 'recurrent' | 'fusable' | 'monotonic' | 'hostMath';
 type Entry = Omit<ElementwiseFunction, 'id' | Flags> & Partial<Pick<ElementwiseFunction, Flags>>;
 
 const p = (name: string, dflt: number): ElementwiseParam => ({ name, default: dflt });
 
 const ENTRIES: Record<string, Entry> = {
-  Relu: { description: 'max(x, 0)', reference: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0), integer: true, recurrent: true, monotonic: true },
-  Sigmoid: { description: '1 / (1 + exp(-x))', reference: (x) => 1 / (1 + Math.exp(-x)), recurrent: true, monotonic: true, hostMath: true },
-  Tanh: { description: 'hyperbolic tangent', reference: (x) => Math.tanh(x), recurrent: true, monotonic: true, hostMath: true },
-  LeakyRelu: { description: 'x if x >= 0 else alpha * x', params: [p('alpha', 0.01)], reference: (x, [a]) => (x >= 0 ? x : x * a!), recurrent: true },
-  HardSigmoid: { description: 'clamp(alpha * x + beta, 0, 1)', params: [p('alpha', 0.2), p('beta', 0.5)], reference: (x, [a, b]) => Math.max(0, Math.min(1, a! * x + b!)), recurrent: true },
-  HardSwish: { description: 'x * clamp(x / 6 + 1/2, 0, 1)', reference: (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)) },
+  Relu: { description: 'max(x, 0)', reference: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0), integer: true, recurrent: true, fusable: true, epilogue: 'relu', monotonic: true },
+  Sigmoid: { description: '1 / (1 + exp(-x))', reference: (x) => 1 / (1 + Math.exp(-x)), recurrent: true, fusable: true, epilogue: 'sigmoid', monotonic: true, hostMath: true },
+  Tanh: { description: 'hyperbolic tangent', reference: (x) => Math.tanh(x), recurrent: true, fusable: true, epilogue: 'tanh', monotonic: true, hostMath: true },
+  LeakyRelu: { description: 'x if x >= 0 else alpha * x', params: [p('alpha', 0.01)], reference: (x, [a]) => (x >= 0 ? x : x * a!), recurrent: true, fusable: true, epilogue: 'leakyrelu' },
+  HardSigmoid: { description: 'clamp(alpha * x + beta, 0, 1)', params: [p('alpha', 0.2), p('beta', 0.5)], reference: (x, [a, b]) => Math.max(0, Math.min(1, a! * x + b!)), recurrent: true, fusable: true, epilogue: 'hardsigmoid' },
+  HardSwish: { description: 'x * clamp(x / 6 + 1/2, 0, 1)', reference: (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), epilogue: 'hardswish' },
   Softplus: { description: 'log(1 + exp(x))', reference: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), monotonic: true, hostMath: true },
   Softsign: { description: 'x / (1 + |x|)', reference: (x) => x / (1 + Math.abs(x)), recurrent: true, monotonic: true },
   Elu: { description: 'x if x >= 0 else alpha * (exp(x) - 1)', params: [p('alpha', 1)], reference: (x, [a]) => (x >= 0 ? x : a! * Math.expm1(x)), recurrent: true, hostMath: true },
@@ -54,7 +60,7 @@ const ENTRIES: Record<string, Entry> = {
 };
 
 export const ELEMENTWISE_FUNCTIONS: readonly ElementwiseFunction[] = Object.entries(ENTRIES).map(([id, e]) => ({
-  id, params: [], irOp: true, integer: false, recurrent: false, monotonic: false, hostMath: false, ...e,
+  id, params: [], irOp: true, integer: false, recurrent: false, fusable: false, monotonic: false, hostMath: false, ...e,
 }));
 
 const BY_ID = new Map(ELEMENTWISE_FUNCTIONS.map((f) => [f.id, f]));
@@ -68,4 +74,9 @@ export function elementwiseFunction(id: string): ElementwiseFunction {
 
 export function isElementwiseFunction(id: string): boolean {
   return BY_ID.has(id);
+}
+
+/** The parameter values of node `n` computing function `id`: its attributes, else the table's defaults. */
+export function functionParams(n: Node, id: string): number[] {
+  return elementwiseFunction(id).params.map((q) => attrFloat(n, q.name, q.default));
 }

@@ -6,13 +6,7 @@ import { fail } from './op-registry.js';
 import { referenceErf } from './ops/elementwise.js';
 import { Tensor } from './tensor.js';
 import { broadcastIndexer } from './reference.js';
-import { elementwiseFunction } from './elementwise-functions.js';
-
-/** A function of the shared table with the epilogue's parameters. */
-const tabled = (id: string, params: number[] = []) => {
-  const f = elementwiseFunction(id);
-  return (x: number) => f.reference(x, params);
-};
+import { ELEMENTWISE_FUNCTIONS, elementwiseFunction } from './elementwise-functions.js';
 
 export const ACTIVATIONS = ['relu', 'clip', 'sigmoid', 'silu', 'tanh', 'hardsigmoid', 'hardswish', 'gelu', 'gelu_tanh', 'leakyrelu'] as const;
 export type ActivationKind = (typeof ACTIVATIONS)[number];
@@ -32,18 +26,16 @@ export function readActivation(node: Node): Activation | undefined {
 
 export function activationFn(a: Activation): (x: number) => number {
   const [p0 = 0, p1 = 0] = a.params;
-  const sigmoid = tabled('Sigmoid');
+  // The kinds the table of elementwise functions names (relu, sigmoid, hardsigmoid, …) compute its reference.
+  const f = ELEMENTWISE_FUNCTIONS.find((g) => g.epilogue === a.kind);
+  if (f) return (x) => f.reference(x, [p0, p1]);
+  const sigmoid = elementwiseFunction('Sigmoid').reference;
   switch (a.kind) {
-    case 'relu': return tabled('Relu');
     case 'clip': return (x) => (Number.isNaN(x) ? x : Math.min(Math.max(x, p0), p1));
-    case 'sigmoid': return sigmoid;
-    case 'silu': return (x) => x * sigmoid(x);
-    case 'tanh': return tabled('Tanh');
-    case 'hardsigmoid': return tabled('HardSigmoid', [p0, p1]);
-    case 'hardswish': return tabled('HardSwish');
+    case 'silu': return (x) => x * sigmoid(x, []);
     case 'gelu': return (x) => 0.5 * x * (1 + referenceErf(x / Math.SQRT2));
     case 'gelu_tanh': return (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-    case 'leakyrelu': return tabled('LeakyRelu', [p0]);
+    default: throw new Error(`no reference for the epilogue activation '${a.kind}'`);
   }
 }
 

@@ -4,7 +4,7 @@ import { DType } from '../dtype.js';
 import { Node } from '../graph.js';
 import { OpDef, attrFloat, broadcastShapes, expectInputCount, fail, input, registerOp } from '../op-registry.js';
 import { mapElementwise } from '../reference.js';
-import { ELEMENTWISE_FUNCTIONS, ElementwiseFunction } from '../elementwise-functions.js';
+import { ELEMENTWISE_FUNCTIONS, ElementwiseFunction, functionParams } from '../elementwise-functions.js';
 
 const NUMERIC: DType[] = ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'];
 const FLOATS: DType[] = ['float32', 'float64', 'float16'];
@@ -35,7 +35,7 @@ interface UnarySpec { fn: (x: number, node: Node) => number; dtypes: DType[]; de
 
 /** The unary op of a function of the shared table (elementwise-functions.ts), its parameters read from the node. */
 function tabled(f: ElementwiseFunction): UnarySpec {
-  return { fn: (x, n) => f.reference(x, f.params.map((q) => attrFloat(n, q.name, q.default))), dtypes: f.integer ? NUMERIC : FLOATS, description: f.description };
+  return { fn: (x, n) => f.reference(x, functionParams(n, f.id)), dtypes: f.integer ? NUMERIC : FLOATS, description: f.description };
 }
 
 const intDiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
