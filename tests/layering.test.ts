@@ -74,6 +74,19 @@ describe('package layering', () => {
       expect(fs.readFileSync(f, 'utf8'), f).not.toMatch(/from ['"]node:|require\(/);
     }
   });
+  it('test support code (src/testing) imports only packages its package.json declares', () => {
+    for (const pkg of Object.keys(ALLOWED)) {
+      const dir = path.join(REPO_ROOT, 'packages', pkg, 'src', 'testing');
+      if (!fs.existsSync(dir)) continue;
+      const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'packages', pkg, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+      const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }));
+      for (const f of sources(dir)) {
+        for (const spec of imports(f).filter((s) => s.startsWith('@onnx2wasm/') || s === 'onnx2wasm')) {
+          expect(declared.has(spec), `${path.relative(REPO_ROOT, f)} imports '${spec}', which packages/${pkg}/package.json does not declare`).toBe(true);
+        }
+      }
+    }
+  });
   it('runtime source has no Node-only APIs', () => {
     for (const f of sources(path.join(REPO_ROOT, 'packages/runtime/src')).filter((x) => !x.endsWith('.test.ts'))) {
       expect(fs.readFileSync(f, 'utf8'), f).not.toMatch(/from ['"]node:|require\(/);

@@ -1,21 +1,23 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { createHash } from 'node:crypto';
-import { CompileError, LimitError, Dim, Graph, Tensor, printGraph, verifyGraph } from '@onnx2wasm/ir';
-import { DEFAULT_LIMITS, ImportLimits, ImportedModel, decodeModel, importModel } from '@onnx2wasm/onnx-import';
-import { LAYOUT_MODES, LayoutMode, PassReport, WEIGHTS_FORMATS, WeightsFormat, compressWeights, optimize } from '@onnx2wasm/optimizer';
-import { CodegenOptions, MemoryPlan, ModelMeta, ValueCondition, effectiveGuards, generateModule, keepsNchw, planVariant } from '@onnx2wasm/wasm-codegen';
-import { glueDts, glueJs } from './glue.js';
-import { checkIsolateMemory, checkScriptSize, measure } from './limits.js';
-import { FOLDER_PACKAGE_JSON, isFolderSupport, runtimeFiles } from './runtime-files.js';
-import { Target, WORKER_MEMORY_BYTES, checkTarget, weightsFileName } from './targets.js';
-import { VERSION } from './version.js';
-import { specializedVariants } from './specialize.js';
-import { MAX_VALUE_CANDIDATES, ValueVariantsSummary, findValueVariants, publicOutputs } from './value-variants.js';
+import { CompileError, Dim, Graph, printGraph } from '@onnx2wasm/ir';
+import { DEFAULT_LIMITS, ImportLimits, decodeModel } from '@onnx2wasm/onnx-import';
+import { LAYOUT_MODES, LayoutMode, PassReport, WEIGHTS_FORMATS, WeightsFormat } from '@onnx2wasm/optimizer';
+import { MemoryPlan, ModelMeta } from '@onnx2wasm/wasm-codegen';
+import { Target, WORKER_MEMORY_BYTES, checkTarget } from './targets.js';
+import { MAX_VALUE_CANDIDATES, ValueVariantsSummary } from './value-variants.js';
 import type { Plugin } from './plugins/define-plugin.js';
 import { registerPlugins } from './plugins/register-plugins.js';
 import { WeightsCompressionSummary, measureWeightsError } from './weights-error.js';
 import { ConstantValue, resolveConstantInputs } from './constant-inputs.js';
+import { readSource } from './pipeline/read-source.js';
+import { graphBuilder } from './pipeline/build-graph.js';
+import { buildOrSearch } from './pipeline/build-or-search.js';
+import { generate, relaxedBuild } from './pipeline/generate.js';
+import { Manifest, packageFiles } from './pipeline/package-files.js';
+import { checkLimits } from './pipeline/check-limits.js';
+import { RunTimeBranchesSummary, runTimeBranches } from './pipeline/run-time-branches.js';
+import { withMemoryHint } from './pipeline/memory-hint.js';
+
+export type { Manifest, RunTimeBranchesSummary };
 
 export interface CompileOptions {
   /**
@@ -138,29 +140,6 @@ export interface CompileSummary {
   runTimeBranches?: RunTimeBranchesSummary;
 }
 
-export interface RunTimeBranchesSummary {
-  /** If nodes whose condition is only known at run time. */
-  ifNodes: number;
-  /** Nodes of the generated code that run only when their branch is taken. */
-  conditionalNodes: number;
-  /** Integer and bool graph inputs the conditions are computed from, with how many If nodes each decides: pin them (constantInputs, --constant) to compile only the taken branches. */
-  inputs: Record<string, number>;
-  /** A value to suggest per input, when a condition compares the input with a constant (sr == 16000). */
-  compared: Record<string, number>;
-}
-
-function runTimeBranches(imported: ImportedModel, graph: Graph): RunTimeBranchesSummary | undefined {
-  if (!imported.runTimeIfs.length) return undefined;
-  const inputs: Record<string, number> = {};
-  // Only integer and bool inputs are worth pinning (a sample rate, a mode flag), not the data.
-  const pinnable = (i: string) => /^(u?int|bool)/.test(imported.graph.types.get(i)?.dtype ?? '');
-  const compared: Record<string, number> = {};
-  for (const r of imported.runTimeIfs) {
-    for (const i of r.inputs.filter(pinnable)) inputs[i] = (inputs[i] ?? 0) + 1;
-    for (const [i, v] of Object.entries(r.compared ?? {})) if (pinnable(i)) compared[i] ??= v;
-  }
-  return { ifNodes: imported.runTimeIfs.length, conditionalNodes: effectiveGuards(graph).size, inputs, compared };
-}
 
 export interface CompileResult {
   wasm: Uint8Array;
@@ -181,48 +160,12 @@ export interface CompileResult {
   plan: MemoryPlan;
 }
 
-export interface Manifest {
-  name: string;
-  compiler: { name: 'onnx2wasm'; version: string };
-  source: { sha256: string; bytes: number; opset: number; producer: string };
-  inputs: { name: string; dtype: string; dims: (number | string)[] }[];
-  outputs: { name: string; dtype: string; dims: (number | string)[] }[];
-  files: Record<string, { bytes: number; sha256: string }>;
-  memory: { pages: number; arenaBytes: number; weightsBytes: number };
-  target: Target;
-  /** The weights file and its content hash (a new model version has a new one); both null when the weights are embedded. */
-  weights: { file: string | null; sha256: string | null; bytes: number; embedded: boolean };
-}
-
-/** One import + optimize of the model; with value variants, for some input values. */
-interface Build { imported: ImportedModel; optimized: ReturnType<typeof optimize>; whenValues?: ValueCondition }
 
 function valueCandidateLimit(o: CompileOptions): number {
   if (o.valueVariants === false) return 0;
   const n = o.valueVariants?.maxCandidates ?? MAX_VALUE_CANDIDATES;
   if (!(Number.isSafeInteger(n) && n >= 0)) throw new CompileError('INVALID_OPTION', `valueVariants.maxCandidates must be a whole number >= 0, got ${String(n)}`);
   return n;
-}
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-function readSource(src: Uint8Array | ArrayBuffer | string, maxBytes: number): { bytes: Uint8Array; baseDir?: string } {
-  if (typeof src === 'string') {
-    let size: number;
-    try { size = fs.statSync(src).size; } catch { size = 0; } // the read below reports the error
-    if (size > maxBytes) throw new LimitError('maxModelBytes', size, maxBytes, `the model file '${src}' is larger than allowed`);
-    try {
-      return { bytes: new Uint8Array(fs.readFileSync(src)), baseDir: path.dirname(path.resolve(src)) };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new CompileError('IO_ERROR', `model file '${src}' does not exist`);
-      if (code === 'EISDIR') throw new CompileError('IO_ERROR', `'${src}' is a folder; give the .onnx file`);
-      throw new CompileError('IO_ERROR', `cannot read model file '${src}': ${code ?? (e as Error).message}`);
-    }
-  }
-  if (src instanceof Uint8Array) return { bytes: src };
-  if (src instanceof ArrayBuffer) return { bytes: new Uint8Array(src) };
-  throw new CompileError('INVALID_OPTION', 'compile() takes the model as a file path, a Uint8Array or an ArrayBuffer');
 }
 
 function validateOptions(o: CompileOptions): void {
@@ -262,6 +205,10 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
   }
 }
 
+/**
+ * One compile with the fast or the lean conv kernels: read → import and optimize (per value when
+ * the model needs input values) → generate → package → check the target's limits → summarize.
+ */
 async function compileWith(model: Uint8Array | ArrayBuffer | string, options: CompileOptions, lean: boolean): Promise<CompileResult> {
   const t0 = performance.now();
   const maxCandidates = valueCandidateLimit(options);
@@ -270,98 +217,18 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const name = options.name ?? 'model';
   const target = options.target ?? 'universal';
   const maxMemoryBytes = options.maxMemoryBytes ?? (target === 'worker' ? WORKER_MEMORY_BYTES : undefined);
-  // Compressed weights are widened at load time, so kernels see them as run-time data; the NHWC
-  // conv kernels pack their weights at compile time and take only constants, so such builds stay NCHW.
-  const compressing = options.weights === 'float16' || options.weights === 'int8';
-  const relaxedMode = relaxedSimdMode(options, target);
+  const relaxedSimd = relaxedSimdMode(options, target);
   // Decoded once: with value variants the model is imported once per candidate value.
   const decoded = decodeModel(bytes, options.limits);
   const constantInputs = resolveConstantInputs(decoded, options.constantInputs);
-  const front = (knownInputs?: Record<string, Tensor>): Build => {
-    const imported = importModel(decoded, { inputShapes: options.inputShapes, constantInputs, knownInputs, baseDir: options.baseDir ?? baseDir, limits: options.limits });
-    if (options.verify) verifyGraph(imported.graph, 'import');
-    const optimized = options.optimize === false
-      ? optimize(imported.graph, { passes: ['fold-constants', 'dce'], verify: options.verify })
-      : optimize(imported.graph, { passes: options.passes, verify: options.verify, extraPasses, keepsNchw, layout: compressing ? 'nchw' : options.layout });
-    if (lean) useLeanKernels(optimized.graph);
-    const format = options.weights;
-    if (format === 'float16' || format === 'int8') optimized.graph = compressWeights(optimized.graph, format).graph;
-    if (format && options.verify) verifyGraph(optimized.graph, 'compress-weights');
-    return { imported, optimized };
-  };
-  const codegenFor = (builds: Build[]): Omit<CodegenOptions, 'relaxed'> => {
-    const imported = builds[0]!.imported;
-    const maxDims = options.maxShapes ? symbolBounds(imported.graph, options.maxShapes) : undefined;
-    const symbols = new Set(imported.graph.inputs.flatMap((i) => imported.graph.types.get(i)!.shape.filter((d): d is string => typeof d === 'string')));
-    // --specialize copies of every build come first: the runtime runs the first variant that matches.
-    const specialized = options.specialize ? builds.flatMap((b) => specializedVariants(b.optimized.graph, options.specialize!, symbols, options.layout).map((v) => ({ ...v, whenValues: b.whenValues }))) : [];
-    const byValue = builds.slice(1).map((b) => ({ graph: b.optimized.graph, when: {}, whenValues: b.whenValues }));
-    const variants = specialized.length || byValue.length ? [...specialized, ...byValue] : undefined;
-    return { embedWeights: options.embedWeights, maxMemoryBytes, maxDims, variants, whenValues: builds[0]!.whenValues };
-  };
-  const generate = (bs: Build[]) => {
-    const codegen = codegenFor(bs);
-    return { codegen, gen: generateModule(bs[0]!.optimized.graph, { ...codegen, relaxed: relaxedMode === true }) };
-  };
-  let builds: Build[];
-  let generated: ReturnType<typeof generate>;
-  let valueVariants: ValueVariantsSummary | undefined;
-  try {
-    builds = [front()];
-    generated = generate(builds);
-  } catch (failure) {
-    // The model may need the values of small integer inputs (axes, k): build per value instead.
-    const found = findValueVariants(decoded, failure, (known) => {
-      const b = front(known);
-      planVariant(b.optimized.graph);
-      return { result: b, graph: b.optimized.graph };
-    }, { inputShapes: options.inputShapes, pinned: new Set(Object.keys(options.constantInputs ?? {})), maxCandidates });
-    builds = found.builds.map((b) => ({ ...b.result, whenValues: Object.keys(b.whenValues).length ? b.whenValues : undefined }));
-    generated = generate(builds);
-    valueVariants = found.summary;
-  }
-  const { codegen, gen } = generated;
+  const buildGraph = graphBuilder(decoded, options, { constantInputs, baseDir, extraPasses, lean });
+  const { builds, generated: { codegen, gen }, valueVariants } = buildOrSearch(decoded, buildGraph, (bs) => generate(bs, { ...options, relaxedSimd }, maxMemoryBytes),
+    { inputShapes: options.inputShapes, pinned: new Set(Object.keys(options.constantInputs ?? {})), maxCandidates });
   const { imported, optimized } = builds[0]!;
   const graph = optimized.graph;
-  const relaxedWasm = relaxedMode === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
-
-  const files: Record<string, Uint8Array> = {};
-  const enc = new TextEncoder();
-  // Embedded weights have no hash of their own: the module's hash in manifest.files covers them.
-  const weightsHash = options.embedWeights ? null : sha256(gen.weights);
-  const weightsFile = weightsHash === null ? null : weightsFileName(name, target, weightsHash);
-  const weightsInfo = { file: weightsFile, sha256: weightsHash, bytes: gen.meta.weights.byteLength };
-  files[`${name}.wasm`] = gen.wasm;
-  if (relaxedWasm) files[`${name}.relaxed.wasm`] = relaxedWasm;
-  if (weightsFile) files[weightsFile] = gen.weights;
-  // What users see of the model: with value variants, output dims that differ per value are named.
-  const shown = { ...gen.meta, outputs: publicOutputs(gen.meta) };
-  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo, relaxed: relaxedWasm ? `${name}.relaxed.wasm` : null }));
-  files[`${name}.d.ts`] = enc.encode(glueDts(shown));
-  Object.assign(files, runtimeFiles());
-  Object.assign(files, FOLDER_PACKAGE_JSON);
-  const manifest: Manifest = {
-    name,
-    compiler: { name: 'onnx2wasm', version: VERSION },
-    source: { sha256: sha256(bytes), bytes: bytes.byteLength, opset: imported.opset, producer: imported.producer },
-    inputs: gen.meta.inputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
-    outputs: shown.outputs.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })),
-    files: Object.fromEntries(Object.entries(files).filter(([f]) => !isFolderSupport(f)).map(([f, b]) => [f, { bytes: b.byteLength, sha256: sha256(b) }])),
-    memory: { pages: gen.meta.memory.pages, arenaBytes: gen.meta.memory.arenaBytes, weightsBytes: gen.meta.weights.byteLength },
-    target,
-    weights: { ...weightsInfo, embedded: weightsFile === null },
-  };
-  files['manifest.json'] = enc.encode(JSON.stringify(manifest, null, 2) + '\n');
-
-  // With symbolic dims the memory grows at run time: the isolate check counts it at the --max-shape
-  // bounds (without bounds, only the initial memory is known).
-  const memoryBytes = gen.maxMemoryBytes ?? gen.meta.memory.pages * 65536;
-  const sizes = measure(files, `${name}.wasm`, target, weightsFile, memoryBytes);
-  if (maxMemoryBytes !== undefined) checkIsolateMemory(sizes, memoryBytes, gen.wasm.byteLength, maxMemoryBytes);
-  const warnings = checkScriptSize(sizes, target, options.maxScriptBytes);
-  for (const r of imported.runTimeIfs) {
-    if (r.failedBranch) warnings.push(`If node '${r.node}': its ${r.failedBranch.branch} branch cannot run for the compiled shapes, so runs that take it fail (${r.failedBranch.reason})`);
-  }
+  const relaxedWasm = relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
+  const { files, manifest, weightsFile } = packageFiles({ name, target, embedWeights: options.embedWeights, source: bytes, imported, gen, relaxedWasm });
+  const { memoryBytes, sizes, warnings } = checkLimits({ name, target, files, weightsFile, gen, imported, maxMemoryBytes, maxScriptBytes: options.maxScriptBytes });
 
   const branches = runTimeBranches(imported, graph);
   const ops: Record<string, number> = {};
@@ -401,30 +268,6 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   };
 }
 
-/** Marks every conv to run without Winograd (wasm-codegen reads winograd: 0): no filters transformed at load. */
-function useLeanKernels(g: Graph): void {
-  for (const n of g.nodes) if (n.op === 'Conv' || n.op === 'NhwcConv') n.attrs = { ...n.attrs, winograd: 0 };
-}
-
-/** MEMORY_LIMIT and SIZE_LIMIT errors end with what would make the model fit. */
-async function withMemoryHint(build: () => Promise<CompileResult>, leanTried: boolean): Promise<CompileResult> {
-  try {
-    return await build();
-  } catch (e) {
-    if (e instanceof CompileError && e.code === 'MEMORY_LIMIT') {
-      e.message += leanTried ? '. This is with the memory-lean kernels (no Winograd filters transformed at load); to lower it further: '
-        : ". To lower it: memory-lean kernels (--kernels lean, or kernels: 'lean'), which keep Winograd weights untransformed; ";
-      e.message += 'smaller inputs (a smaller batch or sequence through --input-shape, lower --max-shape bounds); ' +
-        'splitting the model into parts that each fit; or a higher limit (--max-memory) where the platform allows it';
-    } else if (e instanceof CompileError && e.code === 'SIZE_LIMIT') {
-      e.message += '. To shrink it: keep the weights in a separate file (no --embed-weights; for --target worker they still count, ' +
-        'as they travel in the bundle); fewer or smaller weights (a smaller model, or splitting it into parts); ' +
-        'or a higher limit (--max-script-size) where the platform allows it';
-    }
-    throw e;
-  }
-}
-
 /**
  * Which builds to emit (CompileOptions.relaxedSimd). A Worker bundle holds one module, which the
  * isolate compiles at upload whether it runs it or not, so 'both' is refused there.
@@ -434,30 +277,4 @@ function relaxedSimdMode(o: CompileOptions, target: Target): boolean | 'both' {
   if (mode !== undefined && mode !== true && mode !== false && mode !== 'both') throw new CompileError('INVALID_OPTION', `relaxedSimd must be true, false or 'both', got ${JSON.stringify(mode)}`);
   if (mode === 'both' && target === 'worker') throw new CompileError('INVALID_OPTION', "relaxedSimd 'both' cannot be used with target 'worker': a Worker bundle ships one module; choose true (relaxed SIMD only) or false");
   return mode ?? (target === 'worker' || o.embedWeights ? false : 'both');
-}
-
-/** The relaxed-SIMD module of the same graph; it must share the SIMD128 build's weights byte for byte. */
-function relaxedBuild(graph: Graph, weights: Uint8Array, opts: Omit<CodegenOptions, 'relaxed'>): Uint8Array {
-  const gen = generateModule(graph, { ...opts, relaxed: true });
-  const same = gen.weights.byteLength === weights.byteLength && gen.weights.every((b, i) => b === weights[i]);
-  if (!same) throw new CompileError('CODEGEN_FAILED', 'the relaxed-SIMD build laid out its weights differently from the SIMD128 build');
-  return gen.wasm;
-}
-
-/** maxShapes per input → a bound per symbol (the smallest where a symbol appears twice). */
-function symbolBounds(g: Graph, maxShapes: Record<string, number[]>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, dims] of Object.entries(maxShapes)) {
-    const t = g.inputs.includes(name) ? g.types.get(name) : undefined;
-    if (!t) throw new CompileError('INVALID_OPTION', `maxShapes: the model has no input '${name}' (inputs: ${g.inputs.join(', ')})`);
-    if (dims.length !== t.shape.length) throw new CompileError('INVALID_OPTION', `maxShapes['${name}'] has ${dims.length} dims, the input has ${t.shape.length} ([${t.shape}])`);
-    t.shape.forEach((d, i) => {
-      const v = dims[i]!;
-      if (!(Number.isSafeInteger(v) && v >= 1)) throw new CompileError('INVALID_OPTION', `maxShapes['${name}'] dim ${i} must be a positive integer, got ${String(v)}`);
-      if (typeof d === 'number') {
-        if (d !== v) throw new CompileError('INVALID_OPTION', `maxShapes['${name}'] dim ${i} is ${v}, but the model fixes it to ${d}`);
-      } else out[d] = Math.min(out[d] ?? Infinity, v);
-    });
-  }
-  return out;
 }

@@ -19,11 +19,20 @@ import { graphKey } from './value-variant-key.js';
 export const MAX_VALUE_CANDIDATES = 64;
 /** Dims up to this size count for a single-element input's range (TopK's k up to the dim). */
 const MAX_COUNT_DIM = 16;
+
 /**
- * The codes of a missing value: DYNAMIC_SHAPE (inference, codegen), INVALID_MODEL (an importer
- * handler that needs a constant input). Other errors are not worth a search.
+ * Whether knowing input values could fix `e`: a shape that depends on values (DYNAMIC_SHAPE, from
+ * inference or codegen) or an importer handler that needs an input's value (reason VALUE_NEEDED).
+ * Any other error (a broken model, an unsupported op) fails the same for every value: no search.
  */
-const VALUE_ERRORS = new Set(['DYNAMIC_SHAPE', 'INVALID_MODEL']);
+export function valueCouldFix(e: unknown): e is CompileError {
+  return e instanceof CompileError && (e.code === 'DYNAMIC_SHAPE' || e.reason === 'VALUE_NEEDED');
+}
+
+/** The same complaint: same error class and code, from the same node, about the same input, for the same reason. */
+function sameComplaint(a: CompileError, b: CompileError): boolean {
+  return a.name === b.name && a.code === b.code && a.node === b.node && a.op === b.op && a.input === b.input && a.reason === b.reason;
+}
 
 export interface ValueVariantsSummary {
   /** Inputs compiled per value. */
@@ -88,7 +97,7 @@ export function findValueVariants<T>(
   model: DecodedModel, failure: unknown, build: (known: Record<string, Tensor>) => { result: T; graph: Graph },
   opts: { inputShapes?: Record<string, unknown[]>; pinned: Set<string>; maxCandidates: number },
 ): { builds: ValueBuild<T>[]; summary: ValueVariantsSummary } {
-  if (!(failure instanceof CompileError) || !VALUE_ERRORS.has(failure.code) || opts.maxCandidates < 1) throw failure;
+  if (!valueCouldFix(failure) || opts.maxCandidates < 1) throw failure;
   let inputs: ReturnType<typeof candidateInputs>;
   try { inputs = candidateInputs(model, opts.inputShapes ?? {}, opts.pinned); } catch { throw failure; }
   const { known, varying, rank } = inputs;
@@ -113,7 +122,7 @@ export function findValueVariants<T>(
       } catch (e) {
         if (!(e instanceof CompileError)) throw e;
         // Still the plain compile's complaint: these inputs are not (all) the ones it needs.
-        if (e.message === failure.message) break;
+        if (sameComplaint(e, failure)) break;
       }
     }
     if (!groups.size) continue;

@@ -6,6 +6,7 @@ import { fail } from './op-registry.js';
 import { referenceErf } from './ops/elementwise.js';
 import { Tensor } from './tensor.js';
 import { broadcastIndexer } from './reference.js';
+import { ELEMENTWISE_FUNCTIONS, elementwiseFunction } from './elementwise-functions.js';
 
 export const ACTIVATIONS = ['relu', 'clip', 'sigmoid', 'silu', 'tanh', 'hardsigmoid', 'hardswish', 'gelu', 'gelu_tanh', 'leakyrelu'] as const;
 export type ActivationKind = (typeof ACTIVATIONS)[number];
@@ -25,18 +26,16 @@ export function readActivation(node: Node): Activation | undefined {
 
 export function activationFn(a: Activation): (x: number) => number {
   const [p0 = 0, p1 = 0] = a.params;
-  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+  // The kinds the table of elementwise functions names (relu, sigmoid, hardsigmoid, …) compute its reference.
+  const f = ELEMENTWISE_FUNCTIONS.find((g) => g.epilogue === a.kind);
+  if (f) return (x) => f.reference(x, [p0, p1]);
+  const sigmoid = elementwiseFunction('Sigmoid').reference;
   switch (a.kind) {
-    case 'relu': return (x) => (x > 0 || Number.isNaN(x) ? x : 0);
     case 'clip': return (x) => (Number.isNaN(x) ? x : Math.min(Math.max(x, p0), p1));
-    case 'sigmoid': return sigmoid;
-    case 'silu': return (x) => x * sigmoid(x);
-    case 'tanh': return Math.tanh;
-    case 'hardsigmoid': return (x) => Math.max(0, Math.min(1, p0 * x + p1));
-    case 'hardswish': return (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5));
+    case 'silu': return (x) => x * sigmoid(x, []);
     case 'gelu': return (x) => 0.5 * x * (1 + referenceErf(x / Math.SQRT2));
     case 'gelu_tanh': return (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-    case 'leakyrelu': return (x) => (x >= 0 ? x : p0 * x);
+    default: throw new Error(`no reference for the epilogue activation '${a.kind}'`);
   }
 }
 

@@ -31,22 +31,36 @@ function capped(message: string): string {
   return `${message.slice(0, MAX_MESSAGE_CHARS)}… (and ${message.length - MAX_MESSAGE_CHARS} more characters)`;
 }
 
+/**
+ * Why a node failed, finer than its `code`, for code that must decide from an error (value-variant
+ * search) without reading its message. VALUE_NEEDED: the node needs the value of `input` at compile
+ * time (an axes, shape or count input that is computed or fed at run time).
+ */
+export type CompileErrorReason = 'VALUE_NEEDED';
+
+/** Where an error arose: the node and op, and when one input is to blame, that input. */
+export interface CompileErrorWhere { node?: string; op?: string; input?: string; reason?: CompileErrorReason }
+
 export class CompileError extends Error {
   readonly code: CompileErrorCode;
   readonly node?: string;
   readonly op?: string;
-  constructor(code: CompileErrorCode, message: string, where?: { node?: string; op?: string }) {
+  readonly input?: string;
+  readonly reason?: CompileErrorReason;
+  constructor(code: CompileErrorCode, message: string, where?: CompileErrorWhere) {
     super(capped(message));
     this.name = 'CompileError';
     this.code = code;
     this.node = where?.node;
     this.op = where?.op;
+    this.input = where?.input;
+    this.reason = where?.reason;
   }
 }
 
 /** Type or shape inference rejected a node's inputs or attributes. */
 export class ShapeError extends CompileError {
-  constructor(message: string, where: { node: string; op: string }, code: CompileErrorCode = 'SHAPE_MISMATCH') {
+  constructor(message: string, where: CompileErrorWhere & { node: string; op: string }, code: CompileErrorCode = 'SHAPE_MISMATCH') {
     super(code, `${where.op} node '${where.node}': ${message}`, where);
     this.name = 'ShapeError';
   }

@@ -14,6 +14,7 @@ export * from './parser.js';
 export * from './verifier.js';
 export * from './infer-node.js';
 export * from './epilogue.js';
+export * from './elementwise-functions.js';
 import './ops/index.js';
 export { referenceErf } from './ops/elementwise.js';
 export { dimsAttr } from './ops/dims.js';

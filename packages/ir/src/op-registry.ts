@@ -54,6 +54,11 @@ export function fail(node: Node, message: string, code?: 'SHAPE_MISMATCH' | 'DTY
   throw new ShapeError(message, { node: node.name, op: node.op }, code);
 }
 
+/** DYNAMIC_SHAPE for a node that needs the value of its input `i` at compile time (value variants may supply it). */
+export function needValue(node: Node, i: number, message: string): never {
+  throw new ShapeError(message, { node: node.name, op: node.op, input: node.inputs[i], reason: 'VALUE_NEEDED' }, 'DYNAMIC_SHAPE');
+}
+
 /** Rejects inputs past the op's last: inference would ignore them while a kernel might read them. */
 export function expectInputCount(ctx: InferContext, max: number): void {
   const n = ctx.node.inputs.length;
@@ -149,6 +154,6 @@ export function broadcastShapes(node: Node, shapes: Dim[][]): Dim[] {
 /** A compile-time input the op needs (an axes list, a shape); fails with a clear message if it is computed at run time. */
 export function constInput(ctx: InferContext, i: number, what: string): Tensor {
   const v = ctx.values[i];
-  if (!v) fail(ctx.node, `${what} (input ${i}) must be known at compile time`, 'DYNAMIC_SHAPE');
+  if (!v) needValue(ctx.node, i, `${what} (input ${i}) must be known at compile time`);
   return v;
 }

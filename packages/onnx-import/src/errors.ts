@@ -1,8 +1,8 @@
-import { CompileError, CompileErrorCode } from '@onnx2wasm/ir';
+import { CompileError, CompileErrorCode, CompileErrorWhere } from '@onnx2wasm/ir';
 
 /** A model the importer cannot read or does not support; names the node and op where there is one. */
 export class OnnxImportError extends CompileError {
-  constructor(code: CompileErrorCode, message: string, where?: { node?: string; op?: string }) {
+  constructor(code: CompileErrorCode, message: string, where?: CompileErrorWhere) {
     super(code, message, where);
     this.name = 'OnnxImportError';
   }

@@ -29,6 +29,11 @@ export interface HandlerContext {
   emit(op: string, inputs: string[], attrs?: Attrs, outputs?: string[] | number): string[];
   fail(message: string): never;
   /**
+   * Fails (INVALID_MODEL, reason VALUE_NEEDED, naming `input`) because the node needs the value of
+   * `input` at compile time: value-variant search may supply it, unlike other failures.
+   */
+  needValue(input: string, message: string): never;
+  /**
    * Symbols the user gave to an input dim the model fixes to 1 at axis 0 (`inputShapes: { x: ['N', …] }`
    * over a model traced at batch 1): constant reshape targets may then carry that traced batch.
    */
@@ -96,6 +101,7 @@ export function makeContext(graph: Graph, node: OnnxNode, opset: number, fresh: 
       return outs;
     },
     fail(message) { throw new OnnxImportError('INVALID_MODEL', `${node.opType} node '${node.name}': ${message}`, where); },
+    needValue(input, message) { throw new OnnxImportError('INVALID_MODEL', `${node.opType} node '${node.name}': ${message}`, { ...where, input, reason: 'VALUE_NEEDED' }); },
   };
   return ctx;
 }

@@ -6,3 +6,4 @@ export * from './declared-shapes.js';
 export type { RunTimeIf } from './run-time-branches.js';
 export { DEFAULT_LIMITS } from './import-budget.js';
 export type { ImportLimits } from './import-budget.js';
+export { attrValue } from './attribute-value.js';

@@ -6,7 +6,7 @@ import { CompileError } from '@onnx2wasm/ir';
 import { OnnxImportError, UnsupportedOpError } from './errors.js';
 import { HandlerContext, OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { checkMovedAttributes } from './moved-attributes.js';
-import { attrValue } from './import-model.js';
+import { attrValue } from './attribute-value.js';
 import { GraphProto } from './proto.js';
 import { tensorFromProto } from './tensor-proto.js';
 import { sortedNodes } from './topo-sort.js';

@@ -4,18 +4,9 @@
 // symbol values and buffer addresses into the table the kernels read.
 import { RuntimeError, RuntimeInputError } from './errors.js';
 import type { Tensor } from './tensor.js';
-import type { Slot } from './validate-meta.js';
+import type { DynamicMeta, Poly, Slot } from './validate-meta.js';
 
-export type Poly = [number, ...string[]][];
-export interface DynamicMeta {
-  symbols: string[];
-  table: number;
-  base: number;
-  buffers: { name: string; bytes: Poly; first: number; last: number }[];
-  maxDims?: Record<string, number>;
-  /** Dims a kernel computes during the run (NonZero's count), bounded by a polynomial over earlier symbols. */
-  computed?: { symbol: string; bound: Poly; node: string; op: string }[];
-}
+export type { DynamicMeta, Poly };
 /** Where a tensor is for this run. */
 export interface Placed { dims: number[]; offset: number; byteLength: number }
 

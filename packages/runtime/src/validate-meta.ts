@@ -3,9 +3,20 @@
 // deep inside run(), and never read or write outside the tensor it names.
 import { RuntimeError } from './errors.js';
 import { ARRAYS, DType } from './tensor.js';
-import type { DynamicMeta, Poly } from './dynamic-dims.js';
 import type { ValueCondition } from './value-variants.js';
 
+/** A size or dim as a polynomial over the symbols: terms of [coefficient, ...symbols]. */
+export type Poly = [number, ...string[]][];
+/** A variant's symbolic dims: its symbols, the dims table the kernels read, its run-time buffers. */
+export interface DynamicMeta {
+  symbols: string[];
+  table: number;
+  base: number;
+  buffers: { name: string; bytes: Poly; first: number; last: number }[];
+  maxDims?: Record<string, number>;
+  /** Dims a kernel computes during the run (NonZero's count), bounded by a polynomial over earlier symbols. */
+  computed?: { symbol: string; bound: Poly; node: string; op: string }[];
+}
 /** A graph input or output; with `buffer`, its dims are symbolic and its place is decided per run. */
 export interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number; buffer?: number; shape?: Poly[] }
 export interface Meta {

@@ -1,7 +1,7 @@
-import { CompileError, CompileErrorCode } from '@onnx2wasm/ir';
+import { CompileError, CompileErrorCode, CompileErrorWhere } from '@onnx2wasm/ir';
 
 export class CodegenError extends CompileError {
-  constructor(message: string, where?: { node?: string; op?: string }, code: CompileErrorCode = 'CODEGEN_FAILED') {
+  constructor(message: string, where?: CompileErrorWhere, code: CompileErrorCode = 'CODEGEN_FAILED') {
     super(code, message, where);
     this.name = 'CodegenError';
   }

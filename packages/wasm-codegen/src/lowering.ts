@@ -42,6 +42,13 @@ export interface LowerContext {
 }
 
 /**
+ * What shared emitters (vexp, activations, float16 conversion) need of a lowering: a way to build a
+ * helper function once per module. LowerContext and DynLowerContext both provide it, so either
+ * kind of kernel hands itself to them as is.
+ */
+export type HelperHost = Pick<LowerContext, 'helper'>;
+
+/**
  * A value as a kernel with run-time dims sees it. Every accessor returns a fresh expression (an
  * Expr may appear only once in the tree): a number when the quantity is static, else a read of a
  * local the node's prologue filled from the dims table.
@@ -131,7 +138,7 @@ export function listLoweredOps(): string[] { return [...lowerings.keys()].sort()
 /** The constant value of input `i`, or a codegen error naming the node (for inputs kernels need at compile time). */
 export function constantInput(ctx: LowerContext, i: number, what: string): Tensor {
   const t = ctx.inputs[i]?.constant;
-  if (!t) throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} (input ${i}) must be a compile-time constant`, { node: ctx.node.name, op: ctx.node.op }, 'DYNAMIC_SHAPE');
+  if (!t) throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} (input ${i}) must be a compile-time constant`, { node: ctx.node.name, op: ctx.node.op, input: ctx.node.inputs[i], reason: 'VALUE_NEEDED' }, 'DYNAMIC_SHAPE');
   return t;
 }
 

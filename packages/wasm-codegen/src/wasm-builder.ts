@@ -218,17 +218,18 @@ export class FnBuilder {
    * num('f64', 'convert_s.i32', x): the escape hatch for the many typed ops of generic kernels.
    */
   num(type: 'i32' | 'i64' | 'f32' | 'f64', op: string, ...args: Expr[]): Expr {
-    let target: unknown = (this.m as unknown as Record<string, unknown>)[type];
-    for (const part of op.split('.')) target = (target as Record<string, unknown>)[part];
+    // Looked up by name at run time (see FnBuilder.num's doc): Reflect says so instead of a cast.
+    let target: unknown = Reflect.get(this.m, type);
+    for (const part of op.split('.')) target = typeof target === 'object' && target !== null ? Reflect.get(target, part) : undefined;
     if (typeof target !== 'function') throw new Error(`no Binaryen op ${type}.${op}`);
-    return E((target as (...a: number[]) => number)(...args.map((a) => a.ref)));
+    return E(Reflect.apply(target, undefined, args.map((a) => a.ref)) as number);
   }
   constOf(type: 'i32' | 'i64' | 'f32' | 'f64', value: number | bigint): Expr {
     // An attribute like Shrink's lambd = 0.5 used on an integer tensor: truncate, as a cast would.
     const int = () => (typeof value === 'bigint' ? value : BigInt(Number.isFinite(value) ? Math.trunc(value) : 0));
     if (type === 'i64') {
       // Binaryen 132 takes the i64 value as a BigInt.
-      return E((this.m.i64.const as unknown as (v: bigint) => number)(BigInt.asIntN(64, int())));
+      return E(this.m.i64.const(BigInt.asIntN(64, int())));
     }
     if (type === 'i32') return E(this.m.i32.const(Number(BigInt.asIntN(32, int()))));
     return E(type === 'f32' ? this.m.f32.const(Number(value)) : this.m.f64.const(Number(value)));
@@ -316,9 +317,9 @@ export class WasmModuleBuilder {
   }
 
   relaxedMadd(a: number, b: number, c: number): number {
-    // Binaryen's JS API has no builder for relaxed ops; its C API takes the op id.
-    const api = binaryen as unknown as { _BinaryenSIMDTernary(m: number, op: number, a: number, b: number, c: number): number; RelaxedMaddVecF32x4: number };
-    return api._BinaryenSIMDTernary((this.m as unknown as { ptr: number }).ptr, api.RelaxedMaddVecF32x4, a, b, c);
+    // Binaryen's JS API has no builder for relaxed ops; its C API (untyped in binaryen's .d.ts) takes the op id.
+    const simdTernary: (module: number, op: binaryen.Operations, a: number, b: number, c: number) => number = Reflect.get(binaryen, '_BinaryenSIMDTernary');
+    return simdTernary(this.m.ptr, binaryen.RelaxedMaddVecF32x4, a, b, c);
   }
 
   exportFunction(name: string, as = name): void { this.m.addFunctionExport(name, as); }

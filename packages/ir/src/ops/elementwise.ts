@@ -4,6 +4,7 @@ import { DType } from '../dtype.js';
 import { Node } from '../graph.js';
 import { OpDef, attrFloat, broadcastShapes, expectInputCount, fail, input, registerOp } from '../op-registry.js';
 import { mapElementwise } from '../reference.js';
+import { ELEMENTWISE_FUNCTIONS, ElementwiseFunction, functionParams } from '../elementwise-functions.js';
 
 const NUMERIC: DType[] = ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'];
 const FLOATS: DType[] = ['float32', 'float64', 'float16'];
@@ -34,6 +35,11 @@ interface UnarySpec { fn: (x: number, node: Node) => number; dtypes: DType[]; de
 
 /** C's pow: 1 ** y and (-1) ** ±Inf are 1 even for NaN y, where Math.pow gives NaN (onnxruntime uses powf). */
 const cPow = (a: number, b: number) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b));
+/** The unary op of a function of the shared table (elementwise-functions.ts), its parameters read from the node. */
+function tabled(f: ElementwiseFunction): UnarySpec {
+  return { fn: (x, n) => f.reference(x, functionParams(n, f.id)), dtypes: f.integer ? NUMERIC : FLOATS, description: f.description };
+}
+
 const intDiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
 
 export const BINARY: Record<string, BinarySpec> = {
@@ -46,11 +52,8 @@ export const BINARY: Record<string, BinarySpec> = {
   Min: { fn: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)), dtypes: NUMERIC, description: 'elementwise minimum' },
 };
 
+/** Unary ops: the math functions below, then every activation of the shared table. */
 export const UNARY: Record<string, UnarySpec> = {
-  // x < 0 ? 0 : x keeps -0 and NaN, as the kernels' pmax and onnxruntime do.
-  Relu: { fn: (x) => (x < 0 ? 0 : x), dtypes: NUMERIC, description: 'max(x, 0)' },
-  Sigmoid: { fn: (x) => 1 / (1 + Math.exp(-x)), dtypes: FLOATS, description: '1 / (1 + exp(-x))' },
-  Tanh: { fn: (x) => Math.tanh(x), dtypes: FLOATS, description: 'hyperbolic tangent' },
   Exp: { fn: (x) => Math.exp(x), dtypes: FLOATS, description: 'e ** x' },
   Log: { fn: (x) => Math.log(x), dtypes: FLOATS, description: 'natural logarithm' },
   Sqrt: { fn: (x) => Math.sqrt(x), dtypes: FLOATS, description: 'square root' },
@@ -61,9 +64,6 @@ export const UNARY: Record<string, UnarySpec> = {
   Floor: { fn: (x) => Math.floor(x), dtypes: FLOATS, description: 'round down' },
   Ceil: { fn: (x) => Math.ceil(x), dtypes: FLOATS, description: 'round up' },
   Identity: { fn: (x) => x, dtypes: [...NUMERIC, 'bool'], description: 'copy' },
-  LeakyRelu: { fn: (x, n) => (x >= 0 ? x : x * attrFloat(n, 'alpha', 0.01)), dtypes: FLOATS, description: 'x if x >= 0 else alpha * x' },
-  HardSigmoid: { fn: (x, n) => Math.max(0, Math.min(1, attrFloat(n, 'alpha', 0.2) * x + attrFloat(n, 'beta', 0.5))), dtypes: FLOATS, description: 'clamp(alpha * x + beta, 0, 1)' },
-  HardSwish: { fn: (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), dtypes: FLOATS, description: 'x * clamp(x / 6 + 1/2, 0, 1)' },
   // Sign(-0) is +0 (onnxruntime); NaN stays NaN.
   Sign: { fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : Number.isNaN(x) ? x : 0), dtypes: NUMERIC, description: 'sign of x (-1, 0, 1)' },
   Round: { fn: (x) => roundHalfEven(x), dtypes: FLOATS, description: 'round to nearest, ties to even' },
@@ -78,15 +78,8 @@ export const UNARY: Record<string, UnarySpec> = {
   Asinh: { fn: Math.asinh, dtypes: FLOATS, description: 'inverse hyperbolic sine' },
   Acosh: { fn: Math.acosh, dtypes: FLOATS, description: 'inverse hyperbolic cosine' },
   Atanh: { fn: Math.atanh, dtypes: FLOATS, description: 'inverse hyperbolic tangent' },
-  Softplus: { fn: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), dtypes: FLOATS, description: 'log(1 + exp(x))' },
-  Softsign: { fn: (x) => x / (1 + Math.abs(x)), dtypes: FLOATS, description: 'x / (1 + |x|)' },
-  Elu: { fn: (x, n) => (x >= 0 ? x : attrFloat(n, 'alpha', 1) * Math.expm1(x)), dtypes: FLOATS, description: 'x if x >= 0 else alpha * (exp(x) - 1)' },
-  Selu: { fn: (x, n) => attrFloat(n, 'gamma', 1.0507009873554805) * (x > 0 ? x : attrFloat(n, 'alpha', 1.6732632423543772) * Math.expm1(x)), dtypes: FLOATS, description: 'gamma * (x if x > 0 else alpha * (exp(x) - 1))' },
-  Celu: { fn: (x, n) => { const a = attrFloat(n, 'alpha', 1); return Math.max(0, x) + Math.min(0, a * Math.expm1(x / a)); }, dtypes: FLOATS, description: 'max(0, x) + min(0, alpha * (exp(x / alpha) - 1))' },
-  ThresholdedRelu: { fn: (x, n) => (x > attrFloat(n, 'alpha', 1) ? x : 0), dtypes: FLOATS, description: 'x if x > alpha else 0' },
-  Mish: { fn: (x) => x * Math.tanh(x > 20 ? x : Math.log1p(Math.exp(x))), dtypes: FLOATS, description: 'x * tanh(softplus(x))' },
-  Shrink: { fn: (x, n) => { const l = attrFloat(n, 'lambd', 0.5), b = attrFloat(n, 'bias', 0); return x < -l ? x + b : x > l ? x - b : 0; }, dtypes: NUMERIC, description: 'soft shrinkage' },
   Gelu: { fn: (x, n) => (n.attrs.approximate === 'tanh' ? 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))) : 0.5 * x * (1 + erf(x / Math.SQRT2))), dtypes: FLOATS, description: 'Gaussian error linear unit (approximate: none | tanh)' },
+  ...Object.fromEntries(ELEMENTWISE_FUNCTIONS.filter((f) => f.irOp).map((f) => [f.id, tabled(f)])),
 };
 
 function roundHalfEven(x: number): number {

@@ -9,24 +9,16 @@
 import { Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, attrString, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
+import { ELEMENTWISE_FUNCTIONS } from '../elementwise-functions.js';
 
 export type CellKind = 'RNN' | 'GRU' | 'LSTM';
 export const GATES: Record<CellKind, number> = { RNN: 1, GRU: 3, LSTM: 4 };
 export const FUNCTIONS: Record<CellKind, number> = { RNN: 1, GRU: 2, LSTM: 3 };
 
-/** Activation functions an RNN may name, with their (alpha, beta) use. */
-export const ACTIVATIONS: Record<string, (x: number, a: number, b: number) => number> = {
-  Relu: (x) => Math.max(0, x),
-  Tanh: (x) => Math.tanh(x),
-  Sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  Affine: (x, a, b) => a * x + b,
-  LeakyRelu: (x, a) => (x >= 0 ? x : a * x),
-  ThresholdedRelu: (x, a) => (x > a ? x : 0),
-  ScaledTanh: (x, a, b) => a * Math.tanh(b * x),
-  HardSigmoid: (x, a, b) => Math.min(1, Math.max(0, a * x + b)),
-  Elu: (x, a) => (x >= 0 ? x : a * Math.expm1(x)),
-  Softsign: (x) => x / (1 + Math.abs(x)),
-};
+/** Activation functions an RNN may name (the table's recurrent ones), taking (alpha, beta) as their parameters. */
+export const ACTIVATIONS: Record<string, (x: number, a: number, b: number) => number> = Object.fromEntries(
+  ELEMENTWISE_FUNCTIONS.filter((f) => f.recurrent).map((f) => [f.id, (x: number, a: number, b: number) => f.reference(x, [a, b])]),
+);
 
 export interface RecurrentConfig {
   kind: CellKind;

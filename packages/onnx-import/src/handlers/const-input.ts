@@ -8,7 +8,7 @@ export function constInts(ctx: HandlerContext, index: number, what: string): num
   const name = ctx.node.inputs[index];
   if (!name) return undefined;
   const t = ctx.constantOf(name);
-  if (!t) ctx.fail(`${what} (input ${index}) must be a constant (an initializer or a Constant node); computed ${what} are not supported`);
+  if (!t) ctx.needValue(name, `${what} (input ${index}) must be a constant (an initializer or a Constant node); computed ${what} are not supported`);
   if (t.dtype !== 'int64' && t.dtype !== 'int32') ctx.fail(`${what} (input ${index}) must be an integer tensor, got ${t.dtype}`);
   return toNumbers(t);
 }

@@ -44,7 +44,7 @@ function optionalScalar(ctx: HandlerContext, index: number, what: string): numbe
   const name = ctx.node.inputs[index];
   if (!name) return undefined;
   const t = ctx.constantOf(name);
-  if (!t) ctx.fail(`${what} (input ${index}) must be a compile-time constant`);
+  if (!t) ctx.needValue(name, `${what} (input ${index}) must be a compile-time constant`);
   return toNumbers(t)[0];
 }
 
@@ -98,12 +98,13 @@ registerHandler('STFT', 17, (ctx) => {
   const [signal, , windowName] = node.inputs;
   const [batch, length, width] = staticShape(ctx, signal!) as [number, number, number];
   // Name every run-time parameter at once, so a caller can supply all their values in one go.
-  const runTime = node.inputs.slice(1).filter((v) => v && !ctx.constantOf(v)).map((v) => `'${v}'`);
-  if (runTime.length) ctx.fail(`inputs ${runTime.join(', ')} must be a compile-time constant (they fix the frames and bins)`);
+  const runTimeNames = node.inputs.slice(1).filter((v) => v && !ctx.constantOf(v));
+  const runTime = runTimeNames.map((v) => `'${v}'`);
+  if (runTime.length) ctx.needValue(runTimeNames[0]!, `inputs ${runTime.join(', ')} must be a compile-time constant (they fix the frames and bins)`);
   const step = optionalScalar(ctx, 1, 'frame_step');
   if (step === undefined || step <= 0) return ctx.fail('frame_step must be a positive constant');
   const window = windowName ? ctx.constantOf(windowName) : undefined;
-  if (windowName && !window) ctx.fail(`window (input 2) '${windowName}' must be a compile-time constant`);
+  if (windowName && !window) ctx.needValue(windowName, `window (input 2) '${windowName}' must be a compile-time constant`);
   const frame = optionalScalar(ctx, 3, 'frame_length') ?? window?.dims[0];
   if (frame === undefined || frame <= 0 || frame > length) return ctx.fail(`frame_length ${String(frame)} must be positive and at most the signal length ${length}`);
   const w = window ? toNumbers(window) : new Array<number>(frame).fill(1);

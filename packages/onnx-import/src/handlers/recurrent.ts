@@ -3,15 +3,15 @@
 // states in and Y / Y_h / Y_c out. Activations default per cell (RNN Tanh; GRU Sigmoid, Tanh; LSTM
 // Sigmoid, Tanh, Tanh) and repeat for the reverse direction; activation_alpha / activation_beta
 // are consumed in order by the functions that take them, the others getting ONNX's defaults.
-import { ACTIVATIONS, Attrs, FUNCTIONS } from '@onnx2wasm/ir';
+import { ACTIVATIONS, Attrs, ELEMENTWISE_FUNCTIONS, FUNCTIONS } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 
 type Cell = 'RNN' | 'GRU' | 'LSTM';
 const DEFAULT_ACTIVATIONS: Record<Cell, string[]> = { RNN: ['Tanh'], GRU: ['Sigmoid', 'Tanh'], LSTM: ['Sigmoid', 'Tanh', 'Tanh'] };
-/** Default (alpha, beta) of the functions that take them. */
-const PARAMS: Record<string, [number | undefined, number | undefined]> = {
-  Affine: [1, 0], LeakyRelu: [0.01, undefined], ThresholdedRelu: [1, undefined], ScaledTanh: [1, 1], HardSigmoid: [0.2, 0.5], Elu: [1, undefined],
-};
+/** Default (alpha, beta) of the gate functions that take them, from the table of elementwise functions. */
+const PARAMS: Record<string, [number | undefined, number | undefined]> = Object.fromEntries(
+  ELEMENTWISE_FUNCTIONS.filter((f) => f.recurrent && f.params.length).map((f) => [f.id, [f.params[0]?.default, f.params[1]?.default]]),
+);
 
 function activationAttrs(ctx: HandlerContext, cell: Cell, directions: number): Attrs {
   const a = ctx.node.attrs;

@@ -12,7 +12,7 @@ function constValues(ctx: HandlerContext, i: number, what: string): number[] | u
   const name = ctx.node.inputs[i];
   if (!name) return undefined;
   const t: Tensor | undefined = ctx.constantOf(name);
-  if (!t) return ctx.fail(`${what} (input ${i}, '${name}') must be a compile-time constant`);
+  if (!t) return ctx.needValue(name, `${what} (input ${i}, '${name}') must be a compile-time constant`);
   return t.data.length ? toNumbers(t) : undefined;
 }
 

@@ -29,7 +29,7 @@ function define(ctx: HandlerContext, items: string[]): void {
 function position(ctx: HandlerContext, input: string | undefined, length: number, dflt: number, inclusive: boolean): number {
   if (!input) return dflt;
   const c = ctx.constantOf(input);
-  if (!c) ctx.fail(`position (input '${input}') must be known at compile time`);
+  if (!c) ctx.needValue(input, `position (input '${input}') must be known at compile time`);
   let p = toNumbers(c)[0]!;
   if (p < 0) p += length;
   if (p < 0 || p > (inclusive ? length : length - 1)) ctx.fail(`position ${toNumbers(c)[0]} is out of range for a sequence of ${length}`);
@@ -84,7 +84,7 @@ registerHandler('SplitToSequence', 11, (ctx) => {
   let sizes: number[];
   if (split) {
     const c = ctx.constantOf(split);
-    if (!c) return ctx.fail(`split (input '${split}') must be known at compile time`);
+    if (!c) return ctx.needValue(split, `split (input '${split}') must be known at compile time`);
     if (c.dtype !== 'int64' && c.dtype !== 'int32') return ctx.fail(`split (input '${split}') must be an integer tensor, got ${c.dtype}`);
     const v = toNumbers(c);
     if (c.dims.length === 0 && !(v[0]! >= 1)) return ctx.fail(`split (input '${split}') is ${v[0]}; a chunk length must be at least 1`);

@@ -18,7 +18,7 @@ registerHandler('Tile', 6, (ctx) => { ctx.emit('Tile', ctx.node.inputs.slice(0, 
 registerHandler('Tile', 1, (ctx) => {
   const [, tiles, axis] = ctx.node.inputs.map((n) => (n ? ctx.constantOf(n) : undefined));
   const name = ctx.node.inputs[0]!;
-  if (!tiles || !axis) ctx.fail('tiles and axis (inputs 1 and 2) must be constants');
+  if (!tiles || !axis) ctx.needValue(ctx.node.inputs[tiles ? 2 : 1]!, 'tiles and axis (inputs 1 and 2) must be constants');
   const rank = ctx.typeOf(name).shape.length;
   const a = Number(axis!.data[0]!);
   const reps = Array.from({ length: rank }, (_, i) => (i === (a < 0 ? a + rank : a) ? Number(tiles!.data[0]!) : 1));

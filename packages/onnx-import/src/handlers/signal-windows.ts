@@ -12,7 +12,7 @@ function constScalar(ctx: HandlerContext, index: number): number {
   const t = ctx.constantOf(name);
   if (!t) {
     const runTime = ctx.node.inputs.filter((n) => n && !ctx.constantOf(n)).map((n) => `'${n}'`);
-    ctx.fail(`inputs ${runTime.join(', ')} must be a compile-time constant (they fix the output shape or values)`);
+    ctx.needValue(name, `inputs ${runTime.join(', ')} must be a compile-time constant (they fix the output shape or values)`);
   }
   const v = toNumbers(t);
   if (v.length !== 1) ctx.fail(`input '${name}' must be a scalar, got ${v.length} values`);

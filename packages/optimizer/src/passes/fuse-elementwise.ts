@@ -2,11 +2,12 @@
 // single loop over memory. A producer is merged into its reader when the reader is its only user
 // and both have the same output shape (a small producer broadcast into a larger reader stays
 // separate: fusing it would recompute it for every element).
-import { FusedStep, Node, readProgram } from '@onnx2wasm/ir';
+import { ELEMENTWISE_FUNCTIONS, FusedStep, Node, readProgram } from '@onnx2wasm/ir';
 import { GraphView, Rule, rewritePass } from '../rewrite.js';
 
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min']);
-const UNARY = new Set(['Relu', 'Neg', 'Abs', 'Sqrt', 'Floor', 'Ceil', 'Reciprocal', 'Exp', 'Sigmoid', 'Tanh', 'Erf', 'LeakyRelu', 'HardSigmoid']);
+/** These, and the activations the table of elementwise functions marks fusable. */
+const UNARY = new Set(['Neg', 'Abs', 'Sqrt', 'Floor', 'Ceil', 'Reciprocal', 'Exp', 'Erf', ...ELEMENTWISE_FUNCTIONS.filter((f) => f.fusable).map((f) => f.id)]);
 /** Exponents the fused kernel computes without pow(). */
 export const FUSABLE_EXPONENTS = [1, 2, 3, 0.5, -1];
 /** Ops this pass fuses; the codegen's fused kernel must accept every one of them. */

@@ -5,7 +5,7 @@
 //   Relu / Clip / Sigmoid / Tanh / LeakyRelu / HardSigmoid / HardSwish / Gelu, x·sigmoid(x) → the activation.
 // Order inside the epilogue is fixed (bias, residual, activation), so a rule only fires when the
 // parts after it are still empty.
-import { Node, Tensor, ValueType, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, ValueType, elementwiseFunction, isElementwiseFunction, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 
 /** Which ops take an epilogue, where their bias and residual inputs go, and the bias layout. */
@@ -101,14 +101,11 @@ function constScalar(view: GraphView, v: string | undefined, dflt: number): numb
 
 /** The activation a single-input node computes, if it is one we fuse. */
 function activationOf(n: Node, view: GraphView): { kind: string; params: number[] } | undefined {
-  const num = (k: string, d: number) => (typeof n.attrs[k] === 'number' ? (n.attrs[k] as number) : d);
+  // The node's parameters, the table's defaults where absent or not a number.
+  const tableParams = (id: string) => elementwiseFunction(id).params.map((q) => (typeof n.attrs[q.name] === 'number' ? (n.attrs[q.name] as number) : q.default));
+  const f = isElementwiseFunction(n.op) ? elementwiseFunction(n.op) : undefined;
+  if (f?.epilogue) return { kind: f.epilogue, params: tableParams(f.id) };
   switch (n.op) {
-    case 'Relu': return { kind: 'relu', params: [] };
-    case 'Sigmoid': return { kind: 'sigmoid', params: [] };
-    case 'Tanh': return { kind: 'tanh', params: [] };
-    case 'HardSwish': return { kind: 'hardswish', params: [] };
-    case 'LeakyRelu': return { kind: 'leakyrelu', params: [num('alpha', 0.01)] };
-    case 'HardSigmoid': return { kind: 'hardsigmoid', params: [num('alpha', 0.2), num('beta', 0.5)] };
     case 'Gelu': return { kind: n.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu', params: [] };
     case 'Clip': {
       const lo = constScalar(view, n.inputs[1], -3.4028234663852886e38), hi = constScalar(view, n.inputs[2], 3.4028234663852886e38);

@@ -1,6 +1,6 @@
 // Fused activations as f32x4 expressions, shared by every kernel with an epilogue.
 import { ActivationKind } from '@onnx2wasm/ir';
-import { LowerContext } from '../lowering.js';
+import { HelperHost } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { erfInline, vsigmoid, vtanh } from './math.js';
 
@@ -12,7 +12,7 @@ export function needsHelpers(a: EpilogueActivation): boolean {
 }
 
 /** The activation applied to the vector `x` (a thunk: it may be read several times). */
-export function emitActivation(ctx: LowerContext | undefined, fn: FnBuilder, a: EpilogueActivation, x: () => Expr): Expr {
+export function emitActivation(ctx: HelperHost | undefined, fn: FnBuilder, a: EpilogueActivation, x: () => Expr): Expr {
   const [p0 = 0, p1 = 0] = a.params ?? [];
   const need = () => {
     if (!ctx) throw new Error(`activation '${a.kind}' needs the lowering context`);

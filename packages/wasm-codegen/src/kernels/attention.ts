@@ -10,7 +10,7 @@
 // The same code serves static shapes (sizes are numbers, addresses offset immediates) and run-time
 // dims (B, S, T and the mask's dims read from the dims table, operands and scratch placed per run).
 import { Dim, Node, attrFloat, attrInt, dimAdd, dimMul, dimProduct } from '@onnx2wasm/ir';
-import { DynLowerContext, LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { DynLowerContext, HelperHost, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { Address, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from './gemm-core.js';
 import { emitPackPanels, packedBytes } from './gemm-pack.js';
@@ -22,7 +22,7 @@ const align16 = (n: number) => Math.ceil(n / 16) * 16;
 interface AttentionView {
   node: Node;
   fn: FnBuilder;
-  helpers: LowerContext;
+  helpers: HelperHost;
   B: () => I32; Hq: number; Hkv: number; S: () => I32; T: () => I32; D: number; Dv: () => I32;
   q: Address; k: Address; v: Address; y: Address; qkOut?: Address;
   mask?: { addr: Address; bool: boolean; strides: (() => I32)[]; keys: () => I32 };
@@ -246,7 +246,7 @@ registerLowering({
     const strides = mask && maskStrides(mask.shape);
     const scores = () => fn.add(ctx.scratch(), ctx.dim(scoresOffset(D, k!.shape[2]!)));
     return emitAttention({
-      node: ctx.node, fn, helpers: ctx as unknown as LowerContext,
+      node: ctx.node, fn, helpers: ctx,
       B: () => q!.dim(0), Hq, Hkv, S: () => q!.dim(2), T: () => k!.dim(2), D, Dv: () => v!.dim(3),
       q: dynAddress(fn, q!), k: dynAddress(fn, k!), v: dynAddress(fn, v!), y: dynAddress(fn, y!), qkOut: qkOut && dynAddress(fn, qkOut),
       mask: mask && { addr: dynAddress(fn, mask), bool: mask.dtype === 'bool', strides: strides!.map((s) => () => ctx.dim(s)), keys: () => mask.dim(-1) },

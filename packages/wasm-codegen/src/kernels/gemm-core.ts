@@ -9,7 +9,7 @@
 // Sizes and strides may be run-time values (kernels for run-time dims): they are read into locals
 // once, the row remainder picks its 1/2/3-row block at run time, and the column tail is one or two
 // vectors whose last one stores only the lanes that exist. Numbers give the same code as before.
-import { DynOperand, LowerContext } from '../lowering.js';
+import { DynOperand, HelperHost } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
 import { emitGemmInRowBlocks } from './gemm-rows.js';
@@ -59,7 +59,7 @@ export interface GemmSpec {
   residual?: { r: () => Expr; rRowStride: I32; scale?: number };
   activation?: EpilogueActivation;
   /** Needed for activations built on shared helpers (sigmoid, tanh, gelu); only its `helper` is used. */
-  ctx?: Pick<LowerContext, 'helper'>;
+  ctx?: HelperHost;
 }
 
 const ROWS = 4;
@@ -268,7 +268,7 @@ function emitGemmInline(fn: FnBuilder, s: GemmSpec): Expr[] {
     }
     const act = spec.activation ?? { kind: 'none' };
     // emitActivation reads only `helper` from the context (shared vector helpers).
-    if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx as LowerContext | undefined, f, act, () => a.get())));
+    if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx, f, act, () => a.get())));
     return e;
   }
 }

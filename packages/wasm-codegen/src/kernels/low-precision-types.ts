@@ -6,7 +6,7 @@
 import { DType, E8m0Rounding, FLOAT_FORMATS, FloatFormat, maxCode, signBit } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
-import type { ScalarType } from './scalar-types.js';
+import type { ScalarType } from './scalar-type.js';
 
 const NAN_BITS = 0x7fc00000;
 

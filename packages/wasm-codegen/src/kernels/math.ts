@@ -6,7 +6,7 @@
 //   +Inf above ln(FLT_MAX) = 88.72283, as onnxruntime and constant folding give (issue #19).
 //   erf: absolute error < 2e-7 everywhere; relative error < 1e-6 for |x| < 0.5 (odd Taylor series).
 //   sigmoid / tanh: derived from exp; absolute error < 3e-7.
-import { LowerContext } from '../lowering.js';
+import { HelperHost } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 
 const LOG2E = 1.4426950408889634, LN2_HI = 0.693359375, LN2_LO = -2.12194440e-4;
@@ -61,7 +61,7 @@ function buildExp(fn: FnBuilder): void {
   fn.finish([...vexpInto(fn, x.get(), y), fn.return(y.get())], 'v128');
 }
 
-export function vexp(ctx: LowerContext, fn: FnBuilder, x: Expr): Expr {
+export function vexp(ctx: HelperHost, fn: FnBuilder, x: Expr): Expr {
   return fn.callValue(ctx.helper('vexp', buildExp, ['v128']), [x], 'v128');
 }
 
@@ -71,7 +71,7 @@ function buildSigmoid(fn: FnBuilder): void {
   fn.finish([fn.return(fn.vdiv(fn.vconst(1), fn.vadd(fn.vconst(1), fn.callValue('vexp', [fn.vneg(x.get())], 'v128'))))], 'v128');
 }
 
-export function vsigmoid(ctx: LowerContext, fn: FnBuilder, x: Expr): Expr {
+export function vsigmoid(ctx: HelperHost, fn: FnBuilder, x: Expr): Expr {
   ctx.helper('vexp', buildExp, ['v128']);
   return fn.callValue(ctx.helper('vsigmoid', buildSigmoid, ['v128']), [x], 'v128');
 }
@@ -91,7 +91,7 @@ function buildTanh(fn: FnBuilder): void {
   ], 'v128');
 }
 
-export function vtanh(ctx: LowerContext, fn: FnBuilder, x: Expr): Expr {
+export function vtanh(ctx: HelperHost, fn: FnBuilder, x: Expr): Expr {
   ctx.helper('vexp', buildExp, ['v128']);
   return fn.callValue(ctx.helper('vtanh', buildTanh, ['v128']), [x], 'v128');
 }
@@ -127,6 +127,6 @@ export const ERF_CLAMP = 3.925;
 export const ERF_P = [1.128379154371765, 0.18732362691095233, 0.052392356986732114, 0.00364771915038289, 0.0002847434040158456, 2.1067447747435963e-06] as const;
 export const ERF_Q = [1, 0.49934419836774435, 0.1128816236682764, 0.014730728959195069, 0.0011386461717410312, 3.867120288118808e-05] as const;
 
-export function verf(ctx: LowerContext, fn: FnBuilder, x: Expr): Expr {
+export function verf(ctx: HelperHost, fn: FnBuilder, x: Expr): Expr {
   return fn.callValue(ctx.helper('verf', buildErf, ['v128']), [x], 'v128');
 }

@@ -1,7 +1,7 @@
 // Scalar expressions of the elementwise ops for every wasm scalar type, used by the generic
 // (non-SIMD) elementwise kernel: integer dtypes, float64, float16, and float32 ops without a
 // vector form. Transcendentals go through the host's Math (see runtime host-imports).
-import { Node, attrFloat, attrInt, attrString } from '@onnx2wasm/ir';
+import { Node, attrInt, attrString, functionParams } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { verf, vexp, vtanh } from './math.js';
@@ -120,22 +120,25 @@ export const SCALAR_UNARY: Record<string, ScalarOp> = {
   Atanh: (c, [x]) => host(c, 'atanh', x!()),
   Softplus: (c, [x]) => c.fn.select(cmp(c, 'gt', x!(), k(c, 20)), x!(), host(c, 'log1p', host(c, 'exp', x!()))),
   Softsign: (c, [x]) => op(c, 'div', x!(), op(c, 'add', k(c, 1), op(c, 'abs', x!()))),
-  Elu: (c, [x]) => c.fn.select(cmp(c, 'ge', x!(), k(c, 0)), x!(), op(c, 'mul', k(c, attrFloat(c.node, 'alpha', 1)), host(c, 'expm1', x!()))),
+  Elu: (c, [x]) => c.fn.select(cmp(c, 'ge', x!(), k(c, 0)), x!(), op(c, 'mul', k(c, functionParams(c.node, 'Elu')[0]!), host(c, 'expm1', x!()))),
   Selu: (c, [x]) => {
-    const alpha = attrFloat(c.node, 'alpha', 1.6732632423543772), gamma = attrFloat(c.node, 'gamma', 1.0507009873554805);
+    const [alpha, gamma] = functionParams(c.node, 'Selu') as [number, number];
     return op(c, 'mul', k(c, gamma), c.fn.select(cmp(c, 'gt', x!(), k(c, 0)), x!(), op(c, 'mul', k(c, alpha), host(c, 'expm1', x!()))));
   },
   Celu: (c, [x]) => {
-    const a = attrFloat(c.node, 'alpha', 1);
+    const a = functionParams(c.node, 'Celu')[0]!;
     return op(c, 'add', op(c, 'max', k(c, 0), x!()), op(c, 'min', k(c, 0), op(c, 'mul', k(c, a), host(c, 'expm1', op(c, 'div', x!(), k(c, a))))));
   },
-  ThresholdedRelu: (c, [x]) => c.fn.select(cmp(c, 'gt', x!(), k(c, attrFloat(c.node, 'alpha', 1))), x!(), k(c, 0)),
-  LeakyRelu: (c, [x]) => c.fn.select(cmp(c, 'ge', x!(), k(c, 0)), x!(), op(c, 'mul', x!(), k(c, attrFloat(c.node, 'alpha', 0.01)))),
-  HardSigmoid: (c, [x]) => op(c, 'max', k(c, 0), op(c, 'min', k(c, 1), op(c, 'add', op(c, 'mul', x!(), k(c, attrFloat(c.node, 'alpha', 0.2))), k(c, attrFloat(c.node, 'beta', 0.5))))),
+  ThresholdedRelu: (c, [x]) => c.fn.select(cmp(c, 'gt', x!(), k(c, functionParams(c.node, 'ThresholdedRelu')[0]!)), x!(), k(c, 0)),
+  LeakyRelu: (c, [x]) => c.fn.select(cmp(c, 'ge', x!(), k(c, 0)), x!(), op(c, 'mul', x!(), k(c, functionParams(c.node, 'LeakyRelu')[0]!))),
+  HardSigmoid: (c, [x]) => {
+    const [alpha, beta] = functionParams(c.node, 'HardSigmoid') as [number, number];
+    return op(c, 'max', k(c, 0), op(c, 'min', k(c, 1), op(c, 'add', op(c, 'mul', x!(), k(c, alpha)), k(c, beta))));
+  },
   HardSwish: (c, [x]) => op(c, 'mul', x!(), op(c, 'max', k(c, 0), op(c, 'min', k(c, 1), op(c, 'add', op(c, 'mul', x!(), k(c, 1 / 6)), k(c, 0.5))))),
   Mish: (c, [x]) => op(c, 'mul', x!(), host(c, 'tanh', c.fn.select(cmp(c, 'gt', x!(), k(c, 20)), x!(), host(c, 'log1p', host(c, 'exp', x!()))))),
   Shrink: (c, [x]) => {
-    const l = attrFloat(c.node, 'lambd', 0.5), b = attrFloat(c.node, 'bias', 0);
+    const [l, b] = functionParams(c.node, 'Shrink') as [number, number];
     return c.fn.select(cmp(c, 'lt', x!(), k(c, -l)), op(c, 'add', x!(), k(c, b)), c.fn.select(cmp(c, 'gt', x!(), k(c, l)), op(c, 'sub', x!(), k(c, b)), k(c, 0)));
   },
   Gelu: (c, [x]) => {

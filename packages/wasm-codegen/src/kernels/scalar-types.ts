@@ -6,18 +6,9 @@ import { DType, E8m0Rounding, PACKED_BITS } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { lowPrecisionType } from './low-precision-types.js';
+import type { ScalarType, WasmScalar } from './scalar-type.js';
 
-export type WasmScalar = 'i32' | 'i64' | 'f32' | 'f64';
-
-export interface ScalarType {
-  dtype: DType;
-  wasm: WasmScalar;
-  bytes: number;
-  float: boolean;
-  signed: boolean;
-  load(ctx: LowerContext, addr: I32, offset?: number): Expr;
-  store(ctx: LowerContext, addr: I32, value: Expr, offset?: number): Expr;
-}
+export type { ScalarType, WasmScalar };
 
 function t(dtype: DType, wasm: WasmScalar, bytes: number, signed: boolean, load: ScalarType['load'], store: ScalarType['store']): ScalarType {
   return { dtype, wasm, bytes, float: wasm === 'f32' || wasm === 'f64', signed, load, store };

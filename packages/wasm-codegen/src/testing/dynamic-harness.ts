@@ -13,8 +13,8 @@ export async function runDynamicGraph(g: Graph, runs: Tensor[][], opts: CodegenO
   const model = await loadModel({ wasm: gen.wasm, weights: gen.weights });
   const results: Tensor[][] = [];
   for (const feeds of runs) {
-    const out = await model.run(Object.fromEntries(g.inputs.map((name, i) => [name, feeds[i] as unknown as RuntimeTensor])));
-    results.push(g.outputs.map((o) => out[o] as unknown as Tensor));
+    const out = await model.run(Object.fromEntries(g.inputs.map((name, i) => [name, toRuntime(feeds[i]!)])));
+    results.push(g.outputs.map((o) => fromRuntime(out[o]!)));
   }
   return results;
 }
@@ -38,4 +38,13 @@ export async function checkDynamicKernel(
       if (!c.ok) throw new Error(`${op} run ${r} (input dims ${feeds.map((f) => `[${f.dims}]`).join(' ')}), output ${o}: ${c.message}`);
     });
   });
+}
+
+/** The same tensor as the runtime types it: its dtype list and arrays are the IR's, narrowed. */
+function toRuntime(t: Tensor): RuntimeTensor {
+  return { dtype: t.dtype as RuntimeTensor['dtype'], dims: t.dims, data: t.data as RuntimeTensor['data'] };
+}
+
+function fromRuntime(t: RuntimeTensor): Tensor {
+  return { dtype: t.dtype, dims: t.dims, data: t.data as Tensor['data'] };
 }
