@@ -188,9 +188,10 @@ export class FnBuilder {
   // ---- integer SIMD on 8/16-bit data (kernels/int8) ----
   /** A Binaryen SIMD op by lane group and name, e.g. simd('i32x4', 'dot_i16x8_s', a, b): the escape hatch of the integer kernels. */
   simd(group: 'i8x16' | 'i16x8' | 'i32x4' | 'v128', op: string, ...args: Expr[]): Expr {
-    const f = (this.m[group] as unknown as Record<string, (...a: number[]) => number>)[op];
-    if (!f) throw new Error(`binaryen has no ${group}.${op}`);
-    return E(f(...args.map((a) => a.ref)));
+    // Looked up by name (see num()): Reflect says so instead of a cast.
+    const f: unknown = Reflect.get(this.m[group], op);
+    if (typeof f !== 'function') throw new Error(`binaryen has no ${group}.${op}`);
+    return E((f as (...a: number[]) => number)(...args.map((a) => a.ref)));
   }
   /** i8x16.shuffle: byte i of the result is byte bytes[i] of (a, b) (0-15 from a, 16-31 from b). */
   shuffle8(a: Expr, b: Expr, bytes: number[]): Expr { return E(this.m.i8x16.shuffle(a.ref, b.ref, bytes)); }

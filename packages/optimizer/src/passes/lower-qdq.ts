@@ -12,6 +12,7 @@
 import { DType, Node, Tensor, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
+import { saturating, unblocked } from './qdq-attrs.js';
 
 const EIGHT_BIT: readonly DType[] = ['int8', 'uint8'];
 
@@ -20,7 +21,7 @@ interface Dequantized { q: string; dtype: 'int8' | 'uint8'; s: string; scale: Fl
 /** The DequantizeLinear producing `v` when its scale and zero point are constants over 8-bit data. */
 function dequantized(view: GraphView, v: string | undefined, constantData: boolean): Dequantized | undefined {
   const dq = v ? view.producer(v) : undefined;
-  if (!dq || dq.op !== 'DequantizeLinear' || (dq.attrs.block_size ?? 0) !== 0) return undefined;
+  if (!dq || dq.op !== 'DequantizeLinear' || !unblocked(dq)) return undefined;
   const [q, s, zp] = dq.inputs;
   const dtype = view.type(q!).dtype;
   if (!EIGHT_BIT.includes(dtype) || (constantData && !view.constant(q!))) return undefined;
@@ -65,7 +66,7 @@ function site(view: GraphView, q: Node): Site | undefined {
 const integerOp: Rule = {
   name: 'qdq-to-integer',
   apply(q, view) {
-    if (q.op !== 'QuantizeLinear' || (q.attrs.block_size ?? 0) !== 0 || (q.attrs.saturate ?? 1) !== 1) return undefined;
+    if (q.op !== 'QuantizeLinear' || !unblocked(q) || !saturating(q)) return undefined;
     const to = q.attrs.to as DType;
     const sy = view.constant(q.inputs[1]!);
     const zy = q.inputs[2] ? view.constant(q.inputs[2]) : undefined;
@@ -90,7 +91,7 @@ const integerOp: Rule = {
     const wMax = w.dtype === 'int8' ? 128 : 255;
     const int32Exact = inner * taps * wMax * centredMax(x.dtype, x.zpValues[0]!) + (bias ? Math.max(0, ...Array.from(bias, Math.abs)) : 0) < 2 ** 31;
     if (s.kind === 'Conv' && wRank === 4 && kernelFits && int32Exact && w.zpValues.every((z) => z === 0) && xShape.every((d) => typeof d === 'number')) {
-      return integerConv(view, node, q, x, w, node.inputs[2] ? view.producer(node.inputs[2])!.inputs[0]! : undefined);
+      return integerConv(view, node, q, x, w, node.inputs[2] ? view.producer(node.inputs[2])!.inputs[0]! : undefined, group);
     }
 
     // Bounds of the exact sums, per output channel and input channel.
@@ -156,7 +157,7 @@ const integerOp: Rule = {
  * kernel (wasm-codegen kernels/int8) reads the 8-bit input, sums in int32 (no length limit, so no
  * chunks) and writes the requantized 8-bit output, which the next quantized op reads as it is.
  */
-function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: Dequantized, bias: string | undefined): Patch {
+function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: Dequantized, bias: string | undefined, group: number): Patch {
   const name = node.name;
   const constants: [string, Tensor][] = [];
   const zero = (hint: string, dtype: DType) => { const v = view.fresh(`${name}/${hint}`); constants.push([v, makeTensor(dtype, [], [0])]); return v; };
@@ -167,7 +168,8 @@ function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: De
     q.inputs[1]!, q.inputs[2] || zero('y_zero_point', to),
     ...(bias ? [bias] : []),
   ];
-  const attrs = Object.fromEntries(['strides', 'pads', 'dilations', 'kernel_shape', 'group'].filter((a) => node.attrs[a] !== undefined).map((a) => [a, node.attrs[a]!]));
+  // The IR op takes its group explicitly (no ONNX default past import).
+  const attrs = { ...Object.fromEntries(['strides', 'pads', 'dilations', 'kernel_shape'].filter((a) => node.attrs[a] !== undefined).map((a) => [a, node.attrs[a]!])), group };
   return { remove: [node, q], insert: [{ name: `${name}/qlinear`, op: 'QLinearConv', inputs, outputs: q.outputs, attrs }], constants };
 }
 

@@ -5,6 +5,7 @@
 // without two float round trips (and the next integer op reads them as they are).
 import { DType, Node } from '@onnx2wasm/ir';
 import { GraphView, Rule } from '../rewrite.js';
+import { saturating, unblocked } from './qdq-attrs.js';
 
 /** Ops and the inputs that carry data (the others, e.g. Reshape's shape, pass through). */
 const DATA_INPUTS: Record<string, 'first' | 'all'> = {
@@ -13,7 +14,7 @@ const DATA_INPUTS: Record<string, 'first' | 'all'> = {
 
 /** scale and zero point of an 8-bit per-tensor (De)QuantizeLinear, as numbers. */
 function params(view: GraphView, n: Node): { s: number; z: number } | undefined {
-  if ((n.attrs.block_size ?? 0) !== 0) return undefined;
+  if (!unblocked(n)) return undefined;
   const s = view.constant(n.inputs[1]!);
   const z = n.inputs[2] ? view.constant(n.inputs[2]) : undefined;
   if (!s || s.dtype !== 'float32' || s.data.length !== 1 || (n.inputs[2] && (!z || z.data.length !== 1))) return undefined;
@@ -24,7 +25,7 @@ function params(view: GraphView, n: Node): { s: number; z: number } | undefined 
 export const qdqPassthrough: Rule = {
   name: 'qdq-passthrough',
   apply(q, view) {
-    if (q.op !== 'QuantizeLinear' || (q.attrs.saturate ?? 1) !== 1) return undefined;
+    if (q.op !== 'QuantizeLinear' || !saturating(q)) return undefined;
     const to = q.attrs.to as DType;
     if (to !== 'int8' && to !== 'uint8') return undefined;
     const qp = params(view, q);

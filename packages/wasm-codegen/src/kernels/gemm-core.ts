@@ -13,9 +13,9 @@ import { DynOperand, HelperHost } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
 import { emitGemmInRowBlocks } from './gemm-rows.js';
+import type { Address, GemmSpec } from './gemm-spec.js';
 
-/** A byte address: a constant, or a builder of a fresh expression (it is read more than once). */
-export type Address = number | (() => Expr);
+export type { Address, GemmSpec };
 
 /** `off` bytes past `base` as a load/store's (address, offset): a constant base goes in the offset immediate. */
 export function memAt(fn: FnBuilder, base: Address, off: Expr): [Expr, number] {
@@ -26,40 +26,6 @@ export function memAt(fn: FnBuilder, base: Address, off: Expr): [Expr, number] {
 export function dynAddress(fn: FnBuilder, o: DynOperand): Address {
   const first = o.addr();
   return typeof first === 'number' ? first : () => fn.i(o.addr());
-}
-
-export interface GemmSpec {
-  M: I32; N: I32; K: I32;
-  /** A[i, k] is at a() + 4 * (i * aRowStride + k * aKStride). */
-  a: () => Expr; aRowStride: I32; aKStride: I32;
-  /**
-   * B[k, j] is at b() + 4 * (k * bKStride + j), or, when `bPanelStride` is given, B is packed in
-   * panels of PANEL columns (packB): B[k, j] at b() + 4 * ((j / PANEL) * bPanelStride + k * bKStride + j % PANEL).
-   */
-  b: () => Expr; bKStride: I32;
-  /** Elements from one packed PANEL-column panel of B to the next (see packB); undefined: row-major B. */
-  bPanelStride?: I32;
-  /**
-   * With static N and a packed B whose last N % PANEL columns are not a padded panel but a compact
-   * row-major [K, N % PANEL] block (packB): that block's B[0, first tail column] and row stride.
-   */
-  bTail?: { b: () => Expr; kStride: number };
-  /**
-   * Scratch of aPackBytes(K) bytes: each full block of ROWS rows of A is first copied there
-   * interleaved ([K][ROWS]), so the micro-kernel reads A as one sequential stream (rows of A a
-   * power-of-two apart all map to one L1 set).
-   */
-  aPack?: Address;
-  /** C[i, j] is at c() + 4 * (i * cRowStride + j). */
-  c: () => Expr; cRowStride: I32;
-  alpha?: number;
-  /** Bias added after scaling: one value per row (conv channels), per column (Gemm) or one scalar, times `scale` (default 1). */
-  bias?: { addr: Address; per: 'row' | 'col' | 'scalar'; scale?: number };
-  /** A full [M, N] matrix added after the bias (residual), times `scale`; R[i, j] at r() + 4 * (i * rRowStride + j). */
-  residual?: { r: () => Expr; rRowStride: I32; scale?: number };
-  activation?: EpilogueActivation;
-  /** Needed for activations built on shared helpers (sigmoid, tanh, gelu); only its `helper` is used. */
-  ctx?: HelperHost;
 }
 
 const ROWS = 4;

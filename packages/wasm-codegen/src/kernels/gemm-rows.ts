@@ -12,7 +12,7 @@
 // helpers (one per epilogue, say), the first large GEMM tiers them up, and the later GEMMs run
 // optimized code from their first call.
 import type { Expr, FnBuilder, I32, WasmModuleBuilder, WasmType } from '../wasm-builder.js';
-import type { Address, GemmSpec } from './gemm-core.js';
+import type { Address, GemmSpec } from './gemm-spec.js';
 
 type EmitInline = (fn: FnBuilder, s: GemmSpec) => Expr[];
 

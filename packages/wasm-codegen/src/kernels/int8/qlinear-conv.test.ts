@@ -41,7 +41,7 @@ describe('QLinearConv integer kernel vs reference', () => {
         { tensor: makeTensor(t.yt, [], [t.yt === 'int8' ? 5 : 120]), constant: true },
         t.bias ? { tensor: randomTensor('int32', [M], r, -20000, 20000), constant: true } : undefined,
       ];
-      const attrs = Object.fromEntries(Object.entries(t.attrs ?? {}).map(([k, v]) => [k, k === 'group' ? v[0]! : v]));
+      const attrs = { group: 1, ...Object.fromEntries(Object.entries(t.attrs ?? {}).map(([k, v]) => [k, k === 'group' ? v[0]! : v])) };
       const { actual, expected } = await runKernel('QLinearConv', inputs, attrs);
       const c = compareTensors(actual[0]!, expected[0]!);
       expect(c.ok, c.message).toBe(true);

@@ -51,7 +51,7 @@ function planOf(node: Node, x: number[], w: number[], y: number[]): Plan {
 }
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
-const depthwise = (node: Node) => Number(node.attrs.group ?? 1) > 1;
+const depthwise = (node: Node) => Number(node.attrs.group) > 1;
 
 /** Copies the planes of sample n into planes padded with the zero point. */
 function emitPadPlanes(ctx: LowerContext, p: Plan, n: Expr, x: Operand, zx: number): Expr[] {
