@@ -47,7 +47,8 @@ var ARRAYS = {
 var UNARY = ["sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "exp", "expm1", "log", "log1p", "log2", "log10", "cbrt"];
 var MATH = {
   ...Object.fromEntries(UNARY.map((n) => [n, Math[n]])),
-  pow: Math.pow,
+  // C's powf (onnxruntime): 1 ** y and (-1) ** ±Inf are 1 even for NaN y; Math.pow gives NaN.
+  pow: (a, b) => a === 1 || a === -1 && Math.abs(b) === Infinity ? 1 : Math.pow(a, b),
   fmod: (a, b) => a % b,
   atan2: Math.atan2,
   // Seeds RandomUniform nodes that have no seed attribute, once per run.
@@ -134,6 +135,9 @@ function checkDynamic(d, memoryBytes) {
     invalid("run-time buffers overlap the dims table");
   if (d.maxDims !== void 0 && (!isObject(d.maxDims) || !Object.values(d.maxDims).every(isCount)))
     invalid("damaged dim bounds");
+  const symbols = d.symbols;
+  if (d.computed !== void 0 && (!Array.isArray(d.computed) || !d.computed.every((c) => isObject(c) && symbols.includes(c.symbol) && isPoly(c.bound) && typeof c.node === "string" && typeof c.op === "string")))
+    invalid("damaged run-time dim list");
   return d.buffers.length;
 }
 function checkSlots(kind, slots, memoryBytes, buffers) {
@@ -223,6 +227,7 @@ var bucket = (v, max) => {
 function dynamicDims(meta, memory) {
   let lastKey = "";
   let offsets = [];
+  const computed = meta.computed ?? [];
   function bind(inputs, feeds) {
     const env = {};
     const from = {};
@@ -292,6 +297,13 @@ function dynamicDims(meta, memory) {
     }
   }
   function prepare(env) {
+    if (computed.length) {
+      for (const c of computed)
+        env[c.symbol] = evalPoly(c.bound, env);
+      const slots = new Uint32Array(memory.buffer, meta.table, meta.symbols.length);
+      for (const c of computed)
+        slots[meta.symbols.indexOf(c.symbol)] = env[c.symbol];
+    }
     const key = meta.symbols.map((x) => env[x]).join(",");
     if (key === lastKey)
       return;
@@ -325,6 +337,20 @@ function dynamicDims(meta, memory) {
     });
     lastKey = key;
   }
+  function finish(env, trapped) {
+    if (!computed.length)
+      return;
+    const table = new Int32Array(memory.buffer, meta.table, meta.symbols.length);
+    for (const c of computed) {
+      const v = table[meta.symbols.indexOf(c.symbol)], bound = env[c.symbol];
+      if (v < 0 || v > bound) {
+        lastKey = "";
+        throw new RuntimeError("SHAPE_OUT_OF_BOUNDS", `${c.op} node '${c.node}': the run computed ${v} for its output dim '${c.symbol}', outside 0\u2026${bound} (the bound the memory was planned for)`);
+      }
+      if (!trapped)
+        env[c.symbol] = v;
+    }
+  }
   const describe = (env) => meta.symbols.map((x) => `${x}=${env[x]}`).join(", ");
   function place(s, env, bytesPerElement) {
     if (s.buffer === void 0)
@@ -332,7 +358,7 @@ function dynamicDims(meta, memory) {
     const dims = s.shape.map((p) => evalPoly(p, env));
     return { dims, offset: meta.base + offsets[s.buffer], byteLength: dims.reduce((a, d) => a * d, 1) * bytesPerElement };
   }
-  return { bind, prepare, place };
+  return { bind, prepare, place, finish };
 }
 
 // ../../../runtime/dist/value-variants.js
@@ -655,8 +681,10 @@ async function loadModel(opts) {
       try {
         v.run();
       } catch (e) {
+        dyn?.finish(env, true);
         throw new RuntimeError("EXECUTION_FAILED", `the model trapped while running: ${e.message}${trapHint(e.message)}`);
       }
+      dyn?.finish(env, false);
       const out = {};
       for (const s of placed(v.outputs)) {
         const Ctor = ARRAYS[s.dtype];
