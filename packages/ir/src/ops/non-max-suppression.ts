@@ -33,9 +33,9 @@ export const nonMaxSuppression: OpDef = {
   group: 'misc',
   description: 'greedy per-class box selection by score and IoU (selected count computed at run time)',
   infer: (ctx) => {
+    const boxes = input(ctx, 0), scores = input(ctx, 1); // required: a typed error when absent
     const present = [0, 1, 2, 3, 4].filter((i) => ctx.node.inputs[i]);
     if (present.every((i) => ctx.values[i])) return inferFromValues(ctx, nonMaxSuppression, present);
-    const boxes = input(ctx, 0), scores = input(ctx, 1);
     if (boxes.shape.length !== 3 || boxes.shape[2] !== 4 || scores.shape.length !== 3) {
       fail(ctx.node, `boxes must be [batches, boxes, 4] and scores [batches, classes, boxes], got [${boxes.shape}] and [${scores.shape}]`, 'SHAPE_MISMATCH');
     }
