@@ -57,6 +57,8 @@ var MATH = {
 function hostImports(module) {
   const imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module === "env" && imp.kind === "memory")
+      continue;
     const fn = imp.module === "math" && imp.kind === "function" ? MATH[imp.name] : void 0;
     if (!fn)
       throw new Error(`the module imports '${imp.module}.${imp.name}', which this runtime does not provide`);
@@ -526,6 +528,100 @@ function feedBytes(name, data) {
   }
 }
 
+// ../../../runtime/dist/threads.js
+function threadsUnavailable() {
+  const g = globalThis;
+  const node = !!g.process?.versions?.node;
+  if (typeof g.SharedArrayBuffer !== "function")
+    return "SharedArrayBuffer is not available here (a page without cross-origin isolation, or a platform such as Cloudflare Workers)";
+  if (g.crossOriginIsolated === false)
+    return "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)";
+  if (!node && typeof g.Worker !== "function")
+    return "this platform has no Web Workers";
+  return void 0;
+}
+var WORKER_BODY = `
+const start = ({ module, memory, control }, post) => {
+  const math = { fmod: (a, b) => a % b };
+  for (const k of Object.getOwnPropertyNames(Math)) if (typeof Math[k] === 'function') math[k] = Math[k];
+  const imports = {};
+  for (const i of WebAssembly.Module.imports(module)) (imports[i.module] ??= {})[i.name] = i.kind === 'memory' ? memory : math[i.name];
+  const instance = new WebAssembly.Instance(module, imports);
+  post('ready');
+  try {
+    instance.exports.worker();
+  } catch (e) {
+    const words = new Int32Array(memory.buffer);
+    Atomics.store(words, control.failed / 4, 1);
+    Atomics.store(words, control.done / 4, 0x3fffffff);
+    Atomics.notify(words, control.done / 4);
+  }
+};`;
+var NODE_WORKER = `${WORKER_BODY}
+import('node:worker_threads').then(({ parentPort, workerData }) => start(workerData, (m) => parentPort.postMessage(m)));`;
+var WEB_WORKER = `${WORKER_BODY}
+onmessage = (e) => start(e.data, (m) => postMessage(m));`;
+async function startWorkers(module, memory, meta, count) {
+  const node = !!globalThis.process?.versions?.node;
+  const started = [];
+  const ready = [];
+  if (node) {
+    const specifier = "node:worker_threads";
+    const { Worker: Worker2 } = await import(
+      /* @vite-ignore */
+      specifier
+    );
+    for (let i = 0; i < count; i++) {
+      const w = new Worker2(NODE_WORKER, { eval: true, workerData: { module, memory, control: meta } });
+      w.unref?.();
+      started.push(w);
+      ready.push(new Promise((resolve) => {
+        w.once("message", () => resolve(true));
+        w.once("error", () => resolve(false));
+      }));
+    }
+  } else {
+    const url = URL.createObjectURL(new Blob([WEB_WORKER], { type: "text/javascript" }));
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(url);
+      started.push(w);
+      ready.push(new Promise((resolve) => {
+        w.onmessage = () => resolve(true);
+        w.onerror = () => resolve(false);
+      }));
+      w.postMessage({ module, memory, control: meta });
+    }
+    void Promise.all(ready).then(() => URL.revokeObjectURL(url));
+  }
+  const ok = await Promise.all(ready);
+  let stopped = false;
+  return {
+    count: ok.filter(Boolean).length,
+    stop() {
+      if (stopped)
+        return;
+      stopped = true;
+      const words = new Int32Array(memory.buffer);
+      Atomics.store(words, meta.quit / 4, 1);
+      Atomics.add(words, meta.gen / 4, 1);
+      Atomics.notify(words, meta.gen / 4);
+      for (const w of started)
+        w.terminate();
+    }
+  };
+}
+function plainCopy(buffer, offset, length) {
+  if (buffer instanceof ArrayBuffer)
+    return buffer.slice(offset, offset + length);
+  const out = new Uint8Array(length);
+  out.set(new Uint8Array(buffer, offset, length));
+  return out.buffer;
+}
+function callerMayBlock() {
+  const g = globalThis;
+  return !!g.process?.versions?.node || typeof g.document === "undefined";
+}
+
 // ../../../runtime/dist/load-model.js
 function bytesOf(src) {
   if (src instanceof Uint8Array)
@@ -544,7 +640,7 @@ function readMeta(module) {
     throw new RuntimeError("INVALID_MODULE", `the module's onnx2wasm metadata cannot be read (${e.message}); recompile the model with this version`);
   }
 }
-var info = (s) => ({ name: s.name, dtype: s.dtype, dims: [...s.dims] });
+var slotInfo = (s) => ({ name: s.name, dtype: s.dtype, dims: [...s.dims] });
 function checkPresent(slot, t) {
   const name = slot.name;
   if (!t || typeof t !== "object")
@@ -580,7 +676,11 @@ function trapHint(message) {
 async function loadModel(opts) {
   if (!opts || !opts.wasm)
     throw new RuntimeError("INVALID_MODULE", "loadModel needs { wasm } (bytes or a WebAssembly.Module)");
-  const source = opts.relaxedWasm && relaxedSimdSupported() ? opts.relaxedWasm : opts.wasm;
+  const wanted = opts.threads ?? 1;
+  if (!(Number.isSafeInteger(wanted) && wanted >= 1))
+    throw new RuntimeError("INVALID_INPUT", `loadModel: threads must be a positive integer, got ${String(opts.threads)}`);
+  const noThreads = wanted === 1 ? void 0 : threadsUnavailable() ?? (opts.threadsWasm ? void 0 : "no threaded build was given (compile with threads: true and pass threadsWasm)");
+  const source = wanted > 1 && !noThreads ? opts.threadsWasm : opts.relaxedWasm && relaxedSimdSupported() ? opts.relaxedWasm : opts.wasm;
   let module;
   if (source instanceof WebAssembly.Module)
     module = source;
@@ -597,6 +697,18 @@ async function loadModel(opts) {
     imports = hostImports(module);
   } catch (e) {
     throw new RuntimeError("INVALID_MODULE", e.message);
+  }
+  const threaded = rawMeta?.threads;
+  if (threaded) {
+    const why = threadsUnavailable();
+    if (why)
+      throw new RuntimeError("INVALID_MODULE", `this is a threaded build, which needs shared memory: ${why}; load the 1-thread build (wasm) and pass this one as threadsWasm`);
+    const pages = rawMeta.memory.pages;
+    try {
+      imports.env = { memory: new WebAssembly.Memory({ initial: pages, maximum: threaded.maxPages, shared: true }) };
+    } catch (e) {
+      throw new RuntimeError("OUT_OF_MEMORY", `the model's shared memory (${(pages / 16).toFixed(1)} MiB, up to ${(threaded.maxPages / 16).toFixed(1)} MiB) cannot be allocated here: ${e.message}`);
+    }
   }
   let instance;
   try {
@@ -624,7 +736,7 @@ async function loadModel(opts) {
     const placed = new Uint8Array(memory.buffer, meta.weights.offset, w.byteLength);
     placed.set(w);
     if (opts.verifyWeights !== false && meta.weights.sha256) {
-      weightsChecked = checkWeights(placed, meta.weights.sha256);
+      weightsChecked = checkWeights(threaded ? placed.slice() : placed, meta.weights.sha256);
       weightsChecked.catch(() => {
       });
     }
@@ -639,6 +751,16 @@ async function loadModel(opts) {
     }
   }
   await weightsChecked;
+  let workers;
+  let info = noThreads ? { threads: 1, reason: noThreads } : { threads: 1 };
+  if (threaded) {
+    const use = Math.min(wanted, threaded.parts);
+    workers = await startWorkers(module, memory, threaded, use - 1);
+    if (workers.count && callerMayBlock())
+      instance.exports.allow_wait?.();
+    const reason = workers.count < use - 1 ? `${use - 1 - workers.count} of ${use - 1} workers failed to start` : use < wanted ? `the module was compiled for up to ${threaded.parts} threads` : void 0;
+    info = { threads: 1 + workers.count, ...reason ? { reason } : {} };
+  }
   const inputNames = new Set(meta.inputs.map((s) => s.name));
   const exported = (name) => {
     const f = instance.exports[name];
@@ -652,8 +774,12 @@ async function loadModel(opts) {
   const otherBuilds = specialized.filter((v) => v.whenValues && !Object.keys(v.when).length);
   const outputDims = (o) => publicDims(o.name, o.dims, otherBuilds.map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? []));
   return {
-    inputs: meta.inputs.map(info),
-    outputs: meta.outputs.map((o) => ({ ...info(o), dims: outputDims(o) })),
+    inputs: meta.inputs.map(slotInfo),
+    outputs: meta.outputs.map((o) => ({ ...slotInfo(o), dims: outputDims(o) })),
+    info,
+    dispose() {
+      workers?.stop();
+    },
     async run(given) {
       if (!given || typeof given !== "object")
         throw new RuntimeError("INVALID_INPUT", "run() takes an object mapping input names to tensors");
@@ -688,7 +814,7 @@ async function loadModel(opts) {
       const out = {};
       for (const s of placed(v.outputs)) {
         const Ctor = ARRAYS[s.dtype];
-        const bytes2 = memory.buffer.slice(s.offset, s.offset + s.byteLength);
+        const bytes2 = plainCopy(memory.buffer, s.offset, s.byteLength);
         out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes2, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) };
       }
       return out;

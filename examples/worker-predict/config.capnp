@@ -32,6 +32,7 @@ const predictWorker :Workerd.Worker = (
     (name = "model/runtime/value-variants.js", esModule = embed "model/runtime/value-variants.js"),
     (name = "model/runtime/weights-digest.js", esModule = embed "model/runtime/weights-digest.js"),
     (name = "model/runtime/read-feeds.js", esModule = embed "model/runtime/read-feeds.js"),
+    (name = "model/runtime/threads.js", esModule = embed "model/runtime/threads.js"),
   ],
   compatibilityDate = "2026-11-01",
 );

@@ -16,7 +16,8 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export function serveDir(root: string): Promise<StaticServer> {
+/** `headers` go on every response (e.g. COOP/COEP for a cross-origin isolated page). */
+export function serveDir(root: string, headers: Record<string, string> = {}): Promise<StaticServer> {
   const requests = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -27,7 +28,7 @@ export function serveDir(root: string): Promise<StaticServer> {
       return;
     }
     const body = fs.readFileSync(file);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.byteLength, 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.byteLength, 'cache-control': 'no-store', ...headers });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolve, reject) => {

@@ -18,6 +18,7 @@ import { RunTimeBranchesSummary, runTimeBranches } from './pipeline/run-time-bra
 import { withMemoryHint } from './pipeline/memory-hint.js';
 
 export type { Manifest, RunTimeBranchesSummary };
+import { threadParts, threadsBuild } from './threads-build.js';
 
 export interface CompileOptions {
   /**
@@ -104,6 +105,13 @@ export interface CompileOptions {
    * (docs/quantization.md). Default 'float32' (as the model stores them).
    */
   weights?: 'float32' | WeightsFormat;
+  /**
+   * Also emit the threaded build (--threads; docs/threads.md) as `threadsWasm` and
+   * files['<name>.threads.wasm']: true splits heavy nodes for up to 4 threads, a number for up to
+   * that many. loadModel({ wasm, threadsWasm, weights, threads: N }) runs it on N threads where
+   * the platform has shared memory, else the 1-thread `wasm`.
+   */
+  threads?: boolean | number;
 }
 
 export const KERNEL_MODES = ['auto', 'fast', 'lean'] as const;
@@ -145,6 +153,8 @@ export interface CompileResult {
   wasm: Uint8Array;
   /** The relaxed-SIMD build, with relaxedSimd: 'both'. */
   relaxedWasm?: Uint8Array;
+  /** The threaded build, with `threads`. */
+  threadsWasm?: Uint8Array;
   /** Empty when the weights are embedded. */
   weights: Uint8Array;
   /** Exactly the files the CLI writes, by relative path. */
@@ -211,6 +221,7 @@ export async function compile(model: Uint8Array | ArrayBuffer | string, options:
  */
 async function compileWith(model: Uint8Array | ArrayBuffer | string, options: CompileOptions, lean: boolean): Promise<CompileResult> {
   const t0 = performance.now();
+  const parts = threadParts(options.threads); // checked first: a bad value fails before the work
   const maxCandidates = valueCandidateLimit(options);
   const extraPasses = options.plugins ? registerPlugins(options.plugins) : [];
   const { bytes, baseDir } = readSource(model, options.limits?.maxModelBytes ?? DEFAULT_LIMITS.maxModelBytes);
@@ -227,7 +238,8 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   const { imported, optimized } = builds[0]!;
   const graph = optimized.graph;
   const relaxedWasm = relaxedSimd === 'both' ? relaxedBuild(graph, gen.weights, codegen) : undefined;
-  const { files, manifest, weightsFile } = packageFiles({ name, target, embedWeights: options.embedWeights, source: bytes, imported, gen, relaxedWasm });
+  const threadsWasm = parts ? threadsBuild(graph, gen.weights, { ...codegen, relaxed: relaxedSimd === true }, parts) : undefined;
+  const { files, manifest, weightsFile } = packageFiles({ name, target, embedWeights: options.embedWeights, source: bytes, imported, gen, relaxedWasm, threadsWasm });
   const { memoryBytes, sizes, warnings } = checkLimits({ name, target, files, weightsFile, gen, imported, maxMemoryBytes, maxScriptBytes: options.maxScriptBytes });
 
   const branches = runTimeBranches(imported, graph);
@@ -239,6 +251,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
   return {
     wasm: gen.wasm,
     ...(relaxedWasm ? { relaxedWasm } : {}),
+    ...(threadsWasm ? { threadsWasm } : {}),
     weights: gen.weights,
     files,
     manifest,

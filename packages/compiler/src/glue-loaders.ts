@@ -101,9 +101,9 @@ export const READ_LOCAL_DYNAMIC = `async function readLocal(url) {
 export function sharedLoad(openBody: string): string {
   return `let shared;
 
-/** Loads the model once and returns the same instance on every call. Pass { wasm } (a WebAssembly.Module or bytes) and { weights } to load those instead (a new instance, not shared). */
+/** Loads the model once and returns the same instance on every call. Pass { wasm } (a WebAssembly.Module or bytes) and { weights } to load those instead, or { threads } (a new instance, not shared). */
 export function load(options = {}) {
-  if (options.wasm !== undefined || options.weights !== undefined) return open(options);
+  if (options.wasm !== undefined || options.weights !== undefined || options.threads !== undefined) return open(options);
   return (shared ??= open({}).catch((e) => {
     shared = undefined;
     throw e;

@@ -12,6 +12,8 @@ export interface GlueSpec {
   weights: { file: string | null; sha256: string | null; bytes: number };
   /** The relaxed-SIMD build next to the SIMD128 one (loaded instead where the engine runs it), or null. */
   relaxed?: string | null;
+  /** The folder has the threaded build (<name>.threads.wasm): load({ threads }) reads it. */
+  threads?: boolean;
 }
 
 const TS_ARRAY: Record<string, string> = {
@@ -35,7 +37,7 @@ function openBody(s: GlueSpec): { imports: string[]; helpers: string[]; body: st
   const embedded = s.weights.file === null;
   const given = (what: 'wasm' | 'weights', loadExpr: string) => `options.${what} ?? ${loadExpr}`;
   // Weights fetchWeights hashed on download are not hashed a second time by loadModel.
-  const loadFetched = embedded ? 'loadModel({ wasm, weights });' : 'loadModel({ wasm, weights, verifyWeights: !checkedWeights.has(weights) });';
+  const loadFetched = embedded ? 'loadModel({ ...threads, wasm, weights });' : 'loadModel({ ...threads, wasm, weights, verifyWeights: !checkedWeights.has(weights) });';
   switch (s.target) {
     case 'worker':
       // Workers refuse to compile wasm from bytes at run time: the .wasm is a module of the
@@ -43,20 +45,21 @@ function openBody(s: GlueSpec): { imports: string[]; helpers: string[]; body: st
       return {
         imports: [`import wasmModule from ${str(`./${s.name}.wasm`)};`, ...(embedded ? [] : [`import weightsData from ${str(`./${s.weights.file}`)};`])],
         helpers: [],
-        body: `  return loadModel({ wasm: ${given('wasm', 'wasmModule')}, weights: ${given('weights', embedded ? 'undefined' : 'weightsData')} });`,
+        // Workers have no shared memory: load({ threads }) runs one thread, and model.info says why.
+        body: `  return loadModel({ wasm: ${given('wasm', 'wasmModule')}, weights: ${given('weights', embedded ? 'undefined' : 'weightsData')}, threads: options.threads });`,
       };
     case 'node':
       return {
         imports: [`import { readFile } from 'node:fs/promises';`],
         helpers: [],
         body: `  const [wasm, weights] = await Promise.all([${given('wasm', `readFile(${wasmUrl})`)}, ${given('weights', embedded ? 'undefined' : `readFile(${weightsUrl})`)}]);
-  return loadModel({ wasm, weights });`,
+  return loadModel({ wasm, weights, ...(await threadsOf(options, readFile)) });`,
       };
     case 'browser':
       return {
         imports: [],
         helpers: [FETCH_BYTES, FETCH_MODULE, ...(embedded ? [] : [FETCH_WEIGHTS])],
-        body: `  const [wasm, weights] = await Promise.all([${given('wasm', `fetchModule(${wasmUrl})`)}, ${given('weights', embedded ? 'undefined' : `fetchWeights(${weightsUrl})`)}]);
+        body: `  const [threads, wasm, weights] = await Promise.all([threadsOf(options, fetchModule), ${given('wasm', `fetchModule(${wasmUrl})`)}, ${given('weights', embedded ? 'undefined' : `fetchWeights(${weightsUrl})`)}]);
   return ${loadFetched}`,
       };
     case 'universal': {
@@ -65,7 +68,7 @@ function openBody(s: GlueSpec): { imports: string[]; helpers: string[]; body: st
         imports: [],
         helpers: [READ_LOCAL_DYNAMIC, FETCH_BYTES, FETCH_MODULE, ...(embedded ? [] : [FETCH_WEIGHTS])],
         body: `  const wasmUrl = ${wasmUrl};${embedded ? '' : `\n  const weightsUrl = ${weightsUrl};`}
-  const [wasm, weights] = await Promise.all([${given('wasm', local('wasmUrl', 'fetchModule'))}, ${given('weights', embedded ? 'undefined' : local('weightsUrl', 'fetchWeights'))}]);
+  const [threads, wasm, weights] = await Promise.all([threadsOf(options, (url) => ${local('url', 'fetchModule')}), ${given('wasm', local('wasmUrl', 'fetchModule'))}, ${given('weights', embedded ? 'undefined' : local('weightsUrl', 'fetchWeights'))}]);
   return ${loadFetched}`,
       };
     }
@@ -74,6 +77,7 @@ function openBody(s: GlueSpec): { imports: string[]; helpers: string[]; body: st
 
 export function glueJs(s: GlueSpec): string {
   const { imports, helpers, body } = openBody(s);
+  if (s.target !== 'worker') helpers.push(threadsHelper(s));
   const io = (list: ModelMeta['inputs']) => JSON.stringify(list.map(({ name: n, dtype, dims }) => ({ name: n, dtype, dims })));
   const wasmFiles = s.relaxed && s.target !== 'worker' ? `${s.name}.wasm (or ${s.relaxed} where the engine runs relaxed SIMD)` : `${s.name}.wasm`;
   const files = s.weights.file ? `${wasmFiles} and ${s.weights.file}` : `${wasmFiles} (weights embedded)`;
@@ -116,12 +120,30 @@ export interface CompiledModel {
   readonly inputs: { name: string; dtype: string; dims: (number | string)[] }[];
   readonly outputs: { name: string; dtype: string; dims: (number | string)[] }[];
   run(feeds: Inputs): Promise<Outputs>;
+  /** Threads it runs on (load({ threads })), and why fewer than asked for. */
+  readonly info: { threads: number; reason?: string };
+  /** Stops its worker threads (docs/threads.md). */
+  dispose(): void;
 }
-/** Without options: the shared instance, loaded on the first call. With { wasm } or { weights }: a new instance from those. */
-export declare function load(options?: { wasm?: WebAssembly.Module | BufferSource; weights?: BufferSource }): Promise<CompiledModel>;
+/** Without options: the shared instance, loaded on the first call. With { wasm }, { weights } or { threads }: a new instance from those. */
+export declare function load(options?: { wasm?: WebAssembly.Module | BufferSource; weights?: BufferSource; threads?: number; threadsWasm?: WebAssembly.Module | BufferSource }): Promise<CompiledModel>;
 export declare const WEIGHTS: { file: string | null; sha256: string | null; bytes: number };
 export declare const target: 'universal' | 'node' | 'browser' | 'worker';
 export declare const inputs: CompiledModel['inputs'];
 export declare const outputs: CompiledModel['outputs'];
 `;
+}
+
+/**
+ * load({ threads: N }): the threaded build is read only when N > 1 and the folder has one; the
+ * runtime falls back to one thread (model.info says why) where shared memory is unavailable.
+ */
+function threadsHelper(s: GlueSpec): string {
+  const file = s.threads ? `new URL(${str(`./${s.name}.threads.wasm`)}, import.meta.url)` : 'undefined';
+  return `async function threadsOf(options, read) {
+  if (!(options.threads > 1)) return {};
+  // A page without cross-origin isolation cannot run it: do not download it (loadModel says why).
+  const file = globalThis.crossOriginIsolated === false ? undefined : ${file};
+  return { threads: options.threads, threadsWasm: options.threadsWasm ?? (file && await read(file)) };
+}`;
 }

@@ -17,6 +17,7 @@ const MATH: Record<string, (...x: number[]) => number> = {
 export function hostImports(module: WebAssembly.Module): WebAssembly.Imports {
   const imports: Record<string, Record<string, (...x: number[]) => number>> = {};
   for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module === 'env' && imp.kind === 'memory') continue; // a threaded build's shared memory: loadModel makes it
     const fn = imp.module === 'math' && imp.kind === 'function' ? MATH[imp.name] : undefined;
     if (!fn) throw new Error(`the module imports '${imp.module}.${imp.name}', which this runtime does not provide`);
     (imports[imp.module] ??= {})[imp.name] = fn;

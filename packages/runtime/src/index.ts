@@ -1,5 +1,6 @@
 export { loadModel } from './load-model.js';
-export type { LoadOptions, Model, TensorInfo } from './load-model.js';
+export type { LoadOptions, Model, ModelInfo, TensorInfo } from './load-model.js';
+export type { ThreadsInfo } from './threads.js';
 export type { DType, Tensor, TensorData } from './tensor.js';
 export { RuntimeError, RuntimeInputError } from './errors.js';
 export type { RuntimeErrorCode } from './errors.js';

@@ -7,6 +7,7 @@ import { Placed, dynamicDims } from './dynamic-dims.js';
 import { ValueCondition, publicDims, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
 import { checkWeights } from './weights-digest.js';
 import { feedBytes, readFeedsOnce } from './read-feeds.js';
+import { ThreadsInfo, ThreadsMeta, Workers, callerMayBlock, plainCopy, startWorkers, threadsUnavailable } from './threads.js';
 
 export interface TensorInfo { name: string; dtype: DType; dims: (number | string)[] }
 
@@ -25,13 +26,28 @@ export interface LoadOptions {
    * that are damaged or from another compile fail with WEIGHTS_MISMATCH instead of running.
    */
   verifyWeights?: boolean;
+  /**
+   * Threads to run on (default 1; docs/threads.md). More than 1 needs the threaded build of the
+   * same compile (`threadsWasm`) and a platform with shared memory and workers; elsewhere the
+   * 1-thread `wasm` runs and `model.info` says why.
+   */
+  threads?: number;
+  /** The threaded build (model.threads.wasm from compile({ threads: true })), same weights as `wasm`. */
+  threadsWasm?: ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 }
+
+/** How the model runs here. */
+export type ModelInfo = ThreadsInfo;
 
 export interface Model {
   readonly inputs: TensorInfo[];
   readonly outputs: TensorInfo[];
   /** Runs the model. Output tensors are fresh copies the caller owns. */
   run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  /** Threads it runs on, and why fewer than asked for (e.g. no shared memory on this platform). */
+  readonly info: ModelInfo;
+  /** Stops the model's worker threads (threaded builds); the model must not run afterwards. */
+  dispose(): void;
 }
 
 function bytesOf(src: ArrayBuffer | ArrayBufferView): Uint8Array {
@@ -51,7 +67,7 @@ function readMeta(module: WebAssembly.Module): unknown {
   }
 }
 
-const info = (s: Slot): TensorInfo => ({ name: s.name, dtype: s.dtype, dims: [...s.dims] });
+const slotInfo = (s: Slot): TensorInfo => ({ name: s.name, dtype: s.dtype, dims: [...s.dims] });
 
 function checkPresent(slot: Slot, t: Tensor | undefined): void {
   const name = slot.name;
@@ -99,7 +115,11 @@ function trapHint(message: string): string {
 /** Instantiates a compiled model and copies its weights into memory once; `run` reuses both. */
 export async function loadModel(opts: LoadOptions): Promise<Model> {
   if (!opts || !opts.wasm) throw new RuntimeError('INVALID_MODULE', 'loadModel needs { wasm } (bytes or a WebAssembly.Module)');
-  const source = opts.relaxedWasm && relaxedSimdSupported() ? opts.relaxedWasm : opts.wasm;
+  const wanted = opts.threads ?? 1;
+  if (!(Number.isSafeInteger(wanted) && wanted >= 1)) throw new RuntimeError('INVALID_INPUT', `loadModel: threads must be a positive integer, got ${String(opts.threads)}`);
+  // The platform first: where threads cannot run, that is the reason even without a threaded build.
+  const noThreads = wanted === 1 ? undefined : threadsUnavailable() ?? (opts.threadsWasm ? undefined : 'no threaded build was given (compile with threads: true and pass threadsWasm)');
+  const source = wanted > 1 && !noThreads ? opts.threadsWasm! : opts.relaxedWasm && relaxedSimdSupported() ? opts.relaxedWasm : opts.wasm;
   let module: WebAssembly.Module;
   if (source instanceof WebAssembly.Module) module = source;
   else {
@@ -110,6 +130,16 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   const rawMeta = readMeta(module);
   let imports: WebAssembly.Imports;
   try { imports = hostImports(module); } catch (e) { throw new RuntimeError('INVALID_MODULE', (e as Error).message); }
+  // A threaded build imports its memory, shared, so every thread's instance uses the same one.
+  const threaded = (rawMeta as { threads?: ThreadsMeta } | null)?.threads;
+  if (threaded) {
+    const why = threadsUnavailable();
+    if (why) throw new RuntimeError('INVALID_MODULE', `this is a threaded build, which needs shared memory: ${why}; load the 1-thread build (wasm) and pass this one as threadsWasm`);
+    const pages = (rawMeta as { memory: { pages: number } }).memory.pages;
+    try { imports.env = { memory: new WebAssembly.Memory({ initial: pages, maximum: threaded.maxPages, shared: true }) }; } catch (e) {
+      throw new RuntimeError('OUT_OF_MEMORY', `the model's shared memory (${(pages / 16).toFixed(1)} MiB, up to ${(threaded.maxPages / 16).toFixed(1)} MiB) cannot be allocated here: ${(e as Error).message}`);
+    }
+  }
   let instance: WebAssembly.Instance;
   try { instance = await WebAssembly.instantiate(module, imports); } catch (e) {
     if (e instanceof RangeError && /memory/i.test(e.message)) {
@@ -133,7 +163,8 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
     // The copy in memory is what gets hashed, so bytes the caller changes later cannot slip past.
     // Web Crypto hashes off the main thread while init() below runs; both are awaited before use.
     if (opts.verifyWeights !== false && meta.weights.sha256) {
-      weightsChecked = checkWeights(placed, meta.weights.sha256);
+      // Web Crypto refuses views of shared memory: a threaded build's weights are hashed from a copy.
+      weightsChecked = checkWeights(threaded ? placed.slice() : placed, meta.weights.sha256);
       weightsChecked.catch(() => {});
     }
   }
@@ -146,6 +177,18 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
     }
   }
   await weightsChecked;
+  let workers: Workers | undefined;
+  let info: ModelInfo = noThreads ? { threads: 1, reason: noThreads } : { threads: 1 };
+  if (threaded) {
+    const use = Math.min(wanted, threaded.parts);
+    workers = await startWorkers(module, memory, threaded, use - 1);
+    // Node's main thread may block in Atomics.wait (a browser's may not): the module then sleeps
+    // instead of spinning while the last part of a node finishes on a worker.
+    if (workers.count && callerMayBlock()) (instance.exports.allow_wait as (() => void) | undefined)?.();
+    const reason = workers.count < use - 1 ? `${use - 1 - workers.count} of ${use - 1} workers failed to start`
+      : use < wanted ? `the module was compiled for up to ${threaded.parts} threads` : undefined;
+    info = { threads: 1 + workers.count, ...(reason ? { reason } : {}) };
+  }
   const inputNames = new Set(meta.inputs.map((s) => s.name));
   // The generic build, and the copies specialized for some dim values (--specialize).
   const exported = (name: string) => {
@@ -162,8 +205,10 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   const outputDims = (o: Slot) => publicDims(o.name, o.dims, otherBuilds.map((v) => v.outputs.find((x) => x.name === o.name)?.dims ?? []));
 
   return {
-    inputs: meta.inputs.map(info),
-    outputs: meta.outputs.map((o) => ({ ...info(o), dims: outputDims(o) })),
+    inputs: meta.inputs.map(slotInfo),
+    outputs: meta.outputs.map((o) => ({ ...slotInfo(o), dims: outputDims(o) })),
+    info,
+    dispose() { workers?.stop(); },
     async run(given) {
       if (!given || typeof given !== 'object') throw new RuntimeError('INVALID_INPUT', 'run() takes an object mapping input names to tensors');
       const feeds = readFeedsOnce(given);
@@ -192,7 +237,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       const out: Record<string, Tensor> = {};
       for (const s of placed(v.outputs)) {
         const Ctor = ARRAYS[s.dtype];
-        const bytes = memory.buffer.slice(s.offset, s.offset + s.byteLength);
+        const bytes = plainCopy(memory.buffer, s.offset, s.byteLength);
         out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) as TensorData };
       }
       return out;

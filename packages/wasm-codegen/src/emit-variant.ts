@@ -10,6 +10,8 @@ import { effectiveGuards } from './guards.js';
 import { loopStep } from './kernels/loop-region.js';
 import { Node } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
+import { ThreadPlan, ThreadPool } from './thread-pool.js';
+import { NodePart } from './thread-split.js';
 
 export interface VariantLayout {
   /** Function name prefix, so variants' functions do not clash ('' for the generic variant). */
@@ -21,6 +23,8 @@ export interface VariantLayout {
   derived: Map<import('@onnx2wasm/ir').Node, number>;
   /** Where each value computed at load time lives. */
   held: Map<string, number>;
+  /** Threaded builds: the nodes cut into parts, each part's scratch (scratchBase + part × stride) and derived regions. */
+  threads?: { plan: ThreadPlan; pool: ThreadPool; scratchStride: number; derived: Map<Node, number> };
 }
 
 export interface ModuleParts {
@@ -73,8 +77,15 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
   g.nodes.forEach((n, k) => {
     if (vp.views.has(n.outputs[0] ?? '')) return;
     const fname = `${at.prefix}n${k}_${n.op}`;
-    const fn = mod.fn(fname);
     const lowering = getLowering(n.op)!;
+    const split = at.threads?.plan.parts.get(n);
+    if (split) {
+      const names = split.map((part, p) => emitPart(part, `${fname}_p${p}`, p));
+      calls.push({ guard: guards.get(n) ?? [], call: at.threads!.pool.job(runFn, names), node: n });
+      nodes.push({ fn: names[0]!, node: n.name, op: n.op });
+      return;
+    }
+    const fn = mod.fn(fname);
     const mode = vp.dynamicNodes.get(n);
     const loadTimePanels = (v: string) => parts.tiedPanels?.get(rootOf(v));
     const dyn = () => dynamicContext({ node: n, fn, module: mod, addWeight, helper, loadTimePanels }, at.table, g, rootOf, staticAddr);
@@ -123,7 +134,44 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     nodes.push({ fn: fname, node: n.name, op: n.op });
     if (parts.exportNodes) mod.exportFunction(fname);
   });
-  runFn.finish(nestUnderGuards(runFn, withLoops(runFn, calls, operand, holds, at.scratchBase), 0, holds));
+  /** One part of a split node as its own function: the node's kernel on slices of its operands. */
+  function emitPart(part: NodePart, name: string, p: number): string {
+    const { threads } = at;
+    const fn = mod.fn(name);
+    // A part sharing another part's derived region leaves filling it to that part's init.
+    const owner = threads!.plan.derivedOwner.get(part.node);
+    const sliced = (v: string, slice: NodePart['inputs'][number]): Operand => {
+      const whole = operand(v);
+      return slice ? { ...operandType(v), dims: slice.dims, addr: whole.addr + slice.offset } : whole;
+    };
+    const ctx: LowerContext = {
+      node: part.node,
+      inputs: part.node.inputs.map((v, i) => (v ? sliced(v, part.inputs[i]) : undefined)),
+      outputs: part.node.outputs.map((v, i) => sliced(v, part.outputs[i])),
+      fn, module: mod, addWeight, helper,
+      scratch: at.scratchBase + p * threads!.scratchStride,
+      derived: threads!.derived.get(owner ?? part.node) ?? -1,
+      atLoad(build) {
+        if (owner) return;
+        const init = mod.fn(`${name}_init`);
+        init.finish(build(init));
+        parts.atLoad(`${name}_init`);
+      },
+    };
+    try {
+      fn.finish(getLowering(part.node.op)!.lower(ctx));
+    } catch (e) {
+      if (e instanceof CompileError) throw e;
+      throw new CodegenError(`${part.node.op} node '${part.node.name}': code generation failed: ${(e as Error).message}`, { node: part.node.name, op: part.node.op });
+    }
+    if (parts.exportNodes) mod.exportFunction(name);
+    return name;
+  }
+
+  // Threaded builds wake the workers first (a job of no parts): their wake-up overlaps the nodes
+  // before the first split one instead of delaying it.
+  const wake = at.threads?.plan.parts.size ? [at.threads.pool.wake(runFn)] : [];
+  runFn.finish([...wake, ...nestUnderGuards(runFn, withLoops(runFn, calls, operand, holds, at.scratchBase), 0, holds)]);
   mod.exportFunction(runName);
 
   // Constant graph outputs are read straight from the weights region.

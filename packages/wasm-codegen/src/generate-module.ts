@@ -10,6 +10,7 @@ import { dynamicMetaOf } from './dynamic-meta.js';
 import { DynamicMeta, META_SECTION, ModelMeta, ValueCondition } from './model-meta.js';
 import { FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 import { emitPackTransposed } from './tied-weights.js';
+import { CONTROL, ThreadPool } from './thread-pool.js';
 import './kernels/index.js';
 
 type EmittedVariant = ReturnType<typeof emitVariant>;
@@ -37,6 +38,11 @@ export interface CodegenOptions {
   whenValues?: ValueCondition;
   /** Export each node's function and list them in CodegenResult.nodes (profiling: scripts/profile.mjs). */
   profile?: boolean;
+  /**
+   * A threaded build for up to this many threads (>= 2; docs/threads.md): shared imported memory,
+   * heavy nodes cut into that many parts, an exported worker() entry. Absent: the 1-thread module.
+   */
+  threads?: number;
 }
 
 export interface CodegenResult {
@@ -67,10 +73,13 @@ const WASM32_MAX = 65536 * PAGE;
 export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResult {
   const plans = [planVariant(g), ...(opts.variants ?? []).map((v) => planVariant(v.graph))];
   const limit = Math.min(opts.maxMemoryBytes ?? WASM32_MAX, WASM32_MAX);
-  const layout = layoutMemory(plans, limit);
+  const threads = opts.threads;
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 2)) throw new CodegenError(`threads must be an integer >= 2, got ${threads}`, undefined, 'INVALID_OPTION');
+  const layout = layoutMemory(plans, limit, threads);
   const weights = new WeightsRegion(layout.weightsBase);
-  const mod = new WasmModuleBuilder({ relaxed: !!opts.relaxed });
-  const emitted = emitVariants(mod, plans, layout, weights, !!opts.profile);
+  const mod = new WasmModuleBuilder({ relaxed: !!opts.relaxed, ...(threads ? { threads: true } : {}) });
+  const pool = threads ? new ThreadPool(mod) : undefined;
+  const emitted = emitVariants(mod, plans, layout, weights, !!opts.profile, pool);
 
   const memoryBytes = weights.end + 16; // vector tails may read up to 12 bytes past the last tensor
   if (!(memoryBytes <= limit)) {
@@ -78,14 +87,18 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
   }
   const pages = Math.max(1, Math.ceil(memoryBytes / PAGE));
   const weightBytes = weights.bytes();
-  mod.setMemory(pages, opts.embedWeights && weightBytes.byteLength ? [{ offset: weights.base, data: weightBytes }] : []);
   // Run-time buffers start after the weights; the runtime grows memory for the dims it sees.
   const bounds = { dynamicBase: align16(memoryBytes), maxDims: opts.maxDims, limit, weightsBytes: weights.end - weights.base };
   const dynamic = plans.map((vp, i) => dynamicMetaOf(vp, layout.tables[i]!, bounds));
-  const meta = moduleMeta(opts, emitted, dynamic.map((d) => d.meta), weightBytes, { offset: weights.base, pages, arenaBytes: layout.arenaBytes, scratchBytes: layout.scratchBytes });
-  mod.addCustomSection(META_SECTION, new TextEncoder().encode(JSON.stringify(meta)));
   // The memory at the maxDims bounds; unknown when a variant's symbols are not all bounded.
   const maxMemoryBytes = dynamic.every((d) => d.bounded) ? Math.max(pages * PAGE, ...dynamic.map((d) => d.peakBytes ?? 0)) : undefined;
+  // Shared memory needs a maximum: what the model can need, else the limit.
+  const maxPages = threads ? Math.max(pages, Math.ceil((maxMemoryBytes ?? limit) / PAGE)) : undefined;
+  pool?.finish();
+  mod.setMemory(pages, opts.embedWeights && weightBytes.byteLength ? [{ offset: weights.base, data: weightBytes }] : [], maxPages);
+  const meta = moduleMeta(opts, emitted, dynamic.map((d) => d.meta), weightBytes, { offset: weights.base, pages, arenaBytes: layout.arenaBytes, scratchBytes: layout.scratchBytes });
+  if (threads) meta.threads = { parts: threads, maxPages: maxPages!, gen: CONTROL.gen, quit: CONTROL.quit, done: CONTROL.done, failed: CONTROL.failed };
+  mod.addCustomSection(META_SECTION, new TextEncoder().encode(JSON.stringify(meta)));
 
   if (!mod.validate()) {
     mod.dispose();
@@ -98,7 +111,7 @@ export function generateModule(g: Graph, opts: CodegenOptions = {}): CodegenResu
 }
 
 /** Every variant's functions, the shared helpers, and init() for what is computed at load time. */
-function emitVariants(mod: WasmModuleBuilder, plans: VariantPlan[], layout: MemoryLayout, weights: WeightsRegion, exportNodes: boolean): EmittedVariant[] {
+function emitVariants(mod: WasmModuleBuilder, plans: VariantPlan[], layout: MemoryLayout, weights: WeightsRegion, exportNodes: boolean, pool?: ThreadPool): EmittedVariant[] {
   const helpers = new Set<string>();
   const helper = (name: string, build: (fn: FnBuilder) => void, params: ('i32' | 'f32' | 'v128')[] = []) => {
     if (!helpers.has(name)) {
@@ -108,7 +121,7 @@ function emitVariants(mod: WasmModuleBuilder, plans: VariantPlan[], layout: Memo
     return name;
   };
   const inits: string[] = [];
-  const { tables, arenaBase, scratchBase, derived, held, tiedBs, tiedPanels } = layout;
+  const { tables, arenaBase, scratchBase, derived, held, tiedBs, tiedPanels, threadPlans, scratchStride } = layout;
   const addWeight = (data: Parameters<WeightsRegion['add']>[0], key?: string) => weights.add(data, key);
   // First in init(): a load-time node may read the panels.
   [...tiedBs].forEach(([b, t], k) => {
@@ -117,7 +130,7 @@ function emitVariants(mod: WasmModuleBuilder, plans: VariantPlan[], layout: Memo
     init.finish(emitPackTransposed(init, addWeight(table, `const:${t.source}`), tiedPanels.get(b)!, t.K, t.N));
     inits.push(`tied${k}_init`);
   });
-  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]!, held: held[i]! }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes, tiedPanels }));
+  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]!, held: held[i]!, ...(pool ? { threads: { plan: threadPlans[i]!, pool, scratchStride, derived: derived[i]! } } : {}) }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes, tiedPanels }));
   if (inits.length) {
     // The runtime calls init() once, after the weights are in memory.
     const init = mod.fn('init');

@@ -6,6 +6,7 @@ import { CodegenError } from './errors.js';
 import { DynamicTable } from './dynamic-dims.js';
 import { VariantPlan, align16 } from './variant-plan.js';
 import { TiedB, findTiedBs } from './tied-weights.js';
+import { ThreadPlan, planThreads } from './thread-pool.js';
 
 const RESERVED = 64; // address 0 stays unused so a stray null pointer never aliases a tensor
 
@@ -15,6 +16,9 @@ export interface MemoryLayout {
   arenaBytes: number;
   scratchBase: number;
   scratchBytes: number;
+  /** Threaded builds: each variant's split nodes, and the scratch bytes of each part's own region. */
+  threadPlans: (ThreadPlan | undefined)[];
+  scratchStride: number;
   /** Per variant: derived regions (data computed from the weights at load time), by node. */
   derived: Map<Node, number>[];
   /** Per variant: values computed at load time (load-time.ts), one buffer each. */
@@ -28,7 +32,7 @@ export interface MemoryLayout {
 }
 
 /** The regions before the weights; MEMORY_LIMIT when they alone pass `limit`. */
-export function layoutMemory(plans: VariantPlan[], limit: number): MemoryLayout {
+export function layoutMemory(plans: VariantPlan[], limit: number, threads?: number): MemoryLayout {
   let tableEnd = RESERVED;
   const tables: DynamicTable[] = plans.map((vp) => {
     const t = { symbols: vp.symbols, address: tableEnd, bufferIndex: new Map(vp.dynBuffers.map((b, k) => [b.name, k])) };
@@ -37,10 +41,15 @@ export function layoutMemory(plans: VariantPlan[], limit: number): MemoryLayout 
   });
   const arenaBase = align16(tableEnd);
   const arenaBytes = Math.max(...plans.map((vp) => vp.plan.arenaBytes));
-  const scratchBytes = Math.max(...plans.map((vp) => vp.scratchBytes));
+  // Threaded builds: each part of a split node gets its own scratch region of `scratchStride` bytes.
+  const threadPlans: (ThreadPlan | undefined)[] = plans.map((vp) => (threads ? planThreads(vp, threads) : undefined));
+  const scratchStride = align16(Math.max(...plans.map((vp) => vp.scratchBytes), ...threadPlans.map((t) => t?.scratchBytes ?? 0)));
+  const scratchBytes = threads ? scratchStride * threads : Math.max(...plans.map((vp) => vp.scratchBytes));
   const scratchBase = align16(arenaBase + arenaBytes);
+  // Derived regions, one per node that asks (in threaded builds one per part of a split node instead).
   let derivedEnd = align16(scratchBase + scratchBytes);
-  const derived = plans.map((vp) => new Map([...vp.derivedBytes].map(([n, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [n, a]; })));
+  const derivedOf = (vp: VariantPlan, tp?: ThreadPlan) => (tp ? [...[...vp.derivedBytes].filter(([n]) => !tp.parts.has(n)), ...tp.derivedBytes] : [...vp.derivedBytes]);
+  const derived = plans.map((vp, i) => new Map(derivedOf(vp, threadPlans[i]).map(([n, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [n, a]; })));
   const held = plans.map((vp) => new Map([...vp.heldBytes].map(([v, bytes]) => { const a = derivedEnd; derivedEnd += bytes; return [v, a]; })));
   // Packed panels of tied embeddings, built at load from the table the weights file already holds.
   const tiedBs = new Map<string, TiedB>();
@@ -52,5 +61,5 @@ export function layoutMemory(plans: VariantPlan[], limit: number): MemoryLayout 
   if (!(weightsBase + 16 <= limit)) {
     throw new CodegenError(`the model needs at least ${weightsBase + 16} bytes of memory (activations ${arenaBytes}, scratch ${scratchBytes}${derivedNote}, before the weights), ${weightsBase + 16 - limit} bytes over the limit of ${limit}`, undefined, 'MEMORY_LIMIT');
   }
-  return { tables, arenaBase, arenaBytes, scratchBase, scratchBytes, derived, held, tiedBs, tiedPanels, weightsBase, derivedNote };
+  return { tables, arenaBase, arenaBytes, scratchBase, scratchBytes, threadPlans, scratchStride, derived, held, tiedBs, tiedPanels, weightsBase, derivedNote };
 }

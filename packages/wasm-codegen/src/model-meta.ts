@@ -48,6 +48,13 @@ export interface ModelMeta {
   variants?: VariantMeta[];
   /** Value variants: the input values this build runs for (see VariantMeta.whenValues). */
   whenValues?: ValueCondition;
+  /**
+   * Threaded builds (docs/threads.md): heavy nodes are cut into up to `parts` parts; the memory is
+   * imported shared (env.memory, `maxPages`); `worker()` is each worker thread's entry, and it
+   * returns once the i32 at `quit` is non-zero and the one at `gen` has been notified. A worker
+   * whose part traps sets `failed` and makes `done` large, so the caller's run() traps too.
+   */
+  threads?: { parts: number; maxPages: number; gen: number; quit: number; done: number; failed: number };
 }
 
 /**

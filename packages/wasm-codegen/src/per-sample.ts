@@ -5,6 +5,7 @@
 // node's operands; kernels that need the speed implement `lowerDynamic` instead.
 import { Dim, Graph, Node, attrInt, attrInts, dimTerms, isStatic } from '@onnx2wasm/ir';
 import { IN_PLACE_OPS } from './buffer-aliases.js';
+import { transposesA } from './kernels/gemm-attrs.js';
 
 const ALWAYS = new Set([
   ...IN_PLACE_OPS, // every elementwise op
@@ -23,7 +24,7 @@ export const PER_SAMPLE_OPS: ReadonlySet<string> = new Set([...ALWAYS, ...AXIS_O
 function keepsBatchAxis(n: Node, rank: number): boolean {
   const norm = (a: number) => (a < 0 ? a + rank : a);
   switch (n.op) {
-    case 'Gemm': return attrInt(n, 'transA', 0) === 0;
+    case 'Gemm': return !transposesA(n);
     case 'Softmax': case 'LogSoftmax': case 'Hardmax': case 'Concat': case 'Split': case 'LayerNormalization':
     case 'Flatten': case 'CumSum': case 'ArgMax': case 'ArgMin':
       return norm(attrInt(n, 'axis', n.op === 'Concat' || n.op === 'Split' ? 0 : n.op === 'LayerNormalization' ? -1 : 1)) > 0;

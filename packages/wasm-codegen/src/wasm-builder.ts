@@ -19,6 +19,8 @@ const TYPES: Record<WasmType, number> = {
 export interface ModuleOptions {
   /** Use relaxed-SIMD fused multiply-add in `fma`. */
   relaxed: boolean;
+  /** A threaded build (thread-pool.ts): the memory is imported and shared, and atomics are allowed. */
+  threads?: boolean;
 }
 
 /** A function-local variable. */
@@ -242,6 +244,28 @@ export class FnBuilder {
     return E(this.m.call(internal, args.map((e) => e.ref), TYPES[result]));
   }
 
+  // ---- atomics (threaded builds only: ModuleOptions.threads) ----
+  atomicLoad(addr: I32): Expr { return E(this.m.i32.atomic.load(0, this.r(addr), MEM)); }
+  atomicStore(addr: I32, v: I32): Expr { return E(this.m.i32.atomic.store(0, this.r(addr), this.r(v), MEM)); }
+  /** Adds v and returns the old value. */
+  atomicAdd(addr: I32, v: I32): Expr { return E(this.m.i32.atomic.rmw.add(0, this.r(addr), this.r(v), MEM)); }
+  atomicStore64(addr: I32, v: Expr): Expr { return E(this.m.i64.atomic.store(0, this.r(addr), v.ref, MEM)); }
+  atomicLoad64(addr: I32): Expr { return E(this.m.i64.atomic.load(0, this.r(addr), MEM)); }
+  /** Stores `replacement` if the i64 at addr is `expected`; returns the old value either way. */
+  atomicCmpxchg64(addr: I32, expected: Expr, replacement: Expr): Expr { return E(this.m.i64.atomic.rmw.cmpxchg(0, this.r(addr), expected.ref, replacement.ref, MEM)); }
+  /** Blocks while the i32 at addr equals `expected` (no timeout); not allowed on a browser's main thread. */
+  wait32(addr: I32, expected: Expr): Expr {
+    return E(this.m.drop(this.m.memory.atomic.wait32(this.r(addr), expected.ref, this.constOf('i64', -1).ref, MEM)));
+  }
+  /** Wakes every thread waiting on addr. */
+  // The count is a positive i32: V8 reads -1 (all, as u32 in the spec) as no thread at all.
+  notifyAll(addr: I32): Expr { return E(this.m.drop(this.m.memory.atomic.notify(this.r(addr), this.m.i32.const(0x7fffffff), MEM))); }
+  /** A mutable i32 global of this instance (WasmModuleBuilder.addGlobal): per thread in threaded builds. */
+  globalGet(name: string): Expr { return E(this.m.global.get(name, binaryen.i32)); }
+  globalSet(name: string, v: I32): Expr { return E(this.m.global.set(name, this.r(v))); }
+  /** Calls entry `index` of a table made by WasmModuleBuilder.addTable. */
+  callIndirect(table: string, index: I32): Expr { return E(this.m.call_indirect(table, this.r(index), [], binaryen.none, binaryen.none)); }
+
   // ---- control ----
   /** A block whose value is its last expression (statements first): lets a value need temporaries. */
   valueBlock(stmts: Expr[], type: WasmType): Expr { return E(this.m.block(null, stmts.map((e) => e.ref), TYPES[type])); }
@@ -305,6 +329,7 @@ export class WasmModuleBuilder {
     let features = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt |
       binaryen.Features.NontrappingFPToInt | binaryen.Features.SignExt | binaryen.Features.MutableGlobals;
     if (options.relaxed) features |= binaryen.Features.RelaxedSIMD;
+    if (options.threads) features |= binaryen.Features.Atomics;
     this.m.setFeatures(features);
   }
 
@@ -338,8 +363,21 @@ export class WasmModuleBuilder {
     return internal;
   }
 
-  setMemory(pages: number, segments: DataSegment[]): void {
-    this.m.setMemory(pages, 65536, 'memory', segments.map((s) => ({ offset: this.m.i32.const(s.offset), data: s.data, passive: false })), false, false, MEM);
+  setMemory(pages: number, segments: DataSegment[], maxPages = 65536): void {
+    const shared = !!this.options.threads;
+    this.m.setMemory(pages, maxPages, 'memory', segments.map((s) => ({ offset: this.m.i32.const(s.offset), data: s.data, passive: false })), shared, false, MEM);
+    // Every thread's instance must use the one memory: threaded builds import it (env.memory) and
+    // still export it, so a loader finds it where it always does.
+    if (shared) this.m.addMemoryImport(MEM, 'env', 'memory', true);
+  }
+
+  /** A mutable i32 global starting at `init`. */
+  addGlobal(name: string, init: number): void { this.m.addGlobal(name, binaryen.i32, true, this.m.i32.const(init)); }
+
+  /** A table of functions of type () → () that call_indirect (FnBuilder.callIndirect) indexes. */
+  addTable(name: string, funcs: string[]): void {
+    this.m.addTable(name, funcs.length, funcs.length);
+    this.m.addActiveElementSegment(name, `${name}_elems`, funcs, this.m.i32.const(0));
   }
 
   addCustomSection(name: string, data: Uint8Array): void { this.m.addCustomSection(name, data); }

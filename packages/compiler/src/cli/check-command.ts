@@ -37,13 +37,16 @@ export function checkCommand(): Command {
   return cmd.action(async (modelPath: string, flags: Flags) => {
     const c = await compile(modelPath, toCompileOptions(flags));
     // c.weights is typed over ArrayBufferLike, which loadModel's BufferSource does not accept in TS 5.9.
-    const model = await loadModel({ wasm: c.wasm, weights: c.weights as Uint8Array<ArrayBuffer> }).catch((e) => {
+    // With --threads the threaded build is what gets checked, on 2 threads.
+    const threaded = c.threadsWasm ? { threadsWasm: c.threadsWasm as Uint8Array<ArrayBuffer>, threads: 2 } : {};
+    const model = await loadModel({ wasm: c.wasm, weights: c.weights as Uint8Array<ArrayBuffer>, ...threaded }).catch((e) => {
       throw addRelaxedSimdHint(e);
     });
     const feeds = makeFeeds(model.inputs, {}, flags.seed, flags.shape);
     const t0 = performance.now();
     const ours = await model.run(feeds.tensors);
     const runMs = performance.now() - t0;
+    model.dispose();
     // Inputs fixed with --constant are no longer inputs of ours; onnxruntime still takes them.
     const constants = flags.constant ? resolveConstantInputs(decodeModel(new Uint8Array(fs.readFileSync(modelPath))), flags.constant) : {};
     const ref = await runReference(modelPath, { ...feeds.tensors, ...(constants as Record<string, Tensor>) });

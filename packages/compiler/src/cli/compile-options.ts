@@ -1,5 +1,5 @@
 // The compile flags shared by `compile` and `check`, so both build the model the same way.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { LAYOUT_MODES, LayoutMode } from '@onnx2wasm/optimizer';
 import { KERNEL_MODES, type CompileOptions, type KernelMode } from '../compile.js';
 import type { Plugin } from '../plugins/define-plugin.js';
@@ -17,6 +17,8 @@ export interface CompileFlags {
   kernels?: KernelMode;
   verify?: boolean;
   relaxedSimd?: boolean;
+  /** --threads [n]: also write the threaded build (true: up to 4 threads). */
+  threads?: boolean | number;
   /** false with --no-value-variants. */
   valueVariants?: boolean;
   /** --weights: store float32 weights as float16 or int8. */
@@ -42,6 +44,8 @@ export function addCompileFlags(cmd: Command): Command {
     .addOption(new Option('--weights <format>', 'store a float32 model\'s weights compressed, widened once at load: float16, or int8 (symmetric per output channel); the summary reports the bytes saved and the output error against the float32 build').choices(['float32', 'float16', 'int8']))
     .addOption(new Option('--relaxed-simd', 'emit only the relaxed-SIMD build (FMA) as <name>.wasm; needs a runtime with relaxed SIMD (by default both builds are written and the glue picks one)'))
     .addOption(new Option('--no-relaxed-simd', 'emit only the SIMD128 build (no <name>.relaxed.wasm)'))
+    .addOption(new Option('--threads [n]', 'also write the threaded build, <name>.threads.wasm, whose heavy nodes run on up to n threads (default 4) where the platform has shared memory: load({ threads })')
+      .argParser((v: string) => parseThreads(v)))
     .addOption(new Option('--limit <name=n>', 'raise or lower a compile-time budget, e.g. maxNodes=2000000 or maxUnrolledIterations=inf (maxNodes, maxUnrolledIterations, maxSubgraphDepth, maxModelBytes, maxRepeatedElements; repeatable)').argParser(collectLimit))
     .addOption(new Option('--plugin <file>', 'load custom ops from an ES module whose default export is definePlugin(...) (repeatable)')
       .argParser((v: string, prev: string[] = []) => [...prev, v]))
@@ -64,9 +68,17 @@ export function toCompileOptions(flags: CompileFlags): CompileOptions {
     kernels: flags.kernels,
     verify: flags.verify ?? false,
     ...(flags.relaxedSimd !== undefined ? { relaxedSimd: flags.relaxedSimd } : {}),
+    ...(flags.threads ? { threads: flags.threads } : {}),
     ...(flags.valueVariants === false ? { valueVariants: false as const } : {}),
     ...(flags.weights ? { weights: flags.weights } : {}),
     ...(flags.limit ? { limits: flags.limit } : {}),
     ...(flags.plugin ? { plugins: flags.plugin.filter((p): p is Plugin => typeof p !== 'string') } : {}),
   };
+}
+
+/** --threads' value: an integer from 2 to 64 (compile() checks the range and says so). */
+function parseThreads(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a thread count such as 4, got '${v}'`);
+  return n;
 }

@@ -32,11 +32,13 @@ export interface PackageInput {
   imported: ImportedModel;
   gen: CodegenResult;
   relaxedWasm?: Uint8Array;
+  /** The threaded build (compile's `threads`), written as <name>.threads.wasm. */
+  threadsWasm?: Uint8Array;
 }
 
 export interface Packaged { files: Record<string, Uint8Array>; manifest: Manifest; weightsFile: string | null }
 
-export function packageFiles({ name, target, embedWeights, source, imported, gen, relaxedWasm }: PackageInput): Packaged {
+export function packageFiles({ name, target, embedWeights, source, imported, gen, relaxedWasm, threadsWasm }: PackageInput): Packaged {
   const files: Record<string, Uint8Array> = {};
   const enc = new TextEncoder();
   // Embedded weights have no hash of their own: the module's hash in manifest.files covers them.
@@ -45,10 +47,11 @@ export function packageFiles({ name, target, embedWeights, source, imported, gen
   const weightsInfo = { file: weightsFile, sha256: weightsHash, bytes: gen.meta.weights.byteLength };
   files[`${name}.wasm`] = gen.wasm;
   if (relaxedWasm) files[`${name}.relaxed.wasm`] = relaxedWasm;
+  if (threadsWasm) files[`${name}.threads.wasm`] = threadsWasm;
   if (weightsFile) files[weightsFile] = gen.weights;
   // What users see of the model: with value variants, output dims that differ per value are named.
   const shown = { ...gen.meta, outputs: publicOutputs(gen.meta) };
-  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo, relaxed: relaxedWasm ? `${name}.relaxed.wasm` : null }));
+  files[`${name}.js`] = enc.encode(glueJs({ name, target, meta: shown, weights: weightsInfo, relaxed: relaxedWasm ? `${name}.relaxed.wasm` : null, ...(threadsWasm ? { threads: true } : {}) }));
   files[`${name}.d.ts`] = enc.encode(glueDts(shown));
   Object.assign(files, runtimeFiles());
   Object.assign(files, FOLDER_PACKAGE_JSON);

@@ -2,12 +2,13 @@
 // A constant B is repacked at compile time into the panels the micro-kernel reads (packB); a
 // run-time transposed B is transposed into scratch first. C, constant or not, becomes the
 // micro-kernel's bias (row, column or scalar) or its residual matrix, scaled by beta in the epilogue.
-import { Dim, Node, Tensor, attrFloat, attrInt, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Dim, Node, Tensor, attrFloat, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Address, GemmSpec, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
 import { emitGemmOrGemv } from './gemv-packed.js';
+import { transposesA, transposesB } from './gemm-attrs.js';
 import { transpose2d } from './transpose-weights.js';
 
 /** Emits a plain [R, C] → [C, R] float32 transpose (static or run-time addresses and sizes). */
@@ -37,11 +38,11 @@ registerLowering({
   scratchBytes(node, inputs) {
     const a = inputs[0], b = inputs[1];
     if (!a || !b) return 0;
-    return transposeBytes(node, b) + (packsA(node, a.dims, b.dims) ? aPackBytes(a.dims[attrInt(node, 'transA', 0) ? 0 : 1]!) : 0);
+    return transposeBytes(node, b) + (packsA(node, a.dims, b.dims) ? aPackBytes(a.dims[transposesA(node) ? 0 : 1]!) : 0);
   },
   // Shapes only here: a constant transposed B (repacked at compile time) gets a scratch it never uses.
   dynamicScratchBytes(node, inputs) {
-    return attrInt(node, 'transB', 0) ? dimMul(dimProduct(inputs[1]!.shape), 4) : 0;
+    return transposesB(node) ? dimMul(dimProduct(inputs[1]!.shape), 4) : 0;
   },
   lower(ctx) {
     const o = (x: Operand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.dims, constant: x.constant, addr: () => x.addr });
@@ -58,12 +59,12 @@ registerLowering({
 
 /** Scratch for transposing a run-time B (a constant one is repacked at compile time), 16-byte aligned. */
 function transposeBytes(node: Node, b: { dims: number[]; constant?: Tensor }): number {
-  return attrInt(node, 'transB', 0) && !b.constant ? Math.ceil((b.dims[0]! * b.dims[1]! * 4) / 16) * 16 : 0;
+  return transposesB(node) && !b.constant ? Math.ceil((b.dims[0]! * b.dims[1]! * 4) / 16) * 16 : 0;
 }
 
 /** Whether blocks of rows of A are packed before the micro-kernel (packsRowsOfA; not for a transposed A). */
 function packsA(node: Node, a: number[], b: number[]): boolean {
-  const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
+  const transA = transposesA(node), transB = transposesB(node);
   const M = a[transA ? 1 : 0]!, K = a[transA ? 0 : 1]!, N = b[transB ? 0 : 1]!;
   return !transA && packsRowsOfA(M, K, N);
 }
@@ -89,7 +90,7 @@ function lowerGemm(v: GemmView): Expr[] {
   const { node } = ctx;
   const [a, b, c, residual] = v.ops;
   if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-  const transA = attrInt(node, 'transA', 0), transB = attrInt(node, 'transB', 0);
+  const transA = transposesA(node), transB = transposesB(node);
   const alpha = attrFloat(node, 'alpha', 1), beta = attrFloat(node, 'beta', 1);
   const [M, N] = y.shape as [Dim, Dim];
   const K = a!.shape[transA ? 0 : 1]!;
