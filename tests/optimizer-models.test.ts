@@ -7,10 +7,14 @@ import { maxDiff, runOrt, seededInput, sharedModels } from './support/models.js'
 
 const models = sharedModels();
 const byName = (n: string) => models.find((m) => m.name === n)!;
-const opsOf = async (name: string) => {
+// One default-options inspect per model, shared by the tests below (each one compiles the model).
+const inspected = new Map<string, ReturnType<typeof inspect>>();
+const inspectOf = (name: string) => {
   const m = byName(name);
-  return (await inspect(m.file, { inputShapes: { input: m.inputShape } })).nodes.map((n) => n.op);
+  if (!inspected.has(name)) inspected.set(name, inspect(m.file, { inputShapes: { input: m.inputShape } }));
+  return inspected.get(name)!;
 };
+const opsOf = async (name: string) => (await inspectOf(name)).nodes.map((n) => n.op);
 
 describe('optimized graphs of the shared models', () => {
   it('mobilenet_v2_bn: BatchNormalization, Identity, Clip and Add are all folded or fused into convs', async () => {
@@ -30,7 +34,7 @@ describe('optimized graphs of the shared models', () => {
   });
   for (const m of models) {
     it(`${m.name}: arena within 1.25 x the lower bound`, async () => {
-      const r = await inspect(m.file, { inputShapes: { input: m.inputShape } });
+      const r = await inspectOf(m.name);
       expect(r.memory.arenaBytes).toBeLessThanOrEqual(1.25 * r.memory.lowerBoundBytes);
     });
   }
@@ -60,8 +64,7 @@ describe('data layout of the conv models', () => {
   for (const [name, layout] of Object.entries(picks)) {
     it(`${name}: auto picks ${layout}${layout === 'NHWC' ? ', with transposes only at the input and the shuffles' : ''}`, async () => {
       const m = byName(name);
-      const r = await inspect(m.file, { inputShapes: { input: m.inputShape } });
-      const ops = r.nodes.map((n) => n.op);
+      const ops = await opsOf(name);
       expect(ops.some((o) => o.startsWith('Nhwc'))).toBe(layout === 'NHWC');
       if (layout === 'NHWC') {
         expect(ops).not.toContain('Conv');
