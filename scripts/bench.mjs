@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// npm run bench [-- --models a,b --runs N --warmup N --no-cold --no-write]
+// npm run bench [-- --models a,b --runs N --warmup N --warmup-ms MS --no-cold --no-write]
 // Runs each shared model with onnx2wasm and with onnxruntime-web (wasm backend, 1 thread) in this one
 // process, alternating runs after warm-up, and prints medians and the ratio. The relaxed-SIMD (FMA)
-// build of the same compile runs in the same alternation: here when this Node runs relaxed SIMD, else
-// in a child process started with --experimental-wasm-relaxed-simd (Node 20). Absolute times drift on
+// build of the same compile runs in the same alternation, in this process (on Node 20 the script runs
+// itself again with --experimental-wasm-relaxed-simd). Absolute times drift on
 // shared machines; the ratio within one run is the number to read. Writes docs/benchmarks.md, then
 // runs the fresh-process cold-start bench (scripts/bench-cold.mjs) for the same models.
 import * as fs from 'node:fs';
@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { compile } from 'onnx2wasm';
 import { loadModel, relaxedSimdSupported } from '@onnx2wasm/runtime';
 import { createOrtWeb } from './bench/ort-web.mjs';
@@ -24,13 +25,24 @@ const { values: args } = parseArgs({
     models: { type: 'string' },
     runs: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
+    // Warm each side for at least this long too: V8 tiers a large module up gradually, and a few
+    // warm-up runs flatter whichever side tiers up faster.
+    'warmup-ms': { type: 'string', default: '1500' },
     'no-write': { type: 'boolean', default: false },
     'no-cold': { type: 'boolean', default: false },
   },
 });
+// The relaxed build runs in this process, alternating with the others. Timed in a child process
+// (another core, its caches cold after every message) it came out 0.8-1.5x the SIMD128 build on
+// shufflenet_v2 and transformer_enc from run to run, against 0.8-0.85x in-process. Node 20 runs
+// relaxed SIMD only with a flag, so the script runs itself again with it.
+if (!relaxedSimdSupported() && !process.execArgv.includes('--experimental-wasm-relaxed-simd')) {
+  const again = spawnSync(process.execPath, [...process.execArgv, '--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(again.status ?? 1);
+}
 const index = modelIndex();
 const names = args.models ? args.models.split(',') : Object.keys(index);
-const runs = Number(args.runs), warmup = Number(args.warmup);
+const runs = Number(args.runs), warmup = Number(args.warmup), warmupMs = Number(args['warmup-ms']);
 const loadAtStart = os.loadavg()[0];
 
 function input(dims) {
@@ -38,29 +50,12 @@ function input(dims) {
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 0.5);
 }
 
-/**
- * The relaxed build as a run() that resolves to its time in ms: loaded here when this engine runs
- * relaxed SIMD, else in a child Node with the flag (scripts/bench/edge-node-child.mjs times it there).
- */
+/** The relaxed build as a run() that resolves to its time in ms, or undefined where this engine lacks relaxed SIMD. */
 async function relaxedRunner(c, dims, data) {
-  if (relaxedSimdSupported()) {
-    const m = await loadModel({ wasm: c.wasm, relaxedWasm: c.relaxedWasm, weights: c.weights });
-    const feeds = { input: { dtype: 'float32', dims, data } };
-    return { run: async () => { const t = performance.now(); await m.run(feeds); return performance.now() - t; }, close() {} };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx2wasm-bench-'));
-  fs.writeFileSync(path.join(dir, 'model.wasm'), c.relaxedWasm);
-  fs.writeFileSync(path.join(dir, 'model.weights'), c.weights);
-  const child = fork(path.join(root, 'scripts/bench/edge-node-child.mjs'), [], { execArgv: ['--experimental-wasm-relaxed-simd'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ask = (msg) => new Promise((resolve, reject) => {
-    child.once('message', (m) => (m.type === 'error' ? reject(new Error(m.message)) : resolve(m)));
-    child.send(msg);
-  });
-  await ask({ type: 'load', wasm: path.join(dir, 'model.wasm'), weights: c.weights.byteLength ? path.join(dir, 'model.weights') : undefined, dims, data: Array.from(data) });
-  return {
-    run: async () => (await ask({ type: 'run' })).ms,
-    close() { child.kill(); fs.rmSync(dir, { recursive: true, force: true }); },
-  };
+  if (!relaxedSimdSupported()) return undefined;
+  const m = await loadModel({ wasm: c.wasm, relaxedWasm: c.relaxedWasm, weights: c.weights });
+  const feeds = { input: { dtype: 'float32', dims, data } };
+  return { run: async () => { const t = performance.now(); await m.run(feeds); return performance.now() - t; }, close() {} };
 }
 
 const rows = [];
@@ -87,10 +82,11 @@ for (const name of names) {
     const ortCold = performance.now() - t;
 
     const relaxed = c.relaxedWasm ? await relaxedRunner(c, dims, data) : undefined;
-    for (let i = 0; i < warmup; i++) {
-      await ours.run({ input: { dtype: 'float32', dims, data } });
-      await ortw.run('input', dims, data);
-      await relaxed?.run();
+    const spent = [0, 0, 0];
+    for (let i = 0; i < warmup || spent[0] < warmupMs || spent[1] < warmupMs || (relaxed && spent[2] < warmupMs); i++) {
+      t = performance.now(); await ours.run({ input: { dtype: 'float32', dims, data } }); spent[0] += performance.now() - t;
+      t = performance.now(); await ortw.run('input', dims, data); spent[1] += performance.now() - t;
+      if (relaxed) spent[2] += await relaxed.run();
     }
     const tOurs = [], tOrt = [], tRelaxed = [];
     for (let i = 0; i < runs; i++) {
@@ -128,12 +124,12 @@ if (!args['no-write']) {
   ].join('\n');
   const doc = `# Benchmarks
 
-onnx2wasm against onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version} (wasm backend, \`numThreads = 1\`, SIMD), both in one Node ${process.version} process, alternating runs after ${warmup} warm-up runs; ${runs} timed runs each; medians. The ratio is ours / onnxruntime-web (lower is better). Absolute times drift on shared machines; read the ratio.
+onnx2wasm against onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version} (wasm backend, \`numThreads = 1\`, SIMD), both in one Node ${process.version} process, alternating runs after at least ${warmup} warm-up runs and ${warmupMs} ms of them per side; ${runs} timed runs each; medians. The ratio is ours / onnxruntime-web (lower is better). Absolute times drift on shared machines; read the ratio.
 
 - Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadAtStart.toFixed(1)} when the run started (other jobs share it)
 - Date: ${new Date().toISOString().slice(0, 10)}
 - Command: \`${cmd}\`
-- Builds: SIMD128 (\`model.wasm\`) and, from the same compile, the relaxed-SIMD FMA build (\`model.relaxed.wasm\`, the default second build; ${relaxedSimdSupported() ? 'run in this process' : 'run in a child \`node --experimental-wasm-relaxed-simd\`, timed there, in the same alternation'}). The relaxed ratio is relaxed / onnxruntime-web. A child process is scheduled on its own, so on a loaded machine its ratio is less certain than the SIMD128 one.
+- Builds: SIMD128 (\`model.wasm\`) and, from the same compile, the relaxed-SIMD FMA build (\`model.relaxed.wasm\`, the default second build; run in the same process and alternation; Node 20 runs the script with \`--experimental-wasm-relaxed-simd\`). The relaxed ratio is relaxed / onnxruntime-web.
 - Cold start column: load + instantiate + first run inside this warm process (ours: from compiled bytes; onnxruntime-web: session creation from the .onnx bytes + first run). Fresh-process cold start is in "Cold start" below.
 
 ${table}

@@ -17,7 +17,7 @@ describe('benchmark scripts', () => {
     expect(r.out).toMatch(/GFLOP\/s/);
   }, 130_000);
   it('bench runs the mlp once', () => {
-    const r = script('bench.mjs', '--models', 'mlp', '--runs', '1', '--warmup', '0', '--no-write');
+    const r = script('bench.mjs', '--models', 'mlp', '--runs', '1', '--warmup', '0', '--warmup-ms', '0', '--no-write');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/mlp .* ratio/);
   }, 130_000);

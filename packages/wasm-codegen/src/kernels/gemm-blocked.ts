@@ -6,8 +6,9 @@
 // through emitGemm's residual input (R = C), and only the last applies the activation.
 // K, N and the k strides must be static to block; a run-time M or row stride is read into a local
 // once and every chunk's emitGemm gets a fresh read of it.
-import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
+import { Expr, FnBuilder } from '../wasm-builder.js';
 import { GemmSpec, PANEL, emitGemm } from './gemm-core.js';
+import { hoister } from './hoist.js';
 
 export interface Blocking { kc: number; nc: number }
 
@@ -21,12 +22,7 @@ export function emitBlockedGemm(fn: FnBuilder, spec: GemmSpec, blocking: Blockin
   if (typeof K !== 'number' || typeof N !== 'number' || typeof aKStride !== 'number' || typeof bKStride !== 'number' || (bPanelStride !== undefined && typeof bPanelStride !== 'number')) return emitGemm(fn, spec);
   if (K <= kc && N <= nc) return emitGemm(fn, spec);
   const pre: Expr[] = [];
-  const fresh = (v: I32): (() => I32) => {
-    if (typeof v === 'number') return () => v;
-    const l = fn.local('i32');
-    pre.push(l.set(v));
-    return () => l.get();
-  };
+  const fresh = hoister(fn, pre);
   const M = fresh(spec.M), aRow = fresh(spec.aRowStride), cRow = fresh(spec.cRowStride);
   const rRow = spec.residual ? fresh(spec.residual.rRowStride) : () => 0;
   const s = { ...spec, K, N, aKStride, bKStride };

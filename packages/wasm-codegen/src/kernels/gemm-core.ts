@@ -14,6 +14,7 @@ import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
 import { emitGemmInRowBlocks } from './gemm-rows.js';
 import type { Address, GemmSpec } from './gemm-spec.js';
+import { hoister } from './hoist.js';
 
 export type { Address, GemmSpec };
 
@@ -63,14 +64,8 @@ function emitGemmInline(fn: FnBuilder, s: GemmSpec): Expr[] {
   const bv: Local[] = Array.from({ length: VECS }, () => fn.local('v128'));
   const av = fn.local('v128');
   const tmp = fn.local('v128');
-  // Run-time sizes and strides are computed once, before the loops, into locals.
   const pre: Expr[] = [];
-  const hoist = (v: I32): (() => I32) => {
-    if (typeof v === 'number') return () => v;
-    const l = fn.local('i32');
-    pre.push(l.set(v));
-    return () => l.get();
-  };
+  const hoist = hoister(fn, pre);
   const bytes = (elements: () => I32) => { const e = elements(); return typeof e === 'number' ? () => 4 * e : hoist(fn.shl(e, 2)); };
   const aRow = hoist(s.aRowStride), aRowBytes = bytes(aRow), aKBytes = bytes(hoist(s.aKStride)), bKBytes = bytes(hoist(s.bKStride));
   // Byte offset of A's row r from row 0: a load offset when static, else a local (no mul per k).

@@ -13,6 +13,7 @@
 // optimized code from their first call.
 import type { Expr, FnBuilder, I32, WasmModuleBuilder, WasmType } from '../wasm-builder.js';
 import type { Address, GemmSpec } from './gemm-spec.js';
+import { hoister } from './hoist.js';
 
 type EmitInline = (fn: FnBuilder, s: GemmSpec) => Expr[];
 
@@ -33,13 +34,7 @@ function sizeOf(s: GemmSpec, f: SizeField): I32 | undefined {
  */
 export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, inline: EmitInline): Expr[] {
   const pre: Expr[] = [];
-  // A run-time value is read into a local once; each use gets a fresh local.get (no shared nodes).
-  const hoist = (v: I32): (() => I32) => {
-    if (typeof v === 'number') return () => v;
-    const l = fn.local('i32');
-    pre.push(l.set(v));
-    return () => l.get();
-  };
+  const hoist = hoister(fn, pre);
   const addr = (a: Address): (() => Expr) => (typeof a === 'number' ? () => fn.i(a) : a);
   const params = SIZE_FIELDS.filter((f) => sizeOf(s, f) !== undefined && !inKey(s, f));
   const sizes = new Map(params.map((f) => [f, hoist(sizeOf(s, f)!)] as const));
