@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { compile } from 'onnx2wasm';
-import { median } from './bench/stats.mjs';
+import { loadNote, median } from './bench/stats.mjs';
 import { replaceSection } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
@@ -75,7 +75,7 @@ if (!args['no-write']) {
   const cmd = `npm run bench:cold${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const f = (x) => x.toFixed(x < 10 ? 1 : 0);
   const body = [
-    `Fresh Node ${process.version} processes, one per sample, ${samples} samples per side alternating ours / onnxruntime-web (wasm backend, 1 thread, SIMD); medians. Cold start = from the import of the glue (our compiled folder's \`model.js\`, then \`load()\`; onnxruntime-web: \`import\`, then \`InferenceSession.create\` from the .onnx file) to the first output; process start-up is not counted. Then, in the same process: our second run and the median of 5 warm runs. The machine (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores) was shared with other jobs (load average ${loadAtStart.toFixed(1)} when the run started): read the ratios. ${new Date().toISOString().slice(0, 10)}, \`${cmd}\`.`,
+    `Fresh Node ${process.version} processes, one per sample, ${samples} samples per side alternating ours / onnxruntime-web (wasm backend, 1 thread, SIMD); medians. Cold start = from the import of the glue (our compiled folder's \`model.js\`, then \`load()\`; onnxruntime-web: \`import\`, then \`InferenceSession.create\` from the .onnx file) to the first output; process start-up is not counted. Then, in the same process: our second run and the median of 5 warm runs. ${os.cpus()[0]?.model ?? 'unknown CPU'}. ${loadNote(loadAtStart)} ${new Date().toISOString().slice(0, 10)}, \`${cmd}\`.`,
     '',
     '| model | cold ours ms | cold onnxruntime-web ms | ratio | ours: load ms | first run ms | second run ms | warm run ms | first / warm |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

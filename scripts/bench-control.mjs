@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
-import { median } from './bench/stats.mjs';
+import { loadNote, median } from './bench/stats.mjs';
+
+const loadAtStart = (await import('node:os')).loadavg()[0];
 import { replaceSection } from './bench/doc-section.mjs';
 import './fuzz/ts-loader.mjs';
 
@@ -57,7 +59,7 @@ for (const rate of [16000, 8000]) {
 
 if (!args['no-write']) {
   const table = [
-    `The Silero-VAD-like streaming model of \`tests/support/streaming-vad.ts\` (hidden ${hidden}, ${samples} samples per call, state fed back), compiled once with \`sr\` as a run-time input (both branches in the module, the taken one run) and once with \`sr\` pinned (\`--constant sr=…\`: one branch compiled). Median of ${runs} calls each, alternating, one process, on a machine shared with other jobs (\`npm run bench:control\`).`,
+    `The Silero-VAD-like streaming model of \`tests/support/streaming-vad.ts\` (hidden ${hidden}, ${samples} samples per call, state fed back), compiled once with \`sr\` as a run-time input (both branches in the module, the taken one run) and once with \`sr\` pinned (\`--constant sr=…\`: one branch compiled). Median of ${runs} calls each, alternating, one process (\`npm run bench:control\`). ${loadNote(loadAtStart)}`,
     '',
     '| sr | run-time `sr` (ms) | pinned (ms) | ratio | wasm run-time / pinned (bytes) |',
     '|---|---|---|---|---|',

@@ -18,7 +18,9 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { loadModel } from '@onnx2wasm/runtime';
-import { median } from './bench/stats.mjs';
+import { loadNote, median } from './bench/stats.mjs';
+
+const loadAtStart = os.loadavg()[0];
 import { replaceSection } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
@@ -214,7 +216,7 @@ if (args.write) {
   const body = `${checks
     ? 'The same compiled module in two Node child processes, with and without `--wasm-enforce-bounds-checks` (the explicit bounds checks engines without guard regions, such as workerd, pay), alternating runs after warm-up; medians (p50).'
     : 'Each model deployed with `onnx2wasm deploy --target worker` (one model per deployment) and served by workerd ' + JSON.parse(fs.readFileSync(path.join(root, 'node_modules/workerd/package.json'), 'utf8')).version + ' on loopback, one binary request at a time after warm-up, alternating each request with the same compiled module run in this Node process; medians (p50). The workerd time is the client\'s whole request; mlp shows that overhead alone.'
-  }${v8Flags.length ? ` workerd v8Flags: \`${v8Flags.join(' ')}\`.` : ''} The ratio is the first column over the second. The machine (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores) was shared with other jobs: read the ratios. ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`${cmd}\`.
+  }${v8Flags.length ? ` workerd v8Flags: \`${v8Flags.join(' ')}\`.` : ''} The ratio is the first column over the second. ${os.cpus()[0]?.model ?? 'unknown CPU'}. ${loadNote(loadAtStart)} ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`${cmd}\`.
 
 ${head}
 |---|---:|---:|---:|

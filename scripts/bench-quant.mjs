@@ -12,7 +12,9 @@ import { parseArgs } from 'node:util';
 import { compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
 import { createOrtWeb } from './bench/ort-web.mjs';
-import { fmtBytes, median } from './bench/stats.mjs';
+import { fmtBytes, loadNote, median } from './bench/stats.mjs';
+
+const loadAtStart = os.loadavg()[0];
 import { replaceSection } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
 
@@ -79,7 +81,7 @@ if (!args['no-write'] && !args.models) {
     ...rows.map((r) => `| ${r.name} | ${r.int8Ms.toFixed(1)} ms | ${r.fp32Ms.toFixed(1)} ms (${r.sourceName}) | ${r.ortMs.toFixed(1)} ms | ${(r.int8Ms / r.fp32Ms).toFixed(2)} | ${(r.int8Ms / r.ortMs).toFixed(2)} | ${fmtBytes(r.weights)} (${fmtBytes(r.onnx)}) |`),
   ];
   const body = [
-    `\`npm run bench:quant\`: medians of ${runs} alternating runs after ${warmMs} ms of warm-up per side, one thread, Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}. The machine was shared with other jobs while this ran: read the ratios, not the absolute times. Targets (issue #16): int8 ≤ 0.8× our fp32 build, ≤ 0.4× onnxruntime-web.`,
+    `\`npm run bench:quant\`: medians of ${runs} alternating runs after ${warmMs} ms of warm-up per side, one thread, Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}. ${loadNote(loadAtStart)} Targets (issue #16): int8 ≤ 0.8× our fp32 build, ≤ 0.4× onnxruntime-web.`,
     '',
     ...table,
   ].join('\n');

@@ -17,7 +17,9 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
 import { compile } from 'onnx2wasm';
 import { loadModel } from '@onnx2wasm/runtime';
-import { fmtBytes, median } from './bench/stats.mjs';
+import { fmtBytes, loadNote, median } from './bench/stats.mjs';
+
+const loadAtStart = os.loadavg()[0];
 import { replaceSection } from './bench/doc-section.mjs';
 import { root } from './bench/models.mjs';
 import { MAKE_TRANSFORMERS as MAKE, TRANSFORMERS as MODELS, transformerFile } from './bench/transformer-models.mjs';
@@ -97,7 +99,7 @@ for (const name of names) {
 if (args.write) {
   const cmd = `npm run bench:transformers${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
   const body = [
-    `Full-size transformers with random weights (TorchScript exporter, opset 17; made by \`${MAKE}\` into the gitignored \`.cache/transformer-bench\`), input shapes pinned, onnx2wasm (${args.relaxed ? 'relaxed-SIMD build, `node --experimental-wasm-relaxed-simd`' : 'SIMD128 build'}) next to onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version} (wasm, 1 thread, SIMD) in one Node ${process.version} process: each side warmed for ${args['warm-ms']} ms, then ${args.runs} alternating runs each; medians of process CPU time per run (both run on the one JS thread; the wall-clock medians are in their own column). ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, \`${cmd}\`. The machine was shared with other jobs while this ran: read the ratios, not the absolute times.`,
+    `Full-size transformers with random weights (TorchScript exporter, opset 17; made by \`${MAKE}\` into the gitignored \`.cache/transformer-bench\`), input shapes pinned, onnx2wasm (${args.relaxed ? 'relaxed-SIMD build, `node --experimental-wasm-relaxed-simd`' : 'SIMD128 build'}) next to onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version} (wasm, 1 thread, SIMD) in one Node ${process.version} process: each side warmed for ${args['warm-ms']} ms, then ${args.runs} alternating runs each; medians of process CPU time per run (both run on the one JS thread; the wall-clock medians are in their own column). ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, \`${cmd}\`. ${loadNote(loadAtStart)}`,
     '',
     '| model | onnx2wasm CPU ms | onnxruntime-web CPU ms | ratio | wall ms ours / ort-web (ratio) | weights (.onnx) |',
     '|---|---:|---:|---:|---:|---:|',
