@@ -126,7 +126,7 @@ if (!args['no-write']) {
 
 onnx2wasm against onnxruntime-web ${JSON.parse(fs.readFileSync(path.join(root, 'node_modules/onnxruntime-web/package.json'), 'utf8')).version} (wasm backend, \`numThreads = 1\`, SIMD), both in one Node ${process.version} process, alternating runs after at least ${warmup} warm-up runs and ${warmupMs} ms of them per side; ${runs} timed runs each; medians. The ratio is ours / onnxruntime-web (lower is better). Absolute times drift on shared machines; read the ratio.
 
-- Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadAtStart.toFixed(1)} when the run started${loadAtStart > os.cpus().length / 2 ? ' (other jobs shared it: read the ratios)' : ''}
+- Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadAtStart.toFixed(1)} when the run started${loadAtStart > os.cpus().length ? ' (other jobs shared it: read the ratios)' : ''}
 - Date: ${new Date().toISOString().slice(0, 10)}
 - Command: \`${cmd}\`
 - Builds: SIMD128 (\`model.wasm\`) and, from the same compile, the relaxed-SIMD FMA build (\`model.relaxed.wasm\`, the default second build; run in the same process and alternation; Node 20 runs the script with \`--experimental-wasm-relaxed-simd\`). The relaxed ratio is relaxed / onnxruntime-web.

@@ -14,10 +14,11 @@ export function fmtBytes(n) {
 
 /**
  * A sentence on the machine's load for a benchmark's write-up: the load average at `loadAtStart`
- * (os.loadavg()[0]) and, when it is above half the cores, that other jobs shared the machine.
+ * (os.loadavg()[0], which counts the benchmark itself) and, when it is above the core count, that
+ * other jobs shared the machine.
  */
 export function loadNote(loadAtStart) {
   const cores = os.cpus().length;
-  const shared = loadAtStart > cores / 2;
+  const shared = loadAtStart > cores;
   return `Load average ${loadAtStart.toFixed(1)} on ${cores} cores when this ran${shared ? ': other jobs shared the machine, so read the ratios, not the absolute times' : ''}.`;
 }
