@@ -110,6 +110,23 @@ describe.each(MODELS)('onnx2wasm CLI on $name', ({ file, shapeFlags }) => {
     expect(withoutTimes(cli('run', out, '--seed', '3').stdout)).toBe(withoutTimes(r.stdout));
   });
 
+  it('run --threads runs the threaded build, and says why it runs one thread without one', () => {
+    const threaded = fs.mkdtempSync(path.join(tmp, 'threads-'));
+    const c = cli('compile', file, ...shapeFlags, '-o', threaded, '--threads');
+    expect(c.code, c.stderr).toBe(0);
+    const one = JSON.parse(cli('run', threaded, '--seed', '3', '--json').stdout);
+    const two = JSON.parse(cli('run', threaded, '--seed', '3', '--json', '--threads', '2').stdout);
+    expect(one.threads).toEqual({ threads: 1 });
+    expect(two.threads).toEqual({ threads: 2 });
+    expect(two.outputs).toEqual(one.outputs);
+    const plain = cli('run', out, '--threads', '2');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/ on 1 thread \(.* has no threaded build; compile it with --threads\)$/m);
+    const bad = cli('run', out, '--threads', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--threads.*expected an integer from 1 to 64/);
+  });
+
   it('check agrees with onnxruntime-node and exits 0', () => {
     const r = cli('check', file, ...shapeFlags, '--seed', '5');
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -50,7 +50,7 @@ function readManifest(dir: string): Manifest {
  * Browser and Worker glue cannot run in Node (fetch has no file: URLs; Node cannot import a .wasm
  * as a module), so for those targets the folder's own runtime copy loads the files the manifest names.
  */
-async function loadWithRuntime(dir: string, manifest: Manifest, gluePath: string): Promise<LoadedOutput> {
+async function loadWithRuntime(dir: string, manifest: Manifest, gluePath: string, threads: number): Promise<LoadedOutput> {
   const read = (f: string) => {
     try {
       return fs.readFileSync(path.join(dir, f));
@@ -58,27 +58,30 @@ async function loadWithRuntime(dir: string, manifest: Manifest, gluePath: string
       throw new CliFailure(`cannot read ${path.join(dir, f)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; recompile the model into ${dir}`);
     }
   };
-  const runtime = (await import(pathToFileURL(path.resolve(dir, 'runtime/index.js')).href)) as { loadModel(o: { wasm: Uint8Array; relaxedWasm?: Uint8Array; weights?: Uint8Array }): Promise<Model> };
+  const runtime = (await import(pathToFileURL(path.resolve(dir, 'runtime/index.js')).href)) as { loadModel(o: { wasm: Uint8Array; relaxedWasm?: Uint8Array; threadsWasm?: Uint8Array; threads?: number; weights?: Uint8Array }): Promise<Model> };
+  const threadsFile = `${manifest.name}.threads.wasm`;
   const relaxed = `${manifest.name}.relaxed.wasm`;
   const weightsFile = manifest.weights?.file;
   if (weightsFile !== null && (typeof weightsFile !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(weightsFile))) throw new CliFailure(`${path.join(dir, 'manifest.json')} names no valid weights file`);
   try {
     const relaxedWasm = manifest.files?.[relaxed] ? read(relaxed) : undefined;
-    return { manifest, model: await runtime.loadModel({ wasm: read(`${manifest.name}.wasm`), relaxedWasm, weights: weightsFile ? read(weightsFile) : undefined }), gluePath };
+    const threaded = threads > 1 && manifest.files?.[threadsFile] ? { threadsWasm: read(threadsFile), threads } : {};
+    return { manifest, model: await runtime.loadModel({ wasm: read(`${manifest.name}.wasm`), relaxedWasm, ...threaded, weights: weightsFile ? read(weightsFile) : undefined }), gluePath };
   } catch (e) {
     throw addRelaxedSimdHint(e);
   }
 }
 
-export async function loadOutput(dir: string): Promise<LoadedOutput> {
+/** Loads a compiled folder through its glue; `threads` > 1 runs its threaded build where it has one. */
+export async function loadOutput(dir: string, threads = 1): Promise<LoadedOutput> {
   const manifest = readManifest(dir);
   const gluePath = path.resolve(dir, `${manifest.name}.js`);
   if (!fs.existsSync(gluePath)) throw new CliFailure(`${gluePath} is missing; recompile the model into ${dir}`);
-  if (manifest.target === 'browser' || manifest.target === 'worker') return loadWithRuntime(dir, manifest, gluePath);
-  const glue = (await import(pathToFileURL(gluePath).href)) as { load?: () => Promise<Model> };
+  if (manifest.target === 'browser' || manifest.target === 'worker') return loadWithRuntime(dir, manifest, gluePath, threads);
+  const glue = (await import(pathToFileURL(gluePath).href)) as { load?: (o?: { threads?: number }) => Promise<Model> };
   if (typeof glue.load !== 'function') throw new CliFailure(`${gluePath} does not export load(); recompile the model into ${dir}`);
   try {
-    return { manifest, model: await glue.load(), gluePath };
+    return { manifest, model: await glue.load(threads > 1 ? { threads } : undefined), gluePath };
   } catch (e) {
     throw addRelaxedSimdHint(e);
   }

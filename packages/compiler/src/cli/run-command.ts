@@ -1,6 +1,6 @@
 // `onnx2wasm run out/`: loads a compiled folder, feeds it, prints the outputs and the run time.
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { makeFeeds } from './feeds.js';
 import { formatMs, formatShape, formatValues, table } from './format.js';
 import { loadOutput } from './load-output.js';
@@ -14,6 +14,14 @@ interface Flags {
   shape?: Record<string, number[]>;
   output?: OutputTarget[];
   json?: boolean;
+  threads: number;
+}
+
+/** --threads' value for run: the threads to run on, 1 to 64. */
+function parseRunThreads(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected an integer from 1 to 64');
+  return n;
 }
 
 export function runCommand(): Command {
@@ -25,14 +33,18 @@ export function runCommand(): Command {
     .addOption(new Option('--seed <n>', 'seed for random inputs').argParser(parseSeed).default(1))
     .addOption(new Option('--output <[name=]file>', 'also write outputs to a file: file.json holds every output (or the named one) as { name: { dtype, dims, data } }; file.bin the raw little-endian bytes of one output (repeatable)').argParser(collectOutput))
     .addOption(new Option('--json', 'print one JSON document (inputs, outputs with all values, times) instead of text'))
+    .addOption(new Option('--threads <n>', 'run the folder\'s threaded build (compiled with --threads) on n threads; without one, or where shared memory is missing, one thread runs and the output says why').argParser(parseRunThreads).default(1))
     .action(async (dir: string, flags: Flags) => {
       const t0 = performance.now();
-      const { model, gluePath } = await loadOutput(dir);
+      const { model, gluePath, manifest } = await loadOutput(dir, flags.threads);
+      const threadless = flags.threads > 1 && !manifest.files?.[`${manifest.name}.threads.wasm`];
       const loadMs = performance.now() - t0;
       const feeds = makeFeeds(model.inputs, flags.input ?? {}, flags.seed, flags.shape);
       const t1 = performance.now();
       const out = await model.run(feeds.tensors);
       const runMs = performance.now() - t1;
+      const threads = threadless ? { threads: 1, reason: `${dir} has no threaded build; compile it with --threads` } : model.info ?? { threads: 1 };
+      model.dispose?.();
       if (flags.output) writeOutputs(out, flags.output);
       // The dims this run used: for symbolic inputs the --shape values, not the compiled names.
       const ran = model.inputs.map((i) => ({ name: i.name, dtype: i.dtype, dims: feeds.tensors[i.name]!.dims, source: feeds.described[i.name]! }));
@@ -41,7 +53,7 @@ export function runCommand(): Command {
           glue: path.join(dir, path.basename(gluePath)),
           inputs: ran,
           outputs: Object.fromEntries(model.outputs.map((o) => [o.name, tensorJson(out[o.name]!)])),
-          loadMs, runMs,
+          loadMs, runMs, threads,
           files: flags.output?.map((o) => o.file) ?? [],
         });
         return;
@@ -52,7 +64,7 @@ export function runCommand(): Command {
         table(ran.map((i) => [i.name, formatShape(i.dtype, i.dims), i.source])),
         'outputs',
         table(model.outputs.map((o) => [o.name, formatShape(out[o.name]!.dtype, out[o.name]!.dims), formatValues(out[o.name]!)])),
-        `ran in ${formatMs(runMs)}`,
+        `ran in ${formatMs(runMs)}${flags.threads > 1 || threads.threads > 1 ? ` on ${threads.threads} thread${threads.threads > 1 ? 's' : ''}${threads.reason ? ` (${threads.reason})` : ''}` : ''}`,
         ...(flags.output ?? []).map((o) => `wrote ${o.name ? `${o.name} to ` : ''}${o.file}`),
       ];
       process.stdout.write(lines.join('\n') + '\n');
