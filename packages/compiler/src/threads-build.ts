@@ -20,7 +20,8 @@ export function threadParts(threads: boolean | number | undefined): number | und
 /** The threaded module (model.threads.wasm) of the graph whose 1-thread build has these weights. */
 export function threadsBuild(graph: Graph, weights: Uint8Array, opts: CodegenOptions, parts: number): Uint8Array {
   const gen = generateModule(graph, { ...opts, threads: parts });
-  const same = gen.weights.byteLength === weights.byteLength && gen.weights.every((b, i) => b === weights[i]);
+  const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  const same = bytes(gen.weights).equals(bytes(weights)); // memcmp: weights reach hundreds of MB
   if (!same) throw new CompileError('CODEGEN_FAILED', 'the threaded build laid out its weights differently from the 1-thread build');
   return gen.wasm;
 }

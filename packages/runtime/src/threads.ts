@@ -18,10 +18,12 @@ export interface ThreadsMeta { parts: number; maxPages: number; gen: number; qui
 
 interface WorkerLike { terminate(): unknown; unref?(): void }
 
+const isNode = (): boolean => !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+
 /** Why shared memory and threads cannot run here, or undefined when they can. */
 export function threadsUnavailable(): string | undefined {
-  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Worker?: unknown; process?: { versions?: { node?: string } } };
-  const node = !!g.process?.versions?.node;
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Worker?: unknown };
+  const node = isNode();
   if (typeof g.SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available here (a page without cross-origin isolation, or a platform such as Cloudflare Workers)';
   if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   if (!node && typeof g.Worker !== 'function') return 'this platform has no Web Workers';
@@ -63,7 +65,7 @@ export interface Workers { count: number; stop(): void }
  * that fails to start is left out (the model still runs: the calling thread takes its parts).
  */
 export async function startWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, meta: ThreadsMeta, count: number): Promise<Workers> {
-  const node = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  const node = isNode();
   const started: WorkerLike[] = [];
   const ready: Promise<boolean>[] = [];
   if (node) {
@@ -117,6 +119,5 @@ export function plainCopy(buffer: ArrayBuffer | SharedArrayBuffer, offset: numbe
 
 /** Whether this thread may block in Atomics.wait: Node's main thread and workers may; a browser page's main thread may not. */
 export function callerMayBlock(): boolean {
-  const g = globalThis as { process?: { versions?: { node?: string } }; document?: unknown };
-  return !!g.process?.versions?.node || typeof g.document === 'undefined';
+  return isNode() || typeof (globalThis as { document?: unknown }).document === 'undefined';
 }

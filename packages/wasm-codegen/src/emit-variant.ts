@@ -23,8 +23,8 @@ export interface VariantLayout {
   derived: Map<import('@onnx2wasm/ir').Node, number>;
   /** Where each value computed at load time lives. */
   held: Map<string, number>;
-  /** Threaded builds: the nodes cut into parts, each part's scratch (scratchBase + part × stride) and derived regions. */
-  threads?: { plan: ThreadPlan; pool: ThreadPool; scratchStride: number; derived: Map<Node, number> };
+  /** Threaded builds: the nodes cut into parts, each part with its own scratch (scratchBase + part × stride); their derived regions are in `derived`. */
+  threads?: { plan: ThreadPlan; pool: ThreadPool; scratchStride: number };
 }
 
 export interface ModuleParts {
@@ -74,6 +74,30 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     const flag = runFn.load8U(staticAddr(c.cond));
     return c.when ? runFn.ne(flag, 0) : runFn.eqz(flag);
   };
+  const loadTimePanels = (v: string) => parts.tiedPanels?.get(rootOf(v));
+  /** A static lowering context; `initName` names the function load-time work goes into (none: another function fills it). */
+  const contextFor = (node: Node, fn: FnBuilder, op: (v: string, io: 'in' | 'out', i: number) => Operand, scratch: number, initName?: string): LowerContext => ({
+    node,
+    inputs: node.inputs.map((v, i) => (v ? op(v, 'in', i) : undefined)),
+    outputs: node.outputs.map((v, i) => op(v, 'out', i)),
+    fn, module: mod, addWeight, scratch, helper, loadTimePanels,
+    derived: at.derived.get(node) ?? -1,
+    atLoad(build) {
+      if (!initName) return;
+      const init = mod.fn(initName);
+      init.finish(build(init));
+      parts.atLoad(initName);
+    },
+  });
+  /** A lowering's statements; an unexpected failure becomes a CodegenError naming the node. */
+  const lowered = (node: Node, build: () => Expr[]): Expr[] => {
+    try {
+      return build();
+    } catch (e) {
+      if (e instanceof CompileError) throw e; // e.g. a kernel's attribute check: keeps its code
+      throw new CodegenError(`${node.op} node '${node.name}': code generation failed: ${(e as Error).message}`, { node: node.name, op: node.op });
+    }
+  };
   g.nodes.forEach((n, k) => {
     if (vp.views.has(n.outputs[0] ?? '')) return;
     const fname = `${at.prefix}n${k}_${n.op}`;
@@ -87,28 +111,15 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     }
     const fn = mod.fn(fname);
     const mode = vp.dynamicNodes.get(n);
-    const loadTimePanels = (v: string) => parts.tiedPanels?.get(rootOf(v));
     const dyn = () => dynamicContext({ node: n, fn, module: mod, addWeight, helper, loadTimePanels }, at.table, g, rootOf, staticAddr);
-    const staticCtx = (op: (v: string) => Operand): LowerContext => ({
-      node: n,
-      inputs: n.inputs.map((i) => (i ? op(i) : undefined)),
-      outputs: n.outputs.map((o) => op(o)),
-      fn, module: mod, addWeight, scratch: at.scratchBase, helper, loadTimePanels,
-      derived: at.derived.get(n) ?? -1,
-      atLoad(build) {
-        const name = `${fname}_init`;
-        const init = mod.fn(name);
-        init.finish(build(init));
-        parts.atLoad(name);
-      },
-    });
-    let body: Expr[];
-    try {
+    const staticCtx = (op: (v: string) => Operand): LowerContext => contextFor(n, fn, op, at.scratchBase, `${fname}_init`);
+    const body = lowered(n, () => {
       if (mode === 'kernel') {
         const { ctx, prologue } = dyn();
-        const stmts = lowering.lowerDynamic!(ctx);
-        body = [...prologue, ...stmts];
-      } else if (mode !== undefined) {
+        const stmts = lowering.lowerDynamic!(ctx); // fills the prologue as it reads run-time dims
+        return [...prologue, ...stmts];
+      }
+      if (mode !== undefined) {
         // Per sample: the static kernel on staging buffers inside a loop over the batch.
         const stage = new Map<string, number>();
         let next = at.scratchBase + align16(vp.kernelScratch(n, lowering, mode));
@@ -120,50 +131,27 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
         const copyIn = [...stage].filter(([v]) => n.inputs.includes(v)).map(([v, s]) => fn.copy(s, sampleAt(v), sampleBytes(v, mode)));
         const copyOut = [...stage].filter(([v]) => n.outputs.includes(v)).map(([v, s]) => fn.copy(sampleAt(v), s, sampleBytes(v, mode)));
         const loop = fn.for(b, 0, ctx.dim(mode), 1, [...copyIn, ...inner, ...copyOut]);
-        body = [...prologue, loop];
-      } else {
-        body = lowering.lower(staticCtx(operand));
+        return [...prologue, loop];
       }
-    } catch (e) {
-      if (e instanceof CompileError) throw e; // e.g. a kernel's attribute check: keeps its code
-      throw new CodegenError(`${n.op} node '${n.name}': code generation failed: ${(e as Error).message}`, { node: n.name, op: n.op });
-    }
+      return lowering.lower(staticCtx(operand));
+    });
     fn.finish(body);
     if (vp.loadTime.nodes.has(n)) parts.atLoad(fname);
     else calls.push({ guard: guards.get(n) ?? [], call: runFn.call(fname), node: n });
     nodes.push({ fn: fname, node: n.name, op: n.op });
     if (parts.exportNodes) mod.exportFunction(fname);
   });
-  /** One part of a split node as its own function: the node's kernel on slices of its operands. */
+  /** One part of a split node as its own function: the node's kernel on slices of its operands, with the part's own scratch. */
   function emitPart(part: NodePart, name: string, p: number): string {
-    const { threads } = at;
     const fn = mod.fn(name);
-    // A part sharing another part's derived region leaves filling it to that part's init.
-    const owner = threads!.plan.derivedOwner.get(part.node);
-    const sliced = (v: string, slice: NodePart['inputs'][number]): Operand => {
-      const whole = operand(v);
+    const sliced = (v: string, io: 'in' | 'out', i: number): Operand => {
+      const whole = operand(v), slice = io === 'in' ? part.inputs[i] : part.outputs[i];
       return slice ? { ...operandType(v), dims: slice.dims, addr: whole.addr + slice.offset } : whole;
     };
-    const ctx: LowerContext = {
-      node: part.node,
-      inputs: part.node.inputs.map((v, i) => (v ? sliced(v, part.inputs[i]) : undefined)),
-      outputs: part.node.outputs.map((v, i) => sliced(v, part.outputs[i])),
-      fn, module: mod, addWeight, helper,
-      scratch: at.scratchBase + p * threads!.scratchStride,
-      derived: threads!.derived.get(owner ?? part.node) ?? -1,
-      atLoad(build) {
-        if (owner) return;
-        const init = mod.fn(`${name}_init`);
-        init.finish(build(init));
-        parts.atLoad(`${name}_init`);
-      },
-    };
-    try {
-      fn.finish(getLowering(part.node.op)!.lower(ctx));
-    } catch (e) {
-      if (e instanceof CompileError) throw e;
-      throw new CodegenError(`${part.node.op} node '${part.node.name}': code generation failed: ${(e as Error).message}`, { node: part.node.name, op: part.node.op });
-    }
+    // A part sharing another part's derived region leaves filling it to that part's init.
+    const owner = at.threads!.plan.derivedOwner.get(part.node);
+    const ctx = { ...contextFor(part.node, fn, sliced, at.scratchBase + p * at.threads!.scratchStride, owner ? undefined : `${name}_init`), derived: at.derived.get(owner ?? part.node) ?? -1 };
+    fn.finish(lowered(part.node, () => getLowering(part.node.op)!.lower(ctx)));
     if (parts.exportNodes) mod.exportFunction(name);
     return name;
   }

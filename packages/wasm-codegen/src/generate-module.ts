@@ -130,7 +130,7 @@ function emitVariants(mod: WasmModuleBuilder, plans: VariantPlan[], layout: Memo
     init.finish(emitPackTransposed(init, addWeight(table, `const:${t.source}`), tiedPanels.get(b)!, t.K, t.N));
     inits.push(`tied${k}_init`);
   });
-  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]!, held: held[i]!, ...(pool ? { threads: { plan: threadPlans[i]!, pool, scratchStride, derived: derived[i]! } } : {}) }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes, tiedPanels }));
+  const emitted = plans.map((vp, i) => emitVariant(vp, { prefix: i ? `v${i}_` : '', table: tables[i]!, arenaBase, scratchBase, derived: derived[i]!, held: held[i]!, ...(pool ? { threads: { plan: threadPlans[i]!, pool, scratchStride } } : {}) }, { mod, addWeight, helper, atLoad: (name) => inits.push(name), exportNodes, tiedPanels }));
   if (inits.length) {
     // The runtime calls init() once, after the weights are in memory.
     const init = mod.fn('init');
