@@ -529,9 +529,10 @@ function feedBytes(name, data) {
 }
 
 // ../../../runtime/dist/threads.js
+var isNode = () => !!globalThis.process?.versions?.node;
 function threadsUnavailable() {
   const g = globalThis;
-  const node = !!g.process?.versions?.node;
+  const node = isNode();
   if (typeof g.SharedArrayBuffer !== "function")
     return "SharedArrayBuffer is not available here (a page without cross-origin isolation, or a platform such as Cloudflare Workers)";
   if (g.crossOriginIsolated === false)
@@ -562,7 +563,7 @@ import('node:worker_threads').then(({ parentPort, workerData }) => start(workerD
 var WEB_WORKER = `${WORKER_BODY}
 onmessage = (e) => start(e.data, (m) => postMessage(m));`;
 async function startWorkers(module, memory, meta, count) {
-  const node = !!globalThis.process?.versions?.node;
+  const node = isNode();
   const started = [];
   const ready = [];
   if (node) {
@@ -618,8 +619,7 @@ function plainCopy(buffer, offset, length) {
   return out.buffer;
 }
 function callerMayBlock() {
-  const g = globalThis;
-  return !!g.process?.versions?.node || typeof g.document === "undefined";
+  return isNode() || typeof globalThis.document === "undefined";
 }
 
 // ../../../runtime/dist/load-model.js
