@@ -31,6 +31,14 @@ describe('architecture rules', () => {
     }
   });
 
+  it('no code decides from an error message by searching it, including the engines\' messages', () => {
+    // Engines word their errors differently; decisions use codes, error classes, causes and flags.
+    const inspects = /\.test\([^)]*\.message|\.message\)?\s*\.(includes|startsWith|endsWith|match|search|indexOf)\(/;
+    for (const pkg of ['ir', 'onnx-import', 'optimizer', 'wasm-codegen', 'compiler', 'runtime', 'server']) {
+      expect(matches(pkg, inspects), pkg).toEqual([]);
+    }
+  });
+
   it('every file docs/architecture.md names exists', () => {
     const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs/architecture.md'), 'utf8');
     const named = [...doc.matchAll(/`?((?:packages|tests|docs)\/[\w./-]+\.(?:ts|md|txt))`?/g)].map((m) => m[1]!);

@@ -131,6 +131,7 @@ describe('a trap is EXECUTION_FAILED and leaves the model usable', () => {
       const err = await run(...bad).then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(RuntimeError);
       expect((err as RuntimeError).code).toBe('EXECUTION_FAILED');
+      expect((err as RuntimeError).reason).toBe('FAILED_CHECK'); // from the module's check_failed flag, not the message
       expect((err as RuntimeError).message).toBe('the model trapped while running: unreachable (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)');
       expect(Array.from((await run(2n, -3n)).y!.data as Float32Array)).toEqual([4.5, 5.5, 0.5, 1.5]);
     }

@@ -12,12 +12,22 @@ export type RuntimeErrorCode =
   | 'EXECUTION_FAILED' // the module trapped
   | 'OUT_OF_MEMORY';   // the engine cannot allocate the module's memory
 
+/**
+ * Why an EXECUTION_FAILED run stopped: a kernel's check on the run's values failed (bad input data,
+ * e.g. an index out of range), or the engine trapped for another reason (a bug to report).
+ */
+export type TrapReason = 'FAILED_CHECK' | 'ENGINE_TRAP';
+
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
-  constructor(code: RuntimeErrorCode, message: string) {
-    super(message);
+  /** Set on EXECUTION_FAILED. */
+  readonly reason?: TrapReason;
+  /** `cause`: the engine's own error, when one is behind this one (a WebAssembly.CompileError or RuntimeError). */
+  constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown; reason?: TrapReason }) {
+    super(message, options);
     this.name = 'RuntimeError';
     this.code = code;
+    if (options?.reason) this.reason = options.reason;
   }
 }
 

@@ -1,4 +1,4 @@
-import { RuntimeError, RuntimeInputError } from './errors.js';
+import { RuntimeError, RuntimeInputError, type TrapReason } from './errors.js';
 import { ARRAYS, DType, Tensor, TensorData } from './tensor.js';
 import { hostImports } from './host-imports.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
@@ -104,12 +104,18 @@ interface Variant {
   dyn?: ReturnType<typeof dynamicDims>;
 }
 
-/** What a wasm trap means in code from onnx2wasm, where the engine's message alone does not say. */
-function trapHint(message: string): string {
-  if (/unreachable/.test(message)) return ' (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)';
-  if (/divide by zero|divide result unrepresentable|remainder by zero/.test(message)) return ' (an integer division or remainder by zero, or INT_MIN / -1)';
-  if (/out of bounds/.test(message)) return ' (an out-of-bounds memory access: a compiler bug, please report it with the model)';
-  return '';
+/**
+ * Why the module trapped. Kernels set the exported `check_failed` global before they stop a run
+ * whose values fail a check; any other trap is an engine trap that a correct module never hits.
+ * Decided from that flag, never from the engine's message, whose wording differs between engines.
+ */
+function trapCause(instance: WebAssembly.Instance): { reason: TrapReason; hint: string } {
+  const flag = instance.exports.check_failed;
+  if (flag instanceof WebAssembly.Global && flag.value === 1) {
+    flag.value = 0;
+    return { reason: 'FAILED_CHECK', hint: ' (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)' };
+  }
+  return { reason: 'ENGINE_TRAP', hint: ' (a trap no check of the run\'s values explains: a compiler bug, please report it with the model)' };
 }
 
 /** Instantiates a compiled model and copies its weights into memory once; `run` reuses both. */
@@ -124,7 +130,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   if (source instanceof WebAssembly.Module) module = source;
   else {
     try { module = await WebAssembly.compile(bytesOf(source) as Uint8Array<ArrayBuffer>); } catch (e) {
-      throw new RuntimeError('INVALID_MODULE', `the .wasm cannot be compiled here: ${(e as Error).message}`);
+      throw new RuntimeError('INVALID_MODULE', `the .wasm cannot be compiled here: ${(e as Error).message}`, { cause: e });
     }
   }
   const rawMeta = readMeta(module);
@@ -142,7 +148,8 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   }
   let instance: WebAssembly.Instance;
   try { instance = await WebAssembly.instantiate(module, imports); } catch (e) {
-    if (e instanceof RangeError && /memory/i.test(e.message)) {
+    // Instantiation throws RangeError only when the engine cannot reserve a resource: the memory.
+    if (e instanceof RangeError) {
       const pages = (rawMeta as { memory?: { pages?: unknown } } | null)?.memory?.pages;
       const size = typeof pages === 'number' ? ` (${(pages / 16).toFixed(1)} MiB)` : '';
       throw new RuntimeError('OUT_OF_MEMORY', `the model's memory${size} cannot be allocated here: ${e.message}`);
@@ -173,7 +180,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
   if (typeof init === 'function') {
     try { (init as () => void)(); } catch (e) {
       await weightsChecked; // wrong weights are the better explanation of a trap
-      throw new RuntimeError('EXECUTION_FAILED', `the model's load-time init trapped: ${(e as Error).message}`);
+      throw new RuntimeError('EXECUTION_FAILED', `the model's load-time init trapped: ${(e as Error).message}`, { cause: e, reason: 'ENGINE_TRAP' });
     }
   }
   await weightsChecked;
@@ -231,7 +238,8 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]!));
       try { v.run(); } catch (e) {
         dyn?.finish(env, true); // a kernel that refused a computed dim names itself
-        throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${trapHint((e as Error).message)}`);
+        const { reason, hint } = trapCause(instance);
+        throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${hint}`, { cause: e, reason });
       }
       dyn?.finish(env, false);
       const out: Record<string, Tensor> = {};

@@ -3,6 +3,9 @@
 import binaryen from 'binaryen';
 
 /** A Binaryen expression. Wrapped so that a plain number always means an i32 constant. */
+/** The exported global a failed run-time check sets to 1 before it traps (read by the runtime). */
+export const CHECK_FAILED = 'check_failed';
+
 export class Expr {
   constructor(readonly ref: number) {}
 }
@@ -279,6 +282,15 @@ export class FnBuilder {
   drop(e: Expr): Expr { return E(this.m.drop(e.ref)); }
   return(e?: Expr): Expr { return E(this.m.return(e?.ref)); }
   unreachable(): Expr { return E(this.m.unreachable()); }
+  /**
+   * Stops the run because a check on the run's values failed (an index out of range, an If branch
+   * that cannot run): marks the exported `check_failed` global first, so the runtime tells bad input
+   * from any other trap by data rather than by the engine's message.
+   */
+  failCheck(): Expr {
+    this.module.markCheckFailedGlobal();
+    return E(this.m.block(null, [this.m.global.set(CHECK_FAILED, this.m.i32.const(1)), this.m.unreachable()], binaryen.unreachable));
+  }
 
   /**
    * for (v = start; v < end; v += step) body — emitted as a bottom-tested loop. When both bounds
@@ -369,6 +381,15 @@ export class WasmModuleBuilder {
     // Every thread's instance must use the one memory: threaded builds import it (env.memory) and
     // still export it, so a loader finds it where it always does.
     if (shared) this.m.addMemoryImport(MEM, 'env', 'memory', true);
+  }
+
+  private checkFailed = false;
+  /** Adds (once) the exported i32 global that FnBuilder.failCheck sets. */
+  markCheckFailedGlobal(): void {
+    if (this.checkFailed) return;
+    this.checkFailed = true;
+    this.addGlobal(CHECK_FAILED, 0);
+    this.m.addGlobalExport(CHECK_FAILED, CHECK_FAILED);
   }
 
   /** A mutable i32 global starting at `init`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError } from '@onnx2wasm/ir';
-import { EXIT_FAILURE, EXIT_USAGE, reportError, withFlagNames } from './errors.js';
+import { loadModel, relaxedSimdSupported } from '@onnx2wasm/runtime';
+import { CliFailure, EXIT_FAILURE, EXIT_USAGE, addRelaxedSimdHint, reportError, withFlagNames } from './errors.js';
 
 describe('CLI errors name flags, not API options', () => {
   it.each([
@@ -23,5 +24,33 @@ describe('CLI errors name flags, not API options', () => {
     expect(reportError(shape, false, (s) => lines.push(s))).toBe(EXIT_USAGE);
     expect(lines).toEqual(["error: --input-shape x=... has rank 3 but the model's input has rank 2 ([1,64])\n"]);
     expect(reportError(new CompileError('MEMORY_LIMIT', 'the model needs 10 bytes of memory'), false, () => {})).toBe(EXIT_FAILURE);
+  });
+});
+
+describe('the relaxed-SIMD hint', () => {
+  // (func (result v128) (f32x4.relaxed_madd (v128.const 0) (v128.const 0) (v128.const 0))): no onnx2wasm metadata.
+  const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const body = [0x00, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b];
+  const relaxed = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, body.length + 2, 0x01, body.length, ...body]);
+  const plain = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+  it('is added when the engine cannot compile the module and lacks relaxed SIMD, from the error cause, not its text', async () => {
+    const e = await loadModel({ wasm: relaxed }).then(() => undefined, (x: unknown) => x);
+    expect(e).toMatchObject({ code: 'INVALID_MODULE' });
+    const hinted = addRelaxedSimdHint(e);
+    if (relaxedSimdSupported()) {
+      // The engine compiles it; it fails later for want of metadata, which no flag fixes.
+      expect(hinted).toBe(e);
+    } else {
+      expect((e as Error).cause).toBeInstanceOf(WebAssembly.CompileError);
+      expect(hinted).toBeInstanceOf(CliFailure);
+      expect((hinted as Error).message).toMatch(/node --experimental-wasm-relaxed-simd$/);
+    }
+  });
+
+  it('is not added to other module errors', async () => {
+    const e = await loadModel({ wasm: plain }).then(() => undefined, (x: unknown) => x);
+    expect(e).toMatchObject({ code: 'INVALID_MODULE', message: expect.stringMatching(/no onnx2wasm metadata/) });
+    expect(addRelaxedSimdHint(e)).toBe(e);
   });
 });

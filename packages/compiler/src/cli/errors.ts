@@ -2,6 +2,7 @@
 // trace only with --debug, because a stack means nothing to someone whose model has a bad node.
 import { CommanderError } from 'commander';
 import { CompileError } from '@onnx2wasm/ir';
+import { relaxedSimdSupported } from '@onnx2wasm/runtime';
 
 export const EXIT_OK = 0;
 /** The model failed to compile or run, a file could not be read, or `check` found a mismatch. */
@@ -36,11 +37,12 @@ function isRuntimeError(e: unknown): e is Error & { code: string } {
 
 /**
  * V8 refuses relaxed-SIMD opcodes unless a flag is set (Node 20), and its own message names the wrong
- * flag, so a module built with --relaxed-simd that fails to compile gets the right advice appended.
+ * flag. So a module the engine could not compile (the runtime's error carries the engine's
+ * CompileError as its cause), on an engine that lacks relaxed SIMD, gets the right advice appended.
  */
 export function addRelaxedSimdHint(e: unknown): unknown {
-  if (isRuntimeError(e) && e.code === 'INVALID_MODULE' && /relaxed/i.test(e.message)) {
-    return new CliFailure(`${e.message}; this module uses relaxed SIMD, which Node 20 runs only with node --experimental-wasm-relaxed-simd`);
+  if (isRuntimeError(e) && e.code === 'INVALID_MODULE' && e.cause instanceof WebAssembly.CompileError && !relaxedSimdSupported()) {
+    return new CliFailure(`${e.message}; if this module uses relaxed SIMD (--relaxed-simd): this engine does not run it, and Node 20 runs it only with node --experimental-wasm-relaxed-simd`);
   }
   return e;
 }

@@ -20,15 +20,16 @@ interface ServerCli {
 const SERVER_CLI = '@onnx2wasm/server/cli';
 
 async function loadServerCli(): Promise<ServerCli> {
+  // Resolved first, on its own: a resolution failure of this one specifier means the package is
+  // missing, while a missing module deeper inside an installed server package stays its own error.
+  let url: string;
   try {
-    return (await import(SERVER_CLI)) as ServerCli;
+    url = import.meta.resolve(SERVER_CLI);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && /@onnx2wasm\/server/.test((e as Error).message)) {
-      throw new CliFailure('this command needs the server package: npm i @onnx2wasm/server');
-    }
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') throw new CliFailure('this command needs the server package: npm i @onnx2wasm/server');
     throw e;
   }
+  return (await import(url)) as ServerCli;
 }
 
 function positiveInt(what: string) {

@@ -34,8 +34,9 @@ export class UnavailableError extends ProtocolError {
 // they are recognised by name, not instanceof.
 export function toProtocolError(e: unknown): ProtocolError {
   if (e instanceof ProtocolError) return e;
-  const err = e as { name?: string; message?: string; code?: string };
+  const err = e as { name?: string; message?: string; code?: string; reason?: string };
   if (err?.name === 'RuntimeInputError') return new BadRequestError(err.message ?? 'invalid input');
-  if (err?.name === 'RuntimeError' && err.code === 'EXECUTION_FAILED' && /index input is out of range|division/.test(err.message ?? '')) return new BadRequestError(err.message!);
+  // The request's values failed a kernel's check (an index out of range): the client's fault.
+  if (err?.name === 'RuntimeError' && err.code === 'EXECUTION_FAILED' && err.reason === 'FAILED_CHECK') return new BadRequestError(err.message!);
   return new ProtocolError(500, `inference failed: ${err?.message ?? String(e)}`);
 }

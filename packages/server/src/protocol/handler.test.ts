@@ -85,6 +85,9 @@ describe('createHandler', () => {
     const res = await broken(post('/v2/models/double/infer', JSON.stringify({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] })));
     expect(res.status).toBe(500);
     expect((await res.json()).error).toBe('inference failed: trap');
+    // A failed check on the request's values (an index out of range) is the client's: 400.
+    const badIndex = createHandler({ backend: fakeBackend({ fail: Object.assign(new Error('the model trapped while running: unreachable'), { name: 'RuntimeError', code: 'EXECUTION_FAILED', reason: 'FAILED_CHECK' }) }) });
+    expect((await badIndex(post('/v2/models/double/infer', JSON.stringify({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] })))).status).toBe(400);
   });
 
   it('counts requests, failures and latency per model and version', async () => {

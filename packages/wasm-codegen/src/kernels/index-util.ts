@@ -15,9 +15,9 @@ export function loadIndex(fn: FnBuilder, dtype: DType, at: () => Expr, dim: numb
   const d = () => (typeof dim === 'number' ? dim : dim());
   const negD = (): I32 => (typeof dim === 'number' ? -dim : fn.sub(0, dim()));
   const out = [target.set(fn.loadI32(at()))];
-  if (dtype === 'int64') out.push(fn.if(fn.ne(fn.loadI32(at(), 4), fn.selectI(fn.ltS(target.get(), 0), -1, 0)), [fn.unreachable()]));
+  if (dtype === 'int64') out.push(fn.if(fn.ne(fn.loadI32(at(), 4), fn.selectI(fn.ltS(target.get(), 0), -1, 0)), [fn.failCheck()]));
   out.push(
-    fn.if(fn.or(fn.ltS(target.get(), negD()), fn.geS(target.get(), d())), [fn.unreachable()]),
+    fn.if(fn.or(fn.ltS(target.get(), negD()), fn.geS(target.get(), d())), [fn.failCheck()]),
     fn.if(fn.ltS(target.get(), 0), [target.set(fn.add(target.get(), d()))]),
   );
   return out;

@@ -25,7 +25,7 @@ registerLowering({
       t64.set(wide ? fn.loadI64(fn.shl(pos.get(), 3), target.addr) : fn.i32ToI64(fn.loadI32(fn.shl(pos.get(), 2), target.addr))),
     ];
     const counted: Expr[] = [
-      fn.if(fn.num('i32', 'or', fn.num('i64', 'lt_s', t64.get(), cls(0)), fn.num('i64', 'ge_s', t64.get(), cls(C))), [fn.unreachable()]),
+      fn.if(fn.num('i32', 'or', fn.num('i64', 'lt_s', t64.get(), cls(0)), fn.num('i64', 'ge_s', t64.get(), cls(C))), [fn.failCheck()]),
       t.set(fn.i64ToI32(t64.get())),
       w.set(weight ? fn.loadF32(fn.shl(t.get(), 2), weight.addr) : fn.f32(1)),
       l.set(fn.fmul(fn.fneg(fn.loadF32(fn.shl(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), t.get()), D), d.get()), 2), x.addr)), w.get())),

@@ -21,7 +21,7 @@ function rangeKernel(ctx: LowerContext, dtype: DType, start: I32, delta: I32, ou
   const at = (): I32 => fn.add(fn.mul(i.get(), t.bytes), out());
   // A run-time length is limit - start as inference assumed; a negative one (limit below start)
   // would size the output negatively: trap instead (RuntimeError EXECUTION_FAILED).
-  const check = typeof n() === 'number' ? [] : [fn.if(fn.ltS(n(), 0), [fn.unreachable()])];
+  const check = typeof n() === 'number' ? [] : [fn.if(fn.ltS(n(), 0), [fn.failCheck()])];
   return [
     ...check,
     s.set(widen(t.load(ctx, start))),

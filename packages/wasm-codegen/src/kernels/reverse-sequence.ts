@@ -19,7 +19,7 @@ registerLowering({
     const at = (step: I32) => (time === 0 ? fn.mul(fn.add(fn.mul(step, B), b.get()), slab) : fn.mul(fn.add(fn.mul(b.get(), T), step), slab));
     return [fn.for(b, 0, B, 1, [
       len.set(fn.loadI32(fn.shl(b.get(), 3), lens.addr)),
-      fn.if(fn.or(fn.ne(fn.loadI32(fn.shl(b.get(), 3), lens.addr + 4), 0), fn.or(fn.ltS(len.get(), 0), fn.gtS(len.get(), T))), [fn.unreachable()]),
+      fn.if(fn.or(fn.ne(fn.loadI32(fn.shl(b.get(), 3), lens.addr + 4), 0), fn.or(fn.ltS(len.get(), 0), fn.gtS(len.get(), T))), [fn.failCheck()]),
       fn.for(t, 0, T, 1, [
         from.set(fn.selectI(fn.ltS(t.get(), len.get()), fn.sub(fn.sub(len.get(), 1), t.get()), t.get())),
         fn.copy(fn.add(y.addr, at(t.get())), fn.add(x.addr, at(from.get())), slab),

@@ -104,7 +104,7 @@ function dynamicPlan(ctx: DynLowerContext, spec: DynamicSpec, pre: Expr[]): Slic
     // Inference took the count from dim expressions, assuming the slice lies inside the input (a
     // position table of 512 rows sliced to `sequence`): a run past it (or a negative count) traps instead of reading
     // other memory (RuntimeError EXECUTION_FAILED: an index out of range).
-    pre.push(fn.if(fn.or(fn.ltS(ctx.dim(y.shape[a]!), 0), fn.gtS(fn.add(st.get(), ctx.dim(y.shape[a]!)), x.dim(a))), [fn.unreachable()]));
+    pre.push(fn.if(fn.or(fn.ltS(ctx.dim(y.shape[a]!), 0), fn.gtS(fn.add(st.get(), ctx.dim(y.shape[a]!)), x.dim(a))), [fn.failCheck()]));
     plan[a] = { start: () => st.get(), step: 1, count: y.shape[a]! };
   });
   return plan;

@@ -45,7 +45,7 @@ export function lowerSplitSizes(ctx: DynLowerContext, cut: (dim: (d: Dim) => I32
   return [
     sum.set(fn.i(0)), bad.set(fn.i(0)),
     ...read,
-    fn.if(fn.or(bad.get(), fn.ne(sum.get(), x.dim(axis))), [ctx.setDim(parts[0]!.symbol, fn.i(-1)), fn.unreachable()]),
+    fn.if(fn.or(bad.get(), fn.ne(sum.get(), x.dim(axis))), [ctx.setDim(parts[0]!.symbol, fn.i(-1)), fn.failCheck()]),
     ...parts.map((p, k) => ctx.setDim(p.symbol, locals[k]!.get())),
     ...cut(dim),
   ];

@@ -14,7 +14,7 @@ function lowerTakeRows(ctx: DynLowerContext): Expr[] {
     raw.set(fn.loadI64(count!.addr())),
     n.set(clampedCount(fn, () => raw.get())),
     ctx.setDim(computedDimSymbol(node, 'rows'), n.get()),
-    fn.if(fn.or(fn.ltS(n.get(), 0), fn.gtS(n.get(), x!.dim(0))), [fn.unreachable()]),
+    fn.if(fn.or(fn.ltS(n.get(), 0), fn.gtS(n.get(), x!.dim(0))), [fn.failCheck()]),
     fn.copy(y.addr(), x!.addr(), fn.mul(n.get(), fn.mul(x!.count(1), DTYPE_BYTES[y.dtype]))),
   ];
 }

@@ -39,7 +39,7 @@ export function lowerTopKDynamic(ctx: DynLowerContext): Expr[] {
       raw.set(fn.loadI64(kIn.addr())),
       kLocal.set(clampedCount(fn, () => raw.get())),
       ctx.setDim(computed[0]!.symbol, kLocal.get()),
-      fn.if(fn.or(fn.ltS(kLocal.get(), 0), fn.gtS(kLocal.get(), n())), [fn.unreachable()]),
+      fn.if(fn.or(fn.ltS(kLocal.get(), 0), fn.gtS(kLocal.get(), n())), [fn.failCheck()]),
     );
   }
   const o = fn.local('i32'), i = fn.local('i32'), j = fn.local('i32'), q = fn.local('i32'), p = fn.local('i32'), held = fn.local('i32'), last = fn.local('i32');
