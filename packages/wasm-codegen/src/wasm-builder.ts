@@ -6,6 +6,19 @@ import binaryen from 'binaryen';
 /** The exported global a failed run-time check sets to 1 before it traps (read by the runtime). */
 export const CHECK_FAILED = 'check_failed';
 
+export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
+export type SimdGroup = 'i8x16' | 'i16x8' | 'i32x4' | 'v128';
+/** Memory, constant and atomic ops have builders of their own; num()/simd() take the value ops. */
+type NotValueOp = `load${string}` | `store${string}` | 'const' | 'atomic' | `${string}.${string}.${string}`;
+/** The names of a binaryen op group: its functions, and `outer.inner` for nested groups (trunc_s.f32). */
+type OpNames<O> = { [K in keyof O & string]: O[K] extends (...a: never[]) => unknown ? K : O[K] extends object ? `${K}.${keyof O[K] & string}` : never }[keyof O & string];
+/**
+ * A value op of a binaryen type group, by the name binaryen's declarations give it. Distributes over
+ * a union of groups (a kernel's `t.wasm`): the name must exist in one of them, which catches typos;
+ * which group it is used with is the kernel's own branching.
+ */
+export type NumOp<T extends NumType | SimdGroup> = T extends NumType | SimdGroup ? Exclude<OpNames<binaryen.Module[T]>, NotValueOp> : never;
+
 export class Expr {
   constructor(readonly ref: number) {}
 }
@@ -191,9 +204,8 @@ export class FnBuilder {
   /** 2^n as f32x4 for integer lanes n in [-126, 127]: (n + 127) << 23 reinterpreted. */
   vishlExp(n: Expr): Expr { return E(this.m.i32x4.shl(this.m.i32x4.add(n.ref, this.m.i32x4.splat(this.m.i32.const(127))), this.m.i32.const(23))); }
   // ---- integer SIMD on 8/16-bit data (kernels/int8) ----
-  /** A Binaryen SIMD op by lane group and name, e.g. simd('i32x4', 'dot_i16x8_s', a, b): the escape hatch of the integer kernels. */
-  simd(group: 'i8x16' | 'i16x8' | 'i32x4' | 'v128', op: string, ...args: Expr[]): Expr {
-    // Looked up by name (see num()): Reflect says so instead of a cast.
+  /** A Binaryen SIMD op by lane group and name, e.g. simd('i32x4', 'dot_i16x8_s', a, b); the name is typed like num()'s. */
+  simd<G extends SimdGroup>(group: G, op: NumOp<G>, ...args: Expr[]): Expr {
     const f: unknown = Reflect.get(this.m[group], op);
     if (typeof f !== 'function') throw new Error(`binaryen has no ${group}.${op}`);
     return E((f as (...a: number[]) => number)(...args.map((a) => a.ref)));
@@ -220,11 +232,12 @@ export class FnBuilder {
 
   // ---- any scalar type (non-float32 dtypes, integer kernels) ----
   /**
-   * A Binaryen numeric op by name on one scalar type, e.g. num('i64', 'div_s', a, b) or
-   * num('f64', 'convert_s.i32', x): the escape hatch for the many typed ops of generic kernels.
+   * A Binaryen numeric op on one scalar type, e.g. num('i64', 'div_s', a, b) or
+   * num('f64', 'convert_s.i32', x), for generic kernels that pick the type per dtype. The op name is
+   * typed from binaryen's own declarations (NumOp), so a misspelt or wrong-type op fails the build,
+   * not the one compile that emits that kernel for that dtype.
    */
-  num(type: 'i32' | 'i64' | 'f32' | 'f64', op: string, ...args: Expr[]): Expr {
-    // Looked up by name at run time (see FnBuilder.num's doc): Reflect says so instead of a cast.
+  num<T extends NumType>(type: T, op: NumOp<T>, ...args: Expr[]): Expr {
     let target: unknown = Reflect.get(this.m, type);
     for (const part of op.split('.')) target = typeof target === 'object' && target !== null ? Reflect.get(target, part) : undefined;
     if (typeof target !== 'function') throw new Error(`no Binaryen op ${type}.${op}`);

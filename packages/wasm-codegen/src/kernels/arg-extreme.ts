@@ -12,7 +12,7 @@ import { stridedLoops } from './strided-loops.js';
 /** Whether value `x` at a later index replaces `best`. */
 function replaces(ctx: LowerContext, t: ScalarType, x: () => Expr, best: () => Expr, max: boolean, last: boolean, nanIsExtreme: boolean): Expr {
   const { fn } = ctx;
-  const base = (max ? 'g' : 'l') + (last ? 'e' : 't');
+  const base = max ? (last ? 'ge' : 'gt') : (last ? 'le' : 'lt');
   if (!t.float) return fn.num(t.wasm, `${base}_${t.signed ? 's' : 'u'}`, x(), best());
   const isNum = (v: () => Expr) => fn.num(t.wasm, 'eq', v(), v());
   const better = fn.num(t.wasm, base, x(), best());

@@ -3,7 +3,7 @@
 // with zeros outside (each corner checked against the image), and accumulate weight * value * mask.
 import { deformGeometry } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
-import { Expr, Local } from '../wasm-builder.js';
+import { Expr, Local, type NumOp } from '../wasm-builder.js';
 
 registerLowering({
   ops: ['DeformConv'],
@@ -18,7 +18,7 @@ registerLowering({
     const Cg = C / g.group, Mg = M / g.group, Cog = C / g.og, taps = g.kh * g.kw, P = OH * OW;
     const [n, m, i, j, cg, c, t, ky, kx, y0, x0, oi, ogBase] = Array.from({ length: 13 }, () => fn.local('i32'));
     const [acc, py, px, ly, lx, v] = Array.from({ length: 6 }, () => fn.local('f32'));
-    const f = (op: string, ...args: Expr[]) => fn.num('f32', op, ...args);
+    const f = (op: NumOp<'f32'>, ...args: Expr[]) => fn.num('f32', op, ...args);
     const kf = (val: number) => fn.constOf('f32', val);
     const i2f = (e: Expr) => f('convert_s.i32', e);
     // Element (i, j) of channel `ch` of a [N, *, OH, OW] tensor at `addr`.

@@ -3,7 +3,7 @@
 // product of the pivots, negated per row swap. O(M^3) scalar code: Det matrices are small.
 import { sizeOf } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
-import { Expr } from '../wasm-builder.js';
+import { Expr, type NumOp } from '../wasm-builder.js';
 import { scalarType } from './scalar-types.js';
 
 registerLowering({
@@ -21,7 +21,7 @@ registerLowering({
     if (batch === 0) return [];
     const b = fn.local('i32'), i = fn.local('i32'), j = fn.local('i32'), k = fn.local('i32'), p = fn.local('i32');
     const det = fn.local('f64'), pivot = fn.local('f64'), f = fn.local('f64'), tmp = fn.local('f64');
-    const f64 = (op: string, ...args: Expr[]) => fn.num('f64', op, ...args);
+    const f64 = (op: NumOp<'f64'>, ...args: Expr[]) => fn.num('f64', op, ...args);
     const toF64 = (v: Expr) => (t.wasm === 'f64' ? v : f64('promote', v));
     // Byte address of a[row][col] in scratch.
     const at = (row: () => Expr, col: () => Expr) => fn.add(fn.shl(fn.add(fn.mul(row(), M), col()), 3), a);

@@ -19,7 +19,7 @@ function typeOf(ctx: { node: Node }, o: KernelOperand): ScalarType {
 /** Clip with optional run-time min/max scalars. */
 const clip: ScalarOp = (c, [x, lo, hi]) => {
   const { fn, t } = c;
-  const cmp = (base: string) => (t.float ? base : `${base}_${t.signed ? 's' : 'u'}`);
+  const cmp = (base: 'lt' | 'gt') => (t.float ? base : `${base}_${t.signed ? 's' : 'u'}` as const);
   let v = x!();
   if (lo) v = t.float ? fn.num(t.wasm, 'max', v, lo()) : fn.select(fn.num(t.wasm, cmp('lt'), x!(), lo()), lo(), x!());
   if (!hi) return v;

@@ -5,7 +5,7 @@
 import { attrInt, stridesOf } from '@onnx2wasm/ir';
 import { LowerContext, Operand, unsupported } from '../lowering.js';
 import { scalarType } from './scalar-types.js';
-import { Expr } from '../wasm-builder.js';
+import { Expr, type NumOp, type NumType } from '../wasm-builder.js';
 import { emitNdWindow, ndGeometry, planeSizes } from './window-nd.js';
 
 export function lowerPoolNd(ctx: LowerContext, x: Operand, y: Operand, kernel: number[]): Expr[] {
@@ -24,7 +24,7 @@ export function lowerPoolNd(ctx: LowerContext, x: Operand, y: Operand, kernel: n
     const t = scalarType(x.dtype);
     if (!t) unsupported(ctx, `dtype ${x.dtype}`);
     const m = fn.local(t.wasm), e = fn.local(t.wasm);
-    const op = (name: string, ...args: Expr[]) => fn.num(t.wasm, name, ...args);
+    const op = (name: NumOp<NumType>, ...args: Expr[]) => fn.num(t.wasm, name, ...args);
     // Floats: take the tap when the max is still a number and the tap is NaN or larger. Integers: larger.
     const larger = t.float
       ? fn.and(op('eq', m.get(), m.get()), fn.or(op('ne', e.get(), e.get()), op('gt', e.get(), m.get())))

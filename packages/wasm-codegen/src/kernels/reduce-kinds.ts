@@ -4,7 +4,7 @@
 // that use these are in reduce.ts.
 import { intRange } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
-import { Expr, FnBuilder } from '../wasm-builder.js';
+import { Expr, FnBuilder, type NumOp, type NumType } from '../wasm-builder.js';
 import { vexp } from './math.js';
 import { ScalarType } from './scalar-types.js';
 
@@ -24,8 +24,8 @@ export interface ReduceCode {
   vcombine(fn: FnBuilder, acc: Expr, x: Expr): Expr;
 }
 
-const op = (c: KindCtx, name: string, ...a: Expr[]) => c.fn.num(c.t.wasm, name, ...a);
-const cmp = (c: KindCtx, base: string, a: Expr, b: Expr) => op(c, c.t.float ? base : `${base}_${c.t.signed ? 's' : 'u'}`, a, b);
+const op = (c: KindCtx, name: NumOp<NumType>, ...a: Expr[]) => c.fn.num(c.t.wasm, name, ...a);
+const cmp = (c: KindCtx, base: 'lt' | 'gt' | 'le' | 'ge', a: Expr, b: Expr) => op(c, c.t.float ? base : `${base}_${c.t.signed ? 's' : 'u'}`, a, b);
 
 /** A host Math function on f64, promoting/demoting f32. */
 function host(c: KindCtx, name: string, x: Expr): Expr {

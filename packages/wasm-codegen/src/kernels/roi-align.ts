@@ -3,7 +3,7 @@
 // of each roi (sampling_ratio = 0: ceil of the bin size) is a run-time loop bound.
 import { roiAlignAttrs } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
-import { Expr, Local } from '../wasm-builder.js';
+import { Expr, Local, type NumOp } from '../wasm-builder.js';
 
 registerLowering({
   ops: ['RoiAlign'],
@@ -15,7 +15,7 @@ registerLowering({
     const a = roiAlignAttrs(node);
     const [, C, H, W] = x.dims as [number, number, number, number];
     const R = y.dims[0]!;
-    const d = (op: string, ...args: Expr[]) => fn.num('f64', op, ...args);
+    const d = (op: NumOp<'f64'>, ...args: Expr[]) => fn.num('f64', op, ...args);
     const k = (v: number) => fn.constOf('f64', v);
     const i2d = (v: Expr) => d('convert_s.i32', v);
     const [r, c, ph, pw, iy, ix, gh, gw, base, yl, xl, yh, xh, oi] = Array.from({ length: 14 }, () => fn.local('i32'));

@@ -3,7 +3,7 @@
 // vector form. Transcendentals go through the host's Math (see runtime host-imports).
 import { Node, attrInt, attrString, functionParams } from '@onnx2wasm/ir';
 import { LowerContext } from '../lowering.js';
-import { Expr, FnBuilder } from '../wasm-builder.js';
+import { Expr, FnBuilder, type NumOp, type NumType } from '../wasm-builder.js';
 import { verf, vexp, vtanh } from './math.js';
 import { ScalarType, convert, scalarType } from './scalar-types.js';
 
@@ -13,10 +13,10 @@ export type ScalarOp = (c: ScalarCtx, xs: (() => Expr)[]) => Expr;
 
 const isF = (t: ScalarType) => t.float;
 const k = (c: ScalarCtx, v: number) => c.fn.constOf(c.t.wasm, c.t.wasm === 'i64' ? BigInt(Math.trunc(v)) : v);
-const op = (c: ScalarCtx, name: string, ...a: Expr[]) => c.fn.num(c.t.wasm, name, ...a);
-const su = (c: ScalarCtx, base: string) => `${base}_${c.t.signed ? 's' : 'u'}`;
+const op = (c: ScalarCtx, name: NumOp<NumType>, ...a: Expr[]) => c.fn.num(c.t.wasm, name, ...a);
+const su = <B extends 'lt' | 'gt' | 'le' | 'ge' | 'div' | 'rem' | 'shr'>(c: ScalarCtx, base: B) => `${base}_${c.t.signed ? 's' : 'u'}` as const;
 /** Ordered comparisons: floats have one form, integers a signed and an unsigned one. */
-const cmp = (c: ScalarCtx, base: string, a: Expr, b: Expr) => op(c, isF(c.t) ? base : su(c, base), a, b);
+const cmp = (c: ScalarCtx, base: 'lt' | 'gt' | 'le' | 'ge', a: Expr, b: Expr) => op(c, isF(c.t) ? base : su(c, base), a, b);
 
 /** A host Math function on f64 (promoting/demoting f32). */
 function host(c: ScalarCtx, name: string, ...args: Expr[]): Expr {

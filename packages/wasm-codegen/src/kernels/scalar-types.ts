@@ -94,7 +94,7 @@ function truncIndefinite(fn: FnBuilder, from: ScalarType, to64: boolean, v: Expr
   const limit = to64 ? 2 ** 63 : 2 ** 31;
   const inRange = fn.and(fn.num(from.wasm, 'ge', t.get(), fn.constOf(from.wasm, -limit)), fn.num(from.wasm, 'lt', t.get(), fn.constOf(from.wasm, limit)));
   const type = to64 ? 'i64' : 'i32';
-  return fn.select(inRange, fn.num(type, `trunc_s_sat.${from.wasm}`, t.tee(v)), fn.constOf(type, to64 ? -(2n ** 63n) : -(2 ** 31)));
+  return fn.select(inRange, fn.num(type, `trunc_s_sat.${from.wasm as 'f32' | 'f64'}`, t.tee(v)), fn.constOf(type, to64 ? -(2n ** 63n) : -(2 ** 31)));
 }
 
 /** ONNX Cast semantics between wasm scalars: floats truncate toward zero (see truncIndefinite), bool is x != 0. */
@@ -112,7 +112,7 @@ export function convert(fn: FnBuilder, from: ScalarType, to: ScalarType, v: Expr
   } else if (from.float) {
     // Narrow unsigned targets wrap like numpy after a signed truncation.
     const signed = to.signed || to.bytes < 4;
-    out = signed ? truncIndefinite(fn, from, to.wasm === 'i64', v) : fn.num(to.wasm, `trunc_u_sat.${from.wasm}`, v);
+    out = signed ? truncIndefinite(fn, from, to.wasm === 'i64', v) : fn.num(to.wasm, `trunc_u_sat.${from.wasm as 'f32' | 'f64'}`, v);
   } else if (to.wasm === 'i64') out = fn.num('i64', from.signed ? 'extend_s' : 'extend_u', v);
   else out = fn.num('i32', 'wrap', v);
   // Narrow integer targets keep only their bits; loads sign- or zero-extend again.

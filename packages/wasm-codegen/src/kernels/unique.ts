@@ -35,7 +35,7 @@ function lowerUnique(ctx: DynLowerContext): Expr[] {
   const groupOf = fn.local('i32'), firstOf = fn.local('i32'), countOf = fn.local('i32'), placeOf = fn.local('i32');
   const arr = (base: typeof groupOf, idx: () => I32) => fn.add(base.get(), fn.shl(idx(), 2));
   const elem = (slice: () => I32) => t.load(h, fn.add(x.addr(), fn.mul(fn.add(fn.mul(fn.add(fn.mul(o.get(), n()), slice()), inner()), i.get()), t.bytes)));
-  const op = (name: string, a: Expr, b: Expr) => (t.wasm === 'i32' ? fn.num('i32', name === 'eq' || name === 'ne' ? name : `${name}_${t.signed ? 's' : 'u'}`, a, b) : fn.num(t.wasm, t.float || name === 'eq' || name === 'ne' ? name : `${name}_${t.signed ? 's' : 'u'}`, a, b));
+  const op = (name: 'eq' | 'ne' | 'lt' | 'gt' | 'le' | 'ge', a: Expr, b: Expr) => (t.wasm === 'i32' ? fn.num('i32', name === 'eq' || name === 'ne' ? name : `${name}_${t.signed ? 's' : 'u'}`, a, b) : fn.num(t.wasm, t.float || name === 'eq' || name === 'ne' ? name : `${name}_${t.signed ? 's' : 'u'}`, a, b));
   // cmp = sign of slice(a) - slice(b) at the first element (row-major over outer, inner) where they differ.
   const compare = (a: () => I32, b: () => I32): Expr[] => [
     cmp.set(fn.i(0)),
