@@ -15,7 +15,7 @@ const file = path.join(root, 'docs/operators.md');
 
 function runtimeDims(op, lowered) {
   if (!lowered.has(op)) return '';
-  if (getLowering(op).lowerDynamic) return 'kernel';
+  if (getLowering(op).runTimeDims) return 'kernel';
   if (VIEW_OPS.has(op)) return 'view';
   return PER_SAMPLE_OPS.has(op) ? 'per sample' : '';
 }

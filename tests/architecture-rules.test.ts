@@ -25,6 +25,10 @@ describe('architecture rules', () => {
     expect(matches('wasm-codegen', /as unknown as/, { tests: true })).toEqual([]);
   });
 
+  it('wasm-codegen has one lowering API: no second context or lower function for run-time dims', () => {
+    expect(matches('wasm-codegen', /\b(lowerDynamic|DynLowerContext|DynOperand|helperContext|KernelOperand)\b/, { tests: true })).toEqual([]);
+  });
+
   it('no code decides from an error message by comparing it', () => {
     for (const pkg of ['ir', 'onnx-import', 'optimizer', 'wasm-codegen', 'compiler']) {
       expect(matches(pkg, /\.message\s*(===|!==|==|!=)|(===|!==)\s*\w+\.message\b/), pkg).toEqual([]);

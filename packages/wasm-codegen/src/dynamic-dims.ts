@@ -6,7 +6,7 @@
 //   table + 4*(S + k)     i32 byte address of dynamic buffer k
 import { DTYPE_BYTES, Dim, Graph, Node, dimMul, dimProduct, dimSymbols, dimTerms, isStatic, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { ComputedDim, DynLowerContext, DynOperand, getLowering } from './lowering.js';
+import { ComputedDim, LowerContext, Operand, StaticOperand, getLowering } from './lowering.js';
 import { Expr, FnBuilder, I32, Local } from './wasm-builder.js';
 
 /** A polynomial dim as JSON for the runtime: terms [coef, ...symbols]. */
@@ -116,16 +116,16 @@ export interface DynamicTable {
 }
 
 /**
- * The context a dynamic kernel lowers in, and the prologue that loads the dims and addresses it
- * asked for into locals (each loaded once per node function).
+ * The context a node with run-time dims lowers in, and the prologue that loads the dims and
+ * addresses it asked for into locals (each loaded once per node function).
  */
-export function dynamicContext(
-  base: Omit<DynLowerContext, 'inputs' | 'outputs' | 'dim' | 'scratch' | 'setDim'>,
+export function runTimeContext(
+  base: Omit<LowerContext, 'inputs' | 'outputs' | 'dim' | 'scratch' | 'setDim' | 'static'>,
   table: DynamicTable,
   g: Graph,
   rootOf: (v: string) => string,
   staticAddr: (v: string) => number,
-): { ctx: DynLowerContext; prologue: Expr[] } {
+): { ctx: LowerContext; prologue: Expr[] } {
   const fn: FnBuilder = base.fn;
   const prologue: Expr[] = [];
   const cache = new Map<string, Local>();
@@ -155,7 +155,7 @@ export function dynamicContext(
       return fn.i(sum);
     });
   };
-  const operand = (v: string): DynOperand => {
+  const operand = (v: string): Operand => {
     const t = g.types.get(v)!;
     const shape = [...t.shape];
     const constant = g.constants.get(v) ?? g.constants.get(rootOf(v));
@@ -166,15 +166,19 @@ export function dynamicContext(
       return cached(`buf:${k}`, () => fn.loadI32(table.address + 4 * (table.symbols.length + k)));
     };
     const at = (i: number) => (i < 0 ? shape.length + i : i);
+    // Weights and statically planned values of static shape keep their static facts.
+    const facts: StaticOperand | undefined = isStatic(shape) && (constant || k === undefined)
+      ? { name: v, dtype: t.dtype, dims: shape as number[], constant, get addr() { return addr() as number; } }
+      : undefined;
     return {
-      name: v, dtype: t.dtype, shape, constant,
+      name: v, dtype: t.dtype, shape, constant, static: facts,
       dim: (i) => dim(shape[at(i)]!),
       count: (from = 0, to = shape.length) => dim(dimProduct(shape.slice(at(from), at(to)))),
       addr,
     };
   };
   const n = base.node;
-  const ctx: DynLowerContext = {
+  const ctx: LowerContext = {
     ...base,
     inputs: n.inputs.map((i) => (i ? operand(i) : undefined)),
     outputs: n.outputs.map(operand),
@@ -186,7 +190,7 @@ export function dynamicContext(
     },
     scratch() {
       const k = table.bufferIndex.get(scratchName(n));
-      if (k === undefined) throw new CodegenError(`${n.op} node '${n.name}': the kernel asked for run-time scratch but declares no dynamicScratchBytes`, { node: n.name, op: n.op });
+      if (k === undefined) throw new CodegenError(`${n.op} node '${n.name}': the kernel asked for run-time scratch but declares no runTimeScratchBytes`, { node: n.name, op: n.op });
       return cached(`buf:${k}`, () => fn.loadI32(table.address + 4 * (table.symbols.length + k)));
     },
   };

@@ -2,8 +2,8 @@
 // order, at the addresses the module layout gave the variant; returns its input/output slots.
 import { CompileError, Guard, Tensor, getNumber } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { LowerContext, Operand, getLowering } from './lowering.js';
-import { DynamicTable, dynamicContext, polyJson } from './dynamic-dims.js';
+import { LowerContext, StaticOperand, getLowering, staticContext } from './lowering.js';
+import { DynamicTable, polyJson, runTimeContext } from './dynamic-dims.js';
 import { TensorSlot } from './model-meta.js';
 import { VariantPlan, align16 } from './variant-plan.js';
 import { effectiveGuards } from './guards.js';
@@ -53,7 +53,7 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     if (off === undefined) throw new CodegenError(`value '${v}' has no planned memory`);
     return at.arenaBase + off;
   };
-  const operand = (v: string): Operand => {
+  const operand = (v: string): StaticOperand => {
     const base = operandType(v);
     const rootConst = g.constants.get(rootOf(v));
     if (base.constant || rootConst) {
@@ -75,13 +75,12 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     return c.when ? runFn.ne(flag, 0) : runFn.eqz(flag);
   };
   const loadTimePanels = (v: string) => parts.tiedPanels?.get(rootOf(v));
-  /** A static lowering context; `initName` names the function load-time work goes into (none: another function fills it). */
-  const contextFor = (node: Node, fn: FnBuilder, op: (v: string, io: 'in' | 'out', i: number) => Operand, scratch: number, initName?: string): LowerContext => ({
+  /** A lowering context with static dims; `initName` names the function load-time work goes into (none: another function fills it). */
+  const contextFor = (node: Node, fn: FnBuilder, op: (v: string, io: 'in' | 'out', i: number) => StaticOperand, scratch: number, initName?: string, derived = at.derived.get(node) ?? -1): LowerContext => staticContext({
     node,
     inputs: node.inputs.map((v, i) => (v ? op(v, 'in', i) : undefined)),
     outputs: node.outputs.map((v, i) => op(v, 'out', i)),
-    fn, module: mod, addWeight, scratch, helper, loadTimePanels,
-    derived: at.derived.get(node) ?? -1,
+    fn, module: mod, addWeight, scratch, helper, loadTimePanels, derived,
     atLoad(build) {
       if (!initName) return;
       const init = mod.fn(initName);
@@ -111,12 +110,12 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     }
     const fn = mod.fn(fname);
     const mode = vp.dynamicNodes.get(n);
-    const dyn = () => dynamicContext({ node: n, fn, module: mod, addWeight, helper, loadTimePanels }, at.table, g, rootOf, staticAddr);
-    const staticCtx = (op: (v: string) => Operand): LowerContext => contextFor(n, fn, op, at.scratchBase, `${fname}_init`);
+    const dyn = () => runTimeContext({ node: n, fn, module: mod, addWeight, helper, loadTimePanels }, at.table, g, rootOf, staticAddr);
+    const staticCtx = (op: (v: string) => StaticOperand): LowerContext => contextFor(n, fn, op, at.scratchBase, `${fname}_init`);
     const body = lowered(n, () => {
       if (mode === 'kernel') {
         const { ctx, prologue } = dyn();
-        const stmts = lowering.lowerDynamic!(ctx); // fills the prologue as it reads run-time dims
+        const stmts = lowering.lower(ctx); // fills the prologue as it reads run-time dims
         return [...prologue, ...stmts];
       }
       if (mode !== undefined) {
@@ -144,13 +143,13 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
   /** One part of a split node as its own function: the node's kernel on slices of its operands, with the part's own scratch. */
   function emitPart(part: NodePart, name: string, p: number): string {
     const fn = mod.fn(name);
-    const sliced = (v: string, io: 'in' | 'out', i: number): Operand => {
+    const sliced = (v: string, io: 'in' | 'out', i: number): StaticOperand => {
       const whole = operand(v), slice = io === 'in' ? part.inputs[i] : part.outputs[i];
       return slice ? { ...operandType(v), dims: slice.dims, addr: whole.addr + slice.offset } : whole;
     };
     // A part sharing another part's derived region leaves filling it to that part's init.
     const owner = at.threads!.plan.derivedOwner.get(part.node);
-    const ctx = { ...contextFor(part.node, fn, sliced, at.scratchBase + p * at.threads!.scratchStride, owner ? undefined : `${name}_init`), derived: at.derived.get(owner ?? part.node) ?? -1 };
+    const ctx = contextFor(part.node, fn, sliced, at.scratchBase + p * at.threads!.scratchStride, owner ? undefined : `${name}_init`, at.derived.get(owner ?? part.node) ?? -1);
     fn.finish(lowered(part.node, () => getLowering(part.node.op)!.lower(ctx)));
     if (parts.exportNodes) mod.exportFunction(name);
     return name;
@@ -181,7 +180,7 @@ interface Step { guard: Guard[]; call: Expr; node?: Node }
  * the loop goes on the body's calls and the step between iterations, then LoopEnd's call (the
  * final copies). Loops nest; a loop step keeps a guard only when its start and end share it.
  */
-function withLoops(fn: FnBuilder, calls: Step[], operand: (v: string) => Operand, holds: (c: Guard) => Expr, scratch: number): Step[] {
+function withLoops(fn: FnBuilder, calls: Step[], operand: (v: string) => StaticOperand, holds: (c: Guard) => Expr, scratch: number): Step[] {
   const out: Step[] = [];
   for (let i = 0; i < calls.length; i++) {
     const start = calls[i]!;

@@ -2,7 +2,7 @@
 // elementwise op, a matmul whose rows are samples) run with a symbolic batch without a kernel for
 // run-time dims: the static kernel is compiled for one sample on staging buffers, and a run-time
 // loop copies sample b in, runs it, and copies its results out. The copies cost a pass over the
-// node's operands; kernels that need the speed implement `lowerDynamic` instead.
+// node's operands; kernels that need the speed take run-time dims themselves (`runTimeDims`).
 import { Dim, Graph, Node, attrInt, attrInts, dimTerms, isStatic } from '@onnx2wasm/ir';
 import { IN_PLACE_OPS } from './buffer-aliases.js';
 import { transposesA } from './kernels/gemm-attrs.js';

@@ -12,10 +12,10 @@
 // Nodes below MIN_PART_MACS of work per part stay whole and run on the calling thread.
 import { Attrs, DTYPE_BYTES, Node, sizeOf } from '@onnx2wasm/ir';
 import { transposesA } from './kernels/gemm-attrs.js';
-import { Operand } from './lowering.js';
+import { StaticOperand } from './lowering.js';
 
 /** A static operand without its address (what planning sees). */
-export type OperandType = Omit<Operand, 'addr'>;
+export type OperandType = Omit<StaticOperand, 'addr'>;
 
 /** One input or output of a part: `dims` at `offset` bytes into the node's operand; undefined: the whole operand. */
 export interface PartSlice { dims: number[]; offset: number }

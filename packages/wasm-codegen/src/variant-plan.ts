@@ -4,7 +4,7 @@
 // A module holds one such plan per variant (the generic graph and its --specialize copies).
 import { DTYPE_BYTES, Dim, Graph, Node, dimProduct, dimSymbols, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { Lowering, Operand, getLowering } from './lowering.js';
+import { Lowering, StaticOperand, getLowering, noRunTimeKernel, takesRunTimeDims } from './lowering.js';
 import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
 import { aliasRoots, bufferAliases } from './buffer-aliases.js';
 import { valueBytes, checkBound, checkGrowsWithComputed, computedDims, modelSymbols, scratchName } from './dynamic-dims.js';
@@ -37,7 +37,7 @@ export interface VariantPlan {
   /** Bytes of each load-time value that owns its buffer (not a view). */
   heldBytes: Map<string, number>;
   /** A value's static type; for a per-sample node, batched values as one sample. */
-  operandType(v: string, batch?: Dim): Omit<Operand, 'addr'>;
+  operandType(v: string, batch?: Dim): Omit<StaticOperand, 'addr'>;
   sampleBytes(v: string, batch: Dim): number;
   /** The run-time-shaped operands a per-sample node copies in and out. */
   staged(n: Node): string[];
@@ -58,7 +58,7 @@ function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'k
   for (const n of g.nodes) {
     const lowering = getLowering(n.op);
     if (!lowering) throw new CodegenError(`${n.op} node '${n.name}': no wasm kernel for IR op '${n.op}'`, { node: n.name, op: n.op }, 'UNSUPPORTED_OP');
-    let dynamic = !!lowering.alwaysDynamic && symbols.length > 0;
+    let dynamic = !!lowering.alwaysRunTime && symbols.length > 0;
     for (const v of [...n.inputs, ...n.outputs]) {
       const t = v ? g.types.get(v) : undefined;
       if (!t) continue;
@@ -71,11 +71,10 @@ function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'k
     }
     if (!dynamic || views.has(n.outputs[0] ?? '')) continue; // views emit no code
     const inputTypes = n.inputs.map((i) => (i ? g.types.get(i) : undefined));
-    if (lowering.lowerDynamic && (!lowering.handlesDynamic || lowering.handlesDynamic(n, inputTypes))) { dynamicNodes.set(n, 'kernel'); continue; }
+    if (takesRunTimeDims(lowering, n, inputTypes)) { dynamicNodes.set(n, 'kernel'); continue; }
     const batch = perSampleBatch(g, n);
     if (batch === undefined) {
-      const shapes = [...n.inputs, ...n.outputs].filter((v) => v && !isStatic(g.types.get(v)!.shape)).map((v) => `'${v}': ${typeToString(g.types.get(v)!)}`);
-      throw new CodegenError(`${n.op} node '${n.name}': no kernel for run-time dims here (${shapes.join(', ')}); pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+      throw noRunTimeKernel(n, [...n.inputs, ...n.outputs].filter((v) => v && !isStatic(g.types.get(v)!.shape)).map((v) => ({ name: v, ...g.types.get(v)! })));
     }
     dynamicNodes.set(n, batch);
   }
@@ -120,9 +119,9 @@ export function planVariant(g: Graph): VariantPlan {
   // Kernels for run-time dims get their scratch as a run-time buffer live during their node only.
   g.nodes.forEach((n, k) => {
     const l = getLowering(n.op)!;
-    if (dynamicNodes.get(n) !== 'kernel' || !l.dynamicScratchBytes) return;
+    if (dynamicNodes.get(n) !== 'kernel' || !l.runTimeScratchBytes) return;
     const shapeOf = (v: string) => ({ dtype: g.types.get(v)!.dtype, shape: g.types.get(v)!.shape });
-    dynBuffers.push({ name: scratchName(n), first: k, last: k, bytes: l.dynamicScratchBytes(n, n.inputs.map((i) => (i ? shapeOf(i) : undefined)), n.outputs.map(shapeOf)) });
+    dynBuffers.push({ name: scratchName(n), first: k, last: k, bytes: l.runTimeScratchBytes(n, n.inputs.map((i) => (i ? shapeOf(i) : undefined)), n.outputs.map(shapeOf)) });
   });
 
   const operandType = (v: string, batch?: Dim) => {

@@ -4,7 +4,7 @@
 import type { InferContext, Node, Tensor, ValueType, OpGroup } from '@onnx2wasm/ir';
 import type { HandlerContext } from '@onnx2wasm/onnx-import';
 import type { Pass } from '@onnx2wasm/optimizer';
-import type { Expr, LowerContext } from '@onnx2wasm/wasm-codegen';
+import type { Expr, StaticContext } from '@onnx2wasm/wasm-codegen';
 
 interface PluginOpBase {
   /** ONNX domain, e.g. 'com.microsoft' ('' or 'ai.onnx' for the default domain). */
@@ -28,8 +28,12 @@ export interface KernelOp extends PluginOpBase {
   infer(ctx: InferContext): ValueType[];
   /** The op's reference definition: constant folding and tests use it. */
   evaluate(node: Node, inputs: (Tensor | undefined)[]): Tensor[];
-  /** Statements of the node's function, built with ctx.fn and the exported kernel helpers. */
-  lower(ctx: LowerContext, node: Node): Expr[];
+  /**
+   * Statements of the node's function, built with ctx.fn and the exported kernel helpers. The
+   * context is the static view (dims and addresses as numbers): a plugin kernel takes static dims
+   * only, and a node with run-time dims runs it per sample or fails with DYNAMIC_SHAPE.
+   */
+  lower(ctx: StaticContext, node: Node): Expr[];
   scratchBytes?(node: Node): number;
 }
 

@@ -11,4 +11,4 @@ export type { InferContext, Node, Tensor, ValueType, DType } from '@onnx2wasm/ir
 export type { HandlerContext } from '@onnx2wasm/onnx-import';
 export type { Pass, PassContext } from '@onnx2wasm/optimizer';
 export { broadcastLoops, vexp, vsigmoid, vtanh, verf, emitActivation, unsupported, elementCount } from '@onnx2wasm/wasm-codegen';
-export type { LowerContext, Operand, Expr, FnBuilder } from '@onnx2wasm/wasm-codegen';
+export type { StaticContext, StaticOperand, Expr, FnBuilder } from '@onnx2wasm/wasm-codegen';

@@ -6,7 +6,7 @@ import type { OpDef } from '@onnx2wasm/ir';
 import { direct, findHandler, registerHandler } from '@onnx2wasm/onnx-import';
 import type { Handler } from '@onnx2wasm/onnx-import';
 import type { Pass } from '@onnx2wasm/optimizer';
-import { hasLowering, registerLowering } from '@onnx2wasm/wasm-codegen';
+import { hasLowering, registerLowering, staticView } from '@onnx2wasm/wasm-codegen';
 import { KernelOp, Plugin, PluginOp, definePlugin, isKernelOp } from './define-plugin.js';
 
 /** ONNX op key ('domain:opType', default domain spelled '') → the plugin that owns it. */
@@ -62,7 +62,7 @@ function install(plugin: Plugin): void {
       registerLowering({
         ops: [irOp],
         scratchBytes: op.scratchBytes ? (node) => op.scratchBytes!(node) : undefined,
-        lower: (ctx) => guarded(plugin.name, irOp, ctx.node.name, 'CODEGEN_FAILED', () => op.lower(ctx, ctx.node)),
+        lower: (ctx) => guarded(plugin.name, irOp, ctx.node.name, 'CODEGEN_FAILED', () => op.lower(staticView(ctx), ctx.node)),
       });
       handler = direct(irOp);
     } else {

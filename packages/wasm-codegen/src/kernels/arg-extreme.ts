@@ -4,13 +4,13 @@
 // plainly, as onnxruntime does (a NaN wins only as the first element); Hardmax makes NaN the
 // extreme (the first NaN), as its reference evaluate does.
 import { attrInt, axisView } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { ScalarType, scalarType } from './scalar-types.js';
 import { stridedLoops } from './strided-loops.js';
 
 /** Whether value `x` at a later index replaces `best`. */
-function replaces(ctx: LowerContext, t: ScalarType, x: () => Expr, best: () => Expr, max: boolean, last: boolean, nanIsExtreme: boolean): Expr {
+function replaces(ctx: KernelHost, t: ScalarType, x: () => Expr, best: () => Expr, max: boolean, last: boolean, nanIsExtreme: boolean): Expr {
   const { fn } = ctx;
   const base = max ? (last ? 'ge' : 'gt') : (last ? 'le' : 'lt');
   if (!t.float) return fn.num(t.wasm, `${base}_${t.signed ? 's' : 'u'}`, x(), best());
@@ -27,7 +27,7 @@ function replaces(ctx: LowerContext, t: ScalarType, x: () => Expr, best: () => E
  * Scans n elements of type t from px (byte stride `stride`) and leaves the index of the best one
  * in `index`; `nanIsExtreme` as in the IR's replacesBest.
  */
-export function bestIndex(ctx: LowerContext, t: ScalarType, px: () => Expr, n: number, stride: number, max: boolean, last: boolean, index: Local, nanIsExtreme = false): Expr[] {
+export function bestIndex(ctx: KernelHost, t: ScalarType, px: () => Expr, n: number, stride: number, max: boolean, last: boolean, index: Local, nanIsExtreme = false): Expr[] {
   const { fn } = ctx;
   const k = fn.local('i32'), best = fn.local(t.wasm), v = fn.local(t.wasm);
   return [
@@ -42,7 +42,8 @@ export function bestIndex(ctx: LowerContext, t: ScalarType, px: () => Expr, n: n
 
 registerLowering({
   ops: ['ArgMax', 'ArgMin'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);

@@ -10,7 +10,7 @@
 // The same code serves static shapes (sizes are numbers, addresses offset immediates) and run-time
 // dims (B, S, T and the mask's dims read from the dims table, operands and scratch placed per run).
 import { Dim, Node, attrFloat, attrInt, dimAdd, dimMul, dimProduct } from '@onnx2wasm/ir';
-import { DynLowerContext, HelperHost, registerLowering, unsupported } from '../lowering.js';
+import { HelperHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { Address, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from './gemm-core.js';
 import { emitPackPanels, packedBytes } from './gemm-pack.js';
@@ -208,15 +208,18 @@ function staticLayout(S: number, T: number, D: number, Dv: number) {
 
 registerLowering({
   ops: ['Attention'],
+  runTimeDims: true,
   scratchBytes(_node, [q, k, v]) {
     return staticLayout(q!.dims[2]!, k!.dims[2]!, k!.dims[3]!, v!.dims[3]!).bytes;
   },
-  dynamicScratchBytes(_node, [q, k]) {
+  runTimeScratchBytes(_node, [q, k]) {
     const D = k!.shape[3]!;
-    if (typeof D !== 'number') return 0; // lowerDynamic refuses it
+    if (typeof D !== 'number') return 0; // the run-time kernel refuses it
     return dimAdd(scoresOffset(D, k!.shape[2]!), dimMul(dimMul(q!.shape[2]!, k!.shape[2]!), 4));
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerAttentionRunTime(context);
     const [q, k, v, mask, nonpad] = ctx.inputs;
     const [y, qkOut] = ctx.outputs;
     const [B, Hq, S, D] = q!.dims as [number, number, number, number];
@@ -236,22 +239,23 @@ registerLowering({
       aPack: Object.fromEntries(Object.entries(layout.aPack).map(([k, at]) => [k, ctx.scratch + at])),
     });
   },
-  lowerDynamic(ctx: DynLowerContext) {
-    const { fn } = ctx;
-    const [q, k, v, mask, nonpad] = ctx.inputs;
-    const [y, qkOut] = ctx.outputs;
-    const [, Hq, , D] = q!.shape;
-    const Hkv = k!.shape[1]!;
-    if (typeof Hq !== 'number' || typeof Hkv !== 'number' || typeof D !== 'number') unsupported(ctx, 'run-time head counts or head size, with run-time dims');
-    const strides = mask && maskStrides(mask.shape);
-    const scores = () => fn.add(ctx.scratch(), ctx.dim(scoresOffset(D, k!.shape[2]!)));
-    return emitAttention({
-      node: ctx.node, fn, helpers: ctx,
-      B: () => q!.dim(0), Hq, Hkv, S: () => q!.dim(2), T: () => k!.dim(2), D, Dv: () => v!.dim(3),
-      q: dynAddress(fn, q!), k: dynAddress(fn, k!), v: dynAddress(fn, v!), y: dynAddress(fn, y!), qkOut: qkOut && dynAddress(fn, qkOut),
-      mask: mask && { addr: dynAddress(fn, mask), bool: mask.dtype === 'bool', strides: strides!.map((s) => () => ctx.dim(s)), keys: () => mask.dim(-1) },
-      nonpad: nonpad && dynAddress(fn, nonpad),
-      kt: () => fn.i(ctx.scratch()), scores,
-    });
-  },
 });
+
+function lowerAttentionRunTime(ctx: LowerContext): Expr[] {
+  const { fn } = ctx;
+  const [q, k, v, mask, nonpad] = ctx.inputs;
+  const [y, qkOut] = ctx.outputs;
+  const [, Hq, , D] = q!.shape;
+  const Hkv = k!.shape[1]!;
+  if (typeof Hq !== 'number' || typeof Hkv !== 'number' || typeof D !== 'number') unsupported(ctx, 'run-time head counts or head size, with run-time dims');
+  const strides = mask && maskStrides(mask.shape);
+  const scores = () => fn.add(ctx.scratch(), ctx.dim(scoresOffset(D, k!.shape[2]!)));
+  return emitAttention({
+    node: ctx.node, fn, helpers: ctx,
+    B: () => q!.dim(0), Hq, Hkv, S: () => q!.dim(2), T: () => k!.dim(2), D, Dv: () => v!.dim(3),
+    q: dynAddress(fn, q!), k: dynAddress(fn, k!), v: dynAddress(fn, v!), y: dynAddress(fn, y!), qkOut: qkOut && dynAddress(fn, qkOut),
+    mask: mask && { addr: dynAddress(fn, mask), bool: mask.dtype === 'bool', strides: strides!.map((s) => () => ctx.dim(s)), keys: () => mask.dim(-1) },
+    nonpad: nonpad && dynAddress(fn, nonpad),
+    kt: () => fn.i(ctx.scratch()), scores,
+  });
+}

@@ -3,10 +3,10 @@
 // folded at compile time (in float64, rounded once); run-time ones in f32 once per plane.
 // Planes of at least one vector run four lanes at a time.
 import { Tensor, attrFloat, makeTensor } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 
-function foldedAffine(ctx: LowerContext): { scale: Tensor; shift: Tensor } | undefined {
+function foldedAffine(ctx: StaticContext): { scale: Tensor; shift: Tensor } | undefined {
   const params = [1, 2, 3, 4].map((i) => ctx.inputs[i]?.constant);
   if (params.some((p) => !p)) return undefined;
   const [scale, bias, mean, variance] = params as Tensor[];
@@ -22,7 +22,7 @@ function foldedAffine(ctx: LowerContext): { scale: Tensor; shift: Tensor } | und
 }
 
 /** Statements setting vs / vt to channel c's scale' / shift' splatted. */
-function affineOf(ctx: LowerContext, c: Local, vs: Local, vt: Local): Expr[] {
+function affineOf(ctx: StaticContext, c: Local, vs: Local, vt: Local): Expr[] {
   const { fn } = ctx;
   const at = () => fn.shl(c.get(), 2);
   const folded = foldedAffine(ctx);
@@ -41,7 +41,8 @@ function affineOf(ctx: LowerContext, c: Local, vs: Local, vt: Local): Expr[] {
 
 registerLowering({
   ops: ['BatchNormalization'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);

@@ -2,14 +2,14 @@
 // scalar-types.ts `convert` (floats truncate toward zero, saturating; bool is x != 0). float32 ↔
 // int32 runs four lanes at a time. Same-type casts copy bytes. `saturate` picks the float8 overflow
 // rule. With run-time dims the element count and the vector tail are computed at run time.
-import { Node, castRounding, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { Node, castRounding } from '@onnx2wasm/ir';
+import { KernelHost, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { KernelOperand, at, dynamicOperand, helperContext, staticOperand, vectorEnd } from './dynamic-util.js';
+import { at, vectorEnd } from './dynamic-util.js';
 import { convert, scalarType } from './scalar-types.js';
 
 /** Four lanes of scalar-types' float→int32 rule: INT_MIN for NaN, ±Inf and out of range. */
-function truncIndefinite4(fn: LowerContext['fn'], v: Expr): Expr {
+function truncIndefinite4(fn: KernelHost['fn'], v: Expr): Expr {
   const x = fn.local('v128');
   // x >= -2^31 is x > the float just below it; both comparisons are false for NaN.
   const inRange = fn.vand(fn.vgt(x.get(), fn.vconst(-2147483904)), fn.vlt(x.get(), fn.vconst(2147483648)));
@@ -17,7 +17,7 @@ function truncIndefinite4(fn: LowerContext['fn'], v: Expr): Expr {
 }
 
 /** `ctx` builds helpers only; `count` gives the element count (a fresh i32 per call). */
-function emitCast(ctx: LowerContext, node: Node, x: KernelOperand, y: KernelOperand, count: () => I32): Expr[] {
+function emitCast(ctx: KernelHost, node: Node, x: Operand, y: Operand, count: () => I32): Expr[] {
   const { fn } = ctx;
   const saturate = ((node.attrs.saturate as number | undefined) ?? 1) !== 0;
   const from = scalarType(x.dtype), to = scalarType(y.dtype, saturate, castRounding(node));
@@ -46,6 +46,6 @@ function emitCast(ctx: LowerContext, node: Node, x: KernelOperand, y: KernelOper
 
 registerLowering({
   ops: ['Cast'],
-  lower: (ctx) => emitCast(ctx, ctx.node, staticOperand(ctx.inputs[0]!), staticOperand(ctx.outputs[0]!), () => sizeOf(ctx.inputs[0]!.dims)),
-  lowerDynamic: (ctx) => emitCast(helperContext(ctx), ctx.node, dynamicOperand(ctx.inputs[0]!), dynamicOperand(ctx.outputs[0]!), () => ctx.inputs[0]!.count()),
+  runTimeDims: true,
+  lower: (ctx) => emitCast(ctx, ctx.node, ctx.inputs[0]!, ctx.outputs[0]!, () => ctx.inputs[0]!.count()),
 });

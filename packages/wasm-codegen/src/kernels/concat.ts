@@ -2,7 +2,7 @@
 // (its axis dim × the inner dims); each run is one memory.copy. Works for any dtype, with static
 // or run-time dims (run-time runs and offsets are computed once in the node's prologue).
 import { DTYPE_BYTES, DType, Dim, attrInt, dimAdd, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, loopsI32, offsetAddr, stridedLoops } from './strided-loops.js';
 
@@ -20,18 +20,22 @@ function concatKernel(fn: FnBuilder, dtype: DType, yShape: Dim[], axis: number, 
 
 registerLowering({
   ops: ['Concat'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerConcatRunTime(context);
     const { fn, node } = ctx;
     const y = ctx.outputs[0]!;
     const xs = ctx.inputs.filter((x) => !!x).map((x) => ({ shape: x.dims, addr: x.addr }));
     const axis = normalizeAxis(node, attrInt(node, 'axis'), y.dims.length);
     return concatKernel(fn, y.dtype, y.dims, axis, xs, y.addr, (d) => d as number);
   },
-  lowerDynamic(ctx) {
-    const { fn, node } = ctx;
-    const y = ctx.outputs[0]!;
-    const xs = ctx.inputs.filter((x) => !!x).map((x) => ({ shape: x.shape, addr: () => x.addr() }));
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), y.shape.length);
-    return concatKernel(fn, y.dtype, y.shape, axis, xs, () => y.addr(), ctx.dim);
-  },
 });
+
+function lowerConcatRunTime(ctx: LowerContext): Expr[] {
+  const { fn, node } = ctx;
+  const y = ctx.outputs[0]!;
+  const xs = ctx.inputs.filter((x) => !!x).map((x) => ({ shape: x.shape, addr: () => x.addr() }));
+  const axis = normalizeAxis(node, attrInt(node, 'axis'), y.shape.length);
+  return concatKernel(fn, y.dtype, y.shape, axis, xs, () => y.addr(), ctx.dim);
+}

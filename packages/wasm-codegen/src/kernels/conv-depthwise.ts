@@ -4,7 +4,7 @@
 // into locals once per plane, each output vector starts from the bias and takes one fma per tap,
 // and the epilogue (residual, activation) runs in registers before the store.
 import { readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand } from '../lowering.js';
+import { StaticContext, StaticOperand } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
 import { PlaneShape, emitWindowKernel } from './window-core.js';
@@ -16,12 +16,12 @@ const TAPS_IN_LOCALS = 49;
 /** Interior output rows per pass of the direct kernel, by row stride (measured: 3 beats 2 and ties 4 at stride 1). */
 const ROWS: Record<number, number> = { 1: 3, 2: 2 };
 
-export function lowerDepthwiseConv(ctx: LowerContext, shape: PlaneShape, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+export function lowerDepthwiseConv(ctx: StaticContext, shape: PlaneShape, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   if (fitsDirectWindow(shape)) return lowerDirect(ctx, shape, x, w, bias, residual, y);
   return lowerWindowed(ctx, shape, x, w, bias, residual, y);
 }
 
-function lowerDirect(ctx: LowerContext, s: PlaneShape, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+function lowerDirect(ctx: StaticContext, s: PlaneShape, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn } = ctx;
   const [N, C] = x.dims as [number, number];
   const taps = s.kh * s.kw;
@@ -41,7 +41,7 @@ function lowerDirect(ctx: LowerContext, s: PlaneShape, x: Operand, w: Operand, b
 }
 
 /** Other geometries: the padded-copy sliding-window loop, taps in locals, the same epilogue. */
-function lowerWindowed(ctx: LowerContext, shape: PlaneShape, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+function lowerWindowed(ctx: StaticContext, shape: PlaneShape, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn } = ctx;
   const [N, C] = x.dims as [number, number];
   const taps = shape.kh * shape.kw;

@@ -2,12 +2,12 @@
 // group's input channels summed inside each tap, then the fused epilogue (residual, activation;
 // the vector activation is applied to a splat of the sum and lane 0 kept).
 import { readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand } from '../lowering.js';
+import { StaticContext, StaticOperand } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
 import { emitNdWindow, ndGeometry, planeSizes } from './window-nd.js';
 
-export function lowerConvNd(ctx: LowerContext, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+export function lowerConvNd(ctx: StaticContext, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn, node } = ctx;
   const act = readActivation(node);
   const g = ndGeometry(node, x.dims, y.dims, w.dims.slice(2));

@@ -6,7 +6,7 @@
 // for taps outside the image). Each output vector starts from the bias, takes one multiply-add per
 // tap, and the epilogue (residual, activation) runs in registers before the store.
 import { Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand, unsupported } from '../lowering.js';
+import { StaticContext, StaticOperand, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
 import { MAX_NHWC_TAPS, emitNhwcWindow, fillRow, nhwcShape, paddedChannels } from './window-nhwc.js';
@@ -19,7 +19,7 @@ function packWeights(w: Tensor, C: number, taps: number): Tensor {
   return makeTensor('float32', [taps, Cp], out);
 }
 
-export function lowerNhwcDepthwise(ctx: LowerContext, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+export function lowerNhwcDepthwise(ctx: StaticContext, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn } = ctx;
   // conv-nhwc.ts has checked the dtypes, the constant weights and the residual's shape.
   const shape = nhwcShape(ctx.node, x.dims, y.dims, w.dims.slice(2));

@@ -12,7 +12,7 @@
 // U = G g Gᵀ is computed at load time by init() straight into the packed panels the GEMM reads
 // (gemm-pack.ts layout), so the weights file keeps the 3x3 filters.
 import { readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand } from '../lowering.js';
+import { StaticContext, StaticOperand } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
 import { Transforms, combine, emitFilterTransform, winogradPlanOf, xiStride } from './conv-winograd.js';
@@ -74,7 +74,7 @@ export function nhwcWinogradDerivedBytes(p: NhwcWinogradPlan): number {
  * into dst as a² [C, M] matrices in packB's panel layout (full panels of PANEL columns, then the
  * compact M % PANEL tail), one matrix after the other.
  */
-function weightTransform(ctx: LowerContext, t: Transforms): string {
+function weightTransform(ctx: StaticContext, t: Transforms): string {
   return ctx.helper(`nhwcWinogradWeights${t.m}`, (fn) => {
     const src = fn.param(0), dst = fn.param(1), M = fn.param(2), C = fn.param(3);
     const mo = fn.local('i32'), c = fn.local('i32'), from = fn.local('i32'), at = fn.local('i32'), fullCols = fn.local('i32'), stride = fn.local('i32');
@@ -124,7 +124,7 @@ function emitInputTransform(fn: FnBuilder, p: NhwcWinogradPlan, pad: number, v: 
   ])])];
 }
 
-interface Epilogue { bias?: Operand; residual?: Operand; y: Operand; ctx: LowerContext }
+interface Epilogue { bias?: StaticOperand; residual?: StaticOperand; y: StaticOperand; ctx: StaticContext }
 
 /** Outputs of the band's tiles for image `image`: Aᵀ M A, the epilogue, the pixels that exist. */
 function emitOutputTransform(fn: FnBuilder, p: NhwcWinogradPlan, mbuf: number, ty0: () => Expr, rows: number, image: Local, ep: Epilogue): Expr[] {
@@ -180,7 +180,7 @@ function emitOutputTransform(fn: FnBuilder, p: NhwcWinogradPlan, mbuf: number, t
 }
 
 /** The whole conv: per image, the padded copy, then bands of tile rows (transforms around a² GEMMs). */
-export function lowerNhwcWinograd(ctx: LowerContext, p: NhwcWinogradPlan, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+export function lowerNhwcWinograd(ctx: StaticContext, p: NhwcWinogradPlan, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn } = ctx;
   const { s, C, M } = p, N = x.dims[0]!, a2 = (p.t.m + 2) ** 2;
   if (ctx.derived === undefined || ctx.derived < 0 || !ctx.atLoad) throw new Error('the NHWC Winograd path needs a derived region (derivedBytes) and load-time code');

@@ -8,7 +8,7 @@
 // residual and activation. Pixels go CHUNK at a time so A stays in cache. (1×1 stride-1 convs
 // never get here: the layout pass makes them MatMuls.)
 import { readActivation, makeTensor, Tensor } from '@onnx2wasm/ir';
-import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { lowerNhwcDepthwise } from './conv-nhwc-depthwise.js';
 import { NhwcWinogradPlan, lowerNhwcWinograd, nhwcWinogradDerivedBytes, nhwcWinogradPlanOf, nhwcWinogradScratchBytes } from './conv-nhwc-winograd.js';
@@ -27,16 +27,16 @@ const UNROLLED_COPY = 32;
 /** The window geometry (with N and input C) plus output channels M, GEMM depth K, output pixels P. */
 interface Geometry { s: NhwcShape; N: number; C: number; M: number; K: number; P: number; chunk: number }
 
-function geometryOf(node: LowerContext['node'], x: { dims: number[] }, w: { dims: number[] }, y: { dims: number[] }): Geometry {
+function geometryOf(node: StaticContext['node'], x: { dims: number[] }, w: { dims: number[] }, y: { dims: number[] }): Geometry {
   const s = nhwcShape(node, x.dims, y.dims, w.dims.slice(2))!;
   const P = s.OH * s.OW;
   return { s, N: s.N, C: s.C, M: y.dims[3]!, K: s.kh * s.kw * s.C, P, chunk: Math.min(CHUNK, P) };
 }
 
-const isDepthwise = (node: LowerContext['node'], g: Geometry) => Number(node.attrs.group ?? 1) === g.C && g.M === g.C && g.C > 1;
+const isDepthwise = (node: StaticContext['node'], g: Geometry) => Number(node.attrs.group ?? 1) === g.C && g.M === g.C && g.C > 1;
 
 /** The channels-last Winograd plan for 3x3 stride-1 convs that NCHW Conv would run as Winograd. */
-const winogradOf = (node: LowerContext['node'], g: Geometry, w: { constant?: Tensor }): NhwcWinogradPlan | undefined =>
+const winogradOf = (node: StaticContext['node'], g: Geometry, w: { constant?: Tensor }): NhwcWinogradPlan | undefined =>
   node.attrs.winograd === 0 ? undefined : nhwcWinogradPlanOf(g.s, g.C, g.M, Number(node.attrs.group ?? 1), !!w.constant);
 
 /** W [M, C, kh, kw] → [kh·kw·C, M]: row (ky, kx, c) of the GEMM's B. */
@@ -108,7 +108,7 @@ function scratchOf(g: Geometry) {
   return { aBytes, packA, bytes: aBytes + (packA ? aPackBytes(g.K) : 0) };
 }
 
-function lowerGemmNhwc(ctx: LowerContext, g: Geometry, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+function lowerGemmNhwc(ctx: StaticContext, g: Geometry, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn } = ctx;
   const { M, K, P } = g;
   const layout = scratchOf(g);
@@ -157,7 +157,8 @@ registerLowering({
     const winograd = winogradOf(node, geometryOf(node, x!, w!, y!), w!);
     return winograd ? nhwcWinogradDerivedBytes(winograd) : 0;
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const [x, w, bias, residual] = ctx.inputs;
     const y = ctx.outputs[0]!;
     for (const o of [...ctx.inputs, y]) if (o && o.dtype !== 'float32') unsupported(ctx, `dtype ${o.dtype}`);

@@ -5,7 +5,7 @@
 // for each tap the input positions that land inside the output form a static box, walked by
 // strided loops that add one col row into the output plane.
 import { convTransposeGeometry, indices, sizeOf, stridesOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { emitGemm } from './gemm-core.js';
 import { stridedLoops } from './strided-loops.js';
@@ -15,7 +15,8 @@ registerLowering({
   scratchBytes(_node, [x, w]) {
     return 4 * sizeOf(w!.dims.slice(1)) * sizeOf(x!.dims.slice(2)) + 16;
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, w = ctx.inputs[1]!, bias = ctx.inputs[2], y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);

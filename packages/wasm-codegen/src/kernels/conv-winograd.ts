@@ -16,7 +16,7 @@
 // once at load time by the module's init() into a derived region of memory, so the weights file
 // keeps the original 3x3 filters.
 import { readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand } from '../lowering.js';
+import { StaticContext, StaticOperand } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
 import { DEFAULT_BLOCKING, emitBlockedGemm } from './gemm-blocked.js';
@@ -122,7 +122,7 @@ function linear(fn: FnBuilder, coefs: number[], x: (k: number) => Expr): Expr {
  * g_k at src (k = m·C + c) into dst, ξ-major: run once at load time, so the module ships the 9
  * weights of a filter instead of its a² transformed ones.
  */
-function weightTransform(ctx: LowerContext, t: Transforms): string {
+function weightTransform(ctx: StaticContext, t: Transforms): string {
   return ctx.helper(`winogradWeights${t.m}`, (fn) => {
     const src = fn.param(0), dst = fn.param(1), count = fn.param(2), k = fn.local('i32');
     const body = emitFilterTransform(fn, t, 'f32', (i) => fn.loadF32(fn.add(src.get(), fn.mul(k.get(), 36)), 4 * i), (xi, u) => {
@@ -200,7 +200,7 @@ function emitInputTransform(fn: FnBuilder, p: WinogradPlan, pad: number, v: numb
   return [fn.for(c, 0, p.C, 1, [fn.for(tyl, 0, rows, 1, [fn.for(tx, 0, p.TWp, 4, body)])])];
 }
 
-interface Epilogue { bias?: Operand; residual?: Operand; y: Operand; ctx: LowerContext }
+interface Epilogue { bias?: StaticOperand; residual?: StaticOperand; y: StaticOperand; ctx: StaticContext }
 
 /**
  * Statements turning Mbuf (row stride `n` tiles) into outputs of tile rows ty0.. for image `image`:
@@ -259,7 +259,7 @@ function emitOutputTransform(fn: FnBuilder, p: WinogradPlan, mbuf: number, ty0: 
 }
 
 /** The whole conv: per image, the padded copy, then bands of tile rows (transforms around a² GEMMs). */
-export function lowerWinogradConv(ctx: LowerContext, p: WinogradPlan, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+export function lowerWinogradConv(ctx: StaticContext, p: WinogradPlan, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn } = ctx;
   const s = p.shape, N = x.dims[0]!, a2 = (p.t.m + 2) ** 2;
   if (ctx.derived === undefined || ctx.derived < 0 || !ctx.atLoad) throw new Error('the Winograd path needs a derived region (derivedBytes) and load-time code');

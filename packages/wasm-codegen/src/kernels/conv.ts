@@ -12,7 +12,7 @@
 // batches loop at run time; as the GEMM's bias address is static, grouped convs with a bias fold it
 // into the product instead: A gets a bias column and B a row of ones.
 import { Node, Tensor, makeTensor, readActivation } from '@onnx2wasm/ir';
-import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { lowerConvNd } from './conv-nd.js';
 import { lowerDepthwiseConv } from './conv-depthwise.js';
@@ -123,7 +123,7 @@ function emitIm2col(fn: FnBuilder, s: PlaneShape, Cg: number, planeBase: (c: Loc
   return [fn.for(c, 0, Cg, 1, perTap)];
 }
 
-function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise' | 'winograd' }>, x: Operand, w: Operand, bias: Operand | undefined, residual: Operand | undefined, y: Operand): Expr[] {
+function lowerGemmConv(ctx: StaticContext, plan: Exclude<Plan, { kind: 'depthwise' | 'winograd' }>, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn, node } = ctx;
   const s = plan.shape;
   const group = Number(node.attrs.group ?? 1);
@@ -207,7 +207,7 @@ function lowerGemmConv(ctx: LowerContext, plan: Exclude<Plan, { kind: 'depthwise
   return [...prologue, fn.for(n, 0, N, 1, [fn.for(g, 0, group, 1, perGroup)])];
 }
 
-function operands(ctx: LowerContext) {
+function operands(ctx: StaticContext) {
   const [x, w, bias, residual] = ctx.inputs;
   const y = ctx.outputs[0]!;
   if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
@@ -231,7 +231,8 @@ registerLowering({
     const plan = planOf(node, x!, w!, !!bias, y!);
     return plan?.kind === 'winograd' ? winogradDerivedBytes(plan.winograd) : 0;
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { x, w, bias, residual, y } = operands(ctx);
     const plan = planOf(ctx.node, x, w, !!bias, y);
     if (!plan) return lowerConvNd(ctx, x, w, bias, residual, y);

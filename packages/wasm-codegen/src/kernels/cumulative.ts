@@ -4,15 +4,17 @@
 // together in the lanes of one f32x4 accumulator; everything else (and run-time dims) one element
 // at a time.
 import { attrInt, axisView, dimMul, dimProduct, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
-import { helperContext } from './dynamic-util.js';
-import { registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { scalarType } from './scalar-types.js';
 import { stridedLoops } from './strided-loops.js';
 
 registerLowering({
   ops: ['CumSum', 'CumProd'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerCumulativeRunTime(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);
@@ -60,34 +62,35 @@ registerLowering({
       return [fn.for(i, 0, inner4, 4, vectorRun(sx, sy)), fn.for(i, inner4, inner, 1, scalarRun(sx, sy))];
     });
   },
-  /**
-   * Run-time dims (RoBERTa's position ids: a CumSum of the mask along the sequence): one element at
-   * a time, with the outer, axis and inner extents read from the dims table.
-   */
-  lowerDynamic(ctx) {
-    const { fn, node } = ctx;
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const t = scalarType(x.dtype);
-    if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-    const lc = helperContext(ctx);
-    const a = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
-    const n = x.shape[a]!, inner = dimProduct(x.shape.slice(a + 1));
-    const stride = dimMul(inner, t.bytes);
-    const product = node.op === 'CumProd';
-    const exclusive = attrInt(node, 'exclusive', 0) !== 0, reverse = attrInt(node, 'reverse', 0) !== 0;
-    const s = fn.local('i32'), acc = fn.local(t.wasm), next = fn.local(t.wasm);
-    const offset = () => fn.mul(reverse ? fn.sub(fn.sub(ctx.dim(n), 1), s.get()) : s.get(), ctx.dim(stride));
-    const loops = [
-      { count: ctx.dim(dimProduct(x.shape.slice(0, a))), strides: [ctx.dim(dimMul(n, stride)), ctx.dim(dimMul(n, stride))] },
-      { count: ctx.dim(inner), strides: [t.bytes, t.bytes] },
-    ];
-    return stridedLoops(fn, [() => x.addr(), () => y.addr()], loops, ([px, py]) => [
-      acc.set(fn.constOf(t.wasm, product ? 1 : 0)),
-      fn.for(s, 0, ctx.dim(n), 1, [
-        next.set(fn.num(t.wasm, product ? 'mul' : 'add', acc.get(), t.load(lc, fn.add(px!(), offset())))),
-        t.store(lc, fn.add(py!(), offset()), exclusive ? acc.get() : next.get()),
-        acc.set(next.get()),
-      ]),
-    ]);
-  },
 });
+
+/**
+ * Run-time dims (RoBERTa's position ids: a CumSum of the mask along the sequence): one element at
+ * a time, with the outer, axis and inner extents read from the dims table.
+ */
+function lowerCumulativeRunTime(ctx: LowerContext): Expr[] {
+  const { fn, node } = ctx;
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  const t = scalarType(x.dtype);
+  if (!t) unsupported(ctx, `dtype ${x.dtype}`);
+  const lc = ctx;
+  const a = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+  const n = x.shape[a]!, inner = dimProduct(x.shape.slice(a + 1));
+  const stride = dimMul(inner, t.bytes);
+  const product = node.op === 'CumProd';
+  const exclusive = attrInt(node, 'exclusive', 0) !== 0, reverse = attrInt(node, 'reverse', 0) !== 0;
+  const s = fn.local('i32'), acc = fn.local(t.wasm), next = fn.local(t.wasm);
+  const offset = () => fn.mul(reverse ? fn.sub(fn.sub(ctx.dim(n), 1), s.get()) : s.get(), ctx.dim(stride));
+  const loops = [
+    { count: ctx.dim(dimProduct(x.shape.slice(0, a))), strides: [ctx.dim(dimMul(n, stride)), ctx.dim(dimMul(n, stride))] },
+    { count: ctx.dim(inner), strides: [t.bytes, t.bytes] },
+  ];
+  return stridedLoops(fn, [() => x.addr(), () => y.addr()], loops, ([px, py]) => [
+    acc.set(fn.constOf(t.wasm, product ? 1 : 0)),
+    fn.for(s, 0, ctx.dim(n), 1, [
+      next.set(fn.num(t.wasm, product ? 'mul' : 'add', acc.get(), t.load(lc, fn.add(px!(), offset())))),
+      t.store(lc, fn.add(py!(), offset()), exclusive ? acc.get() : next.get()),
+      acc.set(next.get()),
+    ]),
+  ]);
+}

@@ -2,12 +2,13 @@
 // channel of its group and per tap: read the tap's (dy, dx) offset and mask, sample X bilinearly
 // with zeros outside (each corner checked against the image), and accumulate weight * value * mask.
 import { deformGeometry } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, Local, type NumOp } from '../wasm-builder.js';
 
 registerLowering({
   ops: ['DeformConv'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const [x, w, offset, bias, mask] = ctx.inputs;
     const y = ctx.outputs[0]!;

@@ -2,7 +2,7 @@
 // partial pivoting (the reference's algorithm, so rounding follows it); the determinant is the
 // product of the pivots, negated per row swap. O(M^3) scalar code: Det matrices are small.
 import { sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, type NumOp } from '../wasm-builder.js';
 import { scalarType } from './scalar-types.js';
 
@@ -12,7 +12,8 @@ registerLowering({
     const M = x!.dims[x!.dims.length - 1]!;
     return 8 * M * M;
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);

@@ -1,28 +1,11 @@
 // Small pieces shared by the kernels that lower both static and run-time dims: the same code path
 // takes I32 quantities (numbers fold to constants, so the static kernels come out as before).
-import { DType, Dim } from '@onnx2wasm/ir';
-import { DynLowerContext, DynOperand, LowerContext, Operand } from '../lowering.js';
+import { Dim } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { LoopDim, stridedLoops } from './strided-loops.js';
 
-/** A tensor as the shared kernel code sees it: `addr()` is called again for every use. */
-export interface KernelOperand {
-  readonly dtype: DType;
-  readonly dims: Dim[];
-  addr(): I32;
-}
-
-export const staticOperand = (o: Operand): KernelOperand => ({ dtype: o.dtype, dims: o.dims, addr: () => o.addr });
-export const dynamicOperand = (o: DynOperand): KernelOperand => ({ dtype: o.dtype, dims: o.shape, addr: () => o.addr() });
+/** A static kernel's dim function (its dims are numbers). */
 export const staticDim = (d: Dim): I32 => d as number;
-
-/**
- * The math and scalar-type helpers (vexp, float16 conversion) take a LowerContext only to build
- * shared helper functions; a kernel with run-time dims hands them this view, without operands.
- */
-export function helperContext(ctx: DynLowerContext): LowerContext {
-  return { node: ctx.node, inputs: [], outputs: [], fn: ctx.fn, module: ctx.module, addWeight: ctx.addWeight, helper: ctx.helper, scratch: -1 };
-}
 
 /** [address, offset immediate] for byte `off` into a tensor at `base`: a static base becomes the immediate. */
 export function at(fn: FnBuilder, base: I32, off: Expr): [Expr, number] {

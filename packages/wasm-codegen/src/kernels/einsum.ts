@@ -3,13 +3,14 @@
 // ones; products are accumulated in f64. Diagonals and broadcast axes are just label strides
 // (a sum of axis strides, or 0).
 import { einsumPlan, labelStrides, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { stridedLoops } from './strided-loops.js';
 
 registerLowering({
   ops: ['Einsum'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const ins = ctx.inputs.map((i) => i!), y = ctx.outputs[0]!;
     if (y.dtype !== 'float32' && y.dtype !== 'float64') unsupported(ctx, `dtype ${y.dtype}`);

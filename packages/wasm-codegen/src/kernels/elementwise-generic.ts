@@ -3,14 +3,14 @@
 // It serves integer, bool, float64 and float16 tensors and float32 ops without a vector form,
 // with static or run-time dims.
 import { Dim, Node } from '@onnx2wasm/ir';
-import { DynLowerContext, LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32, Local } from '../wasm-builder.js';
 import { broadcastNest } from './broadcast-loops.js';
-import { KernelOperand, at, dynamicOperand, helperContext, staticDim, staticOperand } from './dynamic-util.js';
+import { at } from './dynamic-util.js';
 import { SCALAR_BINARY, SCALAR_UNARY, ScalarCtx, ScalarOp } from './scalar-ops.js';
 import { ScalarType, scalarType } from './scalar-types.js';
 
-function typeOf(ctx: { node: Node }, o: KernelOperand): ScalarType {
+function typeOf(ctx: { node: Node }, o: Operand): ScalarType {
   const t = scalarType(o.dtype);
   if (!t) unsupported(ctx, `dtype ${o.dtype}`);
   return t;
@@ -33,9 +33,9 @@ const clip: ScalarOp = (c, [x, lo, hi]) => {
 const where: ScalarOp = (c, [cond, x, y]) => c.fn.select(cond!(), x!(), y!());
 
 /** The scalar loop over a broadcast output (`ctx` builds helpers only); dims may be run-time (`dimOf`). */
-function emitGeneric(ctx: LowerContext, inputs: (KernelOperand | undefined)[], out: KernelOperand, dimOf: (d: Dim) => I32): Expr[] {
+function emitGeneric(ctx: KernelHost, inputs: (Operand | undefined)[], out: Operand, dimOf: (d: Dim) => I32): Expr[] {
   const { node, fn } = ctx;
-  const slots = inputs.map((o, i) => ({ o, i })).filter((s): s is { o: KernelOperand; i: number } => !!s.o);
+  const slots = inputs.map((o, i) => ({ o, i })).filter((s): s is { o: Operand; i: number } => !!s.o);
   const ins = slots.map((s) => s.o);
   const f: ScalarOp | undefined = node.op === 'Clip' ? clip : node.op === 'Where' ? where : SCALAR_BINARY[node.op] ?? SCALAR_UNARY[node.op];
   if (!f) unsupported(ctx, `${node.op} on ${out.dtype}`);
@@ -51,7 +51,7 @@ function emitGeneric(ctx: LowerContext, inputs: (KernelOperand | undefined)[], o
     slots.forEach((s, k) => { arr[s.i] = () => locals[k]!.get(); });
     return arr;
   };
-  return broadcastNest(fn, out.dims, ins.map((o) => o.dims), dimOf, (offsets, run) => {
+  return broadcastNest(fn, out.shape, ins.map((o) => o.shape), dimOf, (offsets, run) => {
     const j = fn.local('i32');
     const addr = (k: number, withJ: boolean) => at(fn, ins[k]!.addr(), fn.mul(withJ ? fn.add(offsets[k]!(), j.get()) : offsets[k]!(), types[k]!.bytes));
     const hoisted = ins.map((_, k) => (run.scalar[k] ? locals[k]!.set(types[k]!.load(ctx, ...addr(k, false))) : fn.nop()));
@@ -62,18 +62,15 @@ function emitGeneric(ctx: LowerContext, inputs: (KernelOperand | undefined)[], o
   });
 }
 
+/** Static dims fold to constants, so one path serves both. */
 export function lowerGenericElementwise(ctx: LowerContext): Expr[] {
-  return emitGeneric(ctx, ctx.inputs.map((o) => o && staticOperand(o)), staticOperand(ctx.outputs[0]!), staticDim);
-}
-
-export function lowerGenericDynamic(ctx: DynLowerContext): Expr[] {
-  return emitGeneric(helperContext(ctx), ctx.inputs.map((o) => o && dynamicOperand(o)), dynamicOperand(ctx.outputs[0]!), ctx.dim);
+  return emitGeneric(ctx, ctx.inputs, ctx.outputs[0]!, ctx.dim);
 }
 
 const HANDLED_ELSEWHERE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Pow', 'Clip', 'Relu', 'Neg', 'Abs', 'Sqrt', 'Floor', 'Ceil', 'Reciprocal', 'Identity', 'Exp', 'Sigmoid', 'Tanh', 'Erf', 'LeakyRelu', 'HardSigmoid']);
 
 registerLowering({
   ops: [...Object.keys(SCALAR_BINARY), ...Object.keys(SCALAR_UNARY), 'Where'].filter((op) => !HANDLED_ELSEWHERE.has(op)),
+  runTimeDims: true,
   lower: lowerGenericElementwise,
-  lowerDynamic: lowerGenericDynamic,
 });

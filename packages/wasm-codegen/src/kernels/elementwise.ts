@@ -2,16 +2,16 @@
 // other dtypes use a scalar loop (same loop nest, typed loads and stores). With run-time dims the
 // same loops take run-time extents, strides and tails.
 import { Dim, Node, Tensor, attrFloat } from '@onnx2wasm/ir';
-import { LowerContext, Operand, registerLowering } from '../lowering.js';
+import { KernelHost, Operand, registerLowering } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { broadcastNest } from './broadcast-loops.js';
-import { KernelOperand, at, dynamicOperand, helperContext, staticDim, staticOperand, vectorEnd } from './dynamic-util.js';
+import { at, vectorEnd } from './dynamic-util.js';
 import { verf, vexp, vsigmoid, vtanh } from './math.js';
 import { vclamp, vrelu } from './activation.js';
-import { lowerGenericDynamic, lowerGenericElementwise } from './elementwise-generic.js';
+import { lowerGenericElementwise } from './elementwise-generic.js';
 
 /** Operands are thunks: an op may read an operand more than once (each call is a fresh local.get). */
-export type VecOp = (ctx: LowerContext, fn: FnBuilder, xs: (() => Expr)[], node: Node) => Expr;
+export type VecOp = (ctx: KernelHost, fn: FnBuilder, xs: (() => Expr)[], node: Node) => Expr;
 
 /** f32x4 expressions per IR op; scalars reuse them on a splat and take lane 0. */
 export const F32_BINARY: Record<string, VecOp> = {
@@ -52,11 +52,11 @@ export const F32_UNARY: Record<string, VecOp> = {
 };
 
 /** The f32x4 elementwise loop over a broadcast output; dims may be run-time (`dimOf`). */
-export function emitF32(ctx: LowerContext, op: VecOp, ins: KernelOperand[], out: KernelOperand, dimOf: (d: Dim) => I32): Expr[] {
+export function emitF32(ctx: KernelHost, op: VecOp, ins: Operand[], out: Operand, dimOf: (d: Dim) => I32): Expr[] {
   const { fn } = ctx;
   const tmp = ins.map(() => fn.local('v128'));
   const res = fn.local('v128');
-  return broadcastNest(fn, out.dims, ins.map((o) => o.dims), dimOf, (offsets, run) => {
+  return broadcastNest(fn, out.shape, ins.map((o) => o.shape), dimOf, (offsets, run) => {
     const j = fn.local('i32');
     const elem = (k: number) => fn.shl(fn.add(offsets[k]!(), j.get()), 2);
     // Broadcast (scalar) inputs are splatted once per run.
@@ -84,10 +84,6 @@ export function emitF32(ctx: LowerContext, op: VecOp, ins: KernelOperand[], out:
   });
 }
 
-export function lowerF32(ctx: LowerContext, op: VecOp, ins: Operand[]): Expr[] {
-  return emitF32(ctx, op, ins.map(staticOperand), staticOperand(ctx.outputs[0]!), staticDim);
-}
-
 /** The f32x4 form of a node and the inputs it reads, or undefined when the scalar kernel runs it. */
 function vectorForm(node: Node, inputs: ({ constant?: Tensor } | undefined)[]): { op: VecOp; args: number[] } | undefined {
   const scalar = (i: number) => Number(inputs[i]!.constant!.data[0]);
@@ -110,14 +106,10 @@ function vectorForm(node: Node, inputs: ({ constant?: Tensor } | undefined)[]): 
 
 registerLowering({
   ops: [...Object.keys(F32_BINARY), ...Object.keys(F32_UNARY), 'Clip', 'Pow'],
+  runTimeDims: true,
   lower(ctx) {
     const form = ctx.outputs[0]!.dtype === 'float32' ? vectorForm(ctx.node, ctx.inputs) : undefined;
     if (!form) return lowerGenericElementwise(ctx);
-    return lowerF32(ctx, form.op, form.args.map((i) => ctx.inputs[i]!));
-  },
-  lowerDynamic(ctx) {
-    const form = ctx.outputs[0]!.dtype === 'float32' ? vectorForm(ctx.node, ctx.inputs) : undefined;
-    if (!form) return lowerGenericDynamic(ctx);
-    return emitF32(helperContext(ctx), form.op, form.args.map((i) => dynamicOperand(ctx.inputs[i]!)), dynamicOperand(ctx.outputs[0]!), ctx.dim);
+    return emitF32(ctx, form.op, form.args.map((i) => ctx.inputs[i]!), ctx.outputs[0]!, ctx.dim);
   },
 });

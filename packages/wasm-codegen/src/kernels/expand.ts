@@ -2,7 +2,7 @@
 // run-time dims (a run-time input dim must equal the output's: one that is 1 only at run time
 // cannot be told apart at compile time).
 import { DTYPE_BYTES, DType, Dim, dimMul } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, DimLoop, dimStrides } from './strided-loops.js';
 import { repeatCopy } from './repeat-copy.js';
@@ -20,12 +20,16 @@ function expandKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[],
 
 registerLowering({
   ops: ['Expand'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerExpandRunTime(context);
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     return expandKernel(ctx.fn, x.dtype, x.dims, y.dims, y.addr, x.addr, (d) => d as number, (what) => unsupported(ctx, what));
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    return expandKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
-  },
 });
+
+function lowerExpandRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  return expandKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
+}

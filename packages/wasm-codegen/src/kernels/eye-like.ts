@@ -1,11 +1,12 @@
 // EyeLike: zero the output, then store a one on each row's diagonal entry (k is static).
 import { DTYPE_BYTES, attrInt, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { scalarType } from './scalar-types.js';
 
 registerLowering({
   ops: ['EyeLike'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const y = ctx.outputs[0]!;
     const t = scalarType(y.dtype);

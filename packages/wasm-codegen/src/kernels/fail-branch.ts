@@ -1,11 +1,12 @@
 // FailBranch: traps (unreachable) when its condition says the run took the branch that cannot run;
 // otherwise writes zeros (the merging Where reads them but never selects them).
 import { DTYPE_BYTES, attrInt, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { registerLowering, staticView } from '../lowering.js';
 
 registerLowering({
   ops: ['FailBranch'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn } = ctx;
     const cond = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const flag = cond.constant ? fn.i(Number(cond.constant.data[0]) ? 1 : 0) : fn.ne(fn.load8U(cond.addr), 0);

@@ -1,10 +1,9 @@
 // FusedElementwise: the whole chain of steps runs inside the float32 SIMD elementwise loop, each
 // step's result kept in a local; one pass over memory instead of one per op.
 import { Node, readProgram } from '@onnx2wasm/ir';
-import { Operand, registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
-import { dynamicOperand, helperContext } from './dynamic-util.js';
-import { F32_BINARY, F32_POW, F32_UNARY, VecOp, emitF32, lowerF32 } from './elementwise.js';
+import { F32_BINARY, F32_POW, F32_UNARY, VecOp, emitF32 } from './elementwise.js';
 import { vclamp } from './activation.js';
 
 /** Whether the codegen can run `op` (with these step attributes) inside a fused loop. */
@@ -38,6 +37,6 @@ function programOf(ctx: { node: Node; fn: FnBuilder }): VecOp {
 
 registerLowering({
   ops: ['FusedElementwise'],
-  lower: (ctx) => lowerF32(ctx, programOf(ctx), ctx.inputs as Operand[]),
-  lowerDynamic: (ctx) => emitF32(helperContext(ctx), programOf(ctx), ctx.inputs.map((o) => dynamicOperand(o!)), dynamicOperand(ctx.outputs[0]!), ctx.dim),
+  runTimeDims: true,
+  lower: (ctx) => emitF32(ctx, programOf(ctx), ctx.inputs.map((o) => o!), ctx.outputs[0]!, ctx.dim),
 });

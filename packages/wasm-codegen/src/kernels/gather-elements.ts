@@ -3,7 +3,7 @@
 // out-of-range indices trap (see loadIndex). The loops are planned on dim expressions, so the same
 // code serves run-time dims (the token_type_ids buffer BERT gathers for `sequence` positions).
 import { DTYPE_BYTES, Dim, Node, attrInt, dimMul, normalizeAxis } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { staticDim } from './dynamic-util.js';
 import { loadIndex } from './index-util.js';
@@ -26,14 +26,18 @@ function gatherElements(fn: FnBuilder, node: Node, x: Side, ind: Side, y: () => 
 
 registerLowering({
   ops: ['GatherElements'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerGatherElementsRunTime(context);
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
     const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.dims, addr: () => o.addr });
     return gatherElements(ctx.fn, ctx.node, side(x), side(ind), () => y.addr, staticDim);
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
-    const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
-    return gatherElements(ctx.fn, ctx.node, side(x), side(ind), () => y.addr(), ctx.dim);
-  },
 });
+
+function lowerGatherElementsRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
+  const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
+  return gatherElements(ctx.fn, ctx.node, side(x), side(ind), () => y.addr(), ctx.dim);
+}

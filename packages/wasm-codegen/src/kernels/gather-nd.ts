@@ -3,7 +3,7 @@
 // expressions, so run-time dims (the padding mask the dynamo exporter gathers per [batch, seq]) use
 // the same code with counts, strides and index bounds read from the dims table.
 import { DTYPE_BYTES, DType, Dim, attrInt, dimMul, dimProduct } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { staticDim } from './dynamic-util.js';
 import { loadIndex } from './index-util.js';
@@ -38,14 +38,18 @@ function gatherND(fn: FnBuilder, b: number, x: Side, ind: Side, y: () => I32, di
 
 registerLowering({
   ops: ['GatherND'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerGatherNDRunTime(context);
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
     const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.dims, addr: () => o.addr });
     return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr, staticDim);
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
-    const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
-    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr(), ctx.dim);
-  },
 });
+
+function lowerGatherNDRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
+  const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
+  return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr(), ctx.dim);
+}

@@ -4,7 +4,7 @@
 // With run-time dims the same loops run on run-time extents (the bound check on the run-time dim).
 import { DTYPE_BYTES, DType, Dim, Node, Tensor, attrInt, dimMul, dimProduct, normalizeAxis, toNumbers } from '@onnx2wasm/ir';
 import { CodegenError } from '../errors.js';
-import { registerLowering } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { loadIndex } from './index-util.js';
 import { Addr, loopsI32, stridedLoops } from './strided-loops.js';
@@ -36,13 +36,17 @@ function gatherKernel(fn: FnBuilder, node: Node, x: Source, ind: Source, dst: Ad
 
 registerLowering({
   ops: ['Gather'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerGatherRunTime(context);
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
     return gatherKernel(ctx.fn, ctx.node, { ...x, shape: x.dims }, { ...ind, shape: ind.dims }, y.addr, (d) => d as number);
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
-    const source = (o: typeof x): Source => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr(), constant: o.constant });
-    return gatherKernel(ctx.fn, ctx.node, source(x), source(ind), () => y.addr(), ctx.dim);
-  },
 });
+
+function lowerGatherRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
+  const source = (o: typeof x): Source => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr(), constant: o.constant });
+  return gatherKernel(ctx.fn, ctx.node, source(x), source(ind), () => y.addr(), ctx.dim);
+}

@@ -9,7 +9,7 @@
 // Sizes and strides may be run-time values (kernels for run-time dims): they are read into locals
 // once, the row remainder picks its 1/2/3-row block at run time, and the column tail is one or two
 // vectors whose last one stores only the lanes that exist. Numbers give the same code as before.
-import { DynOperand, HelperHost } from '../lowering.js';
+import { Operand, HelperHost } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from './activation.js';
 import { emitGemmInRowBlocks } from './gemm-rows.js';
@@ -24,7 +24,7 @@ export function memAt(fn: FnBuilder, base: Address, off: Expr): [Expr, number] {
 }
 
 /** A run-time operand's address as an Address: weights and static buffers stay numbers (offset immediates). */
-export function dynAddress(fn: FnBuilder, o: DynOperand): Address {
+export function dynAddress(fn: FnBuilder, o: Operand): Address {
   const first = o.addr();
   return typeof first === 'number' ? first : () => fn.i(o.addr());
 }

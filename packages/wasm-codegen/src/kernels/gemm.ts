@@ -3,7 +3,7 @@
 // run-time transposed B is transposed into scratch first. C, constant or not, becomes the
 // micro-kernel's bias (row, column or scalar) or its residual matrix, scaled by beta in the epilogue.
 import { Dim, Node, Tensor, attrFloat, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
-import { DynLowerContext, DynOperand, LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, Operand, StaticContext, StaticOperand, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Address, GemmSpec, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
@@ -35,27 +35,31 @@ function cTerm(dims: Dim[], M: Dim, N: Dim): 'row' | 'col' | 'scalar' | 'full' |
 
 registerLowering({
   ops: ['Gemm'],
+  runTimeDims: true,
   scratchBytes(node, inputs) {
     const a = inputs[0], b = inputs[1];
     if (!a || !b) return 0;
     return transposeBytes(node, b) + (packsA(node, a.dims, b.dims) ? aPackBytes(a.dims[transposesA(node) ? 0 : 1]!) : 0);
   },
   // Shapes only here: a constant transposed B (repacked at compile time) gets a scratch it never uses.
-  dynamicScratchBytes(node, inputs) {
+  runTimeScratchBytes(node, inputs) {
     return transposesB(node) ? dimMul(dimProduct(inputs[1]!.shape), 4) : 0;
   },
-  lower(ctx) {
-    const o = (x: Operand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.dims, constant: x.constant, addr: () => x.addr });
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerGemmRunTime(context);
+    const o = (x: StaticOperand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.dims, constant: x.constant, addr: () => x.addr });
     const [a, b] = ctx.inputs;
     const aPack = packsA(ctx.node, a!.dims, b!.dims) ? ctx.scratch + transposeBytes(ctx.node, b!) : undefined;
     return lowerGemm({ ctx, fn: ctx.fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: (d) => d as number, scratch: ctx.scratch, aPack });
   },
-  lowerDynamic(ctx) {
-    const { fn } = ctx;
-    const o = (x: DynOperand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.shape, constant: x.constant, addr: () => dynAddress(fn, x) });
-    return lowerGemm({ ctx, fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: ctx.dim, scratch: () => fn.i(ctx.scratch()) });
-  },
 });
+
+function lowerGemmRunTime(ctx: LowerContext): Expr[] {
+  const { fn } = ctx;
+  const o = (x: Operand): GemmOperand => ({ name: x.name, dtype: x.dtype, shape: x.shape, constant: x.constant, addr: () => dynAddress(fn, x) });
+  return lowerGemm({ ctx, fn, ops: ctx.inputs.map((x) => x && o(x)), y: o(ctx.outputs[0]!), dim: ctx.dim, scratch: () => fn.i(ctx.scratch()) });
+}
 
 /** Scratch for transposing a run-time B (a constant one is repacked at compile time), 16-byte aligned. */
 function transposeBytes(node: Node, b: { dims: number[]; constant?: Tensor }): number {
@@ -74,7 +78,7 @@ interface GemmOperand { name: string; dtype: string; shape: Dim[]; constant?: Te
 
 /** What the plan needs from either context: static dims are numbers, run-time ones expressions. */
 interface GemmView {
-  ctx: LowerContext | DynLowerContext;
+  ctx: StaticContext | LowerContext;
   fn: FnBuilder;
   ops: (GemmOperand | undefined)[];
   y: GemmOperand;

@@ -4,7 +4,7 @@
 // panels and two k steps run at once (eight independent accumulators), and B is still read as
 // sequential panel streams. Same epilogue as emitGemm for what a projection has: a per-column
 // bias, a residual and an activation.
-import { LowerContext } from '../lowering.js';
+import { StaticContext } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import { emitActivation } from './activation.js';
 import { GemmSpec, PANEL, emitGemm, memAt } from './gemm-core.js';
@@ -58,7 +58,7 @@ export function emitGemv(fn: FnBuilder, s: GemmSpec): Expr[] {
     const e: Expr[] = [];
     if (s.bias) e.push(v.set(fn.vadd(v.get(), fn.vload(...memAt(fn, s.bias.addr, colBytes())))));
     if (s.residual) e.push(v.set(fn.vadd(v.get(), fn.vload(fn.add(s.residual.r(), colBytes())))));
-    if (s.activation && s.activation.kind !== 'none') e.push(v.set(emitActivation(s.ctx as LowerContext | undefined, fn, s.activation, () => v.get())));
+    if (s.activation && s.activation.kind !== 'none') e.push(v.set(emitActivation(s.ctx as StaticContext | undefined, fn, s.activation, () => v.get())));
     e.push(fn.vstore(fn.add(s.c(), colBytes()), v.get()));
     return e;
   };
@@ -91,7 +91,7 @@ function tail(fn: FnBuilder, s: GemmSpec, K: number, first: number, rest: number
     if (s.residual) y = fn.fadd(y, fn.loadF32(s.residual.r(), 4 * (first + c)));
     if (s.activation && s.activation.kind !== 'none') {
       // the vector activation on a splat, lane 0 kept: one code path for every activation
-      out.push(sum.set(y), v.set(emitActivation(s.ctx as LowerContext | undefined, fn, s.activation, () => fn.vsplat(sum.get()))));
+      out.push(sum.set(y), v.set(emitActivation(s.ctx as StaticContext | undefined, fn, s.activation, () => fn.vsplat(sum.get()))));
       y = fn.vextract(v.get(), 0);
     }
     out.push(fn.storeF32(s.c(), y, 4 * (first + c)));

@@ -1,6 +1,6 @@
 // GlobalAveragePool / GlobalMaxPool (float32): each [spatial] plane is reduced with one f32x4
 // accumulator over whole vectors, folded to a scalar, then the scalar tail is added.
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 
 function horizontal(fn: FnBuilder, v: Local, max: boolean): Expr {
@@ -10,7 +10,8 @@ function horizontal(fn: FnBuilder, v: Local, max: boolean): Expr {
 
 registerLowering({
   ops: ['GlobalAveragePool', 'GlobalMaxPool'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { node, fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);

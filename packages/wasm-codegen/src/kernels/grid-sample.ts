@@ -3,7 +3,7 @@
 // padding) into locals — an input byte offset and a weight per tap, a zero weight for taps that
 // read padding — then every channel sums the weight products over all tap combinations (unrolled).
 import { gridSampleModes, sizeOf, stridesOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 
 /** gs_reflect(x, lo, hi): x reflected into [lo, hi] by the nearer border, repeatedly. */
@@ -26,7 +26,7 @@ function buildReflect(fn: FnBuilder): void {
   ], 'f32');
 }
 
-function reflectCall(ctx: LowerContext, x: Expr, lo: number, hi: number): Expr {
+function reflectCall(ctx: StaticContext, x: Expr, lo: number, hi: number): Expr {
   const name = ctx.helper('gs_reflect', buildReflect, ['f32', 'f32', 'f32']);
   return ctx.fn.callValue(name, [x, ctx.fn.f32(lo), ctx.fn.f32(hi)], 'f32');
 }
@@ -44,7 +44,8 @@ function cubicWeights(fn: FnBuilder, t: Local): Expr[] {
 
 registerLowering({
   ops: ['GridSample'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, grid = ctx.inputs[1]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);

@@ -1,14 +1,15 @@
 // Hardmax: the output is zeroed in one memory.fill (0.0 is all-zero bits in every float type),
 // then each vector along the axis gets a 1 at its first maximum, found by ArgMax's scan.
 import { attrInt, axisView, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { bestIndex } from './arg-extreme.js';
 import { scalarType } from './scalar-types.js';
 import { stridedLoops } from './strided-loops.js';
 
 registerLowering({
   ops: ['Hardmax'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);

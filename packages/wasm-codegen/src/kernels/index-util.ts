@@ -1,7 +1,7 @@
 // Helpers of the index-driven kernels (GatherElements, GatherND, ScatterElements, ScatterND):
 // reading a run-time index with a bounds check, and writing a scatter update with its reduction.
 import { DType, ScatterReduction } from '@onnx2wasm/ir';
-import { LowerContext } from '../lowering.js';
+import { KernelHost } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { ScalarType } from './scalar-types.js';
 
@@ -31,7 +31,7 @@ export function reduceLocals(fn: FnBuilder, t: ScalarType): ReduceLocals {
 }
 
 /** Stores `value` at `dst` combined with what is there (add/mul/max/min; float max/min propagate NaN). */
-export function reduceStore(ctx: LowerContext, t: ScalarType, r: Exclude<ScatterReduction, 'none'>, dst: () => Expr, value: Expr, l: ReduceLocals): Expr[] {
+export function reduceStore(ctx: KernelHost, t: ScalarType, r: Exclude<ScatterReduction, 'none'>, dst: () => Expr, value: Expr, l: ReduceLocals): Expr[] {
   const { fn } = ctx;
   const a = () => l.old.get(), b = () => l.upd.get();
   let v: Expr;

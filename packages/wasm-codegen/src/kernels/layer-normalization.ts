@@ -4,9 +4,9 @@
 // expanded to D values at compile time; a run-time one must already have D elements. With run-time
 // dims the row count is read at run time; D must stay static.
 import { Dim, Node, Tensor, attrFloat, attrInt, broadcastIndexer, isStatic, makeTensor, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, LowerContext, StaticContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { at, helperContext } from './dynamic-util.js';
+import { at } from './dynamic-util.js';
 import { stridedLoops } from './strided-loops.js';
 
 function expanded(t: Tensor, tail: number[]): Tensor {
@@ -20,7 +20,7 @@ function expanded(t: Tensor, tail: number[]): Tensor {
 export interface RowParamOperand { name: string; shape: Dim[]; addr(): I32; constant?: Tensor }
 
 /** Address of D contiguous values of Scale or B. */
-export function rowParam(ctx: Pick<LowerContext, 'node' | 'addWeight'>, p: RowParamOperand, tail: number[], what: string): () => I32 {
+export function rowParam(ctx: Pick<StaticContext, 'node' | 'addWeight'>, p: RowParamOperand, tail: number[], what: string): () => I32 {
   if (!isStatic(p.shape)) unsupported(ctx, `a ${what} of shape [${p.shape}], with run-time dims`);
   if (sizeOf(p.shape as number[]) === sizeOf(tail)) return () => p.addr();
   if (!p.constant) unsupported(ctx, `a run-time ${what} of shape [${p.shape}] that must broadcast to [${tail}]`);
@@ -42,7 +42,7 @@ export function rowPlan(ctx: { node: Node }, shape: Dim[], rowsOf: (axis: number
 
 interface Pointers { x: () => I32; y: () => I32; mean?: () => I32; rstd?: () => I32; scale: () => I32; bias?: () => I32 }
 
-function normalizeRows(ctx: LowerContext, p: RowPlan, ptr: Pointers): Expr[] {
+function normalizeRows(ctx: KernelHost, p: RowPlan, ptr: Pointers): Expr[] {
   const { fn, node } = ctx;
   const { D } = p;
   const eps = attrFloat(node, 'epsilon', 1e-5);
@@ -88,7 +88,10 @@ function normalizeRows(ctx: LowerContext, p: RowPlan, ptr: Pointers): Expr[] {
 
 registerLowering({
   ops: ['LayerNormalization'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerLayerNormalizationRunTime(context);
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     const p = rowPlan(ctx, x.dims, (axis) => sizeOf(x.dims.slice(0, axis)));
@@ -100,13 +103,14 @@ registerLowering({
     const stat = (i: number) => (ctx.outputs[i] ? () => ctx.outputs[i]!.addr : undefined);
     return normalizeRows(ctx, p, { x: () => x.addr, y: () => y.addr, mean: stat(1), rstd: stat(2), scale: param(1, 'Scale')!, bias: param(2, 'B') });
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const p = rowPlan(ctx, x.shape, (axis) => x.count(0, axis));
-    if (!p) return [];
-    const param = (i: number, what: string) => (ctx.inputs[i] ? rowParam(ctx, ctx.inputs[i], p.tail, what) : undefined);
-    const stat = (i: number) => (ctx.outputs[i] ? () => ctx.outputs[i]!.addr() : undefined);
-    return normalizeRows(helperContext(ctx), p, { x: () => x.addr(), y: () => y.addr(), mean: stat(1), rstd: stat(2), scale: param(1, 'Scale')!, bias: param(2, 'B') });
-  },
 });
+
+function lowerLayerNormalizationRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const p = rowPlan(ctx, x.shape, (axis) => x.count(0, axis));
+  if (!p) return [];
+  const param = (i: number, what: string) => (ctx.inputs[i] ? rowParam(ctx, ctx.inputs[i], p.tail, what) : undefined);
+  const stat = (i: number) => (ctx.outputs[i] ? () => ctx.outputs[i]!.addr() : undefined);
+  return normalizeRows(ctx, p, { x: () => x.addr(), y: () => y.addr(), mean: stat(1), rstd: stat(2), scale: param(1, 'Scale')!, bias: param(2, 'B') });
+}

@@ -4,9 +4,9 @@
 // time). The log is taken once per vector through the host. float64/float16 run a scalar loop.
 // With run-time dims the outer count and the axis extent are read at run time; inner stays static.
 import { DType, Node, attrInt, axisView, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
-import { helperContext, times, vectorEnd } from './dynamic-util.js';
+import { times, vectorEnd } from './dynamic-util.js';
 import { stridedLoops } from './strided-loops.js';
 import { vexp } from './math.js';
 import { ScalarType, scalarType } from './scalar-types.js';
@@ -19,7 +19,7 @@ function hostLog(fn: FnBuilder, wasm: 'f32' | 'f64', x: Expr): Expr {
 }
 
 /** One contiguous float32 row of n at px → py. */
-function row(ctx: LowerContext, px: Ptr, py: Ptr, n: () => I32): Expr[] {
+function row(ctx: KernelHost, px: Ptr, py: Ptr, n: () => I32): Expr[] {
   const { fn } = ctx;
   const vec = vectorEnd(fn, n);
   const n4 = vec.end;
@@ -44,7 +44,7 @@ function row(ctx: LowerContext, px: Ptr, py: Ptr, n: () => I32): Expr[] {
 }
 
 /** Four (or, with `vector` false, one) interleaved float32 vectors of n, element stride `inner`. */
-function lanes(ctx: LowerContext, px: Ptr, py: Ptr, n: () => I32, inner: number, vector: boolean): Expr[] {
+function lanes(ctx: KernelHost, px: Ptr, py: Ptr, n: () => I32, inner: number, vector: boolean): Expr[] {
   const { fn } = ctx;
   const k = fn.local('i32'), m = fn.local('v128'), s = fn.local('v128');
   const at = (p: Ptr) => fn.add(p(), fn.mul(k.get(), inner * 4));
@@ -62,7 +62,7 @@ function lanes(ctx: LowerContext, px: Ptr, py: Ptr, n: () => I32, inner: number,
 }
 
 /** Any float type, one element at a time (exp and log through the host). */
-function scalar(ctx: LowerContext, t: ScalarType, px: Ptr, py: Ptr, n: () => I32, stride: number): Expr[] {
+function scalar(ctx: KernelHost, t: ScalarType, px: Ptr, py: Ptr, n: () => I32, stride: number): Expr[] {
   const { fn } = ctx;
   const w = t.wasm as 'f32' | 'f64';
   const k = fn.local('i32'), m = fn.local(w), s = fn.local(w);
@@ -82,7 +82,7 @@ function scalar(ctx: LowerContext, t: ScalarType, px: Ptr, py: Ptr, n: () => I32
 }
 
 /** LogSoftmax of `outer` blocks of [n, inner] at x → y; outer and n may be run-time. */
-function logSoftmaxBlocks(ctx: LowerContext, t: ScalarType, x: () => I32, y: () => I32, outer: I32, n: () => I32, inner: number): Expr[] {
+function logSoftmaxBlocks(ctx: KernelHost, t: ScalarType, x: () => I32, y: () => I32, outer: I32, n: () => I32, inner: number): Expr[] {
   const { fn } = ctx;
   const rowBytes = () => times(fn, n(), inner * t.bytes);
   const rows = [{ count: outer, strides: [rowBytes(), rowBytes()] }];
@@ -106,7 +106,10 @@ function floatType(ctx: { node: Node }, dtype: DType): ScalarType {
 
 registerLowering({
   ops: ['LogSoftmax'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerLogSoftmaxRunTime(context);
     const { node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = floatType(ctx, x.dtype);
@@ -114,14 +117,15 @@ registerLowering({
     const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', -1));
     return logSoftmaxBlocks(ctx, t, () => x.addr, () => y.addr, outer, () => n, inner);
   },
-  lowerDynamic(ctx) {
-    const { node } = ctx;
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const t = floatType(ctx, x.dtype);
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), x.shape.length);
-    const n = x.shape[axis] ?? 1, inner = x.shape.slice(axis + 1);
-    if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the log-softmax axis, with run-time dims`);
-    if (n === 0 || sizeOf(inner) === 0) return [];
-    return logSoftmaxBlocks(helperContext(ctx), t, () => x.addr(), () => y.addr(), x.count(0, axis), () => ctx.dim(n), sizeOf(inner));
-  },
 });
+
+function lowerLogSoftmaxRunTime(ctx: LowerContext): Expr[] {
+  const { node } = ctx;
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  const t = floatType(ctx, x.dtype);
+  const axis = normalizeAxis(node, attrInt(node, 'axis', -1), x.shape.length);
+  const n = x.shape[axis] ?? 1, inner = x.shape.slice(axis + 1);
+  if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the log-softmax axis, with run-time dims`);
+  if (n === 0 || sizeOf(inner) === 0) return [];
+  return logSoftmaxBlocks(ctx, t, () => x.addr(), () => y.addr(), x.count(0, axis), () => ctx.dim(n), sizeOf(inner));
+}

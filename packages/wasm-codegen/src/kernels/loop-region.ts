@@ -3,14 +3,14 @@
 // The loop itself (the test, the body's calls, the step between iterations) is built around the
 // nodes between them by emit-variant.ts (loopStep below).
 import { DTYPE_BYTES, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, Operand, registerLowering } from '../lowering.js';
+import { StaticOperand, registerLowering, staticView } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 
-const bytes = (o: { dtype: Operand['dtype']; dims: number[] }) => sizeOf(o.dims) * DTYPE_BYTES[o.dtype];
+const bytes = (o: { dtype: StaticOperand['dtype']; dims: number[] }) => sizeOf(o.dims) * DTYPE_BYTES[o.dtype];
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /** A single-element bool operand as an i32 0/1 expression. */
-export function flag(fn: FnBuilder, o: Operand | undefined): Expr {
+export function flag(fn: FnBuilder, o: StaticOperand | undefined): Expr {
   if (!o) return fn.i(1);
   if (o.constant) return fn.i(Number(o.constant.data[0]) ? 1 : 0);
   return fn.ne(fn.load8U(o.addr), 0);
@@ -18,7 +18,8 @@ export function flag(fn: FnBuilder, o: Operand | undefined): Expr {
 
 registerLowering({
   ops: ['LoopStart'],
-  lower(ctx: LowerContext) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn } = ctx;
     const [cond0, ...xs] = ctx.inputs;
     const [iter, cond, ...cs] = ctx.outputs;
@@ -34,7 +35,8 @@ registerLowering({
   ops: ['LoopEnd'],
   // Room to stage the body's results between iterations (see loopStep).
   scratchBytes: (_node, _inputs, outputs) => outputs.reduce((s, o) => s + align16(bytes(o)), 0),
-  lower(ctx: LowerContext) {
+  lower(context) {
+    const ctx = staticView(context);
     const n = ctx.outputs.length;
     const cs = ctx.inputs.slice(4, 4 + n);
     return ctx.outputs.map((f, k) => (f.addr === cs[k]!.addr ? ctx.fn.nop() : ctx.fn.copy(f.addr, cs[k]!.addr, bytes(f))));
@@ -46,7 +48,7 @@ registerLowering({
  * (another) iteration, and the step between iterations (body results into the carried buffers,
  * the condition, iteration + 1).
  */
-export function loopStep(fn: FnBuilder, end: (Operand | undefined)[], scratch: number): { test: () => Expr; step: Expr[] } {
+export function loopStep(fn: FnBuilder, end: (StaticOperand | undefined)[], scratch: number): { test: () => Expr; step: Expr[] } {
   const [trip, iter, cond, condOut, ...rest] = end;
   const n = rest.length / 2;
   const test = () => {
@@ -56,7 +58,7 @@ export function loopStep(fn: FnBuilder, end: (Operand | undefined)[], scratch: n
     return fn.and(going, fn.num('i64', 'lt_s', fn.loadI64(iter!.addr), m));
   };
   const step: Expr[] = [];
-  const cs = rest.slice(0, n) as Operand[], ys = rest.slice(n) as Operand[];
+  const cs = rest.slice(0, n) as StaticOperand[], ys = rest.slice(n) as StaticOperand[];
   // A result that is another carried value (a swap) must be read before that value is replaced:
   // then all results go through the scratch region (LoopEnd's scratchBytes) first.
   const crossed = ys.some((y, k) => cs.some((c, j) => j !== k && c.addr === y.addr));

@@ -4,7 +4,7 @@
 // byte. Stores to float8 follow ONNX Cast: round to nearest even, then saturate to ±max, or
 // without `saturate` give Inf (e5m2) or NaN.
 import { DType, E8m0Rounding, FLOAT_FORMATS, FloatFormat, maxCode, signBit } from '@onnx2wasm/ir';
-import { LowerContext } from '../lowering.js';
+import { KernelHost } from '../lowering.js';
 import { Expr, FnBuilder } from '../wasm-builder.js';
 import type { ScalarType } from './scalar-type.js';
 
@@ -16,7 +16,7 @@ function pow2(fn: FnBuilder, k: Expr): Expr {
 }
 
 /** Bit code (i32) → f32 value of format f. */
-function decodeHelper(ctx: LowerContext, dtype: DType, f: FloatFormat): string {
+function decodeHelper(ctx: KernelHost, dtype: DType, f: FloatFormat): string {
   return ctx.helper(`${dtype}_to_f32`, (fn) => {
     const c = fn.param(0);
     const e = fn.local('i32'), m = fn.local('i32'), v = fn.local('f32');
@@ -45,7 +45,7 @@ function decodeHelper(ctx: LowerContext, dtype: DType, f: FloatFormat): string {
 }
 
 /** f32 → bit code (i32) of format f, round to nearest even. */
-function encodeHelper(ctx: LowerContext, dtype: DType, f: FloatFormat, saturate: boolean): string {
+function encodeHelper(ctx: KernelHost, dtype: DType, f: FloatFormat, saturate: boolean): string {
   return ctx.helper(`f32_to_${dtype}${saturate ? '_sat' : ''}`, (fn) => {
     const x = fn.param(0);
     const bits = fn.local('i32'), abs = fn.local('i32'), sign = fn.local('i32'), e = fn.local('i32'), code = fn.local('i32');
@@ -82,7 +82,7 @@ function encodeHelper(ctx: LowerContext, dtype: DType, f: FloatFormat, saturate:
 }
 
 /** f32 → bfloat16 bits, round to nearest even; NaN stays a quiet NaN. */
-function bfloat16Helper(ctx: LowerContext): string {
+function bfloat16Helper(ctx: KernelHost): string {
   return ctx.helper('f32_to_bf16', (fn) => {
     const x = fn.param(0);
     const bits = fn.local('i32');
@@ -95,7 +95,7 @@ function bfloat16Helper(ctx: LowerContext): string {
 }
 
 /** float8e8m0 code → 2^(code - 127) (code 0 is the f32 subnormal 2^-127); 0xff is NaN. */
-function e8m0Decoder(ctx: LowerContext): string {
+function e8m0Decoder(ctx: KernelHost): string {
   return ctx.helper('float8e8m0_to_f32', (fn) => {
     const c = fn.param(0);
     fn.finish([
@@ -106,7 +106,7 @@ function e8m0Decoder(ctx: LowerContext): string {
 }
 
 /** f32 → float8e8m0: the exponent field, rounded by `mode` on the mantissa (ir floatToE8m0). */
-function e8m0Encoder(ctx: LowerContext, saturate: boolean, mode: E8m0Rounding): string {
+function e8m0Encoder(ctx: KernelHost, saturate: boolean, mode: E8m0Rounding): string {
   return ctx.helper(`f32_to_float8e8m0_${mode}${saturate ? '_sat' : ''}`, (fn) => {
     const x = fn.param(0);
     const bits = fn.local('i32'), e = fn.local('i32'), m = fn.local('i32');

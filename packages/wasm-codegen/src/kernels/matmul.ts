@@ -6,7 +6,7 @@
 // by the micro-kernel before its stores. A constant B is read from panels packed at compile time
 // (gemm-pack.ts), and long rows of A are interleaved per row block first (packsA).
 import { Dim, Tensor, broadcastDims, makeTensor, dimMul, dimProduct, readActivation, sizeOf, stridesOf } from '@onnx2wasm/ir';
-import { DynLowerContext, DynOperand, LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, Operand, StaticContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Address, GemmSpec, aPackBytes, dynAddress as address, emitGemm, memAt as at, packsRowsOfA } from './gemm-core.js';
 import { packB, packedB } from './gemm-pack.js';
@@ -34,7 +34,7 @@ export function initWithBias(fn: FnBuilder, c: Address, bias: Address, r: Addres
  * A constant B (one [K, N] matrix, any leading 1 dims) read from its packed panels; only the packed
  * copy is placed, or none when B is a tied embedding whose panels are built at load (tied-weights.ts).
  */
-function constantB(ctx: { fn: FnBuilder; addWeight: LowerContext['addWeight']; loadTimePanels?: LowerContext['loadTimePanels'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
+function constantB(ctx: { fn: FnBuilder; addWeight: StaticContext['addWeight']; loadTimePanels?: StaticContext['loadTimePanels'] }, b: { name: string; constant?: Tensor }, K: number, N: number): Pick<GemmSpec, 'b' | 'bKStride' | 'bPanelStride' | 'bTail'> {
   const tied = ctx.loadTimePanels?.(b.name);
   if (tied !== undefined) return packedB(ctx.fn, tied, K, N);
   const matrix = makeTensor('float32', [K, N], b.constant!.data as Float32Array);
@@ -57,16 +57,18 @@ function packsADynamic(a: { shape: Dim[] }, b: { shape: Dim[] }): number | undef
 
 registerLowering({
   ops: ['MatMul'],
+  runTimeDims: true,
   scratchBytes(_node, inputs) {
     const a = inputs[0]!, b = inputs[1]!;
     return packsA(a, b) ? aPackBytes(a.dims[a.dims.length - 1]!) : 0;
   },
-  dynamicScratchBytes(_node, inputs) {
+  runTimeScratchBytes(_node, inputs) {
     const K = packsADynamic(inputs[0]!, inputs[1]!);
     return K === undefined ? 0 : aPackBytes(K);
   },
-  lowerDynamic: lowerMatMulDynamic,
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerMatMulDynamic(context);
     const { fn } = ctx;
     const a = ctx.inputs[0]!, b = ctx.inputs[1]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
@@ -127,9 +129,9 @@ registerLowering({
  * from the dims table; when B is one matrix every row of A is a row of one GEMM (cache-blocked
  * when K and N are static and large), else a loop nest over the broadcast batch dims.
  */
-function lowerMatMulDynamic(ctx: DynLowerContext): Expr[] {
+function lowerMatMulDynamic(ctx: LowerContext): Expr[] {
   const { fn } = ctx;
-  const [a, b, bias, residual] = ctx.inputs as [DynOperand, DynOperand, DynOperand?, DynOperand?];
+  const [a, b, bias, residual] = ctx.inputs as [Operand, Operand, Operand?, Operand?];
   const y = ctx.outputs[0]!;
   if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
   // numpy promotion: a 1-D A is one row, a 1-D B one column (their added dim is not in Y).
@@ -144,7 +146,7 @@ function lowerMatMulDynamic(ctx: DynLowerContext): Expr[] {
     ...(act ? { activation: act, ctx } : {}),
     ...(packsADynamic(a, b) !== undefined ? { aPack: () => fn.i(ctx.scratch()) } : {}),
   };
-  const addr = (o: DynOperand) => () => fn.i(o.addr());
+  const addr = (o: Operand) => () => fn.i(o.addr());
 
   if (bBatch.every((d) => d === 1)) {
     const rows = () => ctx.dim(dimProduct([...aBatch, M]));

@@ -2,12 +2,13 @@
 // positions. Ignored targets give 0 and do not count; a target outside [0, C) traps. Sums for the
 // 'sum' / 'mean' reductions are accumulated in f64.
 import { ignoreIndex, lossReduction, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 
 registerLowering({
   ops: ['NegativeLogLikelihoodLoss'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, target = ctx.inputs[1]!, weight = ctx.inputs[2], y = ctx.outputs[0]!;
     if (x.dtype !== 'float32') unsupported(ctx, `dtype ${x.dtype}`);

@@ -5,7 +5,7 @@
 // max_output_boxes_per_class are kept or no candidate is left. O(N²) per class, no sort. Scratch:
 // one byte per box (still a candidate) and the kept boxes' indices (i32 each).
 import { Dim, attrInt, dimMul, dimProduct } from '@onnx2wasm/ir';
-import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32, Local } from '../wasm-builder.js';
 
 const countSymbol = (shape: Dim[]): string => {
@@ -14,7 +14,7 @@ const countSymbol = (shape: Dim[]): string => {
   return d;
 };
 
-function lowerNms(ctx: DynLowerContext): Expr[] {
+function lowerNms(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const [boxes, scores, maxOut, iouIn, scoreIn] = ctx.inputs;
   const y = ctx.outputs[0]!;
@@ -108,10 +108,10 @@ function lowerNms(ctx: DynLowerContext): Expr[] {
 
 registerLowering({
   ops: ['NonMaxSuppression'],
-  alwaysDynamic: true,
+  runTimeDims: true,
+  alwaysRunTime: true,
   computedDims: (_node, [, scores], [y]) => [{ symbol: countSymbol(y!.shape), bound: dimProduct(scores!.shape) }],
   // The candidate flags (one byte per box, rounded up to 16) and the kept indices (4 bytes per box).
-  dynamicScratchBytes: (_node, [, scores]) => dimMul(scores!.shape[2]!, 8) as Dim,
-  lower: (ctx) => unsupported(ctx, 'NonMaxSuppression without its run-time count'),
-  lowerDynamic: lowerNms,
+  runTimeScratchBytes: (_node, [, scores]) => dimMul(scores!.shape[2]!, 8) as Dim,
+  lower: (ctx) => (ctx.static ? unsupported(ctx, 'NonMaxSuppression without its run-time count') : lowerNms(ctx)),
 });

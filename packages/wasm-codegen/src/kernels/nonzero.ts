@@ -4,9 +4,8 @@
 // second pass writes each hit's coordinates into row a at a * count + j. The output buffer is
 // planned at the bound, so no count can write past it.
 import { Dim, dimProduct } from '@onnx2wasm/ir';
-import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
-import { helperContext } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 
 const countSymbol = (shape: Dim[]): string => {
@@ -15,12 +14,12 @@ const countSymbol = (shape: Dim[]): string => {
   return d;
 };
 
-function lowerNonZero(ctx: DynLowerContext): Expr[] {
+function lowerNonZero(ctx: LowerContext): Expr[] {
   const { fn } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const t = scalarType(x.dtype);
   if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-  const h = helperContext(ctx);
+  const h = ctx;
   const rank = x.shape.length;
   const i = fn.local('i32'), count = fn.local('i32'), j = fn.local('i32'), rem = fn.local('i32'), yAddr = fn.local('i32');
   const isHit = (): Expr => {
@@ -47,11 +46,11 @@ function lowerNonZero(ctx: DynLowerContext): Expr[] {
 
 registerLowering({
   ops: ['NonZero'],
-  alwaysDynamic: true,
+  runTimeDims: true,
+  alwaysRunTime: true,
   computedDims: (_node, [x], [y]) => [{ symbol: countSymbol(y!.shape), bound: dimProduct(x!.shape) }],
   lower(ctx) {
-    // Reached only with no run-time dims at all, which NonZero's computed count rules out.
-    return unsupported(ctx, 'NonZero without its run-time count');
+    // Static dims are reached only with no run-time dims at all, which NonZero's computed count rules out.
+    return ctx.static ? unsupported(ctx, 'NonZero without its run-time count') : lowerNonZero(ctx);
   },
-  lowerDynamic: lowerNonZero,
 });

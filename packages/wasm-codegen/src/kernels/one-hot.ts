@@ -3,12 +3,13 @@
 // output's static dim). Indices of any numeric type are truncated to i64 first, so a huge index
 // cannot wrap into range; out-of-range indices leave their row all off, as the spec says.
 import { DTYPE_BYTES, attrInt, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { convert, scalarType } from './scalar-types.js';
 
 registerLowering({
   ops: ['OneHot'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const ind = ctx.inputs[0]!, vals = ctx.inputs[2]!, y = ctx.outputs[0]!;
     const it = scalarType(ind.dtype), vt = scalarType(vals.dtype), i64 = scalarType('int64')!;

@@ -6,13 +6,13 @@
 // With run-time dims (constant mode only: the tables above need static dims) the output is first
 // filled with the value, then the kept block of the input is copied in with the movement loops.
 import { DTYPE_BYTES, Dim, DType, dimAdd, dimMul, dimProduct, padAmounts, padMode, padSource, sizeOf, stridesOf, toNumbers } from '@onnx2wasm/ir';
-import { DynLowerContext, constantInput, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, constantInput, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { repeatCopy } from './repeat-copy.js';
 import { scalarType } from './scalar-types.js';
 import { DimLoop, copyElement, dimStrides } from './strided-loops.js';
 
-function lowerPadDynamic(ctx: DynLowerContext): Expr[] {
+function lowerPadDynamic(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!, v = ctx.inputs[2];
   const mode = padMode(node);
@@ -46,7 +46,10 @@ function lowerPadDynamic(ctx: DynLowerContext): Expr[] {
 
 registerLowering({
   ops: ['Pad'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerPadDynamic(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!, v = ctx.inputs[2];
     const mode = padMode(node);
@@ -114,5 +117,4 @@ registerLowering({
       ...build(0, src0),
     ];
   },
-  lowerDynamic: lowerPadDynamic,
 });

@@ -3,12 +3,12 @@
 // (a NaN tap wins and stays); Indices are flat offsets into the whole input tensor (spatial axes
 // row-major, or column-major with storage_order 1) of the first tap holding the maximum.
 import { attrInt, stridesOf } from '@onnx2wasm/ir';
-import { LowerContext, Operand, unsupported } from '../lowering.js';
+import { StaticContext, StaticOperand, unsupported } from '../lowering.js';
 import { scalarType } from './scalar-types.js';
 import { Expr, type NumOp, type NumType } from '../wasm-builder.js';
 import { emitNdWindow, ndGeometry, planeSizes } from './window-nd.js';
 
-export function lowerPoolNd(ctx: LowerContext, x: Operand, y: Operand, kernel: number[]): Expr[] {
+export function lowerPoolNd(ctx: StaticContext, x: StaticOperand, y: StaticOperand, kernel: number[]): Expr[] {
   const { fn, node } = ctx;
   const g = ndGeometry(node, x.dims, y.dims, kernel);
   const { planeIn } = planeSizes(g);

@@ -3,19 +3,20 @@
 // average), and the global pools as a sweep over pixels with a block of channel vectors in locals.
 // Max is pmax with a mask of NaN inputs put back at the end, so NaN wins as in the reference. The average's 1/count is the NCHW
 // pool's table; interior windows all count kh * kw.
-import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { attrInts, makeTensor } from '@onnx2wasm/ir';
 import { reciprocals } from './pool.js';
 import { MAX_NHWC_TAPS, emitNhwcWindow, fillRow, nhwcShape } from './window-nhwc.js';
 
-function checkFloat32(ctx: LowerContext, ...operands: Operand[]): void {
+function checkFloat32(ctx: StaticContext, ...operands: StaticOperand[]): void {
   for (const o of operands) if (o.dtype !== 'float32') unsupported(ctx, `dtype ${o.dtype}`);
 }
 
 registerLowering({
   ops: ['NhwcMaxPool', 'NhwcAveragePool'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { node, fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     checkFloat32(ctx, x, y);
@@ -59,7 +60,7 @@ registerLowering({
 const GLOBAL_BLOCK = 8;
 
 /** Reduces `vectors` channel vectors from byte `c0` over all pixels, then scales and stores them. */
-function globalBlock(fn: FnBuilder, x: Operand, y: Operand, accs: Local[], ctx: { n: Local; p: Local; max: boolean; HW: number; C: number }, c0: () => Expr, vectors: number, lastLanes: number): Expr[] {
+function globalBlock(fn: FnBuilder, x: StaticOperand, y: StaticOperand, accs: Local[], ctx: { n: Local; p: Local; max: boolean; HW: number; C: number }, c0: () => Expr, vectors: number, lastLanes: number): Expr[] {
   const { n, p, max, HW, C } = ctx;
   const pixelPtr = fn.local('i32');
   const combine = max ? fn.vmax.bind(fn) : fn.vadd.bind(fn);
@@ -88,7 +89,8 @@ function globalBlock(fn: FnBuilder, x: Operand, y: Operand, accs: Local[], ctx: 
 
 registerLowering({
   ops: ['NhwcGlobalAveragePool', 'NhwcGlobalMaxPool'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { node, fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     checkFloat32(ctx, x, y);

@@ -6,7 +6,7 @@
 // is the same for every output when possible and otherwise comes from a per-output table built at
 // compile time (borders with count_include_pad=0, ceil_mode overhangs).
 import { Node, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { registerLowering, staticView } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { lowerPoolNd } from './pool-nd.js';
 import { PlaneShape, emitWindowKernel, paddedPlaneBytes, planeShape, readsInPlace } from './window-core.js';
@@ -55,7 +55,8 @@ registerLowering({
     const s = shapeOf(node, x!, y!);
     return s && !fitsDirectWindow(s) && !readsInPlace(s) ? paddedPlaneBytes(s) : 0;
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { node, fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const s8 = maxPool8Shape(node, x, y);

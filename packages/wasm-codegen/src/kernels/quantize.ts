@@ -5,13 +5,14 @@
 // Per tensor between float32 and int8/uint8 (the activations of quantized models), four elements
 // at a time with the same arithmetic (lowerPerTensor8).
 import { quantLayout, quantRange } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { ScalarType, scalarType } from './scalar-types.js';
 
 registerLowering({
   ops: ['QuantizeLinear', 'DequantizeLinear'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, scale = ctx.inputs[1]!, zp = ctx.inputs[2], y = ctx.outputs[0]!;
     const quantize = node.op === 'QuantizeLinear';

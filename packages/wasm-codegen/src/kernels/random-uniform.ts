@@ -1,12 +1,13 @@
 // RandomUniform: xorshift32 stepped once per element, as the IR reference does, so a seeded node
 // matches its evaluate exactly. Without a seed each run starts from the host's Math.random.
 import { attrFloat, randomInitialState, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { scalarType } from './scalar-types.js';
 
 registerLowering({
   ops: ['RandomUniform'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const y = ctx.outputs[0]!;
     const t = scalarType(y.dtype);

@@ -1,13 +1,12 @@
 // Range: element i = start + i * delta, with start and delta read at run time. Floats are
-// computed in f64 and rounded once on store. The length is static, or (lowerDynamic) a dim
+// computed in f64 and rounded once on store. The length is static, or (with run-time dims) a dim
 // expression of the model's symbols, e.g. Range(0, Shape(ids)[1]) of length `sequence`.
 import { DType } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { helperContext } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 
-function rangeKernel(ctx: LowerContext, dtype: DType, start: I32, delta: I32, out: () => I32, n: () => I32): Expr[] {
+function rangeKernel(ctx: KernelHost, dtype: DType, start: I32, delta: I32, out: () => I32, n: () => I32): Expr[] {
   const { fn } = ctx;
   const t = scalarType(dtype);
   if (!t) unsupported(ctx, `dtype ${dtype}`);
@@ -32,12 +31,16 @@ function rangeKernel(ctx: LowerContext, dtype: DType, start: I32, delta: I32, ou
 
 registerLowering({
   ops: ['Range'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerRangeRunTime(context);
     const [s, , d] = ctx.inputs, y = ctx.outputs[0]!;
     return rangeKernel(ctx, y.dtype, s!.addr, d!.addr, () => y.addr, () => y.dims[0] as number);
   },
-  lowerDynamic(ctx) {
-    const [s, , d] = ctx.inputs, y = ctx.outputs[0]!;
-    return rangeKernel(helperContext(ctx), y.dtype, s!.addr(), d!.addr(), () => y.addr(), () => y.dim(0));
-  },
 });
+
+function lowerRangeRunTime(ctx: LowerContext): Expr[] {
+  const [s, , d] = ctx.inputs, y = ctx.outputs[0]!;
+  return rangeKernel(ctx, y.dtype, s!.addr(), d!.addr(), () => y.addr(), () => y.dim(0));
+}

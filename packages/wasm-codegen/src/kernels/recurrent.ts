@@ -4,14 +4,14 @@
 // state goes to a second buffer, is copied into Y and becomes the state. Y starts zeroed, so steps
 // past a sequence's length stay 0.
 import { GATES, recurrentConfig } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { vexp, vsigmoid, vtanh } from './math.js';
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /** One activation on a local, as in the IR's ACTIVATIONS table. */
-function activate(ctx: LowerContext, [name, a, b]: [string, number, number], v: Local): Expr {
+function activate(ctx: StaticContext, [name, a, b]: [string, number, number], v: Local): Expr {
   const { fn } = ctx;
   const lane = (e: Expr) => fn.vextract(e, 0);
   switch (name) {
@@ -35,7 +35,8 @@ registerLowering({
     const H = w!.dims[1]! / GATES[node.op as keyof typeof GATES];
     return 4 * align16(4 * H) + align16(4 * w!.dims[1]!) + 16;
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const [x, w, r, bias, lens, h0, c0, peep] = ctx.inputs;
     const [y, yh, yc] = ctx.outputs;

@@ -3,9 +3,8 @@
 // (o, i) is one scalar loop over n. Simpler than reduce.ts's vector forms; run-time dims are rare
 // on the reductions that matter for speed (ReduceMean over static trailing axes has its own kernel).
 import { DType, Dim, Node, REDUCE_KINDS, dimProduct, emptyReduction, reducedAxes } from '@onnx2wasm/ir';
-import { DynLowerContext, unsupported } from '../lowering.js';
+import { LowerContext, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
-import { helperContext } from './dynamic-util.js';
 import { KindCtx, REDUCE_CODE, ReduceCode } from './reduce-kinds.js';
 import { scalarType } from './scalar-types.js';
 
@@ -30,7 +29,7 @@ export function handlesReduceDynamic(node: Node, inputs: ({ dtype: DType; shape:
   return !perSample;
 }
 
-export function lowerReduceDynamic(ctx: DynLowerContext): Expr[] {
+export function lowerReduceDynamic(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const t = scalarType(x.dtype);
@@ -39,7 +38,7 @@ export function lowerReduceDynamic(ctx: DynLowerContext): Expr[] {
   const [lo, hi] = reducedBlock(node, x.shape)!;
   // Thunks: an expression may appear only once in the tree, and ctx.dim gives a fresh read each call.
   const outer = () => ctx.dim(dimProduct(x.shape.slice(0, lo))), n = () => ctx.dim(dimProduct(x.shape.slice(lo, hi))), inner = () => ctx.dim(dimProduct(x.shape.slice(hi)));
-  const c: KindCtx = { ctx: helperContext(ctx), fn, t };
+  const c: KindCtx = { ctx: ctx, fn, t };
   const o = fn.local('i32'), i = fn.local('i32'), r = fn.local('i32');
   const acc = fn.local(t.wasm), v = fn.local(t.wasm), m = fn.local(t.wasm);
   const xAt = () => fn.add(x.addr(), fn.mul(fn.add(fn.mul(fn.add(fn.mul(o.get(), n()), r.get()), inner()), i.get()), t.bytes));

@@ -3,12 +3,12 @@
 // log). Scalar forms work on any ScalarType; vector forms on f32x4 lanes. The generic loop nests
 // that use these are in reduce.ts.
 import { intRange } from '@onnx2wasm/ir';
-import { LowerContext } from '../lowering.js';
+import { KernelHost } from '../lowering.js';
 import { Expr, FnBuilder, type NumOp, type NumType } from '../wasm-builder.js';
 import { vexp } from './math.js';
 import { ScalarType } from './scalar-types.js';
 
-export interface KindCtx { ctx: LowerContext; fn: FnBuilder; t: ScalarType }
+export interface KindCtx { ctx: KernelHost; fn: FnBuilder; t: ScalarType }
 type Thunk = () => Expr;
 
 export interface ReduceCode {

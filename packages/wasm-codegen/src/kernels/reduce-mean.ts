@@ -4,7 +4,7 @@
 //   [kept?, reduced, kept]    the inner kept dim is vectorized, summing whole rows of it;
 // anything else accumulates every input element into its output slot, then scales.
 import { Dim, Node, dimProduct, reducedAxes, sizeOf, stridesOf } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { mergeDims, stridedLoops } from './strided-loops.js';
 
@@ -47,7 +47,9 @@ function trailingStatic(node: Node, shape: Dim[]): number | undefined {
 
 registerLowering({
   ops: ['ReduceMean'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerReduceMeanRunTime(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
@@ -97,15 +99,16 @@ registerLowering({
     ];
   },
   /** Run-time dims: the row form only, static reduced dims at the end (RMSNorm's mean of squares over the hidden size); other reductions run per sample. */
-  handlesDynamic(node, [x]) {
+  runTimeDims(node, [x]) {
     return !!x && trailingStatic(node, x.shape) !== undefined;
   },
-  lowerDynamic(ctx) {
-    const { fn, node } = ctx;
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const R = trailingStatic(node, x.shape)!;
-    const first = x.shape.length - reducedAxes(node, x.shape.length).length;
-    return meanOfRows(fn, () => x.addr(), () => y.addr(), ctx.dim(dimProduct(x.shape.slice(0, first))), R);
-  },
 });
+
+function lowerReduceMeanRunTime(ctx: LowerContext): Expr[] {
+  const { fn, node } = ctx;
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const R = trailingStatic(node, x.shape)!;
+  const first = x.shape.length - reducedAxes(node, x.shape.length).length;
+  return meanOfRows(fn, () => x.addr(), () => y.addr(), ctx.dim(dimProduct(x.shape.slice(0, first))), R);
+}

@@ -6,7 +6,7 @@
 //   innermost group kept (lanes): four neighbouring outputs are reduced together, one per lane.
 // Everything else (other dtypes, short innermost groups, tails) runs one element at a time.
 import { Node, REDUCE_KINDS, emptyReduction, reducedAxes, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 import { KindCtx, REDUCE_CODE, ReduceCode } from './reduce-kinds.js';
 import { scalarType } from './scalar-types.js';
@@ -127,7 +127,7 @@ function laneSlots(c: KindCtx, code: ReduceCode, reduced: LoopDim[], px: Ptr, py
   ];
 }
 
-function lowerReduce(ctx: LowerContext): Expr[] {
+function lowerReduce(ctx: StaticContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const t = scalarType(x.dtype);
@@ -155,11 +155,18 @@ function lowerReduce(ctx: LowerContext): Expr[] {
 }
 
 /** Reducing a 0-sized dim: every output is the kind's value on an empty set. */
-function fillEmpty(ctx: LowerContext, node: Node, c: KindCtx, outN: number): Expr[] {
+function fillEmpty(ctx: StaticContext, node: Node, c: KindCtx, outN: number): Expr[] {
   const { fn, t } = c;
   const j = fn.local('i32');
   const value = emptyReduction(REDUCE_KINDS[node.op]!, t.dtype);
   return [fn.for(j, 0, outN, 1, [t.store(ctx, fn.mul(j.get(), t.bytes), fn.constOf(t.wasm, value), ctx.outputs[0]!.addr)])];
 }
 
-registerLowering({ ops: Object.keys(REDUCE_CODE), lower: lowerReduce, lowerDynamic: lowerReduceDynamic, handlesDynamic: handlesReduceDynamic });
+registerLowering({
+  ops: Object.keys(REDUCE_CODE),
+  runTimeDims: handlesReduceDynamic,
+  lower: (ctx) => {
+    const view = staticViewIfAny(ctx);
+    return view ? lowerReduce(view) : lowerReduceDynamic(ctx);
+  },
+});

@@ -4,13 +4,13 @@
 // and, per element, sums weight products over the taps of the resized axes. tf_crop_and_resize
 // adds a per-position "inside" table: outside the input the element is extrapolation_value.
 import { attrFloat, attrString, isIdentityTaps, makeTensor, resizePlan, stridesOf } from '@onnx2wasm/ir';
-import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
+import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
 
 /** `weights` is undefined when every tap weighs 1 (nearest): the kernel then skips the multiply. */
 interface AxisTables { count: number; offsets: number; weights?: number; inside?: number }
 
-function tables(ctx: LowerContext, x: Operand): (AxisTables | undefined)[] {
+function tables(ctx: StaticContext, x: StaticOperand): (AxisTables | undefined)[] {
   const plan = resizePlan(ctx.node, x.dims);
   const strides = stridesOf(x.dims);
   const crop = attrString(ctx.node, 'coordinate_transformation_mode', 'half_pixel') === 'tf_crop_and_resize';
@@ -28,7 +28,8 @@ function tables(ctx: LowerContext, x: Operand): (AxisTables | undefined)[] {
 
 registerLowering({
   ops: ['Resize'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);

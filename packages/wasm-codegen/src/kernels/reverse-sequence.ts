@@ -2,12 +2,13 @@
 // read themselves; every (t, b) pair moves one slab (the dims after the first two) with
 // memory.copy. sequence_lens is read at run time; a length outside [0, T] traps.
 import { DTYPE_BYTES, sequenceAxes, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { registerLowering, staticView } from '../lowering.js';
 import { I32 } from '../wasm-builder.js';
 
 registerLowering({
   ops: ['ReverseSequence'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, lens = ctx.inputs[1]!, y = ctx.outputs[0]!;
     const { time } = sequenceAxes(node);

@@ -3,13 +3,13 @@
 // broadcasts is expanded to D values at compile time; a run-time one must already have D elements.
 // With run-time dims the row count is read at run time; D must stay static.
 import { attrFloat, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { at, helperContext } from './dynamic-util.js';
+import { at } from './dynamic-util.js';
 import { stridedLoops } from './strided-loops.js';
 import { RowPlan, rowParam, rowPlan } from './layer-normalization.js';
 
-function rmsRows(ctx: LowerContext, p: RowPlan, x: () => I32, y: () => I32, scale: () => I32): Expr[] {
+function rmsRows(ctx: KernelHost, p: RowPlan, x: () => I32, y: () => I32, scale: () => I32): Expr[] {
   const { fn, node } = ctx;
   const { D } = p;
   const eps = attrFloat(node, 'epsilon', 1e-5);
@@ -33,7 +33,10 @@ function rmsRows(ctx: LowerContext, p: RowPlan, x: () => I32, y: () => I32, scal
 
 registerLowering({
   ops: ['RMSNormalization'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerRMSNormalizationRunTime(context);
     const x = ctx.inputs[0]!, scale = ctx.inputs[1]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     const p = rowPlan(ctx, x.dims, (axis) => sizeOf(x.dims.slice(0, axis)));
@@ -41,11 +44,12 @@ registerLowering({
     const s = rowParam(ctx, { name: scale.name, shape: scale.dims, addr: () => scale.addr, constant: scale.constant }, p.tail, 'Scale');
     return rmsRows(ctx, p, () => x.addr, () => y.addr, s);
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const p = rowPlan(ctx, x.shape, (axis) => x.count(0, axis));
-    if (!p) return [];
-    return rmsRows(helperContext(ctx), p, () => x.addr(), () => y.addr(), rowParam(ctx, ctx.inputs[1]!, p.tail, 'Scale'));
-  },
 });
+
+function lowerRMSNormalizationRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const p = rowPlan(ctx, x.shape, (axis) => x.count(0, axis));
+  if (!p) return [];
+  return rmsRows(ctx, p, () => x.addr(), () => y.addr(), rowParam(ctx, ctx.inputs[1]!, p.tail, 'Scale'));
+}

@@ -2,12 +2,13 @@
 // coordinates in float64 like it. The roi geometry is per run (rois are data), so the sample grid
 // of each roi (sampling_ratio = 0: ceil of the bin size) is a run-time loop bound.
 import { roiAlignAttrs } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr, Local, type NumOp } from '../wasm-builder.js';
 
 registerLowering({
   ops: ['RoiAlign'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const [x, rois, batch] = ctx.inputs as [NonNullable<typeof ctx.inputs[0]>, NonNullable<typeof ctx.inputs[0]>, NonNullable<typeof ctx.inputs[0]>];
     const y = ctx.outputs[0]!;

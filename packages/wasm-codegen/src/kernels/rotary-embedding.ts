@@ -4,7 +4,7 @@
 // a time. The unrotated tail of each head vector is copied. Planned on dim expressions, so batch
 // and sequence may be run-time (head count and head size stay static).
 import { Dim, Node, attrInt, dimDiv, dimMul } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { staticDim } from './dynamic-util.js';
 
@@ -68,26 +68,29 @@ function rotary(fn: FnBuilder, node: Node, L: Layout, sharedRows: boolean, a: Ad
 
 registerLowering({
   ops: ['RotaryEmbedding'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerRotaryEmbeddingRunTime(context);
     const x = ctx.inputs[0]!, cos = ctx.inputs[1]!, sin = ctx.inputs[2]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     const L = layoutOf(ctx.node, x.dims, (w) => unsupported(ctx, w));
     const shared = cos.dims[0] === 1 && L.B !== 1;
     return rotary(ctx.fn, ctx.node, L, shared, { x: () => x.addr, cos: () => cos.addr, sin: () => sin.addr, y: () => y.addr }, staticDim);
   },
-  handlesDynamic(node, [x, cos]) {
+  runTimeDims(node, [x, cos]) {
     if (!x || !cos) return false;
     try {
       const L = layoutOf(node, x.shape, () => { throw new Error('run-time heads'); });
       return cos.shape[0] === 1 || cos.shape[0] === L.B;
     } catch { return false; } // per sample, as before run-time kernels
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, cos = ctx.inputs[1]!, sin = ctx.inputs[2]!, y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const L = layoutOf(ctx.node, x.shape, (w) => unsupported(ctx, w));
-    if (cos.shape[0] !== 1 && cos.shape[0] !== L.B) unsupported(ctx, `cos batch ${cos.shape[0]} against input batch ${L.B}`);
-    const shared = cos.shape[0] === 1 && L.B !== 1;
-    return rotary(ctx.fn, ctx.node, L, shared, { x: () => x.addr(), cos: () => cos.addr(), sin: () => sin.addr(), y: () => y.addr() }, ctx.dim);
-  },
 });
+
+function lowerRotaryEmbeddingRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, cos = ctx.inputs[1]!, sin = ctx.inputs[2]!, y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const L = layoutOf(ctx.node, x.shape, (w) => unsupported(ctx, w));
+  if (cos.shape[0] !== 1 && cos.shape[0] !== L.B) unsupported(ctx, `cos batch ${cos.shape[0]} against input batch ${L.B}`);
+  const shared = cos.shape[0] === 1 && L.B !== 1;
+  return rotary(ctx.fn, ctx.node, L, shared, { x: () => x.addr(), cos: () => cos.addr(), sin: () => sin.addr(), y: () => y.addr() }, ctx.dim);
+}

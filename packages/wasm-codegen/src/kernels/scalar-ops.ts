@@ -2,13 +2,13 @@
 // (non-SIMD) elementwise kernel: integer dtypes, float64, float16, and float32 ops without a
 // vector form. Transcendentals go through the host's Math (see runtime host-imports).
 import { Node, attrInt, attrString, functionParams } from '@onnx2wasm/ir';
-import { LowerContext } from '../lowering.js';
+import { KernelHost } from '../lowering.js';
 import { Expr, FnBuilder, type NumOp, type NumType } from '../wasm-builder.js';
 import { verf, vexp, vtanh } from './math.js';
 import { ScalarType, convert, scalarType } from './scalar-types.js';
 
 /** `t` is the type the op computes in; `types` are the inputs' own types (Pow mixes them). */
-export interface ScalarCtx { ctx: LowerContext; fn: FnBuilder; t: ScalarType; node: Node; types: ScalarType[] }
+export interface ScalarCtx { ctx: KernelHost; fn: FnBuilder; t: ScalarType; node: Node; types: ScalarType[] }
 export type ScalarOp = (c: ScalarCtx, xs: (() => Expr)[]) => Expr;
 
 const isF = (t: ScalarType) => t.float;

@@ -3,7 +3,7 @@
 // bool is an i32 0/1; float16 is computed as f32 and converted on load/store; the low-precision
 // types are in low-precision-types.ts.
 import { DType, E8m0Rounding, PACKED_BITS } from '@onnx2wasm/ir';
-import { LowerContext } from '../lowering.js';
+import { KernelHost } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { lowPrecisionType } from './low-precision-types.js';
 import type { ScalarType, WasmScalar } from './scalar-type.js';
@@ -37,7 +37,7 @@ export function scalarType(dtype: DType, saturate = true, roundMode: E8m0Roundin
 }
 
 /** IEEE half bits (i32) → f32, a shared helper function. */
-function halfToFloat(ctx: LowerContext): string {
+function halfToFloat(ctx: KernelHost): string {
   return ctx.helper('f16_to_f32', (fn) => {
     const h = fn.param(0);
     const e = fn.local('i32'), m = fn.local('i32'), s = fn.local('i32');
@@ -55,7 +55,7 @@ function halfToFloat(ctx: LowerContext): string {
 }
 
 /** f32 → IEEE half bits (i32), round to nearest even, a shared helper function. */
-function floatToHalf(ctx: LowerContext): string {
+function floatToHalf(ctx: KernelHost): string {
   return ctx.helper('f32_to_f16', (fn) => {
     const x = fn.param(0);
     const bits = fn.local('i32'), sign = fn.local('i32'), e = fn.local('i32'), m = fn.local('i32'), shift = fn.local('i32'), half = fn.local('i32'), rem = fn.local('i32'), mid = fn.local('i32');

@@ -2,14 +2,15 @@
 // output pointer that follows every dim but the axis; each element lands index × axis stride
 // further, stored or reduced (add/mul/max/min). Any dtype; out-of-range indices trap.
 import { DTYPE_BYTES, attrInt, normalizeAxis, scatterReduction, stridesOf } from '@onnx2wasm/ir';
-import { byteSize, registerLowering, unsupported } from '../lowering.js';
+import { byteSize, registerLowering, staticView, unsupported } from '../lowering.js';
 import { loadIndex, reduceLocals, reduceStore } from './index-util.js';
 import { scalarType } from './scalar-types.js';
 import { copyElement, mergeDims, stridedLoops } from './strided-loops.js';
 
 registerLowering({
   ops: ['ScatterElements'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, upd = ctx.inputs[2]!, y = ctx.outputs[0]!;
     const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);

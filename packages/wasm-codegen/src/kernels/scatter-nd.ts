@@ -2,7 +2,7 @@
 // indices give an output offset where the update slab is copied (one memory.copy) or reduced
 // element by element (add/mul/max/min). Any dtype; out-of-range indices trap.
 import { DTYPE_BYTES, ndPlan, scatterReduction } from '@onnx2wasm/ir';
-import { byteSize, registerLowering, unsupported } from '../lowering.js';
+import { byteSize, registerLowering, staticView, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { loadIndex, reduceLocals, reduceStore } from './index-util.js';
 import { scalarType } from './scalar-types.js';
@@ -10,7 +10,8 @@ import { stridedLoops } from './strided-loops.js';
 
 registerLowering({
   ops: ['ScatterND'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, upd = ctx.inputs[2]!, y = ctx.outputs[0]!;
     const r = scatterReduction(node, x.dtype);

@@ -1,10 +1,10 @@
 // SelectBranch: copies the taken branch's output and sets the output's differing dims (value-
 // dependent dims, bounded by the sum of the branches' dims) from that branch's dims.
 import { DTYPE_BYTES, dimAdd } from '@onnx2wasm/ir';
-import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 
-function lowerSelectBranch(ctx: DynLowerContext): Expr[] {
+function lowerSelectBranch(ctx: LowerContext): Expr[] {
   const { fn } = ctx;
   const [cond, a, b] = ctx.inputs;
   const y = ctx.outputs[0]!;
@@ -19,8 +19,8 @@ function lowerSelectBranch(ctx: DynLowerContext): Expr[] {
 
 registerLowering({
   ops: ['SelectBranch'],
-  alwaysDynamic: true,
+  runTimeDims: true,
+  alwaysRunTime: true,
   computedDims: (_node, [, a, b], [y]) => y!.shape.flatMap((d, i) => (d === a!.shape[i] && d === b!.shape[i] ? [] : [{ symbol: d as string, bound: dimAdd(a!.shape[i]!, b!.shape[i]!) }])),
-  lower: (ctx) => unsupported(ctx, 'SelectBranch without run-time dims'),
-  lowerDynamic: lowerSelectBranch,
+  lower: (ctx) => (ctx.static ? unsupported(ctx, 'SelectBranch without run-time dims') : lowerSelectBranch(ctx)),
 });

@@ -2,14 +2,14 @@
 // normally removes them); the kernels just write those values. ConstantOfShape of a shape computed
 // from run-time dims fills a run-time count.
 import { DType, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, LowerContext, registerLowering, staticView, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { helperContext } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 
 registerLowering({
   ops: ['Shape'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const rank = x.dims.length;
@@ -21,7 +21,7 @@ registerLowering({
 });
 
 /** Fills `n` elements at `y` (a number, or run-time for a shape computed from the symbols) with the attribute's value. */
-function fillConstant(ctx: LowerContext, dtype: DType, y: () => I32, n: I32): Expr[] {
+function fillConstant(ctx: KernelHost, dtype: DType, y: () => I32, n: I32): Expr[] {
   const { fn, node } = ctx;
   const t = scalarType(dtype);
   if (!t) unsupported(ctx, `dtype ${dtype}`);
@@ -42,13 +42,17 @@ function fillConstant(ctx: LowerContext, dtype: DType, y: () => I32, n: I32): Ex
 
 registerLowering({
   ops: ['ConstantOfShape'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerConstantOfShapeRunTime(context);
     const y = ctx.outputs[0]!;
     return fillConstant(ctx, y.dtype, () => y.addr, sizeOf(y.dims));
   },
-  /** The shape is a dim expression of the symbols (T5's relative-position buckets, [seq, seq]). */
-  lowerDynamic(ctx) {
-    const y = ctx.outputs[0]!;
-    return fillConstant(helperContext(ctx), y.dtype, () => y.addr(), y.count());
-  },
 });
+
+/** The shape is a dim expression of the symbols (T5's relative-position buckets, [seq, seq]). */
+function lowerConstantOfShapeRunTime(ctx: LowerContext): Expr[] {
+  const y = ctx.outputs[0]!;
+  return fillConstant(ctx, y.dtype, () => y.addr(), y.count());
+}

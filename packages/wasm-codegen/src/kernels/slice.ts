@@ -3,7 +3,7 @@
 // run (step 1) becomes one memory.copy per row. Any dtype. With run-time dims the same loops run
 // on run-time extents; a sliced run-time axis (step 1) clamps its start against the run-time dim.
 import { DTYPE_BYTES, DType, Dim, Node, Tensor, dimMul, normalizeAxis, sliceAxis, toNumbers } from '@onnx2wasm/ir';
-import { DynLowerContext, constantInput, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, constantInput, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { DimLoop, copyElement, dimStrides, loopsI32, mergeDims, stridedLoops } from './strided-loops.js';
 
@@ -58,7 +58,7 @@ function sliceSpec(node: Node, rank: number, has: (i: number) => boolean, need: 
 /** starts/ends/axes/steps of a slice whose starts and ends may be computed at run time (Dims of the symbols). */
 interface DynamicSpec { starts: (number | undefined)[]; ends: (number | undefined)[]; axes: number[]; steps: number[] }
 
-function dynamicSpec(ctx: DynLowerContext): DynamicSpec {
+function dynamicSpec(ctx: LowerContext): DynamicSpec {
   const { node } = ctx;
   const rank = ctx.inputs[0]!.shape.length;
   const need = (i: number, what: string) => ctx.inputs[i]?.constant ?? unsupported(ctx, `${what} (input ${i}) computed at run time, with run-time dims`);
@@ -81,7 +81,7 @@ function dynamicSpec(ctx: DynLowerContext): DynamicSpec {
  * (from the starts tensor when it is not a constant), clamp it to [0, dim] at run time, and take
  * the count inference gave (a dim expression), by the statements pushed to `pre`.
  */
-function dynamicPlan(ctx: DynLowerContext, spec: DynamicSpec, pre: Expr[]): SlicedDim[] {
+function dynamicPlan(ctx: LowerContext, spec: DynamicSpec, pre: Expr[]): SlicedDim[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const plan: SlicedDim[] = x.shape.map((d) => ({ start: 0, step: 1, count: d }));
@@ -112,7 +112,10 @@ function dynamicPlan(ctx: DynLowerContext, spec: DynamicSpec, pre: Expr[]): Slic
 
 registerLowering({
   ops: ['Slice'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerSliceRunTime(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const spec = sliceSpec(node, x.dims.length, (i) => !!ctx.inputs[i], (i, what) => constantInput(ctx, i, what));
@@ -120,12 +123,13 @@ registerLowering({
     spec.axes.forEach((a, i) => { plan[a] = sliceAxis(node, x.dims[a]!, spec.starts[i]!, spec.ends[i]!, spec.steps[i]!); });
     return sliceKernel(fn, x.dtype, x.dims, plan, () => y.addr, x.addr, (d) => d as number);
   },
-  lowerDynamic(ctx) {
-    const { fn } = ctx;
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const spec = dynamicSpec(ctx);
-    const pre: Expr[] = [];
-    const plan = dynamicPlan(ctx, spec, pre);
-    return [...pre, ...sliceKernel(fn, x.dtype, x.shape, plan, () => y.addr(), x.addr(), ctx.dim)];
-  },
 });
+
+function lowerSliceRunTime(ctx: LowerContext): Expr[] {
+  const { fn } = ctx;
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  const spec = dynamicSpec(ctx);
+  const pre: Expr[] = [];
+  const plan = dynamicPlan(ctx, spec, pre);
+  return [...pre, ...sliceKernel(fn, x.dtype, x.shape, plan, () => y.addr(), x.addr(), ctx.dim)];
+}

@@ -5,9 +5,9 @@
 // run-time dims the outer count and the axis extent (attention scores over seq) are read at run
 // time, with a run-time scalar tail; the inner extent must stay static.
 import { Dim, Node, attrInt, dimProduct, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
-import { helperContext, times, vectorEnd } from './dynamic-util.js';
+import { times, vectorEnd } from './dynamic-util.js';
 import { stridedLoops } from './strided-loops.js';
 import { vexp, vexpInto } from './math.js';
 
@@ -17,7 +17,7 @@ function hmax(fn: FnBuilder, v: Local): Expr {
 }
 
 /** Softmax of one contiguous row of n floats at px → py. */
-function rowSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: () => I32): Expr[] {
+function rowSoftmax(ctx: KernelHost, px: () => Expr, py: () => Expr, n: () => I32): Expr[] {
   const { fn } = ctx;
   const vec = vectorEnd(fn, n);
   const n4 = vec.end;
@@ -54,7 +54,7 @@ function rowSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: () => 
  * Softmax of `lanes` (4, or 1 for the tail) interleaved vectors of n elements with element stride
  * `inner`, starting at px → py: lane l handles the vector at inner position l.
  */
-function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: () => I32, inner: number, vector: boolean): Expr[] {
+function stridedSoftmax(ctx: KernelHost, px: () => Expr, py: () => Expr, n: () => I32, inner: number, vector: boolean): Expr[] {
   const { fn } = ctx;
   const k = fn.local('i32'), mv = fn.local('v128'), sv = fn.local('v128'), e = fn.local('v128');
   const at = (p: () => Expr) => fn.add(p(), fn.mul(k.get(), inner * 4));
@@ -75,7 +75,7 @@ function stridedSoftmax(ctx: LowerContext, px: () => Expr, py: () => Expr, n: ()
 }
 
 /** Softmax of `outer` blocks of [n, inner] at x → y; outer and n may be run-time. */
-function softmaxBlocks(ctx: LowerContext, x: () => I32, y: () => I32, outer: I32, n: () => I32, inner: number): Expr[] {
+function softmaxBlocks(ctx: KernelHost, x: () => I32, y: () => I32, outer: I32, n: () => I32, inner: number): Expr[] {
   const { fn } = ctx;
   const row = () => times(fn, n(), inner * 4);
   const blocks = [{ count: outer, strides: [row(), row()] }];
@@ -99,19 +99,23 @@ function axisSplit(ctx: { node: Node }, shape: Dim[]): { outer: Dim[]; n: Dim; i
 
 registerLowering({
   ops: ['Softmax'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerSoftmaxRunTime(context);
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     if (sizeOf(x.dims) === 0) return [];
     const { outer, n, inner } = axisSplit(ctx, x.dims);
     return softmaxBlocks(ctx, () => x.addr, () => y.addr, sizeOf(outer as number[]), () => n as number, sizeOf(inner as number[]));
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const { outer, n, inner } = axisSplit(ctx, x.shape);
-    if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the softmax axis, with run-time dims`);
-    if (n === 0 || sizeOf(inner) === 0) return [];
-    return softmaxBlocks(helperContext(ctx), () => x.addr(), () => y.addr(), ctx.dim(dimProduct(outer)), () => ctx.dim(n), sizeOf(inner));
-  },
 });
+
+function lowerSoftmaxRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const { outer, n, inner } = axisSplit(ctx, x.shape);
+  if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the softmax axis, with run-time dims`);
+  if (n === 0 || sizeOf(inner) === 0) return [];
+  return softmaxBlocks(ctx, () => x.addr(), () => y.addr(), ctx.dim(dimProduct(outer)), () => ctx.dim(n), sizeOf(inner));
+}

@@ -4,7 +4,7 @@
 // cuts with the shared split code, its dims evaluated with the sizes just read. A bad `split`
 // stops the run before anything is written (-1 in the first piece's slot: SHAPE_OUT_OF_BOUNDS).
 import { Dim, Node, attrInt, computedDimSymbol, dimTerms, normalizeAxis } from '@onnx2wasm/ir';
-import { ComputedDim, DynLowerContext } from '../lowering.js';
+import { ComputedDim, LowerContext } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
 import { clampedCount } from './dynamic-util.js';
 
@@ -18,7 +18,7 @@ export function splitComputedDims(node: Node, inputs: ({ shape: Dim[] } | undefi
 }
 
 /** The run-time-sizes form; `cut` is the shared split kernel taking a dim evaluator. */
-export function lowerSplitSizes(ctx: DynLowerContext, cut: (dim: (d: Dim) => I32) => Expr[]): Expr[] {
+export function lowerSplitSizes(ctx: LowerContext, cut: (dim: (d: Dim) => I32) => Expr[]): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, sizes = ctx.inputs[1]!;
   const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);

@@ -2,7 +2,7 @@
 // is one memory.copy per row and output. Any dtype, static or run-time dims (a run-time axis gives
 // run-time offsets).
 import { DTYPE_BYTES, DType, Dim, attrInt, dimAdd, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, loopsI32, offsetAddr, stridedLoops } from './strided-loops.js';
 import { lowerSplitSizes, splitComputedDims } from './split-sizes.js';
@@ -26,7 +26,10 @@ function splitKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], axis: number, s
 
 registerLowering({
   ops: ['Split'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerSplitRunTime(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!;
     const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);
@@ -34,12 +37,13 @@ registerLowering({
   },
   // Sizes from a run-time `split` input are value-dependent dims (split-sizes.ts).
   computedDims: splitComputedDims,
-  lowerDynamic(ctx) {
-    const { fn, node } = ctx;
-    const x = ctx.inputs[0]!;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
-    const cut = (dim: (d: Dim) => I32) => splitKernel(fn, x.dtype, x.shape, axis, () => x.addr(), ctx.outputs.map((y) => ({ shape: y.shape, addr: () => y.addr() })), dim);
-    if (splitComputedDims(node, ctx.inputs, ctx.outputs).length) return lowerSplitSizes(ctx, cut);
-    return cut(ctx.dim);
-  },
 });
+
+function lowerSplitRunTime(ctx: LowerContext): Expr[] {
+  const { fn, node } = ctx;
+  const x = ctx.inputs[0]!;
+  const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
+  const cut = (dim: (d: Dim) => I32) => splitKernel(fn, x.dtype, x.shape, axis, () => x.addr(), ctx.outputs.map((y) => ({ shape: y.shape, addr: () => y.addr() })), dim);
+  if (splitComputedDims(node, ctx.inputs, ctx.outputs).length) return lowerSplitSizes(ctx, cut);
+  return cut(ctx.dim);
+}

@@ -24,7 +24,7 @@ export interface I32Loop {
   strides: I32[];
 }
 
-/** Turns planned loops into emitted ones with `dim` (e.g. DynLowerContext.dim). */
+/** Turns planned loops into emitted ones with `dim` (e.g. LowerContext.dim). */
 export function loopsI32(dims: DimLoop[], dim: (d: Dim) => I32): I32Loop[] {
   return dims.map((d) => ({ count: dim(d.count), strides: d.strides.map(dim) }));
 }

@@ -1,11 +1,11 @@
 // TakeRows: copies the first `count` rows of x; count (int64, read at run time) is checked against
 // the rows x has before anything is written, and becomes the output's value-dependent row dim.
 import { DTYPE_BYTES, computedDimSymbol } from '@onnx2wasm/ir';
-import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { clampedCount } from './dynamic-util.js';
 
-function lowerTakeRows(ctx: DynLowerContext): Expr[] {
+function lowerTakeRows(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const [x, count] = ctx.inputs;
   const y = ctx.outputs[0]!;
@@ -21,8 +21,8 @@ function lowerTakeRows(ctx: DynLowerContext): Expr[] {
 
 registerLowering({
   ops: ['TakeRows'],
-  alwaysDynamic: true,
+  runTimeDims: true,
+  alwaysRunTime: true,
   computedDims: (node, [x]) => [{ symbol: computedDimSymbol(node, 'rows'), bound: x!.shape[0]! }],
-  lower: (ctx) => unsupported(ctx, 'TakeRows without its run-time row count'),
-  lowerDynamic: lowerTakeRows,
+  lower: (ctx) => (ctx.static ? unsupported(ctx, 'TakeRows without its run-time row count') : lowerTakeRows(ctx)),
 });

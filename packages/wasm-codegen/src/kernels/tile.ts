@@ -1,7 +1,7 @@
 // Tile: each output dim d is viewed as [repeats, input dim]; the repeat level steps the input
 // pointer by 0 and the output by a whole input-dim block. Any dtype, static or run-time dims.
 import { DTYPE_BYTES, DType, Dim, dimDiv, dimMul } from '@onnx2wasm/ir';
-import { registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, DimLoop, dimStrides } from './strided-loops.js';
 import { repeatCopy } from './repeat-copy.js';
@@ -22,12 +22,16 @@ function tileKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[], d
 
 registerLowering({
   ops: ['Tile'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerTileRunTime(context);
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     return tileKernel(ctx.fn, x.dtype, x.dims, y.dims, y.addr, x.addr, (d) => d as number, (what) => unsupported(ctx, what));
   },
-  lowerDynamic(ctx) {
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    return tileKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
-  },
 });
+
+function lowerTileRunTime(ctx: LowerContext): Expr[] {
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  return tileKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
+}

@@ -3,9 +3,9 @@
 // axis length: the kernel checks 0 <= k <= n before writing anything and otherwise leaves the bad
 // k in the dims table and traps, which the runtime reports as SHAPE_OUT_OF_BOUNDS naming the node.
 import { Dim, Node, attrInt, normalizeAxis } from '@onnx2wasm/ir';
-import { ComputedDim, DynLowerContext, unsupported } from '../lowering.js';
+import { ComputedDim, LowerContext, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { clampedCount, helperContext } from './dynamic-util.js';
+import { clampedCount } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 import { topKBefore } from './top-k-order.js';
 
@@ -19,12 +19,12 @@ export function topKComputedDims(node: Node, inputs: ({ shape: Dim[] } | undefin
   return typeof k === 'string' ? [{ symbol: k, bound: inputs[0]!.shape[axis]! }] : [];
 }
 
-export function lowerTopKDynamic(ctx: DynLowerContext): Expr[] {
+export function lowerTopKDynamic(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, values = ctx.outputs[0]!, indices = ctx.outputs[1]!;
   const t = scalarType(x.dtype);
   if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-  const h = helperContext(ctx);
+  const h = ctx;
   const rank = x.shape.length, axis = axisOf(node, rank);
   const largest = attrInt(node, 'largest', 1) !== 0;
   const outer = () => x.count(0, axis), n = () => x.dim(axis), inner = () => x.count(axis + 1, rank);

@@ -1,10 +1,10 @@
 // The order TopK sorts by, shared by the static (top-k.ts) and run-time (top-k-dynamic.ts) kernels.
-import { LowerContext } from '../lowering.js';
+import { KernelHost } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { ScalarType } from './scalar-types.js';
 
 /** Whether a sorts strictly before b. */
-export function topKBefore(ctx: LowerContext, t: ScalarType, a: () => Expr, b: () => Expr, largest: boolean): Expr {
+export function topKBefore(ctx: KernelHost, t: ScalarType, a: () => Expr, b: () => Expr, largest: boolean): Expr {
   const { fn } = ctx;
   if (!t.float) return fn.num(t.wasm, `${largest ? 'gt' : 'lt'}_${t.signed ? 's' : 'u'}`, a(), b());
   const nan = (v: () => Expr) => fn.num(t.wasm, 'ne', v(), v());

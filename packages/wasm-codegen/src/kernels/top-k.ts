@@ -4,7 +4,7 @@
 // are not worse than it, after moving the worse ones down a place. Comparisons are strict, so equal
 // values keep index order (lower index first); NaN ranks above every number, as in the reference.
 import { attrInt, axisView, sizeOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, unsupported } from '../lowering.js';
+import { registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr } from '../wasm-builder.js';
 import { scalarType } from './scalar-types.js';
 import { topKBefore } from './top-k-order.js';
@@ -13,10 +13,12 @@ import { lowerTopKDynamic, topKComputedDims } from './top-k-dynamic.js';
 
 registerLowering({
   ops: ['TopK'],
+  runTimeDims: true,
   // Run-time dims and a run-time k (the (x, k) form, a value-dependent dim) take the i32 kernel.
-  lowerDynamic: lowerTopKDynamic,
   computedDims: topKComputedDims,
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerTopKDynamic(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, values = ctx.outputs[0]!, indices = ctx.outputs[1]!;
     const t = scalarType(x.dtype);

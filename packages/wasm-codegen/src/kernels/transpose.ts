@@ -6,7 +6,7 @@
 //     transposed in registers with 8 shuffles (rows of the tile are contiguous on both sides);
 //   - otherwise one element copy per output element.
 import { DTYPE_BYTES, DType, Dim, Node, attrInts, dimMul, dimProduct } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { LowerContext, registerLowering, staticViewIfAny } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { DimLoop, copyElement, dimStrides, loopsI32, mergeDims, stridedLoops } from './strided-loops.js';
 
@@ -111,16 +111,20 @@ const permOf = (node: Node, rank: number) => attrInts(node, 'perm', Array.from({
 
 registerLowering({
   ops: ['Transpose'],
-  lower(ctx) {
+  runTimeDims: true,
+  lower(context) {
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return lowerTransposeRunTime(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const perm = permOf(node, x.dims.length);
     return transposeKernel(fn, x.dtype, x.dims, perm, () => fn.i(y.addr), () => fn.i(x.addr), (d) => d as number);
   },
-  lowerDynamic(ctx) {
-    const { fn, node } = ctx;
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    const perm = permOf(node, x.shape.length);
-    return transposeKernel(fn, x.dtype, x.shape, perm, () => fn.i(y.addr()), () => fn.i(x.addr()), ctx.dim);
-  },
 });
+
+function lowerTransposeRunTime(ctx: LowerContext): Expr[] {
+  const { fn, node } = ctx;
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  const perm = permOf(node, x.shape.length);
+  return transposeKernel(fn, x.dtype, x.shape, perm, () => fn.i(y.addr()), () => fn.i(x.addr()), ctx.dim);
+}

@@ -2,12 +2,13 @@
 // fill, a memory.copy and a zero fill, with the run's bounds computed from the (run-time) k.
 // Zero bytes are zero in every dtype.
 import { DTYPE_BYTES, sizeOf, triluUpper } from '@onnx2wasm/ir';
-import { registerLowering } from '../lowering.js';
+import { registerLowering, staticView } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
 
 registerLowering({
   ops: ['Trilu'],
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, kIn = ctx.inputs[1], y = ctx.outputs[0]!;
     const [h, w] = x.dims.slice(-2) as [number, number];

@@ -7,9 +7,8 @@
 //   3. write Y (first slice of each group at its place), indices, inverse indices and counts.
 // Scratch (i32 per entry): group of entry, first entry of group, count of group, place of group.
 import { Dim, Node, attrInt, computedDimSymbol, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
-import { DynLowerContext, registerLowering, unsupported } from '../lowering.js';
+import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { helperContext } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 
 const isFlat = (node: Node) => node.attrs.axis === undefined || node.attrs.axis === null;
@@ -18,13 +17,13 @@ const countSymbol = (node: Node): string => computedDimSymbol(node, 'count');
 /** Entries along the unique axis (all elements without an axis). */
 const entries = (node: Node, shape: Dim[]): Dim => (isFlat(node) ? dimProduct(shape) : shape[normalizeAxis(node, attrInt(node, 'axis'), shape.length)]!);
 
-function lowerUnique(ctx: DynLowerContext): Expr[] {
+function lowerUnique(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!;
   const [y, firstOut, inverseOut, countsOut] = ctx.outputs;
   const t = scalarType(x.dtype);
   if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-  const h = helperContext(ctx);
+  const h = ctx;
   const rank = x.shape.length, flat = isFlat(node);
   const axis = flat ? 0 : normalizeAxis(node, attrInt(node, 'axis'), rank);
   const n = () => ctx.dim(entries(node, x.shape));
@@ -93,9 +92,9 @@ function lowerUnique(ctx: DynLowerContext): Expr[] {
 
 registerLowering({
   ops: ['Unique'],
-  alwaysDynamic: true,
+  runTimeDims: true,
+  alwaysRunTime: true,
   computedDims: (node, [x]) => [{ symbol: countSymbol(node), bound: entries(node, x!.shape) }],
-  dynamicScratchBytes: (node, [x]) => dimMul(entries(node, x!.shape), 16),
-  lower: (ctx) => unsupported(ctx, 'Unique without its run-time count'),
-  lowerDynamic: lowerUnique,
+  runTimeScratchBytes: (node, [x]) => dimMul(entries(node, x!.shape), 16),
+  lower: (ctx) => (ctx.static ? unsupported(ctx, 'Unique without its run-time count') : lowerUnique(ctx)),
 });

@@ -9,7 +9,7 @@
 // a row of windows stay in cache for the next output row. The caller supplies how taps combine
 // and what happens before the store.
 import { Node, makeTensor } from '@onnx2wasm/ir';
-import { LowerContext } from '../lowering.js';
+import { StaticContext } from '../lowering.js';
 import { Expr, FnBuilder, Local } from '../wasm-builder.js';
 import { PlaneShape, planeShape } from './window-core.js';
 
@@ -32,7 +32,7 @@ export function nhwcShape(node: Node, xDims: number[], yDims: number[], kernel: 
 export const paddedChannels = (C: number) => 4 * Math.ceil(C / 4);
 
 /** A row of C (rounded up to whole vectors) copies of `value`, placed once per module. */
-export function fillRow(ctx: LowerContext, C: number, value: number): number {
+export function fillRow(ctx: StaticContext, C: number, value: number): number {
   const Cp = paddedChannels(C);
   return ctx.addWeight(makeTensor('float32', [Cp], new Float32Array(Cp).fill(value)), `nhwc-fill-${value}-${Cp}`);
 }

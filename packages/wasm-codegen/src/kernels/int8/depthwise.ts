@@ -10,7 +10,7 @@
 // 8 at a time; a row's last store may run up to 7 bytes into the next row, which is written
 // afterwards — except in the tensor's last row, which goes through a row buffer.
 import { Tensor } from '@onnx2wasm/ir';
-import { LowerContext } from '../../lowering.js';
+import { StaticContext } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { PlaneShape } from '../window-core.js';
 
@@ -31,7 +31,7 @@ export interface Depthwise8 {
   signedOut: boolean;
 }
 
-export function lowerDepthwise8(ctx: LowerContext, s: PlaneShape, o: Depthwise8): Expr[] {
+export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8): Expr[] {
   const { fn } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const [N, C] = x.dims as [number, number];

@@ -4,7 +4,7 @@
 // row is built in a 16-byte-rounded buffer and copied out, so no store runs past the output.
 // Max commutes with the monotone dequantization, so this is the exact result of the quantized op.
 import { Node, attrInts } from '@onnx2wasm/ir';
-import { LowerContext } from '../../lowering.js';
+import { StaticContext } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { PlaneShape, planeShape } from '../window-core.js';
 
@@ -22,7 +22,7 @@ export function maxPool8ScratchBytes(s: PlaneShape): number {
   return align16(s.Hp * s.Wp + 48) + align16(s.OW) + 16;
 }
 
-export function lowerMaxPool8(ctx: LowerContext, s: PlaneShape): Expr[] {
+export function lowerMaxPool8(ctx: StaticContext, s: PlaneShape): Expr[] {
   const { fn } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const [N, C] = x.dims as [number, number];

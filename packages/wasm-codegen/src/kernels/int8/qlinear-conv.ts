@@ -7,7 +7,7 @@
 //      file), requantized to 8 bits in registers and stored: the output stays 8-bit in the arena.
 // The band is sized so its panel stays in L2 while every output channel sweeps it.
 import { Node, requantizeMultiplier } from '@onnx2wasm/ir';
-import { LowerContext, Operand, constantInput, registerLowering, unsupported } from '../../lowering.js';
+import { StaticContext, StaticOperand, constantInput, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { planeShape } from '../window-core.js';
 import { depthwiseScratchBytes, lowerDepthwise8 } from './depthwise.js';
@@ -54,7 +54,7 @@ const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
 const depthwise = (node: Node) => Number(node.attrs.group) > 1;
 
 /** Copies the planes of sample n into planes padded with the zero point. */
-function emitPadPlanes(ctx: LowerContext, p: Plan, n: Expr, x: Operand, zx: number): Expr[] {
+function emitPadPlanes(ctx: StaticContext, p: Plan, n: Expr, x: StaticOperand, zx: number): Expr[] {
   const { fn } = ctx;
   const c = fn.local('i32'), row = fn.local('i32');
   return [
@@ -70,7 +70,7 @@ function emitPadPlanes(ctx: LowerContext, p: Plan, n: Expr, x: Operand, zx: numb
 }
 
 /** im2col of output rows [oy0, oy0 + rows) into byte rows of the cols buffer. */
-function emitIm2col(ctx: LowerContext, p: Plan, src: () => Expr, cols: number, oy0: () => Expr, rows: () => Expr): Expr[] {
+function emitIm2col(ctx: StaticContext, p: Plan, src: () => Expr, cols: number, oy0: () => Expr, rows: () => Expr): Expr[] {
   const { fn } = ctx;
   const plane = p.padded ? p.Hp * p.Wp : p.H * p.W, rowLen = p.padded ? p.Wp : p.W;
   const c = fn.local('i32'), ky = fn.local('i32'), kx = fn.local('i32'), r = fn.local('i32'), ox = fn.local('i32');
@@ -101,7 +101,8 @@ registerLowering({
     const p = planOf(node, dims(x), dims(w), dims(y));
     return p.padBytes + p.colsBytes + p.panelBytes + 16;
   },
-  lower(ctx) {
+  lower(context) {
+    const ctx = staticView(context);
     const { fn, node } = ctx;
     // Inputs: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B; the
     // scales and zero points are compile-time constants (read below).
