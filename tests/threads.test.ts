@@ -52,6 +52,27 @@ describe('threaded builds on 2 threads in Node', () => {
     });
   }
 
+  // threads: true cuts for 4 threads: squeezenet1_1's 13x13 Winograd convs then get parts of 4 rows, too
+  // few for Winograd on their own; they must still run it, or they would pack weights that the
+  // 1-thread build's weights file does not have (a CODEGEN_FAILED compile before).
+  it('squeezenet1_1 with threads: true (4 parts): Winograd convs stay Winograd in their parts', async () => {
+    const m = sharedModels().find((x) => x.name === 'squeezenet1_1')!;
+    const c = await compile(m.file, { inputShapes: { input: m.inputShape }, threads: true });
+    const one = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const two = await loadModel({ wasm: c.wasm, threadsWasm: c.threadsWasm, weights: c.weights, threads: 2 });
+    loaded.push(one, two);
+    const data = seededInput(m.inputShape, 5);
+    const feeds = { input: { dtype: 'float32' as const, dims: m.inputShape, data } };
+    const ref = await runOrt(m.file, { input: { dims: m.inputShape, data } });
+    const [single, threaded] = [await one.run(feeds), await two.run(feeds)];
+    for (const [name, r] of Object.entries(ref)) {
+      const vsOne = maxDiff(threaded[name]!.data as Float32Array, single[name]!.data as Float32Array);
+      expect(vsOne.maxAbsDiff).toBeLessThanOrEqual(SAME_BUILD * vsOne.maxAbsRef);
+      const vsOrt = maxDiff(threaded[name]!.data as Float32Array, r.data);
+      expect(vsOrt.maxAbsDiff).toBeLessThanOrEqual(VS_ORT * vsOrt.maxAbsRef);
+    }
+  });
+
   it('the 1-thread module is byte for byte the same with threads on, and a bad thread count is a typed error', async () => {
     const file = sharedModels().find((x) => x.name === 'mlp')!;
     const plain = await compile(file.file, { inputShapes: { input: file.inputShape } });

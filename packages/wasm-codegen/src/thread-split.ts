@@ -7,10 +7,12 @@
 //   NhwcConv with batch 1                          → output rows; each part reads the input rows
 //                                                    its windows touch, with the pads re-derived;
 //   Attention with batch 1, no mask, Hq == Hkv      → heads.
-// Only activations are sliced, never weights: each part packs or reads the whole weights, so the
-// weights file of a threaded build is byte for byte the one of the 1-thread build.
+// Only activations are sliced, never weights: each part packs or reads the whole weights, and keeps
+// the whole node's kernel choice (a Winograd conv's parts stay Winograd), so the weights file of a
+// threaded build is byte for byte the one of the 1-thread build.
 // Nodes below MIN_PART_MACS of work per part stay whole and run on the calling thread.
 import { Attrs, DTYPE_BYTES, Node, sizeOf } from '@onnx2wasm/ir';
+import { nhwcConvTakesWinograd } from './kernels/conv-nhwc.js';
 import { transposesA } from './kernels/gemm-attrs.js';
 import { StaticOperand } from './lowering.js';
 
@@ -137,12 +139,15 @@ function splitNhwcConv(n: Node, ins: (OperandType | undefined)[], y: OperandType
   const residual = ins[3];
   if (residual && !isWhole(residual, y.dims)) return undefined;
   if (ins.length > 4) return undefined;
+  const winograd = nhwcConvTakesWinograd(n, x, w, y) ? 1 : 0;
   return ranges(OH, parts, 4).map(([r0, r1], p): NodePart => {
     const first = r0 * sh - pt, last = (r1 - 1) * sh - pt + span; // input rows [first, last) with pads outside [0, H)
     const i0 = Math.max(0, first), i1 = Math.min(H, last);
     const rows = Math.max(0, i1 - i0);
     const padTop = i0 - first, padBottom = last - first - padTop - rows;
-    const attrs = { ...n.attrs, pads: [padTop, pl, padBottom, pr] };
+    // The whole conv's kernel choice, not the part's: a Winograd conv's parts would otherwise fall back to
+    // im2col on their few rows and pack weights the 1-thread build does not have.
+    const attrs = { ...n.attrs, pads: [padTop, pl, padBottom, pr], winograd };
     const input: PartSlice = { dims: [1, rows, W, C], offset: i0 * W * C * 4 };
     const output: PartSlice = { dims: [1, r1 - r0, OW, M], offset: r0 * OW * M * 4 };
     const res = residual ? { dims: [...output.dims], offset: output.offset } : undefined;

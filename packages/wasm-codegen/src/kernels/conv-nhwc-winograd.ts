@@ -45,8 +45,8 @@ export interface NhwcWinogradPlan {
 }
 
 /** The plan when NCHW Conv would take Winograd for this conv (same limits), else undefined. */
-export function nhwcWinogradPlanOf(s: PlaneShape, C: number, M: number, group: number, constantWeights: boolean): NhwcWinogradPlan | undefined {
-  const nchw = winogradPlanOf(s, C, M, group, constantWeights);
+export function nhwcWinogradPlanOf(s: PlaneShape, C: number, M: number, group: number, constantWeights: boolean, force = false): NhwcWinogradPlan | undefined {
+  const nchw = winogradPlanOf(s, C, M, group, constantWeights, force);
   if (!nchw) return undefined;
   const { t } = nchw, m = t.m, a2 = (m + 2) ** 2;
   const TH = Math.ceil(s.OH / m), TW = Math.ceil(s.OW / m);

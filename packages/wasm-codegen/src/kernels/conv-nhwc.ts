@@ -35,9 +35,19 @@ function geometryOf(node: StaticContext['node'], x: { dims: number[] }, w: { dim
 
 const isDepthwise = (node: StaticContext['node'], g: Geometry) => Number(node.attrs.group ?? 1) === g.C && g.M === g.C && g.C > 1;
 
-/** The channels-last Winograd plan for 3x3 stride-1 convs that NCHW Conv would run as Winograd. */
+/**
+ * The channels-last Winograd plan for 3x3 stride-1 convs that NCHW Conv would run as Winograd.
+ * Attribute `winograd`: 0 never (the memory-lean kernels), 1 whenever the geometry allows (the parts
+ * of a threaded build's Winograd conv), absent: by cost.
+ */
 const winogradOf = (node: StaticContext['node'], g: Geometry, w: { constant?: Tensor }): NhwcWinogradPlan | undefined =>
-  node.attrs.winograd === 0 ? undefined : nhwcWinogradPlanOf(g.s, g.C, g.M, Number(node.attrs.group ?? 1), !!w.constant);
+  node.attrs.winograd === 0 ? undefined : nhwcWinogradPlanOf(g.s, g.C, g.M, Number(node.attrs.group ?? 1), !!w.constant, node.attrs.winograd === 1);
+
+/** Whether this NhwcConv runs as Winograd (its weights are then transformed at load, not packed into the weights file). */
+export function nhwcConvTakesWinograd(node: StaticContext['node'], x: { dims: number[] }, w: { dims: number[]; constant?: Tensor }, y: { dims: number[] }): boolean {
+  const g = geometryOf(node, x, w, y);
+  return !isDepthwise(node, g) && !!winogradOf(node, g, w);
+}
 
 /** W [M, C, kh, kw] → [kh·kw·C, M]: row (ky, kx, c) of the GEMM's B. */
 function weightMatrix(w: Tensor, g: Geometry): Tensor {

@@ -81,12 +81,17 @@ function tiling(s: PlaneShape, m: number) {
 }
 
 /** The Winograd plan for a 2-D conv, or undefined when it does not apply or would not win. */
-export function winogradPlanOf(s: PlaneShape, C: number, M: number, group: number, constantWeights: boolean): WinogradPlan | undefined {
+/**
+ * The Winograd plan of a conv, or undefined when it does not take Winograd. `force` skips the cost
+ * limit (not the geometry): a threaded build's parts of a Winograd conv stay Winograd even where
+ * their few rows alone would not pay, so they need no weights the whole conv does not (thread-split.ts).
+ */
+export function winogradPlanOf(s: PlaneShape, C: number, M: number, group: number, constantWeights: boolean, force = false): WinogradPlan | undefined {
   if (s.kh !== 3 || s.kw !== 3 || s.sh !== 1 || s.sw !== 1 || s.dh !== 1 || s.dw !== 1 || group !== 1 || !constantWeights) return undefined;
   const two = tiling(s, 2), four = tiling(s, 4);
   const useF4 = four.multiplies <= winogradLimits.f4Multiplies * two.multiplies;
   const t = useF4 ? F4 : F2, { TH, TW, TWp, multiplies } = useF4 ? four : two;
-  if (C < winogradLimits.minC || M < winogradLimits.minM || multiplies > winogradLimits.maxMultiplies) return undefined;
+  if (!force && (C < winogradLimits.minC || M < winogradLimits.minM || multiplies > winogradLimits.maxMultiplies)) return undefined;
   const rows = Math.max(1, Math.min(TH, Math.floor(B_PANEL_FLOATS / (Math.min(C, DEFAULT_BLOCKING.kc) * TWp))));
   const Hp = t.m * TH + 2, Wp = t.m * TWp + 2, a2 = (t.m + 2) ** 2;
   // 16 bytes of slack: the last vector of 4 tiles reads 2 floats past its padded row.
