@@ -12,3 +12,5 @@ export type { HandlerContext } from '@onnx2wasm/onnx-import';
 export type { Pass, PassContext } from '@onnx2wasm/optimizer';
 export { broadcastLoops, vexp, vsigmoid, vtanh, verf, emitActivation, unsupported, elementCount } from '@onnx2wasm/wasm-codegen';
 export type { StaticContext, StaticOperand, Expr, FnBuilder } from '@onnx2wasm/wasm-codegen';
+/** The names plugins used before the one lowering API (the same static view), kept so they still compile. */
+export type { StaticContext as LowerContext, StaticOperand as Operand } from '@onnx2wasm/wasm-codegen';
