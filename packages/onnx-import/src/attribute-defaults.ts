@@ -128,11 +128,21 @@ const DEFAULTS: Record<string, Row[]> = {
   Xor: [[1, { broadcast: 0 }], [7, {}]],
 };
 
-/** The ONNX defaults of `opType`'s attributes at `opset` (empty for ops outside ai.onnx or without defaults). */
+/**
+ * The ONNX defaults of `opType`'s attributes at `opset` (empty for ops outside ai.onnx or without
+ * defaults). An attribute a later opset added (ArgMax's select_last_index, Cast's saturate, the
+ * scatters' reduction) gets its first default too: the IR ops follow the newest ONNX semantics,
+ * and that default is the behaviour of the opsets before it.
+ */
 export function attributeDefaults(domain: string, opType: string, opset: number): Attrs {
   if (domain !== '' && domain !== 'ai.onnx') return {};
-  let found: Attrs = {};
-  for (const [since, defaults] of DEFAULTS[opType] ?? []) if (since <= opset) found = defaults;
+  const rows = DEFAULTS[opType] ?? [];
+  const current = rows.filter(([since]) => since <= opset).at(-1)?.[1] ?? {};
+  const found: Attrs = { ...current };
+  for (const [since, defaults] of rows) {
+    if (since <= opset) continue;
+    for (const [k, v] of Object.entries(defaults)) if (!(k in found)) found[k] = v;
+  }
   return found;
 }
 

@@ -167,7 +167,7 @@ describe('layout-nhwc', () => {
       '  const %pads: int64[8] = [0, 0, 1, 2, 0, 0, 2, 1]',
       '  %a: float32[1,4,6,6] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
       '  %b: float32[1,4,9,9] = Pad(%a, %pads) {mode="reflect"}  # pad',
-      '  %c: float32[1,4,18,18] = Resize(%b) {mode="linear", scales=[1, 1, 2, 2], sizes=[1, 4, 18, 18]}  # up',
+      '  %c: float32[1,4,18,18] = Resize(%b) {mode="linear", coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_floor", antialias=0, cubic_coeff_a=-0.75, exclude_outside=0, extrapolation_value=0, scales=[1, 1, 2, 2], sizes=[1, 4, 18, 18]}  # up',
       '  %d: float32[1,4,18,18] = BatchNormalization(%c, %gamma, %beta, %mean, %var) {epsilon=0.001}  # bn',
       '  %y: float32[1,4,16,16] = Conv(%d, %w2) {kernel_shape=[3, 3]}  # c2',
     ].join('\n');

@@ -41,11 +41,11 @@ registerLowering({
   lower(ctx) {
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
     const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.dims, addr: () => o.addr });
-    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr, staticDim);
+    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims'), side(x), side(ind), () => y.addr, staticDim);
   },
   lowerDynamic(ctx) {
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
     const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
-    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr(), ctx.dim);
+    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims'), side(x), side(ind), () => y.addr(), ctx.dim);
   },
 });
