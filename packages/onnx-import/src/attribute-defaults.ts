@@ -4,7 +4,9 @@
 // `onnx.defs.get_schema(op, opset).attributes[name].default_value`, floats as their shortest
 // float32 form); a row lists an op's defaults from the opset it took effect (a new row only where
 // ONNX changed them). Attributes whose default depends on the inputs (Conv's strides and pads,
-// Transpose's perm, Attention's scale) are not here: their handlers write them.
+// Transpose's perm, Attention's scale) are not here: their handlers write them. Two slips of the
+// schemas are corrected: GRU-1's direction 'foward', and RNN's activations [Tanh, Tanh] (one Tanh
+// per direction: recurrent.ts writes it).
 import type { Attrs } from '@onnx2wasm/ir';
 
 type Row = [sinceOpset: number, defaults: Attrs];
@@ -40,7 +42,7 @@ const DEFAULTS: Record<string, Row[]> = {
   Equal: [[1, { broadcast: 0 }], [7, {}]],
   EyeLike: [[9, { k: 0 }]],
   Flatten: [[1, { axis: 1 }]],
-  GRU: [[1, { direction: 'foward', output_sequence: 0 }], [3, { direction: 'forward', linear_before_reset: 0, output_sequence: 0 }], [7, { direction: 'forward', linear_before_reset: 0 }], [14, { direction: 'forward', layout: 0, linear_before_reset: 0 }]],
+  GRU: [[1, { direction: 'forward', output_sequence: 0 }], [3, { direction: 'forward', linear_before_reset: 0, output_sequence: 0 }], [7, { direction: 'forward', linear_before_reset: 0 }], [14, { direction: 'forward', layout: 0, linear_before_reset: 0 }]],
   Gather: [[1, { axis: 0 }]],
   GatherElements: [[11, { axis: 0 }]],
   GatherND: [[11, {}], [12, { batch_dims: 0 }]],
@@ -82,7 +84,7 @@ const DEFAULTS: Record<string, Row[]> = {
   QLinearConv: [[10, { auto_pad: 'NOTSET', group: 1 }]],
   QuantizeLinear: [[10, {}], [13, { axis: 1 }], [19, { axis: 1, saturate: 1 }], [21, { axis: 1, block_size: 0, output_dtype: 0, saturate: 1 }], [23, { axis: 1, block_size: 0, output_dtype: 0, precision: 0, saturate: 1 }]],
   RMSNormalization: [[23, { axis: -1, epsilon: 1e-05, stash_type: 1 }]],
-  RNN: [[1, { activations: ['Tanh', 'Tanh'], direction: 'forward', output_sequence: 0 }], [7, { activations: ['Tanh', 'Tanh'], direction: 'forward' }], [14, { activations: ['Tanh', 'Tanh'], direction: 'forward', layout: 0 }]],
+  RNN: [[1, { direction: 'forward', output_sequence: 0 }], [7, { direction: 'forward' }], [14, { direction: 'forward', layout: 0 }]],
   RandomNormal: [[1, { dtype: 1, mean: 0.0, scale: 1.0 }]],
   RandomNormalLike: [[1, { mean: 0.0, scale: 1.0 }]],
   RandomUniform: [[1, { dtype: 1, high: 1.0, low: 0.0 }]],

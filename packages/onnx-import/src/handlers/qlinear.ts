@@ -37,7 +37,7 @@ function dq(ctx: HandlerContext, x: string, scale: string, zp: string | undefine
 /** QuantizeLinear of a float32 value into the node's output `k`; the type is the zero point's (else uint8). */
 function q(ctx: HandlerContext, y: string, scale: string, zp: string | undefined, k = 0): void {
   const to = zp ? expect8(ctx, zp) : 'uint8';
-  ctx.emit('QuantizeLinear', zp ? [y, scale, zp] : [y, scale], { axis: 1, block_size: 0, to }, [ctx.node.outputs[k]!]);
+  ctx.emit('QuantizeLinear', zp ? [y, scale, zp] : [y, scale], { axis: 1, block_size: 0, to, saturate: 1 }, [ctx.node.outputs[k]!]);
 }
 
 /** Runs the ONNX handler of `opType` on float inputs; returns its (first) output. */
