@@ -14,7 +14,7 @@ describe('symbolic shape values', () => {
       '  %s: int64[3] = Shape(%x)  # shape',
       '  %g: int64[2] = Gather(%s, %i) {axis=0}  # gather',
       '  %h: int64[2] = Slice(%s, %st, %en)  # slice',
-      '  %p: int64[1] = ReduceProd(%h) {keepdims=1}  # prod',
+      '  %p: int64[1] = ReduceProd(%h) {axes=[], keepdims=1, noop_with_empty_axes=0}  # prod',
       '  %d: int64[2] = Div(%g, %two)  # div',
       '  %m: int64[2] = Mul(%g, %two)  # mul',
       '  %a: int64[2] = Sub(%m, %one)  # sub',

@@ -110,7 +110,7 @@ registerHandler('QLinearGlobalAveragePool', 1, (ctx) => {
   const count = (spatial as number[]).reduce((p, d) => p * d, 1);
   const one = ctx.addConstant(makeTensor('float32', [], [1]), 'one');
   const axes = spatial.map((_, i) => (channelsLast ? 1 + i : 2 + i));
-  const [sum] = ctx.emit('ReduceSum', [dq(ctx, x!, one, xzp || undefined)], { axes, keepdims: 1 });
+  const [sum] = ctx.emit('ReduceSum', [dq(ctx, x!, one, xzp || undefined)], { axes, keepdims: 1, noop_with_empty_axes: 0 });
   const [denominator] = ctx.emit('Mul', [sy!, ctx.addConstant(makeTensor('float32', [], [count]), 'count')]);
   const [m] = ctx.emit('Div', [sx!, denominator!]);
   q(ctx, ctx.emit('Mul', [sum!, m!])[0]!, one, yzp || undefined);

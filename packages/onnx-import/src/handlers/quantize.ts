@@ -45,8 +45,8 @@ registerHandler('DynamicQuantizeLinear', 11, (ctx) => {
   const x = node.inputs[0]!;
   const scalar = (v: number, hint: string) => ctx.addConstant(makeTensor('float32', [], [v]), hint);
   const zero = scalar(0, 'zero');
-  const [lo] = ctx.emit('ReduceMin', [x], { keepdims: 0 });
-  const [hi] = ctx.emit('ReduceMax', [x], { keepdims: 0 });
+  const [lo] = ctx.emit('ReduceMin', [x], { axes: [], keepdims: 0, noop_with_empty_axes: 0 });
+  const [hi] = ctx.emit('ReduceMax', [x], { axes: [], keepdims: 0, noop_with_empty_axes: 0 });
   const [lo0] = ctx.emit('Min', [lo!, zero]);
   const [hi0] = ctx.emit('Max', [hi!, zero]);
   const [range] = ctx.emit('Sub', [hi0!, lo0!]);

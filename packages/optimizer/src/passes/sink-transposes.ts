@@ -4,7 +4,7 @@
 // axes (and broadcast constants) mapped through the permutation, and two Transposes in a row
 // become one. Each rewrite keeps the values exactly; none moves a Transpose up,
 // so the rules stop.
-import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, attrFloat, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, attrFloat, attrInt, attrInts, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { composeTransposes } from './cancel-transposes.js';
 
@@ -111,10 +111,10 @@ const sinkThroughReduce: Rule = {
     const t = view.producer(n.inputs[0]!), perm = permOf(t);
     if (!perm) return undefined;
     const rank = perm.length;
-    const given = Array.isArray(n.attrs.axes) ? (n.attrs.axes as number[]) : [];
-    if (!given.length && Number(n.attrs.noop_with_empty_axes ?? 0)) return undefined;
+    const given = attrInts(n, 'axes');
+    if (!given.length && attrInt(n, 'noop_with_empty_axes')) return undefined;
     const axes = given.length ? given.map((a) => (a + rank) % rank) : perm.map((_, i) => i);
-    const keep = Number(n.attrs.keepdims ?? 1) !== 0;
+    const keep = attrInt(n, 'keepdims') !== 0;
     const mapped = axes.map((a) => perm[a]!).sort((a, b) => a - b);
     // Without keepdims the result's axes are the kept ones: in x order after the reduction, in T's order before.
     const kept = perm.filter((_, i) => !axes.includes(i));
