@@ -113,13 +113,13 @@ const cases = [
   { name: `depthwise 3x3 ${sz(32)}ch @ ${sz(112)}x${sz(112)}`, ...conv(sz(32), sz(32), sz(112), 3, sz(32)) },
   {
     name: `gemm ${sz(128)}x${sz(256)}x${sz(1024)} (MxKxN)`,
-    graph: () => graphOf('Gemm', [{ tensor: random([sz(128), sz(256)], 4) }, { tensor: random([sz(256), sz(1024)], 5), constant: true }], {}),
+    graph: () => graphOf('Gemm', [{ tensor: random([sz(128), sz(256)], 4) }, { tensor: random([sz(256), sz(1024)], 5), constant: true }], { transA: 0, transB: 0, alpha: 1, beta: 1 }),
     flops: 2 * sz(128) * sz(256) * sz(1024),
   },
   {
     // A classifier head: one row, so it streams the weights once (memory-bound).
     name: `gemv 1x${sz(1280)}x${sz(1000)} (MxKxN)`,
-    graph: () => graphOf('Gemm', [{ tensor: random([1, sz(1280)], 6) }, { tensor: random([sz(1280), sz(1000)], 7), constant: true }], {}),
+    graph: () => graphOf('Gemm', [{ tensor: random([1, sz(1280)], 6) }, { tensor: random([sz(1280), sz(1000)], 7), constant: true }], { transA: 0, transB: 0, alpha: 1, beta: 1 }),
     flops: 2 * sz(1280) * sz(1000),
   },
 ];

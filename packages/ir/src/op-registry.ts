@@ -68,7 +68,7 @@ export function expectInputCount(ctx: InferContext, max: number): void {
 // ---- attribute access: every reader names the node on a type mismatch ----
 
 function attr(node: Node, name: string): AttrValue | undefined {
-  return node.attrs[name] ?? undefined;
+  return node.attrs[name];
 }
 
 export function attrInt(node: Node, name: string, dflt?: number): number {

@@ -7,7 +7,7 @@ describe('IR text', () => {
       'graph g(%x: float32[2,3]) -> (%y)',
       '  const %b: float32[3] = [1, 2, 3]',
       '  const %w: float32[3,3] = [1, 0, 0, 0, 1, 0, 0, 0, 1]',
-      '  %h: float32[2,3] = Gemm(%x, %w, %b) {alpha=1, transB=1}  # fc',
+      '  %h: float32[2,3] = Gemm(%x, %w, %b) {alpha=1, beta=1, transA=0, transB=1}  # fc',
       '  %y: float32[2,3] = Relu(%h)  # act',
     ].join('\n');
     const g = parseGraph(text);
@@ -15,7 +15,7 @@ describe('IR text', () => {
     expect(printGraph(g)).toBe(text);
   });
   it('re-infers types and rejects bad shapes naming the node', () => {
-    expect(() => parseGraph('graph g(%x: float32[2,3]) -> (%y)\n  const %w: float32[4,3]\n  %y = Gemm(%x, %w)  # fc')).toThrow(/Gemm node 'fc'.*inner dimensions/);
+    expect(() => parseGraph('graph g(%x: float32[2,3]) -> (%y)\n  const %w: float32[4,3]\n  %y = Gemm(%x, %w) {alpha=1, beta=1, transA=0, transB=0}  # fc')).toThrow(/Gemm node 'fc'.*inner dimensions/);
   });
 });
 

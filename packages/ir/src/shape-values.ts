@@ -137,7 +137,7 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
     case 'Size': return types[0] ? [dimProduct(types[0].shape)] : undefined;
     case 'Identity': case 'Unsqueeze': case 'Squeeze': case 'Reshape': case 'Flatten': return a && [...a];
     case 'Cast': return a && outType?.dtype !== 'bool' ? [...a] : undefined; // dims are integers: int and float casts keep them
-    case 'Gather': return a && b && (node.attrs.axis ?? 0) === 0 && types[0]?.shape.length === 1 ? gather(a, b) : undefined;
+    case 'Gather': return a && b && node.attrs.axis === 0 && types[0]?.shape.length === 1 ? gather(a, b) : undefined;
     case 'Slice': return a && types[0]?.shape.length === 1 ? slice(a, vals.slice(1)) : undefined;
     case 'Concat': return vals.every((v) => v) && types.every((t) => t?.shape.length === 1) ? vals.flatMap((v) => v!) : undefined;
     case 'Add': return a && b && zip(a, b, dimAdd);

@@ -1,4 +1,5 @@
 import { Attrs, Graph, Node, Tensor, ValueType, inferNode } from '@onnx2wasm/ir';
+import { withAttributeDefaults } from './attribute-defaults.js';
 import { OnnxImportError } from './errors.js';
 import { foldAtImport } from './fold-at-import.js';
 import { currentGuards } from './run-time-branches.js';
@@ -70,8 +71,13 @@ export function listHandlers(): { domain: string; opType: string; versions: numb
   }).sort((a, b) => a.opType.localeCompare(b.opType));
 }
 
-/** Builds the context for one node over the graph being imported. */
-export function makeContext(graph: Graph, node: OnnxNode, opset: number, fresh: (hint: string) => string, tracedBatch: ReadonlySet<string> = new Set()): HandlerContext {
+/**
+ * Builds the context for one node over the graph being imported. The handler sees the node with
+ * every ONNX attribute default of `opset` written in (attribute-defaults.ts).
+ */
+export function makeContext(graph: Graph, onnxNode: OnnxNode, opset: number, fresh: (hint: string) => string, tracedBatch: ReadonlySet<string> = new Set()): HandlerContext {
+  const attrs = withAttributeDefaults(onnxNode.domain, onnxNode.opType, opset, onnxNode.attrs);
+  const node = attrs === onnxNode.attrs ? onnxNode : { ...onnxNode, attrs };
   let emitted = 0;
   const where = { node: node.name, op: node.opType };
   const ctx: HandlerContext = {

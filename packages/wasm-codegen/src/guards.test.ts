@@ -71,7 +71,7 @@ describe('effectiveGuards', () => {
       'graph g(%x: float32[4], %c: bool[]) -> (%y)',
       '  const %zero: float32[] = [0]',
       '  const %axes: int64[1] = [0]',
-      '  %m: float32[] = ReduceSum(%x, %axes) {keepdims=0}  # mean',
+      '  %m: float32[] = ReduceSum(%x, %axes) {axes=[], keepdims=0, noop_with_empty_axes=0}  # mean',
       '  %d: bool[] = Greater(%m, %zero)  # inner_cond',
       '  %p: float32[4] = Relu(%x)  # inner_then',
       '  %q: float32[4] = Neg(%x)  # inner_else',

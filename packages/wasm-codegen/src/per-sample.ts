@@ -27,11 +27,11 @@ function keepsBatchAxis(n: Node, rank: number): boolean {
     case 'Gemm': return !transposesA(n);
     case 'Softmax': case 'LogSoftmax': case 'Hardmax': case 'Concat': case 'Split': case 'LayerNormalization':
     case 'Flatten': case 'CumSum': case 'ArgMax': case 'ArgMin':
-      return norm(attrInt(n, 'axis', n.op === 'Concat' || n.op === 'Split' ? 0 : n.op === 'LayerNormalization' ? -1 : 1)) > 0;
-    case 'Transpose': return (attrInts(n, 'perm', []) ?? [])[0] === 0;
+      return norm(attrInt(n, 'axis')) > 0;
+    case 'Transpose': return attrInts(n, 'perm')[0] === 0;
     case 'ReduceMean': case 'ReduceSum': case 'ReduceMax': case 'ReduceMin': case 'ReduceProd': case 'ReduceL2': case 'ReduceL1':
     case 'ReduceLogSumExp': case 'ReduceSumSquare': case 'ReduceLogSum': {
-      const axes = attrInts(n, 'axes', []) ?? [];
+      const axes = attrInts(n, 'axes');
       return axes.length > 0 && axes.every((a) => norm(a) > 0);
     }
     default: return false;

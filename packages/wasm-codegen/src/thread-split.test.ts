@@ -59,9 +59,9 @@ describe('thread-split', () => {
     const a = random([1, 256, 96], 7), bm = random([96, 128], 8), bias = random([128], 9), res = random([1, 256, 128], 10);
     checkParts({ name: 'mm', op: 'MatMul', inputs: ['a', 'b', 'bias', 'r'], outputs: ['y'], attrs: {} }, [a, bm, bias, res], 4, 4);
     const ga = random([64, 256], 11), gb = random([96, 256], 12), gc = random([96], 13);
-    checkParts({ name: 'g', op: 'Gemm', inputs: ['a', 'b', 'c'], outputs: ['y'], attrs: { transB: 1, alpha: 0.5 } }, [ga, gb, gc], 2, 2);
+    checkParts({ name: 'g', op: 'Gemm', inputs: ['a', 'b', 'c'], outputs: ['y'], attrs: { transA: 0, transB: 1, alpha: 0.5, beta: 1 } }, [ga, gb, gc], 2, 2);
     const q = random([1, 4, 128, 32], 14), k = random([1, 4, 128, 32], 15), v = random([1, 4, 128, 32], 16);
-    checkParts({ name: 'att', op: 'Attention', inputs: ['q', 'k', 'v'], outputs: ['y'], attrs: {} }, [q, k, v], 8, 4);
+    checkParts({ name: 'att', op: 'Attention', inputs: ['q', 'k', 'v'], outputs: ['y'], attrs: { scale: 1 / Math.sqrt(32), is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: 0 } }, [q, k, v], 8, 4);
   });
 
   it('leaves small nodes, batches and weights-first products whole', () => {

@@ -38,17 +38,17 @@ function defineArg(name: 'ArgMax' | 'ArgMin'): OpDef {
     infer(ctx) {
       expectDType(ctx, 0, ARG_DTYPES);
       const shape = input(ctx, 0).shape;
-      const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', 0), shape.length);
+      const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), shape.length);
       if (shape[axis] === 0) fail(ctx.node, `cannot take ${name} over the empty axis ${axis}`);
-      const keep = attrInt(ctx.node, 'keepdims', 1) !== 0;
+      const keep = attrInt(ctx.node, 'keepdims') !== 0;
       const out: Dim[] = shape.flatMap((d, i) => (i !== axis ? [d] : keep ? [1] : []));
       return [{ dtype: 'int64', shape: out }];
     },
     evaluate(node, [x]) {
       const dims = x!.dims;
-      const { axis, outer, n, inner } = axisView(node, dims, attrInt(node, 'axis', 0));
-      const last = attrInt(node, 'select_last_index', 0) !== 0;
-      const keep = attrInt(node, 'keepdims', 1) !== 0;
+      const { axis, outer, n, inner } = axisView(node, dims, attrInt(node, 'axis'));
+      const last = attrInt(node, 'select_last_index') !== 0;
+      const keep = attrInt(node, 'keepdims') !== 0;
       const out = makeTensor('int64', dims.flatMap((d, i) => (i !== axis ? [d] : keep ? [1] : [])));
       const at = valueReader(x!);
       for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
@@ -69,10 +69,10 @@ export function valueReader(x: Tensor): (k: number) => number | bigint {
 registerOp(defineArg('ArgMax'));
 registerOp(defineArg('ArgMin'));
 
-/** Inference of a float op that keeps its input's shape and works along attribute `axis` (default -1). */
+/** Inference of a float op that keeps its input's shape and works along attribute `axis`. */
 export function inferFloatAlongAxis(ctx: InferContext): ValueType[] {
   const dtype = expectDType(ctx, 0, FLOAT_DTYPES);
   const x = input(ctx, 0);
-  normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), x.shape.length);
+  normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
   return [{ dtype, shape: [...x.shape] }];
 }

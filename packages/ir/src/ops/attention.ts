@@ -59,20 +59,20 @@ export const attention: OpDef = {
     }
     const nonpad = ctx.inputs[4];
     if (nonpad && (nonpad.dtype !== 'int64' || nonpad.shape.length !== 1)) fail(node, `nonpad_kv_seqlen (input 4) must be int64 of shape [batch], got ${nonpad.dtype}[${nonpad.shape}]`, 'DTYPE_MISMATCH');
-    if (attrInt(node, 'causal_from_nonpad', 0) && !nonpad) fail(node, 'causal_from_nonpad needs nonpad_kv_seqlen (input 4)', 'INVALID_ATTRIBUTE');
-    const mode = attrInt(node, 'qk_matmul_output_mode', 0);
+    if (attrInt(node, 'causal_from_nonpad') && !nonpad) fail(node, 'causal_from_nonpad needs nonpad_kv_seqlen (input 4)', 'INVALID_ATTRIBUTE');
+    const mode = attrInt(node, 'qk_matmul_output_mode');
     if (![0, 1, 2, 3].includes(mode)) fail(node, `qk_matmul_output_mode ${mode} is not one of 0, 1, 2, 3`, 'INVALID_ATTRIBUTE');
     return [{ dtype: 'float32', shape: [B, Hq, S, v[3]!] }, { dtype: 'float32', shape: [B, Hq, S, T] }];
   },
   evaluate(node, [q, k, v, mask, nonpad]) {
     const d = attentionDims(q!.dims, k!.dims, v!.dims);
     const { B, Hq, Hkv, S, T, D, Dv } = d;
-    const scale = attrFloat(node, 'scale', 1 / Math.sqrt(D));
-    const softcap = attrFloat(node, 'softcap', 0);
-    const causal = attrInt(node, 'is_causal', 0) !== 0;
-    const fromNonpad = attrInt(node, 'causal_from_nonpad', 0) !== 0;
-    const pastLen = attrInt(node, 'causal_offset', 0);
-    const mode = attrInt(node, 'qk_matmul_output_mode', 0);
+    const scale = attrFloat(node, 'scale');
+    const softcap = attrFloat(node, 'softcap');
+    const causal = attrInt(node, 'is_causal') !== 0;
+    const fromNonpad = attrInt(node, 'causal_from_nonpad') !== 0;
+    const pastLen = attrInt(node, 'causal_offset');
+    const mode = attrInt(node, 'qk_matmul_output_mode');
     const Q = q!.data as Float32Array, K = k!.data as Float32Array, V = v!.data as Float32Array;
     const y = makeTensor('float32', [B, Hq, S, Dv]), qk = makeTensor('float32', [B, Hq, S, T]);
     const Y = y.data as Float32Array, QK = qk.data as Float32Array;

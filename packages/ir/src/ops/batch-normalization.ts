@@ -11,7 +11,8 @@ export const batchNormalization: OpDef = {
     const { node } = ctx;
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const x = input(ctx, 0).shape;
-    if (attrInt(node, 'training_mode', 0) !== 0) fail(node, 'training_mode=1 is not supported (inference only)', 'UNSUPPORTED_OP');
+    // The op has no training_mode (the importer expands training): one set by hand is refused.
+    if ('training_mode' in node.attrs && attrInt(node, 'training_mode') !== 0) fail(node, 'training_mode=1 is not supported (inference only)', 'UNSUPPORTED_OP');
     if (node.outputs.slice(1).some((o) => o)) fail(node, 'the running mean/var outputs (training mode) are not supported', 'UNSUPPORTED_OP');
     if (x.length < 2) fail(node, `input X has rank ${x.length}; expected at least [N, C]`);
     const names = ['scale', 'B', 'input_mean', 'input_var'];
@@ -26,7 +27,7 @@ export const batchNormalization: OpDef = {
     return [{ dtype, shape: [...x] }];
   },
   evaluate(node, [x, scale, b, mean, variance]) {
-    const eps = attrFloat(node, 'epsilon', 1e-5);
+    const eps = attrFloat(node, 'epsilon');
     const [N, C] = x!.dims as [number, number];
     const inner = sizeOf(x!.dims.slice(2));
     const y = makeTensor(x!.dtype, x!.dims);

@@ -19,11 +19,11 @@ export interface ConvTransposeGeometry {
 
 export function convTransposeGeometry(node: Node, rank: number): ConvTransposeGeometry {
   const g: ConvTransposeGeometry = {
-    strides: attrInts(node, 'strides', new Array<number>(rank).fill(1)),
-    dilations: attrInts(node, 'dilations', new Array<number>(rank).fill(1)),
-    padsBegin: attrInts(node, 'pads_begin', new Array<number>(rank).fill(0)),
+    strides: attrInts(node, 'strides'),
+    dilations: attrInts(node, 'dilations'),
+    padsBegin: attrInts(node, 'pads_begin'),
     outShape: attrInts(node, 'output_shape'),
-    group: attrInt(node, 'group', 1),
+    group: attrInt(node, 'group'),
   };
   for (const [name, v] of Object.entries(g)) {
     if (Array.isArray(v) && v.length !== rank) fail(node, `${name} [${v}] must have ${rank} values, one per spatial axis`, 'INVALID_ATTRIBUTE');

@@ -22,7 +22,7 @@ function defineCumulative(name: 'CumSum' | 'CumProd'): OpDef {
     },
     evaluate(node, [x]) {
       const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis'));
-      const exclusive = attrInt(node, 'exclusive', 0) !== 0, reverse = attrInt(node, 'reverse', 0) !== 0;
+      const exclusive = attrInt(node, 'exclusive') !== 0, reverse = attrInt(node, 'reverse') !== 0;
       // Integers accumulate exactly as BigInt and wrap at the end; floats accumulate in float64.
       const integer = !FLOAT_DTYPES.includes(x!.dtype);
       const read = valueReader(x!);

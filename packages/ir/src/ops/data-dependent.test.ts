@@ -19,11 +19,11 @@ describe('data-dependent ops', () => {
   });
   it('Unique sorted and unsorted, flat and along an axis', () => {
     const x = f32([6], [2, 1, 1, 3, 4, 3]);
-    const sorted = evaluate(node('Unique', ['x'], 4), [x]).map(toNumbers);
+    const sorted = evaluate(node('Unique', ['x'], 4, { sorted: 1 }), [x]).map(toNumbers);
     expect(sorted).toEqual([[1, 2, 3, 4], [1, 0, 3, 4], [1, 0, 0, 2, 3, 2], [2, 1, 2, 1]]);
     const firstSeen = evaluate(node('Unique', ['x'], 4, { sorted: 0 }), [x]).map(toNumbers);
     expect(firstSeen).toEqual([[2, 1, 3, 4], [0, 1, 3, 4], [0, 1, 1, 2, 3, 2], [1, 2, 2, 1]]);
-    const rows = evaluate(node('Unique', ['x'], 4, { axis: 0 }), [f32([3, 3], [1, 0, 0, 1, 0, 0, 2, 3, 4])]);
+    const rows = evaluate(node('Unique', ['x'], 4, { axis: 0, sorted: 1 }), [f32([3, 3], [1, 0, 0, 1, 0, 0, 2, 3, 4])]);
     expect(rows[0]!.dims).toEqual([2, 3]);
     expect(toNumbers(rows[0]!)).toEqual([1, 0, 0, 2, 3, 4]);
     expect(toNumbers(rows[2]!)).toEqual([0, 0, 1]);
@@ -31,7 +31,7 @@ describe('data-dependent ops', () => {
   it('NonMaxSuppression keeps the best boxes per class under the IoU limit', () => {
     const boxes = f32([1, 4, 4], [0, 0, 1, 1, 0, 0.1, 1, 1.1, 0, 10, 1, 11, 1, 1, 0, 0]);
     const scores = f32([1, 1, 4], [0.9, 0.75, 0.6, 0.95]);
-    const [y] = evaluate(node('NonMaxSuppression', ['b', 's', 'm', 'i', 't']), [boxes, scores, makeTensor('int64', [1], [3]), f32([1], [0.5]), f32([1], [0])]);
+    const [y] = evaluate(node('NonMaxSuppression', ['b', 's', 'm', 'i', 't'], 1, { center_point_box: 0 }), [boxes, scores, makeTensor('int64', [1], [3]), f32([1], [0.5]), f32([1], [0])]);
     expect(y!.dims).toEqual([2, 3]);
     expect(toNumbers(y!)).toEqual([0, 0, 3, 0, 0, 2]);
   });
@@ -41,8 +41,8 @@ describe('data-dependent ops', () => {
   });
   it('without known inputs, Unique and NonMaxSuppression count at run time too', () => {
     const g: Graph = { name: 'g', inputs: ['x', 'b', 's'], outputs: [], nodes: [], types: new Map([['x', { dtype: 'float32', shape: [3, 4] }], ['b', { dtype: 'float32', shape: [1, 5, 4] }], ['s', { dtype: 'float32', shape: [1, 2, 5] }]]), constants: new Map() };
-    expect(inferNode(g, { ...node('Unique', ['x'], 4), attrs: { axis: 1 } }).map((t) => t.shape)).toEqual([[3, 'rt_n_count'], ['rt_n_count'], [4], ['rt_n_count']]);
-    expect(inferNode(g, node('Unique', ['x'], 4))[2]!.shape).toEqual([12]);
+    expect(inferNode(g, { ...node('Unique', ['x'], 4), attrs: { axis: 1, sorted: 1 } }).map((t) => t.shape)).toEqual([[3, 'rt_n_count'], ['rt_n_count'], [4], ['rt_n_count']]);
+    expect(inferNode(g, node('Unique', ['x'], 4, { sorted: 1 }))[2]!.shape).toEqual([12]);
     expect(inferNode(g, node('NonMaxSuppression', ['b', 's']))).toEqual([{ dtype: 'int64', shape: ['rt_n_count', 3] }]);
     expect(() => inferNode(g, node('NonMaxSuppression', ['x', 's']))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });

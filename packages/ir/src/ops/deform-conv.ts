@@ -10,11 +10,11 @@ import { makeTensor, toNumbers } from '../tensor.js';
 export interface DeformGeometry { kh: number; kw: number; sh: number; sw: number; dh: number; dw: number; pt: number; pl: number; group: number; og: number }
 
 export function deformGeometry(node: Node, w: number[]): DeformGeometry {
-  const [kh, kw] = attrInts(node, 'kernel_shape', w.slice(2)) as [number, number];
-  const [sh, sw] = attrInts(node, 'strides', [1, 1]) as [number, number];
-  const [dh, dw] = attrInts(node, 'dilations', [1, 1]) as [number, number];
-  const [pt, pl] = attrInts(node, 'pads', [0, 0, 0, 0]) as [number, number];
-  return { kh, kw, sh, sw, dh, dw, pt, pl, group: attrInt(node, 'group', 1), og: attrInt(node, 'offset_group', 1) };
+  const [kh, kw] = attrInts(node, 'kernel_shape') as [number, number];
+  const [sh, sw] = attrInts(node, 'strides') as [number, number];
+  const [dh, dw] = attrInts(node, 'dilations') as [number, number];
+  const [pt, pl] = attrInts(node, 'pads') as [number, number];
+  return { kh, kw, sh, sw, dh, dw, pt, pl, group: attrInt(node, 'group'), og: attrInt(node, 'offset_group') };
 }
 
 /** Bilinear sample of a plane at (y, x) with zeros outside. */

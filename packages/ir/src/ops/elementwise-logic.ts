@@ -26,7 +26,7 @@ export const COMPARE: Record<string, Spec> = {
   BitwiseXor: { fn: (a, b) => Number(BigInt(a) ^ BigInt(b)), inputs: INTS, bool: false, description: 'bitwise xor' },
   Mod: {
     fn: (a, b, n) => {
-      if (attrInt(n, 'fmod', 0)) return a % b;
+      if (attrInt(n, 'fmod')) return a % b;
       if (b === 0) return Number.isInteger(a) ? 0 : NaN;
       const r = a % b;
       return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
@@ -47,7 +47,7 @@ function binary(name: string, spec: Spec): OpDef {
       const a = input(ctx, 0), b = input(ctx, 1);
       if (a.dtype !== b.dtype) fail(ctx.node, `input dtypes differ: ${a.dtype} and ${b.dtype}`, 'DTYPE_MISMATCH');
       if (!spec.inputs.includes(a.dtype)) fail(ctx.node, `dtype ${a.dtype} is not supported`, 'DTYPE_MISMATCH');
-      if (name === 'Mod' && !attrInt(ctx.node, 'fmod', 0) && ['float32', 'float64', 'float16'].includes(a.dtype)) fail(ctx.node, 'fmod=0 on floating point inputs is invalid', 'INVALID_ATTRIBUTE');
+      if (name === 'Mod' && !attrInt(ctx.node, 'fmod') && ['float32', 'float64', 'float16'].includes(a.dtype)) fail(ctx.node, 'fmod=0 on floating point inputs is invalid', 'INVALID_ATTRIBUTE');
       if (name === 'BitShift') {
         const d = attrString(ctx.node, 'direction');
         if (d !== 'LEFT' && d !== 'RIGHT') fail(ctx.node, `direction must be LEFT or RIGHT, got '${d}'`, 'INVALID_ATTRIBUTE');
@@ -124,4 +124,4 @@ registerOp(not);
 registerOp(bitwiseNot);
 registerOp(where);
 registerOp(floatPredicate('IsNaN', (x) => Number.isNaN(x), 'x is NaN'));
-registerOp(floatPredicate('IsInf', (x, n) => (x === Infinity && attrInt(n, 'detect_positive', 1) === 1) || (x === -Infinity && attrInt(n, 'detect_negative', 1) === 1), 'x is +/-Inf (detect_positive / detect_negative)'));
+registerOp(floatPredicate('IsInf', (x, n) => (x === Infinity && attrInt(n, 'detect_positive') === 1) || (x === -Infinity && attrInt(n, 'detect_negative') === 1), 'x is +/-Inf (detect_positive / detect_negative)'));

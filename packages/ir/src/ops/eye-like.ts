@@ -1,13 +1,13 @@
-// EyeLike(x) {dtype?, k}: a 2-D tensor of x's shape with ones on the k-th diagonal (k > 0 above
-// the main one) and zeros elsewhere; dtype defaults to x's. The importer maps ONNX's dtype code
-// to an IR dtype name.
+// EyeLike(x) {dtype, k}: a 2-D tensor of x's shape with ones on the k-th diagonal (k > 0 above
+// the main one) and zeros elsewhere. The importer maps ONNX's dtype code to an IR dtype name
+// (x's dtype when the model gives none).
 import { DType, DTYPE_BYTES } from '../dtype.js';
 import { Node } from '../graph.js';
 import { OpDef, attrInt, attrString, fail, input, registerOp } from '../op-registry.js';
 import { makeTensor } from '../tensor.js';
 
-export function eyeLikeDType(node: Node, input: DType): DType {
-  const d = attrString(node, 'dtype', input);
+export function eyeLikeDType(node: Node): DType {
+  const d = attrString(node, 'dtype');
   if (!(d in DTYPE_BYTES) || d === 'string') fail(node, `dtype '${d}' is not supported`, 'INVALID_ATTRIBUTE');
   return d as DType;
 }
@@ -19,15 +19,15 @@ export const eyeLike: OpDef = {
   infer(ctx) {
     const x = input(ctx, 0);
     if (x.shape.length !== 2) fail(ctx.node, `input must be 2-D, got [${x.shape}]`);
-    attrInt(ctx.node, 'k', 0);
-    return [{ dtype: eyeLikeDType(ctx.node, x.dtype), shape: [...x.shape] }];
+    attrInt(ctx.node, 'k');
+    return [{ dtype: eyeLikeDType(ctx.node), shape: [...x.shape] }];
   },
   evaluate(node, [x]) {
     const [h, w] = x!.dims as [number, number];
-    const k = attrInt(node, 'k', 0);
+    const k = attrInt(node, 'k');
     const vals = new Array<number>(h * w).fill(0);
     for (let i = 0; i < h; i++) if (i + k >= 0 && i + k < w) vals[i * w + i + k] = 1;
-    return [makeTensor(eyeLikeDType(node, x!.dtype), [h, w], vals)];
+    return [makeTensor(eyeLikeDType(node), [h, w], vals)];
   },
   flops: () => 0,
 };

@@ -5,7 +5,7 @@
 // other run gets zeros, which the merging Where never selects. The node checks the condition
 // itself, so it stays correct wherever the optimizer moves it or whatever guards it loses.
 import { DType } from '../dtype.js';
-import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
+import { OpDef, attrInt, attrString, fail, input, registerOp } from '../op-registry.js';
 import { getNumber, makeTensor } from '../tensor.js';
 
 export const failBranch: OpDef = {
@@ -20,7 +20,7 @@ export const failBranch: OpDef = {
     return [{ dtype: String(ctx.node.attrs.dtype) as DType, shape: shape as number[] }];
   },
   evaluate(node, [cond]) {
-    if ((getNumber(cond!, 0) !== 0) === (attrInt(node, 'when', 1) !== 0)) fail(node, `the run takes a branch that cannot run for these shapes: ${String(node.attrs.message ?? '')}`);
+    if ((getNumber(cond!, 0) !== 0) === (attrInt(node, 'when') !== 0)) fail(node, `the run takes a branch that cannot run for these shapes: ${attrString(node, 'message')}`);
     return [makeTensor(String(node.attrs.dtype) as DType, node.attrs.shape as number[])];
   },
   flops: () => 0,

@@ -5,7 +5,7 @@ import { cloneTensor } from '../reference.js';
 import { dimProduct } from '../dim-expr.js';
 
 function flattenAxis(node: Parameters<typeof attrInt>[0], rank: number): number {
-  const axis = attrInt(node, 'axis', 1);
+  const axis = attrInt(node, 'axis');
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a > rank) fail(node, `axis ${axis} is out of range for rank ${rank} (allowed ${-rank}..${rank})`, 'INVALID_ATTRIBUTE');
   return a;

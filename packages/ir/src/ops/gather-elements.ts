@@ -25,12 +25,12 @@ export const gatherElements: OpDef = {
     const x = input(ctx, 0), idx = input(ctx, 1);
     expectIntDType(ctx, 1, 'indices');
     if (x.shape.length === 0) fail(ctx.node, 'data (input 0) must have rank >= 1');
-    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.shape.length);
+    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
     checkElementIndices(ctx.node, x.shape, idx.shape, axis, 'indices');
     return [{ dtype: x.dtype, shape: [...idx.shape] }];
   },
   evaluate(node, [x, idx]) {
-    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x!.dims.length);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length);
     const strides = stridesOf(x!.dims);
     const data = allocateArray(x!.dtype, idx!.data.length) as Float32Array;
     const src = x!.data as Float32Array;

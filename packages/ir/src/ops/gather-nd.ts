@@ -59,12 +59,12 @@ export const gatherND: OpDef = {
   infer(ctx) {
     const x = input(ctx, 0), idx = input(ctx, 1);
     expectIntDType(ctx, 1, 'indices');
-    const b = attrInt(ctx.node, 'batch_dims', 0);
+    const b = attrInt(ctx.node, 'batch_dims');
     const k = checkNdIndices(ctx.node, x.shape, idx.shape, b);
     return [{ dtype: x.dtype, shape: [...idx.shape.slice(0, -1), ...x.shape.slice(b + k)] }];
   },
   evaluate(node, [x, idx]) {
-    const b = attrInt(node, 'batch_dims', 0);
+    const b = attrInt(node, 'batch_dims');
     checkNdIndices(node, x!.dims, idx!.dims, b);
     const p = ndPlan(x!.dims, idx!.dims, b);
     const outDims = [...idx!.dims.slice(0, -1), ...x!.dims.slice(b + p.k)];

@@ -13,11 +13,11 @@ export const gather: OpDef = {
     const x = input(ctx, 0), idx = input(ctx, 1);
     expectIntDType(ctx, 1, 'indices');
     if (x.shape.length === 0) fail(ctx.node, 'data (input 0) must have rank >= 1');
-    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.shape.length);
+    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
     return [{ dtype: x.dtype, shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)] }];
   },
   evaluate(node, [x, idx]) {
-    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x!.dims.length);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length);
     const dim = x!.dims[axis]!;
     const outer = sizeOf(x!.dims.slice(0, axis)), inner = sizeOf(x!.dims.slice(axis + 1));
     const n = idx!.data.length;

@@ -16,12 +16,12 @@ export type GridMode = 'nearest' | 'linear' | 'cubic';
 export type GridPadding = 'zeros' | 'border' | 'reflection';
 
 export function gridSampleModes(node: Node): { mode: GridMode; padding: GridPadding; alignCorners: boolean } {
-  const raw = attrString(node, 'mode', 'linear');
+  const raw = attrString(node, 'mode');
   const mode = raw === 'bilinear' ? 'linear' : raw === 'bicubic' ? 'cubic' : raw;
   if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') fail(node, `mode '${raw}' is not supported`, 'INVALID_ATTRIBUTE');
-  const padding = attrString(node, 'padding_mode', 'zeros');
+  const padding = attrString(node, 'padding_mode');
   if (padding !== 'zeros' && padding !== 'border' && padding !== 'reflection') fail(node, `padding_mode '${padding}' is not supported`, 'INVALID_ATTRIBUTE');
-  return { mode, padding, alignCorners: attrInt(node, 'align_corners', 0) !== 0 };
+  return { mode, padding, alignCorners: attrInt(node, 'align_corners') !== 0 };
 }
 
 /** Reflects x into [lo, hi] by the nearer border, repeatedly. */

@@ -11,7 +11,7 @@ export const hardmax: OpDef = {
   description: 'one-hot of the first maximum along an axis',
   infer: inferFloatAlongAxis,
   evaluate(node, [x]) {
-    const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis', -1));
+    const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis'));
     const ys = new Array<number>(x!.data.length).fill(0);
     const at = valueReader(x!);
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {

@@ -16,7 +16,7 @@ export const layerNormalization: OpDef = {
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const x = input(ctx, 0);
     const rank = x.shape.length;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), rank);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), rank);
     const tail = x.shape.slice(axis);
     for (const [i, what] of [[1, 'Scale'], [2, 'B']] as const) {
       const t = ctx.inputs[i];
@@ -32,8 +32,8 @@ export const layerNormalization: OpDef = {
   },
   evaluate(node, [x, scale, bias]) {
     const dims = x!.dims;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), dims.length);
-    const eps = attrFloat(node, 'epsilon', 1e-5);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), dims.length);
+    const eps = attrFloat(node, 'epsilon');
     const tail = dims.slice(axis);
     const rows = sizeOf(dims.slice(0, axis)), n = sizeOf(tail);
     const stats = [...dims.slice(0, axis), ...tail.map(() => 1)];

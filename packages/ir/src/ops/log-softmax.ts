@@ -10,7 +10,7 @@ export const logSoftmax: OpDef = {
   description: 'log of the softmax along an axis, computed as x - max - log(sum(exp(x - max)))',
   infer: inferFloatAlongAxis,
   evaluate(node, [x]) {
-    const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis', -1));
+    const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis'));
     const at = valueReader(x!) as (k: number) => number;
     const ys = new Array<number>(x!.data.length);
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {

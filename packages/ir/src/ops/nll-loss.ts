@@ -9,7 +9,7 @@ import { OpDef, attrString, expectDType, fail, input, registerOp } from '../op-r
 import { makeTensor, sizeOf } from '../tensor.js';
 
 export function lossReduction(node: Node): 'none' | 'sum' | 'mean' {
-  const r = attrString(node, 'reduction', 'mean');
+  const r = attrString(node, 'reduction');
   if (r !== 'none' && r !== 'sum' && r !== 'mean') fail(node, `reduction '${r}' is not one of none, sum, mean`, 'INVALID_ATTRIBUTE');
   return r;
 }

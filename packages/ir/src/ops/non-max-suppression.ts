@@ -43,7 +43,7 @@ export const nonMaxSuppression: OpDef = {
   },
   evaluate(node, [boxes, scores, maxOut, iouT, scoreT]) {
     const [batches, classes, n] = scores!.dims as [number, number, number];
-    const centered = attrInt(node, 'center_point_box', 0) === 1;
+    const centered = attrInt(node, 'center_point_box') === 1;
     const limit = maxOut && maxOut.data.length ? getNumber(maxOut, 0) : 0;
     const iouLimit = iouT && iouT.data.length ? getNumber(iouT, 0) : 0;
     const minScore = scoreT && scoreT.data.length ? getNumber(scoreT, 0) : -Infinity;

@@ -14,7 +14,7 @@ export type PadMode = 'constant' | 'edge' | 'reflect' | 'wrap';
 const MODES: readonly PadMode[] = ['constant', 'edge', 'reflect', 'wrap'];
 
 export function padMode(node: Node): PadMode {
-  const m = attrString(node, 'mode', 'constant');
+  const m = attrString(node, 'mode');
   if (!MODES.includes(m as PadMode)) fail(node, `mode '${m}' is not one of ${MODES.join(', ')}`, 'INVALID_ATTRIBUTE');
   return m as PadMode;
 }

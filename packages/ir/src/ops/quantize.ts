@@ -24,10 +24,10 @@ export function quantRange(dtype: DType): [number, number] { return INT_RANGE[dt
 export interface QuantLayout { outer: number; D: number; inner: number; block: number; so: number; sd: number; si: number }
 
 export function quantLayout(node: Node, x: number[], scale: number[]): QuantLayout {
-  const block = attrInt(node, 'block_size', 0);
+  const block = attrInt(node, 'block_size');
   // Per tensor: the axis plays no part (and may be out of range for x).
   if (sizeOf(scale) === 1 && block === 0) return { outer: 1, D: sizeOf(x), inner: 1, block: 1, so: 0, sd: 0, si: 0 };
-  const axis = normalizeAxis(node, attrInt(node, 'axis', 1), x.length);
+  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.length);
   const outer = sizeOf(x.slice(0, axis)), D = x[axis]!, inner = sizeOf(x.slice(axis + 1));
   if (block === 0) {
     if (scale.length !== 1 || scale[0] !== D) fail(node, `a per-axis scale must have shape [${D}] (axis ${axis} of [${x}]), got [${scale}]`);
@@ -71,15 +71,15 @@ export const quantizeLinear: OpDef = {
   infer(ctx) {
     expectDType(ctx, 0, ['float32']);
     expectDType(ctx, 1, ['float32']);
-    const to = attrString(ctx.node, 'to', 'uint8') as DType;
+    const to = attrString(ctx.node, 'to') as DType;
     if (!QUANT_DTYPES.includes(to)) fail(ctx.node, `quantizing to ${to} is not supported (${QUANT_DTYPES.join(', ')})`, 'DTYPE_MISMATCH');
     checkParams(ctx, to);
     return [{ dtype: to, shape: [...input(ctx, 0).shape] as Dim[] }];
   },
   evaluate(node, [x, scale, zp]) {
-    const to = attrString(node, 'to', 'uint8') as DType;
+    const to = attrString(node, 'to') as DType;
     if (FLOAT_FORMATS[to]) {
-      const saturate = attrInt(node, 'saturate', 1) !== 0;
+      const saturate = attrInt(node, 'saturate') !== 0;
       return [mapQuant(node, x!, scale!, zp, makeTensor(to, [...x!.dims]), (v, s, z) => encodeElement(to, Math.fround(Math.fround(v / s) + z), saturate))];
     }
     const [lo, hi] = quantRange(to);

@@ -11,7 +11,7 @@ import { makeTensor, sizeOf } from '../tensor.js';
 const FLOATS: DType[] = ['float32', 'float64', 'float16'];
 
 export function randomDType(node: Node): DType {
-  const d = attrString(node, 'dtype', 'float32') as DType;
+  const d = attrString(node, 'dtype') as DType;
   if (!FLOATS.includes(d)) fail(node, `dtype '${d}' is not supported (${FLOATS.join(', ')} are)`, 'DTYPE_MISMATCH');
   return d;
 }
@@ -37,13 +37,13 @@ export const randomUniform: OpDef = {
   infer(ctx) {
     const like = ctx.inputs[0];
     const shape = like ? [...like.shape] : attrInts(ctx.node, 'shape');
-    attrFloat(ctx.node, 'low', 0);
-    attrFloat(ctx.node, 'high', 1);
+    attrFloat(ctx.node, 'low');
+    attrFloat(ctx.node, 'high');
     return [{ dtype: randomDType(ctx.node), shape }];
   },
   evaluate(node, [like]) {
     const dims = like ? like.dims : attrInts(node, 'shape');
-    const low = attrFloat(node, 'low', 0), high = attrFloat(node, 'high', 1);
+    const low = attrFloat(node, 'low'), high = attrFloat(node, 'high');
     let s = randomInitialState(node) ?? ((Math.random() * 0xffffffff) >>> 0 || 1);
     const vals = Array.from({ length: sizeOf(dims) }, () => {
       s = xorshift32(s);

@@ -34,22 +34,22 @@ export interface RecurrentConfig {
 export function recurrentConfig(node: Node, x: number[]): RecurrentConfig {
   const kind = node.op as CellKind;
   const H = attrInt(node, 'hidden_size');
-  const direction = attrString(node, 'direction', 'forward');
+  const direction = attrString(node, 'direction');
   if (!['forward', 'reverse', 'bidirectional'].includes(direction)) fail(node, `direction '${direction}' is not supported`, 'INVALID_ATTRIBUTE');
   const D = direction === 'bidirectional' ? 2 : 1;
-  const names = (node.attrs.activations ?? []) as string[];
-  const alphas = (node.attrs.activation_alpha ?? []) as number[], betas = (node.attrs.activation_beta ?? []) as number[];
+  const names = node.attrs.activations as string[], alphas = node.attrs.activation_alpha as number[], betas = node.attrs.activation_beta as number[];
+  if (!Array.isArray(names) || ![alphas, betas].every((l) => Array.isArray(l) && l.length === names.length)) fail(node, 'activations, activation_alpha and activation_beta must be lists of one entry per function', 'INVALID_ATTRIBUTE');
   const F = FUNCTIONS[kind];
   if (names.length !== F * D) fail(node, `activations [${names}] must list ${F * D} functions`, 'INVALID_ATTRIBUTE');
   for (const n of names) if (!ACTIVATIONS[n]) fail(node, `activation '${n}' is not supported`, 'UNSUPPORTED_OP');
-  const functions = Array.from({ length: D }, (_, d) => names.slice(d * F, (d + 1) * F).map((n, k) => [n, alphas[d * F + k] ?? 0, betas[d * F + k] ?? 0] as [string, number, number]));
+  const functions = Array.from({ length: D }, (_, d) => names.slice(d * F, (d + 1) * F).map((n, k) => [n, alphas[d * F + k]!, betas[d * F + k]!] as [string, number, number]));
   return {
     kind, T: x[0]!, B: x[1]!, I: x[2]!, H, D,
     reverse: D === 2 ? [false, true] : [direction === 'reverse'],
     functions,
-    clip: attrFloat(node, 'clip', 0),
-    linearBeforeReset: attrInt(node, 'linear_before_reset', 0) !== 0,
-    inputForget: attrInt(node, 'input_forget', 0) !== 0,
+    clip: attrFloat(node, 'clip'),
+    linearBeforeReset: kind === 'GRU' && attrInt(node, 'linear_before_reset') !== 0,
+    inputForget: kind === 'LSTM' && attrInt(node, 'input_forget') !== 0,
   };
 }
 

@@ -1,5 +1,5 @@
 // ReduceMean(x) {axes, keepdims, noop_with_empty_axes}: the mean over the listed axes (all axes
-// when the list is empty or absent, unless noop_with_empty_axes=1 makes that the identity). The
+// when the list is empty, unless noop_with_empty_axes=1 makes that the identity). The
 // importer turns the opset-18 axes input into the attribute.
 import { Dim, Node } from '../graph.js';
 import { OpDef, attrInt, attrInts, expectDType, input, registerOp } from '../op-registry.js';
@@ -9,14 +9,14 @@ import { normalizeAxes } from './shape-util.js';
 
 /** The reduced axes (sorted); an empty list means "nothing to do". */
 export function reducedAxes(node: Node, rank: number): number[] {
-  const axes = attrInts(node, 'axes', []);
-  if (axes.length === 0) return attrInt(node, 'noop_with_empty_axes', 0) ? [] : Array.from({ length: rank }, (_, i) => i);
+  const axes = attrInts(node, 'axes');
+  if (axes.length === 0) return attrInt(node, 'noop_with_empty_axes') ? [] : Array.from({ length: rank }, (_, i) => i);
   return normalizeAxes(node, axes, rank).sort((a, b) => a - b);
 }
 
 export function reducedShape<D extends Dim>(node: Node, shape: readonly D[]): D[] {
   const axes = reducedAxes(node, shape.length);
-  const keep = attrInt(node, 'keepdims', 1) !== 0;
+  const keep = attrInt(node, 'keepdims') !== 0;
   const out: D[] = [];
   shape.forEach((d, i) => {
     if (!axes.includes(i)) out.push(d);

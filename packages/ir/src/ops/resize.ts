@@ -21,15 +21,15 @@ function floats(node: Node, name: string, dflt?: number[]): number[] {
 }
 
 export function resizeOptions(node: Node): ResizeOptions {
-  const mode = attrString(node, 'mode', 'nearest') as ResizeMode;
+  const mode = attrString(node, 'mode') as ResizeMode;
   if (!['nearest', 'linear', 'cubic'].includes(mode)) fail(node, `mode '${mode}' is not one of nearest, linear, cubic`, 'INVALID_ATTRIBUTE');
-  const coordinateMode = attrString(node, 'coordinate_transformation_mode', 'half_pixel') as CoordinateMode;
+  const coordinateMode = attrString(node, 'coordinate_transformation_mode') as CoordinateMode;
   if (!COORDINATE_MODES.includes(coordinateMode)) fail(node, `coordinate_transformation_mode '${coordinateMode}' is not supported`, 'INVALID_ATTRIBUTE');
-  const nearestMode = attrString(node, 'nearest_mode', 'round_prefer_floor') as NearestMode;
+  const nearestMode = attrString(node, 'nearest_mode') as NearestMode;
   if (!NEAREST_MODES.includes(nearestMode)) fail(node, `nearest_mode '${nearestMode}' is not supported`, 'INVALID_ATTRIBUTE');
-  const antialias = attrInt(node, 'antialias', 0) !== 0;
+  const antialias = attrInt(node, 'antialias') !== 0;
   if (antialias && mode === 'nearest') fail(node, 'antialias is not defined for mode nearest', 'INVALID_ATTRIBUTE');
-  return { mode, coordinateMode, nearestMode, antialias, cubicA: attrFloat(node, 'cubic_coeff_a', -0.75), excludeOutside: attrInt(node, 'exclude_outside', 0) !== 0 };
+  return { mode, coordinateMode, nearestMode, antialias, cubicA: attrFloat(node, 'cubic_coeff_a'), excludeOutside: attrInt(node, 'exclude_outside') !== 0 };
 }
 
 /** The taps of every axis of an input of shape `dims`. */
@@ -58,7 +58,7 @@ export const resize: OpDef = {
   evaluate(node, [x]) {
     const dims = x!.dims, rank = dims.length;
     const plan = resizePlan(node, dims);
-    const extrapolation = attrFloat(node, 'extrapolation_value', 0);
+    const extrapolation = attrFloat(node, 'extrapolation_value');
     const sizes = attrInts(node, 'sizes');
     const y = makeTensor('float32', sizes);
     const X = x!.data as Float32Array, Y = y.data as Float32Array, inStr = stridesOf(dims);

@@ -7,7 +7,7 @@ import { sizeOf } from '../tensor.js';
 import { expectIntDType } from './shape-util.js';
 
 export function sequenceAxes(node: Node): { time: number; batch: number } {
-  const time = attrInt(node, 'time_axis', 0), batch = attrInt(node, 'batch_axis', 1);
+  const time = attrInt(node, 'time_axis'), batch = attrInt(node, 'batch_axis');
   if (!((time === 0 && batch === 1) || (time === 1 && batch === 0))) fail(node, `time_axis ${time} and batch_axis ${batch} must be 0 and 1`, 'INVALID_ATTRIBUTE');
   return { time, batch };
 }

@@ -13,7 +13,7 @@ export const rmsNormalization: OpDef = {
     const { node } = ctx;
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const x = input(ctx, 0), scale = input(ctx, 1);
-    const tail = x.shape.slice(normalizeAxis(node, attrInt(node, 'axis', -1), x.shape.length));
+    const tail = x.shape.slice(normalizeAxis(node, attrInt(node, 'axis'), x.shape.length));
     if (scale.dtype !== dtype) fail(node, `Scale (input 1) has dtype ${scale.dtype}, X has ${dtype}`, 'DTYPE_MISMATCH');
     const b = scale.shape.length <= tail.length ? broadcastShapes(node, [scale.shape, tail]) : undefined;
     if (!b || b.some((d, k) => typeof d === 'number' && typeof tail[k] === 'number' && d !== tail[k])) {
@@ -23,8 +23,8 @@ export const rmsNormalization: OpDef = {
   },
   evaluate(node, [x, scale]) {
     const dims = x!.dims;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), dims.length);
-    const eps = attrFloat(node, 'epsilon', 1e-5);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), dims.length);
+    const eps = attrFloat(node, 'epsilon');
     const tail = dims.slice(axis);
     const rows = sizeOf(dims.slice(0, axis)), n = sizeOf(tail);
     const y = makeTensor(x!.dtype, [...dims]);

@@ -11,11 +11,11 @@ import { makeTensor, toNumbers } from '../tensor.js';
 export interface RoiAlignAttrs { max: boolean; OH: number; OW: number; ratio: number; scale: number; halfPixel: boolean }
 
 export function roiAlignAttrs(node: Parameters<OpDef['evaluate']>[0]): RoiAlignAttrs {
-  const mode = attrString(node, 'mode', 'avg');
+  const mode = attrString(node, 'mode');
   if (mode !== 'avg' && mode !== 'max') fail(node, `mode '${mode}' is not avg or max`, 'INVALID_ATTRIBUTE');
   const a = {
-    max: mode === 'max', OH: attrInt(node, 'output_height', 1), OW: attrInt(node, 'output_width', 1),
-    ratio: attrInt(node, 'sampling_ratio', 0), scale: attrFloat(node, 'spatial_scale', 1), halfPixel: attrInt(node, 'half_pixel', 1) !== 0,
+    max: mode === 'max', OH: attrInt(node, 'output_height'), OW: attrInt(node, 'output_width'),
+    ratio: attrInt(node, 'sampling_ratio'), scale: attrFloat(node, 'spatial_scale'), halfPixel: attrInt(node, 'half_pixel') !== 0,
   };
   if (a.OH < 1 || a.OW < 1 || a.ratio < 0) fail(node, 'output_height/width must be positive and sampling_ratio non-negative', 'INVALID_ATTRIBUTE');
   return a;

@@ -20,13 +20,13 @@ export function rotaryLayout(node: Node, dims: number[]): RotaryLayout {
     [B, H, S, D] = dims as [number, number, number, number];
     strides = { b: H * S * D, h: S * D, s: D };
   } else {
-    H = attrInt(node, 'num_heads', 0);
+    H = attrInt(node, 'num_heads');
     if (H <= 0) fail(node, '3-D input needs the num_heads attribute', 'INVALID_ATTRIBUTE');
     [B, S] = dims as [number, number];
     D = dims[2]! / H;
     strides = { b: S * H * D, s: H * D, h: D };
   }
-  const rd = attrInt(node, 'rotary_embedding_dim', 0) || D;
+  const rd = attrInt(node, 'rotary_embedding_dim') || D;
   return { B, S, H, D, R: rd / 2, strides };
 }
 
@@ -39,8 +39,8 @@ export const rotaryEmbedding: OpDef = {
     for (const i of [0, 1, 2]) expectDType(ctx, i, ['float32']);
     const x = input(ctx, 0).shape;
     if (x.length !== 3 && x.length !== 4) fail(node, `input X has rank ${x.length}; expected 3 or 4`);
-    if (x.length === 3 && typeof x[2] === 'number' && x[2] % attrInt(node, 'num_heads', 0) !== 0) fail(node, `hidden size ${x[2]} is not a multiple of num_heads`, 'INVALID_ATTRIBUTE');
-    const rd = attrInt(node, 'rotary_embedding_dim', 0);
+    if (x.length === 3 && typeof x[2] === 'number' && x[2] % attrInt(node, 'num_heads') !== 0) fail(node, `hidden size ${x[2]} is not a multiple of num_heads`, 'INVALID_ATTRIBUTE');
+    const rd = attrInt(node, 'rotary_embedding_dim');
     if (rd % 2 !== 0) fail(node, `rotary_embedding_dim ${rd} must be even`, 'INVALID_ATTRIBUTE');
     const layout = isStatic(x) ? rotaryLayout(node, x) : undefined;
     if (layout && 2 * layout.R > layout.D) fail(node, `rotary_embedding_dim ${2 * layout.R} exceeds the head size ${layout.D}`, 'INVALID_ATTRIBUTE');
@@ -56,7 +56,7 @@ export const rotaryEmbedding: OpDef = {
   },
   evaluate(node, [x, cos, sin]) {
     const { B, S, H, D, R, strides } = rotaryLayout(node, x!.dims);
-    const interleaved = attrInt(node, 'interleaved', 0) !== 0;
+    const interleaved = attrInt(node, 'interleaved') !== 0;
     const y: Tensor = makeTensor('float32', [...x!.dims], x!.data as Float32Array);
     const X = x!.data as Float32Array, Y = y.data as Float32Array;
     const C = cos!.data as Float32Array, Sn = sin!.data as Float32Array;

@@ -22,12 +22,12 @@ export const scatterElements: OpDef = {
     if (upd.shape.length !== idx.shape.length || upd.shape.some((d, i) => typeof d === 'number' && typeof idx.shape[i] === 'number' && d !== idx.shape[i])) {
       fail(ctx.node, `updates shape [${upd.shape}] differs from indices shape [${idx.shape}]`);
     }
-    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', 0), x.shape.length);
+    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
     checkElementIndices(ctx.node, x.shape, idx.shape, axis, 'indices');
     return [{ dtype: x.dtype, shape: [...x.shape] }];
   },
   evaluate(node, [x, idx, upd]) {
-    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x!.dims.length);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length);
     const r = scatterReduction(node, x!.dtype);
     const strides = stridesOf(x!.dims);
     const out = x!.data.slice() as Float32Array;

@@ -14,7 +14,7 @@ export type ScatterReduction = 'none' | 'add' | 'mul' | 'max' | 'min';
 const REDUCTIONS: readonly ScatterReduction[] = ['none', 'add', 'mul', 'max', 'min'];
 
 export function scatterReduction(node: Node, dtype?: DType): ScatterReduction {
-  const r = attrString(node, 'reduction', 'none');
+  const r = attrString(node, 'reduction');
   if (!REDUCTIONS.includes(r as ScatterReduction)) fail(node, `reduction '${r}' is not one of ${REDUCTIONS.join(', ')}`, 'INVALID_ATTRIBUTE');
   if (r !== 'none' && dtype === 'bool') fail(node, `reduction '${r}' is not supported for bool tensors`, 'DTYPE_MISMATCH');
   return r as ScatterReduction;

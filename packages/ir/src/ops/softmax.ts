@@ -10,12 +10,12 @@ export const softmax: OpDef = {
   infer(ctx) {
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const x = input(ctx, 0);
-    normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), x.shape.length);
+    normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
     return [{ dtype, shape: [...x.shape] }];
   },
   evaluate(node, [x]) {
     const dims = x!.dims;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), dims.length);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), dims.length);
     const outer = sizeOf(dims.slice(0, axis)), n = dims[axis] ?? 1, inner = sizeOf(dims.slice(axis + 1));
     const out = makeTensor(x!.dtype, [...dims]);
     const X = x!.data as Float32Array, Y = out.data as Float32Array;

@@ -34,7 +34,7 @@ export const topK: OpDef = {
   infer(ctx) {
     const dtype = expectDType(ctx, 0, [...FLOAT_DTYPES, ...INT_DTYPES]);
     const shape = input(ctx, 0).shape;
-    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), shape.length);
+    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), shape.length);
     const n = shape[axis]!;
     const known = topKValue(ctx.node, ctx.values[1]);
     // A k input known only at run time is a value-dependent dim, bounded by the axis length.
@@ -45,8 +45,8 @@ export const topK: OpDef = {
   },
   evaluate(node, [x, kInput]) {
     const dims = x!.dims;
-    const { axis, outer, n, inner } = axisView(node, dims, attrInt(node, 'axis', -1));
-    const k = topKValue(node, kInput)!, largest = attrInt(node, 'largest', 1) !== 0;
+    const { axis, outer, n, inner } = axisView(node, dims, attrInt(node, 'axis'));
+    const k = topKValue(node, kInput)!, largest = attrInt(node, 'largest') !== 0;
     const at = valueReader(x!);
     const outDims = dims.map((d, i) => (i === axis ? k : d));
     const values: (number | bigint)[] = [], indices: number[] = [];

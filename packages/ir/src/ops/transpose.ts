@@ -1,4 +1,4 @@
-// Transpose(x) {perm}: output dim i is input dim perm[i]; without perm, the dims are reversed.
+// Transpose(x) {perm}: output dim i is input dim perm[i] (the importer writes ONNX's reversing default).
 import { Node } from '../graph.js';
 import { OpDef, attrInts, fail, input, registerOp } from '../op-registry.js';
 import { allocateArray } from '../dtype.js';
@@ -6,7 +6,7 @@ import { indices } from '../reference.js';
 import { Tensor, sizeOf, stridesOf } from '../tensor.js';
 
 export function transposePerm(node: Node, rank: number): number[] {
-  const perm = attrInts(node, 'perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
+  const perm = attrInts(node, 'perm');
   if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
     fail(node, `perm [${perm}] is not a permutation of 0..${rank - 1}`, 'INVALID_ATTRIBUTE');
   }

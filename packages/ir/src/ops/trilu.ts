@@ -6,7 +6,7 @@ import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
 import { Tensor } from '../tensor.js';
 
 export function triluUpper(node: Node): boolean {
-  return attrInt(node, 'upper', 1) !== 0;
+  return attrInt(node, 'upper') !== 0;
 }
 
 export const trilu: OpDef = {

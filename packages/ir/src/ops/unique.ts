@@ -63,7 +63,7 @@ export const unique: OpDef = {
       inverseFirst.push(seen.get(id)!);
     }
     let order = firsts.map((_, u) => u);
-    if (attrInt(node, 'sorted', 1)) order = order.sort((a, b) => compareKeys(keys[a]!, keys[b]!) || a - b);
+    if (attrInt(node, 'sorted')) order = order.sort((a, b) => compareKeys(keys[a]!, keys[b]!) || a - b);
     const rank = new Array<number>(order.length);
     order.forEach((u, r) => { rank[u] = r; });
     const counts = new Array<number>(order.length).fill(0);

@@ -20,10 +20,10 @@ export function emitTrainingBatchNorm(ctx: HandlerContext): void {
   const perChannel = ctx.addConstant(int64Vector([1, -1, ...new Array<number>(rank - 2).fill(1)]), 'bn_channel_shape');
   const channels = ctx.addConstant(int64Vector([-1]), 'bn_flat');
 
-  const [mean] = ctx.emit('ReduceMean', [x!], { axes, keepdims: 1 });
+  const [mean] = ctx.emit('ReduceMean', [x!], { axes, keepdims: 1, noop_with_empty_axes: 0 });
   const [centered] = ctx.emit('Sub', [x!, mean!]);
   const [squares] = ctx.emit('Mul', [centered!, centered!]);
-  const [variance] = ctx.emit('ReduceMean', [squares!], { axes, keepdims: 1 });
+  const [variance] = ctx.emit('ReduceMean', [squares!], { axes, keepdims: 1, noop_with_empty_axes: 0 });
   const [std] = ctx.emit('Sqrt', ctx.emit('Add', [variance!, scalar(epsilon, 'bn_epsilon')]));
   const [normalized] = ctx.emit('Div', [centered!, std!]);
   const [scaled] = ctx.emit('Mul', [normalized!, ctx.emit('Reshape', [scale!, perChannel])[0]!]);

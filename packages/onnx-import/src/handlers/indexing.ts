@@ -15,7 +15,7 @@ registerHandler('ScatterND', 11, direct());
 registerHandler('OneHot', 9, direct());
 // Scatter-9 (deprecated in 11) has no reduction: it is ScatterElements.
 registerHandler('Scatter', 9, (ctx) => {
-  ctx.emit('ScatterElements', ctx.node.inputs.slice(0, 3), pick(ctx.node.attrs, ['axis']), ctx.node.outputs);
+  ctx.emit('ScatterElements', ctx.node.inputs.slice(0, 3), { reduction: 'none', ...pick(ctx.node.attrs, ['axis']) }, ctx.node.outputs);
 });
 
 // Compress(x, condition) {axis?}: a Gather of the kept positions; without an axis x is flattened

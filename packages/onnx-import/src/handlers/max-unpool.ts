@@ -26,7 +26,7 @@ registerHandler('MaxUnpool', 9, (ctx: HandlerContext) => {
   const [zeros] = ctx.emit('ConstantOfShape', [ctx.addConstant(int64Vector([total]), 'unpool_size')], { value: makeTensor(x.dtype, [1], [0]) });
   const [values] = ctx.emit('Reshape', [node.inputs[0]!, flat]);
   const [at] = ctx.emit('Reshape', [node.inputs[1]!, flat]);
-  const [y] = ctx.emit('ScatterElements', [zeros!, at!, values!], { axis: 0 });
+  const [y] = ctx.emit('ScatterElements', [zeros!, at!, values!], { axis: 0, reduction: 'none' });
   if (!out) {
     ctx.emit('Reshape', [y!, ctx.addConstant(int64Vector(inferred), 'unpool_shape')], {}, node.outputs);
     return;

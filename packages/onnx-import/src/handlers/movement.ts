@@ -63,8 +63,10 @@ registerHandler('Unsqueeze', 13, (ctx) => {
 });
 
 registerHandler('Transpose', 1, (ctx) => {
-  const perm = intsAttr(ctx, 'perm');
-  ctx.emit('Transpose', [ctx.node.inputs[0]!], perm ? { perm } : {}, ctx.node.outputs);
+  // No perm reverses the axes.
+  const rank = ctx.typeOf(ctx.node.inputs[0]!).shape.length;
+  const perm = intsAttr(ctx, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  ctx.emit('Transpose', [ctx.node.inputs[0]!], { perm }, ctx.node.outputs);
 });
 
 // Concat-1 defaults axis to 1; from opset 4 it is required (negative values from 11).

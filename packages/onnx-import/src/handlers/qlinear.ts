@@ -37,7 +37,7 @@ function dq(ctx: HandlerContext, x: string, scale: string, zp: string | undefine
 /** QuantizeLinear of a float32 value into the node's output `k`; the type is the zero point's (else uint8). */
 function q(ctx: HandlerContext, y: string, scale: string, zp: string | undefined, k = 0): void {
   const to = zp ? expect8(ctx, zp) : 'uint8';
-  ctx.emit('QuantizeLinear', zp ? [y, scale, zp] : [y, scale], { axis: 1, block_size: 0, to }, [ctx.node.outputs[k]!]);
+  ctx.emit('QuantizeLinear', zp ? [y, scale, zp] : [y, scale], { axis: 1, block_size: 0, to, saturate: 1 }, [ctx.node.outputs[k]!]);
 }
 
 /** Runs the ONNX handler of `opType` on float inputs; returns its (first) output. */
@@ -110,7 +110,7 @@ registerHandler('QLinearGlobalAveragePool', 1, (ctx) => {
   const count = (spatial as number[]).reduce((p, d) => p * d, 1);
   const one = ctx.addConstant(makeTensor('float32', [], [1]), 'one');
   const axes = spatial.map((_, i) => (channelsLast ? 1 + i : 2 + i));
-  const [sum] = ctx.emit('ReduceSum', [dq(ctx, x!, one, xzp || undefined)], { axes, keepdims: 1 });
+  const [sum] = ctx.emit('ReduceSum', [dq(ctx, x!, one, xzp || undefined)], { axes, keepdims: 1, noop_with_empty_axes: 0 });
   const [denominator] = ctx.emit('Mul', [sy!, ctx.addConstant(makeTensor('float32', [], [count]), 'count')]);
   const [m] = ctx.emit('Div', [sx!, denominator!]);
   q(ctx, ctx.emit('Mul', [sum!, m!])[0]!, one, yzp || undefined);

@@ -28,7 +28,7 @@ registerHandler('QuantizeLinear', 10, (ctx) => {
   const to: DType | undefined = zp ? ctx.typeOf(zp).dtype : code ? ONNX_DTYPES[code] : 'uint8';
   if (!to || !QUANT_DTYPES.includes(to)) ctx.fail(`quantizing to ${to ?? `ONNX type ${code}`} is not supported (${QUANT_DTYPES.join(', ')})`);
   const saturate = typeof node.attrs.saturate === 'number' ? node.attrs.saturate : 1;
-  const attrs = { ...quantAttrs(ctx), to: to!, ...(saturate === 1 ? {} : { saturate }) };
+  const attrs = { ...quantAttrs(ctx), to: to!, saturate };
   ctx.emit('QuantizeLinear', [toFloat32(ctx, node.inputs[0]!), ...params(ctx)], attrs, node.outputs);
 });
 
@@ -45,8 +45,8 @@ registerHandler('DynamicQuantizeLinear', 11, (ctx) => {
   const x = node.inputs[0]!;
   const scalar = (v: number, hint: string) => ctx.addConstant(makeTensor('float32', [], [v]), hint);
   const zero = scalar(0, 'zero');
-  const [lo] = ctx.emit('ReduceMin', [x], { keepdims: 0 });
-  const [hi] = ctx.emit('ReduceMax', [x], { keepdims: 0 });
+  const [lo] = ctx.emit('ReduceMin', [x], { axes: [], keepdims: 0, noop_with_empty_axes: 0 });
+  const [hi] = ctx.emit('ReduceMax', [x], { axes: [], keepdims: 0, noop_with_empty_axes: 0 });
   const [lo0] = ctx.emit('Min', [lo!, zero]);
   const [hi0] = ctx.emit('Max', [hi!, zero]);
   const [range] = ctx.emit('Sub', [hi0!, lo0!]);
@@ -56,5 +56,5 @@ registerHandler('DynamicQuantizeLinear', 11, (ctx) => {
   const [rounded] = ctx.emit('Round', [shifted!]);
   const [clipped] = ctx.emit('Clip', [rounded!, zero, scalar(255, 'qmax')]);
   const [zp] = ctx.emit('Cast', [clipped!], { to: 'uint8' }, yZeroPoint ? [yZeroPoint] : 1);
-  ctx.emit('QuantizeLinear', [x, scale!, zp!], { axis: 1, block_size: 0, to: 'uint8' }, y ? [y] : 1);
+  ctx.emit('QuantizeLinear', [x, scale!, zp!], { axis: 1, block_size: 0, to: 'uint8', saturate: 1 }, y ? [y] : 1);
 });

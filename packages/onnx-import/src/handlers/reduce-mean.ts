@@ -5,7 +5,7 @@ import { constInts, intsAttr } from './const-input.js';
 
 registerHandler('ReduceMean', 1, (ctx) => {
   const axes = intsAttr(ctx, 'axes') ?? [];
-  ctx.emit('ReduceMean', [ctx.node.inputs[0]!], { axes, keepdims: ctx.node.attrs.keepdims ?? 1 }, ctx.node.outputs);
+  ctx.emit('ReduceMean', [ctx.node.inputs[0]!], { axes, keepdims: ctx.node.attrs.keepdims ?? 1, noop_with_empty_axes: 0 }, ctx.node.outputs);
 });
 registerHandler('ReduceMean', 18, (ctx) => {
   const axes = constInts(ctx, 1, 'axes') ?? [];
@@ -14,5 +14,5 @@ registerHandler('ReduceMean', 18, (ctx) => {
     ctx.emit('Identity', [ctx.node.inputs[0]!], {}, ctx.node.outputs);
     return;
   }
-  ctx.emit('ReduceMean', [ctx.node.inputs[0]!], { axes, keepdims }, ctx.node.outputs);
+  ctx.emit('ReduceMean', [ctx.node.inputs[0]!], { axes, keepdims, noop_with_empty_axes: 0 }, ctx.node.outputs);
 });

@@ -11,7 +11,7 @@ const AXES_INPUT_SINCE: Record<string, number> = { ReduceSum: 13 };
 for (const op of Object.keys(REDUCE_KINDS)) {
   registerHandler(op, 1, (ctx) => {
     const axes = intsAttr(ctx, 'axes') ?? [];
-    ctx.emit(op, [ctx.node.inputs[0]!], { axes, keepdims: ctx.node.attrs.keepdims ?? 1 }, ctx.node.outputs);
+    ctx.emit(op, [ctx.node.inputs[0]!], { axes, keepdims: ctx.node.attrs.keepdims ?? 1, noop_with_empty_axes: 0 }, ctx.node.outputs);
   });
   registerHandler(op, AXES_INPUT_SINCE[op] ?? 18, (ctx) => {
     const axes = constInts(ctx, 1, 'axes') ?? [];

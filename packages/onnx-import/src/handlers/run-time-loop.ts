@@ -61,7 +61,7 @@ function runTimeLoopWithScans(ctx: HandlerContext, body: GraphProto, rows: numbe
   const at = ctx.emit('Reshape', [iter!, ctx.addConstant(makeTensor('int64', [2], [1, 1]), 'row_index')])[0]!;
   const stacked = outs.slice(1 + nCarried).map((v, k) => {
     const row = ctx.emit('Unsqueeze', [v], { axes: [0] })[0]!;
-    return ctx.emit('ScatterND', [carried[nCarried + k]!, at, row])[0]!;
+    return ctx.emit('ScatterND', [carried[nCarried + k]!, at, row], { reduction: 'none' })[0]!;
   });
   const counted = ctx.emit('Add', [carried[nCarried + nScan]!, ctx.addConstant(makeTensor('int64', [], [1]), 'one')])[0]!;
   const finals = ctx.emit('LoopEnd', [tripName ?? '', iter!, cond!, condOut, ...carried, ...outs.slice(1, 1 + nCarried), ...stacked, counted], { carried: nCarried + nScan + 1, nondeterministic: true }, nCarried + nScan + 1);

@@ -33,7 +33,7 @@ export function runTimeScan(ctx: HandlerContext, body: GraphProto, states: strin
   const slices = xs.map((x, j) => ctx.emit('Gather', [x, plan.inReverse[j] ? back : iter!], { axis: inAxes[j]! })[0]!);
   const outs = inlineGraph(ctx, body, [...carried.slice(0, nState), ...slices], 'body');
   const rowOf = (reverse: boolean) => ctx.emit('Reshape', [reverse ? back : iter!, int64([1, 1], [2], 'row_index')])[0]!;
-  const stacked = outs.slice(nState).map((v, k) => ctx.emit('ScatterND', [carried[nState + k]!, rowOf(plan.outReverse[k]!), ctx.emit('Unsqueeze', [v], { axes: [0] })[0]!])[0]!);
+  const stacked = outs.slice(nState).map((v, k) => ctx.emit('ScatterND', [carried[nState + k]!, rowOf(plan.outReverse[k]!), ctx.emit('Unsqueeze', [v], { axes: [0] })[0]!], { reduction: 'none' })[0]!);
   const always = ctx.addConstant(makeTensor('bool', [], [1]), 'scan_more');
   const finals = ctx.emit('LoopEnd', [trip, iter!, cond!, always, ...carried, ...outs.slice(0, nState), ...stacked], { carried: nState + nOut, nondeterministic: true }, nState + nOut);
   return finals.map((f, k) => {

@@ -32,6 +32,8 @@ registerHandler('EyeLike', 9, (ctx) => {
     const dtype = ONNX_DTYPES[code];
     if (!dtype || dtype === 'string') ctx.fail(`dtype ${code} is not supported`);
     attrs.dtype = dtype!;
+  } else {
+    attrs.dtype = ctx.typeOf(ctx.node.inputs[0]!).dtype;
   }
   ctx.emit('EyeLike', [ctx.node.inputs[0]!], attrs, ctx.node.outputs);
 });

@@ -30,7 +30,7 @@ registerHandler('TensorScatter', 24, (ctx: HandlerContext) => {
     const [start] = ctx.emit('Reshape', [writeName, ctx.addConstant(int64Vector([-1, ...new Array<number>(rank - 1).fill(1)]), 'scatter_start_shape')]);
     [idx] = ctx.emit('Add', [start!, step]) as [string];
   }
-  if (mode === 'circular') [idx] = ctx.emit('Mod', [idx, ctx.addConstant(makeTensor('int64', [], [cacheLen]), 'scatter_len')]) as [string];
+  if (mode === 'circular') [idx] = ctx.emit('Mod', [idx, ctx.addConstant(makeTensor('int64', [], [cacheLen]), 'scatter_len')], { fmod: 0 }) as [string];
   const [full] = ctx.emit('Expand', [idx, ctx.addConstant(int64Vector(update as number[]), 'scatter_update_shape')]);
-  ctx.emit('ScatterElements', [pastName!, full!, updateName!], { axis }, node.outputs);
+  ctx.emit('ScatterElements', [pastName!, full!, updateName!], { axis, reduction: 'none' }, node.outputs);
 });

@@ -25,7 +25,7 @@ describe('fold-batchnorm', () => {
       '  const %beta: float32[2] = [1, -1]',
       '  const %mean: float32[2] = [0.25, 3]',
       '  const %var: float32[2] = [4, 0.25]',
-      '  %h: float32[2,2] = Gemm(%x, %w, %c) {transB=1}  # fc',
+      '  %h: float32[2,2] = Gemm(%x, %w, %c) {alpha=1, beta=1, transA=0, transB=1}  # fc',
       '  %y: float32[2,2] = BatchNormalization(%h, %gamma, %beta, %mean, %var) {epsilon=0}  # bn',
     ].join('\n');
     const before = parseGraph(text);
@@ -34,6 +34,6 @@ describe('fold-batchnorm', () => {
     const x = { dtype: 'float32' as const, dims: [2, 3], data: new Float32Array([1, -2, 0.5, 3, 1, -1]) };
     const want = evaluate('', before, [x])[0]!.data, got = evaluate('', after, [x])[0]!.data;
     got.forEach((v, i) => expect(v).toBeCloseTo(Number(want[i]), 5));
-    expect(printGraph(after)).toContain('Gemm(%x, %fc/w_bn_0, %fc/b_bn_1) {beta=1, transB=1}  # fc');
+    expect(printGraph(after)).toContain('Gemm(%x, %fc/w_bn_0, %fc/b_bn_1) {alpha=1, beta=1, transA=0, transB=1}  # fc');
   });
 });

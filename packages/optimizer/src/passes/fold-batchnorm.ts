@@ -10,7 +10,7 @@ function f32(t: Tensor | undefined): Float32Array | undefined {
 
 /** s and shift per channel, or undefined when the BN's parameters are not all constant float32. */
 function bnParams(bn: Node, view: GraphView, channels: number): { s: Float64Array; mean: Float32Array; beta: Float32Array } | undefined {
-  if (bn.outputs.filter(Boolean).length !== 1 || (bn.attrs.training_mode ?? 0) !== 0) return undefined;
+  if (bn.outputs.filter(Boolean).length !== 1) return undefined;
   const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => f32(view.constant(bn.inputs[i] ?? '')));
   if (!gamma || !beta || !mean || !variance) return undefined;
   if ([gamma, beta, mean, variance].some((a) => a.length !== channels)) return undefined;

@@ -63,7 +63,7 @@ describe('fuse-attention', () => {
       '  %pv/4d_3: float32[batch,4,seq,64] = Reshape(%pv/K_0, %pv/shape_4)  # pv/reshape_4',
       '  %pv/shape_6: int64[4] = Dims() {dims=["batch", 4, "seq", 64]}  # pv/dims_5',
       '  %pv/4d_5: float32[batch,4,seq,64] = Reshape(%v, %pv/shape_6)  # pv/reshape_6',
-      '  %pv/out4d_7: float32[batch,4,seq,64] = Attention(%pv/4d_1, %pv/4d_3, %pv/4d_5) {scale=0.125}  # pv',
+      '  %pv/out4d_7: float32[batch,4,seq,64] = Attention(%pv/4d_1, %pv/4d_3, %pv/4d_5) {causal_from_nonpad=0, causal_offset=0, is_causal=0, qk_matmul_output_mode=0, scale=0.125, softcap=0}  # pv',
       '  %pv/shape_8: int64[3] = Dims() {dims=["4*batch", "seq", 64]}  # pv/dims_8',
       '  %o: float32[4*batch,seq,64] = Reshape(%pv/out4d_7, %pv/shape_8)  # pv/reshape_out',
     ].join('\n'));

@@ -112,7 +112,7 @@ const fuse: Rule = {
     const kDims = [...kd.slice(0, -2), kd[rank - 1]!, kd[rank - 2]!];
     const q4 = to4d(q, tq.shape), k4 = to4d(k3, kDims), v4 = to4d(v, tv.shape);
     const out = mm2.outputs[0]!;
-    const attention: Node = { name, op: 'Attention', inputs: mask ? [q4, k4, v4, mask] : [q4, k4, v4], outputs: [out], attrs: { scale: factor } };
+    const attention: Node = { name, op: 'Attention', inputs: mask ? [q4, k4, v4, mask] : [q4, k4, v4], outputs: [out], attrs: { scale: factor, is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: 0 } };
     if (rank === 4) {
       nodes.push(attention);
     } else {

@@ -10,7 +10,7 @@ describe('fuse-epilogue', () => {
       'graph g(%x: float32[2,3], %r: float32[2,2]) -> (%y)',
       '  const %b: float32[2] = [1, 2]',
       '  const %w: float32[2,3]',
-      '  %h: float32[2,2] = Gemm(%x, %w) {transB=1}  # fc',
+      '  %h: float32[2,2] = Gemm(%x, %w) {alpha=1, beta=1, transA=0, transB=1}  # fc',
       '  %hb: float32[2,2] = Add(%h, %b)  # bias',
       '  %s: float32[2,2] = Add(%r, %hb)  # res',
       '  %y: float32[2,2] = Relu(%s)  # act',
@@ -19,23 +19,23 @@ describe('fuse-epilogue', () => {
       '  const %b: float32[2] = [1, 2]',
       '  const %fc/bias_0: float32[2] = [1, 2]',
       '  const %w: float32[2,3] = [0.5, 1.5, 2.5, 3.5, 4.5, 5.5]',
-      '  %y: float32[2,2] = Gemm(%x, %w, %fc/bias_0, %r) {activation="relu", activation_params=[], transB=1}  # fc',
+      '  %y: float32[2,2] = Gemm(%x, %w, %fc/bias_0, %r) {activation="relu", activation_params=[], alpha=1, beta=1, transA=0, transB=1}  # fc',
     ].join('\n'));
   });
   it('recognizes x * sigmoid(x) as SiLU', () => {
     expect(run([
       'graph g(%x: float32[2,3]) -> (%y)',
       '  const %w: float32[3,3]',
-      '  %h: float32[2,3] = Gemm(%x, %w)  # fc',
+      '  %h: float32[2,3] = Gemm(%x, %w) {alpha=1, beta=1, transA=0, transB=0}  # fc',
       '  %s: float32[2,3] = Sigmoid(%h)  # sig',
       '  %y: float32[2,3] = Mul(%h, %s)  # mul',
-    ])).toMatch(/%y: float32\[2,3\] = Gemm\(%x, %w\) \{activation="silu", activation_params=\[\]\}  # fc$/m);
+    ])).toMatch(/%y: float32\[2,3\] = Gemm\(%x, %w\) \{activation="silu", activation_params=\[\], alpha=1, beta=1, transA=0, transB=0\}  # fc$/m);
   });
   it('does not fuse a value that has other readers', () => {
     const lines = [
       'graph g(%x: float32[2,3]) -> (%y, %h)',
       '  const %w: float32[3,3]',
-      '  %h: float32[2,3] = Gemm(%x, %w)  # fc',
+      '  %h: float32[2,3] = Gemm(%x, %w) {alpha=1, beta=1, transA=0, transB=0}  # fc',
       '  %y: float32[2,3] = Relu(%h)  # act',
     ];
     expect(run(lines)).toBe(printGraph(parseGraph(lines.join('\n'))));
@@ -46,9 +46,9 @@ describe('fuse-epilogue', () => {
       '  const %w: float32[3,3]',
       '  const %lo: float32[] = [0]',
       '  const %hi: float32[] = [6]',
-      '  %h: float32[1,3] = Gemm(%x, %w)  # fc',
+      '  %h: float32[1,3] = Gemm(%x, %w) {alpha=1, beta=1, transA=0, transB=0}  # fc',
       '  %y: float32[1,3] = Clip(%h, %lo, %hi)  # clip',
-    ])).toMatch(/Gemm\(%x, %w\) \{activation="clip", activation_params=\[0, 6\]\}/);
+    ])).toMatch(/Gemm\(%x, %w\) \{activation="clip", activation_params=\[0, 6\], alpha=1, beta=1, transA=0, transB=0\}/);
   });
 });
 

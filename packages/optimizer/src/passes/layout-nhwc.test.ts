@@ -111,7 +111,7 @@ describe('layout-nhwc', () => {
       '  %hi: float32[1,4,4,4] = Slice(%s, %four, %eight, %one)  # hi',
       '  %b: float32[1,4,4,4] = Conv(%hi, %w2) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c2',
       '  %c: float32[1,8,4,4] = Concat(%lo, %b) {axis=1}  # cat',
-      '  %y: float32[1,8] = ReduceMean(%c) {axes=[2, 3], keepdims=0}  # mean',
+      '  %y: float32[1,8] = ReduceMean(%c) {axes=[2, 3], keepdims=0, noop_with_empty_axes=0}  # mean',
     ].join('\n');
     const before = parseGraph(text);
     const r = layoutNhwc.run(before, forced);
@@ -119,7 +119,7 @@ describe('layout-nhwc', () => {
     const transposes = r.graph.nodes.filter((n) => n.op === 'Transpose');
     // The input's, and the shuffle itself: [1, 4, 4, 2, 4] → [1, 4, 4, 4, 2] (channels of the two groups interleave).
     expect(transposes.map((n) => n.attrs.perm)).toEqual([[0, 2, 3, 1], [0, 1, 2, 4, 3]]);
-    expect(printGraph(r.graph)).toMatch(/float32\[1,8\] = ReduceMean\(%\S+\) \{axes=\[1, 2\], keepdims=0\}  # mean/);
+    expect(printGraph(r.graph)).toMatch(/float32\[1,8\] = ReduceMean\(%\S+\) \{axes=\[1, 2\], keepdims=0, noop_with_empty_axes=0\}  # mean/);
     expectSameResults(before, r.graph);
   });
 
@@ -167,7 +167,7 @@ describe('layout-nhwc', () => {
       '  const %pads: int64[8] = [0, 0, 1, 2, 0, 0, 2, 1]',
       '  %a: float32[1,4,6,6] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
       '  %b: float32[1,4,9,9] = Pad(%a, %pads) {mode="reflect"}  # pad',
-      '  %c: float32[1,4,18,18] = Resize(%b) {mode="linear", scales=[1, 1, 2, 2], sizes=[1, 4, 18, 18]}  # up',
+      '  %c: float32[1,4,18,18] = Resize(%b) {mode="linear", coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_floor", antialias=0, cubic_coeff_a=-0.75, exclude_outside=0, extrapolation_value=0, scales=[1, 1, 2, 2], sizes=[1, 4, 18, 18]}  # up',
       '  %d: float32[1,4,18,18] = BatchNormalization(%c, %gamma, %beta, %mean, %var) {epsilon=0.001}  # bn',
       '  %y: float32[1,4,16,16] = Conv(%d, %w2) {kernel_shape=[3, 3]}  # c2',
     ].join('\n');

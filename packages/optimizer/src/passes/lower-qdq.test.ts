@@ -30,8 +30,8 @@ const GEMM = [
   '  %xf: float32[1,4] = DequantizeLinear(%xq, %sx, %zx) {axis=1, block_size=0}  # dx',
   '  %wf: float32[2,4] = DequantizeLinear(%w, %sw, %zw) {axis=0, block_size=0}  # dw',
   '  %bf: float32[2] = DequantizeLinear(%b, %sb) {axis=0, block_size=0}  # db',
-  '  %h: float32[1,2] = Gemm(%xf, %wf, %bf) {transB=1}  # fc',
-  '  %y: int8[1,2] = QuantizeLinear(%h, %sy, %zy) {axis=1, block_size=0, to="int8"}  # q',
+  '  %h: float32[1,2] = Gemm(%xf, %wf, %bf) {alpha=1, beta=1, transA=0, transB=1}  # fc',
+  '  %y: int8[1,2] = QuantizeLinear(%h, %sy, %zy) {axis=1, block_size=0, saturate=1, to="int8"}  # q',
 ].join('\n');
 
 describe('lower-qdq', () => {
@@ -69,16 +69,16 @@ describe('lower-qdq', () => {
     '  const %s: float32[] = [0.5]',
     '  const %s2: float32[] = [0.25]',
     '  const %zp: int8[] = [1]',
-    '  %af: float32[1,2,4,4] = DequantizeLinear(%a, %s, %zp)  # da',
+    '  %af: float32[1,2,4,4] = DequantizeLinear(%a, %s, %zp) {axis=1, block_size=0}  # da',
     '  %pf: float32[1,2,2,2] = MaxPool(%af) {kernel_shape=[2,2], strides=[2,2]}  # pool',
-    '  %p: int8[1,2,2,2] = QuantizeLinear(%pf, %s, %zp) {to="int8"}  # qp',
-    '  %pd: float32[1,2,2,2] = DequantizeLinear(%p, %s, %zp)  # dp',
-    '  %bf: float32[1,2,2,2] = DequantizeLinear(%b, %s, %zp)  # db',
+    '  %p: int8[1,2,2,2] = QuantizeLinear(%pf, %s, %zp) {axis=1, block_size=0, saturate=1, to="int8"}  # qp',
+    '  %pd: float32[1,2,2,2] = DequantizeLinear(%p, %s, %zp) {axis=1, block_size=0}  # dp',
+    '  %bf: float32[1,2,2,2] = DequantizeLinear(%b, %s, %zp) {axis=1, block_size=0}  # db',
     '  %cf: float32[1,4,2,2] = Concat(%pd, %bf) {axis=1}  # cat',
-    '  %y: int8[1,4,2,2] = QuantizeLinear(%cf, %s, %zp) {to="int8"}  # qy',
-    '  %bg: float32[1,2,2,2] = DequantizeLinear(%b, %s2, %zp)  # db2',
+    '  %y: int8[1,4,2,2] = QuantizeLinear(%cf, %s, %zp) {axis=1, block_size=0, saturate=1, to="int8"}  # qy',
+    '  %bg: float32[1,2,2,2] = DequantizeLinear(%b, %s2, %zp) {axis=1, block_size=0}  # db2',
     '  %df: float32[1,4,2,2] = Concat(%pd, %bg) {axis=1}  # cat2',
-    '  %z: int8[1,4,2,2] = QuantizeLinear(%df, %s, %zp) {to="int8"}  # qz',
+    '  %z: int8[1,4,2,2] = QuantizeLinear(%df, %s, %zp) {axis=1, block_size=0, saturate=1, to="int8"}  # qz',
   ].join('\n');
 
   it('runs MaxPool and Concat between equal quantizations on the 8-bit values', () => {

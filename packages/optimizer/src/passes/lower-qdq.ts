@@ -9,7 +9,7 @@
 // writes the QOperator ops (QLinearConv, QLinearMatMul, QGemm) in this QDQ form, so they take the
 // same path. A pattern whose parameters are not constants, or whose sums cannot be made exact,
 // keeps the literal form.
-import { DType, Node, Tensor, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { DType, Node, Tensor, attrFloat, attrInt, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
 import { saturating, unblocked } from './qdq-attrs.js';
@@ -30,7 +30,7 @@ function dequantized(view: GraphView, v: string | undefined, constantData: boole
   const zt = zp ? view.constant(zp) : undefined;
   if (zp && !zt) return undefined;
   const zpValues = zt ? Array.from(zt.data as ArrayLike<number>, Number) : [0];
-  return { q: q!, dtype: dtype as 'int8' | 'uint8', s: s!, scale: scale.data as Float32Array, zp: zp || undefined, zpValues, axis: Number(dq.attrs.axis ?? 1) };
+  return { q: q!, dtype: dtype as 'int8' | 'uint8', s: s!, scale: scale.data as Float32Array, zp: zp || undefined, zpValues, axis: attrInt(dq, 'axis') };
 }
 
 /** The int32 bias of a DequantizeLinear(int32 constant, zero point 0), per output channel. */
@@ -55,7 +55,7 @@ function site(view: GraphView, q: Node): Site | undefined {
   if (!w || !w.every((d) => typeof d === 'number')) return undefined;
   const dims = w as number[];
   if (n.op === 'Conv' && !n.inputs[3] && dims.length >= 3) return { node: n, kind: 'Conv', channels: dims[0]!, inner: dims[1]!, taps: dims.slice(2).reduce((a, b) => a * b, 1), channelAxis: 0 };
-  if (n.op === 'Gemm' && !n.attrs.transA && (n.attrs.alpha ?? 1) === 1 && (n.attrs.beta ?? 1) === 1 && dims.length === 2) {
+  if (n.op === 'Gemm' && !n.attrs.transA && attrFloat(n, 'alpha') === 1 && attrFloat(n, 'beta') === 1 && dims.length === 2) {
     const transB = !!n.attrs.transB;
     return { node: n, kind: 'Gemm', channels: dims[transB ? 0 : 1]!, inner: dims[transB ? 1 : 0]!, taps: 1, channelAxis: transB ? 0 : 1 };
   }

@@ -24,10 +24,10 @@ describe('recognize-patterns', () => {
     '  const %eps: float32[] = [0.00001]',
     '  const %gamma: float32[4] = [1, 2, 0.5, 1]',
     '  const %beta: float32[4] = [0, 1, 0, -1]',
-    '  %m: float32[2,1] = ReduceMean(%x) {axes=[-1], keepdims=1}  # mean',
+    '  %m: float32[2,1] = ReduceMean(%x) {axes=[-1], keepdims=1, noop_with_empty_axes=0}  # mean',
     '  %d: float32[2,4] = Sub(%x, %m)  # sub',
     '  %p: float32[2,4] = Pow(%d, %two)  # pow',
-    '  %v: float32[2,1] = ReduceMean(%p) {axes=[-1], keepdims=1}  # var',
+    '  %v: float32[2,1] = ReduceMean(%p) {axes=[-1], keepdims=1, noop_with_empty_axes=0}  # var',
     '  %e: float32[2,1] = Add(%v, %eps)  # add',
     '  %s: float32[2,1] = Sqrt(%e)  # sqrt',
     '  %n: float32[2,4] = Div(%d, %s)  # div',
@@ -59,7 +59,7 @@ describe('recognize-patterns', () => {
     got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
   });
   it('leaves a near miss alone (mean over a different axis)', () => {
-    const miss = ln.replace("%m: float32[2,1] = ReduceMean(%x) {axes=[-1], keepdims=1}", "%m: float32[1,4] = ReduceMean(%x) {axes=[0], keepdims=1}");
+    const miss = ln.replace("%m: float32[2,1] = ReduceMean(%x) {axes=[-1], keepdims=1, noop_with_empty_axes=0}", "%m: float32[1,4] = ReduceMean(%x) {axes=[0], keepdims=1, noop_with_empty_axes=0}");
     expect(rewrite(miss).nodes.some((n) => n.op === 'LayerNormalization')).toBe(false);
   });
 });

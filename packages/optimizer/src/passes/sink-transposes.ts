@@ -4,7 +4,7 @@
 // axes (and broadcast constants) mapped through the permutation, and two Transposes in a row
 // become one. Each rewrite keeps the values exactly; none moves a Transpose up,
 // so the rules stop.
-import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, attrFloat, attrInt, attrInts, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { composeTransposes } from './cancel-transposes.js';
 
@@ -111,10 +111,10 @@ const sinkThroughReduce: Rule = {
     const t = view.producer(n.inputs[0]!), perm = permOf(t);
     if (!perm) return undefined;
     const rank = perm.length;
-    const given = Array.isArray(n.attrs.axes) ? (n.attrs.axes as number[]) : [];
-    if (!given.length && Number(n.attrs.noop_with_empty_axes ?? 0)) return undefined;
+    const given = attrInts(n, 'axes');
+    if (!given.length && attrInt(n, 'noop_with_empty_axes')) return undefined;
     const axes = given.length ? given.map((a) => (a + rank) % rank) : perm.map((_, i) => i);
-    const keep = Number(n.attrs.keepdims ?? 1) !== 0;
+    const keep = attrInt(n, 'keepdims') !== 0;
     const mapped = axes.map((a) => perm[a]!).sort((a, b) => a - b);
     // Without keepdims the result's axes are the kept ones: in x order after the reduction, in T's order before.
     const kept = perm.filter((_, i) => !axes.includes(i));
@@ -245,12 +245,12 @@ const sinkThroughResize: Rule = {
 const batchNormAsAffine: Rule = {
   name: 'batchnorm-as-affine',
   apply(n, view) {
-    if (n.op !== 'BatchNormalization' || n.outputs.filter(Boolean).length !== 1 || Number(n.attrs.training_mode ?? 0) !== 0) return undefined;
+    if (n.op !== 'BatchNormalization' || n.outputs.filter(Boolean).length !== 1) return undefined;
     if (!permOf(view.producer(n.inputs[0]!))) return undefined;
     const [scale, bias, mean, variance] = n.inputs.slice(1, 5).map((v) => (v ? view.constant(v) : undefined));
     if (!scale || !bias || !mean || !variance || view.type(n.outputs[0]!).dtype !== 'float32') return undefined;
     const rank = view.type(n.inputs[0]!).shape.length, C = scale.data.length;
-    const eps = Number(n.attrs.epsilon ?? 1e-5);
+    const eps = attrFloat(n, 'epsilon');
     const a = Array.from({ length: C }, (_, c) => Number(scale.data[c]) / Math.sqrt(Number(variance.data[c]) + eps));
     const b = a.map((ac, c) => Number(bias.data[c]) - Number(mean.data[c]) * ac);
     const dims = [C, ...new Array<number>(rank - 2).fill(1)];

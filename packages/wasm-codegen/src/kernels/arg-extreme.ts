@@ -48,8 +48,8 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);
     if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', 0));
-    const last = attrInt(node, 'select_last_index', 0) !== 0;
+    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
+    const last = attrInt(node, 'select_last_index') !== 0;
     const index = fn.local('i32');
     const dims = [{ count: outer, strides: [n * inner * t.bytes, inner * 8] }, { count: inner, strides: [t.bytes, 8] }];
     return stridedLoops(fn, [x.addr, y.addr], dims, ([px, py]) => [

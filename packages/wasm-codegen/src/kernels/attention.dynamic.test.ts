@@ -17,29 +17,29 @@ function qkv(b: number, s: number, t: number, hq: number, hkv: number, d: number
 
 describe('Attention with run-time batch and sequence lengths vs reference', () => {
   it('plain, Dv != D', async () => {
-    await checkDynamicKernel('Attention', [inp(['B', 2, 'S', 8]), inp(['B', 2, 'T', 8]), inp(['B', 2, 'T', 5])], {},
+    await checkDynamicKernel('Attention', [inp(['B', 2, 'S', 8]), inp(['B', 2, 'T', 8]), inp(['B', 2, 'T', 5])], { scale: 1 / Math.sqrt(8), is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: 0 },
       RUNS.map(([b, s, t]) => qkv(b, s, t, 2, 2, 8, 5)), tol);
   });
 
   it('grouped heads, causal, softcap, score output after softcap', async () => {
     await checkDynamicKernel('Attention', [inp(['B', 4, 'S', 4]), inp(['B', 2, 'T', 4]), inp(['B', 2, 'T', 4])],
-      { is_causal: 1, softcap: 2, qk_matmul_output_mode: 1 }, RUNS.map(([b, s, t]) => qkv(b, s, t, 4, 2, 4)), tol);
+      { scale: 1 / Math.sqrt(4), is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: 0, is_causal: 1, softcap: 2, qk_matmul_output_mode: 1 }, RUNS.map(([b, s, t]) => qkv(b, s, t, 4, 2, 4)), tol);
   });
 
   it('float mask [S, T] and score output after the mask', async () => {
     await checkDynamicKernel('Attention', [inp(['B', 2, 'S', 8]), inp(['B', 2, 'T', 8]), inp(['B', 2, 'T', 8]), inp(['S', 'T'])],
-      { qk_matmul_output_mode: 2 }, RUNS.map(([b, s, t]) => [...qkv(b, s, t, 2, 2, 8), f32([s, t], -1, 1)]), tol);
+      { scale: 1 / Math.sqrt(8), is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: 0, qk_matmul_output_mode: 2 }, RUNS.map(([b, s, t]) => [...qkv(b, s, t, 2, 2, 8), f32([s, t], -1, 1)]), tol);
   });
 
   it('bool mask [B, 1, S, T] with causal offset', async () => {
     const bool = (dims: number[]) => randomTensor('bool', dims, () => (r() < 0.7 ? 0.9 : 0), 0, 1);
     await checkDynamicKernel('Attention', [inp(['B', 2, 'S', 4]), inp(['B', 2, 'T', 4]), inp(['B', 2, 'T', 4]), inp(['B', 1, 'S', 'T'], 'bool')],
-      { is_causal: 1, causal_offset: 2 }, RUNS.map(([b, s, t]) => [...qkv(b, s, t, 2, 2, 4), bool([b, 1, s, t])]), tol);
+      { scale: 1 / Math.sqrt(4), is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: 0, is_causal: 1, causal_offset: 2 }, RUNS.map(([b, s, t]) => [...qkv(b, s, t, 2, 2, 4), bool([b, 1, s, t])]), tol);
   });
 
   it('nonpad lengths with the causal frontier from nonpad, softmax output', async () => {
     const runs = RUNS.map(([b, s, t]) => [...qkv(b, s, t, 2, 1, 8), makeTensor('int64', [b], Array.from({ length: b }, (_, k) => Math.max(1, t - k)))]);
     await checkDynamicKernel('Attention', [inp(['B', 2, 'S', 8]), inp(['B', 1, 'T', 8]), inp(['B', 1, 'T', 8]), undefined, inp(['B'], 'int64')],
-      { is_causal: 1, causal_from_nonpad: 1, qk_matmul_output_mode: 3 }, runs, tol);
+      { scale: 1 / Math.sqrt(8), is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: 0, is_causal: 1, causal_from_nonpad: 1, qk_matmul_output_mode: 3 }, runs, tol);
   });
 });

@@ -42,7 +42,7 @@ describe('Attention kernel vs reference', () => {
       } else if (t.nonpad) inputs.push(undefined);
       if (t.nonpad) inputs.push({ tensor: makeTensor('int64', [B], t.nonpad) });
       const outputs = t.qkMode === undefined ? 1 : 2;
-      const { actual, expected } = await runKernel('Attention', inputs, { qk_matmul_output_mode: t.qkMode ?? 0, ...t.attrs }, { outputs });
+      const { actual, expected } = await runKernel('Attention', inputs, { scale: 1 / Math.sqrt(D), is_causal: 0, causal_offset: 0, causal_from_nonpad: 0, softcap: 0, qk_matmul_output_mode: t.qkMode ?? 0, ...t.attrs }, { outputs });
       for (let o = 0; o < outputs; o++) {
         const c = compareTensors(actual[o]!, expected[o]!, 1e-4, 1e-5);
         expect(c.ok, `output ${o}: ${c.message}`).toBe(true);

@@ -22,7 +22,7 @@ registerLowering({
     if (sizeOf(x.dims) === 0) return [];
     const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
     const product = node.op === 'CumProd';
-    const exclusive = attrInt(node, 'exclusive', 0) !== 0, reverse = attrInt(node, 'reverse', 0) !== 0;
+    const exclusive = attrInt(node, 'exclusive') !== 0, reverse = attrInt(node, 'reverse') !== 0;
     const stride = inner * t.bytes;
     const s = fn.local('i32');
     // Byte offset of step s along the axis (walking backwards with reverse).
@@ -78,7 +78,7 @@ function lowerCumulativeRunTime(ctx: LowerContext): Expr[] {
   const n = x.shape[a]!, inner = dimProduct(x.shape.slice(a + 1));
   const stride = dimMul(inner, t.bytes);
   const product = node.op === 'CumProd';
-  const exclusive = attrInt(node, 'exclusive', 0) !== 0, reverse = attrInt(node, 'reverse', 0) !== 0;
+  const exclusive = attrInt(node, 'exclusive') !== 0, reverse = attrInt(node, 'reverse') !== 0;
   const s = fn.local('i32'), acc = fn.local(t.wasm), next = fn.local(t.wasm);
   const offset = () => fn.mul(reverse ? fn.sub(fn.sub(ctx.dim(n), 1), s.get()) : s.get(), ctx.dim(stride));
   const loops = [

@@ -16,7 +16,7 @@ describe('EyeLike kernel vs reference', () => {
     it(`${t.dtype ?? 'float32'}[${t.dims}] k=${t.k ?? 0} → ${t.to ?? 'same'}`, async () => {
       const x = randomTensor(t.dtype ?? 'float32', t.dims, rng(3));
       const attrs: Attrs = { k: t.k ?? 0 };
-      if (t.to) attrs.dtype = t.to;
+      attrs.dtype = t.to ?? x.dtype;
       const { actual, expected } = await runKernel('EyeLike', [{ tensor: x }], attrs);
       const c = compareTensors(actual[0]!, expected[0]!, 0, 0);
       expect(c.ok, c.message).toBe(true);

@@ -12,7 +12,7 @@ registerLowering({
     const t = scalarType(y.dtype);
     if (!t) unsupported(ctx, `dtype ${y.dtype}`);
     const [h, w] = y.dims as [number, number];
-    const k = attrInt(node, 'k', 0);
+    const k = attrInt(node, 'k');
     const elem = DTYPE_BYTES[y.dtype];
     if (sizeOf(y.dims) === 0) return [];
     const first = Math.max(0, -k), end = Math.min(h, w - k);

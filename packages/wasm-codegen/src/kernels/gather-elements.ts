@@ -12,7 +12,7 @@ import { copyElement, dimStrides, loopsI32, mergeDims, stridedLoops } from './st
 interface Side { dtype: Parameters<typeof copyElement>[1]; shape: Dim[]; addr: () => I32 }
 
 function gatherElements(fn: FnBuilder, node: Node, x: Side, ind: Side, y: () => I32, dim: (d: Dim) => I32): Expr[] {
-  const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
+  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
   const elem = DTYPE_BYTES[x.dtype], ie = DTYPE_BYTES[ind.dtype];
   const xs = dimStrides(x.shape), is = dimStrides(ind.shape);
   if (ind.shape.some((d) => d === 0)) return [];

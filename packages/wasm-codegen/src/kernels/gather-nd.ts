@@ -44,12 +44,12 @@ registerLowering({
     if (!ctx) return lowerGatherNDRunTime(context);
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
     const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.dims, addr: () => o.addr });
-    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr, staticDim);
+    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims'), side(x), side(ind), () => y.addr, staticDim);
   },
 });
 
 function lowerGatherNDRunTime(ctx: LowerContext): Expr[] {
   const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
   const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
-  return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims', 0), side(x), side(ind), () => y.addr(), ctx.dim);
+  return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims'), side(x), side(ind), () => y.addr(), ctx.dim);
 }

@@ -12,7 +12,7 @@ import { Addr, loopsI32, stridedLoops } from './strided-loops.js';
 interface Source { dtype: DType; shape: Dim[]; addr: Addr; constant?: Tensor }
 
 function gatherKernel(fn: FnBuilder, node: Node, x: Source, ind: Source, dst: Addr, dim: (d: Dim) => I32): Expr[] {
-  const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
+  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
   const axisDim = x.shape[axis]!;
   const outer = dimProduct(x.shape.slice(0, axis));
   const slab = dimMul(dimProduct(x.shape.slice(axis + 1)), DTYPE_BYTES[x.dtype]);

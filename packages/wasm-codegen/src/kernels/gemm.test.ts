@@ -40,7 +40,7 @@ describe('Gemm with a fused epilogue', () => {
         { tensor: randomTensor('float32', [n, k], r), constant: true },
         { tensor: randomTensor('float32', [n], r), constant: true },
         { tensor: randomTensor('float32', [m, n], r) },
-      ], { transB: 1, activation, activation_params });
+      ], { transA: 0, transB: 1, alpha: 1, beta: 1, activation, activation_params });
       const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-6);
       expect(c.ok, c.message).toBe(true);
     });

@@ -95,7 +95,7 @@ function lowerGemm(v: GemmView): Expr[] {
   const [a, b, c, residual] = v.ops;
   if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
   const transA = transposesA(node), transB = transposesB(node);
-  const alpha = attrFloat(node, 'alpha', 1), beta = attrFloat(node, 'beta', 1);
+  const alpha = attrFloat(node, 'alpha'), beta = attrFloat(node, 'beta');
   const [M, N] = y.shape as [Dim, Dim];
   const K = a!.shape[transA ? 0 : 1]!;
   const at = (x: Address) => () => (typeof x === 'number' ? fn.i(x) : x());

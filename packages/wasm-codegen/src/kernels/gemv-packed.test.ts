@@ -19,7 +19,7 @@ describe('GEMV on packed B', () => {
         { tensor: randomTensor('float32', [1, 45], r) },
         { tensor: randomTensor('float32', [45, 43], r), constant: true },
         { tensor: randomTensor('float32', [43], r), constant: true },
-      ], { activation });
+      ], { transA: 0, transB: 0, alpha: 1, beta: 1, activation });
       const c = compareTensors(actual[0]!, expected[0]!);
       expect(c.ok, c.message).toBe(true);
     });
@@ -30,7 +30,7 @@ describe('GEMV on packed B', () => {
       { tensor: randomTensor('float32', [1, 20], r) },
       { tensor: randomTensor('float32', [35, 20], r), constant: true },
       { tensor: randomTensor('float32', [1, 35], r) },
-    ], { transB: 1 });
+    ], { transA: 0, transB: 1, alpha: 1, beta: 1 });
     const c = compareTensors(actual[0]!, expected[0]!);
     expect(c.ok, c.message).toBe(true);
   });

@@ -14,7 +14,7 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);
     if (!t?.float) unsupported(ctx, `dtype ${x.dtype}`);
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', -1));
+    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
     if (sizeOf(x.dims) === 0) return [];
     const stride = inner * t.bytes;
     const index = fn.local('i32');

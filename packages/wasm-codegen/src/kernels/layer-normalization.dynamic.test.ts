@@ -9,7 +9,7 @@ const ENVS = SIZES.map((n, i) => ({ S: n, B: SIZES[(i + 2) % SIZES.length]! }));
 const x = (shape: Dim[]): RunInput => ({ dtype: 'float32', shape, lo: -3, hi: 3 });
 
 // The reference always computes Mean and InvStdDev, so the kernel writes (and the harness checks) all three.
-async function check(inputs: (RunInput | undefined)[], attrs: Attrs = {}, outputs = 3) {
+async function check(inputs: (RunInput | undefined)[], attrs: Attrs = { axis: -1, epsilon: 1e-5 }, outputs = 3) {
   await checkDynamicKernel('LayerNormalization', inputs, attrs, feeds(inputs, ENVS, r), { rtol: 1e-4, atol: 1e-5, outputs });
 }
 
@@ -25,7 +25,7 @@ describe('LayerNormalization with run-time rows', () => {
 });
 
 describe('RMSNormalization with run-time rows', () => {
-  const rms = (inputs: RunInput[], attrs: Attrs = {}) =>
+  const rms = (inputs: RunInput[], attrs: Attrs = { axis: -1, epsilon: 1e-5 }) =>
     checkDynamicKernel('RMSNormalization', inputs, attrs, feeds(inputs, ENVS, r), { rtol: 1e-4, atol: 1e-5 });
   it('normalizes [S, B, 256]', () => rms([x(['S', 'B', 256]), constant('float32', [256], r)]));
   it('normalizes [B, S, 3, 7] over two axes with a broadcast scale', () => rms([x(['B', 'S', 3, 7]), constant('float32', [7], r)], { axis: 2, epsilon: 1e-3 }));

@@ -114,7 +114,7 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = floatType(ctx, x.dtype);
     if (sizeOf(x.dims) === 0) return [];
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', -1));
+    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
     return logSoftmaxBlocks(ctx, t, () => x.addr, () => y.addr, outer, () => n, inner);
   },
 });
@@ -123,7 +123,7 @@ function lowerLogSoftmaxRunTime(ctx: LowerContext): Expr[] {
   const { node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const t = floatType(ctx, x.dtype);
-  const axis = normalizeAxis(node, attrInt(node, 'axis', -1), x.shape.length);
+  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
   const n = x.shape[axis] ?? 1, inner = x.shape.slice(axis + 1);
   if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the log-softmax axis, with run-time dims`);
   if (n === 0 || sizeOf(inner) === 0) return [];

@@ -19,7 +19,7 @@ function lowerNms(ctx: LowerContext): Expr[] {
   const [boxes, scores, maxOut, iouIn, scoreIn] = ctx.inputs;
   const y = ctx.outputs[0]!;
   if (boxes!.dtype !== 'float32' || scores!.dtype !== 'float32') unsupported(ctx, `boxes/scores of dtype ${boxes!.dtype}/${scores!.dtype} (float32 only)`);
-  const centered = attrInt(node, 'center_point_box', 0) === 1;
+  const centered = attrInt(node, 'center_point_box') === 1;
   const B = () => scores!.dim(0), C = () => scores!.dim(1), N = () => scores!.dim(2);
   const b = fn.local('i32'), c = fn.local('i32'), i = fn.local('i32'), k = fn.local('i32'), best = fn.local('i32');
   const count = fn.local('i32'), kept = fn.local('i32'), limit = fn.local('i32'), keep = fn.local('i32');

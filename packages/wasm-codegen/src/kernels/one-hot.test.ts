@@ -20,7 +20,7 @@ describe('OneHot kernel vs reference', () => {
       const idx = makeTensor(t.it, t.idx, Array.from({ length: sizeOf(t.idx) }, () => Math.floor(lo + r() * (t.depth + 2 - lo))));
       const depth = { tensor: makeTensor('float32', [], [t.depth]), constant: true };
       const values = { tensor: makeTensor(t.vt ?? 'float32', [2], [2, 5]) };
-      const { actual, expected } = await runKernel('OneHot', [{ tensor: idx }, depth, values], t.axis === undefined ? {} : { axis: t.axis });
+      const { actual, expected } = await runKernel('OneHot', [{ tensor: idx }, depth, values], { axis: t.axis ?? -1 });
       const c = compareTensors(actual[0]!, expected[0]!, 0, 0);
       expect(c.ok, c.message).toBe(true);
     });

@@ -14,7 +14,7 @@ registerLowering({
     const ind = ctx.inputs[0]!, vals = ctx.inputs[2]!, y = ctx.outputs[0]!;
     const it = scalarType(ind.dtype), vt = scalarType(vals.dtype), i64 = scalarType('int64')!;
     if (!it || !vt) unsupported(ctx, `dtypes ${ind.dtype} / ${vals.dtype}`);
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), ind.dims.length + 1);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), ind.dims.length + 1);
     const depth = y.dims[axis]!;
     const inner = sizeOf(ind.dims.slice(axis)), total = sizeOf(y.dims);
     if (total === 0) return [];

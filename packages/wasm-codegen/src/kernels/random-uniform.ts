@@ -14,7 +14,7 @@ registerLowering({
     if (!t || !t.float) unsupported(ctx, `dtype ${y.dtype}`);
     const n = sizeOf(y.dims);
     if (n === 0) return [];
-    const low = attrFloat(node, 'low', 0), high = attrFloat(node, 'high', 1);
+    const low = attrFloat(node, 'low'), high = attrFloat(node, 'high');
     const seeded = randomInitialState(node);
     const s = fn.local('i32'), i = fn.local('i32');
     // A host draw in [0, 1) scaled to 32 bits; `| 1` keeps the state off xorshift's fixed point 0.

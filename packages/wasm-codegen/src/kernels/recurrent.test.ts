@@ -32,7 +32,9 @@ describe('RNN / GRU / LSTM kernels vs reference', () => {
       if (t.op === 'LSTM') inputs.push(t.init ? { tensor: randomTensor('float32', [D, t.B, t.H], r) } : undefined, t.peep ? { tensor: randomTensor('float32', [D, 3 * t.H], r) } : undefined);
       while (!inputs[inputs.length - 1]) inputs.pop();
       const acts = t.acts ?? DEFAULTS[t.op];
-      const attrs = { hidden_size: t.H, direction: t.dir ?? 'forward', activations: D === 2 && !t.acts ? [...acts, ...acts] : [...acts], ...t.attrs };
+      const names = D === 2 && !t.acts ? [...acts, ...acts] : [...acts];
+      const cellAttrs = t.op === 'GRU' ? { linear_before_reset: 0 } : t.op === 'LSTM' ? { input_forget: 0 } : {};
+      const attrs = { hidden_size: t.H, direction: t.dir ?? 'forward', activations: names, activation_alpha: names.map(() => 0), activation_beta: names.map(() => 0), clip: 0, ...cellAttrs, ...t.attrs };
       const outputs = t.op === 'LSTM' ? 3 : 2;
       const { actual, expected } = await runKernel(t.op, inputs, attrs, { outputs });
       for (let o = 0; o < outputs; o++) {

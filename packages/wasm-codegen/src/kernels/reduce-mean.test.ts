@@ -16,7 +16,7 @@ describe('ReduceMean kernel vs reference', () => {
   for (const t of cases) {
     it(`[${t.dims}] axes [${t.axes}] keepdims ${t.keepdims ?? 1}`, async () => {
       const x = randomTensor('float32', t.dims, rng(t.dims.reduce((a, b) => a * 3 + b, 5)), -2, 3);
-      const { actual, expected } = await runKernel('ReduceMean', [{ tensor: x }], { axes: t.axes, keepdims: t.keepdims ?? 1 });
+      const { actual, expected } = await runKernel('ReduceMean', [{ tensor: x }], { axes: t.axes, keepdims: t.keepdims ?? 1, noop_with_empty_axes: 0 });
       const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-6);
       expect(c.ok, c.message).toBe(true);
     });

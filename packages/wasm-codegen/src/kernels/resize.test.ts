@@ -13,11 +13,13 @@ describe('Resize kernel vs reference', () => {
     { x: [1, 1, 4, 4], sizes: [1, 1, 3, 3], attrs: { mode: 'linear', coordinate_transformation_mode: 'tf_crop_and_resize', roi: [0, 0, 0.4, 0.6, 1, 1, 1.2, 0.8], extrapolation_value: 10 } },
     { x: [3, 1, 7], sizes: [3, 1, 7], attrs: { mode: 'linear' } },
   ];
+  // Every attribute explicit (the importer writes them all); a case overrides some.
+  const base = { coordinate_transformation_mode: 'half_pixel', nearest_mode: 'round_prefer_floor', antialias: 0, cubic_coeff_a: -0.75, exclude_outside: 0, extrapolation_value: 0 };
   for (const t of cases) {
     it(`[${t.x}] → [${t.sizes}] ${JSON.stringify(t.attrs)}`, async () => {
       const r = rng(t.sizes.reduce((a, b) => a * 7 + b, 5));
       const scales = t.sizes.map((s, a) => s / t.x[a]!);
-      const { actual, expected } = await runKernel('Resize', [{ tensor: randomTensor('float32', t.x, r, -2, 2) }], { sizes: t.sizes, scales, ...t.attrs });
+      const { actual, expected } = await runKernel('Resize', [{ tensor: randomTensor('float32', t.x, r, -2, 2) }], { ...base, sizes: t.sizes, scales, ...t.attrs });
       const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-6);
       expect(c.ok, c.message).toBe(true);
     });

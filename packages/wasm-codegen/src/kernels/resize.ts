@@ -13,7 +13,7 @@ interface AxisTables { count: number; offsets: number; weights?: number; inside?
 function tables(ctx: StaticContext, x: StaticOperand): (AxisTables | undefined)[] {
   const plan = resizePlan(ctx.node, x.dims);
   const strides = stridesOf(x.dims);
-  const crop = attrString(ctx.node, 'coordinate_transformation_mode', 'half_pixel') === 'tf_crop_and_resize';
+  const crop = attrString(ctx.node, 'coordinate_transformation_mode') === 'tf_crop_and_resize';
   return plan.map((t, a) => {
     if (!crop && isIdentityTaps(t, x.dims[a]!)) return undefined;
     const key = `resize:${ctx.node.name}:${a}`;
@@ -37,7 +37,7 @@ registerLowering({
     const rank = x.dims.length;
     const axes = tables(ctx, x);
     const inStrides = stridesOf(x.dims).map((s) => 4 * s);
-    const extrapolation = attrFloat(node, 'extrapolation_value', 0);
+    const extrapolation = attrFloat(node, 'extrapolation_value');
     const o = y.dims.map(() => fn.local('i32'));
     const base = y.dims.map(() => fn.local('i32'));
     const out = fn.local('i32'), acc = fn.local('f32'), inside = fn.local('f32');

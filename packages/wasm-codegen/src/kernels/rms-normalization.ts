@@ -12,7 +12,7 @@ import { RowPlan, rowParam, rowPlan } from './layer-normalization.js';
 function rmsRows(ctx: KernelHost, p: RowPlan, x: () => I32, y: () => I32, scale: () => I32): Expr[] {
   const { fn, node } = ctx;
   const { D } = p;
-  const eps = attrFloat(node, 'epsilon', 1e-5);
+  const eps = attrFloat(node, 'epsilon');
   const D4 = D - (D % 4);
   const k = fn.local('i32'), acc = fn.local('v128'), rv = fn.local('v128'), ss = fn.local('f32'), v = fn.local('f32'), inv = fn.local('f32');
   return stridedLoops(fn, [x, y], [{ count: p.rows, strides: [D * 4, D * 4] }], ([px, py]) => {

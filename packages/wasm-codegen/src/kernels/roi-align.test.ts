@@ -8,8 +8,8 @@ const batch = makeTensor('int64', [4], [0, 1, 1, 0]);
 
 describe('RoiAlign kernel vs reference', () => {
   const cases: Attrs[] = [
-    { output_height: 3, output_width: 4, sampling_ratio: 2, spatial_scale: 1, half_pixel: 1 },
-    { output_height: 5, output_width: 5, sampling_ratio: 0, spatial_scale: 0.5, half_pixel: 0 },
+    { mode: 'avg', output_height: 3, output_width: 4, sampling_ratio: 2, spatial_scale: 1, half_pixel: 1 },
+    { mode: 'avg', output_height: 5, output_width: 5, sampling_ratio: 0, spatial_scale: 0.5, half_pixel: 0 },
     { mode: 'max', output_height: 2, output_width: 3, sampling_ratio: 0, spatial_scale: 1, half_pixel: 1 },
     { mode: 'max', output_height: 1, output_width: 7, sampling_ratio: 3, spatial_scale: 0.7, half_pixel: 0 },
   ];

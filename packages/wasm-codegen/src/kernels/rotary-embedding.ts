@@ -16,13 +16,13 @@ function layoutOf(node: Node, dims: Dim[], fail: (what: string) => never): Layou
     [B, H, S, D] = dims as [Dim, Dim, Dim, Dim];
     strides = { b: dimMul(dimMul(H, S), D), h: dimMul(S, D), s: D };
   } else {
-    H = attrInt(node, 'num_heads', 0);
+    H = attrInt(node, 'num_heads');
     [B, S] = dims as [Dim, Dim];
     D = dimDiv(dims[2]!, H);
     strides = { b: dimMul(S, dims[2]!), s: dims[2]!, h: D ?? 0 };
   }
   if (typeof H !== 'number' || typeof D !== 'number') fail(`heads and head size must be static, got [${dims}]`);
-  const rd = attrInt(node, 'rotary_embedding_dim', 0) || D;
+  const rd = attrInt(node, 'rotary_embedding_dim') || D;
   return { B, S, H, D, R: rd / 2, strides };
 }
 
@@ -30,7 +30,7 @@ interface Addrs { x: () => I32; cos: () => I32; sin: () => I32; y: () => I32 }
 
 function rotary(fn: FnBuilder, node: Node, L: Layout, sharedRows: boolean, a: Addrs, dim: (d: Dim) => I32): Expr[] {
   const { H, D, R } = L;
-  const interleaved = attrInt(node, 'interleaved', 0) !== 0;
+  const interleaved = attrInt(node, 'interleaved') !== 0;
   const b = fn.local('i32'), s = fn.local('i32'), h = fn.local('i32'), k = fn.local('i32');
   const px = fn.local('i32'), py = fn.local('i32'), pc = fn.local('i32'), ps = fn.local('i32');
   const x1 = fn.local('f32'), x2 = fn.local('f32'), c = fn.local('f32'), sn = fn.local('f32');

@@ -78,7 +78,7 @@ export const SCALAR_BINARY: Record<string, ScalarOp> = {
     return c.fn.select(cmp(c, 'ge', b!(), k(c, width)), k(c, 0), shifted);
   },
   Mod: (c, [a, b]) => {
-    const fmod = attrInt(c.node, 'fmod', 0) === 1;
+    const fmod = attrInt(c.node, 'fmod') === 1;
     if (isF(c.t)) return host(c, 'fmod', a!(), b!());
     const r = () => op(c, c.t.signed ? 'rem_s' : 'rem_u', a!(), safeDivisor(c, b!));
     if (fmod || !c.t.signed) return c.fn.select(op(c, 'eqz', b!()), k(c, 0), r());
@@ -150,7 +150,7 @@ export const SCALAR_UNARY: Record<string, ScalarOp> = {
   },
   IsNaN: (c, [x]) => op(c, 'ne', x!(), x!()),
   IsInf: (c, [x]) => {
-    const pos = attrInt(c.node, 'detect_positive', 1), neg = attrInt(c.node, 'detect_negative', 1);
+    const pos = attrInt(c.node, 'detect_positive'), neg = attrInt(c.node, 'detect_negative');
     const isPos = op(c, 'eq', x!(), k(c, Infinity)), isNeg = op(c, 'eq', x!(), k(c, -Infinity));
     return pos && neg ? c.fn.or(isPos, isNeg) : pos ? isPos : neg ? isNeg : c.fn.i(0);
   },

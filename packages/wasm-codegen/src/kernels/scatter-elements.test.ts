@@ -21,7 +21,7 @@ describe('ScatterElements kernel vs reference', () => {
       const axis = t.axis < 0 ? t.axis + t.dims.length : t.axis;
       const idx = randomIndices(t.it, t.idx, t.dims[axis]!, t.idx.length * 7 + axis);
       const upd = randomTensor(dtype, t.idx, rng(5), 0, 9);
-      const attrs = t.reduction ? { axis: t.axis, reduction: t.reduction } : { axis: t.axis };
+      const attrs = { axis: t.axis, reduction: t.reduction ?? 'none' };
       const { actual, expected } = await runKernel('ScatterElements', [{ tensor: x }, { tensor: idx }, { tensor: upd }], attrs);
       const c = compareTensors(actual[0]!, expected[0]!, 1e-6, 0);
       expect(c.ok, c.message).toBe(true);

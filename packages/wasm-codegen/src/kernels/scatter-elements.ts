@@ -13,7 +13,7 @@ registerLowering({
     const ctx = staticView(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, upd = ctx.inputs[2]!, y = ctx.outputs[0]!;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), x.dims.length);
     const r = scatterReduction(node, x.dtype);
     const t = scalarType(x.dtype);
     if (!t) unsupported(ctx, `dtype ${x.dtype}`);

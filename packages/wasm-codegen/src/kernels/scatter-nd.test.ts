@@ -20,7 +20,7 @@ describe('ScatterND kernel vs reference', () => {
       const idx = randomTuples(t.it, t.idx, t.dims, t.idx.length * 5);
       const k = t.idx[t.idx.length - 1]!;
       const upd = randomTensor(dtype, [...t.idx.slice(0, -1), ...t.dims.slice(k)], rng(9), 0, 9);
-      const attrs = t.reduction ? { reduction: t.reduction } : {};
+      const attrs = { reduction: t.reduction ?? 'none' };
       const { actual, expected } = await runKernel('ScatterND', [{ tensor: x }, { tensor: idx }, { tensor: upd }], attrs);
       const c = compareTensors(actual[0]!, expected[0]!, 1e-6, 0);
       expect(c.ok, c.message).toBe(true);

@@ -16,7 +16,7 @@ describe('Softmax kernel vs reference', () => {
     it(`[${t.dims}] axis ${t.axis ?? -1}${t.scale ? ` scale ${t.scale}` : ''}`, async () => {
       const s = t.scale ?? 3;
       const x = randomTensor('float32', t.dims, rng(t.dims.reduce((a, b) => a * 7 + b, 3)), -s, s);
-      const { actual, expected } = await runKernel('Softmax', [{ tensor: x }], t.axis === undefined ? {} : { axis: t.axis });
+      const { actual, expected } = await runKernel('Softmax', [{ tensor: x }], { axis: t.axis ?? -1 });
       const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-7);
       expect(c.ok, c.message).toBe(true);
     });

@@ -93,7 +93,7 @@ function softmaxBlocks(ctx: KernelHost, x: () => I32, y: () => I32, outer: I32, 
 
 /** [outer dims, n, inner dims] of the node's input around its axis. */
 function axisSplit(ctx: { node: Node }, shape: Dim[]): { outer: Dim[]; n: Dim; inner: Dim[] } {
-  const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis', -1), shape.length);
+  const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), shape.length);
   return { outer: shape.slice(0, axis), n: shape[axis] ?? 1, inner: shape.slice(axis + 1) };
 }
 

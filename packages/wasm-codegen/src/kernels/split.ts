@@ -32,7 +32,7 @@ registerLowering({
     if (!ctx) return lowerSplitRunTime(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!;
-    const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.dims.length);
+    const axis = normalizeAxis(node, attrInt(node, 'axis'), x.dims.length);
     return splitKernel(fn, x.dtype, x.dims, axis, x.addr, ctx.outputs.map((y) => ({ shape: y.dims, addr: y.addr })), (d) => d as number);
   },
   // Sizes from a run-time `split` input are value-dependent dims (split-sizes.ts).
@@ -42,7 +42,7 @@ registerLowering({
 function lowerSplitRunTime(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!;
-  const axis = normalizeAxis(node, attrInt(node, 'axis', 0), x.shape.length);
+  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
   const cut = (dim: (d: Dim) => I32) => splitKernel(fn, x.dtype, x.shape, axis, () => x.addr(), ctx.outputs.map((y) => ({ shape: y.shape, addr: () => y.addr() })), dim);
   if (splitComputedDims(node, ctx.inputs, ctx.outputs).length) return lowerSplitSizes(ctx, cut);
   return cut(ctx.dim);

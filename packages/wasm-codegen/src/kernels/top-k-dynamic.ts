@@ -9,7 +9,7 @@ import { clampedCount } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 import { topKBefore } from './top-k-order.js';
 
-const axisOf = (node: Node, rank: number) => normalizeAxis(node, attrInt(node, 'axis', -1), rank);
+const axisOf = (node: Node, rank: number) => normalizeAxis(node, attrInt(node, 'axis'), rank);
 
 /** The run-time k of the (x, k) form: its output dim symbol and bound (the axis length). */
 export function topKComputedDims(node: Node, inputs: ({ shape: Dim[] } | undefined)[], outputs: { shape: Dim[] }[]): ComputedDim[] {
@@ -26,7 +26,7 @@ export function lowerTopKDynamic(ctx: LowerContext): Expr[] {
   if (!t) unsupported(ctx, `dtype ${x.dtype}`);
   const h = ctx;
   const rank = x.shape.length, axis = axisOf(node, rank);
-  const largest = attrInt(node, 'largest', 1) !== 0;
+  const largest = attrInt(node, 'largest') !== 0;
   const outer = () => x.count(0, axis), n = () => x.dim(axis), inner = () => x.count(axis + 1, rank);
   const computed = topKComputedDims(node, ctx.inputs, ctx.outputs);
   const kLocal = fn.local('i32');

@@ -26,7 +26,7 @@ describe('TopK kernel vs reference', () => {
     const x = makeTensor('float32', [6], [1, NaN, 7, -2, NaN, 3]);
     await check(x, { k: 4, axis: 0, largest: 1 });
     await check(x, { k: 4, axis: 0, largest: 0 });
-    const { actual } = await runKernel('TopK', [{ tensor: x }], { k: 3, axis: 0 }, { outputs: 2 });
+    const { actual } = await runKernel('TopK', [{ tensor: x }], { k: 3, axis: 0, largest: 1, sorted: 1 }, { outputs: 2 });
     expect(Array.from(actual[1]!.data as BigInt64Array, Number)).toEqual([1, 4, 2]);
   });
 });

@@ -23,9 +23,9 @@ registerLowering({
     const x = ctx.inputs[0]!, values = ctx.outputs[0]!, indices = ctx.outputs[1]!;
     const t = scalarType(x.dtype);
     if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-    const k = attrInt(node, 'k'), largest = attrInt(node, 'largest', 1) !== 0;
+    const k = attrInt(node, 'k'), largest = attrInt(node, 'largest') !== 0;
     if (k === 0 || sizeOf(values.dims) === 0) return [];
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis', -1));
+    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
     const xs = inner * t.bytes, vs = inner * t.bytes, is = inner * 8;
     const j = fn.local('i32'), q = fn.local('i32'), r = fn.local('i32'), p = fn.local('i32'), held = fn.local('i32');
     const v = fn.local(t.wasm), last = fn.local('i32');

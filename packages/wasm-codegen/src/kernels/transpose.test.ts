@@ -20,9 +20,9 @@ describe('Transpose kernel vs reference', () => {
     { dims: [5, 9, 13], perm: [1, 2, 0] },
   ];
   for (const t of cases) {
-    it(`${t.dtype ?? 'float32'}[${t.dims}] perm ${t.perm ? `[${t.perm}]` : 'default'}`, async () => {
+    it(`${t.dtype ?? 'float32'}[${t.dims}] perm ${t.perm ? `[${t.perm}]` : 'reversed'}`, async () => {
       const x = randomTensor(t.dtype ?? 'float32', t.dims, rng(t.dims.reduce((a, b) => a * 3 + b, 1)), -100, 100);
-      const { actual, expected } = await runKernel('Transpose', [{ tensor: x }], t.perm ? { perm: t.perm } : {});
+      const { actual, expected } = await runKernel('Transpose', [{ tensor: x }], { perm: t.perm ?? t.dims.map((_, i) => t.dims.length - 1 - i) });
       const c = compareTensors(actual[0]!, expected[0]!, 0, 0);
       expect(c.ok, c.message).toBe(true);
     });

@@ -107,7 +107,7 @@ function transposeKernel(fn: FnBuilder, dtype: DType, shape: Dim[], fullPerm: nu
   return nest(outDims.map((_, i) => loop(i)), (d, s) => [copyElement(fn, dtype, d(), s())]);
 }
 
-const permOf = (node: Node, rank: number) => attrInts(node, 'perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
+const permOf = (node: Node, rank: number) => attrInts(node, 'perm');
 
 registerLowering({
   ops: ['Transpose'],

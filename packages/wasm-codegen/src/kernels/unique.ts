@@ -28,7 +28,7 @@ function lowerUnique(ctx: LowerContext): Expr[] {
   const axis = flat ? 0 : normalizeAxis(node, attrInt(node, 'axis'), rank);
   const n = () => ctx.dim(entries(node, x.shape));
   const outer = () => (flat ? 1 : x.count(0, axis)), inner = () => (flat ? 1 : x.count(axis + 1, rank));
-  const sorted = attrInt(node, 'sorted', 1) !== 0;
+  const sorted = attrInt(node, 'sorted') !== 0;
   const j = fn.local('i32'), k = fn.local('i32'), u = fn.local('i32'), v = fn.local('i32'), o = fn.local('i32'), i = fn.local('i32');
   const groups = fn.local('i32'), cmp = fn.local('i32'), place = fn.local('i32');
   const groupOf = fn.local('i32'), firstOf = fn.local('i32'), countOf = fn.local('i32'), placeOf = fn.local('i32');
