@@ -39,6 +39,14 @@ export function computedDims(g: Graph): (ComputedDim & { node: string; op: strin
   return out;
 }
 
+/** The value-dependent dims node `n` computes itself (its lowering's `computedDims`). */
+export function ownComputedSymbols(g: Graph, n: Node): Set<string> {
+  const l = getLowering(n.op);
+  if (!l?.computedDims) return new Set();
+  const typeOf = (v: string) => ({ dtype: g.types.get(v)!.dtype, shape: g.types.get(v)!.shape });
+  return new Set(l.computedDims(n, n.inputs.map((i) => (i ? typeOf(i) : undefined)), n.outputs.map(typeOf)).map((c) => c.symbol));
+}
+
 /**
  * Run-time buffers are sized with each computed dim at its bound, which is the most memory only
  * when the size grows with the dim: a term with a computed symbol and a negative coefficient
@@ -138,14 +146,18 @@ export function dynamicContext(
     }
     return l.get();
   };
+  // The dims this node computes are read where they are used, not in the prologue: before the
+  // node writes one, the table holds the value memory was planned for; after, the value itself.
+  const own = ownComputedSymbols(g, base.node);
   const symbol = (s: string): Expr => {
     const k = table.symbols.indexOf(s);
     if (k < 0) throw new CodegenError(`${base.node.op} node '${base.node.name}': dim symbol '${s}' is not bound by any input dim`, { node: base.node.name, op: base.node.op }, 'DYNAMIC_SHAPE');
+    if (own.has(s)) return fn.loadI32(table.address + 4 * k);
     return cached(`sym:${s}`, () => fn.loadI32(table.address + 4 * k));
   };
   const dim = (d: Dim): I32 => {
     if (typeof d === 'number') return d;
-    return cached(`dim:${d}`, () => {
+    const compute = () => {
       let sum: I32 = 0;
       for (const t of dimTerms(d)) {
         let term: I32 = t.coef;
@@ -153,7 +165,8 @@ export function dynamicContext(
         sum = fn.add(sum, term);
       }
       return fn.i(sum);
-    });
+    };
+    return dimSymbols(d).some((s) => own.has(s)) ? compute() : cached(`dim:${d}`, compute);
   };
   const operand = (v: string): DynOperand => {
     const t = g.types.get(v)!;

@@ -6,6 +6,8 @@ import { registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, DimLoop, dimStrides } from './strided-loops.js';
 import { repeatCopy } from './repeat-copy.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { expandByValues } from './value-shaped-ops.js';
 
 function expandKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[], dst: Addr, src: Addr, dim: (d: Dim) => I32, refuse: (what: string) => never): Expr[] {
   const elem = DTYPE_BYTES[dtype];
@@ -24,7 +26,9 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     return expandKernel(ctx.fn, x.dtype, x.dims, y.dims, y.addr, x.addr, (d) => d as number, (what) => unsupported(ctx, what));
   },
+  computedDims: valueDims(),
   lowerDynamic(ctx) {
+    if (computesDims(ctx)) return expandByValues(ctx);
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     return expandKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
   },

@@ -5,9 +5,14 @@
 import { DTYPE_BYTES, attrInt, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { convert, scalarType } from './scalar-types.js';
+import { valueDims } from './value-shaped.js';
+import { oneHotByValues } from './value-shaped-ops.js';
 
 registerLowering({
   ops: ['OneHot'],
+  // A depth read at run time (the only dim OneHot can compute) takes the run-time kernel.
+  computedDims: valueDims(),
+  lowerDynamic: oneHotByValues,
   lower(ctx) {
     const { fn, node } = ctx;
     const ind = ctx.inputs[0]!, vals = ctx.inputs[2]!, y = ctx.outputs[0]!;

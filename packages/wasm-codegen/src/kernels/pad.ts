@@ -11,6 +11,8 @@ import { Expr, Local } from '../wasm-builder.js';
 import { repeatCopy } from './repeat-copy.js';
 import { scalarType } from './scalar-types.js';
 import { DimLoop, copyElement, dimStrides } from './strided-loops.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { padByValues } from './value-shaped-ops.js';
 
 function lowerPadDynamic(ctx: DynLowerContext): Expr[] {
   const { fn, node } = ctx;
@@ -114,5 +116,6 @@ registerLowering({
       ...build(0, src0),
     ];
   },
-  lowerDynamic: lowerPadDynamic,
+  computedDims: valueDims(),
+  lowerDynamic: (ctx) => (computesDims(ctx) ? padByValues(ctx) : lowerPadDynamic(ctx)),
 });

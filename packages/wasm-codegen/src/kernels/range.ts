@@ -5,7 +5,9 @@ import { DType } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
 import { helperContext } from './dynamic-util.js';
-import { scalarType } from './scalar-types.js';
+import { convert, scalarType } from './scalar-types.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { rangeDims } from './value-shaped-ops.js';
 
 function rangeKernel(ctx: LowerContext, dtype: DType, start: I32, delta: I32, out: () => I32, n: () => I32): Expr[] {
   const { fn } = ctx;
@@ -36,8 +38,12 @@ registerLowering({
     const [s, , d] = ctx.inputs, y = ctx.outputs[0]!;
     return rangeKernel(ctx, y.dtype, s!.addr, d!.addr, () => y.addr, () => y.dims[0] as number);
   },
+  computedDims: valueDims(),
   lowerDynamic(ctx) {
     const [s, , d] = ctx.inputs, y = ctx.outputs[0]!;
-    return rangeKernel(helperContext(ctx), y.dtype, s!.addr(), d!.addr(), () => y.addr(), () => y.dim(0));
+    const h = helperContext(ctx), t = scalarType(y.dtype), f64 = scalarType('float64')!;
+    // Limits read at run time: the length is computed (and published) first, then read by y.dim(0).
+    const length = computesDims(ctx) && t ? rangeDims(ctx, (i) => convert(ctx.fn, t, f64, t.load(h, ctx.inputs[i]!.addr()))) : [];
+    return [...length, ...rangeKernel(h, y.dtype, s!.addr(), d!.addr(), () => y.addr(), () => y.dim(0))];
   },
 });

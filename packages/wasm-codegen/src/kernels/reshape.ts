@@ -1,6 +1,13 @@
 // Reshape, Flatten, Squeeze and Unsqueeze keep the bytes in order: the kernel is one memory.copy
-// (any dtype). The optimizer removes those whose output type equals the input type.
+// (any dtype). The optimizer removes those whose output type equals the input type. Most are views
+// and emit no code; a Reshape whose target is read from a tensor at run time computes its dims
+// (value-shaped-ops.ts) and then copies.
+import { DTYPE_BYTES } from '@onnx2wasm/ir';
 import { registerLowering, byteSize } from '../lowering.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { reshapeByValues } from './value-shaped-ops.js';
+
+const reshapeDims = valueDims();
 
 registerLowering({
   ops: ['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze'],
@@ -8,5 +15,11 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const bytes = byteSize(y);
     return bytes === 0 ? [] : [ctx.fn.copy(y.addr, x.addr, bytes)];
+  },
+  computedDims: (node, inputs, outputs) => (node.op === 'Reshape' ? reshapeDims(node, inputs, outputs) : []),
+  lowerDynamic(ctx) {
+    if (ctx.node.op === 'Reshape' && computesDims(ctx)) return reshapeByValues(ctx);
+    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+    return [ctx.fn.copy(y.addr(), x.addr(), ctx.fn.mul(x.count(), DTYPE_BYTES[x.dtype]))];
   },
 });

@@ -6,6 +6,8 @@ import { LowerContext, registerLowering, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
 import { helperContext } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { constantOfShapeDims } from './value-shaped-ops.js';
 
 registerLowering({
   ops: ['Shape'],
@@ -47,8 +49,11 @@ registerLowering({
     return fillConstant(ctx, y.dtype, () => y.addr, sizeOf(y.dims));
   },
   /** The shape is a dim expression of the symbols (T5's relative-position buckets, [seq, seq]). */
+  computedDims: valueDims(),
   lowerDynamic(ctx) {
     const y = ctx.outputs[0]!;
-    return fillConstant(helperContext(ctx), y.dtype, () => y.addr(), y.count());
+    // A shape read at run time: its values are the dims (published first, then read by count()).
+    const dims = computesDims(ctx) ? constantOfShapeDims(ctx) : [];
+    return [...dims, ...fillConstant(helperContext(ctx), y.dtype, () => y.addr(), y.count())];
   },
 });

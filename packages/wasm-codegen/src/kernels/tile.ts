@@ -5,6 +5,8 @@ import { registerLowering, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, DimLoop, dimStrides } from './strided-loops.js';
 import { repeatCopy } from './repeat-copy.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { tileByValues } from './value-shaped-ops.js';
 
 function tileKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[], dst: Addr, src: Addr, dim: (d: Dim) => I32, refuse: (what: string) => never): Expr[] {
   const elem = DTYPE_BYTES[dtype];
@@ -26,7 +28,9 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     return tileKernel(ctx.fn, x.dtype, x.dims, y.dims, y.addr, x.addr, (d) => d as number, (what) => unsupported(ctx, what));
   },
+  computedDims: valueDims(),
   lowerDynamic(ctx) {
+    if (computesDims(ctx)) return tileByValues(ctx);
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     return tileKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
   },
