@@ -5,7 +5,7 @@
 import { DTYPE_BYTES } from '@onnx2wasm/ir';
 import { registerLowering, byteSize } from '../lowering.js';
 import { computesDims, valueDims } from './value-shaped.js';
-import { reshapeByValues } from './value-shaped-ops.js';
+import { reshapeByValues, unsqueezeByValues } from './value-shaped-ops.js';
 
 const reshapeDims = valueDims();
 
@@ -16,9 +16,10 @@ registerLowering({
     const bytes = byteSize(y);
     return bytes === 0 ? [] : [ctx.fn.copy(y.addr, x.addr, bytes)];
   },
-  computedDims: (node, inputs, outputs) => (node.op === 'Reshape' ? reshapeDims(node, inputs, outputs) : []),
+  computedDims: (node, inputs, outputs) => (node.op === 'Reshape' || node.op === 'Unsqueeze' ? reshapeDims(node, inputs, outputs) : []),
   lowerDynamic(ctx) {
     if (ctx.node.op === 'Reshape' && computesDims(ctx)) return reshapeByValues(ctx);
+    if (ctx.node.op === 'Unsqueeze' && computesDims(ctx)) return unsqueezeByValues(ctx);
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     return [ctx.fn.copy(y.addr(), x.addr(), ctx.fn.mul(x.count(), DTYPE_BYTES[x.dtype]))];
   },

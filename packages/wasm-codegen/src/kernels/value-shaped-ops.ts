@@ -57,6 +57,34 @@ export function reshapeByValues(ctx: DynLowerContext): Expr[] {
   return out;
 }
 
+/** Unsqueeze(x, axes) with run-time axes: output axis d is 1 when listed, else x's next dim; listed axes must be distinct and in range. */
+export function unsqueezeByValues(ctx: DynLowerContext): Expr[] {
+  const { fn } = ctx;
+  const x = ctx.inputs[0]!, a = ctx.inputs[1]!, y = ctx.outputs[0]!;
+  const rank = y.shape.length, k = staticLength(ctx, a), xRank = x.shape.length;
+  const dims = locals(fn, rank), axis = locals(fn, k), listed = fn.local('i32'), j = fn.local('i32'), bad = fn.local('i32'), seen = fn.local('i32');
+  const out: Expr[] = [bad.set(fn.i(0)), j.set(fn.i(0)), seen.set(fn.i(0))];
+  axis.forEach((l, i) => out.push(
+    l.set(clampI32(fn, () => intAt(fn, a, i), -rank - 1, rank)),
+    fn.if(fn.ltS(l.get(), 0), [l.set(fn.add(l.get(), rank))]),
+  ));
+  // x's dim at the run-time index j (a chain of selects over its static rank; past the end: 0).
+  const xDimAt = (): Expr => x.shape.reduceRight<Expr>((rest, _, r) => fn.selectI(fn.eq(j.get(), r), x.dim(r), rest), fn.i(0));
+  for (let d = 0; d < rank; d++) {
+    out.push(listed.set(axis.reduce<Expr>((acc, l) => fn.or(acc, fn.eq(l.get(), d)), fn.i(0))));
+    out.push(seen.set(fn.add(seen.get(), listed.get())));
+    out.push(fn.if(listed.get(), [dims[d]!.set(fn.i(1))], [
+      bad.set(fn.or(bad.get(), fn.geS(j.get(), xRank))),
+      dims[d]!.set(xDimAt()),
+      j.set(fn.add(j.get(), 1)),
+    ]));
+  }
+  out.push(bad.set(fn.or(bad.get(), fn.ne(seen.get(), k))));
+  out.push(...publishDims(ctx, dims, bad));
+  out.push(fn.copy(y.addr(), x.addr(), fn.mul(x.count(), DTYPE_BYTES[x.dtype])));
+  return out;
+}
+
 /** The input's dims aligned right to `rank` (leading 1s), as fresh i32 expressions. */
 const alignedDims = (x: DynLowerContext['inputs'][number] & object, rank: number) => (d: number): I32 => (d < rank - x.shape.length ? 1 : x.dim(d - (rank - x.shape.length)));
 
