@@ -30,7 +30,7 @@ const MAX_GROWS = 64;
 const INCONSISTENT = -2147483648;
 
 /** A computed dim the run needed more of than planned: the runtime re-plans and reruns. */
-export interface Grown { symbol: string; node: string; op: string; value: number }
+export interface Grown { symbol: string; node: string; op: string; value: number; before: number }
 
 export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
   let lastKey = '';
@@ -131,14 +131,16 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     if (bucketKey !== lastBucket || sizes.some((n, k) => n > placedSizes[k]!)) {
       const roomy = sizesAt(rounded).map((n, k) => Math.max(n, sizes[k]!));
       let plan = placeBuffers(roomy);
-      placedSizes = roomy;
+      let planned = roomy;
       if (!ensure(meta.base + plan.total + 16)) { // vector tails may read 12 bytes past the last tensor
         plan = placeBuffers(sizes);
-        placedSizes = sizes;
+        planned = sizes;
         const need = meta.base + plan.total + 16;
+        // The previous placement stays in force (placedSizes and offsets unchanged) for later runs.
         if (need > MAX_BYTES) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
         if (!ensure(need)) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here`);
       }
+      placedSizes = planned;
       offsets = plan.at;
       lastBucket = bucketKey;
     }
@@ -170,8 +172,8 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
         throw new RuntimeError('SHAPE_OUT_OF_BOUNDS', `${c.op} node '${c.node}': the run computed ${v} for its output dim '${c.symbol}', outside 0…${c.bound ? bound : 'the memory limit'} (the bound the memory was planned for)`);
       }
       if (v > bound) {
+        grown.push({ symbol: c.symbol, node: c.node, op: c.op, value: v, before: planned[c.symbol]! });
         planned[c.symbol] = Math.min(bucket(v), 0x7fffffff); // the kernels read the plan as an i32
-        grown.push({ symbol: c.symbol, node: c.node, op: c.op, value: v });
       }
       if (!trapped) env[c.symbol] = v;
     }
@@ -188,5 +190,11 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     return { dims, offset: meta.base + offsets[s.buffer]!, byteLength: dims.reduce((a, d) => a * d, 1) * bytesPerElement };
   }
 
-  return { bind, prepare, place, finish, maxGrows: MAX_GROWS };
+  /** Takes back plans that grew past what memory allows, so later runs with smaller values still work. */
+  function revert(grown: Grown[]): void {
+    for (const g of grown) planned[g.symbol] = g.before;
+    lastKey = '';
+  }
+
+  return { bind, prepare, place, finish, revert, maxGrows: MAX_GROWS };
 }

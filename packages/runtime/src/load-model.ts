@@ -230,6 +230,7 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       for (let attempt = 0, grown: Grown[] = []; ; attempt++) {
         try { dyn?.prepare(env); } catch (e) {
           if (!grown.length || !(e instanceof RuntimeError)) throw e;
+          dyn!.revert(grown);
           const g = grown.map((x) => `${x.op} node '${x.node}' computed ${x.value} for its output dim '${x.symbol}'`).join('; ');
           throw new RuntimeError(e.code, `${g}, which does not fit: ${e.message}`);
         }

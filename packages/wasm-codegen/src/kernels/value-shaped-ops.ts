@@ -163,7 +163,9 @@ export function sliceByValues(ctx: DynLowerContext): Expr[] {
       len.set(I64(fn, 'div_s', I64(fn, 'add', I64(fn, 'sub', en.get(), st.get()), I64(fn, 'sub', sp.get(), i64c(fn, 1))), sp.get())),
     ], [
       clamp(st, () => i64c(fn, 0), () => I64(fn, 'sub', dim.get(), i64c(fn, 1))), clamp(en, () => i64c(fn, -1), () => I64(fn, 'sub', dim.get(), i64c(fn, 1))),
-      len.set(I64(fn, 'div_s', I64(fn, 'add', I64(fn, 'sub', st.get(), en.get()), I64(fn, 'sub', I64(fn, 'sub', i64c(fn, 0), sp.get()), i64c(fn, 1))), I64(fn, 'sub', i64c(fn, 0), sp.get()))),
+      // (A step of 0 lands here: refused through `bad`, divided by 1 meanwhile.)
+      len.set(I64(fn, 'div_s', I64(fn, 'add', I64(fn, 'sub', st.get(), en.get()), I64(fn, 'sub', I64(fn, 'sub', i64c(fn, 0), sp.get()), i64c(fn, 1))),
+        fn.select(I64(fn, 'eqz', sp.get()), i64c(fn, 1), I64(fn, 'sub', i64c(fn, 0), sp.get())))),
     ]),
     fn.if(I64(fn, 'lt_s', len.get(), i64c(fn, 0)), [len.set(i64c(fn, 0))]),
     dims[d]!.set(fn.i64ToI32(len.get())), start[d]!.set(fn.i64ToI32(st.get())), step[d]!.set(fn.i64ToI32(sp.get())),
@@ -186,21 +188,35 @@ export function padByValues(ctx: DynLowerContext): Expr[] {
   const out: Expr[] = [bad.set(fn.i(0)), ...begin.map((b) => b.set(fn.i(0))), ...end.map((e) => e.set(fn.i(0)))];
   const amount = (j: number) => clampI32(fn, () => intAt(fn, pads!, j), -(2 ** 30), 2 ** 30);
   out.push(...forListedAxes(fn, rank, count, axesIn, bad, (j, d) => [begin[d]!.set(amount(j)), end[d]!.set(amount(j + count))]));
-  dims.forEach((l, d) => out.push(l.set(dimFromI64(fn, () => fn.i32ToI64(fn.add(fn.i(x!.dim(d)), fn.add(begin[d]!.get(), end[d]!.get())))))));
-  // Edge, reflect and wrap read the input for every output element: an empty input axis cannot be padded.
-  if (mode !== 'constant') dims.forEach((l, d) => out.push(bad.set(fn.or(bad.get(), fn.and(fn.eqz(fn.i(x!.dim(d))), fn.gtS(l.get(), 0))))));
+  const wide = (v: I32) => fn.i32ToI64(fn.i(v));
+  dims.forEach((l, d) => out.push(l.set(dimFromI64(fn, () => I64(fn, 'add', wide(x!.dim(d)), I64(fn, 'add', wide(begin[d]!.get()), wide(end[d]!.get())))))));
+  // Edge, reflect and wrap pad what is left after the crops (negative pads), as the spec's
+  // reference does: axis d keeps [lo, lo + kept) of the input, and output index i reads kept
+  // index i - max(begin, 0) folded into that range. An axis with nothing kept cannot be padded.
+  const lo = locals(fn, rank), kept = locals(fn, rank);
+  if (mode !== 'constant') {
+    dims.forEach((l, d) => out.push(
+      lo[d]!.set(fn.selectI(fn.ltS(begin[d]!.get(), 0), fn.sub(0, begin[d]!.get()), 0)),
+      kept[d]!.set(fn.sub(fn.sub(x!.dim(d), lo[d]!.get()), fn.selectI(fn.ltS(end[d]!.get(), 0), fn.sub(0, end[d]!.get()), 0))),
+      bad.set(fn.or(bad.get(), fn.and(fn.leS(kept[d]!.get(), 0), fn.gtS(l.get(), 0)))),
+    ));
+  }
   out.push(...publishDims(ctx, dims, bad));
-  const n = (d: number) => x!.dim(d);
   const axes: AxisMap[] = dims.map((_, d) => {
-    const j = (i: () => Expr) => fn.sub(i(), begin[d]!.get());
     const stride = strides[d]!;
-    if (mode === 'constant') return { index: j, stride, inside: (i) => fn.ltU(j(i), n(d)) };
-    if (mode === 'edge') return { index: (i) => fn.selectI(fn.ltS(j(i), 0), 0, fn.selectI(fn.geS(j(i), n(d)), fn.sub(n(d), 1), j(i))), stride };
-    if (mode === 'wrap') return { index: (i) => fn.remS(fn.add(fn.remS(j(i), n(d)), n(d)), n(d)), stride };
+    if (mode === 'constant') {
+      const j = (i: () => Expr) => fn.sub(i(), begin[d]!.get());
+      return { index: j, stride, inside: (i) => fn.ltU(j(i), x!.dim(d)) };
+    }
+    const n = () => kept[d]!.get();
+    const j = (i: () => Expr) => fn.sub(i(), fn.selectI(fn.gtS(begin[d]!.get(), 0), begin[d]!.get(), 0));
+    const from = (k: Expr) => fn.add(lo[d]!.get(), k);
+    if (mode === 'edge') return { index: (i) => from(fn.selectI(fn.ltS(j(i), 0), 0, fn.selectI(fn.geS(j(i), n()), fn.sub(n(), 1), j(i)))), stride };
+    if (mode === 'wrap') return { index: (i) => from(fn.remS(fn.add(fn.remS(j(i), n()), n()), n())), stride };
     // reflect: period 2(n-1), folded back into 0..n-1 (n = 1: always 0).
-    const period = () => fn.selectI(fn.eq(n(d), 1), 1, fn.mul(fn.sub(n(d), 1), 2));
+    const period = () => fn.selectI(fn.eq(n(), 1), 1, fn.mul(fn.sub(n(), 1), 2));
     const m = (i: () => Expr) => fn.remS(fn.add(fn.remS(j(i), period()), period()), period());
-    return { index: (i) => fn.selectI(fn.ltS(m(i), n(d)), m(i), fn.sub(period(), m(i))), stride };
+    return { index: (i) => from(fn.selectI(fn.ltS(m(i), n()), m(i), fn.sub(period(), m(i)))), stride };
   });
   const fill = mode !== 'constant' ? undefined
     : value ? (dst: Expr) => copyElement(fn, x!.dtype, dst, fn.i(value.addr())) : (dst: Expr) => fn.fill(dst, 0, elem);
