@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from 'onnx2wasm';
 import { loadModel, type Tensor } from '@onnx2wasm/runtime';
-import { buildModel, intAttr, ModelSpec } from './support/onnx-builder.js';
+import { buildModel, intAttr, intsAttr, ModelSpec } from './support/onnx-builder.js';
 import { seededInput } from './support/models.js';
 import { expectSameAsOrt } from './support/ort-compare.js';
 
@@ -108,6 +108,17 @@ describe('shape-like inputs at run time', () => {
     });
     const model = await load(axes);
     for (const [p, ax] of [[[1, 2], [0]], [[3, 0], [-1]], [[0, 4], [1]]]) await expectSameAsOrt(model, axes, { x: f32([2, 3, 4]), p: i64(p!), ax: i64(ax!) });
+  });
+
+  it('CenterCropPad with a run-time target shape (crop, pad, both, chosen axes)', async () => {
+    const bytes = buildModel({
+      opset: 18,
+      inputs: [{ name: 'x', dims: [5, 4, 3] }, { name: 's', dims: [2], elemType: INT64 }],
+      outputs: [{ name: 'y', dims: ['a', 'b', 3] }],
+      nodes: [{ op: 'CenterCropPad', inputs: ['x', 's'], outputs: ['y'], name: 'op', attrs: [intsAttr('axes', [0, -2])] }],
+    });
+    const model = await load(bytes);
+    for (const s of [[5, 4], [2, 7], [8, 1], [0, 4], [11, 10]]) await expectSameAsOrt(model, bytes, { x: f32([5, 4, 3]), s: i64(s) });
   });
 
   it('Range (int and float, empty), OneHot with a run-time depth, Unsqueeze with run-time axes', async () => {
