@@ -6,6 +6,8 @@
 import { attrFloat, attrString, isIdentityTaps, makeTensor, resizePlan, stridesOf } from '@onnx2wasm/ir';
 import { LowerContext, Operand, registerLowering, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
+import { valueDims } from './value-shaped.js';
+import { resizeNearestByValues } from './resize-values.js';
 
 /** `weights` is undefined when every tap weighs 1 (nearest): the kernel then skips the multiply. */
 interface AxisTables { count: number; offsets: number; weights?: number; inside?: number }
@@ -28,6 +30,11 @@ function tables(ctx: LowerContext, x: Operand): (AxisTables | undefined)[] {
 
 registerLowering({
   ops: ['Resize'],
+  // Scales or sizes read at run time (nearest): the kernel of resize-values.ts; run-time input
+  // dims with constant scales keep running per sample.
+  computedDims: valueDims(),
+  handlesDynamic: (node) => !!(node.inputs[1] || node.inputs[2]),
+  lowerDynamic: resizeNearestByValues,
   lower(ctx) {
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
