@@ -57,3 +57,5 @@ export { deformGeometry } from './ops/deform-conv.js';
 export { seededRandom } from './random.js';
 export { COMPUTED_DIM_PREFIX, computedDimSymbol, isComputedDimSymbol } from './ops/computed-dims.js';
 export { unknownDim } from './ops/shape-util.js';
+export { reshapeAllowzero } from './ops/reshape.js';
+export { oneHotAxis } from './ops/one-hot.js';

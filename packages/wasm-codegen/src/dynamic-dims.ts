@@ -104,7 +104,7 @@ function valueHint(g: Graph, n: Node): string | undefined {
   const pin = from.length
     ? `${from.map((x) => `'${x}'`).join(', ')} must be known at compile time: pin ${from.length > 1 ? 'them' : 'it'} (constantInputs / --constant ${from.map((x) => `${x}=…`).join(' --constant ')})`
     : 'the values must be known at compile time: pin them (constantInputs / --constant)';
-  return `its shape depends on the values of ${named.map((x) => `'${x}' (input ${n.inputs.indexOf(x)})`).join(', ')}${where}; value-dependent shapes are computed at run time for NonZero, Compress, Unique, NonMaxSuppression, TopK's k, Split's sizes and the shape inputs of Reshape, Expand, Tile, Slice, Pad, ConstantOfShape, Range, OneHot and Unsqueeze, not for this op, so ${pin}`;
+  return `its shape depends on the values of ${named.map((x) => `'${x}' (input ${n.inputs.indexOf(x)})`).join(', ')}${where}; value-dependent shapes are computed at run time for NonZero, Compress, Unique, NonMaxSuppression, TopK's k, Split's sizes and the shape inputs of Reshape, Expand, Tile, Slice, Pad, ConstantOfShape, Range, OneHot, Unsqueeze and nearest Resize, not for this op, so ${pin}`;
 }
 
 /** The run-time buffer name of a dynamic kernel's scratch (not a value name: values never contain a space). */

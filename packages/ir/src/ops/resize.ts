@@ -91,7 +91,7 @@ export const resize: OpDef = {
   evaluate(node, [x, scalesIn, sizesIn]) {
     if (runTimeSizes(node)) {
       const values = (t: typeof x) => (t && t.data.length ? toNumbers(t) : undefined);
-      const r = resolveResize(x!.dims, attrInts(node, 'axes'), values(scalesIn), values(sizesIn), attrString(node, 'keep_aspect_ratio_policy', 'stretch'));
+      const r = resolveResize(x!.dims, attrInts(node, 'axes'), values(scalesIn), values(sizesIn), attrString(node, 'keep_aspect_ratio_policy'));
       return resize.evaluate!({ ...node, inputs: [node.inputs[0]!], attrs: { ...node.attrs, ...r } }, [x!]);
     }
     const dims = x!.dims, rank = dims.length;

@@ -2,7 +2,7 @@
 // position along the new axis. Both values and the indices are read at run time (the depth is the
 // output's static dim). Indices of any numeric type are truncated to i64 first, so a huge index
 // cannot wrap into range; out-of-range indices leave their row all off, as the spec says.
-import { DTYPE_BYTES, attrInt, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, oneHotAxis, sizeOf } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../lowering.js';
 import { convert, scalarType } from './scalar-types.js';
 import { valueDims } from './value-shaped.js';
@@ -18,7 +18,7 @@ registerLowering({
     const ind = ctx.inputs[0]!, vals = ctx.inputs[2]!, y = ctx.outputs[0]!;
     const it = scalarType(ind.dtype), vt = scalarType(vals.dtype), i64 = scalarType('int64')!;
     if (!it || !vt) unsupported(ctx, `dtypes ${ind.dtype} / ${vals.dtype}`);
-    const axis = normalizeAxis(node, attrInt(node, 'axis', -1), ind.dims.length + 1);
+    const axis = oneHotAxis(node, ind.dims.length);
     const depth = y.dims[axis]!;
     const inner = sizeOf(ind.dims.slice(axis)), total = sizeOf(y.dims);
     if (total === 0) return [];

@@ -17,9 +17,10 @@ export function resizeNearestByValues(ctx: DynLowerContext): Expr[] {
   const [x, scalesIn, sizesIn] = ctx.inputs;
   const y = ctx.outputs[0]!, rank = y.shape.length;
   const axes = attrInts(node, 'axes');
-  const policy = attrString(node, 'keep_aspect_ratio_policy', 'stretch');
-  const coord = attrString(node, 'coordinate_transformation_mode', 'half_pixel');
-  const nearest = attrString(node, 'nearest_mode', 'round_prefer_floor');
+  // The importer writes these (and the axes) explicitly on a Resize with run-time scales or sizes.
+  const policy = attrString(node, 'keep_aspect_ratio_policy');
+  const coord = attrString(node, 'coordinate_transformation_mode');
+  const nearest = attrString(node, 'nearest_mode');
   if (coord === 'tf_crop_and_resize') unsupported(ctx, 'tf_crop_and_resize with run-time scales or sizes');
   const inLen = (a: number) => F(fn, 'convert_s.i32', fn.i(x!.dim(a)));
   const scale = x!.shape.map(() => fn.local('f64')), dims = x!.shape.map(() => fn.local('i32'));

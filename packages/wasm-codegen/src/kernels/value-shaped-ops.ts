@@ -2,13 +2,13 @@
 // value-shaped.ts): each computes the dims from the values, publishes them, then moves the data
 // one element at a time with the dims in locals. Each lowering calls these from its
 // `lowerDynamic` when `computesDims(ctx)`.
-import { DTYPE_BYTES, Dim, attrInt, normalizeAxis, padMode } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, Dim, oneHotAxis, padMode, reshapeAllowzero } from '@onnx2wasm/ir';
 import { DynLowerContext, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 import { copyElement } from './strided-loops.js';
 import { helperContext } from './dynamic-util.js';
 import { convert, scalarType } from './scalar-types.js';
-import { AxisMap, byteStrides, clampI32, dimFromI64, intAt, mappedCopy, publishDims } from './value-shaped.js';
+import { AxisMap, byteStrides, clampI32, dimFromI64, intAt, mappedCopy, publishDims, required } from './value-shaped.js';
 
 const i64c = (fn: FnBuilder, v: number) => fn.constOf('i64', v);
 const I64 = (fn: FnBuilder, op: string, ...a: Expr[]) => fn.num('i64', op, ...a);
@@ -24,8 +24,8 @@ const copier = (ctx: DynLowerContext) => (dst: Expr, src: Expr) => copyElement(c
 /** Reshape(x, shape): 0 copies the input dim (unless allowzero), one -1 takes what is left; the element count must match. */
 export function reshapeByValues(ctx: DynLowerContext): Expr[] {
   const { fn, node } = ctx;
-  const x = ctx.inputs[0]!, s = ctx.inputs[1]!, y = ctx.outputs[0]!;
-  const rank = y.shape.length, xRank = x.shape.length, allowzero = attrInt(node, 'allowzero', 0) !== 0;
+  const x = required(ctx, 0, 'data'), s = required(ctx, 1, 'shape'), y = ctx.outputs[0]!;
+  const rank = y.shape.length, xRank = x.shape.length, allowzero = reshapeAllowzero(node);
   const raw = locals(fn, rank, 'i64'), dims = locals(fn, rank);
   const count = fn.local('i64'), known = fn.local('i64'), minus = fn.local('i32'), bad = fn.local('i32'), left = fn.local('i64');
   const out: Expr[] = [count.set(fn.i32ToI64(fn.i(x.count()))), known.set(i64c(fn, 1)), minus.set(fn.i(0)), bad.set(fn.i(0))];
@@ -60,7 +60,7 @@ export function reshapeByValues(ctx: DynLowerContext): Expr[] {
 /** Unsqueeze(x, axes) with run-time axes: output axis d is 1 when listed, else x's next dim; listed axes must be distinct and in range. */
 export function unsqueezeByValues(ctx: DynLowerContext): Expr[] {
   const { fn } = ctx;
-  const x = ctx.inputs[0]!, a = ctx.inputs[1]!, y = ctx.outputs[0]!;
+  const x = required(ctx, 0, 'data'), a = required(ctx, 1, 'axes'), y = ctx.outputs[0]!;
   const rank = y.shape.length, k = staticLength(ctx, a), xRank = x.shape.length;
   const dims = locals(fn, rank), axis = locals(fn, k), listed = fn.local('i32'), j = fn.local('i32'), bad = fn.local('i32'), seen = fn.local('i32');
   const out: Expr[] = [bad.set(fn.i(0)), j.set(fn.i(0)), seen.set(fn.i(0))];
@@ -91,7 +91,7 @@ const alignedDims = (x: DynLowerContext['inputs'][number] & object, rank: number
 /** Expand(x, shape): numpy broadcasting of x's dims with the shape's values. */
 export function expandByValues(ctx: DynLowerContext): Expr[] {
   const { fn } = ctx;
-  const x = ctx.inputs[0]!, s = ctx.inputs[1]!, y = ctx.outputs[0]!;
+  const x = required(ctx, 0, 'input'), s = required(ctx, 1, 'shape'), y = ctx.outputs[0]!;
   const rank = y.shape.length, k = staticLength(ctx, s), elem = DTYPE_BYTES[x.dtype];
   const xd = alignedDims(x, rank), strides = byteStrides(fn, x, elem);
   const dims = locals(fn, rank), sv = fn.local('i32'), bad = fn.local('i32');
@@ -114,7 +114,7 @@ export function expandByValues(ctx: DynLowerContext): Expr[] {
 /** Tile(x, repeats): each dim times its repeat count. */
 export function tileByValues(ctx: DynLowerContext): Expr[] {
   const { fn } = ctx;
-  const x = ctx.inputs[0]!, r = ctx.inputs[1]!, y = ctx.outputs[0]!;
+  const x = required(ctx, 0, 'input'), r = required(ctx, 1, 'repeats'), y = ctx.outputs[0]!;
   const rank = y.shape.length, elem = DTYPE_BYTES[x.dtype], strides = byteStrides(fn, x, elem);
   const dims = locals(fn, rank);
   const out: Expr[] = dims.map((l, d) => l.set(dimFromI64(fn, () => I64(fn, 'mul', fn.i32ToI64(fn.i(x.dim(d))), intAt(fn, r, d)))));
@@ -141,7 +141,8 @@ function forListedAxes(fn: FnBuilder, rank: number, count: number, axes: DynLowe
 /** Slice(x, starts, ends, axes?, steps?): per axis, the ONNX clamping of start and end for the step's sign. */
 export function sliceByValues(ctx: DynLowerContext): Expr[] {
   const { fn } = ctx;
-  const [x, starts, ends, axesIn, stepsIn] = ctx.inputs;
+  const [, , , axesIn, stepsIn] = ctx.inputs;
+  const x = required(ctx, 0, 'data'), starts = required(ctx, 1, 'starts'), ends = required(ctx, 2, 'ends');
   const y = ctx.outputs[0]!, rank = y.shape.length, k = staticLength(ctx, starts!);
   const elem = DTYPE_BYTES[x!.dtype], strides = byteStrides(fn, x!, elem);
   const dims = locals(fn, rank), start = locals(fn, rank), step = locals(fn, rank), bad = fn.local('i32');
@@ -179,7 +180,8 @@ export function sliceByValues(ctx: DynLowerContext): Expr[] {
 /** Pad(x, pads, value?, axes?) in every mode, with pads (and axes) read at run time; negative pads crop. */
 export function padByValues(ctx: DynLowerContext): Expr[] {
   const { fn, node } = ctx;
-  const [x, pads, value, axesIn] = ctx.inputs;
+  const [, , value, axesIn] = ctx.inputs;
+  const x = required(ctx, 0, 'data'), pads = required(ctx, 1, 'pads');
   const y = ctx.outputs[0]!, rank = y.shape.length, mode = padMode(node);
   const count = axesIn ? staticLength(ctx, axesIn) : rank;
   if (staticLength(ctx, pads!) !== 2 * count) unsupported(ctx, `pads of length ${pads!.shape[0]} for ${count} axes`);
@@ -227,7 +229,7 @@ export function padByValues(ctx: DynLowerContext): Expr[] {
 /** ConstantOfShape(shape): the dims are the values; the fill itself is the lowering's. */
 export function constantOfShapeDims(ctx: DynLowerContext): Expr[] {
   const { fn } = ctx;
-  const s = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  const s = required(ctx, 0, 'input'), y = ctx.outputs[0]!;
   const dims = locals(fn, y.shape.length);
   return [...dims.map((l, d) => l.set(dimFromI64(fn, () => intAt(fn, s, d)))), ...publishDims(ctx, dims)];
 }
@@ -235,6 +237,7 @@ export function constantOfShapeDims(ctx: DynLowerContext): Expr[] {
 /** Range(start, limit, delta): max(ceil((limit - start) / delta), 0) elements, computed in f64; the fill is the lowering's. */
 export function rangeDims(ctx: DynLowerContext, load: (i: number) => Expr): Expr[] {
   const { fn } = ctx;
+  ['start', 'limit', 'delta'].forEach((what, i) => required(ctx, i, what));
   const n = fn.local('f64'), dims = locals(fn, 1);
   const f64 = (i: number) => load(i);
   return [
@@ -253,10 +256,10 @@ export function rangeDims(ctx: DynLowerContext, load: (i: number) => Expr): Expr
 export function oneHotByValues(ctx: DynLowerContext): Expr[] {
   const { fn, node } = ctx;
   const h = helperContext(ctx);
-  const ind = ctx.inputs[0]!, dep = ctx.inputs[1]!, vals = ctx.inputs[2]!, y = ctx.outputs[0]!;
+  const ind = required(ctx, 0, 'indices'), dep = required(ctx, 1, 'depth'), vals = required(ctx, 2, 'values'), y = ctx.outputs[0]!;
   const it = scalarType(ind.dtype), dt = scalarType(dep.dtype), vt = scalarType(vals.dtype), i64 = scalarType('int64')!;
   if (!it || !dt || !vt) unsupported(ctx, `dtypes ${ind.dtype} / ${dep.dtype} / ${vals.dtype}`);
-  const axis = normalizeAxis(node, attrInt(node, 'axis', -1), ind.shape.length + 1);
+  const axis = oneHotAxis(node, ind.shape.length);
   const dims = locals(fn, y.shape.length), raw = fn.local('i64');
   const depth = dims[axis]!, elem = DTYPE_BYTES[vals.dtype];
   const k = fn.local('i32'), o = fn.local('i32'), r = fn.local('i32'), src = fn.local('i32');

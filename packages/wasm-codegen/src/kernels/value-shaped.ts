@@ -10,6 +10,7 @@
 // The helpers take the FnBuilder and operand expressions, so they do not depend on one context.
 import { Dim, Node, unknownDim } from '@onnx2wasm/ir';
 import { ComputedDim, DynLowerContext, DynOperand } from '../lowering.js';
+import { CodegenError } from '../errors.js';
 import { Expr, FnBuilder, I32, Local } from '../wasm-builder.js';
 
 /** What a kernel writes for a dim when its inputs give no valid shape (the runtime's SHAPE_MISMATCH). */
@@ -32,6 +33,13 @@ export function valueDims(bound?: (node: Node, inputs: ShapeOf[], axis: number) 
 
 /** Whether this node computes output dims from values (and so takes the kernels of value-shaped-ops.ts). */
 export const computesDims = (ctx: DynLowerContext): boolean => !!ctx.outputs[0] && valueDimAxes(ctx.node, ctx.outputs[0]).length > 0;
+
+/** Input `i`, which the op needs to compute its dims; a model that omits it is INVALID_MODEL naming the node. */
+export function required(ctx: DynLowerContext, i: number, what: string): DynOperand {
+  const t = ctx.inputs[i];
+  if (!t) throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} (input ${i}) is required`, { node: ctx.node.name, op: ctx.node.op }, 'INVALID_MODEL');
+  return t;
+}
 
 /** Element `i` of an integer tensor as an i64. */
 export function intAt(fn: FnBuilder, t: DynOperand, i: number): Expr {
