@@ -138,7 +138,7 @@ function checkDynamic(d, memoryBytes) {
   if (d.maxDims !== void 0 && (!isObject(d.maxDims) || !Object.values(d.maxDims).every(isCount)))
     invalid("damaged dim bounds");
   const symbols = d.symbols;
-  if (d.computed !== void 0 && (!Array.isArray(d.computed) || !d.computed.every((c) => isObject(c) && symbols.includes(c.symbol) && isPoly(c.bound) && typeof c.node === "string" && typeof c.op === "string")))
+  if (d.computed !== void 0 && (!Array.isArray(d.computed) || !d.computed.every((c) => isObject(c) && symbols.includes(c.symbol) && (c.bound === void 0 || isPoly(c.bound)) && typeof c.node === "string" && typeof c.op === "string")))
     invalid("damaged run-time dim list");
   return d.buffers.length;
 }
@@ -226,10 +226,17 @@ var bucket = (v, max) => {
   const up = Math.ceil(Math.max(v, 1) / step) * step;
   return max !== void 0 ? Math.max(v, Math.min(up, max)) : up;
 };
+var FIRST_PLAN = 8;
+var MAX_GROWS = 64;
+var INCONSISTENT = -2147483648;
 function dynamicDims(meta, memory) {
   let lastKey = "";
   let offsets = [];
   const computed = meta.computed ?? [];
+  const planned = {};
+  for (const c of computed)
+    if (!c.bound)
+      planned[c.symbol] = FIRST_PLAN;
   function bind(inputs, feeds) {
     const env = {};
     const from = {};
@@ -301,7 +308,7 @@ function dynamicDims(meta, memory) {
   function prepare(env) {
     if (computed.length) {
       for (const c of computed)
-        env[c.symbol] = evalPoly(c.bound, env);
+        env[c.symbol] = c.bound ? evalPoly(c.bound, env) : planned[c.symbol];
       const slots = new Uint32Array(memory.buffer, meta.table, meta.symbols.length);
       for (const c of computed)
         slots[meta.symbols.indexOf(c.symbol)] = env[c.symbol];
@@ -317,16 +324,17 @@ function dynamicDims(meta, memory) {
     if (bucketKey !== lastBucket || sizes.some((n, k) => n > placedSizes[k])) {
       const roomy = sizesAt(rounded).map((n, k) => Math.max(n, sizes[k]));
       let plan = placeBuffers(roomy);
-      placedSizes = roomy;
+      let planned2 = roomy;
       if (!ensure(meta.base + plan.total + 16)) {
         plan = placeBuffers(sizes);
-        placedSizes = sizes;
+        planned2 = sizes;
         const need = meta.base + plan.total + 16;
         if (need > MAX_BYTES)
           throw new RuntimeError("OUT_OF_MEMORY", `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
         if (!ensure(need))
           throw new RuntimeError("OUT_OF_MEMORY", `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here`);
       }
+      placedSizes = planned2;
       offsets = plan.at;
       lastBucket = bucketKey;
     }
@@ -341,17 +349,29 @@ function dynamicDims(meta, memory) {
   }
   function finish(env, trapped) {
     if (!computed.length)
-      return;
+      return [];
     const table = new Int32Array(memory.buffer, meta.table, meta.symbols.length);
+    const grown = [];
     for (const c of computed) {
       const v = table[meta.symbols.indexOf(c.symbol)], bound = env[c.symbol];
-      if (v < 0 || v > bound) {
+      if (v === INCONSISTENT) {
         lastKey = "";
-        throw new RuntimeError("SHAPE_OUT_OF_BOUNDS", `${c.op} node '${c.node}': the run computed ${v} for its output dim '${c.symbol}', outside 0\u2026${bound} (the bound the memory was planned for)`);
+        throw new RuntimeError("SHAPE_MISMATCH", `${c.op} node '${c.node}': the run's input values give no valid output shape (e.g. a Reshape target whose element count differs from the input's, or dims that do not broadcast)`);
+      }
+      if (v < 0 || v > bound && c.bound) {
+        lastKey = "";
+        throw new RuntimeError("SHAPE_OUT_OF_BOUNDS", `${c.op} node '${c.node}': the run computed ${v} for its output dim '${c.symbol}', outside 0\u2026${c.bound ? bound : "the memory limit"} (the bound the memory was planned for)`);
+      }
+      if (v > bound) {
+        grown.push({ symbol: c.symbol, node: c.node, op: c.op, value: v, before: planned[c.symbol] });
+        planned[c.symbol] = Math.min(bucket(v), 2147483647);
       }
       if (!trapped)
         env[c.symbol] = v;
     }
+    if (grown.length)
+      lastKey = "";
+    return trapped ? grown : [];
   }
   const describe = (env) => meta.symbols.map((x) => `${x}=${env[x]}`).join(", ");
   function place(s, env, bytesPerElement) {
@@ -360,7 +380,12 @@ function dynamicDims(meta, memory) {
     const dims = s.shape.map((p) => evalPoly(p, env));
     return { dims, offset: meta.base + offsets[s.buffer], byteLength: dims.reduce((a, d) => a * d, 1) * bytesPerElement };
   }
-  return { bind, prepare, place, finish };
+  function revert(grown) {
+    for (const g of grown)
+      planned[g.symbol] = g.before;
+    lastKey = "";
+  }
+  return { bind, prepare, place, finish, revert, maxGrows: MAX_GROWS };
 }
 
 // ../../../runtime/dist/value-variants.js
@@ -799,23 +824,36 @@ async function loadModel(opts) {
       if (!v)
         throw unsupportedValue([generic, ...specialized].map((x) => x.whenValues), values);
       const dyn = v.dyn;
-      dyn?.prepare(env);
       const placed = (slots) => dyn ? slots.map((s) => ({ ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) })) : slots;
-      const inputs = placed(v.inputs);
-      const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]));
-      inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]));
-      try {
-        v.run();
-      } catch (e) {
-        dyn?.finish(env, true);
-        throw new RuntimeError("EXECUTION_FAILED", `the model trapped while running: ${e.message}${trapHint(e.message)}`);
+      for (let attempt = 0, grown = []; ; attempt++) {
+        try {
+          dyn?.prepare(env);
+        } catch (e) {
+          if (!grown.length || !(e instanceof RuntimeError))
+            throw e;
+          dyn.revert(grown);
+          const g = grown.map((x) => `${x.op} node '${x.node}' computed ${x.value} for its output dim '${x.symbol}'`).join("; ");
+          throw new RuntimeError(e.code, `${g}, which does not fit: ${e.message}`);
+        }
+        const inputs = placed(v.inputs);
+        const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]));
+        inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]));
+        try {
+          v.run();
+        } catch (e) {
+          grown = dyn?.finish(env, true) ?? [];
+          if (grown.length && attempt < dyn.maxGrows)
+            continue;
+          throw new RuntimeError("EXECUTION_FAILED", `the model trapped while running: ${e.message}${trapHint(e.message)}`);
+        }
+        break;
       }
       dyn?.finish(env, false);
       const out = {};
       for (const s of placed(v.outputs)) {
         const Ctor = ARRAYS[s.dtype];
-        const bytes2 = plainCopy(memory.buffer, s.offset, s.byteLength);
-        out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes2, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) };
+        const bytes = plainCopy(memory.buffer, s.offset, s.byteLength);
+        out[s.name] = { dtype: s.dtype, dims: [...s.dims], data: new Ctor(bytes, 0, s.byteLength / Ctor.BYTES_PER_ELEMENT) };
       }
       return out;
     }

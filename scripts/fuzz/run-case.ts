@@ -122,9 +122,13 @@ async function runCompiled(job: CaseJob, wasm: Uint8Array, weights: Uint8Array, 
     feeds = validFeeds(model.inputs, rng);
     first = await model.run(feeds);
   } catch (e) {
-    // Feeds built from model.inputs can only fail by trapping, or by a value input (axes, k)
-    // getting a value the model has no build for (value variants), unless the module was damaged.
-    if (isTypedRuntimeError(e) && (job.corruptModule || e.code === 'EXECUTION_FAILED' || e.code === 'UNSUPPORTED_VALUE')) return typedOutcome(`${prefix}runtime-error:${e.code}`, e);
+    // Feeds built from model.inputs can only fail by trapping, by a value input (axes, k)
+    // getting a value the model has no build for (value variants), or by a shape-like input
+    // (a Reshape target, Expand's shape) whose random values give no valid shape or one too large
+    // for memory: a RuntimeError naming the node that computes the dims (not a RuntimeInputError,
+    // which would blame the feed's dims), unless the module was damaged.
+    const valueShape = isTypedRuntimeError(e) && !('input' in e) && ['SHAPE_MISMATCH', 'SHAPE_OUT_OF_BOUNDS', 'OUT_OF_MEMORY'].includes(e.code);
+    if (isTypedRuntimeError(e) && (job.corruptModule || e.code === 'EXECUTION_FAILED' || e.code === 'UNSUPPORTED_VALUE' || valueShape)) return typedOutcome(`${prefix}runtime-error:${e.code}`, e);
     if (isTypedRuntimeError(e)) return finding('rejected-valid-input', e);
     return finding('untyped-runtime-error', e);
   }

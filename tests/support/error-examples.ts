@@ -54,8 +54,8 @@ export const COMPILE_EXAMPLES: ErrorExample[] = [
     cause: async () => compile(buildModel({ inputs: [{ name: 'a', dims: [2, 3] }], outputs: [{ name: 'y', dims: [2, 3] }], nodes: [{ op: 'Softmax', inputs: ['a'], outputs: ['y'], name: 'sm', attrs: [intAttr('axis', 5)] }] })),
   },
   {
-    code: 'DYNAMIC_SHAPE', what: 'a Reshape target computed from a run-time input',
-    cause: async () => compile(buildModel({ inputs: [{ name: 'x', dims: [2, 3] }, { name: 's', dims: [2] }], outputs: [{ name: 'y', dims: ['a', 'b'] }], nodes: [{ op: 'Cast', inputs: ['s'], outputs: ['shape'], attrs: [intAttr('to', 7)] }, { op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'], name: 'reshape' }] })),
+    code: 'DYNAMIC_SHAPE', what: 'a Reshape target of run-time length',
+    cause: async () => compile(buildModel({ inputs: [{ name: 'x', dims: [2, 3] }, { name: 's', dims: ['n'] }], outputs: [{ name: 'y', dims: ['a', 'b'] }], nodes: [{ op: 'Cast', inputs: ['s'], outputs: ['shape'], attrs: [intAttr('to', 7)] }, { op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'], name: 'reshape' }] })),
   },
   {
     code: 'MEMORY_LIMIT', what: 'a Gemm producing [100000, 100000]',

@@ -56,3 +56,6 @@ export { roiAlignAttrs } from './ops/roi-align.js';
 export { deformGeometry } from './ops/deform-conv.js';
 export { seededRandom } from './random.js';
 export { COMPUTED_DIM_PREFIX, computedDimSymbol, isComputedDimSymbol } from './ops/computed-dims.js';
+export { unknownDim } from './ops/shape-util.js';
+export { reshapeAllowzero } from './ops/reshape.js';
+export { oneHotAxis } from './ops/one-hot.js';

@@ -22,10 +22,23 @@ const bucket = (v: number, max?: number) => {
   return max !== undefined ? Math.max(v, Math.min(up, max)) : up;
 };
 
+/** The first plan of a computed dim without a bound; a run that needs more grows it (see finish). */
+const FIRST_PLAN = 8;
+/** Reruns one run() may take to grow its plans before it gives up: each raises at least one dim. */
+const MAX_GROWS = 64;
+/** What a kernel writes for a dim when its inputs contradict each other (a Reshape whose element count differs). */
+const INCONSISTENT = -2147483648;
+
+/** A computed dim the run needed more of than planned: the runtime re-plans and reruns. */
+export interface Grown { symbol: string; node: string; op: string; value: number; before: number }
+
 export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
   let lastKey = '';
   let offsets: number[] = [];
   const computed = meta.computed ?? [];
+  // Computed dims without a bound: the value memory is planned for, the largest seen so far.
+  const planned: Record<string, number> = {};
+  for (const c of computed) if (!c.bound) planned[c.symbol] = FIRST_PLAN;
 
   /** Binds every symbol from the feeds; checks ranks, static dims, agreement and bounds. */
   function bind(inputs: Slot[], feeds: Record<string, Tensor>): Record<string, number> {
@@ -105,7 +118,7 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     // Computed dims are unknown before the run: buffers are sized with each at its bound, and the
     // table starts at the bound (kernels write the real value; a trap leaves a larger one: see finish).
     if (computed.length) {
-      for (const c of computed) env[c.symbol] = evalPoly(c.bound, env);
+      for (const c of computed) env[c.symbol] = c.bound ? evalPoly(c.bound, env) : planned[c.symbol]!;
       const slots = new Uint32Array(memory.buffer, meta.table, meta.symbols.length);
       for (const c of computed) slots[meta.symbols.indexOf(c.symbol)] = env[c.symbol]!;
     }
@@ -118,14 +131,16 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     if (bucketKey !== lastBucket || sizes.some((n, k) => n > placedSizes[k]!)) {
       const roomy = sizesAt(rounded).map((n, k) => Math.max(n, sizes[k]!));
       let plan = placeBuffers(roomy);
-      placedSizes = roomy;
+      let planned = roomy;
       if (!ensure(meta.base + plan.total + 16)) { // vector tails may read 12 bytes past the last tensor
         plan = placeBuffers(sizes);
-        placedSizes = sizes;
+        planned = sizes;
         const need = meta.base + plan.total + 16;
+        // The previous placement stays in force (placedSizes and offsets unchanged) for later runs.
         if (need > MAX_BYTES) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, more than wasm32's 4 GiB`);
         if (!ensure(need)) throw new RuntimeError('OUT_OF_MEMORY', `dims ${describe(env)} need ${need} bytes of memory, which cannot be allocated here`);
       }
+      placedSizes = planned;
       offsets = plan.at;
       lastBucket = bucketKey;
     }
@@ -138,19 +153,32 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
   /**
    * After the run (or a trap): reads the computed dims into `env` for the outputs' dims. A value
    * above its bound is a kernel that refused a shape (a run-time k above the axis length): it
-   * stopped before writing, and the run fails naming the node.
+   * stopped before writing, and the run fails naming the node. A value above the plan of a dim
+   * without a bound is a kernel that needs more memory: the plan grows (to the value rounded up,
+   * kept for later runs) and the dims it grew are returned, for the caller to run again.
    */
-  function finish(env: Record<string, number>, trapped: boolean): void {
-    if (!computed.length) return;
+  function finish(env: Record<string, number>, trapped: boolean): Grown[] {
+    if (!computed.length) return [];
     const table = new Int32Array(memory.buffer, meta.table, meta.symbols.length);
+    const grown: Grown[] = [];
     for (const c of computed) {
       const v = table[meta.symbols.indexOf(c.symbol)]!, bound = env[c.symbol]!;
-      if (v < 0 || v > bound) {
+      if (v === INCONSISTENT) {
+        lastKey = '';
+        throw new RuntimeError('SHAPE_MISMATCH', `${c.op} node '${c.node}': the run's input values give no valid output shape (e.g. a Reshape target whose element count differs from the input's, or dims that do not broadcast)`);
+      }
+      if (v < 0 || (v > bound && c.bound)) {
         lastKey = ''; // the table was overwritten: fill it again next run
-        throw new RuntimeError('SHAPE_OUT_OF_BOUNDS', `${c.op} node '${c.node}': the run computed ${v} for its output dim '${c.symbol}', outside 0…${bound} (the bound the memory was planned for)`);
+        throw new RuntimeError('SHAPE_OUT_OF_BOUNDS', `${c.op} node '${c.node}': the run computed ${v} for its output dim '${c.symbol}', outside 0…${c.bound ? bound : 'the memory limit'} (the bound the memory was planned for)`);
+      }
+      if (v > bound) {
+        grown.push({ symbol: c.symbol, node: c.node, op: c.op, value: v, before: planned[c.symbol]! });
+        planned[c.symbol] = Math.min(bucket(v), 0x7fffffff); // the kernels read the plan as an i32
       }
       if (!trapped) env[c.symbol] = v;
     }
+    if (grown.length) lastKey = '';
+    return trapped ? grown : [];
   }
 
   const describe = (env: Record<string, number>) => meta.symbols.map((x) => `${x}=${env[x]}`).join(', ');
@@ -162,5 +190,11 @@ export function dynamicDims(meta: DynamicMeta, memory: WebAssembly.Memory) {
     return { dims, offset: meta.base + offsets[s.buffer]!, byteLength: dims.reduce((a, d) => a * d, 1) * bytesPerElement };
   }
 
-  return { bind, prepare, place, finish };
+  /** Takes back plans that grew past what memory allows, so later runs with smaller values still work. */
+  function revert(grown: Grown[]): void {
+    for (const g of grown) planned[g.symbol] = g.before;
+    lastKey = '';
+  }
+
+  return { bind, prepare, place, finish, revert, maxGrows: MAX_GROWS };
 }

@@ -3,7 +3,7 @@ import { ARRAYS, DType, Tensor, TensorData } from './tensor.js';
 import { hostImports } from './host-imports.js';
 import { relaxedSimdSupported } from './relaxed-simd.js';
 import { Slot, validateMeta } from './validate-meta.js';
-import { Placed, dynamicDims } from './dynamic-dims.js';
+import { Grown, Placed, dynamicDims } from './dynamic-dims.js';
 import { ValueCondition, publicDims, readValues, unsupportedValue, valuesMatch } from './value-variants.js';
 import { checkWeights } from './weights-digest.js';
 import { feedBytes, readFeedsOnce } from './read-feeds.js';
@@ -230,16 +230,27 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
       const v = specialized.find(fits) ?? (fits(generic) ? generic : undefined);
       if (!v) throw unsupportedValue([generic, ...specialized].map((x) => x.whenValues), values);
       const dyn = v.dyn;
-      dyn?.prepare(env);
       // Static slots are used as they are; run-time ones are placed for this run's dims.
       const placed = (slots: Slot[]) => (dyn ? slots.map((s) => ({ ...s, ...dyn.place(s, env, ARRAYS[s.dtype].BYTES_PER_ELEMENT) })) : slots as (Slot & Placed)[]);
-      const inputs = placed(v.inputs);
-      const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]!));
-      inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]!));
-      try { v.run(); } catch (e) {
-        dyn?.finish(env, true); // a kernel that refused a computed dim names itself
-        const { reason, hint } = trapCause(instance);
-        throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${hint}`, { cause: e, reason });
+      // A value-dependent dim without a bound that needs more memory than planned stops the run;
+      // the buffers are placed again for the larger value and the run starts over.
+      for (let attempt = 0, grown: Grown[] = []; ; attempt++) {
+        try { dyn?.prepare(env); } catch (e) {
+          if (!grown.length || !(e instanceof RuntimeError)) throw e;
+          dyn!.revert(grown);
+          const g = grown.map((x) => `${x.op} node '${x.node}' computed ${x.value} for its output dim '${x.symbol}'`).join('; ');
+          throw new RuntimeError(e.code, `${g}, which does not fit: ${e.message}`);
+        }
+        const inputs = placed(v.inputs);
+        const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]!));
+        inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]!));
+        try { v.run(); } catch (e) {
+          grown = dyn?.finish(env, true) ?? []; // a kernel that refused a computed dim names itself
+          const { reason, hint } = trapCause(instance); // read (and cleared) before a rerun too
+          if (grown.length && attempt < dyn!.maxGrows) continue;
+          throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${hint}`, { cause: e, reason });
+        }
+        break;
       }
       dyn?.finish(env, false);
       const out: Record<string, Tensor> = {};

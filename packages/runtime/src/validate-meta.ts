@@ -14,8 +14,11 @@ export interface DynamicMeta {
   base: number;
   buffers: { name: string; bytes: Poly; first: number; last: number }[];
   maxDims?: Record<string, number>;
-  /** Dims a kernel computes during the run (NonZero's count), bounded by a polynomial over earlier symbols. */
-  computed?: { symbol: string; bound: Poly; node: string; op: string }[];
+  /**
+   * Dims a kernel computes during the run (NonZero's count), bounded by a polynomial over earlier
+   * symbols; without a bound (a Reshape target read from a tensor), planned at a value the runtime grows.
+   */
+  computed?: { symbol: string; bound?: Poly; node: string; op: string }[];
 }
 /** A graph input or output; with `buffer`, its dims are symbolic and its place is decided per run. */
 export interface Slot { name: string; dtype: DType; dims: (number | string)[]; offset: number; byteLength: number; buffer?: number; shape?: Poly[] }
@@ -52,7 +55,7 @@ function checkDynamic(d: unknown, memoryBytes: number): number {
   if (!isCount(d.base) || d.base < (d.table as number) + 4 * (d.symbols.length + d.buffers.length)) invalid('run-time buffers overlap the dims table');
   if (d.maxDims !== undefined && (!isObject(d.maxDims) || !Object.values(d.maxDims).every(isCount))) invalid('damaged dim bounds');
   const symbols = d.symbols as string[];
-  if (d.computed !== undefined && (!Array.isArray(d.computed) || !d.computed.every((c) => isObject(c) && symbols.includes(c.symbol as string) && isPoly(c.bound) && typeof c.node === 'string' && typeof c.op === 'string'))) invalid('damaged run-time dim list');
+  if (d.computed !== undefined && (!Array.isArray(d.computed) || !d.computed.every((c) => isObject(c) && symbols.includes(c.symbol as string) && (c.bound === undefined || isPoly(c.bound)) && typeof c.node === 'string' && typeof c.op === 'string'))) invalid('damaged run-time dim list');
   return d.buffers.length;
 }
 

@@ -47,7 +47,8 @@ export function aliasRoots(aliases: ReadonlyMap<string, string>): (v: string) =>
 // Linear in the graph: a value's root is fixed when it is aliased (only a node's new output is
 // aliased, to a value defined earlier), and each root keeps the last read of every value on it.
 // `held`: values written once at load time (load-time.ts); nothing may overwrite them in place.
-export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): BufferAliases {
+// `notViews`: view nodes that still run (a Reshape computing its dims from a tensor's values).
+export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set(), notViews: ReadonlySet<string> = new Set()): BufferAliases {
   const aliases = new Map<string, string>();
   const views = new Set<string>();
   const roots = new Map<string, string>();
@@ -79,7 +80,7 @@ export function bufferAliases(g: Graph, held: ReadonlySet<string> = new Set()): 
     const y = n.outputs[0];
     if (!y || n.outputs.length !== 1) return;
     const x = n.inputs[0];
-    if (VIEW_OPS.has(n.op) && x && g.types.get(x)?.dtype === g.types.get(y)?.dtype) {
+    if (VIEW_OPS.has(n.op) && x && g.types.get(x)?.dtype === g.types.get(y)?.dtype && !notViews.has(n.name)) {
       alias(y, x);
       views.add(y);
       return;

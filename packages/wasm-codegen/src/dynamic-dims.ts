@@ -39,6 +39,14 @@ export function computedDims(g: Graph): (ComputedDim & { node: string; op: strin
   return out;
 }
 
+/** The value-dependent dims node `n` computes itself (its lowering's `computedDims`). */
+export function ownComputedSymbols(g: Graph, n: Node): Set<string> {
+  const l = getLowering(n.op);
+  if (!l?.computedDims) return new Set();
+  const typeOf = (v: string) => ({ dtype: g.types.get(v)!.dtype, shape: g.types.get(v)!.shape });
+  return new Set(l.computedDims(n, n.inputs.map((i) => (i ? typeOf(i) : undefined)), n.outputs.map(typeOf)).map((c) => c.symbol));
+}
+
 /**
  * Run-time buffers are sized with each computed dim at its bound, which is the most memory only
  * when the size grows with the dim: a term with a computed symbol and a negative coefficient
@@ -70,8 +78,8 @@ const SHAPE_INPUTS: Record<string, number[]> = {
 
 /**
  * Names the values a shape depends on and the graph inputs they come from, so the message says
- * which input to pin with constantInputs / --constant. Only NonZero, Compress, Unique,
- * NonMaxSuppression, TopK's k and Split's sizes compute value-dependent dims at run time (see computedDims).
+ * which input to pin with constantInputs / --constant, for ops that do not compute their
+ * value-dependent dims at run time (see computedDims).
  */
 function valueHint(g: Graph, n: Node): string | undefined {
   const slots = SHAPE_INPUTS[n.op];
@@ -96,7 +104,7 @@ function valueHint(g: Graph, n: Node): string | undefined {
   const pin = from.length
     ? `${from.map((x) => `'${x}'`).join(', ')} must be known at compile time: pin ${from.length > 1 ? 'them' : 'it'} (constantInputs / --constant ${from.map((x) => `${x}=…`).join(' --constant ')})`
     : 'the values must be known at compile time: pin them (constantInputs / --constant)';
-  return `its shape depends on the values of ${named.map((x) => `'${x}' (input ${n.inputs.indexOf(x)})`).join(', ')}${where}; value-dependent shapes are computed at run time only for NonZero, Compress, Unique, NonMaxSuppression, TopK's k and Split's sizes, so ${pin}`;
+  return `its shape depends on the values of ${named.map((x) => `'${x}' (input ${n.inputs.indexOf(x)})`).join(', ')}${where}; value-dependent shapes are computed at run time for NonZero, Compress, Unique, NonMaxSuppression, TopK's k, Split's sizes and the shape inputs of Reshape, Expand, Tile, Slice, Pad, ConstantOfShape, Range, OneHot, Unsqueeze and nearest Resize, not for this op, so ${pin}`;
 }
 
 /** The run-time buffer name of a dynamic kernel's scratch (not a value name: values never contain a space). */
@@ -138,14 +146,18 @@ export function runTimeContext(
     }
     return l.get();
   };
+  // The dims this node computes are read where they are used, not in the prologue: before the
+  // node writes one, the table holds the value memory was planned for; after, the value itself.
+  const own = ownComputedSymbols(g, base.node);
   const symbol = (s: string): Expr => {
     const k = table.symbols.indexOf(s);
     if (k < 0) throw new CodegenError(`${base.node.op} node '${base.node.name}': dim symbol '${s}' is not bound by any input dim`, { node: base.node.name, op: base.node.op }, 'DYNAMIC_SHAPE');
+    if (own.has(s)) return fn.loadI32(table.address + 4 * k);
     return cached(`sym:${s}`, () => fn.loadI32(table.address + 4 * k));
   };
   const dim = (d: Dim): I32 => {
     if (typeof d === 'number') return d;
-    return cached(`dim:${d}`, () => {
+    const compute = () => {
       let sum: I32 = 0;
       for (const t of dimTerms(d)) {
         let term: I32 = t.coef;
@@ -153,7 +165,8 @@ export function runTimeContext(
         sum = fn.add(sum, term);
       }
       return fn.i(sum);
-    });
+    };
+    return dimSymbols(d).some((s) => own.has(s)) ? compute() : cached(`dim:${d}`, compute);
   };
   const operand = (v: string): Operand => {
     const t = g.types.get(v)!;

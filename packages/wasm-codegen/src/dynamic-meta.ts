@@ -26,11 +26,12 @@ export function dynamicMetaOf(vp: VariantPlan, table: DynamicTable, b: DynamicBo
   const { dynamicBase, maxDims, limit } = b;
   // Dims a kernel computes (NonZero's count) are bounded by the input dims' bounds.
   const inputSymbols = vp.symbols.filter((x) => !vp.computed.some((c) => c.symbol === x));
-  const bounded = !!maxDims && inputSymbols.every((x) => maxDims[x] !== undefined);
+  // A computed dim without a bound (grown at run time) leaves the memory unbounded too.
+  const bounded = !!maxDims && inputSymbols.every((x) => maxDims[x] !== undefined) && vp.computed.every((c) => c.bound !== undefined);
   let peakBytes: number | undefined;
   if (bounded) {
     const atBounds: Record<string, number> = { ...maxDims };
-    for (const c of vp.computed) atBounds[c.symbol] = evalDim(c.bound, atBounds);
+    for (const c of vp.computed) atBounds[c.symbol] = evalDim(c.bound!, atBounds);
     const scratchAtMax = Math.max(0, ...vp.dynBuffers.map((d) => (d.bytes === undefined ? 0 : align16(evalDim(d.bytes, atBounds)))));
     const atMax = planMemory(vp.g, (v) => evalDim(valueBytes(vp.g, v), atBounds), vp.aliases, vp.isDyn).arenaBytes + scratchAtMax;
     peakBytes = Math.ceil((dynamicBase + atMax + 16) / PAGE) * PAGE;
@@ -42,7 +43,7 @@ export function dynamicMetaOf(vp: VariantPlan, table: DynamicTable, b: DynamicBo
     symbols: vp.symbols, table: table.address, base: dynamicBase,
     buffers: vp.dynBuffers.map((d) => ({ name: d.name, bytes: polyJson(d.bytes ?? valueBytes(vp.g, d.name)), first: d.first, last: d.last })),
     ...(maxDims ? { maxDims: Object.fromEntries(inputSymbols.filter((x) => maxDims[x] !== undefined).map((x) => [x, maxDims[x]!])) } : {}),
-    ...(vp.computed.length ? { computed: vp.computed.map((c) => ({ symbol: c.symbol, bound: polyJson(c.bound), node: c.node, op: c.op })) } : {}),
+    ...(vp.computed.length ? { computed: vp.computed.map((c) => ({ symbol: c.symbol, ...(c.bound !== undefined ? { bound: polyJson(c.bound) } : {}), node: c.node, op: c.op })) } : {}),
   };
   return { meta, bounded, peakBytes };
 }

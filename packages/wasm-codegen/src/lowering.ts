@@ -194,8 +194,10 @@ export interface Lowering {
   /**
    * Value-dependent dims the kernel computes during the run (NonZero's count), each with an upper
    * bound as a dim of the input shapes: memory is planned at the bound, and the kernel never
-   * writes a value above it (it traps instead, see dynamic-dims.ts). Such a lowering sets
-   * `alwaysRunTime` and writes each value with `setDim`.
+   * writes a value above it (it traps instead, see dynamic-dims.ts). A dim without a bound (a
+   * Reshape target read from a tensor) is planned at a value the runtime keeps and grows: the
+   * kernel compares with the value in the dims table and traps when it needs more, and the runtime
+   * re-plans and reruns. Such a lowering sets `alwaysRunTime` and writes each value with `setDim`.
    */
   computedDims?(node: Node, inputs: (ShapeOf | undefined)[], outputs: ShapeOf[]): ComputedDim[];
 }
@@ -205,8 +207,8 @@ export function takesRunTimeDims(l: Lowering, node: Node, inputs: (ShapeOf | und
   return typeof l.runTimeDims === 'function' ? l.runTimeDims(node, inputs) : !!l.runTimeDims;
 }
 
-/** A dim a kernel computes at run time and its compile-time upper bound. */
-export interface ComputedDim { symbol: string; bound: Dim }
+/** A dim a kernel computes at run time and its compile-time upper bound (none: the runtime grows its plan, see above). */
+export interface ComputedDim { symbol: string; bound?: Dim }
 
 const lowerings = new Map<string, Lowering>();
 

@@ -33,7 +33,7 @@ export interface DynamicMeta {
    * the table during the run. The runtime sizes buffers with each at its `bound` (a polynomial over
    * the symbols before it) and reads the values back after the run for the outputs' dims.
    */
-  computed?: { symbol: string; bound: [number, ...string[]][]; node: string; op: string }[];
+  computed?: { symbol: string; bound?: [number, ...string[]][]; node: string; op: string }[];
 }
 
 export interface ModelMeta {

@@ -101,7 +101,9 @@ export function planVariant(g: Graph): VariantPlan {
   const symbols = [...modelSymbols(g), ...computed.map((c) => c.symbol)];
   // Views (Reshape and friends) and in-place elementwise outputs share another value's bytes.
   const loadTime = loadTimeValues(g);
-  const { aliases, views } = bufferAliases(g, loadTime.values);
+  // A Reshape that computes its dims from a tensor's values runs (it writes them), so it is no view.
+  const computing = new Set(computed.map((c) => c.node));
+  const { aliases, views } = bufferAliases(g, loadTime.values, computing);
   const dynamicNodes = classify(g, symbols, views);
   const isDyn = (v: string) => !isStatic(g.types.get(v)!.shape);
   const bytesOf = (v: string) => {

@@ -21,6 +21,11 @@ function depthOf(node: Node, t: Tensor): number {
   return d;
 }
 
+/** The output axis the depth goes to, for indices of rank `indicesRank`. */
+export function oneHotAxis(node: Node, indicesRank: number): number {
+  return normalizeAxis(node, attrInt(node, 'axis'), indicesRank + 1);
+}
+
 export const oneHot: OpDef = {
   name: 'OneHot',
   group: 'movement',
@@ -32,13 +37,13 @@ export const oneHot: OpDef = {
       if (t.dtype === 'bool' || t.dtype === 'string') fail(node, `${what} must be numeric, got ${t.dtype}`, 'DTYPE_MISMATCH');
     }
     if (values.shape.length !== 1 || (typeof values.shape[0] === 'number' && values.shape[0] !== 2)) fail(node, `values (input 2) must have shape [2], got [${values.shape}]`);
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), idx.shape.length + 1);
+    const axis = oneHotAxis(node, idx.shape.length);
     const d: Dim = ctx.values[1] ? depthOf(node, ctx.values[1]) : unknownDim(node, axis);
     return [{ dtype: values.dtype, shape: [...idx.shape.slice(0, axis), d, ...idx.shape.slice(axis)] }];
   },
   evaluate(node, [idx, dt, values]) {
     const depth = depthOf(node, dt!);
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), idx!.dims.length + 1);
+    const axis = oneHotAxis(node, idx!.dims.length);
     const outDims = [...idx!.dims.slice(0, axis), depth, ...idx!.dims.slice(axis)];
     const inner = sizeOf(idx!.dims.slice(axis));
     const data = allocateArray(values!.dtype, sizeOf(outDims)) as Float32Array;

@@ -39,6 +39,9 @@ export function reshapeDims(node: Node, inShape: readonly Dim[], spec: readonly 
   return out;
 }
 
+/** Whether a 0 in the target is a real 0 (allowzero=1) rather than a copy of the input's dim. */
+export const reshapeAllowzero = (node: Node): boolean => attrInt(node, 'allowzero', 0) !== 0;
+
 export const reshape: OpDef = {
   name: 'Reshape',
   group: 'movement',
@@ -53,10 +56,10 @@ export const reshape: OpDef = {
       if (typeof rank !== 'number') fail(ctx.node, 'the output rank (length of the shape input) must be known at compile time', 'DYNAMIC_SHAPE');
       return [{ dtype: x.dtype, shape: unknownShape(ctx.node, rank) }];
     }
-    return [{ dtype: x.dtype, shape: reshapeDims(ctx.node, x.shape, spec, attrInt(ctx.node, 'allowzero', 0) !== 0) }];
+    return [{ dtype: x.dtype, shape: reshapeDims(ctx.node, x.shape, spec, reshapeAllowzero(ctx.node)) }];
   },
   evaluate(node, [x, s]) {
-    const dims = reshapeDims(node, x!.dims, Array.from(s!.data, Number), attrInt(node, 'allowzero', 0) !== 0) as number[];
+    const dims = reshapeDims(node, x!.dims, Array.from(s!.data, Number), reshapeAllowzero(node)) as number[];
     return [cloneTensor(x!, dims)];
   },
   flops: () => 0,

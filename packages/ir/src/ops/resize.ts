@@ -8,6 +8,8 @@
 import { Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, attrInts, attrString, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { makeTensor, sizeOf, stridesOf } from '../tensor.js';
+import { unknownDim } from './shape-util.js';
+import { toNumbers } from '../tensor.js';
 import { AxisTaps, COORDINATE_MODES, CoordinateMode, NEAREST_MODES, NearestMode, ResizeMode, ResizeOptions, axisTaps } from './resize-taps.js';
 
 function floats(node: Node, name: string, dflt?: number[]): number[] {
@@ -41,6 +43,32 @@ export function resizePlan(node: Node, dims: number[]): AxisTaps[] {
   return dims.map((d, a) => axisTaps(d, sizes[a]!, scales[a]!, o, [roi[a]!, roi[rank + a]!]));
 }
 
+/**
+ * The output dims and per-axis scales of a Resize given the values of its `scales` or `sizes`
+ * for the listed axes (as the importer resolves constant ones): sizes with a
+ * keep_aspect_ratio_policy use one scale for all listed axes and round half up.
+ */
+export function resolveResize(inDims: number[], axes: number[], scalesIn: number[] | undefined, sizesIn: number[] | undefined, policy: string): { sizes: number[]; scales: number[] } {
+  const scales = inDims.map(() => 1), sizes = [...inDims];
+  if (sizesIn) {
+    const ratios = axes.map((a, i) => sizesIn[i]! / inDims[a]!);
+    const common = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
+    axes.forEach((a, i) => {
+      scales[a] = policy === 'stretch' ? ratios[i]! : common;
+      sizes[a] = policy === 'stretch' ? sizesIn[i]! : Math.floor(common * inDims[a]! + 0.5);
+    });
+  } else if (scalesIn) {
+    axes.forEach((a, i) => { scales[a] = scalesIn[i]!; sizes[a] = Math.floor(scalesIn[i]! * inDims[a]!); });
+  }
+  return { sizes, scales };
+}
+
+/**
+ * Resize(X, scales, sizes) with `scales` or `sizes` known only at run time (nearest mode): the
+ * listed axes (`axes`) get dims the kernel computes (unknownDim); `keep_aspect_ratio_policy` as in ONNX.
+ */
+const runTimeSizes = (node: Node): boolean => !!(node.inputs[1] || node.inputs[2]);
+
 export const resize: OpDef = {
   name: 'Resize',
   group: 'movement',
@@ -49,13 +77,23 @@ export const resize: OpDef = {
     const { node } = ctx;
     expectDType(ctx, 0, ['float32']);
     const x = input(ctx, 0).shape;
+    if (runTimeSizes(node)) {
+      const axes = attrInts(node, 'axes');
+      if (resizeOptions(node).mode !== 'nearest') fail(node, 'scales or sizes read at run time need mode nearest', 'INVALID_ATTRIBUTE');
+      return [{ dtype: 'float32', shape: x.map((d, a) => (axes.includes(a) ? unknownDim(node, a) : d)) }];
+    }
     const sizes = attrInts(node, 'sizes'), scales = floats(node, 'scales');
     if (sizes.length !== x.length || scales.length !== x.length) fail(node, `sizes [${sizes}] and scales [${scales}] must have one value per axis of the input [${x}]`, 'INVALID_ATTRIBUTE');
     if (scales.some((s) => !(s > 0))) fail(node, `scales [${scales}] must be positive`, 'INVALID_ATTRIBUTE');
     resizeOptions(node);
     return [{ dtype: 'float32', shape: [...sizes] }];
   },
-  evaluate(node, [x]) {
+  evaluate(node, [x, scalesIn, sizesIn]) {
+    if (runTimeSizes(node)) {
+      const values = (t: typeof x) => (t && t.data.length ? toNumbers(t) : undefined);
+      const r = resolveResize(x!.dims, attrInts(node, 'axes'), values(scalesIn), values(sizesIn), attrString(node, 'keep_aspect_ratio_policy'));
+      return resize.evaluate!({ ...node, inputs: [node.inputs[0]!], attrs: { ...node.attrs, ...r } }, [x!]);
+    }
     const dims = x!.dims, rank = dims.length;
     const plan = resizePlan(node, dims);
     const extrapolation = attrFloat(node, 'extrapolation_value');

@@ -57,6 +57,14 @@ registerHandler('Unsqueeze', 1, (ctx) => {
   ctx.emit('Unsqueeze', [ctx.node.inputs[0]!], { axes }, ctx.node.outputs);
 });
 registerHandler('Unsqueeze', 13, (ctx) => {
+  // Axes known only at run time: the output rank is still static (rank + their count), so the IR
+  // node takes them as an input and its kernel computes where the 1s go.
+  const a = ctx.node.inputs[1];
+  const at = a && !ctx.constantOf(a) ? ctx.typeOf(a) : undefined;
+  if (at && at.shape.length === 1 && typeof at.shape[0] === 'number') {
+    ctx.emit('Unsqueeze', [ctx.node.inputs[0]!, a!], {}, ctx.node.outputs);
+    return;
+  }
   const axes = constInts(ctx, 1, 'axes');
   if (!axes) return ctx.fail('axes (input 1) is required');
   ctx.emit('Unsqueeze', [ctx.node.inputs[0]!], { axes }, ctx.node.outputs);

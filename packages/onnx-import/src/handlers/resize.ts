@@ -103,8 +103,45 @@ registerHandler('Upsample', 7, (ctx) => {
 registerHandler('Upsample', 9, (ctx) => legacy(ctx, constValues(ctx, 1, 'scales')));
 registerHandler('Resize', 10, (ctx) => legacy(ctx, constValues(ctx, 1, 'scales')));
 
+/** A scales or sizes input known only at run time: a 1-D tensor of static length (undefined: constant or omitted). */
+function runTimeInput(ctx: HandlerContext, i: number): string | undefined {
+  const name = ctx.node.inputs[i];
+  if (!name || ctx.constantOf(name)) return undefined;
+  const t = ctx.typeOf(name);
+  return t.shape.length === 1 && typeof t.shape[0] === 'number' && t.shape[0] > 0 ? name : undefined;
+}
+
+/**
+ * Nearest resizing with scales or sizes read at run time: the IR Resize takes them as inputs and
+ * its kernel computes the output dims and the source index of every output position at run time.
+ */
+function emitRunTimeResize(ctx: HandlerContext, scales: string | undefined, sizes: string | undefined, attrs: Attrs): boolean {
+  const x = ctx.node.inputs[0]!;
+  const { dtype, shape } = ctx.typeOf(x);
+  if (attrs.mode !== 'nearest' || attrs.coordinate_transformation_mode === 'tf_crop_and_resize' || (scales && sizes)) return false;
+  if (shape.some((d) => typeof d !== 'number')) return false;
+  if (sizes && ctx.typeOf(sizes).dtype !== 'int64') return false;
+  if (scales && ctx.typeOf(scales).dtype !== 'float32') return false;
+  const rank = shape.length, a = ctx.node.attrs.axes;
+  const axes = (Array.isArray(a) ? (a as number[]) : shape.map((_, k) => k)).map((k) => (k < 0 ? k + rank : k));
+  if (axes.some((k) => k < 0 || k >= rank) || new Set(axes).size !== axes.length) ctx.fail(`axes [${axes}] are invalid for rank ${rank}`);
+  if (ctx.typeOf((scales ?? sizes)!).shape[0] !== axes.length) ctx.fail(`${scales ? 'scales' : 'sizes'} must have ${axes.length} values`);
+  const policy = (ctx.node.attrs.keep_aspect_ratio_policy as string | undefined) ?? 'stretch';
+  if (!['stretch', 'not_larger', 'not_smaller'].includes(policy)) ctx.fail(`keep_aspect_ratio_policy '${policy}' is not supported`);
+  const full: Attrs = { ...attrs, axes, keep_aspect_ratio_policy: policy };
+  const inputs = (v: string) => [v, scales ?? '', sizes ?? ''];
+  if (dtype === 'float32') { ctx.emit('Resize', inputs(x), full, ctx.node.outputs); return true; }
+  if (!['float16', 'int8', 'uint8', 'int16', 'uint16'].includes(dtype)) return false;
+  const [wide] = ctx.emit('Cast', [x], { to: 'float32' });
+  const [resized] = ctx.emit('Resize', inputs(wide!), full);
+  ctx.emit('Cast', [resized!], { to: dtype }, ctx.node.outputs);
+  return true;
+}
+
 registerHandler('Resize', 11, (ctx) => {
   const a = ctx.node.attrs;
+  const scalesAt = runTimeInput(ctx, 2), sizesAt = runTimeInput(ctx, 3);
+  if ((scalesAt || sizesAt) && emitRunTimeResize(ctx, scalesAt, sizesAt, modeAttrs(ctx))) return;
   emitResize(ctx, {
     roi: a.coordinate_transformation_mode === 'tf_crop_and_resize' ? constValues(ctx, 1, 'roi') : undefined,
     scales: constValues(ctx, 2, 'scales'),

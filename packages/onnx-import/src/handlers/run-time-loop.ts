@@ -25,7 +25,7 @@ export function runTimeLoop(ctx: HandlerContext, body: GraphProto, why: string):
   const rows = trip ? Number(getNumber(trip, 0)) : undefined;
   if (nScan > 0 && (rows === undefined || !(rows <= MAX_SCAN_ROWS))) {
     const what = rows === undefined ? `${why} must be known at compile time` : `the trip count ${rows} must be at most ${MAX_SCAN_ROWS}`;
-    throw new OnnxImportError('DYNAMIC_SHAPE', `Loop node '${ctx.node.name}': ${what} for its ${nScan} scan output${nScan === 1 ? '' : 's'} (their buffers are planned for the trip count; the iterations that run may stop earlier); pin it (constantInputs / --constant)`, { node: ctx.node.name, op: 'Loop' });
+    throw new OnnxImportError('DYNAMIC_SHAPE', `Loop node '${ctx.node.name}': ${what} for its ${nScan} scan output${nScan === 1 ? '' : 's'} (their buffers are planned for the trip count; the iterations that run may stop earlier); pin it (constantInputs / --constant)`, { node: ctx.node.name, op: 'Loop', ...(rows === undefined && tripName ? { input: tripName, reason: 'VALUE_NEEDED' as const } : {}) });
   }
   if (nScan > 0) return runTimeLoopWithScans(ctx, body, Math.max(0, rows!), nScan);
   if (tripName) {

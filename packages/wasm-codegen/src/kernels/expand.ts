@@ -6,6 +6,8 @@ import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '..
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, DimLoop, dimStrides } from './strided-loops.js';
 import { repeatCopy } from './repeat-copy.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { expandByValues } from './value-shaped-ops.js';
 
 function expandKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[], dst: Addr, src: Addr, dim: (d: Dim) => I32, refuse: (what: string) => never): Expr[] {
   const elem = DTYPE_BYTES[dtype];
@@ -21,6 +23,7 @@ function expandKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[],
 registerLowering({
   ops: ['Expand'],
   runTimeDims: true,
+  computedDims: valueDims(),
   lower(context) {
     const ctx = staticViewIfAny(context);
     if (!ctx) return lowerExpandRunTime(context);
@@ -30,6 +33,7 @@ registerLowering({
 });
 
 function lowerExpandRunTime(ctx: LowerContext): Expr[] {
+  if (computesDims(ctx)) return expandByValues(ctx);
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   return expandKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
 }

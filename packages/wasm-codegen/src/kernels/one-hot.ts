@@ -2,19 +2,25 @@
 // position along the new axis. Both values and the indices are read at run time (the depth is the
 // output's static dim). Indices of any numeric type are truncated to i64 first, so a huge index
 // cannot wrap into range; out-of-range indices leave their row all off, as the spec says.
-import { DTYPE_BYTES, attrInt, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
-import { registerLowering, staticView, unsupported } from '../lowering.js';
+import { DTYPE_BYTES, oneHotAxis, sizeOf } from '@onnx2wasm/ir';
+import { registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { convert, scalarType } from './scalar-types.js';
+import { valueDims } from './value-shaped.js';
+import { oneHotByValues } from './value-shaped-ops.js';
 
 registerLowering({
   ops: ['OneHot'],
+  // A depth read at run time (the only dim OneHot can compute) takes the run-time kernel.
+  runTimeDims: true,
+  computedDims: valueDims(),
   lower(context) {
-    const ctx = staticView(context);
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return oneHotByValues(context);
     const { fn, node } = ctx;
     const ind = ctx.inputs[0]!, vals = ctx.inputs[2]!, y = ctx.outputs[0]!;
     const it = scalarType(ind.dtype), vt = scalarType(vals.dtype), i64 = scalarType('int64')!;
     if (!it || !vt) unsupported(ctx, `dtypes ${ind.dtype} / ${vals.dtype}`);
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), ind.dims.length + 1);
+    const axis = oneHotAxis(node, ind.dims.length);
     const depth = y.dims[axis]!;
     const inner = sizeOf(ind.dims.slice(axis)), total = sizeOf(y.dims);
     if (total === 0) return [];

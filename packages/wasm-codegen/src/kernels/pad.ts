@@ -11,6 +11,8 @@ import { Expr, Local } from '../wasm-builder.js';
 import { repeatCopy } from './repeat-copy.js';
 import { scalarType } from './scalar-types.js';
 import { DimLoop, copyElement, dimStrides } from './strided-loops.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { padByValues } from './value-shaped-ops.js';
 
 function lowerPadDynamic(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
@@ -47,9 +49,10 @@ function lowerPadDynamic(ctx: LowerContext): Expr[] {
 registerLowering({
   ops: ['Pad'],
   runTimeDims: true,
+  computedDims: valueDims(),
   lower(context) {
     const ctx = staticViewIfAny(context);
-    if (!ctx) return lowerPadDynamic(context);
+    if (!ctx) return computesDims(context) ? padByValues(context) : lowerPadDynamic(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!, v = ctx.inputs[2];
     const mode = padMode(node);

@@ -4,7 +4,9 @@
 import { DType } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
-import { scalarType } from './scalar-types.js';
+import { convert, scalarType } from './scalar-types.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { rangeDims } from './value-shaped-ops.js';
 
 function rangeKernel(ctx: KernelHost, dtype: DType, start: I32, delta: I32, out: () => I32, n: () => I32): Expr[] {
   const { fn } = ctx;
@@ -32,6 +34,7 @@ function rangeKernel(ctx: KernelHost, dtype: DType, start: I32, delta: I32, out:
 registerLowering({
   ops: ['Range'],
   runTimeDims: true,
+  computedDims: valueDims(),
   lower(context) {
     const ctx = staticViewIfAny(context);
     if (!ctx) return lowerRangeRunTime(context);
@@ -42,5 +45,8 @@ registerLowering({
 
 function lowerRangeRunTime(ctx: LowerContext): Expr[] {
   const [s, , d] = ctx.inputs, y = ctx.outputs[0]!;
-  return rangeKernel(ctx, y.dtype, s!.addr(), d!.addr(), () => y.addr(), () => y.dim(0));
+  const t = scalarType(y.dtype), f64 = scalarType('float64')!;
+  // Limits read at run time: the length is computed (and published) first, then read by y.dim(0).
+  const length = computesDims(ctx) && t ? rangeDims(ctx, (i) => convert(ctx.fn, t, f64, t.load(ctx, ctx.inputs[i]!.addr()))) : [];
+  return [...length, ...rangeKernel(ctx, y.dtype, s!.addr(), d!.addr(), () => y.addr(), () => y.dim(0))];
 }

@@ -4,8 +4,10 @@
 // and, per element, sums weight products over the taps of the resized axes. tf_crop_and_resize
 // adds a per-position "inside" table: outside the input the element is extrapolation_value.
 import { attrFloat, attrString, isIdentityTaps, makeTensor, resizePlan, stridesOf } from '@onnx2wasm/ir';
-import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../lowering.js';
+import { StaticContext, StaticOperand, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, Local } from '../wasm-builder.js';
+import { valueDims } from './value-shaped.js';
+import { resizeNearestByValues } from './resize-values.js';
 
 /** `weights` is undefined when every tap weighs 1 (nearest): the kernel then skips the multiply. */
 interface AxisTables { count: number; offsets: number; weights?: number; inside?: number }
@@ -28,8 +30,13 @@ function tables(ctx: StaticContext, x: StaticOperand): (AxisTables | undefined)[
 
 registerLowering({
   ops: ['Resize'],
+  // Scales or sizes read at run time (nearest): the kernel of resize-values.ts; run-time input
+  // dims with constant scales keep running per sample.
+  computedDims: valueDims(),
+  runTimeDims: (node) => !!(node.inputs[1] || node.inputs[2]),
   lower(context) {
-    const ctx = staticView(context);
+    const ctx = staticViewIfAny(context);
+    if (!ctx) return resizeNearestByValues(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);

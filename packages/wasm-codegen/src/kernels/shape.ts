@@ -5,6 +5,8 @@ import { DType, sizeOf } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, registerLowering, staticView, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, I32 } from '../wasm-builder.js';
 import { scalarType } from './scalar-types.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { constantOfShapeDims } from './value-shaped-ops.js';
 
 registerLowering({
   ops: ['Shape'],
@@ -43,6 +45,7 @@ function fillConstant(ctx: KernelHost, dtype: DType, y: () => I32, n: I32): Expr
 registerLowering({
   ops: ['ConstantOfShape'],
   runTimeDims: true,
+  computedDims: valueDims(),
   lower(context) {
     const ctx = staticViewIfAny(context);
     if (!ctx) return lowerConstantOfShapeRunTime(context);
@@ -51,8 +54,12 @@ registerLowering({
   },
 });
 
-/** The shape is a dim expression of the symbols (T5's relative-position buckets, [seq, seq]). */
+/**
+ * The shape is a dim expression of the symbols (T5's relative-position buckets, [seq, seq]), or
+ * read at run time: then its values are the dims (published first, then read by count()).
+ */
 function lowerConstantOfShapeRunTime(ctx: LowerContext): Expr[] {
   const y = ctx.outputs[0]!;
-  return fillConstant(ctx, y.dtype, () => y.addr(), y.count());
+  const dims = computesDims(ctx) ? constantOfShapeDims(ctx) : [];
+  return [...dims, ...fillConstant(ctx, y.dtype, () => y.addr(), y.count())];
 }

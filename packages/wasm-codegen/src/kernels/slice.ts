@@ -6,6 +6,8 @@ import { DTYPE_BYTES, DType, Dim, Node, Tensor, dimMul, normalizeAxis, sliceAxis
 import { LowerContext, constantInput, registerLowering, staticViewIfAny, unsupported } from '../lowering.js';
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { DimLoop, copyElement, dimStrides, loopsI32, mergeDims, stridedLoops } from './strided-loops.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { sliceByValues } from './value-shaped-ops.js';
 
 /** One input dim's slice: first index (a number, or an i32 computed at run time), step, output count. */
 interface SlicedDim { start: number | (() => I32); step: number; count: Dim }
@@ -113,6 +115,8 @@ function dynamicPlan(ctx: LowerContext, spec: DynamicSpec, pre: Expr[]): SlicedD
 registerLowering({
   ops: ['Slice'],
   runTimeDims: true,
+  // Starts and ends read at run time: a slice is never longer than the input dim.
+  computedDims: valueDims((_, inputs, axis) => inputs[0]?.shape[axis]),
   lower(context) {
     const ctx = staticViewIfAny(context);
     if (!ctx) return lowerSliceRunTime(context);
@@ -126,6 +130,7 @@ registerLowering({
 });
 
 function lowerSliceRunTime(ctx: LowerContext): Expr[] {
+  if (computesDims(ctx)) return sliceByValues(ctx);
   const { fn } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const spec = dynamicSpec(ctx);

@@ -5,6 +5,8 @@ import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '..
 import { Expr, FnBuilder, I32 } from '../wasm-builder.js';
 import { Addr, DimLoop, dimStrides } from './strided-loops.js';
 import { repeatCopy } from './repeat-copy.js';
+import { computesDims, valueDims } from './value-shaped.js';
+import { tileByValues } from './value-shaped-ops.js';
 
 function tileKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[], dst: Addr, src: Addr, dim: (d: Dim) => I32, refuse: (what: string) => never): Expr[] {
   const elem = DTYPE_BYTES[dtype];
@@ -23,6 +25,7 @@ function tileKernel(fn: FnBuilder, dtype: DType, xShape: Dim[], yShape: Dim[], d
 registerLowering({
   ops: ['Tile'],
   runTimeDims: true,
+  computedDims: valueDims(),
   lower(context) {
     const ctx = staticViewIfAny(context);
     if (!ctx) return lowerTileRunTime(context);
@@ -32,6 +35,7 @@ registerLowering({
 });
 
 function lowerTileRunTime(ctx: LowerContext): Expr[] {
+  if (computesDims(ctx)) return tileByValues(ctx);
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   return tileKernel(ctx.fn, x.dtype, x.shape, y.shape, () => y.addr(), () => x.addr(), ctx.dim, (what) => unsupported(ctx, `${what}, with run-time dims`));
 }
