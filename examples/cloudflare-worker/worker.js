@@ -1,10 +1,15 @@
 // ../../../runtime/dist/errors.js
 var RuntimeError = class extends Error {
   code;
-  constructor(code, message) {
-    super(message);
+  /** Set on EXECUTION_FAILED. */
+  reason;
+  /** `cause`: the engine's own error, when one is behind this one (a WebAssembly.CompileError or RuntimeError). */
+  constructor(code, message, options) {
+    super(message, options);
     this.name = "RuntimeError";
     this.code = code;
+    if (options?.reason)
+      this.reason = options.reason;
   }
 };
 var RuntimeInputError = class extends RuntimeError {
@@ -689,14 +694,13 @@ function checkFeed(slot, t) {
   }
   return bytes;
 }
-function trapHint(message) {
-  if (/unreachable/.test(message))
-    return " (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)";
-  if (/divide by zero|divide result unrepresentable|remainder by zero/.test(message))
-    return " (an integer division or remainder by zero, or INT_MIN / -1)";
-  if (/out of bounds/.test(message))
-    return " (an out-of-bounds memory access: a compiler bug, please report it with the model)";
-  return "";
+function trapCause(instance) {
+  const flag = instance.exports.check_failed;
+  if (flag instanceof WebAssembly.Global && flag.value === 1) {
+    flag.value = 0;
+    return { reason: "FAILED_CHECK", hint: " (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)" };
+  }
+  return { reason: "ENGINE_TRAP", hint: " (a trap no check of the run's values explains: a compiler bug, please report it with the model)" };
 }
 async function loadModel(opts) {
   if (!opts || !opts.wasm)
@@ -713,7 +717,7 @@ async function loadModel(opts) {
     try {
       module = await WebAssembly.compile(bytesOf(source));
     } catch (e) {
-      throw new RuntimeError("INVALID_MODULE", `the .wasm cannot be compiled here: ${e.message}`);
+      throw new RuntimeError("INVALID_MODULE", `the .wasm cannot be compiled here: ${e.message}`, { cause: e });
     }
   }
   const rawMeta = readMeta(module);
@@ -739,7 +743,7 @@ async function loadModel(opts) {
   try {
     instance = await WebAssembly.instantiate(module, imports);
   } catch (e) {
-    if (e instanceof RangeError && /memory/i.test(e.message)) {
+    if (e instanceof RangeError) {
       const pages = rawMeta?.memory?.pages;
       const size = typeof pages === "number" ? ` (${(pages / 16).toFixed(1)} MiB)` : "";
       throw new RuntimeError("OUT_OF_MEMORY", `the model's memory${size} cannot be allocated here: ${e.message}`);
@@ -772,7 +776,7 @@ async function loadModel(opts) {
       init();
     } catch (e) {
       await weightsChecked;
-      throw new RuntimeError("EXECUTION_FAILED", `the model's load-time init trapped: ${e.message}`);
+      throw new RuntimeError("EXECUTION_FAILED", `the model's load-time init trapped: ${e.message}`, { cause: e, reason: "ENGINE_TRAP" });
     }
   }
   await weightsChecked;
@@ -842,9 +846,10 @@ async function loadModel(opts) {
           v.run();
         } catch (e) {
           grown = dyn?.finish(env, true) ?? [];
+          const { reason, hint } = trapCause(instance);
           if (grown.length && attempt < dyn.maxGrows)
             continue;
-          throw new RuntimeError("EXECUTION_FAILED", `the model trapped while running: ${e.message}${trapHint(e.message)}`);
+          throw new RuntimeError("EXECUTION_FAILED", `the model trapped while running: ${e.message}${hint}`, { cause: e, reason });
         }
         break;
       }
@@ -1011,7 +1016,7 @@ function toProtocolError(e) {
   const err = e;
   if (err?.name === "RuntimeInputError")
     return new BadRequestError(err.message ?? "invalid input");
-  if (err?.name === "RuntimeError" && err.code === "EXECUTION_FAILED" && /index input is out of range|division/.test(err.message ?? ""))
+  if (err?.name === "RuntimeError" && err.code === "EXECUTION_FAILED" && err.reason === "FAILED_CHECK")
     return new BadRequestError(err.message);
   return new ProtocolError(500, `inference failed: ${err?.message ?? String(e)}`);
 }
