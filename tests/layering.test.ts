@@ -66,7 +66,9 @@ describe('package layering', () => {
       .map((f) => path.relative(REPO_ROOT, f).split(path.sep).join('/'));
     expect(mentions).toEqual([SERVER_CLI_LOADER]);
     const text = fs.readFileSync(path.join(REPO_ROOT, SERVER_CLI_LOADER), 'utf8');
-    expect(text).toMatch(/await import\(SERVER_CLI\)/);
+    // Resolved, then imported, only when a serving command runs.
+    expect(text).toMatch(/url = import\.meta\.resolve\(SERVER_CLI\)/);
+    expect(text).toMatch(/await import\(url\)/);
     expect(text).not.toMatch(/from ['"]@onnx2wasm\/server/);
   });
   it('the protocol handlers use no Node-only APIs (they run in Workers)', () => {
