@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { inferNode } from '@onnx2wasm/ir';
 import { generateModule } from '@onnx2wasm/wasm-codegen';
-import { winogradLimits, winogradPlanOf } from '../packages/wasm-codegen/dist/kernels/conv-winograd.js';
+import { winogradLimits, winogradPlanOf } from '../packages/wasm-codegen/dist/kernels/conv/conv-winograd.js';
 import { replaceSection } from './bench/doc-section.mjs';
 import { bestCpuMs, loadRun, seededTensor as random } from './bench/kernel-timing.mjs';
 

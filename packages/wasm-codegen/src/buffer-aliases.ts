@@ -4,8 +4,8 @@
 //  - in place: an elementwise kernel reads element i of each input before it writes element i of
 //    its output, so the output may overwrite a same-shaped input that nothing reads afterwards.
 import { Graph } from '@onnx2wasm/ir';
-import { F32_BINARY, F32_UNARY } from './kernels/elementwise.js';
-import { SCALAR_BINARY, SCALAR_UNARY } from './kernels/scalar-ops.js';
+import { F32_BINARY, F32_UNARY } from './kernels/ops/elementwise.js';
+import { SCALAR_BINARY, SCALAR_UNARY } from './kernels/emit/scalar-ops.js';
 import { loopReadReach } from './loop-regions.js';
 
 export const VIEW_OPS: ReadonlySet<string> = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);

@@ -7,7 +7,7 @@ import { DynamicTable, polyJson, runTimeContext } from './dynamic-dims.js';
 import { TensorSlot } from './model-meta.js';
 import { VariantPlan, align16 } from './variant-plan.js';
 import { effectiveGuards } from './guards.js';
-import { loopStep } from './kernels/loop-region.js';
+import { loopStep } from './kernels/ops/loop-region.js';
 import { Node } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 import { ThreadPlan, ThreadPool } from './thread-pool.js';

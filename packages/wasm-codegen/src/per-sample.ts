@@ -5,7 +5,7 @@
 // node's operands; kernels that need the speed take run-time dims themselves (`runTimeDims`).
 import { Dim, Graph, Node, attrInt, attrInts, dimTerms, isStatic } from '@onnx2wasm/ir';
 import { IN_PLACE_OPS } from './buffer-aliases.js';
-import { transposesA } from './kernels/gemm-attrs.js';
+import { transposesA } from './kernels/emit/gemm-attrs.js';
 
 const ALWAYS = new Set([
   ...IN_PLACE_OPS, // every elementwise op

@@ -12,8 +12,8 @@
 // threaded build is byte for byte the one of the 1-thread build.
 // Nodes below MIN_PART_MACS of work per part stay whole and run on the calling thread.
 import { Attrs, DTYPE_BYTES, Node, sizeOf } from '@onnx2wasm/ir';
-import { nhwcConvTakesWinograd } from './kernels/conv-nhwc.js';
-import { transposesA } from './kernels/gemm-attrs.js';
+import { nhwcConvTakesWinograd } from './kernels/conv/conv-nhwc.js';
+import { transposesA } from './kernels/emit/gemm-attrs.js';
 import { StaticOperand } from './lowering.js';
 
 /** A static operand without its address (what planning sees). */

@@ -4,8 +4,8 @@
 // table (a region next to the other load-time data), and the weights file holds one copy.
 import { Graph, Tensor } from '@onnx2wasm/ir';
 import { Expr, FnBuilder } from './wasm-builder.js';
-import { PANEL } from './kernels/gemm-core.js';
-import { packedTailOffset } from './kernels/gemm-pack.js';
+import { PANEL } from './kernels/emit/gemm-core.js';
+import { packedTailOffset } from './kernels/emit/gemm-pack.js';
 
 /** A MatMul B (by root value name) whose [K, N] data is the transpose of `source` [N, K], a constant another node reads. */
 export interface TiedB { source: string; K: number; N: number }

@@ -12,7 +12,7 @@
 import { Tensor } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
-import { PlaneShape } from '../window-core.js';
+import { PlaneShape } from '../emit/window-core.js';
 
 const align16 = (n: number) => 16 * Math.ceil(n / 16);
 

@@ -6,7 +6,7 @@
 import { Node, attrInts } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
-import { PlaneShape, planeShape } from '../window-core.js';
+import { PlaneShape, planeShape } from '../emit/window-core.js';
 
 const align16 = (n: number) => 16 * Math.ceil(n / 16);
 

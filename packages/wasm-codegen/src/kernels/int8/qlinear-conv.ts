@@ -9,7 +9,7 @@
 import { Node, requantizeMultiplier } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, constantInput, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
-import { planeShape } from '../window-core.js';
+import { planeShape } from '../emit/window-core.js';
 import { depthwiseScratchBytes, lowerDepthwise8 } from './depthwise.js';
 import { TILE_PIXELS, emitGemmRequantize, emitPackPanels, packWeights } from './gemm-i16.js';
 
