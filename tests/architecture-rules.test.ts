@@ -54,7 +54,7 @@ describe('architecture rules', () => {
   // write every attribute explicitly. Until then this is a ratchet: the count of default-reading
   // patterns in the later layers may only go down (lower a number when you remove some).
   const DEFAULT_READS = [/\battr(?:Int|Float|Ints|String)\(\s*[^,()]+(?:\([^)]*\))?,\s*'[^']+'\s*,/g, /attrs(?:\.\w+|\[[^\]]+\])\)?\s*\?\?/g];
-  const MAX_DEFAULT_READS: Record<string, number> = { ir: 13, optimizer: 3, 'wasm-codegen': 21, compiler: 0 };
+  const MAX_DEFAULT_READS: Record<string, number> = { ir: 13, optimizer: 3, 'wasm-codegen': 18, compiler: 0 };
   it('no new attribute defaults are read outside onnx-import (a ratchet)', () => {
     for (const [pkg, max] of Object.entries(MAX_DEFAULT_READS)) {
       const count = sources(path.join(REPO_ROOT, 'packages', pkg, 'src')).filter((f) => !f.endsWith('.test.ts'))

@@ -1,7 +1,7 @@
 // Elementwise kernels with numpy broadcasting. float32 runs four lanes at a time with a scalar tail;
 // other dtypes use a scalar loop (same loop nest, typed loads and stores). With run-time dims the
 // same loops take run-time extents, strides and tails.
-import { Dim, Node, Tensor, attrFloat } from '@onnx2wasm/ir';
+import { Dim, Node, Tensor, functionParams } from '@onnx2wasm/ir';
 import { KernelHost, Operand, registerLowering } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { broadcastNest } from '../emit/broadcast-loops.js';
@@ -46,9 +46,11 @@ export const F32_UNARY: Record<string, VecOp> = {
   Tanh: (c, fn, [x]) => vtanh(c, fn, x()),
   Erf: (c, fn, [x]) => verf(c, fn, x()),
   // x < 0 ? alpha * x : x (a NaN x fails the compare and passes through)
-  LeakyRelu: (_c, fn, [x], n) => fn.vbitselect(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.01))), x(), fn.vlt(x(), fn.vzero())),
-  HardSigmoid: (_c, fn, [x], n) =>
-    vclamp(fn, fn.vadd(fn.vmul(x(), fn.vconst(attrFloat(n, 'alpha', 0.2))), fn.vconst(attrFloat(n, 'beta', 0.5))), 0, 1),
+  LeakyRelu: (_c, fn, [x], n) => fn.vbitselect(fn.vmul(x(), fn.vconst(functionParams(n, 'LeakyRelu')[0]!)), x(), fn.vlt(x(), fn.vzero())),
+  HardSigmoid: (_c, fn, [x], n) => {
+    const [alpha, beta] = functionParams(n, 'HardSigmoid') as [number, number];
+    return vclamp(fn, fn.vadd(fn.vmul(x(), fn.vconst(alpha)), fn.vconst(beta)), 0, 1);
+  },
 };
 
 /** The f32x4 elementwise loop over a broadcast output; dims may be run-time (`dimOf`). */
