@@ -845,8 +845,8 @@ async function loadModel(opts) {
         try {
           v.run();
         } catch (e) {
-          grown = dyn?.finish(env, true) ?? [];
           const { reason, hint } = trapCause(instance);
+          grown = dyn?.finish(env, true) ?? [];
           if (grown.length && attempt < dyn.maxGrows)
             continue;
           throw new RuntimeError("EXECUTION_FAILED", `the model trapped while running: ${e.message}${hint}`, { cause: e, reason });

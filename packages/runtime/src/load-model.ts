@@ -245,8 +245,10 @@ export async function loadModel(opts: LoadOptions): Promise<Model> {
         const bytes = inputs.map((s) => checkFeed(s, feeds[s.name]!));
         inputs.forEach((s, k) => new Uint8Array(memory.buffer, s.offset, s.byteLength).set(bytes[k]!));
         try { v.run(); } catch (e) {
+          // The check flag first (read and cleared): finish may throw its own typed error, and a
+          // rerun must not inherit it.
+          const { reason, hint } = trapCause(instance);
           grown = dyn?.finish(env, true) ?? []; // a kernel that refused a computed dim names itself
-          const { reason, hint } = trapCause(instance); // read (and cleared) before a rerun too
           if (grown.length && attempt < dyn!.maxGrows) continue;
           throw new RuntimeError('EXECUTION_FAILED', `the model trapped while running: ${(e as Error).message}${hint}`, { cause: e, reason });
         }

@@ -1,15 +1,14 @@
 // The kernels of ops whose output dims come from a tensor's values at run time (see
 // value-shaped.ts): each computes the dims from the values, publishes them, then moves the data
-// one element at a time with the dims in locals. Each lowering calls these from its
-// the run-time path of their lowering when `computesDims(ctx)`.
+// one element at a time with the dims in locals. A lowering calls its kernel here from its
+// run-time path when `computesDims(ctx)`.
 import { DTYPE_BYTES, Dim, oneHotAxis, padMode, reshapeAllowzero } from '@onnx2wasm/ir';
 import { LowerContext, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, I32, Local, type NumOp } from '../../wasm-builder.js';
 import { copyElement } from './strided-loops.js';
 import { convert, scalarType } from './scalar-types.js';
-import { AxisMap, byteStrides, clampI32, dimFromI64, intAt, mappedCopy, publishDims, required } from './value-shaped.js';
+import { AxisMap, byteStrides, clampI32, dimFromI64, i64c, intAt, mappedCopy, publishDims, required } from './value-shaped.js';
 
-const i64c = (fn: FnBuilder, v: number) => fn.constOf('i64', v);
 const I64 = (fn: FnBuilder, op: NumOp<'i64'>, ...a: Expr[]) => fn.num('i64', op, ...a);
 const staticLength = (ctx: LowerContext, t: { shape: Dim[]; name: string }): number => {
   const n = t.shape[0];

@@ -49,12 +49,13 @@ export function intAt(fn: FnBuilder, t: Operand, i: number): Expr {
   throw new Error(`'${t.name}' has dtype ${t.dtype}; expected an integer shape tensor`);
 }
 
-const i64 = (fn: FnBuilder, v: number) => fn.constOf('i64', v);
+/** An i64 constant (the value-shaped kernels compute dims in i64 before they clamp them to i32). */
+export const i64c = (fn: FnBuilder, v: number) => fn.constOf('i64', v);
 
 /** An i64 clamped into [lo, hi] and wrapped to i32 (lo, hi within the i32 range). */
 export function clampI32(fn: FnBuilder, raw: () => Expr, lo: number, hi: number): Expr {
-  const gt = fn.num('i64', 'gt_s', raw(), i64(fn, hi)), lt = fn.num('i64', 'lt_s', raw(), i64(fn, lo));
-  return fn.i64ToI32(fn.select(gt, i64(fn, hi), fn.select(lt, i64(fn, lo), raw())));
+  const gt = fn.num('i64', 'gt_s', raw(), i64c(fn, hi)), lt = fn.num('i64', 'lt_s', raw(), i64c(fn, lo));
+  return fn.i64ToI32(fn.select(gt, i64c(fn, hi), fn.select(lt, i64c(fn, lo), raw())));
 }
 
 /** A dim from an i64: negative values become -1 (refused when published), huge ones the i32 maximum (a plan too large to grow to). */
