@@ -2,12 +2,12 @@
 // order, at the addresses the module layout gave the variant; returns its input/output slots.
 import { CompileError, Guard, Tensor, getNumber } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
-import { LowerContext, StaticOperand, getLowering, staticContext } from './lowering.js';
+import { LowerContext, StaticOperand, getLowering, operandFromStatic, staticContext } from './lowering.js';
 import { DynamicTable, polyJson, runTimeContext } from './dynamic-dims.js';
 import { TensorSlot } from './model-meta.js';
 import { VariantPlan, align16 } from './variant-plan.js';
 import { effectiveGuards } from './guards.js';
-import { loopStep } from './kernels/ops/loop-region.js';
+import { loopStep, loopStepFunction, loopTest } from './kernels/ops/loop-region.js';
 import { Node } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, WasmModuleBuilder } from './wasm-builder.js';
 import { ThreadPlan, ThreadPool } from './thread-pool.js';
@@ -65,6 +65,7 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
 
   const calls: Step[] = [];
   const nodes: NodeFunction[] = [];
+  const stepFns = new Map<Node, string>();
   const runName = `${at.prefix}run`;
   const runFn = mod.fn(runName);
   const guards = effectiveGuards(g);
@@ -135,6 +136,13 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
       return lowering.lower(staticCtx(operand));
     });
     fn.finish(body);
+    // A loop whose carried values have run-time dims steps in a function of its own (LoopEnd's run-time context).
+    if (n.op === 'LoopEnd' && mode === 'kernel') {
+      const stepFn = mod.fn(`${fname}_step`);
+      const { ctx, prologue } = runTimeContext({ node: n, fn: stepFn, module: mod, addWeight, helper, loadTimePanels }, at.table, g, rootOf, staticAddr);
+      stepFn.finish(lowered(n, () => { const stmts = loopStepFunction(ctx); return [...prologue, ...stmts]; }));
+      stepFns.set(n, `${fname}_step`);
+    }
     if (vp.loadTime.nodes.has(n)) parts.atLoad(fname);
     else calls.push({ guard: guards.get(n) ?? [], call: runFn.call(fname), node: n });
     nodes.push({ fn: fname, node: n.name, op: n.op });
@@ -158,7 +166,12 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
   // Threaded builds wake the workers first (a job of no parts): their wake-up overlaps the nodes
   // before the first split one instead of delaying it.
   const wake = at.threads?.plan.parts.size ? [at.threads.pool.wake(runFn)] : [];
-  runFn.finish([...wake, ...nestUnderGuards(runFn, withLoops(runFn, calls, operand, holds, at.scratchBase), 0, holds)]);
+  runFn.finish([...wake, ...nestUnderGuards(runFn, withLoops(runFn, calls, (end) => {
+    const op = (v: string | undefined) => (v ? operandFromStatic(operand(v)) : undefined);
+    const stepFn = stepFns.get(end);
+    if (stepFn) return { test: loopTest(runFn, op(end.inputs[0]), op(end.inputs[1])!, op(end.inputs[2])!), step: [runFn.call(stepFn)] };
+    return loopStep(runFn, end.inputs.map(op), () => at.scratchBase);
+  }, holds), 0, holds)]);
   mod.exportFunction(runName);
 
   // Constant graph outputs are read straight from the weights region.
@@ -180,7 +193,7 @@ interface Step { guard: Guard[]; call: Expr; node?: Node }
  * the loop goes on the body's calls and the step between iterations, then LoopEnd's call (the
  * final copies). Loops nest; a loop step keeps a guard only when its start and end share it.
  */
-function withLoops(fn: FnBuilder, calls: Step[], operand: (v: string) => StaticOperand, holds: (c: Guard) => Expr, scratch: number): Step[] {
+function withLoops(fn: FnBuilder, calls: Step[], stepOf: (end: Node) => { test: () => Expr; step: Expr[] }, holds: (c: Guard) => Expr): Step[] {
   const out: Step[] = [];
   for (let i = 0; i < calls.length; i++) {
     const start = calls[i]!;
@@ -189,8 +202,8 @@ function withLoops(fn: FnBuilder, calls: Step[], operand: (v: string) => StaticO
     const j = calls.findIndex((c, k) => k > i && c.node?.op === 'LoopEnd' && c.node.inputs[1] === iter);
     if (j < 0) throw new CodegenError(`LoopStart node '${start.node.name}': its LoopEnd is missing or placed before it`, { node: start.node.name, op: 'LoopStart' });
     const end = calls[j]!;
-    const { test, step } = loopStep(fn, end.node!.inputs.map((v) => (v ? operand(v) : undefined)), scratch);
-    const body = nestUnderGuards(fn, withLoops(fn, calls.slice(i + 1, j), operand, holds, scratch), 0, holds);
+    const { test, step } = stepOf(end.node!);
+    const body = nestUnderGuards(fn, withLoops(fn, calls.slice(i + 1, j), stepOf, holds), 0, holds);
     const loop = fn.if(test(), [fn.doWhile([...body, ...step], test)]);
     const shared = start.guard.length === end.guard.length && start.guard.every((g, k) => g.cond === end.guard[k]!.cond && g.when === end.guard[k]!.when);
     out.push({ guard: shared ? start.guard : [], call: fn.block([start.call, loop, end.call]) });
