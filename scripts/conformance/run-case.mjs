@@ -137,7 +137,9 @@ async function compileAndRun(bytes, dir, inputShapes, feeds, expected, pinned) {
       if (diff) return outcome('fail', diff.startsWith('dtype') ? 'dtype' : 'wrong-result', `${e.name}: ${diff}`);
     }
   } catch (e) {
-    if (e instanceof RuntimeError) return { ...outcome('fail', e.code === 'EXECUTION_FAILED' ? 'crash' : 'runtime-error', e.message), code: e.code };
+    // A trap the module raised on purpose (a failed run-time check: an index out of range, random
+    // Dropout asked for at run time) is a typed run-time error; any other trap is a crash.
+    if (e instanceof RuntimeError) return { ...outcome('fail', e.code === 'EXECUTION_FAILED' && e.reason !== 'FAILED_CHECK' ? 'crash' : 'runtime-error', e.message), code: e.code };
     return outcome('fail', 'crash', `run: ${e?.stack ?? e}`);
   }
   // Inputs compile() built per value (value variants) or knew from their shape alone: not pinned.

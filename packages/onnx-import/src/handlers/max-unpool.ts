@@ -1,8 +1,12 @@
 // MaxUnpool(X, I, output_shape?) {kernel_shape, pads, strides}: a zero tensor with every X value
-// written at its flat index I (MaxPool's Indices, offsets into the whole output tensor). Expanded
-// into a ScatterElements over the flattened output, whose spatial sizes are the inverse of
-// MaxPool's: (in - 1) * stride - pad_begin - pad_end + kernel. A larger output_shape (which must
-// be known at compile time) zero-pads that result at the end of each axis, as the ONNX reference does.
+// written at its flat index I (MaxPool's Indices: offsets into the whole tensor MaxPool read, which
+// is the tensor MaxUnpool rebuilds). Expanded into a ScatterElements over the flattened output.
+// Without output_shape the output's spatial sizes are the inverse of MaxPool's:
+// (in - 1) * stride - pad_begin - pad_end + kernel. With output_shape (a constant, or fed at run
+// time) the output has that shape and I indexes it, as onnxruntime and PyTorch's max_unpool do;
+// an index outside it fails the run's check. (The ONNX reference instead scatters into the
+// inferred shape and zero-pads it, which its backend case test_maxunpool_export_with_output_shape
+// expects; onnxruntime does not, and we follow onnxruntime.)
 import { makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { constInts, int64Vector, intsAttr } from './const-input.js';
@@ -19,20 +23,23 @@ registerHandler('MaxUnpool', 9, (ctx: HandlerContext) => {
   const pads = intsAttr(ctx, 'pads') ?? new Array<number>(2 * rank).fill(0);
   const inSp = dims.slice(2) as number[];
   const inferred = [dims[0] as number, dims[1] as number, ...inSp.map((d, a) => (d - 1) * strides[a]! - pads[a]! - pads[a + rank]! + kernel[a]!)];
-  const out = constInts(ctx, 2, 'output_shape');
-  if (out && (out.length !== dims.length || out.some((d, a) => d < inferred[a]!))) ctx.fail(`output_shape [${out}] must have rank ${dims.length} and be at least the unpooled shape [${inferred}]`);
-  const total = inferred.reduce((a, b) => a * b, 1);
+  const shapeName = node.inputs[2] || undefined;
+  const known = shapeName && ctx.constantOf(shapeName) ? constInts(ctx, 2, 'output_shape') : undefined;
+  if (known && (known.length !== dims.length || known.some((d) => d < 0))) ctx.fail(`output_shape [${known}] must list ${dims.length} dims`);
+  if (shapeName && !known) {
+    const t = ctx.typeOf(shapeName);
+    if (t.dtype !== 'int64' || t.shape.length !== 1 || t.shape[0] !== dims.length) ctx.fail(`output_shape must be int64[${dims.length}], got ${t.dtype}[${t.shape}]`);
+  }
+  const outDims = known ?? inferred;
   const flat = ctx.addConstant(int64Vector([-1]), 'unpool_flat');
-  const [zeros] = ctx.emit('ConstantOfShape', [ctx.addConstant(int64Vector([total]), 'unpool_size')], { value: makeTensor(x.dtype, [1], [0]) });
+  // The flat output: a constant length, or the product of the fed shape (sized at run time).
+  const size = shapeName && !known
+    ? ctx.emit('ReduceProd', [shapeName], { axes: [0], keepdims: 1, noop_with_empty_axes: 0 })[0]!
+    : ctx.addConstant(int64Vector([outDims.reduce((a, b) => a * b, 1)]), 'unpool_size');
+  const [zeros] = ctx.emit('ConstantOfShape', [size], { value: makeTensor(x.dtype, [1], [0]) });
   const [values] = ctx.emit('Reshape', [node.inputs[0]!, flat]);
   const [at] = ctx.emit('Reshape', [node.inputs[1]!, flat]);
   const [y] = ctx.emit('ScatterElements', [zeros!, at!, values!], { axis: 0, reduction: 'none' });
-  if (!out) {
-    ctx.emit('Reshape', [y!, ctx.addConstant(int64Vector(inferred), 'unpool_shape')], {}, node.outputs);
-    return;
-  }
-  // A larger output_shape keeps the unpooled block at the start of each axis, zeros after it.
-  const [block] = ctx.emit('Reshape', [y!, ctx.addConstant(int64Vector(inferred), 'unpool_shape')]);
-  const padEnd = out.map((d, a) => d - inferred[a]!);
-  ctx.emit('Pad', [block!, ctx.addConstant(int64Vector([...out.map(() => 0), ...padEnd]), 'unpool_pads')], { mode: 'constant' }, node.outputs);
+  const shape = shapeName && !known ? shapeName : ctx.addConstant(int64Vector(outDims), 'unpool_shape');
+  ctx.emit('Reshape', [y!, shape], { allowzero: 0 }, node.outputs);
 });

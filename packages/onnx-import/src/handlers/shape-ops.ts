@@ -61,19 +61,37 @@ function emitInferenceDropout(ctx: HandlerContext): void {
 
 // Before opset 12 a model is compiled for inference whatever is_test says: Dropout is identity.
 registerHandler('Dropout', 1, emitInferenceDropout);
-// From 12, training_mode (input 2) may switch on random dropping, which a static inference
-// module does not do; it must be a constant false unless the ratio is a constant 0.
+// From 12, training_mode (input 2) may switch on random dropping, which an inference module does
+// not do (its result could match no other runtime's random draw). Dropout is identity whenever
+// training_mode is 0 or the ratio is 0. When either is fed at run time, the module checks: a run
+// that asks for random dropping (training_mode true and ratio not 0) stops with a failed check
+// (EXECUTION_FAILED, reason FAILED_CHECK) instead of returning an undropped tensor.
 registerHandler('Dropout', 12, (ctx) => {
-  const [, ratioName, modeName] = ctx.node.inputs;
-  if (modeName) {
-    const mode = ctx.constantOf(modeName);
-    // The messages name the inputs so a caller can pin their values (compile's constantInputs).
-    const ratio = ratioName ? ctx.constantOf(ratioName) : undefined;
-    const alsoRatio = ratioName && !ratio ? ` (and so must ratio '${ratioName}' unless training_mode is 0)` : '';
-    if (!mode) unsupported(ctx, `training_mode '${modeName}' (input 2) must be a compile-time constant${alsoRatio}; random dropout at run time is not supported`);
-    if (toNumbers(mode)[0] && ratioName && !ratio) unsupported(ctx, `with training_mode=1, ratio '${ratioName}' (input 1) must be a compile-time constant (only ratio 0 is supported)`);
-    const r = ratio ? toNumbers(ratio)[0] : ratioName ? undefined : 0.5;
-    if (toNumbers(mode)[0] && r !== 0) unsupported(ctx, 'training_mode=1 with a non-zero ratio (random dropout) is not supported; export the model in inference mode');
+  const [x, ratioName, modeName] = ctx.node.inputs;
+  const ratio = ratioName ? ctx.constantOf(ratioName) : undefined;
+  const mode = modeName ? ctx.constantOf(modeName) : undefined;
+  const r = !ratioName ? 0.5 : ratio ? toNumbers(ratio)[0] : undefined;
+  const training = !modeName ? false : mode ? toNumbers(mode)[0] !== 0 : undefined;
+  if (training === false || r === 0) return emitInferenceDropout(ctx);
+  if (training === true && r !== undefined) unsupported(ctx, 'training_mode=1 with a non-zero ratio (random dropout) is not supported; export the model in inference mode');
+  const scalarBool = (v: string, cast: boolean): string => {
+    const t = ctx.typeOf(v);
+    if (!t.shape.every((d) => d === 1)) ctx.fail(`'${v}' must hold one value, got [${t.shape}]`);
+    const b = cast && t.dtype !== 'bool' ? ctx.emit('Cast', [v], { to: 'bool' })[0]! : v;
+    return t.shape.length ? ctx.emit('Reshape', [b, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')])[0]! : b;
+  };
+  // random = training && ratio != 0, each side a constant or read at run time.
+  const ratioNonZero = r === undefined ? ctx.emit('Not', [scalarBool(ctx.emit('Equal', [ratioName!, ctx.addConstant(makeTensor(ctx.typeOf(ratioName!).dtype, [], [0]), 'zero')])[0]!, false)])[0]! : undefined;
+  const trainingFlag = training === undefined ? scalarBool(modeName!, true) : undefined;
+  const random = ratioNonZero && trainingFlag ? ctx.emit('And', [trainingFlag, ratioNonZero])[0]! : (ratioNonZero ?? trainingFlag)!;
+  const dtype = ctx.typeOf(x!).dtype;
+  const stop = ctx.emit('FailBranch', [random], { when: 1, dtype: 'bool', shape: [], message: 'training_mode is true with a non-zero ratio: random dropout is not supported' })[0]!;
+  const [y, mask] = ctx.node.outputs;
+  // stop is false whenever the run goes on, so y is x exactly; reading it keeps the check in the graph.
+  ctx.emit('Where', [stop, ctx.addConstant(makeTensor(dtype, [], [0]), 'dropped'), x!], {}, [y!]);
+  if (mask) {
+    const dims = ctx.typeOf(x!).shape;
+    const shape = isStatic(dims) ? ctx.addConstant(int64Vector(dims), 'mask_shape') : ctx.emit('Shape', [x!])[0]!;
+    ctx.emit('ConstantOfShape', [shape], { value: makeTensor('bool', [1], [1]) }, [mask]);
   }
-  emitInferenceDropout(ctx);
 });
