@@ -119,4 +119,33 @@ describe('run-time If', () => {
     await expect(ortRun(model, { x, sr: rate(8000) })).rejects.toThrow();
     await expectSameAsOrt(m, model, { x, sr: rate(16000) });
   });
+
+  it('branches of different rank with a condition computed from input dims: DYNAMIC_SHAPE says to pin the input shapes; pinned, it matches', async () => {
+    // Like Silero VAD's decoder: squeeze the time axis when it has length 1, keep it otherwise.
+    const one = { name: 'one', dims: [], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(1n).buffer) };
+    const at2 = { name: 'at2', dims: [1], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(2n).buffer) };
+    const model = buildModel({
+      inputs: [{ name: 'x', dims: [1, 4, 't'] }],
+      outputs: [{ name: 'y', dims: [1, 4, 't'] }],
+      initializers: [one, at2],
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+        { op: 'Gather', inputs: ['s', 'at2'], outputs: ['len1'] },
+        { op: 'Squeeze', inputs: ['len1'], outputs: ['len'] },
+        { op: 'Equal', inputs: ['len', 'one'], outputs: ['single'] },
+        {
+          op: 'If', inputs: ['single'], outputs: ['y'], name: 'squeeze_time', attrs: [
+            graphAttr('then_branch', { outputs: [{ name: 'sq', dims: [1, 4] }], nodes: [{ op: 'Squeeze', inputs: ['x', 'at2'], outputs: ['sq'] }] }),
+            graphAttr('else_branch', { outputs: [{ name: 'kept', dims: [1, 4, 't'] }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['kept'] }] }),
+          ],
+        },
+      ],
+    });
+    await expect(compile(model)).rejects.toMatchObject({ code: 'DYNAMIC_SHAPE', node: 'squeeze_time', message: expect.stringMatching(/differ in dtype or rank .*computed from the dims of 'x': pin its shape \(inputShapes \/ --input-shape\)/) });
+    for (const t of [1, 3]) {
+      const c = await compile(model, { inputShapes: { x: [1, 4, t] } });
+      const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+      await expectSameAsOrt(m, model, { x: f32([1, 4, t], seededInput([1, 4, t], t)) });
+    }
+  });
 });

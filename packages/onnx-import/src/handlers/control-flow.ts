@@ -47,6 +47,38 @@ function sourcesOf(ctx: HandlerContext, values: string[]): string[] {
 }
 
 /**
+ * The graph inputs a condition comes from, split by how: through Shape/Size (their dims: pinned
+ * with inputShapes) or through their values (pinned with constantInputs).
+ */
+function conditionSources(ctx: HandlerContext, cond: string): { dims: string[]; values: string[] } {
+  const producer = new Map(ctx.graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const dims = new Set<string>(), values = new Set<string>(), seen = new Set<string>();
+  const visit = (v: string, viaShape: boolean) => {
+    const key = `${viaShape}:${v}`;
+    if (!v || seen.has(key)) return;
+    seen.add(key);
+    if (ctx.graph.inputs.includes(v)) (viaShape ? dims : values).add(v);
+    const p = producer.get(v);
+    if (!p) return;
+    const shapeOnly = p.op === 'Shape' || p.op === 'Size' || p.op === 'Dims';
+    p.inputs.forEach((i) => visit(i, viaShape || shapeOnly));
+  };
+  visit(cond, false);
+  return { dims: [...dims], values: [...values] };
+}
+
+/** What to pin so that a condition is known at compile time, for an error message. */
+function pinAdvice(ctx: HandlerContext, cond: string): string {
+  const { dims, values } = conditionSources(ctx, cond);
+  const names = (vs: string[]) => vs.map((v) => `'${v}'`).join(', ');
+  const parts = [
+    dims.length ? `it is computed from the dims of ${names(dims)}: pin ${dims.length === 1 ? 'its shape' : 'their shapes'} (inputShapes / --input-shape)` : '',
+    values.length ? `${dims.length ? 'and' : 'it is computed'} from the values of ${names(values)}: pin ${values.length === 1 ? 'it' : 'them'} (constantInputs / --constant)` : '',
+  ].filter(Boolean);
+  return parts.length ? `; ${parts.join(' ')}` : '';
+}
+
+/**
  * A value worth suggesting for pinning: when the condition is input == constant (through casts and
  * reshapes), e.g. Silero's Equal(sr, 16000), that constant, keyed by the input.
  */
@@ -141,7 +173,9 @@ registerHandler('If', 1, (ctx) => {
       return;
     }
     // Same dtype and rank, other dims: the taken branch decides the output's dims at run time.
-    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) dynamic(ctx, `the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches whose outputs differ in dtype or rank are not supported with a run-time condition, so it`);
+    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) {
+      throw new OnnxImportError('DYNAMIC_SHAPE', `If node '${ctx.node.name}': the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches whose outputs differ in dtype or rank need the condition at compile time${pinAdvice(ctx, cond)}`, { node: ctx.node.name, op: 'If' });
+    }
     ctx.emit('SelectBranch', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
   });
   recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond) });
