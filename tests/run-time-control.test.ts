@@ -148,4 +148,33 @@ describe('run-time If', () => {
       await expectSameAsOrt(m, model, { x: f32([1, 4, t], seededInput([1, 4, t], t)) });
     }
   });
+
+  it('a condition comparing dims whose relation is known (Shape(a)[1] == Shape(b)[1], both "t") folds: one branch, no pinning', async () => {
+    const at1 = { name: 'at1', dims: [1], dataType: INT64, raw: new Uint8Array(BigInt64Array.of(1n).buffer) };
+    const model = buildModel({
+      inputs: [{ name: 'x', dims: [2, 't'] }],
+      outputs: [{ name: 'y', dims: [2, 't'] }],
+      initializers: [at1],
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+        { op: 'Shape', inputs: ['x'], outputs: ['sx'] },
+        { op: 'Shape', inputs: ['r'], outputs: ['sr'] },
+        { op: 'Gather', inputs: ['sx', 'at1'], outputs: ['lx'] },
+        { op: 'Gather', inputs: ['sr', 'at1'], outputs: ['lr'] },
+        { op: 'Equal', inputs: ['lx', 'lr'], outputs: ['same1'] },
+        { op: 'Squeeze', inputs: ['same1'], outputs: ['same'] },
+        { op: 'Not', inputs: ['same'], outputs: ['differ'] },
+        {
+          op: 'If', inputs: ['differ'], outputs: ['y'], name: 'guard', attrs: [
+            graphAttr('then_branch', { outputs: [{ name: 'u', dims: [2, 1, 't'] }], nodes: [{ op: 'Unsqueeze', inputs: ['x', 'at1'], outputs: ['u'] }] }),
+            graphAttr('else_branch', { outputs: [{ name: 'kept', dims: [2, 't'] }], nodes: [{ op: 'Neg', inputs: ['r'], outputs: ['kept'] }] }),
+          ],
+        },
+      ],
+    });
+    const c = await compile(model);
+    expect(c.graph.nodes.some((n) => n.op === 'Where' || n.op === 'SelectBranch')).toBe(false);
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    for (const t of [1, 5]) await expectSameAsOrt(m, model, { x: f32([2, t], seededInput([2, t], t)) });
+  });
 });

@@ -56,8 +56,10 @@ async function load(file: string): Promise<{ model: Model; session: ort.Inferenc
 }
 
 const EXPORTERS = ['torchscript', 'dynamo'] as const;
-// roberta and qwen2-past are architectures the shape algebra was not written against.
-const ENCODERS = ['bert', 'distilbert', 't5-encoder', 'roberta'];
+// roberta and qwen2-past are architectures the shape algebra was not written against; deberta-v2
+// (TorchScript) guards its relative attention with an If on Shape(q)[-2] != Shape(k)[-2], which
+// folds because both are the same symbolic dim.
+const ENCODERS = ['bert', 'distilbert', 't5-encoder', 'roberta', 'deberta-v2'];
 const DECODERS = ['gpt2'];
 const CACHED: Record<string, { kvHeads: number; headDim: number }> = {
   'gpt2-past': { kvHeads: 4, headDim: 8 }, 'llama-gqa-past': { kvHeads: 2, headDim: 8 }, 'qwen2-past': { kvHeads: 2, headDim: 8 },

@@ -22,11 +22,13 @@ function shapeOf(g: Graph, n: Node): Tensor | undefined {
 
 /**
  * A shape value computed from symbolic shapes that only reads their static dims (the 768 of
- * Shape([seq, batch, 768])[2]): a constant, so handlers see it like a static model's.
+ * Shape([seq, batch, 768])[2]), or compares dims whose order is known (seq == seq): a constant, so
+ * handlers see it like a static model's.
  */
 function staticShapeValue(g: Graph, n: Node): Tensor | undefined {
   const t = n.outputs.length === 1 && n.outputs[0] ? g.types.get(n.outputs[0]) : undefined;
-  if (!t || !INT_DTYPES.includes(t.dtype) || !isShapeLike(t) || !isStatic(t.shape)) return undefined;
+  // bool too: a comparison of dims (Equal(Shape(q)[-2], Shape(k)[-2]), an If's condition) folds.
+  if (!t || !(INT_DTYPES.includes(t.dtype) || t.dtype === 'bool') || !isShapeLike(t) || !isStatic(t.shape)) return undefined;
   const memo = new Map<string, Dim[] | undefined>();
   const vals = n.inputs.map((i) => (i ? symbolicValue(g, i, memo) : undefined));
   const contents = shapeValueOf(n, n.inputs.map((i) => (i ? g.types.get(i) : undefined)), vals, t);
