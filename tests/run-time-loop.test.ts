@@ -247,6 +247,38 @@ describe('run-time Loop', () => {
     expect(Array.from(ours.b!.data as Float32Array)).toEqual(Array.from(x.data as Float32Array).map((v) => -v));
   });
 
+  it("a while loop whose condition is TorchScript's `a and b` (an If giving bool[1] or bool[]) runs at run time", async () => {
+    const bytes = buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', dims: [3] }, { name: 'go', dims: [], elemType: BOOL }],
+      outputs: [{ name: 'y', dims: [3] }, { name: 'k', dims: [1] }],
+      initializers: [scalarF('decay', 0.7), scalarF('one', 1), { name: 'k0', dims: [1], values: Float32Array.of(0) }, { name: 'most', dims: [1], values: Float32Array.of(6) }, { name: 'step', dims: [1], values: Float32Array.of(1) }],
+      nodes: [{
+        op: 'Loop', inputs: ['', 'go', 'x', 'k0'], outputs: ['y', 'k'], name: 'while', attrs: [graphAttr('body', {
+          inputs: bodyIn([{ name: 'v', dims: [3] }, { name: 'kin', dims: [1] }]),
+          outputs: [{ name: 'more', dims: [] , elemType: BOOL }, { name: 'v2', dims: [3] }, { name: 'k2', dims: [1] }],
+          nodes: [
+            { op: 'Mul', inputs: ['v', 'decay'], outputs: ['v2'] },
+            { op: 'Add', inputs: ['kin', 'step'], outputs: ['k2'] },
+            { op: 'Abs', inputs: ['v2'], outputs: ['a'] },
+            { op: 'ReduceSum', inputs: ['a'], outputs: ['total'], attrs: [intAttr('keepdims', 0)] },
+            { op: 'Greater', inputs: ['total', 'one'], outputs: ['big'] },
+            {
+              op: 'If', inputs: ['big'], outputs: ['more'], name: 'and', attrs: [
+                graphAttr('then_branch', { outputs: [{ name: 'under', dims: [1], elemType: BOOL }], nodes: [{ op: 'Less', inputs: ['k2', 'most'], outputs: ['under'] }] }),
+                graphAttr('else_branch', { outputs: [{ name: 'no', dims: [], elemType: BOOL }], nodes: [{ op: 'Identity', inputs: ['big'], outputs: ['no'] }] }),
+              ],
+            },
+          ],
+        })],
+      }],
+    });
+    const model = await load(bytes);
+    const x = (v: number[]): Tensor => ({ dtype: 'float32', dims: [3], data: Float32Array.from(v) });
+    // Stops when the sum falls under 1, or after 6 steps (large values), or never starts.
+    for (const [v, go] of [[[1, 2, 3], true], [[100, 200, 300], true], [[0.1, 0.1, 0.1], true], [[1, 2, 3], false]] as const) await expectSameAsOrt(model, bytes, { x: x([...v]), go: bool(go) });
+  });
+
   it('scan outputs of a Loop with only a run-time condition (no trip count) are refused with DYNAMIC_SHAPE naming the Loop', async () => {
     const bytes = buildModel({
       opset: 13,

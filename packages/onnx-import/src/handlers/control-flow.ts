@@ -172,6 +172,18 @@ registerHandler('If', 1, (ctx) => {
       ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
       return;
     }
+    // One element on both sides, ranks differ (TorchScript's `a and b` gives bool[1] from one
+    // branch, bool[] from the other): inside the model (a loop condition, a value read as one
+    // number) both become the higher-rank shape. A graph output keeps the error: its dims would
+    // differ from onnxruntime's on one branch.
+    const single = (t: typeof a) => t.shape.every((d) => d === 1);
+    if (a.dtype === b.dtype && a.shape.length !== b.shape.length && single(a) && single(b) && !ctx.graph.outputs.includes(o)) {
+      const shape = a.shape.length > b.shape.length ? a.shape : b.shape;
+      const to = ctx.addConstant(makeTensor('int64', [shape.length], shape as number[]), 'one_element');
+      const [y, n] = [yes[k]!, no[k]!].map((v) => (ctx.typeOf(v).shape.length === shape.length ? v : ctx.emit('Reshape', [v, to])[0]!));
+      ctx.emit('Where', [scalarFlag, y!, n!], {}, [o]);
+      return;
+    }
     // Same dtype and rank, other dims: the taken branch decides the output's dims at run time.
     if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) {
       throw new OnnxImportError('DYNAMIC_SHAPE', `If node '${ctx.node.name}': the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches whose outputs differ in dtype or rank need the condition at compile time${pinAdvice(ctx, cond)}`, { node: ctx.node.name, op: 'If' });
