@@ -125,6 +125,18 @@ describe('interpolating Resize with run-time scales, sizes and roi', () => {
     }
   });
 
+  it('tf_crop_and_resize with a run-time roi and constant sizes: static output dims, the run-time kernel', async () => {
+    const bytes = buildModel({
+      opset: 19,
+      inputs: [{ name: 'x', dims: [1, 2, 5, 6] }, { name: 'roi', dims: [4] }],
+      outputs: [{ name: 'y', dims: [1, 2, 3, 4] }],
+      initializers: [{ name: 'sz', dims: [2], dataType: INT64, raw: new Uint8Array(BigInt64Array.from([3n, 4n]).buffer) }],
+      nodes: [{ op: 'Resize', inputs: ['x', 'roi', '', 'sz'], outputs: ['y'], name: 'op', attrs: [str('mode', 'linear'), str('coordinate_transformation_mode', 'tf_crop_and_resize'), intsAttr('axes', [2, 3])] }],
+    });
+    const model = await load(bytes);
+    for (const roi of [[0.1, -0.2, 0.9, 0.7], [0, 0, 1, 1]]) expect((await expectSameAsOrt(model, bytes, { x: X, roi: f32([4], roi) }, TOL)).y!.dims).toEqual([1, 2, 3, 4]);
+  });
+
   it('opset-10 Resize and Upsample-9 with run-time scales (nearest by floor, ceil when an axis downsamples; linear)', async () => {
     const legacy = (opset: number, op: string, mode: string) => buildModel({
       opset,
