@@ -8,6 +8,8 @@
 // kernel of ops/resize.ts). Hostile values are typed errors naming the node.
 import { describe, expect, it } from 'vitest';
 import { compile } from 'onnx2wasm';
+import { getOp, makeTensor, seededRandom } from '@onnx2wasm/ir';
+import { importModel } from '@onnx2wasm/onnx-import';
 import { loadModel, type Model, type Tensor } from '@onnx2wasm/runtime';
 import { buildModel, floatAttr, intAttr, intsAttr, type NodeSpec, type ValueSpec } from './support/onnx-builder.js';
 import { seededInput } from './support/models.js';
@@ -168,5 +170,33 @@ describe('interpolating Resize with run-time scales, sizes and roi', () => {
     await expect(model.run({ x: X, sz: i64([-3, 4]) })).rejects.toMatchObject({ code: expect.stringMatching(/^(SHAPE_MISMATCH|SHAPE_OUT_OF_BOUNDS)$/), message: expect.stringMatching(/Resize node 'op'/) });
     await expect(model.run({ x: X, sz: i64([2 ** 29, 2 ** 29]) })).rejects.toMatchObject({ code: 'OUT_OF_MEMORY', message: expect.stringMatching(/Resize node 'op'/) });
     await expectSameAsOrt(model, sizes, { x: X, sz: i64([7, 3]) }, TOL);
+  });
+
+  it('random modes, coordinate modes, axes, scales or sizes and roi: the run-time kernel matches the IR reference (evaluate)', async () => {
+    const next = seededRandom(15);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const coords = ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize'];
+    for (let c = 0; c < 24; c++) {
+      const mode = pick(['nearest', 'linear', 'cubic']), coord = pick(coords);
+      const axes = pick([[2, 3], [3], [1, 3], [3, 2], [0, 1, 2, 3]]), by = pick(['scales', 'sizes'] as const);
+      const attrs: Attrs = [str('mode', mode), str('coordinate_transformation_mode', coord), str('nearest_mode', pick(['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']))];
+      if (mode !== 'nearest' && next() < 0.5) attrs.push(intAttr('antialias', 1));
+      if (mode === 'cubic' && next() < 0.5) attrs.push(intAttr('exclude_outside', 1), floatAttr('cubic_coeff_a', -0.5));
+      if (by === 'sizes') attrs.push(str('keep_aspect_ratio_policy', pick(['stretch', 'not_larger', 'not_smaller'])));
+      const crop = coord === 'tf_crop_and_resize';
+      const bytes = resizeModel(by, attrs, axes, { roi: crop });
+      const model = await load(bytes);
+      const dims = [1, 2, 5, 6];
+      const values = axes.map((a) => (by === 'scales' ? Math.round((0.15 + next() * 2.5) * 8) / 8 : Math.max(1, Math.round(dims[a]! * (0.2 + next() * 2)))));
+      const roi = [...axes.map(() => next() * 0.6 - 0.2), ...axes.map(() => 0.5 + next() * 0.7)];
+      const feeds: Feeds = { x: X, ...(by === 'scales' ? { sc: f32([axes.length], values) } : { sz: i64(values) }), ...(crop ? { roi: f32([roi.length], roi) } : {}) };
+      const ours = (await model.run(feeds)).y!;
+      // The reference: the IR node the importer wrote, evaluated on the same values (then Relu).
+      const node = importModel(bytes).graph.nodes.find((n) => n.op === 'Resize')!;
+      const t = (name: string) => (feeds[name] ? makeTensor(feeds[name]!.dtype as 'float32', feeds[name]!.dims, feeds[name]!.data as Float32Array) : undefined);
+      const [ref] = getOp('Resize')!.evaluate!(node, [t('x'), t('sc'), t('sz'), t('roi')]);
+      const relu = { dtype: 'float32' as const, dims: ref!.dims, data: Float32Array.from(ref!.data as Float32Array, (v) => Math.max(0, v)) };
+      expectClose(ours, relu, 1e-5);
+    }
   });
 });
