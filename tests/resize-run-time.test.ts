@@ -139,6 +139,28 @@ describe('interpolating Resize with run-time scales, sizes and roi', () => {
     for (const roi of [[0.1, -0.2, 0.9, 0.7], [0, 0, 1, 1]]) expect((await expectSameAsOrt(model, bytes, { x: X, roi: f32([4], roi) }, TOL)).y!.dims).toEqual([1, 2, 3, 4]);
   });
 
+  it('sizes computed from a symbolic input shape (Shape → Mul → Resize, as exporters write interpolate(size=...)), in every mode', async () => {
+    for (const mode of ['nearest', 'linear', 'cubic']) {
+      const bytes = buildModel({
+        opset: 19,
+        inputs: [{ name: 'x', dims: ['n', 3, 'h', 'w'] }],
+        outputs: [{ name: 'y', dims: ['n', 3, 'H', 'W'] }],
+        initializers: [{ name: 'k', dims: [4], dataType: INT64, raw: new Uint8Array(BigInt64Array.from([1n, 1n, 2n, 3n]).buffer) }],
+        nodes: [
+          { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+          { op: 'Mul', inputs: ['s', 'k'], outputs: ['sz'] },
+          { op: 'Resize', inputs: ['x', '', '', 'sz'], outputs: ['t'], name: 'op', attrs: [str('mode', mode)] },
+          { op: 'Relu', inputs: ['t'], outputs: ['y'] },
+        ],
+      });
+      const model = await load(bytes);
+      for (const dims of [[1, 3, 4, 5], [2, 3, 7, 3], [1, 3, 1, 1]]) {
+        const out = await expectSameAsOrt(model, bytes, { x: f32(dims) }, TOL);
+        expect(out.y!.dims).toEqual([dims[0], 3, 2 * dims[2]!, 3 * dims[3]!]);
+      }
+    }
+  });
+
   it('opset-10 Resize and Upsample-9 with run-time scales (nearest by floor, ceil when an axis downsamples; linear)', async () => {
     const legacy = (opset: number, op: string, mode: string) => buildModel({
       opset,

@@ -127,7 +127,6 @@ function emitRunTimeResize(ctx: HandlerContext, scales: string | undefined, size
   const x = ctx.node.inputs[0]!;
   const { dtype, shape } = ctx.typeOf(x);
   if ((scales && sizes) || (!scales && !sizes)) return false;
-  if (shape.some((d) => typeof d !== 'number')) return false;
   if (sizes && ctx.typeOf(sizes).dtype !== 'int64') return false;
   if (scales && ctx.typeOf(scales).dtype !== 'float32') return false;
   const rank = shape.length, a = ctx.node.attrs.axes;
