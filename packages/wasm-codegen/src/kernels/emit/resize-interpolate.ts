@@ -4,9 +4,9 @@
 // dims come from resize-values.ts. Per resized axis, the tap count n is fixed by the scale
 // (2 linear, 4 cubic, 2·ceil(radius / scale) with antialias when downsampling, 1 nearest); per
 // output position of the axis (computed once, in that axis's output loop), the input coordinate,
-// the first tap and the normalization of the weights; per element, nested loops over the taps of
-// the resized axes sum weight products times the input element (indices clamped into the input,
-// zero weights skipped). Scalar f64 code: this path is for correctness; constant scales keep the
+// the first tap and the normalization of the weights (and, with a fixed tap count, each tap's
+// weight and offset); per element, nested loops over the taps of the resized axes sum weight
+// products times the input element (indices clamped into the input, zero weights skipped). Scalar f64 code: this path is for correctness; constant scales keep the
 // table-driven kernel of ops/resize.ts.
 import { attrFloat, resizeOptions } from '@onnx2wasm/ir';
 import { LowerContext } from '../../lowering.js';
@@ -15,7 +15,11 @@ import { byteStrides } from './value-shaped.js';
 import { AxisRoi, F, f64, inLength, mapCoordinate, resizeDimsByValues, roundNearest } from './resize-values.js';
 
 /** The locals of one resized axis. */
-interface AxisState { len: Local; last: Local; stretch: Local; n: Local; o: Local; xo: Local; first: Local; norm: Local; roi?: AxisRoi }
+interface AxisState {
+  len: Local; last: Local; stretch: Local; n: Local; o: Local; xo: Local; first: Local; norm: Local; roi?: AxisRoi;
+  /** With a fixed tap count: each tap's weight and clamped byte offset for the current position. */
+  w: Local[]; off: Local[];
+}
 
 export function resizeInterpolateByValues(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
@@ -31,11 +35,17 @@ export function resizeInterpolateByValues(ctx: LowerContext): Expr[] {
   const resized = [...axes].sort((a, b) => a - b);
   const state = new Map<number, AxisState>();
   const radius = opts.mode === 'cubic' ? 2 : 1;
+  // Without antialias the tap count is fixed (1, 2 or 4): the weights and offsets of a position are
+  // then computed once, in its axis's output loop, and the taps unrolled while that stays small.
+  const fixed = opts.antialias ? 0 : nearest ? 1 : 2 * radius;
+  const cached = fixed > 0 && fixed ** resized.length <= 256;
 
   for (const a of resized) {
     const s: AxisState = {
       len: fn.local('f64'), last: fn.local('i32'), stretch: fn.local('f64'), n: fn.local('i32'),
       o: fn.local('f64'), xo: fn.local('f64'), first: fn.local('i32'), norm: fn.local('f64'),
+      w: cached ? Array.from({ length: fixed }, () => fn.local('f64')) : [],
+      off: cached ? Array.from({ length: fixed }, () => fn.local('i32')) : [],
     };
     state.set(a, s);
     out.push(s.len.set(inLength(ctx, a)), s.last.set(fn.sub(fn.i(x.dim(a)), 1)));
@@ -88,8 +98,17 @@ export function resizeInterpolateByValues(ctx: LowerContext): Expr[] {
         s.norm.set(F(fn, 'add', s.norm.get(), rawWeight(s, i))),
       ]), s.norm.set(F(fn, 'div', f64(fn, 1), s.norm.get())));
     }
+    if (cached) {
+      const i = fn.local('i32');
+      s.w.forEach((w, k) => stmts.push(
+        i.set(fn.add(s.first.get(), k)),
+        w.set(normalized ? F(fn, 'mul', rawWeight(s, i), s.norm.get()) : rawWeight(s, i)),
+        s.off[k]!.set(fn.mul(clampIndex(s, i), strides[a]!())),
+      ));
+    }
     return stmts;
   };
+  const clampIndex = (s: AxisState, i: Local): Expr => fn.selectI(fn.ltS(i.get(), 0), 0, fn.selectI(fn.gtS(i.get(), s.last.get()), s.last.get(), i.get()));
 
   const acc = fn.local('f64'), p = fn.local('i32');
   /** Sum over the taps of resized axes r.. of weight · x at byte offset `off`. */
@@ -100,12 +119,18 @@ export function resizeInterpolateByValues(ctx: LowerContext): Expr[] {
     }
     const a = resized[r]!, s = state.get(a)!;
     const k = fn.local('i32'), i = fn.local('i32'), wk = fn.local('f64'), offK = fn.local('i32');
+    if (cached) {
+      return s.w.flatMap((wl, j) => [
+        wk.set(w ? F(fn, 'mul', w(), wl.get()) : wl.get()),
+        fn.if(F(fn, 'ne', wk.get(), f64(fn, 0)), [offK.set(fn.add(off(), s.off[j]!.get())), ...taps(r + 1, () => offK.get(), () => wk.get())]),
+      ]);
+    }
     const own = normalized ? F(fn, 'mul', rawWeight(s, i), s.norm.get()) : rawWeight(s, i);
     return [fn.for(k, 0, s.n.get(), 1, [
       i.set(fn.add(s.first.get(), k.get())),
       wk.set(w ? F(fn, 'mul', w(), own) : own),
       fn.if(F(fn, 'ne', wk.get(), f64(fn, 0)), [
-        offK.set(fn.add(off(), fn.mul(fn.selectI(fn.ltS(i.get(), 0), 0, fn.selectI(fn.gtS(i.get(), s.last.get()), s.last.get(), i.get())), strides[a]!()))),
+        offK.set(fn.add(off(), fn.mul(clampIndex(s, i), strides[a]!()))),
         ...taps(r + 1, () => offK.get(), () => wk.get()),
       ]),
     ])];
