@@ -6,8 +6,8 @@
 // output position of the axis (computed once, in that axis's output loop), the input coordinate,
 // the first tap and the normalization of the weights (and, with a fixed tap count, each tap's
 // weight and offset); per element, nested loops over the taps of the resized axes sum weight
-// products times the input element (indices clamped into the input, zero weights skipped). Scalar f64 code: this path is for correctness; constant scales keep the
-// table-driven kernel of ops/resize.ts.
+// products times the input element (indices clamped into the input, zero weights skipped).
+// Scalar f64 code: constant scales keep the faster table-driven kernel of ops/resize.ts.
 import { attrFloat, resizeOptions } from '@onnx2wasm/ir';
 import { LowerContext } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
