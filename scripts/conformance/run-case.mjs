@@ -105,7 +105,7 @@ export async function runCase(dir, { noPin = false } = {}) {
   // inputs per value itself (value variants); when that does not cover the model (the compile asks
   // for a value, or the run feeds a value it has no build for), pin the integer inputs' values
   // (compile's constantInputs) and say so in the report. Float inputs are pinned only when the
-  // error names them (e.g. Resize's scales and roi).
+  // error names them.
   const pinnable = feeds.filter((f) => f.tensor.dtype === 'int64' || f.tensor.dtype === 'int32' || first.detail.includes(`'${f.name}'`));
   const needsValue = first.valueError || first.code === 'UNSUPPORTED_VALUE';
   if (first.status === 'pass' || !needsValue || pinnable.length === 0 || noPin || process.env.CONFORMANCE_NO_PIN) return first;

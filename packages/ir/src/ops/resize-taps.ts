@@ -14,11 +14,12 @@
 // the output element is extrapolation_value.
 
 export type ResizeMode = 'nearest' | 'linear' | 'cubic';
-export type NearestMode = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
+/** `simple`: floor, or ceil on an axis that downsamples (scale < 1): opset-10 Resize and Upsample, as onnxruntime. */
+export type NearestMode = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil' | 'simple';
 export type CoordinateMode = 'half_pixel' | 'half_pixel_symmetric' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_crop_and_resize';
 
 export const COORDINATE_MODES: readonly CoordinateMode[] = ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize'];
-export const NEAREST_MODES: readonly NearestMode[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
+export const NEAREST_MODES: readonly NearestMode[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil', 'simple'];
 
 export interface ResizeOptions {
   mode: ResizeMode;
@@ -56,8 +57,9 @@ function originalCoordinate(x: number, inLen: number, outLen: number, scale: num
   }
 }
 
-function nearestIndex(xo: number, mode: NearestMode): number {
+function nearestIndex(xo: number, mode: NearestMode, scale: number): number {
   if (Number.isInteger(xo)) return xo;
+  if (mode === 'simple') return scale < 1 ? Math.ceil(xo) : Math.floor(xo);
   const f = Math.floor(xo), r = xo - f;
   switch (mode) {
     case 'round_prefer_floor': return r <= 0.5 ? f : f + 1;
@@ -65,6 +67,7 @@ function nearestIndex(xo: number, mode: NearestMode): number {
     case 'floor': return f;
     case 'ceil': return f + 1;
   }
+  throw new Error(`nearest_mode ${mode}`);
 }
 
 function cubicKernel(d: number, A: number): number {
@@ -76,7 +79,7 @@ function cubicKernel(d: number, A: number): number {
 
 /** Weights of the neighbours of one position, before dropping zero weights. */
 function neighbours(xo: number, inLen: number, scale: number, o: ResizeOptions): { idx: number[]; w: number[] } {
-  if (o.mode === 'nearest') return { idx: [nearestIndex(xo, o.nearestMode)], w: [1] };
+  if (o.mode === 'nearest') return { idx: [nearestIndex(xo, o.nearestMode, scale)], w: [1] };
   const stretch = o.antialias ? Math.min(scale, 1) : 1;
   const radius = o.mode === 'linear' ? 1 : 2;
   const n = 2 * Math.ceil(radius / stretch);

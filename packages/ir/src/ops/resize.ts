@@ -1,13 +1,15 @@
-// Resize(X) {sizes, scales, roi?, mode, coordinate_transformation_mode, nearest_mode,
-// cubic_coeff_a, exclude_outside, extrapolation_value, antialias}: the importer resolves ONNX's
-// scales / sizes / roi / axes / keep_aspect_ratio_policy inputs (and Upsample) into `sizes` (the
-// output dims) and `scales` (the float scale of every axis, used by the coordinate mapping), and
-// `roi` (2·rank values, starts then ends) for tf_crop_and_resize. The sampling plan of each axis
-// is in resize-taps.ts; an output element is the sum over the taps of all axes of the product of
-// their weights times the input element they select.
+// Resize(X, scales?, sizes?, roi?) {sizes, scales, roi, mode, coordinate_transformation_mode,
+// nearest_mode, cubic_coeff_a, exclude_outside, extrapolation_value, antialias, axes,
+// keep_aspect_ratio_policy}: the importer resolves ONNX's constant scales / sizes / roi / axes /
+// keep_aspect_ratio_policy inputs (and Upsample) into `sizes` (the output dims) and `scales` (the
+// float scale of every axis, used by the coordinate mapping), and `roi` (2·rank values, starts then
+// ends) for tf_crop_and_resize. When they are known only at run time they stay inputs (for the
+// listed `axes`) and the kernel resolves them during the run. The sampling plan of each axis is in
+// resize-taps.ts; an output element is the sum over the taps of all axes of the product of their
+// weights times the input element they select.
 import { Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, attrInts, attrString, expectDType, fail, input, registerOp } from '../op-registry.js';
-import { makeTensor, sizeOf, stridesOf } from '../tensor.js';
+import { Tensor, makeTensor, sizeOf, stridesOf } from '../tensor.js';
 import { unknownDim } from './shape-util.js';
 import { toNumbers } from '../tensor.js';
 import { AxisTaps, COORDINATE_MODES, CoordinateMode, NEAREST_MODES, NearestMode, ResizeMode, ResizeOptions, axisTaps } from './resize-taps.js';
@@ -64,10 +66,24 @@ export function resolveResize(inDims: number[], axes: number[], scalesIn: number
 }
 
 /**
- * Resize(X, scales, sizes) with `scales` or `sizes` known only at run time (nearest mode): the
- * listed axes (`axes`) get dims the kernel computes (unknownDim); `keep_aspect_ratio_policy` as in ONNX.
+ * Resize(X, scales, sizes, roi) with `scales` or `sizes` (and, for tf_crop_and_resize, `roi`) read
+ * at run time, in every mode: the listed axes (`axes`) get dims the kernel computes (unknownDim)
+ * unless the scales or sizes are known at compile time; `keep_aspect_ratio_policy` as in ONNX;
+ * `roi` holds the starts then the ends of the listed axes.
  */
-const runTimeSizes = (node: Node): boolean => !!(node.inputs[1] || node.inputs[2]);
+const runTimeSizes = (node: Node): boolean => !!(node.inputs[1] || node.inputs[2] || node.inputs[3]);
+
+/** The values of a run-time Resize's input `i` where known (undefined when omitted, empty or computed). */
+const knownValues = (t: Tensor | undefined): number[] | undefined => (t && t.data.length ? toNumbers(t) : undefined);
+
+/** The sizes and scales attributes (and roi of every axis) of a run-time Resize, given the values of its inputs. */
+function resolvedAttrs(node: Node, dims: number[], scalesIn: number[] | undefined, sizesIn: number[] | undefined, roiIn: number[] | undefined) {
+  const axes = attrInts(node, 'axes'), rank = dims.length;
+  const r = resolveResize(dims, axes, scalesIn, sizesIn, attrString(node, 'keep_aspect_ratio_policy'));
+  const roi = [...dims.map(() => 0), ...dims.map(() => 1)];
+  if (roiIn) axes.forEach((a, i) => { roi[a] = roiIn[i]!; roi[rank + a] = roiIn[axes.length + i]!; });
+  return { ...r, roi };
+}
 
 export const resize: OpDef = {
   name: 'Resize',
@@ -79,7 +95,13 @@ export const resize: OpDef = {
     const x = input(ctx, 0).shape;
     if (runTimeSizes(node)) {
       const axes = attrInts(node, 'axes');
-      if (resizeOptions(node).mode !== 'nearest') fail(node, 'scales or sizes read at run time need mode nearest', 'INVALID_ATTRIBUTE');
+      resizeOptions(node);
+      const scalesIn = knownValues(ctx.values[1]), sizesIn = knownValues(ctx.values[2]);
+      if ((scalesIn || sizesIn) && x.every((d) => typeof d === 'number')) {
+        const { sizes, scales } = resolveResize(x as number[], axes, scalesIn, sizesIn, attrString(node, 'keep_aspect_ratio_policy'));
+        if (scales.some((s) => !(s > 0))) fail(node, `scales [${scales}] must be positive`, 'INVALID_ATTRIBUTE');
+        return [{ dtype: 'float32', shape: sizes }];
+      }
       return [{ dtype: 'float32', shape: x.map((d, a) => (axes.includes(a) ? unknownDim(node, a) : d)) }];
     }
     const sizes = attrInts(node, 'sizes'), scales = floats(node, 'scales');
@@ -88,10 +110,9 @@ export const resize: OpDef = {
     resizeOptions(node);
     return [{ dtype: 'float32', shape: [...sizes] }];
   },
-  evaluate(node, [x, scalesIn, sizesIn]) {
+  evaluate(node, [x, scalesIn, sizesIn, roiIn]) {
     if (runTimeSizes(node)) {
-      const values = (t: typeof x) => (t && t.data.length ? toNumbers(t) : undefined);
-      const r = resolveResize(x!.dims, attrInts(node, 'axes'), values(scalesIn), values(sizesIn), attrString(node, 'keep_aspect_ratio_policy'));
+      const r = resolvedAttrs(node, x!.dims, knownValues(scalesIn), knownValues(sizesIn), knownValues(roiIn));
       return resize.evaluate!({ ...node, inputs: [node.inputs[0]!], attrs: { ...node.attrs, ...r } }, [x!]);
     }
     const dims = x!.dims, rank = dims.length;

@@ -18,16 +18,16 @@ function attrProto(name: string, v: Attr) {
   return FLOAT_ATTRS.has(name) ? { name, type: T.FLOATS, floats: v as number[] } : { name, type: T.INTS, ints: v as number[] };
 }
 
-/** A one-node model; `inputs` maps names to [dtype, shape] (run-time) or a Tensor (initializer). */
-function importNode(opset: number, op: string, inputs: Record<string, [string, number[]] | Tensor>, outputs: string[], attrs: Record<string, Attr> = {}) {
-  const graphInputs = Object.entries(inputs).filter((e): e is [string, [string, number[]]] => Array.isArray(e[1]));
+/** A one-node model; `inputs` maps names to [dtype, shape] (run-time; a string dim is symbolic) or a Tensor (initializer). */
+function importNode(opset: number, op: string, inputs: Record<string, [string, (number | string)[]] | Tensor>, outputs: string[], attrs: Record<string, Attr> = {}) {
+  const graphInputs = Object.entries(inputs).filter((e): e is [string, [string, (number | string)[]]] => Array.isArray(e[1]));
   const inits = Object.entries(inputs).filter((e): e is [string, Tensor] => !Array.isArray(e[1]));
   const proto = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: opset }],
     graph: {
       name: 'g',
-      input: graphInputs.map(([name, [dtype, dims]]) => ({ name, type: { tensorType: { elemType: CODES[dtype], shape: { dim: dims.map((d) => ({ dimValue: d })) } } } })),
+      input: graphInputs.map(([name, [dtype, dims]]) => ({ name, type: { tensorType: { elemType: CODES[dtype], shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } })),
       initializer: inits.map(([name, t]) => ({ name, dims: t.dims, dataType: CODES[t.dtype], rawData: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) })),
       output: outputs.filter(Boolean).map((name) => ({ name })),
       node: [{ opType: op, name: 'n', input: Object.keys(inputs).map((k) => (k.startsWith('_') ? '' : k)), output: outputs, attribute: Object.entries(attrs).map(([k, v]) => attrProto(k, v)) }],
@@ -53,9 +53,12 @@ describe('Resize and Upsample handlers', () => {
     expect(g.types.get('y')).toEqual({ dtype: 'uint8', shape: [1, 1, 4, 4] });
     expect(() => importNode(13, 'Resize', { x: ['uint8', [1, 1, 2, 2]], _roi: f32([]), s: f32([1, 1, 2, 2]) }, ['y'], { mode: 'linear' })).toThrow(/linear resizing of uint8 is not supported/);
   });
-  it('Upsample-7 takes scales as an attribute; a run-time scales input is refused by name', () => {
+  it('Upsample-7 takes scales as an attribute; Upsample-9 reads a run-time scales input of static length, and refuses one of unknown length by name', () => {
     expect(shapeOf(importNode(7, 'Upsample', { x: ['float32', [1, 2, 2, 3]] }, ['y'], { scales: [1, 1, 2, 2.5] }), 'y')).toEqual([1, 2, 4, 7]);
-    expect(() => importNode(9, 'Upsample', { x: ['float32', [1, 1, 2, 2]], s: ['float32', [4]] }, ['y'])).toThrow(/scales \(input 1, 's'\) must be a compile-time constant/);
+    const g = importNode(9, 'Upsample', { x: ['float32', [1, 1, 2, 2]], s: ['float32', [4]] }, ['y']);
+    expect(shapeOf(g, 'y').every((d) => typeof d === 'string')).toBe(true);
+    expect(g.nodes.find((n) => n.op === 'Resize')!.attrs.nearest_mode).toBe('simple');
+    expect(() => importNode(9, 'Upsample', { x: ['float32', [1, 1, 2, 2]], s: ['float32', ['n']] }, ['y'])).toThrow(/scales \(input 1, 's'\) must be a compile-time constant/);
   });
 });
 

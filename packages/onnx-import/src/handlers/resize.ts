@@ -1,6 +1,7 @@
 // Resize (opsets 10, 11, 13, 18, 19) and Upsample (7, 9) → the IR Resize, whose output dims and
-// per-axis scales are attributes: scales / sizes / roi must be constants (initializers, Constant
-// nodes, or inputs pinned at compile time). Sizes with keep_aspect_ratio_policy use one scale for
+// per-axis scales are attributes when scales / sizes / roi are constants (initializers, Constant
+// nodes, or inputs pinned at compile time); otherwise they are the IR node's inputs, read at run
+// time by its kernel (emitRunTimeResize). Sizes with keep_aspect_ratio_policy use one scale for
 // all listed axes and round the sizes half up; scales give floor(scale · input) outputs. The
 // opset 10 Resize and Upsample map output x to x / scale (asymmetric) and take the nearest input
 // by floor, or by ceil when downsampling, as onnxruntime does.
@@ -100,10 +101,8 @@ registerHandler('Upsample', 7, (ctx) => {
   const s = ctx.node.attrs.scales;
   legacy(ctx, Array.isArray(s) ? (s as number[]) : undefined);
 });
-registerHandler('Upsample', 9, (ctx) => legacy(ctx, constValues(ctx, 1, 'scales')));
-registerHandler('Resize', 10, (ctx) => legacy(ctx, constValues(ctx, 1, 'scales')));
 
-/** A scales or sizes input known only at run time: a 1-D tensor of static length (undefined: constant or omitted). */
+/** A scales, sizes or roi input known only at run time: a 1-D tensor of static length (undefined: constant or omitted). */
 function runTimeInput(ctx: HandlerContext, i: number): string | undefined {
   const name = ctx.node.inputs[i];
   if (!name || ctx.constantOf(name)) return undefined;
@@ -111,37 +110,67 @@ function runTimeInput(ctx: HandlerContext, i: number): string | undefined {
   return t.shape.length === 1 && typeof t.shape[0] === 'number' && t.shape[0] > 0 ? name : undefined;
 }
 
+/** Input `i` when given and not empty (a run-time Resize takes constant ones as inputs too). */
+function given(ctx: HandlerContext, i: number): string | undefined {
+  const name = ctx.node.inputs[i];
+  if (!name) return undefined;
+  const t = ctx.constantOf(name);
+  return t && !t.data.length ? undefined : name;
+}
+
 /**
- * Nearest resizing with scales or sizes read at run time: the IR Resize takes them as inputs and
- * its kernel computes the output dims and the source index of every output position at run time.
+ * Resizing with scales, sizes or roi read at run time (any mode): the IR Resize takes them as
+ * inputs and its kernel computes the output dims and the taps of every output position at run
+ * time. False when the inputs are not in a form that kernel reads (then they must be constants).
  */
-function emitRunTimeResize(ctx: HandlerContext, scales: string | undefined, sizes: string | undefined, attrs: Attrs): boolean {
+function emitRunTimeResize(ctx: HandlerContext, scales: string | undefined, sizes: string | undefined, roi: string | undefined, attrs: Attrs): boolean {
   const x = ctx.node.inputs[0]!;
   const { dtype, shape } = ctx.typeOf(x);
-  if (attrs.mode !== 'nearest' || attrs.coordinate_transformation_mode === 'tf_crop_and_resize' || (scales && sizes)) return false;
-  if (shape.some((d) => typeof d !== 'number')) return false;
+  if ((scales && sizes) || (!scales && !sizes)) return false;
   if (sizes && ctx.typeOf(sizes).dtype !== 'int64') return false;
   if (scales && ctx.typeOf(scales).dtype !== 'float32') return false;
   const rank = shape.length, a = ctx.node.attrs.axes;
   const axes = (Array.isArray(a) ? (a as number[]) : shape.map((_, k) => k)).map((k) => (k < 0 ? k + rank : k));
   if (axes.some((k) => k < 0 || k >= rank) || new Set(axes).size !== axes.length) ctx.fail(`axes [${axes}] are invalid for rank ${rank}`);
-  if (ctx.typeOf((scales ?? sizes)!).shape[0] !== axes.length) ctx.fail(`${scales ? 'scales' : 'sizes'} must have ${axes.length} values`);
+  const listed = ctx.typeOf((scales ?? sizes)!).shape;
+  if (listed.length !== 1 || listed[0] !== axes.length) ctx.fail(`${scales ? 'scales' : 'sizes'} must have ${axes.length} values`);
+  const crop = attrs.coordinate_transformation_mode === 'tf_crop_and_resize';
+  if (crop && roi) {
+    const r = ctx.typeOf(roi);
+    if (r.dtype !== 'float32') return false;
+    if (r.shape.length !== 1 || r.shape[0] !== 2 * axes.length) ctx.fail(`roi has shape [${r.shape}]; expected [${2 * axes.length}]`);
+  }
   const policy = (ctx.node.attrs.keep_aspect_ratio_policy as string | undefined) ?? 'stretch';
   if (!['stretch', 'not_larger', 'not_smaller'].includes(policy)) ctx.fail(`keep_aspect_ratio_policy '${policy}' is not supported`);
   const full: Attrs = { ...attrs, axes, keep_aspect_ratio_policy: policy };
-  const inputs = (v: string) => [v, scales ?? '', sizes ?? ''];
+  const inputs = (v: string) => (crop && roi ? [v, scales ?? '', sizes ?? '', roi] : [v, scales ?? '', sizes ?? '']);
   if (dtype === 'float32') { ctx.emit('Resize', inputs(x), full, ctx.node.outputs); return true; }
-  if (!['float16', 'int8', 'uint8', 'int16', 'uint16'].includes(dtype)) return false;
+  const exact = dtype === 'float16' || (attrs.mode === 'nearest' && ['int8', 'uint8', 'int16', 'uint16'].includes(dtype));
+  if (!exact) return false;
   const [wide] = ctx.emit('Cast', [x], { to: 'float32' });
   const [resized] = ctx.emit('Resize', inputs(wide!), full);
   ctx.emit('Cast', [resized!], { to: dtype }, ctx.node.outputs);
   return true;
 }
 
+/** Opset-10 Resize and Upsample-9 with run-time scales: nearest by floor, or ceil on an axis that downsamples. */
+function legacyRunTime(ctx: HandlerContext): boolean {
+  const scales = runTimeInput(ctx, 1);
+  if (!scales) return false;
+  const mode = (ctx.node.attrs.mode as string | undefined) ?? 'nearest';
+  if (mode !== 'nearest' && mode !== 'linear') ctx.fail(`mode '${mode}' is not supported (nearest or linear)`);
+  const attrs: Attrs = { mode, coordinate_transformation_mode: 'asymmetric', nearest_mode: 'simple', cubic_coeff_a: -0.75, exclude_outside: 0, extrapolation_value: 0, antialias: 0 };
+  return emitRunTimeResize(ctx, scales, undefined, undefined, attrs);
+}
+
+registerHandler('Upsample', 9, (ctx) => legacyRunTime(ctx) || legacy(ctx, constValues(ctx, 1, 'scales')));
+registerHandler('Resize', 10, (ctx) => legacyRunTime(ctx) || legacy(ctx, constValues(ctx, 1, 'scales')));
+
 registerHandler('Resize', 11, (ctx) => {
   const a = ctx.node.attrs;
-  const scalesAt = runTimeInput(ctx, 2), sizesAt = runTimeInput(ctx, 3);
-  if ((scalesAt || sizesAt) && emitRunTimeResize(ctx, scalesAt, sizesAt, modeAttrs(ctx))) return;
+  const crop = a.coordinate_transformation_mode === 'tf_crop_and_resize';
+  const scalesAt = runTimeInput(ctx, 2), sizesAt = runTimeInput(ctx, 3), roiAt = crop ? runTimeInput(ctx, 1) : undefined;
+  if ((scalesAt || sizesAt || roiAt) && emitRunTimeResize(ctx, given(ctx, 2), given(ctx, 3), crop ? given(ctx, 1) : undefined, modeAttrs(ctx))) return;
   emitResize(ctx, {
     roi: a.coordinate_transformation_mode === 'tf_crop_and_resize' ? constValues(ctx, 1, 'roi') : undefined,
     scales: constValues(ctx, 2, 'scales'),

@@ -1,28 +1,37 @@
-// Nearest Resize with scales or sizes read at run time (IR Resize(X, scales, sizes), see the IR
-// op): the output dims of the listed axes are computed and published like the other value-shaped
-// ops (value-shaped.ts), then every output position's source index is computed at run time in
-// f64, as resize-taps.ts does at compile time for constant scales: the coordinate mapping of
-// `coordinate_transformation_mode`, the rounding of `nearest_mode`, clamped into the input.
+// Resize with scales or sizes (and roi) read at run time (IR Resize(X, scales, sizes, roi), see
+// the IR op): the output dims of the listed axes are computed and published like the other
+// value-shaped ops (value-shaped.ts), and each output position is mapped into the input in f64 at
+// run time, as resize-taps.ts does at compile time for constant scales. This file holds the dims,
+// the coordinate mapping and the nearest kernel (the source index of each output position:
+// `nearest_mode` rounding, clamped into the input); resize-interpolate.ts the linear / cubic /
+// antialias / tf_crop_and_resize kernel.
 import { DTYPE_BYTES, attrInts, attrString } from '@onnx2wasm/ir';
-import { LowerContext, unsupported } from '../../lowering.js';
+import { LowerContext } from '../../lowering.js';
 import { Expr, FnBuilder, Local, type NumOp } from '../../wasm-builder.js';
 import { copyElement } from './strided-loops.js';
 import { AxisMap, byteStrides, intAt, mappedCopy, publishDims } from './value-shaped.js';
 
-const F = (fn: FnBuilder, op: NumOp<'f64'>, ...a: Expr[]) => fn.num('f64', op, ...a);
-const f64 = (fn: FnBuilder, v: number) => fn.constOf('f64', v);
+export const F = (fn: FnBuilder, op: NumOp<'f64'>, ...a: Expr[]) => fn.num('f64', op, ...a);
+export const f64 = (fn: FnBuilder, v: number) => fn.constOf('f64', v);
 
-export function resizeNearestByValues(ctx: LowerContext): Expr[] {
+/** The per-axis scale (f64) and output dim (i32) locals of a run-time Resize, and the code that computes and publishes them. */
+export interface ResizeDims { stmts: Expr[]; scale: Local[]; dims: Local[]; axes: number[] }
+
+/** The input length of axis `a` as an f64. */
+export const inLength = (ctx: LowerContext, a: number): Expr => F(ctx.fn, 'convert_s.i32', ctx.fn.i(ctx.inputs[0]!.dim(a)));
+
+/**
+ * Computes the scale and output dim of every axis from the scales or sizes values (unlisted axes:
+ * scale 1, the input dim) and publishes the dims; a scale that is not positive (or NaN) or a dim
+ * past 2^30 stops the run (the runtime's typed error names the node).
+ */
+export function resizeDimsByValues(ctx: LowerContext): ResizeDims {
   const { fn, node } = ctx;
   const [x, scalesIn, sizesIn] = ctx.inputs;
-  const y = ctx.outputs[0]!, rank = y.shape.length;
   const axes = attrInts(node, 'axes');
   // The importer writes these (and the axes) explicitly on a Resize with run-time scales or sizes.
   const policy = attrString(node, 'keep_aspect_ratio_policy');
-  const coord = attrString(node, 'coordinate_transformation_mode');
-  const nearest = attrString(node, 'nearest_mode');
-  if (coord === 'tf_crop_and_resize') unsupported(ctx, 'tf_crop_and_resize with run-time scales or sizes');
-  const inLen = (a: number) => F(fn, 'convert_s.i32', fn.i(x!.dim(a)));
+  const inLen = (a: number) => inLength(ctx, a);
   const scale = x!.shape.map(() => fn.local('f64')), dims = x!.shape.map(() => fn.local('i32'));
   const ratio = axes.map(() => fn.local('f64')), common = fn.local('f64'), bad = fn.local('i32');
   const out: Expr[] = [bad.set(fn.i(0))];
@@ -49,12 +58,23 @@ export function resizeNearestByValues(ctx: LowerContext): Expr[] {
   // A scale that is not positive (or NaN) gives no resizing.
   axes.forEach((a) => out.push(bad.set(fn.or(bad.get(), fn.eqz(F(fn, 'gt', scale[a]!.get(), f64(fn, 0)))))));
   out.push(...publishDims(ctx, dims, bad));
-  const elem = DTYPE_BYTES[x!.dtype], strides = byteStrides(fn, x!, elem);
-  const maps: AxisMap[] = x!.shape.map((_, a) => {
+  return { stmts: out, scale, dims, axes };
+}
+
+export function resizeNearestByValues(ctx: LowerContext): Expr[] {
+  const { fn, node } = ctx;
+  const x = ctx.inputs[0]!;
+  const y = ctx.outputs[0]!, rank = y.shape.length;
+  const coord = attrString(node, 'coordinate_transformation_mode');
+  const nearest = attrString(node, 'nearest_mode');
+  const { stmts, scale, dims, axes } = resizeDimsByValues(ctx);
+  const out = [...stmts];
+  const elem = DTYPE_BYTES[x.dtype], strides = byteStrides(fn, x, elem);
+  const maps: AxisMap[] = x.shape.map((_, a) => {
     if (!axes.includes(a)) return { index: (i) => i(), stride: strides[a]! };
-    return { index: (i) => sourceIndex(fn, F(fn, 'convert_s.i32', i()), inLen(a), scale[a]!, dims[a]!, coord, nearest), stride: strides[a]! };
+    return { index: (i) => sourceIndex(fn, F(fn, 'convert_s.i32', i()), inLength(ctx, a), scale[a]!, dims[a]!, coord, nearest), stride: strides[a]! };
   });
-  out.push(...mappedCopy(fn, elem, dims.slice(0, rank), () => y.addr(), () => x!.addr(), maps, (d, s) => copyElement(fn, x!.dtype, d, s)));
+  out.push(...mappedCopy(fn, elem, dims.slice(0, rank), () => y.addr(), () => x.addr(), maps, (d, s) => copyElement(fn, x.dtype, d, s)));
   return out;
 }
 
@@ -68,33 +88,57 @@ function clampSize(fn: FnBuilder, v: Expr): Expr {
   ], 'i64');
 }
 
-/** The input index nearest output position `o` (f64) along an axis: coordinate mapping, rounding, clamping. */
-function sourceIndex(fn: FnBuilder, o: Expr, inLen: Expr, scale: Local, outLen: Local, coord: string, nearest: string): Expr {
-  const xo = fn.local('f64'), len = fn.local('f64'), idx = fn.local('i32');
+/** The roi of one axis (f64 locals), for tf_crop_and_resize. */
+export interface AxisRoi { start: Local; end: Local }
+
+/**
+ * The input coordinate (f64) of output position `o` (f64) along an axis of input length `len`
+ * (f64 local), scale `scale` and output length `outLen` (i32 local), by
+ * coordinate_transformation_mode; `o` and `len` are read more than once, so they are locals.
+ */
+export function mapCoordinate(fn: FnBuilder, o: Local, len: Local, scale: Local, outLen: Local, coord: string, roi?: AxisRoi): Expr {
   const width = () => F(fn, 'mul', scale.get(), len.get());
-  const half = () => F(fn, 'sub', F(fn, 'div', F(fn, 'add', o2(), f64(fn, 0.5)), scale.get()), f64(fn, 0.5));
-  const oLocal = fn.local('f64');
-  const o2 = () => oLocal.get();
-  let mapped: Expr;
+  const half = () => F(fn, 'sub', F(fn, 'div', F(fn, 'add', o.get(), f64(fn, 0.5)), scale.get()), f64(fn, 0.5));
   switch (coord) {
-    case 'align_corners': mapped = F(fn, 'div', F(fn, 'mul', o2(), F(fn, 'sub', len.get(), f64(fn, 1))), F(fn, 'sub', width(), f64(fn, 1)));
-      mapped = fn.select(F(fn, 'eq', width(), f64(fn, 1)), f64(fn, 0), mapped); break;
-    case 'asymmetric': mapped = F(fn, 'div', o2(), scale.get()); break;
-    case 'pytorch_half_pixel': mapped = fn.select(F(fn, 'eq', width(), f64(fn, 1)), f64(fn, -0.5), half()); break;
+    case 'align_corners':
+      return fn.select(F(fn, 'eq', width(), f64(fn, 1)), f64(fn, 0),
+        F(fn, 'div', F(fn, 'mul', o.get(), F(fn, 'sub', len.get(), f64(fn, 1))), F(fn, 'sub', width(), f64(fn, 1))));
+    case 'asymmetric': return F(fn, 'div', o.get(), scale.get());
+    case 'pytorch_half_pixel': return fn.select(F(fn, 'eq', width(), f64(fn, 1)), f64(fn, -0.5), half());
     case 'half_pixel_symmetric': {
       const offset = F(fn, 'mul', F(fn, 'div', len.get(), f64(fn, 2)), F(fn, 'sub', f64(fn, 1), F(fn, 'div', F(fn, 'convert_s.i32', outLen.get()), width())));
-      mapped = F(fn, 'add', offset, half()); break;
+      return F(fn, 'add', offset, half());
     }
-    default: mapped = half();
+    case 'tf_crop_and_resize': {
+      if (!roi) throw new Error('tf_crop_and_resize needs the roi');
+      const last = () => F(fn, 'sub', len.get(), f64(fn, 1));
+      const span = () => F(fn, 'mul', F(fn, 'sub', roi.end.get(), roi.start.get()), last());
+      return F(fn, 'add',
+        fn.select(F(fn, 'eq', width(), f64(fn, 1)), F(fn, 'div', span(), f64(fn, 2)), F(fn, 'div', F(fn, 'mul', o.get(), span()), F(fn, 'sub', width(), f64(fn, 1)))),
+        F(fn, 'mul', roi.start.get(), last()));
+    }
+    default: return half();
   }
-  const rounded = nearest === 'floor' ? F(fn, 'floor', xo.get())
-    : nearest === 'ceil' ? F(fn, 'ceil', xo.get())
-      : nearest === 'round_prefer_ceil' ? F(fn, 'floor', F(fn, 'add', xo.get(), f64(fn, 0.5)))
-        : F(fn, 'ceil', F(fn, 'sub', xo.get(), f64(fn, 0.5)));
+}
+
+/** `xo` (f64 local) rounded by nearest_mode (`simple`: floor, or ceil when the axis downsamples), as an f64. */
+export function roundNearest(fn: FnBuilder, xo: Local, nearest: string, scale: Local): Expr {
+  switch (nearest) {
+    case 'floor': return F(fn, 'floor', xo.get());
+    case 'ceil': return F(fn, 'ceil', xo.get());
+    case 'round_prefer_ceil': return F(fn, 'floor', F(fn, 'add', xo.get(), f64(fn, 0.5)));
+    case 'simple': return fn.select(F(fn, 'lt', scale.get(), f64(fn, 1)), F(fn, 'ceil', xo.get()), F(fn, 'floor', xo.get()));
+    default: return F(fn, 'ceil', F(fn, 'sub', xo.get(), f64(fn, 0.5)));
+  }
+}
+
+/** The input index nearest output position `o` (f64) along an axis: coordinate mapping, rounding, clamping. */
+function sourceIndex(fn: FnBuilder, o: Expr, inLen: Expr, scale: Local, outLen: Local, coord: string, nearest: string): Expr {
+  const xo = fn.local('f64'), len = fn.local('f64'), idx = fn.local('i32'), oLocal = fn.local('f64');
   const last = () => fn.sub(fn.num('i32', 'trunc_s_sat.f64', len.get()), 1);
   return fn.valueBlock([
-    oLocal.set(o), len.set(inLen), xo.set(mapped),
-    idx.set(fn.num('i32', 'trunc_s_sat.f64', rounded)),
+    oLocal.set(o), len.set(inLen), xo.set(mapCoordinate(fn, oLocal, len, scale, outLen, coord)),
+    idx.set(fn.num('i32', 'trunc_s_sat.f64', roundNearest(fn, xo, nearest, scale))),
     fn.selectI(fn.ltS(idx.get(), 0), 0, fn.selectI(fn.gtS(idx.get(), last()), last(), idx.get())),
   ], 'i32');
 }

@@ -3,11 +3,15 @@
 // axes the plan leaves unchanged are plain strided copies. The kernel walks the output in order
 // and, per element, sums weight products over the taps of the resized axes. tf_crop_and_resize
 // adds a per-position "inside" table: outside the input the element is extrapolation_value.
-import { attrFloat, attrString, isIdentityTaps, makeTensor, resizePlan, stridesOf } from '@onnx2wasm/ir';
+import { Node, attrFloat, attrString, isIdentityTaps, makeTensor, resizePlan, stridesOf } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 import { valueDims } from '../emit/value-shaped.js';
 import { resizeNearestByValues } from '../emit/resize-values.js';
+import { resizeInterpolateByValues } from '../emit/resize-interpolate.js';
+
+/** Scales, sizes or roi are the node's inputs (read at run time), not attributes. */
+const byValues = (node: Node): boolean => !!(node.inputs[1] || node.inputs[2] || node.inputs[3]);
 
 /** `weights` is undefined when every tap weighs 1 (nearest): the kernel then skips the multiply. */
 interface AxisTables { count: number; offsets: number; weights?: number; inside?: number }
@@ -30,14 +34,20 @@ function tables(ctx: StaticContext, x: StaticOperand): (AxisTables | undefined)[
 
 registerLowering({
   ops: ['Resize'],
-  // Scales or sizes read at run time (nearest): the kernel of resize-values.ts; run-time input
-  // dims with constant scales keep running per sample.
+  // Scales, sizes or roi read at run time: the kernels of resize-values.ts (nearest) and
+  // resize-interpolate.ts (the other modes, and any crop); run-time input dims with constant
+  // scales keep running per sample.
   computedDims: valueDims(),
-  runTimeDims: (node) => !!(node.inputs[1] || node.inputs[2]),
+  runTimeDims: byValues,
   lower(context) {
+    const { node } = context;
+    if (byValues(node)) {
+      const copy = attrString(node, 'mode') === 'nearest' && attrString(node, 'coordinate_transformation_mode') !== 'tf_crop_and_resize';
+      return copy ? resizeNearestByValues(context) : resizeInterpolateByValues(context);
+    }
     const ctx = staticViewIfAny(context);
-    if (!ctx) return resizeNearestByValues(context);
-    const { fn, node } = ctx;
+    if (!ctx) unsupported(context, 'Resize with run-time input dims and constant scales outside a per-sample batch');
+    const { fn } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
     if (y.dims.some((d) => d === 0)) return [];
