@@ -37,6 +37,7 @@ import './causal-conv.js';
 import './bit-cast.js';
 import './random.js';
 import './dft.js';
+import './stft.js';
 import './center-crop-pad.js';
 import './col2im.js';
 import './max-unpool.js';
