@@ -32,6 +32,7 @@ import './recurrent.js';
 import './integer-matmul.js';
 import './qlinear.js';
 import './signal-windows.js';
+import './mel-weight-matrix.js';
 import './control-flow.js';
 import './causal-conv.js';
 import './bit-cast.js';
