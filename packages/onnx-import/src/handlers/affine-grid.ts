@@ -4,15 +4,18 @@
 // a base grid [points, r+1] times theta transposed: one batched MatMul and a Reshape.
 // A constant size builds the base grid at import time. A size fed at run time builds it in the
 // graph from ops whose output dims the run computes (Range per axis, Expand to the spatial shape,
-// Reshape to the output), so the values decide the output dims; a negative size stops the run at
-// the Expand, a size[0] other than theta's N at the final Reshape, both naming this node.
+// Reshape to the output), so the values decide the output dims; a size that is not positive stops
+// the run at the Expand, a size[0] other than theta's N at the final Reshape, both naming this node.
 import { DType, makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { int64Vector, requireConstInts } from './const-input.js';
 
-/** Normalized coordinate of position i of n in [-1, 1]: the pixel centres, or the ends with align_corners. */
+/**
+ * Normalized coordinate of position i of n in [-1, 1]: the pixel centres, or the ends with
+ * align_corners (linspace(-1, 1, n), which is -1 for n = 1, as in onnxruntime and the ONNX function).
+ */
 function coordinate(i: number, n: number, alignCorners: boolean): number {
-  if (alignCorners) return n === 1 ? 0 : -1 + (2 * i) / (n - 1);
+  if (alignCorners) return n === 1 ? -1 : -1 + (2 * i) / (n - 1);
   return (2 * i + 1) / n - 1;
 }
 
@@ -60,7 +63,9 @@ function runTimeSize(ctx: HandlerContext, align: boolean): void {
   const k = (v: number[]) => ctx.addConstant(int64Vector(v), 'affine_k');
   const scalar = (v: number, t: DType) => ctx.addConstant(makeTensor(t, [], [v]), 'affine_k');
   const spatial = ctx.emit('Slice', [sizeName, k([2]), k([r + 2]), k([0])])[0]!;
-  const full = (v: string) => ctx.emit('Expand', [v, spatial])[0]!;
+  // onnxruntime refuses sizes that are not positive: as -1 they make the Expand refuse the run.
+  const refused = ctx.emit('Where', [ctx.emit('LessOrEqual', [spatial, scalar(0, 'int64')])[0]!, scalar(-1, 'int64'), spatial])[0]!;
+  const full = (v: string) => ctx.emit('Expand', [v, refused])[0]!;
   // Component a of every point: the coordinate of its position along spatial axis a, broadcast over the others.
   const components: string[] = [];
   for (let a = r - 1; a >= 0; a--) {
@@ -70,11 +75,11 @@ function runTimeSize(ctx: HandlerContext, align: boolean): void {
     const [fn] = ctx.emit('Cast', [n!], { to: dtype });
     let c: string;
     if (align) {
-      // -1 + 2i / (n - 1), and 0 for n = 1 (where the division has no value).
+      // -1 + 2i / (n - 1), and -1 for n = 1 (where the division has no value).
       const [den] = ctx.emit('Sub', [fn!, scalar(1, dtype)]);
       const [q] = ctx.emit('Div', [ctx.emit('Mul', [fi!, scalar(2, dtype)])[0]!, den!]);
       const [v] = ctx.emit('Sub', [q!, scalar(1, dtype)]);
-      c = ctx.emit('Where', [ctx.emit('Equal', [fn!, scalar(1, dtype)])[0]!, scalar(0, dtype), v!])[0]!;
+      c = ctx.emit('Where', [ctx.emit('Equal', [fn!, scalar(1, dtype)])[0]!, scalar(-1, dtype), v!])[0]!;
     } else {
       // (2i + 1) / n - 1
       const [num] = ctx.emit('Add', [ctx.emit('Mul', [fi!, scalar(2, dtype)])[0]!, scalar(1, dtype)]);

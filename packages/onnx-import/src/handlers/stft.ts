@@ -79,9 +79,9 @@ function runTimeStft(ctx: HandlerContext): void {
   const t = ctx.emit('Range', [zero, frame, one])[0]!;
   const [f] = ctx.emit('Expand', [ctx.emit('Range', [zero, frames, one])[0]!, unsq(frames, 0)]);
   const index = op('Add', op('Mul', unsq(f!, 1), step), unsq(t, 0));
-  let x = ctx.emit('Gather', [signal, index!], { axis: 1 })[0]!; // [B, frames, frame, width]
-  if (windowName) x = op('Mul', x, ctx.emit('Reshape', [windowName, vec([-1, 1])])[0]!);
-  const [xT] = ctx.emit('Transpose', [x], { perm: [0, 1, 3, 2] }); // [B, frames, width, frame]
+  const x = ctx.emit('Gather', [signal, index], { axis: 1 })[0]!; // [B, frames, frame, width]
+  const framesT = ctx.emit('Transpose', [x], { perm: [0, 1, 3, 2] })[0]!; // [B, frames, width, frame]
+  const xT = windowName ? op('Mul', framesT, windowName) : framesT;
   const bins = onesided ? op('Add', op('Div', frame, i64(2)), one) : frame;
   const k = ctx.emit('Range', [zero, bins, one])[0]!;
   const turns = ctx.emit('Mod', [op('Mul', unsq(t, 1), unsq(k, 0)), frame], { fmod: 0 })[0]!;
