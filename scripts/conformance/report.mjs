@@ -35,7 +35,9 @@ export function writeReport(file, results) {
   const list = (rs) => rs.map((r) => `\`${r.name}\``).join(', ') || 'none';
   lines.push('', `${pinned.length + byValue.length} of the passing cases take a shape, axes, index or resize-scale tensor as a graph input, whose value a static compiler needs at compile time.`);
   lines.push('', `${byValue.length} of them pass without pinning, with the test data's shapes alone: \`compile()\` builds them once per candidate value of their small integer inputs and the runtime picks the build by the fed value (value variants, see [dynamic-shapes.md](dynamic-shapes.md#value-variants)): ${list(byValue)}.`);
-  lines.push('', `For the other ${pinned.length}, the runner pins the integer inputs (and the float inputs the error names) with \`compile(..., { constantInputs })\` after a first compile asks for them, or its run feeds a value it has no build for (\`UNSUPPORTED_VALUE\`): AffineGrid, Col2Im, STFT and MelWeightMatrix sizes, MaxUnpool's output_shape, Dropout's training_mode, and Range expanded into a Loop with a run-time trip count: ${list(pinned)}.`);
+  lines.push('', pinned.length
+    ? `For the other ${pinned.length}, the runner pins the integer inputs (and the float inputs the error names) with \`compile(..., { constantInputs })\` after a first compile asks for them, or its run feeds a value it has no build for (\`UNSUPPORTED_VALUE\`): ${list(pinned)}.`
+    : 'None of them needs pinning any more: every such input is read at run time (value-dependent dims below) or covered by value variants.');
   // A case is pinned only after it failed without: the pinned ones are exactly what --no-pin loses.
   const noPin = cats.map((c) => {
     const rs = results.filter((r) => r.category === c);
@@ -43,7 +45,7 @@ export function writeReport(file, results) {
   });
   lines.push('', `Without pinning (\`npm run conformance -- --no-pin\`), the passing cases are: ${noPin.join(', ')}.`);
   const computed = results.filter((r) => r.status === 'pass' && !r.pinned?.length && !r.byValue?.length && r.computed?.length);
-  lines.push('', `${computed.length} passing cases have output dims that the run computes from tensor values (value-dependent dims: NonZero, Compress, Unique, NonMaxSuppression, TopK's k, Split's sizes, the shape-like inputs of Reshape, Expand, Tile, Slice, Pad, ConstantOfShape, Range, OneHot, Unsqueeze, CenterCropPad, Resize and Upsample, run-time If merges and Loop scan outputs, see [dynamic-shapes.md](dynamic-shapes.md#value-dependent-shapes)), with neither pinning nor value variants: ${list(computed)}.`);
+  lines.push('', `${computed.length} passing cases have output dims that the run computes from tensor values (value-dependent dims: NonZero, Compress, Unique, NonMaxSuppression, TopK's k, Split's sizes, the shape-like inputs of Reshape, Expand, Tile, Slice, Pad, ConstantOfShape, Range, OneHot, Unsqueeze, CenterCropPad, MaxUnpool, Resize and Upsample, AffineGrid's size, Col2Im's image and block shapes, STFT's frame step, length and window, MelWeightMatrix's inputs, run-time If merges and Loop scan outputs, see [dynamic-shapes.md](dynamic-shapes.md#value-dependent-shapes)), with neither pinning nor value variants: ${list(computed)}.`);
   lines.push('', 'Random ops: the outputs of the `test_bernoulli*` cases are one draw of upstream\'s generator, which no other generator reproduces, so the runner checks them by dtype, shape and value range only (every value within the expected output\'s [min, max], integral where those are), as the conformance issue allows; see `RANDOM_CASES` in `scripts/conformance/run-case.mjs`.');
   const failing = results.filter((r) => r.status !== 'pass');
   const byReason = new Map();

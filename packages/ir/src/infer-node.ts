@@ -1,7 +1,7 @@
 import { CompileError } from './errors.js';
 import { Graph, Node, ValueType } from './graph.js';
 import { InferContext, getOp } from './op-registry.js';
-import { symbolicInputs } from './shape-values.js';
+import { partialValue, symbolicInputs } from './shape-values.js';
 
 /** What inference sees of a node of `g`: input types, constant values and symbolic shape values. */
 export function inferContext(g: Graph, node: Node): InferContext {
@@ -12,6 +12,10 @@ export function inferContext(g: Graph, node: Node): InferContext {
   };
   const symbolic = symbolicInputs(g, node);
   if (symbolic) ctx.symbolic = symbolic;
+  ctx.partial = (i) => {
+    const v = node.inputs[i];
+    return v ? partialValue(g, v) : undefined;
+  };
   return ctx;
 }
 

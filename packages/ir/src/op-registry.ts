@@ -17,6 +17,11 @@ export interface InferContext {
    * or produced by a `Dims` node); filled by the inference driver, absent when none are known.
    */
   symbolic?: (Dim[] | undefined)[];
+  /**
+   * Input `i`'s contents entry by entry where only some are known (a Concat of a run-time value
+   * and constants): undefined entries are decided at run time. Undefined when nothing is known.
+   */
+  partial?(i: number): (Dim | undefined)[] | undefined;
 }
 
 /**

@@ -259,3 +259,28 @@ export function symbolicInputs(g: Graph, node: Node): (Dim[] | undefined)[] | un
   });
   return any ? out : undefined;
 }
+
+/**
+ * The contents of a 1-D integer value entry by entry, where only some entries are known: a
+ * Concat (axis 0) of known pieces and pieces decided at run time (a batch read from an input
+ * tensor next to constant dims), the unknown entries undefined. Undefined when no entry is known.
+ */
+export function partialValue(g: Graph, value: string): (Dim | undefined)[] | undefined {
+  const full = symbolicValue(g, value) ?? constantDimsOf(g, value);
+  if (full) return full;
+  const n = producer(g, value);
+  if (!n || n.op !== 'Concat' || n.outputs[0] !== value || (n.attrs.axis !== 0 && n.attrs.axis !== -1)) return undefined;
+  const out: (Dim | undefined)[] = [];
+  for (const i of n.inputs) {
+    const t = i ? g.types.get(i) : undefined;
+    const len = t?.shape.length === 1 ? t.shape[0] : undefined;
+    if (!i || typeof len !== 'number') return undefined;
+    out.push(...(symbolicValue(g, i) ?? constantDimsOf(g, i) ?? new Array<undefined>(len).fill(undefined)));
+  }
+  return out.some((d) => d !== undefined) ? out : undefined;
+}
+
+function constantDimsOf(g: Graph, value: string): Dim[] | undefined {
+  const c = g.constants.get(value);
+  return c ? constantDims(c) : undefined;
+}

@@ -4,7 +4,7 @@ import { OnnxNode, findHandler, makeContext } from './handler-registry.js';
 import { AttributeProto, GraphProto, ModelProto, ValueInfoProto, onnx, toNum } from './proto.js';
 import { dtypeFromOnnx, tensorFromProto, TensorLoadOptions } from './tensor-proto.js';
 import { sortedNodes } from './topo-sort.js';
-import { RunTimeIf, startRecording } from './run-time-branches.js';
+import { RunTimeIf, checkRankPromotions, startRecording } from './run-time-branches.js';
 import { ImportLimits, chargeNodes, resolveLimits, withBudget } from './import-budget.js';
 import { protoCensus } from './proto-census.js';
 import './handlers/index.js';
@@ -240,5 +240,6 @@ function importDecoded(model: ModelProto, opts: ImportOptions): ImportedModel {
     if (graph.outputs.includes(name)) throw new OnnxImportError('INVALID_MODEL', `graph output '${name}' is listed twice`);
     graph.outputs.push(name);
   }
+  checkRankPromotions(graph);
   return { graph, opset, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), irVersion: toNum(model.irVersion ?? 0), runTimeIfs };
 }

@@ -5,7 +5,8 @@ import { OpDef, broadcastShapes, fail, input, registerOp } from '../op-registry.
 import { allocateArray } from '../dtype.js';
 import { broadcastDims, broadcastIndexer } from '../reference.js';
 import { sizeOf, toNumbers } from '../tensor.js';
-import { dimValues, expectIntDType, unknownShape } from './shape-util.js';
+import { dimValues, expectIntDType, unknownDim, unknownShape } from './shape-util.js';
+import { Dim } from '../graph.js';
 
 export const expand: OpDef = {
   name: 'Expand',
@@ -23,7 +24,19 @@ export const expand: OpDef = {
     const len = s.shape[0]!;
     if (typeof len !== 'number') fail(ctx.node, 'the length of shape (input 1) must be known at compile time', 'DYNAMIC_SHAPE');
     const rank = Math.max(len, x.shape.length);
-    return [{ dtype: x.dtype, shape: unknownShape(ctx.node, rank) }];
+    const part = ctx.partial?.(1);
+    if (!part || part.length !== len) return [{ dtype: x.dtype, shape: unknownShape(ctx.node, rank) }];
+    // Some entries known (a run-time batch next to constant dims): those broadcast as usual; an
+    // unknown one gives x's dim where that is a static dim other than 1 (the entry must be 1 or
+    // equal to it, which the kernel checks), else a dim the run computes.
+    const out: Dim[] = [];
+    for (let d = 0; d < rank; d++) {
+      const xd = x.shape[d - (rank - x.shape.length)] ?? 1, j = d - (rank - len);
+      const p = j < 0 ? 1 : part[j];
+      if (p === undefined) out.push(typeof xd === 'number' && xd !== 1 ? xd : unknownDim(ctx.node, d));
+      else out.push(broadcastShapes(ctx.node, [[xd], [p]])[0]!);
+    }
+    return [{ dtype: x.dtype, shape: out }];
   },
   evaluate(node, [x, s]) {
     let outDims: number[];

@@ -39,6 +39,22 @@ export function reshapeDims(node: Node, inShape: readonly Dim[], spec: readonly 
   return out;
 }
 
+/**
+ * The output shape when only some entries of the target are known (a run-time batch next to
+ * constant dims): a known positive entry or dim expression is the dim, a 0 copies the input's dim
+ * (unless allowzero); an unknown entry or the -1 is a dim the run computes (the kernel checks the
+ * element count, so the known dims hold whatever the run-time entries are).
+ */
+function partialReshapeDims(node: Node, inShape: readonly Dim[], part: readonly (Dim | undefined)[], allowzero: boolean): Dim[] {
+  return part.map((v, i) => {
+    if (v === undefined || v === -1) return unknownDim(node, i);
+    if (typeof v === 'string') return v;
+    if (v < -1 || !Number.isInteger(v)) fail(node, `shape has invalid entry ${v}`, 'INVALID_ATTRIBUTE');
+    if (v === 0 && !allowzero) return i < inShape.length ? inShape[i]! : fail(node, `shape copies dim ${i} (0), but the input has rank ${inShape.length}`);
+    return v;
+  });
+}
+
 /** Whether a 0 in the target is a real 0 (allowzero=1) rather than a copy of the input's dim. */
 export const reshapeAllowzero = (node: Node): boolean => attrInt(node, 'allowzero', 0) !== 0;
 
@@ -54,7 +70,9 @@ export const reshape: OpDef = {
     if (!spec) {
       const rank = s.shape[0]!;
       if (typeof rank !== 'number') fail(ctx.node, 'the output rank (length of the shape input) must be known at compile time', 'DYNAMIC_SHAPE');
-      return [{ dtype: x.dtype, shape: unknownShape(ctx.node, rank) }];
+      const part = ctx.partial?.(1);
+      if (!part || part.length !== rank) return [{ dtype: x.dtype, shape: unknownShape(ctx.node, rank) }];
+      return [{ dtype: x.dtype, shape: partialReshapeDims(ctx.node, x.shape, part, reshapeAllowzero(ctx.node)) }];
     }
     return [{ dtype: x.dtype, shape: reshapeDims(ctx.node, x.shape, spec, reshapeAllowzero(ctx.node)) }];
   },

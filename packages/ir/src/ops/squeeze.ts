@@ -1,16 +1,20 @@
-// Squeeze(x) {axes}: removes the listed dims, which must be 1; without axes, every static 1.
+// Squeeze(x) {axes}: removes the listed dims, which must be 1; without axes, every static 1 (and a
+// symbolic dim must not be 1 at run time).
 // The importer turns the opset-13 axes input into this attribute (it must be a constant).
 import { Dim, Node } from '../graph.js';
 import { OpDef, attrInts, fail, input, registerOp } from '../op-registry.js';
 import { cloneTensor } from '../reference.js';
-import { normalizeAxes } from './shape-util.js';
+import { normalizeAxes, unknownDim } from './shape-util.js';
 
 function squeezeDims(node: Node, shape: readonly Dim[]): Dim[] {
   const given = node.attrs.axes !== undefined && node.attrs.axes !== null;
   if (!given) {
-    // Symbolic dims might be 1 at run time; removing them or not would change the rank, so refuse.
-    if (shape.some((d) => typeof d !== 'number')) fail(node, `squeeze without axes needs a static input shape, got [${shape}]`, 'DYNAMIC_SHAPE');
-    return shape.filter((d) => d !== 1);
+    // A symbolic dim might be 1 at run time, which would remove it and change the rank. It is kept
+    // as a dim the node computes (its own symbol, bounded by the input dim): the kernel copies the
+    // input dim and refuses a run where it is 1 (SHAPE_MISMATCH naming the node).
+    const out: Dim[] = [];
+    for (const d of shape) if (d !== 1) out.push(typeof d === 'number' ? d : unknownDim(node, out.length));
+    return out;
   }
   const axes = normalizeAxes(node, attrInts(node, 'axes'), shape.length);
   for (const a of axes) {

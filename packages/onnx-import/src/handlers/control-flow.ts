@@ -8,7 +8,7 @@ import { OnnxImportError } from '../errors.js';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
-import { dropRecordsFrom, recordMark, recordRunTimeIf, underGuard } from '../run-time-branches.js';
+import { dropRecordsFrom, recordMark, recordRankPromotion, recordRunTimeIf, underGuard } from '../run-time-branches.js';
 import { runTimeLoop } from './run-time-loop.js';
 import { MAX_LOOPED_SCAN, ScanPlan, runTimeScan } from './run-time-scan.js';
 import { chargeIteration, unrolling } from '../import-budget.js';
@@ -28,8 +28,10 @@ function body(ctx: HandlerContext, attr: string): GraphProto {
   return g!;
 }
 
+const dynamicMessage = (ctx: HandlerContext, what: string) => `${ctx.node.opType} node '${ctx.node.name}': ${what} must be known at compile time (bodies are unrolled or inlined)`;
+
 function dynamic(ctx: HandlerContext, what: string): never {
-  throw new OnnxImportError('DYNAMIC_SHAPE', `${ctx.node.opType} node '${ctx.node.name}': ${what} must be known at compile time (bodies are unrolled or inlined)`, { node: ctx.node.name, op: ctx.node.opType });
+  throw new OnnxImportError('DYNAMIC_SHAPE', dynamicMessage(ctx, what), { node: ctx.node.name, op: ctx.node.opType });
 }
 
 /** The graph inputs a value is computed from: the run-time values a caller could pin. */
@@ -172,22 +174,20 @@ registerHandler('If', 1, (ctx) => {
       ctx.emit('Where', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
       return;
     }
-    // One element on both sides, ranks differ (TorchScript's `a and b` gives bool[1] from one
-    // branch, bool[] from the other): inside the model (a loop condition, a value read as one
-    // number) both become the higher-rank shape. A graph output keeps the error: its dims would
-    // differ from onnxruntime's on one branch.
-    const single = (t: typeof a) => t.shape.every((d) => d === 1);
-    if (a.dtype === b.dtype && a.shape.length !== b.shape.length && single(a) && single(b) && !ctx.graph.outputs.includes(o)) {
-      const shape = a.shape.length > b.shape.length ? a.shape : b.shape;
-      const to = ctx.addConstant(makeTensor('int64', [shape.length], shape as number[]), 'one_element');
-      const [y, n] = [yes[k]!, no[k]!].map((v) => (ctx.typeOf(v).shape.length === shape.length ? v : ctx.emit('Reshape', [v, to])[0]!));
-      ctx.emit('Where', [scalarFlag, y!, n!], {}, [o]);
+    const rankMessage = `If node '${ctx.node.name}': the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches whose outputs differ in dtype or rank need the condition at compile time${pinAdvice(ctx, cond)}`;
+    // One element in both, at different ranks ([] and [1]): merged at the higher rank, which the
+    // end of the import checks every reader broadcasts away (checkRankPromotions).
+    const one = (t: typeof a) => t.shape.every((d) => d === 1);
+    if (a.dtype === b.dtype && a.shape.length !== b.shape.length && one(a) && one(b)) {
+      const high = a.shape.length > b.shape.length ? a : b;
+      const shape = ctx.addConstant(makeTensor('int64', [high.shape.length], high.shape as number[]), 'one_element');
+      const lift = (v: string) => (ctx.typeOf(v).shape.length === high.shape.length ? v : ctx.emit('Reshape', [v, shape])[0]!);
+      ctx.emit('Where', [scalarFlag, lift(yes[k]!), lift(no[k]!)], {}, [o]);
+      recordRankPromotion({ value: o, rank: high.shape.length, node: ctx.node.name, op: ctx.node.opType, message: rankMessage });
       return;
     }
     // Same dtype and rank, other dims: the taken branch decides the output's dims at run time.
-    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) {
-      throw new OnnxImportError('DYNAMIC_SHAPE', `If node '${ctx.node.name}': the condition decides the type of output ${k} (then ${typeToString(a)}, else ${typeToString(b)}); branches whose outputs differ in dtype or rank need the condition at compile time${pinAdvice(ctx, cond)}`, { node: ctx.node.name, op: 'If' });
-    }
+    if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) throw new OnnxImportError('DYNAMIC_SHAPE', rankMessage, { node: ctx.node.name, op: 'If' });
     ctx.emit('SelectBranch', [scalarFlag, yes[k]!, no[k]!], {}, [o]);
   });
   recordRunTimeIf({ node: ctx.node.name, inputs: sourcesOf(ctx, [cond]), compared: comparedValue(ctx, cond) });

@@ -14,7 +14,7 @@ import { int64Vector } from './const-input.js';
 interface Plan { inLength: number; n: number; inverse: boolean; onesided: boolean }
 
 /** Output bins of a plan and the [inLength, bins] tables C and S. */
-function tables(p: Plan): { bins: number; c: Tensor; s: Tensor } {
+export function tables(p: Plan): { bins: number; c: Tensor; s: Tensor } {
   const irfft = p.inverse && p.onesided;
   const bins = irfft ? p.n : p.onesided ? Math.floor(p.n / 2) + 1 : p.n;
   const c = new Float64Array(p.inLength * bins), s = new Float64Array(p.inLength * bins);
@@ -32,7 +32,7 @@ function tables(p: Plan): { bins: number; c: Tensor; s: Tensor } {
   return { bins, c: makeTensor('float64', [p.inLength, bins], c), s: makeTensor('float64', [p.inLength, bins], s) };
 }
 
-function staticShape(ctx: HandlerContext, name: string): number[] {
+export function staticShape(ctx: HandlerContext, name: string): number[] {
   const { shape, dtype } = ctx.typeOf(name);
   if (dtype !== 'float32') ctx.fail(`input '${name}' has dtype ${dtype}; only float32 is supported`);
   if (shape.some((d) => typeof d !== 'number')) ctx.fail(`input '${name}' must have a static shape, got [${shape}]`);
@@ -40,7 +40,7 @@ function staticShape(ctx: HandlerContext, name: string): number[] {
 }
 
 /** The integer value of an optional scalar input, or undefined when omitted. */
-function optionalScalar(ctx: HandlerContext, index: number, what: string): number | undefined {
+export function optionalScalar(ctx: HandlerContext, index: number, what: string): number | undefined {
   const name = ctx.node.inputs[index];
   if (!name) return undefined;
   const t = ctx.constantOf(name);
@@ -89,45 +89,3 @@ function emitDft(ctx: HandlerContext, axis: number, dftLength: number | undefine
 
 registerHandler('DFT', 17, (ctx) => emitDft(ctx, (ctx.node.attrs.axis as number | undefined) ?? 1, optionalScalar(ctx, 1, 'dft_length')));
 registerHandler('DFT', 20, (ctx) => emitDft(ctx, optionalScalar(ctx, 2, 'axis') ?? -2, optionalScalar(ctx, 1, 'dft_length')));
-
-// STFT (17): frames of frame_length samples every frame_step, each windowed and transformed, as
-// one strided Conv whose output channels are the bins' real then imaginary parts. The signal
-// [B, L, 1|2] becomes [B, 1|2, L]; the Conv output [B, 2K, frames] becomes [B, frames, K, 2].
-registerHandler('STFT', 17, (ctx) => {
-  const { node } = ctx;
-  const [signal, , windowName] = node.inputs;
-  const [batch, length, width] = staticShape(ctx, signal!) as [number, number, number];
-  // Name every run-time parameter at once, so a caller can supply all their values in one go.
-  const runTimeNames = node.inputs.slice(1).filter((v) => v && !ctx.constantOf(v));
-  const runTime = runTimeNames.map((v) => `'${v}'`);
-  if (runTime.length) ctx.needValue(runTimeNames[0]!, `inputs ${runTime.join(', ')} must be a compile-time constant (they fix the frames and bins)`);
-  const step = optionalScalar(ctx, 1, 'frame_step');
-  if (step === undefined || step <= 0) return ctx.fail('frame_step must be a positive constant');
-  const window = windowName ? ctx.constantOf(windowName) : undefined;
-  if (windowName && !window) ctx.needValue(windowName, `window (input 2) '${windowName}' must be a compile-time constant`);
-  const frame = optionalScalar(ctx, 3, 'frame_length') ?? window?.dims[0];
-  if (frame === undefined || frame <= 0 || frame > length) return ctx.fail(`frame_length ${String(frame)} must be positive and at most the signal length ${length}`);
-  const w = window ? toNumbers(window) : new Array<number>(frame).fill(1);
-  if (w.length !== frame) ctx.fail(`window length ${w.length} differs from frame_length ${frame}`);
-  const onesided = (node.attrs.onesided ?? 1) !== 0;
-  if (onesided && width !== 1) ctx.fail('onesided STFT needs a real signal');
-  const { bins, c, s } = tables({ inLength: frame, n: frame, inverse: false, onesided });
-  const cv = toNumbers(c), sv = toNumbers(s);
-  // weights[out, channel, t]: real bins read (C, -S) from (re, im), imaginary bins (S, C).
-  const weights = new Float32Array(2 * bins * width * frame);
-  for (let k = 0; k < bins; k++) for (let t = 0; t < frame; t++) {
-    const at = (out: number, ch: number) => (out * width + ch) * frame + t;
-    weights[at(k, 0)] = w[t]! * cv[t * bins + k]!;
-    weights[at(bins + k, 0)] = w[t]! * sv[t * bins + k]!;
-    if (width === 2) {
-      weights[at(k, 1)] = -w[t]! * sv[t * bins + k]!;
-      weights[at(bins + k, 1)] = w[t]! * cv[t * bins + k]!;
-    }
-  }
-  const [x] = ctx.emit('Transpose', [signal!], { perm: [0, 2, 1] });
-  const wName = ctx.addConstant(makeTensor('float32', [2 * bins, width, frame], weights), 'stft_weights');
-  const [y] = ctx.emit('Conv', [x!, wName], { kernel_shape: [frame], strides: [step], dilations: [1], pads: [0, 0], group: 1 });
-  const frames = Math.floor((length - frame) / step) + 1;
-  const [split] = ctx.emit('Reshape', [y!, ctx.addConstant(int64Vector([batch, 2, bins, frames]), 'stft_shape')]);
-  ctx.emit('Transpose', [split!], { perm: [0, 3, 2, 1] }, node.outputs);
-});
