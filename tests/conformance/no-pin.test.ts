@@ -10,7 +10,7 @@ import { readAllowlist } from '../../scripts/conformance/allowlist.mjs';
 import { runCase } from '../../scripts/conformance/run-case.mjs';
 import { SHARED } from '../support/models.js';
 
-const SHAPE_LIKE = /\/test_(reshape|slice|expand|tile|constant_pad|edge_pad|reflect_pad|wrap_pad|constantofshape|range|onehot|unsqueeze|center_crop_pad|resize_.*nearest)/;
+const SHAPE_LIKE = /\/test_(reshape|slice|expand|tile|constant_pad|edge_pad|reflect_pad|wrap_pad|constantofshape|range|onehot|unsqueeze|center_crop_pad|resize_|upsample|affine_grid|col2im|stft|melweightmatrix|maxunpool|training_dropout_zero)/;
 const names = [...(readAllowlist(true) as Set<string>)].filter((n) => SHAPE_LIKE.test(n)).sort();
 
 describe('shape-like inputs at run time: ONNX cases without pinning', () => {
