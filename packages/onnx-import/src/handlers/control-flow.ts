@@ -303,6 +303,15 @@ registerHandler('Scan', 9, (ctx) => {
     bindOutputs(ctx, runTimeScan(ctx, g, ins.slice(0, nState), xs, plan, len, axes));
     return;
   }
+  // A sequence length known only at run time (a symbolic dim): a real loop whose trip count is read
+  // from the first scan input's shape; the other scan inputs must have the same symbolic length.
+  if (len !== undefined && typeof len !== 'number') {
+    if (!sameLen) ctx.fail(`scan inputs have different sequence lengths (${xs.map((x, j) => ctx.typeOf(x).shape[axes[j]!])})`);
+    const [lenValue] = ctx.emit('Shape', [xs[0]!], { start: axes[0]!, end: axes[0]! + 1 });
+    const [trip] = ctx.emit('Reshape', [lenValue!, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')], { allowzero: 0 });
+    bindOutputs(ctx, runTimeScan(ctx, g, ins.slice(0, nState), xs, plan, trip!, axes));
+    return;
+  }
   const r = unrollScan(ctx, g, ins.slice(0, nState), xs, plan, '');
   bindOutputs(ctx, [...r.states, ...r.outs]);
 });
