@@ -55,8 +55,8 @@ function site(view: GraphView, q: Node): Site | undefined {
   if (!w || !w.every((d) => typeof d === 'number')) return undefined;
   const dims = w as number[];
   if (n.op === 'Conv' && !n.inputs[3] && dims.length >= 3) return { node: n, kind: 'Conv', channels: dims[0]!, inner: dims[1]!, taps: dims.slice(2).reduce((a, b) => a * b, 1), channelAxis: 0 };
-  if (n.op === 'Gemm' && !n.attrs.transA && attrFloat(n, 'alpha') === 1 && attrFloat(n, 'beta') === 1 && dims.length === 2) {
-    const transB = !!n.attrs.transB;
+  if (n.op === 'Gemm' && attrInt(n, 'transA') === 0 && attrFloat(n, 'alpha') === 1 && attrFloat(n, 'beta') === 1 && dims.length === 2) {
+    const transB = attrInt(n, 'transB') !== 0;
     return { node: n, kind: 'Gemm', channels: dims[transB ? 0 : 1]!, inner: dims[transB ? 1 : 0]!, taps: 1, channelAxis: transB ? 0 : 1 };
   }
   if (n.op === 'MatMul' && dims.length === 2 && !n.inputs[2]) return { node: n, kind: 'MatMul', channels: dims[1]!, inner: dims[0]!, taps: 1, channelAxis: 1 };
