@@ -103,7 +103,7 @@ const conv = (C, M, H, k, group = 1) => ({
     { tensor: random([1, C, H, H], 1) },
     { tensor: random([M, C / group, k, k], 2), constant: true },
     { tensor: random([M], 3), constant: true },
-  ], { kernel_shape: [k, k], pads: Array(4).fill((k - 1) / 2), strides: [1, 1], group }),
+  ], { kernel_shape: [k, k], pads: Array(4).fill((k - 1) / 2), strides: [1, 1], dilations: [1, 1], group }),
   flops: 2 * M * (C / group) * k * k * H * H,
 });
 const C1 = sz(64), C2 = sz(128);

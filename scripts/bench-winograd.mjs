@@ -29,7 +29,7 @@ function convGraph(C, M, H) {
   g.constants.set('w', random([M, C, 3, 3], 2));
   g.types.set('b', { dtype: 'float32', shape: [M] });
   g.constants.set('b', random([M], 3));
-  const node = { name: 'conv', op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1], group: 1 } };
+  const node = { name: 'conv', op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1], group: 1 } };
   inferNode(g, node);
   g.nodes.push(node);
   return g;

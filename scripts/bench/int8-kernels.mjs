@@ -54,7 +54,7 @@ function qconvGraph(C, M, H, k, group) {
   ];
   g.types.set('x0', { dtype: 'uint8', shape: [1, C, H, H] });
   for (const [name, t] of consts) { g.constants.set(name, t); g.types.set(name, { dtype: t.dtype, shape: t.dims }); }
-  const node = { name: 'QLinearConv_0', op: 'QLinearConv', inputs: ['x0', ...consts.map(([n]) => n)], outputs: ['y0'], attrs: { kernel_shape: [k, k], pads: Array(4).fill((k - 1) / 2), strides: [1, 1], group } };
+  const node = { name: 'QLinearConv_0', op: 'QLinearConv', inputs: ['x0', ...consts.map(([n]) => n)], outputs: ['y0'], attrs: { kernel_shape: [k, k], pads: Array(4).fill((k - 1) / 2), strides: [1, 1], dilations: [1, 1], group } };
   inferNode(g, node);
   g.nodes.push(node);
   return g;

@@ -1,8 +1,9 @@
 // One table of the elementwise activation functions: id (the IR op name), parameters with their
 // defaults, the reference implementation (the living definition, used by constant folding, the
 // ops' evaluate, fused epilogues and recurrent gates alike) and flags. ops/elementwise.ts,
-// epilogue.ts and ops/recurrent.ts read it instead of keeping formulas of their own; the importer
-// takes the recurrent gates' default parameters from it.
+// epilogue.ts and ops/recurrent.ts read it instead of keeping formulas of their own. The parameter
+// defaults are the importer's: its attribute defaults (onnx-import attribute-defaults.ts) and the
+// recurrent gates' defaults come from here, and every node carries its parameters explicitly.
 import { Node } from './graph.js';
 import { attrFloat } from './op-registry.js';
 
@@ -48,7 +49,7 @@ const ENTRIES: Record<string, Entry> = {
   Softsign: { description: 'x / (1 + |x|)', reference: (x) => x / (1 + Math.abs(x)), recurrent: true, monotonic: true },
   Elu: { description: 'x if x >= 0 else alpha * (exp(x) - 1)', params: [p('alpha', 1)], reference: (x, [a]) => (x >= 0 ? x : a! * Math.expm1(x)), recurrent: true, hostMath: true },
   Selu: {
-    description: 'gamma * (x if x > 0 else alpha * (exp(x) - 1))', params: [p('alpha', 1.6732632423543772), p('gamma', 1.0507009873554805)],
+    description: 'gamma * (x if x > 0 else alpha * (exp(x) - 1))', params: [p('alpha', 1.6732632), p('gamma', 1.050701)],
     reference: (x, [a, g]) => g! * (x > 0 ? x : a! * Math.expm1(x)), hostMath: true,
   },
   Celu: { description: 'max(0, x) + min(0, alpha * (exp(x / alpha) - 1))', params: [p('alpha', 1)], reference: (x, [a]) => Math.max(0, x) + Math.min(0, a! * Math.expm1(x / a!)), hostMath: true },
@@ -77,7 +78,7 @@ export function isElementwiseFunction(id: string): boolean {
   return BY_ID.has(id);
 }
 
-/** The parameter values of node `n` computing function `id`: its attributes, else the table's defaults. */
+/** The parameter values of node `n` computing function `id`: its attributes, which the importer writes (from this table's defaults) and every pass copies. */
 export function functionParams(n: Node, id: string): number[] {
-  return elementwiseFunction(id).params.map((q) => attrFloat(n, q.name, q.default));
+  return elementwiseFunction(id).params.map((q) => attrFloat(n, q.name));
 }

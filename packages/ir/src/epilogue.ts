@@ -20,8 +20,22 @@ export function readActivation(node: Node): Activation | undefined {
   if (typeof kind !== 'string' || !(ACTIVATIONS as readonly string[]).includes(kind)) {
     fail(node, `unknown fused activation '${String(kind)}'`, 'INVALID_ATTRIBUTE');
   }
-  const params = (node.attrs.activation_params as number[] | undefined) ?? [];
-  return { kind: kind as ActivationKind, params };
+  // Only the kinds with parameters (clip, leakyrelu, hardsigmoid) carry activation_params, always
+  // all of them: the fusing pass copies them from the fused node.
+  const count = paramCount(kind as ActivationKind);
+  if (count === 0) return { kind: kind as ActivationKind, params: [] };
+  const params = node.attrs.activation_params;
+  if (!Array.isArray(params) || params.length < count || params.some((v) => typeof v !== 'number')) {
+    fail(node, `fused activation '${kind}' needs its ${count} parameter(s) in activation_params`, 'INVALID_ATTRIBUTE');
+  }
+  return { kind: kind as ActivationKind, params: params as number[] };
+}
+
+/** How many parameters a fused activation takes: clip's bounds, else its elementwise function's. */
+function paramCount(kind: ActivationKind): number {
+  if (kind === 'clip') return 2;
+  const f = ELEMENTWISE_FUNCTIONS.find((g) => g.epilogue === kind);
+  return f ? f.params.length : 0;
 }
 
 export function activationFn(a: Activation): (x: number) => number {

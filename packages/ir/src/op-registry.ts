@@ -71,39 +71,32 @@ export function expectInputCount(ctx: InferContext, max: number): void {
 }
 
 // ---- attribute access: every reader names the node on a type mismatch ----
+// No reader takes a default: the importer writes every attribute (ONNX's defaults included) onto
+// the IR nodes, and a missing one is a bug of whatever built the node.
 
 function attr(node: Node, name: string): AttrValue | undefined {
   return node.attrs[name];
 }
 
-export function attrInt(node: Node, name: string, dflt?: number): number {
+export function attrInt(node: Node, name: string): number {
   const v = attr(node, name);
-  if (v === undefined) {
-    if (dflt === undefined) fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
-    return dflt;
-  }
+  if (v === undefined) fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
   if (typeof v !== 'number') fail(node, `attribute '${name}' must be a number`, 'INVALID_ATTRIBUTE');
   return v;
 }
 
 export const attrFloat = attrInt;
 
-export function attrInts(node: Node, name: string, dflt?: number[]): number[] {
+export function attrInts(node: Node, name: string): number[] {
   const v = attr(node, name);
-  if (v === undefined) {
-    if (dflt === undefined) fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
-    return dflt;
-  }
+  if (v === undefined) fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
   if (!Array.isArray(v) || v.some((x) => !Number.isSafeInteger(x))) fail(node, `attribute '${name}' must be a list of integers, got ${Array.isArray(v) ? `[${v.join(',')}]` : String(v)}`, 'INVALID_ATTRIBUTE');
   return v as number[];
 }
 
-export function attrString(node: Node, name: string, dflt?: string): string {
+export function attrString(node: Node, name: string): string {
   const v = attr(node, name);
-  if (v === undefined) {
-    if (dflt === undefined) fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
-    return dflt;
-  }
+  if (v === undefined) fail(node, `missing required attribute '${name}'`, 'INVALID_ATTRIBUTE');
   if (typeof v !== 'string') fail(node, `attribute '${name}' must be a string`, 'INVALID_ATTRIBUTE');
   return v;
 }

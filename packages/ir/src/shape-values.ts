@@ -8,6 +8,7 @@ import { Dim, Graph, Node, ValueType } from './graph.js';
 import { canonicalDim, dimAdd, dimDiv, dimMul, dimProduct, dimSub } from './dim-expr.js';
 import { compareDims, dimAbs, dimAtMost, dimMax, dimMin } from './dim-compare.js';
 import { Tensor, toNumbers } from './tensor.js';
+import { shapeRange } from './ops/shape.js';
 
 /** Longest shape value tracked: shape vectors are short, and this keeps the walk cheap. */
 const MAX_LEN = 64;
@@ -129,10 +130,8 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
     case 'Shape': {
       const shape = types[0]?.shape;
       if (!shape) return undefined;
-      const rank = shape.length;
-      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
-      const s = clamp(typeof node.attrs.start === 'number' ? node.attrs.start : 0);
-      return shape.slice(s, Math.max(s, clamp(typeof node.attrs.end === 'number' ? node.attrs.end : rank)));
+      const [s, e] = shapeRange(node, shape.length);
+      return shape.slice(s, e);
     }
     case 'Size': return types[0] ? [dimProduct(types[0].shape)] : undefined;
     case 'Identity': case 'Unsqueeze': case 'Squeeze': case 'Reshape': case 'Flatten': return a && [...a];

@@ -4,10 +4,11 @@
 // `onnx.defs.get_schema(op, opset).attributes[name].default_value`, floats as their shortest
 // float32 form); a row lists an op's defaults from the opset it took effect (a new row only where
 // ONNX changed them). Attributes whose default depends on the inputs (Conv's strides and pads,
-// Transpose's perm, Attention's scale) are not here: their handlers write them. Two slips of the
+// Transpose's perm, Attention's scale) are not here: their handlers write them; nor are the
+// activations' parameters, which come from the IR's table of elementwise functions (below). Two slips of the
 // schemas are corrected: GRU-1's direction 'foward', and RNN's activations [Tanh, Tanh] (one Tanh
 // per direction: recurrent.ts writes it).
-import type { Attrs } from '@onnx2wasm/ir';
+import { Attrs, ELEMENTWISE_FUNCTIONS } from '@onnx2wasm/ir';
 
 type Row = [sinceOpset: number, defaults: Attrs];
 
@@ -24,7 +25,6 @@ const DEFAULTS: Record<string, Row[]> = {
   Cast: [[1, {}], [19, { saturate: 1 }], [24, { round_mode: 'up', saturate: 1 }]],
   CastLike: [[15, {}], [19, { saturate: 1 }], [24, { round_mode: 'up', saturate: 1 }]],
   CausalConvWithState: [[27, { activation: 'none' }]],
-  Celu: [[12, { alpha: 1.0 }]],
   Clip: [[1, {}], [6, { max: 3.4028235e+38, min: -3.4028235e+38 }], [11, {}]],
   ConcatFromSequence: [[11, { new_axis: 0 }]],
   Conv: [[1, { auto_pad: 'NOTSET', group: 1 }]],
@@ -38,7 +38,6 @@ const DEFAULTS: Record<string, Row[]> = {
   DequantizeLinear: [[10, {}], [13, { axis: 1 }], [21, { axis: 1, block_size: 0 }], [23, { axis: 1, block_size: 0, output_dtype: 0 }]],
   Div: [[1, { broadcast: 0 }], [7, {}]],
   Dropout: [[1, { is_test: 0, ratio: 0.5 }], [7, { ratio: 0.5 }], [12, {}]],
-  Elu: [[1, { alpha: 1.0 }]],
   Equal: [[1, { broadcast: 0 }], [7, {}]],
   EyeLike: [[9, { k: 0 }]],
   Flatten: [[1, { axis: 1 }]],
@@ -54,7 +53,6 @@ const DEFAULTS: Record<string, Row[]> = {
   GroupNormalization: [[18, { epsilon: 1e-05 }], [21, { epsilon: 1e-05, stash_type: 1 }]],
   HammingWindow: [[17, { output_datatype: 1, periodic: 1 }]],
   HannWindow: [[17, { output_datatype: 1, periodic: 1 }]],
-  HardSigmoid: [[1, { alpha: 0.2, beta: 0.5 }]],
   Hardmax: [[1, { axis: 1 }], [13, { axis: -1 }]],
   ImageDecoder: [[20, { pixel_format: 'RGB' }]],
   InstanceNormalization: [[1, { epsilon: 1e-05 }]],
@@ -62,7 +60,6 @@ const DEFAULTS: Record<string, Row[]> = {
   LRN: [[1, { alpha: 0.0001, beta: 0.75, bias: 1.0 }]],
   LSTM: [[1, { direction: 'forward', input_forget: 0, output_sequence: 0 }], [7, { direction: 'forward', input_forget: 0 }], [14, { direction: 'forward', input_forget: 0, layout: 0 }]],
   LayerNormalization: [[17, { axis: -1, epsilon: 1e-05, stash_type: 1 }]],
-  LeakyRelu: [[1, { alpha: 0.01 }]],
   Less: [[1, { broadcast: 0 }], [7, {}]],
   LinearAttention: [[27, { chunk_size: 64, scale: 0.0, update_rule: 'gated_delta' }]],
   LogSoftmax: [[1, { axis: 1 }], [13, { axis: -1 }]],
@@ -109,9 +106,7 @@ const DEFAULTS: Record<string, Row[]> = {
   Scatter: [[9, { axis: 0 }]],
   ScatterElements: [[11, { axis: 0 }], [16, { axis: 0, reduction: 'none' }]],
   ScatterND: [[11, {}], [16, { reduction: 'none' }]],
-  Selu: [[1, { alpha: 1.6732, gamma: 1.0507 }], [6, { alpha: 1.6732632, gamma: 1.050701 }]],
   Shape: [[1, {}], [15, { start: 0 }]],
-  Shrink: [[9, { bias: 0.0, lambd: 0.5 }]],
   Softmax: [[1, { axis: 1 }], [13, { axis: -1 }]],
   SoftmaxCrossEntropyLoss: [[12, { reduction: 'mean' }]],
   SpaceToDepth: [[1, {}], [28, { mode: 'DCR' }]],
@@ -122,7 +117,6 @@ const DEFAULTS: Record<string, Row[]> = {
   SwiGLU: [[28, { alpha: 1.0 }]],
   Swish: [[24, { alpha: 1.0 }]],
   TensorScatter: [[24, { axis: -2, mode: 'linear' }]],
-  ThresholdedRelu: [[10, { alpha: 1.0 }]],
   TopK: [[1, { axis: -1 }], [11, { axis: -1, largest: 1, sorted: 1 }]],
   Trilu: [[14, { upper: 1 }]],
   Unique: [[11, { sorted: 1 }]],
@@ -148,6 +142,14 @@ export function attributeDefaults(domain: string, opType: string, opset: number)
   return found;
 }
 
+// The activations' parameters (LeakyRelu's alpha, Selu's alpha and gamma, …) default in the IR's
+// table of elementwise functions, their one home; Selu-1's older constants are the one earlier row.
+for (const f of ELEMENTWISE_FUNCTIONS) {
+  if (!f.irOp || f.params.length === 0) continue;
+  const defaults: Attrs = Object.fromEntries(f.params.map((q) => [q.name, q.default]));
+  DEFAULTS[f.id] = f.id === 'Selu' ? [[1, { alpha: 1.6732, gamma: 1.0507 }], [6, defaults]] : [[1, defaults]];
+}
+
 /** `attrs` with every ONNX default `attrs` leaves out written in (lists copied, so a handler may change them). */
 export function withAttributeDefaults(domain: string, opType: string, opset: number, attrs: Attrs): Attrs {
   const defaults = attributeDefaults(domain, opType, opset);
@@ -156,4 +158,21 @@ export function withAttributeDefaults(domain: string, opType: string, opset: num
   const out: Attrs = { ...attrs };
   for (const k of missing) { const v = defaults[k]!; out[k] = Array.isArray(v) ? [...v] as typeof v : v; }
   return out;
+}
+
+/**
+ * Attributes of the IR nodes handlers emit that a handler may leave out when it means the ONNX
+ * default: a Reshape a handler builds copies a 0 in its target (allowzero 0), a Shape starts at
+ * axis 0. `emit` writes them, so every IR node carries them and no later layer defaults them.
+ */
+const EMITTED_DEFAULTS: Record<string, Attrs> = {
+  Reshape: { allowzero: 0 },
+  Shape: { start: 0 },
+};
+
+/** `attrs` of an emitted IR `op` with the attributes of EMITTED_DEFAULTS it leaves out written in. */
+export function withEmittedDefaults(op: string, attrs: Attrs): Attrs {
+  const defaults = EMITTED_DEFAULTS[op];
+  if (!defaults || Object.keys(defaults).every((k) => attrs[k] !== undefined)) return attrs;
+  return { ...defaults, ...attrs };
 }

@@ -1,5 +1,5 @@
 import { Attrs, Graph, Node, Tensor, ValueType, inferNode } from '@onnx2wasm/ir';
-import { withAttributeDefaults } from './attribute-defaults.js';
+import { withAttributeDefaults, withEmittedDefaults } from './attribute-defaults.js';
 import { OnnxImportError } from './errors.js';
 import { foldAtImport } from './fold-at-import.js';
 import { currentGuards } from './run-time-branches.js';
@@ -97,7 +97,7 @@ export function makeContext(graph: Graph, onnxNode: OnnxNode, opset: number, fre
     emit(op, inputs, attrs = {}, outputs = 1) {
       for (const i of inputs) if (i) ctx.typeOf(i);
       const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => fresh(`${node.name}/${op}`)) : outputs;
-      const irNode: Node = { name: emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outputs: outs, attrs };
+      const irNode: Node = { name: emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outputs: outs, attrs: withEmittedDefaults(op, attrs) };
       const guard = currentGuards();
       if (guard) irNode.guard = guard;
       inferNode(graph, irNode);

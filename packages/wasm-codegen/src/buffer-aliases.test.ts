@@ -10,7 +10,7 @@ const text = [
   '  const %one: float32[] = [1]',
   '  const %shape: int64[1] = [15]',
   '  %a: float32[3,5] = Add(%x, %one)  # add',
-  '  %r: float32[15] = Reshape(%a, %shape)  # view',
+  '  %r: float32[15] = Reshape(%a, %shape) {allowzero=0}  # view',
   '  %b: float32[15] = Relu(%r)  # relu',
   '  %c: float32[15] = Neg(%b)  # neg',
   '  %y: float32[15] = Sigmoid(%c)  # sig',

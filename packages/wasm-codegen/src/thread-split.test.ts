@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Node, Tensor, getOp, makeTensor, sizeOf } from '@onnx2wasm/ir';
 import { NodePart, OperandType, splitNode } from './thread-split.js';
+import { completeWindowAttrs } from './testing/window-attrs.js';
 
 function random(dims: number[], seed: number): Tensor {
   let s = seed;
@@ -43,7 +44,7 @@ describe('thread-split', () => {
   ])('NhwcConv (%s): each part sees exactly its windows', (_, attrs, k, H, C) => {
     const M = C;
     const x = random([1, H, 16, C], 1), w = random([M, C, k, k], 2), b = random([M], 3);
-    const n: Node = { name: 'conv', op: 'NhwcConv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { kernel_shape: [k, k], ...attrs } };
+    const n: Node = { name: 'conv', op: 'NhwcConv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: completeWindowAttrs('NhwcConv', { kernel_shape: [k, k], ...attrs }, x.dims) };
     const parts = checkParts(n, [x, w, b], 4);
     expect(parts[0]!.node.name).toBe('conv#0');
   });
@@ -51,7 +52,7 @@ describe('thread-split', () => {
   it('depthwise NhwcConv with a residual', () => {
     const C = 64;
     const x = random([1, 48, 48, C], 4), w = random([C, 1, 3, 3], 5), r = random([1, 48, 48, C], 6);
-    const n: Node = { name: 'dw', op: 'NhwcConv', inputs: ['x', 'w', '', 'r'], outputs: ['y'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: C } };
+    const n: Node = { name: 'dw', op: 'NhwcConv', inputs: ['x', 'w', '', 'r'], outputs: ['y'], attrs: completeWindowAttrs('NhwcConv', { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: C }, x.dims) };
     checkParts(n, [x, w, undefined, r], 3);
   });
 
@@ -69,7 +70,7 @@ describe('thread-split', () => {
     const mm: Node = { name: 'mm', op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'], attrs: {} };
     expect(splitNode(mm, [t([4, 16]), t([16, 16])], [t([4, 16])], 4)).toBeUndefined();
     expect(splitNode(mm, [{ ...t([256, 256]), constant: random([256, 256], 1) }, t([256, 256])], [t([256, 256])], 4)).toBeUndefined();
-    const conv: Node = { name: 'c', op: 'NhwcConv', inputs: ['x', 'w'], outputs: ['y'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } };
+    const conv: Node = { name: 'c', op: 'NhwcConv', inputs: ['x', 'w'], outputs: ['y'], attrs: completeWindowAttrs('NhwcConv', { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, [1, 56, 56, 64]) };
     expect(splitNode(conv, [t([2, 56, 56, 64]), t([64, 64, 3, 3])], [t([2, 56, 56, 64])], 4)).toBeUndefined();
     expect(splitNode(conv, [t([1, 56, 56, 64]), t([64, 64, 3, 3])], [t([1, 56, 56, 64])], 1)).toBeUndefined();
   });

@@ -11,7 +11,7 @@
 // the whole node's kernel choice (a Winograd conv's parts stay Winograd), so the weights file of a
 // threaded build is byte for byte the one of the 1-thread build.
 // Nodes below MIN_PART_MACS of work per part stay whole and run on the calling thread.
-import { Attrs, DTYPE_BYTES, Node, sizeOf } from '@onnx2wasm/ir';
+import { Attrs, DTYPE_BYTES, Node, attrInts, sizeOf } from '@onnx2wasm/ir';
 import { nhwcConvTakesWinograd } from './kernels/conv/conv-nhwc.js';
 import { transposesA } from './kernels/emit/gemm-attrs.js';
 import { StaticOperand } from './lowering.js';
@@ -126,9 +126,9 @@ function splitNhwcConv(n: Node, ins: (OperandType | undefined)[], y: OperandType
   const [, H, W, C] = x.dims as [number, number, number, number];
   const [, OH, OW, M] = y.dims as [number, number, number, number];
   const [kh, kw] = [w.dims[2]!, w.dims[3]!];
-  const sh = (n.attrs.strides as number[] | undefined)?.[0] ?? 1;
-  const dh = (n.attrs.dilations as number[] | undefined)?.[0] ?? 1;
-  const pads = (n.attrs.pads as number[] | undefined) ?? [0, 0, 0, 0];
+  const sh = attrInts(n, 'strides')[0]!;
+  const dh = attrInts(n, 'dilations')[0]!;
+  const pads = attrInts(n, 'pads');
   if (pads.length !== 4) return undefined;
   const [pt, pl, , pr] = pads as [number, number, number, number];
   const span = (kh - 1) * dh + 1;

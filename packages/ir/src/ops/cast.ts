@@ -4,15 +4,27 @@
 // wrap that (issue #19: folding and the kernels agree with onnxruntime); anything to bool is x != 0 (NaN is true). Low-precision targets round
 // to nearest even (float8e8m0 by `round_mode`): float8 saturates unless `saturate` is 0; int4/int2 wrap like the wider integers.
 import { DType, DTYPE_BYTES, ENCODED_FLOATS, FLOAT_DTYPES, decodeElement, encodeElement, isBigInt } from '../dtype.js';
-import { E8m0Rounding } from '../low-precision.js';
+import { E8m0Rounding, FLOAT_FORMATS } from '../low-precision.js';
 import { OpDef, attrInt, attrString, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
 
 const CASTABLE = Object.keys(DTYPE_BYTES).filter((d) => d !== 'string') as DType[];
 
-/** Cast-24's round_mode, for float8e8m0 targets. */
+/**
+ * Whether a store to `to` has an overflow rule that Cast's and QuantizeLinear's `saturate` picks
+ * (the float8/float4 formats and float8e8m0). Only nodes with such a target carry `saturate`.
+ */
+export const hasSaturate = (to: DType): boolean => to in FLOAT_FORMATS || to === 'float8e8m0';
+
+/** Cast's `saturate` (opset 19), an attribute of the casts to `hasSaturate` types only: other stores never saturate or overflow by it, and take any value. */
+export function castSaturate(node: Parameters<typeof attrString>[0]): boolean {
+  return !hasSaturate(castTarget(node)) || attrInt(node, 'saturate') !== 0;
+}
+
+/** Cast-24's round_mode, an attribute of the casts to float8e8m0 only (no other store rounds by it: any value does). */
 export function castRounding(node: Parameters<typeof attrString>[0]): E8m0Rounding {
-  const mode = attrString(node, 'round_mode', 'up');
+  if (castTarget(node) !== 'float8e8m0') return 'up';
+  const mode = attrString(node, 'round_mode');
   if (mode !== 'up' && mode !== 'down' && mode !== 'nearest') fail(node, `round_mode '${mode}' is not one of up, down, nearest`, 'INVALID_ATTRIBUTE');
   return mode as E8m0Rounding;
 }
@@ -65,7 +77,7 @@ export const cast: OpDef = {
     return [{ dtype: castTarget(ctx.node), shape: [...x.shape] }];
   },
   evaluate(node, [x]) {
-    return [castTensor(x!, castTarget(node), attrInt(node, 'saturate', 1) !== 0, castRounding(node))];
+    return [castTensor(x!, castTarget(node), castSaturate(node), castRounding(node))];
   },
 };
 

@@ -23,12 +23,12 @@ export const conv: OpDef = {
     if (w.length !== x.length) fail(node, `weights W have rank ${w.length}; expected ${x.length} like X`);
     const rank = x.length - 2;
     const wSpatial = w.slice(2);
-    const kernel = attrInts(node, 'kernel_shape', wSpatial.map((d) => (known(d) ? d : 0)));
+    const kernel = attrInts(node, 'kernel_shape');
     kernel.forEach((k, a) => {
       if (known(wSpatial[a]) && k !== wSpatial[a]) fail(node, `kernel_shape [${kernel}] disagrees with the weights' spatial shape [${wSpatial}]`, 'INVALID_ATTRIBUTE');
     });
     const geo = readGeometry(node, rank, kernel);
-    const group = attrInt(node, 'group', 1);
+    const group = attrInt(node, 'group');
     if (!Number.isInteger(group) || group < 1) fail(node, `group = ${group} must be a positive integer`, 'INVALID_ATTRIBUTE');
     const [c, m, wc] = [x[1], w[0], w[1]];
     if (known(c) && c % group !== 0) fail(node, `input channels ${c} are not divisible by group ${group}`);
@@ -45,7 +45,7 @@ export const conv: OpDef = {
   evaluate(node, [x, w, b, residual]) {
     const rank = x!.dims.length - 2;
     const geo = readGeometry(node, rank, w!.dims.slice(2));
-    const group = attrInt(node, 'group', 1);
+    const group = attrInt(node, 'group');
     const [N, C] = x!.dims as [number, number];
     const M = w!.dims[0]!, Cg = C / group, Mg = M / group;
     const inSp = x!.dims.slice(2), outSp = inSp.map((d, a) => outputLength(node, geo, a, d));

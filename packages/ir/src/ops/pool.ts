@@ -26,7 +26,7 @@ function poolReference(node: Node, x: Tensor, reduce: (vals: number[], paddedCou
   const X = x.data as Float32Array, Y = y.data as Float32Array;
   const inStr = stridesOf(inSp), planeIn = sizeOf(inSp);
   // MaxPool's Indices count the spatial axes column-major with storage_order 1.
-  const idxStr = attrInt(node, 'storage_order', 0) !== 0 ? stridesOf([...inSp].reverse()).reverse() : inStr;
+  const idxStr = node.outputs[1] && attrInt(node, 'storage_order') !== 0 ? stridesOf([...inSp].reverse()).reverse() : inStr;
   let yi = 0;
   for (let plane = 0; plane < N * C; plane++) {
     for (const o of indices(outSp)) {
@@ -87,7 +87,7 @@ function poolDef(name: string, kind: PoolKind): OpDef {
         });
         return node.outputs[1] ? [y, makeTensor('int64', y.dims, BigInt64Array.from(picked, BigInt))] : [y];
       }
-      const includePad = attrInt(node, 'count_include_pad', 0) !== 0;
+      const includePad = attrInt(node, 'count_include_pad') !== 0;
       return [poolReference(node, x!, (v, padded) => v.reduce((s, e) => s + e, 0) / (includePad ? padded : v.length))];
     },
     flops(ctx, [y]) {

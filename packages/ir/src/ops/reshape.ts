@@ -56,7 +56,7 @@ function partialReshapeDims(node: Node, inShape: readonly Dim[], part: readonly 
 }
 
 /** Whether a 0 in the target is a real 0 (allowzero=1) rather than a copy of the input's dim. */
-export const reshapeAllowzero = (node: Node): boolean => attrInt(node, 'allowzero', 0) !== 0;
+export const reshapeAllowzero = (node: Node): boolean => attrInt(node, 'allowzero') !== 0;
 
 export const reshape: OpDef = {
   name: 'Reshape',

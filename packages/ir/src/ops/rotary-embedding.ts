@@ -26,7 +26,9 @@ export function rotaryLayout(node: Node, dims: number[]): RotaryLayout {
     D = dims[2]! / H;
     strides = { b: S * H * D, s: H * D, h: D };
   }
-  const rd = attrInt(node, 'rotary_embedding_dim') || D;
+  // rotary_embedding_dim 0 means the whole head.
+  const given = attrInt(node, 'rotary_embedding_dim');
+  const rd = given === 0 ? D : given;
   return { B, S, H, D, R: rd / 2, strides };
 }
 

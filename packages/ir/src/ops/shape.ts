@@ -1,14 +1,18 @@
 // Shape(x) {start?, end?}: the dims of x (optionally a sub-range, opset 15) as an int64 vector.
 // The optimizer's fold-constants replaces it by a constant whenever x's shape is static.
 import { Node } from '../graph.js';
-import { OpDef, input, registerOp } from '../op-registry.js';
+import { OpDef, attrInt, input, registerOp } from '../op-registry.js';
 import { makeTensor } from '../tensor.js';
 
-/** [start, end) of the dims Shape returns; out-of-range values are clamped as the spec says. */
+/**
+ * [start, end) of the dims Shape returns; out-of-range values are clamped as the spec says. `start`
+ * is always written (the importer writes ONNX's 0); `end` has no default in ONNX: without it the
+ * range runs through the last axis.
+ */
 export function shapeRange(node: Node, rank: number): [number, number] {
   const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
-  const start = clamp(typeof node.attrs.start === 'number' ? node.attrs.start : 0);
-  const end = clamp(typeof node.attrs.end === 'number' ? node.attrs.end : rank);
+  const start = clamp(attrInt(node, 'start'));
+  const end = node.attrs.end === undefined ? rank : clamp(attrInt(node, 'end'));
   return [start, Math.max(start, end)];
 }
 

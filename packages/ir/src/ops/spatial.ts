@@ -13,15 +13,19 @@ export interface WindowGeometry {
   ceilMode: boolean;
 }
 
-/** Reads kernel/strides/pads/dilations for `rank` spatial axes, checking their lengths and signs. */
+/**
+ * Reads kernel/strides/pads/dilations (and ceil_mode for the pools) for `rank` spatial axes,
+ * checking their lengths and signs. All are required: the importer writes them per node, since
+ * their ONNX defaults depend on the rank.
+ */
 export function readGeometry(node: Node, rank: number, kernel: number[], opts: { ceilMode?: boolean } = {}): WindowGeometry {
   const autoPad = node.attrs.auto_pad;
   if (autoPad !== undefined && autoPad !== null && autoPad !== 'NOTSET') {
     fail(node, `auto_pad '${String(autoPad)}' must be resolved to explicit pads before the IR (the importer does this)`, 'INVALID_ATTRIBUTE');
   }
-  const strides = attrInts(node, 'strides', new Array(rank).fill(1));
-  const pads = attrInts(node, 'pads', new Array(2 * rank).fill(0));
-  const dilations = attrInts(node, 'dilations', new Array(rank).fill(1));
+  const strides = attrInts(node, 'strides');
+  const pads = attrInts(node, 'pads');
+  const dilations = attrInts(node, 'dilations');
   const check = (name: string, v: number[], len: number, min: number) => {
     if (v.length !== len) fail(node, `attribute '${name}' has ${v.length} values; expected ${len} for ${rank} spatial axes`, 'INVALID_ATTRIBUTE');
     if (v.some((x) => !Number.isInteger(x) || x < min)) fail(node, `attribute '${name}' = [${v}] must hold integers >= ${min}`, 'INVALID_ATTRIBUTE');
@@ -30,7 +34,7 @@ export function readGeometry(node: Node, rank: number, kernel: number[], opts: {
   check('strides', strides, rank, 1);
   check('pads', pads, 2 * rank, 0);
   check('dilations', dilations, rank, 1);
-  const ceilMode = opts.ceilMode ? attrInt(node, 'ceil_mode', 0) !== 0 : false;
+  const ceilMode = opts.ceilMode ? attrInt(node, 'ceil_mode') !== 0 : false;
   return { kernel, strides, pads, dilations, ceilMode };
 }
 

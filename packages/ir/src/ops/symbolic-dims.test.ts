@@ -8,10 +8,10 @@ const shapeOf = (inputs: string, lines: string[], value = 'y') =>
 describe('symbolic shape inference', () => {
   it('Reshape with 0 and -1 multiplies and divides exactly', () => {
     const x = '%x: float32[seq,batch,256]';
-    expect(shapeOf(x, ['  const %s: int64[3] = [0, -1, 64]', '  %y = Reshape(%x, %s)  # r'])).toEqual(['seq', '4*batch', 64]);
-    expect(shapeOf(x, ['  const %s: int64[2] = [-1, 256]', '  %y = Reshape(%x, %s)  # r'])).toEqual(['batch*seq', 256]);
+    expect(shapeOf(x, ['  const %s: int64[3] = [0, -1, 64]', '  %y = Reshape(%x, %s) {allowzero=0}  # r'])).toEqual(['seq', '4*batch', 64]);
+    expect(shapeOf(x, ['  const %s: int64[2] = [-1, 256]', '  %y = Reshape(%x, %s) {allowzero=0}  # r'])).toEqual(['batch*seq', 256]);
     // 256*batch*seq / 3 is not exact: a fresh unknown, as before.
-    expect(shapeOf(x, ['  const %s: int64[2] = [3, -1]', '  %y = Reshape(%x, %s)  # r'])[1]).toMatch(/_d1$/);
+    expect(shapeOf(x, ['  const %s: int64[2] = [3, -1]', '  %y = Reshape(%x, %s) {allowzero=0}  # r'])[1]).toMatch(/_d1$/);
   });
   it('Flatten, Concat, Split, Tile and Expand', () => {
     expect(shapeOf('%x: float32[N,512,1,1]', ['  %y = Flatten(%x) {axis=1}  # f'])).toEqual(['N', 512]);

@@ -1,7 +1,7 @@
 // Constant becomes a compile-time value of the graph (not a node), so handlers and inference after
 // it see its value at once. Shape, ConstantOfShape and Cast map to IR ops of the same name; Cast's
 // ONNX type code becomes an IR dtype name.
-import { DType, Tensor, makeTensor } from '@onnx2wasm/ir';
+import { DType, Tensor, hasSaturate, makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { ONNX_DTYPES } from '../tensor-proto.js';
 
@@ -52,10 +52,12 @@ const TYPE_NAMES: Record<string, DType> = {
   FLOAT: 'float32', DOUBLE: 'float64', FLOAT16: 'float16', INT8: 'int8', INT16: 'int16', INT32: 'int32', INT64: 'int64',
   UINT8: 'uint8', UINT16: 'uint16', UINT32: 'uint32', UINT64: 'uint64', BOOL: 'bool',
 };
-/** saturate (opset 19) and round_mode (opset 24), kept only when they differ from the defaults. */
-export function castOptions(ctx: HandlerContext): Record<string, number | string> {
+/** saturate (opset 19) and round_mode (opset 24), written for the targets they apply to (the IR's Cast reads them only there). */
+export function castOptions(ctx: HandlerContext, to: DType): Record<string, number | string> {
   const { saturate, round_mode: mode } = ctx.node.attrs;
-  return { ...(typeof saturate === 'number' && saturate !== 1 ? { saturate } : {}), ...(typeof mode === 'string' && mode !== 'up' ? { round_mode: mode } : {}) };
+  if (hasSaturate(to) && typeof saturate !== 'number') ctx.fail(`casting to ${to} needs opset 19 or later (attribute 'saturate')`);
+  if (to === 'float8e8m0' && typeof mode !== 'string') ctx.fail(`casting to ${to} needs opset 24 or later (attribute 'round_mode')`);
+  return { ...(hasSaturate(to) ? { saturate: saturate as number } : {}), ...(to === 'float8e8m0' ? { round_mode: mode as string } : {}) };
 }
 
 registerHandler('Cast', 1, (ctx) => {
@@ -64,5 +66,5 @@ registerHandler('Cast', 1, (ctx) => {
   if (typeof to === 'number') dtype = ONNX_DTYPES[to];
   else if (typeof to === 'string') dtype = TYPE_NAMES[to.toUpperCase()];
   if (!dtype || dtype === 'string') return ctx.fail(`cannot cast to type ${JSON.stringify(to)} (complex and string are not supported)`);
-  ctx.emit('Cast', [ctx.node.inputs[0]!], { to: dtype, ...castOptions(ctx) }, ctx.node.outputs);
+  ctx.emit('Cast', [ctx.node.inputs[0]!], { to: dtype, ...castOptions(ctx, dtype) }, ctx.node.outputs);
 });

@@ -40,7 +40,7 @@ registerHandler('EyeLike', 9, (ctx) => {
 
 registerHandler('CastLike', 15, (ctx) => {
   const to = ctx.typeOf(ctx.node.inputs[1]!).dtype;
-  ctx.emit('Cast', [ctx.node.inputs[0]!], { to, ...castOptions(ctx) }, ctx.node.outputs);
+  ctx.emit('Cast', [ctx.node.inputs[0]!], { to, ...castOptions(ctx, to) }, ctx.node.outputs);
 });
 
 function unsupported(ctx: HandlerContext, what: string): never {

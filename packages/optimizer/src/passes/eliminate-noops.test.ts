@@ -27,14 +27,14 @@ describe('eliminate-noops', () => {
     expect(run([
       'graph g(%x: float32[seq,4*batch,64]) -> (%y)',
       '  %s: int64[3] = Dims() {dims=["seq", "batch*4", 64]}  # same',
-      '  %a: float32[seq,4*batch,64] = Reshape(%x, %s)  # r1',
+      '  %a: float32[seq,4*batch,64] = Reshape(%x, %s) {allowzero=0}  # r1',
       '  %t: int64[4] = Dims() {dims=["seq", "batch", 4, 64]}  # split',
-      '  %y: float32[seq,batch,4,64] = Reshape(%a, %t)  # r2',
+      '  %y: float32[seq,batch,4,64] = Reshape(%a, %t) {allowzero=0}  # r2',
     ].join('\n'))).toBe([
       'graph g(%x: float32[seq,4*batch,64]) -> (%y)',
       '  %s: int64[3] = Dims() {dims=["seq", "batch*4", 64]}  # same',
       '  %t: int64[4] = Dims() {dims=["seq", "batch", 4, 64]}  # split',
-      '  %y: float32[seq,batch,4,64] = Reshape(%x, %t)  # r2',
+      '  %y: float32[seq,batch,4,64] = Reshape(%x, %t) {allowzero=0}  # r2',
     ].join('\n'));
   });
   it('turns a Transpose that only moves size-1 dims into a Reshape, and keeps one that reorders data', () => {
@@ -46,7 +46,7 @@ describe('eliminate-noops', () => {
     ].join('\n'))).toBe([
       'graph g(%x: float32[1,seq,256]) -> (%y)',
       '  %a/shape_0: int64[3] = Dims() {dims=["seq", 1, 256]}  # unit/shape',
-      '  %a: float32[seq,1,256] = Reshape(%x, %a/shape_0)  # unit',
+      '  %a: float32[seq,1,256] = Reshape(%x, %a/shape_0) {allowzero=0}  # unit',
       '  %b: float32[256,seq,1] = Transpose(%a) {perm=[2, 0, 1]}  # reorders',
       '  %y: float32[256,seq,1] = Relu(%b)  # r',
     ].join('\n'));

@@ -51,7 +51,7 @@ const transposeAsReshape: Rule = {
     const shape = view.fresh(`${y}/shape`);
     const insert: Node[] = [
       { name: `${n.name}/shape`, op: 'Dims', inputs: [], outputs: [shape], attrs: { dims: [...view.type(y).shape] as AttrValue } }, // numbers and expressions
-      { name: n.name, op: 'Reshape', inputs: [x, shape], outputs: [y], attrs: {} },
+      { name: n.name, op: 'Reshape', inputs: [x, shape], outputs: [y], attrs: { allowzero: 0 } },
     ];
     return { remove: [n], insert };
   },

@@ -2,18 +2,15 @@
 // and replaces Shape/Size of statically shaped values by constants: this folds the
 // Shape → Gather → Concat → Reshape chains exporters write even for static models. On symbolic
 // shapes the same chains become one `Dims` node (see shape-values.ts in the IR).
-import { AttrValue, DTYPE_BYTES, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isDimExpr, isStatic, makeTensor, symbolicValue, typeToString } from '@onnx2wasm/ir';
+import { AttrValue, DTYPE_BYTES, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isDimExpr, isStatic, makeTensor, shapeRange, symbolicValue, typeToString } from '@onnx2wasm/ir';
 import { Pass } from '../pass.js';
 
 function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
   const t = n.inputs[0] ? g.types.get(n.inputs[0]) : undefined;
   if (!t || !isStatic(t.shape)) return undefined;
   if (n.op === 'Shape') {
-    const rank = t.shape.length;
-    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
-    const start = clamp(typeof n.attrs.start === 'number' ? n.attrs.start : 0);
-    const end = clamp(typeof n.attrs.end === 'number' ? n.attrs.end : rank);
-    const dims = t.shape.slice(start, Math.max(start, end));
+    const [start, end] = shapeRange(n, t.shape.length);
+    const dims = t.shape.slice(start, end);
     return [makeTensor('int64', [dims.length], dims)];
   }
   if (n.op === 'Size') return [makeTensor('int64', [], [t.shape.reduce((a, b) => a * b, 1)])];

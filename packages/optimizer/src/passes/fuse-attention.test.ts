@@ -58,14 +58,14 @@ describe('fuse-attention', () => {
       '  const %c: float32[] = [8]',
       '  %pv/K_0: float32[4*batch,seq,64] = Transpose(%k) {perm=[0, 1, 2]}  # pv/K',
       '  %pv/shape_2: int64[4] = Dims() {dims=["batch", 4, "seq", 64]}  # pv/dims_1',
-      '  %pv/4d_1: float32[batch,4,seq,64] = Reshape(%q, %pv/shape_2)  # pv/reshape_2',
+      '  %pv/4d_1: float32[batch,4,seq,64] = Reshape(%q, %pv/shape_2) {allowzero=0}  # pv/reshape_2',
       '  %pv/shape_4: int64[4] = Dims() {dims=["batch", 4, "seq", 64]}  # pv/dims_3',
-      '  %pv/4d_3: float32[batch,4,seq,64] = Reshape(%pv/K_0, %pv/shape_4)  # pv/reshape_4',
+      '  %pv/4d_3: float32[batch,4,seq,64] = Reshape(%pv/K_0, %pv/shape_4) {allowzero=0}  # pv/reshape_4',
       '  %pv/shape_6: int64[4] = Dims() {dims=["batch", 4, "seq", 64]}  # pv/dims_5',
-      '  %pv/4d_5: float32[batch,4,seq,64] = Reshape(%v, %pv/shape_6)  # pv/reshape_6',
+      '  %pv/4d_5: float32[batch,4,seq,64] = Reshape(%v, %pv/shape_6) {allowzero=0}  # pv/reshape_6',
       '  %pv/out4d_7: float32[batch,4,seq,64] = Attention(%pv/4d_1, %pv/4d_3, %pv/4d_5) {causal_from_nonpad=0, causal_offset=0, is_causal=0, qk_matmul_output_mode=0, scale=0.125, softcap=0}  # pv',
       '  %pv/shape_8: int64[3] = Dims() {dims=["4*batch", "seq", 64]}  # pv/dims_8',
-      '  %o: float32[4*batch,seq,64] = Reshape(%pv/out4d_7, %pv/shape_8)  # pv/reshape_out',
+      '  %o: float32[4*batch,seq,64] = Reshape(%pv/out4d_7, %pv/shape_8) {allowzero=0}  # pv/reshape_out',
     ].join('\n'));
   });
 });

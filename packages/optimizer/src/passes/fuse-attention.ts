@@ -4,7 +4,7 @@
 // scratch instead of writing the whole [heads, S, T] score tensor to memory and reading it back.
 // Rank-3 operands [N, S, D] become Attention's [1, N, S, D] through Reshape views (no copies); a
 // Kᵀ made by a Transpose becomes K by composing the permutation, so no extra transpose runs.
-import { AttrValue, Dim, Node, dimDiv, dimTerms, makeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, attrInt, dimDiv, dimTerms, makeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** A Div or Mul by a scalar constant: its data input and the factor it applies. */
@@ -36,7 +36,7 @@ const fuse: Rule = {
     const softmax = soleProducer(view, pv, 'Softmax');
     if (!softmax) return undefined;
     const rank = view.type(pv).shape.length;
-    const axis = typeof softmax.attrs.axis === 'number' ? softmax.attrs.axis : -1;
+    const axis = attrInt(softmax, 'axis');
     if ((rank !== 3 && rank !== 4) || (axis !== -1 && axis !== rank - 1)) return undefined;
     const remove: Node[] = [mm2, softmax];
     let scores = softmax.inputs[0]!;
@@ -105,7 +105,7 @@ const fuse: Rule = {
     const to4d = (x: string, dims: Dim[]): string => {
       if (rank === 4) return x;
       const out = view.fresh(`${name}/4d`), shape = target([...heads, ...dims.slice(1)]);
-      nodes.push({ name: `${name}/reshape_${nodes.length}`, op: 'Reshape', inputs: [x, shape], outputs: [out], attrs: {} });
+      nodes.push({ name: `${name}/reshape_${nodes.length}`, op: 'Reshape', inputs: [x, shape], outputs: [out], attrs: { allowzero: 0 } });
       return out;
     };
     const kd = view.type(kt).shape;
@@ -120,7 +120,7 @@ const fuse: Rule = {
       attention.outputs = [o4];
       nodes.push(attention);
       const shape = target(view.type(out).shape);
-      nodes.push({ name: `${name}/reshape_out`, op: 'Reshape', inputs: [o4, shape], outputs: [out], attrs: {} });
+      nodes.push({ name: `${name}/reshape_out`, op: 'Reshape', inputs: [o4, shape], outputs: [out], attrs: { allowzero: 0 } });
     }
     return { remove, insert: nodes, constants };
   },

@@ -5,7 +5,7 @@
 //   Relu / Clip / Sigmoid / Tanh / LeakyRelu / HardSigmoid / HardSwish / Gelu, x·sigmoid(x) → the activation.
 // Order inside the epilogue is fixed (bias, residual, activation), so a rule only fires when the
 // parts after it are still empty.
-import { Node, Tensor, ValueType, attrFloat, elementwiseFunction, isElementwiseFunction, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, ValueType, attrFloat, elementwiseFunction, functionParams, isElementwiseFunction, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 
 /** Which ops take an epilogue, where their bias and residual inputs go, and the bias layout. */
@@ -101,10 +101,8 @@ function constScalar(view: GraphView, v: string | undefined, dflt: number): numb
 
 /** The activation a single-input node computes, if it is one we fuse. */
 function activationOf(n: Node, view: GraphView): { kind: string; params: number[] } | undefined {
-  // The node's parameters, the table's defaults where absent or not a number.
-  const tableParams = (id: string) => elementwiseFunction(id).params.map((q) => (typeof n.attrs[q.name] === 'number' ? (n.attrs[q.name] as number) : q.default));
   const f = isElementwiseFunction(n.op) ? elementwiseFunction(n.op) : undefined;
-  if (f?.epilogue) return { kind: f.epilogue, params: tableParams(f.id) };
+  if (f?.epilogue) return { kind: f.epilogue, params: functionParams(n, f.id) };
   switch (n.op) {
     case 'Gelu': return { kind: n.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu', params: [] };
     case 'Clip': {

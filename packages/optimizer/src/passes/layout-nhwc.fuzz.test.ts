@@ -44,14 +44,16 @@ function randomNet(seed: number): Graph {
     if (kind === 'conv' && H >= 3 && W >= 3) {
       const M = int(1, 8), stride = pick([1, 2]), pad = pick([0, 1]);
       const inputs = [x, konst('float32', [M, C, 3, 3]), ...(r() < 0.5 ? [konst('float32', [M])] : [])];
-      y = node('Conv', inputs, { kernel_shape: [3, 3], strides: [stride, stride], pads: [pad, pad, pad, pad], ...(r() < 0.5 ? { activation: 'relu' } : {}) });
+      y = node('Conv', inputs, { kernel_shape: [3, 3], strides: [stride, stride], pads: [pad, pad, pad, pad], dilations: [1, 1], group: 1, ...(r() < 0.5 ? { activation: 'relu' } : {}) });
     } else if (kind === 'pointwise') {
       const M = int(1, 8);
-      y = node('Conv', [x, konst('float32', [M, C, 1, 1]), konst('float32', [M])], { kernel_shape: [1, 1] });
+      y = node('Conv', [x, konst('float32', [M, C, 1, 1]), konst('float32', [M])], { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 });
     } else if (kind === 'depthwise' && C > 1) {
-      y = node('Conv', [x, konst('float32', [C, 1, 3, 3])], { group: C, kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [pick([1, 2]), 1] });
+      y = node('Conv', [x, konst('float32', [C, 1, 3, 3])], { group: C, kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [pick([1, 2]), 1], dilations: [1, 1] });
     } else if (kind === 'pool' && H >= 2 && W >= 2) {
-      y = node(pick(['MaxPool', 'AveragePool']), [x], { kernel_shape: [2, 2], strides: [pick([1, 2]), pick([1, 2])], pads: [0, 0, pick([0, 1]), 0] });
+      const op = pick(['MaxPool', 'AveragePool']);
+      const pool = { kernel_shape: [2, 2], strides: [pick([1, 2]), pick([1, 2])], pads: [0, 0, pick([0, 1]), 0], dilations: [1, 1], ceil_mode: 0 };
+      y = node(op, [x], op === 'AveragePool' ? { ...pool, count_include_pad: 0 } : pool);
     } else if (kind === 'act') {
       y = node(pick(['Relu', 'Sigmoid', 'Neg']), [x]);
     } else if (kind === 'add') {
@@ -63,9 +65,9 @@ function randomNet(seed: number): Graph {
       const other = values.find((v) => v !== x && shape(v)[2] === H && shape(v)[3] === W);
       if (other) y = node('Concat', [x, other], { axis: pick([1, -3]) });
     } else if (kind === 'shuffle' && C % 2 === 0) {
-      const split = node('Reshape', [x, konst('int64', [5], [1, 2, C / 2, H, W])]);
+      const split = node('Reshape', [x, konst('int64', [5], [1, 2, C / 2, H, W])], { allowzero: 0 });
       const t = node('Transpose', [split], { perm: [0, 2, 1, 3, 4] });
-      y = node('Reshape', [t, konst('int64', [4], [1, C, H, W])]);
+      y = node('Reshape', [t, konst('int64', [4], [1, C, H, W])], { allowzero: 0 });
     } else if (kind === 'split' && C > 1) {
       const half = Math.floor(C / 2);
       y = node('Slice', [x, konst('int64', [1], [half]), konst('int64', [1], [C]), konst('int64', [1], [1])]);

@@ -33,12 +33,12 @@ function expectSameResults(before: Graph, after: Graph): void {
 const net = [
   'graph g(%x: float32[1,3,5,5]) -> (%y)',
   constant('w1', [4, 3, 3, 3]), constant('b1', [4]), constant('w2', [4, 4, 1, 1]), constant('wd', [4, 1, 3, 3]), constant('s', [4, 1, 1]),
-  '  %a: float32[1,4,5,5] = Conv(%x, %w1, %b1) {activation="relu", kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
-  '  %b: float32[1,4,5,5] = Conv(%a, %w2) {kernel_shape=[1, 1]}  # c2',
+  '  %a: float32[1,4,5,5] = Conv(%x, %w1, %b1) {activation="relu", dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # c1',
+  '  %b: float32[1,4,5,5] = Conv(%a, %w2) {dilations=[1, 1], group=1, kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1]}  # c2',
   '  %c: float32[1,4,5,5] = Mul(%b, %s)  # scale',
-  '  %d: float32[1,4,5,5] = Conv(%c, %wd) {group=4, kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # dw',
+  '  %d: float32[1,4,5,5] = Conv(%c, %wd) {dilations=[1, 1], group=4, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # dw',
   '  %e: float32[1,8,5,5] = Concat(%d, %a) {axis=1}  # cat',
-  '  %f: float32[1,8,2,2] = MaxPool(%e) {kernel_shape=[2, 2], strides=[2, 2]}  # pool',
+  '  %f: float32[1,8,2,2] = MaxPool(%e) {ceil_mode=0, dilations=[1, 1], kernel_shape=[2, 2], pads=[0, 0, 0, 0], strides=[2, 2]}  # pool',
   '  %y: float32[1,8,1,1] = GlobalAveragePool(%f)  # gap',
 ].join('\n');
 
@@ -61,10 +61,10 @@ describe('layout-nhwc', () => {
     const text = [
       'graph g(%x: float32[1,3,5,5]) -> (%y)',
       constant('w1', [4, 3, 3, 3]), constant('w2', [2, 20, 1, 1]),
-      '  %a: float32[1,4,5,5] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
+      '  %a: float32[1,4,5,5] = Conv(%x, %w1) {dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # c1',
       '  const %shape: int64[4] = [1, 20, 5, 1]',
-      '  %b: float32[1,20,5,1] = Reshape(%a, %shape)  # mixes channels with rows',
-      '  %y: float32[1,2,5,1] = Conv(%b, %w2) {kernel_shape=[1, 1]}  # c2',
+      '  %b: float32[1,20,5,1] = Reshape(%a, %shape) {allowzero=0}  # mixes channels with rows',
+      '  %y: float32[1,2,5,1] = Conv(%b, %w2) {dilations=[1, 1], group=1, kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1]}  # c2',
     ].join('\n');
     const r = layoutNhwc.run(parseGraph(text), ctx);
     expect(r.changed).toBe(false);
@@ -80,10 +80,10 @@ describe('layout-nhwc', () => {
     const text = [
       'graph g(%x: float32[2,4,3,3]) -> (%y)',
       constant('w1', [4, 4, 3, 3]), constant('w2', [4, 4, 1, 1]), constant('bias', [4, 1, 1]),
-      '  %a: float32[2,4,3,3] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
+      '  %a: float32[2,4,3,3] = Conv(%x, %w1) {dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # c1',
       '  %b: float32[2,4,3,3] = Add(%a, %bias)  # add_bias',
       '  %c: float32[2,4,3,3] = Sigmoid(%b)  # act',
-      '  %d: float32[2,4,3,3] = Conv(%c, %w2) {kernel_shape=[1, 1]}  # c2',
+      '  %d: float32[2,4,3,3] = Conv(%c, %w2) {dilations=[1, 1], group=1, kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1]}  # c2',
       '  %y: float32[2,4,3,3] = Add(%d, %a)  # residual',
     ].join('\n');
     const before = parseGraph(text);
@@ -103,13 +103,13 @@ describe('layout-nhwc', () => {
       '  const %four: int64[1] = [4]',
       '  const %eight: int64[1] = [8]',
       '  const %one: int64[1] = [1]',
-      '  %a: float32[1,8,4,4] = Conv(%x, %w1) {kernel_shape=[1, 1]}  # c1',
-      '  %r: float32[1,2,4,4,4] = Reshape(%a, %split5)  # groups',
+      '  %a: float32[1,8,4,4] = Conv(%x, %w1) {dilations=[1, 1], group=1, kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1]}  # c1',
+      '  %r: float32[1,2,4,4,4] = Reshape(%a, %split5) {allowzero=0}  # groups',
       '  %t: float32[1,4,2,4,4] = Transpose(%r) {perm=[0, 2, 1, 3, 4]}  # shuffle',
-      '  %s: float32[1,8,4,4] = Reshape(%t, %flat4)  # merge',
+      '  %s: float32[1,8,4,4] = Reshape(%t, %flat4) {allowzero=0}  # merge',
       '  %lo: float32[1,4,4,4] = Slice(%s, %zero, %four, %one)  # lo',
       '  %hi: float32[1,4,4,4] = Slice(%s, %four, %eight, %one)  # hi',
-      '  %b: float32[1,4,4,4] = Conv(%hi, %w2) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c2',
+      '  %b: float32[1,4,4,4] = Conv(%hi, %w2) {dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # c2',
       '  %c: float32[1,8,4,4] = Concat(%lo, %b) {axis=1}  # cat',
       '  %y: float32[1,8] = ReduceMean(%c) {axes=[2, 3], keepdims=0, noop_with_empty_axes=0}  # mean',
     ].join('\n');
@@ -126,13 +126,13 @@ describe('layout-nhwc', () => {
   const chain = (input: number[], head: string[]) => parseGraph([
     `graph g(%x: float32[${input.join(',')}]) -> (%y)`,
     constant('w1', [16, input[1]!, 3, 3]), constant('w2', [16, 16, 3, 3]),
-    `  %a: float32[1,16,${input[2]},${input[3]}] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1`,
+    `  %a: float32[1,16,${input[2]},${input[3]}] = Conv(%x, %w1) {dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # c1`,
     ...head,
   ].join('\n'));
 
   it('auto: converts when the boundary transposes are cheap next to the NHWC work', () => {
     const g = chain([1, 2, 8, 8], [
-      '  %b: float32[1,16,8,8] = Conv(%a, %w2) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c2',
+      '  %b: float32[1,16,8,8] = Conv(%a, %w2) {dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # c2',
       '  %y: float32[1,16,1,1] = GlobalAveragePool(%b)  # gap',
     ]);
     const r = layoutNhwc.run(g, ctx);
@@ -165,11 +165,11 @@ describe('layout-nhwc', () => {
       constant('w1', [4, 3, 3, 3]), constant('w2', [4, 4, 3, 3]), constant('gamma', [4]), constant('beta', [4]), constant('mean', [4]),
       '  const %var: float32[4] = [0.5, 1, 1.5, 2]',
       '  const %pads: int64[8] = [0, 0, 1, 2, 0, 0, 2, 1]',
-      '  %a: float32[1,4,6,6] = Conv(%x, %w1) {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}  # c1',
+      '  %a: float32[1,4,6,6] = Conv(%x, %w1) {dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]}  # c1',
       '  %b: float32[1,4,9,9] = Pad(%a, %pads) {mode="reflect"}  # pad',
       '  %c: float32[1,4,18,18] = Resize(%b) {mode="linear", coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_floor", antialias=0, cubic_coeff_a=-0.75, exclude_outside=0, extrapolation_value=0, scales=[1, 1, 2, 2], sizes=[1, 4, 18, 18]}  # up',
       '  %d: float32[1,4,18,18] = BatchNormalization(%c, %gamma, %beta, %mean, %var) {epsilon=0.001}  # bn',
-      '  %y: float32[1,4,16,16] = Conv(%d, %w2) {kernel_shape=[3, 3]}  # c2',
+      '  %y: float32[1,4,16,16] = Conv(%d, %w2) {dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[0, 0, 0, 0], strides=[1, 1]}  # c2',
     ].join('\n');
     const before = parseGraph(text);
     const r = layoutNhwc.run(before, forced);

@@ -70,7 +70,7 @@ describe('lower-qdq', () => {
     '  const %s2: float32[] = [0.25]',
     '  const %zp: int8[] = [1]',
     '  %af: float32[1,2,4,4] = DequantizeLinear(%a, %s, %zp) {axis=1, block_size=0}  # da',
-    '  %pf: float32[1,2,2,2] = MaxPool(%af) {kernel_shape=[2,2], strides=[2,2]}  # pool',
+    '  %pf: float32[1,2,2,2] = MaxPool(%af) {ceil_mode=0, dilations=[1,1], kernel_shape=[2,2], pads=[0,0,0,0], strides=[2,2]}  # pool',
     '  %p: int8[1,2,2,2] = QuantizeLinear(%pf, %s, %zp) {axis=1, block_size=0, saturate=1, to="int8"}  # qp',
     '  %pd: float32[1,2,2,2] = DequantizeLinear(%p, %s, %zp) {axis=1, block_size=0}  # dp',
     '  %bf: float32[1,2,2,2] = DequantizeLinear(%b, %s, %zp) {axis=1, block_size=0}  # db',

@@ -9,7 +9,7 @@
 // writes the QOperator ops (QLinearConv, QLinearMatMul, QGemm) in this QDQ form, so they take the
 // same path. A pattern whose parameters are not constants, or whose sums cannot be made exact,
 // keeps the literal form.
-import { DType, Node, Tensor, attrFloat, attrInt, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { DType, Node, Tensor, attrFloat, attrInt, attrInts, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
 import { saturating, unblocked } from './qdq-attrs.js';
@@ -55,8 +55,8 @@ function site(view: GraphView, q: Node): Site | undefined {
   if (!w || !w.every((d) => typeof d === 'number')) return undefined;
   const dims = w as number[];
   if (n.op === 'Conv' && !n.inputs[3] && dims.length >= 3) return { node: n, kind: 'Conv', channels: dims[0]!, inner: dims[1]!, taps: dims.slice(2).reduce((a, b) => a * b, 1), channelAxis: 0 };
-  if (n.op === 'Gemm' && !n.attrs.transA && attrFloat(n, 'alpha') === 1 && attrFloat(n, 'beta') === 1 && dims.length === 2) {
-    const transB = !!n.attrs.transB;
+  if (n.op === 'Gemm' && attrInt(n, 'transA') === 0 && attrFloat(n, 'alpha') === 1 && attrFloat(n, 'beta') === 1 && dims.length === 2) {
+    const transB = attrInt(n, 'transB') !== 0;
     return { node: n, kind: 'Gemm', channels: dims[transB ? 0 : 1]!, inner: dims[transB ? 1 : 0]!, taps: 1, channelAxis: transB ? 0 : 1 };
   }
   if (n.op === 'MatMul' && dims.length === 2 && !n.inputs[2]) return { node: n, kind: 'MatMul', channels: dims[1]!, inner: dims[0]!, taps: 1, channelAxis: 1 };
@@ -82,10 +82,10 @@ const integerOp: Rule = {
     const bias = integerBias(view, node.inputs[2], channels);
     if (bias === null) return undefined;
 
-    const group = s.kind === 'Conv' ? Number(node.attrs.group ?? 1) : 1;
+    const group = s.kind === 'Conv' ? attrInt(node, 'group') : 1;
     const xShape = view.type(x.q).shape;
     // The integer kernels: group 1 (any geometry) and depthwise with strides up to 2.
-    const strides = (node.attrs.strides as number[] | undefined) ?? [1, 1];
+    const strides = s.kind === 'Conv' ? attrInts(node, 'strides') : [];
     const kernelFits = group === 1 || (group === xShape[1] && group === channels && inner === 1 && strides.every((v) => v <= 2));
     // The kernels' int32 sums are exact while every product's magnitude summed stays below 2^31.
     const wMax = w.dtype === 'int8' ? 128 : 255;

@@ -198,7 +198,7 @@ const sinkThroughReshape: Rule = {
     // The target as a Dims node: it may hold a symbolic batch (fold-constants folds a static one).
     const shape = view.fresh(`${n.outputs[0]}/shape`);
     insert.push({ name: `${n.name}/shape`, op: 'Dims', inputs: [], outputs: [shape], attrs: { dims: newDims as AttrValue } });
-    return transposedAfter(n, view, { name: n.name, op: 'Reshape', inputs: [src, shape], attrs: {} }, after, { insert });
+    return transposedAfter(n, view, { name: n.name, op: 'Reshape', inputs: [src, shape], attrs: { allowzero: 0 } }, after, { insert });
   },
 };
 

@@ -4,6 +4,7 @@ import { seededRandom } from '@onnx2wasm/ir';
 import { Attrs, DType, Dim, Graph, Tensor, arrayFromBytes, getOp, halfToFloat, inferNode, makeTensor, sizeOf } from '@onnx2wasm/ir';
 import { generateModule, CodegenOptions } from '../generate-module.js';
 import { META_SECTION, ModelMeta } from '../model-meta.js';
+import { completeWindowAttrs, isWindowOp } from './window-attrs.js';
 import { hostImports } from '@onnx2wasm/runtime';
 
 export interface KernelInput {
@@ -32,7 +33,10 @@ export interface NodeInput {
   constant?: Tensor;
 }
 
-/** A graph of one `op` node over inputs x0, x1, … and outputs y0, y1, …, its types inferred. */
+/**
+ * A graph of one `op` node over inputs x0, x1, … and outputs y0, y1, …, its types inferred. A
+ * window op's geometry attributes that `attrs` leaves out are written (completeWindowAttrs).
+ */
 export function buildNodeGraph(op: string, inputs: (NodeInput | undefined)[], attrs: Attrs = {}, outputs = 1): Graph {
   const g: Graph = { name: 'kernel', inputs: [], outputs: [], nodes: [], types: new Map(), constants: new Map() };
   const names = inputs.map((inp, i) => {
@@ -43,6 +47,7 @@ export function buildNodeGraph(op: string, inputs: (NodeInput | undefined)[], at
     else g.inputs.push(name);
     return name;
   });
+  if (isWindowOp(op) && inputs[0]) attrs = completeWindowAttrs(op, attrs, inputs[0].shape, inputs[op === 'QLinearConv' ? 3 : 1]?.shape, outputs);
   const node = { name: `${op}_0`, op, inputs: names, outputs: Array.from({ length: outputs }, (_, k) => `y${k}`), attrs };
   inferNode(g, node);
   g.nodes.push(node);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DType, Tensor, decodeElement, makeTensor } from '@onnx2wasm/ir';
+import { Attrs, DType, Tensor, decodeElement, hasSaturate, makeTensor } from '@onnx2wasm/ir';
 import { randomTensor, rng, runKernel } from '../../testing/kernel-harness.js';
 
 const LOW: DType[] = ['bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz', 'float4e2m1', 'int4', 'uint4', 'int2', 'uint2', 'float8e8m0'];
@@ -23,12 +23,15 @@ function sameValues(a: Tensor, e: Tensor): string | undefined {
   return undefined;
 }
 
+/** A Cast's attributes as the importer writes them: `saturate` (and float8e8m0's `round_mode`) where the target has them. */
+const castTo = (to: DType): Attrs => ({ to, ...(hasSaturate(to) ? { saturate: 1 } : {}), ...(to === 'float8e8m0' ? { round_mode: 'up' } : {}) });
+
 describe('low-precision Cast kernels vs reference', () => {
   for (const to of LOW) {
     for (const n of [1, 3, 7, 17, 40]) {
       it(`float32 -> ${to} -> float32 [${n}]`, async () => {
         const x = probe(n, n + to.length);
-        const down = await runKernel('Cast', [{ tensor: x }], { to });
+        const down = await runKernel('Cast', [{ tensor: x }], castTo(to));
         expect(down.actual[0]!.dtype).toBe(to);
         expect(sameValues(down.actual[0]!, down.expected[0]!)).toBeUndefined();
         const up = await runKernel('Cast', [{ tensor: down.expected[0]! }], { to: 'float32' });
@@ -38,12 +41,12 @@ describe('low-precision Cast kernels vs reference', () => {
   }
   for (const to of FLOAT8) {
     it(`float32 -> ${to} without saturation, and from float16 / int32 sources`, async () => {
-      const down = await runKernel('Cast', [{ tensor: probe(40, 5) }], { to, saturate: 0 });
+      const down = await runKernel('Cast', [{ tensor: probe(40, 5) }], { ...castTo(to), saturate: 0 });
       expect(sameValues(down.actual[0]!, down.expected[0]!)).toBeUndefined();
       const half = makeTensor('float16', [7], [0.5, -3, 60000, -0, 1e-5, 300, 17]);
-      const fromHalf = await runKernel('Cast', [{ tensor: half }], { to });
+      const fromHalf = await runKernel('Cast', [{ tensor: half }], castTo(to));
       expect(sameValues(fromHalf.actual[0]!, fromHalf.expected[0]!)).toBeUndefined();
-      const ints = await runKernel('Cast', [{ tensor: makeTensor('int32', [3], [-1000, 3, 17]) }], { to });
+      const ints = await runKernel('Cast', [{ tensor: makeTensor('int32', [3], [-1000, 3, 17]) }], castTo(to));
       expect(sameValues(ints.actual[0]!, ints.expected[0]!)).toBeUndefined();
     });
   }
@@ -58,7 +61,7 @@ describe('low-precision Cast kernels vs reference', () => {
   it('int4/int2 wrap integer sources and truncate floats, like the wider integers', async () => {
     for (const to of ['int4', 'uint4', 'int2', 'uint2'] as DType[]) {
       const ints = makeTensor('int64', [7], [-9, -8, 7, 8, 15, 16, 1000]);
-      const r = await runKernel('Cast', [{ tensor: ints }], { to });
+      const r = await runKernel('Cast', [{ tensor: ints }], castTo(to));
       expect(Array.from(r.actual[0]!.data)).toEqual(Array.from(r.expected[0]!.data));
     }
   });

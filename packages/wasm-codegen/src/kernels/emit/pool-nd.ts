@@ -17,7 +17,7 @@ export function lowerPoolNd(ctx: StaticContext, x: StaticOperand, y: StaticOpera
   const best = fn.local('i32');
   const indices = ctx.outputs[1];
   // storage_order=1: Indices count the spatial axes column-major, so the taps walk the plane that way.
-  if (indices && attrInt(node, 'storage_order', 0) !== 0) g.indexStrides = stridesOf([...g.inSp].reverse()).reverse();
+  if (indices && attrInt(node, 'storage_order') !== 0) g.indexStrides = stridesOf([...g.inSp].reverse()).reverse();
   const load = (xi: Expr) => fn.loadF32(fn.shl(fn.add(fn.mul(plane.get(), planeIn), xi), 2), x.addr);
   let spec: Parameters<typeof emitNdWindow>[3];
   if (node.op === 'MaxPool') {
@@ -43,7 +43,7 @@ export function lowerPoolNd(ctx: StaticContext, x: StaticOperand, y: StaticOpera
     };
   } else {
     if (x.dtype !== 'float32') unsupported(ctx, `dtype ${x.dtype}`);
-    const includePad = attrInt(node, 'count_include_pad', 0) !== 0;
+    const includePad = attrInt(node, 'count_include_pad') !== 0;
     spec = {
       begin: () => [acc.set(fn.constOf('f32', 0)), count.set(fn.i(0))],
       tap: (at) => [

@@ -22,9 +22,9 @@ export function planeShape(node: Node, inDims: number[], outDims: number[], kern
   const rank = inDims.length - 2;
   if (rank !== 1 && rank !== 2) return undefined;
   const two = (v: number[], fill: number) => (rank === 1 ? [fill, v[0]!] : v);
-  const strides = attrInts(node, 'strides', new Array(rank).fill(1));
-  const dilations = attrInts(node, 'dilations', new Array(rank).fill(1));
-  const pads = attrInts(node, 'pads', new Array(2 * rank).fill(0));
+  const strides = attrInts(node, 'strides');
+  const dilations = attrInts(node, 'dilations');
+  const pads = attrInts(node, 'pads');
   const [H, W] = two(inDims.slice(2), 1) as [number, number];
   const [OH, OW] = two(outDims.slice(2), 1) as [number, number];
   const [kh, kw] = two(kernel, 1) as [number, number];

@@ -15,12 +15,11 @@ export interface NdGeometry {
 }
 
 export function ndGeometry(node: Node, inDims: number[], outDims: number[], kernel: number[]): NdGeometry {
-  const rank = inDims.length - 2;
   return {
     inSp: inDims.slice(2), outSp: outDims.slice(2), kernel,
-    strides: attrInts(node, 'strides', new Array(rank).fill(1)),
-    dilations: attrInts(node, 'dilations', new Array(rank).fill(1)),
-    pads: attrInts(node, 'pads', new Array(2 * rank).fill(0)),
+    strides: attrInts(node, 'strides'),
+    dilations: attrInts(node, 'dilations'),
+    pads: attrInts(node, 'pads'),
   };
 }
 

@@ -2,7 +2,7 @@
 // scalar-types.ts `convert` (floats truncate toward zero, saturating; bool is x != 0). float32 ↔
 // int32 runs four lanes at a time. Same-type casts copy bytes. `saturate` picks the float8 overflow
 // rule. With run-time dims the element count and the vector tail are computed at run time.
-import { Node, castRounding } from '@onnx2wasm/ir';
+import { Node, castRounding, castSaturate } from '@onnx2wasm/ir';
 import { KernelHost, Operand, registerLowering, unsupported } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { at, vectorEnd } from '../emit/dynamic-util.js';
@@ -19,8 +19,7 @@ function truncIndefinite4(fn: KernelHost['fn'], v: Expr): Expr {
 /** `ctx` builds helpers only; `count` gives the element count (a fresh i32 per call). */
 function emitCast(ctx: KernelHost, node: Node, x: Operand, y: Operand, count: () => I32): Expr[] {
   const { fn } = ctx;
-  const saturate = ((node.attrs.saturate as number | undefined) ?? 1) !== 0;
-  const from = scalarType(x.dtype), to = scalarType(y.dtype, saturate, castRounding(node));
+  const from = scalarType(x.dtype), to = scalarType(y.dtype, castSaturate(node), castRounding(node));
   if (!from || !to) unsupported(ctx, `a cast from ${x.dtype} to ${y.dtype}`);
   if (count() === 0) return [];
   if (from.dtype === to.dtype) return [fn.copy(y.addr(), x.addr(), fn.mul(count(), from.bytes))];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DType, makeTensor } from '@onnx2wasm/ir';
+import { Attrs, DType, makeTensor } from '@onnx2wasm/ir';
 import { compareTensors, randomTensor, rng, runKernel } from '../../testing/kernel-harness.js';
 
 const INT_TYPES: DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
@@ -29,11 +29,13 @@ describe('generic (scalar) elementwise kernels vs reference', () => {
       });
     }
   }
+  // Every node carries its parameters (the importer writes ONNX's defaults; these are they).
+  const params: Record<string, Attrs> = { Elu: { alpha: 1 }, Selu: { alpha: 1.6732632, gamma: 1.050701 } };
   for (const op of ['Sin', 'Cos', 'Atan', 'Softplus', 'Elu', 'Selu', 'Sign', 'Round', 'Mish', 'Gelu', 'Softsign']) {
     for (const dtype of ['float32', 'float64'] as DType[]) {
       it(`${op} ${dtype}`, async () => {
         const r = rng(op.length);
-        const { actual, expected } = await runKernel(op, [{ tensor: randomTensor(dtype, [7, 3], r, -4, 4) }]);
+        const { actual, expected } = await runKernel(op, [{ tensor: randomTensor(dtype, [7, 3], r, -4, 4) }], params[op]);
         const c = compareTensors(actual[0]!, expected[0]!, 1e-5, 1e-6);
         expect(c.ok, c.message).toBe(true);
       });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Attrs } from '@onnx2wasm/ir';
 import { compareTensors, randomTensor, rng, runKernel } from '../../testing/kernel-harness.js';
 
 const SHAPE_PAIRS: [number[], number[]][] = [
@@ -28,13 +29,15 @@ describe('elementwise kernels vs reference', () => {
     const { actual, expected } = await runKernel('Add', [{ tensor: randomTensor('float32', [3, 17], r) }, { tensor: randomTensor('float32', [17], r), constant: true }]);
     expect(compareTensors(actual[0]!, expected[0]!).ok).toBe(true);
   });
+  // Every node carries its parameters (the importer writes ONNX's defaults; these are they).
+  const params: Record<string, Attrs> = { LeakyRelu: { alpha: 0.01 }, HardSigmoid: { alpha: 0.2, beta: 0.5 } };
   for (const op of ['Relu', 'Sigmoid', 'Tanh', 'Exp', 'Sqrt', 'Erf', 'Neg', 'Abs', 'LeakyRelu', 'HardSigmoid', 'Reciprocal', 'Floor', 'Ceil']) {
     for (const dims of [[1], [3], [7, 17], [2, 3, 5]]) {
       it(`${op} [${dims}]`, async () => {
         const r = rng(dims.length + op.length);
         const lo = op === 'Sqrt' || op === 'Reciprocal' ? 0.1 : -6;
         const x = randomTensor('float32', dims, r, lo, 6);
-        const { actual, expected } = await runKernel(op, [{ tensor: x }]);
+        const { actual, expected } = await runKernel(op, [{ tensor: x }], params[op]);
         const c = compareTensors(actual[0]!, expected[0]!, 2e-6, 2e-7);
         expect(c.ok, c.message).toBe(true);
       });

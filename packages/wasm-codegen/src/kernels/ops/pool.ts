@@ -33,8 +33,8 @@ function axisCounts(size: number, out: number, k: number, s: number, d: number, 
 
 /** 1/count per output position ([OH, OW]), or one number when every window counts the same. */
 export function reciprocals(node: Node, s: PlaneShape, rank: number): number | Float32Array {
-  const includePad = attrInt(node, 'count_include_pad', 0) !== 0;
-  const pads = attrInts(node, 'pads', new Array(2 * rank).fill(0));
+  const includePad = attrInt(node, 'count_include_pad') !== 0;
+  const pads = attrInts(node, 'pads');
   const padBottom = rank === 2 ? pads[2]! : 0, padRight = pads[2 * rank - 1]!;
   const ys = axisCounts(s.H, s.OH, s.kh, s.sh, s.dh, s.pt, padBottom, includePad);
   const xs = axisCounts(s.W, s.OW, s.kw, s.sw, s.dw, s.pl, padRight, includePad);

@@ -6,8 +6,8 @@ const shapeOf = (v: number[]) => ({ tensor: makeTensor('int64', [v.length], v), 
 
 describe('Reshape-like kernels vs reference', () => {
   const cases: { op: string; dims: number[]; dtype: DType; extra?: number[]; attrs?: Record<string, number | number[]> }[] = [
-    { op: 'Reshape', dims: [3, 7], dtype: 'float32', extra: [7, -1] },
-    { op: 'Reshape', dims: [1, 17, 3], dtype: 'int64', extra: [0, -1] },
+    { op: 'Reshape', dims: [3, 7], dtype: 'float32', extra: [7, -1], attrs: { allowzero: 0 } },
+    { op: 'Reshape', dims: [1, 17, 3], dtype: 'int64', extra: [0, -1], attrs: { allowzero: 0 } },
     { op: 'Reshape', dims: [2, 0, 3], dtype: 'float32', extra: [0, 3, 0], attrs: { allowzero: 1 } },
     { op: 'Flatten', dims: [2, 3, 7], dtype: 'uint8', attrs: { axis: 2 } },
     { op: 'Flatten', dims: [1, 17], dtype: 'float32', attrs: { axis: 0 } },

@@ -22,7 +22,9 @@ function layoutOf(node: Node, dims: Dim[], fail: (what: string) => never): Layou
     strides = { b: dimMul(S, dims[2]!), s: dims[2]!, h: D ?? 0 };
   }
   if (typeof H !== 'number' || typeof D !== 'number') fail(`heads and head size must be static, got [${dims}]`);
-  const rd = attrInt(node, 'rotary_embedding_dim') || D;
+  // rotary_embedding_dim 0 means the whole head.
+  const given = attrInt(node, 'rotary_embedding_dim');
+  const rd = given === 0 ? D : given;
   return { B, S, H, D, R: rd / 2, strides };
 }
 

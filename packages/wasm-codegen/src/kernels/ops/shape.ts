@@ -1,7 +1,7 @@
 // Shape and ConstantOfShape have compile-time results when shapes are static (fold-constants
 // normally removes them); the kernels just write those values. ConstantOfShape of a shape computed
 // from run-time dims fills a run-time count.
-import { DType, sizeOf } from '@onnx2wasm/ir';
+import { DType, shapeRange, sizeOf } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, registerLowering, staticView, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { scalarType } from '../emit/scalar-types.js';
@@ -15,8 +15,7 @@ registerLowering({
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const rank = x.dims.length;
-    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
-    const start = clamp(typeof node.attrs.start === 'number' ? node.attrs.start : 0);
+    const [start] = shapeRange(node, rank);
     const dims = x.dims.slice(start, start + y.dims[0]!);
     return dims.map((d, i) => fn.storeI64(y.addr + 8 * i, fn.constOf('i64', d)));
   },
