@@ -698,7 +698,7 @@ function trapCause(instance) {
   const flag = instance.exports.check_failed;
   if (flag instanceof WebAssembly.Global && flag.value === 1) {
     flag.value = 0;
-    return { reason: "FAILED_CHECK", hint: " (an index input is out of range for the tensor it indexes, or the run took an If branch that cannot run for the shapes the model was compiled for)" };
+    return { reason: "FAILED_CHECK", hint: " (an index input is out of range for the tensor it indexes, the run took an If branch that cannot run for the shapes the model was compiled for, or it asked for random Dropout (training_mode with a non-zero ratio))" };
   }
   return { reason: "ENGINE_TRAP", hint: " (a trap no check of the run's values explains: a compiler bug, please report it with the model)" };
 }
