@@ -22,6 +22,29 @@ async function load(bytes: Uint8Array) {
   return loadModel({ wasm: c.wasm, weights: c.weights });
 }
 
+/** A Scan over xs [L, 2] (reversed) and ys [3, L] (axis 1): a carried sum, its trace on output axis 1, and ys halved, stacked in reverse. */
+function scanModel(L: number | string): Uint8Array {
+  return buildModel({
+    opset: 11,
+    inputs: [{ name: 'xs', dims: [L, 2] }, { name: 'ys', dims: [3, L] }],
+    outputs: [{ name: 'sum', dims: [2] }, { name: 'sums', dims: [2, L] }, { name: 'prods', dims: [L, 3] }],
+    initializers: [{ name: 's0', dims: [2], values: Float32Array.of(0, 1) }, scalarF('half', 0.5)],
+    nodes: [{
+      op: 'Scan', inputs: ['s0', 'xs', 'ys'], outputs: ['sum', 'sums', 'prods'], name: 'scan',
+      attrs: [intAttr('num_scan_inputs', 2), intsAttr('scan_input_directions', [1, 0]), intsAttr('scan_input_axes', [0, 1]), intsAttr('scan_output_axes', [1, 0]), intsAttr('scan_output_directions', [0, 1]), graphAttr('body', {
+        inputs: [{ name: 's', dims: [2] }, { name: 'x', dims: [2] }, { name: 'y', dims: [3] }],
+        outputs: [{ name: 's2', dims: [2] }, { name: 'out', dims: [2] }, { name: 'p', dims: [3] }],
+        nodes: [
+          { op: 'Mul', inputs: ['s', 'half'], outputs: ['sh'] },
+          { op: 'Add', inputs: ['sh', 'x'], outputs: ['s2'] },
+          { op: 'Identity', inputs: ['s2'], outputs: ['out'] },
+          { op: 'Mul', inputs: ['y', 'half'], outputs: ['p'] },
+        ],
+      })],
+    }],
+  });
+}
+
 describe('run-time Loop', () => {
   it('a run-time trip count (0, 1 and 7 iterations) with a carried value and the iteration number', async () => {
     const bytes = buildModel({
@@ -333,25 +356,7 @@ describe('run-time Loop', () => {
 
   it('a Scan too long to unroll runs as a real loop: reversed input, output on axis 1 and reversed', async () => {
     const L = 300;
-    const bytes = buildModel({
-      opset: 11,
-      inputs: [{ name: 'xs', dims: [L, 2] }, { name: 'ys', dims: [3, L] }],
-      outputs: [{ name: 'sum', dims: [2] }, { name: 'sums', dims: [2, L] }, { name: 'prods', dims: [L, 3] }],
-      initializers: [{ name: 's0', dims: [2], values: Float32Array.of(0, 1) }, scalarF('half', 0.5)],
-      nodes: [{
-        op: 'Scan', inputs: ['s0', 'xs', 'ys'], outputs: ['sum', 'sums', 'prods'], name: 'scan',
-        attrs: [intAttr('num_scan_inputs', 2), intsAttr('scan_input_directions', [1, 0]), intsAttr('scan_input_axes', [0, 1]), intsAttr('scan_output_axes', [1, 0]), intsAttr('scan_output_directions', [0, 1]), graphAttr('body', {
-          inputs: [{ name: 's', dims: [2] }, { name: 'x', dims: [2] }, { name: 'y', dims: [3] }],
-          outputs: [{ name: 's2', dims: [2] }, { name: 'out', dims: [2] }, { name: 'p', dims: [3] }],
-          nodes: [
-            { op: 'Mul', inputs: ['s', 'half'], outputs: ['sh'] },
-            { op: 'Add', inputs: ['sh', 'x'], outputs: ['s2'] },
-            { op: 'Identity', inputs: ['s2'], outputs: ['out'] },
-            { op: 'Mul', inputs: ['y', 'half'], outputs: ['p'] },
-          ],
-        })],
-      }],
-    });
+    const bytes = scanModel(L);
     const c = await compile(bytes, { verify: true });
     expect(c.graph.nodes.some((n) => n.op === 'LoopStart')).toBe(true);
     const model = await loadModel({ wasm: c.wasm, weights: c.weights });
@@ -359,25 +364,7 @@ describe('run-time Loop', () => {
   });
 
   it('a Scan over a symbolic sequence length runs as a real loop: one compile for lengths 1, 6 and 40, reversed input, output on axis 1 and reversed', async () => {
-    const bytes = buildModel({
-      opset: 11,
-      inputs: [{ name: 'xs', dims: ['t', 2] }, { name: 'ys', dims: [3, 't'] }],
-      outputs: [{ name: 'sum', dims: [2] }, { name: 'sums', dims: [2, 't'] }, { name: 'prods', dims: ['t', 3] }],
-      initializers: [{ name: 's0', dims: [2], values: Float32Array.of(0, 1) }, scalarF('half', 0.5)],
-      nodes: [{
-        op: 'Scan', inputs: ['s0', 'xs', 'ys'], outputs: ['sum', 'sums', 'prods'], name: 'scan',
-        attrs: [intAttr('num_scan_inputs', 2), intsAttr('scan_input_directions', [1, 0]), intsAttr('scan_input_axes', [0, 1]), intsAttr('scan_output_axes', [1, 0]), intsAttr('scan_output_directions', [0, 1]), graphAttr('body', {
-          inputs: [{ name: 's', dims: [2] }, { name: 'x', dims: [2] }, { name: 'y', dims: [3] }],
-          outputs: [{ name: 's2', dims: [2] }, { name: 'out', dims: [2] }, { name: 'p', dims: [3] }],
-          nodes: [
-            { op: 'Mul', inputs: ['s', 'half'], outputs: ['sh'] },
-            { op: 'Add', inputs: ['sh', 'x'], outputs: ['s2'] },
-            { op: 'Identity', inputs: ['s2'], outputs: ['out'] },
-            { op: 'Mul', inputs: ['y', 'half'], outputs: ['p'] },
-          ],
-        })],
-      }],
-    });
+    const bytes = scanModel('t');
     const model = await load(bytes);
     for (const [t, seed] of [[6, 1], [40, 2], [1, 3], [6, 4]] as const) await expectSameAsOrt(model, bytes, { xs: f32([t, 2], seed), ys: f32([3, t], seed + 5) });
   });
