@@ -12,6 +12,7 @@ import { dropRecordsFrom, recordMark, recordRankPromotion, recordRunTimeIf, unde
 import { runTimeLoop } from './run-time-loop.js';
 import { MAX_LOOPED_SCAN, ScanPlan, runTimeScan } from './run-time-scan.js';
 import { chargeIteration, unrolling } from '../import-budget.js';
+import { scalarOf } from './scalar-value.js';
 
 /** Unrolling past this many iterations would make a huge module; such loops run as real loops. */
 const MAX_ITERATIONS = 4096;
@@ -150,7 +151,7 @@ registerHandler('If', 1, (ctx) => {
   if (condType.shape.some((d) => d !== 1)) ctx.fail(`the condition must be a single element, got [${condType.shape}]`);
   let scalarFlag = cond;
   if (condType.dtype !== 'bool') scalarFlag = ctx.emit('Cast', [scalarFlag], { to: 'bool' })[0]!;
-  if (condType.shape.length) scalarFlag = ctx.emit('Reshape', [scalarFlag, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')])[0]!;
+  scalarFlag = scalarOf(ctx, scalarFlag);
   const yes = tryBranch(ctx, scalarFlag, true);
   const no = tryBranch(ctx, scalarFlag, false);
   if (yes instanceof Error && no instanceof Error) throw yes;
@@ -308,8 +309,8 @@ registerHandler('Scan', 9, (ctx) => {
   if (len !== undefined && typeof len !== 'number') {
     if (!sameLen) ctx.fail(`scan inputs have different sequence lengths (${xs.map((x, j) => ctx.typeOf(x).shape[axes[j]!])})`);
     const [lenValue] = ctx.emit('Shape', [xs[0]!], { start: axes[0]!, end: axes[0]! + 1 });
-    const [trip] = ctx.emit('Reshape', [lenValue!, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')], { allowzero: 0 });
-    bindOutputs(ctx, runTimeScan(ctx, g, ins.slice(0, nState), xs, plan, trip!, axes));
+    const trip = scalarOf(ctx, lenValue!);
+    bindOutputs(ctx, runTimeScan(ctx, g, ins.slice(0, nState), xs, plan, trip, axes));
     return;
   }
   const r = unrollScan(ctx, g, ins.slice(0, nState), xs, plan, '');

@@ -11,6 +11,7 @@
 import { makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { constScalar, outputDType, setOutput } from './signal-windows.js';
+import { scalarOf } from './scalar-value.js';
 
 const hzToMel = (hz: number) => 2595 * Math.log10(1 + hz / 700);
 const melToHz = (mel: number) => 700 * (10 ** (mel / 2595) - 1);
@@ -42,7 +43,7 @@ function runTimeMatrix(ctx: HandlerContext): void {
   for (const n of names) if (ctx.typeOf(n).shape.some((d) => d !== 1)) ctx.fail(`input '${n}' must be a scalar, got [${ctx.typeOf(n).shape}]`);
   const dtype = outputDType(ctx);
   const op = (name: string, ...inputs: string[]) => ctx.emit(name, inputs)[0]!;
-  const scalar = (v: string) => (ctx.typeOf(v).shape.length ? ctx.emit('Reshape', [v, ctx.addConstant(makeTensor('int64', [0], []), 'mel_scalar')])[0]! : v);
+  const scalar = (v: string) => scalarOf(ctx, v);
   const cast = (v: string, to: string) => (ctx.typeOf(v).dtype === to ? v : ctx.emit('Cast', [v], { to })[0]!);
   const i64 = (v: number) => ctx.addConstant(makeTensor('int64', [], [v]), 'mel_k');
   const f64 = (v: number) => ctx.addConstant(makeTensor('float64', [], [v]), 'mel_k');

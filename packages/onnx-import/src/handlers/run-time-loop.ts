@@ -12,12 +12,13 @@ import { OnnxImportError } from '../errors.js';
 import { HandlerContext } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
 import { inlineGraph } from '../subgraph.js';
+import { scalarOf } from './scalar-value.js';
 
 /** A single-element bool value as a scalar (what LoopStart and LoopEnd take). */
 function scalarBool(ctx: HandlerContext, v: string): string {
   const t = ctx.typeOf(v);
   if (t.dtype !== 'bool' || !t.shape.every((d) => d === 1)) ctx.fail(`the loop condition must be one bool, got ${t.dtype}[${t.shape}]`);
-  return t.shape.length ? ctx.emit('Reshape', [v, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')])[0]! : v;
+  return scalarOf(ctx, v);
 }
 
 export function runTimeLoop(ctx: HandlerContext, body: GraphProto, why: string): void {

@@ -6,6 +6,7 @@ import { HandlerContext, direct, registerHandler } from '../handler-registry.js'
 import { ONNX_DTYPES } from '../tensor-proto.js';
 import { int64Vector } from './const-input.js';
 import { castOptions } from './constant.js';
+import { scalarOf } from './scalar-value.js';
 
 registerHandler('Expand', 8, direct());
 registerHandler('Range', 11, direct());
@@ -74,15 +75,10 @@ registerHandler('Dropout', 12, (ctx) => {
   const training = !modeName ? false : mode ? toNumbers(mode)[0] !== 0 : undefined;
   if (training === false || r === 0) return emitInferenceDropout(ctx);
   if (training === true && r !== undefined) unsupported(ctx, 'training_mode=1 with a non-zero ratio (random dropout) is not supported; export the model in inference mode');
-  const scalarBool = (v: string, cast: boolean): string => {
-    const t = ctx.typeOf(v);
-    if (!t.shape.every((d) => d === 1)) ctx.fail(`'${v}' must hold one value, got [${t.shape}]`);
-    const b = cast && t.dtype !== 'bool' ? ctx.emit('Cast', [v], { to: 'bool' })[0]! : v;
-    return t.shape.length ? ctx.emit('Reshape', [b, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')])[0]! : b;
-  };
+  const asBool = (v: string) => (ctx.typeOf(v).dtype === 'bool' ? v : ctx.emit('Cast', [v], { to: 'bool' })[0]!);
   // random = training && ratio != 0, each side a constant or read at run time.
-  const ratioNonZero = r === undefined ? ctx.emit('Not', [scalarBool(ctx.emit('Equal', [ratioName!, ctx.addConstant(makeTensor(ctx.typeOf(ratioName!).dtype, [], [0]), 'zero')])[0]!, false)])[0]! : undefined;
-  const trainingFlag = training === undefined ? scalarBool(modeName!, true) : undefined;
+  const ratioNonZero = r === undefined ? ctx.emit('Not', [scalarOf(ctx, ctx.emit('Equal', [ratioName!, ctx.addConstant(makeTensor(ctx.typeOf(ratioName!).dtype, [], [0]), 'zero')])[0]!, `ratio '${ratioName}'`)])[0]! : undefined;
+  const trainingFlag = training === undefined ? asBool(scalarOf(ctx, modeName!)) : undefined;
   const random = ratioNonZero && trainingFlag ? ctx.emit('And', [trainingFlag, ratioNonZero])[0]! : (ratioNonZero ?? trainingFlag)!;
   const dtype = ctx.typeOf(x!).dtype;
   const stop = ctx.emit('FailBranch', [random], { when: 1, dtype: 'bool', shape: [], message: 'training_mode is true with a non-zero ratio: random dropout is not supported' })[0]!;

@@ -5,6 +5,7 @@
 import { DType, Tensor, makeTensor, toNumbers } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { ONNX_DTYPES } from '../tensor-proto.js';
+import { scalarOf } from './scalar-value.js';
 
 /** The value of scalar input `index`; fails naming every input that is computed at run time. */
 export function constScalar(ctx: HandlerContext, index: number): number {
@@ -53,8 +54,7 @@ function cosineWindow(coefficients: number[]) {
 function runTimeWindow(ctx: HandlerContext, sizeName: string, coefficients: number[]): void {
   const t = ctx.typeOf(sizeName);
   if ((t.dtype !== 'int64' && t.dtype !== 'int32') || !t.shape.every((d) => d === 1)) ctx.fail(`size must be one int32 or int64, got ${t.dtype}[${t.shape}]`);
-  const scalar = (v: string) => (t.shape.length ? ctx.emit('Reshape', [v, ctx.addConstant(makeTensor('int64', [0], []), 'scalar')], { allowzero: 0 })[0]! : v);
-  const size = scalar(sizeName);
+  const size = scalarOf(ctx, sizeName);
   const int = (v: number, hint: string) => ctx.addConstant(makeTensor(t.dtype, [], [v]), hint);
   const f64 = (v: number, hint: string) => ctx.addConstant(makeTensor('float64', [], [v]), hint);
   // A negative size gives an empty Range, as onnxruntime's empty window.
