@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listHandlers } from '@onnx2wasm/onnx-import';
-import { listOps } from '@onnx2wasm/ir';
+import { BINARY_FUNCTIONS, UNARY_FUNCTIONS, listOps } from '@onnx2wasm/ir';
 import { PER_SAMPLE_OPS, VIEW_OPS, getLowering, listLoweredOps } from '@onnx2wasm/wasm-codegen';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,6 +46,16 @@ export function operatorsDoc() {
     '| IR op | group | kernel | run-time dims | description |',
     '|---|---|---|---|---|',
     ...listOps().map((o) => `| ${o.name} | ${o.group} | ${lowered.has(o.name) ? 'yes' : 'compile time only'} | ${runtimeDims(o.name, lowered)} | ${o.description.replace(/\|/g, '\\|')} |`),
+    '',
+    `## Elementwise functions (${Object.keys(UNARY_FUNCTIONS).length} unary, ${Object.keys(BINARY_FUNCTIONS).length} binary)`,
+    '',
+    'The `Unary` and `Binary` IR ops each compute one function of these tables, named by their `fn` attribute (the ONNX op of the same name imports as it; `inspect`, errors and profiles name the function). Result: the dtype of the output (`bool` for comparisons and predicates, else the input\'s).',
+    '',
+    '| function | IR op | input dtypes | result | description |',
+    '|---|---|---|---|---|',
+    ...[...Object.entries(UNARY_FUNCTIONS).map(([id, f]) => [id, 'Unary', f]), ...Object.entries(BINARY_FUNCTIONS).map(([id, f]) => [id, 'Binary', f])]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([id, op, f]) => `| ${id} | ${op} | ${f.dtypes.join(', ')} | ${f.bool ? 'bool' : 'input dtype'} | ${f.description.replace(/\|/g, '\\|')} |`),
     '',
   ];
   return lines.join('\n');

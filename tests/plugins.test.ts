@@ -14,6 +14,7 @@ import fastGelu, { fastGeluScalar } from '../examples/plugins/fast-gelu.mjs';
 import biasGelu from '../examples/plugins/bias-gelu-expand.mjs';
 // @ts-expect-error plain ESM examples without type declarations
 import { customOpModel } from '../examples/plugins/make-model.mjs';
+import { opLabel } from '@onnx2wasm/ir';
 
 const geluErf = (x: number) => 0.5 * x * (1 + referenceErf(x / Math.SQRT2));
 
@@ -136,7 +137,7 @@ describe('plugin registration and errors', () => {
     const seen: string[] = [];
     const withPass = definePlugin({
       name: 'pass-only', ops: [],
-      passes: [{ name: 'count-nodes', description: 'records the ops it sees', run: (g) => { seen.push(...g.nodes.map((n) => n.op)); return { graph: g, changed: false }; } }],
+      passes: [{ name: 'count-nodes', description: 'records the ops it sees', run: (g) => { seen.push(...g.nodes.map((n) => opLabel(n))); return { graph: g, changed: false }; } }],
     });
     const c = await compile(customOpModel({ domain: 'com.microsoft', opType: 'FastGelu', dims: [2, 3] }), { plugins: [fastGelu, withPass] });
     expect(seen).toEqual(['FastGelu']);

@@ -1,4 +1,4 @@
-import { CompileError, Dim, Graph, printGraph } from '@onnx2wasm/ir';
+import { CompileError, Dim, Graph, opLabel, printGraph } from '@onnx2wasm/ir';
 import { DEFAULT_LIMITS, ImportLimits, decodeModel } from '@onnx2wasm/onnx-import';
 import { LAYOUT_MODES, LayoutMode, PassReport, WEIGHTS_FORMATS, WeightsFormat } from '@onnx2wasm/optimizer';
 import { MemoryPlan, ModelMeta } from '@onnx2wasm/wasm-codegen';
@@ -244,7 +244,7 @@ async function compileWith(model: Uint8Array | ArrayBuffer | string, options: Co
 
   const branches = runTimeBranches(imported, graph);
   const ops: Record<string, number> = {};
-  for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
+  for (const n of graph.nodes) ops[opLabel(n)] = (ops[opLabel(n)] ?? 0) + 1;
   const compressed = options.weights === 'float16' || options.weights === 'int8'
     ? await measureWeightsError(options.weights, gen, await compile(bytes, { ...options, weights: 'float32', relaxedSimd: false, baseDir: options.baseDir ?? baseDir }))
     : undefined;

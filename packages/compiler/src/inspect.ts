@@ -1,6 +1,6 @@
 // What the compiler did to a model, for `onnx2wasm inspect`: the optimized graph, per-node cost
 // (FLOPs and bytes moved), the memory plan, and what each optimizer pass changed.
-import { DTYPE_BYTES, Graph, Node, getOp, isStatic } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, Graph, Node, getOp, isStatic, opLabel } from '@onnx2wasm/ir';
 import { CompileOptions, CompileResult, compile } from './compile.js';
 import type { ValueVariantsSummary } from './value-variants.js';
 
@@ -45,7 +45,7 @@ const polyText = (p: [number, ...string[]][]) => p.map(([c, ...xs]) => [...(c !=
 
 export function inspectResult(c: CompileResult): InspectReport {
   const g = c.graph;
-  const nodes = g.nodes.map((n) => ({ name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, ...nodeCost(g, n) }));
+  const nodes = g.nodes.map((n) => ({ name: n.name, op: opLabel(n), inputs: n.inputs, outputs: n.outputs, ...nodeCost(g, n) }));
   const passes = new Map<string, PassSummary>();
   for (const p of c.summary.passes) {
     const s = passes.get(p.name) ?? { name: p.name, changed: false, runs: 0, nodesRemoved: 0 };

@@ -3,7 +3,7 @@
 // fuse-epilogue pass fills these attributes; every fused op's evaluate applies them through here.
 import { Node } from './graph.js';
 import { fail } from './op-registry.js';
-import { referenceErf } from './ops/elementwise.js';
+import { referenceErf } from './ops/unary.js';
 import { Tensor } from './tensor.js';
 import { broadcastIndexer } from './reference.js';
 import { ELEMENTWISE_FUNCTIONS, elementwiseFunction } from './elementwise-functions.js';

@@ -1,3 +1,4 @@
+import { opLabel } from './elementwise-node.js';
 import { DType } from './dtype.js';
 import { ShapeError } from './errors.js';
 import { Attrs, AttrValue, Dim, Node, ValueType } from './graph.js';
@@ -56,18 +57,18 @@ export function listOps(): OpDef[] {
 }
 
 export function fail(node: Node, message: string, code?: 'SHAPE_MISMATCH' | 'DTYPE_MISMATCH' | 'INVALID_ATTRIBUTE' | 'DYNAMIC_SHAPE' | 'UNSUPPORTED_OP'): never {
-  throw new ShapeError(message, { node: node.name, op: node.op }, code);
+  throw new ShapeError(message, { node: node.name, op: opLabel(node) }, code);
 }
 
 /** DYNAMIC_SHAPE for a node that needs the value of its input `i` at compile time (value variants may supply it). */
 export function needValue(node: Node, i: number, message: string): never {
-  throw new ShapeError(message, { node: node.name, op: node.op, input: node.inputs[i], reason: 'VALUE_NEEDED' }, 'DYNAMIC_SHAPE');
+  throw new ShapeError(message, { node: node.name, op: opLabel(node), input: node.inputs[i], reason: 'VALUE_NEEDED' }, 'DYNAMIC_SHAPE');
 }
 
 /** Rejects inputs past the op's last: inference would ignore them while a kernel might read them. */
 export function expectInputCount(ctx: InferContext, max: number): void {
   const n = ctx.node.inputs.length;
-  if (n > max) throw new ShapeError(`has ${n} inputs; ${ctx.node.op} takes ${max === 1 ? 'one' : `at most ${max}`}`, { node: ctx.node.name, op: ctx.node.op }, 'INVALID_MODEL');
+  if (n > max) throw new ShapeError(`has ${n} inputs; ${opLabel(ctx.node)} takes ${max === 1 ? 'one' : `at most ${max}`}`, { node: ctx.node.name, op: opLabel(ctx.node) }, 'INVALID_MODEL');
 }
 
 // ---- attribute access: every reader names the node on a type mismatch ----

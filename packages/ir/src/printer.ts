@@ -1,3 +1,4 @@
+import { fnOf } from './elementwise-node.js';
 import { isBigInt } from './dtype.js';
 import { Attrs, AttrValue, Graph, typeToString } from './graph.js';
 import { Tensor } from './tensor.js';
@@ -42,7 +43,10 @@ export function printGraph(g: Graph): string {
     lines.push(`  const ${valueRef(name)}: ${c.dtype}[${c.dims.join(',')}]${values}`);
   }
   for (const n of g.nodes) {
-    lines.push(`  ${n.outputs.map(t).join(', ')} = ${n.op}(${n.inputs.map((i) => (i ? valueRef(i) : '_')).join(', ')})${attrsToString(n.attrs)}  # ${n.name}`);
+    // Unary/Binary nodes print as their function (`Add(%a, %b)`), as the parser reads them back.
+    const f = fnOf(n);
+    const attrs = f === undefined ? n.attrs : Object.fromEntries(Object.entries(n.attrs).filter(([k]) => k !== 'fn'));
+    lines.push(`  ${n.outputs.map(t).join(', ')} = ${f ?? n.op}(${n.inputs.map((i) => (i ? valueRef(i) : '_')).join(', ')})${attrsToString(attrs)}  # ${n.name}`);
   }
   return lines.join('\n');
 }

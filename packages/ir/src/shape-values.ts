@@ -3,6 +3,7 @@
 // still known as dim expressions. Inference reads them (InferContext.symbolic) so that a Reshape to
 // Concat(Shape(x)[1], 4*Shape(x)[0], 64) gets the type [seq, 4*batch, 64], and fold-constants
 // replaces such a chain by one `Dims` node.
+import { opLabel } from './elementwise-node.js';
 import { FLOAT_DTYPES, INT_DTYPES } from './dtype.js';
 import { Dim, Graph, Node, ValueType } from './graph.js';
 import { canonicalDim, dimAdd, dimDiv, dimMul, dimProduct, dimSub } from './dim-expr.js';
@@ -28,7 +29,7 @@ export function isShapeLike(t: ValueType | undefined): boolean {
   return typeof n === 'number' && n <= MAX_LEN;
 }
 
-/** The ops shapeValueOf understands; the walk back through producers stops at any other op. */
+/** The ops (and elementwise functions) shapeValueOf understands; the walk back through producers stops at any other op. */
 const SHAPE_OPS = new Set([
   'Dims', 'Shape', 'Size', 'Identity', 'Unsqueeze', 'Squeeze', 'Cast', 'Reshape', 'Flatten', 'Gather', 'Slice', 'Concat', 'Expand',
   'Add', 'Sub', 'Mul', 'Div', 'Mod', 'Min', 'Max', 'Neg', 'Abs', 'Relu', 'Floor', 'Ceil', 'Round',
@@ -125,7 +126,8 @@ function where(c: readonly Dim[], x: readonly Dim[], y: readonly Dim[]): Dim[] |
 export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)[], vals: readonly (Dim[] | undefined)[], outType?: ValueType): Dim[] | undefined {
   const [a, b] = vals;
   const integer = !outType || INT_DTYPES.includes(outType.dtype);
-  switch (node.op) {
+  const kind = opLabel(node);
+  switch (kind) {
     case 'Dims': return Array.isArray(node.attrs.dims) ? (node.attrs.dims as Dim[]).map(canonicalDim) : undefined;
     case 'Shape': {
       const shape = types[0]?.shape;
@@ -146,7 +148,7 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
     case 'Mod': return a && b && zip(a, b, (x, y) => mod(x, y, node.attrs.fmod === 1));
     case 'Min': case 'Max': {
       if (!vals.length || vals.some((v) => !v)) return undefined;
-      const pick = node.op === 'Min' ? dimMin : dimMax;
+      const pick = kind === 'Min' ? dimMin : dimMax;
       return vals.slice(1).reduce<Dim[] | undefined>((acc, v) => acc && zip(acc, v!, pick), [...vals[0]!]);
     }
     case 'Neg': return unary(a, (x) => dimMul(x, -1));
@@ -154,12 +156,12 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
     case 'Relu': return unary(a, (x) => dimMax(x, 0));
     // Shape values are integers (Div of floats only keeps exact quotients), so rounding keeps them.
     case 'Floor': case 'Ceil': case 'Round': return a && [...a];
-    case 'Equal': case 'Less': case 'Greater': case 'LessOrEqual': case 'GreaterOrEqual': return a && b && zip(a, b, compare(COMPARISONS[node.op]!));
+    case 'Equal': case 'Less': case 'Greater': case 'LessOrEqual': case 'GreaterOrEqual': return a && b && zip(a, b, compare(COMPARISONS[kind]!));
     case 'Not': return unary(a, (x) => { const v = bit(x); return v === undefined ? undefined : +!v; });
     case 'And': case 'Or': return a && b && zip(a, b, (x, y) => {
       const [p, q] = [bit(x), bit(y)];
       if (p === undefined || q === undefined) return undefined;
-      return +(node.op === 'And' ? p && q : p || q);
+      return +(kind === 'And' ? p && q : p || q);
     });
     case 'Expand': {
       // A one-element value broadcast to a short vector (torch's ones_like / full of a dim).
@@ -208,7 +210,7 @@ function producer(g: Graph, value: string): Node | undefined {
 function shapeProducer(g: Graph, value: string): Node | undefined {
   if (!isShapeLike(g.types.get(value))) return undefined;
   const n = producer(g, value);
-  return n && n.outputs[0] === value && SHAPE_OPS.has(n.op) ? n : undefined;
+  return n && n.outputs[0] === value && SHAPE_OPS.has(opLabel(n)) ? n : undefined;
 }
 
 /** Shape and Size only read their input's type; everything else needs its inputs' contents. */

@@ -1,5 +1,6 @@
+import { opLabel } from './elementwise-node.js';
 import { VerifyError } from './errors.js';
-import { Graph, ValueType } from './graph.js';
+import { Graph, Node, ValueType } from './graph.js';
 import { getOp } from './op-registry.js';
 import { inferContext } from './infer-node.js';
 
@@ -13,12 +14,12 @@ function sameType(a: ValueType, b: ValueType): boolean {
  */
 export function verifyGraph(g: Graph, after = 'import'): void {
   const defined = new Set<string>([...g.inputs, ...g.constants.keys()]);
-  const where = (n: { name: string; op: string }) => ({ node: n.name, op: n.op });
+  const where = (n: Node) => ({ node: n.name, op: opLabel(n) });
   for (const n of g.nodes) {
     const def = getOp(n.op);
     if (!def) throw new VerifyError(`after ${after}: node '${n.name}' uses unknown IR op '${n.op}'`, where(n));
     for (const i of n.inputs) {
-      if (i && !defined.has(i)) throw new VerifyError(`after ${after}: node '${n.name}' (${n.op}) reads '${i}' before it is defined`, where(n));
+      if (i && !defined.has(i)) throw new VerifyError(`after ${after}: node '${n.name}' (${opLabel(n)}) reads '${i}' before it is defined`, where(n));
     }
     const inferred = def.infer(inferContext(g, n));
     n.outputs.forEach((o, k) => {
@@ -28,7 +29,7 @@ export function verifyGraph(g: Graph, after = 'import'): void {
       const rec = g.types.get(o);
       if (!rec) throw new VerifyError(`after ${after}: value '${o}' of node '${n.name}' has no type`, where(n));
       if (inferred[k] && !sameType(rec, inferred[k]!)) {
-        throw new VerifyError(`after ${after}: node '${n.name}' (${n.op}) output '${o}' is recorded as ${rec.dtype}[${rec.shape}] but infers to ${inferred[k]!.dtype}[${inferred[k]!.shape}]`, where(n));
+        throw new VerifyError(`after ${after}: node '${n.name}' (${opLabel(n)}) output '${o}' is recorded as ${rec.dtype}[${rec.shape}] but infers to ${inferred[k]!.dtype}[${inferred[k]!.shape}]`, where(n));
       }
     });
   }

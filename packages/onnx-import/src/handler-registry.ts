@@ -1,4 +1,4 @@
-import { Attrs, Graph, Node, Tensor, ValueType, inferNode } from '@onnx2wasm/ir';
+import { Attrs, Graph, Tensor, ValueType, elementwiseNode, inferNode } from '@onnx2wasm/ir';
 import { withAttributeDefaults, withEmittedDefaults } from './attribute-defaults.js';
 import { OnnxImportError } from './errors.js';
 import { foldAtImport } from './fold-at-import.js';
@@ -26,7 +26,7 @@ export interface HandlerContext {
   constantOf(value: string): Tensor | undefined;
   /** Adds a compile-time constant and returns its value name. */
   addConstant(t: Tensor, hint?: string): string;
-  /** Emits an IR node (inferred at once); outputs default to fresh names. Returns the output names. */
+  /** Emits an IR node (inferred at once); an elementwise function id (Add, Relu) emits the Unary/Binary node computing it. Outputs default to fresh names; returns the output names. */
   emit(op: string, inputs: string[], attrs?: Attrs, outputs?: string[] | number): string[];
   fail(message: string): never;
   /**
@@ -97,7 +97,8 @@ export function makeContext(graph: Graph, onnxNode: OnnxNode, opset: number, fre
     emit(op, inputs, attrs = {}, outputs = 1) {
       for (const i of inputs) if (i) ctx.typeOf(i);
       const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => fresh(`${node.name}/${op}`)) : outputs;
-      const irNode: Node = { name: emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outputs: outs, attrs: withEmittedDefaults(op, attrs) };
+      // An elementwise function id ('Mul', 'Relu') emits the Unary/Binary node computing it.
+      const irNode = elementwiseNode(emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outs, withEmittedDefaults(op, attrs));
       const guard = currentGuards();
       if (guard) irNode.guard = guard;
       inferNode(graph, irNode);

@@ -71,11 +71,11 @@ export function recordRankPromotion(p: RankPromotion): void {
   promoted.push(p);
 }
 
-/** Elementwise ops whose output broadcasts all inputs: a [1] and a scalar input give the same output when another input has rank >= 1. */
-const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mod', 'Where', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor']);
+/** Ops whose output broadcasts all inputs (every Binary function, Where): a [1] and a scalar input give the same output when another input has rank >= 1. */
+const BROADCASTING = new Set(['Binary', 'Where']);
 
-/** Ops whose output has their (only) data input's shape: the promoted rank flows through them. */
-const SHAPE_PRESERVING = new Set(['Identity', 'Cast', 'Not', 'Neg', 'Abs']);
+/** Ops whose output has their (only) data input's shape (every Unary function): the promoted rank flows through them. */
+const SHAPE_PRESERVING = new Set(['Identity', 'Cast', 'Unary']);
 
 /** Fails (DYNAMIC_SHAPE, naming the If) when a rank-promoted If output reaches a reader for which the rank matters. */
 export function checkRankPromotions(g: Graph): void {

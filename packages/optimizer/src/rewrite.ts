@@ -1,7 +1,7 @@
 // The one rewrite mechanism: a rule looks at a node and may return a patch (nodes to remove, nodes
 // to insert in their place, new constants, value renames). Patches are checked before they are
 // applied, and a rule set runs until nothing matches, with a bound that catches rules undoing each other.
-import { CompileError, Graph, Node, Tensor, ValueType, cloneGraph, inferNode } from '@onnx2wasm/ir';
+import { CompileError, Graph, Node, Tensor, ValueType, cloneGraph, inferNode, opLabel } from '@onnx2wasm/ir';
 import { Pass } from './pass.js';
 
 export interface GraphView {
@@ -23,10 +23,10 @@ export function scalarConstant(view: GraphView, v: string | undefined): number |
   return t && t.data.length === 1 && t.dtype === 'float32' ? Number(t.data[0]) : undefined;
 }
 
-/** The producer of `v` if it has op `op` and `v` is read only by one node (so it can be fused away). */
+/** The producer of `v` if it computes `op` (an op, or the function of a Unary/Binary node: opLabel) and `v` is read only by one node (so it can be fused away). */
 export function soleProducer(view: GraphView, v: string | undefined, op: string): Node | undefined {
   const p = v ? view.producer(v) : undefined;
-  return p && p.op === op && view.singleUse(v!) ? p : undefined;
+  return p && opLabel(p) === op && view.singleUse(v!) ? p : undefined;
 }
 
 export interface Patch {

@@ -4,16 +4,11 @@
 //  - in place: an elementwise kernel reads element i of each input before it writes element i of
 //    its output, so the output may overwrite a same-shaped input that nothing reads afterwards.
 import { Graph } from '@onnx2wasm/ir';
-import { F32_BINARY, F32_UNARY } from './kernels/ops/elementwise.js';
-import { SCALAR_BINARY, SCALAR_UNARY } from './kernels/emit/scalar-ops.js';
 import { loopReadReach } from './loop-regions.js';
 
 export const VIEW_OPS: ReadonlySet<string> = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
 /** The elementwise ops: element i of the output reads only element i of each (broadcast) input. */
-export const IN_PLACE_OPS: ReadonlySet<string> = new Set([
-  ...Object.keys(F32_BINARY), ...Object.keys(F32_UNARY), ...Object.keys(SCALAR_BINARY), ...Object.keys(SCALAR_UNARY),
-  'Clip', 'Pow', 'Where', 'FusedElementwise',
-]);
+export const IN_PLACE_OPS: ReadonlySet<string> = new Set(['Unary', 'Binary', 'Identity', 'Clip', 'Where', 'FusedElementwise']);
 
 export interface BufferAliases {
   /** value → the value whose buffer it uses. */

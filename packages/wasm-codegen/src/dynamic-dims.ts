@@ -4,7 +4,7 @@
 //
 //   table + 4*s           i32 value of symbol s
 //   table + 4*(S + k)     i32 byte address of dynamic buffer k
-import { DTYPE_BYTES, Dim, Graph, Node, dimMul, dimProduct, dimSymbols, dimTerms, isStatic, typeToString } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, Dim, Graph, Node, dimMul, dimProduct, dimSymbols, dimTerms, isStatic, opLabel, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { ComputedDim, LowerContext, Operand, StaticOperand, getLowering } from './lowering.js';
 import { Expr, FnBuilder, I32, Local } from './wasm-builder.js';
@@ -32,8 +32,8 @@ export function computedDims(g: Graph): (ComputedDim & { node: string; op: strin
     const l = getLowering(n.op);
     if (!l?.computedDims) continue;
     for (const c of l.computedDims(n, n.inputs.map((i) => (i ? typeOf(i) : undefined)), n.outputs.map(typeOf))) {
-      if (out.some((o) => o.symbol === c.symbol)) throw new CodegenError(`${n.op} node '${n.name}': its run-time dim '${c.symbol}' is also computed by node '${out.find((o) => o.symbol === c.symbol)!.node}' (rename one of the nodes)`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
-      out.push({ ...c, node: n.name, op: n.op });
+      if (out.some((o) => o.symbol === c.symbol)) throw new CodegenError(`${opLabel(n)} node '${n.name}': its run-time dim '${c.symbol}' is also computed by node '${out.find((o) => o.symbol === c.symbol)!.node}' (rename one of the nodes)`, { node: n.name, op: opLabel(n) }, 'DYNAMIC_SHAPE');
+      out.push({ ...c, node: n.name, op: opLabel(n) });
     }
   }
   return out;
@@ -55,7 +55,7 @@ export function ownComputedSymbols(g: Graph, n: Node): Set<string> {
 export function checkGrowsWithComputed(name: string, bytes: Dim, computed: Set<string>, where: Node | undefined): void {
   const bad = dimTerms(bytes).find((t) => t.coef < 0 && t.symbols.some((x) => computed.has(x)));
   if (!bad) return;
-  const at = where ? `${where.op} node '${where.name}': ` : '';
+  const at = where ? `${opLabel(where)} node '${where.name}': ` : '';
   throw new CodegenError(`${at}buffer '${name}' has ${bytes} bytes, which shrinks as the run-time dim${bad.symbols.length > 1 ? 's' : ''} ${bad.symbols.join(', ')} grow${bad.symbols.length > 1 ? '' : 's'}; memory for it cannot be planned at the bound`, where ? { node: where.name, op: where.op } : undefined, 'DYNAMIC_SHAPE');
 }
 
@@ -67,7 +67,7 @@ export function checkBound(g: Graph, n: Node, v: string, bound: Set<string>): vo
   if (!unbound.length) return;
   const hint = n.outputs.includes(v) ? valueHint(g, n) : undefined;
   const fallback = `'${[...new Set(unbound)].join("', '")}' depends on tensor values, not on input dims; pin the input shapes (inputShapes / --input-shape) or the values (constantInputs / --constant)`;
-  throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint ?? fallback}`, { node: n.name, op: n.op }, 'DYNAMIC_SHAPE');
+  throw new CodegenError(`${opLabel(n)} node '${n.name}': value '${v}' has shape ${typeToString(t)}; ${hint ?? fallback}`, { node: n.name, op: opLabel(n) }, 'DYNAMIC_SHAPE');
 }
 
 /** The inputs whose values decide an op's output shape (Reshape's shape, Resize's scales, …). */
@@ -151,7 +151,7 @@ export function runTimeContext(
   const own = ownComputedSymbols(g, base.node);
   const symbol = (s: string): Expr => {
     const k = table.symbols.indexOf(s);
-    if (k < 0) throw new CodegenError(`${base.node.op} node '${base.node.name}': dim symbol '${s}' is not bound by any input dim`, { node: base.node.name, op: base.node.op }, 'DYNAMIC_SHAPE');
+    if (k < 0) throw new CodegenError(`${opLabel(base.node)} node '${base.node.name}': dim symbol '${s}' is not bound by any input dim`, { node: base.node.name, op: opLabel(base.node) }, 'DYNAMIC_SHAPE');
     if (own.has(s)) return fn.loadI32(table.address + 4 * k);
     return cached(`sym:${s}`, () => fn.loadI32(table.address + 4 * k));
   };
@@ -198,12 +198,12 @@ export function runTimeContext(
     dim,
     setDim(s, value) {
       const k = table.symbols.indexOf(s);
-      if (k < 0) throw new CodegenError(`${n.op} node '${n.name}': writes dim symbol '${s}', which has no slot in the dims table`, { node: n.name, op: n.op });
+      if (k < 0) throw new CodegenError(`${opLabel(n)} node '${n.name}': writes dim symbol '${s}', which has no slot in the dims table`, { node: n.name, op: opLabel(n) });
       return fn.storeI32(table.address + 4 * k, value);
     },
     scratch() {
       const k = table.bufferIndex.get(scratchName(n));
-      if (k === undefined) throw new CodegenError(`${n.op} node '${n.name}': the kernel asked for run-time scratch but declares no runTimeScratchBytes`, { node: n.name, op: n.op });
+      if (k === undefined) throw new CodegenError(`${opLabel(n)} node '${n.name}': the kernel asked for run-time scratch but declares no runTimeScratchBytes`, { node: n.name, op: opLabel(n) });
       return cached(`buf:${k}`, () => fn.loadI32(table.address + 4 * (table.symbols.length + k)));
     },
   };

@@ -1,6 +1,6 @@
 // Lowers one variant's nodes into functions of the module and a run function calling them in
 // order, at the addresses the module layout gave the variant; returns its input/output slots.
-import { CompileError, Guard, Tensor, getNumber } from '@onnx2wasm/ir';
+import { CompileError, Guard, Tensor, getNumber, opLabel } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { LowerContext, StaticOperand, getLowering, operandFromStatic, staticContext } from './lowering.js';
 import { DynamicTable, polyJson, runTimeContext } from './dynamic-dims.js';
@@ -95,18 +95,18 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
       return build();
     } catch (e) {
       if (e instanceof CompileError) throw e; // e.g. a kernel's attribute check: keeps its code
-      throw new CodegenError(`${node.op} node '${node.name}': code generation failed: ${(e as Error).message}`, { node: node.name, op: node.op });
+      throw new CodegenError(`${opLabel(node)} node '${node.name}': code generation failed: ${(e as Error).message}`, { node: node.name, op: opLabel(node) });
     }
   };
   g.nodes.forEach((n, k) => {
     if (vp.views.has(n.outputs[0] ?? '')) return;
-    const fname = `${at.prefix}n${k}_${n.op}`;
+    const fname = `${at.prefix}n${k}_${opLabel(n)}`;
     const lowering = getLowering(n.op)!;
     const split = at.threads?.plan.parts.get(n);
     if (split) {
       const names = split.map((part, p) => emitPart(part, `${fname}_p${p}`, p));
       calls.push({ guard: guards.get(n) ?? [], call: at.threads!.pool.job(runFn, names), node: n });
-      nodes.push({ fn: names[0]!, node: n.name, op: n.op });
+      nodes.push({ fn: names[0]!, node: n.name, op: opLabel(n) });
       return;
     }
     const fn = mod.fn(fname);
@@ -145,7 +145,7 @@ export function emitVariant(vp: VariantPlan, at: VariantLayout, parts: ModulePar
     }
     if (vp.loadTime.nodes.has(n)) parts.atLoad(fname);
     else calls.push({ guard: guards.get(n) ?? [], call: runFn.call(fname), node: n });
-    nodes.push({ fn: fname, node: n.name, op: n.op });
+    nodes.push({ fn: fname, node: n.name, op: opLabel(n) });
     if (parts.exportNodes) mod.exportFunction(fname);
   });
   /** One part of a split node as its own function: the node's kernel on slices of its operands, with the part's own scratch. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Graph, Node } from '@onnx2wasm/ir';
+import { Graph, Node, elementwiseNode, isFn } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { LowerContext, Lowering, StaticOperand, staticContext, staticView, staticViewIfAny, takesRunTimeDims } from './lowering.js';
 import { runTimeContext } from './dynamic-dims.js';
 import { WasmModuleBuilder } from './wasm-builder.js';
 
-const node: Node = { name: 'add_0', op: 'Add', inputs: ['x', 'w'], outputs: ['y'], attrs: {} };
+const node: Node = elementwiseNode('add_0', 'Add', ['x', 'w'], ['y']);
 const weight = { dtype: 'float32' as const, dims: [4], data: new Float32Array(4) };
 
 function contexts() {
@@ -60,6 +60,6 @@ describe('one lowering context', () => {
   it('declares run-time dims once: always, per node, or not', () => {
     const lower = (_ctx: LowerContext) => [];
     const l = (runTimeDims: Lowering['runTimeDims']): Lowering => ({ ops: [], lower, runTimeDims });
-    expect([takesRunTimeDims(l(true), node, []), takesRunTimeDims(l(undefined), node, []), takesRunTimeDims(l((n) => n.op === 'Add'), node, [])]).toEqual([true, false, true]);
+    expect([takesRunTimeDims(l(true), node, []), takesRunTimeDims(l(undefined), node, []), takesRunTimeDims(l((n) => isFn(n, 'Add')), node, [])]).toEqual([true, false, true]);
   });
 });

@@ -1,4 +1,4 @@
-import { DType, DTYPE_BYTES, Dim, Node, Tensor, sizeOf, typeToString } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, DType, Dim, Node, Tensor, opLabel, sizeOf, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { Expr, FnBuilder, I32, WasmModuleBuilder } from './wasm-builder.js';
 
@@ -133,7 +133,7 @@ export function staticView(ctx: LowerContext): StaticContext {
 /** The DYNAMIC_SHAPE error for a node with run-time dims whose lowering takes only static ones. */
 export function noRunTimeKernel(node: Node, values: { name: string; dtype: DType; shape: Dim[] }[]): CodegenError {
   const shapes = values.map((v) => `'${v.name}': ${typeToString(v)}`);
-  return new CodegenError(`${node.op} node '${node.name}': no kernel for run-time dims here (${shapes.join(', ')}); pin the input shapes (inputShapes / --input-shape)`, { node: node.name, op: node.op }, 'DYNAMIC_SHAPE');
+  return new CodegenError(`${opLabel(node)} node '${node.name}': no kernel for run-time dims here (${shapes.join(', ')}); pin the input shapes (inputShapes / --input-shape)`, { node: node.name, op: opLabel(node) }, 'DYNAMIC_SHAPE');
 }
 
 /** A lowering context over operands whose static facts are all known (a node with static shapes, or one sample of a batch). */
@@ -147,10 +147,10 @@ export function staticContext(base: Omit<StaticContext, 'dim' | 'setDim'>): Lowe
     static: { scratch: base.scratch },
     dim(d) {
       if (typeof d === 'number') return d;
-      throw new CodegenError(`${node.op} node '${node.name}': dim '${d}' asked for in a node lowered with static dims`, { node: node.name, op: node.op }, 'DYNAMIC_SHAPE');
+      throw new CodegenError(`${opLabel(node)} node '${node.name}': dim '${d}' asked for in a node lowered with static dims`, { node: node.name, op: opLabel(node) }, 'DYNAMIC_SHAPE');
     },
     setDim(symbol) {
-      throw new CodegenError(`${node.op} node '${node.name}': writes dim symbol '${symbol}', but the node is lowered with static dims`, { node: node.name, op: node.op });
+      throw new CodegenError(`${opLabel(node)} node '${node.name}': writes dim symbol '${symbol}', but the node is lowered with static dims`, { node: node.name, op: opLabel(node) });
     },
   };
 }
@@ -226,10 +226,10 @@ export function listLoweredOps(): string[] { return [...lowerings.keys()].sort()
 /** The constant value of input `i`, or a codegen error naming the node (for inputs kernels need at compile time). */
 export function constantInput(ctx: { node: Node; inputs: ({ constant?: Tensor } | undefined)[] }, i: number, what: string): Tensor {
   const t = ctx.inputs[i]?.constant;
-  if (!t) throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} (input ${i}) must be a compile-time constant`, { node: ctx.node.name, op: ctx.node.op, input: ctx.node.inputs[i], reason: 'VALUE_NEEDED' }, 'DYNAMIC_SHAPE');
+  if (!t) throw new CodegenError(`${opLabel(ctx.node)} node '${ctx.node.name}': ${what} (input ${i}) must be a compile-time constant`, { node: ctx.node.name, op: opLabel(ctx.node), input: ctx.node.inputs[i], reason: 'VALUE_NEEDED' }, 'DYNAMIC_SHAPE');
   return t;
 }
 
 export function unsupported(ctx: { node: Node }, what: string): never {
-  throw new CodegenError(`${ctx.node.op} node '${ctx.node.name}': ${what} is not supported`, { node: ctx.node.name, op: ctx.node.op }, 'UNSUPPORTED_OP');
+  throw new CodegenError(`${opLabel(ctx.node)} node '${ctx.node.name}': ${what} is not supported`, { node: ctx.node.name, op: opLabel(ctx.node) }, 'UNSUPPORTED_OP');
 }

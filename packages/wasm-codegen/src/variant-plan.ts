@@ -2,7 +2,7 @@
 // how each node is lowered (static kernel, kernel for run-time dims, or per sample), which values
 // share buffers, the static arena plan, the run-time buffers and the scratch each node needs.
 // A module holds one such plan per variant (the generic graph and its --specialize copies).
-import { DTYPE_BYTES, Dim, Graph, Node, dimProduct, dimSymbols, isStatic, sizeOf, typeToString } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, Dim, Graph, Node, dimProduct, dimSymbols, isStatic, opLabel, sizeOf, typeToString } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { Lowering, StaticOperand, getLowering, noRunTimeKernel, takesRunTimeDims } from './lowering.js';
 import { MemoryPlan, bufferLifetimes, planMemory } from './memory-plan.js';
@@ -57,7 +57,7 @@ function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'k
   const dynamicNodes = new Map<Node, 'kernel' | Dim>();
   for (const n of g.nodes) {
     const lowering = getLowering(n.op);
-    if (!lowering) throw new CodegenError(`${n.op} node '${n.name}': no wasm kernel for IR op '${n.op}'`, { node: n.name, op: n.op }, 'UNSUPPORTED_OP');
+    if (!lowering) throw new CodegenError(`${opLabel(n)} node '${n.name}': no wasm kernel for IR op '${n.op}'`, { node: n.name, op: opLabel(n) }, 'UNSUPPORTED_OP');
     let dynamic = !!lowering.alwaysRunTime && symbols.length > 0;
     for (const v of [...n.inputs, ...n.outputs]) {
       const t = v ? g.types.get(v) : undefined;
@@ -66,7 +66,7 @@ function classify(g: Graph, symbols: string[], views: Set<string>): Map<Node, 'k
       dynamic ||= !isStatic(t.shape);
       // Inference fed a NaN or a fraction (from a malformed attribute) would size memory with it.
       if (!t.shape.every((d) => typeof d === 'string' || (Number.isSafeInteger(d) && d >= 0))) {
-        throw new CodegenError(`${n.op} node '${n.name}': value '${v}' has invalid shape ${typeToString(t)}`, { node: n.name, op: n.op }, 'SHAPE_MISMATCH');
+        throw new CodegenError(`${opLabel(n)} node '${n.name}': value '${v}' has invalid shape ${typeToString(t)}`, { node: n.name, op: opLabel(n) }, 'SHAPE_MISMATCH');
       }
     }
     if (!dynamic || views.has(n.outputs[0] ?? '')) continue; // views emit no code
@@ -92,7 +92,7 @@ function checkViews(g: Graph, views: Set<string>, aliases: Map<string, string>):
     const a = dimProduct(g.types.get(x)!.shape), b = dimProduct(g.types.get(y)!.shape);
     if (a === b) continue;
     const n = g.nodes.find((k) => k.outputs.includes(y))!;
-    throw new CodegenError(`${n.op} node '${n.name}': ${typeToString(g.types.get(x)!)} → ${typeToString(g.types.get(y)!)} keeps the element count only for particular values of ${[...new Set([...dimSymbols(a), ...dimSymbols(b)])].join(', ')}; pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: n.op }, 'SHAPE_MISMATCH');
+    throw new CodegenError(`${opLabel(n)} node '${n.name}': ${typeToString(g.types.get(x)!)} → ${typeToString(g.types.get(y)!)} keeps the element count only for particular values of ${[...new Set([...dimSymbols(a), ...dimSymbols(b)])].join(', ')}; pin the input shapes (inputShapes / --input-shape)`, { node: n.name, op: opLabel(n) }, 'SHAPE_MISMATCH');
   }
 }
 

@@ -1,10 +1,11 @@
 // FusedElementwise: a chain of broadcast elementwise ops evaluated in one loop. The program is
-// data — a JSON list of steps, each an elementwise IR op applied to graph inputs (i0, i1, …) or
+// data — a JSON list of steps, each an elementwise function id (or Clip) applied to graph inputs (i0, i1, …) or
 // earlier steps (t0, t1, …); the last step is the result. Written by the fuse-elementwise pass.
 import { Node } from '../graph.js';
 import { OpDef, attrString, broadcastShapes, fail, getOp, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
 import { broadcastIndexer } from '../reference.js';
+import { elementwiseNode, elementwiseOpFor } from './elementwise-builder.js';
 
 export interface FusedStep { op: string; args: string[]; attrs?: Record<string, number | string> }
 
@@ -17,7 +18,7 @@ export function readProgram(node: Node): FusedStep[] {
   }
   if (!Array.isArray(steps) || steps.length === 0) fail(node, 'program has no steps', 'INVALID_ATTRIBUTE');
   steps.forEach((s, k) => {
-    if (!getOp(s.op) || getOp(s.op)!.group !== 'elementwise') fail(node, `step ${k} uses '${s.op}', which is not an elementwise op`, 'INVALID_ATTRIBUTE');
+    if (!elementwiseOpFor(s.op) && getOp(s.op)?.group !== 'elementwise') fail(node, `step ${k} uses '${s.op}', which is not an elementwise op`, 'INVALID_ATTRIBUTE');
     for (const a of s.args) {
       const m = /^([it])(\d+)$/.exec(a);
       if (!m || (m[1] === 't' && Number(m[2]) >= k) || (m[1] === 'i' && Number(m[2]) >= node.inputs.length)) fail(node, `step ${k} reads '${a}', which is not defined before it`, 'INVALID_ATTRIBUTE');
@@ -31,14 +32,14 @@ function run(node: Node, inputs: Tensor[]): Tensor {
   const temps: Tensor[] = [];
   for (const s of readProgram(node)) {
     const args = s.args.map((a) => (a[0] === 'i' ? inputs[Number(a.slice(1))]! : temps[Number(a.slice(1))]!));
-    const stepNode: Node = { name: node.name, op: s.op, inputs: args.map((_, i) => `a${i}`), outputs: ['y'], attrs: { ...(s.attrs ?? {}) } };
+    const stepNode = elementwiseNode(node.name, s.op, args.map((_, i) => `a${i}`), ['y'], { ...(s.attrs ?? {}) });
     if (s.op === 'Clip') {
       const lo = s.attrs?.min, hi = s.attrs?.max;
       args.push(lo === undefined ? (undefined as unknown as Tensor) : makeTensor('float32', [], [Number(lo)]));
       args.push(hi === undefined ? (undefined as unknown as Tensor) : makeTensor('float32', [], [Number(hi)]));
     }
     if (s.op === 'Pow') args.push(makeTensor('float32', [], [Number(s.attrs?.exponent)]));
-    temps.push(getOp(s.op)!.evaluate(stepNode, args)[0]!);
+    temps.push(getOp(stepNode.op)!.evaluate(stepNode, args)[0]!);
   }
   return temps[temps.length - 1]!;
 }

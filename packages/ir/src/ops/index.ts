@@ -1,6 +1,9 @@
 // Importing this module registers every built-in IR op.
-import './elementwise.js';
-import './elementwise-logic.js';
+import './unary.js';
+import './binary.js';
+import './clip.js';
+import './where.js';
+import './identity.js';
 import './gemm.js';
 import './conv.js';
 import './pool.js';

@@ -3,7 +3,7 @@
 // only the taken one runs (../run-time-branches.ts); their outputs need one type. A Loop whose trip
 // count and condition are known is unrolled; otherwise it runs as a real loop (./run-time-loop.ts).
 // Scans are unrolled: the sequence length must be known at compile time.
-import { CompileError, getNumber, makeTensor, typeToString } from '@onnx2wasm/ir';
+import { CompileError, getNumber, isFn, makeTensor, typeToString } from '@onnx2wasm/ir';
 import { OnnxImportError } from '../errors.js';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { GraphProto } from '../proto.js';
@@ -93,7 +93,7 @@ function comparedValue(ctx: HandlerContext, cond: string): Record<string, number
     return p && PASS.has(p.op) && p.inputs[0] ? through(p.inputs[0]) : v;
   };
   const eq = producer.get(through(cond));
-  if (eq?.op !== 'Equal') return undefined;
+  if (!eq || !isFn(eq, 'Equal')) return undefined;
   const [a, b] = eq.inputs.map((v) => through(v ?? ''));
   for (const [input, other] of [[a!, b!], [b!, a!]]) {
     const c = ctx.constantOf(other);

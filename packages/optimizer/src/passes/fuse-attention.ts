@@ -4,15 +4,15 @@
 // scratch instead of writing the whole [heads, S, T] score tensor to memory and reading it back.
 // Rank-3 operands [N, S, D] become Attention's [1, N, S, D] through Reshape views (no copies); a
 // Kᵀ made by a Transpose becomes K by composing the permutation, so no extra transpose runs.
-import { AttrValue, Dim, Node, attrInt, dimDiv, dimTerms, makeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, attrInt, dimDiv, dimTerms, isFn, makeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** A Div or Mul by a scalar constant: its data input and the factor it applies. */
 function scaling(view: GraphView, n: Node | undefined): { x: string; factor: number } | undefined {
-  if (!n || (n.op !== 'Div' && n.op !== 'Mul')) return undefined;
-  for (const k of n.op === 'Div' ? [0] : [0, 1]) {
+  if (!n || !isFn(n, 'Div', 'Mul')) return undefined;
+  for (const k of isFn(n, 'Div') ? [0] : [0, 1]) {
     const c = scalarConstant(view, n.inputs[1 - k]);
-    if (c !== undefined && c !== 0) return { x: n.inputs[k]!, factor: n.op === 'Div' ? 1 / c : c };
+    if (c !== undefined && c !== 0) return { x: n.inputs[k]!, factor: isFn(n, 'Div') ? 1 / c : c };
   }
   return undefined;
 }

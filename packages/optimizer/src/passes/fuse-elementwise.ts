@@ -1,8 +1,8 @@
-// Merges chains of float32 elementwise ops into one FusedElementwise node, so the chain runs in a
+// Merges chains of float32 elementwise nodes (Unary, Binary, Clip) into one FusedElementwise node, so the chain runs in a
 // single loop over memory. A producer is merged into its reader when the reader is its only user
 // and both have the same output shape (a small producer broadcast into a larger reader stays
 // separate: fusing it would recompute it for every element).
-import { ELEMENTWISE_FUNCTIONS, FusedStep, Node, readProgram } from '@onnx2wasm/ir';
+import { ELEMENTWISE_FUNCTIONS, FusedStep, Node, fnOf, isFn, readProgram } from '@onnx2wasm/ir';
 import { GraphView, Rule, rewritePass } from '../rewrite.js';
 
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min']);
@@ -10,7 +10,7 @@ const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min']);
 const UNARY = new Set(['Neg', 'Abs', 'Sqrt', 'Floor', 'Ceil', 'Reciprocal', 'Exp', 'Erf', ...ELEMENTWISE_FUNCTIONS.filter((f) => f.fusable).map((f) => f.id)]);
 /** Exponents the fused kernel computes without pow(). */
 export const FUSABLE_EXPONENTS = [1, 2, 3, 0.5, -1];
-/** Ops this pass fuses; the codegen's fused kernel must accept every one of them. */
+/** Functions (and Clip) this pass fuses; the codegen's fused kernel must accept every one of them. */
 export const FUSABLE_ELEMENTWISE = [...BINARY, ...UNARY, 'Clip', 'Pow'];
 const MAX_INPUTS = 6;
 /**
@@ -33,9 +33,11 @@ function asProgram(n: Node, view: GraphView): Program | undefined {
   if (n.op === 'FusedElementwise') return { inputs: [...n.inputs], steps: readProgram(n) };
   if (n.inputs.some((i) => !i && n.op !== 'Clip') || n.inputs.some((i) => i && view.type(i).dtype !== 'float32')) return undefined;
   const attrs: Record<string, number | string> = {};
-  for (const [k, v] of Object.entries(n.attrs)) if (typeof v === 'number' || typeof v === 'string') attrs[k] = v;
-  if (BINARY.has(n.op)) return { inputs: [n.inputs[0]!, n.inputs[1]!], steps: [{ op: n.op, args: ['i0', 'i1'], attrs }] };
-  if (UNARY.has(n.op)) return { inputs: [n.inputs[0]!], steps: [{ op: n.op, args: ['i0'], attrs }] };
+  // A step names its function; its attributes are the function's parameters.
+  for (const [k, v] of Object.entries(n.attrs)) if (k !== 'fn' && (typeof v === 'number' || typeof v === 'string')) attrs[k] = v;
+  const f = fnOf(n);
+  if (f && BINARY.has(f)) return { inputs: [n.inputs[0]!, n.inputs[1]!], steps: [{ op: f, args: ['i0', 'i1'], attrs }] };
+  if (f && UNARY.has(f)) return { inputs: [n.inputs[0]!], steps: [{ op: f, args: ['i0'], attrs }] };
   if (n.op === 'Clip') {
     const lo = n.inputs[1] ? scalar(view, n.inputs[1]) : -Infinity, hi = n.inputs[2] ? scalar(view, n.inputs[2]) : Infinity;
     if (lo === undefined || hi === undefined) return undefined;
@@ -44,7 +46,7 @@ function asProgram(n: Node, view: GraphView): Program | undefined {
     if (hi !== Infinity) bounds.max = hi;
     return { inputs: [n.inputs[0]!], steps: [{ op: 'Clip', args: ['i0'], attrs: bounds }] };
   }
-  if (n.op === 'Pow') {
+  if (isFn(n, 'Pow')) {
     const e = scalar(view, n.inputs[1]);
     if (e === undefined || !FUSABLE_EXPONENTS.includes(e)) return undefined;
     return { inputs: [n.inputs[0]!], steps: [{ op: 'Pow', args: ['i0'], attrs: { exponent: e } }] };

@@ -5,7 +5,7 @@
 //   Relu / Clip / Sigmoid / Tanh / LeakyRelu / HardSigmoid / HardSwish / Gelu, x·sigmoid(x) → the activation.
 // Order inside the epilogue is fixed (bias, residual, activation), so a rule only fires when the
 // parts after it are still empty.
-import { Node, Tensor, ValueType, attrFloat, elementwiseFunction, functionParams, isElementwiseFunction, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, ValueType, attrFloat, elementwiseFunction, functionParams, isElementwiseFunction, isFn, makeTensor, opLabel, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 
 /** Which ops take an epilogue, where their bias and residual inputs go, and the bias layout. */
@@ -44,7 +44,7 @@ function channelVector(t: Tensor, out: ValueType, axis: number): Tensor | undefi
 const fuseBias: Rule = {
   name: 'fuse-bias',
   apply(n, view) {
-    if (n.op !== 'Add') return undefined;
+    if (!isFn(n, 'Add')) return undefined;
     for (const k of [0, 1]) {
       const base = fusable(view, n.inputs[k]!);
       const other = n.inputs[1 - k]!;
@@ -75,7 +75,7 @@ const fuseBias: Rule = {
 const fuseResidual: Rule = {
   name: 'fuse-residual',
   apply(n, view) {
-    if (n.op !== 'Add') return undefined;
+    if (!isFn(n, 'Add')) return undefined;
     for (const k of [0, 1]) {
       const base = fusable(view, n.inputs[k]!);
       const other = n.inputs[1 - k]!;
@@ -101,9 +101,10 @@ function constScalar(view: GraphView, v: string | undefined, dflt: number): numb
 
 /** The activation a single-input node computes, if it is one we fuse. */
 function activationOf(n: Node, view: GraphView): { kind: string; params: number[] } | undefined {
-  const f = isElementwiseFunction(n.op) ? elementwiseFunction(n.op) : undefined;
+  const id = opLabel(n);
+  const f = isElementwiseFunction(id) ? elementwiseFunction(id) : undefined;
   if (f?.epilogue) return { kind: f.epilogue, params: functionParams(n, f.id) };
-  switch (n.op) {
+  switch (id) {
     case 'Gelu': return { kind: n.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu', params: [] };
     case 'Clip': {
       const lo = constScalar(view, n.inputs[1], -3.4028234663852886e38), hi = constScalar(view, n.inputs[2], 3.4028234663852886e38);
@@ -128,12 +129,12 @@ const fuseActivation: Rule = {
 const fuseSilu: Rule = {
   name: 'fuse-silu',
   apply(n, view) {
-    if (n.op !== 'Mul') return undefined;
+    if (!isFn(n, 'Mul')) return undefined;
     for (const k of [0, 1]) {
       const x = n.inputs[k]!, s = n.inputs[1 - k]!;
       const sig = view.producer(s);
       const base = view.producer(x);
-      if (!sig || sig.op !== 'Sigmoid' || sig.inputs[0] !== x || !view.singleUse(s)) continue;
+      if (!sig || !isFn(sig, 'Sigmoid') || sig.inputs[0] !== x || !view.singleUse(s)) continue;
       if (!base || !FUSABLE[base.op] || hasActivation(base) || view.isGraphOutput(x)) continue;
       const readers = view.consumers(x);
       if (readers.length !== 2 || !readers.includes(sig) || !readers.includes(n)) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, getOp, parseGraph } from '@onnx2wasm/ir';
+import { Tensor, getOp, opLabel, parseGraph } from '@onnx2wasm/ir';
 import { lowerQdq } from './lower-qdq.js';
 
 const ctx = { maxFoldElements: 1 << 20 };
@@ -38,7 +38,7 @@ describe('lower-qdq', () => {
   it('turns DequantizeLinear → Gemm → QuantizeLinear into the integer sum and requantization', () => {
     const before = parseGraph(GEMM);
     const after = lowerQdq.run(before, ctx).graph;
-    const ops = after.nodes.map((n) => n.op);
+    const ops = after.nodes.map((n) => opLabel(n));
     expect(ops).toContain('Mul');
     expect(ops.filter((o) => o === 'Gemm')).toHaveLength(1);
     // The integer Gemm reads the centred values (scale 1), not the dequantized ones.

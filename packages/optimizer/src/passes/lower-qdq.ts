@@ -9,7 +9,7 @@
 // writes the QOperator ops (QLinearConv, QLinearMatMul, QGemm) in this QDQ form, so they take the
 // same path. A pattern whose parameters are not constants, or whose sums cannot be made exact,
 // keeps the literal form.
-import { DType, Node, Tensor, attrFloat, attrInt, attrInts, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { DType, Node, Tensor, attrFloat, attrInt, attrInts, centredMax, elementwiseNode, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
 import { saturating, unblocked } from './qdq-attrs.js';
@@ -135,7 +135,7 @@ const integerOp: Rule = {
     }
     if (s.kind === 'MatMul' && biasF) {
       const biased = view.fresh(`${name}/acc_bias`);
-      insert.push({ name: `${name}/bias`, op: 'Add', inputs: [acc, biasF], outputs: [biased], attrs: {} });
+      insert.push(elementwiseNode(`${name}/bias`, 'Add', [acc, biasF], [biased]));
       acc = biased;
     }
     // The combined scale, rounded to float32 at each step as onnxruntime computes it.
@@ -144,7 +144,7 @@ const integerOp: Rule = {
     const mShape = !perChannel ? [] : s.kind === 'Conv' ? [channels, ...new Array(view.type(node.outputs[0]!).shape.length - 2).fill(1)] : [channels];
     const scaled = view.fresh(`${name}/scaled`);
     insert.push(
-      { name: `${name}/requantize`, op: 'Mul', inputs: [acc, constant('multiplier', makeTensor('float32', mShape, Array.from(m)))], outputs: [scaled], attrs: {} },
+      elementwiseNode(`${name}/requantize`, 'Mul', [acc, constant('multiplier', makeTensor('float32', mShape, Array.from(m)))], [scaled]),
       { ...q, inputs: q.inputs[2] ? [scaled, one, q.inputs[2]] : [scaled, one] },
     );
     const patch: Patch = { remove: [node, q], insert, constants };
@@ -190,14 +190,14 @@ function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks
     );
     if (sum === undefined) { sum = pi; return; }
     const s = view.fresh(`${name}/sum${k}`);
-    nodes.push({ name: `${name}/sum${k}`, op: 'Add', inputs: [sum, pi], outputs: [s], attrs: {} });
+    nodes.push(elementwiseNode(`${name}/sum${k}`, 'Add', [sum, pi], [s]));
     sum = s;
   });
   if (bias) {
     const rank = view.type(node.outputs[0]!).shape.length;
     const b = constant('bias_i32', makeTensor('int32', [bias.length, ...new Array(rank - 2).fill(1)], Array.from(bias)));
     const s = view.fresh(`${name}/sum_bias`);
-    nodes.push({ name: `${name}/sum_bias`, op: 'Add', inputs: [sum!, b], outputs: [s], attrs: {} });
+    nodes.push(elementwiseNode(`${name}/sum_bias`, 'Add', [sum!, b], [s]));
     sum = s;
   }
   nodes.push({ name: `${name}/acc`, op: 'Cast', inputs: [sum!], outputs: [out], attrs: { to: 'float32' } });

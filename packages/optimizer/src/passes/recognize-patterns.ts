@@ -3,7 +3,7 @@
 //   the form PyTorch writes before opset 17;
 //   Gelu from x · 0.5 · (1 + erf(x / √2)) in its usual orderings.
 // The replacements are fused further downstream (Gelu into a matmul epilogue).
-import { Node, Tensor, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
+import { Node, Tensor, attrInt, attrInts, elementwiseNode, isFn, makeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** The other input of a binary node, given one of them. */
@@ -22,12 +22,12 @@ function lastAxes(n: Node, rank: number): number | undefined {
 const layerNorm: Rule = {
   name: 'layer-norm',
   apply(div, view) {
-    if (div.op !== 'Div') return undefined;
+    if (!isFn(div, 'Div')) return undefined;
     const [dv, sv] = div.inputs;
     const sub = view.producer(dv!);
     const sqrt = soleProducer(view, sv, 'Sqrt');
     const add = sqrt && soleProducer(view, sqrt.inputs[0], 'Add');
-    if (!sub || sub.op !== 'Sub' || !add || view.consumers(dv!).length !== 2 || view.isGraphOutput(dv!)) return undefined;
+    if (!sub || !isFn(sub, 'Sub') || !add || view.consumers(dv!).length !== 2 || view.isGraphOutput(dv!)) return undefined;
     const x = sub.inputs[0]!, mean = soleProducer(view, sub.inputs[1], 'ReduceMean');
     if (!mean || mean.inputs[0] !== x) return undefined;
     const varMean = add.inputs.map((i) => soleProducer(view, i, 'ReduceMean')).find(Boolean);
@@ -48,12 +48,12 @@ const layerNorm: Rule = {
     const n = normShape.reduce<number>((a, d) => a * (d as number), 1);
     const fits = (t: Tensor | undefined) => t && t.dtype === 'float32' && t.data.length === n && t.dims.slice(-k).join() === normShape.join();
     const mul = view.singleUse(out) ? view.consumers(out)[0] : undefined;
-    if (mul?.op === 'Mul' && fits(view.constant(other(mul, out) ?? ''))) {
+    if (isFn(mul, 'Mul') && fits(view.constant(other(mul, out) ?? ''))) {
       gamma = view.constant(other(mul, out)!)!;
       remove.push(mul);
       out = mul.outputs[0]!;
       const addB = view.singleUse(out) ? view.consumers(out)[0] : undefined;
-      if (addB?.op === 'Add' && fits(view.constant(other(addB, out) ?? ''))) {
+      if (isFn(addB, 'Add') && fits(view.constant(other(addB, out) ?? ''))) {
         beta = view.constant(other(addB, out)!)!;
         remove.push(addB);
         out = addB.outputs[0]!;
@@ -76,7 +76,7 @@ const layerNorm: Rule = {
 const gelu: Rule = {
   name: 'gelu',
   apply(n, view) {
-    if (n.op !== 'Mul') return undefined;
+    if (!isFn(n, 'Mul')) return undefined;
     const match = (a: string, b: string): { x: string; nodes: Node[] } | undefined => {
       // a = 1 + erf(x / √2) [maybe times 0.5], b = x [maybe times 0.5]
       let half = false;
@@ -96,8 +96,8 @@ const gelu: Rule = {
       const scaled = erf && view.producer(erf.inputs[0]!);
       if (!erf || !scaled || !view.singleUse(erf.inputs[0]!)) return undefined;
       let x: string | undefined;
-      if (scaled.op === 'Div' && Math.abs((scalarConstant(view, scaled.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) x = scaled.inputs[0];
-      if (scaled.op === 'Mul') {
+      if (isFn(scaled, 'Div') && Math.abs((scalarConstant(view, scaled.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) x = scaled.inputs[0];
+      if (isFn(scaled, 'Mul')) {
         const i = [0, 1].find((k) => Math.abs((scalarConstant(view, scaled.inputs[k]) ?? 0) - Math.SQRT1_2) < 1e-4);
         if (i !== undefined) x = scaled.inputs[1 - i];
       }
@@ -126,14 +126,14 @@ const gelu: Rule = {
           const erf = soleProducer(view, erfOut, 'Erf');
           const d = erf && soleProducer(view, erf.inputs[0], 'Div');
           if (erf && d && d.inputs[0] === x && Math.abs((scalarConstant(view, d.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) {
-            return { remove: [d, erf, plus, inner, n], insert: [{ name: n.name, op: 'Gelu', inputs: [x], outputs: [n.outputs[0]!], attrs: {} }] };
+            return { remove: [d, erf, plus, inner, n], insert: [elementwiseNode(n.name, 'Gelu', [x], [n.outputs[0]!], { approximate: 'none' })] };
           }
         }
       }
     }
     for (const [a, b] of [[n.inputs[0]!, n.inputs[1]!], [n.inputs[1]!, n.inputs[0]!]]) {
       const m = match(a, b);
-      if (m) return { remove: [...m.nodes, n], insert: [{ name: n.name, op: 'Gelu', inputs: [m.x], outputs: [n.outputs[0]!], attrs: {} }] };
+      if (m) return { remove: [...m.nodes, n], insert: [elementwiseNode(n.name, 'Gelu', [m.x], [n.outputs[0]!], { approximate: 'none' })] };
     }
     return undefined;
   },

@@ -4,7 +4,7 @@
 // axes (and broadcast constants) mapped through the permutation, and two Transposes in a row
 // become one. Each rewrite keeps the values exactly; none moves a Transpose up,
 // so the rules stop.
-import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, attrFloat, attrInt, attrInts, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, attrFloat, attrInt, attrInts, elementwiseNode, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { composeTransposes } from './cancel-transposes.js';
 
@@ -259,8 +259,8 @@ const batchNormAsAffine: Rule = {
       remove: [n],
       constants: [[aName, makeTensor('float32', dims, a)], [bName, makeTensor('float32', dims, b)]],
       insert: [
-        { name: `${n.name}/scale`, op: 'Mul', inputs: [n.inputs[0]!, aName], outputs: [scaled], attrs: {} },
-        { name: n.name, op: 'Add', inputs: [scaled, bName], outputs: [n.outputs[0]!], attrs: {} },
+        elementwiseNode(`${n.name}/scale`, 'Mul', [n.inputs[0]!, aName], [scaled]),
+        elementwiseNode(n.name, 'Add', [scaled, bName], [n.outputs[0]!]),
       ],
     };
   },

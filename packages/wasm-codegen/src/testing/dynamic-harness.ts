@@ -32,7 +32,7 @@ export async function checkDynamicKernel(
   runs.forEach((feeds, r) => {
     let k = 0;
     const all = inputs.map((i) => (i ? i.constant ?? feeds[k++] : undefined));
-    const want = getOp(op)!.evaluate(g.nodes[0]!, all);
+    const want = getOp(g.nodes[0]!.op)!.evaluate(g.nodes[0]!, all);
     want.forEach((w, o) => {
       const c = compareTensors(got[r]![o]!, w, opts.rtol, opts.atol);
       if (!c.ok) throw new Error(`${op} run ${r} (input dims ${feeds.map((f) => `[${f.dims}]`).join(' ')}), output ${o}: ${c.message}`);

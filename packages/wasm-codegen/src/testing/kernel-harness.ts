@@ -1,6 +1,6 @@
 // Test support: compile one IR node to a module, run it, and compare with the op's reference evaluate.
 // Instantiates the module directly (no runtime package) so codegen tests stay inside their layer.
-import { seededRandom } from '@onnx2wasm/ir';
+import { elementwiseNode, seededRandom } from '@onnx2wasm/ir';
 import { Attrs, DType, Dim, Graph, Tensor, arrayFromBytes, getOp, halfToFloat, inferNode, makeTensor, sizeOf } from '@onnx2wasm/ir';
 import { generateModule, CodegenOptions } from '../generate-module.js';
 import { META_SECTION, ModelMeta } from '../model-meta.js';
@@ -48,7 +48,8 @@ export function buildNodeGraph(op: string, inputs: (NodeInput | undefined)[], at
     return name;
   });
   if (isWindowOp(op) && inputs[0]) attrs = completeWindowAttrs(op, attrs, inputs[0].shape, inputs[op === 'QLinearConv' ? 3 : 1]?.shape, outputs);
-  const node = { name: `${op}_0`, op, inputs: names, outputs: Array.from({ length: outputs }, (_, k) => `y${k}`), attrs };
+  // `op` may be an elementwise function id ('Add', 'Relu'): the Unary/Binary node computing it.
+  const node = elementwiseNode(`${op}_0`, op, names, Array.from({ length: outputs }, (_, k) => `y${k}`), attrs);
   inferNode(g, node);
   g.nodes.push(node);
   g.outputs = node.outputs;
@@ -84,7 +85,7 @@ export async function runGraph(g: Graph, feeds: Tensor[], opts: CodegenOptions =
 export async function runKernel(op: string, inputs: (KernelInput | undefined)[], attrs: Attrs = {}, opts: CodegenOptions & { outputs?: number } = {}): Promise<{ actual: Tensor[]; expected: Tensor[] }> {
   const g = buildSingleNodeGraph(op, inputs, attrs, opts.outputs ?? 1);
   const actual = await runGraph(g, inputs.filter((i): i is KernelInput => !!i && !i.constant).map((i) => i.tensor), opts);
-  const expected = getOp(op)!.evaluate(g.nodes[0]!, inputs.map((i) => i?.tensor));
+  const expected = getOp(g.nodes[0]!.op)!.evaluate(g.nodes[0]!, inputs.map((i) => i?.tensor));
   return { actual, expected };
 }
 

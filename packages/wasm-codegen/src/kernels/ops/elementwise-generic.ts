@@ -2,8 +2,8 @@
 // kernel, one element at a time, with typed loads/stores and the expressions of scalar-ops.ts.
 // It serves integer, bool, float64 and float16 tensors and float32 ops without a vector form,
 // with static or run-time dims.
-import { Dim, Node } from '@onnx2wasm/ir';
-import { KernelHost, LowerContext, Operand, registerLowering, unsupported } from '../../lowering.js';
+import { Dim, Node, opLabel } from '@onnx2wasm/ir';
+import { KernelHost, LowerContext, Operand, unsupported } from '../../lowering.js';
 import { Expr, I32, Local } from '../../wasm-builder.js';
 import { broadcastNest } from '../emit/broadcast-loops.js';
 import { at } from '../emit/dynamic-util.js';
@@ -37,12 +37,13 @@ function emitGeneric(ctx: KernelHost, inputs: (Operand | undefined)[], out: Oper
   const { node, fn } = ctx;
   const slots = inputs.map((o, i) => ({ o, i })).filter((s): s is { o: Operand; i: number } => !!s.o);
   const ins = slots.map((s) => s.o);
-  const f: ScalarOp | undefined = node.op === 'Clip' ? clip : node.op === 'Where' ? where : SCALAR_BINARY[node.op] ?? SCALAR_UNARY[node.op];
-  if (!f) unsupported(ctx, `${node.op} on ${out.dtype}`);
+  const id = opLabel(node);
+  const f: ScalarOp | undefined = id === 'Clip' ? clip : id === 'Where' ? where : SCALAR_BINARY[id] ?? SCALAR_UNARY[id];
+  if (!f) unsupported(ctx, `${id} on ${out.dtype}`);
   const types = ins.map((o) => typeOf(ctx, o));
   const outT = typeOf(ctx, out);
   // The op computes in its value operand's type (Where: x/y, not the bool condition).
-  const t = node.op === 'Where' ? types[1]! : types[0]!;
+  const t = id === 'Where' ? types[1]! : types[0]!;
   const locals: Local[] = types.map((ty) => fn.local(ty.wasm));
   const sc: ScalarCtx = { ctx, fn, t, node, types };
   // Clip's omitted min/max keep their positional meaning.
@@ -66,11 +67,3 @@ function emitGeneric(ctx: KernelHost, inputs: (Operand | undefined)[], out: Oper
 export function lowerGenericElementwise(ctx: LowerContext): Expr[] {
   return emitGeneric(ctx, ctx.inputs, ctx.outputs[0]!, ctx.dim);
 }
-
-const HANDLED_ELSEWHERE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Pow', 'Clip', 'Relu', 'Neg', 'Abs', 'Sqrt', 'Floor', 'Ceil', 'Reciprocal', 'Identity', 'Exp', 'Sigmoid', 'Tanh', 'Erf', 'LeakyRelu', 'HardSigmoid']);
-
-registerLowering({
-  ops: [...Object.keys(SCALAR_BINARY), ...Object.keys(SCALAR_UNARY), 'Where'].filter((op) => !HANDLED_ELSEWHERE.has(op)),
-  runTimeDims: true,
-  lower: lowerGenericElementwise,
-});

@@ -1,7 +1,7 @@
 // Elementwise kernels with numpy broadcasting. float32 runs four lanes at a time with a scalar tail;
 // other dtypes use a scalar loop (same loop nest, typed loads and stores). With run-time dims the
 // same loops take run-time extents, strides and tails.
-import { Dim, Node, Tensor, functionParams } from '@onnx2wasm/ir';
+import { Dim, Node, Tensor, functionParams, opLabel } from '@onnx2wasm/ir';
 import { KernelHost, Operand, registerLowering } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { broadcastNest } from '../emit/broadcast-loops.js';
@@ -13,7 +13,7 @@ import { lowerGenericElementwise } from './elementwise-generic.js';
 /** Operands are thunks: an op may read an operand more than once (each call is a fresh local.get). */
 export type VecOp = (ctx: KernelHost, fn: FnBuilder, xs: (() => Expr)[], node: Node) => Expr;
 
-/** f32x4 expressions per IR op; scalars reuse them on a splat and take lane 0. */
+/** f32x4 expressions per elementwise function; scalars reuse them on a splat and take lane 0. */
 export const F32_BINARY: Record<string, VecOp> = {
   Add: (_c, fn, [a, b]) => fn.vadd(a(), b()),
   Sub: (_c, fn, [a, b]) => fn.vsub(a(), b()),
@@ -89,25 +89,27 @@ export function emitF32(ctx: KernelHost, op: VecOp, ins: Operand[], out: Operand
 /** The f32x4 form of a node and the inputs it reads, or undefined when the scalar kernel runs it. */
 function vectorForm(node: Node, inputs: ({ constant?: Tensor } | undefined)[]): { op: VecOp; args: number[] } | undefined {
   const scalar = (i: number) => Number(inputs[i]!.constant!.data[0]);
-  if (node.op === 'Clip') {
+  const f = opLabel(node);
+  if (f === 'Clip') {
     // Run-time bounds take the scalar kernel.
     if ([1, 2].some((i) => inputs[i] && !inputs[i]!.constant)) return undefined;
     const lo = inputs[1] ? scalar(1) : -Infinity;
     const hi = inputs[2] ? scalar(2) : Infinity;
     return { op: (_c, fn, [x]) => vclamp(fn, x!(), lo, hi), args: [0] };
   }
-  if (node.op === 'Pow') {
+  if (f === 'Pow') {
     // Exponents used by exported models (x^2 in variance, x^0.5, x^3 in GELU-tanh) are constants.
     const e = inputs[1]?.constant;
     const f: VecOp | undefined = e && e.data.length === 1 ? F32_POW[Number(e.data[0])] : undefined;
     return f ? { op: f, args: [0] } : undefined;
   }
-  const op = (F32_BINARY[node.op] ?? F32_UNARY[node.op]) as VecOp | undefined;
+  const op = (F32_BINARY[f] ?? F32_UNARY[f]) as VecOp | undefined;
   return op ? { op, args: inputs.flatMap((x, i) => (x ? [i] : [])) } : undefined;
 }
 
+/** Every elementwise node: the f32x4 loop where float32 has a vector form, else the scalar kernel. */
 registerLowering({
-  ops: [...Object.keys(F32_BINARY), ...Object.keys(F32_UNARY), 'Clip', 'Pow'],
+  ops: ['Unary', 'Binary', 'Identity', 'Clip', 'Where'],
   runTimeDims: true,
   lower(ctx) {
     const form = ctx.outputs[0]!.dtype === 'float32' ? vectorForm(ctx.node, ctx.inputs) : undefined;
