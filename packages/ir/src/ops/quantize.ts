@@ -11,6 +11,7 @@ import { FLOAT_FORMATS, SUB_BYTE_INTS } from '../low-precision.js';
 import { Dim, Node } from '../graph.js';
 import { InferContext, OpDef, attrInt, attrString, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
+import { hasSaturate } from './cast.js';
 
 export const QUANT_DTYPES: readonly DType[] = [
   'int8', 'uint8', 'int16', 'uint16', 'int4', 'uint4', 'int2', 'uint2',
@@ -28,16 +29,18 @@ export interface QuantizeAttrs {
   blockSize: number;
   /** QuantizeLinear's target type; undefined on DequantizeLinear. */
   to: DType | undefined;
-  /** QuantizeLinear: saturate where the target has an overflow rule (float8, float4); every integer target saturates. */
+  /**
+   * QuantizeLinear: whether out-of-range values saturate. Every integer target does; the float8 /
+   * float4 targets carry the `saturate` attribute (hasSaturate), read only there. False on DequantizeLinear.
+   */
   saturate: boolean;
 }
 
 export function quantizeAttrs(node: Node): QuantizeAttrs {
-  const quantize = node.op === 'QuantizeLinear';
+  const to = node.op === 'QuantizeLinear' ? attrString(node, 'to') as DType : undefined;
   return {
-    axis: attrInt(node, 'axis'), blockSize: attrInt(node, 'block_size'),
-    to: quantize ? attrString(node, 'to') as DType : undefined,
-    saturate: quantize && attrInt(node, 'saturate') !== 0,
+    axis: attrInt(node, 'axis'), blockSize: attrInt(node, 'block_size'), to,
+    saturate: to !== undefined && (!hasSaturate(to) || attrInt(node, 'saturate') !== 0),
   };
 }
 

@@ -12,11 +12,13 @@ export interface ReduceAttrs {
   /** As given (not yet normalized against the rank); empty means all axes, or none with noopWithEmptyAxes. */
   axes: number[];
   keepdims: boolean;
+  /** Read only with empty axes, the one case it decides (false otherwise). */
   noopWithEmptyAxes: boolean;
 }
 
 export function reduceAttrs(node: Node): ReduceAttrs {
-  return { axes: attrInts(node, 'axes'), keepdims: attrInt(node, 'keepdims') !== 0, noopWithEmptyAxes: attrInt(node, 'noop_with_empty_axes') !== 0 };
+  const axes = attrInts(node, 'axes');
+  return { axes, keepdims: attrInt(node, 'keepdims') !== 0, noopWithEmptyAxes: axes.length === 0 && attrInt(node, 'noop_with_empty_axes') !== 0 };
 }
 
 /** The reduced axes (sorted); an empty list means "nothing to do". */
