@@ -107,3 +107,61 @@ describe('architecture rules', () => {
     for (const src of ["attrInt(n, 'group')", "attrInts(node, cond ? 'a' : 'b')", 'const x = y ?? 1', "fn.attrs(a, b, c)", 'Array.isArray(n.attrs.perm) || x', "n.attrs.axis === undefined || n.attrs.axis === null"]) expect(hits(src), src).toBe(0);
   });
 });
+
+// Issue #20: every IR op with attributes defines a typed record and its one reader next to it
+// (convAttrs, poolAttrs, reduceAttrs, … in packages/ir/src/ops, built on the validating readers of
+// op-registry.ts). Everything past the op definitions reads the record, never an attribute by name:
+// no reader helper call (attrInt(n, 'group')) and no `.attrs.x` / `.attrs['x']` read. Writing
+// attributes (`attrs: { … }`, `n.attrs = { ...n.attrs, … }`) and copying them whole stay allowed.
+describe('attributes are read through the ops\' typed records', () => {
+  /** Elementwise parameters: read through the function table, being consolidated. Empty this once that lands. */
+  const ELEMENTWISE_PARAMETER_READS: readonly { file: string; line?: RegExp }[] = [
+    { file: 'packages/ir/src/ops/elementwise.ts' },
+    { file: 'packages/ir/src/ops/elementwise-logic.ts' },
+    { file: 'packages/ir/src/ops/fused-elementwise.ts' },
+    { file: 'packages/ir/src/elementwise-functions.ts' },
+    { file: 'packages/ir/src/epilogue.ts' },
+    { file: 'packages/ir/src/shape-values.ts' },
+    { file: 'packages/wasm-codegen/src/kernels/ops/elementwise' }, // elementwise*.ts
+    { file: 'packages/wasm-codegen/src/kernels/ops/fused-elementwise.ts' },
+    { file: 'packages/wasm-codegen/src/kernels/emit/scalar-ops.ts' },
+    { file: 'packages/wasm-codegen/src/kernels/emit/activation' }, // activation*.ts
+    { file: 'packages/optimizer/src/passes/fuse-elementwise.ts' },
+    { file: 'packages/optimizer/src/passes/recognize-patterns.ts' },
+    // Gelu's approximate (recognize-patterns writes Gelu without it, so it has no strict reader yet).
+    { file: 'packages/optimizer/src/passes/fuse-epilogue.ts', line: /\battrs\.approximate\b/ },
+  ];
+  // A reader helper call, or a property read of `.attrs` (`.attrs.x`, `.attrs?.x`, `.attrs['x']`,
+  // `.attrs[key]`) that is not an assignment to it.
+  const BY_NAME = /\battr(?:Int|Ints|Float|Floats|String|Strings|Tensor|Number|Bool)?\(|\.attrs(?:\?\.|\.)\w+\b(?!\s*=[^=>])|\.attrs(?:\?\.)?\[[^\]]+\](?!\s*=[^=>])/;
+  /** `file:line: text` of every by-name attribute read outside the op definitions (and their generic readers in op-registry.ts). */
+  function byNameReads(pkg: string): string[] {
+    return sources(path.join(REPO_ROOT, 'packages', pkg, 'src'))
+      .filter((f) => !f.endsWith('.test.ts') && !f.includes(`${path.sep}testing${path.sep}`))
+      .filter((f) => !f.includes(path.join('packages', 'ir', 'src', 'ops') + path.sep) && !f.endsWith(path.join('packages', 'ir', 'src', 'op-registry.ts')))
+      .flatMap((f) => {
+        const rel = path.relative(REPO_ROOT, f).split(path.sep).join('/');
+        return fs.readFileSync(f, 'utf8').split('\n').flatMap((line, i) => {
+          if (!BY_NAME.test(line)) return [];
+          if (ELEMENTWISE_PARAMETER_READS.some((a) => rel.startsWith(a.file) && (!a.line || a.line.test(line)))) return [];
+          return [`${rel}:${i + 1}: ${line.trim()}`];
+        });
+      });
+  }
+  it('no code past the op definitions reads an attribute by name', () => {
+    for (const pkg of ['ir', 'optimizer', 'wasm-codegen', 'compiler', 'runtime', 'server']) {
+      expect(byNameReads(pkg), `${pkg}: attribute reads by name; read the op's record (e.g. convAttrs(node).group) instead`).toEqual([]);
+    }
+  });
+  it('the by-name check finds every spelling it names (and not writes, copies or records)', () => {
+    for (const src of [
+      "attrInt(n, 'group')", "attrInts(node, 'pads')", "attrFloat(n, 'epsilon')", "attrString(node, 'mode')", "attr(n, 'axis')",
+      'n.attrs.perm as number[]', "node.attrs['axis']", 'node.attrs[key]', 's.attrs?.min === undefined', 'if (n.attrs.winograd === 0) x()',
+      'n.attrs.dims.map(f)',
+    ]) expect(BY_NAME.test(src), src).toBe(true);
+    for (const src of [
+      'convAttrs(node).group', 'const { axis } = softmaxAttrs(n)', 'attrs: { ...n.attrs, perm }', "n.attrs = { ...n.attrs, winograd: 0 }",
+      'n.attrs.dims = dims', 'const attrs = gemmAttrs(node); attrs.transA', 'fn.attrs(a, b)', 'readActivation(node)',
+    ]) expect(BY_NAME.test(src), src).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 // --specialize seq=1,128: copies of the optimized graph with some symbols fixed, compiled next to
 // the generic build in the same module; the runtime runs a copy when a run's dims match it.
-import { CompileError, Dim, Graph, cloneGraph, dimFromTerms, dimTerms } from '@onnx2wasm/ir';
+import { CompileError, Dim, Graph, cloneGraph, dimFromTerms, dimTerms, dimsAttr } from '@onnx2wasm/ir';
 import { LayoutMode, optimize } from '@onnx2wasm/optimizer';
 import { keepsNchw } from '@onnx2wasm/wasm-codegen';
 
@@ -39,7 +39,7 @@ export function specializedVariants(g: Graph, spec: Record<string, number[]>, sy
   return envs.map((env) => {
     const c = cloneGraph(g);
     for (const [v, t] of c.types) c.types.set(v, { dtype: t.dtype, shape: t.shape.map((d) => substituteDim(d, env)) });
-    for (const n of c.nodes) if (n.op === 'Dims') n.attrs.dims = (n.attrs.dims as Dim[]).map((d) => substituteDim(d, env)) as number[];
+    for (const n of c.nodes) if (n.op === 'Dims') n.attrs = { ...n.attrs, dims: dimsAttr(n).map((d) => substituteDim(d, env)) as number[] };
     // Fixed dims fold shape values into constants and may enable static-only rewrites.
     return { graph: optimize(c, { keepsNchw, layout }).graph, when: env };
   });

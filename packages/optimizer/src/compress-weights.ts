@@ -6,7 +6,7 @@
 //    MatMul's and Gemm's last axis; per tensor elsewhere), widened by a DequantizeLinear.
 // Runs on the optimized graph, so the folds that need the float32 values (BatchNorm into the conv
 // weights, layout transposes) have already happened.
-import { Graph, Node, Tensor, attrInt, cloneGraph, makeTensor } from '@onnx2wasm/ir';
+import { Graph, Node, Tensor, cloneGraph, gemmAttrs, makeTensor } from '@onnx2wasm/ir';
 
 export type WeightsFormat = 'float16' | 'int8';
 export const WEIGHTS_FORMATS: readonly WeightsFormat[] = ['float16', 'int8'];
@@ -19,7 +19,7 @@ function channelAxis(g: Graph, value: string, rank: number): number | undefined 
   const reader = g.nodes.find((n) => n.inputs[1] === value);
   if (!reader) return undefined;
   if (reader.op === 'Conv' || reader.op === 'NhwcConv') return 0;
-  if (reader.op === 'Gemm') return attrInt(reader, 'transB') !== 0 ? 0 : rank - 1;
+  if (reader.op === 'Gemm') return gemmAttrs(reader).transB ? 0 : rank - 1;
   if (reader.op === 'MatMul') return rank - 1;
   return undefined;
 }

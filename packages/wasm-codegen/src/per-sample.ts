@@ -3,7 +3,7 @@
 // run-time dims: the static kernel is compiled for one sample on staging buffers, and a run-time
 // loop copies sample b in, runs it, and copies its results out. The copies cost a pass over the
 // node's operands; kernels that need the speed take run-time dims themselves (`runTimeDims`).
-import { Dim, Graph, Node, attrInt, attrInts, dimTerms, isStatic } from '@onnx2wasm/ir';
+import { Dim, Graph, Node, argExtremeAttrs, concatAttrs, cumulativeAttrs, dimTerms, flattenAttrs, isStatic, layerNormalizationAttrs, reduceAttrs, softmaxAttrs, splitAttrs, transposeAttrs } from '@onnx2wasm/ir';
 import { IN_PLACE_OPS } from './buffer-aliases.js';
 import { transposesA } from './kernels/emit/gemm-attrs.js';
 
@@ -20,6 +20,19 @@ const AXIS_OPS = ['Gemm', 'Softmax', 'LogSoftmax', 'Hardmax', 'Concat', 'Split',
 /** Ops that can run per sample over a symbolic batch (some only for attributes that leave dim 0 alone). */
 export const PER_SAMPLE_OPS: ReadonlySet<string> = new Set([...ALWAYS, ...AXIS_OPS]);
 
+/** The one axis of the AXIS_OPS that have one, from each op's attribute record. */
+function axisOf(n: Node): number {
+  switch (n.op) {
+    case 'Concat': return concatAttrs(n).axis;
+    case 'Split': return splitAttrs(n).axis;
+    case 'LayerNormalization': return layerNormalizationAttrs(n).axis;
+    case 'Flatten': return flattenAttrs(n).axis;
+    case 'CumSum': return cumulativeAttrs(n).axis;
+    case 'ArgMax': case 'ArgMin': return argExtremeAttrs(n).axis;
+    default: return softmaxAttrs(n).axis; // Softmax, LogSoftmax, Hardmax
+  }
+}
+
 /** Ops that are per-sample only when their axis/axes/perm leave dim 0 alone. */
 function keepsBatchAxis(n: Node, rank: number): boolean {
   const norm = (a: number) => (a < 0 ? a + rank : a);
@@ -27,11 +40,11 @@ function keepsBatchAxis(n: Node, rank: number): boolean {
     case 'Gemm': return !transposesA(n);
     case 'Softmax': case 'LogSoftmax': case 'Hardmax': case 'Concat': case 'Split': case 'LayerNormalization':
     case 'Flatten': case 'CumSum': case 'ArgMax': case 'ArgMin':
-      return norm(attrInt(n, 'axis')) > 0;
-    case 'Transpose': return attrInts(n, 'perm')[0] === 0;
+      return norm(axisOf(n)) > 0;
+    case 'Transpose': return transposeAttrs(n).perm[0] === 0;
     case 'ReduceMean': case 'ReduceSum': case 'ReduceMax': case 'ReduceMin': case 'ReduceProd': case 'ReduceL2': case 'ReduceL1':
     case 'ReduceLogSumExp': case 'ReduceSumSquare': case 'ReduceLogSum': {
-      const axes = attrInts(n, 'axes');
+      const { axes } = reduceAttrs(n);
       return axes.length > 0 && axes.every((a) => norm(a) > 0);
     }
     default: return false;

@@ -11,7 +11,7 @@
 // the whole node's kernel choice (a Winograd conv's parts stay Winograd), so the weights file of a
 // threaded build is byte for byte the one of the 1-thread build.
 // Nodes below MIN_PART_MACS of work per part stay whole and run on the calling thread.
-import { Attrs, DTYPE_BYTES, Node, attrInts, sizeOf } from '@onnx2wasm/ir';
+import { Attrs, DTYPE_BYTES, Node, convAttrs, sizeOf } from '@onnx2wasm/ir';
 import { nhwcConvTakesWinograd } from './kernels/conv/conv-nhwc.js';
 import { transposesA } from './kernels/emit/gemm-attrs.js';
 import { StaticOperand } from './lowering.js';
@@ -121,14 +121,12 @@ function splitGemm(n: Node, ins: (OperandType | undefined)[], y: OperandType, ma
 function splitNhwcConv(n: Node, ins: (OperandType | undefined)[], y: OperandType, maxParts: number): NodePart[] | undefined {
   const x = ins[0], w = ins[1];
   if (!x || !w || x.constant || x.dims.length !== 4 || w.dims.length !== 4 || x.dims[0] !== 1) return undefined;
-  const autoPad = n.attrs.auto_pad;
-  if (autoPad !== undefined && autoPad !== 'NOTSET') return undefined;
   const [, H, W, C] = x.dims as [number, number, number, number];
   const [, OH, OW, M] = y.dims as [number, number, number, number];
   const [kh, kw] = [w.dims[2]!, w.dims[3]!];
-  const sh = attrInts(n, 'strides')[0]!;
-  const dh = attrInts(n, 'dilations')[0]!;
-  const pads = attrInts(n, 'pads');
+  // The IR has explicit pads (the reader refuses an unresolved auto_pad).
+  const { strides, dilations, pads } = convAttrs(n);
+  const sh = strides[0]!, dh = dilations[0]!;
   if (pads.length !== 4) return undefined;
   const [pt, pl, , pr] = pads as [number, number, number, number];
   const span = (kh - 1) * dh + 1;

@@ -7,6 +7,7 @@ import { DType, FLOAT_DTYPES, INT_DTYPES, halfToFloat } from '../dtype.js';
 import { Dim, Node, ValueType } from '../graph.js';
 import { InferContext, OpDef, attrInt, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
+import { softmaxAttrs } from './softmax.js';
 
 export const ARG_DTYPES: readonly DType[] = [...FLOAT_DTYPES, ...INT_DTYPES];
 
@@ -29,6 +30,13 @@ export function replacesBest(x: number | bigint, b: number | bigint, max: boolea
   return max ? x > b : x < b;
 }
 
+/** ArgMax's and ArgMin's attributes. */
+export interface ArgExtremeAttrs { axis: number; keepdims: boolean; selectLastIndex: boolean }
+
+export function argExtremeAttrs(node: Node): ArgExtremeAttrs {
+  return { axis: attrInt(node, 'axis'), keepdims: attrInt(node, 'keepdims') !== 0, selectLastIndex: attrInt(node, 'select_last_index') !== 0 };
+}
+
 function defineArg(name: 'ArgMax' | 'ArgMin'): OpDef {
   const max = name === 'ArgMax';
   return {
@@ -38,17 +46,19 @@ function defineArg(name: 'ArgMax' | 'ArgMin'): OpDef {
     infer(ctx) {
       expectDType(ctx, 0, ARG_DTYPES);
       const shape = input(ctx, 0).shape;
-      const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), shape.length);
+      const attrs = argExtremeAttrs(ctx.node);
+      const axis = normalizeAxis(ctx.node, attrs.axis, shape.length);
       if (shape[axis] === 0) fail(ctx.node, `cannot take ${name} over the empty axis ${axis}`);
-      const keep = attrInt(ctx.node, 'keepdims') !== 0;
+      const keep = attrs.keepdims;
       const out: Dim[] = shape.flatMap((d, i) => (i !== axis ? [d] : keep ? [1] : []));
       return [{ dtype: 'int64', shape: out }];
     },
     evaluate(node, [x]) {
       const dims = x!.dims;
-      const { axis, outer, n, inner } = axisView(node, dims, attrInt(node, 'axis'));
-      const last = attrInt(node, 'select_last_index') !== 0;
-      const keep = attrInt(node, 'keepdims') !== 0;
+      const attrs = argExtremeAttrs(node);
+      const { axis, outer, n, inner } = axisView(node, dims, attrs.axis);
+      const last = attrs.selectLastIndex;
+      const keep = attrs.keepdims;
       const out = makeTensor('int64', dims.flatMap((d, i) => (i !== axis ? [d] : keep ? [1] : [])));
       const at = valueReader(x!);
       for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
@@ -73,6 +83,6 @@ registerOp(defineArg('ArgMin'));
 export function inferFloatAlongAxis(ctx: InferContext): ValueType[] {
   const dtype = expectDType(ctx, 0, FLOAT_DTYPES);
   const x = input(ctx, 0);
-  normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
+  normalizeAxis(ctx.node, softmaxAttrs(ctx.node).axis, x.shape.length);
   return [{ dtype, shape: [...x.shape] }];
 }

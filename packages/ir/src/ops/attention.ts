@@ -10,7 +10,7 @@
 //   softmax over keys (a row with every key masked gives zeros, not NaN), then · V.
 // Output 1 (optional) is the score matrix at the stage `qk_matmul_output_mode` names:
 // 0 = scale·Q·Kᵀ, 1 = after softcap, 2 = after the mask, 3 = after softmax.
-import { Dim } from '../graph.js';
+import { Dim, Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, expectDType, expectRank, fail, input, registerOp } from '../op-registry.js';
 import { makeTensor, sizeOf, stridesOf } from '../tensor.js';
 
@@ -29,6 +29,26 @@ export function maskStrides(dims: number[]): [number, number, number] {
 
 function checkDim(node: Parameters<typeof fail>[0], what: string, got: Dim, want: Dim): void {
   if (typeof got === 'number' && typeof want === 'number' && got !== want) fail(node, `${what} is ${got}, expected ${want}`);
+}
+
+/** Attention's attributes (qk_matmul_output_mode: which stage output 1 holds, 0 to 3). */
+export interface AttentionAttrs {
+  scale: number;
+  softcap: number;
+  isCausal: boolean;
+  /** The causal diagonal starts at each batch row's nonpad_kv_seqlen - S instead of causalOffset. */
+  causalFromNonpad: boolean;
+  causalOffset: number;
+  qkMatmulOutputMode: 0 | 1 | 2 | 3;
+}
+
+export function attentionAttrs(node: Node): AttentionAttrs {
+  const mode = attrInt(node, 'qk_matmul_output_mode');
+  if (![0, 1, 2, 3].includes(mode)) fail(node, `qk_matmul_output_mode ${mode} is not one of 0, 1, 2, 3`, 'INVALID_ATTRIBUTE');
+  return {
+    scale: attrFloat(node, 'scale'), softcap: attrFloat(node, 'softcap'), isCausal: attrInt(node, 'is_causal') !== 0,
+    causalFromNonpad: attrInt(node, 'causal_from_nonpad') !== 0, causalOffset: attrInt(node, 'causal_offset'), qkMatmulOutputMode: mode as AttentionAttrs['qkMatmulOutputMode'],
+  };
 }
 
 export const attention: OpDef = {
@@ -59,20 +79,13 @@ export const attention: OpDef = {
     }
     const nonpad = ctx.inputs[4];
     if (nonpad && (nonpad.dtype !== 'int64' || nonpad.shape.length !== 1)) fail(node, `nonpad_kv_seqlen (input 4) must be int64 of shape [batch], got ${nonpad.dtype}[${nonpad.shape}]`, 'DTYPE_MISMATCH');
-    if (attrInt(node, 'causal_from_nonpad') && !nonpad) fail(node, 'causal_from_nonpad needs nonpad_kv_seqlen (input 4)', 'INVALID_ATTRIBUTE');
-    const mode = attrInt(node, 'qk_matmul_output_mode');
-    if (![0, 1, 2, 3].includes(mode)) fail(node, `qk_matmul_output_mode ${mode} is not one of 0, 1, 2, 3`, 'INVALID_ATTRIBUTE');
+    if (attentionAttrs(node).causalFromNonpad && !nonpad) fail(node, 'causal_from_nonpad needs nonpad_kv_seqlen (input 4)', 'INVALID_ATTRIBUTE');
     return [{ dtype: 'float32', shape: [B, Hq, S, v[3]!] }, { dtype: 'float32', shape: [B, Hq, S, T] }];
   },
   evaluate(node, [q, k, v, mask, nonpad]) {
     const d = attentionDims(q!.dims, k!.dims, v!.dims);
     const { B, Hq, Hkv, S, T, D, Dv } = d;
-    const scale = attrFloat(node, 'scale');
-    const softcap = attrFloat(node, 'softcap');
-    const causal = attrInt(node, 'is_causal') !== 0;
-    const fromNonpad = attrInt(node, 'causal_from_nonpad') !== 0;
-    const pastLen = attrInt(node, 'causal_offset');
-    const mode = attrInt(node, 'qk_matmul_output_mode');
+    const { scale, softcap, isCausal: causal, causalFromNonpad: fromNonpad, causalOffset: pastLen, qkMatmulOutputMode: mode } = attentionAttrs(node);
     const Q = q!.data as Float32Array, K = k!.data as Float32Array, V = v!.data as Float32Array;
     const y = makeTensor('float32', [B, Hq, S, Dv]), qk = makeTensor('float32', [B, Hq, S, T]);
     const Y = y.data as Float32Array, QK = qk.data as Float32Array;

@@ -1,7 +1,15 @@
 // BatchNormalization in inference mode: Y = (X - mean[c]) / sqrt(var[c] + epsilon) * scale[c] + B[c]
 // over channel axis 1. Training mode (batch statistics, running-stat outputs) is not an IR op.
+import { Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { makeTensor, sizeOf } from '../tensor.js';
+
+/** BatchNormalization's attributes; training_mode, when present, must be 0 (the importer expands training). */
+export interface BatchNormalizationAttrs { epsilon: number; trainingMode: boolean }
+
+export function batchNormalizationAttrs(node: Node): BatchNormalizationAttrs {
+  return { epsilon: attrFloat(node, 'epsilon'), trainingMode: 'training_mode' in node.attrs && attrInt(node, 'training_mode') !== 0 };
+}
 
 export const batchNormalization: OpDef = {
   name: 'BatchNormalization',
@@ -12,7 +20,7 @@ export const batchNormalization: OpDef = {
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const x = input(ctx, 0).shape;
     // The op has no training_mode (the importer expands training): one set by hand is refused.
-    if ('training_mode' in node.attrs && attrInt(node, 'training_mode') !== 0) fail(node, 'training_mode=1 is not supported (inference only)', 'UNSUPPORTED_OP');
+    if (batchNormalizationAttrs(node).trainingMode) fail(node, 'training_mode=1 is not supported (inference only)', 'UNSUPPORTED_OP');
     if (node.outputs.slice(1).some((o) => o)) fail(node, 'the running mean/var outputs (training mode) are not supported', 'UNSUPPORTED_OP');
     if (x.length < 2) fail(node, `input X has rank ${x.length}; expected at least [N, C]`);
     const names = ['scale', 'B', 'input_mean', 'input_var'];
@@ -27,7 +35,7 @@ export const batchNormalization: OpDef = {
     return [{ dtype, shape: [...x] }];
   },
   evaluate(node, [x, scale, b, mean, variance]) {
-    const eps = attrFloat(node, 'epsilon');
+    const eps = batchNormalizationAttrs(node).epsilon;
     const [N, C] = x!.dims as [number, number];
     const inner = sizeOf(x!.dims.slice(2));
     const y = makeTensor(x!.dtype, x!.dims);

@@ -8,8 +8,14 @@ import { OpDef, attrString, fail, input, registerOp } from '../op-registry.js';
 // so their bytes are not the packed ONNX bits.
 const BIT_CASTABLE: readonly DType[] = [...FLOAT_DTYPES, ...INT_DTYPES, 'bool'];
 
+export interface BitCastAttrs { to: DType }
+
+export function bitCastAttrs(node: Node): BitCastAttrs {
+  return { to: attrString(node, 'to') as DType };
+}
+
 function target(node: Node, from: DType): DType {
-  const to = attrString(node, 'to') as DType;
+  const { to } = bitCastAttrs(node);
   if (!BIT_CASTABLE.includes(from)) fail(node, `cannot bit-cast from ${from}; supported: ${BIT_CASTABLE.join(', ')}`, 'DTYPE_MISMATCH');
   if (!BIT_CASTABLE.includes(to)) fail(node, `cannot bit-cast to '${to}'; supported: ${BIT_CASTABLE.join(', ')}`, 'INVALID_ATTRIBUTE');
   if (DTYPE_BYTES[to] !== DTYPE_BYTES[from]) fail(node, `cannot bit-cast ${from} (${DTYPE_BYTES[from]} bytes) to ${to} (${DTYPE_BYTES[to]} bytes); the widths must match`, 'INVALID_ATTRIBUTE');

@@ -1,9 +1,15 @@
 // Concat(x0, x1, …) {axis}: joins inputs of equal rank along `axis`; other dims must agree.
-import { Dim } from '../graph.js';
+import { Dim, Node } from '../graph.js';
 import { OpDef, attrInt, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { allocateArray } from '../dtype.js';
 import { Tensor, sizeOf } from '../tensor.js';
 import { dimAdd } from '../dim-expr.js';
+
+export interface ConcatAttrs { axis: number }
+
+export function concatAttrs(node: Node): ConcatAttrs {
+  return { axis: attrInt(node, 'axis') };
+}
 
 export const concat: OpDef = {
   name: 'Concat',
@@ -15,7 +21,7 @@ export const concat: OpDef = {
     const xs = ctx.inputs.map((_, i) => input(ctx, i));
     const rank = xs[0]!.shape.length;
     if (rank === 0) fail(node, 'cannot concatenate scalars (rank 0)');
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), rank);
+    const axis = normalizeAxis(node, concatAttrs(node).axis, rank);
     const out: Dim[] = [...xs[0]!.shape];
     let total: Dim = 0;
     xs.forEach((x, k) => {
@@ -35,7 +41,7 @@ export const concat: OpDef = {
   evaluate(node, inputs) {
     const xs = inputs as Tensor[];
     const rank = xs[0]!.dims.length;
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), rank);
+    const axis = normalizeAxis(node, concatAttrs(node).axis, rank);
     const outDims = [...xs[0]!.dims];
     outDims[axis] = xs.reduce((s, x) => s + x.dims[axis]!, 0);
     const outer = sizeOf(outDims.slice(0, axis));

@@ -6,6 +6,15 @@ import { Tensor, makeTensor } from '../tensor.js';
 import { isBigInt } from '../dtype.js';
 import { dimValues, unknownShape } from './shape-util.js';
 
+export interface ConstantOfShapeAttrs {
+  /** The one-element fill value (float16 data holds the raw half bits). */
+  value: Tensor;
+}
+
+export function constantOfShapeAttrs(node: Node): ConstantOfShapeAttrs {
+  return { value: fillValue(node) };
+}
+
 function fillValue(node: Node): Tensor {
   const v = node.attrs.value;
   if (v === undefined || v === null) return makeTensor('float32', [1], [0]);

@@ -2,11 +2,30 @@
 // auto_pad). Y[n, m, o...] = B[m] + sum over c in m's group and taps k of X[n, c, o*s - pb + k*d] * W[m, c', k],
 // optionally followed by a fused epilogue (residual input 3, then an activation; see epilogue.ts).
 import { applyEpilogue, readActivation } from '../epilogue.js';
-import { Dim } from '../graph.js';
+import { Dim, Node } from '../graph.js';
 import { OpDef, attrInt, attrInts, broadcastShapes, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { indices } from '../reference.js';
 import { makeTensor, sizeOf, stridesOf } from '../tensor.js';
-import { outputLength, outputSpatial, readGeometry, tapPosition } from './spatial.js';
+import { WindowAttrs, outputLength, outputSpatial, readGeometry, tapPosition, windowAttrs } from './spatial.js';
+
+/** Conv's and NhwcConv's attributes. */
+export interface ConvAttrs extends WindowAttrs {
+  kernelShape: number[];
+  group: number;
+  /**
+   * The compiler's Winograd choice, not an ONNX attribute: 'off' when the compile forbids it (no
+   * filters transformed at load), 'on' when a thread split fixed it for every part, else 'auto'.
+   */
+  winograd: 'auto' | 'on' | 'off';
+}
+
+export function convAttrs(node: Node): ConvAttrs {
+  const group = attrInt(node, 'group');
+  if (!Number.isInteger(group) || group < 1) fail(node, `group = ${group} must be a positive integer`, 'INVALID_ATTRIBUTE');
+  const w = node.attrs.winograd;
+  const winograd = w === undefined ? 'auto' : attrInt(node, 'winograd') === 0 ? 'off' : 'on';
+  return { ...windowAttrs(node), kernelShape: attrInts(node, 'kernel_shape'), group, winograd };
+}
 
 function known(d: Dim | undefined): d is number { return typeof d === 'number'; }
 
@@ -23,13 +42,11 @@ export const conv: OpDef = {
     if (w.length !== x.length) fail(node, `weights W have rank ${w.length}; expected ${x.length} like X`);
     const rank = x.length - 2;
     const wSpatial = w.slice(2);
-    const kernel = attrInts(node, 'kernel_shape');
+    const { kernelShape: kernel, group } = convAttrs(node);
     kernel.forEach((k, a) => {
       if (known(wSpatial[a]) && k !== wSpatial[a]) fail(node, `kernel_shape [${kernel}] disagrees with the weights' spatial shape [${wSpatial}]`, 'INVALID_ATTRIBUTE');
     });
     const geo = readGeometry(node, rank, kernel);
-    const group = attrInt(node, 'group');
-    if (!Number.isInteger(group) || group < 1) fail(node, `group = ${group} must be a positive integer`, 'INVALID_ATTRIBUTE');
     const [c, m, wc] = [x[1], w[0], w[1]];
     if (known(c) && c % group !== 0) fail(node, `input channels ${c} are not divisible by group ${group}`);
     if (known(m) && m % group !== 0) fail(node, `output channels ${m} are not divisible by group ${group}`);
@@ -45,7 +62,7 @@ export const conv: OpDef = {
   evaluate(node, [x, w, b, residual]) {
     const rank = x!.dims.length - 2;
     const geo = readGeometry(node, rank, w!.dims.slice(2));
-    const group = attrInt(node, 'group');
+    const { group } = convAttrs(node);
     const [N, C] = x!.dims as [number, number];
     const M = w!.dims[0]!, Cg = C / group, Mg = M / group;
     const inSp = x!.dims.slice(2), outSp = inSp.map((d, a) => outputLength(node, geo, a, d));

@@ -3,10 +3,18 @@
 // from the end. The importer turns ONNX's constant axis input into the attribute. Integers wrap
 // to the dtype's width.
 import { FLOAT_DTYPES, INT_DTYPES } from '../dtype.js';
+import { Node } from '../graph.js';
 import { OpDef, attrInt, expectDType, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { makeTensor } from '../tensor.js';
 import { axisView, valueReader } from './arg-extreme.js';
 import { wrapInt } from './reduce.js';
+
+/** CumSum's and CumProd's attributes. */
+export interface CumulativeAttrs { axis: number; exclusive: boolean; reverse: boolean }
+
+export function cumulativeAttrs(node: Node): CumulativeAttrs {
+  return { axis: attrInt(node, 'axis'), exclusive: attrInt(node, 'exclusive') !== 0, reverse: attrInt(node, 'reverse') !== 0 };
+}
 
 function defineCumulative(name: 'CumSum' | 'CumProd'): OpDef {
   const product = name === 'CumProd';
@@ -17,12 +25,12 @@ function defineCumulative(name: 'CumSum' | 'CumProd'): OpDef {
     infer(ctx) {
       const dtype = expectDType(ctx, 0, [...FLOAT_DTYPES, ...INT_DTYPES]);
       const x = input(ctx, 0);
-      normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
+      normalizeAxis(ctx.node, cumulativeAttrs(ctx.node).axis, x.shape.length);
       return [{ dtype, shape: [...x.shape] }];
     },
     evaluate(node, [x]) {
-      const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis'));
-      const exclusive = attrInt(node, 'exclusive') !== 0, reverse = attrInt(node, 'reverse') !== 0;
+      const { axis, exclusive, reverse } = cumulativeAttrs(node);
+      const { outer, n, inner } = axisView(node, x!.dims, axis);
       // Integers accumulate exactly as BigInt and wrap at the end; floats accumulate in float64.
       const integer = !FLOAT_DTYPES.includes(x!.dtype);
       const read = valueReader(x!);

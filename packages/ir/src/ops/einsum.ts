@@ -30,8 +30,17 @@ function parseTerm(node: Node, term: string, rank: number | undefined): number[]
   return [...before, ...Array.from({ length: n }, (_, i) => -(n - i)), ...after];
 }
 
+export interface EinsumAttrs {
+  /** The equation without whitespace. */
+  equation: string;
+}
+
+export function einsumAttrs(node: Node): EinsumAttrs {
+  return { equation: attrString(node, 'equation').replace(/\s+/g, '') };
+}
+
 export function einsumPlan(node: Node, shapes: number[][]): EinsumPlan {
-  const eq = attrString(node, 'equation').replace(/\s+/g, '');
+  const eq = einsumAttrs(node).equation;
   const [lhs, rhs] = eq.split('->') as [string, string | undefined];
   const terms = lhs.split(',');
   if (terms.length !== shapes.length) fail(node, `equation '${eq}' names ${terms.length} inputs, the node has ${shapes.length}`, 'INVALID_ATTRIBUTE');

@@ -12,6 +12,12 @@ export function eyeLikeDType(node: Node): DType {
   return d as DType;
 }
 
+export interface EyeLikeAttrs { dtype: DType; k: number }
+
+export function eyeLikeAttrs(node: Node): EyeLikeAttrs {
+  return { dtype: eyeLikeDType(node), k: attrInt(node, 'k') };
+}
+
 export const eyeLike: OpDef = {
   name: 'EyeLike',
   group: 'shape',
@@ -19,12 +25,11 @@ export const eyeLike: OpDef = {
   infer(ctx) {
     const x = input(ctx, 0);
     if (x.shape.length !== 2) fail(ctx.node, `input must be 2-D, got [${x.shape}]`);
-    attrInt(ctx.node, 'k');
-    return [{ dtype: eyeLikeDType(ctx.node), shape: [...x.shape] }];
+    return [{ dtype: eyeLikeAttrs(ctx.node).dtype, shape: [...x.shape] }];
   },
   evaluate(node, [x]) {
     const [h, w] = x!.dims as [number, number];
-    const k = attrInt(node, 'k');
+    const { k } = eyeLikeAttrs(node);
     const vals = new Array<number>(h * w).fill(0);
     for (let i = 0; i < h; i++) if (i + k >= 0 && i + k < w) vals[i * w + i + k] = 1;
     return [makeTensor(eyeLikeDType(node), [h, w], vals)];

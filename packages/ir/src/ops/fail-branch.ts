@@ -5,8 +5,23 @@
 // other run gets zeros, which the merging Where never selects. The node checks the condition
 // itself, so it stays correct wherever the optimizer moves it or whatever guards it loses.
 import { DType } from '../dtype.js';
+import { Node } from '../graph.js';
 import { OpDef, attrInt, attrString, fail, input, registerOp } from '../op-registry.js';
 import { getNumber, makeTensor } from '../tensor.js';
+
+export interface FailBranchAttrs {
+  /** The condition value that means the run took the branch (and must stop). */
+  when: boolean;
+  dtype: DType;
+  shape: number[];
+  message: string;
+}
+
+export function failBranchAttrs(node: Node): FailBranchAttrs {
+  const shape = node.attrs.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) fail(node, 'attribute shape must list static dims');
+  return { when: attrInt(node, 'when') !== 0, dtype: attrString(node, 'dtype') as DType, shape: shape as number[], message: attrString(node, 'message') };
+}
 
 export const failBranch: OpDef = {
   name: 'FailBranch',
@@ -15,13 +30,13 @@ export const failBranch: OpDef = {
   infer(ctx) {
     const cond = input(ctx, 0);
     if (cond.dtype !== 'bool') fail(ctx.node, `the condition must be bool, got ${cond.dtype}`);
-    const shape = ctx.node.attrs.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) fail(ctx.node, 'attribute shape must list static dims');
-    return [{ dtype: String(ctx.node.attrs.dtype) as DType, shape: shape as number[] }];
+    const { dtype, shape } = failBranchAttrs(ctx.node);
+    return [{ dtype, shape }];
   },
   evaluate(node, [cond]) {
-    if ((getNumber(cond!, 0) !== 0) === (attrInt(node, 'when') !== 0)) fail(node, `the run takes a branch that cannot run for these shapes: ${attrString(node, 'message')}`);
-    return [makeTensor(String(node.attrs.dtype) as DType, node.attrs.shape as number[])];
+    const { when, dtype, shape, message } = failBranchAttrs(node);
+    if ((getNumber(cond!, 0) !== 0) === when) fail(node, `the run takes a branch that cannot run for these shapes: ${message}`);
+    return [makeTensor(dtype, shape)];
   },
   flops: () => 0,
 };

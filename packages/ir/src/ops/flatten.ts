@@ -1,11 +1,19 @@
 // Flatten(x) {axis}: [d0 … d(axis-1)] and [d(axis) … d(r-1)] each collapse to one dim (axis may
 // equal the rank, giving [N, 1]; axis 0 gives [1, N]).
+import { Node } from '../graph.js';
 import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
 import { cloneTensor } from '../reference.js';
 import { dimProduct } from '../dim-expr.js';
 
-function flattenAxis(node: Parameters<typeof attrInt>[0], rank: number): number {
-  const axis = attrInt(node, 'axis');
+/** Flatten's attribute: the first axis of the second output dim (not yet normalized; may equal the rank). */
+export interface FlattenAttrs { axis: number }
+
+export function flattenAttrs(node: Node): FlattenAttrs {
+  return { axis: attrInt(node, 'axis') };
+}
+
+function flattenAxis(node: Node, rank: number): number {
+  const { axis } = flattenAttrs(node);
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a > rank) fail(node, `axis ${axis} is out of range for rank ${rank} (allowed ${-rank}..${rank})`, 'INVALID_ATTRIBUTE');
   return a;

@@ -1,6 +1,6 @@
 // GatherElements(data, indices) {axis}: output[i…] = data[i… with the axis entry replaced by
 // indices[i…]]; the output has the shape of indices. Negative indices count from the end.
-import { Dim } from '../graph.js';
+import { Dim, Node } from '../graph.js';
 import { OpDef, attrInt, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { allocateArray } from '../dtype.js';
 import { indices as allIndices } from '../reference.js';
@@ -17,6 +17,12 @@ export function checkElementIndices(node: Parameters<typeof fail>[0], data: read
   });
 }
 
+export interface GatherElementsAttrs { axis: number }
+
+export function gatherElementsAttrs(node: Node): GatherElementsAttrs {
+  return { axis: attrInt(node, 'axis') };
+}
+
 export const gatherElements: OpDef = {
   name: 'GatherElements',
   group: 'movement',
@@ -25,12 +31,12 @@ export const gatherElements: OpDef = {
     const x = input(ctx, 0), idx = input(ctx, 1);
     expectIntDType(ctx, 1, 'indices');
     if (x.shape.length === 0) fail(ctx.node, 'data (input 0) must have rank >= 1');
-    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
+    const axis = normalizeAxis(ctx.node, gatherElementsAttrs(ctx.node).axis, x.shape.length);
     checkElementIndices(ctx.node, x.shape, idx.shape, axis, 'indices');
     return [{ dtype: x.dtype, shape: [...idx.shape] }];
   },
   evaluate(node, [x, idx]) {
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length);
+    const axis = normalizeAxis(node, gatherElementsAttrs(node).axis, x!.dims.length);
     const strides = stridesOf(x!.dims);
     const data = allocateArray(x!.dtype, idx!.data.length) as Float32Array;
     const src = x!.data as Float32Array;

@@ -52,6 +52,12 @@ export function checkNdIndices(node: Node, data: readonly Dim[], idx: readonly D
   return k;
 }
 
+export interface GatherNdAttrs { batchDims: number }
+
+export function gatherNdAttrs(node: Node): GatherNdAttrs {
+  return { batchDims: attrInt(node, 'batch_dims') };
+}
+
 export const gatherND: OpDef = {
   name: 'GatherND',
   group: 'movement',
@@ -59,12 +65,12 @@ export const gatherND: OpDef = {
   infer(ctx) {
     const x = input(ctx, 0), idx = input(ctx, 1);
     expectIntDType(ctx, 1, 'indices');
-    const b = attrInt(ctx.node, 'batch_dims');
+    const b = gatherNdAttrs(ctx.node).batchDims;
     const k = checkNdIndices(ctx.node, x.shape, idx.shape, b);
     return [{ dtype: x.dtype, shape: [...idx.shape.slice(0, -1), ...x.shape.slice(b + k)] }];
   },
   evaluate(node, [x, idx]) {
-    const b = attrInt(node, 'batch_dims');
+    const b = gatherNdAttrs(node).batchDims;
     checkNdIndices(node, x!.dims, idx!.dims, b);
     const p = ndPlan(x!.dims, idx!.dims, b);
     const outDims = [...idx!.dims.slice(0, -1), ...x!.dims.slice(b + p.k)];

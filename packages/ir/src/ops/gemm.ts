@@ -6,9 +6,14 @@ import { mapElementwise } from '../reference.js';
 import { Tensor, makeTensor } from '../tensor.js';
 import { applyEpilogue, readActivation } from '../epilogue.js';
 
+export interface GemmAttrs { transA: boolean; transB: boolean; alpha: number; beta: number }
+
+export function gemmAttrs(node: Node): GemmAttrs {
+  return { transA: attrInt(node, 'transA') !== 0, transB: attrInt(node, 'transB') !== 0, alpha: attrFloat(node, 'alpha'), beta: attrFloat(node, 'beta') };
+}
+
 function gemmReference(node: Node, a: Tensor, b: Tensor, c: Tensor | undefined): Tensor {
-  const ta = attrInt(node, 'transA'), tb = attrInt(node, 'transB');
-  const alpha = attrFloat(node, 'alpha'), beta = attrFloat(node, 'beta');
+  const { transA: ta, transB: tb, alpha, beta } = gemmAttrs(node);
   const M = ta ? a.dims[1]! : a.dims[0]!, K = ta ? a.dims[0]! : a.dims[1]!;
   const N = tb ? b.dims[0]! : b.dims[1]!;
   const out = makeTensor(a.dtype, [M, N]);
@@ -30,7 +35,7 @@ export const gemm: OpDef = {
     const { node } = ctx;
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const a = expectRank(ctx, 0, 2), b = expectRank(ctx, 1, 2);
-    const ta = attrInt(node, 'transA'), tb = attrInt(node, 'transB');
+    const { transA: ta, transB: tb } = gemmAttrs(node);
     const [m, ka] = ta ? [a[1]!, a[0]!] : [a[0]!, a[1]!];
     const [kb, n] = tb ? [b[1]!, b[0]!] : [b[0]!, b[1]!];
     if (typeof ka === 'number' && typeof kb === 'number' && ka !== kb) fail(node, `inner dimensions differ: A gives K=${ka}, B gives K=${kb}`);
@@ -46,7 +51,7 @@ export const gemm: OpDef = {
   },
   flops(ctx, [y]) {
     const [m, n] = y!.shape as number[];
-    const k = ctx.inputs[0]!.shape[attrInt(ctx.node, 'transA') ? 0 : 1] as number;
+    const k = ctx.inputs[0]!.shape[gemmAttrs(ctx.node).transA ? 0 : 1] as number;
     return 2 * m! * n! * k;
   },
 };

@@ -2,10 +2,17 @@
 // trailing dims from `axis` on is normalized to zero mean and unit variance, then scaled and shifted;
 // Scale and B broadcast to those trailing dims. Optional outputs Mean and InvStdDev have the row
 // dims followed by 1s.
-import { Dim } from '../graph.js';
+import { Dim, Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, broadcastShapes, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { broadcastIndexer } from '../reference.js';
 import { makeTensor, sizeOf } from '../tensor.js';
+
+/** LayerNormalization's attributes: the first normalized axis (not yet normalized against the rank) and epsilon. */
+export interface LayerNormalizationAttrs { axis: number; epsilon: number }
+
+export function layerNormalizationAttrs(node: Node): LayerNormalizationAttrs {
+  return { axis: attrInt(node, 'axis'), epsilon: attrFloat(node, 'epsilon') };
+}
 
 export const layerNormalization: OpDef = {
   name: 'LayerNormalization',
@@ -16,7 +23,7 @@ export const layerNormalization: OpDef = {
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const x = input(ctx, 0);
     const rank = x.shape.length;
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), rank);
+    const axis = normalizeAxis(node, layerNormalizationAttrs(node).axis, rank);
     const tail = x.shape.slice(axis);
     for (const [i, what] of [[1, 'Scale'], [2, 'B']] as const) {
       const t = ctx.inputs[i];
@@ -32,8 +39,9 @@ export const layerNormalization: OpDef = {
   },
   evaluate(node, [x, scale, bias]) {
     const dims = x!.dims;
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), dims.length);
-    const eps = attrFloat(node, 'epsilon');
+    const attrs = layerNormalizationAttrs(node);
+    const axis = normalizeAxis(node, attrs.axis, dims.length);
+    const eps = attrs.epsilon;
     const tail = dims.slice(axis);
     const rows = sizeOf(dims.slice(0, axis)), n = sizeOf(tail);
     const stats = [...dims.slice(0, axis), ...tail.map(() => 1)];

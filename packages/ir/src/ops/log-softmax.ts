@@ -1,8 +1,9 @@
 // LogSoftmax(x) {axis = -1} with opset-13 semantics: x - max - log(sum(exp(x - max))) along one
 // axis. The importer rewrites the opset 1–12 form (flattening to 2-D at `axis`) into this one.
-import { OpDef, attrInt, input, registerOp } from '../op-registry.js';
+import { OpDef, input, registerOp } from '../op-registry.js';
 import { makeTensor, sizeOf } from '../tensor.js';
 import { axisView, inferFloatAlongAxis, valueReader } from './arg-extreme.js';
+import { softmaxAttrs } from './softmax.js';
 
 export const logSoftmax: OpDef = {
   name: 'LogSoftmax',
@@ -10,7 +11,7 @@ export const logSoftmax: OpDef = {
   description: 'log of the softmax along an axis, computed as x - max - log(sum(exp(x - max)))',
   infer: inferFloatAlongAxis,
   evaluate(node, [x]) {
-    const { outer, n, inner } = axisView(node, x!.dims, attrInt(node, 'axis'));
+    const { outer, n, inner } = axisView(node, x!.dims, softmaxAttrs(node).axis);
     const at = valueReader(x!) as (k: number) => number;
     const ys = new Array<number>(x!.data.length);
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {

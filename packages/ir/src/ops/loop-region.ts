@@ -9,7 +9,7 @@
 // Both carry `nondeterministic` so constant folding never evaluates them: their meaning spans the
 // nodes between them. Their `evaluate` is the identity on the state, which is right only for the
 // zero-iteration case and exists for the verifier and tests.
-import { ValueType } from '../graph.js';
+import { Node, ValueType } from '../graph.js';
 import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
 import { makeTensor } from '../tensor.js';
 
@@ -35,12 +35,19 @@ export const loopStart: OpDef = {
   flops: () => 0,
 };
 
+/** LoopEnd's attribute: how many loop-carried values (state, then scan outputs) it moves. */
+export interface LoopEndAttrs { carried: number }
+
+export function loopEndAttrs(node: Node): LoopEndAttrs {
+  return { carried: attrInt(node, 'carried') };
+}
+
 export const loopEnd: OpDef = {
   name: 'LoopEnd',
   group: 'misc',
   description: 'end of a run-time Loop: moves the body results into the loop-carried values until the trip count or condition stops it',
   infer(ctx) {
-    const n = attrInt(ctx.node, 'carried');
+    const n = loopEndAttrs(ctx.node).carried;
     if (ctx.node.inputs.length !== 4 + 2 * n) fail(ctx.node, `LoopEnd with ${n} carried values takes ${4 + 2 * n} inputs, got ${ctx.node.inputs.length}`);
     if (ctx.node.inputs[0]) {
       const m = input(ctx, 0);
@@ -55,7 +62,7 @@ export const loopEnd: OpDef = {
     });
   },
   evaluate(node, ins) {
-    const n = attrInt(node, 'carried');
+    const n = loopEndAttrs(node).carried;
     return ins.slice(4, 4 + n).map((c) => c!);
   },
   flops: () => 0,

@@ -4,6 +4,7 @@
 // score_threshold, up to max_output per class; int64 [count, 3] rows of (batch, class, box). The
 // count depends on the values: with every input known the node folds, otherwise the count is a
 // value-dependent dim computed by the kernel (computed-dims.ts), at most B*C*N.
+import { Node } from '../graph.js';
 import { OpDef, attrInt, fail, input, registerOp } from '../op-registry.js';
 import { computedDimSymbol } from './computed-dims.js';
 import { Tensor, getNumber, makeTensor } from '../tensor.js';
@@ -28,6 +29,15 @@ function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
+export interface NonMaxSuppressionAttrs {
+  /** center_point_box 1: boxes are [x_center, y_center, width, height], else [y1, x1, y2, x2]. */
+  centerPointBox: boolean;
+}
+
+export function nonMaxSuppressionAttrs(node: Node): NonMaxSuppressionAttrs {
+  return { centerPointBox: attrInt(node, 'center_point_box') === 1 };
+}
+
 export const nonMaxSuppression: OpDef = {
   name: 'NonMaxSuppression',
   group: 'misc',
@@ -43,7 +53,7 @@ export const nonMaxSuppression: OpDef = {
   },
   evaluate(node, [boxes, scores, maxOut, iouT, scoreT]) {
     const [batches, classes, n] = scores!.dims as [number, number, number];
-    const centered = attrInt(node, 'center_point_box') === 1;
+    const centered = nonMaxSuppressionAttrs(node).centerPointBox;
     const limit = maxOut && maxOut.data.length ? getNumber(maxOut, 0) : 0;
     const iouLimit = iouT && iouT.data.length ? getNumber(iouT, 0) : 0;
     const minScore = scoreT && scoreT.data.length ? getNumber(scoreT, 0) : -Infinity;

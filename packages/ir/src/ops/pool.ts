@@ -8,12 +8,34 @@ import { Node } from '../graph.js';
 import { OpDef, attrInt, attrInts, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { indices } from '../reference.js';
 import { Tensor, makeTensor, sizeOf, stridesOf } from '../tensor.js';
-import { WindowGeometry, outputLength, outputSpatial, readGeometry, tapPosition } from './spatial.js';
+import { WindowAttrs, WindowGeometry, outputLength, outputSpatial, readGeometry, tapPosition, windowAttrs } from './spatial.js';
 
 type PoolKind = 'max' | 'average';
 
+/** The attributes of MaxPool, AveragePool and their channels-last forms. */
+export interface PoolAttrs extends WindowAttrs {
+  kernelShape: number[];
+  ceilMode: boolean;
+  /** AveragePool: divide by the taps inside the padded input, not the ones inside the input (false for MaxPool). */
+  countIncludePad: boolean;
+  /** MaxPool's Indices count the spatial axes column-major (storage_order 1); read only when the node has Indices. */
+  columnMajorIndices: boolean;
+}
+
+export function poolAttrs(node: Node): PoolAttrs {
+  const average = node.op === 'AveragePool' || node.op === 'NhwcAveragePool';
+  return {
+    ...windowAttrs(node),
+    kernelShape: attrInts(node, 'kernel_shape'),
+    ceilMode: attrInt(node, 'ceil_mode') !== 0,
+    countIncludePad: average && attrInt(node, 'count_include_pad') !== 0,
+    columnMajorIndices: !average && !!node.outputs[1] && attrInt(node, 'storage_order') !== 0,
+  };
+}
+
 function geometry(node: Node, rank: number): WindowGeometry {
-  return readGeometry(node, rank, attrInts(node, 'kernel_shape'), { ceilMode: true });
+  const a = poolAttrs(node);
+  return readGeometry(node, rank, a.kernelShape, { ceilMode: a.ceilMode });
 }
 
 /** Visits every output element with the in-input taps and the count of taps inside the padded input. */
@@ -26,7 +48,7 @@ function poolReference(node: Node, x: Tensor, reduce: (vals: number[], paddedCou
   const X = x.data as Float32Array, Y = y.data as Float32Array;
   const inStr = stridesOf(inSp), planeIn = sizeOf(inSp);
   // MaxPool's Indices count the spatial axes column-major with storage_order 1.
-  const idxStr = node.outputs[1] && attrInt(node, 'storage_order') !== 0 ? stridesOf([...inSp].reverse()).reverse() : inStr;
+  const idxStr = poolAttrs(node).columnMajorIndices ? stridesOf([...inSp].reverse()).reverse() : inStr;
   let yi = 0;
   for (let plane = 0; plane < N * C; plane++) {
     for (const o of indices(outSp)) {
@@ -87,11 +109,11 @@ function poolDef(name: string, kind: PoolKind): OpDef {
         });
         return node.outputs[1] ? [y, makeTensor('int64', y.dims, BigInt64Array.from(picked, BigInt))] : [y];
       }
-      const includePad = attrInt(node, 'count_include_pad') !== 0;
+      const includePad = poolAttrs(node).countIncludePad;
       return [poolReference(node, x!, (v, padded) => v.reduce((s, e) => s + e, 0) / (includePad ? padded : v.length))];
     },
     flops(ctx, [y]) {
-      return sizeOf(y!.shape as number[]) * sizeOf(attrInts(ctx.node, 'kernel_shape'));
+      return sizeOf(y!.shape as number[]) * sizeOf(poolAttrs(ctx.node).kernelShape);
     },
   };
 }

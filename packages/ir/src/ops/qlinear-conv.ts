@@ -8,10 +8,20 @@
 import { DType } from '../dtype.js';
 import { OpDef, attrInt, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { makeTensor, sizeOf } from '../tensor.js';
-import { outputLength, outputSpatial, readGeometry, tapPosition } from './spatial.js';
+import { WindowAttrs, outputLength, outputSpatial, readGeometry, tapPosition, windowAttrs } from './spatial.js';
 import { quantRange } from './quantize.js';
+import { Node } from '../graph.js';
 
 const EIGHT_BIT: readonly DType[] = ['int8', 'uint8'];
+
+/** QLinearConv's attributes: the window and the group (its kernel sizes come from the weights). */
+export interface QLinearConvAttrs extends WindowAttrs {
+  group: number;
+}
+
+export function qlinearConvAttrs(node: Node): QLinearConvAttrs {
+  return { ...windowAttrs(node), group: attrInt(node, 'group') };
+}
 
 /** The combined requantization multiplier of output channel m, rounded to float32 at each step as onnxruntime does. */
 export function requantizeMultiplier(xScale: number, wScale: number, yScale: number): number {
@@ -42,7 +52,7 @@ export const qlinearConv: OpDef = {
     if (ctx.inputs[8]) expectDType(ctx, 8, ['int32']);
     const x = input(ctx, 0).shape, w = input(ctx, 3).shape;
     if (x.length !== 4 || w.length !== 4) fail(node, `QLinearConv takes 2-D convolutions (rank-4 x and w); got x [${x}], w [${w}]`);
-    const group = attrInt(node, 'group');
+    const { group } = qlinearConvAttrs(node);
     if (group !== 1 && !(group === x[1] && group === w[0] && w[1] === 1)) fail(node, `group = ${group}: only group 1 and depthwise (group = input = output channels) are supported`, 'UNSUPPORTED_OP');
     if (typeof x[1] === 'number' && typeof w[1] === 'number' && x[1] !== w[1] * group) fail(node, `weights take ${w[1]} input channels per group of ${group}; x has ${x[1]}`);
     const kernel = w.slice(2).map((d) => (typeof d === 'number' ? d : 0));

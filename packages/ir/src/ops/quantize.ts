@@ -11,6 +11,7 @@ import { FLOAT_FORMATS, SUB_BYTE_INTS } from '../low-precision.js';
 import { Dim, Node } from '../graph.js';
 import { InferContext, OpDef, attrInt, attrString, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
+import { hasSaturate } from './cast.js';
 
 export const QUANT_DTYPES: readonly DType[] = [
   'int8', 'uint8', 'int16', 'uint16', 'int4', 'uint4', 'int2', 'uint2',
@@ -20,14 +21,37 @@ const INT_RANGE: Record<string, [number, number]> = { int8: [-128, 127], uint8: 
 
 export function quantRange(dtype: DType): [number, number] { return INT_RANGE[dtype]!; }
 
+/** QuantizeLinear's and DequantizeLinear's attributes (the importer writes all on both). */
+export interface QuantizeAttrs {
+  /** The scale's axis for per-axis and blocked scales (not yet normalized against the rank). */
+  axis: number;
+  /** 0: per tensor or per axis; else the block length along `axis`. */
+  blockSize: number;
+  /** QuantizeLinear's target type; undefined on DequantizeLinear. */
+  to: DType | undefined;
+  /**
+   * QuantizeLinear: whether out-of-range values saturate. Every integer target does; the float8 /
+   * float4 targets carry the `saturate` attribute (hasSaturate), read only there. False on DequantizeLinear.
+   */
+  saturate: boolean;
+}
+
+export function quantizeAttrs(node: Node): QuantizeAttrs {
+  const to = node.op === 'QuantizeLinear' ? attrString(node, 'to') as DType : undefined;
+  return {
+    axis: attrInt(node, 'axis'), blockSize: attrInt(node, 'block_size'), to,
+    saturate: to !== undefined && (!hasSaturate(to) || attrInt(node, 'saturate') !== 0),
+  };
+}
+
 /** x viewed as [outer, D, inner] around `axis`; scale element (o, d, i) is at o·so + floor(d / block)·sd + i·si. */
 export interface QuantLayout { outer: number; D: number; inner: number; block: number; so: number; sd: number; si: number }
 
 export function quantLayout(node: Node, x: number[], scale: number[]): QuantLayout {
-  const block = attrInt(node, 'block_size');
+  const { blockSize: block, axis: given } = quantizeAttrs(node);
   // Per tensor: the axis plays no part (and may be out of range for x).
   if (sizeOf(scale) === 1 && block === 0) return { outer: 1, D: sizeOf(x), inner: 1, block: 1, so: 0, sd: 0, si: 0 };
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.length);
+  const axis = normalizeAxis(node, given, x.length);
   const outer = sizeOf(x.slice(0, axis)), D = x[axis]!, inner = sizeOf(x.slice(axis + 1));
   if (block === 0) {
     if (scale.length !== 1 || scale[0] !== D) fail(node, `a per-axis scale must have shape [${D}] (axis ${axis} of [${x}]), got [${scale}]`);
@@ -71,15 +95,14 @@ export const quantizeLinear: OpDef = {
   infer(ctx) {
     expectDType(ctx, 0, ['float32']);
     expectDType(ctx, 1, ['float32']);
-    const to = attrString(ctx.node, 'to') as DType;
+    const to = quantizeAttrs(ctx.node).to!;
     if (!QUANT_DTYPES.includes(to)) fail(ctx.node, `quantizing to ${to} is not supported (${QUANT_DTYPES.join(', ')})`, 'DTYPE_MISMATCH');
     checkParams(ctx, to);
     return [{ dtype: to, shape: [...input(ctx, 0).shape] as Dim[] }];
   },
   evaluate(node, [x, scale, zp]) {
-    const to = attrString(node, 'to') as DType;
+    const { to, saturate } = quantizeAttrs(node) as { to: DType; saturate: boolean };
     if (FLOAT_FORMATS[to]) {
-      const saturate = attrInt(node, 'saturate') !== 0;
       return [mapQuant(node, x!, scale!, zp, makeTensor(to, [...x!.dims]), (v, s, z) => encodeElement(to, Math.fround(Math.fround(v / s) + z), saturate))];
     }
     const [lo, hi] = quantRange(to);

@@ -10,6 +10,25 @@ import { makeTensor, sizeOf } from '../tensor.js';
 
 const FLOATS: DType[] = ['float32', 'float64', 'float16'];
 
+export interface RandomUniformAttrs {
+  dtype: DType;
+  /** The output shape when there is no `like` input. */
+  shape: number[] | undefined;
+  low: number;
+  high: number;
+  /** undefined: no seed, the state comes from the host's Math.random. */
+  seed: number | undefined;
+}
+
+export function randomUniformAttrs(node: Node): RandomUniformAttrs {
+  return {
+    dtype: randomDType(node),
+    shape: node.inputs[0] ? undefined : attrInts(node, 'shape'),
+    low: attrFloat(node, 'low'), high: attrFloat(node, 'high'),
+    seed: node.attrs.seed === undefined ? undefined : attrFloat(node, 'seed'),
+  };
+}
+
 export function randomDType(node: Node): DType {
   const d = attrString(node, 'dtype') as DType;
   if (!FLOATS.includes(d)) fail(node, `dtype '${d}' is not supported (${FLOATS.join(', ')} are)`, 'DTYPE_MISMATCH');
@@ -18,8 +37,9 @@ export function randomDType(node: Node): DType {
 
 /** The generator's start state: from the seed attribute when there is one (never 0, a fixed point). */
 export function randomInitialState(node: Node): number | undefined {
-  if (node.attrs.seed === undefined) return undefined;
-  return Math.imul(Math.trunc(attrFloat(node, 'seed')) | 0, 0x9e3779b1) >>> 0 || 1;
+  const { seed } = randomUniformAttrs(node);
+  if (seed === undefined) return undefined;
+  return Math.imul(Math.trunc(seed) | 0, 0x9e3779b1) >>> 0 || 1;
 }
 
 /** One xorshift32 step. */
@@ -36,14 +56,12 @@ export const randomUniform: OpDef = {
   description: 'uniform random samples in [low, high) of a given or borrowed shape',
   infer(ctx) {
     const like = ctx.inputs[0];
-    const shape = like ? [...like.shape] : attrInts(ctx.node, 'shape');
-    attrFloat(ctx.node, 'low');
-    attrFloat(ctx.node, 'high');
-    return [{ dtype: randomDType(ctx.node), shape }];
+    const a = randomUniformAttrs(ctx.node);
+    return [{ dtype: a.dtype, shape: like ? [...like.shape] : a.shape! }];
   },
   evaluate(node, [like]) {
-    const dims = like ? like.dims : attrInts(node, 'shape');
-    const low = attrFloat(node, 'low'), high = attrFloat(node, 'high');
+    const { shape, low, high } = randomUniformAttrs(node);
+    const dims = like ? like.dims : shape!;
     let s = randomInitialState(node) ?? ((Math.random() * 0xffffffff) >>> 0 || 1);
     const vals = Array.from({ length: sizeOf(dims) }, () => {
       s = xorshift32(s);

@@ -7,16 +7,30 @@ import { indices } from '../reference.js';
 import { makeTensor, sizeOf, stridesOf } from '../tensor.js';
 import { normalizeAxes } from './shape-util.js';
 
+/** The attributes of ReduceMean and the Reduce* family (reduce.ts). */
+export interface ReduceAttrs {
+  /** As given (not yet normalized against the rank); empty means all axes, or none with noopWithEmptyAxes. */
+  axes: number[];
+  keepdims: boolean;
+  /** Read only with empty axes, the one case it decides (false otherwise). */
+  noopWithEmptyAxes: boolean;
+}
+
+export function reduceAttrs(node: Node): ReduceAttrs {
+  const axes = attrInts(node, 'axes');
+  return { axes, keepdims: attrInt(node, 'keepdims') !== 0, noopWithEmptyAxes: axes.length === 0 && attrInt(node, 'noop_with_empty_axes') !== 0 };
+}
+
 /** The reduced axes (sorted); an empty list means "nothing to do". */
 export function reducedAxes(node: Node, rank: number): number[] {
-  const axes = attrInts(node, 'axes');
-  if (axes.length === 0) return attrInt(node, 'noop_with_empty_axes') ? [] : Array.from({ length: rank }, (_, i) => i);
+  const { axes, noopWithEmptyAxes } = reduceAttrs(node);
+  if (axes.length === 0) return noopWithEmptyAxes ? [] : Array.from({ length: rank }, (_, i) => i);
   return normalizeAxes(node, axes, rank).sort((a, b) => a - b);
 }
 
 export function reducedShape<D extends Dim>(node: Node, shape: readonly D[]): D[] {
   const axes = reducedAxes(node, shape.length);
-  const keep = attrInt(node, 'keepdims') !== 0;
+  const keep = reduceAttrs(node).keepdims;
   const out: D[] = [];
   shape.forEach((d, i) => {
     if (!axes.includes(i)) out.push(d);

@@ -36,6 +36,22 @@ export function resizeOptions(node: Node): ResizeOptions {
   return { mode, coordinateMode, nearestMode, antialias, cubicA: attrFloat(node, 'cubic_coeff_a'), excludeOutside: attrInt(node, 'exclude_outside') !== 0 };
 }
 
+/** Resize's attributes: the sampling options, the value outside a tf_crop_and_resize roi, and the run-time form's axes and aspect policy. */
+export interface ResizeAttrs extends ResizeOptions {
+  extrapolationValue: number;
+  /** Only when scales / sizes / roi are inputs resolved during the run: the axes they list and keep_aspect_ratio_policy. */
+  runTime: { axes: number[]; keepAspectRatioPolicy: string } | undefined;
+  /** Otherwise the output dims, the scale of every axis and the roi (starts, then ends) when given. */
+  fixed: { sizes: number[]; scales: number[]; roi: number[] | undefined } | undefined;
+}
+
+export function resizeAttrs(node: Node): ResizeAttrs {
+  const runTime = runTimeSizes(node) ? { axes: attrInts(node, 'axes'), keepAspectRatioPolicy: attrString(node, 'keep_aspect_ratio_policy') } : undefined;
+  const roi = node.attrs.roi === undefined || node.attrs.roi === null ? undefined : floats(node, 'roi');
+  const fixed = runTime ? undefined : { sizes: attrInts(node, 'sizes'), scales: floats(node, 'scales'), roi };
+  return { ...resizeOptions(node), extrapolationValue: attrFloat(node, 'extrapolation_value'), runTime, fixed };
+}
+
 /** The taps of every axis of an input of shape `dims`. */
 export function resizePlan(node: Node, dims: number[]): AxisTaps[] {
   const sizes = attrInts(node, 'sizes'), scales = floats(node, 'scales');
@@ -71,7 +87,7 @@ export function resolveResize(inDims: number[], axes: number[], scalesIn: number
  * unless the scales or sizes are known at compile time; `keep_aspect_ratio_policy` as in ONNX;
  * `roi` holds the starts then the ends of the listed axes.
  */
-const runTimeSizes = (node: Node): boolean => !!(node.inputs[1] || node.inputs[2] || node.inputs[3]);
+function runTimeSizes(node: Node): boolean { return !!(node.inputs[1] || node.inputs[2] || node.inputs[3]); }
 
 /** The values of a run-time Resize's input `i` where known (undefined when omitted, empty or computed). */
 const knownValues = (t: Tensor | undefined): number[] | undefined => (t && t.data.length ? toNumbers(t) : undefined);
@@ -117,7 +133,7 @@ export const resize: OpDef = {
     }
     const dims = x!.dims, rank = dims.length;
     const plan = resizePlan(node, dims);
-    const extrapolation = attrFloat(node, 'extrapolation_value');
+    const extrapolation = resizeAttrs(node).extrapolationValue;
     const sizes = attrInts(node, 'sizes');
     const y = makeTensor('float32', sizes);
     const X = x!.data as Float32Array, Y = y.data as Float32Array, inStr = stridesOf(dims);

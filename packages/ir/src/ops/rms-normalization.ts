@@ -1,9 +1,17 @@
 // RMSNormalization(X, Scale) {axis, epsilon} (opset 23): each row X[i0…i(axis-1), :] over the
 // trailing dims from `axis` on is divided by its root mean square, sqrt(mean(x²) + epsilon), then
 // multiplied by Scale, which broadcasts to those trailing dims. Statistics are float32 or wider.
+import { Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, broadcastShapes, expectDType, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { broadcastIndexer } from '../reference.js';
 import { makeTensor, sizeOf } from '../tensor.js';
+
+/** RMSNormalization's attributes: the first normalized axis (not yet normalized against the rank) and epsilon. */
+export interface RmsNormalizationAttrs { axis: number; epsilon: number }
+
+export function rmsNormalizationAttrs(node: Node): RmsNormalizationAttrs {
+  return { axis: attrInt(node, 'axis'), epsilon: attrFloat(node, 'epsilon') };
+}
 
 export const rmsNormalization: OpDef = {
   name: 'RMSNormalization',
@@ -13,7 +21,7 @@ export const rmsNormalization: OpDef = {
     const { node } = ctx;
     const dtype = expectDType(ctx, 0, ['float32', 'float64']);
     const x = input(ctx, 0), scale = input(ctx, 1);
-    const tail = x.shape.slice(normalizeAxis(node, attrInt(node, 'axis'), x.shape.length));
+    const tail = x.shape.slice(normalizeAxis(node, rmsNormalizationAttrs(node).axis, x.shape.length));
     if (scale.dtype !== dtype) fail(node, `Scale (input 1) has dtype ${scale.dtype}, X has ${dtype}`, 'DTYPE_MISMATCH');
     const b = scale.shape.length <= tail.length ? broadcastShapes(node, [scale.shape, tail]) : undefined;
     if (!b || b.some((d, k) => typeof d === 'number' && typeof tail[k] === 'number' && d !== tail[k])) {
@@ -23,8 +31,9 @@ export const rmsNormalization: OpDef = {
   },
   evaluate(node, [x, scale]) {
     const dims = x!.dims;
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), dims.length);
-    const eps = attrFloat(node, 'epsilon');
+    const attrs = rmsNormalizationAttrs(node);
+    const axis = normalizeAxis(node, attrs.axis, dims.length);
+    const eps = attrs.epsilon;
     const tail = dims.slice(axis);
     const rows = sizeOf(dims.slice(0, axis)), n = sizeOf(tail);
     const y = makeTensor(x!.dtype, [...dims]);

@@ -14,20 +14,42 @@ export interface RotaryLayout {
   strides: { b: number; s: number; h: number };
 }
 
+export interface RotaryEmbeddingAttrs {
+  /** The head count of a 3-D [B, S, H·D] input; undefined when not given (4-D inputs need none). */
+  numHeads: number | undefined;
+  /** The rotated part of each head vector; 0 means the whole head. */
+  rotaryEmbeddingDim: number;
+  interleaved: boolean;
+}
+
+export function rotaryEmbeddingAttrs(node: Node): RotaryEmbeddingAttrs {
+  return {
+    numHeads: node.attrs.num_heads === undefined ? undefined : attrInt(node, 'num_heads'),
+    rotaryEmbeddingDim: attrInt(node, 'rotary_embedding_dim'),
+    interleaved: attrInt(node, 'interleaved') !== 0,
+  };
+}
+
+/** The 3-D form's head count: fails naming the node when num_heads is missing or not positive. */
+export function rotaryHeads(node: Node): number {
+  const H = rotaryEmbeddingAttrs(node).numHeads;
+  if (H === undefined || H <= 0) fail(node, '3-D input needs the num_heads attribute', 'INVALID_ATTRIBUTE');
+  return H;
+}
+
 export function rotaryLayout(node: Node, dims: number[]): RotaryLayout {
   let B: number, S: number, H: number, D: number, strides: RotaryLayout['strides'];
   if (dims.length === 4) {
     [B, H, S, D] = dims as [number, number, number, number];
     strides = { b: H * S * D, h: S * D, s: D };
   } else {
-    H = attrInt(node, 'num_heads');
-    if (H <= 0) fail(node, '3-D input needs the num_heads attribute', 'INVALID_ATTRIBUTE');
+    H = rotaryHeads(node);
     [B, S] = dims as [number, number];
     D = dims[2]! / H;
     strides = { b: S * H * D, s: H * D, h: D };
   }
   // rotary_embedding_dim 0 means the whole head.
-  const given = attrInt(node, 'rotary_embedding_dim');
+  const given = rotaryEmbeddingAttrs(node).rotaryEmbeddingDim;
   const rd = given === 0 ? D : given;
   return { B, S, H, D, R: rd / 2, strides };
 }
@@ -41,8 +63,8 @@ export const rotaryEmbedding: OpDef = {
     for (const i of [0, 1, 2]) expectDType(ctx, i, ['float32']);
     const x = input(ctx, 0).shape;
     if (x.length !== 3 && x.length !== 4) fail(node, `input X has rank ${x.length}; expected 3 or 4`);
-    if (x.length === 3 && typeof x[2] === 'number' && x[2] % attrInt(node, 'num_heads') !== 0) fail(node, `hidden size ${x[2]} is not a multiple of num_heads`, 'INVALID_ATTRIBUTE');
-    const rd = attrInt(node, 'rotary_embedding_dim');
+    if (x.length === 3 && typeof x[2] === 'number' && x[2] % rotaryHeads(node) !== 0) fail(node, `hidden size ${x[2]} is not a multiple of num_heads`, 'INVALID_ATTRIBUTE');
+    const rd = rotaryEmbeddingAttrs(node).rotaryEmbeddingDim;
     if (rd % 2 !== 0) fail(node, `rotary_embedding_dim ${rd} must be even`, 'INVALID_ATTRIBUTE');
     const layout = isStatic(x) ? rotaryLayout(node, x) : undefined;
     if (layout && 2 * layout.R > layout.D) fail(node, `rotary_embedding_dim ${2 * layout.R} exceeds the head size ${layout.D}`, 'INVALID_ATTRIBUTE');
@@ -58,7 +80,7 @@ export const rotaryEmbedding: OpDef = {
   },
   evaluate(node, [x, cos, sin]) {
     const { B, S, H, D, R, strides } = rotaryLayout(node, x!.dims);
-    const interleaved = attrInt(node, 'interleaved') !== 0;
+    const interleaved = rotaryEmbeddingAttrs(node).interleaved;
     const y: Tensor = makeTensor('float32', [...x!.dims], x!.data as Float32Array);
     const X = x!.data as Float32Array, Y = y.data as Float32Array;
     const C = cos!.data as Float32Array, Sn = sin!.data as Float32Array;

@@ -2,12 +2,20 @@
 // element of indices, output[i… with the axis entry replaced by indices[i…]] is set to (or
 // reduced with add/mul/max/min) updates[i…]. Updates are applied in row-major order, so with
 // duplicate indices and reduction 'none' the last one wins. ONNX's deprecated Scatter is this op.
+import { Node } from '../graph.js';
 import { OpDef, attrInt, fail, input, normalizeAxis, registerOp } from '../op-registry.js';
 import { indices as allIndices } from '../reference.js';
 import { stridesOf } from '../tensor.js';
 import { expectIntDType } from './shape-util.js';
 import { checkElementIndices } from './gather-elements.js';
 import { checkedIndex, reduceElement, scatterReduction } from './scatter-util.js';
+
+/** ScatterElements' axis; its reduction is read by scatterReduction, shared with ScatterND. */
+export interface ScatterElementsAttrs { axis: number }
+
+export function scatterElementsAttrs(node: Node): ScatterElementsAttrs {
+  return { axis: attrInt(node, 'axis') };
+}
 
 export const scatterElements: OpDef = {
   name: 'ScatterElements',
@@ -22,12 +30,12 @@ export const scatterElements: OpDef = {
     if (upd.shape.length !== idx.shape.length || upd.shape.some((d, i) => typeof d === 'number' && typeof idx.shape[i] === 'number' && d !== idx.shape[i])) {
       fail(ctx.node, `updates shape [${upd.shape}] differs from indices shape [${idx.shape}]`);
     }
-    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
+    const axis = normalizeAxis(ctx.node, scatterElementsAttrs(ctx.node).axis, x.shape.length);
     checkElementIndices(ctx.node, x.shape, idx.shape, axis, 'indices');
     return [{ dtype: x.dtype, shape: [...x.shape] }];
   },
   evaluate(node, [x, idx, upd]) {
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length);
+    const axis = normalizeAxis(node, scatterElementsAttrs(node).axis, x!.dims.length);
     const r = scatterReduction(node, x!.dtype);
     const strides = stridesOf(x!.dims);
     const out = x!.data.slice() as Float32Array;

@@ -4,6 +4,13 @@ import { Node } from '../graph.js';
 import { OpDef, attrInt, input, registerOp } from '../op-registry.js';
 import { makeTensor } from '../tensor.js';
 
+/** Shape's attributes, as given: `end` has no ONNX default (undefined: through the last axis). */
+export interface ShapeAttrs { start: number; end: number | undefined }
+
+export function shapeAttrs(node: Node): ShapeAttrs {
+  return { start: attrInt(node, 'start'), end: node.attrs.end === undefined ? undefined : attrInt(node, 'end') };
+}
+
 /**
  * [start, end) of the dims Shape returns; out-of-range values are clamped as the spec says. `start`
  * is always written (the importer writes ONNX's 0); `end` has no default in ONNX: without it the
@@ -11,8 +18,9 @@ import { makeTensor } from '../tensor.js';
  */
 export function shapeRange(node: Node, rank: number): [number, number] {
   const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
-  const start = clamp(attrInt(node, 'start'));
-  const end = node.attrs.end === undefined ? rank : clamp(attrInt(node, 'end'));
+  const a = shapeAttrs(node);
+  const start = clamp(a.start);
+  const end = a.end === undefined ? rank : clamp(a.end);
   return [start, Math.max(start, end)];
 }
 

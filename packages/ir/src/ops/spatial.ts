@@ -2,7 +2,7 @@
 // input position of each window tap. The IR form always has explicit pads; the ONNX importer
 // resolves auto_pad, so these ops reject it instead of guessing.
 import { Dim, Node } from '../graph.js';
-import { attrInt, attrInts, fail } from '../op-registry.js';
+import { attrInts, fail } from '../op-registry.js';
 
 export interface WindowGeometry {
   kernel: number[];
@@ -14,18 +14,32 @@ export interface WindowGeometry {
 }
 
 /**
- * Reads kernel/strides/pads/dilations (and ceil_mode for the pools) for `rank` spatial axes,
- * checking their lengths and signs. All are required: the importer writes them per node, since
- * their ONNX defaults depend on the rank.
+ * The window attributes every windowed op shares (Conv, NhwcConv, QLinearConv, the pools): strides,
+ * explicit pads (begin pads of every axis, then end pads) and dilations. Kernel sizes are not
+ * here: Conv and the pools carry kernel_shape, QLinearConv takes them from its weights.
  */
-export function readGeometry(node: Node, rank: number, kernel: number[], opts: { ceilMode?: boolean } = {}): WindowGeometry {
+export interface WindowAttrs {
+  strides: number[];
+  pads: number[];
+  dilations: number[];
+}
+
+/** The one reader of the window attributes; auto_pad must already be resolved to pads. */
+export function windowAttrs(node: Node): WindowAttrs {
   const autoPad = node.attrs.auto_pad;
   if (autoPad !== undefined && autoPad !== null && autoPad !== 'NOTSET') {
     fail(node, `auto_pad '${String(autoPad)}' must be resolved to explicit pads before the IR (the importer does this)`, 'INVALID_ATTRIBUTE');
   }
-  const strides = attrInts(node, 'strides');
-  const pads = attrInts(node, 'pads');
-  const dilations = attrInts(node, 'dilations');
+  return { strides: attrInts(node, 'strides'), pads: attrInts(node, 'pads'), dilations: attrInts(node, 'dilations') };
+}
+
+/**
+ * Checks the window attributes for `rank` spatial axes (lengths and signs) and joins them with the
+ * kernel. All are required: the importer writes them per node, since their ONNX defaults depend
+ * on the rank.
+ */
+export function readGeometry(node: Node, rank: number, kernel: number[], opts: { ceilMode?: boolean } = {}): WindowGeometry {
+  const { strides, pads, dilations } = windowAttrs(node);
   const check = (name: string, v: number[], len: number, min: number) => {
     if (v.length !== len) fail(node, `attribute '${name}' has ${v.length} values; expected ${len} for ${rank} spatial axes`, 'INVALID_ATTRIBUTE');
     if (v.some((x) => !Number.isInteger(x) || x < min)) fail(node, `attribute '${name}' = [${v}] must hold integers >= ${min}`, 'INVALID_ATTRIBUTE');
@@ -34,7 +48,7 @@ export function readGeometry(node: Node, rank: number, kernel: number[], opts: {
   check('strides', strides, rank, 1);
   check('pads', pads, 2 * rank, 0);
   check('dilations', dilations, rank, 1);
-  const ceilMode = opts.ceilMode ? attrInt(node, 'ceil_mode') !== 0 : false;
+  const ceilMode = opts.ceilMode ?? false;
   return { kernel, strides, pads, dilations, ceilMode };
 }
 

@@ -25,6 +25,12 @@ export function splitSizes(node: Node, dim: number, outputs: number, split?: num
   return [...new Array<number>(outputs - 1).fill(chunk), last];
 }
 
+export interface SplitAttrs { axis: number }
+
+export function splitAttrs(node: Node): SplitAttrs {
+  return { axis: attrInt(node, 'axis') };
+}
+
 export const split: OpDef = {
   name: 'Split',
   group: 'movement',
@@ -34,7 +40,7 @@ export const split: OpDef = {
     const x = input(ctx, 0);
     const n = node.outputs.length;
     if (n === 0) fail(node, 'needs at least one output');
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+    const axis = normalizeAxis(node, splitAttrs(node).axis, x.shape.length);
     expectIntDType(ctx, 1, 'split', ['int64']);
     const dim = x.shape[axis]!;
     const given = ctx.inputs[1] ? intValues(ctx, 1, 'split') : undefined;
@@ -50,7 +56,7 @@ export const split: OpDef = {
     return sizes.map((s) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === axis ? s : d)) }));
   },
   evaluate(node, [x, s]) {
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length);
+    const axis = normalizeAxis(node, splitAttrs(node).axis, x!.dims.length);
     const dim = x!.dims[axis]!;
     const sizes = splitSizes(node, dim, node.outputs.length, s ? toNumbers(s) : undefined);
     const outer = sizeOf(x!.dims.slice(0, axis)), inner = sizeOf(x!.dims.slice(axis + 1));

@@ -6,8 +6,17 @@ import { OpDef, attrInts, fail, input, registerOp } from '../op-registry.js';
 import { cloneTensor } from '../reference.js';
 import { normalizeAxes, unknownDim } from './shape-util.js';
 
+export interface SqueezeAttrs {
+  /** undefined: squeeze every dim that is 1. */
+  axes: number[] | undefined;
+}
+
+export function squeezeAttrs(node: Node): SqueezeAttrs {
+  return { axes: node.attrs.axes === undefined || node.attrs.axes === null ? undefined : attrInts(node, 'axes') };
+}
+
 function squeezeDims(node: Node, shape: readonly Dim[]): Dim[] {
-  const given = node.attrs.axes !== undefined && node.attrs.axes !== null;
+  const given = squeezeAttrs(node).axes;
   if (!given) {
     // A symbolic dim might be 1 at run time, which would remove it and change the rank. It is kept
     // as a dim the node computes (its own symbol, bounded by the input dim): the kernel copies the
@@ -16,7 +25,7 @@ function squeezeDims(node: Node, shape: readonly Dim[]): Dim[] {
     for (const d of shape) if (d !== 1) out.push(typeof d === 'number' ? d : unknownDim(node, out.length));
     return out;
   }
-  const axes = normalizeAxes(node, attrInts(node, 'axes'), shape.length);
+  const axes = normalizeAxes(node, given, shape.length);
   for (const a of axes) {
     if (typeof shape[a] === 'number' && shape[a] !== 1) fail(node, `cannot squeeze axis ${a} of shape [${shape}]: its size is ${shape[a]}, not 1`);
   }

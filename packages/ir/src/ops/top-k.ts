@@ -17,13 +17,22 @@ export function topKBefore(a: number | bigint, b: number | bigint, largest: bool
   return largest ? a > b : a < b;
 }
 
-/**
- * k from the attribute, or from the optional 1-element input (x, k) the importer keeps when k is
- * known only at run time; undefined when that input's value is not known.
- */
+export interface TopKAttrs {
+  axis: number;
+  largest: boolean;
+  /** undefined: k is the 1-element input 1, which the importer keeps when k is known only at run time. */
+  k: number | undefined;
+}
+
+export function topKAttrs(node: Node): TopKAttrs {
+  const k = node.attrs.k !== undefined || !node.inputs[1] ? attrInt(node, 'k') : undefined; // no k at all fails naming the attribute
+  return { axis: attrInt(node, 'axis'), largest: attrInt(node, 'largest') !== 0, k };
+}
+
+/** k from the attribute, or from input 1's value; undefined when that value is not known. */
 export function topKValue(node: Node, kInput: Tensor | undefined): number | undefined {
-  if (node.attrs.k !== undefined) return attrInt(node, 'k');
-  if (!node.inputs[1]) return attrInt(node, 'k'); // fails naming the missing attribute
+  const { k } = topKAttrs(node);
+  if (k !== undefined) return k;
   return kInput ? getNumber(kInput, 0) : undefined;
 }
 
@@ -34,7 +43,7 @@ export const topK: OpDef = {
   infer(ctx) {
     const dtype = expectDType(ctx, 0, [...FLOAT_DTYPES, ...INT_DTYPES]);
     const shape = input(ctx, 0).shape;
-    const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), shape.length);
+    const axis = normalizeAxis(ctx.node, topKAttrs(ctx.node).axis, shape.length);
     const n = shape[axis]!;
     const known = topKValue(ctx.node, ctx.values[1]);
     // A k input known only at run time is a value-dependent dim, bounded by the axis length.
@@ -45,8 +54,9 @@ export const topK: OpDef = {
   },
   evaluate(node, [x, kInput]) {
     const dims = x!.dims;
-    const { axis, outer, n, inner } = axisView(node, dims, attrInt(node, 'axis'));
-    const k = topKValue(node, kInput)!, largest = attrInt(node, 'largest') !== 0;
+    const attrs = topKAttrs(node);
+    const { axis, outer, n, inner } = axisView(node, dims, attrs.axis);
+    const k = topKValue(node, kInput)!, largest = attrs.largest;
     const at = valueReader(x!);
     const outDims = dims.map((d, i) => (i === axis ? k : d));
     const values: (number | bigint)[] = [], indices: number[] = [];

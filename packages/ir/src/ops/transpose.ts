@@ -5,8 +5,15 @@ import { allocateArray } from '../dtype.js';
 import { indices } from '../reference.js';
 import { Tensor, sizeOf, stridesOf } from '../tensor.js';
 
+export interface TransposeAttrs { perm: number[] }
+
+export function transposeAttrs(node: Node): TransposeAttrs {
+  return { perm: attrInts(node, 'perm') };
+}
+
+/** The perm, checked to be a permutation of the input's axes. */
 export function transposePerm(node: Node, rank: number): number[] {
-  const perm = attrInts(node, 'perm');
+  const { perm } = transposeAttrs(node);
   if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
     fail(node, `perm [${perm}] is not a permutation of 0..${rank - 1}`, 'INVALID_ATTRIBUTE');
   }

@@ -10,11 +10,22 @@ import { computedDimSymbol } from './computed-dims.js';
 import { Tensor, getNumber, makeTensor, sizeOf, stridesOf } from '../tensor.js';
 import { inferFromValues } from './data-dependent.js';
 
+export interface UniqueAttrs {
+  /** undefined: unique over the flattened elements. */
+  axis: number | undefined;
+  sorted: boolean;
+}
+
+export function uniqueAttrs(node: Node): UniqueAttrs {
+  const flat = node.attrs.axis === undefined || node.attrs.axis === null;
+  return { axis: flat ? undefined : attrInt(node, 'axis'), sorted: attrInt(node, 'sorted') !== 0 };
+}
+
 /** x viewed as [outer, len, inner] around the unique axis (len = all elements without an axis). */
 function slices(node: Node, x: Tensor): { len: number; key: (k: number) => number[]; take: (ks: number[]) => number[] } {
-  const flat = node.attrs.axis === undefined || node.attrs.axis === null;
+  const given = uniqueAttrs(node).axis, flat = given === undefined;
   const dims = x.dims;
-  const axis = flat ? 0 : normalizeAxis(node, attrInt(node, 'axis'), dims.length);
+  const axis = flat ? 0 : normalizeAxis(node, given, dims.length);
   const len = flat ? sizeOf(dims) : dims[axis]!;
   const inner = flat ? 1 : stridesOf(dims)[axis]!, outer = flat ? 1 : sizeOf(dims.slice(0, axis));
   const key = (k: number) => {
@@ -43,8 +54,8 @@ export const unique: OpDef = {
     if (ctx.values[0]) return inferFromValues(ctx, unique, [0]);
     const x = input(ctx, 0);
     const u = computedDimSymbol(ctx.node, 'count');
-    const flat = ctx.node.attrs.axis === undefined || ctx.node.attrs.axis === null;
-    const axis = flat ? 0 : normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), x.shape.length);
+    const given = uniqueAttrs(ctx.node).axis, flat = given === undefined;
+    const axis = flat ? 0 : normalizeAxis(ctx.node, given, x.shape.length);
     const len = flat ? dimProduct(x.shape) : x.shape[axis]!;
     return [
       { dtype: x.dtype, shape: flat ? [u] : x.shape.map((d, a) => (a === axis ? u : d)) },
@@ -63,14 +74,14 @@ export const unique: OpDef = {
       inverseFirst.push(seen.get(id)!);
     }
     let order = firsts.map((_, u) => u);
-    if (attrInt(node, 'sorted')) order = order.sort((a, b) => compareKeys(keys[a]!, keys[b]!) || a - b);
+    if (uniqueAttrs(node).sorted) order = order.sort((a, b) => compareKeys(keys[a]!, keys[b]!) || a - b);
     const rank = new Array<number>(order.length);
     order.forEach((u, r) => { rank[u] = r; });
     const counts = new Array<number>(order.length).fill(0);
     inverseFirst.forEach((u) => { counts[rank[u]!]!++; });
     const picked = order.map((u) => firsts[u]!);
-    const flat = node.attrs.axis === undefined || node.attrs.axis === null;
-    const dims = flat ? [picked.length] : x!.dims.map((d, a) => (a === normalizeAxis(node, attrInt(node, 'axis'), x!.dims.length) ? picked.length : d));
+    const given = uniqueAttrs(node).axis;
+    const dims = given === undefined ? [picked.length] : x!.dims.map((d, a) => (a === normalizeAxis(node, given, x!.dims.length) ? picked.length : d));
     return [
       makeTensor(x!.dtype, dims, take(picked)),
       makeTensor('int64', [picked.length], picked),

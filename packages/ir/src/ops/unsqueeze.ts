@@ -7,8 +7,18 @@ import { cloneTensor } from '../reference.js';
 import { intValues, normalizeAxes, unknownShape } from './shape-util.js';
 import { toNumbers } from '../tensor.js';
 
+export interface UnsqueezeAttrs {
+  /** undefined: the axes are input 1, known only at run time or from its value. */
+  axes: number[] | undefined;
+}
+
+export function unsqueezeAttrs(node: Node): UnsqueezeAttrs {
+  return { axes: node.attrs.axes === undefined ? undefined : attrInts(node, 'axes') };
+}
+
 function unsqueezeDims(node: Node, shape: readonly Dim[], given?: number[]): Dim[] {
-  const raw = given ?? attrInts(node, 'axes');
+  const raw = given ?? unsqueezeAttrs(node).axes;
+  if (!raw) fail(node, "missing required attribute 'axes'", 'INVALID_ATTRIBUTE');
   const rank = shape.length + raw.length;
   const axes = normalizeAxes(node, raw, rank);
   const out: Dim[] = [];
@@ -23,7 +33,7 @@ export const unsqueeze: OpDef = {
   description: 'insert size-1 dims at the listed output axes',
   infer(ctx) {
     const x = input(ctx, 0);
-    if (ctx.node.attrs.axes === undefined && ctx.inputs[1]) {
+    if (unsqueezeAttrs(ctx.node).axes === undefined && ctx.inputs[1]) {
       const given = intValues(ctx, 1, 'axes');
       if (given) return [{ dtype: x.dtype, shape: unsqueezeDims(ctx.node, x.shape, given) }];
       const k = ctx.inputs[1].shape[0];
@@ -33,7 +43,7 @@ export const unsqueeze: OpDef = {
     return [{ dtype: x.dtype, shape: unsqueezeDims(ctx.node, x.shape) }];
   },
   evaluate(node, [x, axes]) {
-    return [cloneTensor(x!, unsqueezeDims(node, x!.dims, node.attrs.axes === undefined && axes ? toNumbers(axes) : undefined) as number[])];
+    return [cloneTensor(x!, unsqueezeDims(node, x!.dims, unsqueezeAttrs(node).axes === undefined && axes ? toNumbers(axes) : undefined) as number[])];
   },
   flops: () => 0,
 };

@@ -1,7 +1,7 @@
 // Transpose of a Transpose is one Transpose with the composed permutation (and nothing at all when
 // the composition is the identity, which eliminate-noops then removes). Exporters produce such pairs
 // around attention heads and channel shuffles.
-import { Node } from '@onnx2wasm/ir';
+import { Node, transposeAttrs } from '@onnx2wasm/ir';
 import { Rule, rewritePass } from '../rewrite.js';
 
 /**
@@ -13,10 +13,10 @@ export function composeTransposes(shared = false): Rule {
   return {
     name: 'compose-transposes',
     apply(n, view) {
-      if (n.op !== 'Transpose' || !Array.isArray(n.attrs.perm)) return undefined;
+      if (n.op !== 'Transpose') return undefined;
       const inner = view.producer(n.inputs[0]!);
-      if (!inner || inner.op !== 'Transpose' || !Array.isArray(inner.attrs.perm) || (!shared && !view.singleUse(n.inputs[0]!))) return undefined;
-      const p1 = inner.attrs.perm as number[], p2 = n.attrs.perm as number[];
+      if (!inner || inner.op !== 'Transpose' || (!shared && !view.singleUse(n.inputs[0]!))) return undefined;
+      const p1 = transposeAttrs(inner).perm, p2 = transposeAttrs(n).perm;
       // y = t(t(x, p1), p2): y.dims[i] = x.dims[p1[p2[i]]]
       const perm = p2.map((i) => p1[i]!);
       const replaced: Node = { ...n, inputs: [inner.inputs[0]!], attrs: { ...n.attrs, perm } };

@@ -4,7 +4,7 @@
 // removing it would rename the model's interface. A Transpose that only moves dims of size 1
 // (exporters' [1, S, D] ↔ [S, 1, D]) keeps the element order: it becomes a Reshape, a view
 // instead of a copy.
-import { AttrValue, Node, ValueType } from '@onnx2wasm/ir';
+import { AttrValue, Node, ValueType, transposeAttrs } from '@onnx2wasm/ir';
 import { GraphView, Rule, rewritePass } from '../rewrite.js';
 
 const SHAPE_ONLY = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Expand']);
@@ -20,10 +20,7 @@ function isNoop(n: Node, view: GraphView): boolean {
   if (!sameType(tx, ty)) return false;
   if (n.op === 'Identity' || n.op === 'Dropout') return true;
   if (SHAPE_ONLY.has(n.op) || n.op === 'Cast') return true;
-  if (n.op === 'Transpose') {
-    const perm = n.attrs.perm as number[] | undefined;
-    return !!perm && perm.every((p, i) => p === i);
-  }
+  if (n.op === 'Transpose') return transposeAttrs(n).perm.every((p, i) => p === i);
   return false;
 }
 
@@ -44,9 +41,10 @@ function movesOnlyUnitDims(perm: number[], shape: ValueType['shape']): boolean {
 const transposeAsReshape: Rule = {
   name: 'transpose-as-reshape',
   apply(n, view) {
-    const perm = n.attrs.perm as number[] | undefined;
+    if (n.op !== 'Transpose') return undefined;
+    const { perm } = transposeAttrs(n);
     const x = n.inputs[0], y = n.outputs[0];
-    if (n.op !== 'Transpose' || !perm || !x || !y || perm.every((p, i) => p === i)) return undefined;
+    if (!x || !y || perm.every((p, i) => p === i)) return undefined;
     if (!movesOnlyUnitDims(perm, view.type(x).shape)) return undefined;
     const shape = view.fresh(`${y}/shape`);
     const insert: Node[] = [

@@ -1,7 +1,7 @@
 // Folds an inference BatchNormalization that directly follows a Conv or Gemm into that node's
 // weights and bias: y = s·(W∗x + b − mean) + beta with s = gamma / sqrt(var + eps) is the same
 // as (s·W)∗x + (s·(b − mean) + beta). Exporters without constant folding leave these pairs in.
-import { Node, Tensor, attrFloat, attrInt, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, batchNormalizationAttrs, gemmAttrs, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Rule, rewritePass } from '../rewrite.js';
 
 function f32(t: Tensor | undefined): Float32Array | undefined {
@@ -14,7 +14,7 @@ function bnParams(bn: Node, view: GraphView, channels: number): { s: Float64Arra
   const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => f32(view.constant(bn.inputs[i] ?? '')));
   if (!gamma || !beta || !mean || !variance) return undefined;
   if ([gamma, beta, mean, variance].some((a) => a.length !== channels)) return undefined;
-  const eps = attrFloat(bn, 'epsilon');
+  const eps = batchNormalizationAttrs(bn).epsilon;
   const s = new Float64Array(channels);
   for (let c = 0; c < channels; c++) s[c] = gamma[c]! / Math.sqrt(variance[c]! + eps);
   return { s, mean, beta };
@@ -58,14 +58,15 @@ const foldIntoGemm: Rule = {
     if (!gemm || gemm.op !== 'Gemm' || !view.singleUse(bn.inputs[0]!) || readActivation(gemm) || gemm.inputs[3]) return undefined;
     const w = view.constant(gemm.inputs[1]!);
     const wd = f32(w);
-    if (!w || !wd || attrInt(gemm, 'transA') !== 0) return undefined;
-    const transB = attrInt(gemm, 'transB') !== 0;
+    const attrs = gemmAttrs(gemm);
+    if (!w || !wd || attrs.transA) return undefined;
+    const { transB } = attrs;
     const n = transB ? w.dims[0]! : w.dims[1]!;
     const k = transB ? w.dims[1]! : w.dims[0]!;
     const p = bnParams(bn, view, n);
     const c = gemm.inputs[2] ? view.constant(gemm.inputs[2]) : undefined;
     if (!p || (gemm.inputs[2] && (!c || (c.data.length !== n && c.data.length !== 1)))) return undefined;
-    const beta = attrFloat(gemm, 'beta');
+    const { beta } = attrs;
     const cv = c ? Float32Array.from({ length: n }, (_, i) => Number(c.data[c.data.length === 1 ? 0 : i])) : undefined;
     const nw = makeTensor('float32', [...w.dims]);
     for (let a = 0; a < k; a++) for (let j = 0; j < n; j++) {

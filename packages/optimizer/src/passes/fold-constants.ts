@@ -2,7 +2,7 @@
 // and replaces Shape/Size of statically shaped values by constants: this folds the
 // Shape → Gather → Concat → Reshape chains exporters write even for static models. On symbolic
 // shapes the same chains become one `Dims` node (see shape-values.ts in the IR).
-import { AttrValue, DTYPE_BYTES, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isDimExpr, isStatic, makeTensor, shapeRange, symbolicValue, typeToString } from '@onnx2wasm/ir';
+import { AttrValue, DTYPE_BYTES, Graph, INT_DTYPES, Node, OpDef, Tensor, cloneGraph, getOp, inferContext, isDimExpr, isNondeterministic, isStatic, makeTensor, shapeRange, symbolicValue, typeToString } from '@onnx2wasm/ir';
 import { Pass } from '../pass.js';
 
 function foldFromType(g: Graph, n: Node): Tensor[] | undefined {
@@ -75,7 +75,7 @@ export const foldConstants: Pass = {
       if (shapeValue && !Array.isArray(shapeValue)) { kept.push(shapeValue); changed = true; continue; }
       values ??= shapeValue;
       const allConst = n.inputs.every((i) => !i || g.constants.has(i));
-      if (!values && def && allConst && n.attrs.nondeterministic !== true && n.op !== 'Dims' && !widensWeights(g, n)) {
+      if (!values && def && allConst && !isNondeterministic(n) && n.op !== 'Dims' && !widensWeights(g, n)) {
         const outElems = n.outputs.map((o) => g.types.get(o)).reduce((s, t) => s + (t && isStatic(t.shape) ? t.shape.reduce((a, b) => a * b, 1) : Infinity), 0);
         if (outElems <= ctx.maxFoldElements) values = def.evaluate(n, n.inputs.map((i) => (i ? g.constants.get(i) : undefined)));
       }

@@ -4,7 +4,7 @@
 // scratch instead of writing the whole [heads, S, T] score tensor to memory and reading it back.
 // Rank-3 operands [N, S, D] become Attention's [1, N, S, D] through Reshape views (no copies); a
 // Kᵀ made by a Transpose becomes K by composing the permutation, so no extra transpose runs.
-import { AttrValue, Dim, Node, attrInt, dimDiv, dimTerms, isFn, makeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, dimDiv, dimTerms, isFn, makeTensor, readActivation, softmaxAttrs, transposeAttrs } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** A Div or Mul by a scalar constant: its data input and the factor it applies. */
@@ -31,12 +31,12 @@ function splitHeads(n: Dim, masked: boolean): Dim[] {
 const fuse: Rule = {
   name: 'fuse-attention',
   apply(mm2, view) {
-    if (mm2.op !== 'MatMul' || mm2.inputs.length !== 2 || mm2.attrs.activation) return undefined;
+    if (mm2.op !== 'MatMul' || mm2.inputs.length !== 2 || readActivation(mm2)) return undefined;
     const [pv, v] = mm2.inputs as [string, string];
     const softmax = soleProducer(view, pv, 'Softmax');
     if (!softmax) return undefined;
     const rank = view.type(pv).shape.length;
-    const axis = attrInt(softmax, 'axis');
+    const { axis } = softmaxAttrs(softmax);
     if ((rank !== 3 && rank !== 4) || (axis !== -1 && axis !== rank - 1)) return undefined;
     const remove: Node[] = [mm2, softmax];
     let scores = softmax.inputs[0]!;
@@ -85,8 +85,8 @@ const fuse: Rule = {
 
     const tr = soleProducer(view, kt, 'Transpose');
     const k3 = view.fresh(`${name}/K`);
-    if (tr && Array.isArray(tr.attrs.perm)) {
-      const p = tr.attrs.perm as number[];
+    if (tr) {
+      const p = transposeAttrs(tr).perm;
       remove.push(tr);
       nodes.push({ name: `${name}/K`, op: 'Transpose', inputs: [tr.inputs[0]!], outputs: [k3], attrs: { perm: swap.map((i) => p[i]!) } });
     } else {

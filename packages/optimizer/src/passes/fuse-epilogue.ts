@@ -5,7 +5,7 @@
 //   Relu / Clip / Sigmoid / Tanh / LeakyRelu / HardSigmoid / HardSwish / Gelu, x·sigmoid(x) → the activation.
 // Order inside the epilogue is fixed (bias, residual, activation), so a rule only fires when the
 // parts after it are still empty.
-import { Node, Tensor, ValueType, attrFloat, elementwiseFunction, functionParams, isElementwiseFunction, isFn, makeTensor, opLabel, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, ValueType, elementwiseFunction, functionParams, gemmAttrs, isElementwiseFunction, isFn, makeTensor, opLabel, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 
 /** Which ops take an epilogue, where their bias and residual inputs go, and the bias layout. */
@@ -54,7 +54,7 @@ const fuseBias: Rule = {
       const out = view.type(base.outputs[0]!);
       const vec = channelVector(c, out, spec.channelAxis(out));
       if (!vec) continue;
-      if (base.op === 'Gemm' && attrFloat(base, 'beta') !== 1) continue;
+      if (base.op === 'Gemm' && gemmAttrs(base).beta !== 1) continue;
       const old = base.inputs[spec.biasInput] ? view.constant(base.inputs[spec.biasInput]!) : undefined;
       if (base.inputs[spec.biasInput] && !old) continue;
       const oldVec = old ? channelVector(old, out, spec.channelAxis(out)) : undefined;

@@ -8,7 +8,7 @@
 // would copy more than a tenth of what the NHWC nodes write (a lone conv). Nodes the code
 // generator runs better or only in NCHW (PassContext.keepsNchw) are not converted.
 // PassContext.layout forces either layout instead, for measuring the choice (npm run bench:layout).
-import { Graph, Node, TO_NCHW, TO_NHWC, Tensor, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
+import { Graph, Node, TO_NCHW, TO_NHWC, Tensor, convAttrs, makeTensor } from '@onnx2wasm/ir';
 import { Pass, PassContext } from '../pass.js';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { sinkTransposes } from './sink-transposes.js';
@@ -40,15 +40,15 @@ function eligible(n: Node, view: GraphView): boolean {
   const w = view.constant(n.inputs[1]!);
   if (!w || w.dtype !== 'float32' || w.dims.length !== 4) return false;
   if (n.inputs[3] && view.type(n.inputs[3]).shape.length !== 4) return false;
-  const group = attrInt(n, 'group');
+  const { group } = convAttrs(n);
   const C = view.type(n.inputs[0]!).shape[1], M = w.dims[0];
   return group === 1 || (group === C && M === C);
 }
 
 /** A 1×1 conv with stride 1 and no pads: a GEMM over the pixels in NHWC. */
 function isPointwise(n: Node, w: Tensor): boolean {
-  return w.dims[2] === 1 && w.dims[3] === 1 && attrInt(n, 'group') === 1
-    && attrInts(n, 'strides').every((v) => v === 1) && attrInts(n, 'pads').every((v) => v === 0);
+  const { group, strides, pads } = convAttrs(n);
+  return w.dims[2] === 1 && w.dims[3] === 1 && group === 1 && strides.every((v) => v === 1) && pads.every((v) => v === 0);
 }
 
 /** [M, C, 1, 1] → [C, M]. */

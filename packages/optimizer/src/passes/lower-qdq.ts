@@ -9,7 +9,7 @@
 // writes the QOperator ops (QLinearConv, QLinearMatMul, QGemm) in this QDQ form, so they take the
 // same path. A pattern whose parameters are not constants, or whose sums cannot be made exact,
 // keeps the literal form.
-import { DType, Node, Tensor, attrFloat, attrInt, attrInts, centredMax, elementwiseNode, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { DType, Node, Tensor, centredMax, convAttrs, elementwiseNode, exactChunks, gemmAttrs, makeTensor, quantizeAttrs, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
 import { saturating, unblocked } from './qdq-attrs.js';
@@ -30,7 +30,7 @@ function dequantized(view: GraphView, v: string | undefined, constantData: boole
   const zt = zp ? view.constant(zp) : undefined;
   if (zp && !zt) return undefined;
   const zpValues = zt ? Array.from(zt.data as ArrayLike<number>, Number) : [0];
-  return { q: q!, dtype: dtype as 'int8' | 'uint8', s: s!, scale: scale.data as Float32Array, zp: zp || undefined, zpValues, axis: attrInt(dq, 'axis') };
+  return { q: q!, dtype: dtype as 'int8' | 'uint8', s: s!, scale: scale.data as Float32Array, zp: zp || undefined, zpValues, axis: quantizeAttrs(dq).axis };
 }
 
 /** The int32 bias of a DequantizeLinear(int32 constant, zero point 0), per output channel. */
@@ -55,8 +55,9 @@ function site(view: GraphView, q: Node): Site | undefined {
   if (!w || !w.every((d) => typeof d === 'number')) return undefined;
   const dims = w as number[];
   if (n.op === 'Conv' && !n.inputs[3] && dims.length >= 3) return { node: n, kind: 'Conv', channels: dims[0]!, inner: dims[1]!, taps: dims.slice(2).reduce((a, b) => a * b, 1), channelAxis: 0 };
-  if (n.op === 'Gemm' && attrInt(n, 'transA') === 0 && attrFloat(n, 'alpha') === 1 && attrFloat(n, 'beta') === 1 && dims.length === 2) {
-    const transB = attrInt(n, 'transB') !== 0;
+  const gemm = n.op === 'Gemm' ? gemmAttrs(n) : undefined;
+  if (gemm && !gemm.transA && gemm.alpha === 1 && gemm.beta === 1 && dims.length === 2) {
+    const { transB } = gemm;
     return { node: n, kind: 'Gemm', channels: dims[transB ? 0 : 1]!, inner: dims[transB ? 1 : 0]!, taps: 1, channelAxis: transB ? 0 : 1 };
   }
   if (n.op === 'MatMul' && dims.length === 2 && !n.inputs[2]) return { node: n, kind: 'MatMul', channels: dims[1]!, inner: dims[0]!, taps: 1, channelAxis: 1 };
@@ -67,7 +68,7 @@ const integerOp: Rule = {
   name: 'qdq-to-integer',
   apply(q, view) {
     if (q.op !== 'QuantizeLinear' || !unblocked(q) || !saturating(q)) return undefined;
-    const to = q.attrs.to as DType;
+    const to = quantizeAttrs(q).to!;
     const sy = view.constant(q.inputs[1]!);
     const zy = q.inputs[2] ? view.constant(q.inputs[2]) : undefined;
     if (!EIGHT_BIT.includes(to) || !sy || sy.dtype !== 'float32' || sy.data.length !== 1 || (q.inputs[2] && (!zy || zy.data.length !== 1))) return undefined;
@@ -82,10 +83,11 @@ const integerOp: Rule = {
     const bias = integerBias(view, node.inputs[2], channels);
     if (bias === null) return undefined;
 
-    const group = s.kind === 'Conv' ? attrInt(node, 'group') : 1;
+    const conv = s.kind === 'Conv' ? convAttrs(node) : undefined;
+    const group = conv ? conv.group : 1;
     const xShape = view.type(x.q).shape;
     // The integer kernels: group 1 (any geometry) and depthwise with strides up to 2.
-    const strides = s.kind === 'Conv' ? attrInts(node, 'strides') : [];
+    const strides = conv ? conv.strides : [];
     const kernelFits = group === 1 || (group === xShape[1] && group === channels && inner === 1 && strides.every((v) => v <= 2));
     // The kernels' int32 sums are exact while every product's magnitude summed stays below 2^31.
     const wMax = w.dtype === 'int8' ? 128 : 255;
@@ -122,7 +124,7 @@ const integerOp: Rule = {
     let acc = view.fresh(`${name}/acc`);
     if (chunks.length === 1) {
       let wOp = wc, attrs = node.attrs;
-      if (s.kind === 'Gemm' && node.attrs.transB) {
+      if (s.kind === 'Gemm' && gemmAttrs(node).transB) {
         // Transposed once at load time (wc is a load-time value): the kernel then reads B by rows.
         wOp = view.fresh(`${name}/w_rows`);
         insert.push({ name: `${name}/w_rows`, op: 'Transpose', inputs: [wc], outputs: [wOp], attrs: { perm: [1, 0] } });
@@ -161,7 +163,7 @@ function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: De
   const name = node.name;
   const constants: [string, Tensor][] = [];
   const zero = (hint: string, dtype: DType) => { const v = view.fresh(`${name}/${hint}`); constants.push([v, makeTensor(dtype, [], [0])]); return v; };
-  const to = q.attrs.to as DType;
+  const to = quantizeAttrs(q).to!;
   const inputs = [
     x.q, x.s, x.zp ?? zero('x_zero_point', x.dtype),
     w.q, w.s, w.zp ?? zero('w_zero_point', w.dtype),
@@ -169,7 +171,8 @@ function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: De
     ...(bias ? [bias] : []),
   ];
   // The IR op takes its group explicitly (no ONNX default past import).
-  const attrs = { ...Object.fromEntries(['strides', 'pads', 'dilations', 'kernel_shape'].filter((a) => node.attrs[a] !== undefined).map((a) => [a, node.attrs[a]!])), group };
+  const c = convAttrs(node);
+  const attrs = { strides: c.strides, pads: c.pads, dilations: c.dilations, kernel_shape: c.kernelShape, group };
   return { remove: [node, q], insert: [{ name: `${name}/qlinear`, op: 'QLinearConv', inputs, outputs: q.outputs, attrs }], constants };
 }
 

@@ -3,7 +3,7 @@
 // transformer does: the op only moves or compares values, dequantizing is monotone (scale > 0) and
 // QuantizeLinear(DequantizeLinear(v)) = v exactly for 8-bit v, so the result is the same bytes
 // without two float round trips (and the next integer op reads them as they are).
-import { DType, Node } from '@onnx2wasm/ir';
+import { DType, Node, quantizeAttrs } from '@onnx2wasm/ir';
 import { GraphView, Rule } from '../rewrite.js';
 import { saturating, unblocked } from './qdq-attrs.js';
 
@@ -26,7 +26,7 @@ export const qdqPassthrough: Rule = {
   name: 'qdq-passthrough',
   apply(q, view) {
     if (q.op !== 'QuantizeLinear' || !saturating(q)) return undefined;
-    const to = q.attrs.to as DType;
+    const to = quantizeAttrs(q).to!;
     if (to !== 'int8' && to !== 'uint8') return undefined;
     const qp = params(view, q);
     const n = view.producer(q.inputs[0]!);

@@ -4,7 +4,7 @@
 // axes (and broadcast constants) mapped through the permutation, and two Transposes in a row
 // become one. Each rewrite keeps the values exactly; none moves a Transpose up,
 // so the rules stop.
-import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, attrFloat, attrInt, attrInts, elementwiseNode, getOp, makeTensor, toNumbers, transposeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, batchNormalizationAttrs, concatAttrs, elementwiseNode, getOp, makeTensor, reduceAttrs, resizeAttrs, toNumbers, transposeAttrs, transposeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { composeTransposes } from './cancel-transposes.js';
 
@@ -13,7 +13,7 @@ const ORDER_DEPENDENT = new Set(['QuantizeLinear', 'DequantizeLinear', 'RotaryEm
 
 const REDUCTIONS = new Set(['ReduceMean', ...Object.keys(REDUCE_KINDS)]);
 
-const permOf = (n: Node | undefined): number[] | undefined => (n?.op === 'Transpose' && Array.isArray(n.attrs.perm) ? n.attrs.perm as number[] : undefined);
+const permOf = (n: Node | undefined): number[] | undefined => (n?.op === 'Transpose' ? transposeAttrs(n).perm : undefined);
 const samePerm = (a: number[], b: number[]) => a.length === b.length && a.every((p, i) => p === b[i]);
 const inverse = (perm: number[]) => perm.map((_, i) => perm.indexOf(i));
 
@@ -57,7 +57,7 @@ const sinkThroughConcat: Rule = {
     const perm = perms[0];
     if (!perm || perms.some((p) => !p || !samePerm(p, perm))) return undefined;
     const rank = perm.length;
-    const axis = (Number(n.attrs.axis) + rank) % rank;
+    const axis = (concatAttrs(n).axis + rank) % rank;
     return transposedAfter(n, view, { ...n, inputs: n.inputs.map((i) => view.producer(i)!.inputs[0]!), attrs: { ...n.attrs, axis: perm[axis]! } }, perm);
   },
 };
@@ -111,10 +111,9 @@ const sinkThroughReduce: Rule = {
     const t = view.producer(n.inputs[0]!), perm = permOf(t);
     if (!perm) return undefined;
     const rank = perm.length;
-    const given = attrInts(n, 'axes');
-    if (!given.length && attrInt(n, 'noop_with_empty_axes')) return undefined;
+    const { axes: given, noopWithEmptyAxes, keepdims: keep } = reduceAttrs(n);
+    if (!given.length && noopWithEmptyAxes) return undefined;
     const axes = given.length ? given.map((a) => (a + rank) % rank) : perm.map((_, i) => i);
-    const keep = attrInt(n, 'keepdims') !== 0;
     const mapped = axes.map((a) => perm[a]!).sort((a, b) => a - b);
     // Without keepdims the result's axes are the kept ones: in x order after the reduction, in T's order before.
     const kept = perm.filter((_, i) => !axes.includes(i));
@@ -227,12 +226,8 @@ const sinkThroughResize: Rule = {
     const rank = perm.length;
     // Value i of T's axis order belongs to x's axis perm[i].
     const toX = (v: number[]) => { const out = new Array<number>(rank); v.forEach((x, i) => { out[perm[i]!] = x; }); return out; };
-    const attrs = { ...n.attrs };
-    for (const key of ['sizes', 'scales'] as const) if (Array.isArray(attrs[key])) attrs[key] = toX(attrs[key] as number[]);
-    if (Array.isArray(attrs.roi)) {
-      const roi = attrs.roi as number[];
-      attrs.roi = [...toX(roi.slice(0, rank)), ...toX(roi.slice(rank))];
-    }
+    const { sizes, scales, roi } = resizeAttrs(n).fixed!; // one input: the static form
+    const attrs = { ...n.attrs, sizes: toX(sizes), scales: toX(scales), ...(roi ? { roi: [...toX(roi.slice(0, rank)), ...toX(roi.slice(rank))] } : {}) };
     return transposedAfter(n, view, { ...n, inputs: [t!.inputs[0]!], attrs }, perm);
   },
 };
@@ -250,7 +245,7 @@ const batchNormAsAffine: Rule = {
     const [scale, bias, mean, variance] = n.inputs.slice(1, 5).map((v) => (v ? view.constant(v) : undefined));
     if (!scale || !bias || !mean || !variance || view.type(n.outputs[0]!).dtype !== 'float32') return undefined;
     const rank = view.type(n.inputs[0]!).shape.length, C = scale.data.length;
-    const eps = attrFloat(n, 'epsilon');
+    const { epsilon: eps } = batchNormalizationAttrs(n);
     const a = Array.from({ length: C }, (_, c) => Number(scale.data[c]) / Math.sqrt(Number(variance.data[c]) + eps));
     const b = a.map((ac, c) => Number(bias.data[c]) - Number(mean.data[c]) * ac);
     const dims = [C, ...new Array<number>(rank - 2).fill(1)];

@@ -1,7 +1,7 @@
 // Conv over 3 or more spatial axes (float32): the scalar N-D window loop (window-nd.ts) with the
 // group's input channels summed inside each tap, then the fused epilogue (residual, activation;
 // the vector activation is applied to a splat of the sum and lane 0 kept).
-import { attrInt, readActivation } from '@onnx2wasm/ir';
+import { convAttrs, readActivation } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { emitActivation } from '../emit/activation.js';
@@ -12,7 +12,7 @@ export function lowerConvNd(ctx: StaticContext, x: StaticOperand, w: StaticOpera
   const act = readActivation(node);
   const g = ndGeometry(node, x.dims, y.dims, w.dims.slice(2));
   const { planeIn, taps } = planeSizes(g);
-  const group = attrInt(node, 'group');
+  const { group } = convAttrs(node);
   const [N, C] = x.dims as [number, number];
   const M = y.dims[1]!, Cg = C / group, Mg = M / group;
   const n = fn.local('i32'), m = fn.local('i32'), cg = fn.local('i32'), oi = fn.local('i32');

@@ -7,7 +7,7 @@
 // the output rows are written in place (Y is [pixels, M]) with the bias per column and the fused
 // residual and activation. Pixels go CHUNK at a time so A stays in cache. (1×1 stride-1 convs
 // never get here: the layout pass makes them MatMuls.)
-import { attrInt, readActivation, makeTensor, Tensor } from '@onnx2wasm/ir';
+import { readActivation, makeTensor, Tensor, convAttrs } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder } from '../../wasm-builder.js';
 import { lowerNhwcDepthwise } from './conv-nhwc-depthwise.js';
@@ -33,15 +33,17 @@ function geometryOf(node: StaticContext['node'], x: { dims: number[] }, w: { dim
   return { s, N: s.N, C: s.C, M: y.dims[3]!, K: s.kh * s.kw * s.C, P, chunk: Math.min(CHUNK, P) };
 }
 
-const isDepthwise = (node: StaticContext['node'], g: Geometry) => attrInt(node, 'group') === g.C && g.M === g.C && g.C > 1;
+const isDepthwise = (node: StaticContext['node'], g: Geometry) => convAttrs(node).group === g.C && g.M === g.C && g.C > 1;
 
 /**
  * The channels-last Winograd plan for 3x3 stride-1 convs that NCHW Conv would run as Winograd.
- * Attribute `winograd`: 0 never (the memory-lean kernels), 1 whenever the geometry allows (the parts
- * of a threaded build's Winograd conv), absent: by cost.
+ * ConvAttrs.winograd: 'off' never (the memory-lean kernels), 'on' whenever the geometry allows (the
+ * parts of a threaded build's Winograd conv), 'auto': by cost.
  */
-const winogradOf = (node: StaticContext['node'], g: Geometry, w: { constant?: Tensor }): NhwcWinogradPlan | undefined =>
-  node.attrs.winograd === 0 ? undefined : nhwcWinogradPlanOf(g.s, g.C, g.M, attrInt(node, 'group'), !!w.constant, node.attrs.winograd === 1);
+const winogradOf = (node: StaticContext['node'], g: Geometry, w: { constant?: Tensor }): NhwcWinogradPlan | undefined => {
+  const { winograd, group } = convAttrs(node);
+  return winograd === 'off' ? undefined : nhwcWinogradPlanOf(g.s, g.C, g.M, group, !!w.constant, winograd === 'on');
+};
 
 /** Whether this NhwcConv runs as Winograd (its weights are then transformed at load, not packed into the weights file). */
 export function nhwcConvTakesWinograd(node: StaticContext['node'], x: { dims: number[] }, w: { dims: number[]; constant?: Tensor }, y: { dims: number[] }): boolean {
@@ -176,7 +178,7 @@ registerLowering({
     if (residual && residual.dims.join() !== y.dims.join()) unsupported(ctx, `a fused residual of shape [${residual.dims}] (it must match the output [${y.dims}])`);
     const g = geometryOf(ctx.node, x!, w!, y);
     if (isDepthwise(ctx.node, g)) return lowerNhwcDepthwise(ctx, x!, w!, bias, residual, y);
-    if (attrInt(ctx.node, 'group') !== 1) unsupported(ctx, 'a grouped NhwcConv other than depthwise');
+    if (convAttrs(ctx.node).group !== 1) unsupported(ctx, 'a grouped NhwcConv other than depthwise');
     const winograd = winogradOf(ctx.node, g, w!);
     if (winograd) return lowerNhwcWinograd(ctx, winograd, x!, w!, bias, residual, y);
     return lowerGemmNhwc(ctx, g, x!, w!, bias, residual, y);

@@ -11,7 +11,7 @@
 // registers; B is read from panels (gemm-pack.ts) where scratchLayout says so. Groups and
 // batches loop at run time; as the GEMM's bias address is static, grouped convs with a bias fold it
 // into the product instead: A gets a bias column and B a row of ones.
-import { Node, Tensor, attrInt, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, convAttrs, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { lowerConvNd } from './conv-nd.js';
@@ -42,12 +42,12 @@ interface Dims { dims: number[]; constant?: Tensor }
 function planOf(node: Node, x: Dims, w: Dims, hasBias: boolean, y: Dims): Plan | undefined {
   const shape = planeShape(node, x.dims, y.dims, w.dims.slice(2));
   if (!shape) return undefined;
-  const group = attrInt(node, 'group');
+  const { group, winograd: choice } = convAttrs(node);
   const C = x.dims[1]!, M = y.dims[1]!;
   // The depthwise kernel unrolls its taps; wider depthwise windows take the im2col path.
   if (group === C && M === C && group > 1 && shape.kh * shape.kw <= MAX_UNROLLED_TAPS) return { kind: 'depthwise', shape };
   // winograd: 0 (compile()'s memory-lean kernels) keeps the weights as shipped: no filters transformed at load.
-  const winograd = x.dims.length === 4 && node.attrs.winograd !== 0 ? winogradPlanOf(shape, C, M, group, !!w.constant) : undefined;
+  const winograd = x.dims.length === 4 && choice !== 'off' ? winogradPlanOf(shape, C, M, group, !!w.constant) : undefined;
   if (winograd) return { kind: 'winograd', shape, winograd };
   const unit = shape.kh === 1 && shape.kw === 1 && shape.sh === 1 && shape.sw === 1 && readsInPlace(shape);
   const onesRow = group > 1 && hasBias;
@@ -126,7 +126,7 @@ function emitIm2col(fn: FnBuilder, s: PlaneShape, Cg: number, planeBase: (c: Loc
 function lowerGemmConv(ctx: StaticContext, plan: Exclude<Plan, { kind: 'depthwise' | 'winograd' }>, x: StaticOperand, w: StaticOperand, bias: StaticOperand | undefined, residual: StaticOperand | undefined, y: StaticOperand): Expr[] {
   const { fn, node } = ctx;
   const s = plan.shape;
-  const group = attrInt(node, 'group');
+  const { group } = convAttrs(node);
   const [N, C] = x.dims as [number, number];
   const M = y.dims[1]!, Cg = C / group, Mg = M / group;
   const K = Cg * s.kh * s.kw, P = s.OH * s.OW;
@@ -222,7 +222,7 @@ registerLowering({
     if (!plan) return 0;
     if (plan.kind === 'im2col' || plan.kind === 'pointwise') {
       const K = w!.dims.slice(1).reduce((a, b) => a * b, 1) + (plan.kind === 'im2col' && plan.onesRow ? 1 : 0);
-      return scratchLayout(plan, y!.dims[1]! / attrInt(node, 'group'), K).bytes;
+      return scratchLayout(plan, y!.dims[1]! / convAttrs(node).group, K).bytes;
     }
     if (plan.kind === 'winograd') return winogradScratchBytes(plan.winograd);
     return plan.kind === 'depthwise' && !readsInPlace(plan.shape) ? paddedPlaneBytes(plan.shape) : 0;

@@ -2,7 +2,7 @@
 // dtype other than float32 at any rank (AveragePool is float32 only): the scalar N-D window loop of window-nd.ts. Max propagates NaN like the reference
 // (a NaN tap wins and stays); Indices are flat offsets into the whole input tensor (spatial axes
 // row-major, or column-major with storage_order 1) of the first tap holding the maximum.
-import { attrInt, stridesOf } from '@onnx2wasm/ir';
+import { poolAttrs, stridesOf } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, unsupported } from '../../lowering.js';
 import { scalarType } from './scalar-types.js';
 import { Expr, type NumOp, type NumType } from '../../wasm-builder.js';
@@ -17,7 +17,7 @@ export function lowerPoolNd(ctx: StaticContext, x: StaticOperand, y: StaticOpera
   const best = fn.local('i32');
   const indices = ctx.outputs[1];
   // storage_order=1: Indices count the spatial axes column-major, so the taps walk the plane that way.
-  if (indices && attrInt(node, 'storage_order') !== 0) g.indexStrides = stridesOf([...g.inSp].reverse()).reverse();
+  if (indices && poolAttrs(node).columnMajorIndices) g.indexStrides = stridesOf([...g.inSp].reverse()).reverse();
   const load = (xi: Expr) => fn.loadF32(fn.shl(fn.add(fn.mul(plane.get(), planeIn), xi), 2), x.addr);
   let spec: Parameters<typeof emitNdWindow>[3];
   if (node.op === 'MaxPool') {
@@ -43,7 +43,7 @@ export function lowerPoolNd(ctx: StaticContext, x: StaticOperand, y: StaticOpera
     };
   } else {
     if (x.dtype !== 'float32') unsupported(ctx, `dtype ${x.dtype}`);
-    const includePad = attrInt(node, 'count_include_pad') !== 0;
+    const includePad = poolAttrs(node).countIncludePad;
     spec = {
       begin: () => [acc.set(fn.constOf('f32', 0)), count.set(fn.i(0))],
       tap: (at) => [

@@ -8,7 +8,7 @@
 // weight and offset); per element, nested loops over the taps of the resized axes sum weight
 // products times the input element (indices clamped into the input, zero weights skipped).
 // Scalar f64 code: constant scales keep the faster table-driven kernel of ops/resize.ts.
-import { attrFloat, resizeOptions } from '@onnx2wasm/ir';
+import { resizeAttrs } from '@onnx2wasm/ir';
 import { LowerContext } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 import { byteStrides } from './value-shaped.js';
@@ -25,10 +25,10 @@ export function resizeInterpolateByValues(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, roiIn = ctx.inputs[3], y = ctx.outputs[0]!;
   const rank = y.shape.length;
-  const opts = resizeOptions(node);
+  const opts = resizeAttrs(node);
   const crop = opts.coordinateMode === 'tf_crop_and_resize', nearest = opts.mode === 'nearest';
   const normalized = !nearest && (opts.antialias || opts.excludeOutside);
-  const extrapolation = attrFloat(node, 'extrapolation_value');
+  const extrapolation = opts.extrapolationValue;
   const { stmts, scale, dims, axes } = resizeDimsByValues(ctx);
   const out = [...stmts];
   const strides = byteStrides(fn, x, 4);

@@ -5,7 +5,7 @@
 // the coordinate mapping and the nearest kernel (the source index of each output position:
 // `nearest_mode` rounding, clamped into the input); resize-interpolate.ts the linear / cubic /
 // antialias / tf_crop_and_resize kernel.
-import { DTYPE_BYTES, attrInts, attrString } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, resizeAttrs } from '@onnx2wasm/ir';
 import { LowerContext } from '../../lowering.js';
 import { Expr, FnBuilder, Local, type NumOp } from '../../wasm-builder.js';
 import { copyElement } from './strided-loops.js';
@@ -28,9 +28,8 @@ export const inLength = (ctx: LowerContext, a: number): Expr => F(ctx.fn, 'conve
 export function resizeDimsByValues(ctx: LowerContext): ResizeDims {
   const { fn, node } = ctx;
   const [x, scalesIn, sizesIn] = ctx.inputs;
-  const axes = attrInts(node, 'axes');
-  // The importer writes these (and the axes) explicitly on a Resize with run-time scales or sizes.
-  const policy = attrString(node, 'keep_aspect_ratio_policy');
+  // Only a Resize with run-time scales or sizes comes here: its record has the axes and the policy.
+  const { axes, keepAspectRatioPolicy: policy } = resizeAttrs(node).runTime!;
   const inLen = (a: number) => inLength(ctx, a);
   const scale = x!.shape.map(() => fn.local('f64')), dims = x!.shape.map(() => fn.local('i32'));
   const ratio = axes.map(() => fn.local('f64')), common = fn.local('f64'), bad = fn.local('i32');
@@ -65,8 +64,7 @@ export function resizeNearestByValues(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!;
   const y = ctx.outputs[0]!, rank = y.shape.length;
-  const coord = attrString(node, 'coordinate_transformation_mode');
-  const nearest = attrString(node, 'nearest_mode');
+  const { coordinateMode: coord, nearestMode: nearest } = resizeAttrs(node);
   const { stmts, scale, dims, axes } = resizeDimsByValues(ctx);
   const out = [...stmts];
   const elem = DTYPE_BYTES[x.dtype], strides = byteStrides(fn, x, elem);

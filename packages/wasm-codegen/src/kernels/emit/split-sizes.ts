@@ -3,7 +3,7 @@
 // that none is negative and that they add up to the axis, writes them into the dims table, and
 // cuts with the shared split code, its dims evaluated with the sizes just read. A bad `split`
 // stops the run before anything is written (-1 in the first piece's slot: SHAPE_OUT_OF_BOUNDS).
-import { Dim, Node, attrInt, computedDimSymbol, dimTerms, normalizeAxis } from '@onnx2wasm/ir';
+import { Dim, Node, computedDimSymbol, dimTerms, normalizeAxis, splitAttrs } from '@onnx2wasm/ir';
 import { ComputedDim, LowerContext } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { clampedCount } from './dynamic-util.js';
@@ -11,7 +11,7 @@ import { clampedCount } from './dynamic-util.js';
 /** The pieces' sizes as value-dependent dims, when inference made them so (a run-time `split`). */
 export function splitComputedDims(node: Node, inputs: ({ shape: Dim[] } | undefined)[], outputs: { shape: Dim[] }[]): ComputedDim[] {
   if (!inputs[1]) return [];
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), inputs[0]!.shape.length);
+  const axis = normalizeAxis(node, splitAttrs(node).axis, inputs[0]!.shape.length);
   const symbols = node.outputs.map((_, k) => computedDimSymbol(node, `part${k}`));
   if (!outputs.every((o, k) => o.shape[axis] === symbols[k])) return [];
   return symbols.map((symbol) => ({ symbol, bound: inputs[0]!.shape[axis]! }));
@@ -21,7 +21,7 @@ export function splitComputedDims(node: Node, inputs: ({ shape: Dim[] } | undefi
 export function lowerSplitSizes(ctx: LowerContext, cut: (dim: (d: Dim) => I32) => Expr[]): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, sizes = ctx.inputs[1]!;
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+  const axis = normalizeAxis(node, splitAttrs(node).axis, x.shape.length);
   const parts = splitComputedDims(node, ctx.inputs, ctx.outputs);
   const locals = parts.map(() => fn.local('i32'));
   const bySymbol = new Map(parts.map((p, k) => [p.symbol, locals[k]!]));

@@ -2,18 +2,18 @@
 // with every count an i32 read at run time. A run-time k is a value-dependent dim bounded by the
 // axis length: the kernel checks 0 <= k <= n before writing anything and otherwise leaves the bad
 // k in the dims table and traps, which the runtime reports as SHAPE_OUT_OF_BOUNDS naming the node.
-import { Dim, Node, attrInt, normalizeAxis } from '@onnx2wasm/ir';
+import { Dim, Node, normalizeAxis, topKAttrs } from '@onnx2wasm/ir';
 import { ComputedDim, LowerContext, unsupported } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { clampedCount } from './dynamic-util.js';
 import { scalarType } from './scalar-types.js';
 import { topKBefore } from './top-k-order.js';
 
-const axisOf = (node: Node, rank: number) => normalizeAxis(node, attrInt(node, 'axis'), rank);
+const axisOf = (node: Node, rank: number) => normalizeAxis(node, topKAttrs(node).axis, rank);
 
 /** The run-time k of the (x, k) form: its output dim symbol and bound (the axis length). */
 export function topKComputedDims(node: Node, inputs: ({ shape: Dim[] } | undefined)[], outputs: { shape: Dim[] }[]): ComputedDim[] {
-  if (node.attrs.k !== undefined || !inputs[1]) return [];
+  if (topKAttrs(node).k !== undefined) return [];
   const axis = axisOf(node, inputs[0]!.shape.length);
   const k = outputs[0]!.shape[axis];
   return typeof k === 'string' ? [{ symbol: k, bound: inputs[0]!.shape[axis]! }] : [];
@@ -26,7 +26,7 @@ export function lowerTopKDynamic(ctx: LowerContext): Expr[] {
   if (!t) unsupported(ctx, `dtype ${x.dtype}`);
   const h = ctx;
   const rank = x.shape.length, axis = axisOf(node, rank);
-  const largest = attrInt(node, 'largest') !== 0;
+  const { largest } = topKAttrs(node);
   const outer = () => x.count(0, axis), n = () => x.dim(axis), inner = () => x.count(axis + 1, rank);
   const computed = topKComputedDims(node, ctx.inputs, ctx.outputs);
   const kLocal = fn.local('i32');

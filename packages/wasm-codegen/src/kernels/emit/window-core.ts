@@ -5,7 +5,7 @@
 // of two loads, otherwise a 4-lane gather. Taps are unrolled (loops for very large windows); their
 // combination (fma with a weight, max, add) and the final step (bias, divisor, epilogue) come from
 // the caller.
-import { Node, attrInts } from '@onnx2wasm/ir';
+import { Node, windowAttrs } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 
 /** The window geometry of one 1-D or 2-D op as a 2-D problem (1-D is H = 1). */
@@ -22,9 +22,7 @@ export function planeShape(node: Node, inDims: number[], outDims: number[], kern
   const rank = inDims.length - 2;
   if (rank !== 1 && rank !== 2) return undefined;
   const two = (v: number[], fill: number) => (rank === 1 ? [fill, v[0]!] : v);
-  const strides = attrInts(node, 'strides');
-  const dilations = attrInts(node, 'dilations');
-  const pads = attrInts(node, 'pads');
+  const { strides, dilations, pads } = windowAttrs(node);
   const [H, W] = two(inDims.slice(2), 1) as [number, number];
   const [OH, OW] = two(outDims.slice(2), 1) as [number, number];
   const [kh, kw] = two(kernel, 1) as [number, number];

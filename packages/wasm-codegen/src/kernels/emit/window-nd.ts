@@ -2,7 +2,7 @@
 // loops over every output position and every tap, with a bounds check per tap instead of a padded
 // copy. The 1-D and 2-D ops take the SIMD plane kernels (window-core.ts); this path trades speed
 // for covering any rank with one small loop nest.
-import { Node, attrInts, sizeOf, stridesOf } from '@onnx2wasm/ir';
+import { Node, sizeOf, stridesOf, windowAttrs } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 
 export interface NdGeometry {
@@ -17,9 +17,7 @@ export interface NdGeometry {
 export function ndGeometry(node: Node, inDims: number[], outDims: number[], kernel: number[]): NdGeometry {
   return {
     inSp: inDims.slice(2), outSp: outDims.slice(2), kernel,
-    strides: attrInts(node, 'strides'),
-    dilations: attrInts(node, 'dilations'),
-    pads: attrInts(node, 'pads'),
+    ...windowAttrs(node),
   };
 }
 

@@ -3,7 +3,7 @@
 // the i8x16.max_s/u of its taps — stride 2 picks the even bytes of two loads with one shuffle. A
 // row is built in a 16-byte-rounded buffer and copied out, so no store runs past the output.
 // Max commutes with the monotone dequantization, so this is the exact result of the quantized op.
-import { Node, attrInts } from '@onnx2wasm/ir';
+import { Node, poolAttrs } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { PlaneShape, planeShape } from '../emit/window-core.js';
@@ -13,7 +13,7 @@ const align16 = (n: number) => 16 * Math.ceil(n / 16);
 /** The plane shape when the 8-bit kernel applies (2-D, no Indices output, strides ≤ 2), else undefined. */
 export function maxPool8Shape(node: Node, x: { dims: number[]; dtype: string }, y: { dims: number[] }): PlaneShape | undefined {
   if (node.op !== 'MaxPool' || node.outputs[1] || (x.dtype !== 'int8' && x.dtype !== 'uint8') || x.dims.length !== 4) return undefined;
-  const s = planeShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
+  const s = planeShape(node, x.dims, y.dims, poolAttrs(node).kernelShape);
   return s && s.sw <= 2 ? s : undefined;
 }
 

@@ -6,7 +6,7 @@
 //   3. the integer GEMM against the weights packed at compile time (still 8-bit in the weights
 //      file), requantized to 8 bits in registers and stored: the output stays 8-bit in the arena.
 // The band is sized so its panel stays in L2 while every output channel sweeps it.
-import { Node, requantizeMultiplier } from '@onnx2wasm/ir';
+import { Node, qlinearConvAttrs, requantizeMultiplier } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, constantInput, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { planeShape } from '../emit/window-core.js';
@@ -51,7 +51,7 @@ function planOf(node: Node, x: number[], w: number[], y: number[]): Plan {
 }
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
-const depthwise = (node: Node) => Number(node.attrs.group) > 1;
+const depthwise = (node: Node) => qlinearConvAttrs(node).group > 1;
 
 /** Copies the planes of sample n into planes padded with the zero point. */
 function emitPadPlanes(ctx: StaticContext, p: Plan, n: Expr, x: StaticOperand, zx: number): Expr[] {

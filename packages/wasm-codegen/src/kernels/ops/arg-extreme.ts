@@ -3,7 +3,7 @@
 // elements (stride inner) keeping the best value and its index. ArgMax/ArgMin compare floats
 // plainly, as onnxruntime does (a NaN wins only as the first element); Hardmax makes NaN the
 // extreme (the first NaN), as its reference evaluate does.
-import { attrInt, axisView } from '@onnx2wasm/ir';
+import { argExtremeAttrs, axisView } from '@onnx2wasm/ir';
 import { KernelHost, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 import { ScalarType, scalarType } from '../emit/scalar-types.js';
@@ -48,8 +48,9 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);
     if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
-    const last = attrInt(node, 'select_last_index') !== 0;
+    const attrs = argExtremeAttrs(node);
+    const { outer, n, inner } = axisView(node, x.dims, attrs.axis);
+    const last = attrs.selectLastIndex;
     const index = fn.local('i32');
     const dims = [{ count: outer, strides: [n * inner * t.bytes, inner * 8] }, { count: inner, strides: [t.bytes, 8] }];
     return stridedLoops(fn, [x.addr, y.addr], dims, ([px, py]) => [

@@ -9,7 +9,7 @@
 // keys per row; a mask shorter than T masks the keys it does not cover.
 // The same code serves static shapes (sizes are numbers, addresses offset immediates) and run-time
 // dims (B, S, T and the mask's dims read from the dims table, operands and scratch placed per run).
-import { Dim, Node, attrFloat, attrInt, dimAdd, dimMul, dimProduct } from '@onnx2wasm/ir';
+import { Dim, Node, attentionAttrs, dimAdd, dimMul, dimProduct } from '@onnx2wasm/ir';
 import { HelperHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../../wasm-builder.js';
 import { Address, PANEL, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from '../emit/gemm-core.js';
@@ -36,7 +36,7 @@ interface AttentionView {
 /** Statements for one score row at `row` (T floats): everything between the two GEMMs. */
 function scoreRow(w: AttentionView, row: Local, copyStage: (stage: number) => Expr[], valid: (n: Local) => Expr[] | undefined, maskRow: (() => Expr) | undefined): Expr[] {
   const { fn, node, T } = w;
-  const softcap = attrFloat(node, 'softcap');
+  const { softcap } = attentionAttrs(node);
   const T4 = () => { const t = T(); return typeof t === 'number' ? t - (t % 4) : fn.and(t, -4); };
   const j = fn.local('i32'), m = fn.local('f32'), s = fn.local('f32'), x = fn.local('f32');
   const mv = fn.local('v128'), sv = fn.local('v128'), e = fn.local('v128');
@@ -107,9 +107,8 @@ const base = (fn: FnBuilder, a: Address): I32 => (typeof a === 'number' ? a : a(
 function emitAttention(w: AttentionView): Expr[] {
   const { fn, node, Hq, Hkv, D, S, T, Dv } = w;
   const G = Hq / Hkv;
-  const causal = attrInt(node, 'is_causal') !== 0;
-  const fromNonpad = attrInt(node, 'causal_from_nonpad') !== 0;
-  const mode = attrInt(node, 'qk_matmul_output_mode');
+  const attrs = attentionAttrs(node);
+  const { isCausal: causal, causalFromNonpad: fromNonpad, qkMatmulOutputMode: mode } = attrs;
   const b = fn.local('i32'), kh = fn.local('i32'), g = fn.local('i32'), h = fn.local('i32'), i = fn.local('i32');
   const t = fn.local('i32'), c = fn.local('i32'), kPtr = fn.local('i32'), vPtr = fn.local('i32');
   const limit = fn.local('i32'), off = fn.local('i32'), row = fn.local('i32');
@@ -139,7 +138,7 @@ function emitAttention(w: AttentionView): Expr[] {
       a: () => fn.add(base(fn, w.q), fn.mul(bh(), mulI(fn, 4, S(), D))), aRowStride: D, aKStride: 1,
       b: () => fn.i(base(fn, w.kt)), bKStride: PANEL, bPanelStride: D * PANEL,
       c: () => fn.i(base(fn, w.scores)), cRowStride: T(),
-      alpha: attrFloat(node, 'scale'),
+      alpha: attrs.scale,
       ...(w.aPack?.qk !== undefined ? { aPack: w.aPack.qk } : {}),
     }),
     fn.for(i, 0, S(), 1, [row.set(fn.add(base(fn, w.scores), fn.mul(i.get(), mulI(fn, 4, T())))), ...scoreRow(w, row, copyStage, valid, maskRow)]),
@@ -160,7 +159,7 @@ function emitAttention(w: AttentionView): Expr[] {
   ];
   const perBatch: Expr[] = [];
   if (w.nonpad !== undefined) perBatch.push(limit.set(fn.i64ToI32(fn.loadI64(...memAt(fn, w.nonpad, fn.shl(b.get(), 3))))));
-  perBatch.push(off.set(fromNonpad ? fn.sub(limit.get(), S()) : fn.i(attrInt(node, 'causal_offset'))));
+  perBatch.push(off.set(fromNonpad ? fn.sub(limit.get(), S()) : fn.i(attrs.causalOffset)));
   perBatch.push(fn.for(kh, 0, Hkv, 1, perKvHead));
   return [fn.for(b, 0, w.B(), 1, perBatch)];
 }

@@ -2,7 +2,7 @@
 // with scale' = scale / sqrt(var + eps) and shift' = B - mean * scale'. Constant parameters are
 // folded at compile time (in float64, rounded once); run-time ones in f32 once per plane.
 // Planes of at least one vector run four lanes at a time.
-import { Tensor, attrFloat, makeTensor } from '@onnx2wasm/ir';
+import { Tensor, batchNormalizationAttrs, makeTensor } from '@onnx2wasm/ir';
 import { StaticContext, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 
@@ -10,7 +10,7 @@ function foldedAffine(ctx: StaticContext): { scale: Tensor; shift: Tensor } | un
   const params = [1, 2, 3, 4].map((i) => ctx.inputs[i]?.constant);
   if (params.some((p) => !p)) return undefined;
   const [scale, bias, mean, variance] = params as Tensor[];
-  const eps = attrFloat(ctx.node, 'epsilon');
+  const eps = batchNormalizationAttrs(ctx.node).epsilon;
   const C = scale.data.length;
   const s = new Float32Array(C), t = new Float32Array(C);
   for (let c = 0; c < C; c++) {
@@ -33,7 +33,7 @@ function affineOf(ctx: StaticContext, c: Local, vs: Local, vt: Local): Expr[] {
   const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => ctx.inputs[i]!.addr) as [number, number, number, number];
   const k = fn.local('f32');
   return [
-    k.set(fn.fdiv(fn.loadF32(at(), scale), fn.fsqrt(fn.fadd(fn.loadF32(at(), variance), fn.f32(attrFloat(ctx.node, 'epsilon')))))),
+    k.set(fn.fdiv(fn.loadF32(at(), scale), fn.fsqrt(fn.fadd(fn.loadF32(at(), variance), fn.f32(batchNormalizationAttrs(ctx.node).epsilon))))),
     vs.set(fn.vsplat(k.get())),
     vt.set(fn.vsplat(fn.fsub(fn.loadF32(at(), bias), fn.fmul(fn.loadF32(at(), mean), k.get())))),
   ];

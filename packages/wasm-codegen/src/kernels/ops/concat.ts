@@ -1,7 +1,7 @@
 // Concat: for each index of the dims before the axis, every input contributes one contiguous run
 // (its axis dim × the inner dims); each run is one memory.copy. Works for any dtype, with static
 // or run-time dims (run-time runs and offsets are computed once in the node's prologue).
-import { DTYPE_BYTES, DType, Dim, attrInt, dimAdd, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, DType, Dim, concatAttrs, dimAdd, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, staticViewIfAny } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { Addr, loopsI32, offsetAddr, stridedLoops } from '../emit/strided-loops.js';
@@ -27,7 +27,7 @@ registerLowering({
     const { fn, node } = ctx;
     const y = ctx.outputs[0]!;
     const xs = ctx.inputs.filter((x) => !!x).map((x) => ({ shape: x.dims, addr: x.addr }));
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), y.dims.length);
+    const axis = normalizeAxis(node, concatAttrs(node).axis, y.dims.length);
     return concatKernel(fn, y.dtype, y.dims, axis, xs, y.addr, (d) => d as number);
   },
 });
@@ -36,6 +36,6 @@ function lowerConcatRunTime(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const y = ctx.outputs[0]!;
   const xs = ctx.inputs.filter((x) => !!x).map((x) => ({ shape: x.shape, addr: () => x.addr() }));
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), y.shape.length);
+  const axis = normalizeAxis(node, concatAttrs(node).axis, y.shape.length);
   return concatKernel(fn, y.dtype, y.shape, axis, xs, () => y.addr(), ctx.dim);
 }

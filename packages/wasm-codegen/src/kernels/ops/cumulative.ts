@@ -3,7 +3,7 @@
 // or after adding each element. With float32 and inner ≥ 4 four neighbouring positions run
 // together in the lanes of one f32x4 accumulator; everything else (and run-time dims) one element
 // at a time.
-import { attrInt, axisView, dimMul, dimProduct, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
+import { axisView, cumulativeAttrs, dimMul, dimProduct, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { scalarType } from '../emit/scalar-types.js';
@@ -20,9 +20,9 @@ registerLowering({
     const t = scalarType(x.dtype);
     if (!t) unsupported(ctx, `dtype ${x.dtype}`);
     if (sizeOf(x.dims) === 0) return [];
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
+    const { axis, exclusive, reverse } = cumulativeAttrs(node);
+    const { outer, n, inner } = axisView(node, x.dims, axis);
     const product = node.op === 'CumProd';
-    const exclusive = attrInt(node, 'exclusive') !== 0, reverse = attrInt(node, 'reverse') !== 0;
     const stride = inner * t.bytes;
     const s = fn.local('i32');
     // Byte offset of step s along the axis (walking backwards with reverse).
@@ -74,11 +74,11 @@ function lowerCumulativeRunTime(ctx: LowerContext): Expr[] {
   const t = scalarType(x.dtype);
   if (!t) unsupported(ctx, `dtype ${x.dtype}`);
   const lc = ctx;
-  const a = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+  const { axis, exclusive, reverse } = cumulativeAttrs(node);
+  const a = normalizeAxis(node, axis, x.shape.length);
   const n = x.shape[a]!, inner = dimProduct(x.shape.slice(a + 1));
   const stride = dimMul(inner, t.bytes);
   const product = node.op === 'CumProd';
-  const exclusive = attrInt(node, 'exclusive') !== 0, reverse = attrInt(node, 'reverse') !== 0;
   const s = fn.local('i32'), acc = fn.local(t.wasm), next = fn.local(t.wasm);
   const offset = () => fn.mul(reverse ? fn.sub(fn.sub(ctx.dim(n), 1), s.get()) : s.get(), ctx.dim(stride));
   const loops = [

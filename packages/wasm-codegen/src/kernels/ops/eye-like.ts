@@ -1,5 +1,5 @@
 // EyeLike: zero the output, then store a one on each row's diagonal entry (k is static).
-import { DTYPE_BYTES, attrInt, sizeOf } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, eyeLikeAttrs, sizeOf } from '@onnx2wasm/ir';
 import { registerLowering, staticView, unsupported } from '../../lowering.js';
 import { scalarType } from '../emit/scalar-types.js';
 
@@ -12,7 +12,7 @@ registerLowering({
     const t = scalarType(y.dtype);
     if (!t) unsupported(ctx, `dtype ${y.dtype}`);
     const [h, w] = y.dims as [number, number];
-    const k = attrInt(node, 'k');
+    const { k } = eyeLikeAttrs(node);
     const elem = DTYPE_BYTES[y.dtype];
     if (sizeOf(y.dims) === 0) return [];
     const first = Math.max(0, -k), end = Math.min(h, w - k);

@@ -2,7 +2,7 @@
 // follows every dim but the axis; each element adds index × axis stride to it. Any dtype;
 // out-of-range indices trap (see loadIndex). The loops are planned on dim expressions, so the same
 // code serves run-time dims (the token_type_ids buffer BERT gathers for `sequence` positions).
-import { DTYPE_BYTES, Dim, Node, attrInt, dimMul, normalizeAxis } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, Dim, Node, dimMul, gatherElementsAttrs, normalizeAxis } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, staticViewIfAny } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { staticDim } from '../emit/dynamic-util.js';
@@ -12,7 +12,7 @@ import { copyElement, dimStrides, loopsI32, mergeDims, stridedLoops } from '../e
 interface Side { dtype: Parameters<typeof copyElement>[1]; shape: Dim[]; addr: () => I32 }
 
 function gatherElements(fn: FnBuilder, node: Node, x: Side, ind: Side, y: () => I32, dim: (d: Dim) => I32): Expr[] {
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+  const axis = normalizeAxis(node, gatherElementsAttrs(node).axis, x.shape.length);
   const elem = DTYPE_BYTES[x.dtype], ie = DTYPE_BYTES[ind.dtype];
   const xs = dimStrides(x.shape), is = dimStrides(ind.shape);
   if (ind.shape.some((d) => d === 0)) return [];

@@ -2,7 +2,7 @@
 // one memory.copy moves the slab. Any dtype; out-of-range indices trap. Planned on dim
 // expressions, so run-time dims (the padding mask the dynamo exporter gathers per [batch, seq]) use
 // the same code with counts, strides and index bounds read from the dims table.
-import { DTYPE_BYTES, DType, Dim, attrInt, dimMul, dimProduct } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, DType, Dim, dimMul, dimProduct, gatherNdAttrs } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, staticViewIfAny } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { staticDim } from '../emit/dynamic-util.js';
@@ -44,12 +44,12 @@ registerLowering({
     if (!ctx) return lowerGatherNDRunTime(context);
     const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
     const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.dims, addr: () => o.addr });
-    return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims'), side(x), side(ind), () => y.addr, staticDim);
+    return gatherND(ctx.fn, gatherNdAttrs(ctx.node).batchDims, side(x), side(ind), () => y.addr, staticDim);
   },
 });
 
 function lowerGatherNDRunTime(ctx: LowerContext): Expr[] {
   const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, y = ctx.outputs[0]!;
   const side = (o: typeof x): Side => ({ dtype: o.dtype, shape: o.shape, addr: () => o.addr() });
-  return gatherND(ctx.fn, attrInt(ctx.node, 'batch_dims'), side(x), side(ind), () => y.addr(), ctx.dim);
+  return gatherND(ctx.fn, gatherNdAttrs(ctx.node).batchDims, side(x), side(ind), () => y.addr(), ctx.dim);
 }

@@ -2,7 +2,7 @@
 // axis, copy one contiguous slab of the dims after the axis. Indices outside [-dim, dim) trap
 // (unreachable) rather than read the wrong memory; constant indices are checked at compile time.
 // With run-time dims the same loops run on run-time extents (the bound check on the run-time dim).
-import { DTYPE_BYTES, DType, Dim, Node, Tensor, attrInt, dimMul, dimProduct, normalizeAxis, toNumbers } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, DType, Dim, Node, Tensor, dimMul, dimProduct, gatherAttrs, normalizeAxis, toNumbers } from '@onnx2wasm/ir';
 import { CodegenError } from '../../errors.js';
 import { LowerContext, registerLowering, staticViewIfAny } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
@@ -12,7 +12,7 @@ import { Addr, loopsI32, stridedLoops } from '../emit/strided-loops.js';
 interface Source { dtype: DType; shape: Dim[]; addr: Addr; constant?: Tensor }
 
 function gatherKernel(fn: FnBuilder, node: Node, x: Source, ind: Source, dst: Addr, dim: (d: Dim) => I32): Expr[] {
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+  const axis = normalizeAxis(node, gatherAttrs(node).axis, x.shape.length);
   const axisDim = x.shape[axis]!;
   const outer = dimProduct(x.shape.slice(0, axis));
   const slab = dimMul(dimProduct(x.shape.slice(axis + 1)), DTYPE_BYTES[x.dtype]);

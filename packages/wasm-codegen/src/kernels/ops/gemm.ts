@@ -2,7 +2,7 @@
 // A constant B is repacked at compile time into the panels the micro-kernel reads (packB); a
 // run-time transposed B is transposed into scratch first. C, constant or not, becomes the
 // micro-kernel's bias (row, column or scalar) or its residual matrix, scaled by beta in the epilogue.
-import { Dim, Node, Tensor, attrFloat, dimMul, dimProduct, makeTensor, readActivation } from '@onnx2wasm/ir';
+import { Dim, Node, Tensor, dimMul, dimProduct, gemmAttrs, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { LowerContext, Operand, StaticContext, StaticOperand, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { Address, GemmSpec, aPackBytes, dynAddress, emitGemm, memAt, packsRowsOfA } from '../emit/gemm-core.js';
@@ -95,7 +95,7 @@ function lowerGemm(v: GemmView): Expr[] {
   const [a, b, c, residual] = v.ops;
   if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
   const transA = transposesA(node), transB = transposesB(node);
-  const alpha = attrFloat(node, 'alpha'), beta = attrFloat(node, 'beta');
+  const { alpha, beta } = gemmAttrs(node);
   const [M, N] = y.shape as [Dim, Dim];
   const K = a!.shape[transA ? 0 : 1]!;
   const at = (x: Address) => () => (typeof x === 'number' ? fn.i(x) : x());

@@ -1,6 +1,6 @@
 // Hardmax: the output is zeroed in one memory.fill (0.0 is all-zero bits in every float type),
 // then each vector along the axis gets a 1 at its first maximum, found by ArgMax's scan.
-import { attrInt, axisView, sizeOf } from '@onnx2wasm/ir';
+import { axisView, sizeOf, softmaxAttrs } from '@onnx2wasm/ir';
 import { registerLowering, staticView, unsupported } from '../../lowering.js';
 import { bestIndex } from './arg-extreme.js';
 import { scalarType } from '../emit/scalar-types.js';
@@ -14,7 +14,7 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = scalarType(x.dtype);
     if (!t?.float) unsupported(ctx, `dtype ${x.dtype}`);
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
+    const { outer, n, inner } = axisView(node, x.dims, softmaxAttrs(node).axis);
     if (sizeOf(x.dims) === 0) return [];
     const stride = inner * t.bytes;
     const index = fn.local('i32');

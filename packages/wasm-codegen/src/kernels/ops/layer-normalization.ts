@@ -3,7 +3,7 @@
 // y = (x - mean) * rstd * scale + bias four lanes at a time. A constant Scale/B that broadcasts is
 // expanded to D values at compile time; a run-time one must already have D elements. With run-time
 // dims the row count is read at run time; D must stay static.
-import { Dim, Node, Tensor, attrFloat, attrInt, broadcastIndexer, isStatic, makeTensor, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
+import { Dim, Node, Tensor, broadcastIndexer, isStatic, layerNormalizationAttrs, makeTensor, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, StaticContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { at } from '../emit/dynamic-util.js';
@@ -32,7 +32,7 @@ export function rowParam(ctx: Pick<StaticContext, 'node' | 'addWeight'>, p: RowP
 export interface RowPlan { rows: I32; D: number; tail: number[]; axis: number }
 
 export function rowPlan(ctx: { node: Node }, shape: Dim[], rowsOf: (axis: number) => I32): RowPlan | undefined {
-  const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), shape.length);
+  const axis = normalizeAxis(ctx.node, layerNormalizationAttrs(ctx.node).axis, shape.length);
   const tail = shape.slice(axis);
   if (!isStatic(tail)) unsupported(ctx, `a normalized extent [${tail}], with run-time dims`);
   const rows = rowsOf(axis), D = sizeOf(tail as number[]);
@@ -45,7 +45,7 @@ interface Pointers { x: () => I32; y: () => I32; mean?: () => I32; rstd?: () => 
 function normalizeRows(ctx: KernelHost, p: RowPlan, ptr: Pointers): Expr[] {
   const { fn, node } = ctx;
   const { D } = p;
-  const eps = attrFloat(node, 'epsilon');
+  const eps = layerNormalizationAttrs(node).epsilon;
   const D4 = D - (D % 4);
   const k = fn.local('i32'), acc = fn.local('v128'), t = fn.local('v128'), mv = fn.local('v128'), rv = fn.local('v128');
   const mean = fn.local('f32'), s = fn.local('f32'), d = fn.local('f32'), rstd = fn.local('f32');

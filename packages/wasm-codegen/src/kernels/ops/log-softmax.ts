@@ -3,7 +3,7 @@
 // tail), otherwise four neighbouring vectors at once, one per lane (the inner tail one lane at a
 // time). The log is taken once per vector through the host. float64/float16 run a scalar loop.
 // With run-time dims the outer count and the axis extent are read at run time; inner stays static.
-import { DType, Node, attrInt, axisView, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
+import { DType, Node, axisView, isStatic, normalizeAxis, sizeOf, softmaxAttrs } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { times, vectorEnd } from '../emit/dynamic-util.js';
@@ -114,7 +114,7 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     const t = floatType(ctx, x.dtype);
     if (sizeOf(x.dims) === 0) return [];
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
+    const { outer, n, inner } = axisView(node, x.dims, softmaxAttrs(node).axis);
     return logSoftmaxBlocks(ctx, t, () => x.addr, () => y.addr, outer, () => n, inner);
   },
 });
@@ -123,7 +123,7 @@ function lowerLogSoftmaxRunTime(ctx: LowerContext): Expr[] {
   const { node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const t = floatType(ctx, x.dtype);
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+  const axis = normalizeAxis(node, softmaxAttrs(node).axis, x.shape.length);
   const n = x.shape[axis] ?? 1, inner = x.shape.slice(axis + 1);
   if (!isStatic(inner)) unsupported(ctx, `inner dims [${inner}] after the log-softmax axis, with run-time dims`);
   if (n === 0 || sizeOf(inner) === 0) return [];

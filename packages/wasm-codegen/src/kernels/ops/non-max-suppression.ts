@@ -4,7 +4,7 @@
 // and kept when its IoU with every box kept for this class is at most iou_threshold, until
 // max_output_boxes_per_class are kept or no candidate is left. O(N²) per class, no sort. Scratch:
 // one byte per box (still a candidate) and the kept boxes' indices (i32 each).
-import { Dim, attrInt, dimMul, dimProduct } from '@onnx2wasm/ir';
+import { Dim, dimMul, dimProduct, nonMaxSuppressionAttrs } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../../lowering.js';
 import { Expr, I32, Local } from '../../wasm-builder.js';
 
@@ -19,7 +19,7 @@ function lowerNms(ctx: LowerContext): Expr[] {
   const [boxes, scores, maxOut, iouIn, scoreIn] = ctx.inputs;
   const y = ctx.outputs[0]!;
   if (boxes!.dtype !== 'float32' || scores!.dtype !== 'float32') unsupported(ctx, `boxes/scores of dtype ${boxes!.dtype}/${scores!.dtype} (float32 only)`);
-  const centered = attrInt(node, 'center_point_box') === 1;
+  const centered = nonMaxSuppressionAttrs(node).centerPointBox;
   const B = () => scores!.dim(0), C = () => scores!.dim(1), N = () => scores!.dim(2);
   const b = fn.local('i32'), c = fn.local('i32'), i = fn.local('i32'), k = fn.local('i32'), best = fn.local('i32');
   const count = fn.local('i32'), kept = fn.local('i32'), limit = fn.local('i32'), keep = fn.local('i32');

@@ -5,7 +5,7 @@
 // pool's table; interior windows all count kh * kw.
 import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
-import { attrInts, makeTensor } from '@onnx2wasm/ir';
+import { makeTensor, poolAttrs } from '@onnx2wasm/ir';
 import { reciprocals } from './pool.js';
 import { MAX_NHWC_TAPS, emitNhwcWindow, fillRow, nhwcShape } from '../emit/window-nhwc.js';
 
@@ -21,7 +21,7 @@ registerLowering({
     const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
     checkFloat32(ctx, x, y);
     if (node.outputs.length > 1) unsupported(ctx, 'the Indices output');
-    const shape = nhwcShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
+    const shape = nhwcShape(node, x.dims, y.dims, poolAttrs(node).kernelShape);
     if (!shape) unsupported(ctx, `input of rank ${x.dims.length}`);
     if (shape.kh * shape.kw > MAX_NHWC_TAPS) unsupported(ctx, `a window of ${shape.kh * shape.kw} taps`);
     const base = { shape, x: x.addr, y: y.addr };

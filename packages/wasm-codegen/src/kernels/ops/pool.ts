@@ -5,7 +5,7 @@
 // -Infinity so the border never wins; average pads with 0 and multiplies by 1/count, where count
 // is the same for every output when possible and otherwise comes from a per-output table built at
 // compile time (borders with count_include_pad=0, ceil_mode overhangs).
-import { Node, attrInt, attrInts, makeTensor } from '@onnx2wasm/ir';
+import { Node, makeTensor, poolAttrs } from '@onnx2wasm/ir';
 import { registerLowering, staticView } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 import { lowerPoolNd } from '../emit/pool-nd.js';
@@ -16,7 +16,7 @@ import { lowerMaxPool8, maxPool8ScratchBytes, maxPool8Shape } from '../int8/max-
 /** The plane shape for the SIMD kernel, or undefined for the N-D path (3-D and up, MaxPool's Indices wanted, or not float32). */
 function shapeOf(node: Node, x: { dims: number[]; dtype: string }, y: { dims: number[] }): PlaneShape | undefined {
   if (node.outputs[1] || x.dtype !== 'float32') return undefined;
-  return planeShape(node, x.dims, y.dims, attrInts(node, 'kernel_shape'));
+  return planeShape(node, x.dims, y.dims, poolAttrs(node).kernelShape);
 }
 
 /** Taps of the windows along one axis that count towards the divisor. */
@@ -33,8 +33,7 @@ function axisCounts(size: number, out: number, k: number, s: number, d: number, 
 
 /** 1/count per output position ([OH, OW]), or one number when every window counts the same. */
 export function reciprocals(node: Node, s: PlaneShape, rank: number): number | Float32Array {
-  const includePad = attrInt(node, 'count_include_pad') !== 0;
-  const pads = attrInts(node, 'pads');
+  const { countIncludePad: includePad, pads } = poolAttrs(node);
   const padBottom = rank === 2 ? pads[2]! : 0, padRight = pads[2 * rank - 1]!;
   const ys = axisCounts(s.H, s.OH, s.kh, s.sh, s.dh, s.pt, padBottom, includePad);
   const xs = axisCounts(s.W, s.OW, s.kw, s.sw, s.dw, s.pl, padRight, includePad);
@@ -62,7 +61,7 @@ registerLowering({
     const s8 = maxPool8Shape(node, x, y);
     if (s8) return lowerMaxPool8(ctx, s8);
     const shape = shapeOf(node, x, y);
-    if (!shape) return lowerPoolNd(ctx, x, y, attrInts(node, 'kernel_shape'));
+    if (!shape) return lowerPoolNd(ctx, x, y, poolAttrs(node).kernelShape);
     const [N, C] = x.dims as [number, number];
     const direct = fitsDirectWindow(shape);
     const at = (oy: Local, ox: Local) => fn.shl(fn.add(fn.mul(oy.get(), shape.OW), ox.get()), 2);

@@ -4,7 +4,7 @@
 // float8/float4 targets store x / scale + zero_point through their rounding conversion.
 // Per tensor between float32 and int8/uint8 (the activations of quantized models), four elements
 // at a time with the same arithmetic (lowerPerTensor8).
-import { attrInt, hasSaturate, quantLayout, quantRange } from '@onnx2wasm/ir';
+import { hasSaturate, quantLayout, quantRange, quantizeAttrs } from '@onnx2wasm/ir';
 import { registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { ScalarType, scalarType } from '../emit/scalar-types.js';
@@ -17,7 +17,7 @@ registerLowering({
     const x = ctx.inputs[0]!, scale = ctx.inputs[1]!, zp = ctx.inputs[2], y = ctx.outputs[0]!;
     const quantize = node.op === 'QuantizeLinear';
     // QuantizeLinear carries `saturate` where the target has an overflow rule for it (float8, float4).
-    const saturate = !(quantize && hasSaturate(y.dtype)) || attrInt(node, 'saturate') !== 0;
+    const saturate = !(quantize && hasSaturate(y.dtype)) || quantizeAttrs(node).saturate;
     const xt = scalarType(x.dtype), yt = scalarType(y.dtype, saturate), zt = zp ? scalarType(zp.dtype) : undefined;
     // float8/float4 values load as f32, integers as i32.
     const asF32 = (t: ScalarType, e: Expr): Expr => (t.float ? e : fn.f32FromI32(e));

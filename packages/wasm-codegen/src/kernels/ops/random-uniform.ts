@@ -1,6 +1,6 @@
 // RandomUniform: xorshift32 stepped once per element, as the IR reference does, so a seeded node
 // matches its evaluate exactly. Without a seed each run starts from the host's Math.random.
-import { attrFloat, randomInitialState, sizeOf } from '@onnx2wasm/ir';
+import { randomInitialState, randomUniformAttrs, sizeOf } from '@onnx2wasm/ir';
 import { registerLowering, staticView, unsupported } from '../../lowering.js';
 import { scalarType } from '../emit/scalar-types.js';
 
@@ -14,7 +14,7 @@ registerLowering({
     if (!t || !t.float) unsupported(ctx, `dtype ${y.dtype}`);
     const n = sizeOf(y.dims);
     if (n === 0) return [];
-    const low = attrFloat(node, 'low'), high = attrFloat(node, 'high');
+    const { low, high } = randomUniformAttrs(node);
     const seeded = randomInitialState(node);
     const s = fn.local('i32'), i = fn.local('i32');
     // A host draw in [0, 1) scaled to 32 bits; `| 1` keeps the state off xorshift's fixed point 0.

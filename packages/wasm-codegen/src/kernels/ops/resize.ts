@@ -3,7 +3,7 @@
 // axes the plan leaves unchanged are plain strided copies. The kernel walks the output in order
 // and, per element, sums weight products over the taps of the resized axes. tf_crop_and_resize
 // adds a per-position "inside" table: outside the input the element is extrapolation_value.
-import { Node, attrFloat, attrString, isIdentityTaps, makeTensor, resizePlan, stridesOf } from '@onnx2wasm/ir';
+import { Node, isIdentityTaps, makeTensor, resizeAttrs, resizePlan, stridesOf } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 import { valueDims } from '../emit/value-shaped.js';
@@ -19,7 +19,7 @@ interface AxisTables { count: number; offsets: number; weights?: number; inside?
 function tables(ctx: StaticContext, x: StaticOperand): (AxisTables | undefined)[] {
   const plan = resizePlan(ctx.node, x.dims);
   const strides = stridesOf(x.dims);
-  const crop = attrString(ctx.node, 'coordinate_transformation_mode') === 'tf_crop_and_resize';
+  const crop = resizeAttrs(ctx.node).coordinateMode === 'tf_crop_and_resize';
   return plan.map((t, a) => {
     if (!crop && isIdentityTaps(t, x.dims[a]!)) return undefined;
     const key = `resize:${ctx.node.name}:${a}`;
@@ -42,7 +42,8 @@ registerLowering({
   lower(context) {
     const { node } = context;
     if (byValues(node)) {
-      const copy = attrString(node, 'mode') === 'nearest' && attrString(node, 'coordinate_transformation_mode') !== 'tf_crop_and_resize';
+      const a = resizeAttrs(node);
+      const copy = a.mode === 'nearest' && a.coordinateMode !== 'tf_crop_and_resize';
       return copy ? resizeNearestByValues(context) : resizeInterpolateByValues(context);
     }
     const ctx = staticViewIfAny(context);
@@ -54,7 +55,7 @@ registerLowering({
     const rank = x.dims.length;
     const axes = tables(ctx, x);
     const inStrides = stridesOf(x.dims).map((s) => 4 * s);
-    const extrapolation = attrFloat(node, 'extrapolation_value');
+    const extrapolation = resizeAttrs(node).extrapolationValue;
     const o = y.dims.map(() => fn.local('i32'));
     const base = y.dims.map(() => fn.local('i32'));
     const out = fn.local('i32'), acc = fn.local('f32'), inside = fn.local('f32');

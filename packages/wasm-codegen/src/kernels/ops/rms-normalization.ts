@@ -2,7 +2,7 @@
 // y = x * (1 / sqrt(ss / D + epsilon)) * scale four lanes at a time. A constant Scale that
 // broadcasts is expanded to D values at compile time; a run-time one must already have D elements.
 // With run-time dims the row count is read at run time; D must stay static.
-import { attrFloat, sizeOf } from '@onnx2wasm/ir';
+import { rmsNormalizationAttrs, sizeOf } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { at } from '../emit/dynamic-util.js';
@@ -12,7 +12,7 @@ import { RowPlan, rowParam, rowPlan } from './layer-normalization.js';
 function rmsRows(ctx: KernelHost, p: RowPlan, x: () => I32, y: () => I32, scale: () => I32): Expr[] {
   const { fn, node } = ctx;
   const { D } = p;
-  const eps = attrFloat(node, 'epsilon');
+  const eps = rmsNormalizationAttrs(node).epsilon;
   const D4 = D - (D % 4);
   const k = fn.local('i32'), acc = fn.local('v128'), rv = fn.local('v128'), ss = fn.local('f32'), v = fn.local('f32'), inv = fn.local('f32');
   return stridedLoops(fn, [x, y], [{ count: p.rows, strides: [D * 4, D * 4] }], ([px, py]) => {

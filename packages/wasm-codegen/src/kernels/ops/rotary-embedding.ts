@@ -3,7 +3,7 @@
 // (x[k], x[k + R]) four pairs at a time; the interleaved form rotates (x[2k], x[2k + 1]) one pair at
 // a time. The unrotated tail of each head vector is copied. Planned on dim expressions, so batch
 // and sequence may be run-time (head count and head size stay static).
-import { Dim, Node, attrInt, dimDiv, dimMul } from '@onnx2wasm/ir';
+import { Dim, Node, dimDiv, dimMul, rotaryEmbeddingAttrs, rotaryHeads } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { staticDim } from '../emit/dynamic-util.js';
@@ -16,14 +16,14 @@ function layoutOf(node: Node, dims: Dim[], fail: (what: string) => never): Layou
     [B, H, S, D] = dims as [Dim, Dim, Dim, Dim];
     strides = { b: dimMul(dimMul(H, S), D), h: dimMul(S, D), s: D };
   } else {
-    H = attrInt(node, 'num_heads');
+    H = rotaryHeads(node);
     [B, S] = dims as [Dim, Dim];
     D = dimDiv(dims[2]!, H);
     strides = { b: dimMul(S, dims[2]!), s: dims[2]!, h: D ?? 0 };
   }
   if (typeof H !== 'number' || typeof D !== 'number') fail(`heads and head size must be static, got [${dims}]`);
   // rotary_embedding_dim 0 means the whole head.
-  const given = attrInt(node, 'rotary_embedding_dim');
+  const given = rotaryEmbeddingAttrs(node).rotaryEmbeddingDim;
   const rd = given === 0 ? D : given;
   return { B, S, H, D, R: rd / 2, strides };
 }
@@ -32,7 +32,7 @@ interface Addrs { x: () => I32; cos: () => I32; sin: () => I32; y: () => I32 }
 
 function rotary(fn: FnBuilder, node: Node, L: Layout, sharedRows: boolean, a: Addrs, dim: (d: Dim) => I32): Expr[] {
   const { H, D, R } = L;
-  const interleaved = attrInt(node, 'interleaved') !== 0;
+  const { interleaved } = rotaryEmbeddingAttrs(node);
   const b = fn.local('i32'), s = fn.local('i32'), h = fn.local('i32'), k = fn.local('i32');
   const px = fn.local('i32'), py = fn.local('i32'), pc = fn.local('i32'), ps = fn.local('i32');
   const x1 = fn.local('f32'), x2 = fn.local('f32'), c = fn.local('f32'), sn = fn.local('f32');

@@ -5,7 +5,7 @@
 // loops' counts and strides are dims, constants when static, read from the dims table otherwise,
 // where indices or updates that do not fit the data (dims differ, or exceed the data's off the
 // axis) stop the run before anything is written.
-import { DTYPE_BYTES, Dim, attrInt, dimMul, normalizeAxis, scatterReduction } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, Dim, dimMul, normalizeAxis, scatterElementsAttrs, scatterReduction } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { loadIndex, reduceLocals, reduceStore } from '../emit/index-util.js';
@@ -17,7 +17,7 @@ function lowerScatterElements(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, ind = ctx.inputs[1]!, upd = ctx.inputs[2]!, y = ctx.outputs[0]!;
   const rank = x.shape.length;
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), rank);
+  const axis = normalizeAxis(node, scatterElementsAttrs(node).axis, rank);
   const r = scatterReduction(node, x.dtype);
   const t = scalarType(x.dtype);
   if (!t) unsupported(ctx, `dtype ${x.dtype}, with run-time dims`);

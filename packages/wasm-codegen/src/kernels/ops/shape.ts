@@ -1,7 +1,7 @@
 // Shape and ConstantOfShape have compile-time results when shapes are static (fold-constants
 // normally removes them); the kernels just write those values. ConstantOfShape of a shape computed
 // from run-time dims fills a run-time count.
-import { DType, shapeRange, sizeOf } from '@onnx2wasm/ir';
+import { DType, constantOfShapeAttrs, shapeRange, sizeOf } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, registerLowering, staticView, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { scalarType } from '../emit/scalar-types.js';
@@ -27,8 +27,7 @@ function fillConstant(ctx: KernelHost, dtype: DType, y: () => I32, n: I32): Expr
   const t = scalarType(dtype);
   if (!t) unsupported(ctx, `dtype ${dtype}`);
   if (n === 0) return [];
-  const v = node.attrs.value as { data: ArrayLike<number | bigint> } | undefined;
-  const value = v ? v.data[0]! : 0;
+  const value = constantOfShapeAttrs(node).value.data[0]!;
   if (value === 0 || value === 0n) return [fn.fill(y(), 0, typeof n === 'number' ? n * t.bytes : fn.mul(n, t.bytes))];
   const j = fn.local('i32');
   const at = (shift: number): I32 => { const a = y(); return typeof a === 'number' ? fn.shl(j.get(), shift) : fn.add(fn.shl(j.get(), shift), a); };

@@ -4,7 +4,7 @@
 // four neighbouring vectors (inner positions i..i+3) are processed together, one per lane. With
 // run-time dims the outer count and the axis extent (attention scores over seq) are read at run
 // time, with a run-time scalar tail; the inner extent must stay static.
-import { Dim, Node, attrInt, dimProduct, isStatic, normalizeAxis, sizeOf } from '@onnx2wasm/ir';
+import { Dim, Node, dimProduct, isStatic, normalizeAxis, sizeOf, softmaxAttrs } from '@onnx2wasm/ir';
 import { KernelHost, LowerContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../../wasm-builder.js';
 import { times, vectorEnd } from '../emit/dynamic-util.js';
@@ -93,7 +93,7 @@ function softmaxBlocks(ctx: KernelHost, x: () => I32, y: () => I32, outer: I32, 
 
 /** [outer dims, n, inner dims] of the node's input around its axis. */
 function axisSplit(ctx: { node: Node }, shape: Dim[]): { outer: Dim[]; n: Dim; inner: Dim[] } {
-  const axis = normalizeAxis(ctx.node, attrInt(ctx.node, 'axis'), shape.length);
+  const axis = normalizeAxis(ctx.node, softmaxAttrs(ctx.node).axis, shape.length);
   return { outer: shape.slice(0, axis), n: shape[axis] ?? 1, inner: shape.slice(axis + 1) };
 }
 

@@ -1,7 +1,7 @@
 // Split: each output takes a contiguous run of every row (the dims before the axis), so the kernel
 // is one memory.copy per row and output. Any dtype, static or run-time dims (a run-time axis gives
 // run-time offsets).
-import { DTYPE_BYTES, DType, Dim, attrInt, dimAdd, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, DType, Dim, dimAdd, dimMul, dimProduct, normalizeAxis, splitAttrs } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, staticViewIfAny } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { Addr, loopsI32, offsetAddr, stridedLoops } from '../emit/strided-loops.js';
@@ -32,7 +32,7 @@ registerLowering({
     if (!ctx) return lowerSplitRunTime(context);
     const { fn, node } = ctx;
     const x = ctx.inputs[0]!;
-    const axis = normalizeAxis(node, attrInt(node, 'axis'), x.dims.length);
+    const axis = normalizeAxis(node, splitAttrs(node).axis, x.dims.length);
     return splitKernel(fn, x.dtype, x.dims, axis, x.addr, ctx.outputs.map((y) => ({ shape: y.dims, addr: y.addr })), (d) => d as number);
   },
   // Sizes from a run-time `split` input are value-dependent dims (split-sizes.ts).
@@ -42,7 +42,7 @@ registerLowering({
 function lowerSplitRunTime(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!;
-  const axis = normalizeAxis(node, attrInt(node, 'axis'), x.shape.length);
+  const axis = normalizeAxis(node, splitAttrs(node).axis, x.shape.length);
   const cut = (dim: (d: Dim) => I32) => splitKernel(fn, x.dtype, x.shape, axis, () => x.addr(), ctx.outputs.map((y) => ({ shape: y.shape, addr: () => y.addr() })), dim);
   if (splitComputedDims(node, ctx.inputs, ctx.outputs).length) return lowerSplitSizes(ctx, cut);
   return cut(ctx.dim);

@@ -3,7 +3,7 @@
 // it (or any while fewer than k are held) goes to position p = the number of held entries that
 // are not worse than it, after moving the worse ones down a place. Comparisons are strict, so equal
 // values keep index order (lower index first); NaN ranks above every number, as in the reference.
-import { attrInt, axisView, sizeOf } from '@onnx2wasm/ir';
+import { axisView, sizeOf, topKAttrs } from '@onnx2wasm/ir';
 import { registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { scalarType } from '../emit/scalar-types.js';
@@ -23,9 +23,11 @@ registerLowering({
     const x = ctx.inputs[0]!, values = ctx.outputs[0]!, indices = ctx.outputs[1]!;
     const t = scalarType(x.dtype);
     if (!t) unsupported(ctx, `dtype ${x.dtype}`);
-    const k = attrInt(node, 'k'), largest = attrInt(node, 'largest') !== 0;
+    const attrs = topKAttrs(node);
+    const { axis, outer, n, inner } = axisView(node, x.dims, attrs.axis);
+    // The static output dims hold k, whether the attribute or a compile-time input gave it.
+    const k = values.dims[axis]!, largest = attrs.largest;
     if (k === 0 || sizeOf(values.dims) === 0) return [];
-    const { outer, n, inner } = axisView(node, x.dims, attrInt(node, 'axis'));
     const xs = inner * t.bytes, vs = inner * t.bytes, is = inner * 8;
     const j = fn.local('i32'), q = fn.local('i32'), r = fn.local('i32'), p = fn.local('i32'), held = fn.local('i32');
     const v = fn.local(t.wasm), last = fn.local('i32');

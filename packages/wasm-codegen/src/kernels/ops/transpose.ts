@@ -5,7 +5,7 @@
 //   - 4-byte elements: the two dims that swap places with the innermost ones are walked in 4×4 tiles
 //     transposed in registers with 8 shuffles (rows of the tile are contiguous on both sides);
 //   - otherwise one element copy per output element.
-import { DTYPE_BYTES, DType, Dim, Node, attrInts, dimMul, dimProduct } from '@onnx2wasm/ir';
+import { DTYPE_BYTES, DType, Dim, Node, dimMul, dimProduct, transposeAttrs } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, staticViewIfAny } from '../../lowering.js';
 import { Expr, FnBuilder, I32, Local } from '../../wasm-builder.js';
 import { DimLoop, copyElement, dimStrides, loopsI32, mergeDims, stridedLoops } from '../emit/strided-loops.js';
@@ -107,7 +107,7 @@ function transposeKernel(fn: FnBuilder, dtype: DType, shape: Dim[], fullPerm: nu
   return nest(outDims.map((_, i) => loop(i)), (d, s) => [copyElement(fn, dtype, d(), s())]);
 }
 
-const permOf = (node: Node, rank: number) => attrInts(node, 'perm');
+const permOf = (node: Node, rank: number) => transposeAttrs(node).perm;
 
 registerLowering({
   ops: ['Transpose'],

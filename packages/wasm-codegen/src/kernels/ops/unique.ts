@@ -6,16 +6,16 @@
 //      unsorted: its number;
 //   3. write Y (first slice of each group at its place), indices, inverse indices and counts.
 // Scratch (i32 per entry): group of entry, first entry of group, count of group, place of group.
-import { Dim, Node, attrInt, computedDimSymbol, dimMul, dimProduct, normalizeAxis } from '@onnx2wasm/ir';
+import { Dim, Node, computedDimSymbol, dimMul, dimProduct, normalizeAxis, uniqueAttrs } from '@onnx2wasm/ir';
 import { LowerContext, registerLowering, unsupported } from '../../lowering.js';
 import { Expr, I32 } from '../../wasm-builder.js';
 import { scalarType } from '../emit/scalar-types.js';
 
-const isFlat = (node: Node) => node.attrs.axis === undefined || node.attrs.axis === null;
+const isFlat = (node: Node) => uniqueAttrs(node).axis === undefined;
 /** The count's symbol, as inference names it (outputs other than Y may be omitted). */
 const countSymbol = (node: Node): string => computedDimSymbol(node, 'count');
 /** Entries along the unique axis (all elements without an axis). */
-const entries = (node: Node, shape: Dim[]): Dim => (isFlat(node) ? dimProduct(shape) : shape[normalizeAxis(node, attrInt(node, 'axis'), shape.length)]!);
+const entries = (node: Node, shape: Dim[]): Dim => (isFlat(node) ? dimProduct(shape) : shape[normalizeAxis(node, uniqueAttrs(node).axis!, shape.length)]!);
 
 function lowerUnique(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
@@ -25,10 +25,10 @@ function lowerUnique(ctx: LowerContext): Expr[] {
   if (!t) unsupported(ctx, `dtype ${x.dtype}`);
   const h = ctx;
   const rank = x.shape.length, flat = isFlat(node);
-  const axis = flat ? 0 : normalizeAxis(node, attrInt(node, 'axis'), rank);
+  const axis = flat ? 0 : normalizeAxis(node, uniqueAttrs(node).axis!, rank);
   const n = () => ctx.dim(entries(node, x.shape));
   const outer = () => (flat ? 1 : x.count(0, axis)), inner = () => (flat ? 1 : x.count(axis + 1, rank));
-  const sorted = attrInt(node, 'sorted') !== 0;
+  const { sorted } = uniqueAttrs(node);
   const j = fn.local('i32'), k = fn.local('i32'), u = fn.local('i32'), v = fn.local('i32'), o = fn.local('i32'), i = fn.local('i32');
   const groups = fn.local('i32'), cmp = fn.local('i32'), place = fn.local('i32');
   const groupOf = fn.local('i32'), firstOf = fn.local('i32'), countOf = fn.local('i32'), placeOf = fn.local('i32');
