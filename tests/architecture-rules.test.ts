@@ -114,23 +114,6 @@ describe('architecture rules', () => {
 // no reader helper call (attrInt(n, 'group')) and no `.attrs.x` / `.attrs['x']` read. Writing
 // attributes (`attrs: { … }`, `n.attrs = { ...n.attrs, … }`) and copying them whole stay allowed.
 describe('attributes are read through the ops\' typed records', () => {
-  /** Elementwise parameters: read through the function table, being consolidated. Empty this once that lands. */
-  const ELEMENTWISE_PARAMETER_READS: readonly { file: string; line?: RegExp }[] = [
-    { file: 'packages/ir/src/ops/elementwise.ts' },
-    { file: 'packages/ir/src/ops/elementwise-logic.ts' },
-    { file: 'packages/ir/src/ops/fused-elementwise.ts' },
-    { file: 'packages/ir/src/elementwise-functions.ts' },
-    { file: 'packages/ir/src/epilogue.ts' },
-    { file: 'packages/ir/src/shape-values.ts' },
-    { file: 'packages/wasm-codegen/src/kernels/ops/elementwise' }, // elementwise*.ts
-    { file: 'packages/wasm-codegen/src/kernels/ops/fused-elementwise.ts' },
-    { file: 'packages/wasm-codegen/src/kernels/emit/scalar-ops.ts' },
-    { file: 'packages/wasm-codegen/src/kernels/emit/activation' }, // activation*.ts
-    { file: 'packages/optimizer/src/passes/fuse-elementwise.ts' },
-    { file: 'packages/optimizer/src/passes/recognize-patterns.ts' },
-    // Gelu's approximate (recognize-patterns writes Gelu without it, so it has no strict reader yet).
-    { file: 'packages/optimizer/src/passes/fuse-epilogue.ts', line: /\battrs\.approximate\b/ },
-  ];
   // A reader helper call, or a property read of `.attrs` (`.attrs.x`, `.attrs?.x`, `.attrs['x']`,
   // `.attrs[key]`) that is not an assignment to it.
   const BY_NAME = /\battr(?:Int|Ints|Float|Floats|String|Strings|Tensor|Number|Bool)?\(|\.attrs(?:\?\.|\.)\w+\b(?!\s*=[^=>])|\.attrs(?:\?\.)?\[[^\]]+\](?!\s*=[^=>])/;
@@ -143,7 +126,6 @@ describe('attributes are read through the ops\' typed records', () => {
         const rel = path.relative(REPO_ROOT, f).split(path.sep).join('/');
         return fs.readFileSync(f, 'utf8').split('\n').flatMap((line, i) => {
           if (!BY_NAME.test(line)) return [];
-          if (ELEMENTWISE_PARAMETER_READS.some((a) => rel.startsWith(a.file) && (!a.line || a.line.test(line)))) return [];
           return [`${rel}:${i + 1}: ${line.trim()}`];
         });
       });

@@ -4,7 +4,7 @@ import { FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from '@onnx2wasm/optimizer';
 import { canFuseStep } from '@onnx2wasm/wasm-codegen';
 import { ACTIVATIONS as RECURRENT_ACTIVATIONS, ELEMENTWISE_FUNCTIONS, UNARY_FUNCTIONS, elementwiseNode, getOp, makeTensor } from '@onnx2wasm/ir';
 import { UNARY_OPS } from '../packages/onnx-import/src/handlers/op-lists.js';
-import { ACTIVATIONS as EPILOGUE_KINDS, type ActivationKind, activationFn } from '../packages/ir/src/epilogue.js';
+import { ACTIVATIONS as EPILOGUE_KINDS, type ActivationKind, activationFn } from '../packages/ir/src/ops/epilogue.js';
 
 describe('fusion contract between optimizer and codegen', () => {
   it('every op the optimizer fuses has a fused kernel step', () => {

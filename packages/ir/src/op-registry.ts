@@ -1,4 +1,4 @@
-import { opLabel } from './elementwise-node.js';
+import { opLabel } from './ops/elementwise-node.js';
 import { DType } from './dtype.js';
 import { ShapeError } from './errors.js';
 import { Attrs, AttrValue, Dim, Node, ValueType } from './graph.js';

@@ -3,13 +3,19 @@
 // still known as dim expressions. Inference reads them (InferContext.symbolic) so that a Reshape to
 // Concat(Shape(x)[1], 4*Shape(x)[0], 64) gets the type [seq, 4*batch, 64], and fold-constants
 // replaces such a chain by one `Dims` node.
-import { opLabel } from './elementwise-node.js';
+import { opLabel } from './ops/elementwise-node.js';
 import { FLOAT_DTYPES, INT_DTYPES } from './dtype.js';
 import { Dim, Graph, Node, ValueType } from './graph.js';
 import { canonicalDim, dimAdd, dimDiv, dimMul, dimProduct, dimSub } from './dim-expr.js';
 import { compareDims, dimAbs, dimAtMost, dimMax, dimMin } from './dim-compare.js';
 import { Tensor, toNumbers } from './tensor.js';
 import { shapeRange } from './ops/shape.js';
+import { dimsAttr } from './ops/dims.js';
+import { gatherAttrs } from './ops/gather.js';
+import { modAttrs } from './ops/binary.js';
+import { reduceAttrs } from './ops/reduce-mean.js';
+import { constantOfShapeAttrs } from './ops/constant-of-shape.js';
+import { concatAttrs } from './ops/concat.js';
 
 /** Longest shape value tracked: shape vectors are short, and this keeps the walk cheap. */
 const MAX_LEN = 64;
@@ -128,7 +134,7 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
   const integer = !outType || INT_DTYPES.includes(outType.dtype);
   const kind = opLabel(node);
   switch (kind) {
-    case 'Dims': return Array.isArray(node.attrs.dims) ? (node.attrs.dims as Dim[]).map(canonicalDim) : undefined;
+    case 'Dims': return dimsAttr(node);
     case 'Shape': {
       const shape = types[0]?.shape;
       if (!shape) return undefined;
@@ -138,14 +144,14 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
     case 'Size': return types[0] ? [dimProduct(types[0].shape)] : undefined;
     case 'Identity': case 'Unsqueeze': case 'Squeeze': case 'Reshape': case 'Flatten': return a && [...a];
     case 'Cast': return a && outType?.dtype !== 'bool' ? [...a] : undefined; // dims are integers: int and float casts keep them
-    case 'Gather': return a && b && node.attrs.axis === 0 && types[0]?.shape.length === 1 ? gather(a, b) : undefined;
+    case 'Gather': return a && b && gatherAttrs(node).axis === 0 && types[0]?.shape.length === 1 ? gather(a, b) : undefined;
     case 'Slice': return a && types[0]?.shape.length === 1 ? slice(a, vals.slice(1)) : undefined;
     case 'Concat': return vals.every((v) => v) && types.every((t) => t?.shape.length === 1) ? vals.flatMap((v) => v!) : undefined;
     case 'Add': return a && b && zip(a, b, dimAdd);
     case 'Sub': return a && b && zip(a, b, dimSub);
     case 'Mul': return a && b && zip(a, b, dimMul);
     case 'Div': return a && b && zip(a, b, (x, y) => divide(x, y, integer));
-    case 'Mod': return a && b && zip(a, b, (x, y) => mod(x, y, node.attrs.fmod === 1));
+    case 'Mod': return a && b && zip(a, b, (x, y) => mod(x, y, modAttrs(node).fmod));
     case 'Min': case 'Max': {
       if (!vals.length || vals.some((v) => !v)) return undefined;
       const pick = kind === 'Min' ? dimMin : dimMax;
@@ -170,13 +176,12 @@ export function shapeValueOf(node: Node, types: readonly (ValueType | undefined)
     }
     case 'Where': return a && num(a) && b && vals[2] ? where(a, b, vals[2]) : undefined;
     case 'ReduceProd': {
-      const axes = node.attrs.axes;
-      const all = Array.isArray(axes) && axes.length ? true : node.attrs.noop_with_empty_axes !== 1;
+      const { axes, noopWithEmptyAxes } = reduceAttrs(node);
+      const all = axes.length > 0 || !noopWithEmptyAxes;
       return a && all && types[0]?.shape.length === 1 ? [dimProduct(a)] : undefined;
     }
     case 'ConstantOfShape': {
-      const v = node.attrs.value;
-      const fill = v && typeof v === 'object' && 'data' in v ? constantDims(v as Tensor)?.[0] : 0;
+      const fill = constantDims(constantOfShapeAttrs(node).value)?.[0];
       return a && a.length === 1 && typeof a[0] === 'number' && fill !== undefined ? Array<Dim>(a[0]).fill(fill) : undefined;
     }
     default: return undefined;
@@ -270,7 +275,7 @@ export function partialValue(g: Graph, value: string): (Dim | undefined)[] | und
   const full = symbolicValue(g, value) ?? constantDimsOf(g, value);
   if (full) return full;
   const n = producer(g, value);
-  if (!n || n.op !== 'Concat' || n.outputs[0] !== value || (n.attrs.axis !== 0 && n.attrs.axis !== -1)) return undefined;
+  if (!n || n.op !== 'Concat' || n.outputs[0] !== value || (concatAttrs(n).axis !== 0 && concatAttrs(n).axis !== -1)) return undefined;
   const out: (Dim | undefined)[] = [];
   for (const i of n.inputs) {
     const t = i ? g.types.get(i) : undefined;

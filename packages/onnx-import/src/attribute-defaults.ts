@@ -168,6 +168,11 @@ export function withAttributeDefaults(domain: string, opType: string, opset: num
 const EMITTED_DEFAULTS: Record<string, Attrs> = {
   Reshape: { allowzero: 0 },
   Shape: { start: 0 },
+  // Elementwise functions a handler or plugin expansion emits by id: ONNX's defaults of their parameters.
+  Gelu: { approximate: 'none' },
+  Mod: { fmod: 0 },
+  IsInf: { detect_positive: 1, detect_negative: 1 },
+  ...Object.fromEntries(ELEMENTWISE_FUNCTIONS.filter((f) => f.irOp && f.params.length).map((f) => [f.id, Object.fromEntries(f.params.map((q) => [q.name, q.default]))])),
 };
 
 /** `attrs` of an emitted IR `op` with the attributes of EMITTED_DEFAULTS it leaves out written in. */

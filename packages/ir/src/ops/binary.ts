@@ -23,6 +23,19 @@ export interface BinaryFunction {
   check?(ctx: InferContext, dtype: DType): void;
 }
 
+/** Mod's parameter: fmod (C's fmod, sign of the dividend) or Python's remainder (sign of the divisor). */
+export interface ModAttrs { fmod: boolean }
+export function modAttrs(node: Node): ModAttrs {
+  return { fmod: attrInt(node, 'fmod') !== 0 };
+}
+
+export interface BitShiftAttrs { direction: 'LEFT' | 'RIGHT' }
+export function bitShiftAttrs(node: Node): BitShiftAttrs {
+  const d = attrString(node, 'direction');
+  if (d !== 'LEFT' && d !== 'RIGHT') fail(node, `direction must be LEFT or RIGHT, got '${d}'`, 'INVALID_ATTRIBUTE');
+  return { direction: d };
+}
+
 /** C's pow: 1 ** y and (-1) ** ±Inf are 1 even for NaN y, where Math.pow gives NaN (onnxruntime uses powf). */
 const cPow = (a: number, b: number) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b));
 const isIntegral = (d: DType) => !FLOATS.includes(d);
@@ -37,13 +50,13 @@ export const BINARY_FUNCTIONS: Readonly<Record<string, BinaryFunction>> = {
   Min: { fn: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)), dtypes: NUMERIC, description: 'elementwise minimum' },
   Mod: {
     fn: (a, b, n) => {
-      if (attrInt(n, 'fmod')) return a % b;
+      if (modAttrs(n).fmod) return a % b;
       if (b === 0) return Number.isInteger(a) ? 0 : NaN;
       const r = a % b;
       return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
     },
     dtypes: NUMERIC, description: 'remainder (fmod=1: sign of the dividend, else of the divisor)',
-    check(ctx, d) { if (!attrInt(ctx.node, 'fmod') && FLOATS.includes(d)) fail(ctx.node, 'fmod=0 on floating point inputs is invalid', 'INVALID_ATTRIBUTE'); },
+    check(ctx, d) { if (!modAttrs(ctx.node).fmod && FLOATS.includes(d)) fail(ctx.node, 'fmod=0 on floating point inputs is invalid', 'INVALID_ATTRIBUTE'); },
   },
   Equal: { fn: (a, b) => +(a === b), dtypes: ORDERED, bool: true, description: 'a == b' },
   Less: { fn: (a, b) => +(a < b), dtypes: ORDERED, bool: true, description: 'a < b' },
@@ -57,12 +70,9 @@ export const BINARY_FUNCTIONS: Readonly<Record<string, BinaryFunction>> = {
   BitwiseOr: { fn: (a, b) => Number(BigInt(a) | BigInt(b)), dtypes: INTS, description: 'bitwise or' },
   BitwiseXor: { fn: (a, b) => Number(BigInt(a) ^ BigInt(b)), dtypes: INTS, description: 'bitwise xor' },
   BitShift: {
-    fn: (a, b, n) => Number(attrString(n, 'direction') === 'LEFT' ? BigInt(a) << BigInt(b) : BigInt(a) >> BigInt(b)),
+    fn: (a, b, n) => Number(bitShiftAttrs(n).direction === 'LEFT' ? BigInt(a) << BigInt(b) : BigInt(a) >> BigInt(b)),
     dtypes: ['uint8', 'uint16', 'uint32', 'uint64'], description: 'shift left or right by b bits',
-    check(ctx) {
-      const d = attrString(ctx.node, 'direction');
-      if (d !== 'LEFT' && d !== 'RIGHT') fail(ctx.node, `direction must be LEFT or RIGHT, got '${d}'`, 'INVALID_ATTRIBUTE');
-    },
+    check(ctx) { bitShiftAttrs(ctx.node); },
   },
 };
 

@@ -1,7 +1,7 @@
 // Conv: N-D grouped convolution over NC... layout with explicit pads (the importer resolves
 // auto_pad). Y[n, m, o...] = B[m] + sum over c in m's group and taps k of X[n, c, o*s - pb + k*d] * W[m, c', k],
 // optionally followed by a fused epilogue (residual input 3, then an activation; see epilogue.ts).
-import { applyEpilogue, readActivation } from '../epilogue.js';
+import { applyEpilogue, readActivation } from './epilogue.js';
 import { Dim, Node } from '../graph.js';
 import { OpDef, attrInt, attrInts, broadcastShapes, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { indices } from '../reference.js';

@@ -9,6 +9,16 @@ import { elementwiseNode, elementwiseOpFor } from './elementwise-builder.js';
 
 export interface FusedStep { op: string; args: string[]; attrs?: Record<string, number | string> }
 
+/** A Clip step's bounds (an omitted one is unbounded). */
+export function clipStepBounds(s: FusedStep): { lo: number; hi: number } {
+  return { lo: s.attrs?.min === undefined ? -Infinity : Number(s.attrs.min), hi: s.attrs?.max === undefined ? Infinity : Number(s.attrs.max) };
+}
+
+/** A Pow step's constant exponent. */
+export function powStepExponent(s: FusedStep): number {
+  return Number(s.attrs?.exponent);
+}
+
 export function readProgram(node: Node): FusedStep[] {
   let steps: FusedStep[];
   try {

@@ -4,7 +4,7 @@ import { Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, broadcastShapes, expectDType, expectRank, fail, registerOp } from '../op-registry.js';
 import { mapElementwise } from '../reference.js';
 import { Tensor, makeTensor } from '../tensor.js';
-import { applyEpilogue, readActivation } from '../epilogue.js';
+import { applyEpilogue, readActivation } from './epilogue.js';
 
 export interface GemmAttrs { transA: boolean; transB: boolean; alpha: number; beta: number }
 

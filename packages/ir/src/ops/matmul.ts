@@ -5,7 +5,7 @@
 // output's shape. Imported MatMuls have no epilogue; the optimizer's fuse-epilogue adds it.
 import { Dim } from '../graph.js';
 import { InferContext, OpDef, broadcastShapes, expectDType, fail, input, registerOp } from '../op-registry.js';
-import { applyEpilogue, readActivation } from '../epilogue.js';
+import { applyEpilogue, readActivation } from './epilogue.js';
 import { broadcastDims, broadcastIndexer } from '../reference.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
 

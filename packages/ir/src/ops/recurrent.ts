@@ -9,7 +9,7 @@
 import { Node } from '../graph.js';
 import { OpDef, attrFloat, attrInt, attrString, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor } from '../tensor.js';
-import { ELEMENTWISE_FUNCTIONS } from '../elementwise-functions.js';
+import { ELEMENTWISE_FUNCTIONS } from './elementwise-functions.js';
 
 export type CellKind = 'RNN' | 'GRU' | 'LSTM';
 export const GATES: Record<CellKind, number> = { RNN: 1, GRU: 3, LSTM: 4 };

@@ -6,7 +6,7 @@ import { DType } from '../dtype.js';
 import { Node } from '../graph.js';
 import { OpDef, attrInt, attrString, expectInputCount, fail, input, registerOp } from '../op-registry.js';
 import { mapElementwise } from '../reference.js';
-import { ELEMENTWISE_FUNCTIONS, ElementwiseFunction, functionParams } from '../elementwise-functions.js';
+import { ELEMENTWISE_FUNCTIONS, ElementwiseFunction, functionParams } from './elementwise-functions.js';
 
 const INTS: DType[] = ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'];
 const FLOATS: DType[] = ['float32', 'float64', 'float16'];
@@ -39,6 +39,20 @@ export interface UnaryFunction {
   description: string;
   /** The result is bool (a predicate); else the input's dtype. */
   bool?: boolean;
+}
+
+/** Gelu's parameter: the exact erf form or the tanh approximation. */
+export interface GeluAttrs { approximate: 'none' | 'tanh' }
+export function geluAttrs(node: Node): GeluAttrs {
+  const a = attrString(node, 'approximate');
+  if (a !== 'none' && a !== 'tanh') fail(node, `approximate must be 'none' or 'tanh', got '${a}'`, 'INVALID_ATTRIBUTE');
+  return { approximate: a };
+}
+
+/** IsInf's parameters: which infinities count. */
+export interface IsInfAttrs { detectPositive: boolean; detectNegative: boolean }
+export function isInfAttrs(node: Node): IsInfAttrs {
+  return { detectPositive: attrInt(node, 'detect_positive') !== 0, detectNegative: attrInt(node, 'detect_negative') !== 0 };
 }
 
 function roundHalfEven(x: number): number {
@@ -75,12 +89,12 @@ export const UNARY_FUNCTIONS: Readonly<Record<string, UnaryFunction>> = {
   Asinh: { fn: Math.asinh, dtypes: FLOATS, description: 'inverse hyperbolic sine' },
   Acosh: { fn: Math.acosh, dtypes: FLOATS, description: 'inverse hyperbolic cosine' },
   Atanh: { fn: Math.atanh, dtypes: FLOATS, description: 'inverse hyperbolic tangent' },
-  Gelu: { fn: (x, n) => (n.attrs.approximate === 'tanh' ? 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))) : 0.5 * x * (1 + erf(x / Math.SQRT2))), dtypes: FLOATS, description: 'Gaussian error linear unit (approximate: none | tanh)' },
+  Gelu: { fn: (x, n) => (geluAttrs(n).approximate === 'tanh' ? 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))) : 0.5 * x * (1 + erf(x / Math.SQRT2))), dtypes: FLOATS, description: 'Gaussian error linear unit (approximate: none | tanh)' },
   Not: { fn: (x) => +!x, dtypes: ['bool'], bool: true, description: 'logical not' },
   BitwiseNot: { fn: (x, _n, d) => (d.startsWith('u') ? Number(BigInt.asUintN(64, ~BigInt(x))) : Number(~BigInt(x))), dtypes: INTS, description: 'bitwise not' },
   IsNaN: { fn: (x) => +Number.isNaN(x), dtypes: FLOATS, bool: true, description: 'x is NaN' },
   IsInf: {
-    fn: (x, n) => +((x === Infinity && attrInt(n, 'detect_positive') === 1) || (x === -Infinity && attrInt(n, 'detect_negative') === 1)),
+    fn: (x, n) => { const d = isInfAttrs(n); return +((x === Infinity && d.detectPositive) || (x === -Infinity && d.detectNegative)); },
     dtypes: FLOATS, bool: true, description: 'x is +/-Inf (detect_positive / detect_negative)',
   },
   ...Object.fromEntries(ELEMENTWISE_FUNCTIONS.filter((f) => f.irOp).map((f) => [f.id, tabled(f)])),

@@ -5,7 +5,7 @@
 //   Relu / Clip / Sigmoid / Tanh / LeakyRelu / HardSigmoid / HardSwish / Gelu, x·sigmoid(x) → the activation.
 // Order inside the epilogue is fixed (bias, residual, activation), so a rule only fires when the
 // parts after it are still empty.
-import { Node, Tensor, ValueType, elementwiseFunction, functionParams, gemmAttrs, isElementwiseFunction, isFn, makeTensor, opLabel, readActivation } from '@onnx2wasm/ir';
+import { Node, Tensor, ValueType, elementwiseFunction, geluAttrs, functionParams, gemmAttrs, isElementwiseFunction, isFn, makeTensor, opLabel, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 
 /** Which ops take an epilogue, where their bias and residual inputs go, and the bias layout. */
@@ -105,7 +105,7 @@ function activationOf(n: Node, view: GraphView): { kind: string; params: number[
   const f = isElementwiseFunction(id) ? elementwiseFunction(id) : undefined;
   if (f?.epilogue) return { kind: f.epilogue, params: functionParams(n, f.id) };
   switch (id) {
-    case 'Gelu': return { kind: n.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu', params: [] };
+    case 'Gelu': return { kind: geluAttrs(n).approximate === 'tanh' ? 'gelu_tanh' : 'gelu', params: [] };
     case 'Clip': {
       const lo = constScalar(view, n.inputs[1], -3.4028234663852886e38), hi = constScalar(view, n.inputs[2], 3.4028234663852886e38);
       return lo === undefined || hi === undefined ? undefined : { kind: 'clip', params: [lo, hi] };

@@ -3,7 +3,7 @@
 //   the form PyTorch writes before opset 17;
 //   Gelu from x · 0.5 · (1 + erf(x / √2)) in its usual orderings.
 // The replacements are fused further downstream (Gelu into a matmul epilogue).
-import { Node, Tensor, attrInt, attrInts, elementwiseNode, isFn, makeTensor } from '@onnx2wasm/ir';
+import { Node, Tensor, elementwiseNode, isFn, makeTensor, reduceAttrs } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** The other input of a binary node, given one of them. */
@@ -13,8 +13,8 @@ function other(n: Node, v: string): string | undefined {
 
 /** Reduce over exactly the last `count` axes of a rank-`rank` value, keeping dims. */
 function lastAxes(n: Node, rank: number): number | undefined {
-  const axes = attrInts(n, 'axes');
-  if (attrInt(n, 'keepdims') !== 1 || axes.length === 0) return undefined;
+  const { axes, keepdims } = reduceAttrs(n);
+  if (!keepdims || axes.length === 0) return undefined;
   const norm = axes.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
   return norm.every((a, i) => a === rank - norm.length + i) ? norm.length : undefined;
 }

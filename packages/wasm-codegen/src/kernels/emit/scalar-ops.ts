@@ -1,7 +1,7 @@
 // Scalar expressions of the elementwise ops for every wasm scalar type, used by the generic
 // (non-SIMD) elementwise kernel: integer dtypes, float64, float16, and float32 ops without a
 // vector form. Transcendentals go through the host's Math (see runtime host-imports).
-import { Node, attrInt, attrString, functionParams } from '@onnx2wasm/ir';
+import { Node, bitShiftAttrs, functionParams, geluAttrs, isInfAttrs, modAttrs } from '@onnx2wasm/ir';
 import { KernelHost } from '../../lowering.js';
 import { Expr, FnBuilder, type NumOp, type NumType } from '../../wasm-builder.js';
 import { verf, vexp, vtanh } from './math.js';
@@ -71,14 +71,14 @@ export const SCALAR_BINARY: Record<string, ScalarOp> = {
   BitwiseOr: (c, [a, b]) => op(c, 'or', a!(), b!()),
   BitwiseXor: (c, [a, b]) => op(c, 'xor', a!(), b!()),
   BitShift: (c, [a, b]) => {
-    const left = attrString(c.node, 'direction') === 'LEFT';
+    const left = bitShiftAttrs(c.node).direction === 'LEFT';
     // Shifting by the type's width or more gives 0 (wasm would take the count modulo the width).
     const width = c.t.bytes * 8;
     const shifted = op(c, left ? 'shl' : 'shr_u', a!(), b!());
     return c.fn.select(cmp(c, 'ge', b!(), k(c, width)), k(c, 0), shifted);
   },
   Mod: (c, [a, b]) => {
-    const fmod = attrInt(c.node, 'fmod') === 1;
+    const { fmod } = modAttrs(c.node);
     if (isF(c.t)) return host(c, 'fmod', a!(), b!());
     const r = () => op(c, c.t.signed ? 'rem_s' : 'rem_u', a!(), safeDivisor(c, b!));
     if (fmod || !c.t.signed) return c.fn.select(op(c, 'eqz', b!()), k(c, 0), r());
@@ -142,7 +142,7 @@ export const SCALAR_UNARY: Record<string, ScalarOp> = {
     return c.fn.select(cmp(c, 'lt', x!(), k(c, -l)), op(c, 'add', x!(), k(c, b)), c.fn.select(cmp(c, 'gt', x!(), k(c, l)), op(c, 'sub', x!(), k(c, b)), k(c, 0)));
   },
   Gelu: (c, [x]) => {
-    if (c.node.attrs.approximate === 'tanh') {
+    if (geluAttrs(c.node).approximate === 'tanh') {
       const inner = op(c, 'mul', k(c, Math.sqrt(2 / Math.PI)), op(c, 'add', x!(), op(c, 'mul', k(c, 0.044715), op(c, 'mul', x!(), op(c, 'mul', x!(), x!())))));
       return op(c, 'mul', op(c, 'mul', k(c, 0.5), x!()), op(c, 'add', k(c, 1), SCALAR_UNARY.Tanh!(c, [() => inner])));
     }
@@ -150,7 +150,7 @@ export const SCALAR_UNARY: Record<string, ScalarOp> = {
   },
   IsNaN: (c, [x]) => op(c, 'ne', x!(), x!()),
   IsInf: (c, [x]) => {
-    const pos = attrInt(c.node, 'detect_positive'), neg = attrInt(c.node, 'detect_negative');
+    const { detectPositive: pos, detectNegative: neg } = isInfAttrs(c.node);
     const isPos = op(c, 'eq', x!(), k(c, Infinity)), isNeg = op(c, 'eq', x!(), k(c, -Infinity));
     return pos && neg ? c.fn.or(isPos, isNeg) : pos ? isPos : neg ? isNeg : c.fn.i(0);
   },

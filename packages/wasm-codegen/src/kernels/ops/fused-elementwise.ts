@@ -1,6 +1,6 @@
 // FusedElementwise: the whole chain of steps runs inside the float32 SIMD elementwise loop, each
 // step's result kept in a local; one pass over memory instead of one per op.
-import { Node, readProgram } from '@onnx2wasm/ir';
+import { Node, clipStepBounds, powStepExponent, readProgram } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder } from '../../wasm-builder.js';
 import { F32_BINARY, F32_POW, F32_UNARY, VecOp, emitF32 } from './elementwise.js';
@@ -24,9 +24,9 @@ function programOf(ctx: { node: Node; fn: FnBuilder }): VecOp {
       const stepNode = { ...node, op: s.op, attrs: { ...(s.attrs ?? {}) } };
       let f: VecOp | undefined;
       if (s.op === 'Clip') {
-        const lo = s.attrs?.min === undefined ? -Infinity : Number(s.attrs.min), hi = s.attrs?.max === undefined ? Infinity : Number(s.attrs.max);
+        const { lo, hi } = clipStepBounds(s);
         f = (_c, b, [x]) => vclamp(b, x!(), lo, hi);
-      } else if (s.op === 'Pow') f = F32_POW[Number(s.attrs?.exponent)];
+      } else if (s.op === 'Pow') f = F32_POW[powStepExponent(s)];
       else f = F32_BINARY[s.op] ?? F32_UNARY[s.op];
       if (!f) unsupported(ctx, `step ${k} (${s.op}) inside a fused loop`);
       return temps[k]!.set(f(c, fn, args, stepNode));

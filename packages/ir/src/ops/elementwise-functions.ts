@@ -4,8 +4,8 @@
 // epilogue.ts and ops/recurrent.ts read it instead of keeping formulas of their own. The parameter
 // defaults are the importer's: its attribute defaults (onnx-import attribute-defaults.ts) and the
 // recurrent gates' defaults come from here, and every node carries its parameters explicitly.
-import { Node } from './graph.js';
-import { attrFloat } from './op-registry.js';
+import { Node } from '../graph.js';
+import { attrFloat } from '../op-registry.js';
 
 export interface ElementwiseParam { name: string; default: number }
 

@@ -1,11 +1,11 @@
 // Fusion as data: a Conv / Gemm / MatMul node may carry an epilogue that the kernel applies to each
 // result in registers before the store — y = activation(acc + bias + residual). The optimizer's
 // fuse-epilogue pass fills these attributes; every fused op's evaluate applies them through here.
-import { Node } from './graph.js';
-import { fail } from './op-registry.js';
-import { referenceErf } from './ops/unary.js';
-import { Tensor } from './tensor.js';
-import { broadcastIndexer } from './reference.js';
+import { Node } from '../graph.js';
+import { fail } from '../op-registry.js';
+import { referenceErf } from './unary.js';
+import { Tensor } from '../tensor.js';
+import { broadcastIndexer } from '../reference.js';
 import { ELEMENTWISE_FUNCTIONS, elementwiseFunction } from './elementwise-functions.js';
 
 export const ACTIVATIONS = ['relu', 'clip', 'sigmoid', 'silu', 'tanh', 'hardsigmoid', 'hardswish', 'gelu', 'gelu_tanh', 'leakyrelu'] as const;

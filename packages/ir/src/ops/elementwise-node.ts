@@ -2,7 +2,7 @@
 // tables, e.g. 'Relu', 'Add') in attribute `fn`; every other op is named by `op` alone. These
 // helpers read that without knowing the tables, so errors, passes and kernels can name or match
 // "the Add node" whichever op it is.
-import { Node } from './graph.js';
+import { Node } from '../graph.js';
 
 type Named = Pick<Node, 'op' | 'attrs'>;
 
