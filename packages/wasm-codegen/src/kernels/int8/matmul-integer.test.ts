@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DType, makeTensor } from '@onnx2wasm/ir';
+import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../../testing/kernel-harness.js';
+
+// The integer MatMul kernel bit for bit against the IR reference (exact int32 sums): uint8 and
+// int8 activations and weights, run-time activation zero points, weight zero points absent, 0,
+// per tensor and per column, row counts and K that are not multiples of 16 / 8, odd N, batched
+// activations, a long reduction whose sums need far more than 16 bits, and bands of rows.
+// (generateModule validates every module it builds and throws on an invalid one.)
+describe('MatMulInteger integer kernel vs reference', () => {
+  const cases: { a: number[]; b: [number, number]; at: DType; bt: DType; za?: number; zb?: 'tensor' | 'column' | 'zero' }[] = [
+    { a: [128, 256], b: [256, 96], at: 'uint8', bt: 'int8', za: 131 },
+    { a: [13, 37], b: [37, 11], at: 'uint8', bt: 'int8', za: 7, zb: 'column' },
+    { a: [2, 9, 40], b: [40, 33], at: 'int8', bt: 'int8', za: -5, zb: 'tensor' },
+    { a: [17, 24], b: [24, 8], at: 'uint8', bt: 'uint8', za: 255, zb: 'column' },
+    { a: [5, 3], b: [3, 4], at: 'int8', bt: 'uint8' },
+    { a: [32, 2051], b: [2051, 5], at: 'uint8', bt: 'int8', za: 0, zb: 'zero' },
+    { a: [300, 600], b: [600, 7], at: 'uint8', bt: 'uint8', za: 100, zb: 'tensor' },
+  ];
+  for (const [i, t] of cases.entries()) {
+    it(`a [${t.a}] ${t.at} · b [${t.b}] ${t.bt}, zb ${t.zb ?? 'none'}`, async () => {
+      const r = rng(2000 + i);
+      const range = (d: DType): [number, number] => (d === 'int8' ? [-128, 127] : [0, 255]);
+      const N = t.b[1];
+      const zb = t.zb === 'column' ? randomTensor(t.bt, [N], r, ...range(t.bt))
+        : t.zb === 'tensor' ? makeTensor(t.bt, [], [t.bt === 'int8' ? -9 : 140])
+          : t.zb === 'zero' ? makeTensor(t.bt, [], [0]) : undefined;
+      const inputs: (KernelInput | undefined)[] = [
+        { tensor: randomTensor(t.at, t.a, r, ...range(t.at)) },
+        { tensor: randomTensor(t.bt, t.b, r, ...range(t.bt)), constant: true },
+        t.za !== undefined ? { tensor: makeTensor(t.at, [], [t.za]) } : undefined,
+        zb ? { tensor: zb, constant: true } : undefined,
+      ];
+      const { actual, expected } = await runKernel('MatMulInteger', inputs);
+      const c = compareTensors(actual[0]!, expected[0]!);
+      expect(c.ok, c.message).toBe(true);
+      const v = Array.from(expected[0]!.data as ArrayLike<number>);
+      expect(new Set(v).size).toBeGreaterThan(10);
+      if (t.a.at(-1)! > 1000) expect(Math.max(...v.map(Math.abs))).toBeGreaterThan(2 ** 20);
+    });
+  }
+});
