@@ -54,6 +54,7 @@ import './conv-transpose.js';
 import './nll-loss.js';
 import './einsum.js';
 import './quantize.js';
+import './dynamic-quantize.js';
 import './matmul-integer.js';
 import './qlinear-conv.js';
 import './grid-sample.js';
