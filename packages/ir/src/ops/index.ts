@@ -56,6 +56,7 @@ import './einsum.js';
 import './quantize.js';
 import './dynamic-quantize.js';
 import './matmul-integer.js';
+import './scaled-matmul-integer.js';
 import './qlinear-conv.js';
 import './grid-sample.js';
 import './recurrent.js';

@@ -93,4 +93,36 @@ describe('lower-qdq', () => {
     const want = evaluate(parseGraph(POOL), feeds).map((t) => Array.from(t.data as Int8Array));
     expect(evaluate(after, feeds).map((t) => Array.from(t.data as Int8Array))).toEqual(want);
   });
+
+  // onnxruntime's quantize_dynamic form: the Cast, the Mul by the (run-time) scale and the bias Add
+  // become the integer matmul's float32 epilogue, with the same result bit for bit.
+  const DYNAMIC = [
+    'graph g(%aq: uint8[3,4], %sa: float32[], %za: uint8[]) -> (%y)',
+    '  const %w: int8[4,2] = [127, -128, 5, 7, -1, 2, 100, -100]',
+    '  const %sw: float32[] = [0.0125]',
+    '  const %bias: float32[2] = [0.5, -0.25]',
+    '  %s: float32[] = Mul(%sa, %sw)  # scales',
+    '  %acc: int32[3,2] = MatMulInteger(%aq, %w, %za)  # mm',
+    '  %accf: float32[3,2] = Cast(%acc) {to="float32"}  # cast',
+    '  %h: float32[3,2] = Mul(%accf, %s)  # scale',
+    '  %y: float32[3,2] = Add(%h, %bias)  # bias',
+  ].join('\n');
+
+  it('folds Cast → Mul(scale) → Add(bias) after MatMulInteger into ScaledMatMulInteger', () => {
+    const after = lowerQdq.run(parseGraph(DYNAMIC), ctx).graph;
+    expect(after.nodes.map((n) => n.op)).toEqual(['Mul', 'ScaledMatMulInteger']);
+    expect(after.nodes[1]!.inputs).toEqual(['aq', 'w', 's', 'za', '', 'bias']);
+    const feeds: Tensor[] = [
+      { dtype: 'uint8', dims: [3, 4], data: Uint8Array.of(0, 255, 17, 130, 9, 99, 200, 1, 128, 128, 128, 128) },
+      { dtype: 'float32', dims: [], data: Float32Array.of(0.037) },
+      { dtype: 'uint8', dims: [], data: Uint8Array.of(128) },
+    ];
+    expect(Array.from(evaluate(after, feeds)[0]!.data)).toEqual(Array.from(evaluate(parseGraph(DYNAMIC), feeds)[0]!.data));
+  });
+
+  it('keeps the Cast when the int32 sums are read elsewhere too', () => {
+    const text = DYNAMIC.replace('-> (%y)', '-> (%y, %acc)');
+    const after = lowerQdq.run(parseGraph(text), ctx).graph;
+    expect(after.nodes.map((n) => n.op)).toContain('MatMulInteger');
+  });
 });

@@ -11,6 +11,7 @@
 // keeps the literal form.
 import { DType, Node, Tensor, attrFloat, attrInt, attrInts, centredMax, exactChunks, makeTensor, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
+import { integerMatMulRules } from './integer-matmul-to-float.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
 import { saturating, unblocked } from './qdq-attrs.js';
 
@@ -206,6 +207,6 @@ function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks
 
 export const lowerQdq = rewritePass(
   'lower-qdq',
-  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization, and MaxPool/Concat/reshapes between equal quantizations on the 8-bit values',
-  [integerOp, qdqPassthrough],
+  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization, MaxPool/Concat/reshapes between equal quantizations on the 8-bit values, and MatMulInteger → Cast → Mul(scale) [→ Add(bias)] as one integer matmul with a float32 epilogue',
+  [integerOp, qdqPassthrough, ...integerMatMulRules],
 );

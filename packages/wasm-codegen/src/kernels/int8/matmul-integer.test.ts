@@ -40,3 +40,30 @@ describe('MatMulInteger integer kernel vs reference', () => {
     });
   }
 });
+
+// The float epilogue (ScaledMatMulInteger): the same sums, float32(acc) · scale + bias in float32
+// steps — compared exactly, as the kernel and the reference round the same way.
+describe('ScaledMatMulInteger integer kernel vs reference', () => {
+  const cases: { a: number[]; b: [number, number]; perColumn: boolean; bias: boolean; zb?: boolean }[] = [
+    { a: [128, 256], b: [256, 64], perColumn: false, bias: true },
+    { a: [2, 7, 45], b: [45, 13], perColumn: true, bias: true, zb: true },
+    { a: [19, 1030], b: [1030, 9], perColumn: true, bias: false },
+  ];
+  for (const [i, t] of cases.entries()) {
+    it(`a [${t.a}] · b [${t.b}], ${t.perColumn ? 'per-column' : 'per-tensor'} scale${t.bias ? ', bias' : ''}`, async () => {
+      const r = rng(2100 + i);
+      const N = t.b[1];
+      const inputs: (KernelInput | undefined)[] = [
+        { tensor: randomTensor('uint8', t.a, r, 0, 255) },
+        { tensor: randomTensor('int8', t.b, r, -128, 127), constant: true },
+        { tensor: randomTensor('float32', t.perColumn ? [N] : [], r, 1e-5, 1e-3) },
+        { tensor: makeTensor('uint8', [], [117]) },
+        t.zb ? { tensor: randomTensor('int8', [N], r, -20, 20), constant: true } : undefined,
+        t.bias ? { tensor: randomTensor('float32', [N], r, -2, 2), constant: true } : undefined,
+      ];
+      const { actual, expected } = await runKernel('ScaledMatMulInteger', inputs);
+      const c = compareTensors(actual[0]!, expected[0]!, 0, 0);
+      expect(c.ok, c.message).toBe(true);
+    });
+  }
+});

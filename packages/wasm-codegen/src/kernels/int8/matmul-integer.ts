@@ -6,7 +6,9 @@
 // (v128.load8x8, centred by x - za), then a 4×4 transpose of their (k, k+1) pairs — so a needs no
 // im2col. b's zero point is taken out after the sums, as exact integers:
 //   sum (a - za)(b - zb) = sum (a - za)·b - zb · sum (a - za)     (row sums of a, per band)
-// The epilogue stores each column's 16 sums to their rows (stride N).
+// The epilogue stores each column's 16 sums to their rows (stride N): as int32 (MatMulInteger), or
+// for ScaledMatMulInteger as float32(acc) · scale[n] + bias[n] (f32x4 convert, mul, add: the same
+// float32 steps as the op's definition).
 import { sizeOf } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, constantInput, registerLowering, staticView } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
@@ -42,9 +44,15 @@ function planOf(a: number[], b: number[], rowSums: boolean): Plan {
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
 
+/** Input positions: MatMulInteger(a, b, za, zb), ScaledMatMulInteger(a, b, scale, za, zb, bias). */
+function slots(op: string): { za: number; zb: number; scale?: number; bias?: number } {
+  return op === 'ScaledMatMulInteger' ? { scale: 2, za: 3, zb: 4, bias: 5 } : { za: 2, zb: 3 };
+}
+
 function weightZeroPoints(ctx: StaticContext): number[] | undefined {
-  if (!ctx.inputs[3]) return undefined;
-  const z = Array.from(constantInput(ctx, 3, 'b_zero_point').data as ArrayLike<number>, Number);
+  const i = slots(ctx.node.op).zb;
+  if (!ctx.inputs[i]) return undefined;
+  const z = Array.from(constantInput(ctx, i, 'b_zero_point').data as ArrayLike<number>, Number);
   return z.some((v) => v !== 0) ? z : undefined;
 }
 
@@ -76,21 +84,24 @@ function emitPackRows(fn: FnBuilder, p: Plan, o: { src: () => Expr; stride: numb
 }
 
 registerLowering({
-  ops: ['MatMulInteger'],
-  scratchBytes(node, [a, b, , zb]) {
-    const rowSums = !!zb; // an upper bound: zero points that are all 0 need no row sums
-    const p = planOf(dims(a), dims(b), rowSums);
-    void node;
+  ops: ['MatMulInteger', 'ScaledMatMulInteger'],
+  scratchBytes(node, inputs) {
+    // An upper bound: zero points that are all 0 need no row sums.
+    const p = planOf(dims(inputs[0]), dims(inputs[1]), !!inputs[slots(node.op).zb]);
     return p.panelBytes + p.copyBytes + p.sumBytes + 64;
   },
   lower(context) {
     const ctx = staticView(context);
     const { fn } = ctx;
-    const [a, b, za] = ctx.inputs as (StaticOperand | undefined)[];
+    const slot = slots(ctx.node.op);
+    const [a, b] = ctx.inputs as (StaticOperand | undefined)[];
+    const za = ctx.inputs[slot.za];
+    const scale = slot.scale !== undefined ? ctx.inputs[slot.scale] : undefined;
+    const bias = slot.bias !== undefined ? ctx.inputs[slot.bias] : undefined;
     const y = ctx.outputs[0]!;
     const bt = constantInput(ctx, 1, 'b (the weights)');
     const zb = weightZeroPoints(ctx);
-    const p = planOf(a!.dims, b!.dims, !!ctx.inputs[3]);
+    const p = planOf(a!.dims, b!.dims, !!ctx.inputs[slot.zb]);
     const { K, N, K8 } = p;
     const signedA = a!.dtype === 'int8';
     // b transposed to N rows of K8 (zero past K), then packed in the GEMM's pairs.
@@ -103,7 +114,8 @@ registerLowering({
     const panel = ctx.scratch, copied = panel + p.panelBytes, sums = copied + p.copyBytes, tmp = sums + p.sumBytes;
     const zaV = fn.local('i32'), z = fn.local('v128');
     const m0 = fn.local('i32'), rows = fn.local('i32'), blocks = fn.local('i32'), r = fn.local('i32'), k = fn.local('i32'), s = fn.local('i32');
-    const valid = fn.local('i32'), dst = fn.local('i32'), zbv = fn.local('v128');
+    const valid = fn.local('i32'), dst = fn.local('i32'), zbv = fn.local('v128'), sv = fn.local('v128'), bv = fn.local('v128');
+    const perColumnScale = !!scale && sizeOf(scale.dims) !== 1;
     const aRow = (row: Expr) => fn.add(fn.mul(fn.add(m0.get(), row), K), a!.addr);
 
     const band: Expr[] = [
@@ -135,13 +147,17 @@ registerLowering({
         prologue: [],
         store(i) {
           // m is the column n here; the sums of rows 16·pb + 4j + l go to y[m0 + row, n].
-          const value = (j: number): Expr => (zb
+          const sum = (j: number): Expr => (zb
             ? fn.simd('i32x4', 'sub', acc[i]![j]!.get(), fn.simd('i32x4', 'mul', zbv.get(), fn.vload(fn.add(fn.shl(pb.get(), 6), sums), 16 * j)))
             : acc[i]![j]!.get());
+          const scaled = (j: number): Expr => fn.vmul(fn.vfromI32(sum(j)), sv.get());
+          const value = (j: number): Expr => (!scale ? sum(j) : bias ? fn.vadd(scaled(j), bv.get()) : scaled(j));
           const lanes: Expr[] = [];
           for (let j = 0; j < 4; j++) for (let l = 0; l < 4; l++) lanes.push(fn.vstoreLane(dst.get(), value(j), l, (4 * j + l) * N * 4));
           return [
             ...(zb ? [zbv.set(fn.visplat(fn.loadI32(fn.shl(m.get(), 2), zbAddr)))] : []),
+            ...(perColumnScale ? [sv.set(fn.vloadSplat(fn.shl(m.get(), 2), scale!.addr))] : []),
+            ...(bias ? [bv.set(fn.vloadSplat(fn.shl(m.get(), 2), bias.addr))] : []),
             dst.set(fn.add(fn.shl(fn.add(fn.mul(fn.add(m0.get(), fn.shl(pb.get(), 4)), N), m.get()), 2), y.addr)),
             valid.set(fn.sub(rows.get(), fn.shl(pb.get(), 4))),
             // A partial last block goes through tmp (the lanes are stored as their bits).
@@ -155,6 +171,7 @@ registerLowering({
     );
     const zaLoad = za ? (signedA ? fn.load8S(za.addr) : fn.load8U(za.addr)) : fn.i(0);
     return [
+      ...(scale && !perColumnScale ? [sv.set(fn.vloadSplat(scale.addr))] : []),
       zaV.set(zaLoad),
       z.set(fn.simd('i16x8', 'splat', zaV.get())),
       fn.for(m0, 0, p.rows, p.band, band),
