@@ -58,6 +58,7 @@ import './dynamic-quantize.js';
 import './matmul-integer.js';
 import './scaled-matmul-integer.js';
 import './qlinear-conv.js';
+import './qlinear-matmul.js';
 import './grid-sample.js';
 import './recurrent.js';
 import './bit-cast.js';

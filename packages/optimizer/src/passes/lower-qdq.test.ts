@@ -35,8 +35,31 @@ const GEMM = [
 ].join('\n');
 
 describe('lower-qdq', () => {
-  it('turns DequantizeLinear → Gemm → QuantizeLinear into the integer sum and requantization', () => {
-    const before = parseGraph(GEMM);
+  const x = [-128, 127, 3, 50];
+  const want = (() => {
+    const f = Math.fround, w = [[127, -128, 5, 7], [-1, 2, 100, -100]], sw = [0.25, 0.125], bias = [10, -20];
+    return [0, 1].map((m) => {
+      const acc = bias[m]! + x.reduce((s, v, k) => s + (v - 3) * w[m]![k]!, 0);
+      const v = f(acc * f(f(0.5 * sw[m]!) / 3));
+      const r = Math.round(v), even = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+      return Math.max(-128, Math.min(127, even - 2));
+    });
+  })();
+  const run = (g: ReturnType<typeof parseGraph>) => Array.from(evaluate(g, [{ dtype: 'int8', dims: [1, 4], data: Int8Array.from(x) }])[0]!.data as Int8Array);
+
+  it('turns DequantizeLinear → Gemm → QuantizeLinear with a static input into QLinearMatMul (the integer kernel)', () => {
+    const after = lowerQdq.run(parseGraph(GEMM), ctx).graph;
+    // The dequantizes are left without readers (dead-code elimination removes them).
+    expect(after.nodes.map((n) => n.op).filter((o) => o !== 'DequantizeLinear')).toEqual(['QLinearMatMul']);
+    const mm = after.nodes.find((n) => n.op === 'QLinearMatMul')!;
+    // The Gemm's [N, K] weights are stored as [K, N] for the kernel.
+    expect(after.constants.get(mm.inputs[3]!)!.dims).toEqual([4, 2]);
+    expect(run(after)).toEqual(want);
+  });
+
+  it('turns DequantizeLinear → Gemm → QuantizeLinear into the integer sum and requantization (run-time batch: float kernels)', () => {
+    const before = parseGraph(GEMM.replace('graph g(%xq: int8[1,4])', 'graph g(%xq: int8[n,4])').replace('%xf: float32[1,4]', '%xf: float32[n,4]')
+      .replace('%h: float32[1,2]', '%h: float32[n,2]').replace('%y: int8[1,2]', '%y: int8[n,2]'));
     const after = lowerQdq.run(before, ctx).graph;
     const ops = after.nodes.map((n) => n.op);
     expect(ops).toContain('Mul');
@@ -44,16 +67,7 @@ describe('lower-qdq', () => {
     // The integer Gemm reads the centred values (scale 1), not the dequantized ones.
     const gemm = after.nodes.find((n) => n.op === 'Gemm')!;
     expect(after.nodes.find((n) => n.outputs[0] === gemm.inputs[0])!.op).toBe('DequantizeLinear');
-    const x = [-128, 127, 3, 50];
-    const got = Array.from(evaluate(after, [{ dtype: 'int8', dims: [1, 4], data: Int8Array.from(x) }])[0]!.data as Int8Array);
-    const f = Math.fround, w = [[127, -128, 5, 7], [-1, 2, 100, -100]], sw = [0.25, 0.125], bias = [10, -20];
-    const want = [0, 1].map((m) => {
-      const acc = bias[m]! + x.reduce((s, v, k) => s + (v - 3) * w[m]![k]!, 0);
-      const v = f(acc * f(f(0.5 * sw[m]!) / 3));
-      const r = Math.round(v), even = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-      return Math.max(-128, Math.min(127, even - 2));
-    });
-    expect(got).toEqual(want);
+    expect(run(after)).toEqual(want);
   });
 
   it('leaves the literal form when a scale is not a constant', () => {

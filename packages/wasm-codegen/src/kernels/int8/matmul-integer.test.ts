@@ -67,3 +67,36 @@ describe('ScaledMatMulInteger integer kernel vs reference', () => {
     });
   }
 });
+
+// The requantizing epilogue (QLinearMatMul, what lower-qdq writes for QDQ MatMul / Gemm): 8-bit
+// outputs spread over the whole range, some saturated, per-tensor and per-column scales.
+describe('QLinearMatMul integer kernel vs reference', () => {
+  const cases: { a: number[]; b: [number, number]; at: DType; bt: DType; yt: DType; perColumn: boolean; bias: boolean; zb?: boolean }[] = [
+    { a: [128, 256], b: [256, 40], at: 'uint8', bt: 'int8', yt: 'uint8', perColumn: true, bias: true },
+    { a: [3, 11, 45], b: [45, 13], at: 'int8', bt: 'int8', yt: 'int8', perColumn: false, bias: false },
+    { a: [21, 300], b: [300, 7], at: 'uint8', bt: 'uint8', yt: 'int8', perColumn: true, bias: true, zb: true },
+  ];
+  for (const [i, t] of cases.entries()) {
+    it(`a [${t.a}] ${t.at} · b [${t.b}] ${t.bt} → ${t.yt}`, async () => {
+      const r = rng(2200 + i);
+      const range = (d: DType): [number, number] => (d === 'int8' ? [-128, 127] : [0, 255]);
+      const [K, N] = t.b;
+      const ns = t.perColumn ? [N] : [];
+      const inputs: (KernelInput | undefined)[] = [
+        { tensor: randomTensor(t.at, t.a, r, ...range(t.at)) },
+        { tensor: makeTensor('float32', [], [0.02]), constant: true },
+        { tensor: makeTensor(t.at, [], [t.at === 'int8' ? -3 : 131]), constant: true },
+        { tensor: randomTensor(t.bt, t.b, r, ...range(t.bt)), constant: true },
+        { tensor: randomTensor('float32', ns, r, 0.001, 0.01), constant: true },
+        t.zb ? { tensor: randomTensor(t.bt, ns, r, 100, 150), constant: true } : { tensor: makeTensor(t.bt, ns, new Array(t.perColumn ? N : 1).fill(0)), constant: true },
+        { tensor: makeTensor('float32', [], [0.02 * 0.005 * Math.sqrt(K) * 40]), constant: true },
+        { tensor: makeTensor(t.yt, [], [t.yt === 'int8' ? 5 : 120]), constant: true },
+        t.bias ? { tensor: randomTensor('int32', [N], r, -20000, 20000), constant: true } : undefined,
+      ];
+      const { actual, expected } = await runKernel('QLinearMatMul', inputs);
+      const c = compareTensors(actual[0]!, expected[0]!);
+      expect(c.ok, c.message).toBe(true);
+      expect(new Set(Array.from(expected[0]!.data as ArrayLike<number>)).size).toBeGreaterThan(20);
+    });
+  }
+});

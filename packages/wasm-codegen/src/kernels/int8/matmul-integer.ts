@@ -8,9 +8,10 @@
 //   sum (a - za)(b - zb) = sum (a - za)·b - zb · sum (a - za)     (row sums of a, per band)
 // The epilogue stores each column's 16 sums to their rows (stride N): as int32 (MatMulInteger), or
 // for ScaledMatMulInteger as float32(acc) · scale[n] + bias[n] (f32x4 convert, mul, add: the same
-// float32 steps as the op's definition).
-import { sizeOf } from '@onnx2wasm/ir';
-import { StaticContext, StaticOperand, constantInput, registerLowering, staticView } from '../../lowering.js';
+// float32 steps as the op's definition), or for QLinearMatMul requantized as the conv's epilogue
+// does (+ bias, × M[n], nearest, + zy, saturating narrows) and stored as bytes.
+import { requantizeMultiplier, sizeOf } from '@onnx2wasm/ir';
+import { StaticContext, constantInput, registerLowering, staticView } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { emitGemmI16, packWeights } from './gemm-i16.js';
 
@@ -44,9 +45,13 @@ function planOf(a: number[], b: number[], rowSums: boolean): Plan {
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
 
-/** Input positions: MatMulInteger(a, b, za, zb), ScaledMatMulInteger(a, b, scale, za, zb, bias). */
-function slots(op: string): { za: number; zb: number; scale?: number; bias?: number } {
-  return op === 'ScaledMatMulInteger' ? { scale: 2, za: 3, zb: 4, bias: 5 } : { za: 2, zb: 3 };
+/**
+ * Input positions: MatMulInteger(a, b, za, zb), ScaledMatMulInteger(a, b, scale, za, zb, bias),
+ * QLinearMatMul(a, sa, za, b, sb, zb, sy, zy, bias).
+ */
+function slots(op: string): { b: number; za: number; zb: number; scale?: number; bias?: number; requantize?: boolean } {
+  if (op === 'QLinearMatMul') return { b: 3, za: 2, zb: 5, bias: 8, requantize: true };
+  return op === 'ScaledMatMulInteger' ? { b: 1, scale: 2, za: 3, zb: 4, bias: 5 } : { b: 1, za: 2, zb: 3 };
 }
 
 function weightZeroPoints(ctx: StaticContext): number[] | undefined {
@@ -83,23 +88,40 @@ function emitPackRows(fn: FnBuilder, p: Plan, o: { src: () => Expr; stride: numb
   ])];
 }
 
+/** QLinearMatMul's compile-time requantization: per-column multipliers, the int32 bias, zy. */
+function requantization(ctx: StaticContext, N: number): { mult: number; bias?: number; zy: number; signedOut: boolean } {
+  const sa = Number(constantInput(ctx, 1, 'a_scale').data[0]), sy = Number(constantInput(ctx, 6, 'y_scale').data[0]);
+  const sb = constantInput(ctx, 4, 'b_scale').data;
+  const mult = new Float32Array(N + 1);
+  for (let n = 0; n < N; n++) mult[n] = requantizeMultiplier(sa, Number(sb[sb.length === 1 ? 0 : n]), sy);
+  let bias: number | undefined;
+  if (ctx.inputs[8]) {
+    const b = new Int32Array(N + 1);
+    b.set(Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number));
+    bias = ctx.addWeight(new Uint8Array(b.buffer));
+  }
+  const zy = Number(constantInput(ctx, 7, 'y_zero_point').data[0]);
+  return { mult: ctx.addWeight(new Uint8Array(mult.buffer)), bias, zy, signedOut: ctx.outputs[0]!.dtype === 'int8' };
+}
+
 registerLowering({
-  ops: ['MatMulInteger', 'ScaledMatMulInteger'],
+  ops: ['MatMulInteger', 'ScaledMatMulInteger', 'QLinearMatMul'],
   scratchBytes(node, inputs) {
     // An upper bound: zero points that are all 0 need no row sums.
-    const p = planOf(dims(inputs[0]), dims(inputs[1]), !!inputs[slots(node.op).zb]);
+    const slot = slots(node.op);
+    const p = planOf(dims(inputs[0]), dims(inputs[slot.b]), !!inputs[slot.zb]);
     return p.panelBytes + p.copyBytes + p.sumBytes + 64;
   },
   lower(context) {
     const ctx = staticView(context);
     const { fn } = ctx;
     const slot = slots(ctx.node.op);
-    const [a, b] = ctx.inputs as (StaticOperand | undefined)[];
+    const a = ctx.inputs[0], b = ctx.inputs[slot.b];
     const za = ctx.inputs[slot.za];
     const scale = slot.scale !== undefined ? ctx.inputs[slot.scale] : undefined;
     const bias = slot.bias !== undefined ? ctx.inputs[slot.bias] : undefined;
     const y = ctx.outputs[0]!;
-    const bt = constantInput(ctx, 1, 'b (the weights)');
+    const bt = constantInput(ctx, slot.b, 'b (the weights)');
     const zb = weightZeroPoints(ctx);
     const p = planOf(a!.dims, b!.dims, !!ctx.inputs[slot.zb]);
     const { K, N, K8 } = p;
@@ -116,6 +138,8 @@ registerLowering({
     const m0 = fn.local('i32'), rows = fn.local('i32'), blocks = fn.local('i32'), r = fn.local('i32'), k = fn.local('i32'), s = fn.local('i32');
     const valid = fn.local('i32'), dst = fn.local('i32'), zbv = fn.local('v128'), sv = fn.local('v128'), bv = fn.local('v128');
     const perColumnScale = !!scale && sizeOf(scale.dims) !== 1;
+    const q = slot.requantize ? requantization(ctx, N) : undefined;
+    const mv = fn.local('v128'), bi = fn.local('v128'), zyv = fn.local('v128');
     const aRow = (row: Expr) => fn.add(fn.mul(fn.add(m0.get(), row), K), a!.addr);
 
     const band: Expr[] = [
@@ -152,6 +176,25 @@ registerLowering({
             : acc[i]![j]!.get());
           const scaled = (j: number): Expr => fn.vmul(fn.vfromI32(sum(j)), sv.get());
           const value = (j: number): Expr => (!scale ? sum(j) : bias ? fn.vadd(scaled(j), bv.get()) : scaled(j));
+          if (q) {
+            // onnxruntime's requantization in registers, then 16 bytes to their rows through tmp.
+            const requant = (j: number) => fn.viadd(fn.vtoI32(fn.vnearest(fn.vmul(fn.vfromI32(q.bias !== undefined ? fn.viadd(sum(j), bi.get()) : sum(j)), mv.get()))), zyv.get());
+            const bytes = fn.simd('i8x16', `narrow_i16x8_${q.signedOut ? 's' : 'u'}`,
+              fn.simd('i16x8', 'narrow_i32x4_s', requant(0), requant(1)), fn.simd('i16x8', 'narrow_i32x4_s', requant(2), requant(3)));
+            const full: Expr[] = [];
+            for (let l = 0; l < 16; l++) full.push(fn.store8(dst.get(), fn.load8U(tmp, l), l * N));
+            return [
+              ...(zb ? [zbv.set(fn.visplat(fn.loadI32(fn.shl(m.get(), 2), zbAddr)))] : []),
+              ...(q.bias !== undefined ? [bi.set(fn.visplat(fn.loadI32(fn.shl(m.get(), 2), q.bias)))] : []),
+              mv.set(fn.vloadSplat(fn.shl(m.get(), 2), q.mult)),
+              fn.vstore(tmp, bytes),
+              dst.set(fn.add(fn.add(fn.mul(fn.add(m0.get(), fn.shl(pb.get(), 4)), N), m.get()), y.addr)),
+              valid.set(fn.sub(rows.get(), fn.shl(pb.get(), 4))),
+              fn.if(fn.geS(valid.get(), 16), full, [
+                fn.for(r, 0, valid.get(), 1, [fn.store8(fn.add(dst.get(), fn.mul(r.get(), N)), fn.load8U(fn.add(r.get(), tmp)))]),
+              ]),
+            ];
+          }
           const lanes: Expr[] = [];
           for (let j = 0; j < 4; j++) for (let l = 0; l < 4; l++) lanes.push(fn.vstoreLane(dst.get(), value(j), l, (4 * j + l) * N * 4));
           return [
@@ -171,6 +214,7 @@ registerLowering({
     );
     const zaLoad = za ? (signedA ? fn.load8S(za.addr) : fn.load8U(za.addr)) : fn.i(0);
     return [
+      ...(q ? [zyv.set(fn.visplat(q.zy))] : []),
       ...(scale && !perColumnScale ? [sv.set(fn.vloadSplat(scale.addr))] : []),
       zaV.set(zaLoad),
       z.set(fn.simd('i16x8', 'splat', zaV.get())),
