@@ -156,7 +156,7 @@ const lines = [
 const int8 = await int8Rows(sz, scale, alternate);
 lines.push(
   '',
-  `Int8 kernels (QLinearConv on uint8 activations and int8 weights, int32 sums, requantized to uint8); peak: 12 chains of i32x4.dot_i16x8_s + i32x4.add, up to ${f1(Math.max(...int8.map((r) => r.peak)))} GOP/s (a multiply-add counts 2 operations).`,
+  `Int8 kernels (QLinearConv on uint8 activations and int8 weights, int32 sums, requantized to uint8; the matmul: ScaledMatMulInteger, float32 out); peak: 12 chains of i32x4.dot_i16x8_s + i32x4.add, up to ${f1(Math.max(...int8.map((r) => r.peak)))} GOP/s (a multiply-add counts 2 operations).`,
   '',
   '| int8 kernel | ms | GOP/s | dot peak alongside | % of peak |',
   '|---|---:|---:|---:|---:|',

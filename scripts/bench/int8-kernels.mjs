@@ -60,6 +60,26 @@ function qconvGraph(C, M, H, k, group) {
   return g;
 }
 
+/**
+ * A one-node ScaledMatMulInteger graph (what quantize_dynamic's MatMulInteger → Cast → Mul → Add
+ * becomes): uint8 activations with a run-time zero point and scale, int8 weights, float32 bias.
+ */
+function qmatmulGraph(M, K, N) {
+  const g = { name: 'kernel', inputs: ['a', 'scale', 'za'], outputs: ['y0'], nodes: [], types: new Map(), constants: new Map() };
+  let s = 11;
+  const bytes = (n, lo, hi) => Array.from({ length: n }, () => lo + ((s = (s * 1103515245 + 12345) >>> 0) % (hi - lo + 1)));
+  g.types.set('a', { dtype: 'uint8', shape: [M, K] });
+  g.types.set('scale', { dtype: 'float32', shape: [] });
+  g.types.set('za', { dtype: 'uint8', shape: [] });
+  for (const [name, t] of [['w', makeTensor('int8', [K, N], bytes(K * N, -127, 127))], ['bias', makeTensor('float32', [N], bytes(N, -100, 100).map((v) => v / 100))]]) {
+    g.constants.set(name, t); g.types.set(name, { dtype: t.dtype, shape: t.dims });
+  }
+  const node = { name: 'ScaledMatMulInteger_0', op: 'ScaledMatMulInteger', inputs: ['a', 'w', 'scale', 'za', '', 'bias'], outputs: ['y0'], attrs: {} };
+  inferNode(g, node);
+  g.nodes.push(node);
+  return g;
+}
+
 /** The int8 cases, on the float rows' shapes (sz scales them like the float rows). */
 export function int8Cases(sz) {
   const qconv = (C, M, H, k, group = 1) => ({ graph: () => qconvGraph(C, M, H, k, group), flops: 2 * M * (C / group) * k * k * H * H });
@@ -67,6 +87,7 @@ export function int8Cases(sz) {
     { name: `int8 conv 3x3 ${sz(64)}->${sz(64)} @ ${sz(56)}x${sz(56)}`, ...qconv(sz(64), sz(64), sz(56), 3) },
     { name: `int8 conv 1x1 ${sz(128)}->${sz(512)} @ ${sz(28)}x${sz(28)}`, ...qconv(sz(128), sz(512), sz(28), 1) },
     { name: `int8 depthwise 3x3 ${sz(32)}ch @ ${sz(112)}x${sz(112)}`, ...qconv(sz(32), sz(32), sz(112), 3, sz(32)) },
+    { name: `int8 matmul ${sz(128)}x${sz(256)} · ${sz(256)}x${sz(1024)} (float out)`, graph: () => qmatmulGraph(sz(128), sz(256), sz(1024)), flops: 2 * sz(128) * sz(256) * sz(1024) },
   ];
 }
 

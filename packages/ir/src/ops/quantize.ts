@@ -71,7 +71,7 @@ function checkParams(ctx: InferContext, zpDtype: DType): void {
   if (zp && zp.dtype !== zpDtype) fail(node, `zero_point has dtype ${zp.dtype}, the quantized values ${zpDtype}`, 'DTYPE_MISMATCH');
 }
 
-function roundHalfEven(v: number): number {
+export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -94,8 +94,26 @@ function integerConv(ctx: HandlerContext, x: string, w: string, out?: string[]):
   return sum;
 }
 
+/**
+ * The IR's MatMulInteger (the integer kernel) when it can take the product: 8-bit a with a static
+ * shape, b a 2-D 8-bit constant (weights, packed at compile time), a's zero point one value, b's
+ * one value or one per column. Returns the int32 result, or undefined for the expansion below.
+ */
+export function integerKernelMatMul(ctx: HandlerContext, a: string, b: string, azp: string | undefined, bzp: string | undefined, out?: string[]): string | undefined {
+  const at = ctx.typeOf(a), bt = ctx.typeOf(b);
+  if (!RANGES[at.dtype] || !RANGES[bt.dtype] || !ctx.constantOf(b) || bt.shape.length !== 2 || at.shape.length < 2) return undefined;
+  if (!at.shape.every((d) => typeof d === 'number') || at.shape.at(-1) !== bt.shape[0]) return undefined;
+  const count = (v: string) => ctx.typeOf(v).shape.reduce<number>((p, d) => p * (typeof d === 'number' ? d : NaN), 1);
+  if (azp && (ctx.typeOf(azp).dtype !== at.dtype || count(azp) !== 1)) return undefined;
+  if (bzp && (ctx.typeOf(bzp).dtype !== bt.dtype || !ctx.constantOf(bzp) || ![1, bt.shape[1]].includes(count(bzp)) || ctx.typeOf(bzp).shape.length > 1)) return undefined;
+  const inputs = [a, b, azp ?? '', bzp ?? ''];
+  while (!inputs.at(-1)) inputs.pop();
+  return ctx.emit('MatMulInteger', inputs, {}, out)[0]!;
+}
+
 registerHandler('MatMulInteger', 10, (ctx) => {
   const [a, b, azp, bzp] = ctx.node.inputs;
+  if (integerKernelMatMul(ctx, a!, b!, azp || undefined, bzp || undefined, ctx.node.outputs)) return;
   const a0 = centred(ctx, a!, azp || undefined, (m) => [m, 1]);
   const b0 = centred(ctx, b!, bzp || undefined, (n) => [n]);
   integerMatMul(ctx, a0, b0, ctx.node.outputs);

@@ -9,6 +9,7 @@
 // integer sums), the expansion follows that order.
 import { DType, makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, OnnxNode, findHandler, makeContext, registerHandler } from '../handler-registry.js';
+import { integerKernelMatMul } from './integer-matmul.js';
 
 const MS = 'com.microsoft';
 const EIGHT_BIT: readonly DType[] = ['int8', 'uint8'];
@@ -130,9 +131,29 @@ for (const [op, floatName] of [['QLinearSigmoid', 'Sigmoid'], ['QLinearLeakyRelu
   }, MS);
 }
 
+const elements = (ctx: HandlerContext, v: string) => ctx.typeOf(v).shape.reduce<number>((p, d) => p * (typeof d === 'number' ? d : NaN), 1);
+
+/**
+ * onnxruntime's MatMulIntegerToFloat on the integer kernel: the exact int32 sums of MatMulInteger,
+ * as float32 times (sa · sb) plus the bias. Needs a per-tensor sa (a per-column one does not
+ * factor out of the sum) and float32 scales; false when the kernel cannot take it.
+ */
+function integerToFloat(ctx: HandlerContext, a: string, b: string, sa: string, sb: string, azp: string | undefined, bzp: string | undefined, bias: string | undefined): boolean {
+  if (ctx.typeOf(sa).dtype !== 'float32' || ctx.typeOf(sb).dtype !== 'float32' || elements(ctx, sa) !== 1 || ctx.typeOf(sb).shape.length > 1) return false;
+  const acc = integerKernelMatMul(ctx, a, b, azp, bzp);
+  if (!acc) return false;
+  const [scale] = ctx.emit('Mul', [sa, sb]);
+  const [f] = ctx.emit('Cast', [acc], { to: 'float32' });
+  const out = [ctx.node.outputs[0]!];
+  const [y] = ctx.emit('Mul', [f!, scale!], {}, bias ? 1 : out);
+  if (bias) ctx.emit('Add', [y!, bias], {}, out);
+  return true;
+}
+
 /** A · B with both 8-bit, then times the scales and plus an optional float bias: float out. */
 registerHandler('MatMulIntegerToFloat', 1, (ctx) => {
   const [a, b, sa, sb, azp, bzp, bias] = ctx.node.inputs;
+  if (integerToFloat(ctx, a!, b!, sa!, sb!, azp || undefined, bzp || undefined, bias || undefined)) return;
   const bAxis = ctx.typeOf(b!).shape.length - 1;
   let y = floatOp(ctx, 'MatMul', [dq(ctx, a!, sa!, azp || undefined), dq(ctx, b!, sb!, bzp || undefined, bAxis)], {});
   if (bias) y = ctx.emit('Add', [y, bias])[0]!;
@@ -146,6 +167,7 @@ registerHandler('DynamicQuantizeMatMul', 1, (ctx) => {
   const name = fresh(ctx);
   const [qa, qs, qz] = ['a_q', 'a_scale', 'a_zp'].map((h) => name(`${ctx.node.name}/${h}`));
   dyn(makeContext(ctx.graph, { name: `${ctx.node.name}/quantize`, opType: 'DynamicQuantizeLinear', domain: '', inputs: [a!], outputs: [qa!, qs!, qz!], attrs: {} }, 11, name, ctx.tracedBatch));
+  if (integerToFloat(ctx, qa!, b!, qs!, sb!, qz!, bzp || undefined, bias || undefined)) return;
   const bAxis = ctx.typeOf(b!).shape.length - 1;
   let y = floatOp(ctx, 'MatMul', [dq(ctx, qa!, qs!, qz!), dq(ctx, b!, sb!, bzp || undefined, bAxis)], {});
   if (bias) y = ctx.emit('Add', [y, bias])[0]!;

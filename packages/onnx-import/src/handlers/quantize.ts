@@ -2,8 +2,8 @@
 // axis or blocked: the IR ops of the same name, computed in float32 (float16 x or scale are cast
 // in and the float16 result cast out). The quantized type is the zero point's, else
 // output_dtype, else uint8. `saturate` (float8 targets) passes through.
-// DynamicQuantizeLinear (11) expands into its definition: scale = (max(x, 0) - min(x, 0)) / 255,
-// zero_point = saturate(round(-min(x, 0) / scale)), then QuantizeLinear to uint8.
+// DynamicQuantizeLinear (11) maps onto the IR op of the same name (its definition, in float32
+// steps, is in ir/src/ops/dynamic-quantize.ts; its kernel makes two vector passes over x).
 import { DType, QUANT_DTYPES, makeTensor } from '@onnx2wasm/ir';
 import { HandlerContext, registerHandler } from '../handler-registry.js';
 import { ONNX_DTYPES } from '../tensor-proto.js';
@@ -41,20 +41,13 @@ registerHandler('DequantizeLinear', 10, (ctx) => {
 
 registerHandler('DynamicQuantizeLinear', 11, (ctx) => {
   const { node } = ctx;
-  const [y, yScale, yZeroPoint] = node.outputs;
-  const x = node.inputs[0]!;
-  const scalar = (v: number, hint: string) => ctx.addConstant(makeTensor('float32', [], [v]), hint);
-  const zero = scalar(0, 'zero');
-  const [lo] = ctx.emit('ReduceMin', [x], { axes: [], keepdims: 0, noop_with_empty_axes: 0 });
-  const [hi] = ctx.emit('ReduceMax', [x], { axes: [], keepdims: 0, noop_with_empty_axes: 0 });
-  const [lo0] = ctx.emit('Min', [lo!, zero]);
-  const [hi0] = ctx.emit('Max', [hi!, zero]);
-  const [range] = ctx.emit('Sub', [hi0!, lo0!]);
-  const [scale] = ctx.emit('Div', [range!, scalar(255, 'qrange')], {}, yScale ? [yScale] : 1);
-  const [ratio] = ctx.emit('Div', [lo0!, scale!]);
-  const [shifted] = ctx.emit('Sub', [zero, ratio!]);
-  const [rounded] = ctx.emit('Round', [shifted!]);
-  const [clipped] = ctx.emit('Clip', [rounded!, zero, scalar(255, 'qmax')]);
-  const [zp] = ctx.emit('Cast', [clipped!], { to: 'uint8' }, yZeroPoint ? [yZeroPoint] : 1);
-  ctx.emit('QuantizeLinear', [x, scale!, zp!], { axis: 1, block_size: 0, to: 'uint8', saturate: 1 }, y ? [y] : 1);
+  const outputs = [0, 1, 2].map((i) => node.outputs[i] ?? '');
+  if (ctx.typeOf(node.inputs[0]!).dtype !== 'float32') ctx.fail(`input has dtype ${ctx.typeOf(node.inputs[0]!).dtype}; DynamicQuantizeLinear takes float32`);
+  if (outputs.every((o) => o)) {
+    ctx.emit('DynamicQuantizeLinear', [node.inputs[0]!], {}, outputs);
+    return;
+  }
+  // An omitted output gets a fresh name; the others are the node's.
+  const made = ctx.emit('DynamicQuantizeLinear', [node.inputs[0]!], {}, 3);
+  outputs.forEach((o, i) => { if (o) ctx.emit('Identity', [made[i]!], {}, [o]); });
 });

@@ -35,8 +35,31 @@ const GEMM = [
 ].join('\n');
 
 describe('lower-qdq', () => {
-  it('turns DequantizeLinear → Gemm → QuantizeLinear into the integer sum and requantization', () => {
-    const before = parseGraph(GEMM);
+  const x = [-128, 127, 3, 50];
+  const want = (() => {
+    const f = Math.fround, w = [[127, -128, 5, 7], [-1, 2, 100, -100]], sw = [0.25, 0.125], bias = [10, -20];
+    return [0, 1].map((m) => {
+      const acc = bias[m]! + x.reduce((s, v, k) => s + (v - 3) * w[m]![k]!, 0);
+      const v = f(acc * f(f(0.5 * sw[m]!) / 3));
+      const r = Math.round(v), even = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+      return Math.max(-128, Math.min(127, even - 2));
+    });
+  })();
+  const run = (g: ReturnType<typeof parseGraph>) => Array.from(evaluate(g, [{ dtype: 'int8', dims: [1, 4], data: Int8Array.from(x) }])[0]!.data as Int8Array);
+
+  it('turns DequantizeLinear → Gemm → QuantizeLinear with a static input into QLinearMatMul (the integer kernel)', () => {
+    const after = lowerQdq.run(parseGraph(GEMM), ctx).graph;
+    // The dequantizes are left without readers (dead-code elimination removes them).
+    expect(after.nodes.map((n) => n.op).filter((o) => o !== 'DequantizeLinear')).toEqual(['QLinearMatMul']);
+    const mm = after.nodes.find((n) => n.op === 'QLinearMatMul')!;
+    // The Gemm's [N, K] weights are stored as [K, N] for the kernel.
+    expect(after.constants.get(mm.inputs[3]!)!.dims).toEqual([4, 2]);
+    expect(run(after)).toEqual(want);
+  });
+
+  it('turns DequantizeLinear → Gemm → QuantizeLinear into the integer sum and requantization (run-time batch: float kernels)', () => {
+    const before = parseGraph(GEMM.replace('graph g(%xq: int8[1,4])', 'graph g(%xq: int8[n,4])').replace('%xf: float32[1,4]', '%xf: float32[n,4]')
+      .replace('%h: float32[1,2]', '%h: float32[n,2]').replace('%y: int8[1,2]', '%y: int8[n,2]'));
     const after = lowerQdq.run(before, ctx).graph;
     const ops = after.nodes.map((n) => opLabel(n));
     expect(ops).toContain('Mul');
@@ -44,16 +67,7 @@ describe('lower-qdq', () => {
     // The integer Gemm reads the centred values (scale 1), not the dequantized ones.
     const gemm = after.nodes.find((n) => n.op === 'Gemm')!;
     expect(after.nodes.find((n) => n.outputs[0] === gemm.inputs[0])!.op).toBe('DequantizeLinear');
-    const x = [-128, 127, 3, 50];
-    const got = Array.from(evaluate(after, [{ dtype: 'int8', dims: [1, 4], data: Int8Array.from(x) }])[0]!.data as Int8Array);
-    const f = Math.fround, w = [[127, -128, 5, 7], [-1, 2, 100, -100]], sw = [0.25, 0.125], bias = [10, -20];
-    const want = [0, 1].map((m) => {
-      const acc = bias[m]! + x.reduce((s, v, k) => s + (v - 3) * w[m]![k]!, 0);
-      const v = f(acc * f(f(0.5 * sw[m]!) / 3));
-      const r = Math.round(v), even = Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-      return Math.max(-128, Math.min(127, even - 2));
-    });
-    expect(got).toEqual(want);
+    expect(run(after)).toEqual(want);
   });
 
   it('leaves the literal form when a scale is not a constant', () => {
@@ -92,5 +106,37 @@ describe('lower-qdq', () => {
     const feeds: Tensor[] = [{ dtype: 'int8', dims: [1, 2, 4, 4], data: r(32, 1) }, { dtype: 'int8', dims: [1, 2, 2, 2], data: r(8, 2) }];
     const want = evaluate(parseGraph(POOL), feeds).map((t) => Array.from(t.data as Int8Array));
     expect(evaluate(after, feeds).map((t) => Array.from(t.data as Int8Array))).toEqual(want);
+  });
+
+  // onnxruntime's quantize_dynamic form: the Cast, the Mul by the (run-time) scale and the bias Add
+  // become the integer matmul's float32 epilogue, with the same result bit for bit.
+  const DYNAMIC = [
+    'graph g(%aq: uint8[3,4], %sa: float32[], %za: uint8[]) -> (%y)',
+    '  const %w: int8[4,2] = [127, -128, 5, 7, -1, 2, 100, -100]',
+    '  const %sw: float32[] = [0.0125]',
+    '  const %bias: float32[2] = [0.5, -0.25]',
+    '  %s: float32[] = Mul(%sa, %sw)  # scales',
+    '  %acc: int32[3,2] = MatMulInteger(%aq, %w, %za)  # mm',
+    '  %accf: float32[3,2] = Cast(%acc) {to="float32"}  # cast',
+    '  %h: float32[3,2] = Mul(%accf, %s)  # scale',
+    '  %y: float32[3,2] = Add(%h, %bias)  # bias',
+  ].join('\n');
+
+  it('folds Cast → Mul(scale) → Add(bias) after MatMulInteger into ScaledMatMulInteger', () => {
+    const after = lowerQdq.run(parseGraph(DYNAMIC), ctx).graph;
+    expect(after.nodes.map((n) => opLabel(n))).toEqual(['Mul', 'ScaledMatMulInteger']);
+    expect(after.nodes[1]!.inputs).toEqual(['aq', 'w', 's', 'za', '', 'bias']);
+    const feeds: Tensor[] = [
+      { dtype: 'uint8', dims: [3, 4], data: Uint8Array.of(0, 255, 17, 130, 9, 99, 200, 1, 128, 128, 128, 128) },
+      { dtype: 'float32', dims: [], data: Float32Array.of(0.037) },
+      { dtype: 'uint8', dims: [], data: Uint8Array.of(128) },
+    ];
+    expect(Array.from(evaluate(after, feeds)[0]!.data)).toEqual(Array.from(evaluate(parseGraph(DYNAMIC), feeds)[0]!.data));
+  });
+
+  it('keeps the Cast when the int32 sums are read elsewhere too', () => {
+    const text = DYNAMIC.replace('-> (%y)', '-> (%y, %acc)');
+    const after = lowerQdq.run(parseGraph(text), ctx).graph;
+    expect(after.nodes.map((n) => n.op)).toContain('MatMulInteger');
   });
 });

@@ -7,10 +7,13 @@
 // sometimes lands on the other side of a .5 from the integer result. The centred weights w - zw
 // stay int8 in the weights file: their DequantizeLinear (scale 1) runs at load time. onnx-import
 // writes the QOperator ops (QLinearConv, QLinearMatMul, QGemm) in this QDQ form, so they take the
-// same path. A pattern whose parameters are not constants, or whose sums cannot be made exact,
+// same path. 2-D convs (group 1, depthwise) become QLinearConv and MatMul / Gemm with 2-D weights
+// and a static input QLinearMatMul: one node each on the integer kernels (kernels/int8), 8-bit in
+// and out. A pattern whose parameters are not constants, or whose sums cannot be made exact,
 // keeps the literal form.
 import { DType, Node, Tensor, centredMax, convAttrs, elementwiseNode, exactChunks, gemmAttrs, makeTensor, quantizeAttrs, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
+import { integerMatMulRules } from './integer-matmul-to-float.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
 import { saturating, unblocked } from './qdq-attrs.js';
 
@@ -95,6 +98,12 @@ const integerOp: Rule = {
     if (s.kind === 'Conv' && wRank === 4 && kernelFits && int32Exact && w.zpValues.every((z) => z === 0) && xShape.every((d) => typeof d === 'number')) {
       return integerConv(view, node, q, x, w, node.inputs[2] ? view.producer(node.inputs[2])!.inputs[0]! : undefined, group);
     }
+    // The integer matmul kernel: any weight zero points (taken out exactly after the sums), so the
+    // bound uses |w - zw| ≤ 255; int32 arithmetic wraps, so only the final sum has to fit.
+    const matmulExact = inner * 255 * centredMax(x.dtype, x.zpValues[0]!) + (bias ? Math.max(0, ...Array.from(bias, Math.abs)) : 0) < 2 ** 31;
+    if (s.kind !== 'Conv' && matmulExact && xShape.length >= 2 && xShape.every((d) => typeof d === 'number')) {
+      return integerMatMul(view, node, q, x, w, node.inputs[2] ? view.producer(node.inputs[2])!.inputs[0]! : undefined, s.channelAxis === 0);
+    }
 
     // Bounds of the exact sums, per output channel and input channel.
     const wt = view.constant(w.q)!;
@@ -176,6 +185,34 @@ function integerConv(view: GraphView, node: Node, q: Node, x: Dequantized, w: De
   return { remove: [node, q], insert: [{ name: `${name}/qlinear`, op: 'QLinearConv', inputs, outputs: q.outputs, attrs }], constants };
 }
 
+/**
+ * A 2-D-weight MatMul or Gemm becomes one QLinearMatMul node (the integer matmul kernel, 8-bit in
+ * and out); a Gemm's transposed weights are stored transposed ([K, N]) at compile time.
+ */
+function integerMatMul(view: GraphView, node: Node, q: Node, x: Dequantized, w: Dequantized, bias: string | undefined, transposed: boolean): Patch {
+  const name = node.name;
+  const constants: [string, Tensor][] = [];
+  const constant = (hint: string, t: Tensor) => { const v = view.fresh(`${name}/${hint}`); constants.push([v, t]); return v; };
+  const zero = (hint: string, dtype: DType) => constant(hint, makeTensor(dtype, [], [0]));
+  const to = quantizeAttrs(q).to!;
+  let wq = w.q;
+  if (transposed) {
+    const t = view.constant(w.q)!;
+    const [N, K] = t.dims as [number, number];
+    const d = t.data as Int8Array | Uint8Array;
+    const rows = makeTensor(t.dtype, [K, N]);
+    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) rows.data[k * N + n] = d[n * K + k]!;
+    wq = constant('w_rows', rows);
+  }
+  const inputs = [
+    x.q, x.s, x.zp ?? zero('x_zero_point', x.dtype),
+    wq, w.s, w.zp ?? zero('w_zero_point', w.dtype),
+    q.inputs[1]!, q.inputs[2] || zero('y_zero_point', to),
+    ...(bias ? [bias] : []),
+  ];
+  return { remove: [node, q], insert: [{ name: `${name}/qlinear`, op: 'QLinearMatMul', inputs, outputs: q.outputs, attrs: {} }], constants };
+}
+
 /** A group-1 Conv whose sums need several exact chunks of input channels, added in int32. */
 function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks: [number, number][], bias: Int32Array | undefined, out: string, constant: (hint: string, t: Tensor) => string): Node[] {
   const name = node.name;
@@ -209,6 +246,6 @@ function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks
 
 export const lowerQdq = rewritePass(
   'lower-qdq',
-  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization, and MaxPool/Concat/reshapes between equal quantizations on the 8-bit values',
-  [integerOp, qdqPassthrough],
+  'run quantized Conv/Gemm/MatMul (DequantizeLinear → op → QuantizeLinear) as exact integer sums with onnxruntime\'s requantization, MaxPool/Concat/reshapes between equal quantizations on the 8-bit values, and MatMulInteger → Cast → Mul(scale) [→ Add(bias)] as one integer matmul with a float32 epilogue',
+  [integerOp, qdqPassthrough, ...integerMatMulRules],
 );

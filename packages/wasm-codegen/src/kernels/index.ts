@@ -58,6 +58,8 @@ import './ops/roi-align.js';
 import './conv/deform-conv.js';
 import './ops/dims.js';
 import './ops/pool-nhwc.js';
+import './int8/dynamic-quantize.js';
+import './int8/matmul-integer.js';
 import './int8/qlinear-conv.js';
 import './ops/nonzero.js';
 import './ops/non-max-suppression.js';

@@ -76,20 +76,31 @@ export interface Requantize {
   signedOut: boolean;
 }
 
+/** What the GEMM core hands its epilogue: the tile's accumulators and loop indices. */
+export interface GemmTile {
+  /** acc[i][j]: channel 2·mp + i, pixels 16·pb + 4j .. 4j + 3 of the block, as i32x4 sums. */
+  acc: Local[][];
+  /** The channel of the accumulator row being stored (set before `store(i)` runs). */
+  m: Local;
+  mp: Local;
+  pb: Local;
+}
+
+/** Stores one channel's 16 sums of a tile; `prologue` runs once before the loops. */
+export interface GemmEpilogue { prologue: Expr[]; store(i: number): Expr[] }
+
 /**
- * For each pair of output channels and each block of 16 pixels of the panel: the int32 sums over
- * K2 pairs of k, requantized and stored as 16 bytes at out(m) + 16·block. The last block may be
- * partial (`pixels` is not a multiple of 16): it goes through `tmp` and a copy of the valid bytes.
+ * The integer GEMM core: for each pair of output channels and each block of 16 pixels of the
+ * panel, the int32 sums over K2 pairs of k (weights in the A layout, panel in the B layout above),
+ * handed to `epilogue` channel by channel. An odd M pads the last pair with a zero channel,
+ * computed but not stored.
  */
-export function emitGemmRequantize(fn: FnBuilder, o: {
-  M: number; K2: number; weights: number; panel: I32Fn; blocks: () => Expr; pixels: () => Expr;
-  out: (m: Expr) => Expr; tmp: number; signedWeights: boolean; q: Requantize;
-}): Expr[] {
+export function emitGemmI16(fn: FnBuilder, o: {
+  M: number; K2: number; weights: number; panel: I32Fn; blocks: () => Expr; signedWeights: boolean;
+}, makeEpilogue: (t: GemmTile) => GemmEpilogue): Expr[] {
   const mp = fn.local('i32'), pb = fn.local('i32'), k = fn.local('i32'), bp = fn.local('i32'), wp = fn.local('i32'), m = fn.local('i32');
   const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => fn.local('v128')));
   const wv = [0, 1].map(() => fn.local('v128'));
-  const bias = fn.local('v128'), mult = fn.local('v128'), zy = fn.local('v128'), res = fn.local('v128');
-  const dst = fn.local('i32'), valid = fn.local('i32');
   // (w[m, k], w[m, k+1]) in every lane pair: two bytes splat, then widened to i16.
   const widen = (offset: number) => fn.simd('i16x8', `extend_low_i8x16_${o.signedWeights ? 's' : 'u'}`, fn.vload16Splat(wp.get(), offset));
   // The B vectors are loaded at each use (memory operands of the dot), not held in registers:
@@ -102,35 +113,54 @@ export function emitGemmRequantize(fn: FnBuilder, o: {
     inner.push(acc[i]![j]!.set(fn.viadd(acc[i]![j]!.get(), fn.simd('i32x4', 'dot_i16x8_s', wv[i]!.get(), fn.vload(bp.get(), 16 * j)))));
   }
   inner.push(bp.set(fn.add(bp.get(), 64)), wp.set(fn.add(wp.get(), 4)));
-
-  const requant = (a: Local) => fn.viadd(fn.vtoI32(fn.vnearest(fn.vmul(fn.vfromI32(o.q.bias !== undefined ? fn.viadd(a.get(), bias.get()) : a.get()), mult.get()))), zy.get());
-  const epilogue = (i: number): Expr => {
-    const r = acc[i]!;
-    const h0 = fn.simd('i16x8', 'narrow_i32x4_s', requant(r[0]!), requant(r[1]!));
-    const h1 = fn.simd('i16x8', 'narrow_i32x4_s', requant(r[2]!), requant(r[3]!));
-    const body: Expr[] = [
-      m.set(fn.add(fn.shl(mp.get(), 1), i)),
-      ...(o.q.bias !== undefined ? [bias.set(fn.visplat(fn.loadI32(fn.shl(m.get(), 2), o.q.bias)))] : []),
-      mult.set(fn.vloadSplat(fn.shl(m.get(), 2), o.q.mult)),
-      res.set(fn.simd('i8x16', `narrow_i16x8_${o.q.signedOut ? 's' : 'u'}`, h0, h1)),
-      dst.set(fn.add(o.out(m.get()), fn.shl(pb.get(), 4))),
-      valid.set(fn.sub(o.pixels(), fn.shl(pb.get(), 4))),
-      fn.if(fn.geS(valid.get(), 16), [fn.vstore(dst.get(), res.get())], [fn.vstore(o.tmp, res.get()), fn.copy(dst.get(), o.tmp, valid.get())]),
-    ];
-    // An odd M pads the last pair with a zero channel, computed but not stored.
+  const epilogue = makeEpilogue({ acc, m, mp, pb });
+  const store = (i: number): Expr => {
+    const body = [m.set(fn.add(fn.shl(mp.get(), 1), i)), ...epilogue.store(i)];
     return i === 1 && o.M % 2 === 1 ? fn.if(fn.ltS(fn.add(fn.shl(mp.get(), 1), 1), o.M), body) : fn.block(body);
   };
   return [
-    zy.set(fn.visplat(o.q.zy)),
+    ...epilogue.prologue,
     fn.for(mp, 0, Math.ceil(o.M / 2), 1, [
       fn.for(pb, 0, o.blocks(), 1, [
         ...acc.flat().map((a) => a.set(fn.vzero())),
         bp.set(fn.add(o.panel(), fn.mul(pb.get(), o.K2 * 64))),
         wp.set(fn.add(o.weights, fn.mul(mp.get(), o.K2 * 4))),
         fn.for(k, 0, o.K2, 1, inner),
-        epilogue(0),
-        epilogue(1),
+        store(0),
+        store(1),
       ]),
     ]),
   ];
+}
+
+/**
+ * The conv's GEMM: the sums requantized and stored as 16 bytes at out(m) + 16·block. The last
+ * block may be partial (`pixels` is not a multiple of 16): it goes through `tmp` and a copy of the
+ * valid bytes.
+ */
+export function emitGemmRequantize(fn: FnBuilder, o: {
+  M: number; K2: number; weights: number; panel: I32Fn; blocks: () => Expr; pixels: () => Expr;
+  out: (m: Expr) => Expr; tmp: number; signedWeights: boolean; q: Requantize;
+}): Expr[] {
+  return emitGemmI16(fn, o, ({ acc, m, pb }) => {
+    const bias = fn.local('v128'), mult = fn.local('v128'), zy = fn.local('v128'), res = fn.local('v128');
+    const dst = fn.local('i32'), valid = fn.local('i32');
+    const requant = (a: Local) => fn.viadd(fn.vtoI32(fn.vnearest(fn.vmul(fn.vfromI32(o.q.bias !== undefined ? fn.viadd(a.get(), bias.get()) : a.get()), mult.get()))), zy.get());
+    return {
+      prologue: [zy.set(fn.visplat(o.q.zy))],
+      store(i) {
+        const r = acc[i]!;
+        const h0 = fn.simd('i16x8', 'narrow_i32x4_s', requant(r[0]!), requant(r[1]!));
+        const h1 = fn.simd('i16x8', 'narrow_i32x4_s', requant(r[2]!), requant(r[3]!));
+        return [
+          ...(o.q.bias !== undefined ? [bias.set(fn.visplat(fn.loadI32(fn.shl(m.get(), 2), o.q.bias)))] : []),
+          mult.set(fn.vloadSplat(fn.shl(m.get(), 2), o.q.mult)),
+          res.set(fn.simd('i8x16', `narrow_i16x8_${o.q.signedOut ? 's' : 'u'}`, h0, h1)),
+          dst.set(fn.add(o.out(m.get()), fn.shl(pb.get(), 4))),
+          valid.set(fn.sub(o.pixels(), fn.shl(pb.get(), 4))),
+          fn.if(fn.geS(valid.get(), 16), [fn.vstore(dst.get(), res.get())], [fn.vstore(o.tmp, res.get()), fn.copy(dst.get(), o.tmp, valid.get())]),
+        ];
+      },
+    };
+  });
 }
