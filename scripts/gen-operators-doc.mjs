@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listHandlers } from '@onnx2wasm/onnx-import';
-import { BINARY_FUNCTIONS, UNARY_FUNCTIONS, listOps } from '@onnx2wasm/ir';
+import { BINARY_FUNCTIONS, REDUCE_KINDS, UNARY_FUNCTIONS, listOps } from '@onnx2wasm/ir';
 import { PER_SAMPLE_OPS, VIEW_OPS, getLowering, listLoweredOps } from '@onnx2wasm/wasm-codegen';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,13 +47,18 @@ export function operatorsDoc() {
     '|---|---|---|---|---|',
     ...listOps().map((o) => `| ${o.name} | ${o.group} | ${lowered.has(o.name) ? 'yes' : 'compile time only'} | ${runtimeDims(o.name, lowered)} | ${o.description.replace(/\|/g, '\\|')} |`),
     '',
-    `## Elementwise functions (${Object.keys(UNARY_FUNCTIONS).length} unary, ${Object.keys(BINARY_FUNCTIONS).length} binary)`,
+    `## Functions of the Unary, Binary and Reduce ops (${Object.keys(UNARY_FUNCTIONS).length} unary, ${Object.keys(BINARY_FUNCTIONS).length} binary, ${Object.keys(REDUCE_KINDS).length + 1} reductions)`,
     '',
-    'The `Unary` and `Binary` IR ops each compute one function of these tables, named by their `fn` attribute (the ONNX op of the same name imports as it; `inspect`, errors and profiles name the function). Result: the dtype of the output (`bool` for comparisons and predicates, else the input\'s).',
+    'The `Unary`, `Binary` and `Reduce` IR ops each compute one function of these tables, named by their `fn` attribute (the ONNX op of the same name imports as it; `inspect`, errors and profiles name the function). Result: the dtype of the output (`bool` for comparisons and predicates, else the input\'s).',
     '',
     '| function | IR op | input dtypes | result | description |',
     '|---|---|---|---|---|',
-    ...[...Object.entries(UNARY_FUNCTIONS).map(([id, f]) => [id, 'Unary', f]), ...Object.entries(BINARY_FUNCTIONS).map(([id, f]) => [id, 'Binary', f])]
+    ...[
+      ...Object.entries(UNARY_FUNCTIONS).map(([id, f]) => [id, 'Unary', f]),
+      ...Object.entries(BINARY_FUNCTIONS).map(([id, f]) => [id, 'Binary', f]),
+      ...Object.entries(REDUCE_KINDS).map(([id, k]) => [id, 'Reduce', { dtypes: k.dtypes, description: k.description }]),
+      ['ReduceMean', 'Reduce', { dtypes: ['float32', 'float64'], description: 'mean' }],
+    ]
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([id, op, f]) => `| ${id} | ${op} | ${f.dtypes.join(', ')} | ${f.bool ? 'bool' : 'input dtype'} | ${f.description.replace(/\|/g, '\\|')} |`),
     '',

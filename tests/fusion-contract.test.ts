@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { FUSABLE_ELEMENTWISE, FUSABLE_EXPONENTS } from '@onnx2wasm/optimizer';
 import { canFuseStep } from '@onnx2wasm/wasm-codegen';
-import { ACTIVATIONS as RECURRENT_ACTIVATIONS, ELEMENTWISE_FUNCTIONS, UNARY_FUNCTIONS, elementwiseNode, getOp, makeTensor } from '@onnx2wasm/ir';
+import { ACTIVATIONS as RECURRENT_ACTIVATIONS, ELEMENTWISE_FUNCTIONS, UNARY_FUNCTIONS, functionNode, getOp, makeTensor } from '@onnx2wasm/ir';
 import { UNARY_OPS } from '../packages/onnx-import/src/handlers/op-lists.js';
 import { ACTIVATIONS as EPILOGUE_KINDS, type ActivationKind, activationFn } from '../packages/ir/src/ops/epilogue.js';
 
@@ -26,7 +26,7 @@ describe('the table of elementwise functions (ir elementwise-functions.ts)', () 
       const x = makeTensor('float64', [xs.length], xs);
       // The node as the importer writes it: every parameter explicit (the table's defaults).
       const attrs = Object.fromEntries(f.params.map((p) => [p.name, p.default]));
-      const [y] = getOp('Unary')!.evaluate(elementwiseNode('n', f.id, ['x'], ['y'], attrs), [x]);
+      const [y] = getOp('Unary')!.evaluate(functionNode('n', f.id, ['x'], ['y'], attrs), [x]);
       const want = xs.map((v) => f.reference(v, f.params.map((p) => p.default)));
       expect(Array.from(y!.data as Float64Array), f.id).toEqual(want);
     }

@@ -23,7 +23,7 @@ export { BINARY_FUNCTIONS, isBinaryFunction, binaryFunction, bitShiftAttrs, modA
 export type { BitShiftAttrs, ModAttrs } from './ops/binary.js';
 export type { BinaryFunction } from './ops/binary.js';
 export * from './ops/elementwise-node.js';
-export { elementwiseNode, elementwiseOpFor } from './ops/elementwise-builder.js';
+export { functionNode, functionOpFor } from './ops/function-node.js';
 export { dimsAttr } from './ops/dims.js';
 export { clipStepBounds, powStepExponent, readProgram } from './ops/fused-elementwise.js';
 export type { FusedStep } from './ops/fused-elementwise.js';
@@ -33,7 +33,7 @@ export { reducedAxes } from './ops/reduce-mean.js';
 export { castTarget, castRounding, castSaturate, hasSaturate } from './ops/cast.js';
 export { transposePerm, transposeTensor } from './ops/transpose.js';
 export { TO_NCHW, TO_NHWC } from './ops/channels-last.js';
-export { REDUCE_KINDS, emptyReduction, intRange } from './ops/reduce.js';
+export { REDUCE_KINDS, emptyReduction, intRange, isReduceFunction } from './ops/reduce.js';
 export type { ReduceKind } from './ops/reduce.js';
 export { attentionDims, maskStrides } from './ops/attention.js';
 export { padAmounts, padMode, padSource } from './ops/pad.js';

@@ -4,7 +4,7 @@ import { DType, isBigInt } from './dtype.js';
 import { AttrValue, Attrs, Dim, Graph, Node } from './graph.js';
 import { makeTensor, sizeOf } from './tensor.js';
 import { inferNode } from './infer-node.js';
-import { elementwiseNode } from './ops/elementwise-builder.js';
+import { functionNode } from './ops/function-node.js';
 import { canonicalDim } from './dim-expr.js';
 
 class Cursor {
@@ -112,7 +112,7 @@ export function parseGraph(text: string): Graph {
     }
     const nameMatch = / {2}# (.+)$/.exec(raw[i - 1]!);
     // A function id (`Add(...)`) is a Unary/Binary node computing it.
-    const node: Node = elementwiseNode(nameMatch ? nameMatch[1]!.trim() : `${op}_${counter++}`, op, inputs, outputs, attrs);
+    const node: Node = functionNode(nameMatch ? nameMatch[1]!.trim() : `${op}_${counter++}`, op, inputs, outputs, attrs);
     inferNode(g, node);
     g.nodes.push(node);
   }

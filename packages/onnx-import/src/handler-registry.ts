@@ -1,4 +1,4 @@
-import { Attrs, Graph, Tensor, ValueType, elementwiseNode, inferNode } from '@onnx2wasm/ir';
+import { Attrs, Graph, Tensor, ValueType, functionNode, inferNode } from '@onnx2wasm/ir';
 import { withAttributeDefaults, withEmittedDefaults } from './attribute-defaults.js';
 import { OnnxImportError } from './errors.js';
 import { foldAtImport } from './fold-at-import.js';
@@ -98,7 +98,7 @@ export function makeContext(graph: Graph, onnxNode: OnnxNode, opset: number, fre
       for (const i of inputs) if (i) ctx.typeOf(i);
       const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => fresh(`${node.name}/${op}`)) : outputs;
       // An elementwise function id ('Mul', 'Relu') emits the Unary/Binary node computing it.
-      const irNode = elementwiseNode(emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outs, withEmittedDefaults(op, attrs));
+      const irNode = functionNode(emitted++ === 0 ? node.name : `${node.name}/${op}${emitted - 1}`, op, inputs, outs, withEmittedDefaults(op, attrs));
       const guard = currentGuards();
       if (guard) irNode.guard = guard;
       inferNode(graph, irNode);

@@ -2,7 +2,7 @@
 // run once in init(): the weights region holds the int8 bytes, runs read the widened copy, and
 // several runs give the same answer (nothing else writes the load-time region).
 import { describe, expect, it } from 'vitest';
-import { Graph, elementwiseNode, inferNode, makeTensor } from '@onnx2wasm/ir';
+import { Graph, functionNode, inferNode, makeTensor } from '@onnx2wasm/ir';
 import { generateModule } from './generate-module.js';
 import { loadTimeValues } from './load-time.js';
 import { META_SECTION, ModelMeta } from './model-meta.js';
@@ -36,8 +36,8 @@ function graph(): Graph {
     { name: 'widen', op: 'DequantizeLinear', inputs: ['q', 's'], outputs: ['w'], attrs: { axis: 1, block_size: 0 } },
     { name: 'rows', op: 'Transpose', inputs: ['w'], outputs: ['wt'], attrs: { perm: [1, 0] } },
     // The Add is not the graph output, so in-place reuse would be allowed for a plain value.
-    elementwiseNode('add', 'Add', ['x', 'wt'], ['h']),
-    elementwiseNode('relu', 'Relu', ['h'], ['y']),
+    functionNode('add', 'Add', ['x', 'wt'], ['h']),
+    functionNode('relu', 'Relu', ['h'], ['y']),
   ];
   for (const n of nodes) { inferNode(g, n); g.nodes.push(n); }
   return g;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Graph, Node, elementwiseNode, isFn } from '@onnx2wasm/ir';
+import { Graph, Node, functionNode, isFn } from '@onnx2wasm/ir';
 import { CodegenError } from './errors.js';
 import { LowerContext, Lowering, StaticOperand, staticContext, staticView, staticViewIfAny, takesRunTimeDims } from './lowering.js';
 import { runTimeContext } from './dynamic-dims.js';
 import { WasmModuleBuilder } from './wasm-builder.js';
 
-const node: Node = elementwiseNode('add_0', 'Add', ['x', 'w'], ['y']);
+const node: Node = functionNode('add_0', 'Add', ['x', 'w'], ['y']);
 const weight = { dtype: 'float32' as const, dims: [4], data: new Float32Array(4) };
 
 function contexts() {

@@ -14,8 +14,7 @@ const ALWAYS = new Set([
   'NhwcConv', 'NhwcMaxPool', 'NhwcAveragePool', 'NhwcGlobalAveragePool', 'NhwcGlobalMaxPool',
 ]);
 
-const AXIS_OPS = ['Gemm', 'Softmax', 'LogSoftmax', 'Hardmax', 'Concat', 'Split', 'LayerNormalization', 'Flatten', 'CumSum', 'ArgMax', 'ArgMin', 'Transpose',
-  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL2', 'ReduceL1', 'ReduceLogSumExp', 'ReduceSumSquare', 'ReduceLogSum'];
+const AXIS_OPS = ['Gemm', 'Softmax', 'LogSoftmax', 'Hardmax', 'Concat', 'Split', 'LayerNormalization', 'Flatten', 'CumSum', 'ArgMax', 'ArgMin', 'Transpose', 'Reduce'];
 
 /** Ops that can run per sample over a symbolic batch (some only for attributes that leave dim 0 alone). */
 export const PER_SAMPLE_OPS: ReadonlySet<string> = new Set([...ALWAYS, ...AXIS_OPS]);
@@ -42,8 +41,7 @@ function keepsBatchAxis(n: Node, rank: number): boolean {
     case 'Flatten': case 'CumSum': case 'ArgMax': case 'ArgMin':
       return norm(axisOf(n)) > 0;
     case 'Transpose': return transposeAttrs(n).perm[0] === 0;
-    case 'ReduceMean': case 'ReduceSum': case 'ReduceMax': case 'ReduceMin': case 'ReduceProd': case 'ReduceL2': case 'ReduceL1':
-    case 'ReduceLogSumExp': case 'ReduceSumSquare': case 'ReduceLogSum': {
+    case 'Reduce': {
       const { axes } = reduceAttrs(n);
       return axes.length > 0 && axes.every((a) => norm(a) > 0);
     }

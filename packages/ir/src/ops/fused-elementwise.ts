@@ -5,7 +5,7 @@ import { Node } from '../graph.js';
 import { OpDef, attrString, broadcastShapes, fail, getOp, input, registerOp } from '../op-registry.js';
 import { Tensor, makeTensor, sizeOf } from '../tensor.js';
 import { broadcastIndexer } from '../reference.js';
-import { elementwiseNode, elementwiseOpFor } from './elementwise-builder.js';
+import { functionNode, functionOpFor } from './function-node.js';
 
 export interface FusedStep { op: string; args: string[]; attrs?: Record<string, number | string> }
 
@@ -28,7 +28,7 @@ export function readProgram(node: Node): FusedStep[] {
   }
   if (!Array.isArray(steps) || steps.length === 0) fail(node, 'program has no steps', 'INVALID_ATTRIBUTE');
   steps.forEach((s, k) => {
-    if (!elementwiseOpFor(s.op) && getOp(s.op)?.group !== 'elementwise') fail(node, `step ${k} uses '${s.op}', which is not an elementwise op`, 'INVALID_ATTRIBUTE');
+    if (!functionOpFor(s.op) && getOp(s.op)?.group !== 'elementwise') fail(node, `step ${k} uses '${s.op}', which is not an elementwise op`, 'INVALID_ATTRIBUTE');
     for (const a of s.args) {
       const m = /^([it])(\d+)$/.exec(a);
       if (!m || (m[1] === 't' && Number(m[2]) >= k) || (m[1] === 'i' && Number(m[2]) >= node.inputs.length)) fail(node, `step ${k} reads '${a}', which is not defined before it`, 'INVALID_ATTRIBUTE');
@@ -42,7 +42,7 @@ function run(node: Node, inputs: Tensor[]): Tensor {
   const temps: Tensor[] = [];
   for (const s of readProgram(node)) {
     const args = s.args.map((a) => (a[0] === 'i' ? inputs[Number(a.slice(1))]! : temps[Number(a.slice(1))]!));
-    const stepNode = elementwiseNode(node.name, s.op, args.map((_, i) => `a${i}`), ['y'], { ...(s.attrs ?? {}) });
+    const stepNode = functionNode(node.name, s.op, args.map((_, i) => `a${i}`), ['y'], { ...(s.attrs ?? {}) });
     if (s.op === 'Clip') {
       const lo = s.attrs?.min, hi = s.attrs?.max;
       args.push(lo === undefined ? (undefined as unknown as Tensor) : makeTensor('float32', [], [Number(lo)]));

@@ -2,7 +2,7 @@
 // when the list is empty, unless noop_with_empty_axes=1 makes that the identity). The
 // importer turns the opset-18 axes input into the attribute.
 import { Dim, Node } from '../graph.js';
-import { OpDef, attrInt, attrInts, expectDType, input, registerOp } from '../op-registry.js';
+import { OpDef, attrInt, attrInts, expectDType, input } from '../op-registry.js';
 import { indices } from '../reference.js';
 import { makeTensor, sizeOf, stridesOf } from '../tensor.js';
 import { normalizeAxes } from './shape-util.js';
@@ -39,6 +39,7 @@ export function reducedShape<D extends Dim>(node: Node, shape: readonly D[]): D[
   return out;
 }
 
+/** ReduceMean's definition; the Reduce op (reduce.ts) runs it for fn 'ReduceMean'. */
 export const reduceMean: OpDef = {
   name: 'ReduceMean',
   group: 'reduce',
@@ -69,4 +70,3 @@ export const reduceMean: OpDef = {
   flops(ctx) { return sizeOf(input(ctx, 0).shape.filter((d): d is number => typeof d === 'number')); },
 };
 
-registerOp(reduceMean);

@@ -5,10 +5,10 @@
 // input elements that map to it; reducing an empty list gives the kind's identity (0, 1, -inf …).
 import { DType, DTYPE_BYTES, FLOAT_DTYPES, INT_DTYPES, floatToHalf, halfToFloat, isBigInt } from '../dtype.js';
 import { Node } from '../graph.js';
-import { OpDef, expectDType, input, registerOp } from '../op-registry.js';
+import { OpDef, attrString, expectDType, fail, input, registerOp } from '../op-registry.js';
 import { indices } from '../reference.js';
 import { Tensor, makeTensor, sizeOf, stridesOf } from '../tensor.js';
-import { reducedAxes, reducedShape } from './reduce-mean.js';
+import { reduceMean, reducedAxes, reducedShape } from './reduce-mean.js';
 
 export interface ReduceKind {
   op: string;
@@ -102,18 +102,33 @@ function evaluateReduce(kind: ReduceKind, node: Node, x: Tensor): Tensor {
   return out;
 }
 
-function defineReduce(kind: ReduceKind): OpDef {
-  return {
-    name: kind.op,
-    group: 'reduce',
-    description: `${kind.description} over the listed axes (all when empty, none with noop_with_empty_axes)`,
-    infer(ctx) {
-      const dtype = expectDType(ctx, 0, kind.dtypes);
-      return [{ dtype, shape: reducedShape(ctx.node, input(ctx, 0).shape) }];
-    },
-    evaluate(node, [x]) { return [evaluateReduce(kind, node, x!)]; },
-    flops(ctx) { return sizeOf(input(ctx, 0).shape.filter((d): d is number => typeof d === 'number')); },
-  };
+/** Every reduction's id: the table above and ReduceMean (reduce-mean.ts). */
+export function isReduceFunction(id: string): boolean {
+  return id === 'ReduceMean' || Object.hasOwn(REDUCE_KINDS, id);
 }
 
-for (const kind of Object.values(REDUCE_KINDS)) registerOp(defineReduce(kind));
+/** The kind of a Reduce node other than ReduceMean, or an INVALID_ATTRIBUTE error naming it. */
+function reduceKind(node: Node): ReduceKind | 'mean' {
+  const id = attrString(node, 'fn');
+  if (!isReduceFunction(id)) fail(node, `'${id}' is not a reduction`, 'INVALID_ATTRIBUTE');
+  return id === 'ReduceMean' ? 'mean' : REDUCE_KINDS[id]!;
+}
+
+const reduce: OpDef = {
+  name: 'Reduce',
+  group: 'reduce',
+  description: 'reduction `fn` (ReduceSum, ReduceMean, ReduceMax, …) over the listed axes (all when empty, none with noop_with_empty_axes)',
+  infer(ctx) {
+    const kind = reduceKind(ctx.node);
+    if (kind === 'mean') return reduceMean.infer(ctx);
+    const dtype = expectDType(ctx, 0, kind.dtypes);
+    return [{ dtype, shape: reducedShape(ctx.node, input(ctx, 0).shape) }];
+  },
+  evaluate(node, inputs) {
+    const kind = reduceKind(node);
+    return kind === 'mean' ? reduceMean.evaluate(node, inputs) : [evaluateReduce(kind, node, inputs[0]!)];
+  },
+  flops(ctx) { return sizeOf(input(ctx, 0).shape.filter((d): d is number => typeof d === 'number')); },
+};
+
+registerOp(reduce);

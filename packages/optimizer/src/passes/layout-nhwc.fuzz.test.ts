@@ -3,7 +3,7 @@
 // layout forced to NHWC and left to choose: the optimized graph must evaluate, with the reference
 // ops, to the original's numbers.
 import { describe, expect, it } from 'vitest';
-import { Graph, Tensor, elementwiseNode, getOp, inferNode, makeTensor, seededRandom, verifyGraph } from '@onnx2wasm/ir';
+import { Graph, Tensor, functionNode, getOp, inferNode, makeTensor, seededRandom, verifyGraph } from '@onnx2wasm/ir';
 import { optimize } from '../pipeline.js';
 
 function evaluate(g: Graph, feeds: Tensor[]): Tensor[] {
@@ -22,7 +22,7 @@ function randomNet(seed: number): Graph {
   let k = 0;
   const shape = (v: string) => g.types.get(v)!.shape as number[];
   const node = (op: string, inputs: string[], attrs: Record<string, unknown> = {}): string => {
-    const n = elementwiseNode(`n${k}`, op, inputs, [`v${k++}`], attrs as Graph['nodes'][number]['attrs']);
+    const n = functionNode(`n${k}`, op, inputs, [`v${k++}`], attrs as Graph['nodes'][number]['attrs']);
     inferNode(g, n);
     g.nodes.push(n);
     return n.outputs[0]!;

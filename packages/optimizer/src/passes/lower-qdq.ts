@@ -11,7 +11,7 @@
 // and a static input QLinearMatMul: one node each on the integer kernels (kernels/int8), 8-bit in
 // and out. A pattern whose parameters are not constants, or whose sums cannot be made exact,
 // keeps the literal form.
-import { DType, Node, Tensor, centredMax, convAttrs, elementwiseNode, exactChunks, gemmAttrs, makeTensor, quantizeAttrs, readActivation } from '@onnx2wasm/ir';
+import { DType, Node, Tensor, centredMax, convAttrs, functionNode, exactChunks, gemmAttrs, makeTensor, quantizeAttrs, readActivation } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { integerMatMulRules } from './integer-matmul-to-float.js';
 import { qdqPassthrough } from './qdq-passthrough.js';
@@ -146,7 +146,7 @@ const integerOp: Rule = {
     }
     if (s.kind === 'MatMul' && biasF) {
       const biased = view.fresh(`${name}/acc_bias`);
-      insert.push(elementwiseNode(`${name}/bias`, 'Add', [acc, biasF], [biased]));
+      insert.push(functionNode(`${name}/bias`, 'Add', [acc, biasF], [biased]));
       acc = biased;
     }
     // The combined scale, rounded to float32 at each step as onnxruntime computes it.
@@ -155,7 +155,7 @@ const integerOp: Rule = {
     const mShape = !perChannel ? [] : s.kind === 'Conv' ? [channels, ...new Array(view.type(node.outputs[0]!).shape.length - 2).fill(1)] : [channels];
     const scaled = view.fresh(`${name}/scaled`);
     insert.push(
-      elementwiseNode(`${name}/requantize`, 'Mul', [acc, constant('multiplier', makeTensor('float32', mShape, Array.from(m)))], [scaled]),
+      functionNode(`${name}/requantize`, 'Mul', [acc, constant('multiplier', makeTensor('float32', mShape, Array.from(m)))], [scaled]),
       { ...q, inputs: q.inputs[2] ? [scaled, one, q.inputs[2]] : [scaled, one] },
     );
     const patch: Patch = { remove: [node, q], insert, constants };
@@ -230,14 +230,14 @@ function chunkedConv(view: GraphView, node: Node, xc: string, wc: string, chunks
     );
     if (sum === undefined) { sum = pi; return; }
     const s = view.fresh(`${name}/sum${k}`);
-    nodes.push(elementwiseNode(`${name}/sum${k}`, 'Add', [sum, pi], [s]));
+    nodes.push(functionNode(`${name}/sum${k}`, 'Add', [sum, pi], [s]));
     sum = s;
   });
   if (bias) {
     const rank = view.type(node.outputs[0]!).shape.length;
     const b = constant('bias_i32', makeTensor('int32', [bias.length, ...new Array(rank - 2).fill(1)], Array.from(bias)));
     const s = view.fresh(`${name}/sum_bias`);
-    nodes.push(elementwiseNode(`${name}/sum_bias`, 'Add', [sum!, b], [s]));
+    nodes.push(functionNode(`${name}/sum_bias`, 'Add', [sum!, b], [s]));
     sum = s;
   }
   nodes.push({ name: `${name}/acc`, op: 'Cast', inputs: [sum!], outputs: [out], attrs: { to: 'float32' } });

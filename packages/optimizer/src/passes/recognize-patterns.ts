@@ -3,7 +3,7 @@
 //   the form PyTorch writes before opset 17;
 //   Gelu from x · 0.5 · (1 + erf(x / √2)) in its usual orderings.
 // The replacements are fused further downstream (Gelu into a matmul epilogue).
-import { Node, Tensor, elementwiseNode, isFn, makeTensor, reduceAttrs } from '@onnx2wasm/ir';
+import { Node, Tensor, functionNode, isFn, makeTensor, reduceAttrs } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass, scalarConstant, soleProducer } from '../rewrite.js';
 
 /** The other input of a binary node, given one of them. */
@@ -126,14 +126,14 @@ const gelu: Rule = {
           const erf = soleProducer(view, erfOut, 'Erf');
           const d = erf && soleProducer(view, erf.inputs[0], 'Div');
           if (erf && d && d.inputs[0] === x && Math.abs((scalarConstant(view, d.inputs[1]) ?? 0) - Math.SQRT2) < 1e-4) {
-            return { remove: [d, erf, plus, inner, n], insert: [elementwiseNode(n.name, 'Gelu', [x], [n.outputs[0]!], { approximate: 'none' })] };
+            return { remove: [d, erf, plus, inner, n], insert: [functionNode(n.name, 'Gelu', [x], [n.outputs[0]!], { approximate: 'none' })] };
           }
         }
       }
     }
     for (const [a, b] of [[n.inputs[0]!, n.inputs[1]!], [n.inputs[1]!, n.inputs[0]!]]) {
       const m = match(a, b);
-      if (m) return { remove: [...m.nodes, n], insert: [elementwiseNode(n.name, 'Gelu', [m.x], [n.outputs[0]!], { approximate: 'none' })] };
+      if (m) return { remove: [...m.nodes, n], insert: [functionNode(n.name, 'Gelu', [m.x], [n.outputs[0]!], { approximate: 'none' })] };
     }
     return undefined;
   },

@@ -4,14 +4,12 @@
 // axes (and broadcast constants) mapped through the permutation, and two Transposes in a row
 // become one. Each rewrite keeps the values exactly; none moves a Transpose up,
 // so the rules stop.
-import { AttrValue, Dim, Node, REDUCE_KINDS, Tensor, batchNormalizationAttrs, concatAttrs, elementwiseNode, getOp, makeTensor, reduceAttrs, resizeAttrs, toNumbers, transposeAttrs, transposeTensor } from '@onnx2wasm/ir';
+import { AttrValue, Dim, Node, Tensor, batchNormalizationAttrs, concatAttrs, functionNode, getOp, makeTensor, reduceAttrs, resizeAttrs, toNumbers, transposeAttrs, transposeTensor } from '@onnx2wasm/ir';
 import { GraphView, Patch, Rule, rewritePass } from '../rewrite.js';
 import { composeTransposes } from './cancel-transposes.js';
 
 /** Elementwise ops whose meaning depends on an axis or on element order. */
 const ORDER_DEPENDENT = new Set(['QuantizeLinear', 'DequantizeLinear', 'RotaryEmbedding', 'RandomUniform']);
-
-const REDUCTIONS = new Set(['ReduceMean', ...Object.keys(REDUCE_KINDS)]);
 
 const permOf = (n: Node | undefined): number[] | undefined => (n?.op === 'Transpose' ? transposeAttrs(n).perm : undefined);
 const samePerm = (a: number[], b: number[]) => a.length === b.length && a.every((p, i) => p === b[i]);
@@ -107,7 +105,7 @@ const sinkThroughSlice: Rule = {
 const sinkThroughReduce: Rule = {
   name: 'sink-through-reduce',
   apply(n, view) {
-    if (!REDUCTIONS.has(n.op) || n.inputs.length !== 1) return undefined;
+    if (n.op !== 'Reduce' || n.inputs.length !== 1) return undefined;
     const t = view.producer(n.inputs[0]!), perm = permOf(t);
     if (!perm) return undefined;
     const rank = perm.length;
@@ -254,8 +252,8 @@ const batchNormAsAffine: Rule = {
       remove: [n],
       constants: [[aName, makeTensor('float32', dims, a)], [bName, makeTensor('float32', dims, b)]],
       insert: [
-        elementwiseNode(`${n.name}/scale`, 'Mul', [n.inputs[0]!, aName], [scaled]),
-        elementwiseNode(n.name, 'Add', [scaled, bName], [n.outputs[0]!]),
+        functionNode(`${n.name}/scale`, 'Mul', [n.inputs[0]!, aName], [scaled]),
+        functionNode(n.name, 'Add', [scaled, bName], [n.outputs[0]!]),
       ],
     };
   },

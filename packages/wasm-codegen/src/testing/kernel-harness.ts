@@ -1,6 +1,6 @@
 // Test support: compile one IR node to a module, run it, and compare with the op's reference evaluate.
 // Instantiates the module directly (no runtime package) so codegen tests stay inside their layer.
-import { elementwiseNode, seededRandom } from '@onnx2wasm/ir';
+import { functionNode, seededRandom } from '@onnx2wasm/ir';
 import { Attrs, DType, Dim, Graph, Tensor, arrayFromBytes, getOp, halfToFloat, inferNode, makeTensor, sizeOf } from '@onnx2wasm/ir';
 import { generateModule, CodegenOptions } from '../generate-module.js';
 import { META_SECTION, ModelMeta } from '../model-meta.js';
@@ -49,7 +49,7 @@ export function buildNodeGraph(op: string, inputs: (NodeInput | undefined)[], at
   });
   if (isWindowOp(op) && inputs[0]) attrs = completeWindowAttrs(op, attrs, inputs[0].shape, inputs[op === 'QLinearConv' ? 3 : 1]?.shape, outputs);
   // `op` may be an elementwise function id ('Add', 'Relu'): the Unary/Binary node computing it.
-  const node = elementwiseNode(`${op}_0`, op, names, Array.from({ length: outputs }, (_, k) => `y${k}`), attrs);
+  const node = functionNode(`${op}_0`, op, names, Array.from({ length: outputs }, (_, k) => `y${k}`), attrs);
   inferNode(g, node);
   g.nodes.push(node);
   g.outputs = node.outputs;

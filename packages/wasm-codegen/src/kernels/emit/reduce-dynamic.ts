@@ -2,7 +2,7 @@
 // axes must form one contiguous block, so x is viewed as [outer, n, inner] and each output slot
 // (o, i) is one scalar loop over n. Simpler than reduce.ts's vector forms; run-time dims are rare
 // on the reductions that matter for speed (ReduceMean over static trailing axes has its own kernel).
-import { DType, Dim, Node, REDUCE_KINDS, dimProduct, emptyReduction, reducedAxes } from '@onnx2wasm/ir';
+import { DType, Dim, Node, REDUCE_KINDS, dimProduct, emptyReduction, opLabel, reducedAxes } from '@onnx2wasm/ir';
 import { LowerContext, unsupported } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 import { KindCtx, REDUCE_CODE, ReduceCode } from './reduce-kinds.js';
@@ -33,8 +33,8 @@ export function lowerReduceDynamic(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const t = scalarType(x.dtype);
-  const code = REDUCE_CODE[node.op];
-  if (!t || !code || !REDUCE_KINDS[node.op]!.dtypes.includes(x.dtype)) unsupported(ctx, `${node.op} on ${x.dtype}`);
+  const code = REDUCE_CODE[opLabel(node)];
+  if (!t || !code || !REDUCE_KINDS[opLabel(node)]!.dtypes.includes(x.dtype)) unsupported(ctx, `${opLabel(node)} on ${x.dtype}`);
   const [lo, hi] = reducedBlock(node, x.shape)!;
   // Thunks: an expression may appear only once in the tree, and ctx.dim gives a fresh read each call.
   const outer = () => ctx.dim(dimProduct(x.shape.slice(0, lo))), n = () => ctx.dim(dimProduct(x.shape.slice(lo, hi))), inner = () => ctx.dim(dimProduct(x.shape.slice(hi)));
@@ -58,6 +58,6 @@ export function lowerReduceDynamic(ctx: LowerContext): Expr[] {
     t.store(c.ctx, yAt(), code.post ? code.post(c, () => acc.get(), shift) : acc.get()),
   ];
   // An empty reduction (n = 0 at run time, e.g. no NonZero hits) gives the kind's value on an empty set.
-  const empty = t.store(c.ctx, yAt(), fn.constOf(t.wasm, emptyReduction(REDUCE_KINDS[node.op]!, t.dtype)));
+  const empty = t.store(c.ctx, yAt(), fn.constOf(t.wasm, emptyReduction(REDUCE_KINDS[opLabel(node)]!, t.dtype)));
   return [fn.for(o, 0, outer(), 1, [fn.for(i, 0, inner(), 1, [fn.if(fn.eqz(n()), [empty], slot)])])];
 }

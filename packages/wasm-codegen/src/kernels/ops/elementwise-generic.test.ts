@@ -30,7 +30,7 @@ describe('generic (scalar) elementwise kernels vs reference', () => {
     }
   }
   // Every node carries its parameters (the importer writes ONNX's defaults; these are they).
-  const params: Record<string, Attrs> = { Elu: { alpha: 1 }, Selu: { alpha: 1.6732632, gamma: 1.050701 } };
+  const params: Record<string, Attrs> = { Elu: { alpha: 1 }, Selu: { alpha: 1.6732632, gamma: 1.050701 }, Gelu: { approximate: 'none' } };
   for (const op of ['Sin', 'Cos', 'Atan', 'Softplus', 'Elu', 'Selu', 'Sign', 'Round', 'Mish', 'Gelu', 'Softsign']) {
     for (const dtype of ['float32', 'float64'] as DType[]) {
       it(`${op} ${dtype}`, async () => {

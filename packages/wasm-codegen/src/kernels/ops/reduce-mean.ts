@@ -4,7 +4,7 @@
 //   [kept?, reduced, kept]    the inner kept dim is vectorized, summing whole rows of it;
 // anything else accumulates every input element into its output slot, then scales.
 import { Dim, Node, dimProduct, reducedAxes, sizeOf, stridesOf } from '@onnx2wasm/ir';
-import { LowerContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
+import { LowerContext, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 import { mergeDims, stridedLoops } from '../emit/strided-loops.js';
 
@@ -45,64 +45,63 @@ function trailingStatic(node: Node, shape: Dim[]): number | undefined {
   return (tail as number[]).reduce((p, d) => p * d, 1);
 }
 
-registerLowering({
-  ops: ['ReduceMean'],
-  lower(context) {
-    const ctx = staticViewIfAny(context);
-    if (!ctx) return lowerReduceMeanRunTime(context);
-    const { fn, node } = ctx;
-    const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
-    if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
-    const axes = reducedAxes(node, x.dims.length);
-    const count = axes.reduce((p, a) => p * x.dims[a]!, 1);
-    // The mean over an empty axis is 0, as onnxruntime gives it (0 / 0 would be NaN).
-    const scale = count ? 1 / count : 0;
-    const outN = sizeOf(y.dims);
-    if (outN === 0) return [];
-    const g = groups(x.dims, axes);
-    const xAddr = x.addr;
-    const pattern = g.map((p) => (p.reduced ? 'R' : 'K')).join('');
-    if (pattern === '' || pattern === 'K') return [fn.copy(y.addr, xAddr, outN * 4)];
-    const k = fn.local('i32'), acc = fn.local('v128'), s = fn.local('f32');
+/** ReduceMean on float32 (the Reduce lowering in reduce.ts calls it for fn 'ReduceMean'). */
+export function lowerReduceMean(context: LowerContext): Expr[] {
+  const ctx = staticViewIfAny(context);
+  if (!ctx) return lowerReduceMeanRunTime(context);
+  const { fn, node } = ctx;
+  const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
+  if (y.dtype !== 'float32') unsupported(ctx, `dtype ${y.dtype}`);
+  const axes = reducedAxes(node, x.dims.length);
+  const count = axes.reduce((p, a) => p * x.dims[a]!, 1);
+  // The mean over an empty axis is 0, as onnxruntime gives it (0 / 0 would be NaN).
+  const scale = count ? 1 / count : 0;
+  const outN = sizeOf(y.dims);
+  if (outN === 0) return [];
+  const g = groups(x.dims, axes);
+  const xAddr = x.addr;
+  const pattern = g.map((p) => (p.reduced ? 'R' : 'K')).join('');
+  if (pattern === '' || pattern === 'K') return [fn.copy(y.addr, xAddr, outN * 4)];
+  const k = fn.local('i32'), acc = fn.local('v128'), s = fn.local('f32');
 
-    if (pattern === 'R' || pattern === 'KR') return meanOfRows(fn, () => xAddr, () => y.addr, outN, g[g.length - 1]!.size);
-    if (pattern === 'RK' || pattern === 'KRK') {
-      const R = g[g.length - 2]!.size, I = g[g.length - 1]!.size, I4 = I - (I % 4);
-      const outer = pattern === 'KRK' ? g[0]!.size : 1;
-      const i = fn.local('i32');
-      return stridedLoops(fn, [xAddr, y.addr], [{ count: outer, strides: [R * I * 4, I * 4] }], ([px, py]) => {
-        const src = () => fn.add(fn.add(px!(), fn.shl(i.get(), 2)), fn.mul(k.get(), I * 4));
-        const dst = () => fn.add(py!(), fn.shl(i.get(), 2));
-        return [
-          fn.for(i, 0, I4, 4, [
-            acc.set(fn.vzero()),
-            fn.for(k, 0, R, 1, [acc.set(fn.vadd(acc.get(), fn.vload(src())))]),
-            fn.vstore(dst(), fn.vmul(acc.get(), fn.vconst(scale))),
-          ]),
-          fn.for(i, I4, I, 1, [
-            s.set(fn.f32(0)),
-            fn.for(k, 0, R, 1, [s.set(fn.fadd(s.get(), fn.loadF32(src())))]),
-            fn.storeF32(dst(), fn.fmul(s.get(), fn.f32(scale))),
-          ]),
-        ];
-      });
-    }
-    // General pattern: accumulate in place, output pointer not moving along reduced dims.
-    const kept = x.dims.map((d, a) => (axes.includes(a) ? 1 : d));
-    const is = stridesOf(x.dims), os = stridesOf(kept);
-    const loops = mergeDims(x.dims.map((d, a) => ({ count: d, strides: [is[a]! * 4, axes.includes(a) ? 0 : os[a]! * 4] })));
-    const j = fn.local('i32');
-    return [
-      fn.fill(y.addr, 0, outN * 4),
-      ...stridedLoops(fn, [xAddr, y.addr], loops, ([px, py]) => [fn.storeF32(py!(), fn.fadd(fn.loadF32(py!()), fn.loadF32(px!())))]),
-      fn.for(j, 0, outN, 1, [fn.storeF32(fn.shl(j.get(), 2), fn.fmul(fn.loadF32(fn.shl(j.get(), 2), y.addr), fn.f32(scale)), y.addr)]),
-    ];
-  },
-  /** Run-time dims: the row form only, static reduced dims at the end (RMSNorm's mean of squares over the hidden size); other reductions run per sample. */
-  runTimeDims(node, [x]) {
-    return !!x && trailingStatic(node, x.shape) !== undefined;
-  },
-});
+  if (pattern === 'R' || pattern === 'KR') return meanOfRows(fn, () => xAddr, () => y.addr, outN, g[g.length - 1]!.size);
+  if (pattern === 'RK' || pattern === 'KRK') {
+    const R = g[g.length - 2]!.size, I = g[g.length - 1]!.size, I4 = I - (I % 4);
+    const outer = pattern === 'KRK' ? g[0]!.size : 1;
+    const i = fn.local('i32');
+    return stridedLoops(fn, [xAddr, y.addr], [{ count: outer, strides: [R * I * 4, I * 4] }], ([px, py]) => {
+      const src = () => fn.add(fn.add(px!(), fn.shl(i.get(), 2)), fn.mul(k.get(), I * 4));
+      const dst = () => fn.add(py!(), fn.shl(i.get(), 2));
+      return [
+        fn.for(i, 0, I4, 4, [
+          acc.set(fn.vzero()),
+          fn.for(k, 0, R, 1, [acc.set(fn.vadd(acc.get(), fn.vload(src())))]),
+          fn.vstore(dst(), fn.vmul(acc.get(), fn.vconst(scale))),
+        ]),
+        fn.for(i, I4, I, 1, [
+          s.set(fn.f32(0)),
+          fn.for(k, 0, R, 1, [s.set(fn.fadd(s.get(), fn.loadF32(src())))]),
+          fn.storeF32(dst(), fn.fmul(s.get(), fn.f32(scale))),
+        ]),
+      ];
+    });
+  }
+  // General pattern: accumulate in place, output pointer not moving along reduced dims.
+  const kept = x.dims.map((d, a) => (axes.includes(a) ? 1 : d));
+  const is = stridesOf(x.dims), os = stridesOf(kept);
+  const loops = mergeDims(x.dims.map((d, a) => ({ count: d, strides: [is[a]! * 4, axes.includes(a) ? 0 : os[a]! * 4] })));
+  const j = fn.local('i32');
+  return [
+    fn.fill(y.addr, 0, outN * 4),
+    ...stridedLoops(fn, [xAddr, y.addr], loops, ([px, py]) => [fn.storeF32(py!(), fn.fadd(fn.loadF32(py!()), fn.loadF32(px!())))]),
+    fn.for(j, 0, outN, 1, [fn.storeF32(fn.shl(j.get(), 2), fn.fmul(fn.loadF32(fn.shl(j.get(), 2), y.addr), fn.f32(scale)), y.addr)]),
+  ];
+}
+
+/** Run-time dims: the row form only, static reduced dims at the end (RMSNorm's mean of squares over the hidden size); other reductions run per sample. */
+export function reduceMeanTakesRunTimeDims(node: Node, [x]: ({ shape: Dim[] } | undefined)[]): boolean {
+  return !!x && trailingStatic(node, x.shape) !== undefined;
+}
 
 function lowerReduceMeanRunTime(ctx: LowerContext): Expr[] {
   const { fn, node } = ctx;

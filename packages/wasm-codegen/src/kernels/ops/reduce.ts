@@ -5,13 +5,14 @@
 //   innermost group reduced (rows): four lanes accumulate along the contiguous row, then combine;
 //   innermost group kept (lanes): four neighbouring outputs are reduced together, one per lane.
 // Everything else (other dtypes, short innermost groups, tails) runs one element at a time.
-import { Node, REDUCE_KINDS, emptyReduction, reducedAxes, sizeOf } from '@onnx2wasm/ir';
+import { Node, REDUCE_KINDS, emptyReduction, opLabel, reducedAxes, sizeOf } from '@onnx2wasm/ir';
 import { StaticContext, registerLowering, staticViewIfAny, unsupported } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
 import { KindCtx, REDUCE_CODE, ReduceCode } from '../emit/reduce-kinds.js';
 import { scalarType } from '../emit/scalar-types.js';
 import { handlesReduceDynamic, lowerReduceDynamic } from '../emit/reduce-dynamic.js';
 import { LoopDim, stridedLoops } from '../emit/strided-loops.js';
+import { lowerReduceMean, reduceMeanTakesRunTimeDims } from './reduce-mean.js';
 
 type Ptr = () => Expr;
 
@@ -131,8 +132,8 @@ function lowerReduce(ctx: StaticContext): Expr[] {
   const { fn, node } = ctx;
   const x = ctx.inputs[0]!, y = ctx.outputs[0]!;
   const t = scalarType(x.dtype);
-  const code = REDUCE_CODE[node.op];
-  if (!t || !code || !REDUCE_KINDS[node.op]!.dtypes.includes(x.dtype)) unsupported(ctx, `${node.op} on ${x.dtype}`);
+  const code = REDUCE_CODE[opLabel(node)];
+  if (!t || !code || !REDUCE_KINDS[opLabel(node)]!.dtypes.includes(x.dtype)) unsupported(ctx, `${opLabel(node)} on ${x.dtype}`);
   const c: KindCtx = { ctx, fn, t };
   const outN = sizeOf(y.dims);
   if (outN === 0) return [];
@@ -158,14 +159,16 @@ function lowerReduce(ctx: StaticContext): Expr[] {
 function fillEmpty(ctx: StaticContext, node: Node, c: KindCtx, outN: number): Expr[] {
   const { fn, t } = c;
   const j = fn.local('i32');
-  const value = emptyReduction(REDUCE_KINDS[node.op]!, t.dtype);
+  const value = emptyReduction(REDUCE_KINDS[opLabel(node)]!, t.dtype);
   return [fn.for(j, 0, outN, 1, [t.store(ctx, fn.mul(j.get(), t.bytes), fn.constOf(t.wasm, value), ctx.outputs[0]!.addr)])];
 }
 
+/** Every Reduce node: ReduceMean has its own float32 kernel (reduce-mean.ts), the rest share this one. */
 registerLowering({
-  ops: Object.keys(REDUCE_CODE),
-  runTimeDims: handlesReduceDynamic,
+  ops: ['Reduce'],
+  runTimeDims: (node, inputs) => (opLabel(node) === 'ReduceMean' ? reduceMeanTakesRunTimeDims(node, inputs) : handlesReduceDynamic(node, inputs)),
   lower: (ctx) => {
+    if (opLabel(ctx.node) === 'ReduceMean') return lowerReduceMean(ctx);
     const view = staticViewIfAny(ctx);
     return view ? lowerReduce(view) : lowerReduceDynamic(ctx);
   },
