@@ -3,8 +3,8 @@
 import { Node, clipStepBounds, powStepExponent, readProgram } from '@onnx2wasm/ir';
 import { registerLowering, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder } from '../../wasm-builder.js';
-import { F32_BINARY, F32_POW, F32_UNARY, VecOp, emitF32 } from './elementwise.js';
-import { vclamp } from '../emit/activation.js';
+import { VecOp, emitF32, vectorParams } from './elementwise.js';
+import { F32_BINARY, F32_POW, F32_UNARY, VecFn, vclamp } from '../emit/vector-functions.js';
 
 /** Whether the codegen can run `op` (with these step attributes) inside a fused loop. */
 export function canFuseStep(op: string, attrs: Record<string, number | string> = {}): boolean {
@@ -22,14 +22,14 @@ function programOf(ctx: { node: Node; fn: FnBuilder }): VecOp {
     const stmts: Expr[] = steps.map((s, k) => {
       const args = s.args.map((a) => (a[0] === 'i' ? xs[Number(a.slice(1))]! : () => temps[Number(a.slice(1))]!.get()));
       const stepNode = { ...node, op: s.op, attrs: { ...(s.attrs ?? {}) } };
-      let f: VecOp | undefined;
+      let f: VecFn | undefined;
       if (s.op === 'Clip') {
         const { lo, hi } = clipStepBounds(s);
         f = (_c, b, [x]) => vclamp(b, x!(), lo, hi);
       } else if (s.op === 'Pow') f = F32_POW[powStepExponent(s)];
       else f = F32_BINARY[s.op] ?? F32_UNARY[s.op];
       if (!f) unsupported(ctx, `step ${k} (${s.op}) inside a fused loop`);
-      return temps[k]!.set(f(c, fn, args, stepNode));
+      return temps[k]!.set(f(c, fn, args, vectorParams(stepNode, s.op)));
     });
     return fn.valueBlock([...stmts, temps[temps.length - 1]!.get()], 'v128');
   };

@@ -6,23 +6,24 @@
 import { GATES, recurrentConfig } from '@onnx2wasm/ir';
 import { StaticContext, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
-import { vexp, vsigmoid, vtanh } from '../emit/math.js';
+import { vexp, vtanh } from '../emit/math.js';
+import { F32_UNARY } from '../emit/vector-functions.js';
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
-/** One activation on a local, as in the IR's ACTIVATIONS table. */
+/**
+ * One gate activation on a local, as in the IR's ACTIVATIONS table: the function's f32x4 form
+ * (vector-functions.ts) on a splat where it has one, else the gate-only forms below.
+ */
 function activate(ctx: StaticContext, [name, a, b]: [string, number, number], v: Local): Expr {
   const { fn } = ctx;
   const lane = (e: Expr) => fn.vextract(e, 0);
+  const vector = F32_UNARY[name];
+  if (vector) return lane(vector(ctx, fn, [() => fn.vsplat(v.get())], [a, b]));
   switch (name) {
-    case 'Relu': return fn.fmax(v.get(), fn.f32(0));
-    case 'Tanh': return lane(vtanh(ctx, fn, fn.vsplat(v.get())));
-    case 'Sigmoid': return lane(vsigmoid(ctx, fn, fn.vsplat(v.get())));
     case 'Affine': return fn.fadd(fn.fmul(fn.f32(a), v.get()), fn.f32(b));
-    case 'LeakyRelu': return fn.fselect(fn.fge(v.get(), fn.f32(0)), v.get(), fn.fmul(fn.f32(a), v.get()));
     case 'ThresholdedRelu': return fn.fselect(fn.fgt(v.get(), fn.f32(a)), v.get(), fn.f32(0));
     case 'ScaledTanh': return fn.fmul(fn.f32(a), lane(vtanh(ctx, fn, fn.vsplat(fn.fmul(fn.f32(b), v.get())))));
-    case 'HardSigmoid': return fn.fmin(fn.f32(1), fn.fmax(fn.f32(0), fn.fadd(fn.fmul(fn.f32(a), v.get()), fn.f32(b))));
     case 'Elu': return fn.fselect(fn.fge(v.get(), fn.f32(0)), v.get(), fn.fmul(fn.f32(a), fn.fsub(lane(vexp(ctx, fn, fn.vsplat(v.get()))), fn.f32(1))));
     case 'Softsign': return fn.fdiv(v.get(), fn.fadd(fn.f32(1), fn.fabs(v.get())));
     default: return unsupported(ctx, `activation '${name}'`);
