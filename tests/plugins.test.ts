@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CompileError, compile, definePlugin, referenceErf } from 'onnx2wasm';
+import { CompileError, compile, definePlugin, fnOf, functionNode, isFn, opLabel as apiOpLabel, referenceErf } from 'onnx2wasm';
+import { buildModel } from './support/onnx-builder.js';
 import { loadModel } from '@onnx2wasm/runtime';
 import { REPO_ROOT, maxDiff, runOrt, seededInput } from './support/models.js';
 // @ts-expect-error plain ESM examples without type declarations
@@ -142,6 +143,29 @@ describe('plugin registration and errors', () => {
     const c = await compile(customOpModel({ domain: 'com.microsoft', opType: 'FastGelu', dims: [2, 3] }), { plugins: [fastGelu, withPass] });
     expect(seen).toEqual(['FastGelu']);
     expect(c.summary.passes.at(-1)!.name).toBe('count-nodes');
+  });
+
+  it('a plugin pass matches and builds function nodes through the exported helpers', async () => {
+    // Relu → Neg(Relu(x)) … rewritten by the pass into Neg(Neg(x)) to prove it found and built them.
+    const model = buildModel({ inputs: [{ name: 'x', dims: [4] }], outputs: [{ name: 'y', dims: [4] }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
+    const seen: string[] = [];
+    const negate = definePlugin({
+      name: 'relu-to-neg', ops: [],
+      passes: [{
+        name: 'relu-to-neg', description: 'replaces Relu by Neg (a test of the function-node helpers)',
+        run: (g) => {
+          seen.push(...g.nodes.map((n) => `${n.op}:${fnOf(n)}:${apiOpLabel(n)}`));
+          const nodes = g.nodes.map((n) => (isFn(n, 'Relu') ? functionNode(n.name, 'Neg', n.inputs, n.outputs) : n));
+          return { graph: { ...g, nodes }, changed: nodes.some((n, i) => n !== g.nodes[i]) };
+        },
+      }],
+    });
+    const c = await compile(model, { plugins: [negate] });
+    expect(seen[0]).toBe('Unary:Relu:Relu'); // a later run of the pass sees its own rewrite
+    expect(c.summary.ops).toEqual({ Neg: 1 });
+    const m = await loadModel({ wasm: c.wasm, weights: c.weights });
+    const out = await m.run({ x: { dtype: 'float32', dims: [4], data: Float32Array.of(-2, -0.5, 0.5, 3) } });
+    expect(Array.from(out.y!.data as Float32Array)).toEqual([2, 0.5, -0.5, -3]);
   });
 });
 

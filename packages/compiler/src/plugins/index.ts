@@ -5,7 +5,7 @@ export type { Plugin, PluginOp, ExpandOp, KernelOp } from './define-plugin.js';
 export { registerPlugins } from './register-plugins.js';
 export {
   fail, attrInt, attrInts, attrFloat, attrString, input, expectDType, broadcastShapes, normalizeAxis,
-  makeTensor, scalarTensor, mapElementwise, referenceErf,
+  makeTensor, scalarTensor, mapElementwise, referenceErf, fnOf, isFn, opLabel, functionNode,
 } from '@onnx2wasm/ir';
 export type { InferContext, Node, Tensor, ValueType, DType } from '@onnx2wasm/ir';
 export type { HandlerContext } from '@onnx2wasm/onnx-import';
