@@ -41,14 +41,13 @@ export function readProgram(node: Node): FusedStep[] {
 function run(node: Node, inputs: Tensor[]): Tensor {
   const temps: Tensor[] = [];
   for (const s of readProgram(node)) {
-    const args = s.args.map((a) => (a[0] === 'i' ? inputs[Number(a.slice(1))]! : temps[Number(a.slice(1))]!));
+    const args: (Tensor | undefined)[] = s.args.map((a) => (a[0] === 'i' ? inputs[Number(a.slice(1))]! : temps[Number(a.slice(1))]!));
     const stepNode = functionNode(node.name, s.op, args.map((_, i) => `a${i}`), ['y'], { ...(s.attrs ?? {}) });
     if (s.op === 'Clip') {
-      const lo = s.attrs?.min, hi = s.attrs?.max;
-      args.push(lo === undefined ? (undefined as unknown as Tensor) : makeTensor('float32', [], [Number(lo)]));
-      args.push(hi === undefined ? (undefined as unknown as Tensor) : makeTensor('float32', [], [Number(hi)]));
+      const { lo, hi } = clipStepBounds(s);
+      args.push(lo === -Infinity ? undefined : makeTensor('float32', [], [lo]), hi === Infinity ? undefined : makeTensor('float32', [], [hi]));
     }
-    if (s.op === 'Pow') args.push(makeTensor('float32', [], [Number(s.attrs?.exponent)]));
+    if (s.op === 'Pow') args.push(makeTensor('float32', [], [powStepExponent(s)]));
     temps.push(getOp(stepNode.op)!.evaluate(stepNode, args)[0]!);
   }
   return temps[temps.length - 1]!;
