@@ -22,7 +22,7 @@ export type { UnaryFunction } from './ops/unary.js';
 export { BINARY_FUNCTIONS, isBinaryFunction, binaryFunction, bitShiftAttrs, modAttrs } from './ops/binary.js';
 export type { BitShiftAttrs, ModAttrs } from './ops/binary.js';
 export type { BinaryFunction } from './ops/binary.js';
-export * from './ops/elementwise-node.js';
+export * from './ops/function-label.js';
 export { functionNode, functionOpFor } from './ops/function-node.js';
 export { dimsAttr } from './ops/dims.js';
 export { clipStepBounds, powStepExponent, readProgram } from './ops/fused-elementwise.js';

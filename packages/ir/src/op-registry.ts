@@ -1,4 +1,4 @@
-import { opLabel } from './ops/elementwise-node.js';
+import { opLabel } from './ops/function-label.js';
 import { DType } from './dtype.js';
 import { ShapeError } from './errors.js';
 import { Attrs, AttrValue, Dim, Node, ValueType } from './graph.js';

@@ -1,4 +1,4 @@
-import { fnOf } from './ops/elementwise-node.js';
+import { fnOf } from './ops/function-label.js';
 import { isBigInt } from './dtype.js';
 import { Attrs, AttrValue, Graph, typeToString } from './graph.js';
 import { Tensor } from './tensor.js';

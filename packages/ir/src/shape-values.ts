@@ -3,10 +3,10 @@
 // still known as dim expressions. Inference reads them (InferContext.symbolic) so that a Reshape to
 // Concat(Shape(x)[1], 4*Shape(x)[0], 64) gets the type [seq, 4*batch, 64], and fold-constants
 // replaces such a chain by one `Dims` node.
-import { opLabel } from './ops/elementwise-node.js';
+import { opLabel } from './ops/function-label.js';
 import { FLOAT_DTYPES, INT_DTYPES } from './dtype.js';
 import { Dim, Graph, Node, ValueType } from './graph.js';
-import { canonicalDim, dimAdd, dimDiv, dimMul, dimProduct, dimSub } from './dim-expr.js';
+import { dimAdd, dimDiv, dimMul, dimProduct, dimSub } from './dim-expr.js';
 import { compareDims, dimAbs, dimAtMost, dimMax, dimMin } from './dim-compare.js';
 import { Tensor, toNumbers } from './tensor.js';
 import { shapeRange } from './ops/shape.js';
@@ -275,7 +275,7 @@ export function partialValue(g: Graph, value: string): (Dim | undefined)[] | und
   const full = symbolicValue(g, value) ?? constantDimsOf(g, value);
   if (full) return full;
   const n = producer(g, value);
-  if (!n || n.op !== 'Concat' || n.outputs[0] !== value || (concatAttrs(n).axis !== 0 && concatAttrs(n).axis !== -1)) return undefined;
+  if (!n || n.op !== 'Concat' || n.outputs[0] !== value || ![0, -1].includes(concatAttrs(n).axis)) return undefined;
   const out: (Dim | undefined)[] = [];
   for (const i of n.inputs) {
     const t = i ? g.types.get(i) : undefined;

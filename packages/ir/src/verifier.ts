@@ -1,4 +1,4 @@
-import { opLabel } from './ops/elementwise-node.js';
+import { opLabel } from './ops/function-label.js';
 import { VerifyError } from './errors.js';
 import { Graph, Node, ValueType } from './graph.js';
 import { getOp } from './op-registry.js';

@@ -8,7 +8,7 @@
 // activations' parameters, which come from the IR's table of elementwise functions (below). Two slips of the
 // schemas are corrected: GRU-1's direction 'foward', and RNN's activations [Tanh, Tanh] (one Tanh
 // per direction: recurrent.ts writes it).
-import { Attrs, ELEMENTWISE_FUNCTIONS } from '@onnx2wasm/ir';
+import { Attrs, BINARY_FUNCTIONS, ELEMENTWISE_FUNCTIONS, UNARY_FUNCTIONS } from '@onnx2wasm/ir';
 
 type Row = [sinceOpset: number, defaults: Attrs];
 
@@ -168,11 +168,12 @@ export function withAttributeDefaults(domain: string, opType: string, opset: num
 const EMITTED_DEFAULTS: Record<string, Attrs> = {
   Reshape: { allowzero: 0 },
   Shape: { start: 0 },
-  // Elementwise functions a handler or plugin expansion emits by id: ONNX's defaults of their parameters.
-  Gelu: { approximate: 'none' },
-  Mod: { fmod: 0 },
-  IsInf: { detect_positive: 1, detect_negative: 1 },
-  ...Object.fromEntries(ELEMENTWISE_FUNCTIONS.filter((f) => f.irOp && f.params.length).map((f) => [f.id, Object.fromEntries(f.params.map((q) => [q.name, q.default]))])),
+  // Elementwise functions a handler or plugin expansion emits by id: their parameters' defaults in
+  // the newest opset (the rows above; Gelu's approximate, Mod's fmod, the activations' alpha, …).
+  ...Object.fromEntries([...Object.keys(UNARY_FUNCTIONS), ...Object.keys(BINARY_FUNCTIONS)].flatMap((id) => {
+    const newest = DEFAULTS[id]?.at(-1)?.[1];
+    return newest && Object.keys(newest).length ? [[id, newest]] : [];
+  })),
 };
 
 /** `attrs` of an emitted IR `op` with the attributes of EMITTED_DEFAULTS it leaves out written in. */

@@ -7,14 +7,8 @@
 //   Add(ScaledMatMulInteger(…, no bias), bias)            → ScaledMatMulInteger(…, bias)
 // s may be a run-time value (the activation scale times the weights' scale): one value, or one per
 // column of b; bias a float32 constant of one value per column.
-import { Node, castTarget, opLabel, sizeOf } from '@onnx2wasm/ir';
+import { Node, castTarget, isFn, sizeOf } from '@onnx2wasm/ir';
 import { GraphView, Rule, soleProducer } from '../rewrite.js';
-
-/** What an elementwise node these rules read computes: Cast, or the Mul / Add function of a Binary node. */
-function elementwise(n: Node | undefined): 'Cast' | 'Mul' | 'Add' | undefined {
-  const kind = n && opLabel(n);
-  return kind === 'Cast' || kind === 'Mul' || kind === 'Add' ? kind : undefined;
-}
 
 const columns = (view: GraphView, mm: Node) => view.type(mm.inputs[1]!).shape[1];
 
@@ -29,10 +23,10 @@ function perColumn(view: GraphView, mm: Node, v: string, allowScalar: boolean): 
 const scaleIntoMatMul: Rule = {
   name: 'integer-matmul-to-float',
   apply(mul, view) {
-    if (elementwise(mul) !== 'Mul') return undefined;
+    if (!isFn(mul, 'Mul')) return undefined;
     for (const side of [0, 1]) {
       const cast = soleProducer(view, mul.inputs[side], 'Cast');
-      if (!cast || elementwise(cast) !== 'Cast' || castTarget(cast) !== 'float32') continue;
+      if (!cast || castTarget(cast) !== 'float32') continue;
       const mm = soleProducer(view, cast.inputs[0], 'MatMulInteger');
       const s = mul.inputs[1 - side]!;
       if (!mm || !perColumn(view, mm, s, true)) continue;
@@ -48,7 +42,7 @@ const scaleIntoMatMul: Rule = {
 const biasIntoMatMul: Rule = {
   name: 'integer-matmul-bias',
   apply(add, view) {
-    if (elementwise(add) !== 'Add') return undefined;
+    if (!isFn(add, 'Add')) return undefined;
     for (const side of [0, 1]) {
       const mm = soleProducer(view, add.inputs[side], 'ScaledMatMulInteger');
       const bias = add.inputs[1 - side]!;
