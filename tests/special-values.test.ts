@@ -12,6 +12,7 @@ const AGREEING = [
   'Relu', 'Sign', 'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Identity',
   'Exp', 'Log', 'Sqrt', 'Sigmoid', 'Tanh', 'Erf', 'Reciprocal', 'Softplus',
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Softmax', 'CastInt32', 'ArgMax', 'ArgMin', 'BatchNormalization',
+  'QuantizeInt8', 'QuantizeUint8',
 ];
 
 /**

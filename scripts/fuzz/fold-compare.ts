@@ -18,7 +18,7 @@ const EXACT_UNARY = ['Relu', 'Neg', 'Abs', 'Floor', 'Ceil', 'Round', 'Sign', 'Id
 const APPROX_UNARY = ['Exp', 'Log', 'Sqrt', 'Sigmoid', 'Tanh', 'Erf', 'Reciprocal', 'Softplus'];
 const BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Pow'];
 const REDUCE = ['ReduceMax', 'ReduceMin', 'ReduceSum', 'ReduceMean', 'ArgMax', 'ArgMin'];
-const OTHER = ['Softmax', 'CastInt32', 'MaxPool', 'LayerNormalization', 'BatchNormalization', 'TopK'];
+const OTHER = ['Softmax', 'CastInt32', 'MaxPool', 'LayerNormalization', 'BatchNormalization', 'TopK', 'QuantizeInt8', 'QuantizeUint8'];
 
 export interface FoldCase { op: string; x: Float32Array; bytes: (asInput: boolean) => Uint8Array; exact: boolean }
 
@@ -65,6 +65,14 @@ export function foldCase(op: string, x: Float32Array): FoldCase {
       const param = (name: string, v: number[]) => inits.push({ name, dataType: 1, dims: [2], rawData: new Uint8Array(Float32Array.from(v).buffer) });
       param('scale', [1, 2]); param('bias', [0, -1]); param('mean', [0, 0.5]); param('var', [0, 1]);
       node = { opType: 'BatchNormalization', input: ['x', 'scale', 'bias', 'mean', 'var'], output: ['y'], attribute: [{ name: 'epsilon', type: 1, f: 0 }] };
+    } else if (op === 'QuantizeInt8' || op === 'QuantizeUint8') {
+      // Per tensor with a zero point inside the range: NaN, ±Inf and overflowing values saturate.
+      outType = op === 'QuantizeInt8' ? 3 : 2;
+      inits.push(
+        { name: 's', dataType: 1, dims: [], rawData: new Uint8Array(Float32Array.of(0.5).buffer) },
+        { name: 'z', dataType: outType, dims: [], rawData: Uint8Array.of(outType === 3 ? 3 : 100) },
+      );
+      node = { opType: 'QuantizeLinear', input: ['x', 's', 'z'], output: ['y'] };
     } else node = { opType: op, input: ['x'], output: ['y'] };
     return onnx.ModelProto.encode({
       irVersion: 8, opsetImport: [{ domain: '', version: 17 }],

@@ -7,7 +7,7 @@ import binaryen from 'binaryen';
 export const CHECK_FAILED = 'check_failed';
 
 export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
-export type SimdGroup = 'i8x16' | 'i16x8' | 'i32x4' | 'v128';
+export type SimdGroup = 'i8x16' | 'i16x8' | 'i32x4' | 'f32x4' | 'v128';
 /** Memory, constant and atomic ops have builders of their own; num()/simd() take the value ops. */
 type NotValueOp = `load${string}` | `store${string}` | 'const' | 'atomic' | `${string}.${string}.${string}`;
 /** The names of a binaryen op group: its functions, and `outer.inner` for nested groups (trunc_s.f32). */

@@ -7,7 +7,7 @@
 // gives scale 0 and zero point 0, and y 0, as the steps do (0 / 0 is NaN, which saturates to 0).
 import { expectDType, input, registerOp, OpDef } from '../op-registry.js';
 import { makeTensor } from '../tensor.js';
-import { roundHalfEven } from './quantize.js';
+import { roundHalfEven, saturateTo } from './quantize.js';
 
 export const dynamicQuantizeLinear: OpDef = {
   name: 'DynamicQuantizeLinear',
@@ -29,10 +29,7 @@ export const dynamicQuantizeLinear: OpDef = {
     const zp = zpT.data[0] as number;
     const y = makeTensor('uint8', [...x!.dims]);
     const Y = y.data as Uint8Array;
-    for (let i = 0; i < X.length; i++) {
-      const q = Math.min(255, Math.max(0, roundHalfEven(Math.fround(X[i]! / scale)) + zp));
-      Y[i] = Number.isNaN(q) ? 0 : q;
-    }
+    for (let i = 0; i < X.length; i++) Y[i] = saturateTo(roundHalfEven(Math.fround(X[i]! / scale)) + zp, 0, 255);
     return [y, makeTensor('float32', [], [scale]), zpT];
   },
   flops(ctx) {

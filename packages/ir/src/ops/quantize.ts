@@ -1,7 +1,8 @@
 // QuantizeLinear(x, scale, zero_point?) {axis, block_size, to} and
 // DequantizeLinear(x, scale, zero_point?) {axis, block_size}, for 2- to 16-bit integers and the
 // float8/float4e2m1 formats:
-//   quantize:   y = saturate(round_half_even(x / scale) + zero_point), y of dtype `to`; float
+//   quantize:   y = saturate(round_half_even(x / scale) + zero_point), y of dtype `to` (NaN
+//               saturates to the low end, as onnxruntime's kernels clamp before converting); float
 //               formats round x / scale + zero_point to nearest even (saturating unless `saturate` is 0)
 //   dequantize: y = (x - zero_point) · scale, y of scale's dtype
 // scale and zero_point are one value (per tensor), one per index of `axis` (1-D, per axis), or
@@ -76,6 +77,11 @@ export function roundHalfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** v clamped to [lo, hi], NaN to lo. */
+export function saturateTo(v: number, lo: number, hi: number): number {
+  return Number.isNaN(v) ? lo : Math.min(hi, Math.max(lo, v));
+}
+
 /** Applies `f(x, scale, zero_point)` element by element with the layout's parameter indexing. */
 function mapQuant(node: Node, x: Tensor, scale: Tensor, zp: Tensor | undefined, out: Tensor, f: (v: number, s: number, z: number) => number): Tensor {
   const L = quantLayout(node, x.dims, scale.dims);
@@ -106,7 +112,7 @@ export const quantizeLinear: OpDef = {
       return [mapQuant(node, x!, scale!, zp, makeTensor(to, [...x!.dims]), (v, s, z) => encodeElement(to, Math.fround(Math.fround(v / s) + z), saturate))];
     }
     const [lo, hi] = quantRange(to);
-    return [mapQuant(node, x!, scale!, zp, makeTensor(to, [...x!.dims]), (v, s, z) => Math.min(hi, Math.max(lo, roundHalfEven(Math.fround(v / s)) + z)))];
+    return [mapQuant(node, x!, scale!, zp, makeTensor(to, [...x!.dims]), (v, s, z) => saturateTo(roundHalfEven(Math.fround(v / s)) + z, lo, hi))];
   },
 };
 

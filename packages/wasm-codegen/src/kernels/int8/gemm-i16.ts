@@ -13,6 +13,7 @@
 // 255 · 128 (uint8 against int8 weights with zero point 0) and a lane adds two: no overflow, no
 // saturation, whatever the reduction length (int32 wraps only past 2^31, beyond any real conv).
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
+import { roundTo8Bit } from './round-to-8bit.js';
 
 /** Pixels per tile (one 16-byte store of 8-bit outputs per channel). */
 export const TILE_PIXELS = 16;
@@ -143,11 +144,12 @@ export function emitGemmRequantize(fn: FnBuilder, o: {
   out: (m: Expr) => Expr; tmp: number; signedWeights: boolean; q: Requantize;
 }): Expr[] {
   return emitGemmI16(fn, o, ({ acc, m, pb }) => {
-    const bias = fn.local('v128'), mult = fn.local('v128'), zy = fn.local('v128'), res = fn.local('v128');
+    const bias = fn.local('v128'), mult = fn.local('v128'), res = fn.local('v128');
     const dst = fn.local('i32'), valid = fn.local('i32');
-    const requant = (a: Local) => fn.viadd(fn.vtoI32(fn.vnearest(fn.vmul(fn.vfromI32(o.q.bias !== undefined ? fn.viadd(a.get(), bias.get()) : a.get()), mult.get()))), zy.get());
+    const rounding = roundTo8Bit(fn, o.q.signedOut, o.q.zy);
+    const requant = (a: Local) => rounding.round(fn.vmul(fn.vfromI32(o.q.bias !== undefined ? fn.viadd(a.get(), bias.get()) : a.get()), mult.get()));
     return {
-      prologue: [zy.set(fn.visplat(o.q.zy))],
+      prologue: rounding.prologue,
       store(i) {
         const r = acc[i]!;
         const h0 = fn.simd('i16x8', 'narrow_i32x4_s', requant(r[0]!), requant(r[1]!));

@@ -14,6 +14,7 @@ import { requantizeMultiplier, sizeOf } from '@onnx2wasm/ir';
 import { StaticContext, constantInput, registerLowering, staticView } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { emitGemmI16, packWeights } from './gemm-i16.js';
+import { roundTo8Bit } from './round-to-8bit.js';
 
 /** Bytes of panel per band: about half of a typical L2 (as the conv's). */
 const PANEL_BYTES = 128 * 1024;
@@ -139,7 +140,8 @@ registerLowering({
     const valid = fn.local('i32'), dst = fn.local('i32'), zbv = fn.local('v128'), sv = fn.local('v128'), bv = fn.local('v128');
     const perColumnScale = !!scale && sizeOf(scale.dims) !== 1;
     const q = slot.requantize ? requantization(ctx, N) : undefined;
-    const mv = fn.local('v128'), bi = fn.local('v128'), zyv = fn.local('v128');
+    const mv = fn.local('v128'), bi = fn.local('v128');
+    const rounding = q && roundTo8Bit(fn, q.signedOut, q.zy);
     const aRow = (row: Expr) => fn.add(fn.mul(fn.add(m0.get(), row), K), a!.addr);
 
     const band: Expr[] = [
@@ -178,7 +180,7 @@ registerLowering({
           const value = (j: number): Expr => (!scale ? sum(j) : bias ? fn.vadd(scaled(j), bv.get()) : scaled(j));
           if (q) {
             // onnxruntime's requantization in registers, then 16 bytes to their rows through tmp.
-            const requant = (j: number) => fn.viadd(fn.vtoI32(fn.vnearest(fn.vmul(fn.vfromI32(q.bias !== undefined ? fn.viadd(sum(j), bi.get()) : sum(j)), mv.get()))), zyv.get());
+            const requant = (j: number) => rounding!.round(fn.vmul(fn.vfromI32(q.bias !== undefined ? fn.viadd(sum(j), bi.get()) : sum(j)), mv.get()));
             const bytes = fn.simd('i8x16', `narrow_i16x8_${q.signedOut ? 's' : 'u'}`,
               fn.simd('i16x8', 'narrow_i32x4_s', requant(0), requant(1)), fn.simd('i16x8', 'narrow_i32x4_s', requant(2), requant(3)));
             const full: Expr[] = [];
@@ -214,7 +216,7 @@ registerLowering({
     );
     const zaLoad = za ? (signedA ? fn.load8S(za.addr) : fn.load8U(za.addr)) : fn.i(0);
     return [
-      ...(q ? [zyv.set(fn.visplat(q.zy))] : []),
+      ...(rounding ? rounding.prologue : []),
       ...(scale && !perColumnScale ? [sv.set(fn.vloadSplat(scale.addr))] : []),
       zaV.set(zaLoad),
       z.set(fn.simd('i16x8', 'splat', zaV.get())),

@@ -3,12 +3,17 @@ import { DType } from '@onnx2wasm/ir';
 import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../../testing/kernel-harness.js';
 
 describe('QuantizeLinear / DequantizeLinear kernels vs reference', () => {
-  const cases: { x: number[]; scale: number[]; q: DType; zp?: boolean; axis?: number; block?: number }[] = [
+  // special: every 5th x is NaN, ±Inf or ±1e30 (saturating; NaN to the low end, as onnxruntime).
+  const cases: { x: number[]; scale: number[]; q: DType; zp?: boolean; axis?: number; block?: number; special?: boolean }[] = [
     { x: [7], scale: [], q: 'uint8', zp: true },
     { x: [1, 3, 3, 2], scale: [3], q: 'int8', zp: true },
     { x: [3, 17], scale: [3, 9], q: 'uint16', axis: 1, block: 2, zp: true },
     { x: [4, 5, 3], scale: [4, 3, 3], q: 'int16', axis: 1, block: 2 },
     { x: [2, 7], scale: [7], q: 'uint8', axis: -1 },
+    // Per tensor, 16-element vectors, a 4-element step and a scalar tail (3·37 = 96 + 12 + 3).
+    { x: [3, 37], scale: [], q: 'int8', zp: true, special: true },
+    { x: [3, 37], scale: [], q: 'uint8', zp: true, special: true },
+    { x: [3, 37], scale: [], q: 'int8' },
   ];
   for (const t of cases) {
     it(`[${t.x}] scale [${t.scale}] ${t.q}${t.block ? ` block ${t.block}` : ''}`, async () => {
@@ -17,7 +22,9 @@ describe('QuantizeLinear / DequantizeLinear kernels vs reference', () => {
       const scale = randomTensor('float32', t.scale, r, 0.01, 0.5);
       const zp = t.zp ? randomTensor(t.q, t.scale, r, lo / 4 + hi / 4, hi / 2) : undefined;
       const attrs = { axis: t.axis ?? 1, block_size: t.block ?? 0 };
-      const q: (KernelInput | undefined)[] = [{ tensor: randomTensor('float32', t.x, r, -40, 40) }, { tensor: scale }, zp && { tensor: zp }];
+      const x = randomTensor('float32', t.x, r, -40, 40);
+      if (t.special) (x.data as Float32Array).forEach((_, i, d) => { if (i % 5 === 0) d[i] = [NaN, Infinity, -Infinity, 1e30, -1e30][(i / 5) % 5]!; });
+      const q: (KernelInput | undefined)[] = [{ tensor: x }, { tensor: scale }, zp && { tensor: zp }];
       const quantized = await runKernel('QuantizeLinear', q, { ...attrs, to: t.q });
       const cq = compareTensors(quantized.actual[0]!, quantized.expected[0]!);
       expect(cq.ok, `quantize: ${cq.message}`).toBe(true);

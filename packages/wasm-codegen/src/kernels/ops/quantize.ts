@@ -2,12 +2,13 @@
 // the scale / zero_point index o·so + floor(d / block)·sd + i·si (strides 0 on broadcast parts).
 // Quantizing rounds x / scale half to even (f32.nearest), adds the zero point and saturates;
 // float8/float4 targets store x / scale + zero_point through their rounding conversion.
-// Per tensor between float32 and int8/uint8 (the activations of quantized models), four elements
-// at a time with the same arithmetic (lowerPerTensor8).
+// Per tensor between float32 and int8/uint8 (the activations of quantized models) in vectors with
+// the same arithmetic: quantizing rounds 16 elements per step through round-to-8bit.ts.
 import { hasSaturate, quantLayout, quantRange, quantizeAttrs } from '@onnx2wasm/ir';
 import { registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { ScalarType, scalarType } from '../emit/scalar-types.js';
+import { roundTo8Bit } from '../int8/round-to-8bit.js';
 
 registerLowering({
   ops: ['QuantizeLinear', 'DequantizeLinear'],
@@ -39,9 +40,10 @@ registerLowering({
       element.push(yt!.store(ctx, yAt(), fn.fadd(fn.fdiv(xt!.load(ctx, xAt, x.addr), s.get()), z.get()), y.addr));
     } else if (quantize) {
       const [lo, hi] = quantRange(y.dtype);
+      // NaN saturates to lo (v > lo fails), as the vector path and onnxruntime's kernel do.
       element.push(
-        v.set(fn.fadd(fn.num('f32', 'nearest', fn.fdiv(xt!.load(ctx, xAt, x.addr), s.get())), z.get())),
-        yt!.store(ctx, yAt(), fn.i32FromF32(fn.fmax(fn.fmin(v.get(), fn.f32(hi)), fn.f32(lo))), y.addr),
+        v.set(fn.fmin(fn.fadd(fn.num('f32', 'nearest', fn.fdiv(xt!.load(ctx, xAt, x.addr), s.get())), z.get()), fn.f32(hi))),
+        yt!.store(ctx, yAt(), fn.i32FromF32(fn.fselect(fn.fgt(v.get(), fn.f32(lo)), v.get(), fn.f32(lo))), y.addr),
       );
     } else {
       element.push(yt!.store(ctx, yAt(), fn.fmul(fn.fsub(asF32(xt!, xt!.load(ctx, xAt, x.addr)), z.get()), s.get()), y.addr));
@@ -49,21 +51,32 @@ registerLowering({
     element.push(k.set(fn.add(k.get(), 1)));
     if (simd) {
       // All elements share scale[0] (and zp[0]): vectors, then the scalar element code for the tail.
-      const n = L.outer * L.D * L.inner, n4 = n - (n % 4);
+      const n = L.outer * L.D * L.inner, n4 = n - (n % 4), n16 = n - (n % 16);
       const signed = (quantize ? y.dtype : x.dtype) === 'int8';
-      const S = fn.local('v128'), Z = fn.local('v128');
-      const vector: Expr[] = quantize
-        ? (() => {
-          const [lo, hi] = quantRange(y.dtype);
-          const q = fn.vmin(fn.vmax(fn.vadd(fn.vnearest(fn.vdiv(fn.vload(fn.shl(k.get(), 2), x.addr), S.get())), Z.get()), fn.vconst(lo)), fn.vconst(hi));
-          return [fn.vstore8x4(k.get(), fn.vtoI32(q), signed, y.addr)];
-        })()
-        : [fn.vstore(fn.shl(k.get(), 2), fn.vmul(fn.vsub(fn.vfromI32(fn.vload8x4(k.get(), signed, x.addr)), Z.get()), S.get()), y.addr)];
+      const S = fn.local('v128'), Z = fn.local('v128'), zi = fn.local('i32');
+      const zpLoad = () => (zp ? zt!.load(ctx, 0, zp.addr) : fn.i(0));
+      if (quantize) {
+        const rounding = roundTo8Bit(fn, signed, zi.get());
+        const q = (at: Expr, offset = 0) => rounding.round(fn.vdiv(fn.vload(fn.shl(at, 2), x.addr + 4 * offset), S.get()));
+        const narrow = (a: Expr, b: Expr) => fn.simd('i16x8', 'narrow_i32x4_s', a, b);
+        return [
+          o.set(fn.i(0)), i.set(fn.i(0)), p.set(fn.i(0)),
+          S.set(fn.vsplat(fn.loadF32(0, scale.addr))),
+          zi.set(zpLoad()),
+          ...rounding.prologue,
+          // 16 elements per step: four rounded vectors narrowed into one 16-byte store.
+          fn.for(k, 0, n16, 16, [fn.vstore(fn.add(k.get(), y.addr), fn.simd('i8x16', `narrow_i16x8_${signed ? 's' : 'u'}`,
+            narrow(q(k.get()), q(k.get(), 4)), narrow(q(k.get(), 8), q(k.get(), 12))))]),
+          fn.for(k, n16, n4, 4, [fn.vstore8x4(k.get(), q(k.get()), signed, y.addr)]),
+          k.set(fn.i(n4)),
+          fn.for(d, n4, n, 1, element),
+        ];
+      }
       return [
         o.set(fn.i(0)), i.set(fn.i(0)), p.set(fn.i(0)),
         S.set(fn.vsplat(fn.loadF32(0, scale.addr))),
-        Z.set(fn.vsplat(zp ? asF32(zt!, zt!.load(ctx, 0, zp.addr)) : fn.f32(0))),
-        fn.for(k, 0, n4, 4, vector),
+        Z.set(fn.vsplat(fn.f32FromI32(zpLoad()))),
+        fn.for(k, 0, n4, 4, [fn.vstore(fn.shl(k.get(), 2), fn.vmul(fn.vsub(fn.vfromI32(fn.vload8x4(k.get(), signed, x.addr)), Z.get()), S.get()), y.addr)]),
         k.set(fn.i(n4)),
         fn.for(d, n4, n, 1, element),
       ];
