@@ -5,7 +5,8 @@ import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../..
 // The integer MatMul kernel bit for bit against the IR reference (exact int32 sums): uint8 and
 // int8 activations and weights, run-time activation zero points, weight zero points absent, 0,
 // per tensor and per column, row counts and K that are not multiples of 16 / 8, odd N, batched
-// activations, a long reduction whose sums need far more than 16 bits, and bands of rows.
+// activations, a long reduction whose sums need far more than 16 bits, bands of rows, and the
+// GEMV of up to 3 rows.
 // (generateModule validates every module it builds and throws on an invalid one.)
 describe('MatMulInteger integer kernel vs reference', () => {
   const cases: { a: number[]; b: [number, number]; at: DType; bt: DType; za?: number; zb?: 'tensor' | 'column' | 'zero' }[] = [
@@ -16,6 +17,10 @@ describe('MatMulInteger integer kernel vs reference', () => {
     { a: [5, 3], b: [3, 4], at: 'int8', bt: 'uint8' },
     { a: [32, 2051], b: [2051, 5], at: 'uint8', bt: 'int8', za: 0, zb: 'zero' },
     { a: [300, 600], b: [600, 7], at: 'uint8', bt: 'uint8', za: 100, zb: 'tensor' },
+    // Up to 3 rows take the GEMV (gemv-integer.ts): odd K, N a multiple of 16 and not.
+    { a: [1, 1281], b: [1281, 37], at: 'uint8', bt: 'int8', za: 140, zb: 'column' },
+    { a: [3, 64], b: [64, 32], at: 'int8', bt: 'uint8', za: -7, zb: 'tensor' },
+    { a: [1, 1, 2051], b: [2051, 16], at: 'uint8', bt: 'uint8', za: 0 },
   ];
   for (const [i, t] of cases.entries()) {
     it(`a [${t.a}] ${t.at} · b [${t.b}] ${t.bt}, zb ${t.zb ?? 'none'}`, async () => {
@@ -48,6 +53,8 @@ describe('ScaledMatMulInteger integer kernel vs reference', () => {
     { a: [128, 256], b: [256, 64], perColumn: false, bias: true },
     { a: [2, 7, 45], b: [45, 13], perColumn: true, bias: true, zb: true },
     { a: [19, 1030], b: [1030, 9], perColumn: true, bias: false },
+    { a: [1, 255], b: [255, 50], perColumn: true, bias: true, zb: true },
+    { a: [2, 96], b: [96, 48], perColumn: false, bias: true },
   ];
   for (const [i, t] of cases.entries()) {
     it(`a [${t.a}] · b [${t.b}], ${t.perColumn ? 'per-column' : 'per-tensor'} scale${t.bias ? ', bias' : ''}`, async () => {
@@ -75,6 +82,9 @@ describe('QLinearMatMul integer kernel vs reference', () => {
     { a: [128, 256], b: [256, 40], at: 'uint8', bt: 'int8', yt: 'uint8', perColumn: true, bias: true },
     { a: [3, 11, 45], b: [45, 13], at: 'int8', bt: 'int8', yt: 'int8', perColumn: false, bias: false },
     { a: [21, 300], b: [300, 7], at: 'uint8', bt: 'uint8', yt: 'int8', perColumn: true, bias: true, zb: true },
+    // The classifier's shape: one row (GEMV), 1000 columns (62 blocks of 16 and 8 more).
+    { a: [1, 1280], b: [1280, 1000], at: 'uint8', bt: 'int8', yt: 'uint8', perColumn: true, bias: true },
+    { a: [3, 33], b: [33, 21], at: 'int8', bt: 'uint8', yt: 'int8', perColumn: false, bias: false, zb: true },
   ];
   for (const [i, t] of cases.entries()) {
     it(`a [${t.a}] ${t.at} · b [${t.b}] ${t.bt} → ${t.yt}`, async () => {

@@ -10,10 +10,12 @@
 // for ScaledMatMulInteger as float32(acc) · scale[n] + bias[n] (f32x4 convert, mul, add: the same
 // float32 steps as the op's definition), or for QLinearMatMul requantized as the conv's epilogue
 // does (+ bias, × M[n], nearest, + zy, saturating narrows) and stored as bytes.
-import { requantizeMultiplier, sizeOf } from '@onnx2wasm/ir';
-import { StaticContext, constantInput, registerLowering, staticView } from '../../lowering.js';
+import { sizeOf } from '@onnx2wasm/ir';
+import { constantInput, registerLowering, staticView } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { emitGemmI16, packWeights } from './gemm-i16.js';
+import { GEMV_MAX_ROWS, gemvPlan, gemvScratchBytes, lowerGemvInteger } from './gemv-integer.js';
+import { requantization, slots, weightZeroPoints } from './matmul-integer-inputs.js';
 import { roundTo8Bit } from './round-to-8bit.js';
 
 /** Bytes of panel per band: about half of a typical L2 (as the conv's). */
@@ -46,22 +48,6 @@ function planOf(a: number[], b: number[], rowSums: boolean): Plan {
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
 
-/**
- * Input positions: MatMulInteger(a, b, za, zb), ScaledMatMulInteger(a, b, scale, za, zb, bias),
- * QLinearMatMul(a, sa, za, b, sb, zb, sy, zy, bias).
- */
-function slots(op: string): { b: number; za: number; zb: number; scale?: number; bias?: number; requantize?: boolean } {
-  if (op === 'QLinearMatMul') return { b: 3, za: 2, zb: 5, bias: 8, requantize: true };
-  return op === 'ScaledMatMulInteger' ? { b: 1, scale: 2, za: 3, zb: 4, bias: 5 } : { b: 1, za: 2, zb: 3 };
-}
-
-function weightZeroPoints(ctx: StaticContext): number[] | undefined {
-  const i = slots(ctx.node.op).zb;
-  if (!ctx.inputs[i]) return undefined;
-  const z = Array.from(constantInput(ctx, i, 'b_zero_point').data as ArrayLike<number>, Number);
-  return z.some((v) => v !== 0) ? z : undefined;
-}
-
 /** Packs blocks of 16 rows of a (row stride `stride`) into the GEMM's i16 panel, centred on za. */
 function emitPackRows(fn: FnBuilder, p: Plan, o: { src: () => Expr; stride: number; blocks: () => Expr; panel: number; z: Local; signed: boolean }): Expr[] {
   const pb = fn.local('i32'), kq = fn.local('i32'), row = fn.local('i32'), dst = fn.local('i32');
@@ -89,27 +75,13 @@ function emitPackRows(fn: FnBuilder, p: Plan, o: { src: () => Expr; stride: numb
   ])];
 }
 
-/** QLinearMatMul's compile-time requantization: per-column multipliers, the int32 bias, zy. */
-function requantization(ctx: StaticContext, N: number): { mult: number; bias?: number; zy: number; signedOut: boolean } {
-  const sa = Number(constantInput(ctx, 1, 'a_scale').data[0]), sy = Number(constantInput(ctx, 6, 'y_scale').data[0]);
-  const sb = constantInput(ctx, 4, 'b_scale').data;
-  const mult = new Float32Array(N + 1);
-  for (let n = 0; n < N; n++) mult[n] = requantizeMultiplier(sa, Number(sb[sb.length === 1 ? 0 : n]), sy);
-  let bias: number | undefined;
-  if (ctx.inputs[8]) {
-    const b = new Int32Array(N + 1);
-    b.set(Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number));
-    bias = ctx.addWeight(new Uint8Array(b.buffer));
-  }
-  const zy = Number(constantInput(ctx, 7, 'y_zero_point').data[0]);
-  return { mult: ctx.addWeight(new Uint8Array(mult.buffer)), bias, zy, signedOut: ctx.outputs[0]!.dtype === 'int8' };
-}
-
 registerLowering({
   ops: ['MatMulInteger', 'ScaledMatMulInteger', 'QLinearMatMul'],
   scratchBytes(node, inputs) {
     // An upper bound: zero points that are all 0 need no row sums.
     const slot = slots(node.op);
+    const g = gemvPlan(dims(inputs[0]), dims(inputs[slot.b]));
+    if (g.rows <= GEMV_MAX_ROWS) return gemvScratchBytes(g);
     const p = planOf(dims(inputs[0]), dims(inputs[slot.b]), !!inputs[slot.zb]);
     return p.panelBytes + p.copyBytes + p.sumBytes + 64;
   },
@@ -117,6 +89,7 @@ registerLowering({
     const ctx = staticView(context);
     const { fn } = ctx;
     const slot = slots(ctx.node.op);
+    if (gemvPlan(ctx.inputs[0]!.dims, ctx.inputs[slot.b]!.dims).rows <= GEMV_MAX_ROWS) return lowerGemvInteger(ctx);
     const a = ctx.inputs[0], b = ctx.inputs[slot.b];
     const za = ctx.inputs[slot.za];
     const scale = slot.scale !== undefined ? ctx.inputs[slot.scale] : undefined;
