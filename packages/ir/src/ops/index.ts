@@ -62,6 +62,7 @@ import './matmul-integer.js';
 import './scaled-matmul-integer.js';
 import './qlinear-conv.js';
 import './qlinear-matmul.js';
+import './requantize.js';
 import './grid-sample.js';
 import './recurrent.js';
 import './bit-cast.js';

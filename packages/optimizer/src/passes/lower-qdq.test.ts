@@ -77,9 +77,9 @@ describe('lower-qdq', () => {
   });
 
   // Equal quantization on both sides: the MaxPool and the Concat run on the int8 values; a Concat
-  // whose input has another scale keeps the float round trip.
+  // input with another scale, or uint8 with no zero point, is requantized to the output's first.
   const POOL = [
-    'graph g(%a: int8[1,2,4,4], %b: int8[1,2,2,2]) -> (%y, %z)',
+    'graph g(%a: int8[1,2,4,4], %b: int8[1,2,2,2], %c: uint8[1,2,2,2]) -> (%y, %z, %w)',
     '  const %s: float32[] = [0.5]',
     '  const %s2: float32[] = [0.25]',
     '  const %zp: int8[] = [1]',
@@ -93,17 +93,25 @@ describe('lower-qdq', () => {
     '  %bg: float32[1,2,2,2] = DequantizeLinear(%b, %s2, %zp) {axis=1, block_size=0}  # db2',
     '  %df: float32[1,4,2,2] = Concat(%pd, %bg) {axis=1}  # cat2',
     '  %z: int8[1,4,2,2] = QuantizeLinear(%df, %s, %zp) {axis=1, block_size=0, saturate=1, to="int8"}  # qz',
+    '  %cf2: float32[1,2,2,2] = DequantizeLinear(%c, %s2) {axis=1, block_size=0}  # dc',
+    '  %ef: float32[1,4,2,2] = Concat(%bg, %cf2) {axis=1}  # cat3',
+    '  %w: int8[1,4,2,2] = QuantizeLinear(%ef, %s, %zp) {axis=1, block_size=0, saturate=1, to="int8"}  # qw',
   ].join('\n');
 
-  it('runs MaxPool and Concat between equal quantizations on the 8-bit values', () => {
+  it('runs MaxPool and Concat on the 8-bit values, requantizing inputs of other scales', () => {
     const before = parseGraph(POOL);
     const after = lowerQdq.run(before, ctx).graph;
     const pool = after.nodes.find((n) => n.op === 'MaxPool')!;
     expect(pool.inputs[0]).toBe('a');
     const cats = after.nodes.filter((n) => n.op === 'Concat');
-    expect(cats.map((c) => after.types.get(c.outputs[0]!)!.dtype).sort()).toEqual(['float32', 'int8']);
+    expect(cats.map((c) => after.types.get(c.outputs[0]!)!.dtype)).toEqual(['int8', 'int8', 'int8']);
+    expect(after.nodes.filter((n) => n.op === 'Requantize').map((n) => n.inputs[0])).toEqual(['b', 'b', 'c']);
+    expect(after.nodes.some((n) => n.op === 'QuantizeLinear')).toBe(false);
     const r = (n: number, seed: number) => Int8Array.from({ length: n }, (_, i) => ((i * 73 + seed * 31) % 256) - 128);
-    const feeds: Tensor[] = [{ dtype: 'int8', dims: [1, 2, 4, 4], data: r(32, 1) }, { dtype: 'int8', dims: [1, 2, 2, 2], data: r(8, 2) }];
+    const feeds: Tensor[] = [
+      { dtype: 'int8', dims: [1, 2, 4, 4], data: r(32, 1) }, { dtype: 'int8', dims: [1, 2, 2, 2], data: r(8, 2) },
+      { dtype: 'uint8', dims: [1, 2, 2, 2], data: Uint8Array.from(r(8, 3), (v) => v + 128) },
+    ];
     const want = evaluate(parseGraph(POOL), feeds).map((t) => Array.from(t.data as Int8Array));
     expect(evaluate(after, feeds).map((t) => Array.from(t.data as Int8Array))).toEqual(want);
   });

@@ -61,6 +61,7 @@ import './ops/pool-nhwc.js';
 import './int8/dynamic-quantize.js';
 import './int8/matmul-integer.js';
 import './int8/qlinear-conv.js';
+import './int8/requantize.js';
 import './ops/nonzero.js';
 import './ops/non-max-suppression.js';
 import './ops/unique.js';
