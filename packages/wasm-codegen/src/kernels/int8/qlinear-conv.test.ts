@@ -15,6 +15,8 @@ describe('QLinearConv integer kernel vs reference', () => {
     { x: [1, 3, 33, 33], w: [6, 3, 7, 7], attrs: { strides: [2, 2], pads: [3, 3, 3, 3] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
     { x: [1, 600, 3, 5], w: [3, 600, 3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'uint8', yt: 'int8', perChannel: true },
     { x: [1, 32, 4, 4], w: [64, 32, 1, 1], xt: 'int8', yt: 'int8', wt: 'uint8' },
+    // Stride 2 unpadded (a downsampling 1x1), output rows of 19: a full and a partial 16-byte step.
+    { x: [1, 16, 14, 37], w: [9, 16, 1, 1], attrs: { strides: [2, 2] }, xt: 'uint8', yt: 'uint8', bias: true },
     // Depthwise (group = channels): strides 1 and 2, pads, rows not a multiple of 8.
     { x: [2, 6, 11, 13], w: [6, 1, 3, 3], attrs: { pads: [1, 1, 1, 1], group: [6] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
     { x: [1, 5, 15, 21], w: [5, 1, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], group: [5] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },

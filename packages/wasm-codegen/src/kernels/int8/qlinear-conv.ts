@@ -43,8 +43,10 @@ function planOf(node: Node, x: number[], w: number[], y: number[]): Plan {
   return {
     N, C, H, W, M, KH, KW, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw, pt, pl, OH, OW, K, K2,
     padded, Hp, Wp, rows, rowBytes,
-    // 16 bytes of slack after the padded planes and each im2col row: the vector copies overrun by up to 15.
-    padBytes: padded ? align16(C * Hp * Wp + 16) : 0,
+    // Slack after the padded planes and each im2col row: the vector copies read up to 15 bytes past
+    // a row's last tap (31 at stride 2) and write up to 15 past its end. Unpadded, the reads past
+    // the input's end land in the scratch region after the arena.
+    padBytes: padded ? align16(C * Hp * Wp + 32) : 0,
     colsBytes: align16(2 * K2 * rowBytes),
     panelBytes: K2 * 4 * band,
   };
@@ -82,9 +84,15 @@ function emitIm2col(ctx: StaticContext, p: Plan, src: () => Expr, cols: number, 
       fn.copy(fn.add(fn.mul(c.get(), p.rowBytes), cols), fn.add(fn.add(src(), fn.mul(c.get(), plane)), fn.mul(oy0(), p.W)), fn.mul(rows(), p.OW)),
     ])];
   }
+  // Stride 2 (resnet's and mobilenet's downsampling convs): the even bytes of two vectors, 16
+  // outputs per shuffle instead of 16 byte loads and stores.
+  const EVEN = Array.from({ length: 16 }, (_, i) => 2 * i);
   const segment = p.sw === 1
     ? fn.for(ox, 0, p.OW, 16, [fn.vstore(fn.add(to.get(), ox.get()), fn.vload(fn.add(from.get(), ox.get())))])
-    : fn.for(ox, 0, p.OW, 1, [fn.store8(fn.add(to.get(), ox.get()), fn.load8U(fn.add(from.get(), fn.mul(ox.get(), p.sw))))]);
+    : p.sw === 2
+      ? fn.for(ox, 0, p.OW, 16, [fn.vstore(fn.add(to.get(), ox.get()),
+        fn.shuffle8(fn.vload(fn.add(from.get(), fn.shl(ox.get(), 1))), fn.vload(fn.add(from.get(), fn.shl(ox.get(), 1)), 16), EVEN))])
+      : fn.for(ox, 0, p.OW, 1, [fn.store8(fn.add(to.get(), ox.get()), fn.load8U(fn.add(from.get(), fn.mul(ox.get(), p.sw))))]);
   return [fn.for(c, 0, p.C, 1, [fn.for(ky, 0, p.KH, 1, [fn.for(kx, 0, p.KW, 1, [fn.for(r, 0, rows(), 1, [
     from.set(fn.add(fn.add(src(), fn.mul(c.get(), plane)), fn.add(
       fn.mul(fn.add(fn.mul(fn.add(oy0(), r.get()), p.sh), fn.mul(ky.get(), p.dh)), rowLen),
