@@ -25,10 +25,13 @@ import { roundTo8Bit } from './round-to-8bit.js';
 import { emitInputTransform, filterTransformHelper, outputTransform, padFilters } from './winograd-transforms.js';
 
 /**
- * When Winograd replaces im2col: at least this many input and output channels (below, the
- * transforms cost what the products save). Mutable so that tests can force the path.
+ * When Winograd replaces im2col, from timing both (docs/benchmarks.md, "Int8 Winograd dispatch"):
+ * at least `minC` input and `minM` output channels, and at most `maxMultiplies` of im2col's
+ * multiplies once both are rounded to their 16-wide blocks (tile rows padded to 4 tiles, bands to
+ * 16 tiles; im2col's pixels to 16). Planes of 3x3 or 4x4 outputs fail the last: a 16-tile block for
+ * 4 or 8 real tiles. Mutable so that tests can force either path.
  */
-export const int8WinogradLimits = { minC: 8, minM: 8 };
+export const int8WinogradLimits = { minC: 8, minM: 8, maxMultiplies: 0.8 };
 
 /** Bytes of one band's panels (all 16 positions): kept in L2 while the output channels sweep them. */
 const PANEL_BYTES = 192 * 1024;
@@ -56,12 +59,14 @@ export function int8WinogradPlanOf(node: Node, x: number[], w: number[], y: numb
   const C = x[1]!, M = w[0]!;
   // |4 · sum| ≤ 4 · 9 · C · 255 · max|w| must stay below 2^31 (see the header).
   if (36 * 255 * (signedWeights ? 128 : 255) * C >= 2 ** 31) return undefined;
-  if (winograd !== 'on' && (C < int8WinogradLimits.minC || M < int8WinogradLimits.minM)) return undefined;
   const C2 = Math.ceil(C / 2), M2 = Math.ceil(M / 2);
   const TH = Math.ceil(s.OH / 2), TW = Math.ceil(s.OW / 2), TWp = 4 * Math.ceil(TW / 4);
   const blockBytes = 16 * C2 * 64;
   const rows = Math.max(1, Math.min(TH, Math.floor((Math.max(1, Math.floor(PANEL_BYTES / blockBytes)) * 16) / TWp)));
   const blocks = Math.ceil((rows * TWp) / 16);
+  const tail = TH % rows, tiles = 16 * (Math.floor(TH / rows) * blocks + Math.ceil((tail * TWp) / 16));
+  const multiplies = (16 * tiles) / (9 * align16(s.OH * s.OW));
+  if (winograd !== 'on' && (C < int8WinogradLimits.minC || M < int8WinogradLimits.minM || multiplies > int8WinogradLimits.maxMultiplies)) return undefined;
   const Hp = 2 * TH + 2, Wp = 2 * TWp + 2;
   return {
     s: { ...s, Hp, Wp }, C, M, C2, M2, TH, TW, TWp, rows, blocks,
