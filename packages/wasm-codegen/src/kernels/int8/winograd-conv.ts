@@ -34,7 +34,7 @@ import { emitInputTransform, filterTransformHelper, outputTransform, padFilters 
 export const int8WinogradLimits = { minC: 8, minM: 8, maxMultiplies: 0.8 };
 
 /** Bytes of one band's panels (all 16 positions): kept in L2 while the output channels sweep them. */
-const PANEL_BYTES = 192 * 1024;
+const PANEL_BYTES = 256 * 1024;
 
 const align16 = (n: number) => 16 * Math.ceil(n / 16);
 
@@ -50,6 +50,25 @@ export interface Int8WinogradPlan {
   padBytes: number; panelBytes: number;
 }
 
+/** Tiles computed (bands rounded to 16-tile blocks) with bands of `rows` tile rows. */
+function tilesComputed(TH: number, TWp: number, rows: number): number {
+  return 16 * (Math.floor(TH / rows) * Math.ceil((rows * TWp) / 16) + Math.ceil(((TH % rows) * TWp) / 16));
+}
+
+/**
+ * Tile rows per band, at most `most` (the panels' L2 budget) and at least half that: the count
+ * that computes the fewest padding tiles (56x56: bands of 4 rows of 28 tiles fill 7 blocks exactly),
+ * the larger on ties.
+ */
+function bandRows(TH: number, TWp: number, most: number): { rows: number; tiles: number } {
+  let best = { rows: most, tiles: tilesComputed(TH, TWp, most) };
+  for (let r = most - 1; r >= Math.ceil(most / 2); r--) {
+    const tiles = tilesComputed(TH, TWp, r);
+    if (tiles < best.tiles) best = { rows: r, tiles };
+  }
+  return best;
+}
+
 /** The plan of an 8-bit conv, or undefined when it does not take Winograd. */
 export function int8WinogradPlanOf(node: Node, x: number[], w: number[], y: number[], signedWeights: boolean): Int8WinogradPlan | undefined {
   const { group, winograd } = qlinearConvAttrs(node);
@@ -62,9 +81,8 @@ export function int8WinogradPlanOf(node: Node, x: number[], w: number[], y: numb
   const C2 = Math.ceil(C / 2), M2 = Math.ceil(M / 2);
   const TH = Math.ceil(s.OH / 2), TW = Math.ceil(s.OW / 2), TWp = 4 * Math.ceil(TW / 4);
   const blockBytes = 16 * C2 * 64;
-  const rows = Math.max(1, Math.min(TH, Math.floor((Math.max(1, Math.floor(PANEL_BYTES / blockBytes)) * 16) / TWp)));
+  const { rows, tiles } = bandRows(TH, TWp, Math.max(1, Math.min(TH, Math.floor((Math.max(1, Math.floor(PANEL_BYTES / blockBytes)) * 16) / TWp))));
   const blocks = Math.ceil((rows * TWp) / 16);
-  const tail = TH % rows, tiles = 16 * (Math.floor(TH / rows) * blocks + Math.ceil((tail * TWp) / 16));
   const multiplies = (16 * tiles) / (9 * align16(s.OH * s.OW));
   if (winograd !== 'on' && (C < int8WinogradLimits.minC || M < int8WinogradLimits.minM || multiplies > int8WinogradLimits.maxMultiplies)) return undefined;
   const Hp = 2 * TH + 2, Wp = 2 * TWp + 2;
