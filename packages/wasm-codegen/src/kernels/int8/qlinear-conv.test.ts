@@ -17,6 +17,8 @@ describe('QLinearConv integer kernel vs reference', () => {
     { x: [1, 64, 56, 56], w: [64, 64, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
     { x: [1, 32, 27, 27], w: [13, 32, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
     { x: [1, 512, 7, 7], w: [3, 512, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'uint8', yt: 'int8', perChannel: true, bias: true },
+    // 14x14: 7 tile rows of 8 tiles, the band's last block 8 tiles wide.
+    { x: [1, 256, 14, 14], w: [5, 256, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
     { x: [1, 32, 5, 6], w: [6, 32, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'int8', yt: 'int8', wt: 'uint8' },
     { x: [1, 16, 9, 9], w: [16, 16, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [0] }, xt: 'uint8', yt: 'uint8', bias: true },
     { x: [1, 3, 9, 11], w: [5, 3, 3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },

@@ -27,9 +27,10 @@ import { emitInputTransform, filterTransformHelper, outputTransform, padFilters 
 /**
  * When Winograd replaces im2col, from timing both (docs/benchmarks.md, "Int8 Winograd dispatch"):
  * at least `minC` input and `minM` output channels, and at most `maxMultiplies` of im2col's
- * multiplies once both are rounded to their 16-wide blocks (tile rows padded to 4 tiles, bands to
- * 16 tiles; im2col's pixels to 16). Planes of 3x3 or 4x4 outputs fail the last: a 16-tile block for
- * 4 or 8 real tiles. Mutable so that tests can force either path.
+ * multiplies once both are rounded to their blocks (tile rows padded to 4 tiles, bands to blocks
+ * of 16 tiles or a last one of 8; im2col's pixels to 16). Planes of 3x3 or 4x4 outputs fail the
+ * last: 8 tiles computed for their 4 (with 2x2 outputs of which a 3x3 plane uses 9 of 16).
+ * Mutable so that tests can force either path.
  */
 export const int8WinogradLimits = { minC: 8, minM: 8, maxMultiplies: 0.8 };
 
@@ -50,9 +51,12 @@ export interface Int8WinogradPlan {
   padBytes: number; panelBytes: number;
 }
 
-/** Tiles computed (bands rounded to 16-tile blocks) with bands of `rows` tile rows. */
+/** Tiles computed by a band of `tiles` tiles: blocks of 16, the last one of 8 when that covers it. */
+const blockTiles = (tiles: number) => 16 * Math.floor(tiles / 16) + (tiles % 16 === 0 ? 0 : tiles % 16 <= 8 ? 8 : 16);
+
+/** Tiles computed with bands of `rows` tile rows. */
 function tilesComputed(TH: number, TWp: number, rows: number): number {
-  return 16 * (Math.floor(TH / rows) * Math.ceil((rows * TWp) / 16) + Math.ceil(((TH % rows) * TWp) / 16));
+  return Math.floor(TH / rows) * blockTiles(rows * TWp) + blockTiles((TH % rows) * TWp);
 }
 
 /**
@@ -153,17 +157,22 @@ export function lowerInt8Winograd(ctx: StaticContext, p: Int8WinogradPlan, o: In
   const mp = fn.local('i32'), pb = fn.local('i32'), xi = fn.local('i32'), k = fn.local('i32'), bp = fn.local('i32'), wp = fn.local('i32'), sp = fn.local('i32');
   const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => fn.local('v128')));
   const wv = [0, 1].map(() => fn.local('v128'));
-  const dot: Expr[] = [wv[0]!.set(fn.vloadSplat(wp.get(), 0)), wv[1]!.set(fn.vloadSplat(wp.get(), 4))];
-  for (let j = 0; j < 4; j++) for (let i = 0; i < 2; i++) {
-    dot.push(acc[i]![j]!.set(fn.viadd(acc[i]![j]!.get(), fn.simd('i32x4', 'dot_i16x8_s', wv[i]!.get(), fn.vload(bp.get(), 16 * j)))));
-  }
-  dot.push(bp.set(fn.add(bp.get(), 64)), wp.set(fn.add(wp.get(), 8)));
-  const gemms = fn.for(xi, 0, 16, 1, [
-    ...acc.flat().map((a) => a.set(fn.vzero())),
-    fn.for(k, 0, C2, 1, dot),
-    ...acc.flatMap((row, i) => row.map((a, j) => fn.vstore(sp.get(), a.get(), 64 * i + 16 * j))),
-    sp.set(fn.add(sp.get(), 128)),
-  ]);
+  // The 16 GEMMs of a block of `vectors` × 4 tiles: a band's last block takes 2 vectors (8 tiles)
+  // when no more remain, so a 14x14 plane (56 tiles) computes 56, not 64.
+  const gemms = (vectors: number): Expr => {
+    const dot: Expr[] = [wv[0]!.set(fn.vloadSplat(wp.get(), 0)), wv[1]!.set(fn.vloadSplat(wp.get(), 4))];
+    for (let j = 0; j < vectors; j++) for (let i = 0; i < 2; i++) {
+      dot.push(acc[i]![j]!.set(fn.viadd(acc[i]![j]!.get(), fn.simd('i32x4', 'dot_i16x8_s', wv[i]!.get(), fn.vload(bp.get(), 16 * j)))));
+    }
+    dot.push(bp.set(fn.add(bp.get(), 64)), wp.set(fn.add(wp.get(), 8)));
+    const used = acc.map((row) => row.slice(0, vectors));
+    return fn.for(xi, 0, 16, 1, [
+      ...used.flat().map((a) => a.set(fn.vzero())),
+      fn.for(k, 0, C2, 1, dot),
+      ...used.flatMap((row, i) => row.map((a, j) => fn.vstore(sp.get(), a.get(), 64 * i + 16 * j))),
+      sp.set(fn.add(sp.get(), 128)),
+    ]);
+  };
 
   const i = fn.local('i32'), j = fn.local('i32'), m = fn.local('i32'), t0 = fn.local('i32'), base = fn.local('i32');
   const oy = fn.local('i32'), ox = fn.local('i32'), valid = fn.local('i32'), out = fn.local('i32');
@@ -213,7 +222,7 @@ export function lowerInt8Winograd(ctx: StaticContext, p: Int8WinogradPlan, o: In
     bp.set(fn.add(fn.mul(pb.get(), blockBytes), panel)),
     wp.set(fn.add(fn.mul(mp.get(), 16 * C2 * 8), u)),
     sp.set(fn.i(sums)),
-    gemms,
+    fn.if(fn.leS(fn.sub(tiles.get(), fn.shl(pb.get(), 4)), 8), [gemms(2)], [gemms(4)]),
     fn.for(i, 0, 2, 1, channel),
   ])]);
 
