@@ -22,7 +22,7 @@ import { StaticContext, StaticOperand } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { PlaneShape, planeShape } from '../emit/window-core.js';
 import { roundTo8Bit } from './round-to-8bit.js';
-import { emitInputTransform, filterTransformHelper, outputTransform, padFilters } from './winograd-transforms.js';
+import { emitInputTransform, filterTransformHelper, outputTransform, packFilters } from './winograd-transforms.js';
 
 /**
  * When Winograd replaces im2col, from timing both (docs/benchmarks.md, "Int8 Winograd dispatch"):
@@ -122,7 +122,7 @@ export function lowerInt8Winograd(ctx: StaticContext, p: Int8WinogradPlan, o: In
   const { fn } = ctx;
   const { s, C, M, C2, M2, TWp } = p;
   if (ctx.derived === undefined || ctx.derived < 0 || !ctx.atLoad) throw new Error('the 8-bit Winograd path needs a derived region (derivedBytes) and load-time code');
-  const u = ctx.derived, filters = ctx.addWeight(padFilters(o.w, M, C));
+  const u = ctx.derived, filters = ctx.addWeight(packFilters(o.w, M, C));
   const transform = filterTransformHelper((name, build, params) => ctx.helper(name, build, params), o.signedW);
   ctx.atLoad((init) => [init.call(transform, [init.i(filters), init.i(u), init.i(M2), init.i(C2)])]);
 

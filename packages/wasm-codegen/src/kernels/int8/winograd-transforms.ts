@@ -30,38 +30,47 @@ function combine(coefs: number[], x: (k: number) => Expr, add: (a: Expr, b: Expr
 }
 
 /**
- * A shared function (src, dst, pairsM, pairsC) run at load time: reads the 3x3 filters at src
- * (8-bit, [2·pairsM][2·pairsC][9], padded with zero filters) and writes U' = G' g G'ᵀ in the layout above.
+ * A shared function (src, dst, pairsM, pairsC) run at load time: reads the 3x3 filters at src as
+ * packFilters lays them out and writes U' = G' g G'ᵀ in the layout above. The four filters of a
+ * pair of output channels × pair of input channels are the four lanes of each vector, in U''s own
+ * order, so each position ξ is one 8-byte store.
  */
 export function filterTransformHelper(helper: (name: string, build: (fn: FnBuilder) => void, params: 'i32'[]) => string, signed: boolean): string {
   return helper(`int8WinogradWeights${signed ? 'S' : 'U'}`, (fn) => {
     const src = fn.param(0), dst = fn.param(1), pairsM = fn.param(2), pairsC = fn.param(3);
-    const m = fn.local('i32'), c = fn.local('i32'), at = fn.local('i32'), to = fn.local('i32');
-    const g = Array.from({ length: 9 }, () => fn.local('i32'));
-    const tg = Array.from({ length: 12 }, () => fn.local('i32'));
-    const half = (v: Local) => fn.num('i32', 'shr_u', v.get(), fn.i(1));
-    const ops = [(a: Expr, b: Expr) => fn.add(a, b), (a: Expr, b: Expr) => fn.sub(a, b), (a: Expr) => fn.shl(a, 1)] as const;
-    const body: Expr[] = g.map((l, i) => l.set(signed ? fn.load8S(at.get(), i) : fn.load8U(at.get(), i)));
-    // tg = G' g (4 x 3), then U'[r][s] = Σ_k G'[s][k] tg[r][k].
+    const mp = fn.local('i32'), kp = fn.local('i32'), at = fn.local('i32'), to = fn.local('i32'), stride = fn.local('i32');
+    const g = Array.from({ length: 9 }, () => fn.local('v128'));
+    const tg = Array.from({ length: 12 }, () => fn.local('v128'));
+    const ops = [(a: Expr, b: Expr) => fn.simd('i32x4', 'add', a, b), (a: Expr, b: Expr) => fn.simd('i32x4', 'sub', a, b), (a: Expr) => fn.vishl(a, 1)] as const;
+    const body: Expr[] = g.map((l, i) => l.set(fn.vload8x4(at.get(), signed, 4 * i)));
+    // tg = G' g (4 x 3), then U'[r][s] = Σ_k G'[s][k] tg[r][k], each narrowed to i16 (|U'| ≤ 9·255).
     for (let r = 0; r < 4; r++) for (let j = 0; j < 3; j++) body.push(tg[r * 3 + j]!.set(combine(G2[r]!, (k) => g[k * 3 + j]!.get(), ...ops)));
-    body.push(to.set(fn.add(fn.add(dst.get(), fn.mul(half(m), fn.mul(pairsC.get(), 128))),
-      fn.add(fn.shl(half(c), 3), fn.add(fn.shl(fn.and(m.get(), 1), 2), fn.shl(fn.and(c.get(), 1), 1))))));
+    body.push(to.set(fn.add(fn.add(dst.get(), fn.mul(mp.get(), fn.shl(stride.get(), 4))), fn.shl(kp.get(), 3))));
     for (let r = 0; r < 4; r++) for (let s = 0; s < 4; s++) {
-      body.push(fn.store16(fn.add(to.get(), fn.mul(pairsC.get(), 8 * (4 * r + s))), combine(G2[s]!, (k) => tg[r * 3 + k]!.get(), ...ops)));
+      const u = combine(G2[s]!, (k) => tg[r * 3 + k]!.get(), ...ops);
+      body.push(fn.vstoreLow8(to.get(), fn.simd('i16x8', 'narrow_i32x4_s', u, fn.vzero())), to.set(fn.add(to.get(), stride.get())));
     }
-    body.push(at.set(fn.add(at.get(), 9)));
+    body.push(at.set(fn.add(at.get(), 36)));
     fn.finish([
       at.set(src.get()),
-      fn.for(m, 0, fn.shl(pairsM.get(), 1), 1, [fn.for(c, 0, fn.shl(pairsC.get(), 1), 1, body)]),
+      // Bytes from one position ξ to the next: pairsC · 8.
+      stride.set(fn.shl(pairsC.get(), 3)),
+      fn.for(mp, 0, pairsM.get(), 1, [fn.for(kp, 0, pairsC.get(), 1, body)]),
     ]);
   }, ['i32', 'i32', 'i32', 'i32']);
 }
 
-/** The filters [M][C][3][3] padded with zero filters to [2·pairsM][2·pairsC][9] bytes (what filterTransformHelper reads). */
-export function padFilters(w: ArrayLike<number>, M: number, C: number): Uint8Array {
-  const Mp = 2 * Math.ceil(M / 2), Cp = 2 * Math.ceil(C / 2);
-  const out = new Uint8Array(Mp * Cp * 9);
-  for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) for (let i = 0; i < 9; i++) out[(m * Cp + c) * 9 + i] = Number(w[(m * C + c) * 9 + i]) & 0xff;
+/**
+ * The filters [M][C][3][3] as filterTransformHelper reads them: per pair of output channels mp and
+ * pair of input channels kp, per tap, the 4 bytes w[m, c], w[m, c+1], w[m+1, c], w[m+1, c+1]
+ * (missing channels 0). Same size as the filters, padded to pairs.
+ */
+export function packFilters(w: ArrayLike<number>, M: number, C: number): Uint8Array {
+  const M2 = Math.ceil(M / 2), C2 = Math.ceil(C / 2);
+  const out = new Uint8Array(M2 * C2 * 36);
+  for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) for (let i = 0; i < 9; i++) {
+    out[((((m >> 1) * C2 + (c >> 1)) * 9 + i) << 2) + ((m & 1) << 1) + (c & 1)] = Number(w[(m * C + c) * 9 + i]) & 0xff;
+  }
   return out;
 }
 
