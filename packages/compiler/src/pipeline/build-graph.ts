@@ -49,5 +49,5 @@ export function graphBuilder(decoded: DecodedModel, options: BuildOptions, s: Bu
 
 /** Marks every conv to run without Winograd (wasm-codegen reads winograd: 0): no filters transformed at load. */
 function useLeanKernels(g: Graph): void {
-  for (const n of g.nodes) if (n.op === 'Conv' || n.op === 'NhwcConv') n.attrs = { ...n.attrs, winograd: 0 };
+  for (const n of g.nodes) if (n.op === 'Conv' || n.op === 'NhwcConv' || n.op === 'QLinearConv') n.attrs = { ...n.attrs, winograd: 0 };
 }

@@ -17,10 +17,17 @@ const EIGHT_BIT: readonly DType[] = ['int8', 'uint8'];
 /** QLinearConv's attributes: the window and the group (its kernel sizes come from the weights). */
 export interface QLinearConvAttrs extends WindowAttrs {
   group: number;
+  /**
+   * The compiler's Winograd choice, not an ONNX attribute (as Conv's): 'off' when the compile
+   * forbids filters transformed at load (the lean kernels), 'on' to take it wherever the geometry
+   * allows (tests), else 'auto'.
+   */
+  winograd: 'auto' | 'on' | 'off';
 }
 
 export function qlinearConvAttrs(node: Node): QLinearConvAttrs {
-  return { ...windowAttrs(node), group: attrInt(node, 'group') };
+  const winograd = node.attrs.winograd === undefined ? 'auto' : attrInt(node, 'winograd') === 0 ? 'off' : 'on';
+  return { ...windowAttrs(node), group: attrInt(node, 'group'), winograd };
 }
 
 /** The combined requantization multiplier of output channel m, rounded to float32 at each step as onnxruntime does. */

@@ -8,6 +8,19 @@ import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../..
 // full-range weights and long reductions (sums far beyond 2^24).
 describe('QLinearConv integer kernel vs reference', () => {
   const cases: { x: number[]; w: number[]; attrs?: Record<string, number[]>; xt: DType; yt: DType; wt?: DType; perChannel?: boolean; bias?: boolean }[] = [
+    // The integer Winograd F(2x2, 3x3) (winograd-conv.ts; winograd: [1] forces it, [0] keeps im2col):
+    // odd and even sizes, pads 0 and 1, odd C and M, full and partial bands, long reductions.
+    { x: [1, 3, 9, 11], w: [5, 3, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
+    { x: [2, 16, 7, 7], w: [8, 16, 3, 3], attrs: { winograd: [1] }, xt: 'uint8', yt: 'uint8', bias: true },
+    { x: [1, 17, 12, 13], w: [9, 17, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'uint8', yt: 'int8', perChannel: true },
+    { x: [1, 8, 20, 18], w: [7, 8, 3, 3], attrs: { pads: [1, 0, 0, 1], winograd: [1] }, xt: 'int8', yt: 'uint8', bias: true },
+    { x: [1, 64, 56, 56], w: [64, 64, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
+    { x: [1, 32, 27, 27], w: [13, 32, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
+    { x: [1, 512, 7, 7], w: [3, 512, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'uint8', yt: 'int8', perChannel: true, bias: true },
+    // 14x14: 7 tile rows of 8 tiles, the band's last block 8 tiles wide.
+    { x: [1, 256, 14, 14], w: [5, 256, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
+    { x: [1, 32, 5, 6], w: [6, 32, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [1] }, xt: 'int8', yt: 'int8', wt: 'uint8' },
+    { x: [1, 16, 9, 9], w: [16, 16, 3, 3], attrs: { pads: [1, 1, 1, 1], winograd: [0] }, xt: 'uint8', yt: 'uint8', bias: true },
     { x: [1, 3, 9, 11], w: [5, 3, 3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
     { x: [2, 16, 7, 7], w: [8, 16, 1, 1], xt: 'uint8', yt: 'uint8', bias: true },
     { x: [1, 8, 20, 18], w: [7, 8, 3, 3], attrs: { strides: [2, 2], pads: [1, 0, 1, 2] }, xt: 'uint8', yt: 'int8', perChannel: true },
@@ -43,7 +56,7 @@ describe('QLinearConv integer kernel vs reference', () => {
         { tensor: makeTensor(t.yt, [], [t.yt === 'int8' ? 5 : 120]), constant: true },
         t.bias ? { tensor: randomTensor('int32', [M], r, -20000, 20000), constant: true } : undefined,
       ];
-      const attrs = { group: 1, ...Object.fromEntries(Object.entries(t.attrs ?? {}).map(([k, v]) => [k, k === 'group' ? v[0]! : v])) };
+      const attrs = { group: 1, ...Object.fromEntries(Object.entries(t.attrs ?? {}).map(([k, v]) => [k, k === 'group' || k === 'winograd' ? v[0]! : v])) };
       const { actual, expected } = await runKernel('QLinearConv', inputs, attrs);
       const c = compareTensors(actual[0]!, expected[0]!);
       expect(c.ok, c.message).toBe(true);

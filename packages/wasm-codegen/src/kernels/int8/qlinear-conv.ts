@@ -6,12 +6,14 @@
 //   3. the integer GEMM against the weights packed at compile time (still 8-bit in the weights
 //      file), requantized to 8 bits in registers and stored: the output stays 8-bit in the arena.
 // The band is sized so its panel stays in L2 while every output channel sweeps it.
+// 3x3 stride-1 convs take the exact integer Winograd F(2x2, 3x3) instead (winograd-conv.ts).
 import { Node, qlinearConvAttrs, requantizeMultiplier } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, constantInput, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { planeShape } from '../emit/window-core.js';
 import { depthwiseScratchBytes, lowerDepthwise8 } from './depthwise.js';
 import { TILE_PIXELS, emitGemmRequantize, emitPackPanels, packWeights } from './gemm-i16.js';
+import { int8WinogradDerivedBytes, int8WinogradPlanOf, int8WinogradScratchBytes, lowerInt8Winograd } from './winograd-conv.js';
 
 /** Bytes of B panel per band: about half of a typical L2. */
 const PANEL_BYTES = 128 * 1024;
@@ -54,6 +56,8 @@ function planOf(node: Node, x: number[], w: number[], y: number[]): Plan {
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
 const depthwise = (node: Node) => qlinearConvAttrs(node).group > 1;
+const winogradOf = (node: Node, x: { dims: number[] } | undefined, w: { dims: number[]; dtype: string } | undefined, y: { dims: number[] } | undefined) =>
+  int8WinogradPlanOf(node, dims(x), dims(w), dims(y), w?.dtype === 'int8');
 
 /** Copies the planes of sample n into planes padded with the zero point. */
 function emitPadPlanes(ctx: StaticContext, p: Plan, n: Expr, x: StaticOperand, zx: number): Expr[] {
@@ -106,8 +110,14 @@ registerLowering({
   ops: ['QLinearConv'],
   scratchBytes(node, [x, , , w], [y]) {
     if (depthwise(node)) return depthwiseScratchBytes(planeShape(node, dims(x), dims(y), dims(w).slice(2))!);
+    const winograd = winogradOf(node, x, w, y);
+    if (winograd) return int8WinogradScratchBytes(winograd);
     const p = planOf(node, dims(x), dims(w), dims(y));
     return p.padBytes + p.colsBytes + p.panelBytes + 16;
+  },
+  derivedBytes(node, [x, , , w], [y]) {
+    const winograd = winogradOf(node, x, w, y);
+    return winograd ? int8WinogradDerivedBytes(winograd) : 0;
   },
   lower(context) {
     const ctx = staticView(context);
@@ -135,6 +145,14 @@ registerLowering({
       if (shape.sw > 2) unsupported(ctx, `depthwise stride ${shape.sw} (the 8-bit kernel takes 1 and 2)`);
       const bias = b ? Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number) : undefined;
       return lowerDepthwise8(ctx, shape, { w: wt, bias, mult: multAddr, zx: zxV, zy: zyV, signedOut: y.dtype === 'int8' });
+    }
+    const winograd = winogradOf(node, x, w, y);
+    if (winograd) {
+      const bias = b ? (constantInput(ctx, 8, 'the bias').data as ArrayLike<number>) : undefined;
+      return lowerInt8Winograd(ctx, winograd, {
+        x: x!, y, w: wt.data as ArrayLike<number>, bias, mult: multAddr, zx: zxV, zy: zyV,
+        signedX: x!.dtype === 'int8', signedW: w!.dtype === 'int8', signedOut: y.dtype === 'int8',
+      });
     }
     let biasAddr: number | undefined;
     if (b) {
