@@ -1,34 +1,156 @@
-// Depthwise QLinearConv (group = input = output channels) on 8-bit planes, 8 outputs per step.
-// Each plane is copied into scratch padded with x's zero point, so every tap reads real or zx
-// bytes. The taps are taken in pairs (t, t'): each tap's 8 pixels are one v128.load8x8_s/u
-// (stride 2: the even bytes of a 16-byte load, widened), the two taps' pixels are interleaved
-// (one shuffle per 4 outputs) and i32x4.dot_i16x8_s multiplies them by the pair's weights
-// (w[t], w[t']) splat — two taps per instruction, exact int32 sums; an odd last tap pairs with a
-// weight of 0. The zero point is taken out once per channel instead of per tap:
-// sum (x - zx)·w = sum x·w - zx·sum w, folded into the bias at compile time (a padded tap holds zx,
-// so it still adds 0). The sums are requantized as onnxruntime does and narrowed to bytes, stored
-// 8 at a time; a row's last store may run up to 7 bytes into the next row, which is written
-// afterwards — except in the tensor's last row, which goes through a row buffer.
+// Depthwise QLinearConv (group = input = output channels) on 8-bit planes, 16 outputs per step.
+// Each plane is copied into scratch padded with x's zero point; int8 planes are flipped to uint8 on
+// the way (x ^ 0x80 = x + 128), so the kernel reads only unsigned bytes and every tap is real or zx.
+//
+// No byte shuffles in the inner loop (they all compete for one port, and the widening loads and
+// interleaves of the previous kernel were its bottleneck). One 16-byte load L at byte a, read as
+// i16 lanes, gives two vectors with masks and shifts only: the even bytes (L & 0xff) and the odd
+// bytes (L >> 8). Lane pair i of "the bytes from a, every other one" holds (x[a+4i], x[a+4i+2]), and
+// i32x4.dot_i16x8_s against a splat weight pair (w, w') yields x[a+4i]·w + x[a+4i+2]·w' in i32 lane
+// i, exactly. So the step's 16 outputs are kept in four i32x4 accumulators whose lane i is output
+// 4i+k (stride 1), or 8g + 2i + h (stride 2: accumulator k = 2g + h); per kernel row each
+// accumulator pairs its taps two bytes apart (taps 0 and 2 of a 3-wide row) and takes a lone tap
+// with a zero weight, from a vector another accumulator loads anyway when there is one (see
+// planRow). A 3x3 row costs 2 (stride 1) or 4 (stride 2) loads and 8 dots for 16 outputs.
+//
+// The zero point is taken out once per channel: sum (x - zx)·w = sum x·w - zx·sum w is folded into
+// the bias at compile time (a padded tap holds zx, so it still adds 0). The sums are requantized as
+// onnxruntime does (float32 product, round half to even, + zy, saturate), the rounding with the
+// 1.5·2^23 trick, then narrowed; one byte shuffle puts the 16 outputs back in order for one store.
+// A row's store may run up to 15 bytes into the next row, which is written afterwards — except in
+// the tensor's last row, which goes through a row buffer.
 import { Tensor } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
-import { Expr } from '../../wasm-builder.js';
+import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { PlaneShape } from '../emit/window-core.js';
 
 const align16 = (n: number) => 16 * Math.ceil(n / 16);
+const OUTPUTS = 16;
+/** Adding 1.5·2^23 to |v| < 2^22 leaves round_half_even(v) in the low mantissa bits (ulp 1). */
+const MAGIC = 12582912;
+const MAGIC_BITS = 0x4b400000;
+/** Products beyond this are clamped first (they saturate anyway); the trick needs |v| < 2^22. */
+const CLAMP = 2 ** 21;
 
-/** Scratch: one padded plane (plus what the last vector loads and stores touch past it), then one output row. */
+/** One dot of a kernel row: accumulator k += the bytes from `at`, every other one, · (tap a, tap b) (undefined: weight 0). */
+interface Dot { k: number; at: number; a?: number; b?: number }
+
+/** Byte offset, from the step's first input byte, of output lane 0 of accumulator k (see the header). */
+function accumulatorBase(sw: number, k: number): number {
+  return sw === 1 ? k : 16 * (k >> 1) + 2 * (k & 1);
+}
+
+/** The output (0-15 in the step) in lane i of accumulator k. */
+function outputOf(sw: number, k: number, i: number): number {
+  return sw === 1 ? 4 * i + k : 8 * (k >> 1) + 2 * i + (k & 1);
+}
+
+/**
+ * The dots of one kernel row: each accumulator's taps (at byte base + t·dw) taken two bytes apart
+ * in pairs; a lone tap rides as the second half of the vector two bytes before it when another dot
+ * already loads that one, else as the first half of its own.
+ */
+export function planRow(sw: number, kw: number, dw: number): Dot[] {
+  const dots: Dot[] = [], used = new Set<number>();
+  for (let k = 0; k < 4; k++) {
+    const left = Array.from({ length: kw }, (_, t) => ({ t, at: accumulatorBase(sw, k) + t * dw }));
+    while (left.length > 0) {
+      const e = left.shift()!;
+      const j = left.findIndex((o) => o.at === e.at + 2);
+      if (j >= 0) {
+        dots.push({ k, at: e.at, a: e.t, b: left.splice(j, 1)[0]!.t });
+        used.add(e.at);
+      } else if (used.has(e.at - 2)) {
+        dots.push({ k, at: e.at - 2, b: e.t });
+      } else {
+        dots.push({ k, at: e.at, a: e.t });
+        used.add(e.at);
+      }
+    }
+  }
+  return dots;
+}
+
+/** The byte past the last one a step's loads read, from the step's first input byte. */
+function rowReach(dots: Dot[]): number {
+  return Math.max(...dots.map((d) => 2 * Math.floor(d.at / 2) + 16));
+}
+
+/** Scratch: one padded plane, then one output row. */
 export function depthwiseScratchBytes(s: PlaneShape): number {
-  return align16(s.Hp * s.Wp + 48) + align16(s.OW) + 16;
+  return planeBytes(s) + align16(s.OW) + OUTPUTS;
+}
+
+/** A padded plane plus what the last step's loads read past it and what the row copies overrun (16). */
+function planeBytes(s: PlaneShape): number {
+  const lastStep = OUTPUTS * Math.floor((s.OW - 1) / OUTPUTS) * s.sw;
+  return align16(s.Hp * s.Wp + Math.max(0, lastStep + rowReach(planRow(s.sw, s.kw, s.dw)) - s.Wp) + 16);
 }
 
 export interface Depthwise8 {
   w: Tensor;
-  /** Per channel: int32 bias (or undefined), float32 multiplier. */
+  /** Per channel: int32 bias (or undefined). */
   bias?: Int32Array;
+  /** Address of the float32 multipliers, and their values (to bound the products). */
   mult: number;
+  multValues: Float32Array;
   zx: number;
   zy: number;
   signedOut: boolean;
+}
+
+type Key = [number | undefined, number | undefined];
+
+/** The weights as splat-ready i16 pairs per channel: per kernel row, one per distinct (tap a, tap b) of the row's plan. */
+function weightPairs(W: number[], C: number, s: PlaneShape, keys: Key[]): Uint8Array {
+  const taps = s.kh * s.kw, table = new Int16Array(C * s.kh * keys.length * 2);
+  const tap = (c: number, ky: number, t: number | undefined) => (t === undefined ? 0 : W[c * taps + ky * s.kw + t]!);
+  let i = 0;
+  for (let c = 0; c < C; c++) for (let ky = 0; ky < s.kh; ky++) for (const [a, b] of keys) { table[i++] = tap(c, ky, a); table[i++] = tap(c, ky, b); }
+  return new Uint8Array(table.buffer);
+}
+
+interface RowRefs {
+  /** The 16 bytes at a byte offset from the step's first input byte of this kernel row. */
+  at: (offset: number) => Expr;
+  weight: (d: Dot) => Local;
+  acc: Local[];
+  load: Local;
+  half: Local;
+  low: Local;
+}
+
+/** One kernel row: each 16-byte load once, its even and odd bytes once, each dot accumulated. */
+function emitRow(fn: FnBuilder, dots: Dot[], r: RowRefs): Expr[] {
+  const out: Expr[] = [];
+  const loads = [...new Set(dots.map((d) => 2 * Math.floor(d.at / 2)))].sort((p, q) => p - q);
+  for (const p of loads) {
+    out.push(r.load.set(r.at(p)));
+    for (const odd of [0, 1]) {
+      const mine = dots.filter((d) => d.at === p + odd);
+      if (mine.length === 0) continue;
+      out.push(r.half.set(odd ? fn.simd('i16x8', 'shr_u', r.load.get(), fn.i(8)) : fn.vand(r.load.get(), r.low.get())));
+      for (const d of mine) out.push(r.acc[d.k]!.set(fn.viadd(r.acc[d.k]!.get(), fn.simd('i32x4', 'dot_i16x8_s', r.half.get(), r.weight(d).get()))));
+    }
+  }
+  return out;
+}
+
+/** round_half_even(float32(sum) · mult) + zy as i32 lanes (MAGIC: see the header). */
+function requantize(fn: FnBuilder, sum: Expr, q: { mult: Local; magic: Local; unbias: Local; clamp: boolean }): Expr {
+  let v = fn.vmul(fn.vfromI32(sum), q.mult.get());
+  if (q.clamp) v = fn.vpmax(fn.vpmin(v, fn.vconst(CLAMP)), fn.vconst(-CLAMP));
+  return fn.simd('i32x4', 'sub', fn.vadd(v, q.magic.get()), q.unbias.get());
+}
+
+/** The four accumulators' requantized lanes narrowed (saturating) to 16 bytes in output order. */
+function packOutputs(fn: FnBuilder, sw: number, q: Expr[], signedOut: boolean): Expr {
+  const h0 = fn.simd('i16x8', 'narrow_i32x4_s', q[0]!, q[1]!), h1 = fn.simd('i16x8', 'narrow_i32x4_s', q[2]!, q[3]!);
+  const bytes = fn.simd('i8x16', signedOut ? 'narrow_i16x8_s' : 'narrow_i16x8_u', h0, h1);
+  // Byte 4k + i is lane i of accumulator k.
+  const order = new Array<number>(OUTPUTS);
+  for (let k = 0; k < 4; k++) for (let i = 0; i < 4; i++) order[outputOf(sw, k, i)] = 4 * k + i;
+  return fn.shuffle8(bytes, fn.vzero(), order);
 }
 
 export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8): Expr[] {
@@ -37,65 +159,71 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const [N, C] = x.dims as [number, number];
   const taps = s.kh * s.kw;
   const signed = x.dtype === 'int8';
+  // The planes hold x as uint8 (int8 + 128), so the zero point moves with them.
+  const zxU = signed ? o.zx + 128 : o.zx;
   const W = Array.from(o.w.data as ArrayLike<number>, Number);
-  // The weights as i16 pairs (w[t], w[t+1]) per channel (0 after an odd last tap); the bias with zx·sum w taken out.
-  const pairs = Math.ceil(taps / 2);
-  const pairTable = new Int16Array(C * pairs * 2);
-  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) pairTable[c * pairs * 2 + t] = W[c * taps + t]!;
-  const w16 = ctx.addWeight(new Uint8Array(pairTable.buffer));
-  const folded = Int32Array.from({ length: C }, (_, c) => (o.bias?.[c] ?? 0) - o.zx * W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + b, 0));
+  const row = planRow(s.sw, s.kw, s.dw);
+  const keyOf = (d: Dot) => `${d.a},${d.b}`;
+  const keys = [...new Map(row.map((d) => [keyOf(d), [d.a, d.b] as Key])).values()];
+  const pairsPerRow = keys.length;
+  const keyIndex = new Map(keys.map(([a, bb], i) => [`${a},${bb}`, i]));
+  const w16 = ctx.addWeight(weightPairs(W, C, s, keys));
+  const sumW = (c: number) => W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + b, 0);
+  const folded = Int32Array.from({ length: C }, (_, c) => (o.bias?.[c] ?? 0) - zxU * sumW(c));
   const bias = ctx.addWeight(new Uint8Array(folded.buffer));
-  const plane = ctx.scratch, rowBuf = plane + align16(s.Hp * s.Wp + 48);
+  // |sum| <= 255·sum |w| + |bias|: the clamp is needed only when some product could pass 2^21.
+  const bound = (c: number) => (255 * W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + Math.abs(b), 0) + Math.abs(o.bias?.[c] ?? 0)) * o.multValues[c]!;
+  const clamp = Array.from({ length: C }, (_, c) => bound(c)).some((v) => !(v < CLAMP));
+
+  const plane = ctx.scratch, rowBuf = ctx.scratch + planeBytes(s);
   const padEnd = s.Hp * s.Wp - (s.pt + s.H) * s.Wp;
   const n = fn.local('i32'), c = fn.local('i32'), r = fn.local('i32'), ix = fn.local('i32'), oy = fn.local('i32'), ox = fn.local('i32');
   const src = fn.local('i32'), dst = fn.local('i32'), from = fn.local('i32'), to = fn.local('i32'), last = fn.local('i32');
-  const lo = fn.local('v128'), hi = fn.local('v128'), xa = fn.local('v128'), xb = fn.local('v128');
-  const wv = Array.from({ length: pairs }, () => fn.local('v128'));
-  const b = fn.local('v128'), mult = fn.local('v128'), zy = fn.local('v128');
-  const pixels = (at: Expr): Expr => {
-    if (s.sw === 1) return fn.vload8x8(at, signed);
-    const even = Array.from({ length: 16 }, (_, i) => (i < 8 ? 2 * i : 0));
-    return fn.simd('i16x8', `extend_low_i8x16_${signed ? 's' : 'u'}`, fn.shuffle8(fn.vload(at), fn.vzero(), even));
-  };
-  const tapAt = (t: number) => pixels(fn.add(fn.add(src.get(), fn.mul(ox.get(), s.sw)), Math.floor(t / s.kw) * s.dh * s.Wp + (t % s.kw) * s.dw));
-  // i16 lanes 0-3 (or 4-7) of a and b interleaved: the dot's lane i pairs output i's two taps.
-  const low = [0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23], high = low.map((v) => v + 8);
-  const step: Expr[] = [lo.set(b.get()), hi.set(b.get())];
-  for (let k = 0; k < pairs; k++) {
-    step.push(xa.set(tapAt(2 * k)), xb.set(2 * k + 1 < taps ? tapAt(2 * k + 1) : xa.get()));
-    step.push(
-      lo.set(fn.viadd(lo.get(), fn.simd('i32x4', 'dot_i16x8_s', fn.shuffle8(xa.get(), xb.get(), low), wv[k]!.get()))),
-      hi.set(fn.viadd(hi.get(), fn.simd('i32x4', 'dot_i16x8_s', fn.shuffle8(xa.get(), xb.get(), high), wv[k]!.get()))),
-    );
+  const acc = Array.from({ length: 4 }, () => fn.local('v128'));
+  const wv = Array.from({ length: s.kh * pairsPerRow }, () => fn.local('v128'));
+  const b = fn.local('v128'), mult = fn.local('v128'), low = fn.local('v128'), magic = fn.local('v128'), unbias = fn.local('v128'), flip = fn.local('v128');
+  const load = fn.local('v128'), half = fn.local('v128');
+
+  const step: Expr[] = acc.map((a) => a.set(b.get()));
+  for (let ky = 0; ky < s.kh; ky++) {
+    step.push(...emitRow(fn, row, {
+      at: (at) => fn.vload(fn.add(src.get(), fn.mul(ox.get(), s.sw)), ky * s.dh * s.Wp + at),
+      weight: (d) => wv[ky * pairsPerRow + keyIndex.get(keyOf(d))!]!,
+      acc, load, half, low,
+    }));
   }
-  const requant = (a: Expr) => fn.viadd(fn.vtoI32(fn.vnearest(fn.vmul(fn.vfromI32(a), mult.get()))), zy.get());
-  const h = fn.simd('i16x8', 'narrow_i32x4_s', requant(lo.get()), requant(hi.get()));
-  step.push(fn.vstoreLow8(fn.add(dst.get(), ox.get()), fn.simd('i8x16', `narrow_i16x8_${o.signedOut ? 's' : 'u'}`, h, fn.vzero())));
+  step.push(fn.vstore(fn.add(dst.get(), ox.get()), packOutputs(fn, s.sw, acc.map((a) => requantize(fn, a.get(), { mult, magic, unbias, clamp })), o.signedOut)));
+
   // Pad bytes of a row that the previous row's vector copy overran (right pad, then this row's left pad).
+  const padByte = fn.i(zxU & 0xff);
   const repad: Expr[] = [];
-  for (let k = 0; k < s.Wp - s.W - s.pl; k++) repad.push(fn.store8(to.get(), fn.i(o.zx & 0xff), s.W + k));
-  for (let k = 0; k < s.pl; k++) repad.push(fn.store8(to.get(), fn.i(o.zx & 0xff), -s.pl + k + s.Wp));
+  for (let k = 0; k < s.Wp - s.W - s.pl; k++) repad.push(fn.store8(to.get(), padByte, s.W + k));
+  for (let k = 0; k < s.pl; k++) repad.push(fn.store8(to.get(), padByte, -s.pl + k + s.Wp));
   const outRow = () => fn.add(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH * s.OW), fn.mul(oy.get(), s.OW)), y.addr);
+  const copied = (v: Expr) => (signed ? fn.vxor(v, flip.get()) : v);
   return [
-    zy.set(fn.visplat(o.zy)),
-    fn.fill(plane, o.zx & 0xff, align16(s.Hp * s.Wp + 48)),
+    low.set(fn.visplat(0x00ff00ff)),
+    magic.set(fn.vconst(MAGIC)),
+    unbias.set(fn.visplat(MAGIC_BITS - o.zy)),
+    ...(signed ? [flip.set(fn.visplat(0x80808080 | 0))] : []),
+    fn.fill(plane, zxU & 0xff, planeBytes(s)),
     fn.for(n, 0, N, 1, [fn.for(c, 0, C, 1, [
       // Rows copied 16 bytes at a time (reads and writes run past the row: the pads are put back).
       fn.for(r, 0, s.H, 1, [
         from.set(fn.add(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.H * s.W), fn.mul(r.get(), s.W)), x.addr)),
         to.set(fn.add(fn.mul(r.get(), s.Wp), plane + s.pt * s.Wp + s.pl)),
-        fn.for(ix, 0, s.W, 16, [fn.vstore(fn.add(to.get(), ix.get()), fn.vload(fn.add(from.get(), ix.get())))]),
+        fn.for(ix, 0, s.W, 16, [fn.vstore(fn.add(to.get(), ix.get()), copied(fn.vload(fn.add(from.get(), ix.get()))))]),
         ...repad,
       ]),
-      ...(padEnd > 0 ? [fn.fill(plane + (s.pt + s.H) * s.Wp, o.zx & 0xff, padEnd + 16)] : []),
-      ...wv.map((v, k) => v.set(fn.vloadSplat(fn.mul(c.get(), 4 * pairs), w16 + 4 * k))),
+      ...(padEnd > 0 ? [fn.fill(plane + (s.pt + s.H) * s.Wp, zxU & 0xff, padEnd + 16)] : []),
+      ...wv.map((v, k) => v.set(fn.vloadSplat(fn.mul(c.get(), 4 * wv.length), w16 + 4 * k))),
       b.set(fn.visplat(fn.loadI32(fn.shl(c.get(), 2), bias))),
       mult.set(fn.vloadSplat(fn.shl(c.get(), 2), o.mult)),
       fn.for(oy, 0, s.OH, 1, [
         src.set(fn.add(fn.mul(oy.get(), s.sh * s.Wp), plane)),
         last.set(fn.eq(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH), oy.get()), N * C * s.OH - 1)),
         dst.set(fn.selectI(last.get(), rowBuf, outRow())),
-        fn.for(ox, 0, s.OW, 8, step),
+        fn.for(ox, 0, s.OW, OUTPUTS, step),
         fn.if(last.get(), [fn.copy(outRow(), rowBuf, s.OW)]),
       ]),
     ])]),
