@@ -76,15 +76,44 @@ function rowReach(dots: Dot[]): number {
   return Math.max(...dots.map((d) => 2 * Math.floor(d.at / 2) + 16));
 }
 
-/** Scratch: one padded plane, then one output row. */
+/**
+ * How a channel's outputs are swept. By rows: 16 outputs at a time from each row's start. Flat,
+ * for narrow planes (7x7: 7 of every 16 outputs would be used by rows): output (oy, ox) reads the
+ * padded plane from byte (oy·pitch + ox)·sw, so with pitch = sh·Wp/sw the whole channel is one run
+ * of `count` outputs, 16 at a time, staged in a buffer with pitch - OW unwanted ones per row that
+ * the copy out leaves behind.
+ */
+interface Sweep { flat: boolean; pitch: number; count: number }
+
+function sweepOf(s: PlaneShape): Sweep {
+  const rowSteps = s.OH * Math.ceil(s.OW / OUTPUTS);
+  if ((s.sh * s.Wp) % s.sw === 0) {
+    const pitch = (s.sh * s.Wp) / s.sw, count = (s.OH - 1) * pitch + s.OW;
+    // The copy out costs about a tenth of a step per 16 outputs: flat pays when it saves more.
+    if (Math.ceil(count / OUTPUTS) < 0.9 * rowSteps) return { flat: true, pitch, count };
+  }
+  return { flat: false, pitch: s.OW, count: s.OW };
+}
+
+/** Scratch: one padded plane, then one output row (by rows) or the staged outputs (flat). */
 export function depthwiseScratchBytes(s: PlaneShape): number {
-  return planeBytes(s) + align16(s.OW) + OUTPUTS;
+  return planeBytes(s) + align16(sweepOf(s).count) + OUTPUTS;
 }
 
 /** A padded plane plus what the last step's loads read past it and what the row copies overrun (16). */
 function planeBytes(s: PlaneShape): number {
-  const lastStep = OUTPUTS * Math.floor((s.OW - 1) / OUTPUTS) * s.sw;
-  return align16(s.Hp * s.Wp + Math.max(0, lastStep + rowReach(planRow(s.sw, s.kw, s.dw)) - s.Wp) + 16);
+  const sw = sweepOf(s);
+  const lastStep = OUTPUTS * Math.floor((sw.count - 1) / OUTPUTS) * s.sw;
+  const lastRow = sw.flat ? 0 : (s.OH - 1) * s.sh * s.Wp;
+  const reach = lastRow + lastStep + (s.kh - 1) * s.dh * s.Wp + rowReach(planRow(s.sw, s.kw, s.dw));
+  return align16(Math.max(s.Hp * s.Wp, reach) + 16);
+}
+
+/** bytes (rounded up to whole vectors) from `from` to `to`: unrolled for short rows, whose loop would cost more than the copy. */
+function copyVectors(fn: FnBuilder, to: Local, from: Local, bytes: number, ix: Local, map: (v: Expr) => Expr = (v) => v): Expr[] {
+  const vectors = Math.ceil(bytes / 16);
+  if (vectors <= 4) return Array.from({ length: vectors }, (_, k) => fn.vstore(to.get(), map(fn.vload(from.get(), 16 * k)), 16 * k));
+  return [fn.for(ix, 0, bytes, 16, [fn.vstore(fn.add(to.get(), ix.get()), map(fn.vload(fn.add(from.get(), ix.get()))))])];
 }
 
 export interface Depthwise8 {
@@ -175,14 +204,14 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const bound = (c: number) => (255 * W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + Math.abs(b), 0) + Math.abs(o.bias?.[c] ?? 0)) * o.multValues[c]!;
   const clamp = Array.from({ length: C }, (_, c) => bound(c)).some((v) => !(v < CLAMP));
 
-  const plane = ctx.scratch, rowBuf = ctx.scratch + planeBytes(s);
-  const padEnd = s.Hp * s.Wp - (s.pt + s.H) * s.Wp;
+  const plane = ctx.scratch, outBuf = ctx.scratch + planeBytes(s);
+  const sweep = sweepOf(s);
   const n = fn.local('i32'), c = fn.local('i32'), r = fn.local('i32'), ix = fn.local('i32'), oy = fn.local('i32'), ox = fn.local('i32');
   const src = fn.local('i32'), dst = fn.local('i32'), from = fn.local('i32'), to = fn.local('i32'), last = fn.local('i32');
   const acc = Array.from({ length: 4 }, () => fn.local('v128'));
   const wv = Array.from({ length: s.kh * pairsPerRow }, () => fn.local('v128'));
   const b = fn.local('v128'), mult = fn.local('v128'), low = fn.local('v128'), magic = fn.local('v128'), unbias = fn.local('v128'), flip = fn.local('v128');
-  const load = fn.local('v128'), half = fn.local('v128');
+  const load = fn.local('v128'), half = fn.local('v128'), padVec = fn.local('v128');
 
   const step: Expr[] = acc.map((a) => a.set(b.get()));
   for (let ky = 0; ky < s.kh; ky++) {
@@ -194,37 +223,54 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   }
   step.push(fn.vstore(fn.add(dst.get(), ox.get()), packOutputs(fn, s.sw, acc.map((a) => requantize(fn, a.get(), { mult, magic, unbias, clamp })), o.signedOut)));
 
-  // Pad bytes of a row that the previous row's vector copy overran (right pad, then this row's left pad).
-  const padByte = fn.i(zxU & 0xff);
-  const repad: Expr[] = [];
-  for (let k = 0; k < s.Wp - s.W - s.pl; k++) repad.push(fn.store8(to.get(), padByte, s.W + k));
-  for (let k = 0; k < s.pl; k++) repad.push(fn.store8(to.get(), padByte, -s.pl + k + s.Wp));
-  const outRow = () => fn.add(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH * s.OW), fn.mul(oy.get(), s.OW)), y.addr);
+  // A row's vector copy overruns at most 15 bytes: into its right pad and the next row's left pad,
+  // which are contiguous, then into the next row (copied afterwards) or, after the last row, the
+  // bottom pad. Whole vectors of the pad byte from the row's end put the pads back.
+  const repad = Array.from({ length: Math.ceil(Math.max(s.Wp - s.W, 1) / 16) }, (_, k) => fn.vstore(to.get(), padVec.get(), s.W + 16 * k));
+  const channelOut = () => fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH * s.OW), y.addr);
+  const outRow = () => fn.add(channelOut(), fn.mul(oy.get(), s.OW));
+  const isLastRow = () => fn.eq(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH), oy.get()), N * C * s.OH - 1);
   const copied = (v: Expr) => (signed ? fn.vxor(v, flip.get()) : v);
   return [
     low.set(fn.visplat(0x00ff00ff)),
     magic.set(fn.vconst(MAGIC)),
     unbias.set(fn.visplat(MAGIC_BITS - o.zy)),
     ...(signed ? [flip.set(fn.visplat(0x80808080 | 0))] : []),
+    padVec.set(fn.simd('i8x16', 'splat', fn.i(zxU & 0xff))),
     fn.fill(plane, zxU & 0xff, planeBytes(s)),
     fn.for(n, 0, N, 1, [fn.for(c, 0, C, 1, [
       // Rows copied 16 bytes at a time (reads and writes run past the row: the pads are put back).
+      from.set(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.H * s.W), x.addr)),
+      to.set(fn.i(plane + s.pt * s.Wp + s.pl)),
       fn.for(r, 0, s.H, 1, [
-        from.set(fn.add(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.H * s.W), fn.mul(r.get(), s.W)), x.addr)),
-        to.set(fn.add(fn.mul(r.get(), s.Wp), plane + s.pt * s.Wp + s.pl)),
-        fn.for(ix, 0, s.W, 16, [fn.vstore(fn.add(to.get(), ix.get()), copied(fn.vload(fn.add(from.get(), ix.get()))))]),
+        ...copyVectors(fn, to, from, s.W, ix, copied),
         ...repad,
+        from.set(fn.add(from.get(), s.W)),
+        to.set(fn.add(to.get(), s.Wp)),
       ]),
-      ...(padEnd > 0 ? [fn.fill(plane + (s.pt + s.H) * s.Wp, zxU & 0xff, padEnd + 16)] : []),
       ...wv.map((v, k) => v.set(fn.vloadSplat(fn.mul(c.get(), 4 * wv.length), w16 + 4 * k))),
       b.set(fn.visplat(fn.loadI32(fn.shl(c.get(), 2), bias))),
       mult.set(fn.vloadSplat(fn.shl(c.get(), 2), o.mult)),
-      fn.for(oy, 0, s.OH, 1, [
-        src.set(fn.add(fn.mul(oy.get(), s.sh * s.Wp), plane)),
-        last.set(fn.eq(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH), oy.get()), N * C * s.OH - 1)),
-        dst.set(fn.selectI(last.get(), rowBuf, outRow())),
-        fn.for(ox, 0, s.OW, OUTPUTS, step),
-        fn.if(last.get(), [fn.copy(outRow(), rowBuf, s.OW)]),
+      ...(sweep.flat ? [
+        src.set(fn.i(plane)), dst.set(fn.i(outBuf)),
+        fn.for(ox, 0, sweep.count, OUTPUTS, step),
+        // Rows copied out 16 bytes at a time, running into the next row (written afterwards) except in the tensor's last.
+        from.set(fn.i(outBuf)),
+        to.set(channelOut()),
+        fn.for(oy, 0, s.OH - 1, 1, [
+          ...copyVectors(fn, to, from, s.OW, ix),
+          from.set(fn.add(from.get(), sweep.pitch)),
+          to.set(fn.add(to.get(), s.OW)),
+        ]),
+        fn.if(fn.eq(fn.add(fn.mul(n.get(), C), c.get()), N * C - 1), [fn.copy(to.get(), from.get(), s.OW)], copyVectors(fn, to, from, s.OW, ix)),
+      ] : [
+        fn.for(oy, 0, s.OH, 1, [
+          src.set(fn.add(fn.mul(oy.get(), s.sh * s.Wp), plane)),
+          last.set(isLastRow()),
+          dst.set(fn.selectI(last.get(), outBuf, outRow())),
+          fn.for(ox, 0, s.OW, OUTPUTS, step),
+          fn.if(last.get(), [fn.copy(outRow(), outBuf, s.OW)]),
+        ]),
       ]),
     ])]),
   ];
