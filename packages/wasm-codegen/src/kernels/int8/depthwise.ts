@@ -26,11 +26,14 @@ import { PlaneShape } from '../emit/window-core.js';
 
 const align16 = (n: number) => 16 * Math.ceil(n / 16);
 const OUTPUTS = 16;
-/** Adding 1.5·2^23 to |v| < 2^22 leaves round_half_even(v) in the low mantissa bits (ulp 1). */
+/**
+ * Adding 1.5·2^23 to |v| < 2^22 leaves round_half_even(v) in the low mantissa bits (ulp 1). Any
+ * larger v still lands on the right side of the 8-bit range once narrowed, as long as v + MAGIC
+ * stays positive (a negative float's bits would wrap): products that could pass -MAGIC are
+ * clamped to -2^22 first.
+ */
 const MAGIC = 12582912;
 const MAGIC_BITS = 0x4b400000;
-/** Products beyond this are clamped first (they saturate anyway); the trick needs |v| < 2^22. */
-const CLAMP = 2 ** 21;
 
 /** One dot of a kernel row: accumulator k += the bytes from `at`, every other one, · (tap a, tap b) (undefined: weight 0). */
 interface Dot { k: number; at: number; a?: number; b?: number }
@@ -168,7 +171,7 @@ function emitRow(fn: FnBuilder, dots: Dot[], r: RowRefs): Expr[] {
 /** round_half_even(float32(sum) · mult) + zy as i32 lanes (MAGIC: see the header). */
 function requantize(fn: FnBuilder, sum: Expr, q: { mult: Local; magic: Local; unbias: Local; clamp: boolean }): Expr {
   let v = fn.vmul(fn.vfromI32(sum), q.mult.get());
-  if (q.clamp) v = fn.vpmax(fn.vpmin(v, fn.vconst(CLAMP)), fn.vconst(-CLAMP));
+  if (q.clamp) v = fn.vpmax(v, fn.vconst(-(2 ** 22)));
   return fn.simd('i32x4', 'sub', fn.vadd(v, q.magic.get()), q.unbias.get());
 }
 
@@ -200,9 +203,9 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const sumW = (c: number) => W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + b, 0);
   const folded = Int32Array.from({ length: C }, (_, c) => (o.bias?.[c] ?? 0) - zxU * sumW(c));
   const bias = ctx.addWeight(new Uint8Array(folded.buffer));
-  // |sum| <= 255·sum |w| + |bias|: the clamp is needed only when some product could pass 2^21.
+  // |sum| <= 255·sum |w| + |bias|; the clamp (see MAGIC) is needed only when some product could pass -MAGIC.
   const bound = (c: number) => (255 * W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + Math.abs(b), 0) + Math.abs(o.bias?.[c] ?? 0)) * o.multValues[c]!;
-  const clamp = Array.from({ length: C }, (_, c) => bound(c)).some((v) => !(v < CLAMP));
+  const clamp = Array.from({ length: C }, (_, c) => bound(c)).some((v) => !(v < MAGIC / 2));
 
   const plane = ctx.scratch, outBuf = ctx.scratch + planeBytes(s);
   const sweep = sweepOf(s);
