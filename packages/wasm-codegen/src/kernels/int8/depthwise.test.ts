@@ -21,7 +21,7 @@ const cases: Case[] = [
   { x: [1, 7, 11, 41], k: [1, 5], attrs: { strides: [2, 2], pads: [0, 2, 0, 2] }, xt: 'uint8', yt: 'uint8' },
   { x: [1, 9, 17, 17], k: [5, 5], attrs: { strides: [2, 2], pads: [2, 2, 2, 2] }, xt: 'int8', yt: 'uint8' },
   { x: [1, 3, 1, 40], k: [1, 3], attrs: { pads: [0, 1, 0, 1] }, xt: 'int8', yt: 'int8' },
-  // A y_scale that makes products pass -1.5·2^23 (rounded only after a clamp): outputs saturate both ways.
+  // A y_scale that makes products pass -1.5·2^23 (where rounding by the magic number needs its clamp): outputs saturate both ways.
   { x: [1, 4, 6, 19], k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'uint8', yt: 'int8', yScale: 1e-7, spread: false },
 ];
 

@@ -15,25 +15,17 @@
 //
 // The zero point is taken out once per channel: sum (x - zx)·w = sum x·w - zx·sum w is folded into
 // the bias at compile time (a padded tap holds zx, so it still adds 0). The sums are requantized as
-// onnxruntime does (float32 product, round half to even, + zy, saturate), the rounding with the
-// 1.5·2^23 trick, then narrowed; one byte shuffle puts the 16 outputs back in order for one store.
-// A row's store may run up to 15 bytes into the next row, which is written afterwards — except in
-// the tensor's last row, which goes through a row buffer.
+// onnxruntime does (round-to-8bit.ts) and narrowed; one byte shuffle puts the 16 outputs back in order
+// for one store. A row's store may run up to 15 bytes into the next row, which is written
+// afterwards — except in the tensor's last row, which goes through a row buffer.
 import { Tensor } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { PlaneShape } from '../emit/window-core.js';
+import { roundTo8Bit } from './round-to-8bit.js';
 
 const align16 = (n: number) => 16 * Math.ceil(n / 16);
 const OUTPUTS = 16;
-/**
- * Adding 1.5·2^23 to |v| < 2^22 leaves round_half_even(v) in the low mantissa bits (ulp 1). Any
- * larger v still lands on the right side of the 8-bit range once narrowed, as long as v + MAGIC
- * stays positive (a negative float's bits would wrap): products that could pass -MAGIC are
- * clamped to -2^22 first.
- */
-const MAGIC = 12582912;
-const MAGIC_BITS = 0x4b400000;
 
 /** One dot of a kernel row: accumulator k += the bytes from `at`, every other one, · (tap a, tap b) (undefined: weight 0). */
 interface Dot { k: number; at: number; a?: number; b?: number }
@@ -123,9 +115,8 @@ export interface Depthwise8 {
   w: Tensor;
   /** Per channel: int32 bias (or undefined). */
   bias?: Int32Array;
-  /** Address of the float32 multipliers, and their values (to bound the products). */
+  /** Address of the float32 multipliers. */
   mult: number;
-  multValues: Float32Array;
   zx: number;
   zy: number;
   signedOut: boolean;
@@ -168,13 +159,6 @@ function emitRow(fn: FnBuilder, dots: Dot[], r: RowRefs): Expr[] {
   return out;
 }
 
-/** round_half_even(float32(sum) · mult) + zy as i32 lanes (MAGIC: see the header). */
-function requantize(fn: FnBuilder, sum: Expr, q: { mult: Local; magic: Local; unbias: Local; clamp: boolean }): Expr {
-  let v = fn.vmul(fn.vfromI32(sum), q.mult.get());
-  if (q.clamp) v = fn.vpmax(v, fn.vconst(-(2 ** 22)));
-  return fn.simd('i32x4', 'sub', fn.vadd(v, q.magic.get()), q.unbias.get());
-}
-
 /** The four accumulators' requantized lanes narrowed (saturating) to 16 bytes in output order. */
 function packOutputs(fn: FnBuilder, sw: number, q: Expr[], signedOut: boolean): Expr {
   const h0 = fn.simd('i16x8', 'narrow_i32x4_s', q[0]!, q[1]!), h1 = fn.simd('i16x8', 'narrow_i32x4_s', q[2]!, q[3]!);
@@ -203,9 +187,7 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const sumW = (c: number) => W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + b, 0);
   const folded = Int32Array.from({ length: C }, (_, c) => (o.bias?.[c] ?? 0) - zxU * sumW(c));
   const bias = ctx.addWeight(new Uint8Array(folded.buffer));
-  // |sum| <= 255·sum |w| + |bias|; the clamp (see MAGIC) is needed only when some product could pass -MAGIC.
-  const bound = (c: number) => (255 * W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + Math.abs(b), 0) + Math.abs(o.bias?.[c] ?? 0)) * o.multValues[c]!;
-  const clamp = Array.from({ length: C }, (_, c) => bound(c)).some((v) => !(v < MAGIC / 2));
+  const rounding = roundTo8Bit(fn, o.signedOut, o.zy);
 
   const plane = ctx.scratch, outBuf = ctx.scratch + planeBytes(s);
   const sweep = sweepOf(s);
@@ -213,7 +195,7 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const src = fn.local('i32'), dst = fn.local('i32'), from = fn.local('i32'), to = fn.local('i32'), last = fn.local('i32');
   const acc = Array.from({ length: 4 }, () => fn.local('v128'));
   const wv = Array.from({ length: s.kh * pairsPerRow }, () => fn.local('v128'));
-  const b = fn.local('v128'), mult = fn.local('v128'), low = fn.local('v128'), magic = fn.local('v128'), unbias = fn.local('v128'), flip = fn.local('v128');
+  const b = fn.local('v128'), mult = fn.local('v128'), low = fn.local('v128'), flip = fn.local('v128');
   const load = fn.local('v128'), half = fn.local('v128'), padVec = fn.local('v128');
 
   const step: Expr[] = acc.map((a) => a.set(b.get()));
@@ -224,7 +206,7 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
       acc, load, half, low,
     }));
   }
-  step.push(fn.vstore(fn.add(dst.get(), ox.get()), packOutputs(fn, s.sw, acc.map((a) => requantize(fn, a.get(), { mult, magic, unbias, clamp })), o.signedOut)));
+  step.push(fn.vstore(fn.add(dst.get(), ox.get()), packOutputs(fn, s.sw, acc.map((a) => rounding.round(fn.vmul(fn.vfromI32(a.get()), mult.get()))), o.signedOut)));
 
   // A row's vector copy overruns at most 15 bytes: into its right pad and the next row's left pad,
   // which are contiguous, then into the next row (copied afterwards) or, after the last row, the
@@ -236,8 +218,7 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const copied = (v: Expr) => (signed ? fn.vxor(v, flip.get()) : v);
   return [
     low.set(fn.visplat(0x00ff00ff)),
-    magic.set(fn.vconst(MAGIC)),
-    unbias.set(fn.visplat(MAGIC_BITS - o.zy)),
+    ...rounding.prologue,
     ...(signed ? [flip.set(fn.visplat(0x80808080 | 0))] : []),
     padVec.set(fn.simd('i8x16', 'splat', fn.i(zxU & 0xff))),
     fn.fill(plane, zxU & 0xff, planeBytes(s)),

@@ -144,7 +144,7 @@ registerLowering({
       const shape = planeShape(node, x!.dims, y.dims, w!.dims.slice(2))!;
       if (shape.sw > 2) unsupported(ctx, `depthwise stride ${shape.sw} (the 8-bit kernel takes 1 and 2)`);
       const bias = b ? Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number) : undefined;
-      return lowerDepthwise8(ctx, shape, { w: wt, bias, mult: multAddr, multValues: mult, zx: zxV, zy: zyV, signedOut: y.dtype === 'int8' });
+      return lowerDepthwise8(ctx, shape, { w: wt, bias, mult: multAddr, zx: zxV, zy: zyV, signedOut: y.dtype === 'int8' });
     }
     const winograd = winogradOf(node, x, w, y);
     if (winograd) {
