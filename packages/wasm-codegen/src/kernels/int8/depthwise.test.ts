@@ -21,6 +21,9 @@ const cases: Case[] = [
   { x: [1, 7, 11, 41], k: [1, 5], attrs: { strides: [2, 2], pads: [0, 2, 0, 2] }, xt: 'uint8', yt: 'uint8' },
   { x: [1, 9, 17, 17], k: [5, 5], attrs: { strides: [2, 2], pads: [2, 2, 2, 2] }, xt: 'int8', yt: 'uint8' },
   { x: [1, 3, 1, 40], k: [1, 3], attrs: { pads: [0, 1, 0, 1] }, xt: 'int8', yt: 'int8' },
+  // Stride 1 swept by rows (32 outputs a row: flat would take more steps), stride 2 swept flat (one output row).
+  { x: [1, 6, 5, 32], k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'int8', yt: 'int8' },
+  { x: [2, 4, 3, 50], k: [3, 3], attrs: { strides: [2, 2] }, xt: 'uint8', yt: 'int8' },
   // A y_scale that makes products pass -1.5·2^23 (where rounding by the magic number needs its clamp): outputs saturate both ways.
   { x: [1, 4, 6, 19], k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'uint8', yt: 'int8', yScale: 1e-7, spread: false },
 ];

@@ -84,8 +84,9 @@ function sweepOf(s: PlaneShape): Sweep {
   const rowSteps = s.OH * Math.ceil(s.OW / OUTPUTS);
   if ((s.sh * s.Wp) % s.sw === 0) {
     const pitch = (s.sh * s.Wp) / s.sw, count = (s.OH - 1) * pitch + s.OW;
-    // The copy out costs about a tenth of a step per 16 outputs: flat pays when it saves more.
-    if (Math.ceil(count / OUTPUTS) < 0.9 * rowSteps) return { flat: true, pitch, count };
+    // The copy out costs a few hundredths of a step per 16 outputs, and one long loop
+    // (no exit per row) pays for it: flat unless it takes more steps.
+    if (Math.ceil(count / OUTPUTS) <= rowSteps) return { flat: true, pitch, count };
   }
   return { flat: false, pitch: s.OW, count: s.OW };
 }
