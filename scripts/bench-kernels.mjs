@@ -165,7 +165,7 @@ lines.push(
 console.log(lines.join('\n'));
 if (!args['no-write'] && scale === 1) {
   const file = path.join(root, 'docs/benchmarks.md');
-  const intro = 'Measured by `npm run bench:kernels` (`node --experimental-wasm-relaxed-simd` adds the relaxed columns).';
+  const intro = `Measured by \`npm run bench:kernels\` on ${new Date().toISOString().slice(0, 10)} (\`node --experimental-wasm-relaxed-simd\` adds the relaxed columns).`;
   replaceSection(file, 'Kernels', [intro, '', ...lines].join('\n'));
   console.log(`wrote ${path.relative(root, file)}`);
 }
