@@ -94,10 +94,12 @@ export interface GemmEpilogue { prologue: Expr[]; store(i: number): Expr[] }
  * The integer GEMM core: for each pair of output channels and each block of 16 pixels of the
  * panel, the int32 sums over K2 pairs of k (weights in the A layout, panel in the B layout above),
  * handed to `epilogue` channel by channel. An odd M pads the last pair with a zero channel,
- * computed but not stored.
+ * computed but not stored. With `lastVectors` (1-4: the 4-pixel vectors of the last block that
+ * hold pixels), the last block's dots stop there: a 7x7 plane's 49 pixels take 13 vectors of
+ * dots, not 16; the accumulators past them stay 0 and are not stored by a careful epilogue.
  */
 export function emitGemmI16(fn: FnBuilder, o: {
-  M: number; K2: number; weights: number; panel: I32Fn; blocks: () => Expr; signedWeights: boolean;
+  M: number; K2: number; weights: number; panel: I32Fn; blocks: () => Expr; signedWeights: boolean; lastVectors?: () => Expr;
 }, makeEpilogue: (t: GemmTile) => GemmEpilogue): Expr[] {
   const mp = fn.local('i32'), pb = fn.local('i32'), k = fn.local('i32'), bp = fn.local('i32'), wp = fn.local('i32'), m = fn.local('i32');
   const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => fn.local('v128')));
@@ -106,14 +108,20 @@ export function emitGemmI16(fn: FnBuilder, o: {
   const widen = (offset: number) => fn.simd('i16x8', `extend_low_i8x16_${o.signedWeights ? 's' : 'u'}`, fn.vload16Splat(wp.get(), offset));
   // The B vectors are loaded at each use (memory operands of the dot), not held in registers:
   // 8 accumulators + 2 weights leave the engine registers to spare (measured 56 → ? GOP/s).
-  const inner: Expr[] = [
-    wv[0]!.set(widen(0)),
-    wv[1]!.set(widen(2)),
-  ];
-  for (let j = 0; j < 4; j++) for (let i = 0; i < 2; i++) {
-    inner.push(acc[i]![j]!.set(fn.viadd(acc[i]![j]!.get(), fn.simd('i32x4', 'dot_i16x8_s', wv[i]!.get(), fn.vload(bp.get(), 16 * j)))));
-  }
-  inner.push(bp.set(fn.add(bp.get(), 64)), wp.set(fn.add(wp.get(), 4)));
+  /** The loop over pairs of k for the first `vectors` 4-pixel vectors of the block. */
+  const kLoop = (vectors: number): Expr => {
+    const inner: Expr[] = [wv[0]!.set(widen(0)), wv[1]!.set(widen(2))];
+    for (let j = 0; j < vectors; j++) for (let i = 0; i < 2; i++) {
+      inner.push(acc[i]![j]!.set(fn.viadd(acc[i]![j]!.get(), fn.simd('i32x4', 'dot_i16x8_s', wv[i]!.get(), fn.vload(bp.get(), 16 * j)))));
+    }
+    inner.push(bp.set(fn.add(bp.get(), 64)), wp.set(fn.add(wp.get(), 4)));
+    return fn.for(k, 0, o.K2, 1, inner);
+  };
+  const lastVectors = fn.local('i32');
+  const partial = (v: number): Expr => (v === 4 ? kLoop(4) : fn.if(fn.eq(lastVectors.get(), v), [kLoop(v)], [partial(v + 1)]));
+  const sums = o.lastVectors
+    ? fn.if(fn.eq(pb.get(), fn.sub(o.blocks(), 1)), [partial(1)], [kLoop(4)])
+    : kLoop(4);
   const epilogue = makeEpilogue({ acc, m, mp, pb });
   const store = (i: number): Expr => {
     const body = [m.set(fn.add(fn.shl(mp.get(), 1), i)), ...epilogue.store(i)];
@@ -121,12 +129,13 @@ export function emitGemmI16(fn: FnBuilder, o: {
   };
   return [
     ...epilogue.prologue,
+    ...(o.lastVectors ? [lastVectors.set(o.lastVectors())] : []),
     fn.for(mp, 0, Math.ceil(o.M / 2), 1, [
       fn.for(pb, 0, o.blocks(), 1, [
         ...acc.flat().map((a) => a.set(fn.vzero())),
         bp.set(fn.add(o.panel(), fn.mul(pb.get(), o.K2 * 64))),
         wp.set(fn.add(o.weights, fn.mul(mp.get(), o.K2 * 4))),
-        fn.for(k, 0, o.K2, 1, inner),
+        sums,
         store(0),
         store(1),
       ]),
@@ -143,7 +152,9 @@ export function emitGemmRequantize(fn: FnBuilder, o: {
   M: number; K2: number; weights: number; panel: I32Fn; blocks: () => Expr; pixels: () => Expr;
   out: (m: Expr) => Expr; tmp: number; signedWeights: boolean; q: Requantize;
 }): Expr[] {
-  return emitGemmI16(fn, o, ({ acc, m, pb }) => {
+  // The last block's vectors that hold pixels: (pixels - 16·(blocks - 1) + 3) / 4.
+  const lastVectors = () => fn.divU(fn.add(fn.sub(o.pixels(), fn.shl(fn.sub(o.blocks(), 1), 4)), 3), 4);
+  return emitGemmI16(fn, { ...o, lastVectors }, ({ acc, m, pb }) => {
     const bias = fn.local('v128'), mult = fn.local('v128'), res = fn.local('v128');
     const dst = fn.local('i32'), valid = fn.local('i32');
     const rounding = roundTo8Bit(fn, o.q.signedOut, o.q.zy);

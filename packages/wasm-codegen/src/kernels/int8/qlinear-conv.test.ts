@@ -5,7 +5,7 @@ import { KernelInput, compareTensors, randomTensor, rng, runKernel } from '../..
 // The integer conv kernel bit for bit against the IR reference (exact int32 sums, onnxruntime's
 // requantization): padded and unpadded, strided, dilated, odd K and M, bands that end in partial
 // 16-pixel tiles, int8 and uint8 activations and outputs, per-tensor and per-channel scales,
-// full-range weights and long reductions (sums far beyond 2^24).
+// full-range weights and long reductions (sums far beyond 2^24), last pixel blocks of 1-4 vectors.
 describe('QLinearConv integer kernel vs reference', () => {
   const cases: { x: number[]; w: number[]; attrs?: Record<string, number[]>; xt: DType; yt: DType; wt?: DType; perChannel?: boolean; bias?: boolean }[] = [
     // The integer Winograd F(2x2, 3x3) (winograd-conv.ts; winograd: [1] forces it, [0] keeps im2col):
@@ -30,6 +30,9 @@ describe('QLinearConv integer kernel vs reference', () => {
     { x: [1, 32, 4, 4], w: [64, 32, 1, 1], xt: 'int8', yt: 'int8', wt: 'uint8' },
     // Stride 2 unpadded (a downsampling 1x1), output rows of 19: a full and a partial 16-byte step.
     { x: [1, 16, 14, 37], w: [9, 16, 1, 1], attrs: { strides: [2, 2] }, xt: 'uint8', yt: 'uint8', bias: true },
+    // Last 16-pixel blocks holding 2 and 3 vectors of pixels (the GEMM stops its dots there).
+    { x: [1, 12, 3, 7], w: [5, 12, 1, 1], xt: 'uint8', yt: 'uint8', bias: true },
+    { x: [2, 24, 5, 5], w: [6, 24, 1, 1], xt: 'int8', yt: 'int8', perChannel: true },
     // Depthwise (group = channels): strides 1 and 2, pads, rows not a multiple of 8.
     { x: [2, 6, 11, 13], w: [6, 1, 3, 3], attrs: { pads: [1, 1, 1, 1], group: [6] }, xt: 'uint8', yt: 'uint8', perChannel: true, bias: true },
     { x: [1, 5, 15, 21], w: [5, 1, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], group: [5] }, xt: 'int8', yt: 'int8', perChannel: true, bias: true },
