@@ -2,22 +2,23 @@
 // Each plane is copied into scratch padded with x's zero point; int8 planes are flipped to uint8 on
 // the way (x ^ 0x80 = x + 128), so the kernel reads only unsigned bytes and every tap is real or zx.
 //
-// No byte shuffles in the inner loop (they all compete for one port, and the widening loads and
-// interleaves of the previous kernel were its bottleneck). One 16-byte load L at byte a, read as
-// i16 lanes, gives two vectors with masks and shifts only: the even bytes (L & 0xff) and the odd
-// bytes (L >> 8). Lane pair i of "the bytes from a, every other one" holds (x[a+4i], x[a+4i+2]), and
-// i32x4.dot_i16x8_s against a splat weight pair (w, w') yields x[a+4i]·w + x[a+4i+2]·w' in i32 lane
-// i, exactly. So the step's 16 outputs are kept in four i32x4 accumulators whose lane i is output
-// 4i+k (stride 1), or 8g + 2i + h (stride 2: accumulator k = 2g + h); per kernel row each
-// accumulator pairs its taps two bytes apart (taps 0 and 2 of a 3-wide row) and takes a lone tap
-// with a zero weight, from a vector another accumulator loads anyway when there is one (see
-// planRow). A 3x3 row costs 2 (stride 1) or 4 (stride 2) loads and 8 dots for 16 outputs.
+// No byte shuffles or widening loads in the inner loop (on x64 they all queue for one port). One
+// 16-byte load L at byte a, read as i16 lanes, gives two vectors with a mask and a shift only: the
+// even bytes (L & 0xff) and the odd bytes (L >> 8). Lane pair i of "the bytes from a, every other
+// one" holds (x[a+4i], x[a+4i+2]), and i32x4.dot_i16x8_s against a splat weight pair (w, w') yields
+// x[a+4i]·w + x[a+4i+2]·w' in i32 lane i, exactly. So the step's 16 outputs are kept in four i32x4
+// accumulators whose lane i is output 4i+k (stride 1), or 8g + 2i + h (stride 2: accumulator
+// k = 2g + h); per kernel row each accumulator pairs its taps two bytes apart (taps 0 and 2 of a
+// 3-wide row) and takes a lone tap with a zero weight, from a vector another accumulator loads
+// anyway when there is one (see planRow). A 3x3 row costs 2 (stride 1) or 4 (stride 2) loads and
+// 8 dots for 16 outputs.
 //
 // The zero point is taken out once per channel: sum (x - zx)·w = sum x·w - zx·sum w is folded into
 // the bias at compile time (a padded tap holds zx, so it still adds 0). The sums are requantized as
-// onnxruntime does (round-to-8bit.ts) and narrowed; one byte shuffle puts the 16 outputs back in order
-// for one store. A row's store may run up to 15 bytes into the next row, which is written
-// afterwards — except in the tensor's last row, which goes through a row buffer.
+// onnxruntime does (round-to-8bit.ts) and narrowed; one byte shuffle puts the 16 outputs back in
+// order for one store. A row's store may run up to 15 bytes into the next row, which is written
+// afterwards — except in the tensor's last row, which goes through a row buffer (see Sweep for
+// planes swept flat).
 import { Tensor } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
@@ -72,11 +73,11 @@ function rowReach(dots: Dot[]): number {
 }
 
 /**
- * How a channel's outputs are swept. By rows: 16 outputs at a time from each row's start. Flat,
- * for narrow planes (7x7: 7 of every 16 outputs would be used by rows): output (oy, ox) reads the
- * padded plane from byte (oy·pitch + ox)·sw, so with pitch = sh·Wp/sw the whole channel is one run
- * of `count` outputs, 16 at a time, staged in a buffer with pitch - OW unwanted ones per row that
- * the copy out leaves behind.
+ * How a channel's outputs are swept. By rows: 16 outputs at a time from each row's start. Flat:
+ * output (oy, ox) reads the padded plane from byte (oy·pitch + ox)·sw, so with pitch = sh·Wp/sw the
+ * whole channel is one run of `count` outputs, 16 at a time, staged in a buffer with pitch - OW
+ * unwanted ones per row that the copy out leaves behind. Flat wins on narrow planes (a 7x7 plane
+ * by rows uses 7 of every 16 outputs) and on most stride-1 planes; stride 2 goes by rows.
  */
 interface Sweep { flat: boolean; pitch: number; count: number }
 
