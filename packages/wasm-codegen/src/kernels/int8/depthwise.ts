@@ -119,6 +119,8 @@ export interface Depthwise8 {
   bias?: Int32Array;
   /** Address of the float32 multipliers. */
   mult: number;
+  /** The largest |float32(sum) · multiplier| (lets round-to-8bit.ts skip its clamp). */
+  maxAbs: number;
   zx: number;
   zy: number;
   signedOut: boolean;
@@ -189,7 +191,7 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const sumW = (c: number) => W.slice(c * taps, (c + 1) * taps).reduce((a, b) => a + b, 0);
   const folded = Int32Array.from({ length: C }, (_, c) => (o.bias?.[c] ?? 0) - zxU * sumW(c));
   const bias = ctx.addWeight(new Uint8Array(folded.buffer));
-  const rounding = roundTo8Bit(fn, o.signedOut, o.zy);
+  const rounding = roundTo8Bit(fn, o.signedOut, o.zy, o.maxAbs);
 
   const plane = ctx.scratch, outBuf = ctx.scratch + planeBytes(s);
   const sweep = sweepOf(s);

@@ -73,6 +73,8 @@ export interface Requantize {
   bias?: number;
   /** Address of M (+1 padding) float32 multipliers. */
   mult: number;
+  /** The largest |float32(sum) · multiplier| (lets round-to-8bit.ts skip its clamp). */
+  maxAbs: number;
   zy: number;
   signedOut: boolean;
 }
@@ -157,7 +159,7 @@ export function emitGemmRequantize(fn: FnBuilder, o: {
   return emitGemmI16(fn, { ...o, lastVectors }, ({ acc, m, pb }) => {
     const bias = fn.local('v128'), mult = fn.local('v128'), res = fn.local('v128');
     const dst = fn.local('i32'), valid = fn.local('i32');
-    const rounding = roundTo8Bit(fn, o.q.signedOut, o.q.zy);
+    const rounding = roundTo8Bit(fn, o.q.signedOut, o.q.zy, o.q.maxAbs);
     const requant = (a: Local) => rounding.round(fn.vmul(fn.vfromI32(o.q.bias !== undefined ? fn.viadd(a.get(), bias.get()) : a.get()), mult.get()));
     return {
       prologue: rounding.prologue,

@@ -55,6 +55,22 @@ function planOf(node: Node, x: number[], w: number[], y: number[]): Plan {
 }
 
 const dims = (o: { dims: number[] } | undefined) => o?.dims ?? [];
+
+/**
+ * The largest |float32(sum) · multiplier| any output can reach: per channel 255 · sum |w| (inputs
+ * centred on their zero point span 255) + |bias|, times its multiplier, with a margin for the two
+ * float32 roundings. Below 2^22 the 8-bit rounding needs no clamp (round-to-8bit.ts).
+ */
+function productBound(w: ArrayLike<number>, bias: Int32Array | undefined, mult: Float32Array, M: number): number {
+  const K = w.length / M;
+  let max = 0;
+  for (let m = 0; m < M; m++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += Math.abs(Number(w[m * K + k]));
+    max = Math.max(max, (255 * s + Math.abs(bias?.[m] ?? 0)) * mult[m]!);
+  }
+  return max * 1.001;
+}
 const depthwise = (node: Node) => qlinearConvAttrs(node).group > 1;
 const winogradOf = (node: Node, x: { dims: number[] } | undefined, w: { dims: number[]; dtype: string } | undefined, y: { dims: number[] } | undefined) =>
   int8WinogradPlanOf(node, dims(x), dims(w), dims(y), w?.dtype === 'int8');
@@ -140,11 +156,12 @@ registerLowering({
     const mult = new Float32Array(Mp);
     for (let m = 0; m < M; m++) mult[m] = requantizeMultiplier(xScale, Number(wScale.data[perChannel ? m : 0]), yScale);
     const multAddr = ctx.addWeight(new Uint8Array(mult.buffer));
+    const biasValues = b ? Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number) : undefined;
+    const maxAbs = productBound(wt.data as ArrayLike<number>, biasValues, mult, M);
     if (depthwise(node)) {
       const shape = planeShape(node, x!.dims, y.dims, w!.dims.slice(2))!;
       if (shape.sw > 2) unsupported(ctx, `depthwise stride ${shape.sw} (the 8-bit kernel takes 1 and 2)`);
-      const bias = b ? Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number) : undefined;
-      return lowerDepthwise8(ctx, shape, { w: wt, bias, mult: multAddr, zx: zxV, zy: zyV, signedOut: y.dtype === 'int8' });
+      return lowerDepthwise8(ctx, shape, { w: wt, bias: biasValues, mult: multAddr, maxAbs, zx: zxV, zy: zyV, signedOut: y.dtype === 'int8' });
     }
     const winograd = winogradOf(node, x, w, y);
     if (winograd) {
@@ -155,12 +172,12 @@ registerLowering({
       });
     }
     let biasAddr: number | undefined;
-    if (b) {
+    if (biasValues) {
       const bias = new Int32Array(Mp);
-      bias.set(Int32Array.from(constantInput(ctx, 8, 'the bias').data as ArrayLike<number>, Number));
+      bias.set(biasValues);
       biasAddr = ctx.addWeight(new Uint8Array(bias.buffer));
     }
-    const q = { bias: biasAddr, mult: multAddr, zy: zyV, signedOut: y.dtype === 'int8' };
+    const q = { bias: biasAddr, mult: multAddr, maxAbs, zy: zyV, signedOut: y.dtype === 'int8' };
     const p = planOf(node, x!.dims, w!.dims, y.dims);
     const weights = ctx.addWeight(packWeights(wt.data as ArrayLike<number>, p.M, p.K));
 

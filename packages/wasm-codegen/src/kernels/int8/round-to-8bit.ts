@@ -9,7 +9,10 @@
 //      rounds half to even (|v| ≤ 383 here, far inside the 2^22 this needs);
 //   3. the integer is the sum's bits minus the bits of 1.5·2^23, and the zero point joins that
 //      subtraction.
-// Clamping first also keeps sums beyond 2^31 from wrapping when the zero point is added.
+// Clamping first also keeps sums beyond 2^31 from wrapping when the zero point is added. A caller
+// that knows |v| < 2^22 for every lane (a kernel with constant weights and scales) and
+// narrows with saturation afterwards may skip step 1 (`maxAbs`): the lanes are then round(v) + zp, unclamped,
+// and the narrowing clamps them.
 import { quantRange } from '@onnx2wasm/ir';
 import { Expr, FnBuilder, I32 } from '../../wasm-builder.js';
 
@@ -19,20 +22,22 @@ const MAGIC_BITS = 0x4b400000;
 export interface RoundTo8Bit {
   /** Sets the bound and offset vectors; run once before `round` is used (zp may be a run-time value). */
   prologue: Expr[];
-  /** i32x4 lanes of saturate(round_half_even(v) + zp), v an f32x4. */
+  /** i32x4 lanes of saturate(round_half_even(v) + zp), v an f32x4 (not saturated under `maxAbs`). */
   round(v: Expr): Expr;
 }
 
-export function roundTo8Bit(fn: FnBuilder, signed: boolean, zp: I32): RoundTo8Bit {
+/** `maxAbs`: the largest |v| a caller that narrows with saturation will pass, if it is known. */
+export function roundTo8Bit(fn: FnBuilder, signed: boolean, zp: I32, maxAbs = Infinity): RoundTo8Bit {
+  const clamp = !(maxAbs < 2 ** 22);
   const [lo, hi] = quantRange(signed ? 'int8' : 'uint8');
   const z = fn.local('i32'), low = fn.local('v128'), high = fn.local('v128'), offset = fn.local('v128');
   const bound = (b: number) => fn.vsplat(fn.f32FromI32(fn.sub(b, z.get())));
   return {
     prologue: [
       z.set(fn.i(zp)),
-      low.set(bound(lo)), high.set(bound(hi)),
+      ...(clamp ? [low.set(bound(lo)), high.set(bound(hi))] : []),
       offset.set(fn.visplat(fn.sub(MAGIC_BITS, z.get()))),
     ],
-    round: (v) => fn.simd('i32x4', 'sub', fn.vadd(fn.vpmin(fn.vpmax(low.get(), v), high.get()), fn.vconst(MAGIC)), offset.get()),
+    round: (v) => fn.simd('i32x4', 'sub', fn.vadd(clamp ? fn.vpmin(fn.vpmax(low.get(), v), high.get()) : v, fn.vconst(MAGIC)), offset.get()),
   };
 }
