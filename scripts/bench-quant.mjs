@@ -81,7 +81,7 @@ if (!args['no-write'] && !args.models) {
     ...rows.map((r) => `| ${r.name} | ${r.int8Ms.toFixed(1)} ms | ${r.fp32Ms.toFixed(1)} ms (${r.sourceName}) | ${r.ortMs.toFixed(1)} ms | ${(r.int8Ms / r.fp32Ms).toFixed(2)} | ${(r.int8Ms / r.ortMs).toFixed(2)} | ${fmtBytes(r.weights)} (${fmtBytes(r.onnx)}) |`),
   ];
   const body = [
-    `\`npm run bench:quant\`: medians of ${runs} alternating runs after ${warmMs} ms of warm-up per side, one thread, Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}. ${loadNote(loadAtStart)} Targets (issue #16): int8 ≤ 0.8× our fp32 build, ≤ 0.4× onnxruntime-web.`,
+    `\`npm run bench:quant\` on ${new Date().toISOString().slice(0, 10)}: medians of ${runs} alternating runs after ${warmMs} ms of warm-up per side, one thread, Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}. ${loadNote(loadAtStart)} Targets (issue #16): int8 ≤ 0.8× our fp32 build, ≤ 0.4× onnxruntime-web.`,
     '',
     ...table,
   ].join('\n');
