@@ -24,6 +24,11 @@ const cases: Case[] = [
   // Stride 1 swept by rows (32 outputs a row: flat would take more steps), stride 2 swept flat (one output row).
   { x: [1, 6, 5, 32], k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'int8', yt: 'int8' },
   { x: [2, 4, 3, 50], k: [3, 3], attrs: { strides: [2, 2] }, xt: 'uint8', yt: 'int8' },
+  // Tiny planes: a 1x1 depthwise kernel (one tap, a lone one), 2x2 outputs from a 3x3 window over
+  // pads, rows of 8 swept by rows (stride 2 down only): stores near the tensor's end must not run past it.
+  { x: [3, 17, 3, 5], k: [1, 1], attrs: { strides: [2, 2] }, xt: 'int8', yt: 'uint8', spread: false },
+  { x: [4, 9, 2, 2], k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'uint8', yt: 'uint8', spread: false },
+  { x: [3, 4, 7, 8], k: [3, 3], attrs: { strides: [2, 1], pads: [1, 1, 1, 1] }, xt: 'int8', yt: 'int8', spread: false },
   // A y_scale that makes products pass -1.5·2^23 (where rounding by the magic number needs its clamp): outputs saturate both ways.
   { x: [1, 4, 6, 19], k: [3, 3], attrs: { pads: [1, 1, 1, 1] }, xt: 'uint8', yt: 'int8', yScale: 1e-7, spread: false },
 ];

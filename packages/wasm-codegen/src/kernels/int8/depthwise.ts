@@ -17,8 +17,8 @@
 // the bias at compile time (a padded tap holds zx, so it still adds 0). The sums are requantized as
 // onnxruntime does (round-to-8bit.ts) and narrowed; one byte shuffle puts the 16 outputs back in
 // order for one store. A row's store may run up to 15 bytes into the next row, which is written
-// afterwards — except in the tensor's last row, which goes through a row buffer (see Sweep for
-// planes swept flat).
+// afterwards — except where it would run past the tensor's end: those rows go through a row buffer
+// (see Sweep for planes swept flat).
 import { Tensor } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
@@ -218,7 +218,10 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
   const repad = Array.from({ length: Math.ceil(Math.max(s.Wp - s.W, 1) / 16) }, (_, k) => fn.vstore(to.get(), padVec.get(), s.W + 16 * k));
   const channelOut = () => fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH * s.OW), y.addr);
   const outRow = () => fn.add(channelOut(), fn.mul(oy.get(), s.OW));
-  const isLastRow = () => fn.eq(fn.add(fn.mul(fn.add(fn.mul(n.get(), C), c.get()), s.OH), oy.get()), N * C * s.OH - 1);
+  // A row whose whole-vector stores would run past the tensor's end (its last rows: several when
+  // OW < 16) goes through a buffer and a copy of OW bytes instead.
+  const tensorEnd = y.addr + N * C * s.OH * s.OW;
+  const overruns = (row: Expr) => fn.ltU(tensorEnd, fn.add(row, align16(s.OW)));
   const copied = (v: Expr) => (signed ? fn.vxor(v, flip.get()) : v);
   return [
     low.set(fn.visplat(0x00ff00ff)),
@@ -242,19 +245,18 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
       ...(sweep.flat ? [
         src.set(fn.i(plane)), dst.set(fn.i(outBuf)),
         fn.for(ox, 0, sweep.count, OUTPUTS, step),
-        // Rows copied out 16 bytes at a time, running into the next row (written afterwards) except in the tensor's last.
+        // Rows copied out 16 bytes at a time, running into the next row (written afterwards).
         from.set(fn.i(outBuf)),
         to.set(channelOut()),
-        fn.for(oy, 0, s.OH - 1, 1, [
-          ...copyVectors(fn, to, from, s.OW, ix),
+        fn.for(oy, 0, s.OH, 1, [
+          fn.if(overruns(to.get()), [fn.copy(to.get(), from.get(), s.OW)], copyVectors(fn, to, from, s.OW, ix)),
           from.set(fn.add(from.get(), sweep.pitch)),
           to.set(fn.add(to.get(), s.OW)),
         ]),
-        fn.if(fn.eq(fn.add(fn.mul(n.get(), C), c.get()), N * C - 1), [fn.copy(to.get(), from.get(), s.OW)], copyVectors(fn, to, from, s.OW, ix)),
       ] : [
         fn.for(oy, 0, s.OH, 1, [
           src.set(fn.add(fn.mul(oy.get(), s.sh * s.Wp), plane)),
-          last.set(isLastRow()),
+          last.set(overruns(outRow())),
           dst.set(fn.selectI(last.get(), outBuf, outRow())),
           fn.for(ox, 0, s.OW, OUTPUTS, step),
           fn.if(last.get(), [fn.copy(outRow(), outBuf, s.OW)]),
