@@ -53,7 +53,7 @@ export const PANEL = 4 * VECS;
  * (gemm-rows.ts); `inline: true` keeps everything in the calling function.
  */
 export function emitGemm(fn: FnBuilder, s: GemmSpec, opts: { inline?: boolean } = {}): Expr[] {
-  if (opts.inline || (typeof s.M === 'number' && s.M < ROWS)) return emitGemmInline(fn, s);
+  if (opts.inline) return emitGemmInline(fn, s);
   return emitGemmInRowBlocks(fn, s, ROWS, emitGemmInline);
 }
 

@@ -30,7 +30,7 @@ function sizeOf(s: GemmSpec, f: SizeField): I32 | undefined {
 
 /**
  * C = epilogue(A @ B) as emitGemm computes it, with every full block of `rows` rows swept by a
- * shared helper function (see above) and the last M % rows rows inline.
+ * shared helper function (see above), and the last M % rows rows by the helper for that many rows.
  */
 export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, inline: EmitInline): Expr[] {
   const pre: Expr[] = [];
@@ -40,7 +40,6 @@ export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, in
   const sizes = new Map(params.map((f) => [f, hoist(sizeOf(s, f)!)] as const));
   const size = (f: SizeField): (() => I32) => sizes.get(f) ?? (() => sizeOf(s, f)!);
   const M = hoist(s.M);
-  const name = rowHelper(fn, s, rows, params, inline);
 
   // Pointers of the block starting at row i (i a fresh expression per call).
   const rowAt = (base: () => Expr, stride: () => I32, i: () => Expr) => () => fn.add(base(), fn.shl(fn.mul(i(), stride()), 2));
@@ -54,33 +53,36 @@ export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, in
     ...(s.bias ? { bias: { ...s.bias, addr: s.bias.per === 'row' ? () => fn.add(addr(s.bias!.addr)(), fn.shl(i(), 2)) : s.bias.addr } } : {}),
     ...(s.residual ? { residual: { ...s.residual, r: rowAt(s.residual.r, size('rRowStride'), i), rRowStride: size('rRowStride')() } } : {}),
   });
-  const call = (i: () => Expr): Expr => {
+  // Rows [i, i + count) through the helper for blocks of `count` rows (only full blocks pack A).
+  const call = (i: () => Expr, count: number): Expr => {
+    const spec: GemmSpec = count === rows ? s : { ...s, aPack: undefined };
+    const ps = SIZE_FIELDS.filter((f) => sizeOf(spec, f) !== undefined && !inKey(spec, f));
     const at = shifted(i);
     const args: Expr[] = [at.a(), at.b(), at.c()];
     if (at.bias) args.push(addr(at.bias.addr)());
     if (at.residual) args.push(at.residual.r());
-    if (at.aPack !== undefined) args.push(addr(at.aPack)());
+    if (spec.aPack !== undefined) args.push(addr(at.aPack!)());
     if (at.bTail) args.push(at.bTail.b());
-    for (const f of params) args.push(fn.i(size(f)()));
-    return fn.call(name, args);
+    for (const f of ps) args.push(fn.i(size(f)()));
+    return fn.call(rowHelper(fn, spec, count, ps, inline), args);
   };
 
   const i = fn.local('i32');
   const m = M();
   if (typeof m === 'number') {
     const full = m - (m % rows);
-    const out = [...pre, fn.for(i, 0, full, rows, [call(() => i.get())])];
-    if (m > full) out.push(...inline(fn, { ...shifted(() => fn.i(full)), M: m - full }));
+    const out = [...pre, ...(full > 0 ? [fn.for(i, 0, full, rows, [call(() => i.get(), rows)])] : [])];
+    if (m > full) out.push(call(() => fn.i(full), m - full));
     return out;
   }
   const mFull = hoist(fn.and(m, -rows)), mRest = hoist(fn.and(M(), rows - 1));
-  // The last 1 .. rows-1 rows, each count with static sizes (no dead full-block code inline).
+  // The last 1 .. rows-1 rows: a helper per count too (the node function keeps no GEMM loop of its own).
   let rest: Expr[] = [];
   for (let r = rows - 1; r >= 1; r--) {
-    const body = inline(fn, { ...shifted(() => fn.i(mFull())), M: r });
+    const body = [call(() => fn.i(mFull()), r)];
     rest = r === rows - 1 ? body : [fn.if(fn.eq(mRest(), r), body, rest)];
   }
-  return [...pre, fn.for(i, 0, mFull(), rows, [call(() => i.get())]), fn.if(fn.ne(mRest(), 0), rest)];
+  return [...pre, fn.for(i, 0, mFull(), rows, [call(() => i.get(), rows)]), fn.if(fn.ne(mRest(), 0), rest)];
 }
 
 /** Whether a size is a constant of the helper (part of its key) rather than a parameter. */
