@@ -67,9 +67,9 @@ function madd(fn: FnBuilder, acc: Expr | undefined, v: Expr, w: Expr): Expr {
 }
 
 /**
- * row(row_0 .. row_kh-1, out, count, c0, c1, pixelBytes, w, [bias], [resDelta]): one output row at
- * `out`, channel bytes [c0, c1), with `count` interior outputs; row_ky is the start of the input
- * row under window row ky (in the image or the zero row).
+ * row(row_0 .. row_kh-1, out, count, c0, c1, w, [bias], [resDelta]): one output row at `out`,
+ * channel bytes [c0, c1), with `count` interior outputs; row_ky is the start of the input row under
+ * window row ky (in the image or the zero row); resDelta is the residual's address minus Y's.
  */
 function rowHelper(ctx: HelperHost & { module: WasmModuleBuilder }, k: HelperKey): string {
   const params = k.kh + 5 + (k.bias ? 1 : 0) + (k.residual ? 1 : 0);
