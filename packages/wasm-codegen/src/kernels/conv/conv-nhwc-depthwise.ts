@@ -10,6 +10,7 @@ import { StaticContext, StaticOperand, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { emitActivation } from '../emit/activation.js';
 import { MAX_NHWC_TAPS, emitNhwcWindow, fillRow, nhwcShape, paddedChannels } from '../emit/window-nhwc.js';
+import { emitDepthwiseRows, fitsDepthwiseRows } from './conv-nhwc-depthwise-rows.js';
 
 /** W [C, 1, kh, kw] → [kh*kw, Cp]: row t holds tap t of every channel (zeros past C). */
 function packWeights(w: Tensor, C: number, taps: number): Tensor {
@@ -29,6 +30,10 @@ export function lowerNhwcDepthwise(ctx: StaticContext, x: StaticOperand, w: Stat
   const Cp = paddedChannels(shape.C);
   const weights = ctx.addWeight(packWeights(w.constant!, shape.C, taps));
   const act = readActivation(ctx.node);
+  // Whole vectors of channels: the shared row helpers (first-run speed), the zero row in scratch.
+  if (fitsDepthwiseRows(shape)) {
+    return emitDepthwiseRows(ctx, shape, { x: x.addr, w: weights, y: y.addr, bias: bias?.addr, residual: residual?.addr, zero: ctx.scratch }, act);
+  }
   // Span steps load a block's bias and a window row's weights once for all their outputs; border
   // pixels load them per tap.
   const wLocals = Array.from({ length: taps }, () => fn.local('v128'));

@@ -104,72 +104,119 @@ function weightTransform(ctx: StaticContext, t: Transforms): string {
   }, ['i32', 'i32', 'i32', 'i32']);
 }
 
+// The transforms run per tile through helpers shared by every Winograd conv of the module with
+// the same F(m) (and, for the output, the same epilogue and tile width), sizes and strides being
+// parameters: called once per tile, V8 optimizes them early in the first run, while inline in the
+// node function (called once per run) they ran the whole first run in baseline code
+// (docs/benchmarks.md "First run").
+
+/**
+ * input(src, dst, cEnd, pixelBytes, rowBytes, vStride): V of one tile, channel bytes [0, cEnd):
+ * src is the tile's top-left pixel in the padded copy, dst its row in V_0.
+ */
+function inputTransform(ctx: StaticContext, t: Transforms): string {
+  return ctx.helper(`nhwcWinogradInput${t.m}`, (fn) => {
+    const { m, BT } = t, a = m + 2;
+    const [src, dst, cEnd, pixel, row, vStride] = [0, 1, 2, 3, 4, 5].map((i) => fn.param(i)) as [Local, Local, Local, Local, Local, Local];
+    const c = fn.local('i32'), rp = fn.local('i32'), st = fn.local('i32');
+    const colOff = Array.from({ length: a }, () => fn.local('i32')), rowOff = Array.from({ length: a }, () => fn.local('i32'));
+    const d = Array.from({ length: a }, () => fn.local('v128')), e = Array.from({ length: a * a }, () => fn.local('v128'));
+    const body: Expr[] = [];
+    for (let i = 0; i < a; i++) {
+      body.push(rp.set(fn.add(fn.add(src.get(), c.get()), rowOff[i]!.get())));
+      d.forEach((l, j) => body.push(l.set(fn.vload(j ? fn.add(rp.get(), colOff[j]!.get()) : rp.get()))));
+      BT.forEach((r, j) => body.push(e[i * a + j]!.set(combine(fn, r, (k) => d[k]!.get()))));
+    }
+    // V_ξ follows V_ξ-1 by vStride: the a² values in ξ order.
+    body.push(st.set(fn.add(dst.get(), c.get())));
+    BT.forEach((r, i) => {
+      for (let j = 0; j < a; j++) body.push(fn.vstore(st.get(), combine(fn, r, (k) => e[k * a + j]!.get())), st.set(fn.add(st.get(), vStride.get())));
+    });
+    fn.finish([
+      ...colOff.map((l, j) => l.set(fn.mul(pixel.get(), j))), ...rowOff.map((l, i) => l.set(fn.mul(row.get(), i))),
+      fn.for(c, 0, cEnd.get(), 16, body),
+    ]);
+  }, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+}
+
 /** V for the tiles of `rows` tile rows from tile row ty0 (tile index tyl·TW + tx), from the padded copy at `pad`. */
-function emitInputTransform(fn: FnBuilder, p: NhwcWinogradPlan, pad: number, v: number, ty0: () => Expr, rows: number): Expr[] {
-  const { m, BT } = p.t, a = m + 2, n = rows * p.TW, vStride = xiStride(n, p.Cp), pixel = 4 * p.C;
-  const tyl = fn.local('i32'), tx = fn.local('i32'), c = fn.local('i32'), src = fn.local('i32'), dst = fn.local('i32');
-  const d = Array.from({ length: a }, () => fn.local('v128')), e = Array.from({ length: a * a }, () => fn.local('v128'));
-  const body: Expr[] = [];
-  for (let i = 0; i < a; i++) {
-    d.forEach((l, j) => body.push(l.set(fn.vload(fn.add(src.get(), c.get()), pixel * (i * p.Wp + j)))));
-    BT.forEach((row, j) => body.push(e[i * a + j]!.set(combine(fn, row, (k) => d[k]!.get()))));
-  }
-  for (let j = 0; j < a; j++) {
-    BT.forEach((row, i) => body.push(fn.vstore(fn.add(dst.get(), c.get()), combine(fn, row, (k) => e[k * a + j]!.get()), (i * a + j) * vStride)));
-  }
-  return [fn.for(tyl, 0, rows, 1, [fn.for(tx, 0, p.TW, 1, [
-    src.set(fn.add(fn.mul(fn.add(fn.mul(fn.add(ty0(), tyl.get()), m * p.Wp), fn.mul(tx.get(), m)), pixel), pad)),
-    dst.set(fn.add(fn.mul(fn.add(fn.mul(tyl.get(), p.TW), tx.get()), 4 * p.Cp), v)),
-    fn.for(c, 0, 4 * p.Cp, 16, body),
-  ])])];
+function emitInputTransform(ctx: StaticContext, p: NhwcWinogradPlan, pad: number, v: number, ty0: () => Expr, rows: number): Expr[] {
+  const { fn } = ctx, { m } = p.t, n = rows * p.TW, pixel = 4 * p.C;
+  const tyl = fn.local('i32'), tx = fn.local('i32');
+  const helper = inputTransform(ctx, p.t);
+  return [fn.for(tyl, 0, rows, 1, [fn.for(tx, 0, p.TW, 1, [fn.call(helper, [
+    fn.add(fn.mul(fn.add(fn.mul(fn.add(ty0(), tyl.get()), m * p.Wp), fn.mul(tx.get(), m)), pixel), pad),
+    fn.add(fn.mul(fn.add(fn.mul(tyl.get(), p.TW), tx.get()), 4 * p.Cp), v),
+    fn.i(4 * p.Cp), fn.i(pixel), fn.i(pixel * p.Wp), fn.i(xiStride(n, p.Cp)),
+  ])])])];
 }
 
 interface Epilogue { bias?: StaticOperand; residual?: StaticOperand; y: StaticOperand; ctx: StaticContext }
 
-/** Outputs of the band's tiles for image `image`: Aᵀ M A, the epilogue, the pixels that exist. */
-function emitOutputTransform(fn: FnBuilder, p: NhwcWinogradPlan, mbuf: number, ty0: () => Expr, rows: number, image: Local, ep: Epilogue): Expr[] {
-  const { OH, OW } = p.s, { m, AT } = p.t, a = m + 2, n = rows * p.TW, mStride = xiStride(n, p.Mp), pixel = 4 * p.M;
-  const tyl = fn.local('i32'), tx = fn.local('i32'), ch = fn.local('i32'), src = fn.local('i32'), out = fn.local('i32'), oy = fn.local('i32');
-  const col = Array.from({ length: a }, () => fn.local('v128')), s = Array.from({ length: m * a }, () => fn.local('v128'));
-  const b = fn.local('v128'), r = fn.local('v128');
+/**
+ * output(src, out, ch0, ch1, mStride, pixelBytes, rowBytes, rowsLeft, [bias], [resDelta]): Aᵀ M A,
+ * the epilogue and the stores of one tile whose first `cols` columns exist, channel bytes
+ * [ch0, ch1) `lanes` channels at a time (4, or the last M % 4); src is the tile's row in Mbuf_0,
+ * out its top-left output pixel; output rows q >= rowsLeft (past OH) are skipped.
+ */
+function outputTransform(ep: Epilogue, t: Transforms, cols: number, lanes: number): string {
   const act = readActivation(ep.ctx.node);
-
-  // 4 output channels (`lanes` of them exist) of one tile whose first `cols` columns exist.
-  const group = (cols: number, lanes: number): Expr[] => {
+  const key = `${t.m}_${cols}_${lanes}_${ep.bias ? 'b' : ''}${ep.residual ? 'r' : ''}_${act ? `${act.kind}${(act.params ?? []).join('_')}` : ''}`.replace(/[^A-Za-z0-9_]/g, 'x');
+  const params = 8 + (ep.bias ? 1 : 0) + (ep.residual ? 1 : 0);
+  return ep.ctx.helper(`nhwcWinogradOutput${key}`, (fn) => {
+    const { m, AT } = t, a = m + 2;
+    const [src, out, ch0, ch1, mStride, pixel, rowBytes, rowsLeft] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => fn.param(i)) as Local[];
+    const bias = ep.bias ? fn.param(8) : undefined, resDelta = ep.residual ? fn.param(ep.bias ? 9 : 8) : undefined;
+    const ch = fn.local('i32'), sp = fn.local('i32'), op = fn.local('i32');
+    const xiOff = Array.from({ length: a }, () => fn.local('i32')), rowOff = Array.from({ length: a }, () => fn.local('i32'));
+    const kOff = Array.from({ length: m }, () => fn.local('i32')), qOff = Array.from({ length: m }, () => fn.local('i32'));
+    const col = Array.from({ length: a }, () => fn.local('v128')), s = Array.from({ length: m * a }, () => fn.local('v128'));
+    const b = fn.local('v128'), r = fn.local('v128');
+    const at = (base: Local, off: Local[], i: number) => (i ? fn.add(base.get(), off[i]!.get()) : base.get());
     const stmts: Expr[] = [];
     for (let j = 0; j < a; j++) {
-      col.forEach((l, i) => stmts.push(l.set(fn.vload(fn.add(src.get(), ch.get()), (i * a + j) * mStride))));
+      // M_ξ for ξ = i·a + j: i·a·mStride + j·mStride past the tile's row in Mbuf_0.
+      stmts.push(sp.set(fn.add(fn.add(src.get(), ch.get()), xiOff[j]!.get())));
+      col.forEach((l, i) => stmts.push(l.set(fn.vload(at(sp, rowOff, i)))));
       for (let q = 0; q < m; q++) stmts.push(s[q * a + j]!.set(combine(fn, AT[q]!, (i) => col[i]!.get())));
     }
-    if (ep.bias) stmts.push(b.set(fn.vload(ch.get(), ep.bias.addr)));
+    if (bias) stmts.push(b.set(fn.vload(fn.add(bias.get(), ch.get()))));
     const outputRow = (q: number): Expr[] => {
-      const row: Expr[] = [];
+      const row: Expr[] = [op.set(fn.add(fn.add(out.get(), ch.get()), q ? qOff[q]!.get() : 0))];
       for (let k = 0; k < cols; k++) {
-        const off = pixel * (q * OW + k);
         let val = combine(fn, AT[k]!, (j) => s[q * a + j]!.get());
-        if (ep.bias) val = fn.vadd(val, b.get());
-        if (ep.residual) val = fn.vadd(val, fn.vload(fn.add(out.get(), ch.get()), ep.residual.addr + off));
+        if (bias) val = fn.vadd(val, b.get());
+        if (resDelta) val = fn.vadd(val, fn.vload(fn.add(at(op, kOff, k), resDelta.get())));
         row.push(r.set(val));
         if (act) row.push(r.set(emitActivation(ep.ctx, fn, act, () => r.get())));
-        if (lanes === 4) row.push(fn.vstore(fn.add(out.get(), ch.get()), r.get(), ep.y.addr + off));
-        else for (let l = 0; l < lanes; l++) row.push(fn.vstoreLane(fn.add(out.get(), ch.get()), r.get(), l, ep.y.addr + off + 4 * l));
+        if (lanes === 4) row.push(fn.vstore(at(op, kOff, k), r.get()));
+        else for (let l = 0; l < lanes; l++) row.push(fn.vstoreLane(at(op, kOff, k), r.get(), l, 4 * l));
       }
       return row;
     };
-    // Rows of the last tile row past OH are skipped at run time.
-    for (let q = 0; q < m; q++) stmts.push(OH % m === 0 || q < OH % m ? fn.block(outputRow(q)) : fn.if(fn.ltS(fn.add(oy.get(), q), OH), outputRow(q)));
-    return stmts;
-  };
+    for (let q = 0; q < m; q++) stmts.push(q === 0 ? fn.block(outputRow(q)) : fn.if(fn.ltS(q, rowsLeft.get()), outputRow(q)));
+    fn.finish([
+      ...xiOff.map((l, j) => l.set(fn.mul(mStride.get(), j))), ...rowOff.map((l, i) => l.set(fn.mul(mStride.get(), i * a))),
+      ...kOff.map((l, k) => l.set(fn.mul(pixel.get(), k))), ...qOff.map((l, q) => l.set(fn.mul(rowBytes.get(), q))),
+      fn.for(ch, ch0.get(), ch1.get(), 16, stmts),
+    ]);
+  }, Array(params).fill('i32'));
+}
 
+/** Outputs of the band's tiles for image `image`: Aᵀ M A, the epilogue, the pixels that exist. */
+function emitOutputTransform(fn: FnBuilder, p: NhwcWinogradPlan, mbuf: number, ty0: () => Expr, rows: number, image: Local, ep: Epilogue): Expr[] {
+  const { OH, OW } = p.s, { m } = p.t, n = rows * p.TW, pixel = 4 * p.M;
+  const tyl = fn.local('i32'), tx = fn.local('i32'), oy = fn.local('i32');
   const fullM = 4 * Math.floor(p.M / 4);
+  // The tile (tyl, tx)'s channel groups: whole vectors, then the last M % 4 channels.
   const tile = (cols: number): Expr[] => {
-    const stmts: Expr[] = [
-      src.set(fn.add(fn.mul(fn.add(fn.mul(tyl.get(), p.TW), tx.get()), 4 * p.Mp), mbuf)),
-      out.set(fn.mul(fn.add(fn.mul(fn.add(fn.mul(image.get(), OH), oy.get()), OW), fn.mul(tx.get(), m)), pixel)),
-    ];
-    if (fullM > 0) stmts.push(fn.for(ch, 0, 4 * fullM, 16, group(cols, 4)));
-    if (fullM < p.M) stmts.push(ch.set(fn.i(4 * fullM)), fn.block(group(cols, p.M - fullM)));
-    return stmts;
+    const call = (ch0: number, ch1: number, lanes: number) => fn.call(outputTransform(ep, p.t, cols, lanes), [
+      fn.add(fn.mul(fn.add(fn.mul(tyl.get(), p.TW), tx.get()), 4 * p.Mp), mbuf),
+      fn.add(fn.mul(fn.add(fn.mul(fn.add(fn.mul(image.get(), OH), oy.get()), OW), fn.mul(tx.get(), m)), pixel), ep.y.addr),
+      fn.i(ch0), fn.i(ch1), fn.i(xiStride(n, p.Mp)), fn.i(pixel), fn.i(pixel * OW), fn.sub(OH, oy.get()),
+      ...(ep.bias ? [fn.i(ep.bias.addr)] : []), ...(ep.residual ? [fn.i(ep.residual.addr - ep.y.addr)] : []),
+    ]);
+    return [...(fullM > 0 ? [call(0, 4 * fullM, 4)] : []), ...(fullM < p.M ? [call(4 * fullM, 4 * fullM + 16, p.M - fullM)] : [])];
   };
   // Tiles whose m output columns all exist; a last tile at the right edge stores fewer.
   const fullTiles = Math.floor(OW / m);
@@ -202,7 +249,7 @@ export function lowerNhwcWinograd(ctx: StaticContext, p: NhwcWinogradPlan, x: St
       ...(p.aPack && n >= 4 ? { aPack } : {}),
     };
     return [
-      ...emitInputTransform(fn, p, pad, v, at, rows),
+      ...emitInputTransform(ctx, p, pad, v, at, rows),
       fn.for(xi, 0, a2, 1, emitBlockedGemm(fn, spec, p.blocking)),
       ...emitOutputTransform(fn, p, mbuf, at, rows, image, ep),
     ];

@@ -11,6 +11,7 @@ import { readActivation, makeTensor, Tensor, convAttrs } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand, registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr, FnBuilder } from '../../wasm-builder.js';
 import { lowerNhwcDepthwise } from './conv-nhwc-depthwise.js';
+import { depthwiseRowsScratchBytes, fitsDepthwiseRows } from './conv-nhwc-depthwise-rows.js';
 import { NhwcWinogradPlan, lowerNhwcWinograd, nhwcWinogradDerivedBytes, nhwcWinogradPlanOf, nhwcWinogradScratchBytes } from './conv-nhwc-winograd.js';
 import { GemmSpec, aPackBytes, emitGemm, packsRowsOfA } from '../emit/gemm-core.js';
 import { packB, packedB } from '../emit/gemm-pack.js';
@@ -161,7 +162,7 @@ registerLowering({
   ops: ['NhwcConv'],
   scratchBytes(node, [x, w], [y]) {
     const g = geometryOf(node, x!, w!, y!);
-    if (isDepthwise(node, g)) return 0;
+    if (isDepthwise(node, g)) return fitsDepthwiseRows(g.s) ? depthwiseRowsScratchBytes(g.s) : 0;
     const winograd = winogradOf(node, g, w!);
     return winograd ? nhwcWinogradScratchBytes(winograd) : scratchOf(g).bytes;
   },

@@ -53,7 +53,7 @@ export const PANEL = 4 * VECS;
  * (gemm-rows.ts); `inline: true` keeps everything in the calling function.
  */
 export function emitGemm(fn: FnBuilder, s: GemmSpec, opts: { inline?: boolean } = {}): Expr[] {
-  if (opts.inline || (typeof s.M === 'number' && s.M < ROWS)) return emitGemmInline(fn, s);
+  if (opts.inline) return emitGemmInline(fn, s);
   return emitGemmInRowBlocks(fn, s, ROWS, emitGemmInline);
 }
 
@@ -230,6 +230,7 @@ function emitGemmInline(fn: FnBuilder, s: GemmSpec): Expr[] {
     const act = spec.activation ?? { kind: 'none' };
     // emitActivation reads only `helper` from the context (shared vector helpers).
     if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx, f, act, () => a.get())));
+    if (spec.clamp) e.push(a.set(f.vpmin(f.vpmax(a.get(), spec.clamp.lo()), spec.clamp.hi())));
     return e;
   }
 }

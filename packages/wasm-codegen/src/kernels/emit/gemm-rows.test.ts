@@ -18,24 +18,35 @@ function moduleText(a: Partial<GemmSpec>, b: Partial<GemmSpec>, inline = false):
 const defined = (text: string) => text.match(/\(func \$gemm_rows_\d+/g) ?? [];
 
 describe('GEMM row-block helpers (first-run speed)', () => {
-  it('GEMMs of different M and N with the same epilogue and A rows share one helper, called from both nodes', () => {
+  // M = 37 and 13: 9 and 3 blocks of 4 rows, then one row each.
+  it('GEMMs of different M and N with the same epilogue and A rows share the helpers (a block of rows, the last row), called from both nodes', () => {
     const text = moduleText({ bias: { addr: 200000, per: 'row' } }, { bias: { addr: 300000, per: 'row' } });
-    expect(defined(text)).toEqual(['(func $gemm_rows_0']);
-    const calls = (fnName: string) => text.split(`(func $${fnName}`)[1]!.split('(func $')[0]!.includes('call $gemm_rows_0');
-    expect(calls('node_a')).toBe(true);
-    expect(calls('node_b')).toBe(true);
+    expect(defined(text)).toEqual(['(func $gemm_rows_0', '(func $gemm_rows_1']);
+    const body = (fnName: string) => text.split(`(func $${fnName}`)[1]!.split('(func $')[0]!;
+    for (const node of ['node_a', 'node_b']) {
+      expect(body(node)).toContain('call $gemm_rows_0');
+      expect(body(node)).toContain('call $gemm_rows_1');
+      // The node function keeps only the loop over row blocks: the last rows are a call too.
+      expect(body(node).match(/\(loop/g)).toHaveLength(1);
+    }
   });
 
-  it('another epilogue gets its own helper', () => {
+  it('another epilogue gets its own helpers; no activation, relu and clip share them (bounds as arguments)', () => {
+    expect(defined(moduleText({ bias: { addr: 200000, per: 'row' } }, {}))).toHaveLength(4);
     expect(defined(moduleText({ activation: { kind: 'relu' } }, {}))).toHaveLength(2);
+    const text = moduleText({ activation: { kind: 'clip', params: [0, 6] } }, { activation: { kind: 'leakyrelu', params: [0.1] } });
+    expect(defined(text)).toHaveLength(4);
+    expect(text).toContain('(f32.const 6)');
   });
 
-  it('inline: true and GEMMs of fewer rows than a block use no helper', () => {
+  it('inline: true uses no helper; a GEMM of fewer rows than a block calls the helper for that many rows', () => {
     expect(defined(moduleText({}, {}, true))).toHaveLength(0);
     const mod = new WasmModuleBuilder({ relaxed: false });
     const fn = mod.fn('gemv');
     fn.finish(emitGemm(fn, { M: 1, N: 64, K: 64, a: () => fn.i(0), aRowStride: 64, aKStride: 1, b: () => fn.i(4096), bKStride: 64, c: () => fn.i(65536), cRowStride: 64 }));
-    expect(defined(mod.emitText())).toHaveLength(0);
+    const text = mod.emitText();
+    expect(defined(text)).toHaveLength(1);
+    expect(text.split('(func $gemv')[1]!.split('(func $')[0]!).not.toContain('(loop');
     mod.dispose();
   });
 });

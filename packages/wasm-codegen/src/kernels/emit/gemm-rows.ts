@@ -7,10 +7,11 @@
 // first inference runs optimized code.
 // V8 compiles the optimized code in the background and a call made before it is ready still runs
 // baseline code, so helpers are shared as widely as possible: sizes and strides are parameters,
-// and the key holds only the epilogue and what the inner loop needs as a constant (the row stride
-// of an unpacked A, whose rows are load offsets; a packed A's are fixed). A model then has a few
-// helpers (one per epilogue, say), the first large GEMM tiers them up, and the later GEMMs run
-// optimized code from their first call.
+// and the key holds only the epilogue and what the inner loop needs as a constant. The row stride
+// of an unpacked A is a parameter too: as a constant (load offsets) it gave mobilenet_v2 one
+// helper per depth of its small 1x1 convs, and as a parameter those GEMMs measured no slower
+// (3% faster). A model then has a few helpers (one per epilogue, say), the first large GEMM tiers
+// them up, and the later GEMMs run optimized code from their first call.
 import type { Expr, FnBuilder, I32, WasmModuleBuilder, WasmType } from '../../wasm-builder.js';
 import type { Address, GemmSpec } from './gemm-spec.js';
 import { hoister } from './hoist.js';
@@ -30,7 +31,7 @@ function sizeOf(s: GemmSpec, f: SizeField): I32 | undefined {
 
 /**
  * C = epilogue(A @ B) as emitGemm computes it, with every full block of `rows` rows swept by a
- * shared helper function (see above) and the last M % rows rows inline.
+ * shared helper function (see above), and the last M % rows rows by the helper for that many rows.
  */
 export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, inline: EmitInline): Expr[] {
   const pre: Expr[] = [];
@@ -40,7 +41,6 @@ export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, in
   const sizes = new Map(params.map((f) => [f, hoist(sizeOf(s, f)!)] as const));
   const size = (f: SizeField): (() => I32) => sizes.get(f) ?? (() => sizeOf(s, f)!);
   const M = hoist(s.M);
-  const name = rowHelper(fn, s, rows, params, inline);
 
   // Pointers of the block starting at row i (i a fresh expression per call).
   const rowAt = (base: () => Expr, stride: () => I32, i: () => Expr) => () => fn.add(base(), fn.shl(fn.mul(i(), stride()), 2));
@@ -54,33 +54,51 @@ export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, in
     ...(s.bias ? { bias: { ...s.bias, addr: s.bias.per === 'row' ? () => fn.add(addr(s.bias!.addr)(), fn.shl(i(), 2)) : s.bias.addr } } : {}),
     ...(s.residual ? { residual: { ...s.residual, r: rowAt(s.residual.r, size('rRowStride'), i), rRowStride: size('rRowStride')() } } : {}),
   });
-  const call = (i: () => Expr): Expr => {
+  // Rows [i, i + count) through the helper for blocks of `count` rows (only full blocks pack A).
+  const call = (i: () => Expr, count: number): Expr => {
+    const spec: GemmSpec = count === rows ? s : { ...s, aPack: undefined };
+    const ps = SIZE_FIELDS.filter((f) => sizeOf(spec, f) !== undefined && !inKey(spec, f));
     const at = shifted(i);
     const args: Expr[] = [at.a(), at.b(), at.c()];
     if (at.bias) args.push(addr(at.bias.addr)());
     if (at.residual) args.push(at.residual.r());
-    if (at.aPack !== undefined) args.push(addr(at.aPack)());
+    if (spec.aPack !== undefined) args.push(addr(at.aPack!)());
     if (at.bTail) args.push(at.bTail.b());
-    for (const f of params) args.push(fn.i(size(f)()));
-    return fn.call(name, args);
+    for (const f of ps) args.push(fn.i(size(f)()));
+    const bounds = clampBounds(spec);
+    if (bounds) args.push(fn.f32(bounds[0]), fn.f32(bounds[1]));
+    return fn.call(rowHelper(fn, spec, count, ps, inline), args);
   };
 
   const i = fn.local('i32');
   const m = M();
   if (typeof m === 'number') {
     const full = m - (m % rows);
-    const out = [...pre, fn.for(i, 0, full, rows, [call(() => i.get())])];
-    if (m > full) out.push(...inline(fn, { ...shifted(() => fn.i(full)), M: m - full }));
+    const out = [...pre, ...(full > 0 ? [fn.for(i, 0, full, rows, [call(() => i.get(), rows)])] : [])];
+    if (m > full) out.push(call(() => fn.i(full), m - full));
     return out;
   }
   const mFull = hoist(fn.and(m, -rows)), mRest = hoist(fn.and(M(), rows - 1));
-  // The last 1 .. rows-1 rows, each count with static sizes (no dead full-block code inline).
+  // The last 1 .. rows-1 rows: a helper per count too (the node function keeps no GEMM loop of its own).
   let rest: Expr[] = [];
   for (let r = rows - 1; r >= 1; r--) {
-    const body = inline(fn, { ...shifted(() => fn.i(mFull())), M: r });
+    const body = [call(() => fn.i(mFull()), r)];
     rest = r === rows - 1 ? body : [fn.if(fn.eq(mRest(), r), body, rest)];
   }
-  return [...pre, fn.for(i, 0, mFull(), rows, [call(() => i.get())]), fn.if(fn.ne(mRest(), 0), rest)];
+  return [...pre, fn.for(i, 0, mFull(), rows, [call(() => i.get(), rows)]), fn.if(fn.ne(mRest(), 0), rest)];
+}
+
+/**
+ * No activation, relu and clip as the bounds [lo, hi] the helper clamps to (vclamp's pmax/pmin:
+ * ±Infinity bounds leave every value as it was, so the results are the same bits); undefined for
+ * other activations (and NaN bounds), which stay in the key.
+ */
+function clampBounds(s: GemmSpec): [number, number] | undefined {
+  const a = s.activation;
+  if (!a || a.kind === 'none') return [-Infinity, Infinity];
+  if (a.kind === 'relu') return [0, Infinity];
+  const [lo = -Infinity, hi = Infinity] = a.params ?? [];
+  return a.kind === 'clip' && !Number.isNaN(lo) && !Number.isNaN(hi) ? [lo, hi] : undefined;
 }
 
 /** Whether a size is a constant of the helper (part of its key) rather than a parameter. */
@@ -90,7 +108,6 @@ function inKey(s: GemmSpec, f: SizeField): boolean {
   // A compact B tail (packB) needs a static N; packing A's rows takes its vector path only for aKStride 1.
   if (f === 'N') return s.bTail !== undefined;
   if (f === 'aKStride') return v === 1;
-  if (f === 'aRowStride') return s.aPack === undefined;
   return false;
 }
 
@@ -100,7 +117,7 @@ function rowHelper(fn: FnBuilder, s: GemmSpec, rows: number, params: SizeField[]
   const key = JSON.stringify({
     rows, sizes: SIZE_FIELDS.map(constant), alpha: s.alpha ?? 1,
     bias: s.bias && { per: s.bias.per, scale: s.bias.scale ?? 1 }, residual: s.residual && { scale: s.residual.scale ?? 1 },
-    activation: s.activation ?? null, aPack: s.aPack !== undefined, bTail: s.bTail?.kStride ?? null,
+    activation: clampBounds(s) ? 'clamp' : s.activation, aPack: s.aPack !== undefined, bTail: s.bTail?.kStride ?? null,
   });
   let helpers = helpersOf.get(fn.module);
   if (!helpers) helpersOf.set(fn.module, (helpers = new Map()));
@@ -113,7 +130,11 @@ function rowHelper(fn: FnBuilder, s: GemmSpec, rows: number, params: SizeField[]
   const next = () => { types.push('i32'); return types.length - 1; };
   const biasAt = s.bias ? next() : -1, resAt = s.residual ? next() : -1, packAt = s.aPack !== undefined ? next() : -1, tailAt = s.bTail ? next() : -1;
   const sizeAt = new Map(params.map((f) => [f, next()] as const));
+  const clamped = clampBounds(s) !== undefined;
+  if (clamped) types.push('f32', 'f32');
   const h = fn.module.fn(name, types);
+  // The bounds splatted once per call.
+  const clamp = clamped ? { lo: h.local('v128'), hi: h.local('v128') } : undefined;
   const p = (k: number) => () => h.param(k).get();
   const value = (f: SizeField): I32 => (sizeAt.has(f) ? h.param(sizeAt.get(f)!).get() : sizeOf(s, f)!);
   const spec: GemmSpec = {
@@ -126,7 +147,9 @@ function rowHelper(fn: FnBuilder, s: GemmSpec, rows: number, params: SizeField[]
     ...(s.residual ? { residual: { ...s.residual, r: p(resAt), rRowStride: value('rRowStride') } } : {}),
     ...(s.aPack !== undefined ? { aPack: p(packAt) } : {}),
     ...(s.bTail ? { bTail: { ...s.bTail, b: p(tailAt) } } : {}),
+    ...(clamp ? { activation: undefined, clamp: { lo: () => clamp.lo.get(), hi: () => clamp.hi.get() } } : {}),
   };
-  h.finish(inline(h, spec));
+  const bounds = clamp ? [clamp.lo.set(h.vsplat(h.param(types.length - 2).get())), clamp.hi.set(h.vsplat(h.param(types.length - 1).get()))] : [];
+  h.finish([...bounds, ...inline(h, spec)]);
   return name;
 }

@@ -83,7 +83,7 @@ const MAX_EDGE = 4;
 const ceilDiv = (a: number, b: number) => -Math.floor(-a / b);
 
 /** [lo, hi) of outputs along one axis whose window lies inside [0, size). */
-function interiorRange(size: number, out: number, k: number, s: number, d: number, pad: number): [number, number] {
+export function interiorRange(size: number, out: number, k: number, s: number, d: number, pad: number): [number, number] {
   const lo = Math.min(out, ceilDiv(pad, s));
   const hi = Math.floor((size - 1 - (k - 1) * d + pad) / s) + 1;
   return [lo, Math.max(lo, Math.min(out, hi))];
@@ -275,7 +275,7 @@ const MIN_TILE_BLOCKS = 4;
  * Channel blocks per tile: a tile's input rows under the window stay in cache from one output row
  * to the next (whole rows of many channels would not). Wide images get one tile.
  */
-function tileBlocks(s: NhwcShape): number {
+export function tileBlocks(s: NhwcShape): number {
   const perBlock = ((s.kh - 1) * s.dh + 1) * s.W * 16;
   const blocks = Math.floor(TILE_BUDGET / perBlock);
   return blocks < MIN_TILE_BLOCKS ? Math.max(1, Math.floor(s.C / 4)) : blocks;
