@@ -230,7 +230,6 @@ function emitGemmInline(fn: FnBuilder, s: GemmSpec): Expr[] {
     const act = spec.activation ?? { kind: 'none' };
     // emitActivation reads only `helper` from the context (shared vector helpers).
     if (act.kind !== 'none') e.push(a.set(emitActivation(spec.ctx, f, act, () => a.get())));
-    if (spec.clamp) e.push(a.set(f.vpmin(f.vpmax(a.get(), spec.clamp.lo()), spec.clamp.hi())));
     return e;
   }
 }

@@ -65,8 +65,6 @@ export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, in
     if (spec.aPack !== undefined) args.push(addr(at.aPack!)());
     if (at.bTail) args.push(at.bTail.b());
     for (const f of ps) args.push(fn.i(size(f)()));
-    const bounds = clampBounds(spec);
-    if (bounds) args.push(fn.f32(bounds[0]), fn.f32(bounds[1]));
     return fn.call(rowHelper(fn, spec, count, ps, inline), args);
   };
 
@@ -88,19 +86,6 @@ export function emitGemmInRowBlocks(fn: FnBuilder, s: GemmSpec, rows: number, in
   return [...pre, fn.for(i, 0, mFull(), rows, [call(() => i.get(), rows)]), fn.if(fn.ne(mRest(), 0), rest)];
 }
 
-/**
- * No activation, relu and clip as the bounds [lo, hi] the helper clamps to (vclamp's pmax/pmin:
- * ±Infinity bounds leave every value as it was, so the results are the same bits); undefined for
- * other activations (and NaN bounds), which stay in the key.
- */
-function clampBounds(s: GemmSpec): [number, number] | undefined {
-  const a = s.activation;
-  if (!a || a.kind === 'none') return [-Infinity, Infinity];
-  if (a.kind === 'relu') return [0, Infinity];
-  const [lo = -Infinity, hi = Infinity] = a.params ?? [];
-  return a.kind === 'clip' && !Number.isNaN(lo) && !Number.isNaN(hi) ? [lo, hi] : undefined;
-}
-
 /** Whether a size is a constant of the helper (part of its key) rather than a parameter. */
 function inKey(s: GemmSpec, f: SizeField): boolean {
   const v = sizeOf(s, f);
@@ -117,7 +102,7 @@ function rowHelper(fn: FnBuilder, s: GemmSpec, rows: number, params: SizeField[]
   const key = JSON.stringify({
     rows, sizes: SIZE_FIELDS.map(constant), alpha: s.alpha ?? 1,
     bias: s.bias && { per: s.bias.per, scale: s.bias.scale ?? 1 }, residual: s.residual && { scale: s.residual.scale ?? 1 },
-    activation: clampBounds(s) ? 'clamp' : s.activation, aPack: s.aPack !== undefined, bTail: s.bTail?.kStride ?? null,
+    activation: s.activation ?? null, aPack: s.aPack !== undefined, bTail: s.bTail?.kStride ?? null,
   });
   let helpers = helpersOf.get(fn.module);
   if (!helpers) helpersOf.set(fn.module, (helpers = new Map()));
@@ -130,11 +115,7 @@ function rowHelper(fn: FnBuilder, s: GemmSpec, rows: number, params: SizeField[]
   const next = () => { types.push('i32'); return types.length - 1; };
   const biasAt = s.bias ? next() : -1, resAt = s.residual ? next() : -1, packAt = s.aPack !== undefined ? next() : -1, tailAt = s.bTail ? next() : -1;
   const sizeAt = new Map(params.map((f) => [f, next()] as const));
-  const clamped = clampBounds(s) !== undefined;
-  if (clamped) types.push('f32', 'f32');
   const h = fn.module.fn(name, types);
-  // The bounds splatted once per call.
-  const clamp = clamped ? { lo: h.local('v128'), hi: h.local('v128') } : undefined;
   const p = (k: number) => () => h.param(k).get();
   const value = (f: SizeField): I32 => (sizeAt.has(f) ? h.param(sizeAt.get(f)!).get() : sizeOf(s, f)!);
   const spec: GemmSpec = {
@@ -147,9 +128,7 @@ function rowHelper(fn: FnBuilder, s: GemmSpec, rows: number, params: SizeField[]
     ...(s.residual ? { residual: { ...s.residual, r: p(resAt), rRowStride: value('rRowStride') } } : {}),
     ...(s.aPack !== undefined ? { aPack: p(packAt) } : {}),
     ...(s.bTail ? { bTail: { ...s.bTail, b: p(tailAt) } } : {}),
-    ...(clamp ? { activation: undefined, clamp: { lo: () => clamp.lo.get(), hi: () => clamp.hi.get() } } : {}),
   };
-  const bounds = clamp ? [clamp.lo.set(h.vsplat(h.param(types.length - 2).get())), clamp.hi.set(h.vsplat(h.param(types.length - 1).get()))] : [];
-  h.finish([...bounds, ...inline(h, spec)]);
+  h.finish(inline(h, spec));
   return name;
 }

@@ -37,11 +37,6 @@ export interface GemmSpec {
   /** A full [M, N] matrix added after the bias (residual), times `scale`; R[i, j] at r() + 4 * (i * rRowStride + j). */
   residual?: { r: () => Expr; rRowStride: I32; scale?: number };
   activation?: EpilogueActivation;
-  /**
-   * Run-time bounds applied after the activation (pmax then pmin, as vclamp): the row helpers
-   * (gemm-rows.ts) take relu, clip and no activation as bounds so that one helper serves all three.
-   */
-  clamp?: { lo: () => Expr; hi: () => Expr };
   /** Needed for activations built on shared helpers (sigmoid, tanh, gelu); only its `helper` is used. */
   ctx?: HelperHost;
 }
