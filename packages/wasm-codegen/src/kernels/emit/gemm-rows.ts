@@ -7,11 +7,10 @@
 // first inference runs optimized code.
 // V8 compiles the optimized code in the background and a call made before it is ready still runs
 // baseline code, so helpers are shared as widely as possible: sizes and strides are parameters,
-// and the key holds only the epilogue and what the inner loop needs as a constant. The row stride
-// of an unpacked A is a parameter too: as a constant (load offsets) it gave mobilenet_v2 one
-// helper per depth of its small 1x1 convs, and as a parameter those GEMMs measured no slower
-// (3% faster). A model then has a few helpers (one per epilogue, say), the first large GEMM tiers
-// them up, and the later GEMMs run optimized code from their first call.
+// and the key holds only the epilogue and what the inner loop needs as a constant (the row stride
+// of an unpacked A, whose rows are load offsets; a packed A's are fixed). A model then has a few
+// helpers (one per epilogue, say), the first large GEMM tiers them up, and the later GEMMs run
+// optimized code from their first call.
 import type { Expr, FnBuilder, I32, WasmModuleBuilder, WasmType } from '../../wasm-builder.js';
 import type { Address, GemmSpec } from './gemm-spec.js';
 import { hoister } from './hoist.js';
@@ -93,6 +92,7 @@ function inKey(s: GemmSpec, f: SizeField): boolean {
   // A compact B tail (packB) needs a static N; packing A's rows takes its vector path only for aKStride 1.
   if (f === 'N') return s.bTail !== undefined;
   if (f === 'aKStride') return v === 1;
+  if (f === 'aRowStride') return s.aPack === undefined;
   return false;
 }
 
