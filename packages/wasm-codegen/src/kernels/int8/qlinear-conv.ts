@@ -167,7 +167,7 @@ registerLowering({
     if (winograd) {
       const bias = b ? (constantInput(ctx, 8, 'the bias').data as ArrayLike<number>) : undefined;
       return lowerInt8Winograd(ctx, winograd, {
-        x: x!, y, w: wt.data as ArrayLike<number>, bias, mult: multAddr, zx: zxV, zy: zyV,
+        x: x!, y, w: wt.data as ArrayLike<number>, bias, mult: multAddr, zx: zxV, zy: zyV, maxAbs,
         signedX: x!.dtype === 'int8', signedW: w!.dtype === 'int8', signedOut: y.dtype === 'int8',
       });
     }

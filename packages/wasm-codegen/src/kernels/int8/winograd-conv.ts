@@ -116,6 +116,8 @@ export interface Int8WinogradOperands {
   mult: number;
   zx: number; zy: number;
   signedX: boolean; signedW: boolean; signedOut: boolean;
+  /** The largest |float32(sum) · multiplier| (qlinear-conv.ts productBound): under 2^22 the rounding skips its clamp. */
+  maxAbs: number;
 }
 
 export function lowerInt8Winograd(ctx: StaticContext, p: Int8WinogradPlan, o: Int8WinogradOperands): Expr[] {
@@ -178,7 +180,7 @@ export function lowerInt8Winograd(ctx: StaticContext, p: Int8WinogradPlan, o: In
   const oy = fn.local('i32'), ox = fn.local('i32'), valid = fn.local('i32'), out = fn.local('i32');
   const biasV = fn.local('v128'), multV = fn.local('v128'), res = fn.local('v128');
   const sLocals = Array.from({ length: 8 }, () => fn.local('v128'));
-  const rounding = roundTo8Bit(fn, o.signedOut, o.zy);
+  const rounding = roundTo8Bit(fn, o.signedOut, o.zy, o.maxAbs);
   const ot = outputTransform(fn, (x) => fn.vload(base.get(), 128 * x), sLocals);
   const requant = (v: Expr) => rounding.round(fn.vmul(fn.vfromI32(fn.viadd(fn.simd('i32x4', 'shr_s', v, fn.i(2)), biasV.get())), multV.get()));
   const narrow = (a: Expr, b: Expr) => fn.simd('i16x8', 'narrow_i32x4_s', a, b);
