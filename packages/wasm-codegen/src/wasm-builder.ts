@@ -225,6 +225,14 @@ export class FnBuilder {
     if (this.relaxed) return E(this.module.relaxedMadd(a.ref, b.ref, c.ref));
     return E(this.m.f32x4.add(this.m.f32x4.mul(a.ref, b.ref), c.ref));
   }
+  /**
+   * acc + a * b for a running sum: relaxed FMA in the relaxed build, else add(acc, mul) with the sum
+   * as the first operand — evaluated first, so a chain of taps does not hoist every product's load
+   * above the whole chain (which keeps every tap of an output live at once).
+   */
+  accumulate(acc: Expr, a: Expr, b: Expr): Expr {
+    return this.relaxed ? this.fma(a, b, acc) : E(this.m.f32x4.add(acc.ref, this.m.f32x4.mul(a.ref, b.ref)));
+  }
   /** Horizontal sum of the four lanes. */
   vsum(v: Local): Expr {
     return this.fadd(this.fadd(this.vextract(v.get(), 0), this.vextract(v.get(), 1)), this.fadd(this.vextract(v.get(), 2), this.vextract(v.get(), 3)));

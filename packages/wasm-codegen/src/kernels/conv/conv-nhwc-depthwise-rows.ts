@@ -60,12 +60,6 @@ function helperName(module: WasmModuleBuilder, k: HelperKey): string {
   return names.get(key)!;
 }
 
-/** acc + v * w (or v * w when the chain starts): relaxed FMA where there is one. */
-function madd(fn: FnBuilder, acc: Expr | undefined, v: Expr, w: Expr): Expr {
-  if (!acc) return fn.vmul(v, w);
-  return fn.relaxed ? fn.fma(v, w, acc) : fn.vadd(acc, fn.vmul(v, w));
-}
-
 /**
  * row(row_0 .. row_kh-1, out, count, c0, c1, w, [bias], [resDelta]): one output row at `out`,
  * channel bytes [c0, c1), with `count` interior outputs; row_ky is the start of the input row under
@@ -105,7 +99,8 @@ function rowHelper(ctx: HelperHost & { module: WasmModuleBuilder }, k: HelperKey
         for (const cx of [...uses.keys()].sort((x, y) => x - y)) {
           rowOut.push(col.set(fn.vload(base.get(), pixels(cx))));
           for (const [r, kx] of uses.get(cx)!) {
-            rowOut.push(accs[r]!.set(madd(fn, started[r] ? accs[r]!.get() : bias ? b.get() : undefined, col.get(), wts[kx]!.get())));
+            const start = started[r] ? accs[r]!.get() : bias ? b.get() : undefined;
+            rowOut.push(accs[r]!.set(start ? fn.accumulate(start, col.get(), wts[kx]!.get()) : fn.vmul(col.get(), wts[kx]!.get())));
             started[r] = true;
           }
         }

@@ -48,10 +48,7 @@ export function lowerNhwcDepthwise(ctx: StaticContext, x: StaticOperand, w: Stat
     tap: (acc, v, t, at) => {
       const wt = at.hoisted ? wLocals[t]!.get() : weightAt(at.c4, t);
       const start = acc ?? (bias ? (at.hoisted ? biasLocal.get() : biasAt(at.c4)) : undefined);
-      if (!start) return fn.vmul(v, wt);
-      // The running sum as the first operand: evaluated first, so the product's load is not hoisted
-      // above the whole chain (which kept every tap of an output live at once).
-      return fn.relaxed ? fn.fma(v, wt, start) : fn.vadd(start, fn.vmul(v, wt));
+      return start ? fn.accumulate(start, v, wt) : fn.vmul(v, wt);
     },
     finish: (acc, at) => [
       ...(residual ? [acc.set(fn.vadd(acc.get(), fn.vload(at.out(), residual.addr)))] : []),

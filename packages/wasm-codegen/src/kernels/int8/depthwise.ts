@@ -23,7 +23,7 @@ import { Tensor } from '@onnx2wasm/ir';
 import { StaticContext } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { PlaneShape } from '../emit/window-core.js';
-import { roundTo8Bit } from './round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from './round-to-8bit.js';
 
 const align16 = (n: number) => 16 * Math.ceil(n / 16);
 const OUTPUTS = 16;
@@ -165,8 +165,7 @@ function emitRow(fn: FnBuilder, dots: Dot[], r: RowRefs): Expr[] {
 
 /** The four accumulators' requantized lanes narrowed (saturating) to 16 bytes in output order. */
 function packOutputs(fn: FnBuilder, sw: number, q: Expr[], signedOut: boolean): Expr {
-  const h0 = fn.simd('i16x8', 'narrow_i32x4_s', q[0]!, q[1]!), h1 = fn.simd('i16x8', 'narrow_i32x4_s', q[2]!, q[3]!);
-  const bytes = fn.simd('i8x16', signedOut ? 'narrow_i16x8_s' : 'narrow_i16x8_u', h0, h1);
+  const bytes = narrowTo8Bit(fn, [q[0]!, q[1]!, q[2]!, q[3]!], signedOut);
   // Byte 4k + i is lane i of accumulator k.
   const order = new Array<number>(OUTPUTS);
   for (let k = 0; k < 4; k++) for (let i = 0; i < 4; i++) order[outputOf(sw, k, i)] = 4 * k + i;
@@ -210,7 +209,7 @@ export function lowerDepthwise8(ctx: StaticContext, s: PlaneShape, o: Depthwise8
       acc, load, half, low,
     }));
   }
-  step.push(fn.vstore(fn.add(dst.get(), ox.get()), packOutputs(fn, s.sw, acc.map((a) => rounding.round(fn.vmul(fn.vfromI32(a.get()), mult.get()))), o.signedOut)));
+  step.push(fn.vstore(fn.add(dst.get(), ox.get()), packOutputs(fn, s.sw, acc.map((a) => rounding.requantize(a.get(), mult.get())), o.signedOut)));
 
   // A row's vector copy overruns at most 15 bytes: into its right pad and the next row's left pad,
   // which are contiguous, then into the next row (copied afterwards) or, after the last row, the

@@ -7,7 +7,7 @@
 // QuantizeLinear's. Run-time dims: one path for static and symbolic shapes.
 import { registerLowering } from '../../lowering.js';
 import { Expr, Local } from '../../wasm-builder.js';
-import { roundTo8Bit } from './round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from './round-to-8bit.js';
 
 registerLowering({
   ops: ['DynamicQuantizeLinear'],
@@ -46,8 +46,7 @@ registerLowering({
       ...rounding.prologue,
       dst.set(fn.i(y!.addr())),
       fn.for(k, 0, n16.get(), 16, [
-        fn.vstore(fn.add(dst.get(), k.get()), fn.simd('i8x16', 'narrow_i16x8_u',
-          fn.simd('i16x8', 'narrow_i32x4_s', q(0), q(16)), fn.simd('i16x8', 'narrow_i32x4_s', q(32), q(48)))),
+        fn.vstore(fn.add(dst.get(), k.get()), narrowTo8Bit(fn, [q(0), q(16), q(32), q(48)], false)),
         src.set(fn.add(src.get(), 64)),
       ]),
       fn.for(k, n16.get(), n.get(), 1, [

@@ -13,7 +13,7 @@
 // 255 · 128 (uint8 against int8 weights with zero point 0) and a lane adds two: no overflow, no
 // saturation, whatever the reduction length (int32 wraps only past 2^31, beyond any real conv).
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
-import { roundTo8Bit } from './round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from './round-to-8bit.js';
 
 /** Pixels per tile (one 16-byte store of 8-bit outputs per channel). */
 export const TILE_PIXELS = 16;
@@ -160,17 +160,15 @@ export function emitGemmRequantize(fn: FnBuilder, o: {
     const bias = fn.local('v128'), mult = fn.local('v128'), res = fn.local('v128');
     const dst = fn.local('i32'), valid = fn.local('i32');
     const rounding = roundTo8Bit(fn, o.q.signedOut, o.q.zy, o.q.maxAbs);
-    const requant = (a: Local) => rounding.round(fn.vmul(fn.vfromI32(o.q.bias !== undefined ? fn.viadd(a.get(), bias.get()) : a.get()), mult.get()));
+    const requant = (a: Local) => rounding.requantize(o.q.bias !== undefined ? fn.viadd(a.get(), bias.get()) : a.get(), mult.get());
     return {
       prologue: rounding.prologue,
       store(i) {
         const r = acc[i]!;
-        const h0 = fn.simd('i16x8', 'narrow_i32x4_s', requant(r[0]!), requant(r[1]!));
-        const h1 = fn.simd('i16x8', 'narrow_i32x4_s', requant(r[2]!), requant(r[3]!));
         return [
           ...(o.q.bias !== undefined ? [bias.set(fn.visplat(fn.loadI32(fn.shl(m.get(), 2), o.q.bias)))] : []),
           mult.set(fn.vloadSplat(fn.shl(m.get(), 2), o.q.mult)),
-          res.set(fn.simd('i8x16', `narrow_i16x8_${o.q.signedOut ? 's' : 'u'}`, h0, h1)),
+          res.set(narrowTo8Bit(fn, [requant(r[0]!), requant(r[1]!), requant(r[2]!), requant(r[3]!)], o.q.signedOut)),
           dst.set(fn.add(o.out(m.get()), fn.shl(pb.get(), 4))),
           valid.set(fn.sub(o.pixels(), fn.shl(pb.get(), 4))),
           fn.if(fn.geS(valid.get(), 16), [fn.vstore(dst.get(), res.get())], [fn.vstore(o.tmp, res.get()), fn.copy(dst.get(), o.tmp, valid.get())]),

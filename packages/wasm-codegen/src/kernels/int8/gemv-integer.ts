@@ -14,7 +14,7 @@ import { sizeOf } from '@onnx2wasm/ir';
 import { StaticContext, constantInput } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { requantization, slots, weightZeroPoints } from './matmul-integer-inputs.js';
-import { roundTo8Bit } from './round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from './round-to-8bit.js';
 
 /** Below this many rows of a, the GEMV beats the 16-row GEMM (it reads b once per row). */
 export const GEMV_MAX_ROWS = 3;
@@ -79,16 +79,15 @@ export function lowerGemvInteger(ctx: StaticContext): Expr[] {
     const v = fn.vmul(fn.vfromI32(sums(g)), perColumnScale ? fn.vload(column(g), scaleCopy) : sv.get());
     return bias ? fn.vadd(v, fn.vload(column(g), biasCopy)) : v;
   };
-  const requantized = (g: number): Expr => rounding!.round(fn.vmul(
-    fn.vfromI32(q!.bias !== undefined ? fn.viadd(sums(g), fn.vload(column(g), q!.bias)) : sums(g)), fn.vload(column(g), q!.mult)));
+  const requantized = (g: number): Expr => rounding!.requantize(
+    q!.bias !== undefined ? fn.viadd(sums(g), fn.vload(column(g), q!.bias)) : sums(g), fn.vload(column(g), q!.mult));
   const fullBlocks = Math.floor(N / COLS), tailBytes = (N % COLS) * (q ? 1 : 4);
   // The last block of a ragged N goes through tmp and a copy of its valid bytes.
   const block = (stores: (at: () => Expr) => Expr[]) => fn.if(fn.ltS(j.get(), fullBlocks), stores(() => dst.get()), [...stores(() => fn.i(tmp)), fn.copy(dst.get(), tmp, tailBytes)]);
   const epilogue = q
     ? [
       dst.set(fn.add(fn.add(fn.mul(r.get(), N), fn.shl(j.get(), 4)), y.addr)),
-      block((at) => [fn.vstore(at(), fn.simd('i8x16', `narrow_i16x8_${q.signedOut ? 's' : 'u'}`,
-        fn.simd('i16x8', 'narrow_i32x4_s', requantized(0), requantized(1)), fn.simd('i16x8', 'narrow_i32x4_s', requantized(2), requantized(3))))]),
+      block((at) => [fn.vstore(at(), narrowTo8Bit(fn, [requantized(0), requantized(1), requantized(2), requantized(3)], q.signedOut))]),
     ]
     : [
       dst.set(fn.add(fn.shl(fn.add(fn.mul(r.get(), N), fn.shl(j.get(), 4)), 2), y.addr)),

@@ -16,7 +16,7 @@ import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { emitGemmI16, packWeights } from './gemm-i16.js';
 import { GEMV_MAX_ROWS, gemvPlan, gemvScratchBytes, lowerGemvInteger } from './gemv-integer.js';
 import { requantization, slots, weightZeroPoints } from './matmul-integer-inputs.js';
-import { roundTo8Bit } from './round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from './round-to-8bit.js';
 
 /** Bytes of panel per band: about half of a typical L2 (as the conv's). */
 const PANEL_BYTES = 128 * 1024;
@@ -153,9 +153,8 @@ registerLowering({
           const value = (j: number): Expr => (!scale ? sum(j) : bias ? fn.vadd(scaled(j), bv.get()) : scaled(j));
           if (q) {
             // onnxruntime's requantization in registers, then 16 bytes to their rows through tmp.
-            const requant = (j: number) => rounding!.round(fn.vmul(fn.vfromI32(q.bias !== undefined ? fn.viadd(sum(j), bi.get()) : sum(j)), mv.get()));
-            const bytes = fn.simd('i8x16', `narrow_i16x8_${q.signedOut ? 's' : 'u'}`,
-              fn.simd('i16x8', 'narrow_i32x4_s', requant(0), requant(1)), fn.simd('i16x8', 'narrow_i32x4_s', requant(2), requant(3)));
+            const requant = (j: number) => rounding!.requantize(q.bias !== undefined ? fn.viadd(sum(j), bi.get()) : sum(j), mv.get());
+            const bytes = narrowTo8Bit(fn, [requant(0), requant(1), requant(2), requant(3)], q.signedOut);
             const full: Expr[] = [];
             for (let l = 0; l < 16; l++) full.push(fn.store8(dst.get(), fn.load8U(tmp, l), l * N));
             return [

@@ -5,7 +5,7 @@
 import { sizeOf } from '@onnx2wasm/ir';
 import { constantInput, registerLowering, staticView } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
-import { roundTo8Bit } from './round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from './round-to-8bit.js';
 
 registerLowering({
   ops: ['Requantize'],
@@ -25,10 +25,9 @@ registerLowering({
       const wide = fn.simd('i32x4', `extend_${q % 2 ? 'high' : 'low'}_i16x8_s`, half(q >= 2));
       return rounding.round(fn.vdiv(fn.vmul(fn.vfromI32(fn.simd('i32x4', 'sub', wide, zxV.get())), s1.get()), s2.get()));
     };
-    const narrow = (a: Expr, b: Expr) => fn.simd('i16x8', 'narrow_i32x4_s', a, b);
     const step = (src: Expr, dst: () => Expr): Expr[] => [
       v.set(fn.vload(src)),
-      fn.vstore(dst(), fn.simd('i8x16', `narrow_i16x8_${signedOut ? 's' : 'u'}`, narrow(quarter(0), quarter(1)), narrow(quarter(2), quarter(3)))),
+      fn.vstore(dst(), narrowTo8Bit(fn, [quarter(0), quarter(1), quarter(2), quarter(3)], signedOut)),
     ];
     const tmp = ctx.scratch;
     return [

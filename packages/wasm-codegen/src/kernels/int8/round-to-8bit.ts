@@ -24,6 +24,8 @@ export interface RoundTo8Bit {
   prologue: Expr[];
   /** i32x4 lanes of saturate(round_half_even(v) + zp), v an f32x4 (not saturated under `maxAbs`). */
   round(v: Expr): Expr;
+  /** onnxruntime's requantization of int32 sums: round(float32(sum) · mult), mult an f32x4. */
+  requantize(sum: Expr, mult: Expr): Expr;
 }
 
 /** `maxAbs`: the largest |v| a caller that narrows with saturation will pass, if it is known. */
@@ -32,12 +34,19 @@ export function roundTo8Bit(fn: FnBuilder, signed: boolean, zp: I32, maxAbs = In
   const [lo, hi] = quantRange(signed ? 'int8' : 'uint8');
   const z = fn.local('i32'), low = fn.local('v128'), high = fn.local('v128'), offset = fn.local('v128');
   const bound = (b: number) => fn.vsplat(fn.f32FromI32(fn.sub(b, z.get())));
+  const round = (v: Expr) => fn.simd('i32x4', 'sub', fn.vadd(clamp ? fn.vpmin(fn.vpmax(low.get(), v), high.get()) : v, fn.vconst(MAGIC)), offset.get());
   return {
     prologue: [
       z.set(fn.i(zp)),
       ...(clamp ? [low.set(bound(lo)), high.set(bound(hi))] : []),
       offset.set(fn.visplat(fn.sub(MAGIC_BITS, z.get()))),
     ],
-    round: (v) => fn.simd('i32x4', 'sub', fn.vadd(clamp ? fn.vpmin(fn.vpmax(low.get(), v), high.get()) : v, fn.vconst(MAGIC)), offset.get()),
+    round,
+    requantize: (sum, mult) => round(fn.vmul(fn.vfromI32(sum), mult)),
   };
+}
+
+/** Four i32x4 vectors of 8-bit values (or values the narrowing saturates) as 16 bytes, in lane order. */
+export function narrowTo8Bit(fn: FnBuilder, [a, b, c, d]: [Expr, Expr, Expr, Expr], signed: boolean): Expr {
+  return fn.simd('i8x16', `narrow_i16x8_${signed ? 's' : 'u'}`, fn.simd('i16x8', 'narrow_i32x4_s', a, b), fn.simd('i16x8', 'narrow_i32x4_s', c, d));
 }

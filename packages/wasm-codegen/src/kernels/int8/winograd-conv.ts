@@ -21,7 +21,7 @@ import { Node, qlinearConvAttrs } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { PlaneShape, planeShape } from '../emit/window-core.js';
-import { roundTo8Bit } from './round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from './round-to-8bit.js';
 import { emitInputTransform, filterTransformHelper, outputTransform, packFilters } from './winograd-transforms.js';
 
 /**
@@ -182,8 +182,7 @@ export function lowerInt8Winograd(ctx: StaticContext, p: Int8WinogradPlan, o: In
   const sLocals = Array.from({ length: 8 }, () => fn.local('v128'));
   const rounding = roundTo8Bit(fn, o.signedOut, o.zy, o.maxAbs);
   const ot = outputTransform(fn, (x) => fn.vload(base.get(), 128 * x), sLocals);
-  const requant = (v: Expr) => rounding.round(fn.vmul(fn.vfromI32(fn.viadd(fn.simd('i32x4', 'shr_s', v, fn.i(2)), biasV.get())), multV.get()));
-  const narrow = (a: Expr, b: Expr) => fn.simd('i16x8', 'narrow_i32x4_s', a, b);
+  const requant = (v: Expr) => rounding.requantize(fn.viadd(fn.simd('i32x4', 'shr_s', v, fn.i(2)), biasV.get()), multV.get());
   const rowBytes = (row: number) => [0, 4, 1, 5, 2, 6, 3, 7].map((b) => b + 8 * row);
   const lastRowMayBeMissing = s.OH % 2 === 1;
   const secondRow = (stmt: Expr): Expr => (lastRowMayBeMissing ? fn.if(fn.ltS(fn.add(oy.get(), 1), s.OH), [stmt]) : stmt);
@@ -197,8 +196,7 @@ export function lowerInt8Winograd(ctx: StaticContext, p: Int8WinogradPlan, o: In
         oy.set(fn.shl(fn.add(ty0.get(), tyl.get()), 1)),
         base.set(fn.add(fn.add(fn.shl(i.get(), 6), fn.shl(j.get(), 4)), sums)),
         ...ot.stmts,
-        res.set(fn.simd('i8x16', `narrow_i16x8_${o.signedOut ? 's' : 'u'}`,
-          narrow(requant(ot.y[0]!), requant(ot.y[1]!)), narrow(requant(ot.y[2]!), requant(ot.y[3]!)))),
+        res.set(narrowTo8Bit(fn, [requant(ot.y[0]!), requant(ot.y[1]!), requant(ot.y[2]!), requant(ot.y[3]!)], o.signedOut)),
         out.set(fn.add(fn.add(fn.mul(fn.add(fn.mul(n.get(), M), m.get()), s.OH * s.OW), fn.add(fn.mul(oy.get(), s.OW), ox.get())), o.y.addr)),
         fn.if(fn.geS(valid.get(), 8), [
           fn.vstoreLow8(out.get(), fn.shuffle8(res.get(), fn.vzero(), [...rowBytes(0), ...rowBytes(1)])),

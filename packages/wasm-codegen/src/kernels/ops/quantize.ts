@@ -8,7 +8,7 @@ import { hasSaturate, quantLayout, quantRange, quantizeAttrs } from '@onnx2wasm/
 import { registerLowering, staticView, unsupported } from '../../lowering.js';
 import { Expr } from '../../wasm-builder.js';
 import { ScalarType, scalarType } from '../emit/scalar-types.js';
-import { roundTo8Bit } from '../int8/round-to-8bit.js';
+import { narrowTo8Bit, roundTo8Bit } from '../int8/round-to-8bit.js';
 
 registerLowering({
   ops: ['QuantizeLinear', 'DequantizeLinear'],
@@ -58,15 +58,13 @@ registerLowering({
       if (quantize) {
         const rounding = roundTo8Bit(fn, signed, zi.get());
         const q = (at: Expr, offset = 0) => rounding.round(fn.vdiv(fn.vload(fn.shl(at, 2), x.addr + 4 * offset), S.get()));
-        const narrow = (a: Expr, b: Expr) => fn.simd('i16x8', 'narrow_i32x4_s', a, b);
         return [
           o.set(fn.i(0)), i.set(fn.i(0)), p.set(fn.i(0)),
           S.set(fn.vsplat(fn.loadF32(0, scale.addr))),
           zi.set(zpLoad()),
           ...rounding.prologue,
           // 16 elements per step: four rounded vectors narrowed into one 16-byte store.
-          fn.for(k, 0, n16, 16, [fn.vstore(fn.add(k.get(), y.addr), fn.simd('i8x16', `narrow_i16x8_${signed ? 's' : 'u'}`,
-            narrow(q(k.get()), q(k.get(), 4)), narrow(q(k.get(), 8), q(k.get(), 12))))]),
+          fn.for(k, 0, n16, 16, [fn.vstore(fn.add(k.get(), y.addr), narrowTo8Bit(fn, [q(k.get()), q(k.get(), 4), q(k.get(), 8), q(k.get(), 12)], signed))]),
           fn.for(k, n16, n4, 4, [fn.vstore8x4(k.get(), q(k.get()), signed, y.addr)]),
           k.set(fn.i(n4)),
           fn.for(d, n4, n, 1, element),
