@@ -66,6 +66,19 @@ export function lowerGemvInteger(ctx: StaticContext): Expr[] {
   const zaV = fn.local('i32'), x = fn.local('i32'), sum = fn.local('i32');
   const acc = [0, 1, 2, 3].map(() => fn.local('v128'));
   const s = fn.local('v128'), w = fn.local('v128'), w2 = fn.local('v128'), rowSum = fn.local('v128'), sv = fn.local('v128');
+  // Per-column vectors are read in whole blocks of columns: a constant one is padded at compile
+  // time, a run-time one (ScaledMatMulInteger's scale comes from the activations' quantization)
+  // copied once per run into zeroed scratch.
+  const copies: Expr[] = [];
+  const blockwise = (t: typeof scale, copy: number): number => {
+    const c = t!.constant;
+    if (c) return ctx.addWeight(new Uint8Array(Float32Array.from({ length: COLS * blocks }, (_, n) => (n < N ? Number(c.data[n]) : 0)).buffer));
+    copies.push(fn.fill(copy, 0, p.vecBytes), fn.copy(copy, t!.addr, 4 * N));
+    return copy;
+  };
+  const scaleAt = perColumnScale ? blockwise(scale, scaleCopy) : 0;
+  const biasAt = bias ? blockwise(bias, biasCopy) : 0;
+  if (scale && !perColumnScale) copies.push(sv.set(fn.vloadSplat(scale.addr)));
   const ext = (v: Expr, high: boolean) => fn.simd('i16x8', `extend_${high ? 'high' : 'low'}_i8x16_${b.dtype === 'int8' ? 's' : 'u'}`, v);
   const dot = (i: number, v: Expr) => acc[i]!.set(fn.viadd(acc[i]!.get(), fn.simd('i32x4', 'dot_i16x8_s', s.get(), v)));
   const load8 = (addr: Expr) => (signedA ? fn.load8S(addr) : fn.load8U(addr));
@@ -76,8 +89,8 @@ export function lowerGemvInteger(ctx: StaticContext): Expr[] {
     ? fn.simd('i32x4', 'sub', acc[g]!.get(), fn.simd('i32x4', 'mul', fn.vload(column(g), zbAddr!), rowSum.get()))
     : acc[g]!.get());
   const scaled = (g: number): Expr => {
-    const v = fn.vmul(fn.vfromI32(sums(g)), perColumnScale ? fn.vload(column(g), scaleCopy) : sv.get());
-    return bias ? fn.vadd(v, fn.vload(column(g), biasCopy)) : v;
+    const v = fn.vmul(fn.vfromI32(sums(g)), perColumnScale ? fn.vload(column(g), scaleAt) : sv.get());
+    return bias ? fn.vadd(v, fn.vload(column(g), biasAt)) : v;
   };
   const requantized = (g: number): Expr => rounding!.requantize(
     q!.bias !== undefined ? fn.viadd(sums(g), fn.vload(column(g), q!.bias)) : sums(g), fn.vload(column(g), q!.mult));
@@ -117,12 +130,6 @@ export function lowerGemvInteger(ctx: StaticContext): Expr[] {
       ...epilogue,
     ]),
   ];
-  // A run-time scale and bias (ScaledMatMulInteger's come from the activations' quantization)
-  // are copied once into whole blocks of columns, so every block reads them as vectors.
-  const copies: Expr[] = [];
-  if (perColumnScale) copies.push(fn.fill(scaleCopy, 0, p.vecBytes), fn.copy(scaleCopy, scale!.addr, 4 * N));
-  else if (scale) copies.push(sv.set(fn.vloadSplat(scale.addr)));
-  if (bias) copies.push(fn.fill(biasCopy, 0, p.vecBytes), fn.copy(biasCopy, bias.addr, 4 * N));
   return [
     ...(rounding ? rounding.prologue : []),
     ...copies,

@@ -165,9 +165,8 @@ registerLowering({
     }
     const winograd = winogradOf(node, x, w, y);
     if (winograd) {
-      const bias = b ? (constantInput(ctx, 8, 'the bias').data as ArrayLike<number>) : undefined;
       return lowerInt8Winograd(ctx, winograd, {
-        x: x!, y, w: wt.data as ArrayLike<number>, bias, mult: multAddr, zx: zxV, zy: zyV, maxAbs,
+        x: x!, y, w: wt.data as ArrayLike<number>, bias: biasValues, mult: multAddr, zx: zxV, zy: zyV, maxAbs,
         signedX: x!.dtype === 'int8', signedW: w!.dtype === 'int8', signedOut: y.dtype === 'int8',
       });
     }
