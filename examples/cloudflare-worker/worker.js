@@ -1173,6 +1173,17 @@ async function readBody(request, limit, alignAt = 0) {
     throw new PayloadTooLargeError(limit);
   if (!request.body)
     return new Uint8Array(0);
+  if (declared !== null && /^[0-9]+$/.test(declared.trim())) {
+    let whole;
+    try {
+      whole = await request.arrayBuffer();
+    } catch (e) {
+      throw new BadRequestError(`the request body could not be read: ${e.message}`);
+    }
+    if (whole.byteLength > limit)
+      throw new PayloadTooLargeError(limit);
+    return new Uint8Array(whole);
+  }
   const chunks = [];
   let total = 0;
   const reader = request.body.getReader();

@@ -51,4 +51,18 @@ describe('the binary request path', () => {
     expect(feeds.x!.data).toEqual(values);
     expect(((feeds.x!.data as Float32Array).byteOffset) % 4).toBe(0);
   });
+
+  it('reads a body of declared length in one piece, still within the limit', async () => {
+    const values = Float32Array.from({ length: 257 }, (_, i) => i / 3);
+    const header = new TextEncoder().encode(JSON.stringify({ inputs: [{ name: 'x', shape: [values.length], datatype: 'FP32', parameters: { binary_data_size: values.byteLength } }] }));
+    const bytes = new Uint8Array(header.byteLength + values.byteLength);
+    bytes.set(header);
+    bytes.set(new Uint8Array(values.buffer), header.byteLength);
+    const declared = (limit: number) => readBody(new Request('http://test/', { method: 'POST', body: bytes, headers: { 'content-length': String(bytes.byteLength) } }), limit, header.byteLength);
+    const body = await declared(1 << 20);
+    expect(body).toEqual(bytes);
+    const feeds = validateRequest(parseInferRequest(body, String(header.byteLength)), { ...model, inputs: [{ name: 'x', dtype: 'float32', dims: [values.length] }] });
+    expect(feeds.x!.data).toEqual(values);
+    await expect(declared(bytes.byteLength - 1)).rejects.toMatchObject({ status: 413 });
+  });
 });
