@@ -43,6 +43,9 @@ describe('model repository: build, pack, unpack', () => {
     expect(v1.source.sha256).not.toBe(v2.source.sha256);
     expect(v1.inputs).toEqual([{ name: 'input', dtype: 'float32', dims: [1, 784] }]);
     expect(v1.files['model.wasm'].bytes).toBe(fs.statSync(path.join(repo, 'mlp/1/compiled/model.wasm')).size);
+    // Both builds: serve picks the one the engine runs, deploy --target worker ships the FMA one.
+    expect(v1).toMatchObject({ wasm: 'model.wasm', relaxedWasm: 'model.relaxed.wasm' });
+    expect(v1.files['model.relaxed.wasm'].bytes).toBe(fs.statSync(path.join(repo, 'mlp/1/compiled/model.relaxed.wasm')).size);
     expect(Date.parse(v1.builtAt)).toBeGreaterThan(0);
     const indexBefore = fs.readFileSync(path.join(repo, 'repository.json'));
     const wasmMtime = fs.statSync(path.join(repo, 'mlp/1/compiled/model.wasm')).mtimeMs;

@@ -48,11 +48,22 @@ describe('deploy --target worker, served by workerd', () => {
 
   it('writes a Worker project: wrangler.toml, a bundled entry, modules, config.capnp', () => {
     const files = fs.readdirSync(out, { recursive: true, encoding: 'utf8' }).map((f) => f.split(path.sep).join('/')).sort();
-    expect(files).toEqual(expect.arrayContaining(['README.md', 'config.capnp', 'worker.js', 'wrangler.toml', 'models/mlp/1/model.wasm', 'models/mlp/2/model.weights.bin', 'models/transformer_enc_dyn/1/model.wasm']));
+    // Each version's relaxed-SIMD (FMA) build: workerd runs relaxed SIMD, as Workers do.
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'config.capnp', 'worker.js', 'wrangler.toml', 'models/mlp/1/model.relaxed.wasm', 'models/mlp/2/model.weights.bin', 'models/transformer_enc_dyn/1/model.relaxed.wasm']));
+    expect(files.filter((f) => f.endsWith('/model.wasm'))).toEqual([]);
     expect(fs.readFileSync(path.join(out, 'wrangler.toml'), 'utf8')).toMatch(/^main = "worker.js"$/m);
     // One bundle: no bare imports left for a bundler-less workerd, only the model modules.
     const imports = [...fs.readFileSync(path.join(out, 'worker.js'), 'utf8').matchAll(/^import \w+ from "([^"]+)";$/gm)].map((m) => m[1]);
     expect(imports.every((i) => /^\.\/models\/.*\.(wasm|bin)$/.test(i!)), imports.join(', ')).toBe(true);
+  });
+
+  it('ships the SIMD128 modules instead with --no-relaxed-simd', () => {
+    const simd = path.join(dir, 'worker-simd128');
+    const r = deploy(repo, '--target', 'worker', '-o', simd, '--no-relaxed-simd');
+    expect(r.status, r.stderr).toBe(0);
+    const files = fs.readdirSync(path.join(simd, 'models'), { recursive: true, encoding: 'utf8' }).map((f) => f.split(path.sep).join('/')).filter((f) => f.endsWith('.wasm')).sort();
+    expect(files).toEqual(['mlp/1/model.wasm', 'mlp/2/model.wasm', 'transformer_enc_dyn/1/model.wasm']);
+    expect(fs.readFileSync(path.join(simd, 'worker.js'), 'utf8')).toContain('./models/mlp/1/model.wasm');
   });
 
   it('answers metadata and readiness like the Node server', async () => {

@@ -8,7 +8,7 @@ const config :Workerd.Config = (
 const w :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
-    (name = "models/tiny-mlp/1/model.wasm", wasm = embed "models/tiny-mlp/1/model.wasm"),
+    (name = "models/tiny-mlp/1/model.relaxed.wasm", wasm = embed "models/tiny-mlp/1/model.relaxed.wasm"),
     (name = "models/tiny-mlp/1/model.weights.bin", data = embed "models/tiny-mlp/1/model.weights.bin"),
   ],
   compatibilityDate = "2026-11-01",

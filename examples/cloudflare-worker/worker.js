@@ -1432,7 +1432,7 @@ function createWorkerApp(models, server = {}) {
 }
 
 // entry.js
-import wasm0 from "./models/tiny-mlp/1/model.wasm";
+import wasm0 from "./models/tiny-mlp/1/model.relaxed.wasm";
 import weights0 from "./models/tiny-mlp/1/model.weights.bin";
 var entry_default = createWorkerApp([
   { ...{ "name": "tiny-mlp", "version": 1, "inputs": [{ "name": "input", "dtype": "float32", "dims": [1, 64] }], "outputs": [{ "name": "scores", "dtype": "float32", "dims": [1, 10] }] }, wasm: wasm0, weights: weights0 }

@@ -13,7 +13,7 @@ interface ServerCli {
   pack(repo: string, o: { output: string }): Promise<void>;
   unpack(archive: string, o: { output: string }): Promise<void>;
   serve(repo: string, o: { host: string; port: number; instances: number; maxQueue?: number; maxBodyBytes: number; quiet?: boolean }): Promise<void>;
-  deploy(repo: string, o: { target: 'worker'; out: string; maxMemoryBytes: number; maxScriptBytes: number }): Promise<void>;
+  deploy(repo: string, o: { target: 'worker'; out: string; maxMemoryBytes: number; maxScriptBytes: number; relaxedSimd: boolean }): Promise<void>;
 }
 
 // A variable, not a literal: neither tsc nor Nx may treat the optional package as a build dependency.
@@ -78,7 +78,8 @@ export function serverCommands(): Command[] {
     .requiredOption('-o, --output <dir>', 'the Worker project folder to write')
     .addOption(new Option('--max-memory <size>', 'fail if one isolate would need more, e.g. 128MB').argParser(parseByteSize).default(128 * 1024 * 1024, '128MB'))
     .addOption(new Option('--max-script-size <size>', 'fail if the gzipped upload is larger, e.g. 10MB').argParser(parseByteSize).default(10 * 1024 * 1024, '10MB'))
-    .action(async (repo: string, o: { target: 'worker'; output: string; maxMemory: number; maxScriptSize: number }) =>
-      (await loadServerCli()).deploy(repo, { target: o.target, out: o.output, maxMemoryBytes: o.maxMemory, maxScriptBytes: o.maxScriptSize }));
+    .option('--no-relaxed-simd', "ship each version's SIMD128 module instead of its relaxed-SIMD (FMA) build, which Workers run by default")
+    .action(async (repo: string, o: { target: 'worker'; output: string; maxMemory: number; maxScriptSize: number; relaxedSimd: boolean }) =>
+      (await loadServerCli()).deploy(repo, { target: o.target, out: o.output, maxMemoryBytes: o.maxMemory, maxScriptBytes: o.maxScriptSize, relaxedSimd: o.relaxedSimd }));
   return [build, pack, unpack, serve, deploy];
 }

@@ -27,7 +27,7 @@ export class InstancePool implements InferenceBackend {
 
   constructor(models: (ModelVersionInfo & InstanceModel)[], private readonly options: PoolOptions) {
     this.models = models.map(({ name, version, inputs, outputs }) => ({ name, version, inputs, outputs }));
-    const load = models.map(({ name, version, wasm, weights }) => ({ name, version, wasm, weights }));
+    const load = models.map(({ name, version, wasm, relaxedWasm, weights }) => ({ name, version, wasm, relaxedWasm, weights }));
     const started: Promise<void>[] = [];
     for (let i = 0; i < options.instances; i++) started.push(this.spawn(load));
     this.readyPromise = Promise.all(started).then(() => {});

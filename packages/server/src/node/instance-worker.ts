@@ -3,9 +3,10 @@
 // { name, code, message } so the pool can rebuild them (errors do not cross threads as classes).
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadModel, type Model, type Tensor } from '@onnx2wasm/runtime';
+import { loadModel, relaxedSimdSupported, type Model, type Tensor } from '@onnx2wasm/runtime';
 
-export interface InstanceModel { name: string; version: number; wasm: string; weights: string | null }
+/** Paths of a version's files; with a relaxed-SIMD build, loadModel runs it where the engine can. */
+export interface InstanceModel { name: string; version: number; wasm: string; relaxedWasm: string | null; weights: string | null }
 export type InstanceRequest = { id: number; name: string; version: number; feeds: Record<string, Tensor> };
 export type InstanceReply =
   | { type: 'ready' }
@@ -20,7 +21,8 @@ async function loadAll(list: InstanceModel[]): Promise<void> {
   for (const m of list) {
     const wasm = fs.readFileSync(m.wasm);
     const weights = m.weights ? fs.readFileSync(m.weights) : undefined;
-    models.set(`${m.name}/${m.version}`, await loadModel({ wasm, weights }));
+    const relaxedWasm = m.relaxedWasm && relaxedSimdSupported() ? fs.readFileSync(m.relaxedWasm) : undefined;
+    models.set(`${m.name}/${m.version}`, await loadModel({ wasm, relaxedWasm, weights }));
   }
 }
 

@@ -42,7 +42,7 @@ export async function serveRepository(repoDir: string, options: ServeOptions = {
   });
   const served = index.models.flatMap((m) => m.versions.filter((v) => v.served).map((v) => ({
     name: m.name, version: v.version, inputs: v.inputs, outputs: v.outputs,
-    wasm: path.join(root, v.compiled, v.wasm), weights: v.weights ? path.join(root, v.compiled, v.weights) : null,
+    wasm: path.join(root, v.compiled, v.wasm), relaxedWasm: v.relaxedWasm ? path.join(root, v.compiled, v.relaxedWasm) : null, weights: v.weights ? path.join(root, v.compiled, v.weights) : null,
   })));
   if (served.length === 0) throw new RepositoryError('INVALID_CONFIG', `no model version of '${root}' is served (check the version policies)`);
   const instances = options.instances ?? os.availableParallelism();

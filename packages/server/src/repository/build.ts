@@ -29,7 +29,14 @@ type Stamp = Omit<VersionEntry, 'version' | 'served' | 'compiled'>;
 
 function buildKey(sourceSha: string, model: RepoModel): string {
   const plugins = model.config.plugins.map((p) => sha256(fs.readFileSync(p)));
-  return sha256(JSON.stringify({ sourceSha, options: model.config.compile, plugins, compiler: VERSION }));
+  // `modules`: which builds a version gets (both since the relaxed-SIMD build is made by default), so
+  // versions built before that are rebuilt once instead of keeping a SIMD128-only build.
+  return sha256(JSON.stringify({ sourceSha, options: model.config.compile, plugins, compiler: VERSION, modules: relaxedMode(model) }));
+}
+
+/** config.json's choice, else both builds (one with embedded weights, which would travel twice). */
+function relaxedMode(model: RepoModel): boolean | 'both' {
+  return model.config.compile.relaxedSimd ?? (model.config.compile.embedWeights ? false : 'both');
 }
 
 function readStamp(dir: string): Stamp | undefined {
@@ -65,9 +72,9 @@ async function buildVersion(model: RepoModel, v: RepoVersion, outDir: string, na
   }
   let c;
   try {
-    // One build per version: serve and deploy --target worker load the same model.wasm (a Worker
-    // bundle ships one module), so the relaxed-SIMD build is only made when config.json asks for it.
-    c = await compile(source, { relaxedSimd: false, ...model.config.compile, plugins, baseDir: v.dir, name: 'model' });
+    // Both builds unless config.json chooses one (`relaxedSimd`) or the weights are embedded: serve
+    // picks the module the engine runs, deploy --target worker ships the FMA one (Workers run it).
+    c = await compile(source, { ...model.config.compile, relaxedSimd: relaxedMode(model), plugins, baseDir: v.dir, name: 'model' });
   } catch (e) {
     throw new RepositoryError('BUILD_FAILED', `model '${model.name}' version ${v.version}: ${(e as Error).message}`, { cause: e });
   }
@@ -86,6 +93,7 @@ async function buildVersion(model: RepoModel, v: RepoVersion, outDir: string, na
     source: { file: `${name}/${v.version}/model.onnx`, sha256: sourceSha, bytes: source.byteLength },
     files,
     wasm: 'model.wasm',
+    ...(c.relaxedWasm ? { relaxedWasm: 'model.relaxed.wasm' } : {}),
     weights: c.manifest.weights.file,
     memoryBytes: c.manifest.memory.pages * 65536,
     compilerVersion: VERSION,

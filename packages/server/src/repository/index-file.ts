@@ -18,6 +18,12 @@ export interface VersionEntry {
   /** The compiled files to load: the module and its weights (null when embedded). */
   wasm: string;
   weights: string | null;
+  /**
+   * The relaxed-SIMD (FMA) build of the same compile, when there is one (config.json's
+   * `relaxedSimd` unset): `serve` loads it where the engine runs relaxed SIMD, and
+   * `deploy --target worker` ships it instead of `wasm` (Workers' V8 runs relaxed SIMD).
+   */
+  relaxedWasm?: string;
   /** Bytes of linear memory the module starts with. */
   memoryBytes: number;
   compilerVersion: string;

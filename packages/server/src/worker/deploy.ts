@@ -22,6 +22,11 @@ export interface DeployOptions {
   maxScriptBytes?: number;
   /** The Worker's name in wrangler.toml (default: onnx2wasm-<repository folder>). */
   name?: string;
+  /**
+   * Ship each version's relaxed-SIMD (FMA) build where it has one (default true): Workers' V8 runs
+   * relaxed SIMD, and the FMA kernels are faster (docs/deploy.md). false ships the SIMD128 module.
+   */
+  relaxedSimd?: boolean;
 }
 
 export interface DeployResult { out: string; modules: string[]; versions: string[]; bundleGzipBytes: number }
@@ -42,7 +47,8 @@ export async function deployWorker(repoDir: string, options: DeployOptions): Pro
   if (options.target !== 'worker') throw new RepositoryError('INVALID_CONFIG', `deploy target '${String(options.target)}' is not supported (supported: worker)`);
   const { root, index } = await buildRepository(repoDir);
   const out = path.resolve(options.out);
-  const served = index.models.flatMap((m) => m.versions.filter((v) => v.served).map((v) => ({ model: m.name, v })));
+  const relaxed = options.relaxedSimd ?? true;
+  const served = index.models.flatMap((m) => m.versions.filter((v) => v.served).map((v) => ({ model: m.name, v: { ...v, wasm: relaxed ? v.relaxedWasm ?? v.wasm : v.wasm } })));
   const shares: VersionShare[] = served.map(({ model, v }) => ({
     id: `${model}/${v.version}`,
     memoryBytes: v.memoryBytes,
