@@ -99,6 +99,7 @@ let model;
 export default { async fetch(req) {
   model ??= await loadModel({ wasm, weights });
   const feeds = { [model.inputs[0].name]: { dtype: 'float32', dims, data } };
+  await req.arrayBuffer();
   const k = Number(new URL(req.url).searchParams.get('k'));
   for (let i = 0; i < k; i++) await model.run(feeds);
   return new Response('ok');
@@ -119,8 +120,16 @@ const w :Workerd.Worker = (
 );
 `);
   const w = await startWorkerd(dir);
-  const request = (k) => async () => { const t = performance.now(); const r = await fetch(`${w.url}/?k=${k}`); if (r.status !== 200) throw new Error(`bench Worker answered ${r.status}: ${await r.text()}`); await r.text(); return performance.now() - t; };
-  return { stop: w.stop, one: { label: 'workerd 1 run', run: request(1) }, six: { label: 'workerd 6 runs', run: request(6) } };
+  const request = (k, body) => async () => {
+    const t = performance.now();
+    const r = await fetch(`${w.url}/?k=${k}`, body ? { method: 'POST', body } : {});
+    if (r.status !== 200) throw new Error(`bench Worker answered ${r.status}: ${await r.text()}`);
+    await r.text();
+    return performance.now() - t;
+  };
+  // No run, but a body of the inference request's size: the HTTP round trip alone.
+  const http = new Uint8Array(dims.reduce((a, b) => a * b, 4) + 200);
+  return { stop: w.stop, one: { label: 'workerd 1 run', run: request(1) }, six: { label: 'workerd 6 runs', run: request(6) }, http: { label: 'workerd no run', run: request(0, http) } };
 }
 
 function freePort() {
@@ -248,14 +257,14 @@ for (const name of names) {
   if (args.compute && !args['bounds-checks']) {
     const c = await computeInWorkerd(m, dims);
     // Both sides the same way: back-to-back runs are warmer than a run after the other side's.
-    const [six, one, nodeSix, nodeOne] = await alternate([c.six, c.one, node.six, node]);
+    const [six, one, nodeSix, nodeOne, http] = await alternate([c.six, c.one, node.six, node, c.http]);
     c.stop();
-    row.compute = { workerd: (median(six) - median(one)) / 5, node: (median(nodeSix) - median(nodeOne)) / 5 };
+    row.compute = { workerd: (median(six) - median(one)) / 5, node: (median(nodeSix) - median(nodeOne)) / 5, http: median(http) };
   }
   rows.push(row);
   const labels = args['bounds-checks'] ? ['node --wasm-enforce-bounds-checks', 'node'] : [`workerd (${builds.workerd})`, `node (${builds.node})`];
   console.log(`${name.padEnd(20)} ${labels[0]} p50 ${row.a.toFixed(2).padStart(8)} ms  ${labels[1]} p50 ${row.b.toFixed(2).padStart(8)} ms  ratio ${row.ratio.toFixed(2)}${repeat > 1 ? ` (median of ${ratios.map((x) => x.toFixed(2)).join(', ')})` : ''}  (${row.n} each)`);
-  if (row.compute) console.log(`${''.padEnd(20)} run() alone: workerd ${row.compute.workerd.toFixed(2)} ms, node ${row.compute.node.toFixed(2)} ms, ratio ${(row.compute.workerd / row.compute.node).toFixed(2)}; the rest of a workerd request: ${(row.a - row.compute.workerd).toFixed(2)} ms`);
+  if (row.compute) console.log(`${''.padEnd(20)} run() alone: workerd ${row.compute.workerd.toFixed(2)} ms, node ${row.compute.node.toFixed(2)} ms, ratio ${(row.compute.workerd / row.compute.node).toFixed(2)}; the rest of a workerd request: ${(row.a - row.compute.workerd).toFixed(2)} ms, of which an HTTP round trip with a body of this size: ${row.compute.http.toFixed(2)} ms`);
   for (const c of children.splice(0)) c.kill();
 }
 
@@ -293,21 +302,21 @@ if (args.write) {
   const rounds = repeat > 1 ? ` Each model ran ${repeat} rounds; the ratio is the median of the rounds' ratios (listed), the p50s are those of the median round.` : '';
   const head = checks
     ? '| model | node --wasm-enforce-bounds-checks p50 ms | node p50 ms | ratio |'
-    : `| model | workerd p50 ms | Node in-process p50 ms | ratio |${compute ? ' run() in workerd ms | run() in Node ms | ratio | rest of the request ms |' : ''}`;
+    : `| model | workerd p50 ms | Node in-process p50 ms | ratio |${compute ? ' run() in workerd ms | run() in Node ms | ratio | rest of the request ms | HTTP alone ms |' : ''}`;
   const cells = (r) => {
-    if (r.error) return `| ${r.model} | failed: ${r.error.replace(/\|/g, '/')} | | |${compute ? ' | | | |' : ''}`;
+    if (r.error) return `| ${r.model} | failed: ${r.error.replace(/\|/g, '/')} | | |${compute ? ' | | | | |' : ''}`;
     const ratio = `${r.ratio.toFixed(2)}${r.ratios.length > 1 ? ` (${r.ratios.map((x) => x.toFixed(2)).join(', ')})` : ''}`;
-    const c = r.compute ? ` ${r.compute.workerd.toFixed(2)} | ${r.compute.node.toFixed(2)} | ${(r.compute.workerd / r.compute.node).toFixed(2)} | ${(r.a - r.compute.workerd).toFixed(2)} |` : compute ? ' | | | |' : '';
+    const c = r.compute ? ` ${r.compute.workerd.toFixed(2)} | ${r.compute.node.toFixed(2)} | ${(r.compute.workerd / r.compute.node).toFixed(2)} | ${(r.a - r.compute.workerd).toFixed(2)} | ${r.compute.http.toFixed(2)} |` : compute ? ' | | | | |' : '';
     return `| ${r.model} | ${r.a.toFixed(2)} | ${r.b.toFixed(2)} | ${ratio} |${c}`;
   };
   const builds = ok[0]?.builds;
   const body = `${checks
     ? 'The SIMD128 module of each model in two Node child processes, with and without `--wasm-enforce-bounds-checks` (the explicit bounds checks engines without guard regions, such as workerd, pay), alternating runs after warm-up; medians (p50).'
-    : 'Each model deployed with `onnx2wasm deploy --target worker` (one model per deployment) and served by workerd ' + JSON.parse(fs.readFileSync(path.join(root, 'node_modules/workerd/package.json'), 'utf8')).version + ` on loopback, one binary request at a time after warm-up, alternating each request with the same model run in this Node process as \`serve\` loads it; medians (p50). workerd ran the ${builds?.workerd ?? ''} build, Node the ${builds?.node ?? ''} build. The workerd time is the client's whole request; mlp shows that overhead alone.${compute ? ' run() alone in workerd: the same module in a bench Worker that runs it k times per request, (p50 of 6 runs − p50 of 1) / 5, alternating with the same difference of Node\'s run()s.' : ''}`
+    : 'Each model deployed with `onnx2wasm deploy --target worker` (one model per deployment) and served by workerd ' + JSON.parse(fs.readFileSync(path.join(root, 'node_modules/workerd/package.json'), 'utf8')).version + ` on loopback, one binary request at a time after warm-up, alternating each request with the same model run in this Node process as \`serve\` loads it; medians (p50). workerd ran the ${builds?.workerd ?? ''} build, Node the ${builds?.node ?? ''} build. The workerd time is the client's whole request; mlp shows that overhead alone.${compute ? ' run() alone in workerd: the same module in a bench Worker that runs it k times per request, (p50 of 6 runs − p50 of 1) / 5, alternating with the same difference of Node\'s run()s; HTTP alone: a request with a body of the input\'s size that runs nothing.' : ''}`
   }${v8Flags.length ? ` workerd v8Flags: \`${v8Flags.join(' ')}\`.` : ''} The ratio is the first column over the second.${rounds} ${os.cpus()[0]?.model ?? 'unknown CPU'}. ${loadNote(loadAtStart)} ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`${cmd}\`.
 
 ${head}
-|---|---:|---:|---:|${!checks && compute ? '---:|---:|---:|---:|' : ''}
+|---|---:|---:|---:|${!checks && compute ? '---:|---:|---:|---:|---:|' : ''}
 ${rows.map(cells).join('\n')}${requestPath ? `\n\n${requestPath}.` : ''}`;
   replaceSection(path.join(root, 'docs/benchmarks.md'), checks ? 'Edge: bounds checks' : 'Edge', body);
   console.log('wrote docs/benchmarks.md');

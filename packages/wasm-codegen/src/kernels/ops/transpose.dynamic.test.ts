@@ -20,5 +20,6 @@ describe('Transpose with run-time dims', () => {
   it('moves a static last axis in front of run-time ones (tiles with a static row)', () => check(['s', 3, 17], [2, 0, 1], pairs));
   it('permutes [b, s, 5, 3] with int64 elements (element copies)', () => check(['b', 's', 5, 3], [3, 1, 0, 2], pairs, 'int64'));
   it('permutes uint8 [s, 7, b]', () => check(['s', 7, 'b'], [2, 0, 1], pairs, 'uint8'));
+  it('zips two rows of run-time length into pairs ([s, 2, b] → [s, b, 2])', () => check(['s', 2, 'b'], [0, 2, 1], pairs));
   it('keeps the order of [1, s, b] with perm [0, 1, 2] (one copy)', () => check([1, 's', 'b'], [0, 1, 2], pairs));
 });

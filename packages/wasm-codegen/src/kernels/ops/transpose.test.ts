@@ -18,6 +18,10 @@ describe('Transpose kernel vs reference', () => {
     { dims: [3, 17], dtype: 'uint8' },
     { dims: [2, 3, 7], perm: [1, 2, 0], dtype: 'int32' },
     { dims: [5, 9, 13], perm: [1, 2, 0] },
+    // Two rows zipped into pairs (a channel shuffle of 2 groups in NHWC), with a column tail.
+    { dims: [3, 2, 58], perm: [0, 2, 1] },
+    { dims: [2, 9], perm: [1, 0] },
+    { dims: [2, 4], perm: [1, 0], dtype: 'int32' },
   ];
   for (const t of cases) {
     it(`${t.dtype ?? 'float32'}[${t.dims}] perm ${t.perm ? `[${t.perm}]` : 'reversed'}`, async () => {
