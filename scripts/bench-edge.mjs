@@ -30,6 +30,7 @@ import { loadNote, median } from './bench/stats.mjs';
 const loadAtStart = os.loadavg()[0];
 import { replaceSection } from './bench/doc-section.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
+import { configCapnp } from '../packages/server/dist/worker/project-files.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -106,19 +107,7 @@ export default { async fetch(req) {
 } };`;
   const { build } = await import('esbuild');
   await build({ stdin: { contents: entry, resolveDir: root, loader: 'js' }, bundle: true, format: 'esm', platform: 'browser', outfile: path.join(dir, 'worker.js'), logLevel: 'silent', plugins: [{ name: 'modules', setup: (b) => b.onResolve({ filter: /\.(wasm|bin)$/ }, (a) => ({ path: a.path, external: true })) }] });
-  fs.writeFileSync(path.join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .w)],
-  sockets = [(name = "http", address = "127.0.0.1:8080", http = (), service = "main")],
-);
-const w :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "model.wasm", wasm = embed "model.wasm"),${m.weights ? '\n    (name = "model.bin", data = embed "model.bin"),' : ''}
-  ],
-  compatibilityDate = "2026-11-01",
-);
-`);
+  fs.writeFileSync(path.join(dir, 'config.capnp'), configCapnp('worker.js', ['model.wasm', ...(m.weights ? ['model.bin'] : [])]));
   const w = await startWorkerd(dir);
   const request = (k, body) => async () => {
     const t = performance.now();

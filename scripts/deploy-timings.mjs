@@ -21,6 +21,7 @@ import * as ort from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
 import { median } from './bench/stats.mjs';
 import { modelIndex, modelsDir, root } from './bench/models.mjs';
+import { configCapnp } from '../packages/server/dist/worker/project-files.js';
 
 const MODELS = ['mobilenet_v2', 'transformer_enc'];
 const DOC = path.join(root, 'docs/deploy.md');
@@ -88,21 +89,9 @@ function workerFolder(model, embed) {
   const dir = path.join(tmp, `${model}-${embed ? 'embedded' : 'data'}`);
   fs.cpSync(path.join(root, 'examples/worker-predict/src'), path.join(dir, 'src'), { recursive: true });
   compile(path.join(modelsDir, index[model].file), path.join(dir, 'model'), '--target', 'worker', ...(embed ? ['--embed-weights'] : []));
-  const kind = (f) => (f.endsWith('.js') ? 'esModule' : f.endsWith('.wasm') ? 'wasm' : 'data');
-  const modules = ['src/index.js', ...fs.readdirSync(path.join(dir, 'model'), { recursive: true, encoding: 'utf8' })
-    .map((f) => f.split(path.sep).join('/')).filter((f) => /\.(js|wasm|bin)$/.test(f)).sort().map((f) => `model/${f}`)];
-  fs.writeFileSync(path.join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .w)],
-  sockets = [(name = "http", address = "127.0.0.1:8080", http = (), service = "main")],
-);
-const w :Workerd.Worker = (
-  modules = [
-${modules.map((m) => `    (name = ${JSON.stringify(m)}, ${kind(m)} = embed ${JSON.stringify(m)}),`).join('\n')}
-  ],
-  compatibilityDate = "2026-11-01",
-);
-`);
+  const modules = fs.readdirSync(path.join(dir, 'model'), { recursive: true, encoding: 'utf8' })
+    .map((f) => f.split(path.sep).join('/')).filter((f) => /\.(js|wasm|bin)$/.test(f)).sort().map((f) => `model/${f}`);
+  fs.writeFileSync(path.join(dir, 'config.capnp'), configCapnp('src/index.js', modules));
   return dir;
 }
 
