@@ -15,6 +15,7 @@
 // (measured: depthwise convs of mobilenet_v2 8% slower warm; 3% with it in the key).
 import { Expr, FnBuilder, Local, WasmModuleBuilder } from '../../wasm-builder.js';
 import { EpilogueActivation, emitActivation } from '../emit/activation.js';
+import { keyedHelperName } from '../emit/helper-names.js';
 import { interiorRange, NhwcShape, tileBlocks } from '../emit/window-nhwc.js';
 import type { HelperHost } from '../../lowering.js';
 
@@ -48,17 +49,6 @@ export function fitsDepthwiseRows(s: NhwcShape): boolean {
 /** Scratch bytes: the zero row, W pixels. */
 export const depthwiseRowsScratchBytes = (s: NhwcShape): number => 4 * s.W * s.C;
 
-/** Per module: helper key → function name. */
-const namesOf = new WeakMap<WasmModuleBuilder, Map<string, string>>();
-
-/** The helper's name for its key (ctx.helper builds it on first use of the name). */
-function helperName(module: WasmModuleBuilder, k: HelperKey): string {
-  const key = JSON.stringify({ ...k, act: k.act ?? null });
-  let names = namesOf.get(module);
-  if (!names) namesOf.set(module, (names = new Map()));
-  if (!names.has(key)) names.set(key, `nhwc_dw_row_${names.size}`);
-  return names.get(key)!;
-}
 
 /**
  * row(row_0 .. row_kh-1, out, count, c0, c1, w, [bias], [resDelta]): one output row at `out`,
@@ -67,7 +57,7 @@ function helperName(module: WasmModuleBuilder, k: HelperKey): string {
  */
 function rowHelper(ctx: HelperHost & { module: WasmModuleBuilder }, k: HelperKey): string {
   const params = k.kh + 5 + (k.bias ? 1 : 0) + (k.residual ? 1 : 0);
-  return ctx.helper(helperName(ctx.module, k), (fn) => {
+  return ctx.helper(keyedHelperName(ctx.module, 'nhwc_dw_row', { ...k, act: k.act ?? null }).name, (fn) => {
     let p = 0;
     const rows = Array.from({ length: k.kh }, () => fn.param(p++));
     const out = fn.param(p++), count = fn.param(p++), c0 = fn.param(p++), c1 = fn.param(p++), w = fn.param(p++);

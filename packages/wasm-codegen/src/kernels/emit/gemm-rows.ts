@@ -11,14 +11,12 @@
 // of an unpacked A, whose rows are load offsets; a packed A's are fixed). A model then has a few
 // helpers (one per epilogue, say), the first large GEMM tiers them up, and the later GEMMs run
 // optimized code from their first call.
-import type { Expr, FnBuilder, I32, WasmModuleBuilder, WasmType } from '../../wasm-builder.js';
+import type { Expr, FnBuilder, I32, WasmType } from '../../wasm-builder.js';
 import type { Address, GemmSpec } from './gemm-spec.js';
+import { keyedHelperName } from './helper-names.js';
 import { hoister } from './hoist.js';
 
 type EmitInline = (fn: FnBuilder, s: GemmSpec) => Expr[];
-
-/** Per module: helper key → function name. */
-const helpersOf = new WeakMap<WasmModuleBuilder, Map<string, string>>();
 
 /** The run-time (Expr) integer fields of a spec, in parameter order; numbers stay in the key. */
 const SIZE_FIELDS = ['N', 'K', 'aRowStride', 'aKStride', 'bKStride', 'bPanelStride', 'cRowStride', 'rRowStride'] as const;
@@ -99,17 +97,12 @@ function inKey(s: GemmSpec, f: SizeField): boolean {
 /** The helper sweeping one block of `rows` rows for specs like `s`: built once per key and module. */
 function rowHelper(fn: FnBuilder, s: GemmSpec, rows: number, params: SizeField[], inline: EmitInline): string {
   const constant = (f: SizeField) => (sizeOf(s, f) === undefined ? null : inKey(s, f) ? sizeOf(s, f) : 'param');
-  const key = JSON.stringify({
+  const { name, first } = keyedHelperName(fn.module, 'gemm_rows', {
     rows, sizes: SIZE_FIELDS.map(constant), alpha: s.alpha ?? 1,
     bias: s.bias && { per: s.bias.per, scale: s.bias.scale ?? 1 }, residual: s.residual && { scale: s.residual.scale ?? 1 },
     activation: s.activation ?? null, aPack: s.aPack !== undefined, bTail: s.bTail?.kStride ?? null,
   });
-  let helpers = helpersOf.get(fn.module);
-  if (!helpers) helpersOf.set(fn.module, (helpers = new Map()));
-  const known = helpers.get(key);
-  if (known) return known;
-  const name = `gemm_rows_${helpers.size}`;
-  helpers.set(key, name);
+  if (!first) return name;
 
   const types: WasmType[] = ['i32', 'i32', 'i32'];
   const next = () => { types.push('i32'); return types.length - 1; };
