@@ -15,6 +15,7 @@ import { readActivation } from '@onnx2wasm/ir';
 import { StaticContext, StaticOperand } from '../../lowering.js';
 import { Expr, FnBuilder, Local } from '../../wasm-builder.js';
 import { emitActivation } from '../emit/activation.js';
+import { keyedHelperName } from '../emit/helper-names.js';
 import { Transforms, combine, emitFilterTransform, winogradPlanOf, xiStride } from './conv-winograd.js';
 import { GemmSpec, PANEL, aPackBytes, packsRowsOfA } from '../emit/gemm-core.js';
 import { Blocking, DEFAULT_BLOCKING, emitBlockedGemm } from '../emit/gemm-blocked.js';
@@ -161,9 +162,9 @@ interface Epilogue { bias?: StaticOperand; residual?: StaticOperand; y: StaticOp
  */
 function outputTransform(ep: Epilogue, t: Transforms, cols: number, lanes: number): string {
   const act = readActivation(ep.ctx.node);
-  const key = `${t.m}_${cols}_${lanes}_${ep.bias ? 'b' : ''}${ep.residual ? 'r' : ''}_${act ? `${act.kind}${(act.params ?? []).join('_')}` : ''}`.replace(/[^A-Za-z0-9_]/g, 'x');
+  const key = { m: t.m, cols, lanes, bias: !!ep.bias, residual: !!ep.residual, act: act ?? null };
   const params = 8 + (ep.bias ? 1 : 0) + (ep.residual ? 1 : 0);
-  return ep.ctx.helper(`nhwcWinogradOutput${key}`, (fn) => {
+  return ep.ctx.helper(keyedHelperName(ep.ctx.module, 'nhwcWinogradOutput', key).name, (fn) => {
     const { m, AT } = t, a = m + 2;
     const [src, out, ch0, ch1, mStride, pixel, rowBytes, rowsLeft] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => fn.param(i)) as Local[];
     const bias = ep.bias ? fn.param(8) : undefined, resDelta = ep.residual ? fn.param(ep.bias ? 9 : 8) : undefined;

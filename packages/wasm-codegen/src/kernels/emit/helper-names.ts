@@ -1,6 +1,6 @@
-// Names for helper functions specialized on a key (gemm-rows.ts, conv-nhwc-depthwise-rows.ts): one
-// function per distinct key and module, named `<prefix>_<n>` in the order the keys first appear.
-// The key is any JSON value; equal JSON is the same helper.
+// Names for helper functions specialized on a key (gemm-rows.ts, conv-nhwc-depthwise-rows.ts, the
+// NHWC Winograd output transform): one function per distinct key and module, named `<prefix>_<n>`
+// in the order the keys first appear. The key is any JSON value; equal JSON is the same helper.
 import type { WasmModuleBuilder } from '../../wasm-builder.js';
 
 /** Per module: prefix → (key → name). */
